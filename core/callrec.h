@@ -1,0 +1,88 @@
+/*
+ * callrec: one call, as every engine reports it (DEFINITIONS.md, "A call's
+ * path", "Measures" and calls.csv).
+ *
+ * The model, the live runner and the capture analyzer each fill a struct
+ * callrec per call and hand it to the summary (summary.h) and, when asked, to
+ * the calls.csv writer below. Times are scenario (or capture) time in
+ * microseconds from time zero; RB_T_NONE where not known. Strings are
+ * fixed-size and truncated, so a record can live on the stack of a hot loop.
+ */
+#ifndef RB_CALLREC_H
+#define RB_CALLREC_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rbtime.h"
+
+enum call_outcome {
+	OUTCOME_ANSWERED = 0,
+	OUTCOME_ABANDONED,
+	OUTCOME_ABANDONED_BEFORE_FORWARD,
+	OUTCOME_REJECTED,
+	OUTCOME_INCOMPLETE,
+	OUTCOME_COUNT
+};
+
+enum call_fwd {
+	FWD_UNKNOWN = 0,
+	FWD_UNCONDITIONAL,
+	FWD_NO_ANSWER,
+};
+
+/* "answered", "abandoned", ... as in calls.csv; NULL for an invalid value. */
+const char *call_outcome_name(enum call_outcome o);
+/* "unconditional", "no-answer", or "" for unknown. */
+const char *call_fwd_name(enum call_fwd f);
+/* Parses the names above; returns 0 or EINVAL. */
+int call_outcome_parse(const char *s, enum call_outcome *o);
+int call_fwd_parse(const char *s, enum call_fwd *f);
+
+struct callrec {
+	char call_id[96];
+	char from_tag[64];
+	char tenant[64];      /* tenant id (or Request-URI user when unknown) */
+	char caller_type[24]; /* "" when unknown */
+	bool redial;
+	enum call_fwd forwarding;
+	rb_us no_answer;      /* the no-answer delay applied; 0 unconditional */
+	rb_us t_dial, t_invite, t_ringing, t_answer, t_cancel, t_final, t_end;
+	int final_status;     /* 0 when none */
+	enum call_outcome outcome;
+	int screened;         /* 1 yes, 0 no, -1 unknown (empty in the file) */
+	rb_us wait;           /* RB_T_NONE unless answered or abandoned at the center */
+	int rings;            /* 0 when not known */
+	int rings_heard;      /* 0 when not known */
+	rb_us ring_time;      /* first 180/183 to 2xx (captures) */
+	rb_us srd;            /* INVITE to first 180/183 */
+	char answered_by[32]; /* "op3", "backup1", or "" */
+	rb_us duration;       /* answer to end of the call */
+	char diversion_reason[24];
+	char history_info_cause[8];
+	char ruri_user[64];
+	char transport[8];    /* "udp", "tcp", or "" */
+	char src[64], dst[64]; /* "addr:port" */
+
+	/* Not in the file: indexes the summary groups by. -1 when none. */
+	int phase;            /* index into the scenario's phases */
+	int tenant_idx;       /* index into the scenario's tenants */
+	int type_idx;         /* index into the scenario's caller types */
+	bool counted;         /* false for warm-up calls: simulated, not counted */
+};
+
+/* Clears r: every time RB_T_NONE, strings empty, indexes -1, counted true. */
+void callrec_init(struct callrec *r);
+
+/*
+ * Fills wait, rings and rings_heard from the times, outcome and no-answer
+ * delay (DEFINITIONS.md, Measures): the one place that arithmetic lives.
+ */
+void callrec_derive(struct callrec *r, rb_us ring_period);
+
+/* The calls.csv header line (with "\n"), columns in the contract's order. */
+const char *callrec_csv_header(void);
+/* Writes one row (with "\n"), quoting fields per RFC 4180. Returns 0 or errno. */
+int callrec_csv_write(FILE *f, const struct callrec *r);
+
+#endif

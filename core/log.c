@@ -1,0 +1,52 @@
+/* log: stderr logging; see log.h. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int level = -2; /* -2: not yet read from the environment */
+
+static const char *const names[] = {"emerg", "alert", "crit", "err",
+				    "warning", "notice", "info", "debug"};
+
+int rb_log_level_parse(const char *name)
+{
+	if (!name)
+		return -1;
+	if (name[0] >= '0' && name[0] <= '7' && name[1] == '\0')
+		return name[0] - '0';
+	for (int i = 0; i < 8; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	if (strcmp(name, "error") == 0)
+		return LOG_ERR;
+	if (strcmp(name, "warn") == 0)
+		return LOG_WARNING;
+	return -1;
+}
+
+void rb_log_set_level(int l)
+{
+	level = l;
+}
+
+int rb_log_level(void)
+{
+	if (level == -2) {
+		int l = rb_log_level_parse(getenv("RB_LOG_LEVEL"));
+		level = l >= 0 ? l : LOG_NOTICE;
+	}
+	return level;
+}
+
+void rb_log_at(int l, const char *tag, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s: %s\n", tag, names[l & 7], buf);
+}

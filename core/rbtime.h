@@ -1,0 +1,44 @@
+/*
+ * rbtime: time as every part of ringbench keeps it (DEFINITIONS.md, Time).
+ *
+ * Inside, a time or a duration is an int64 count of microseconds (rb_us), so
+ * the 3 s / 9 s / 15 s ring boundaries never hinge on float rounding. In files
+ * a time is seconds with exactly six decimals, written by rb_fmt_s() with
+ * integer arithmetic. RB_T_NONE marks a time that is not known (an empty
+ * field in calls.csv).
+ */
+#ifndef RB_RBTIME_H
+#define RB_RBTIME_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int64_t rb_us;
+
+#define RB_US_PER_S INT64_C(1000000)
+#define RB_T_NONE INT64_MIN
+
+/* Seconds (a scenario's double) to microseconds, rounded to nearest. */
+static inline rb_us rb_s_to_us(double s)
+{
+	return (rb_us)llround(s * 1e6);
+}
+
+static inline double rb_us_to_s(rb_us t)
+{
+	return (double)t / 1e6;
+}
+
+/*
+ * Writes t as seconds with six decimals ("-0.000001", "12.500000") into buf.
+ * Returns the length written (as snprintf), or writes "" for RB_T_NONE.
+ */
+int rb_fmt_s(char *buf, size_t n, rb_us t);
+
+/* Wall clock, microseconds since the epoch (CLOCK_REALTIME). */
+rb_us rb_now_epoch_us(void);
+/* Monotonic clock, microseconds (CLOCK_MONOTONIC). */
+rb_us rb_now_mono_us(void);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * scn: the scenario model and its YAML loader (scenarios/README.md documents
+ * every key, unit and default).
+ *
+ * scn_load() reads a scenario file into a struct scenario: every duration in
+ * microseconds, every rate per second, every share checked (shares must sum
+ * to 1 within 1e-9: an error, never silently normalised). Bad input is
+ * reported as "FILE:LINE:COL: what was expected" in err and the call fails
+ * with EINVAL (ENOENT etc. for a file that cannot be read); nothing is
+ * allocated then. The model, secretaryd and the live runner all read the
+ * same struct.
+ */
+#ifndef RB_SCN_H
+#define RB_SCN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "callrec.h"
+#include "rbtime.h"
+#include "rv.h"
+
+enum scn_mobile {
+	MOBILE_NONE = 0, /* never give the client's mobile number */
+	MOBILE_ANY,      /* any caller who will not give a number (free) */
+	MOBILE_LISTED,   /* only listed callers (paid spot registration) */
+};
+
+struct scn_tenant {
+	char *id;
+	char *number;     /* the tenant's number: the Request-URI user */
+	char *name;       /* answering name (validated, DOMAIN.md Q9) */
+	double share;
+	enum call_fwd forwarding; /* FWD_UNCONDITIONAL or FWD_NO_ANSWER */
+	rb_us no_answer;  /* the client's phone rings this long first */
+	int floor;        /* 0-based; default: position modulo floors */
+	enum scn_mobile mobile;
+	char **listed;    /* MOBILE_LISTED: callers' numbers */
+	size_t n_listed;
+	char *mobile_number; /* NULL when none registered */
+	char *report_to;     /* call report address; NULL when none */
+};
+
+struct scn_ctype {
+	char *name;          /* inquiry, sales, court, no_callback, test, ... */
+	double share;
+	struct rv_dist talk;
+	double screen_prob;  /* 0 when not screened */
+	struct rv_dist screened_talk; /* valid when screen_prob > 0 */
+	bool refuses_callback; /* no_callback-like: gives no number */
+};
+
+struct scn_burst {
+	rb_us at;     /* from the phase's start */
+	rb_us within; /* spread uniformly over [at, at + within] */
+	int calls;
+};
+
+struct scn_phase {
+	char *name;
+	rb_us start;     /* from time zero: sum of the earlier durations */
+	rb_us duration;
+	double rate_per_s;
+	int operators;   /* -1: unchanged (pooled total) */
+	int *floor_ops;  /* NULL: unchanged or split like the center; else n_floors */
+	int backup;      /* -1: unchanged */
+	struct scn_burst *bursts;
+	size_t n_bursts;
+};
+
+enum scn_measure { MEASURE_SLA = 0, MEASURE_ANSWERED_WITHIN, MEASURE_SL, MEASURE_SL2 };
+enum scn_count { COUNT_CENTER = 0, COUNT_HEARD };
+enum scn_target_kind { TARGET_RINGS = 0, TARGET_ABANDON_MAX, TARGET_ABANDON_BEFORE_FORWARD_MAX };
+
+struct scn_target {
+	enum scn_target_kind kind;
+	char *phase;  /* NULL: the whole run */
+	int phase_idx; /* -1: the whole run */
+	int rings;    /* TARGET_RINGS: 1..10 */
+	double min;   /* TARGET_RINGS */
+	double max;   /* the abandon targets */
+	enum scn_measure measure;
+	enum scn_count count;
+};
+
+struct scn_center {
+	int operators;        /* total; with floors, the sum of floor_ops */
+	struct rv_dist pickup;
+	int backup;           /* backup staff */
+	int join_after_rings; /* backup takes a call after this many rings */
+	struct rv_dist backup_pickup;
+	struct rv_dist wrapup;
+	int n_floors;         /* 1 when pooled */
+	int *floor_ops;       /* n_floors operator counts */
+};
+
+struct scn_callers {
+	struct rv_dist patience; /* from t_dial; RV_NEVER: nobody abandons */
+	bool redial;
+	double redial_prob;
+	struct rv_dist redial_after;
+	struct scn_ctype *types;
+	size_t n_types;
+	double *type_cum;     /* cumulative shares, for rv_pick */
+};
+
+/* secretaryd's settings (issue: call reports); flags override them. */
+struct scn_server {
+	char *delivery;       /* "maildir" (default) or "smtp" */
+	char *smtp_host;
+	int smtp_port;        /* default 25 */
+	bool smtp_starttls;
+	char *smtp_from;
+	char **refused_labels; /* extra answering-name labels refused */
+	size_t n_refused_labels;
+	char *admin;          /* admin address "127.0.0.1:8080", "off" */
+	char *admin_email;
+};
+
+struct scn_run {
+	uint64_t seed;        /* default 1 */
+	int replications;     /* default 1 */
+	rb_us warmup;         /* default 0 */
+};
+
+struct scenario {
+	char *path;           /* as given to scn_load */
+	char *name;
+	char sha256[65];      /* of the file's bytes, lower-case hex */
+	rb_us ring_period;    /* default 3 s */
+	struct scn_center center;
+	struct scn_tenant *tenants;
+	size_t n_tenants;
+	double *tenant_cum;   /* cumulative shares, for rv_pick */
+	struct scn_callers callers;
+	struct scn_phase *phases;
+	size_t n_phases;
+	rb_us end;            /* end of the last phase */
+	struct scn_target *targets;
+	size_t n_targets;
+	struct scn_run run;
+	struct scn_server server;
+};
+
+/*
+ * Loads path. On success *out is a new scenario (free with scn_free) and 0 is
+ * returned. On failure returns EINVAL (bad content) or an errno from opening
+ * the file, writes "path:line:col: message" into err (errlen bytes), and
+ * *out is untouched.
+ */
+int scn_load(const char *path, struct scenario **out, char *err, size_t errlen);
+/* The same from a string in memory; name is used in messages. */
+int scn_load_string(const char *text, size_t len, const char *name, struct scenario **out,
+		    char *err, size_t errlen);
+void scn_free(struct scenario *s);
+
+/* Index of the phase named name, or -1. */
+int scn_phase_index(const struct scenario *s, const char *name);
+/* Index of the phase containing scenario time t, or -1 past the end. */
+int scn_phase_at(const struct scenario *s, rb_us t);
+/* Index of the tenant whose number is number, or -1. */
+int scn_tenant_by_number(const struct scenario *s, const char *number);
+int scn_tenant_by_id(const struct scenario *s, const char *id);
+
+/*
+ * Parses a command-line target "K:F" ({rings: K, min: F}, defaults
+ * elsewhere). Returns 0 or EINVAL.
+ */
+int scn_target_parse(const char *arg, struct scn_target *t);
+
+#endif

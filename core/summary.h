@@ -1,0 +1,107 @@
+/*
+ * summary: counts, service levels, quantiles and confidence intervals of a
+ * run, and the summary.json that holds them (DEFINITIONS.md, Measures,
+ * Targets, Result files; docs/results.md restates the shape).
+ *
+ * Usage:
+ *   struct summary *s = summary_new(&opts);
+ *   for each replication r (threads may run replications in parallel, each
+ *   with its own handle):
+ *       struct summary_rep *h = summary_rep(s, r);
+ *       summary_rep_call(h, &callrec);                 every call, in any order
+ *       summary_rep_span(h, from, to, &state);        time-weighted state
+ *   summary_finish(s);        combines replications in order (byte-identical
+ *                             output whatever the thread count), judges targets
+ *   summary_write_json(s, "DIR/summary.json");
+ *
+ * Counts in the file are totals over replications, fractions are pooled
+ * ratios, and ci95 comes from the spread between replications (Student t), or
+ * from batch means of the run when there is one replication (ci_method says
+ * which). A value that cannot be known is null, never 0.
+ */
+#ifndef RB_SUMMARY_H
+#define RB_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "callrec.h"
+#include "rbtime.h"
+#include "scn.h"
+
+#define RB_MAX_RINGS 10       /* service levels are kept for k = 1..10 */
+#define RB_RINGS_HEARD_BINS 31 /* "1".."30" and "31+" */
+#define RB_INTERVAL_US (15 * 60 * RB_US_PER_S)
+
+enum rb_engine { ENGINE_MODEL = 0, ENGINE_LIVE, ENGINE_CAPTURE };
+enum rb_verdict { VERDICT_PASS = 0, VERDICT_FAIL, VERDICT_ERROR };
+
+/* A phase window (capture: --phase name:from:to; else from the scenario). */
+struct summary_window {
+	const char *name;
+	rb_us start, end;
+};
+
+struct summary_opts {
+	enum rb_engine engine;
+	const char *command;         /* the command line, for the record */
+	const struct scenario *scn;  /* may be NULL (capture without --scenario) */
+	rb_us ring_period;           /* from scn when 0 */
+	uint64_t seed;
+	int replications;            /* >= 1 */
+	rb_us t0_epoch;              /* RB_T_NONE for model runs */
+	const struct scn_target *targets; /* NULL: the scenario's */
+	size_t n_targets;
+	const struct summary_window *windows; /* NULL: the scenario's phases */
+	size_t n_windows;
+	bool time_weighted;          /* false: occupancy, queue_len are null */
+};
+
+/* The center's state over a span of time, for time-weighted measures. */
+struct summary_state {
+	int ringing;           /* calls waiting at the center (queue length) */
+	int ops_busy, ops_staffed;
+	int backup_busy, backup_staffed;
+};
+
+struct summary;
+struct summary_rep;
+
+/* Returns NULL on allocation failure. opts' pointers must outlive s. */
+struct summary *summary_new(const struct summary_opts *opts);
+void summary_free(struct summary *s);
+
+/* The handle of replication r (0-based, < replications). */
+struct summary_rep *summary_rep(struct summary *s, int r);
+
+/*
+ * Adds one call. Calls with counted == false (warm-up) are ignored. The
+ * record's phase (or, when -1, its t_dial within the windows), tenant_idx
+ * (or tenant string), forwarding and 15-minute interval of t_dial pick the
+ * groups it counts in.
+ */
+void summary_rep_call(struct summary_rep *h, const struct callrec *r);
+
+/* The center was in state st from `from` to `to` (scenario time). */
+void summary_rep_span(struct summary_rep *h, rb_us from, rb_us to, const struct summary_state *st);
+
+/* Extra top-level JSON members (e.g. the analyzer's "skipped", "rfc6076"). */
+struct json_t;
+void summary_set_extra(struct summary *s, const char *key, struct json_t *value /* stolen */);
+
+/* Marks the run failed: verdict error, with why. */
+void summary_set_error(struct summary *s, const char *why);
+
+/* Combines replications and judges targets. Returns 0 or ENOMEM. */
+int summary_finish(struct summary *s);
+enum rb_verdict summary_verdict(const struct summary *s);
+/* The exit code DEFINITIONS.md gives the verdict: 0, 1 or 3. */
+int summary_exit_code(const struct summary *s);
+
+/* Writes summary.json (after summary_finish). Returns 0 or errno. */
+int summary_write_json(const struct summary *s, const char *path);
+/* A short human summary and the verdict, for the terminal. */
+void summary_print(const struct summary *s, FILE *out);
+
+#endif

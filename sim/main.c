@@ -1,0 +1,63 @@
+/* ringbench: main() alone, so that every command's code links into tests. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Sorted by name. */
+static const struct cmd cmds[] = {
+	{"analyze", cmd_analyze, "judge SIP captures (pcap/pcapng, or a live interface)"},
+	{"compare", cmd_compare, "compare two result folders, measure by measure"},
+	{"erlang", cmd_erlang, "exact Erlang A / Erlang C measures and staffing"},
+	{"live", cmd_live, "place a scenario's calls over SIP with SIPp and judge them"},
+	{"model", cmd_model, "run a scenario in the discrete-event model"},
+	{"onboard", cmd_onboard, "the start-of-service test call of one tenant"},
+	{"report", cmd_report, "plots and an HTML page from result folders"},
+	{"suite", cmd_suite, "run a suite of scenarios; JUnit XML for CI"},
+	{"sweep", cmd_sweep, "run the model over a staffing grid; staffing table"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: ringbench <command> [options]   (ringbench <command> --help)\n\n"
+		     "A load-testing and conformance simulator for telephone answering services.\n\n"
+		     "commands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(out, "  %-9s %s%s\n", cmds[i].name, cmds[i].summary,
+			cmds[i].fn ? "" : " (not built)");
+	fprintf(out, "\nexit status: 0 done / every target met, 1 a target missed, 2 bad usage or\n"
+		     "input, 3 the run itself failed. Version " RB_VERSION ".\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ringbench " RB_VERSION "\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name) != 0)
+			continue;
+		if (!cmds[i].fn) {
+			fprintf(stderr, "ringbench: '%s' is not built in this version\n", argv[1]);
+			return 2;
+		}
+		return cmds[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "ringbench: '%s' is not a command. See 'ringbench --help'.\n", argv[1]);
+	return 2;
+}
