@@ -46,7 +46,8 @@ struct callrec {
 	char caller_type[24]; /* "" when unknown */
 	bool redial;
 	enum call_fwd forwarding;
-	rb_us no_answer;      /* the no-answer delay applied; 0 unconditional */
+	rb_us no_answer;      /* the no-answer delay applied; 0 unconditional;
+			       * RB_T_NONE not known (callrec_init) */
 	rb_us t_dial, t_invite, t_ringing, t_answer, t_cancel, t_final, t_end;
 	int final_status;     /* 0 when none */
 	enum call_outcome outcome;
@@ -71,18 +72,29 @@ struct callrec {
 	bool counted;         /* false for warm-up calls: simulated, not counted */
 };
 
-/* Clears r: every time RB_T_NONE, strings empty, indexes -1, counted true. */
+/*
+ * Clears r: every time and duration RB_T_NONE (no_answer too), strings
+ * empty, outcome incomplete, screened -1, rings 0, indexes -1, counted true.
+ */
 void callrec_init(struct callrec *r);
 
 /*
  * Fills wait, rings and rings_heard from the times, outcome and no-answer
  * delay (DEFINITIONS.md, Measures): the one place that arithmetic lives.
+ * Wait: t_answer − t_invite (answered), t_cancel − t_invite (abandoned; the
+ * final answer's time when no CANCEL was seen), RB_T_NONE otherwise. Rings
+ * heard add no_answer only under no-answer forwarding (0, unknown, when that
+ * delay is RB_T_NONE). Also fills srd, ring_time and duration when they are
+ * RB_T_NONE and the times give them.
  */
 void callrec_derive(struct callrec *r, rb_us ring_period);
 
 /* The calls.csv header line (with "\n"), columns in the contract's order. */
 const char *callrec_csv_header(void);
-/* Writes one row (with "\n"), quoting fields per RFC 4180. Returns 0 or errno. */
+/*
+ * Writes one row (with "\n"), quoting fields per RFC 4180; times as seconds
+ * with six decimals, empty where not known. Returns 0 or an errno.
+ */
 int callrec_csv_write(FILE *f, const struct callrec *r);
 
 #endif

@@ -34,7 +34,7 @@ struct scn_tenant {
 	double share;
 	enum call_fwd forwarding; /* FWD_UNCONDITIONAL or FWD_NO_ANSWER */
 	rb_us no_answer;  /* the client's phone rings this long first */
-	int floor;        /* 0-based; default: position modulo floors */
+	int floor;        /* 0-based; default: position modulo floors; 0 when pooled */
 	enum scn_mobile mobile;
 	char **listed;    /* MOBILE_LISTED: callers' numbers */
 	size_t n_listed;
@@ -63,7 +63,9 @@ struct scn_phase {
 	rb_us duration;
 	double rate_per_s;
 	int operators;   /* -1: unchanged (pooled total) */
-	int *floor_ops;  /* NULL: unchanged or split like the center; else n_floors */
+	int *floor_ops;  /* NULL: unchanged, or pooled; else n_floors counts (when a
+			  * phase gives only `operators` under floors, the loader
+			  * splits them like the center, largest remainder) */
 	int backup;      /* -1: unchanged */
 	struct scn_burst *bursts;
 	size_t n_bursts;
@@ -126,7 +128,8 @@ struct scn_run {
 
 struct scenario {
 	char *path;           /* as given to scn_load */
-	char *name;
+	char *name;           /* default: the file name without .yaml */
+	char *description;    /* free text; NULL when none */
 	char sha256[65];      /* of the file's bytes, lower-case hex */
 	rb_us ring_period;    /* default 3 s */
 	struct scn_center center;

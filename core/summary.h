@@ -10,6 +10,7 @@
  *       struct summary_rep *h = summary_rep(s, r);
  *       summary_rep_call(h, &callrec);                 every call, in any order
  *       summary_rep_span(h, from, to, &state);        time-weighted state
+ *       summary_rep_done(h);                            optional: frees memory
  *   summary_finish(s);        combines replications in order (byte-identical
  *                             output whatever the thread count), judges targets
  *   summary_write_json(s, "DIR/summary.json");
@@ -72,8 +73,22 @@ struct summary_rep;
 struct summary *summary_new(const struct summary_opts *opts);
 void summary_free(struct summary *s);
 
-/* The handle of replication r (0-based, < replications). */
+/*
+ * The handle of replication r (0-based, < replications). Its counters are
+ * allocated on the first call (replication 0's in summary_new), so ask for
+ * it when the replication starts. NULL when r is out of range or memory ran
+ * out (summary_finish then marks the run failed).
+ */
 struct summary_rep *summary_rep(struct summary *s, int r);
+
+/*
+ * Optional: replication h is over (no more calls or spans on h). Folds its
+ * wait histograms into the totals and frees them, so that a run of many
+ * replications holds only those in progress; summary_finish does it for
+ * the replications not marked done. Safe to call from several threads, each
+ * with its own replication.
+ */
+void summary_rep_done(struct summary_rep *h);
 
 /*
  * Adds one call. Calls with counted == false (warm-up) are ignored. The

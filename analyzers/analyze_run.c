@@ -1,0 +1,373 @@
+/*
+ * analyze_run: `ringbench analyze` from input to result files; see
+ * analyze.h. The pipeline reports each call when it is over; this file
+ * completes the record (tenant, forwarding, no-answer delay from the
+ * scenario; derived measures), writes its calls.csv row at once, adds it to
+ * the summary and the RFC 6076 sums, and keeps the timeline's queue length.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOG_TAG "analyze"
+#include "analyze.h"
+#include "callrec.h"
+#include "cli.h"
+#include "log.h"
+#include "timeline.h"
+
+/* mean / min / max of one RFC 6076 delay. */
+struct dsum {
+	uint64_t n;
+	rb_us sum, min, max;
+};
+
+struct rfc6076 {
+	uint64_t invites, answered, r3xx, seer_codes, isa_codes, completed;
+	struct dsum srd, srd_ok, srd_fail, sdd, sdt;
+};
+
+struct run {
+	const struct analyze_opts *o;
+	rb_us period;
+	struct summary_opts so;
+	struct summary *sum;
+	struct summary_rep *rep;
+	struct timeline *tl;
+	FILE *csv;
+	int csv_err;
+	int waiting;
+	rb_us wait_since;
+	struct rfc6076 rfc;
+	uint64_t calls;
+};
+
+static struct capture *volatile g_cap;
+static volatile sig_atomic_t g_stop;
+
+void analyze_stop(void)
+{
+	g_stop = 1;
+	struct capture *c = g_cap;
+	if (c)
+		capture_stop(c);
+}
+
+static void dsum_add(struct dsum *d, rb_us v)
+{
+	if (!d->n || v < d->min)
+		d->min = v;
+	if (!d->n || v > d->max)
+		d->max = v;
+	d->n++;
+	d->sum += v;
+}
+
+static json_t *dsum_json(const struct dsum *d)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "count", json_integer((json_int_t)d->n));
+	json_object_set_new(o, "mean", d->n ? json_real(rb_us_to_s(d->sum) / (double)d->n)
+					    : json_null());
+	json_object_set_new(o, "min", d->n ? json_real(rb_us_to_s(d->min)) : json_null());
+	json_object_set_new(o, "max", d->n ? json_real(rb_us_to_s(d->max)) : json_null());
+	return o;
+}
+
+static json_t *pct(uint64_t num, uint64_t den)
+{
+	return den ? json_real(100.0 * (double)num / (double)den) : json_null();
+}
+
+/* RFC 6076 section 4: one attempt per call (a challenged INVITE resent is
+ * the same attempt); docs/analyze.md says why. */
+static void rfc_add(struct rfc6076 *f, const struct callrec *r, const struct dlg_extra *x)
+{
+	f->invites++;
+	int s = r->final_status;
+	if (r->t_answer != RB_T_NONE)
+		f->answered++;
+	if (s >= 300 && s < 400)
+		f->r3xx++;
+	if (r->t_answer != RB_T_NONE || s == 480 || s == 486 || s == 600 || s == 603)
+		f->seer_codes++;
+	if (s == 408 || s == 500 || s == 503 || s == 504)
+		f->isa_codes++;
+	if (r->t_answer != RB_T_NONE && r->t_end != RB_T_NONE)
+		f->completed++;
+	rb_us srd_end = r->t_ringing != RB_T_NONE ? r->t_ringing : r->t_final;
+	if (srd_end != RB_T_NONE && r->t_invite != RB_T_NONE) {
+		dsum_add(&f->srd, srd_end - r->t_invite);
+		dsum_add(r->t_answer != RB_T_NONE ? &f->srd_ok : &f->srd_fail, srd_end - r->t_invite);
+	}
+	if (r->t_end != RB_T_NONE && x->t_bye_ok != RB_T_NONE)
+		dsum_add(&f->sdd, x->t_bye_ok - r->t_end);
+	if (r->t_answer != RB_T_NONE && r->t_end != RB_T_NONE)
+		dsum_add(&f->sdt, r->t_end - r->t_answer);
+}
+
+static json_t *rfc_json(const struct rfc6076 *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "definitions", json_string("docs/analyze.md"));
+	json_object_set_new(o, "invites", json_integer((json_int_t)f->invites));
+	json_object_set_new(o, "srd_s", dsum_json(&f->srd));
+	json_object_set_new(o, "srd_successful_s", dsum_json(&f->srd_ok));
+	json_object_set_new(o, "srd_failed_s", dsum_json(&f->srd_fail));
+	json_object_set_new(o, "sdd_s", dsum_json(&f->sdd));
+	json_object_set_new(o, "sdt_s", dsum_json(&f->sdt));
+	uint64_t den = f->invites - f->r3xx;
+	json_object_set_new(o, "ser_pct", pct(f->answered, den));
+	json_object_set_new(o, "seer_pct", pct(f->seer_codes, den));
+	json_object_set_new(o, "isa_pct", pct(f->isa_codes, f->invites));
+	json_object_set_new(o, "scr_pct", pct(f->completed, f->invites));
+	return o;
+}
+
+/* Tenant, forwarding, no-answer delay, phase: what the scenario adds. */
+static void complete(struct run *u, struct callrec *r)
+{
+	const struct scenario *s = u->o->scn;
+	int ti = s ? scn_tenant_by_number(s, r->ruri_user) : -1;
+	if (ti >= 0) {
+		const struct scn_tenant *t = &s->tenants[ti];
+		r->tenant_idx = ti;
+		size_t n = strnlen(t->id, sizeof(r->tenant) - 1);
+		memcpy(r->tenant, t->id, n);
+		r->tenant[n] = '\0';
+		if (r->forwarding == FWD_UNKNOWN)
+			r->forwarding = t->forwarding;
+		r->no_answer = r->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
+	} else {
+		r->no_answer = r->forwarding == FWD_NO_ANSWER ? RB_T_NONE : 0;
+	}
+	/* The dial time is what the INVITE says less the known no-answer ring;
+	 * it places the call in its phase window and 15-minute interval. */
+	r->t_dial = r->t_invite;
+	if (r->no_answer != RB_T_NONE && r->t_invite != RB_T_NONE)
+		r->t_dial = r->t_invite - r->no_answer;
+	callrec_derive(r, u->period);
+}
+
+static void on_done(const struct callrec *rin, const struct dlg_extra *x, void *arg)
+{
+	struct run *u = arg;
+	struct callrec r = *rin;
+	complete(u, &r);
+	u->calls++;
+	if (u->csv && !u->csv_err)
+		u->csv_err = callrec_csv_write(u->csv, &r);
+	if (u->rep)
+		summary_rep_call(u->rep, &r);
+	if (u->tl) {
+		if (r.outcome == OUTCOME_ANSWERED && r.t_answer != RB_T_NONE)
+			timeline_answered(u->tl, r.t_answer);
+		else if (r.outcome == OUTCOME_ABANDONED) {
+			rb_us t = r.t_cancel != RB_T_NONE ? r.t_cancel : r.t_final;
+			if (t != RB_T_NONE)
+				timeline_abandoned(u->tl, t);
+		}
+	}
+	rfc_add(&u->rfc, &r, x);
+}
+
+static void on_waiting(rb_us t, int delta, void *arg)
+{
+	struct run *u = arg;
+	if (t < u->wait_since)
+		t = u->wait_since; /* TCP may deliver a little out of order */
+	if (u->tl && t > u->wait_since)
+		timeline_span(u->tl, u->wait_since, t, u->waiting, 0, 0);
+	u->wait_since = t;
+	u->waiting += delta;
+}
+
+static json_t *skipped_json(const struct astats *st)
+{
+	json_t *o = json_object();
+	for (int k = 0; k < ASKIP_COUNT; k++)
+		if (st->n[k])
+			json_object_set_new(o, askip_name((enum askip)k),
+					    json_integer((json_int_t)st->n[k]));
+	return o;
+}
+
+static void skipped_log(const struct astats *st)
+{
+	bool any = false;
+	for (int k = 0; k < ASKIP_COUNT; k++)
+		any |= st->n[k] != 0;
+	if (!any)
+		return;
+	fprintf(stderr, "ringbench analyze: skipped:");
+	for (int k = 0; k < ASKIP_COUNT; k++)
+		if (st->n[k])
+			fprintf(stderr, " %s=%llu", askip_name((enum askip)k),
+				(unsigned long long)st->n[k]);
+	fputc('\n', stderr);
+}
+
+static int make_summary(struct run *u, rb_us t0_epoch)
+{
+	const struct analyze_opts *o = u->o;
+	struct summary_opts *so = &u->so;
+	memset(so, 0, sizeof(*so));
+	so->engine = ENGINE_CAPTURE;
+	so->command = o->command;
+	so->scn = o->scn;
+	so->ring_period = u->period;
+	so->replications = 1;
+	so->t0_epoch = t0_epoch;
+	so->targets = o->targets;
+	so->n_targets = o->n_targets;
+	so->windows = o->windows;
+	so->n_windows = o->n_windows;
+	so->time_weighted = false;
+	u->sum = summary_new(so);
+	if (!u->sum)
+		return ENOMEM;
+	u->rep = summary_rep(u->sum, 0);
+	return 0;
+}
+
+static void path_in(char *buf, size_t n, const char *dir, const char *name)
+{
+	snprintf(buf, n, "%s/%s", dir, name);
+}
+
+/* The summary with verdict error (the run could not be made). */
+static int fail_run(struct run *u, const char *why)
+{
+	char p[PATH_MAX];
+	if (!u->sum && make_summary(u, RB_T_NONE))
+		return 3;
+	summary_set_error(u->sum, why);
+	summary_finish(u->sum);
+	path_in(p, sizeof(p), u->o->out_dir, "summary.json");
+	summary_write_json(u->sum, p);
+	return 3;
+}
+
+static int open_input(struct run *u, struct capture **c, struct astats *st)
+{
+	const struct analyze_opts *o = u->o;
+	char err[512] = "";
+	int rc;
+	if (o->iface)
+		rc = capture_open_live(c, o->iface, o->filter, o->write_path, o->duration_us, st, err,
+				       sizeof(err));
+	else
+		rc = capture_open_files(c, o->files, o->n_files, st, err, sizeof(err));
+	if (!rc)
+		return 0;
+	fprintf(stderr, "ringbench analyze: %s\n", err);
+	if (rc == EPERM || rc == EIO || rc == ENOMEM)
+		return fail_run(u, err);
+	return 2;
+}
+
+static int run_loop(struct run *u, struct capture *c, struct astats *st)
+{
+	struct dlg_hooks hk = {.done = on_done, .waiting = on_waiting, .arg = u};
+	struct anl *a = anl_new(st, &hk);
+	if (!a)
+		return ENOMEM;
+	struct cap_pkt p;
+	int rc = 0;
+	g_cap = c;
+	while (!g_stop && capture_next(c, &p) == 0) {
+		if (!u->sum) {
+			rc = make_summary(u, capture_t0_ns(c) / 1000);
+			if (rc)
+				break;
+		}
+		anl_packet(a, &p, capture_t0_ns(c));
+	}
+	g_cap = NULL;
+	anl_finish(a);
+	rb_us end = anl_last_time(a);
+	if (u->tl && end != RB_T_NONE && end > u->wait_since)
+		timeline_span(u->tl, u->wait_since, end, u->waiting, 0, 0);
+	u->wait_since = end == RB_T_NONE ? 0 : end;
+	anl_free(a);
+	return rc;
+}
+
+int analyze_run(const struct analyze_opts *o)
+{
+	struct run u = {.o = o};
+	struct astats st;
+	g_stop = 0;
+	memset(&st, 0, sizeof(st));
+	struct capture *c = NULL;
+	char p[PATH_MAX];
+	int status = 3, rc;
+
+	u.period = o->ring_period ? o->ring_period
+				  : (o->scn ? o->scn->ring_period : 3 * RB_US_PER_S);
+	if ((rc = cli_mkdirs(o->out_dir)) != 0) {
+		fprintf(stderr, "ringbench analyze: %s: %s\n", o->out_dir, strerror(rc));
+		return 3;
+	}
+	status = open_input(&u, &c, &st);
+	if (status)
+		goto out;
+	status = 3;
+	path_in(p, sizeof(p), o->out_dir, "calls.csv");
+	u.csv = fopen(p, "w");
+	if (!u.csv) {
+		fprintf(stderr, "ringbench analyze: %s: %s\n", p, strerror(errno));
+		status = fail_run(&u, "calls.csv could not be written");
+		goto out;
+	}
+	fputs(callrec_csv_header(), u.csv);
+	u.tl = timeline_new(0, false);
+	if (!u.tl || run_loop(&u, c, &st)) {
+		status = fail_run(&u, "out of memory");
+		goto out;
+	}
+	if (!u.sum && make_summary(&u, RB_T_NONE)) /* an empty capture */
+		goto out;
+	summary_set_extra(u.sum, "skipped", skipped_json(&st));
+	summary_set_extra(u.sum, "rfc6076", rfc_json(&u.rfc));
+	json_t *pk = json_object();
+	json_object_set_new(pk, "packets", json_integer((json_int_t)st.packets));
+	json_object_set_new(pk, "sip_messages", json_integer((json_int_t)st.sip_messages));
+	json_object_set_new(pk, "calls", json_integer((json_int_t)u.calls));
+	summary_set_extra(u.sum, "capture", pk);
+	skipped_log(&st);
+	if (fclose(u.csv) != 0 || u.csv_err) {
+		u.csv = NULL;
+		status = fail_run(&u, "calls.csv could not be written");
+		goto out;
+	}
+	u.csv = NULL;
+	path_in(p, sizeof(p), o->out_dir, "timeline.csv");
+	if ((rc = timeline_write(u.tl, p, u.wait_since)) != 0) {
+		fprintf(stderr, "ringbench analyze: %s: %s\n", p, strerror(rc));
+		status = fail_run(&u, "timeline.csv could not be written");
+		goto out;
+	}
+	if (summary_finish(u.sum))
+		goto out;
+	path_in(p, sizeof(p), o->out_dir, "summary.json");
+	if ((rc = summary_write_json(u.sum, p)) != 0) {
+		fprintf(stderr, "ringbench analyze: %s: %s\n", p, strerror(rc));
+		goto out;
+	}
+	if (!o->quiet)
+		summary_print(u.sum, stdout);
+	status = summary_exit_code(u.sum);
+out:
+	if (u.csv)
+		fclose(u.csv);
+	capture_close(c);
+	timeline_free(u.tl);
+	summary_free(u.sum);
+	return status;
+}

@@ -1,0 +1,311 @@
+/*
+ * capture: libpcap file and live input; see capture.h.
+ *
+ * Merging keeps each file's current record (libpcap's buffer stays valid
+ * until that handle's next read) and hands out the earliest; the file is
+ * advanced only when its record has been handed out, so nothing is copied.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LOG_TAG "capture"
+#include "log.h"
+
+struct src {
+	pcap_t *p;
+	const char *path;
+	int dlt;
+	bool nano;
+	bool have;     /* rec holds an unread record */
+	bool done;
+	struct cap_pkt rec;
+};
+
+struct capture {
+	struct src *s;
+	size_t n;
+	struct astats *st;
+	bool live;
+	pcap_dumper_t *dump;
+	int64_t deadline_ns; /* live: CLOCK_MONOTONIC; 0 none */
+	volatile sig_atomic_t stop;
+	int64_t t0;
+	int last;            /* source handed out last, to advance; -1 none */
+};
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	if (c->dump) {
+		pcap_dump_flush(c->dump);
+		pcap_dump_close(c->dump);
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (c->s[i].p)
+			pcap_close(c->s[i].p);
+	free(c->s);
+	free(c);
+}
+
+static struct capture *cap_alloc(size_t n, struct astats *st)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->s = calloc(n, sizeof(*c->s));
+	if (!c->s) {
+		free(c);
+		return NULL;
+	}
+	c->n = n;
+	c->st = st;
+	c->t0 = INT64_MIN;
+	c->last = -1;
+	return c;
+}
+
+int capture_open_files(struct capture **out, char *const *paths, size_t n, struct astats *st,
+		       char *err, size_t errlen)
+{
+	char eb[PCAP_ERRBUF_SIZE];
+	int rc = 0;
+	struct capture *c = NULL;
+	if (!out || !paths || !n) {
+		rc = EINVAL;
+		goto out;
+	}
+	c = cap_alloc(n, st);
+	if (!c) {
+		rc = ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		FILE *f = fopen(paths[i], "rb");
+		if (!f) {
+			rc = errno;
+			snprintf(err, errlen, "%s: %s", paths[i], strerror(rc));
+			goto out;
+		}
+		eb[0] = '\0';
+		/* pcap_fopen_offline takes the FILE and closes it with the handle. */
+		pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, eb);
+		if (!p) {
+			fclose(f);
+			rc = EINVAL;
+			snprintf(err, errlen, "%s: not a capture file libpcap can read (%s)", paths[i],
+				 eb);
+			goto out;
+		}
+		c->s[i].p = p;
+		c->s[i].path = paths[i];
+		c->s[i].dlt = pcap_datalink(p);
+		c->s[i].nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+	}
+out:
+	if (rc) {
+		capture_close(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int capture_open_stream(struct capture **out, FILE *f, const char *name, struct astats *st,
+			char *err, size_t errlen)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	struct capture *c = cap_alloc(1, st);
+	if (!c) {
+		fclose(f);
+		return ENOMEM;
+	}
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, eb);
+	if (!p) {
+		fclose(f);
+		capture_close(c);
+		snprintf(err, errlen, "%s: not a capture file libpcap can read (%s)", name, eb);
+		return EINVAL;
+	}
+	c->s[0].p = p;
+	c->s[0].path = name;
+	c->s[0].dlt = pcap_datalink(p);
+	c->s[0].nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+	*out = c;
+	return 0;
+}
+
+int capture_open_live(struct capture **out, const char *ifname, const char *filter,
+		      const char *write_path, int64_t duration_us, struct astats *st, char *err,
+		      size_t errlen)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	int rc = 0;
+	struct capture *c = cap_alloc(1, st);
+	if (!c)
+		return ENOMEM;
+	c->live = true;
+	pcap_t *p = pcap_create(ifname, eb);
+	if (!p) {
+		rc = ENODEV;
+		snprintf(err, errlen, "%s: %s", ifname, eb);
+		goto out;
+	}
+	c->s[0].p = p;
+	c->s[0].path = ifname;
+	pcap_set_snaplen(p, 262144);
+	pcap_set_promisc(p, 0);
+	pcap_set_timeout(p, 100);
+	pcap_set_buffer_size(p, 32 * 1024 * 1024);
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO); /* falls back to micro */
+	int a = pcap_activate(p);
+	if (a < 0) {
+		if (a == PCAP_ERROR_PERM_DENIED) {
+			rc = EPERM;
+			snprintf(err, errlen,
+				 "%s: not permitted to capture (run as root or give the program "
+				 "CAP_NET_RAW: setcap cap_net_raw,cap_net_admin=eip): %s",
+				 ifname, pcap_geterr(p));
+		} else if (a == PCAP_ERROR_NO_SUCH_DEVICE) {
+			rc = ENODEV;
+			snprintf(err, errlen, "%s: no such interface", ifname);
+		} else {
+			rc = EIO;
+			snprintf(err, errlen, "%s: %s", ifname, pcap_geterr(p));
+		}
+		goto out;
+	}
+	c->s[0].dlt = pcap_datalink(p);
+	c->s[0].nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+	if (filter && *filter) {
+		struct bpf_program prog;
+		if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+			rc = EINVAL;
+			snprintf(err, errlen, "--filter '%s': %s", filter, pcap_geterr(p));
+			goto out;
+		}
+		int s = pcap_setfilter(p, &prog);
+		pcap_freecode(&prog);
+		if (s != 0) {
+			rc = EIO;
+			snprintf(err, errlen, "--filter: %s", pcap_geterr(p));
+			goto out;
+		}
+	}
+	if (write_path) {
+		c->dump = pcap_dump_open(p, write_path);
+		if (!c->dump) {
+			rc = EIO;
+			snprintf(err, errlen, "--write %s: %s", write_path, pcap_geterr(p));
+			goto out;
+		}
+	}
+	if (duration_us > 0)
+		c->deadline_ns = mono_ns() + duration_us * 1000;
+out:
+	if (rc) {
+		capture_close(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+void capture_stop(struct capture *c)
+{
+	c->stop = 1;
+	if (c->live && c->s[0].p)
+		pcap_breakloop(c->s[0].p);
+}
+
+int64_t capture_t0_ns(const struct capture *c)
+{
+	return c->t0;
+}
+
+/* Reads the next record of source i into s->rec; marks it done at the end. */
+static void src_fill(struct capture *c, size_t i)
+{
+	struct src *s = &c->s[i];
+	while (!s->have && !s->done) {
+		struct pcap_pkthdr *h;
+		const u_char *d;
+		int r = pcap_next_ex(s->p, &h, &d);
+		if (r == 1) {
+			s->rec.dlt = s->dlt;
+			s->rec.ts_ns = (int64_t)h->ts.tv_sec * 1000000000 +
+				       (int64_t)h->ts.tv_usec * (s->nano ? 1 : 1000);
+			s->rec.data = d;
+			s->rec.caplen = h->caplen;
+			s->rec.wirelen = h->len;
+			s->rec.file = (int)i;
+			s->have = true;
+			if (c->st)
+				c->st->packets++;
+			if (c->dump)
+				pcap_dump((u_char *)c->dump, h, d);
+		} else if (r == 0) { /* live: timeout */
+			if (c->stop || (c->deadline_ns && mono_ns() >= c->deadline_ns))
+				s->done = true;
+		} else if (r == PCAP_ERROR_BREAK) {
+			s->done = true;
+		} else if (r == PCAP_ERROR) {
+			if (c->st)
+				c->st->n[ASKIP_CORRUPT_RECORD]++;
+			rb_log(LOG_WARNING, "%s: %s; the rest of this file is skipped", s->path,
+			       pcap_geterr(s->p));
+			s->done = true;
+		} else {
+			s->done = true;
+		}
+		if (c->live && !s->done &&
+		    (c->stop || (c->deadline_ns && mono_ns() >= c->deadline_ns))) {
+			s->done = true;
+			s->have = false;
+		}
+	}
+}
+
+int capture_next(struct capture *c, struct cap_pkt *p)
+{
+	if (c->last >= 0) {
+		c->s[c->last].have = false;
+		c->last = -1;
+	}
+	if (c->stop)
+		return ENODATA;
+	int best = -1;
+	for (size_t i = 0; i < c->n; i++) {
+		src_fill(c, i);
+		if (c->s[i].have && (best < 0 || c->s[i].rec.ts_ns < c->s[best].rec.ts_ns))
+			best = (int)i;
+	}
+	if (best < 0)
+		return ENODATA;
+	if (c->t0 == INT64_MIN) {
+		/* Time zero: the first packet of the first file (Wireshark's
+		 * frame.time_relative); with several files that is file 0's first. */
+		if (c->s[0].have)
+			c->t0 = c->s[0].rec.ts_ns;
+		else
+			c->t0 = c->s[best].rec.ts_ns;
+	}
+	*p = c->s[best].rec;
+	c->last = best;
+	return 0;
+}

@@ -1,0 +1,365 @@
+/*
+ * dlg: SIP call tracking; see dlg.h for the rules.
+ *
+ * Calls live in a hash table keyed by Call-ID + From tag and in one of two
+ * lists: `open` ordered by last message (closed after DLG_IDLE without one)
+ * and `over` ordered by when they ended (reported DLG_LINGER later, so late
+ * retransmissions and the BYE's 200 still find them).
+ */
+#include "dlg.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "htab.h"
+
+struct call {
+	struct hnode h;
+	struct lnode l;
+	struct callrec r;
+	struct dlg_extra x;
+	char branch[80];
+	size_t branch_len;
+	uint32_t invite_cseq;
+	rb_us last;     /* last message (open) or end (over) */
+	bool over;
+	bool waiting;
+};
+
+struct dlg {
+	struct dlg_hooks hk;
+	struct htab calls;
+	struct lnode open, over;
+	size_t n;
+};
+
+struct dlg *dlg_new(const struct dlg_hooks *hooks)
+{
+	struct dlg *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	if (htab_init(&d->calls, 1024)) {
+		free(d);
+		return NULL;
+	}
+	d->hk = *hooks;
+	list_init(&d->open);
+	list_init(&d->over);
+	return d;
+}
+
+static void call_free(struct dlg *d, struct call *c)
+{
+	htab_remove(&d->calls, &c->h);
+	list_unlink(&c->l);
+	free(c);
+	d->n--;
+}
+
+void dlg_free(struct dlg *d)
+{
+	if (!d)
+		return;
+	while (!list_empty(&d->open))
+		call_free(d, container_of(d->open.next, struct call, l));
+	while (!list_empty(&d->over))
+		call_free(d, container_of(d->over.next, struct call, l));
+	htab_fini(&d->calls);
+	free(d);
+}
+
+size_t dlg_open_calls(const struct dlg *d)
+{
+	return d->n;
+}
+
+/* Copies a span into a fixed field, truncated, NUL-terminated. */
+static void put(char *dst, size_t n, struct sip_span s)
+{
+	size_t l = s.len < n - 1 ? s.len : n - 1;
+	if (l)
+		memcpy(dst, s.p, l);
+	dst[l] = '\0';
+}
+
+/* The key as stored (truncated like the record's fields). */
+static uint64_t key_hash(struct sip_span cid, struct sip_span tag)
+{
+	struct callrec *r = NULL;
+	size_t cl = cid.len < sizeof(r->call_id) - 1 ? cid.len : sizeof(r->call_id) - 1;
+	size_t tl = tag.len < sizeof(r->from_tag) - 1 ? tag.len : sizeof(r->from_tag) - 1;
+	uint64_t h = htab_hash(HTAB_SEED, cid.p, cl);
+	h = htab_hash(h, "\0", 1);
+	return htab_hash(h, tag.p, tl);
+}
+
+static bool field_eq(const char *f, size_t cap, struct sip_span s)
+{
+	size_t l = s.len < cap - 1 ? s.len : cap - 1;
+	return strlen(f) == l && !memcmp(f, s.p, l);
+}
+
+static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag)
+{
+	if (!cid.len)
+		return NULL;
+	uint64_t hv = key_hash(cid, tag);
+	for (struct hnode *x = htab_first(&d->calls, hv); x; x = htab_next(x, hv)) {
+		struct call *c = container_of(x, struct call, h);
+		if (field_eq(c->r.call_id, sizeof(c->r.call_id), cid) &&
+		    field_eq(c->r.from_tag, sizeof(c->r.from_tag), tag))
+			return c;
+	}
+	return NULL;
+}
+
+static void waiting_end(struct dlg *d, struct call *c, rb_us t)
+{
+	if (!c->waiting)
+		return;
+	c->waiting = false;
+	if (d->hk.waiting)
+		d->hk.waiting(t, -1, d->hk.arg);
+}
+
+static void set_over(struct dlg *d, struct call *c, rb_us t)
+{
+	if (c->over)
+		return;
+	c->over = true;
+	c->last = t;
+	list_unlink(&c->l);
+	list_append(&d->over, &c->l);
+}
+
+static void reopen(struct dlg *d, struct call *c, rb_us t)
+{
+	c->over = false;
+	c->last = t;
+	list_unlink(&c->l);
+	list_append(&d->open, &c->l);
+}
+
+static void report(struct dlg *d, struct call *c, rb_us now)
+{
+	struct callrec *r = &c->r;
+	waiting_end(d, c, now);
+	if (r->t_answer != RB_T_NONE)
+		r->outcome = OUTCOME_ANSWERED;
+	else if (r->final_status == 487 || r->t_cancel != RB_T_NONE)
+		r->outcome = OUTCOME_ABANDONED;
+	else if (r->final_status >= 300)
+		r->outcome = OUTCOME_REJECTED;
+	else
+		r->outcome = OUTCOME_INCOMPLETE;
+	r->screened = -1;
+	if (d->hk.done)
+		d->hk.done(r, &c->x, d->hk.arg);
+	call_free(d, c);
+}
+
+void dlg_tick(struct dlg *d, rb_us now)
+{
+	while (!list_empty(&d->over)) {
+		struct call *c = container_of(d->over.next, struct call, l);
+		if (now - c->last < DLG_LINGER)
+			break;
+		report(d, c, now);
+	}
+	while (!list_empty(&d->open)) {
+		struct call *c = container_of(d->open.next, struct call, l);
+		if (now - c->last < DLG_IDLE)
+			break;
+		report(d, c, now);
+	}
+}
+
+void dlg_flush(struct dlg *d, rb_us now)
+{
+	while (!list_empty(&d->over))
+		report(d, container_of(d->over.next, struct call, l), now);
+	while (!list_empty(&d->open))
+		report(d, container_of(d->open.next, struct call, l), now);
+}
+
+static struct sip_span top_branch(const struct sipmsg *m)
+{
+	struct sipmsg_iter it = {0};
+	struct sip_via v;
+	struct sip_span none = {NULL, 0};
+	if (sipmsg_via_next(m, &it, &v) != 0)
+		return none;
+	return v.branch;
+}
+
+/* Forwarding, Request-URI user, addresses: from the first INVITE. */
+static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt_l4 *pkt)
+{
+	struct callrec *r = &c->r;
+	struct sip_uri u;
+	if (sipmsg_uri_parse(m->ruri, &u) == 0) {
+		put(r->ruri_user, sizeof(r->ruri_user), u.number);
+		put(r->tenant, sizeof(r->tenant), u.number);
+	}
+	struct sip_diversion dv;
+	if (sipmsg_diversion(m, 0, &dv) == 0 && dv.reason.len) {
+		put(r->diversion_reason, sizeof(r->diversion_reason), dv.reason);
+		if (sipmsg_span_ieq(dv.reason, "unconditional"))
+			r->forwarding = FWD_UNCONDITIONAL;
+		else if (sipmsg_span_ieq(dv.reason, "no-answer"))
+			r->forwarding = FWD_NO_ANSWER;
+	}
+	struct sip_histinfo hi;
+	int cause = 0;
+	for (unsigned i = 0; i < 32 && sipmsg_histinfo(m, i, &hi) != ENOENT; i++)
+		if (hi.cause > 0)
+			cause = hi.cause; /* the last retargeting's cause */
+	if (cause > 0 && cause < 1000) {
+		snprintf(r->history_info_cause, sizeof(r->history_info_cause), "%d", cause);
+		if (r->forwarding == FWD_UNKNOWN) {
+			if (cause == 302)
+				r->forwarding = FWD_UNCONDITIONAL;
+			else if (cause == 408)
+				r->forwarding = FWD_NO_ANSWER;
+		}
+	}
+	memcpy(r->transport, pkt->proto == 6 ? "tcp" : "udp", 4);
+	pktdec_fmt_addr(r->src, sizeof(r->src), pkt->af, pkt->src, pkt->sport);
+	pktdec_fmt_addr(r->dst, sizeof(r->dst), pkt->af, pkt->dst, pkt->dport);
+}
+
+static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t,
+			  const struct pkt_l4 *pkt)
+{
+	struct sip_span br = top_branch(m);
+	struct call *c = find(d, m->call_id, m->from_tag);
+	if (c) {
+		bool same = br.len ? (br.len == c->branch_len && !memcmp(br.p, c->branch, br.len))
+				   : m->cseq == c->invite_cseq;
+		if (same || (int32_t)(m->cseq - c->invite_cseq) < 0) {
+			c->last = c->over ? c->last : t; /* a retransmission */
+			if (!c->over)
+				list_touch(&d->open, &c->l);
+			return 1;
+		}
+		/* A new INVITE transaction of the same call (after a challenge). */
+		if (c->r.t_answer == RB_T_NONE) {
+			c->r.t_final = RB_T_NONE;
+			c->r.final_status = 0;
+			if (c->over)
+				reopen(d, c, t);
+			if (!c->waiting && c->r.t_cancel == RB_T_NONE) {
+				c->waiting = true;
+				if (d->hk.waiting)
+					d->hk.waiting(t, +1, d->hk.arg);
+			}
+		}
+		c->invite_cseq = m->cseq;
+		c->branch_len = br.len < sizeof(c->branch) ? br.len : sizeof(c->branch);
+		memcpy(c->branch, br.p, c->branch_len);
+		c->x.invites++;
+		if (!c->over) {
+			c->last = t;
+			list_touch(&d->open, &c->l);
+		}
+		return 1;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return ENOMEM;
+	callrec_init(&c->r);
+	put(c->r.call_id, sizeof(c->r.call_id), m->call_id);
+	put(c->r.from_tag, sizeof(c->r.from_tag), m->from_tag);
+	c->r.t_invite = t;
+	c->x.t_bye_ok = RB_T_NONE;
+	c->x.invites = 1;
+	c->invite_cseq = m->cseq;
+	c->branch_len = br.len < sizeof(c->branch) ? br.len : sizeof(c->branch);
+	if (c->branch_len)
+		memcpy(c->branch, br.p, c->branch_len);
+	fill_invite(c, m, pkt);
+	c->last = t;
+	c->waiting = true;
+	htab_insert(&d->calls, &c->h, key_hash(m->call_id, m->from_tag));
+	list_init(&c->l);
+	list_append(&d->open, &c->l);
+	d->n++;
+	if (d->hk.waiting)
+		d->hk.waiting(t, +1, d->hk.arg);
+	return 1;
+}
+
+static void invite_response(struct dlg *d, struct call *c, const struct sipmsg *m, rb_us t)
+{
+	struct callrec *r = &c->r;
+	if (m->cseq != c->invite_cseq)
+		return; /* an earlier transaction's, or a re-INVITE's */
+	int s = m->status;
+	if (s == 180 || s == 183) {
+		if (r->t_ringing == RB_T_NONE)
+			r->t_ringing = t;
+	} else if (s >= 200 && s < 300) {
+		if (r->t_answer == RB_T_NONE) {
+			r->t_answer = t;
+			if (r->t_final == RB_T_NONE || r->final_status >= 300) {
+				r->t_final = t;
+				r->final_status = s;
+			}
+			waiting_end(d, c, t);
+		}
+	} else if (s >= 300) {
+		if (r->t_final == RB_T_NONE && r->t_answer == RB_T_NONE) {
+			r->t_final = t;
+			r->final_status = s;
+			waiting_end(d, c, t);
+			set_over(d, c, t);
+		}
+	}
+}
+
+int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l4 *pkt)
+{
+	if (!m->call_id.len)
+		return 0;
+	if (m->is_request && m->method_id == SIP_INVITE && !m->to_tag.len)
+		return initial_invite(d, m, t, pkt);
+	struct call *c = find(d, m->call_id, m->from_tag);
+	if (!c && m->to_tag.len)
+		c = find(d, m->call_id, m->to_tag);
+	if (!c)
+		return 0;
+	struct callrec *r = &c->r;
+	if (!c->over) {
+		c->last = t;
+		list_touch(&d->open, &c->l);
+	}
+	if (m->is_request) {
+		switch (m->method_id) {
+		case SIP_CANCEL:
+			if (r->t_cancel == RB_T_NONE) {
+				r->t_cancel = t;
+				waiting_end(d, c, t);
+			}
+			break;
+		case SIP_BYE:
+			if (r->t_end == RB_T_NONE) {
+				r->t_end = t;
+				waiting_end(d, c, t);
+				set_over(d, c, t);
+			}
+			break;
+		default:
+			break;
+		}
+		return 1;
+	}
+	if (m->cseq_method_id == SIP_INVITE)
+		invite_response(d, c, m, t);
+	else if (m->cseq_method_id == SIP_BYE && m->status >= 200 && m->status < 300 &&
+		 c->x.t_bye_ok == RB_T_NONE)
+		c->x.t_bye_ok = t;
+	return 1;
+}

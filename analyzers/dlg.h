@@ -1,0 +1,78 @@
+/*
+ * dlg: calls from SIP messages, as seen on the wire (DEFINITIONS.md, "A
+ * call's path", "Measures"; docs/analyze.md says every rule).
+ *
+ * A call is an initial INVITE (no To tag), keyed by Call-ID and From tag. A
+ * retransmission (same top Via branch) and a re-INVITE (To tag) are not new
+ * calls; an INVITE with a new branch and the same key (resent after a 401/407
+ * challenge) continues the call and makes its earlier final answer void.
+ * Every time is the first transmission's. Responses count only for the
+ * current initial INVITE's CSeq; a BYE from either side is found by From or
+ * To tag.
+ *
+ *   struct dlg *d = dlg_new(&hooks);
+ *   for each SIP message in capture order:
+ *       dlg_tick(d, t);                 closes calls that are over
+ *       dlg_track(d, &msg, t, &pkt);
+ *   dlg_flush(d, t_last);             closes what is left
+ *   dlg_free(d);
+ *
+ * A call is over (hooks.done) DLG_LINGER after its final answer when it was
+ * not answered, or after its BYE; a call with no message for DLG_IDLE of
+ * capture time is closed as it stands (incomplete when it had no final
+ * answer). So memory is bounded by the calls in progress.
+ */
+#ifndef RB_DLG_H
+#define RB_DLG_H
+
+#include <stddef.h>
+
+#include "callrec.h"
+#include "pktdec.h"
+#include "rbtime.h"
+#include "sipmsg.h"
+
+#define DLG_LINGER (32 * RB_US_PER_S)   /* 64 x T1: retransmissions are over */
+#define DLG_IDLE (3600 * RB_US_PER_S)
+
+/* What RFC 6076 needs beyond the call record. */
+struct dlg_extra {
+	rb_us t_bye_ok;  /* the 2xx to the BYE; RB_T_NONE when not seen */
+	int invites;     /* INVITE transactions of the call (a challenge makes 2) */
+};
+
+struct dlg_hooks {
+	/*
+	 * A call is over. r has the wire's fields and the outcome; tenant is the
+	 * Request-URI user, no_answer RB_T_NONE, derived measures not computed.
+	 * r and x are valid during the call only.
+	 */
+	void (*done)(const struct callrec *r, const struct dlg_extra *x, void *arg);
+	/* Calls waiting at the center (INVITE seen, no answer, final or CANCEL yet)
+	 * changed by delta at t. May be NULL. */
+	void (*waiting)(rb_us t, int delta, void *arg);
+	void *arg;
+};
+
+struct dlg;
+
+/* Returns NULL on ENOMEM. hooks is copied. */
+struct dlg *dlg_new(const struct dlg_hooks *hooks);
+/* Frees every call without reporting it. */
+void dlg_free(struct dlg *d);
+
+/*
+ * One parsed SIP message at capture time t, carried by pkt (addresses,
+ * transport). Returns 1 when it belonged to a call (or started one), 0 when
+ * it did not, ENOMEM when a new call could not be stored.
+ */
+int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l4 *pkt);
+
+/* Closes the calls that are over at time now. */
+void dlg_tick(struct dlg *d, rb_us now);
+/* Closes every call (end of the capture), at time now for waiting ones. */
+void dlg_flush(struct dlg *d, rb_us now);
+/* Calls held now. */
+size_t dlg_open_calls(const struct dlg *d);
+
+#endif

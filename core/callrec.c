@@ -1,0 +1,234 @@
+/*
+ * callrec: outcome and forwarding names, the derived measures of one call
+ * and the calls.csv writer; see callrec.h and docs/results.md.
+ */
+#include "callrec.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ring.h"
+
+static const char *const outcome_names[OUTCOME_COUNT] = {
+	[OUTCOME_ANSWERED] = "answered",
+	[OUTCOME_ABANDONED] = "abandoned",
+	[OUTCOME_ABANDONED_BEFORE_FORWARD] = "abandoned_before_forward",
+	[OUTCOME_REJECTED] = "rejected",
+	[OUTCOME_INCOMPLETE] = "incomplete",
+};
+
+const char *call_outcome_name(enum call_outcome o)
+{
+	if ((int)o < 0 || o >= OUTCOME_COUNT)
+		return NULL;
+	return outcome_names[o];
+}
+
+const char *call_fwd_name(enum call_fwd f)
+{
+	switch (f) {
+	case FWD_UNCONDITIONAL:
+		return "unconditional";
+	case FWD_NO_ANSWER:
+		return "no-answer";
+	default:
+		return "";
+	}
+}
+
+int call_outcome_parse(const char *s, enum call_outcome *o)
+{
+	if (!s)
+		return EINVAL;
+	for (int i = 0; i < OUTCOME_COUNT; i++) {
+		if (!strcmp(s, outcome_names[i])) {
+			*o = (enum call_outcome)i;
+			return 0;
+		}
+	}
+	return EINVAL;
+}
+
+int call_fwd_parse(const char *s, enum call_fwd *f)
+{
+	if (!s)
+		return EINVAL;
+	if (!strcmp(s, "unconditional"))
+		*f = FWD_UNCONDITIONAL;
+	else if (!strcmp(s, "no-answer"))
+		*f = FWD_NO_ANSWER;
+	else if (!s[0])
+		*f = FWD_UNKNOWN;
+	else
+		return EINVAL;
+	return 0;
+}
+
+void callrec_init(struct callrec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->forwarding = FWD_UNKNOWN;
+	r->no_answer = RB_T_NONE;
+	r->t_dial = r->t_invite = r->t_ringing = r->t_answer = RB_T_NONE;
+	r->t_cancel = r->t_final = r->t_end = RB_T_NONE;
+	r->outcome = OUTCOME_INCOMPLETE;
+	r->screened = -1;
+	r->wait = RB_T_NONE;
+	r->ring_time = r->srd = r->duration = RB_T_NONE;
+	r->phase = r->tenant_idx = r->type_idx = -1;
+	r->counted = true;
+}
+
+void callrec_derive(struct callrec *r, rb_us ring_period)
+{
+	rb_us wait = RB_T_NONE;
+
+	if (r->t_invite != RB_T_NONE) {
+		if (r->outcome == OUTCOME_ANSWERED && r->t_answer != RB_T_NONE)
+			wait = r->t_answer - r->t_invite;
+		else if (r->outcome == OUTCOME_ABANDONED) {
+			rb_us end = r->t_cancel != RB_T_NONE ? r->t_cancel : r->t_final;
+			if (end != RB_T_NONE)
+				wait = end - r->t_invite;
+		}
+	}
+	if (wait != RB_T_NONE && wait < 0)
+		wait = 0; /* clocks of two hosts: never a negative wait */
+	r->wait = wait;
+	r->rings = 0;
+	r->rings_heard = 0;
+	if (wait != RB_T_NONE && ring_period > 0) {
+		r->rings = ring_count(wait, ring_period);
+		if (r->forwarding != FWD_NO_ANSWER)
+			r->rings_heard = r->rings;
+		else if (r->no_answer != RB_T_NONE)
+			r->rings_heard = ring_heard(r->no_answer, wait, ring_period);
+	}
+	/* Timings the engines may leave to us, when they can be known. */
+	if (r->srd == RB_T_NONE && r->t_ringing != RB_T_NONE && r->t_invite != RB_T_NONE)
+		r->srd = r->t_ringing - r->t_invite;
+	if (r->outcome == OUTCOME_ANSWERED && r->t_answer != RB_T_NONE) {
+		if (r->ring_time == RB_T_NONE && r->t_ringing != RB_T_NONE)
+			r->ring_time = r->t_answer - r->t_ringing;
+		if (r->duration == RB_T_NONE && r->t_end != RB_T_NONE)
+			r->duration = r->t_end - r->t_answer;
+	}
+}
+
+const char *callrec_csv_header(void)
+{
+	return "call_id,from_tag,tenant,caller_type,redial,forwarding,no_answer_s,t_dial,"
+	       "t_invite,t_ringing,t_answer,t_cancel,t_final,t_end,final_status,outcome,"
+	       "screened,wait_s,rings,rings_heard,ring_time_s,srd_s,answered_by,duration_s,"
+	       "diversion_reason,history_info_cause,ruri_user,transport,src,dst\n";
+}
+
+/* A growing line buffer: one fwrite per row. */
+struct line {
+	char b[2048]; /* > twice every string field plus the times */
+	size_t n;
+	bool overflow;
+};
+
+static void put(struct line *l, const char *s, size_t len)
+{
+	if (l->n + len >= sizeof(l->b)) {
+		l->overflow = true;
+		return;
+	}
+	memcpy(l->b + l->n, s, len);
+	l->n += len;
+}
+
+/* A text field, quoted per RFC 4180 when it holds , " CR or LF. */
+static void put_str(struct line *l, const char *s, size_t max, bool comma)
+{
+	size_t len = strnlen(s, max);
+	if (comma)
+		put(l, ",", 1);
+	bool quote = false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') {
+			quote = true;
+			break;
+		}
+	}
+	if (!quote) {
+		put(l, s, len);
+		return;
+	}
+	put(l, "\"", 1);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			put(l, "\"\"", 2);
+		else
+			put(l, s + i, 1);
+	}
+	put(l, "\"", 1);
+}
+
+#define PUT_STR(l, field) put_str((l), (field), sizeof(field), true)
+
+static void put_time(struct line *l, rb_us t)
+{
+	char b[32];
+	int n = rb_fmt_s(b, sizeof(b), t);
+	put(l, ",", 1);
+	if (n > 0)
+		put(l, b, (size_t)n);
+}
+
+static void put_int(struct line *l, long v, bool known)
+{
+	char b[24];
+	put(l, ",", 1);
+	if (!known)
+		return;
+	int n = snprintf(b, sizeof(b), "%ld", v);
+	put(l, b, (size_t)n);
+}
+
+int callrec_csv_write(FILE *f, const struct callrec *r)
+{
+	struct line l;
+	l.n = 0;
+	l.overflow = false;
+
+	put_str(&l, r->call_id, sizeof(r->call_id), false);
+	PUT_STR(&l, r->from_tag);
+	PUT_STR(&l, r->tenant);
+	PUT_STR(&l, r->caller_type);
+	put_int(&l, r->redial ? 1 : 0, true);
+	put_str(&l, call_fwd_name(r->forwarding), 16, true);
+	put_time(&l, r->no_answer);
+	put_time(&l, r->t_dial);
+	put_time(&l, r->t_invite);
+	put_time(&l, r->t_ringing);
+	put_time(&l, r->t_answer);
+	put_time(&l, r->t_cancel);
+	put_time(&l, r->t_final);
+	put_time(&l, r->t_end);
+	put_int(&l, r->final_status, r->final_status > 0);
+	const char *oc = call_outcome_name(r->outcome);
+	put_str(&l, oc ? oc : "", 32, true);
+	put_int(&l, r->screened, r->screened >= 0);
+	put_time(&l, r->wait);
+	put_int(&l, r->rings, r->rings > 0);
+	put_int(&l, r->rings_heard, r->rings_heard > 0);
+	put_time(&l, r->ring_time);
+	put_time(&l, r->srd);
+	PUT_STR(&l, r->answered_by);
+	put_time(&l, r->duration);
+	PUT_STR(&l, r->diversion_reason);
+	PUT_STR(&l, r->history_info_cause);
+	PUT_STR(&l, r->ruri_user);
+	PUT_STR(&l, r->transport);
+	PUT_STR(&l, r->src);
+	PUT_STR(&l, r->dst);
+	put(&l, "\n", 1);
+	if (l.overflow)
+		return EOVERFLOW; /* cannot happen with the fixed field sizes */
+	if (fwrite(l.b, 1, l.n, f) != l.n)
+		return errno ? errno : EIO;
+	return 0;
+}

@@ -1,0 +1,373 @@
+/* dispatch: who takes which call; see dispatch.h for the rules and usage. */
+#include "dispatch.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- intrusive lists --------------------------------------------------- */
+
+static void wait_push(struct dsp_floor *f, struct dsp_call *c)
+{
+	c->next = NULL;
+	c->prev = f->wait_tail;
+	if (f->wait_tail)
+		f->wait_tail->next = c;
+	else
+		f->wait_head = c;
+	f->wait_tail = c;
+	f->waiting++;
+}
+
+static void wait_unlink(struct dsp_floor *f, struct dsp_call *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		f->wait_head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		f->wait_tail = c->prev;
+	c->prev = c->next = NULL;
+	f->waiting--;
+}
+
+static void idle_push(struct dsp_floor *f, struct dsp_staff *s)
+{
+	s->next = NULL;
+	s->prev = f->idle_tail;
+	if (f->idle_tail)
+		f->idle_tail->next = s;
+	else
+		f->idle_head = s;
+	f->idle_tail = s;
+}
+
+static void idle_unlink(struct dsp_floor *f, struct dsp_staff *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		f->idle_head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		f->idle_tail = s->prev;
+	s->prev = s->next = NULL;
+}
+
+static struct dsp_floor *staff_floor(struct dsp *d, const struct dsp_staff *s)
+{
+	return s->kind == DSP_BACKUP ? &d->backup : &d->floors[s->floor];
+}
+
+/* --- the rules ----------------------------------------------------------- */
+
+/* staff (idle) takes call (waiting, or not yet queued). */
+static void assign(struct dsp *d, struct dsp_call *call, struct dsp_staff *staff, rb_us now)
+{
+	if (call->state == DSP_CALL_WAITING && (call->prev || d->floors[call->floor].wait_head == call)) {
+		wait_unlink(&d->floors[call->floor], call);
+		d->counts.waiting--;
+	}
+	idle_unlink(staff_floor(d, staff), staff);
+	call->state = DSP_CALL_PICKUP;
+	call->staff = staff;
+	staff->state = DSP_STAFF_PICKUP;
+	staff->call = call;
+	if (staff->kind == DSP_BACKUP)
+		d->counts.backup_busy++;
+	else
+		d->counts.ops_busy++;
+	d->assign_h(call, staff, now, d->arg);
+}
+
+/*
+ * The oldest waiting call of any floor that has reached join age, or NULL.
+ * Each floor's head is its oldest; ties between floors go to the lower floor.
+ */
+static struct dsp_call *oldest_aged(struct dsp *d, rb_us now)
+{
+	struct dsp_call *best = NULL;
+	for (int f = 0; f < d->n_floors; f++) {
+		struct dsp_call *c = d->floors[f].wait_head;
+		if (c && (!best || c->t_invite < best->t_invite))
+			best = c;
+	}
+	if (best && now - best->t_invite >= d->join_age)
+		return best;
+	return NULL;
+}
+
+/* Idle operators of floor f take its waiting calls, oldest first. */
+static void floor_drain(struct dsp *d, int f, rb_us now)
+{
+	struct dsp_floor *fl = &d->floors[f];
+	while (fl->idle_head && fl->wait_head)
+		assign(d, fl->wait_head, fl->idle_head, now);
+}
+
+/* Idle backup members take aged waiting calls, oldest first. */
+static void backup_drain(struct dsp *d, rb_us now)
+{
+	struct dsp_call *c;
+	while (d->backup.idle_head && (c = oldest_aged(d, now)))
+		assign(d, c, d->backup.idle_head, now);
+}
+
+/* Puts an idle member on shift (staffed, idle since now) at its idle tail. */
+static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
+{
+	struct dsp_floor *fl = staff_floor(d, s);
+	s->state = DSP_STAFF_IDLE;
+	s->leaving = false;
+	s->idle_since = now;
+	s->call = NULL;
+	idle_push(fl, s);
+	fl->on_shift++;
+	if (s->kind == DSP_BACKUP)
+		d->counts.backup_staffed++;
+	else
+		d->counts.ops_staffed++;
+}
+
+static void go_off(struct dsp *d, struct dsp_staff *s)
+{
+	s->state = DSP_STAFF_OFF;
+	s->leaving = false;
+	s->call = NULL;
+	if (s->kind == DSP_BACKUP)
+		d->counts.backup_staffed--;
+	else
+		d->counts.ops_staffed--;
+}
+
+/* A busy (or picking-up) member is free at now: next call, idle, or off. */
+static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
+{
+	assert(s->state == DSP_STAFF_BUSY || s->state == DSP_STAFF_PICKUP);
+	if (s->kind == DSP_BACKUP)
+		d->counts.backup_busy--;
+	else
+		d->counts.ops_busy--;
+	s->call = NULL;
+	if (s->leaving) {
+		go_off(d, s);
+		return;
+	}
+	s->state = DSP_STAFF_IDLE;
+	s->idle_since = now;
+	idle_push(staff_floor(d, s), s);
+	/* The idle FIFO's head is the one idle longest (s itself, normally). */
+	if (s->kind == DSP_BACKUP)
+		backup_drain(d, now);
+	else
+		floor_drain(d, s->floor, now);
+}
+
+/* --- public -------------------------------------------------------------- */
+
+static int new_staff(struct dsp *d, enum dsp_staff_kind kind, int floor, struct dsp_staff **out)
+{
+	if (d->n_staff == d->cap_staff) {
+		size_t cap = d->cap_staff ? 2 * d->cap_staff : 16;
+		struct dsp_staff **p = realloc(d->staff, cap * sizeof(*p));
+		if (!p)
+			return ENOMEM;
+		d->staff = p;
+		d->cap_staff = cap;
+	}
+	struct dsp_staff *s = calloc(1, sizeof(*s));
+	if (!s)
+		return ENOMEM;
+	s->kind = kind;
+	s->floor = kind == DSP_BACKUP ? -1 : floor;
+	s->id = kind == DSP_BACKUP ? ++d->next_backup_id : ++d->next_op_id;
+	s->state = DSP_STAFF_OFF;
+	d->staff[d->n_staff++] = s;
+	*out = s;
+	return 0;
+}
+
+/* Brings floor f (-1: backup) to target members on shift. */
+static int staff_to(struct dsp *d, int f, int target, rb_us now)
+{
+	enum dsp_staff_kind kind = f < 0 ? DSP_BACKUP : DSP_OPERATOR;
+	struct dsp_floor *fl = f < 0 ? &d->backup : &d->floors[f];
+	fl->target = target;
+	/* Fewer: idle ones leave (most recently idle first), then busy ones. */
+	while (fl->on_shift > target && fl->idle_tail) {
+		struct dsp_staff *s = fl->idle_tail;
+		idle_unlink(fl, s);
+		fl->on_shift--;
+		go_off(d, s);
+	}
+	for (size_t i = d->n_staff; i-- > 0 && fl->on_shift > target;) {
+		struct dsp_staff *s = d->staff[i];
+		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && !s->leaving &&
+		    (s->state == DSP_STAFF_PICKUP || s->state == DSP_STAFF_BUSY)) {
+			s->leaving = true;
+			fl->on_shift--;
+		}
+	}
+	/* More: leaving ones stay on, then off-shift ones, then new ones. */
+	for (size_t i = 0; i < d->n_staff && fl->on_shift < target; i++) {
+		struct dsp_staff *s = d->staff[i];
+		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && s->leaving) {
+			s->leaving = false;
+			fl->on_shift++;
+		}
+	}
+	for (size_t i = 0; i < d->n_staff && fl->on_shift < target; i++) {
+		struct dsp_staff *s = d->staff[i];
+		if (s->kind == kind && s->state == DSP_STAFF_OFF) {
+			s->floor = f < 0 ? -1 : f;
+			come_on(d, s, now);
+		}
+	}
+	while (fl->on_shift < target) {
+		struct dsp_staff *s;
+		int err = new_staff(d, kind, f, &s);
+		if (err)
+			return err;
+		come_on(d, s, now);
+	}
+	return 0;
+}
+
+void dsp_destroy(struct dsp *d)
+{
+	for (size_t i = 0; i < d->n_staff; i++)
+		free(d->staff[i]);
+	free(d->staff);
+	free(d->floors);
+	memset(d, 0, sizeof(*d));
+}
+
+int dsp_init(struct dsp *d, int n_floors, const int *floor_ops, int backup, rb_us join_age,
+	     dsp_assign_h *assign_h, void *arg, rb_us now)
+{
+	int err = 0;
+	memset(d, 0, sizeof(*d));
+	if (n_floors < 1 || !floor_ops || backup < 0 || join_age < 0 || !assign_h)
+		return EINVAL;
+	for (int f = 0; f < n_floors; f++)
+		if (floor_ops[f] < 0)
+			return EINVAL;
+	d->floors = calloc((size_t)n_floors, sizeof(*d->floors));
+	if (!d->floors)
+		return ENOMEM;
+	d->n_floors = n_floors;
+	d->join_age = join_age;
+	d->assign_h = assign_h;
+	d->arg = arg;
+	for (int f = 0; f < n_floors && !err; f++)
+		err = staff_to(d, f, floor_ops[f], now);
+	if (!err)
+		err = staff_to(d, -1, backup, now);
+	if (err)
+		dsp_destroy(d);
+	return err;
+}
+
+void dsp_call_init(struct dsp_call *call, int floor)
+{
+	memset(call, 0, sizeof(*call));
+	call->floor = floor;
+	call->state = DSP_CALL_NEW;
+}
+
+void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	assert(call->floor >= 0 && call->floor < d->n_floors);
+	struct dsp_floor *fl = &d->floors[call->floor];
+	call->t_invite = now;
+	call->staff = NULL;
+	call->prev = call->next = NULL;
+	call->state = DSP_CALL_WAITING;
+	if (fl->idle_head) {
+		assign(d, call, fl->idle_head, now);
+		return;
+	}
+	/* No operator free: the call waits (unless backup may take it now). */
+	wait_push(fl, call);
+	d->counts.waiting++;
+	if (d->join_age == 0 && d->backup.idle_head)
+		backup_drain(d, now);
+}
+
+void dsp_join_due(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	if (call->state != DSP_CALL_WAITING || !d->backup.idle_head)
+		return;
+	/*
+	 * The owner says this call is due; every call older than it is too. The
+	 * oldest head of all floors is at least as old as this call.
+	 */
+	struct dsp_call *best = call;
+	for (int f = 0; f < d->n_floors; f++) {
+		struct dsp_call *c = d->floors[f].wait_head;
+		if (c && c->t_invite < best->t_invite)
+			best = c;
+	}
+	assign(d, best, d->backup.idle_head, now);
+	/* More backup idle and other calls aged (a late timer): take them too. */
+	backup_drain(d, now);
+}
+
+void dsp_answered(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	(void)d;
+	(void)now;
+	assert(call->state == DSP_CALL_PICKUP && call->staff);
+	call->state = DSP_CALL_ANSWERED;
+	call->staff->state = DSP_STAFF_BUSY;
+	call->staff->call = NULL;
+}
+
+enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	enum dsp_call_state was = call->state;
+	if (was == DSP_CALL_WAITING) {
+		wait_unlink(&d->floors[call->floor], call);
+		d->counts.waiting--;
+		call->state = DSP_CALL_CANCELLED;
+	} else if (was == DSP_CALL_PICKUP) {
+		call->state = DSP_CALL_CANCELLED;
+		release(d, call->staff, now);
+	}
+	return was;
+}
+
+void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now)
+{
+	assert(staff->state == DSP_STAFF_BUSY);
+	release(d, staff, now);
+}
+
+int dsp_set_staffing(struct dsp *d, const int *floor_ops, int backup, rb_us now)
+{
+	int err = 0;
+	if (floor_ops)
+		for (int f = 0; f < d->n_floors; f++)
+			if (floor_ops[f] < 0)
+				return EINVAL;
+	if (floor_ops)
+		for (int f = 0; f < d->n_floors && !err; f++)
+			err = staff_to(d, f, floor_ops[f], now);
+	if (!err && backup >= 0)
+		err = staff_to(d, -1, backup, now);
+	/* New staff take waiting calls at once: operators first, then backup. */
+	for (int f = 0; f < d->n_floors; f++)
+		floor_drain(d, f, now);
+	backup_drain(d, now);
+	return err;
+}
+
+int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n)
+{
+	return snprintf(buf, n, "%s%d", staff->kind == DSP_BACKUP ? "backup" : "op", staff->id);
+}

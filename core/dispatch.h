@@ -1,0 +1,202 @@
+/*
+ * dispatch: who takes which call at the center. The one state machine that
+ * both the model (sim/model) and secretaryd use, so that they keep the rules
+ * of DEFINITIONS.md ("A call's path") through one implementation:
+ *
+ *   - waiting calls are taken oldest first (by t_invite, ties in arrival
+ *     order);
+ *   - a call goes to the operator idle longest on its floor (a FIFO of idle
+ *     operators per floor: O(1));
+ *   - once a call has waited join_age (join_after_rings x ring_period) with no
+ *     operator free on its floor, a free backup staff member (idle longest)
+ *     takes it; checked when a call reaches that age (dsp_join_due) and when
+ *     a backup member frees up (dsp_staff_free);
+ *   - an operator who frees up takes the oldest waiting call of its floor,
+ *     even if backup could also take it; backup serves every floor;
+ *   - a call is never taken twice;
+ *   - a caller who hangs up during the pick-up frees the staff member at
+ *     once, without wrap-up (dsp_cancel), who then takes the next call;
+ *   - shifts (dsp_set_staffing): staff busy when their shift ends finish their
+ *     call (talk and wrap-up) first, then leave; new staff start idle and take
+ *     waiting calls at once.
+ *
+ * The dispatcher only decides. It owns no timers and no clock: the owner
+ * tells it what happened and when (`now`, scenario or wall time in
+ * microseconds, never decreasing), and schedules pick-up, talk, wrap-up and
+ * the join-age check itself. The owner's life cycle of one call:
+ *
+ *   dsp_call_init(&c->dc, floor);
+ *   dsp_arrive(d, &c->dc, now);          the INVITE reached the center
+ *     ... assign_h(&c->dc, staff, t) fires (maybe inside dsp_arrive, or later
+ *         inside any dsp_* call) when someone takes it: the owner starts the
+ *         pick-up delay (staff->kind says operator or backup pick-up);
+ *     ... if still waiting at t_invite + join_age, the owner calls
+ *         dsp_join_due(d, &c->dc, t) (a no-op if the call is no longer
+ *         waiting, so a stale timer is harmless);
+ *   dsp_answered(d, &c->dc, t);          the pick-up ended: 200 OK sent.
+ *                                        The dispatcher forgets the call;
+ *                                        the staff member stays busy.
+ *   dsp_staff_free(d, staff, t);         talk and wrap-up are over.
+ * or, if the caller hangs up first:
+ *   dsp_cancel(d, &c->dc, t);            waiting: leaves the queue;
+ *                                        pick-up: its staff is free at once.
+ *
+ * Memory: struct dsp_call is embedded in the owner's call record (libuv
+ * style) and must stay put while the call is waiting or in pick-up. Staff are
+ * allocated by the dispatcher (dsp_init, dsp_set_staffing), never move, and
+ * are freed by dsp_destroy; staff->udata is the owner's.
+ *
+ * Re-entrancy: assign_h runs inside dsp_* calls. It may call dsp_answered()
+ * on the call it was given (a zero pick-up delay), and nothing else of the
+ * dispatcher. Not thread-safe: one dispatcher per thread.
+ */
+#ifndef RB_DISPATCH_H
+#define RB_DISPATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rbtime.h"
+
+enum dsp_call_state {
+	DSP_CALL_NEW = 0,  /* dsp_call_init'd, not arrived yet */
+	DSP_CALL_WAITING,  /* in its floor's queue, ringing */
+	DSP_CALL_PICKUP,   /* taken by call->staff, not answered yet */
+	DSP_CALL_ANSWERED, /* dsp_answered: the dispatcher is done with it */
+	DSP_CALL_CANCELLED /* dsp_cancel: the caller hung up first */
+};
+
+enum dsp_staff_kind { DSP_OPERATOR = 0, DSP_BACKUP };
+
+enum dsp_staff_state {
+	DSP_STAFF_IDLE = 0, /* free, in the idle FIFO of its floor (or backup's) */
+	DSP_STAFF_PICKUP,   /* took staff->call, picking up */
+	DSP_STAFF_BUSY,     /* answered: talking or wrapping up */
+	DSP_STAFF_OFF       /* not on shift */
+};
+
+struct dsp_staff;
+
+/* A call, embedded in the owner's record. Fields are read-only to the owner. */
+struct dsp_call {
+	rb_us t_invite;            /* set by dsp_arrive */
+	int floor;                 /* 0-based; 0 when pooled */
+	enum dsp_call_state state;
+	struct dsp_staff *staff;   /* who took it (PICKUP, ANSWERED); else NULL */
+	struct dsp_call *prev, *next; /* private: the floor's waiting queue */
+};
+
+/* A staff member, allocated by the dispatcher. Read-only but for udata. */
+struct dsp_staff {
+	enum dsp_staff_kind kind;
+	int id;                    /* 1-based within its kind: "op3", "backup1" */
+	int floor;                 /* operators: 0-based floor; backup: -1 */
+	enum dsp_staff_state state;
+	bool leaving;              /* shift over while busy: leaves when free */
+	rb_us idle_since;          /* when it last became idle */
+	struct dsp_call *call;     /* PICKUP: the call it took; else NULL */
+	void *udata;               /* the owner's, untouched by the dispatcher */
+	struct dsp_staff *prev, *next; /* private: idle FIFO */
+};
+
+/* Fired once for each assignment: staff took call at now (both in PICKUP). */
+typedef void(dsp_assign_h)(struct dsp_call *call, struct dsp_staff *staff, rb_us now, void *arg);
+
+/* The center's state now, for time-weighted measures (queue length, occupancy). */
+struct dsp_counts {
+	int waiting;          /* calls waiting, all floors */
+	int ops_busy;         /* operators in PICKUP or BUSY (leaving ones too) */
+	int ops_staffed;      /* operators on shift, plus leaving ones still busy */
+	int backup_busy;
+	int backup_staffed;
+};
+
+/* Private to dispatch*.c; in the header so that struct dsp can be embedded. */
+struct dsp_floor {
+	struct dsp_call *wait_head, *wait_tail;  /* oldest first */
+	struct dsp_staff *idle_head, *idle_tail; /* idle longest first */
+	int waiting;
+	int target;           /* staff this floor (or backup) should have */
+	int on_shift;         /* on shift and not leaving */
+};
+
+struct dsp {
+	int n_floors;
+	struct dsp_floor *floors;  /* n_floors operator floors */
+	struct dsp_floor backup;   /* backup's idle FIFO (its queue is unused) */
+	rb_us join_age;
+	dsp_assign_h *assign_h;
+	void *arg;
+	struct dsp_staff **staff;  /* every member ever created */
+	size_t n_staff, cap_staff;
+	int next_op_id, next_backup_id;
+	struct dsp_counts counts;  /* read-only to the owner */
+};
+
+/*
+ * Sets up d for n_floors (>= 1) floors with floor_ops[f] operators each and
+ * `backup` backup staff, all idle since `now`; join_age is join_after_rings x
+ * ring_period (0: backup may take a call as soon as it arrives and no
+ * operator of its floor is free). Operators are numbered op1.. floor by floor,
+ * backup backup1... Returns 0, EINVAL for bad counts, or ENOMEM (then d holds
+ * nothing to free).
+ */
+int dsp_init(struct dsp *d, int n_floors, const int *floor_ops, int backup, rb_us join_age,
+	     dsp_assign_h *assign_h, void *arg, rb_us now);
+/* Frees the staff and floors (not the calls, which are the owner's). */
+void dsp_destroy(struct dsp *d);
+
+/* Prepares a call of the given floor (0-based, < n_floors) for dsp_arrive. */
+void dsp_call_init(struct dsp_call *call, int floor);
+
+/*
+ * The call reached the center at now: the operator idle longest on its floor
+ * takes it; else, if join_age is 0, a free backup member; else it waits.
+ */
+void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now);
+
+/*
+ * The call reached join age (the owner's timer at t_invite + join_age). If it
+ * is still waiting, a free backup member takes the oldest waiting call that
+ * has reached join age (this one, unless an older one waits). No-op otherwise.
+ */
+void dsp_join_due(struct dsp *d, struct dsp_call *call, rb_us now);
+
+/*
+ * The pick-up ended and the call is answered (200 OK). The call leaves the
+ * dispatcher; its staff member stays BUSY until dsp_staff_free.
+ */
+void dsp_answered(struct dsp *d, struct dsp_call *call, rb_us now);
+
+/*
+ * The caller hung up (CANCEL) at now. A waiting call leaves its queue; a call
+ * in pick-up frees its staff member at once, without wrap-up, who then takes
+ * the next call per the rules (or leaves, if its shift is over). Returns the
+ * state the call was in (DSP_CALL_WAITING or DSP_CALL_PICKUP; anything else
+ * is a no-op, e.g. a CANCEL after the 200: the 200 wins).
+ */
+enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now);
+
+/*
+ * The staff member (BUSY: answered, talked, wrapped up) is free at now: an
+ * operator takes the oldest waiting call of its floor; a backup member the
+ * oldest waiting call of any floor that has reached join age; if none, it
+ * joins the idle FIFO. A member whose shift is over leaves instead.
+ */
+void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now);
+
+/*
+ * A shift change at now: floor_ops[f] operators per floor (NULL: unchanged),
+ * backup staff (-1: unchanged). Fewer: idle members leave at once (the most
+ * recently idle first), then busy ones are marked leaving (they finish their
+ * call first); more: members marked leaving stay on, then off-shift members
+ * (lowest id first) or new ones come on idle and take waiting calls at once.
+ * Returns 0, EINVAL for a negative count, or ENOMEM (the staffing is then
+ * partly changed, still consistent).
+ */
+int dsp_set_staffing(struct dsp *d, const int *floor_ops, int backup, rb_us now);
+
+/* "op3" or "backup1" into buf (n bytes). Returns snprintf's result. */
+int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * scn_int: the scenario loader's private helpers (scn_yaml.c), shared by
+ * scn_load.c and scn_sections.c. Not part of the public interface.
+ *
+ * The loader walks libyaml's document tree. Every helper that finds bad input
+ * writes "NAME:LINE:COL: message" into the context (the first error wins)
+ * and returns EINVAL; callers just propagate the non-zero return.
+ */
+#ifndef RB_SCN_INT_H
+#define RB_SCN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <yaml.h>
+
+#include "scn.h"
+
+struct scn_ctx {
+	yaml_document_t *doc;
+	const char *name; /* the file name in messages */
+	const char *dir;  /* the scenario's folder, for empirical_csv ("" = cwd) */
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+/* Writes "name:line:col: message" (node's start mark) once; returns EINVAL. */
+int scn_err(struct scn_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Checks that n is a mapping whose keys are plain scalars from keys (NULL
+ * terminated), none repeated. what names the mapping in messages ("center").
+ */
+int scn_map_check(struct scn_ctx *c, yaml_node_t *n, const char *what, const char *const *keys);
+/* The value of key in mapping n, or NULL when absent. */
+yaml_node_t *scn_map_get(struct scn_ctx *c, yaml_node_t *n, const char *key);
+/* As scn_map_get, failing with "missing key 'key' (why)" when absent. */
+int scn_map_need(struct scn_ctx *c, yaml_node_t *n, const char *key, const char *why,
+		 yaml_node_t **out);
+
+/* The scalar's text, or NULL when n is not a scalar. */
+const char *scn_scalar(const yaml_node_t *n);
+bool scn_is_scalar(const yaml_node_t *n, const char *text);
+
+int scn_seq_check(struct scn_ctx *c, yaml_node_t *n, const char *what, bool nonempty);
+size_t scn_seq_len(const yaml_node_t *n);
+yaml_node_t *scn_seq_item(struct scn_ctx *c, const yaml_node_t *n, size_t i);
+
+int scn_num(struct scn_ctx *c, yaml_node_t *n, double *out);
+/* A number in [lo, hi]; what names it in the range message. */
+int scn_num_range(struct scn_ctx *c, yaml_node_t *n, const char *what, double lo, double hi,
+		  double *out);
+int scn_int(struct scn_ctx *c, yaml_node_t *n, const char *what, long lo, long hi, long *out);
+int scn_bool(struct scn_ctx *c, yaml_node_t *n, bool *out);
+/* A non-empty string (any scalar), duplicated into *out (caller frees). */
+int scn_str(struct scn_ctx *c, yaml_node_t *n, char **out);
+/* Seconds >= 0 (> 0 unless allow_zero) to microseconds. */
+int scn_secs(struct scn_ctx *c, yaml_node_t *n, const char *what, bool allow_zero, rb_us *out);
+/* A distribution (a bare number means fixed); never only when allow_never. */
+int scn_dist(struct scn_ctx *c, yaml_node_t *n, bool allow_never, struct rv_dist *d);
+/* Deep copy (empirical values). Returns 0 or ENOMEM. */
+int scn_dist_copy(struct rv_dist *dst, const struct rv_dist *src);
+
+/* Sections (scn_sections.c). */
+int scn_parse_tenants(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+int scn_parse_callers(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+int scn_parse_load(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+int scn_parse_targets(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+
+/* Cumulative shares, last exactly 1.0; EINVAL (with message at n) unless they sum to 1. */
+int scn_cum_shares(struct scn_ctx *c, yaml_node_t *n, const char *what, const double *shares,
+		   size_t count, double **out);
+
+#endif

@@ -1,0 +1,108 @@
+/* stats: t quantiles, intervals, the wait histogram; see stats.h. */
+#include "stats.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+double stats_t975(long df)
+{
+	if (df < 1)
+		return NAN;
+	return gsl_cdf_tdist_Pinv(0.975, (double)df);
+}
+
+struct stats_ci stats_ci(const double *v, size_t n)
+{
+	struct stats_ci c = {0};
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(v[i]))
+			continue;
+		sum += v[i];
+		c.n++;
+	}
+	if (c.n < 2) {
+		c.mean = c.n ? sum : NAN;
+		c.se = c.lo = c.hi = NAN;
+		return c;
+	}
+	c.mean = sum / c.n;
+	double ss = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!isnan(v[i]))
+			ss += (v[i] - c.mean) * (v[i] - c.mean);
+	}
+	c.se = sqrt(ss / (c.n - 1)) / sqrt((double)c.n);
+	double t = stats_t975(c.n - 1);
+	c.lo = c.mean - t * c.se;
+	c.hi = c.mean + t * c.se;
+	c.valid = true;
+	return c;
+}
+
+void stats_whist_init(struct stats_whist *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+void stats_whist_merge(struct stats_whist *dst, const struct stats_whist *src)
+{
+	if (!src->n)
+		return;
+	if (!dst->n || src->min < dst->min)
+		dst->min = src->min;
+	if (!dst->n || src->max > dst->max)
+		dst->max = src->max;
+	dst->n += src->n;
+	for (int i = 0; i < STATS_WH_BINS; i++)
+		dst->bin[i] += src->bin[i];
+}
+
+/* The bin's lower bound and width, in ms. */
+static void bin_range(int i, double *lo, double *width)
+{
+	if (i == 0) { /* exactly 0 */
+		*lo = 0;
+		*width = 0;
+		return;
+	}
+	i--;
+	if (i < STATS_WH_SUB) {
+		*lo = i;
+		*width = 1;
+		return;
+	}
+	int sh = i / STATS_WH_SUB - 1;
+	int m = i % STATS_WH_SUB + STATS_WH_SUB;
+	*lo = ldexp(m, sh);
+	*width = ldexp(1, sh);
+}
+
+double stats_whist_quantile(const struct stats_whist *h, double p)
+{
+	if (!h->n)
+		return NAN;
+	uint64_t rank = (uint64_t)ceil(p * (double)h->n - 1e-9); /* 0.99·100 is 99 */
+	if (rank < 1)
+		rank = 1;
+	if (rank > h->n)
+		rank = h->n;
+	uint64_t seen = 0;
+	int i;
+	for (i = 0; i < STATS_WH_BINS - 1; i++) {
+		seen += h->bin[i];
+		if (seen >= rank)
+			break;
+	}
+	double lo, w;
+	bin_range(i, &lo, &w);
+	double us = (lo + w / 2) * 1000.0;
+	if (i == STATS_WH_BINS - 1 || us > (double)h->max)
+		us = (double)h->max;
+	if (us < (double)h->min)
+		us = (double)h->min;
+	return us / 1e6;
+}

@@ -1,0 +1,597 @@
+/*
+ * summary: setting up, and the hot path (calls and spans); see summary.h.
+ *
+ * Everything a replication needs is allocated in summary_new: the calls and
+ * spans of the model (millions a second) only add integers into cells that
+ * already exist. Spans keep a running sum for the current stretch of time
+ * (inside one phase window, one 15-minute interval and one batch) and add
+ * it to the cells only when a span leaves that stretch, so a span that stays
+ * inside costs a compare and seven additions.
+ */
+#include "summary.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ring.h"
+#include "summary_int.h"
+
+void sum_tw_add(struct sum_tw *d, const struct sum_tw *s)
+{
+	d->dur += s->dur;
+	d->ring_area += s->ring_area;
+	d->busy_area += s->busy_area;
+	d->staffed_area += s->staffed_area;
+	d->bbusy_area += s->bbusy_area;
+	d->bstaffed_area += s->bstaffed_area;
+	if (s->ring_max > d->ring_max)
+		d->ring_max = s->ring_max;
+}
+
+void sum_cell_add(struct sum_cell *d, const struct sum_cell *s)
+{
+	for (int i = 0; i < OUTCOME_COUNT; i++)
+		d->oc[i] += s->oc[i];
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i <= SUM_RBINS; i++)
+			d->rr[k][i] += s->rr[k][i];
+		for (int i = 0; i <= RB_RINGS_HEARD_BINS; i++)
+			d->hh[k][i] += s->hh[k][i];
+	}
+	d->screened += s->screened;
+	d->screened_known += s->screened_known;
+	d->wait_sum += s->wait_sum;
+	d->wait_n += s->wait_n;
+	sum_tw_add(&d->tw, &s->tw);
+}
+
+const double sum_q[SUM_NQ] = {0.50, 0.90, 0.99};
+
+static void rep_free(struct summary_rep *h)
+{
+	free(h->cells);
+	free(h->hists);
+	free(h->quant);
+	free(h->batch);
+	for (int i = 0; i < h->n_xten; i++)
+		free(h->xten[i].batch);
+	free(h->xten);
+}
+
+void summary_free(struct summary *s)
+{
+	if (!s)
+		return;
+	for (int r = 0; r < s->n_reps; r++)
+		rep_free(&s->reps[r]);
+	free(s->reps);
+	free(s->hist_tot);
+	pthread_mutex_destroy(&s->mu);
+	free(s->win);
+	if (s->extra)
+		json_decref(s->extra);
+	free(s->error);
+	if (s->views) {
+		for (int i = 0; i < s->n_views; i++) {
+			free(s->views[i].name);
+			free(s->views[i].samples);
+			free(s->views[i].sq);
+		}
+		free(s->views);
+	}
+	free(s->bsum);
+	free(s->tres);
+	free(s);
+}
+
+static int setup_windows(struct summary *s)
+{
+	const struct summary_opts *o = &s->o;
+	size_t n = o->windows ? o->n_windows : (o->scn ? o->scn->n_phases : 0);
+
+	s->win = calloc(n ? n : 1, sizeof(*s->win));
+	if (!s->win)
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (o->windows) {
+			s->win[i] = o->windows[i];
+		} else {
+			const struct scn_phase *p = &o->scn->phases[i];
+			s->win[i].name = p->name;
+			s->win[i].start = p->start;
+			s->win[i].end = p->start + p->duration;
+		}
+	}
+	s->L.n_win = (int)n;
+	return 0;
+}
+
+static void setup_layout(struct summary *s)
+{
+	struct sum_layout *L = &s->L;
+	L->n_ten = s->o.scn ? (int)s->o.scn->n_tenants : 0;
+	L->g_win = 1;
+	L->g_ten = L->g_win + L->n_win;
+	L->g_fwd = L->g_ten + L->n_ten;
+	L->g_int = L->g_fwd + 3; /* unconditional, no-answer, not known (not shown) */
+	L->n_groups = L->g_int + SUM_INTERVALS;
+	L->n_bgroups = L->g_int;
+
+	/* Counted time: from the end of warm-up to the end of the run. */
+	s->t_lo = s->o.scn ? s->o.scn->run.warmup : 0;
+	if (s->t_lo < 0)
+		s->t_lo = 0;
+	s->t_hi = INT64_MAX;
+	if (L->n_win > 0) {
+		rb_us end = s->win[0].end;
+		for (int i = 1; i < L->n_win; i++)
+			if (s->win[i].end > end)
+				end = s->win[i].end;
+		s->t_hi = end;
+	} else if (s->o.scn && s->o.scn->end > 0) {
+		s->t_hi = s->o.scn->end;
+	}
+	if (s->t_hi <= s->t_lo)
+		s->t_hi = INT64_MAX;
+	s->batch_mode = s->n_reps == 1;
+	s->fixed_bins = s->t_hi != INT64_MAX;
+	s->n_bins = s->fixed_bins ? SUM_BATCHES : SUM_FINE_BINS;
+}
+
+static int rep_alloc(struct summary *s, struct summary_rep *h, int idx)
+{
+	const struct sum_layout *L = &s->L;
+	h->s = s;
+	h->idx = idx;
+	h->cells = calloc((size_t)L->n_groups, sizeof(*h->cells));
+	h->hists = calloc((size_t)L->n_groups, sizeof(*h->hists));
+	h->quant = calloc((size_t)L->n_groups * SUM_NQ, sizeof(*h->quant));
+	if (!h->cells || !h->hists || !h->quant)
+		return ENOMEM;
+	if (s->batch_mode) {
+		h->batch = calloc((size_t)L->n_bgroups * (size_t)s->n_bins, sizeof(*h->batch));
+		if (!h->batch)
+			return ENOMEM;
+	}
+	h->bin_w = RB_US_PER_S;
+	h->seg_valid = false;
+	h->cb = -1;
+	return 0;
+}
+
+struct summary *summary_new(const struct summary_opts *opts)
+{
+	struct summary *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->o = *opts;
+	s->n_reps = opts->replications >= 1 ? opts->replications : 1;
+	s->o.replications = s->n_reps;
+	s->ring_period = opts->ring_period;
+	if (s->ring_period <= 0)
+		s->ring_period = opts->scn && opts->scn->ring_period > 0 ? opts->scn->ring_period
+									: 3 * RB_US_PER_S;
+	if (!opts->targets && opts->scn) {
+		s->o.targets = opts->scn->targets;
+		s->o.n_targets = opts->scn->n_targets;
+	}
+	if (setup_windows(s))
+		goto fail;
+	setup_layout(s);
+	s->extra = json_object();
+	s->reps = calloc((size_t)s->n_reps, sizeof(*s->reps));
+	s->hist_tot = calloc((size_t)s->L.n_groups, sizeof(*s->hist_tot));
+	pthread_mutex_init(&s->mu, NULL);
+	if (!s->extra || !s->reps || !s->hist_tot)
+		goto fail;
+	/* The first replication now (most runs have one); the others when asked. */
+	if (rep_alloc(s, &s->reps[0], 0))
+		goto fail;
+	s->reps[0].ready = true;
+	return s;
+fail:
+	summary_free(s);
+	return NULL;
+}
+
+struct summary_rep *summary_rep(struct summary *s, int r)
+{
+	if (r < 0 || r >= s->n_reps)
+		return NULL;
+	struct summary_rep *h = &s->reps[r];
+	if (!h->ready) {
+		/* Only replication r's own thread touches this slot. */
+		if (rep_alloc(s, h, r)) {
+			rep_free(h);
+			memset(h, 0, sizeof(*h));
+			h->alloc_failed = true;
+			return NULL;
+		}
+		h->ready = true;
+	}
+	return h;
+}
+
+void summary_rep_done(struct summary_rep *h)
+{
+	if (!h || h->done)
+		return;
+	struct summary *s = h->s;
+	const struct sum_layout *L = &s->L;
+	sum_rep_flush(h);
+	/* overall's calls: the three forwarding groups (its time-weighted sums are its own) */
+	for (int i = 0; i < 3; i++)
+		stats_whist_merge(&h->hists[0], &h->hists[L->g_fwd + i]);
+	int nb = s->batch_mode ? s->n_bins : 1;
+	for (int b = 0; b < nb; b++) {
+		struct sum_cell *c = s->batch_mode ? h->batch + (size_t)b * L->n_bgroups : h->cells;
+		struct sum_tw tw = c[0].tw;
+		memset(&c[0], 0, sizeof(c[0]));
+		for (int i = 0; i < 3; i++)
+			sum_cell_add(&c[0], &c[L->g_fwd + i]);
+		c[0].tw = tw;
+	}
+	for (int g = 0; g < s->L.n_groups; g++)
+		for (int j = 0; j < SUM_NQ; j++)
+			h->quant[g * SUM_NQ + j] = stats_whist_quantile(&h->hists[g], sum_q[j]);
+	/* Integer sums: the totals are the same in whatever order replications end. */
+	pthread_mutex_lock(&s->mu);
+	for (int g = 0; g < s->L.n_groups; g++)
+		stats_whist_merge(&s->hist_tot[g], &h->hists[g]);
+	pthread_mutex_unlock(&s->mu);
+	free(h->hists);
+	h->hists = NULL;
+	h->done = true;
+}
+
+/* ---- batches ---------------------------------------------------------- */
+
+/* Fine bins (end unknown): bin j becomes bins 2j and 2j+1 added up. */
+static void merge_fine_bins(struct sum_cell *b, int n_bins, int per_bin)
+{
+	for (int j = 0; j < n_bins / 2; j++) {
+		for (int g = 0; g < per_bin; g++) {
+			struct sum_cell c = b[(size_t)(2 * j) * per_bin + g];
+			sum_cell_add(&c, &b[(size_t)(2 * j + 1) * per_bin + g]);
+			b[(size_t)j * per_bin + g] = c;
+		}
+	}
+	memset(b + (size_t)(n_bins / 2) * per_bin, 0,
+	       sizeof(*b) * (size_t)(n_bins - n_bins / 2) * per_bin);
+}
+
+/* [lo, hi) of batch b. */
+static void bin_range(const struct summary_rep *h, int b, rb_us *lo, rb_us *hi)
+{
+	const struct summary *s = h->s;
+	if (s->fixed_bins) {
+		rb_us span = s->t_hi - s->t_lo;
+		/* the least t whose bin is b: ceil(b·span / n) */
+		*lo = b == 0 ? INT64_MIN : s->t_lo + (b * span + s->n_bins - 1) / s->n_bins;
+		*hi = b + 1 == s->n_bins ? INT64_MAX
+					 : s->t_lo + ((b + 1) * span + s->n_bins - 1) / s->n_bins;
+	} else {
+		*lo = b == 0 ? INT64_MIN : s->t_lo + b * h->bin_w;
+		*hi = s->t_lo + (b + 1) * h->bin_w;
+	}
+}
+
+/* The batch of time t (times outside counted time: the first or last). */
+static int bin_find(struct summary_rep *h, rb_us t)
+{
+	const struct summary *s = h->s;
+	if (t < s->t_lo)
+		t = s->t_lo;
+	if (s->fixed_bins) {
+		if (t >= s->t_hi)
+			return s->n_bins - 1;
+		return (int)((t - s->t_lo) * s->n_bins / (s->t_hi - s->t_lo));
+	}
+	rb_us b = (t - s->t_lo) / h->bin_w;
+	while (b >= s->n_bins) {
+		/* the end is not known: double the bins' width */
+		sum_rep_flush(h);
+		h->seg_valid = false;
+		h->cb = -1;
+		merge_fine_bins(h->batch, s->n_bins, s->L.n_bgroups);
+		for (int i = 0; i < h->n_xten; i++)
+			if (h->xten[i].batch)
+				merge_fine_bins(h->xten[i].batch, s->n_bins, 1);
+		h->bin_w *= 2;
+		h->bins_used = (h->bins_used + 1) / 2;
+		b = (t - s->t_lo) / h->bin_w;
+	}
+	if (b + 1 > h->bins_used)
+		h->bins_used = (int)b + 1;
+	return (int)b;
+}
+
+/* bin_find, remembering the last batch: calls come roughly in time order. */
+static inline int bin_of(struct summary_rep *h, rb_us t)
+{
+	if (h->cb >= 0 && t >= h->cb_lo && t < h->cb_hi)
+		return h->cb;
+	int b = bin_find(h, t);
+	h->cb = b;
+	bin_range(h, b, &h->cb_lo, &h->cb_hi);
+	return b;
+}
+
+/* ---- calls ------------------------------------------------------------ */
+
+static int window_of(const struct summary *s, rb_us t)
+{
+	for (int i = 0; i < s->L.n_win; i++)
+		if (t >= s->win[i].start && t < s->win[i].end)
+			return i;
+	return -1;
+}
+
+static struct sum_xten *xten_get(struct summary_rep *h, const char *name)
+{
+	for (int i = 0; i < h->n_xten; i++)
+		if (!strncmp(h->xten[i].name, name, sizeof(h->xten[i].name) - 1))
+			return &h->xten[i];
+	if (h->n_xten == h->cap_xten) {
+		int cap = h->cap_xten ? 2 * h->cap_xten : 8;
+		struct sum_xten *x = realloc(h->xten, (size_t)cap * sizeof(*x));
+		if (!x)
+			return NULL;
+		h->xten = x;
+		h->cap_xten = cap;
+	}
+	struct sum_xten *x = &h->xten[h->n_xten];
+	memset(x, 0, sizeof(*x));
+	size_t n = strnlen(name, sizeof(x->name) - 1);
+	memcpy(x->name, name, n);
+	if (h->s->batch_mode) {
+		x->batch = calloc((size_t)h->s->n_bins, sizeof(*x->batch));
+		if (!x->batch)
+			return NULL;
+	}
+	h->n_xten++;
+	return x;
+}
+
+/* What one call adds to every group it belongs to, worked out once. */
+struct pcall {
+	int oc;
+	int kind;          /* 0 answered, 1 abandoned (or other, into spare bins) */
+	int ri, hi;        /* ring bins, or the spare bins */
+	int64_t wait;      /* answered calls' wait, else 0 */
+	uint64_t wn;       /* 1 when wait counts */
+	uint64_t sk, s1;   /* screened known, screened */
+};
+
+static inline void cell_add_call(struct sum_cell *c, const struct pcall *p)
+{
+	c->oc[p->oc]++;
+	c->rr[p->kind][p->ri]++;
+	c->hh[p->kind][p->hi]++;
+	c->wait_sum += p->wait;
+	c->wait_n += p->wn;
+	c->screened_known += p->sk;
+	c->screened += p->s1;
+}
+
+static int tenant_group(struct summary_rep *h, const struct callrec *r, struct sum_xten **xt)
+{
+	const struct summary *s = h->s;
+	*xt = NULL;
+	if (r->tenant_idx >= 0 && r->tenant_idx < s->L.n_ten)
+		return s->L.g_ten + r->tenant_idx;
+	if (!r->tenant[0])
+		return -1;
+	for (int i = 0; i < s->L.n_ten; i++)
+		if (s->o.scn->tenants[i].id && !strcmp(s->o.scn->tenants[i].id, r->tenant))
+			return s->L.g_ten + i;
+	*xt = xten_get(h, r->tenant);
+	if (!*xt)
+		h->oom = true;
+	return -1;
+}
+
+static void pcall_make(const struct summary *s, const struct callrec *r, struct pcall *p)
+{
+	int oc = (unsigned)r->outcome < OUTCOME_COUNT ? (int)r->outcome : OUTCOME_INCOMPLETE;
+	bool at_center = oc == OUTCOME_ANSWERED || oc == OUTCOME_ABANDONED;
+	bool ans = oc == OUTCOME_ANSWERED;
+	int rings = r->rings;
+	if (rings <= 0 && r->wait != RB_T_NONE)
+		rings = ring_count(r->wait, s->ring_period);
+	int heard = r->rings_heard;
+	p->oc = oc;
+	p->kind = oc == OUTCOME_ABANDONED;
+	p->ri = at_center && rings > 0 ? (rings > SUM_RBINS ? SUM_RBINS : rings) - 1 : SUM_SPARE_R;
+	p->hi = at_center && heard > 0
+			? (heard > RB_RINGS_HEARD_BINS ? RB_RINGS_HEARD_BINS : heard) - 1
+			: SUM_SPARE_H;
+	p->wn = ans && r->wait != RB_T_NONE;
+	p->wait = p->wn ? r->wait : 0;
+	p->sk = ans && r->screened >= 0;
+	p->s1 = ans && r->screened == 1;
+}
+
+void summary_rep_call(struct summary_rep *h, const struct callrec *r)
+{
+	if (!r->counted)
+		return;
+	const struct summary *s = h->s;
+	const struct sum_layout *L = &s->L;
+	struct pcall p;
+	pcall_make(s, r, &p);
+
+	/*
+	 * Not `overall`: a call counts in exactly one of the three forwarding
+	 * groups, and summary_rep_done adds them up into overall, one cell and
+	 * one histogram fewer per call.
+	 */
+	int g[3], ng = 0;
+	if (L->n_win) {
+		int w = (!s->o.windows && r->phase >= 0 && r->phase < L->n_win) ? r->phase
+										 : window_of(s, r->t_dial);
+		if (w >= 0)
+			g[ng++] = L->g_win + w;
+	}
+	struct sum_xten *xt = NULL;
+	int tg = tenant_group(h, r, &xt);
+	if (tg >= 0)
+		g[ng++] = tg;
+	g[ng++] = L->g_fwd + (r->forwarding == FWD_UNCONDITIONAL ? 0
+				: r->forwarding == FWD_NO_ANSWER ? 1 : 2);
+	int gi = -1; /* the 15-minute row of t_dial */
+	if (r->t_dial >= 0 && r->t_dial / RB_INTERVAL_US < SUM_INTERVALS)
+		gi = L->g_int + (int)(r->t_dial / RB_INTERVAL_US);
+
+	bool hist = p.wn != 0;
+	if (s->batch_mode) {
+		int b = bin_of(h, r->t_dial == RB_T_NONE ? s->t_lo : r->t_dial);
+		struct sum_cell *bc = h->batch + (size_t)b * L->n_bgroups;
+		for (int i = 0; i < ng; i++)
+			cell_add_call(&bc[g[i]], &p);
+		if (xt)
+			cell_add_call(&xt->batch[b], &p);
+	} else {
+		for (int i = 0; i < ng; i++)
+			cell_add_call(&h->cells[g[i]], &p);
+		if (xt)
+			cell_add_call(&xt->cell, &p);
+	}
+	if (gi >= 0)
+		cell_add_call(&h->cells[gi], &p);
+	if (hist) {
+		int wi = stats_whist_index(p.wait);
+		for (int i = 0; i < ng; i++)
+			stats_whist_add_at(&h->hists[g[i]], wi, p.wait);
+		if (gi >= 0)
+			stats_whist_add_at(&h->hists[gi], wi, p.wait);
+		if (xt)
+			stats_whist_add_at(&xt->hist, wi, p.wait);
+	}
+}
+
+/* ---- spans ------------------------------------------------------------ */
+
+void sum_rep_flush(struct summary_rep *h)
+{
+	if (!h->seg_valid || h->seg_skip || h->acc.dur == 0) {
+		memset(&h->acc, 0, sizeof(h->acc));
+		return;
+	}
+	const struct summary *s = h->s;
+	const struct sum_layout *L = &s->L;
+	struct sum_cell *c = h->cells;
+	if (h->seg_bin >= 0) /* batch mode: overall and phases count per batch */
+		c = h->batch + (size_t)h->seg_bin * L->n_bgroups;
+	sum_tw_add(&c[0].tw, &h->acc);
+	if (h->seg_win >= 0)
+		sum_tw_add(&c[L->g_win + h->seg_win].tw, &h->acc);
+	if (h->seg_int >= 0)
+		sum_tw_add(&h->cells[L->g_int + h->seg_int].tw, &h->acc);
+	memset(&h->acc, 0, sizeof(h->acc));
+}
+
+static inline rb_us max_us(rb_us a, rb_us b)
+{
+	return a > b ? a : b;
+}
+
+static inline rb_us min_us(rb_us a, rb_us b)
+{
+	return a < b ? a : b;
+}
+
+/* The stretch of time around t in which every group a span feeds stays. */
+static void seg_find(struct summary_rep *h, rb_us t)
+{
+	const struct summary *s = h->s;
+	h->seg_valid = true;
+	h->seg_win = h->seg_int = h->seg_bin = -1;
+	if (t < s->t_lo || t >= s->t_hi) {
+		h->seg_skip = true;
+		h->seg_lo = t < s->t_lo ? INT64_MIN : s->t_hi;
+		h->seg_hi = t < s->t_lo ? s->t_lo : INT64_MAX;
+		return;
+	}
+	h->seg_skip = false;
+	rb_us lo = s->t_lo, hi = s->t_hi;
+	for (int i = 0; i < s->L.n_win; i++) {
+		const struct summary_window *w = &s->win[i];
+		if (t >= w->start && t < w->end && h->seg_win < 0) {
+			h->seg_win = i;
+			lo = max_us(lo, w->start);
+			hi = min_us(hi, w->end);
+		} else if (w->start > t) {
+			hi = min_us(hi, w->start);
+		} else if (w->end <= t) {
+			lo = max_us(lo, w->end);
+		} else {
+			/* an overlapping window: cut at its ends too */
+			lo = max_us(lo, w->start);
+			hi = min_us(hi, w->end);
+		}
+	}
+	if (t < 0) {
+		hi = min_us(hi, 0);
+	} else if (t / RB_INTERVAL_US < SUM_INTERVALS) {
+		h->seg_int = (int)(t / RB_INTERVAL_US);
+		lo = max_us(lo, (rb_us)h->seg_int * RB_INTERVAL_US);
+		hi = min_us(hi, (rb_us)(h->seg_int + 1) * RB_INTERVAL_US);
+	} else {
+		lo = max_us(lo, SUM_INTERVALS * RB_INTERVAL_US);
+	}
+	if (s->batch_mode) {
+		int b = bin_find(h, t); /* may double the bins: before seg_valid is used */
+		rb_us blo, bhi;
+		bin_range(h, b, &blo, &bhi);
+		h->seg_bin = b;
+		lo = max_us(lo, blo);
+		hi = min_us(hi, bhi);
+		h->seg_valid = true;
+	}
+	h->seg_lo = lo;
+	h->seg_hi = hi;
+}
+
+void summary_rep_span(struct summary_rep *h, rb_us from, rb_us to, const struct summary_state *st)
+{
+	if (!h->s->o.time_weighted)
+		return;
+	while (from < to) {
+		if (!h->seg_valid || from < h->seg_lo || from >= h->seg_hi) {
+			sum_rep_flush(h);
+			seg_find(h, from);
+		}
+		rb_us end = to < h->seg_hi ? to : h->seg_hi;
+		if (!h->seg_skip) {
+			rb_us dt = end - from;
+			struct sum_tw *a = &h->acc;
+			a->dur += dt;
+			a->ring_area += (int64_t)st->ringing * dt;
+			a->busy_area += (int64_t)st->ops_busy * dt;
+			a->staffed_area += (int64_t)st->ops_staffed * dt;
+			a->bbusy_area += (int64_t)st->backup_busy * dt;
+			a->bstaffed_area += (int64_t)st->backup_staffed * dt;
+			if (st->ringing > a->ring_max)
+				a->ring_max = st->ringing;
+		}
+		from = end;
+	}
+}
+
+void summary_set_extra(struct summary *s, const char *key, struct json_t *value)
+{
+	if (!value)
+		return;
+	json_object_set_new(s->extra, key, value);
+}
+
+void summary_set_error(struct summary *s, const char *why)
+{
+	free(s->error);
+	s->error = strdup(why ? why : "unknown error");
+	s->verdict = VERDICT_ERROR;
+}

@@ -1,0 +1,335 @@
+/*
+ * summary_finish: adds the replications up in index order (integers only,
+ * so the totals never depend on which thread ran what), lays out the groups
+ * the file shows with the samples their intervals come from, and judges the
+ * targets. See summary.h and docs/results.md.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "summary.h"
+#include "summary_int.h"
+
+static const struct sum_cell zero_cell;
+
+double sum_level(const struct sum_cell *c, enum scn_measure m, enum scn_count cnt, int k)
+{
+	if (k < 1 || k > RB_MAX_RINGS)
+		return NAN;
+	const uint64_t *ans = cnt == COUNT_HEARD ? c->hh[0] : c->rr[0];
+	const uint64_t *ab = cnt == COUNT_HEARD ? c->hh[1] : c->rr[1];
+	uint64_t a = 0, b = 0;
+	for (int i = 0; i < k; i++) {
+		a += ans[i];
+		b += ab[i];
+	}
+	switch (m) {
+	case MEASURE_ANSWERED_WITHIN:
+		return sum_ratio(a, sum_offered(c));
+	case MEASURE_SL:
+		return sum_ratio(a, C_ANS(c));
+	case MEASURE_SL2:
+		return sum_ratio(a + b, C_ANS(c) + C_ABD(c));
+	case MEASURE_SLA:
+	default:
+		return sum_ratio(a, sum_offered(c) - b);
+	}
+}
+
+static char *group_name(const struct summary *s, int g)
+{
+	const struct sum_layout *L = &s->L;
+	char buf[32];
+	const char *n = buf;
+	if (g == 0)
+		n = "overall";
+	else if (g < L->g_ten)
+		n = s->win[g - L->g_win].name ? s->win[g - L->g_win].name : "";
+	else if (g < L->g_fwd)
+		n = s->o.scn->tenants[g - L->g_ten].id ? s->o.scn->tenants[g - L->g_ten].id : "";
+	else if (g < L->g_int)
+		n = g == L->g_fwd ? "unconditional" : g == L->g_fwd + 1 ? "no-answer" : "unknown";
+	else
+		snprintf(buf, sizeof(buf), "%d", g - L->g_int);
+	return strdup(n);
+}
+
+/*
+ * Batches of a group when the end was not known: `used` fine bins (cells
+ * `stride` apart) folded into at most 20, in order.
+ */
+static void fold_bins(const struct summary *s, const struct sum_cell *fine, size_t stride,
+		      struct sum_cell *out, int used, int *n_out)
+{
+	int n = used < SUM_BATCHES ? used : SUM_BATCHES;
+	memset(out, 0, sizeof(*out) * SUM_BATCHES);
+	for (int j = 0; j < used && j < s->n_bins; j++)
+		sum_cell_add(&out[n == used ? j : (int)((long)j * SUM_BATCHES / used)],
+			     &fine[(size_t)j * stride]);
+	*n_out = n;
+}
+
+static int view_samples(struct summary *s, struct sum_view *v, int n)
+{
+	v->samples = calloc((size_t)(n ? n : 1), sizeof(*v->samples));
+	v->sq = calloc((size_t)(n ? n : 1) * SUM_NQ, sizeof(*v->sq));
+	if (!v->samples || !v->sq)
+		return ENOMEM;
+	v->n_samples = n;
+	return 0;
+}
+
+static int view_group(struct summary *s, struct sum_view *v, int g, struct sum_cell *bsum)
+{
+	const struct sum_layout *L = &s->L;
+	v->name = group_name(s, g);
+	if (!v->name)
+		return ENOMEM;
+	v->hist = s->hist_tot[g];
+	v->tw = s->o.time_weighted && (g < L->g_ten || g >= L->g_int);
+	if (!s->batch_mode || g >= L->n_bgroups) {
+		for (int r = 0; r < s->n_reps; r++)
+			sum_cell_add(&v->total, &s->reps[r].cells[g]);
+		if (s->batch_mode) /* a 15-minute row with one replication: no interval */
+			return view_samples(s, v, 0);
+		if (view_samples(s, v, s->n_reps))
+			return ENOMEM;
+		for (int r = 0; r < s->n_reps; r++) {
+			v->samples[r] = &s->reps[r].cells[g];
+			memcpy(v->sq + r * SUM_NQ, s->reps[r].quant + g * SUM_NQ,
+			       sizeof(double) * SUM_NQ);
+		}
+		return 0;
+	}
+	/* one replication: the total is its batches added up, in order */
+	const struct summary_rep *h = &s->reps[0];
+	size_t stride = (size_t)L->n_bgroups;
+	for (int b = 0; b < s->n_bins; b++)
+		sum_cell_add(&v->total, &h->batch[(size_t)b * stride + g]);
+	int n = s->n_bins;
+	if (!s->fixed_bins)
+		fold_bins(s, h->batch + g, stride, bsum, h->bins_used, &n);
+	if (view_samples(s, v, n))
+		return ENOMEM;
+	free(v->sq);
+	v->sq = NULL;
+	for (int i = 0; i < n; i++)
+		v->samples[i] = s->fixed_bins ? &h->batch[(size_t)i * stride + g] : &bsum[i];
+	return 0;
+}
+
+/* Tenants met by name only (not in the scenario), over all replications. */
+static int view_xten(struct summary *s, struct sum_view *v, const char *name, struct sum_cell *bsum)
+{
+	v->name = strdup(name);
+	if (!v->name)
+		return ENOMEM;
+	if (s->batch_mode) {
+		const struct summary_rep *h = &s->reps[0];
+		const struct sum_xten *x = NULL;
+		for (int i = 0; i < h->n_xten && !x; i++)
+			if (!strcmp(h->xten[i].name, name))
+				x = &h->xten[i];
+		if (!x) /* cannot happen: the names come from the replications */
+			return view_samples(s, v, 0);
+		stats_whist_merge(&v->hist, &x->hist);
+		for (int b = 0; b < s->n_bins; b++)
+			sum_cell_add(&v->total, &x->batch[b]);
+		int n = s->n_bins;
+		if (!s->fixed_bins)
+			fold_bins(s, x->batch, 1, bsum, h->bins_used, &n);
+		if (view_samples(s, v, n))
+			return ENOMEM;
+		free(v->sq);
+		v->sq = NULL;
+		for (int i = 0; i < n; i++)
+			v->samples[i] = s->fixed_bins ? &x->batch[i] : &bsum[i];
+		return 0;
+	}
+	if (view_samples(s, v, s->n_reps))
+		return ENOMEM;
+	for (int r = 0; r < s->n_reps; r++) {
+		const struct summary_rep *h = &s->reps[r];
+		const struct sum_xten *x = NULL;
+		for (int i = 0; i < h->n_xten && !x; i++)
+			if (!strcmp(h->xten[i].name, name))
+				x = &h->xten[i];
+		v->samples[r] = x ? &x->cell : &zero_cell;
+		for (int j = 0; j < SUM_NQ; j++)
+			v->sq[r * SUM_NQ + j] = x ? stats_whist_quantile(&x->hist, sum_q[j]) : NAN;
+		if (!x)
+			continue;
+		sum_cell_add(&v->total, &x->cell);
+		stats_whist_merge(&v->hist, &x->hist);
+	}
+	return 0;
+}
+
+static int xten_names(const struct summary *s, const char ***out, int *n_out)
+{
+	int cap = 0, n = 0;
+	for (int r = 0; r < s->n_reps; r++)
+		cap += s->reps[r].n_xten;
+	const char **names = calloc((size_t)(cap ? cap : 1), sizeof(*names));
+	if (!names)
+		return ENOMEM;
+	for (int r = 0; r < s->n_reps; r++) {
+		for (int i = 0; i < s->reps[r].n_xten; i++) {
+			const char *nm = s->reps[r].xten[i].name;
+			int j;
+			for (j = 0; j < n && strcmp(names[j], nm) != 0; j++)
+				;
+			if (j == n)
+				names[n++] = nm;
+		}
+	}
+	*out = names;
+	*n_out = n;
+	return 0;
+}
+
+static int find_window(const struct summary *s, const struct scn_target *t)
+{
+	if (t->phase) {
+		for (int i = 0; i < s->L.n_win; i++)
+			if (s->win[i].name && !strcmp(s->win[i].name, t->phase))
+				return i;
+		return -2;
+	}
+	if (t->phase_idx >= 0) {
+		if (!s->o.windows && t->phase_idx < s->L.n_win)
+			return t->phase_idx;
+		return -2;
+	}
+	return -1;
+}
+
+double sum_target_value(const struct scn_target *t, const struct sum_cell *c)
+{
+	switch (t->kind) {
+	case TARGET_RINGS:
+		return sum_level(c, t->measure, t->count, t->rings);
+	case TARGET_ABANDON_MAX:
+		return sum_ratio(C_ABD(c), sum_offered(c));
+	default:
+		return sum_ratio(C_ABF(c), sum_dialled(c));
+	}
+}
+
+static int judge(struct summary *s)
+{
+	s->n_tres = s->o.n_targets;
+	s->tres = calloc(s->n_tres ? s->n_tres : 1, sizeof(*s->tres));
+	if (!s->tres)
+		return ENOMEM;
+	bool all = true;
+	for (size_t i = 0; i < s->n_tres; i++) {
+		struct sum_target *tr = &s->tres[i];
+		const struct scn_target *t = &s->o.targets[i];
+		tr->t = t;
+		tr->measured = NAN;
+		tr->ci.lo = tr->ci.hi = tr->ci.se = NAN;
+		int w = find_window(s, t);
+		if (w == -2) {
+			tr->phase = t->phase;
+			tr->note = "no such phase";
+			all = false;
+			continue;
+		}
+		const struct sum_view *v = &s->views[w < 0 ? 0 : s->L.g_win + w];
+		tr->phase = w < 0 ? NULL : v->name;
+		tr->measured = sum_target_value(t, &v->total);
+		double *vals = calloc((size_t)(v->n_samples ? v->n_samples : 1), sizeof(double));
+		if (!vals)
+			return ENOMEM;
+		for (int j = 0; j < v->n_samples; j++)
+			vals[j] = sum_target_value(t, v->samples[j]);
+		tr->ci = stats_ci(vals, (size_t)v->n_samples);
+		free(vals);
+		if (isnan(tr->measured)) {
+			tr->note = "no calls";
+			tr->pass = false;
+		} else if (t->kind == TARGET_RINGS) {
+			tr->pass = tr->measured >= t->min;
+		} else {
+			tr->pass = tr->measured <= t->max;
+		}
+		if (!tr->pass)
+			all = false;
+	}
+	if (s->error)
+		s->verdict = VERDICT_ERROR;
+	else
+		s->verdict = all ? VERDICT_PASS : VERDICT_FAIL;
+	return 0;
+}
+
+int summary_finish(struct summary *s)
+{
+	if (s->finished)
+		return 0;
+	for (int r = 0; r < s->n_reps; r++) {
+		struct summary_rep *h = &s->reps[r];
+		if (h->alloc_failed && !s->error)
+			summary_set_error(s, "out of memory: a replication could not be counted");
+		if (!h->ready && !summary_rep(s, r)) /* a replication with no calls */
+			return ENOMEM;
+		summary_rep_done(h);
+		if (h->oom && !s->error)
+			summary_set_error(s, "out of memory while counting tenants");
+	}
+	const char **xn = NULL;
+	int n_x = 0;
+	if (xten_names(s, &xn, &n_x))
+		return ENOMEM;
+	int nv = s->L.n_groups + n_x;
+	int nb = s->batch_mode && !s->fixed_bins ? s->L.n_bgroups + n_x : 0;
+	s->views = calloc((size_t)nv, sizeof(*s->views));
+	s->bsum = calloc((size_t)(nb ? nb : 1) * SUM_BATCHES, sizeof(*s->bsum));
+	if (!s->views || !s->bsum) {
+		free(xn);
+		return ENOMEM;
+	}
+	s->n_views = nv;
+	int err = 0;
+	for (int g = 0; g < s->L.n_groups && !err; g++)
+		err = view_group(s, &s->views[g], g,
+				 nb && g < s->L.n_bgroups ? s->bsum + (size_t)g * SUM_BATCHES : NULL);
+	for (int i = 0; i < n_x && !err; i++)
+		err = view_xten(s, &s->views[s->L.n_groups + i], xn[i],
+				nb ? s->bsum + (size_t)(s->L.n_bgroups + i) * SUM_BATCHES : NULL);
+	free(xn);
+	if (err)
+		return err;
+	s->n_ints_used = 0;
+	for (int i = 0; i < SUM_INTERVALS; i++) {
+		const struct sum_cell *c = &s->views[s->L.g_int + i].total;
+		if (sum_dialled(c) || c->tw.dur)
+			s->n_ints_used = i + 1;
+	}
+	err = judge(s);
+	if (err)
+		return err;
+	s->finished = true;
+	return 0;
+}
+
+enum rb_verdict summary_verdict(const struct summary *s)
+{
+	if (s->error)
+		return VERDICT_ERROR;
+	return s->verdict;
+}
+
+int summary_exit_code(const struct summary *s)
+{
+	switch (summary_verdict(s)) {
+	case VERDICT_PASS:
+		return 0;
+	case VERDICT_FAIL:
+		return 1;
+	default:
+		return 3;
+	}
+}

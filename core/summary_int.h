@@ -1,0 +1,174 @@
+/*
+ * summary_int: the summary's private structures, shared by summary.c (the
+ * hot path: calls and spans), summary_finish.c (combining, targets) and
+ * summary_json.c (the file and the terminal summary).
+ *
+ * Each replication owns its groups' counters ("cells"): integers only, so
+ * that adding them up in replication order gives the same totals whatever
+ * thread ran which replication. Every measure is computed from a cell in
+ * summary_finish/summary_write_json, never on the hot path.
+ */
+#ifndef RB_SUMMARY_INT_H
+#define RB_SUMMARY_INT_H
+
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stats.h"
+#include "summary.h"
+
+#define SUM_INTERVALS 96  /* 15-minute rows kept: one day */
+#define SUM_BATCHES 20    /* batch means with one replication */
+#define SUM_FINE_BINS 40  /* batches while the run's end is not known */
+#define SUM_RBINS (RB_MAX_RINGS + 1) /* rings 1..10, then "more" */
+#define SUM_NQ 3          /* wait quantiles: p50, p90, p99 */
+
+extern const double sum_q[SUM_NQ];
+
+/* Time-weighted sums over a stretch of time (state × microseconds). */
+struct sum_tw {
+	int64_t dur, ring_area, busy_area, staffed_area, bbusy_area, bstaffed_area;
+	int64_t ring_max;
+};
+
+/*
+ * One group's counters in one replication (or batch). Laid out so that a
+ * call adds to it without a branch: answered (0) and abandoned (1) calls
+ * count their rings in rr/hh, other outcomes in a spare last bin.
+ */
+#define SUM_SPARE_R SUM_RBINS              /* rr's spare bin */
+#define SUM_SPARE_H RB_RINGS_HEARD_BINS    /* hh's spare bin */
+struct sum_cell {
+	uint64_t oc[OUTCOME_COUNT];            /* calls by outcome */
+	uint64_t rr[2][SUM_RBINS + 1];         /* rings at the center: 1..10, more, spare */
+	uint64_t hh[2][RB_RINGS_HEARD_BINS + 1]; /* rings heard: 1..30, 31+, spare */
+	uint64_t screened, screened_known;     /* answered calls */
+	int64_t wait_sum;                      /* answered calls' waits, µs */
+	uint64_t wait_n;
+	struct sum_tw tw;
+};
+
+#define C_ANS(c) ((c)->oc[OUTCOME_ANSWERED])
+#define C_ABD(c) ((c)->oc[OUTCOME_ABANDONED])
+#define C_ABF(c) ((c)->oc[OUTCOME_ABANDONED_BEFORE_FORWARD])
+#define C_REJ(c) ((c)->oc[OUTCOME_REJECTED])
+#define C_INC(c) ((c)->oc[OUTCOME_INCOMPLETE])
+
+/* The groups of a replication, in this order. */
+struct sum_layout {
+	int n_win, n_ten;  /* windows (phases), the scenario's tenants */
+	int g_win, g_ten, g_fwd, g_int, n_groups; /* first index of each kind */
+	int n_bgroups;     /* groups with batch cells: all but intervals */
+};
+
+/* Tenants not in the scenario (captures): named groups, grown as met. */
+struct sum_xten {
+	char name[64];
+	struct sum_cell cell;
+	struct stats_whist hist;
+	struct sum_cell *batch; /* n_bins cells (batch mode), or NULL */
+};
+
+struct summary_rep {
+	struct summary *s;
+	int idx;
+	/*
+	 * With several replications every group counts in cells[g]. With one,
+	 * the groups but intervals count only in their batch's cell,
+	 * batch[b * n_bgroups + g], and the totals are added up at the end.
+	 */
+	struct sum_cell *cells;     /* n_groups */
+	struct stats_whist *hists;  /* n_groups; freed by summary_rep_done */
+	double *quant;              /* n_groups × 3: p50, p90, p99 of this replication */
+	bool ready, done, alloc_failed;
+	struct sum_cell *batch;     /* n_bins × n_bgroups, or NULL */
+	int cb;                     /* the batch of the last call, and its time */
+	rb_us cb_lo, cb_hi;
+	struct sum_xten *xten;
+	int n_xten, cap_xten;
+	bool oom;                   /* a tenant group could not be added */
+	/* batches while the end is unknown: bins of width bin_w from t_lo */
+	rb_us bin_w;
+	int bins_used;
+	/* the current stretch of time spans fall in, and its running sums */
+	bool seg_valid, seg_skip;
+	rb_us seg_lo, seg_hi;
+	int seg_win, seg_int, seg_bin;
+	struct sum_tw acc;
+};
+
+/* A group as the file shows it: totals plus the samples for its ci95. */
+struct sum_view {
+	char *name;
+	struct sum_cell total;
+	struct stats_whist hist;
+	const struct sum_cell **samples; /* per replication, or per batch */
+	double *sq;                        /* n_samples × 3 quantiles; NULL for batches */
+	int n_samples;
+	bool tw;                           /* time-weighted measures known */
+};
+
+struct sum_target {
+	const struct scn_target *t;
+	const char *phase;  /* the window's name, or NULL: the whole run */
+	double measured;    /* NaN: cannot be known */
+	struct stats_ci ci;
+	bool pass;
+	const char *note;
+};
+
+struct summary {
+	struct summary_opts o;
+	rb_us ring_period;
+	struct summary_window *win; /* n_win, owned copy of names not needed */
+	struct sum_layout L;
+	rb_us t_lo, t_hi;           /* counted time; t_hi INT64_MAX: unknown */
+	bool batch_mode, fixed_bins;
+	int n_bins;                 /* SUM_BATCHES, or SUM_FINE_BINS */
+	struct summary_rep *reps;
+	int n_reps;
+	struct stats_whist *hist_tot; /* n_groups: finished replications' waits */
+	pthread_mutex_t mu;           /* guards hist_tot */
+	struct json_t *extra;       /* object of extra members */
+	char *error;
+	bool finished;
+	/* after summary_finish */
+	struct sum_view *views;     /* n_views: groups, then extra tenants */
+	int n_views, n_ints_used;
+	struct sum_cell *bsum;      /* merged batch cells (unknown end) */
+	struct sum_target *tres;
+	size_t n_tres;
+	enum rb_verdict verdict;
+};
+
+/* A service level: measure m, counted as cnt, within k rings; NaN when 0/0. */
+double sum_level(const struct sum_cell *c, enum scn_measure m, enum scn_count cnt, int k);
+
+static inline double sum_ratio(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : NAN;
+}
+
+static inline uint64_t sum_offered(const struct sum_cell *c)
+{
+	return C_ANS(c) + C_ABD(c) + C_REJ(c);
+}
+
+static inline uint64_t sum_dialled(const struct sum_cell *c)
+{
+	return sum_offered(c) + C_ABF(c) + C_INC(c);
+}
+
+/* A target's measure (rings level, or abandon fraction) of a cell; NaN 0/0. */
+double sum_target_value(const struct scn_target *t, const struct sum_cell *c);
+
+/* Adds src's counters into dst. */
+void sum_cell_add(struct sum_cell *dst, const struct sum_cell *src);
+void sum_tw_add(struct sum_tw *dst, const struct sum_tw *src);
+
+/* Flushes a replication's running time-weighted sums into its cells. */
+void sum_rep_flush(struct summary_rep *h);
+
+#endif

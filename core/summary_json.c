@@ -1,0 +1,409 @@
+/*
+ * summary_json: summary.json (jansson, sorted keys, fixed float format) and
+ * the short terminal summary; see summary.h and docs/results.md for the
+ * file's shape.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "summary.h"
+#include "summary_int.h"
+
+/* 16 significant digits: t0_epoch keeps its microseconds, 0.7 stays 0.7. */
+#define SUM_JSON_FLAGS (JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16))
+
+static const char *const measure_names[] = {"sla", "answered_within", "sl", "sl2"};
+
+static json_t *jnum(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static json_t *jci(const struct stats_ci *c)
+{
+	if (!c->valid)
+		return json_null();
+	return json_pack("[ff]", c->lo, c->hi);
+}
+
+static json_t *jse(const struct stats_ci *c)
+{
+	return c->valid ? json_real(c->se) : json_null();
+}
+
+typedef double (*xfn)(const struct sum_cell *c, int a, int b);
+
+static double x_level(const struct sum_cell *c, int m, int k)
+{
+	return sum_level(c, (enum scn_measure)m, COUNT_CENTER, k);
+}
+
+static double x_abandon(const struct sum_cell *c, int a, int b)
+{
+	return sum_ratio(C_ABD(c), sum_offered(c));
+}
+
+static double x_abf(const struct sum_cell *c, int a, int b)
+{
+	return sum_ratio(C_ABF(c), sum_dialled(c));
+}
+
+static double x_wait_mean(const struct sum_cell *c, int a, int b)
+{
+	return c->wait_n ? (double)c->wait_sum / (double)c->wait_n / 1e6 : NAN;
+}
+
+static double x_occ(const struct sum_cell *c, int backup, int b)
+{
+	return backup ? sum_ratio((uint64_t)c->tw.bbusy_area, (uint64_t)c->tw.bstaffed_area)
+		      : sum_ratio((uint64_t)c->tw.busy_area, (uint64_t)c->tw.staffed_area);
+}
+
+static double x_queue(const struct sum_cell *c, int a, int b)
+{
+	return c->tw.dur ? (double)c->tw.ring_area / (double)c->tw.dur : NAN;
+}
+
+/* Where one group's value, interval and standard error go. */
+struct mdst {
+	json_t *m, *ci, *se;
+	const struct sum_view *v;
+	double *vals; /* v->n_samples scratch */
+};
+
+static void put_values(struct mdst *d, const char *key, double value, const struct stats_ci *c)
+{
+	json_object_set_new(d->m, key, jnum(value));
+	json_object_set_new(d->ci, key, jci(c));
+	json_object_set_new(d->se, key, jse(c));
+}
+
+static void put_x(struct mdst *d, const char *key, xfn f, int a, int b, bool known)
+{
+	struct stats_ci c = {0};
+	if (!known) {
+		put_values(d, key, NAN, &c);
+		return;
+	}
+	for (int i = 0; i < d->v->n_samples; i++)
+		d->vals[i] = f(d->v->samples[i], a, b);
+	c = stats_ci(d->vals, (size_t)d->v->n_samples);
+	put_values(d, key, f(&d->v->total, a, b), &c);
+}
+
+static void put_count(struct mdst *d, const char *key, uint64_t n, bool known)
+{
+	json_object_set_new(d->m, key, known ? json_integer((json_int_t)n) : json_null());
+	json_object_set_new(d->ci, key, json_null());
+	json_object_set_new(d->se, key, json_null());
+}
+
+/* A sub-object of the same shape in m, ci and se. */
+static struct mdst sub(struct mdst *d, const char *key)
+{
+	struct mdst s = *d;
+	s.m = json_object();
+	s.ci = json_object();
+	s.se = json_object();
+	json_object_set_new(d->m, key, s.m);
+	json_object_set_new(d->ci, key, s.ci);
+	json_object_set_new(d->se, key, s.se);
+	return s;
+}
+
+static void put_quantile(struct mdst *d, const char *key, int j)
+{
+	struct stats_ci c = {0};
+	const struct sum_view *v = d->v;
+	if (v->sq) {
+		for (int i = 0; i < v->n_samples; i++)
+			d->vals[i] = v->sq[i * SUM_NQ + j];
+		c = stats_ci(d->vals, (size_t)v->n_samples);
+	}
+	put_values(d, key, stats_whist_quantile(&v->hist, sum_q[j]), &c);
+}
+
+static json_t *group_json(const struct sum_view *v, bool with_ci)
+{
+	json_t *m = json_object(), *ci = json_object(), *se = json_object();
+	double *vals = calloc((size_t)(v->n_samples ? v->n_samples : 1), sizeof(double));
+	if (!m || !ci || !se || !vals) {
+		json_decref(m);
+		json_decref(ci);
+		json_decref(se);
+		free(vals);
+		return NULL;
+	}
+	struct mdst d = {m, ci, se, v, vals};
+	const struct sum_cell *c = &v->total;
+	char key[8];
+
+	put_count(&d, "dialled", sum_dialled(c), true);
+	put_count(&d, "offered", sum_offered(c), true);
+	put_count(&d, "answered", C_ANS(c), true);
+	put_count(&d, "screened", c->screened, c->screened_known > 0 || C_ANS(c) == 0);
+	put_count(&d, "abandoned", C_ABD(c), true);
+	put_count(&d, "abandoned_before_forward", C_ABF(c), true);
+	put_count(&d, "rejected", C_REJ(c), true);
+	put_count(&d, "incomplete", C_INC(c), true);
+	for (int m_i = 0; m_i < 4; m_i++) {
+		struct mdst s = sub(&d, measure_names[m_i]);
+		for (int k = 1; k <= RB_MAX_RINGS; k++) {
+			snprintf(key, sizeof(key), "%d", k);
+			put_x(&s, key, x_level, m_i, k, true);
+		}
+	}
+	put_x(&d, "abandon_fraction", x_abandon, 0, 0, true);
+	put_x(&d, "abandon_before_forward_fraction", x_abf, 0, 0, true);
+	struct mdst w = sub(&d, "wait_s");
+	put_x(&w, "mean", x_wait_mean, 0, 0, true);
+	put_quantile(&w, "p50", 0);
+	put_quantile(&w, "p90", 1);
+	put_quantile(&w, "p99", 2);
+	json_t *rh = json_object();
+	for (int i = 0; i < RB_RINGS_HEARD_BINS; i++) {
+		if (i == RB_RINGS_HEARD_BINS - 1)
+			snprintf(key, sizeof(key), "%d+", i + 1);
+		else
+			snprintf(key, sizeof(key), "%d", i + 1);
+		json_object_set_new(rh, key, json_integer((json_int_t)c->hh[0][i]));
+	}
+	json_object_set_new(m, "rings_heard", rh);
+	json_object_set_new(ci, "rings_heard", json_null());
+	json_object_set_new(se, "rings_heard", json_null());
+	put_x(&d, "occupancy", x_occ, 0, 0, v->tw);
+	put_x(&d, "backup_occupancy", x_occ, 1, 0, v->tw);
+	struct mdst q = sub(&d, "queue_len");
+	put_x(&q, "mean", x_queue, 0, 0, v->tw);
+	bool qmax = v->tw && c->tw.dur > 0;
+	json_object_set_new(q.m, "max", qmax ? json_integer(c->tw.ring_max) : json_null());
+	json_object_set_new(q.ci, "max", json_null());
+	json_object_set_new(q.se, "max", json_null());
+	if (with_ci) {
+		json_object_set_new(m, "ci95", ci);
+		json_object_set_new(m, "se", se);
+	} else {
+		json_decref(ci);
+		json_decref(se);
+	}
+	free(vals);
+	return m;
+}
+
+static const char *const engine_names[] = {"model", "live", "capture"};
+static const char *const verdict_names[] = {"pass", "fail", "error"};
+static const char *const count_names[] = {"center", "heard"};
+
+static json_t *target_json(const struct sum_target *tr)
+{
+	const struct scn_target *t = tr->t;
+	json_t *o = json_object();
+	json_object_set_new(o, "phase", tr->phase ? json_string(tr->phase) : json_null());
+	switch (t->kind) {
+	case TARGET_RINGS:
+		json_object_set_new(o, "kind", json_string("rings"));
+		json_object_set_new(o, "rings", json_integer(t->rings));
+		json_object_set_new(o, "min", json_real(t->min));
+		json_object_set_new(o, "measure", json_string(measure_names[t->measure]));
+		json_object_set_new(o, "count", json_string(count_names[t->count]));
+		break;
+	case TARGET_ABANDON_MAX:
+		json_object_set_new(o, "kind", json_string("abandon_max"));
+		json_object_set_new(o, "abandon_max", json_real(t->max));
+		break;
+	default:
+		json_object_set_new(o, "kind", json_string("abandon_before_forward_max"));
+		json_object_set_new(o, "abandon_before_forward_max", json_real(t->max));
+		break;
+	}
+	json_object_set_new(o, "measured", jnum(tr->measured));
+	json_object_set_new(o, "ci95", jci(&tr->ci));
+	json_object_set_new(o, "se", jse(&tr->ci));
+	json_object_set_new(o, "pass", json_boolean(tr->pass));
+	if (tr->note)
+		json_object_set_new(o, "note", json_string(tr->note));
+	return o;
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static void ci_method(const struct summary *s, char *buf, size_t n)
+{
+	if (!s->batch_mode) {
+		snprintf(buf, n, "replications");
+		return;
+	}
+	snprintf(buf, n, "batch_means_%d", s->views[0].n_samples);
+}
+
+static json_t *summary_json(const struct summary *s)
+{
+	const struct summary_opts *o = &s->o;
+	const struct sum_layout *L = &s->L;
+	json_t *root = json_object();
+	char buf[48];
+
+	json_object_set_new(root, "engine", json_string(engine_names[o->engine]));
+	json_object_set_new(root, "version", json_string(RB_VERSION));
+	json_object_set_new(root, "command", jstr_or_null(o->command));
+	json_object_set_new(root, "scenario", jstr_or_null(o->scn ? o->scn->name : NULL));
+	json_object_set_new(root, "scenario_sha256",
+			    o->scn && o->scn->sha256[0] ? json_string(o->scn->sha256) : json_null());
+	json_object_set_new(root, "seed", json_integer((json_int_t)o->seed));
+	json_object_set_new(root, "replications", json_integer(s->n_reps));
+	json_object_set_new(root, "ring_period_s", json_real(rb_us_to_s(s->ring_period)));
+	json_object_set_new(root, "t0_epoch", o->engine == ENGINE_MODEL || o->t0_epoch == RB_T_NONE
+						      ? json_null()
+						      : json_real(rb_us_to_s(o->t0_epoch)));
+	ci_method(s, buf, sizeof(buf));
+	json_object_set_new(root, "ci_method", json_string(buf));
+	json_object_set_new(root, "overall", group_json(&s->views[0], true));
+
+	json_t *ph = json_object(), *ten = json_object(), *fwd = json_object();
+	for (int i = 0; i < L->n_win; i++)
+		json_object_set_new(ph, s->views[L->g_win + i].name, group_json(&s->views[L->g_win + i], true));
+	for (int i = 0; i < L->n_ten; i++)
+		json_object_set_new(ten, s->views[L->g_ten + i].name, group_json(&s->views[L->g_ten + i], true));
+	for (int i = L->n_groups; i < s->n_views; i++)
+		json_object_set_new(ten, s->views[i].name, group_json(&s->views[i], true));
+	for (int i = 0; i < 2; i++)
+		json_object_set_new(fwd, s->views[L->g_fwd + i].name, group_json(&s->views[L->g_fwd + i], true));
+	json_object_set_new(root, "phases", ph);
+	json_object_set_new(root, "by_tenant", ten);
+	json_object_set_new(root, "by_forwarding", fwd);
+
+	json_t *ints = json_array();
+	for (int i = 0; i < s->n_ints_used; i++) {
+		/* With one replication a 15-minute row has no interval of its own:
+		 * its ci95 and se are left out rather than written as nulls. */
+		json_t *m = group_json(&s->views[L->g_int + i], !s->batch_mode);
+		json_object_set_new(m, "t_start_s", json_real(rb_us_to_s((rb_us)i * RB_INTERVAL_US)));
+		json_array_append_new(ints, m);
+	}
+	json_object_set_new(root, "intervals", ints);
+
+	json_t *tg = json_array();
+	for (size_t i = 0; i < s->n_tres; i++)
+		json_array_append_new(tg, target_json(&s->tres[i]));
+	json_object_set_new(root, "targets", tg);
+	json_object_set_new(root, "verdict", json_string(verdict_names[summary_verdict(s)]));
+	json_object_set_new(root, "error", jstr_or_null(s->error));
+	const char *key;
+	json_t *val;
+	json_object_foreach(s->extra, key, val)
+		json_object_set(root, key, val);
+	return root;
+}
+
+int summary_write_json(const struct summary *s, const char *path)
+{
+	if (!s->finished)
+		return EINVAL;
+	json_t *root = summary_json(s);
+	if (!root)
+		return ENOMEM;
+	char *text = json_dumps(root, SUM_JSON_FLAGS);
+	json_decref(root);
+	if (!text)
+		return ENOMEM;
+	int err = 0;
+	size_t len = strlen(text);
+	char *tmp = NULL;
+	size_t tn = strlen(path) + 8;
+	tmp = malloc(tn);
+	if (!tmp) {
+		free(text);
+		return ENOMEM;
+	}
+	snprintf(tmp, tn, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		err = errno;
+		goto out;
+	}
+	if (fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF)
+		err = errno ? errno : EIO;
+	if (fclose(f) && !err)
+		err = errno ? errno : EIO;
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err)
+		remove(tmp);
+out:
+	free(tmp);
+	free(text);
+	return err;
+}
+
+/* ---- the terminal ----------------------------------------------------- */
+
+static void print_pct(FILE *out, double v)
+{
+	if (isnan(v))
+		fputs("n/a", out);
+	else
+		fprintf(out, "%.1f %%", 100 * v);
+}
+
+static void print_target(const struct sum_target *tr, FILE *out)
+{
+	const struct scn_target *t = tr->t;
+	fprintf(out, "  %s  ", tr->pass ? "PASS" : "FAIL");
+	if (t->kind == TARGET_RINGS)
+		fprintf(out, "%s within %d rings%s >= %.3g", measure_names[t->measure], t->rings,
+			t->count == COUNT_HEARD ? " heard" : "", t->min);
+	else
+		fprintf(out, "%s <= %.3g",
+			t->kind == TARGET_ABANDON_MAX ? "abandoned" : "abandoned before forwarding",
+			t->max);
+	fprintf(out, " [%s]: ", tr->phase ? tr->phase : "whole run");
+	if (isnan(tr->measured)) {
+		fprintf(out, "%s\n", tr->note ? tr->note : "cannot be known");
+		return;
+	}
+	fprintf(out, "%.4f", tr->measured);
+	if (tr->ci.valid)
+		fprintf(out, " (95 %% CI %.4f to %.4f)", tr->ci.lo, tr->ci.hi);
+	fputc('\n', out);
+}
+
+void summary_print(const struct summary *s, FILE *out)
+{
+	if (!s->finished) {
+		fprintf(out, "summary: not finished\n");
+		return;
+	}
+	const struct sum_cell *c = &s->views[0].total;
+	uint64_t off = sum_offered(c);
+	fprintf(out, "%llu calls dialled, %llu offered to the center (%d replication%s)\n",
+		(unsigned long long)sum_dialled(c), (unsigned long long)off, s->n_reps,
+		s->n_reps == 1 ? "" : "s");
+	fprintf(out, "  answered %llu; within 3 rings ", (unsigned long long)C_ANS(c));
+	print_pct(out, sum_level(c, MEASURE_ANSWERED_WITHIN, COUNT_CENTER, 3));
+	fputs(" of offered (sla ", out);
+	print_pct(out, sum_level(c, MEASURE_SLA, COUNT_CENTER, 3));
+	fputs("), within 5 rings ", out);
+	print_pct(out, sum_level(c, MEASURE_ANSWERED_WITHIN, COUNT_CENTER, 5));
+	fputs(" (sla ", out);
+	print_pct(out, sum_level(c, MEASURE_SLA, COUNT_CENTER, 5));
+	fprintf(out, ")\n  abandoned %llu (", (unsigned long long)C_ABD(c));
+	print_pct(out, sum_ratio(C_ABD(c), off));
+	fprintf(out, "), before forwarding %llu, rejected %llu, incomplete %llu\n",
+		(unsigned long long)C_ABF(c), (unsigned long long)C_REJ(c),
+		(unsigned long long)C_INC(c));
+	if (s->n_tres)
+		fputs("targets:\n", out);
+	for (size_t i = 0; i < s->n_tres; i++)
+		print_target(&s->tres[i], out);
+	enum rb_verdict v = summary_verdict(s);
+	fprintf(out, "verdict: %s", v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "ERROR");
+	if (v == VERDICT_ERROR && s->error)
+		fprintf(out, " (%s)", s->error);
+	fputc('\n', out);
+}

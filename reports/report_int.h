@@ -1,0 +1,112 @@
+/*
+ * report_int: private to the report module's files: a small CSV table reader, the plot
+ * writer (script + data + gnuplot run) and the page's figure list.
+ */
+#ifndef RB_REPORT_INT_H
+#define RB_REPORT_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "report.h"
+
+/* A whole CSV file (RFC 4180 quoting), header row first. */
+struct csvtab {
+	size_t ncol, nrow;
+	char **head;  /* ncol names */
+	char **cell;  /* nrow * ncol strings, never NULL ("" when empty) */
+};
+
+/* Loads path; ENOENT when missing, EINVAL "path:line: ..." when malformed. */
+int csv_load(const char *path, struct csvtab *t, char *err, size_t errlen);
+void csv_free(struct csvtab *t);
+/* Index of the column named name, or -1. */
+int csv_col(const struct csvtab *t, const char *name);
+static inline const char *csv_get(const struct csvtab *t, size_t r, int c)
+{
+	return c < 0 ? "" : t->cell[r * t->ncol + (size_t)c];
+}
+/* Parses the cell as a number; false when empty or not a number. */
+bool csv_num(const struct csvtab *t, size_t r, int c, double *v);
+
+struct report_run {
+	char *dir;
+	char *label;          /* "model", "live" ... plus the folder name when overlaid */
+	json_t *summary;
+	bool has_calls, has_timeline;
+	struct csvtab calls, timeline;
+	char **tenant_names;  /* by_tenant id -> display name, from the scenario if found */
+	char **tenant_ids;
+	size_t n_tenants;
+	/* phase windows from the scenario file, when found: calls.csv has no phase */
+	char **phase_names;
+	double *phase_from, *phase_to; /* seconds */
+	size_t n_phases;
+};
+
+struct figure {
+	char name[64];
+	char *title;
+	char *caption;
+};
+
+struct page {
+	char *dir;            /* where the report goes */
+	const char *gnuplot;
+	const char *font;
+	bool quiet;
+	struct figure *figs;
+	size_t n_figs, cap_figs;
+	char *err;
+	size_t errlen;
+};
+
+/* A plot being written: the script and its data file are open. */
+struct plot {
+	char name[64];
+	FILE *gp, *dat;
+	char *title, *caption;
+	int width, height;
+};
+
+int page_init(struct page *pg, const char *dir, const struct report_opts *o, char *err,
+	      size_t errlen);
+void page_free(struct page *pg);
+
+/*
+ * Opens NAME.gp and NAME.dat in the page's folder and writes the script's
+ * header (encoding, the pngcairo terminal with the page's font, the output
+ * file, the title). The caller writes settings and `plot` lines into p->gp
+ * ("NAME.dat" is the data file) and data blocks into p->dat. Returns 0 or errno.
+ */
+int plot_open(struct page *pg, struct plot *p, const char *name, const char *title,
+	      const char *caption, int width, int height);
+/*
+ * Ends the script (the same plot again to SVG), closes the files, runs
+ * gnuplot in the page's folder, and adds the figure to the page. Returns 0,
+ * ENOENT (no gnuplot) or EIO (gnuplot failed).
+ */
+int plot_close(struct page *pg, struct plot *p);
+/* Closes and removes a plot that turned out to have no data. */
+void plot_discard(struct page *pg, struct plot *p);
+
+/* Writes s to f with & < > " ' escaped. */
+void html_esc(FILE *f, const char *s);
+/* Writes s as a gnuplot double-quoted string's contents (escapes " and \). */
+void gp_esc(FILE *f, const char *s);
+
+/* The page's shared head (title, inline CSS) and the figure list. */
+void page_html_head(FILE *f, const char *title);
+void page_html_figures(FILE *f, const struct page *pg);
+
+/* json helpers: number or NAN; object member path "a.b.c" */
+double jnum(const json_t *o, const char *key);
+const json_t *jpath(const json_t *o, const char *path);
+
+/* The two ring lines every ring plot draws. */
+#define RPT_COLOR_PASS "#1a7f37"
+#define RPT_COLOR_FAIL "#c62828"
+
+#endif

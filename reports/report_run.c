@@ -1,0 +1,1025 @@
+/*
+ * report_run: the report of one or more result folders (model, live,
+ * capture): the verdict table and the plots of issue 7, each with a caption
+ * that says what to read from it. Two folders are overlaid (model against
+ * live) in the plots that compare like with like.
+ */
+#define LOG_TAG "report"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "report_int.h"
+
+static const char *const run_colors[] = {"#1f5fa8", "#d2461e", "#2e8b57", "#8e44ad"};
+static const char *const phase_colors[] = {"#4c8bd6", "#e0803a", "#5aa05a", "#b060c0",
+					   "#c04040", "#40a0a0"};
+#define NCOLORS(a) (sizeof(a) / sizeof(a[0]))
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* m[measure]["k"] or NAN. */
+static double mk(const json_t *m, const char *measure, int k)
+{
+	char key[8];
+	snprintf(key, sizeof(key), "%d", k);
+	return jnum(json_object_get(m, measure), key);
+}
+
+static double period_s(const struct report_run *r)
+{
+	double p = jnum(r->summary, "ring_period_s");
+	return isfinite(p) && p > 0 ? p : 3.0;
+}
+
+static void pct(char *buf, size_t n, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, n, "%.1f %%", v * 100);
+	else
+		snprintf(buf, n, "n/a");
+}
+
+/* The ring lines: targets sit at the end of ring 3 and ring 5. */
+static void ring_lines(FILE *gp, double x3, double x5, const char *unit)
+{
+	fprintf(gp, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 2 lc rgb \"#2e7d32\" front\n"
+		    "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 2 lc rgb \"#b71c1c\" front\n"
+		    "set label \"3 rings%s\" at %g, graph 0.97 right offset -0.5,0 tc rgb \"#2e7d32\" front\n"
+		    "set label \"5 rings%s\" at %g, graph 0.90 right offset -0.5,0 tc rgb \"#b71c1c\" front\n",
+		x3, x3, x5, x5, unit, x3, unit, x5);
+}
+
+/* ---- ring-count histogram per phase ---------------------------------------- */
+
+static int plot_rings_phase(struct page *pg, struct report_run *const *runs, size_t n)
+{
+	struct plot p;
+	char cap[1024] = "", part[256];
+	size_t nblk = 0;
+	for (size_t i = 0; i < n; i++)
+		nblk += json_object_size(json_object_get(runs[i]->summary, "phases"));
+	if (!nblk)
+		return 0;
+	double bw = 0.8 / (double)nblk;
+	int rc = plot_open(pg, &p, "rings_phase", "Rings at the center before the answer, per phase",
+			   "", 1000, 480);
+	if (rc)
+		return rc;
+	fprintf(p.dat, "# ring k (11: later than ring 10, 12: abandoned at the center), "
+		       "fraction of calls offered to the center answered on ring k\n");
+	size_t blk = 0;
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name;
+		const json_t *m;
+		json_object_foreach(json_object_get(runs[i]->summary, "phases"), name, m) {
+			double prev = 0;
+			fprintf(p.dat, "# %s %s\n", runs[i]->label, name);
+			for (int k = 1; k <= 10; k++) {
+				double a = mk(m, "answered_within", k);
+				fprintf(p.dat, "%d %.6f\n", k, isfinite(a) ? a - prev : 0);
+				if (isfinite(a))
+					prev = a;
+			}
+			double off = jnum(m, "offered"), ans = jnum(m, "answered");
+			double later = off > 0 ? ans / off - prev : 0;
+			fprintf(p.dat, "11 %.6f\n12 %.6f\n\n\n", later > 0 ? later : 0,
+				isfinite(jnum(m, "abandon_fraction")) ? jnum(m, "abandon_fraction") : 0);
+			char a3[32], a5[32];
+			pct(a3, sizeof(a3), mk(m, "answered_within", 3));
+			pct(a5, sizeof(a5), mk(m, "answered_within", 5));
+			snprintf(part, sizeof(part), "%s%s%s: %s within 3 rings, %s within 5", len ? "; " : "",
+				 n > 1 ? runs[i]->label : "", name, a3, a5);
+			if (n > 1)
+				snprintf(part, sizeof(part), "%s%s %s: %s within 3 rings, %s within 5",
+					 len ? "; " : "", runs[i]->label, name, a3, a5);
+			len += (size_t)snprintf(cap + len, len < sizeof(cap) ? sizeof(cap) - len : 0, "%s",
+						part);
+			if (len >= sizeof(cap))
+				len = sizeof(cap) - 1;
+			blk++;
+		}
+	}
+	fprintf(p.gp, "set xlabel \"ring on which the call was answered (at the center)\"\n"
+		      "set ylabel \"share of calls offered to the center\"\n"
+		      "set format y \"%%.0f%%%%\"\nset yrange [0:*]\nset xrange [0.4:12.6]\n"
+		      "set xtics (\"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5\" 5, \"6\" 6, \"7\" 7, \"8\" 8, "
+		      "\"9\" 9, \"10\" 10, \"later\" 11, \"abandoned\" 12)\n");
+	ring_lines(p.gp, 3.5, 5.5, "");
+	fprintf(p.gp, "plot ");
+	blk = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name;
+		const json_t *m;
+		json_object_foreach(json_object_get(runs[i]->summary, "phases"), name, m) {
+			double off = ((double)blk - (double)(nblk - 1) / 2) * bw;
+			fprintf(p.gp, "%s\"rings_phase.dat\" index %zu using ($1%+g):($2*100):(%g) with boxes "
+				      "lc rgb \"%s\"%s title \"",
+				blk ? ", \\\n     " : "", blk, off, bw, phase_colors[blk % NCOLORS(phase_colors)],
+				i > 0 ? " fill pattern 4" : "");
+			if (n > 1) {
+				gp_esc(p.gp, runs[i]->label);
+				fputc(' ', p.gp);
+			}
+			gp_esc(p.gp, name);
+			fprintf(p.gp, "\"");
+			blk++;
+		}
+	}
+	fprintf(p.gp, "\n");
+	char full[1400];
+	snprintf(full, sizeof(full),
+		 "Bars left of the green line were answered within 3 rings, left of the red within 5; "
+		 "the last bars are calls answered after ring 10 or abandoned. %s.", cap);
+	free(p.caption);
+	p.caption = strdup(full);
+	return plot_close(pg, &p);
+}
+
+/* ---- the wait's distribution (CDF) with the targets ------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * One curve, the default judge of DEFINITIONS.md as a function of t: SLA(t) =
+ * answered within t / (offered - abandoned within t), over calls with t_dial
+ * in [from, to). At t = k x period it is sla[k].
+ */
+static int cdf_block(FILE *dat, struct report_run *r, double from, double to, double *xmax)
+{
+	int cw = csv_col(&r->calls, "wait_s"), co = csv_col(&r->calls, "outcome"),
+	    cd = csv_col(&r->calls, "t_dial");
+	size_t na = 0, nb = 0, off = 0;
+	double *w = malloc((r->calls.nrow + 1) * sizeof(double));
+	double *ab = malloc((r->calls.nrow + 1) * sizeof(double));
+	if (!w || !ab) {
+		free(w);
+		free(ab);
+		return ENOMEM;
+	}
+	for (size_t row = 0; row < r->calls.nrow; row++) {
+		const char *o = csv_get(&r->calls, row, co);
+		double v, td;
+		if (csv_num(&r->calls, row, cd, &td) && (td < from || td >= to))
+			continue;
+		bool ans = !strcmp(o, "answered"), aban = !strcmp(o, "abandoned");
+		if (ans || aban || !strcmp(o, "rejected"))
+			off++;
+		if (ans && csv_num(&r->calls, row, cw, &v))
+			w[na++] = v;
+		if (aban && csv_num(&r->calls, row, cw, &v))
+			ab[nb++] = v;
+	}
+	qsort(w, na, sizeof(double), cmp_double);
+	qsort(ab, nb, sizeof(double), cmp_double);
+	fprintf(dat, "# %zu answered, %zu abandoned of %zu offered (first replication): t_s, SLA(t)\n0 0\n",
+		na, nb, off);
+	size_t step = na + nb > 4000 ? (na + nb) / 2000 : 1, i = 0, j = 0, ev = 0;
+	while (i < na || j < nb) {
+		bool take_a = j >= nb || (i < na && w[i] <= ab[j]);
+		double t = take_a ? w[i++] : ab[j++];
+		double den = (double)off - (double)j;
+		if (++ev % step == 0 || (i == na && j == nb))
+			fprintf(dat, "%.6f %.6f\n", t, den > 0 ? (double)i / den : 1.0);
+	}
+	if (na) {
+		double q = w[(size_t)(0.95 * (double)(na - 1))];
+		if (q > *xmax)
+			*xmax = q;
+	}
+	free(w);
+	free(ab);
+	fprintf(dat, "\n\n");
+	return 0;
+}
+
+/* sla[k] of measures m at k x period, with its interval. */
+static void aw_block(FILE *dat, const json_t *m, double per)
+{
+	const json_t *ci = json_object_get(json_object_get(m, "ci95"), "sla");
+	for (int k = 1; k <= 10; k++) {
+		char key[8];
+		snprintf(key, sizeof(key), "%d", k);
+		double v = mk(m, "sla", k);
+		const json_t *c = json_object_get(ci, key);
+		double lo = json_is_array(c) ? json_number_value(json_array_get(c, 0)) : v;
+		double hi = json_is_array(c) ? json_number_value(json_array_get(c, 1)) : v;
+		if (isfinite(v))
+			fprintf(dat, "%.6f %.6f %.6f %.6f\n", k * per, v, lo, hi);
+	}
+	fprintf(dat, "\n\n");
+}
+
+static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t n)
+{
+	struct plot p;
+	double per = period_s(runs[0]), xmax = 6 * per;
+	int rc = plot_open(pg, &p, "wait_cdf", "Service level (SLA) within t seconds of reaching the center, per phase",
+			   "", 1000, 520);
+	if (rc)
+		return rc;
+	fprintf(p.dat, "# per folder and phase: (a) t_s, SLA(t) = answered within t / (offered - "
+		       "abandoned within t) (calls.csv: the first replication); (b) t_s = k x ring "
+		       "period, sla[k] over all replications, ci95 lo, hi (summary.json)\n");
+	char *cmd = NULL;
+	size_t cmdlen = 0;
+	FILE *pc = open_memstream(&cmd, &cmdlen);
+	if (!pc) {
+		plot_discard(pg, &p);
+		return ENOMEM;
+	}
+	size_t blk = 0;
+	int nplot = 0;
+	double aw5 = NAN;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct report_run *r = runs[i];
+		const json_t *phases = json_object_get(r->summary, "phases");
+		bool per_phase = r->n_phases > 0 && json_object_size(phases) > 0;
+		size_t ng = per_phase ? r->n_phases : 1;
+		for (size_t g = 0; g < ng && !rc; g++) {
+			const char *gname = per_phase ? r->phase_names[g] : "all calls";
+			const json_t *m = per_phase ? json_object_get(phases, gname)
+						    : json_object_get(r->summary, "overall");
+			const char *col = per_phase ? phase_colors[g % NCOLORS(phase_colors)]
+						    : run_colors[i % NCOLORS(run_colors)];
+			char lab[256];
+			snprintf(lab, sizeof(lab), "%s%s%s", n > 1 ? r->label : "", n > 1 ? " " : "", gname);
+			if (r->has_calls) {
+				fprintf(p.dat, "# %s\n", lab);
+				if ((rc = cdf_block(p.dat, r, per_phase ? r->phase_from[g] : -INFINITY,
+						    per_phase ? r->phase_to[g] : INFINITY, &xmax)))
+					break;
+				fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with steps lw 2 dt %zu lc rgb \"%s\" title \"",
+					nplot++ ? ", \\\n     " : "", blk++, i + 1, col);
+				gp_esc(pc, lab);
+				fputs(" (first replication)\"", pc);
+			}
+			if (m) {
+				fprintf(p.dat, "# %s: sla[k], all replications\n", lab);
+				aw_block(p.dat, m, per);
+				fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorbars pt 7 ps 0.9 lc rgb \"%s\" title \"",
+					nplot++ ? ", \\\n     " : "", blk++, col);
+				gp_esc(pc, lab);
+				fputs(": sla within k rings, all replications (95% CI)\"", pc);
+				if (i == 0 && g == ng - 1)
+					aw5 = mk(m, "sla", 5);
+			}
+		}
+	}
+	/* the targets: a diamond at (K x period, min), in its phase's colour */
+	const struct report_run *r0 = runs[0];
+	const json_t *tg = json_object_get(r0->summary, "targets");
+	size_t ti;
+	const json_t *t;
+	json_array_foreach(tg, ti, t) {
+		double k = jnum(t, "rings"), f = jnum(t, "min");
+		if (!isfinite(k) || !isfinite(f))
+			continue;
+		const json_t *ph = json_object_get(t, "phase");
+		const char *col = "#000000";
+		for (size_t g = 0; json_is_string(ph) && g < r0->n_phases; g++)
+			if (!strcmp(r0->phase_names[g], json_string_value(ph)))
+				col = phase_colors[g % NCOLORS(phase_colors)];
+		fprintf(p.dat, "# target %zu\n%g %g \"%s%s%.0f%% in %g rings\"\n\n\n", ti + 1, k * per, f,
+			json_is_string(ph) ? json_string_value(ph) : "whole run", ": ", f * 100, k);
+		fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with points pt 9 ps 2.4 lc rgb \"%s\" notitle, \\\n"
+			    "     \"\" index %zu using 1:($2*100):3 with labels left offset 1.3,-0.9 tc rgb \"%s\" notitle",
+			nplot++ ? ", \\\n     " : "", blk, col, blk, col);
+		blk++;
+	}
+	fclose(pc);
+	if (rc || !nplot) {
+		free(cmd);
+		plot_discard(pg, &p);
+		return rc;
+	}
+	if (xmax > 40 * per)
+		xmax = 40 * per;
+	double xr = ceil(xmax / per) * per;
+	fprintf(p.gp, "set xlabel \"wait at the center t (seconds from the INVITE)\"\n"
+		      "set ylabel \"SLA(t): answered within t / (offered - abandoned within t)\"\nset format y \"%%.0f%%%%\"\n"
+		      "set yrange [0:108]\nset xrange [0:%g]\nset key inside right bottom opaque\n"
+		      "set x2tics (", xr);
+	for (int k = 1; k * per <= xr; k++)
+		fprintf(p.gp, "%s\"%d\" %g", k > 1 ? ", " : "", k, (k - 0.5) * per);
+	fprintf(p.gp, ")\nset x2range [0:%g]\nset x2label \"ring number\"\n", xr);
+	ring_lines(p.gp, 3 * per, 5 * per, " end");
+	fprintf(p.gp, "plot %s\n", cmd);
+	free(cmd);
+	char a5[32], capb[700];
+	pct(a5, sizeof(a5), aw5);
+	snprintf(capb, sizeof(capb),
+		 "Read each curve's height at the dashed lines: its phase's service level (sla, the "
+		 "default judge) within 3 and 5 rings (last phase: %s within 5). A target diamond on "
+		 "or below its phase's dots (same colour) is met; above them, missed. Dots with 95 %% "
+		 "bars: all replications; curves: the first replication's calls.",
+		 a5);
+	free(p.caption);
+	p.caption = strdup(capb);
+	return plot_close(pg, &p);
+}
+
+/* ---- rings heard by forwarding mode ----------------------------------------- */
+
+static int plot_rings_heard(struct page *pg, struct report_run *const *runs, size_t n)
+{
+	static const char *const modes[] = {"unconditional", "no-answer"};
+	struct plot p;
+	char cap[800] = "", part[200];
+	size_t len = 0, blk = 0;
+	int rc = plot_open(pg, &p, "rings_heard", "Rings the caller heard, by forwarding mode", "",
+			   1000, 480);
+	if (rc)
+		return rc;
+	fprintf(p.dat, "# rings heard k (31: 31 or more), share of the mode's calls\n");
+	char plotcmd[4096];
+	size_t pl = 0;
+	size_t nblk = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t md = 0; md < 2; md++)
+			if (jpath(runs[i]->summary, "by_forwarding") &&
+			    json_object_get(json_object_get(runs[i]->summary, "by_forwarding"), modes[md]))
+				nblk++;
+	double bw = nblk ? 0.8 / (double)nblk : 0.8;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t md = 0; md < 2; md++) {
+			const json_t *m =
+				json_object_get(json_object_get(runs[i]->summary, "by_forwarding"), modes[md]);
+			const json_t *h = json_object_get(m, "rings_heard");
+			if (!json_is_object(h))
+				continue;
+			double tot = 0, sum = 0, c5 = 0;
+			double cnt[32] = {0};
+			for (int k = 1; k <= 31; k++) {
+				char key[8];
+				snprintf(key, sizeof(key), k == 31 ? "31+" : "%d", k);
+				double v = jnum(h, key);
+				cnt[k] = isfinite(v) ? v : 0;
+				tot += cnt[k];
+				sum += cnt[k] * k;
+				if (k <= 5)
+					c5 += cnt[k];
+			}
+			if (tot <= 0)
+				continue;
+			fprintf(p.dat, "# %s %s: %.0f calls\n", runs[i]->label, modes[md], tot);
+			for (int k = 1; k <= 31; k++)
+				fprintf(p.dat, "%d %.6f\n", k, cnt[k] / tot);
+			fprintf(p.dat, "\n\n");
+			double off = ((double)blk - (double)(nblk - 1) / 2) * bw;
+			pl += (size_t)snprintf(plotcmd + pl, pl < sizeof(plotcmd) ? sizeof(plotcmd) - pl : 0,
+					       "%s\"rings_heard.dat\" index %zu using ($1%+g):($2*100):(%g) with boxes lc rgb \"%s\"%s title \"%s%s%s (mean %.1f rings)\"",
+					       pl ? ", \\\n     " : "", blk, off, bw, md ? "#e0803a" : "#4c8bd6",
+					       i ? " fill pattern 4" : "", n > 1 ? runs[i]->label : "", n > 1 ? " " : "",
+					       modes[md], sum / tot);
+			char c5s[32];
+			pct(c5s, sizeof(c5s), c5 / tot);
+			snprintf(part, sizeof(part), "%s%s%s%s: mean %.1f rings heard, %s within 5",
+				 len ? "; " : "", n > 1 ? runs[i]->label : "", n > 1 ? " " : "", modes[md],
+				 sum / tot, c5s);
+			len += (size_t)snprintf(cap + len, len < sizeof(cap) ? sizeof(cap) - len : 0, "%s", part);
+			if (len >= sizeof(cap))
+				len = sizeof(cap) - 1;
+			blk++;
+		}
+	}
+	if (!blk || pl >= sizeof(plotcmd)) {
+		plot_discard(pg, &p);
+		return 0;
+	}
+	fprintf(p.gp, "set xlabel \"rings heard by the caller (client's phone + center)\"\n"
+		      "set ylabel \"share of the mode's calls\"\nset format y \"%%.0f%%%%\"\n"
+		      "set yrange [0:*]\nset xrange [0.4:31.6]\nset xtics 1\nset xtics add (\"31+\" 31)\n"
+		      "set key inside right top opaque\n");
+	ring_lines(p.gp, 3.5, 5.5, "");
+	fprintf(p.gp, "plot %s\n", plotcmd);
+	char full[1200];
+	snprintf(full, sizeof(full),
+		 "What the no-answer delay costs callers: the orange mass sits to the right by the rings "
+		 "of the client's own phone. %s.", cap);
+	free(p.caption);
+	p.caption = strdup(full);
+	return plot_close(pg, &p);
+}
+
+/* ---- abandoned calls over time, and time to abandon ------------------------ */
+
+static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
+{
+	struct plot p;
+	char name[64];
+	if (!r->has_calls)
+		return 0;
+	int co = csv_col(&r->calls, "outcome"), cd = csv_col(&r->calls, "t_dial"),
+	    cc = csv_col(&r->calls, "t_cancel");
+	size_t nmin = 0;
+	for (size_t row = 0; row < r->calls.nrow; row++) {
+		double td;
+		if (csv_num(&r->calls, row, cd, &td) && td >= 0 && (size_t)(td / 60) + 1 > nmin)
+			nmin = (size_t)(td / 60) + 1;
+	}
+	if (!nmin)
+		return 0;
+	nmin += 2;
+	double *at = calloc(nmin, sizeof(double)), *bf = calloc(nmin, sizeof(double)),
+	       *dl = calloc(nmin, sizeof(double));
+	double hc[41] = {0}, hb[41] = {0};
+	size_t n_ab = 0, n_bf = 0;
+	int rc = 0;
+	if (!at || !bf || !dl) {
+		rc = ENOMEM;
+		goto out;
+	}
+	for (size_t row = 0; row < r->calls.nrow; row++) {
+		const char *o = csv_get(&r->calls, row, co);
+		double td, tc;
+		if (!csv_num(&r->calls, row, cd, &td) || td < 0)
+			continue;
+		dl[(size_t)(td / 60)]++;
+		bool center = !strcmp(o, "abandoned"), before = !strcmp(o, "abandoned_before_forward");
+		if (!(center || before) || !csv_num(&r->calls, row, cc, &tc) || tc < 0)
+			continue;
+		size_t mi = (size_t)(tc / 60);
+		if (mi >= nmin)
+			mi = nmin - 1;
+		size_t b = (size_t)((tc - td) / 3.0);
+		if (b > 40)
+			b = 40;
+		if (center) {
+			at[mi]++;
+			hc[b]++;
+			n_ab++;
+		} else {
+			bf[mi]++;
+			hb[b]++;
+			n_bf++;
+		}
+	}
+	snprintf(name, sizeof(name), "abandon_time%s", sfx);
+	char title[256], cap[700];
+	snprintf(title, sizeof(title), "Abandoned calls per minute%s%s", *sfx ? ": " : "",
+		 *sfx ? r->label : "");
+	if ((rc = plot_open(pg, &p, name, title, "", 1000, 420)))
+		goto out;
+	fprintf(p.dat, "# minute, abandoned at the center, abandoned before forwarding, calls dialled "
+		       "(calls.csv: the first replication)\n");
+	for (size_t i = 0; i < nmin; i++)
+		fprintf(p.dat, "%zu %.0f %.0f %.0f\n", i, at[i], bf[i], dl[i]);
+	fprintf(p.gp, "set xlabel \"minute of the run (scenario time)\"\nset ylabel \"calls per minute\"\n"
+		      "set y2label \"calls dialled per minute\"\nset y2tics\nset ytics nomirror\n"
+		      "set yrange [0:*]\nset y2range [0:*]\nset style histogram rowstacked\n"
+		      "plot \"%s.dat\" using ($1+0.5):($2+$3):(1) with boxes lc rgb \"#e0803a\" title \"abandoned before forwarding\", \\\n"
+		      "     \"\" using ($1+0.5):2:(1) with boxes lc rgb \"#c62828\" title \"abandoned at the center\", \\\n"
+		      "     \"\" using ($1+0.5):4 axes x1y2 with lines lw 1.5 lc rgb \"#555555\" title \"dialled (right axis)\"\n",
+		name);
+	snprintf(cap, sizeof(cap),
+		 "When callers give up: %zu abandoned at the center and %zu before forwarding in the "
+		 "first replication; red peaks that follow the grey load peaks mean the staffing does not "
+		 "absorb the bursts.", n_ab, n_bf);
+	free(p.caption);
+	p.caption = strdup(cap);
+	if ((rc = plot_close(pg, &p)))
+		goto out;
+
+	snprintf(name, sizeof(name), "abandon_wait%s", sfx);
+	snprintf(title, sizeof(title), "Time to abandon, from dialling%s%s", *sfx ? ": " : "",
+		 *sfx ? r->label : "");
+	if ((rc = plot_open(pg, &p, name, title, "", 1000, 420)))
+		goto out;
+	fprintf(p.dat, "# seconds from dialling to hanging up (3 s bins, 120: later), abandoned at the "
+		       "center, abandoned before forwarding\n");
+	for (int b = 0; b <= 40; b++)
+		fprintf(p.dat, "%d %.0f %.0f\n", b * 3, hc[b], hb[b]);
+	fprintf(p.gp, "set xlabel \"seconds from dialling the client to hanging up (3 s bins = rings heard)\"\n"
+		      "set ylabel \"abandoned calls\"\nset yrange [0:*]\nset xrange [0:123]\n"
+		      "plot \"%s.dat\" using ($1+1.5):($2+$3):(3) with boxes lc rgb \"#e0803a\" title \"before forwarding\", \\\n"
+		      "     \"\" using ($1+1.5):2:(3) with boxes lc rgb \"#c62828\" title \"at the center\"\n",
+		name);
+	ring_lines(p.gp, 9, 15, "");
+	snprintf(cap, sizeof(cap),
+		 "How long the callers who hung up had waited since dialling (stacked): bars left of the "
+		 "5-ring line are callers lost early, often while the client's phone still rang "
+		 "(no-answer forwarding).");
+	free(p.caption);
+	p.caption = strdup(cap);
+	rc = plot_close(pg, &p);
+out:
+	free(at);
+	free(bf);
+	free(dl);
+	return rc;
+}
+
+/* ---- the timeline and its largest burst ------------------------------------ */
+
+static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
+{
+	struct plot p;
+	char name[64], title[256], cap[700];
+	if (!r->has_timeline || r->timeline.nrow == 0)
+		return 0;
+	const struct csvtab *t = &r->timeline;
+	int ct = csv_col(t, "t"), cr = csv_col(t, "ringing"), cob = csv_col(t, "operators_busy"),
+	    cbb = csv_col(t, "backup_busy"), can = csv_col(t, "answered"), cab = csv_col(t, "abandoned");
+	if (ct < 0 || cr < 0)
+		return 0;
+	size_t imax = 0;
+	double vmax = -1, obmax = 0, bbmax = 0, v;
+	for (size_t i = 0; i < t->nrow; i++) {
+		if (csv_num(t, i, cr, &v) && v > vmax) {
+			vmax = v;
+			imax = i;
+		}
+		if (csv_num(t, i, cob, &v) && v > obmax)
+			obmax = v;
+		if (csv_num(t, i, cbb, &v) && v > bbmax)
+			bbmax = v;
+	}
+	snprintf(name, sizeof(name), "timeline%s", sfx);
+	snprintf(title, sizeof(title), "The center over the run%s%s", *sfx ? ": " : "", *sfx ? r->label : "");
+	int rc = plot_open(pg, &p, name, title, "", 1000, 420);
+	if (rc)
+		return rc;
+	fprintf(p.dat, "# minutes, calls ringing, operators busy, backup staff busy (per second, the "
+		       "first replication; empty: not known)\n");
+	for (size_t i = 0; i < t->nrow; i++) {
+		double tt;
+		if (!csv_num(t, i, ct, &tt))
+			continue;
+		fprintf(p.dat, "%.4f %s %s %s\n", tt / 60, *csv_get(t, i, cr) ? csv_get(t, i, cr) : "?",
+			*csv_get(t, i, cob) ? csv_get(t, i, cob) : "?",
+			*csv_get(t, i, cbb) ? csv_get(t, i, cbb) : "?");
+	}
+	fprintf(p.gp, "set xlabel \"minutes from the start\"\nset ylabel \"calls or staff\"\n"
+		      "set yrange [0:*]\nset key inside left top\n"
+		      "plot \"%s.dat\" using 1:3 with steps lw 1.2 lc rgb \"#4c8bd6\" title \"operators busy\", \\\n"
+		      "     \"\" using 1:4 with steps lw 1.2 lc rgb \"#5aa05a\" title \"backup staff busy\", \\\n"
+		      "     \"\" using 1:2 with steps lw 1.5 lc rgb \"#c62828\" title \"calls ringing (waiting)\"\n",
+		name);
+	snprintf(cap, sizeof(cap),
+		 "Read the plateaus: operators busy pinned at their maximum (%.0f here) while calls ring "
+		 "means every operator is taken; up to %.0f calls rang at once (minute %.1f), and backup "
+		 "staff reached %.0f busy.",
+		 obmax, vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0, bbmax);
+	free(p.caption);
+	p.caption = strdup(cap);
+	if ((rc = plot_close(pg, &p)))
+		return rc;
+
+	/* zoom: from a minute before the peak to four minutes after */
+	double tpk = 0;
+	csv_num(t, imax, ct, &tpk);
+	double from = tpk - 60 > 0 ? tpk - 60 : 0, to = tpk + 240;
+	snprintf(name, sizeof(name), "burst%s", sfx);
+	snprintf(title, sizeof(title), "The largest burst, second by second%s%s", *sfx ? ": " : "",
+		 *sfx ? r->label : "");
+	if ((rc = plot_open(pg, &p, name, title, "", 1000, 460)))
+		return rc;
+	fprintf(p.dat, "# seconds, ringing, operators busy, backup busy, answered, abandoned in [t, t+1)\n");
+	double nab = 0, nan_ = 0;
+	for (size_t i = 0; i < t->nrow; i++) {
+		double tt;
+		if (!csv_num(t, i, ct, &tt) || tt < from || tt > to)
+			continue;
+		double a, b;
+		if (csv_num(t, i, can, &a))
+			nan_ += a;
+		if (csv_num(t, i, cab, &b))
+			nab += b;
+		fprintf(p.dat, "%.0f %s %s %s %s %s\n", tt, *csv_get(t, i, cr) ? csv_get(t, i, cr) : "?",
+			*csv_get(t, i, cob) ? csv_get(t, i, cob) : "?",
+			*csv_get(t, i, cbb) ? csv_get(t, i, cbb) : "?",
+			*csv_get(t, i, can) ? csv_get(t, i, can) : "?",
+			*csv_get(t, i, cab) ? csv_get(t, i, cab) : "?");
+	}
+	fprintf(p.gp, "set xlabel \"seconds from the start\"\nset ylabel \"calls or staff\"\n"
+		      "set yrange [0:*]\nset xrange [%g:%g]\nset key inside right top\n"
+		      "plot \"%s.dat\" using 1:2 with filledcurves y1=0 fs transparent solid 0.25 lc rgb \"#c62828\" title \"calls ringing\", \\\n"
+		      "     \"\" using 1:3 with steps lw 2 lc rgb \"#1f5fa8\" title \"operators busy\", \\\n"
+		      "     \"\" using 1:4 with steps lw 2 lc rgb \"#2e8b57\" title \"backup staff busy\", \\\n"
+		      "     \"\" using 1:($6 > 0 ? $6 : 1/0) with impulses lw 3 lc rgb \"#000000\" title \"abandoned (per second)\"\n",
+		from, to, name);
+	snprintf(cap, sizeof(cap),
+		 "At %.0f s, %.0f calls rang at once; read how long the red area takes to drain and "
+		 "whether backup staff join (green): %.0f answered and %.0f abandoned in this window.",
+		 tpk, vmax, nan_, nab);
+	free(p.caption);
+	p.caption = strdup(cap);
+	return plot_close(pg, &p);
+}
+
+/* ---- per tenant (names as the scenario writes them, Japanese included) ------ */
+
+static int plot_tenants(struct page *pg, struct report_run *r)
+{
+	struct plot p;
+	const json_t *bt = json_object_get(r->summary, "by_tenant");
+	if (!r->n_tenants)
+		return 0;
+	int rc = plot_open(pg, &p, "tenants", "Service level and abandoned calls, per tenant", "",
+			   1000, 420);
+	if (rc)
+		return rc;
+	fprintf(p.dat, "# i, sla[3], sla[5], abandon_fraction, abandon_before_forward_fraction, name\n");
+	for (size_t i = 0; i < r->n_tenants; i++) {
+		const json_t *m = json_object_get(bt, r->tenant_ids[i]);
+		double v[4] = {mk(m, "sla", 3), mk(m, "sla", 5), jnum(m, "abandon_fraction"),
+			       jnum(m, "abandon_before_forward_fraction")};
+		fprintf(p.dat, "%zu", i);
+		for (int k = 0; k < 4; k++) {
+			if (isfinite(v[k]))
+				fprintf(p.dat, " %.6f", v[k]);
+			else
+				fprintf(p.dat, " ?");
+		}
+		fprintf(p.dat, " \"");
+		gp_esc(p.dat, r->tenant_names[i]);
+		if (strcmp(r->tenant_names[i], r->tenant_ids[i])) {
+			fputs(" (", p.dat);
+			gp_esc(p.dat, r->tenant_ids[i]);
+			fputc(')', p.dat);
+		}
+		fprintf(p.dat, "\"\n");
+	}
+	fprintf(p.gp, "set xtics (");
+	for (size_t i = 0; i < r->n_tenants; i++) {
+		fprintf(p.gp, "%s\"", i ? ", " : "");
+		gp_esc(p.gp, r->tenant_names[i]);
+		if (strcmp(r->tenant_names[i], r->tenant_ids[i])) {
+			fputs(" (", p.gp);
+			gp_esc(p.gp, r->tenant_ids[i]);
+			fputc(')', p.gp);
+		}
+		fprintf(p.gp, "\" %zu", i);
+	}
+	fprintf(p.gp, ") scale 0\n");
+	fprintf(p.gp, "set ylabel \"share\"\nset format y \"%%.0f%%%%\"\nset yrange [0:105]\n"
+		      "set xrange [-0.6:%zu.6]\nset key outside right top\n"
+		      "plot \"tenants.dat\" using ($1-0.3):($2*100):(0.2) with boxes lc rgb \"#4c8bd6\" title \"SLA, 3 rings\", \\\n"
+		      "     \"\" using ($1-0.1):($3*100):(0.2) with boxes lc rgb \"#1f5fa8\" title \"SLA, 5 rings\", \\\n"
+		      "     \"\" using ($1+0.1):($4*100):(0.2) with boxes lc rgb \"#c62828\" title \"abandoned at the center\", \\\n"
+		      "     \"\" using ($1+0.3):($5*100):(0.2) with boxes lc rgb \"#e0803a\" title \"abandoned before forwarding\"\n",
+		r->n_tenants - 1);
+	free(p.caption);
+	p.caption = strdup("Compare tenants side by side: a tenant on no-answer forwarding loses callers "
+			   "before the center ever sees them (orange), which its own service level "
+			   "does not show.");
+	return plot_close(pg, &p);
+}
+
+/* ---- report latency (live runs) ------------------------------------------ */
+
+static int plot_latency(struct page *pg, struct report_run *const *runs, size_t n)
+{
+	struct plot p;
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any |= runs[i]->has_calls && csv_col(&runs[i]->calls, "report_latency_s") >= 0;
+	if (!any)
+		return 0;
+	int rc = plot_open(pg, &p, "report_latency",
+			   "Call report latency: hang-up to report delivered", "", 1000, 420);
+	if (rc)
+		return rc;
+	char plotcmd[2048], cap[400] = "";
+	size_t pl = 0, blk = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct report_run *r = runs[i];
+		int c = r->has_calls ? csv_col(&r->calls, "report_latency_s") : -1;
+		if (c < 0)
+			continue;
+		double *v = malloc((r->calls.nrow + 1) * sizeof(double));
+		size_t nv = 0;
+		if (!v) {
+			plot_discard(pg, &p);
+			return ENOMEM;
+		}
+		for (size_t row = 0; row < r->calls.nrow; row++)
+			if (csv_num(&r->calls, row, c, &v[nv]))
+				nv++;
+		qsort(v, nv, sizeof(double), cmp_double);
+		fprintf(p.dat, "# %s: latency_s, share of reports delivered within it\n", r->label);
+		for (size_t j = 0; j < nv; j++)
+			fprintf(p.dat, "%.6f %.6f\n", v[j], (double)(j + 1) / (double)nv);
+		fprintf(p.dat, "\n\n");
+		if (nv && !*cap)
+			snprintf(cap, sizeof(cap), "%zu reports: median %.2f s, p99 %.2f s", nv,
+				 v[nv / 2], v[(size_t)(0.99 * (double)(nv - 1))]);
+		free(v);
+		pl += (size_t)snprintf(plotcmd + pl, pl < sizeof(plotcmd) ? sizeof(plotcmd) - pl : 0,
+				       "%s\"report_latency.dat\" index %zu using 1:($2*100) with steps lw 2 lc rgb \"%s\" title \"%s\"",
+				       pl ? ", " : "", blk++, run_colors[i % NCOLORS(run_colors)], r->label);
+	}
+	fprintf(p.gp, "set xlabel \"seconds from the call's end to the report delivered\"\n"
+		      "set ylabel \"reports delivered within\"\nset format y \"%%.0f%%%%\"\n"
+		      "set yrange [0:105]\nset logscale x\nset key inside right bottom\nplot %s\n", plotcmd);
+	char full[600];
+	snprintf(full, sizeof(full), "Callers who asked for a callback call again if the client is slow "
+				     "(Q1): read how far right the curve reaches 100%%. %s.", cap);
+	free(p.caption);
+	p.caption = strdup(full);
+	return plot_close(pg, &p);
+}
+
+/* ---- model against live: service level per ring count --------------------- */
+
+static int plot_compare(struct page *pg, struct report_run *const *runs, size_t n)
+{
+	struct plot p;
+	if (n < 2)
+		return 0;
+	int rc = plot_open(pg, &p, "compare_sla", "Service level (SLA) per ring count, folders overlaid",
+			   "", 1000, 440);
+	if (rc)
+		return rc;
+	fprintf(p.gp, "set xlabel \"rings k\"\nset ylabel \"sla[k]\"\nset format y \"%%.0f%%%%\"\n"
+		      "set xrange [0.5:10.5]\nset xtics 1\nset yrange [*:100.5]\nset key inside right bottom\nplot ");
+	for (size_t i = 0; i < n; i++) {
+		const json_t *m = json_object_get(runs[i]->summary, "overall");
+		const json_t *ci = json_object_get(json_object_get(m, "ci95"), "sla");
+		fprintf(p.dat, "# %s (%s): k, sla[k], ci95 lo, hi\n", runs[i]->label, runs[i]->dir);
+		for (int k = 1; k <= 10; k++) {
+			char key[8];
+			snprintf(key, sizeof(key), "%d", k);
+			double v = mk(m, "sla", k);
+			const json_t *c = json_object_get(ci, key);
+			double lo = json_is_array(c) ? json_number_value(json_array_get(c, 0)) : v;
+			double hi = json_is_array(c) ? json_number_value(json_array_get(c, 1)) : v;
+			if (isfinite(v))
+				fprintf(p.dat, "%g %.6f %.6f %.6f\n", k + (i - (n - 1) / 2.0) * 0.12, v, lo, hi);
+		}
+		fprintf(p.dat, "\n\n");
+		fprintf(p.gp, "%s\"compare_sla.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorlines lw 2 pt 7 lc rgb \"%s\" title \"",
+			i ? ", \\\n     " : "", i, run_colors[i % NCOLORS(run_colors)]);
+		gp_esc(p.gp, runs[i]->label);
+		fputs("\"", p.gp);
+	}
+	fputc('\n', p.gp);
+	ring_lines(p.gp, 3, 5, "");
+	free(p.caption);
+	p.caption = strdup("Where the 95 % intervals of two folders do not overlap, the model and the "
+			   "live center disagree at that ring count (ringbench compare gives the test).");
+	return plot_close(pg, &p);
+}
+
+/* ---- the page ---------------------------------------------------------------- */
+
+static void target_text(FILE *f, const json_t *t)
+{
+	char buf[256];
+	const json_t *ph = json_object_get(t, "phase");
+	const char *phase = json_is_string(ph) ? json_string_value(ph) : "whole run";
+	double v;
+	if (isfinite(v = jnum(t, "abandon_max")))
+		snprintf(buf, sizeof(buf), "%s: abandoned at the center ≤ %.1f %%", phase, v * 100);
+	else if (isfinite(v = jnum(t, "abandon_before_forward_max")))
+		snprintf(buf, sizeof(buf), "%s: abandoned before forwarding ≤ %.1f %%", phase, v * 100);
+	else {
+		const json_t *me = json_object_get(t, "measure"), *cn = json_object_get(t, "count");
+		snprintf(buf, sizeof(buf), "%s: %s within %.0f rings%s ≥ %.1f %%", phase,
+			 json_is_string(me) ? json_string_value(me) : "sla", jnum(t, "rings"),
+			 json_is_string(cn) && !strcmp(json_string_value(cn), "heard") ? " heard" : "",
+			 jnum(t, "min") * 100);
+	}
+	html_esc(f, buf);
+}
+
+static void verdict_table(FILE *f, const struct report_run *r)
+{
+	const json_t *tg = json_object_get(r->summary, "targets");
+	size_t i;
+	const json_t *t;
+	fputs("<table class=\"verdict\"><tr><th>target</th><th>measured</th><th>95 % interval</th>"
+	      "<th>verdict</th></tr>\n", f);
+	json_array_foreach(tg, i, t) {
+		double m = jnum(t, "measured");
+		const json_t *ci = json_object_get(t, "ci95"), *ps = json_object_get(t, "pass");
+		fputs("<tr><td>", f);
+		target_text(f, t);
+		if (isfinite(m))
+			fprintf(f, "</td><td class=\"num\">%.2f %%</td>", m * 100);
+		else
+			fputs("</td><td class=\"num\">n/a</td>", f);
+		if (json_is_array(ci) && json_array_size(ci) == 2)
+			fprintf(f, "<td class=\"num\">%.2f – %.2f %%</td>",
+				json_number_value(json_array_get(ci, 0)) * 100,
+				json_number_value(json_array_get(ci, 1)) * 100);
+		else
+			fputs("<td class=\"num\">n/a</td>", f);
+		if (json_is_boolean(ps))
+			fprintf(f, "<td class=\"%s\">%s</td></tr>\n", json_is_true(ps) ? "pass" : "fail",
+				json_is_true(ps) ? "PASS" : "FAIL");
+		else
+			fputs("<td class=\"unknown\">too few calls to tell</td></tr>\n", f);
+	}
+	if (!json_array_size(tg))
+		fputs("<tr><td colspan=\"4\">no targets</td></tr>\n", f);
+	fputs("</table>\n", f);
+}
+
+static void cell_num(FILE *f, double v, const char *fmt, double scale)
+{
+	if (isfinite(v)) {
+		fputs("<td class=\"num\">", f);
+		fprintf(f, fmt, v * scale);
+		fputs("</td>", f);
+	} else {
+		fputs("<td class=\"num\">–</td>", f);
+	}
+}
+
+static void measures_row(FILE *f, const char *name, const json_t *m)
+{
+	fputs("<tr><td>", f);
+	html_esc(f, name);
+	fputs("</td>", f);
+	cell_num(f, jnum(m, "dialled"), "%.0f", 1);
+	cell_num(f, jnum(m, "offered"), "%.0f", 1);
+	cell_num(f, mk(m, "sla", 3), "%.1f %%", 100);
+	cell_num(f, mk(m, "sla", 5), "%.1f %%", 100);
+	cell_num(f, jnum(m, "abandon_fraction"), "%.1f %%", 100);
+	cell_num(f, jnum(m, "abandon_before_forward_fraction"), "%.1f %%", 100);
+	cell_num(f, jnum(json_object_get(m, "wait_s"), "mean"), "%.1f s", 1);
+	cell_num(f, jnum(json_object_get(m, "wait_s"), "p90"), "%.1f s", 1);
+	cell_num(f, jnum(m, "occupancy"), "%.0f %%", 100);
+	cell_num(f, jnum(m, "backup_occupancy"), "%.0f %%", 100);
+	fputs("</tr>\n", f);
+}
+
+static void measures_table(FILE *f, const struct report_run *r)
+{
+	fputs("<table><tr><th></th><th>dialled</th><th>offered</th><th>SLA 3 rings</th>"
+	      "<th>SLA 5 rings</th><th>abandoned</th><th>abandoned before fwd</th><th>mean wait</th>"
+	      "<th>p90 wait</th><th>occupancy</th><th>backup occ.</th></tr>\n", f);
+	measures_row(f, "whole run", json_object_get(r->summary, "overall"));
+	const char *name;
+	const json_t *m;
+	json_object_foreach(json_object_get(r->summary, "phases"), name, m) {
+		char buf[256];
+		snprintf(buf, sizeof(buf), "phase %s", name);
+		measures_row(f, buf, m);
+	}
+	for (size_t i = 0; i < r->n_tenants; i++) {
+		char buf[512];
+		snprintf(buf, sizeof(buf), "tenant %s", r->tenant_names[i]);
+		measures_row(f, buf, json_object_get(json_object_get(r->summary, "by_tenant"),
+						     r->tenant_ids[i]));
+	}
+	json_object_foreach(json_object_get(r->summary, "by_forwarding"), name, m) {
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s forwarding", name);
+		measures_row(f, buf, m);
+	}
+	fputs("</table>\n", f);
+}
+
+static void run_meta(FILE *f, const struct report_run *r)
+{
+	static const char *const keys[] = {"engine", "scenario", "command", "seed", "replications",
+					   "ci_method", "ring_period_s", "version"};
+	fputs("<p class=\"meta\">", f);
+	html_esc(f, r->dir);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const json_t *v = json_object_get(r->summary, keys[i]);
+		char buf[64];
+		const char *s = NULL;
+		if (json_is_string(v))
+			s = json_string_value(v);
+		else if (json_is_number(v)) {
+			snprintf(buf, sizeof(buf), "%g", json_number_value(v));
+			s = buf;
+		}
+		if (!s)
+			continue;
+		fprintf(f, " · %s: ", keys[i]);
+		html_esc(f, s);
+	}
+	const json_t *e = json_object_get(r->summary, "error");
+	if (json_is_string(e)) {
+		fputs("<br><strong>error: ", f);
+		html_esc(f, json_string_value(e));
+		fputs("</strong>", f);
+	}
+	fputs("</p>\n", f);
+}
+
+static int write_html(struct page *pg, struct report_run *const *runs, size_t n)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof(path), "%s/index.html", pg->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		int rc = errno;
+		seterr(pg->err, pg->errlen, "%s: %s", tmp, strerror(rc));
+		return rc;
+	}
+	const json_t *sc = json_object_get(runs[0]->summary, "scenario");
+	char title[512];
+	snprintf(title, sizeof(title), "ringbench report: %s", json_is_string(sc) ? json_string_value(sc) : runs[0]->dir);
+	page_html_head(f, title);
+	fputs("<h1>", f);
+	html_esc(f, title);
+	fputs("</h1>\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const char *v = report_run_verdict(runs[i]);
+		fputs("<h2>Verdict", f);
+		if (n > 1) {
+			fputs(": ", f);
+			html_esc(f, runs[i]->label);
+		}
+		fprintf(f, " <span class=\"%s\">%s</span></h2>\n",
+			!strcmp(v, "pass") ? "pass" : "fail", !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" : "ERROR");
+		run_meta(f, runs[i]);
+		verdict_table(f, runs[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		fputs("<h2>Measures", f);
+		if (n > 1) {
+			fputs(": ", f);
+			html_esc(f, runs[i]->label);
+		}
+		fputs("</h2>\n", f);
+		measures_table(f, runs[i]);
+	}
+	page_html_figures(f, pg);
+	fputs("<p class=\"meta\">Each plot's gnuplot script and data sit next to its image: edit the "
+	      "script, then <code>gnuplot NAME.gp</code> in this folder redraws the PNG and SVG.</p>\n"
+	      "</body></html>\n", f);
+	bool bad = ferror(f) != 0;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		seterr(pg->err, pg->errlen, "%s: cannot write", path);
+		return EIO;
+	}
+	return 0;
+}
+
+int report_write(struct report_run *const *runs, size_t n, const struct report_opts *opts,
+		 char *err, size_t errlen)
+{
+	struct page pg;
+	char dir[4096];
+	if (!runs || !n)
+		return EINVAL;
+	if (opts && opts->out_dir)
+		snprintf(dir, sizeof(dir), "%s", opts->out_dir);
+	else
+		snprintf(dir, sizeof(dir), "%s/report", runs[0]->dir);
+	int rc = report_gnuplot_check(opts ? opts->gnuplot : NULL);
+	if (rc) {
+		seterr(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
+		       opts && opts->gnuplot ? opts->gnuplot : "gnuplot");
+		return ENOENT;
+	}
+	/* Overlaid folders get their folder name in the label. */
+	if (n > 1) {
+		for (size_t i = 0; i < n; i++) {
+			const char *base = strrchr(runs[i]->dir, '/');
+			base = base && base[1] ? base + 1 : runs[i]->dir;
+			char buf[512];
+			snprintf(buf, sizeof(buf), "%s (%s)", report_run_engine(runs[i]), base);
+			char *l = strdup(buf);
+			if (!l)
+				return ENOMEM;
+			free(runs[i]->label);
+			runs[i]->label = l;
+		}
+	}
+	if ((rc = page_init(&pg, dir, opts, err, errlen)))
+		return rc;
+	if ((rc = plot_rings_phase(&pg, runs, n)) || (rc = plot_wait_cdf(&pg, runs, n)) ||
+	    (rc = plot_compare(&pg, runs, n)) || (rc = plot_rings_heard(&pg, runs, n)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char sfx[24] = "";
+		if (n > 1)
+			snprintf(sfx, sizeof(sfx), "_%zu", i + 1);
+		if ((rc = plot_timeline(&pg, runs[i], sfx)) || (rc = plot_abandon(&pg, runs[i], sfx)))
+			goto out;
+	}
+	if ((rc = plot_tenants(&pg, runs[0])) || (rc = plot_latency(&pg, runs, n)))
+		goto out;
+	rc = write_html(&pg, runs, n);
+out:
+	page_free(&pg);
+	return rc;
+}

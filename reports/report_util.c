@@ -1,0 +1,547 @@
+/*
+ * report_util: the pieces every report plot uses: a CSV table reader, HTML
+ * and gnuplot string escaping, and the plot writer that runs gnuplot.
+ */
+#define LOG_TAG "report"
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "report_int.h"
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static int strv_push(struct strv *s, const char *p, size_t len)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	char *c = malloc(len + 1);
+	if (!c)
+		return ENOMEM;
+	memcpy(c, p, len);
+	c[len] = 0;
+	s->v[s->n++] = c;
+	return 0;
+}
+
+/* Reads one field starting at *pp; sets *eol when it ended a line. */
+static int csv_field(const char **pp, const char *end, char **buf, size_t *cap, size_t *len,
+		     bool *eol, bool *bad)
+{
+	const char *p = *pp;
+	*len = 0;
+	*eol = false;
+	bool quoted = p < end && *p == '"';
+	if (quoted)
+		p++;
+	for (;;) {
+		if (p >= end) {
+			if (quoted)
+				*bad = true;
+			*eol = true;
+			break;
+		}
+		char c = *p;
+		if (quoted) {
+			if (c == '"') {
+				if (p + 1 < end && p[1] == '"') {
+					p++;
+				} else {
+					quoted = false;
+					p++;
+					continue;
+				}
+			}
+		} else if (c == ',') {
+			p++;
+			break;
+		} else if (c == '\n' || c == '\r') {
+			if (c == '\r' && p + 1 < end && p[1] == '\n')
+				p++;
+			p++;
+			*eol = true;
+			break;
+		}
+		if (*len + 1 >= *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			char *nb = realloc(*buf, nc);
+			if (!nb)
+				return ENOMEM;
+			*buf = nb;
+			*cap = nc;
+		}
+		(*buf)[(*len)++] = c;
+		p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+static int read_file(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return errno;
+	int rc = 0;
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap);
+	if (!b) {
+		rc = ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		if (n == cap) {
+			char *nb = realloc(b, cap * 2);
+			if (!nb) {
+				rc = ENOMEM;
+				goto out;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		size_t got = fread(b + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f))
+		rc = EIO;
+out:
+	fclose(f);
+	if (rc) {
+		free(b);
+		return rc;
+	}
+	*text = b;
+	*len = n;
+	return 0;
+}
+
+void csv_free(struct csvtab *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ncol; i++)
+		free(t->head ? t->head[i] : NULL);
+	for (size_t i = 0; t->cell && i < t->nrow * t->ncol; i++)
+		free(t->cell[i]);
+	free(t->head);
+	free(t->cell);
+	memset(t, 0, sizeof(*t));
+}
+
+int csv_load(const char *path, struct csvtab *t, char *err, size_t errlen)
+{
+	char *text = NULL, *buf = NULL;
+	size_t len = 0, cap = 0, flen;
+	struct strv cells = {0};
+	size_t ncol = 0, line = 1, col = 0;
+	bool eol, bad = false;
+	int rc = read_file(path, &text, &len);
+	memset(t, 0, sizeof(*t));
+	if (rc) {
+		seterr(err, errlen, "%s: %s", path, strerror(rc));
+		return rc;
+	}
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		if (col == 0 && (*p == '\n' || *p == '\r')) { /* blank line */
+			p++;
+			line++;
+			continue;
+		}
+		if ((rc = csv_field(&p, end, &buf, &cap, &flen, &eol, &bad)))
+			goto out;
+		if (bad) {
+			seterr(err, errlen, "%s:%zu: unterminated quoted field", path, line);
+			rc = EINVAL;
+			goto out;
+		}
+		if ((rc = strv_push(&cells, buf ? buf : "", flen)))
+			goto out;
+		col++;
+		if (eol) {
+			if (line == 1) {
+				ncol = col;
+			} else if (col != ncol) {
+				seterr(err, errlen, "%s:%zu: expected %zu fields as in the header, got %zu",
+				       path, line, ncol, col);
+				rc = EINVAL;
+				goto out;
+			}
+			col = 0;
+			line++;
+		}
+	}
+	if (ncol == 0) {
+		seterr(err, errlen, "%s:1: expected a header line, the file is empty", path);
+		rc = EINVAL;
+		goto out;
+	}
+	t->ncol = ncol;
+	t->nrow = cells.n / ncol - 1;
+	t->head = malloc(ncol * sizeof(char *));
+	t->cell = malloc((cells.n - ncol + 1) * sizeof(char *));
+	if (!t->head || !t->cell) {
+		free(t->head);
+		free(t->cell);
+		memset(t, 0, sizeof(*t));
+		rc = ENOMEM;
+		goto out;
+	}
+	memcpy(t->head, cells.v, ncol * sizeof(char *));
+	memcpy(t->cell, cells.v + ncol, (cells.n - ncol) * sizeof(char *));
+	cells.n = 0;
+out:
+	for (size_t i = 0; i < cells.n; i++)
+		free(cells.v[i]);
+	free(cells.v);
+	free(buf);
+	free(text);
+	return rc;
+}
+
+int csv_col(const struct csvtab *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncol; i++)
+		if (!strcmp(t->head[i], name))
+			return (int)i;
+	return -1;
+}
+
+bool csv_num(const struct csvtab *t, size_t r, int c, double *v)
+{
+	const char *s = csv_get(t, r, c);
+	if (!*s)
+		return false;
+	char *e;
+	errno = 0;
+	double d = strtod(s, &e);
+	if (e == s || *e || errno)
+		return false;
+	*v = d;
+	return true;
+}
+
+/* ---- escaping and JSON ---------------------------------------------------- */
+
+void html_esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+void gp_esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if (*s == '\n' || *s == '\r')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+double jnum(const json_t *o, const char *key)
+{
+	const json_t *v = o && json_is_object(o) ? json_object_get(o, key) : NULL;
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+const json_t *jpath(const json_t *o, const char *path)
+{
+	char part[128];
+	while (o && *path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof(part) || !json_is_object(o))
+			return NULL;
+		memcpy(part, path, n);
+		part[n] = 0;
+		o = json_object_get(o, part);
+		path += n + (dot ? 1 : 0);
+	}
+	return o;
+}
+
+/* ---- the page and its plots -------------------------------------------- */
+
+int page_init(struct page *pg, const char *dir, const struct report_opts *o, char *err,
+	      size_t errlen)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->err = err;
+	pg->errlen = errlen;
+	pg->gnuplot = o && o->gnuplot ? o->gnuplot : getenv("RB_GNUPLOT");
+	if (!pg->gnuplot || !*pg->gnuplot)
+		pg->gnuplot = "gnuplot";
+	pg->font = o && o->font ? o->font : "Noto Sans CJK JP";
+	pg->quiet = o && o->quiet;
+	int rc = cli_mkdirs(dir);
+	if (rc) {
+		seterr(err, errlen, "%s: cannot create the report folder: %s", dir, strerror(rc));
+		return rc;
+	}
+	pg->dir = strdup(dir);
+	return pg->dir ? 0 : ENOMEM;
+}
+
+void page_free(struct page *pg)
+{
+	for (size_t i = 0; i < pg->n_figs; i++) {
+		free(pg->figs[i].title);
+		free(pg->figs[i].caption);
+	}
+	free(pg->figs);
+	free(pg->dir);
+	memset(pg, 0, sizeof(*pg));
+}
+
+static FILE *open_in(const struct page *pg, const char *name, const char *ext)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s.%s", pg->dir, name, ext);
+	return fopen(path, "w");
+}
+
+static void terminal(FILE *f, const struct page *pg, const char *term, int w, int h)
+{
+	fprintf(f, "set terminal %s size %d,%d noenhanced font \"", term, w, h);
+	gp_esc(f, pg->font);
+	fprintf(f, ",%d\"%s\n", !strcmp(term, "svg") ? 13 : 11,
+		!strcmp(term, "svg") ? " background rgb \"white\"" : "");
+}
+
+int plot_open(struct page *pg, struct plot *p, const char *name, const char *title,
+	      const char *caption, int width, int height)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->width = width;
+	p->height = height;
+	p->title = strdup(title);
+	p->caption = strdup(caption);
+	p->gp = open_in(pg, name, "gp");
+	p->dat = open_in(pg, name, "dat");
+	if (!p->title || !p->caption || !p->gp || !p->dat) {
+		int rc = errno ? errno : ENOMEM;
+		seterr(pg->err, pg->errlen, "%s/%s: cannot write the plot: %s", pg->dir, name,
+		       strerror(rc));
+		plot_discard(pg, p);
+		return rc;
+	}
+	fprintf(p->gp, "# ringbench report: %s\n# %s\n", title, caption);
+	fprintf(p->gp, "# Redraw after editing: cd into this folder, then `gnuplot %s.gp`.\n"
+		       "# Data: %s.dat (blocks separated by two blank lines: `index N`).\n",
+		name, name);
+	fprintf(p->gp, "set encoding utf8\n");
+	terminal(p->gp, pg, "pngcairo", width, height);
+	fprintf(p->gp, "set output \"%s.png\"\n", name);
+	fprintf(p->gp, "set title \"");
+	gp_esc(p->gp, title);
+	fprintf(p->gp, "\" font \",13\"\nset grid lc rgb \"#dddddd\"\nset border lc rgb \"#555555\"\n"
+		       "set key outside right top box lc rgb \"#cccccc\"\n"
+		       "set datafile missing \"?\"\nset style fill solid 0.6 border -1\n");
+	fprintf(p->dat, "# data of %s.png (%s)\n", name, title);
+	return 0;
+}
+
+static int run_gnuplot(struct page *pg, const char *script)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		if (chdir(pg->dir) != 0)
+			_exit(126);
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			close(fd);
+		}
+		execlp(pg->gnuplot, pg->gnuplot, script, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return ENOENT;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return EIO;
+	return 0;
+}
+
+int report_gnuplot_check(const char *gnuplot)
+{
+	struct page pg = {.dir = (char *)"/", .gnuplot = gnuplot ? gnuplot : "gnuplot"};
+	if (!gnuplot && getenv("RB_GNUPLOT") && *getenv("RB_GNUPLOT"))
+		pg.gnuplot = getenv("RB_GNUPLOT");
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
+		execlp(pg.gnuplot, pg.gnuplot, "--version", (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : ENOENT;
+}
+
+int plot_close(struct page *pg, struct plot *p)
+{
+	int rc = 0;
+	char script[128];
+	fprintf(p->gp, "\n# The same plot as SVG.\n");
+	terminal(p->gp, pg, "svg", p->width, p->height);
+	fprintf(p->gp, "set output \"%s.svg\"\nreplot\nunset output\n", p->name);
+	bool bad = ferror(p->gp) || ferror(p->dat);
+	bad |= fclose(p->gp) != 0;
+	bad |= fclose(p->dat) != 0;
+	p->gp = p->dat = NULL;
+	if (bad) {
+		rc = EIO;
+		seterr(pg->err, pg->errlen, "%s/%s: cannot write the plot files", pg->dir, p->name);
+		goto out;
+	}
+	snprintf(script, sizeof(script), "%s.gp", p->name);
+	rc = run_gnuplot(pg, script);
+	if (rc == ENOENT) {
+		seterr(pg->err, pg->errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
+		       pg->gnuplot);
+		goto out;
+	}
+	if (rc) {
+		seterr(pg->err, pg->errlen, "gnuplot failed on %s/%s.gp (see its message above)",
+		       pg->dir, p->name);
+		goto out;
+	}
+	if (pg->n_figs == pg->cap_figs) {
+		size_t cap = pg->cap_figs ? pg->cap_figs * 2 : 16;
+		struct figure *f = realloc(pg->figs, cap * sizeof(*f));
+		if (!f) {
+			rc = ENOMEM;
+			goto out;
+		}
+		pg->figs = f;
+		pg->cap_figs = cap;
+	}
+	struct figure *f = &pg->figs[pg->n_figs++];
+	memcpy(f->name, p->name, sizeof(f->name));
+	f->title = p->title;
+	f->caption = p->caption;
+	p->title = p->caption = NULL;
+	if (!pg->quiet)
+		rb_log(LOG_INFO, "drew %s/%s.png", pg->dir, p->name);
+out:
+	free(p->title);
+	free(p->caption);
+	p->title = p->caption = NULL;
+	return rc;
+}
+
+void plot_discard(struct page *pg, struct plot *p)
+{
+	char path[4096];
+	if (p->gp)
+		fclose(p->gp);
+	if (p->dat)
+		fclose(p->dat);
+	p->gp = p->dat = NULL;
+	snprintf(path, sizeof(path), "%s/%s.gp", pg->dir, p->name);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s.dat", pg->dir, p->name);
+	unlink(path);
+	free(p->title);
+	free(p->caption);
+	p->title = p->caption = NULL;
+}
+
+/* ---- HTML ---------------------------------------------------------------- */
+
+void page_html_head(FILE *f, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+	html_esc(f, title);
+	fputs("</title>\n<style>\n"
+	      "body{font-family:\"Noto Sans CJK JP\",\"Noto Sans\",sans-serif;margin:1.5em auto;"
+	      "max-width:1000px;color:#222;padding:0 1em}\n"
+	      "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccc}\n"
+	      "table{border-collapse:collapse;margin:.5em 0}\n"
+	      "th,td{border:1px solid #bbb;padding:.25em .6em;text-align:left}\n"
+	      "th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	      "td.pass{background:#d9f2dd;color:#0b5a1f;font-weight:bold}\n"
+	      "td.fail{background:#fbdada;color:#8a1212;font-weight:bold}\n"
+	      "td.unknown{background:#eee}\n"
+	      "figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #ddd}\n"
+	      "figcaption{margin-top:.3em}figcaption .files{color:#666;font-size:.85em}\n"
+	      ".meta{color:#555;font-size:.9em}\n"
+	      "</style></head><body>\n", f);
+}
+
+void page_html_figures(FILE *f, const struct page *pg)
+{
+	for (size_t i = 0; i < pg->n_figs; i++) {
+		const struct figure *g = &pg->figs[i];
+		fprintf(f, "<figure id=\"%s\"><h2>", g->name);
+		html_esc(f, g->title);
+		fprintf(f, "</h2><img src=\"%s.png\" alt=\"", g->name);
+		html_esc(f, g->title);
+		fputs("\"><figcaption>", f);
+		html_esc(f, g->caption);
+		fprintf(f, " <span class=\"files\">(<a href=\"%s.svg\">SVG</a>, "
+			   "<a href=\"%s.gp\">gnuplot script</a>, <a href=\"%s.dat\">data</a>)</span>"
+			   "</figcaption></figure>\n",
+			g->name, g->name, g->name);
+	}
+}

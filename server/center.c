@@ -1,0 +1,630 @@
+/*
+ * center: a call's life at the answering center (DEFINITIONS.md, "A call's
+ * path"): queue and dispatch through core/dispatch, pick-up, talk, the
+ * operator's BYE, wrap-up, shifts, CDRs and the queue_log, draining. The SIP
+ * side (transactions, retransmissions, building messages) is sip_tsx.c.
+ *
+ * Times: the dispatcher, the CDRs and the hooks see scenario time
+ * (center_now: microseconds since t0, times the speed-up); timers run on the
+ * wire, every drawn duration divided by the speed-up (center_wire).
+ */
+#define LOG_TAG "center"
+#include "center_int.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+
+#define CALL_OF(dcp) ((struct call *)((char *)(dcp) - offsetof(struct call, dc)))
+
+void center_opts_default(struct center_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->speedup = 1.0;
+	o->t0_epoch = RB_T_NONE;
+	o->grace = 60 * RB_US_PER_S;
+	o->cdr_flush_every = 200000;
+}
+
+rb_us center_now(const struct center *c)
+{
+	rb_us d = rb_now_mono_us() - c->mono_t0;
+	return c->o.speedup == 1.0 ? d : (rb_us)((double)d * c->o.speedup);
+}
+
+rb_us center_wire(const struct center *c, rb_us scn_us)
+{
+	const rb_us cap = 86400 * RB_US_PER_S; /* "never" and absurd draws: a day */
+	if (scn_us <= 0)
+		return 0;
+	double w = c->o.speedup == 1.0 ? (double)scn_us : (double)scn_us / c->o.speedup;
+	return w > (double)cap ? cap : (rb_us)w;
+}
+
+static double secs(rb_us d)
+{
+	return d == RB_T_NONE ? 0 : rb_us_to_s(d);
+}
+
+/* ---- the ringing list (for snapshots) ---- */
+
+static void ring_add(struct center *c, struct call *call)
+{
+	call->rprev = c->ring_tail;
+	call->rnext = NULL;
+	if (c->ring_tail)
+		c->ring_tail->rnext = call;
+	else
+		c->ring_head = call;
+	c->ring_tail = call;
+	call->ringing = true;
+	c->st.ringing++;
+}
+
+static void ring_remove(struct center *c, struct call *call)
+{
+	if (!call->ringing)
+		return;
+	if (call->rprev)
+		call->rprev->rnext = call->rnext;
+	else
+		c->ring_head = call->rnext;
+	if (call->rnext)
+		call->rnext->rprev = call->rprev;
+	else
+		c->ring_tail = call->rprev;
+	call->ringing = false;
+	c->st.ringing--;
+}
+
+/* ---- staff ---- */
+
+static struct staff_ext *staff_ext(struct center *c, struct dsp_staff *s)
+{
+	struct staff_ext *x = s->udata;
+	if (!x) {
+		x = calloc(1, sizeof *x);
+		if (!x)
+			abort(); /* a few dozen small records: out of memory is fatal */
+		x->ctr = c;
+		x->s = s;
+		x->state = "idle";
+		x->since = s->idle_since;
+		tmr_init(&x->t_wrap);
+		s->udata = x;
+	}
+	return x;
+}
+
+static void on_pickup_done(struct tmr *t, void *arg);
+static void on_talk_done(struct tmr *t, void *arg);
+static void check_drained(struct center *c);
+
+static void on_assign(struct dsp_call *dc, struct dsp_staff *s, rb_us now, void *arg)
+{
+	struct center *c = arg;
+	struct call *call = CALL_OF(dc);
+	struct staff_ext *x = staff_ext(c, s);
+	const struct scn_center *sc = &c->scn->center;
+	x->call = call;
+	x->state = "pickup";
+	x->since = now;
+	call->sx = x;
+	tmr_stop(&c->tq, &call->t_join);
+	rb_us p = s->kind == DSP_BACKUP ? rv_draw_us(&sc->backup_pickup, &c->rs_backup)
+					 : rv_draw_us(&sc->pickup, &c->rs_pickup);
+	/* A timer even for a zero pick-up: dispatch forbids re-entering it here. */
+	tmr_start(&c->tq, &call->t_ctr, center_wire(c, p), on_pickup_done, call);
+}
+
+static void queue_cdr(struct center *c, struct call *call)
+{
+	struct cdr_row *row = call->row;
+	callrec_derive(&row->r, c->scn->ring_period);
+	if (c->cdr && cdr_add(c->cdr, row))
+		rb_log(LOG_ERR, "CDR of %s lost: out of memory", row->r.call_id);
+	if (c->o.hooks.call_ended)
+		c->o.hooks.call_ended(row, c->o.hooks.arg);
+}
+
+static void on_pickup_done(struct tmr *t, void *arg)
+{
+	struct call *call = arg;
+	struct center *c = call->ctr;
+	rb_us now = center_now(c);
+	struct staff_ext *x = call->sx;
+	struct cdr_row *row = call->row;
+	dsp_answered(&c->dsp, &call->dc, now);
+	ring_remove(c, call);
+	row->r.t_answer = now;
+	row->r.t_final = now;
+	row->r.final_status = 200;
+	row->r.outcome = OUTCOME_ANSWERED;
+	dsp_staff_name(x->s, row->r.answered_by, sizeof row->r.answered_by);
+	memcpy(row->operator_, row->r.answered_by, sizeof row->operator_);
+	c->st.answered++;
+	tsx_send_answer(call);
+	rb_us picked = x->since;
+	x->state = "talking";
+	x->since = now;
+	/* Talk: the caller type's, or screened_talk for a screened sales call. */
+	row->r.screened = 0;
+	rb_us talk = 60 * RB_US_PER_S;
+	if (call->type_idx >= 0) {
+		const struct scn_ctype *ty = &c->scn->callers.types[call->type_idx];
+		if (ty->screen_prob > 0 && rv_uniform01(&c->rs_screen) < ty->screen_prob) {
+			row->r.screened = 1;
+			talk = rv_draw_us(&ty->screened_talk, &c->rs_talk);
+		} else {
+			talk = rv_draw_us(&ty->talk, &c->rs_talk);
+		}
+	}
+	call->talk = talk;
+	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, row->operator_,
+		   "CONNECT", "%.0f|%s|%.0f", secs(now - row->r.t_invite), row->operator_,
+		   secs(now - picked));
+	tmr_start(&c->tq, &call->t_ctr, center_wire(c, talk), on_talk_done, call);
+}
+
+static void on_wrap_done(struct tmr *t, void *arg)
+{
+	struct staff_ext *x = arg;
+	struct center *c = x->ctr;
+	rb_us now = center_now(c);
+	if (x->wrap_row) {
+		if (c->o.hooks.staff_done)
+			c->o.hooks.staff_done(x->wrap_row, x->s, c->o.hooks.arg);
+		free(x->wrap_row);
+		x->wrap_row = NULL;
+	}
+	x->state = "idle";
+	x->since = now;
+	dsp_staff_free(&c->dsp, x->s, now);
+}
+
+/* The answered call is over for the caller (either side hung up). */
+static void call_end(struct call *call, const char *by)
+{
+	struct center *c = call->ctr;
+	if (call->ended)
+		return;
+	rb_us now = center_now(c);
+	struct cdr_row *row = call->row;
+	struct staff_ext *x = call->sx;
+	tmr_stop(&c->tq, &call->t_ctr);
+	row->r.t_end = now;
+	row->r.duration = now - row->r.t_answer;
+	snprintf(row->ended_by, sizeof row->ended_by, "%s", by);
+	rb_us wrap = rv_draw_us(&c->scn->center.wrapup, &c->rs_wrapup);
+	row->t_free = now + wrap;
+	queue_cdr(c, call);
+	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, row->operator_,
+		   strcmp(by, "caller") ? "COMPLETEAGENT" : "COMPLETECALLER", "%.0f|%.0f|%d",
+		   secs(row->r.t_answer - row->r.t_invite), secs(row->r.duration), call->origpos);
+	call->ended = true;
+	c->st.ended++;
+	c->n_active--;
+	if (x) {
+		x->call = NULL;
+		x->state = "wrapup";
+		x->since = now;
+		free(x->wrap_row);
+		x->wrap_row = row;
+		call->row = NULL;
+		call->sx = NULL;
+		tmr_start(&c->tq, &x->t_wrap, center_wire(c, wrap), on_wrap_done, x);
+	}
+	tsx_maybe_linger(call);
+	check_drained(c);
+}
+
+static void on_talk_done(struct tmr *t, void *arg)
+{
+	struct call *call = arg;
+	if (call->ended)
+		return;
+	tsx_send_bye(call);
+	call_end(call, "center");
+}
+
+void center_no_ack(struct call *call)
+{
+	rb_log(LOG_WARNING, "%s: no ACK for the 200 OK (Timer H): hanging up", call->call_id);
+	if (call->ended)
+		return;
+	tsx_send_bye(call);
+	call_end(call, "center");
+}
+
+void center_caller_bye(struct call *call)
+{
+	call_end(call, "caller");
+}
+
+static void on_join_due(struct tmr *t, void *arg)
+{
+	struct call *call = arg;
+	dsp_join_due(&call->ctr->dsp, &call->dc, center_now(call->ctr));
+}
+
+void center_call_arrive(struct call *call)
+{
+	struct center *c = call->ctr;
+	struct cdr_row *row = call->row;
+	rb_us now = row->r.t_invite;
+	const struct scn_tenant *tn = row->r.tenant_idx >= 0 ? &c->scn->tenants[row->r.tenant_idx] : NULL;
+	int floor = tn ? tn->floor : 0;
+	if (floor < 0 || floor >= c->dsp.n_floors)
+		floor = 0;
+	row->seq = (int64_t)++c->seq;
+	c->st.invites++;
+	c->n_active++;
+	ring_add(c, call);
+	dsp_call_init(&call->dc, floor);
+	call->origpos = c->dsp.floors[floor].waiting + 1;
+	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, NULL, "ENTERQUEUE",
+		   "|%s|%d", row->from_user, call->origpos);
+	dsp_arrive(&c->dsp, &call->dc, now);
+	if (call->dc.state == DSP_CALL_WAITING && c->dsp.join_age > 0)
+		tmr_start(&c->tq, &call->t_join, center_wire(c, c->dsp.join_age), on_join_due, call);
+}
+
+/* Takes a ringing call out of the center (caller CANCEL, or drain's 503). */
+static void unqueue(struct center *c, struct call *call, rb_us now)
+{
+	struct staff_ext *x = call->sx;
+	tmr_stop(&c->tq, &call->t_ctr);
+	tmr_stop(&c->tq, &call->t_join);
+	ring_remove(c, call);
+	if (x) { /* in pick-up: free at once, no wrap-up (dispatch may reassign) */
+		x->call = NULL;
+		x->state = "idle";
+		x->since = now;
+		call->sx = NULL;
+	}
+	dsp_cancel(&c->dsp, &call->dc, now);
+}
+
+void center_call_cancelled(struct call *call)
+{
+	struct center *c = call->ctr;
+	if (call->ended || call->sst != CS_PROCEEDING)
+		return; /* the 200 won */
+	rb_us now = center_now(c);
+	struct cdr_row *row = call->row;
+	unqueue(c, call, now);
+	row->r.t_cancel = now;
+	row->r.t_final = now;
+	row->r.final_status = 487;
+	row->r.outcome = OUTCOME_ABANDONED;
+	snprintf(row->ended_by, sizeof row->ended_by, "caller");
+	tsx_send_final(call, 487);
+	queue_cdr(c, call);
+	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, NULL, "ABANDON",
+		   "%d|%d|%.0f", call->origpos, call->origpos, secs(now - row->r.t_invite));
+	free(call->row);
+	call->row = NULL;
+	call->ended = true;
+	c->st.abandoned++;
+	c->n_active--;
+	tsx_maybe_linger(call);
+	check_drained(c);
+}
+
+/* Drain's end: a ringing call gets 503 and counts as rejected. */
+static void reject_ringing(struct call *call, int status)
+{
+	struct center *c = call->ctr;
+	rb_us now = center_now(c);
+	struct cdr_row *row = call->row;
+	unqueue(c, call, now);
+	row->r.t_final = now;
+	row->r.final_status = status;
+	row->r.outcome = OUTCOME_REJECTED;
+	tsx_send_final(call, status);
+	queue_cdr(c, call);
+	free(call->row);
+	call->row = NULL;
+	call->ended = true;
+	c->st.rejected++;
+	c->n_active--;
+	tsx_maybe_linger(call);
+}
+
+void center_call_reject(struct call *call, int status)
+{
+	struct center *c = call->ctr;
+	struct cdr_row *row = call->row;
+	row->seq = (int64_t)++c->seq;
+	row->r.t_final = row->r.t_invite;
+	row->r.t_ringing = RB_T_NONE;
+	row->r.final_status = status;
+	row->r.outcome = OUTCOME_REJECTED;
+	c->st.invites++;
+	c->st.rejected++;
+	tsx_send_final(call, status);
+	queue_cdr(c, call);
+	free(call->row);
+	call->row = NULL;
+	call->ended = true;
+	tsx_maybe_linger(call);
+}
+
+/* ---- shifts ---- */
+
+static void apply_phase(struct center *c, const struct scn_phase *p, rb_us now)
+{
+	const struct scn_center *sc = &c->scn->center;
+	int n = c->dsp.n_floors;
+	int *fo = NULL, buf[64];
+	if (p->floor_ops) {
+		fo = p->floor_ops;
+	} else if (p->operators >= 0 && n <= 64) {
+		/* A pooled total over floors: split like the center's own floors. */
+		int left = p->operators;
+		for (int f = 0; f < n; f++) {
+			buf[f] = sc->operators > 0 ? (int)((long)p->operators * sc->floor_ops[f] / sc->operators)
+						   : p->operators / n;
+			left -= buf[f];
+		}
+		for (int f = 0; left > 0; f = (f + 1) % n, left--)
+			buf[f]++;
+		fo = buf;
+	}
+	if (!fo && p->backup < 0)
+		return;
+	if (dsp_set_staffing(&c->dsp, fo, p->backup, now))
+		rb_log(LOG_ERR, "phase %s: the staffing could not be changed fully", p->name);
+	rb_log(LOG_NOTICE, "phase %s: %d operators, %d backup on shift", p->name,
+	       c->dsp.counts.ops_staffed, c->dsp.counts.backup_staffed);
+}
+
+static void on_shift(struct tmr *t, void *arg)
+{
+	struct center *c = arg;
+	rb_us now = center_now(c);
+	const struct scenario *s = c->scn;
+	while (c->next_phase < s->n_phases && s->phases[c->next_phase].start <= now)
+		apply_phase(c, &s->phases[c->next_phase++], now);
+	if (c->next_phase < s->n_phases)
+		tmr_start(&c->tq, &c->t_shift,
+			  center_wire(c, s->phases[c->next_phase].start - now), on_shift, c);
+}
+
+static void on_flush(struct tmr *t, void *arg)
+{
+	struct center *c = arg;
+	qlog_flush(c->qlog);
+	tmr_start(&c->tq, &c->t_flush, c->o.cdr_flush_every, on_flush, c);
+}
+
+/* ---- life cycle ---- */
+
+int center_create(struct center **out, uv_loop_t *loop, const struct center_opts *o, char *err,
+		  size_t errlen)
+{
+	int e = 0;
+	struct center *c = calloc(1, sizeof *c);
+	if (!c)
+		return ENOMEM;
+	c->loop = loop;
+	c->o = *o;
+	c->scn = o->scn;
+	if (c->o.speedup <= 0)
+		c->o.speedup = 1.0;
+	rb_us epoch = rb_now_epoch_us(), mono = rb_now_mono_us();
+	if (c->o.t0_epoch == RB_T_NONE)
+		c->o.t0_epoch = epoch;
+	c->mono_t0 = mono - (epoch - c->o.t0_epoch);
+	c->inquiry_idx = -1;
+	for (size_t i = 0; i < c->scn->callers.n_types; i++)
+		if (!strcmp(c->scn->callers.types[i].name, "inquiry"))
+			c->inquiry_idx = (int)i;
+	c->ht_size = 1024;
+	c->ht = calloc(c->ht_size, sizeof *c->ht);
+	if (!c->ht) {
+		e = ENOMEM;
+		goto out;
+	}
+	struct {
+		struct rv_stream *s;
+		enum rv_process p;
+	} rs[] = {{&c->rs_pickup, RVP_PICKUP}, {&c->rs_backup, RVP_BACKUP}, {&c->rs_talk, RVP_TALK},
+		  {&c->rs_screen, RVP_SCREENING}, {&c->rs_wrapup, RVP_WRAPUP}};
+	for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++)
+		if ((e = rv_stream_init(rs[i].s, o->seed, 0, rs[i].p)))
+			goto out;
+	if ((e = tmrq_init(&c->tq, loop)))
+		goto out;
+	c->tq_ok = true;
+	tmr_init(&c->t_shift);
+	tmr_init(&c->t_flush);
+	tmr_init(&c->t_grace);
+	if ((e = stp_init(&c->tp, loop, tsx_on_message, c)))
+		goto out;
+	c->tp_ok = true;
+	const struct scn_center *sc = &c->scn->center;
+	rb_us join_age = (rb_us)sc->join_after_rings * c->scn->ring_period;
+	int one = sc->operators;
+	if ((e = dsp_init(&c->dsp, sc->n_floors > 0 ? sc->n_floors : 1,
+			  sc->n_floors > 0 && sc->floor_ops ? sc->floor_ops : &one, sc->backup, join_age,
+			  on_assign, c, center_now(c)))) {
+		snprintf(err, errlen, "the center's staffing is invalid");
+		goto out;
+	}
+	c->dsp_ok = true;
+	if (o->data_dir) {
+		char path[4096];
+		if ((e = cli_mkdirs(o->data_dir))) {
+			snprintf(err, errlen, "%s: %s", o->data_dir, strerror(e));
+			goto out;
+		}
+		snprintf(path, sizeof path, "%s/cdr.sqlite", o->data_dir);
+		if ((e = cdr_open(&c->cdr, path, o->cdr_flush_every, err, errlen)))
+			goto out;
+		snprintf(path, sizeof path, "%s/queue_log", o->data_dir);
+		if ((e = qlog_open(&c->qlog, path))) {
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+			goto out;
+		}
+	}
+	*out = c;
+	return 0;
+out:
+	if (!err[0])
+		snprintf(err, errlen, "%s", strerror(e));
+	center_destroy(c);
+	return e;
+}
+
+int center_listen(struct center *c, const char *spec, char *bound, size_t n)
+{
+	char a[96];
+	int e = stp_listen(&c->tp, spec, a, sizeof a);
+	if (!e)
+		snprintf(bound, n, "udp=%s tcp=%s", a, a);
+	return e;
+}
+
+int center_start(struct center *c)
+{
+	c->next_phase = 0;
+	on_shift(&c->t_shift, c);
+	tmr_start(&c->tq, &c->t_flush, c->o.cdr_flush_every, on_flush, c);
+	return 0;
+}
+
+static void on_stop(struct tmr *t, void *arg)
+{
+	struct center *c = arg;
+	c->stopping = true;
+	stp_close(&c->tp);
+	uv_stop(c->loop);
+}
+
+static void check_drained(struct center *c)
+{
+	if (c->draining && !c->stopping && c->n_active == 0) {
+		rb_log(LOG_NOTICE, "drained: every call has ended");
+		/* A moment for the last BYE's 200 and ACKs; then stop. */
+		tmr_start(&c->tq, &c->t_grace, 200000, on_stop, c);
+	}
+}
+
+static void on_grace(struct tmr *t, void *arg)
+{
+	struct center *c = arg;
+	rb_log(LOG_WARNING, "drain: grace time over, ending %zu calls", c->n_active);
+	for (size_t i = 0; i < c->ht_size; i++)
+		for (struct call *call = c->ht[i]; call; call = call->hnext) {
+			if (call->ended)
+				continue;
+			if (call->sst == CS_PROCEEDING) {
+				reject_ringing(call, 503);
+			} else {
+				tsx_send_bye(call);
+				call_end(call, "center");
+			}
+		}
+	c->draining = true;
+	if (c->n_active == 0)
+		tmr_start(&c->tq, &c->t_grace, 200000, on_stop, c);
+	else
+		tmr_start(&c->tq, &c->t_grace, 0, on_stop, c);
+}
+
+void center_drain(struct center *c)
+{
+	if (c->draining) {
+		if (!c->stopping)
+			on_grace(&c->t_grace, c);
+		return;
+	}
+	c->draining = true;
+	c->st.draining = true;
+	rb_log(LOG_NOTICE, "draining: %zu calls in progress, new calls refused", c->n_active);
+	if (c->n_active == 0)
+		check_drained(c);
+	else
+		tmr_start(&c->tq, &c->t_grace, c->o.grace, on_grace, c);
+}
+
+int center_destroy(struct center *c)
+{
+	if (!c)
+		return 0;
+	int e = 0;
+	if (c->tp_ok) {
+		stp_close(&c->tp);
+		uv_run(c->loop, UV_RUN_NOWAIT);
+	}
+	for (size_t i = 0; c->ht && i < c->ht_size; i++)
+		while (c->ht[i])
+			tsx_call_free(c->ht[i]);
+	if (c->dsp_ok) {
+		for (size_t i = 0; i < c->dsp.n_staff; i++) {
+			struct staff_ext *x = c->dsp.staff[i]->udata;
+			if (x) {
+				tmr_stop(&c->tq, &x->t_wrap);
+				free(x->wrap_row);
+				free(x);
+			}
+		}
+		dsp_destroy(&c->dsp);
+	}
+	if (c->tq_ok)
+		tmrq_close(&c->tq);
+	if (c->tp_ok) {
+		uv_run(c->loop, UV_RUN_NOWAIT);
+		stp_free(&c->tp);
+	}
+	if (c->cdr && cdr_close(c->cdr))
+		e = EIO;
+	if (qlog_close(c->qlog))
+		e = EIO;
+	rv_stream_free(&c->rs_pickup);
+	rv_stream_free(&c->rs_backup);
+	rv_stream_free(&c->rs_talk);
+	rv_stream_free(&c->rs_screen);
+	rv_stream_free(&c->rs_wrapup);
+	free(c->ht);
+	free(c);
+	return e;
+}
+
+/* ---- snapshots ---- */
+
+void center_get_stats(const struct center *c, struct center_stats *out)
+{
+	*out = c->st;
+	out->calls_live = c->n_calls;
+	out->dsp = c->dsp.counts;
+	out->timer_late_max = c->tq.max_late;
+	out->cdr_committed = c->cdr ? cdr_committed(c->cdr) : 0;
+}
+
+void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg)
+{
+	for (size_t i = 0; i < c->dsp.n_staff; i++) {
+		const struct dsp_staff *s = c->dsp.staff[i];
+		const struct staff_ext *x = s->udata;
+		if (s->state == DSP_STAFF_OFF)
+			continue;
+		if (x)
+			cb(s, s->state == DSP_STAFF_IDLE ? "idle" : x->state, x->since, arg);
+		else
+			cb(s, "idle", s->idle_since, arg);
+	}
+}
+
+void center_foreach_ringing(const struct center *c, center_ringing_cb *cb, void *arg)
+{
+	for (const struct call *call = c->ring_head; call; call = call->rnext)
+		cb(call->row ? call->row->r.tenant : "", call->call_id,
+		   call->row ? call->row->r.t_invite : RB_T_NONE, arg);
+}

@@ -1,0 +1,126 @@
+/*
+ * center_int: what center.c (the call's life at the center) and sip_tsx.c
+ * (its SIP side: transactions, retransmissions) share. Private to server/.
+ */
+#ifndef RB_CENTER_INT_H
+#define RB_CENTER_INT_H
+
+#include "center.h"
+#include "queue_log.h"
+#include "rv.h"
+#include "sip_transport.h"
+#include "sipmsg.h"
+#include "stimer.h"
+
+/* RFC 3261 timers. */
+#define SIP_T1 500000
+#define SIP_T2 4000000
+#define SIP_LINGER_UDP (64 * SIP_T1) /* Timer J: absorb retransmissions */
+#define SIP_LINGER_TCP 1000000
+
+enum call_sst {
+	CS_PROCEEDING = 0, /* 180 sent, waiting for an operator */
+	CS_ANSWERED,       /* 200 sent, retransmitting until ACK (Timer G/H) */
+	CS_CONFIRMED,      /* ACK received: talking */
+	CS_REJECTED,       /* 4xx-6xx sent, retransmitting until ACK */
+	CS_BYE_SENT,       /* our BYE: client transaction, Timer E/F */
+	CS_DONE,           /* over: lingers to absorb retransmissions */
+};
+
+struct staff_ext;
+
+struct call {
+	struct dsp_call dc;
+	struct center *ctr;
+	struct call *hnext;            /* Call-ID hash chain */
+	struct call *rprev, *rnext;    /* the ringing list, oldest first */
+	uint32_t hash;
+	char *call_id;                 /* NUL-terminated copy, owned */
+	size_t call_id_len;
+	char *invite;                  /* the INVITE's bytes, until the call ends */
+	size_t invite_len;
+	char *retx;                    /* the message being retransmitted (final or BYE) */
+	size_t retx_len;
+	struct stp_peer peer;
+	char to_tag[24];
+	enum call_sst sst;
+	bool ringing;                  /* in the ringing list */
+	bool ended;                    /* over for the caller (CDR queued) */
+	bool lingering;                /* linger timer started */
+	struct tmr t_ctr;              /* pick-up, then talk */
+	struct tmr t_join;             /* backup join age */
+	struct tmr t_retx;             /* Timer G or E */
+	struct tmr t_limit;            /* Timer H or F, then linger */
+	rb_us retx_iv;
+	struct staff_ext *sx;          /* who took it */
+	int origpos;
+	uint64_t row_seq_hint;         /* per-call number: tags, SDP session */
+	int type_idx;
+	rb_us talk;                    /* drawn talk time, scenario us */
+	struct cdr_row *row;           /* until the CDR is queued */
+};
+
+/* Per staff member: dsp_staff.udata. */
+struct staff_ext {
+	struct center *ctr;
+	struct dsp_staff *s;
+	struct tmr t_wrap;
+	struct call *call;             /* the call being picked up or talked */
+	const char *state;             /* "idle", "pickup", "talking", "wrapup" */
+	rb_us since;                   /* scenario time of the last change */
+	struct cdr_row *wrap_row;      /* the finished call, during wrap-up */
+};
+
+struct center {
+	uv_loop_t *loop;
+	struct center_opts o;
+	const struct scenario *scn;
+	struct tmrq tq;
+	struct stp tp;
+	struct dsp dsp;
+	bool dsp_ok, tq_ok, tp_ok;
+	struct rv_stream rs_pickup, rs_backup, rs_talk, rs_screen, rs_wrapup;
+	struct cdr *cdr;
+	struct qlog *qlog;
+	rb_us mono_t0;                 /* monotonic time of scenario time zero */
+	struct call **ht;              /* Call-ID hash */
+	size_t ht_size, n_calls;
+	struct call *ring_head, *ring_tail;
+	size_t n_active;               /* calls not yet ended */
+	uint64_t seq;                  /* arrival counter */
+	uint64_t tag_seq;
+	size_t next_phase;
+	struct tmr t_shift, t_flush, t_grace;
+	bool draining, stopping;
+	int inquiry_idx;               /* the default caller type */
+	struct center_stats st;
+};
+
+/* center.c: the SIP side reports. */
+void center_call_arrive(struct call *call);
+void center_call_cancelled(struct call *call);
+void center_caller_bye(struct call *call);
+/* Timer H fired: no ACK for the 200. */
+void center_no_ack(struct call *call);
+rb_us center_wire(const struct center *c, rb_us scn_us);
+/* A new call refused at once (404 unknown number, 503 draining): sends the
+ * final response and queues its CDR. */
+void center_call_reject(struct call *call, int status);
+
+/* sip_tsx.c: the center acts. */
+void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, void *arg);
+/* Sends 200 OK with SDP (Timer G/H). Returns 0 or errno. */
+int tsx_send_answer(struct call *call);
+/* Sends a final error response (487, 503) to the INVITE, kept until ACK. */
+int tsx_send_final(struct call *call, int status);
+/* Sends the center's BYE (client transaction, Timer E/F). */
+int tsx_send_bye(struct call *call);
+/* Looks a call up by Call-ID. */
+struct call *tsx_find(struct center *c, struct sip_span call_id);
+/* Once the call has ended and no transaction is left, keeps the record a
+ * while to absorb retransmissions, then frees it. */
+void tsx_maybe_linger(struct call *call);
+/* Frees a call's SIP state (hash entry, buffers, timers). */
+void tsx_call_free(struct call *call);
+
+#endif

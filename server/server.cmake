@@ -1,0 +1,7 @@
+# secretaryd: the reference answering center (issue 3; part 2 adds reports,
+# tenant rules and HTTP). The logic is the `center` library so tests link it;
+# secretaryd.c holds main() alone.
+rb_module(center SOURCES stimer.c sip_transport.c sip_tsx.c center.c cdr.c queue_log.c
+  DEPS sipmsg dispatch scn results rv evq base PkgConfig::UV PkgConfig::SQLITE Threads::Threads)
+add_executable(secretaryd ${CMAKE_CURRENT_LIST_DIR}/secretaryd.c)
+target_link_libraries(secretaryd PRIVATE rb_center)

@@ -1,0 +1,88 @@
+/*
+ * sip_transport: secretaryd's SIP sockets on libuv: UDP and TCP, IPv4 and
+ * IPv6, each listen address served on both transports.
+ *
+ *   struct stp t; stp_init(&t, loop, on_message, arg);
+ *   stp_listen(&t, "127.0.0.1:0", bound, sizeof bound);   bound: "127.0.0.1:40123"
+ *   ... on_message(buf, len, &peer, arg) for each datagram or TCP message
+ *   stp_send(&t, &peer, msg, len);
+ *
+ * UDP: one datagram is one message; the receive buffer is raised (SO_RCVBUF,
+ * 8 MB asked) so that a burst of INVITEs is not dropped by the kernel.
+ * TCP: messages are framed by Content-Length with core/sipmsg's framer
+ * (several per segment, or split across segments); a stream that cannot be
+ * framed (no Content-Length, or a message over SIPMSG_MAX_SIZE) is closed. The buffer passed to on_message is only valid during the
+ * call. A struct stp_peer may be copied and kept: it holds a reference on a
+ * TCP connection (stp_peer_ref / stp_peer_unref), so a reply can go back
+ * over the same connection later; sending on a closed one fails with EPIPE.
+ */
+#ifndef RB_SIP_TRANSPORT_H
+#define RB_SIP_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <uv.h>
+
+enum stp_kind { STP_UDP = 0, STP_TCP };
+
+struct stp_conn;
+struct stp_listener;
+
+struct stp_peer {
+	enum stp_kind kind;
+	struct sockaddr_storage addr;   /* the remote address */
+	struct stp_listener *lis;       /* the socket it came in on */
+	struct stp_conn *conn;          /* TCP only: counted reference */
+};
+
+struct stp;
+typedef void(stp_recv_h)(const char *buf, size_t len, const struct stp_peer *peer, void *arg);
+
+struct stp {
+	uv_loop_t *loop;
+	stp_recv_h *recv_h;
+	void *arg;
+	struct stp_listener **lis;
+	size_t n_lis;
+	bool closing;
+	uint64_t rx_msgs, tx_msgs, tx_errors, tcp_dropped;
+	char *udp_buf;                   /* shared receive buffer */
+};
+
+/* Returns 0 or a positive errno. */
+int stp_init(struct stp *t, uv_loop_t *loop, stp_recv_h *h, void *arg);
+/*
+ * Listens on spec ("127.0.0.1:5060", "[::1]:0", "localhost" not accepted:
+ * numeric addresses only) over UDP and TCP on the same port (port 0: the
+ * kernel picks one for UDP and TCP then binds the same). Writes the bound
+ * "addr:port" (IPv6 in brackets) into bound. Returns 0, EINVAL for a bad
+ * spec, or the socket error (EADDRINUSE...).
+ */
+int stp_listen(struct stp *t, const char *spec, char *bound, size_t n);
+/*
+ * Sends len bytes to peer (over its listener's UDP socket, or its TCP
+ * connection). Returns 0, EPIPE if the TCP connection is gone, or the
+ * socket error. Never blocks; UDP that would block is queued by libuv.
+ */
+int stp_send(struct stp *t, const struct stp_peer *peer, const char *buf, size_t len);
+/* Stops listening and closes connections (run the loop to finish). */
+void stp_close(struct stp *t);
+/* Frees what is left; after the loop has run the closes. */
+void stp_free(struct stp *t);
+
+void stp_peer_ref(struct stp_peer *p);
+void stp_peer_unref(struct stp_peer *p);
+/* "udp" or "tcp". */
+const char *stp_kind_name(enum stp_kind k);
+/* The peer's address as "a.b.c.d:port" or "[v6]:port". Returns buf. */
+char *stp_addr_str(const struct sockaddr_storage *ss, char *buf, size_t n);
+/* The local address of the socket the peer arrived on, as above. */
+char *stp_local_str(const struct stp_peer *p, char *buf, size_t n);
+/* The local address's host and port (for Contact/Via). */
+const char *stp_local_host(const struct stp_peer *p);
+int stp_local_port(const struct stp_peer *p);
+
+#endif

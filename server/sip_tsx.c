@@ -1,0 +1,641 @@
+/*
+ * sip_tsx: secretaryd's SIP side (RFC 3261): requests in, the INVITE server
+ * transaction (100 and 180 at once, 200 OK with an SDP answer retransmitted
+ * on Timer G until ACK, Timer H), CANCEL (200, 487), BYE both ways (the
+ * center's as a client transaction with Timer E/F), OPTIONS, 405/501, and
+ * malformed requests answered 400/505/513 or dropped.
+ *
+ * Calls are found by Call-ID in a hash table. A call keeps a copy of its
+ * INVITE's bytes until it ends (responses sent later, the 200 and the BYE,
+ * are built from it), and, once over, lingers 64*T1 over UDP so that late
+ * retransmissions are absorbed rather than taken for new calls.
+ * Simplification (docs/secretaryd.md): requests and responses go back to the
+ * address the INVITE came from (as with rport), not to the Contact's host.
+ */
+#define LOG_TAG "sip"
+#include "center_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+
+static char obuf[SIPMSG_MAX_SIZE + 8192]; /* one outgoing message at a time */
+static struct sipmsg pm;                   /* re-parses of a stored INVITE */
+
+static const char allow_hdr[] = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n";
+
+/* ---- the Call-ID table ---- */
+
+static uint32_t hash_cid(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return h;
+}
+
+struct call *tsx_find(struct center *c, struct sip_span id)
+{
+	uint32_t h = hash_cid(id.p, id.len);
+	for (struct call *x = c->ht[h & (c->ht_size - 1)]; x; x = x->hnext)
+		if (x->hash == h && x->call_id_len == id.len && !memcmp(x->call_id, id.p, id.len))
+			return x;
+	return NULL;
+}
+
+static void ht_grow(struct center *c)
+{
+	size_t ns = c->ht_size * 2;
+	struct call **nt = calloc(ns, sizeof *nt);
+	if (!nt)
+		return; /* longer chains, still correct */
+	for (size_t i = 0; i < c->ht_size; i++)
+		for (struct call *x = c->ht[i], *nx; x; x = nx) {
+			nx = x->hnext;
+			x->hnext = nt[x->hash & (ns - 1)];
+			nt[x->hash & (ns - 1)] = x;
+		}
+	free(c->ht);
+	c->ht = nt;
+	c->ht_size = ns;
+}
+
+static void ht_insert(struct center *c, struct call *call)
+{
+	if (c->n_calls >= c->ht_size)
+		ht_grow(c);
+	struct call **b = &c->ht[call->hash & (c->ht_size - 1)];
+	call->hnext = *b;
+	*b = call;
+	c->n_calls++;
+}
+
+static void ht_remove(struct center *c, struct call *call)
+{
+	for (struct call **p = &c->ht[call->hash & (c->ht_size - 1)]; *p; p = &(*p)->hnext)
+		if (*p == call) {
+			*p = call->hnext;
+			c->n_calls--;
+			return;
+		}
+}
+
+void tsx_call_free(struct call *call)
+{
+	struct center *c = call->ctr;
+	ht_remove(c, call);
+	tmr_stop(&c->tq, &call->t_ctr);
+	tmr_stop(&c->tq, &call->t_join);
+	tmr_stop(&c->tq, &call->t_retx);
+	tmr_stop(&c->tq, &call->t_limit);
+	if (call->ringing) { /* only at shutdown */
+		if (call->rprev)
+			call->rprev->rnext = call->rnext;
+		else
+			c->ring_head = call->rnext;
+		if (call->rnext)
+			call->rnext->rprev = call->rprev;
+		else
+			c->ring_tail = call->rprev;
+	}
+	if (call->sx)
+		call->sx->call = NULL;
+	stp_peer_unref(&call->peer);
+	free(call->call_id);
+	free(call->invite);
+	free(call->retx);
+	free(call->row);
+	free(call);
+}
+
+static void on_linger(struct tmr *t, void *arg)
+{
+	tsx_call_free(arg);
+}
+
+void tsx_maybe_linger(struct call *call)
+{
+	if (call->lingering || !call->ended || call->sst != CS_DONE)
+		return;
+	call->lingering = true;
+	free(call->invite);
+	call->invite = NULL;
+	free(call->retx);
+	call->retx = NULL;
+	tmr_stop(&call->ctr->tq, &call->t_retx);
+	tmr_start(&call->ctr->tq, &call->t_limit,
+		  call->peer.kind == STP_UDP ? SIP_LINGER_UDP : SIP_LINGER_TCP, on_linger, call);
+}
+
+/* ---- sending ---- */
+
+static void send_buf(struct center *c, const struct stp_peer *peer, const char *b, size_t n)
+{
+	int e = stp_send(&c->tp, peer, b, n);
+	if (e)
+		rb_log(LOG_INFO, "send failed: %s", strerror(e));
+}
+
+static size_t contact_line(const struct stp_peer *p, char *buf, size_t n)
+{
+	int k = snprintf(buf, n, "Contact: <sip:center@%s:%d%s>\r\n", stp_local_host(p),
+			 stp_local_port(p), p->kind == STP_TCP ? ";transport=tcp" : "");
+	return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
+}
+
+/* Replies to req; returns the length written into obuf (0 on failure). */
+static size_t reply(struct center *c, const struct stp_peer *peer, const struct sipmsg *req,
+		    int status, const char *reason, const char *to_tag, const char *hdrs,
+		    const char *body, size_t body_len, bool do_send)
+{
+	struct sipmsg_reply r = {.status = status, .reason = reason, .to_tag = to_tag,
+				 .record_route = status > 100 && status < 300 &&
+						 req->method_id == SIP_INVITE,
+				 .hdrs = hdrs, .hdrs_len = hdrs ? strlen(hdrs) : 0};
+	if (body) {
+		r.content_type = "application/sdp";
+		r.body = body;
+		r.body_len = body_len;
+	}
+	size_t len = 0;
+	if (sipmsg_reply_write(obuf, sizeof obuf, req, &r, &len)) {
+		rb_log(LOG_INFO, "cannot build a %d response", status);
+		return 0;
+	}
+	if (do_send)
+		send_buf(c, peer, obuf, len);
+	return len;
+}
+
+/* The SDP answer to the INVITE's offer: the offer's first audio payload type. */
+static size_t sdp_answer(const struct call *call, const struct sipmsg *inv, char *buf, size_t n)
+{
+	int pt = 0;
+	const char *b = inv->body.p, *e = b ? b + inv->body.len : NULL;
+	for (const char *l = b; l && l < e;) {
+		const char *eol = memchr(l, '\n', (size_t)(e - l));
+		if (!eol)
+			eol = e;
+		if (eol - l > 8 && !memcmp(l, "m=audio ", 8)) {
+			/* m=audio PORT PROTO FMT ... */
+			const char *q = l + 8;
+			int sp = 0;
+			while (q < eol && sp < 2)
+				if (*q++ == ' ')
+					sp++;
+			if (q < eol && *q >= '0' && *q <= '9')
+				pt = (int)strtol(q, NULL, 10);
+			break;
+		}
+		l = eol + 1;
+	}
+	const char *host = stp_local_host(&call->peer);
+	bool v6 = host[0] == '[';
+	char h[64];
+	snprintf(h, sizeof h, "%.*s", v6 ? (int)strlen(host) - 2 : (int)strlen(host), host + v6);
+	int k = snprintf(buf, n,
+			 "v=0\r\no=secretaryd %" PRIu64 " 1 IN IP%c %s\r\ns=secretaryd\r\n"
+			 "c=IN IP%c %s\r\nt=0 0\r\nm=audio %d RTP/AVP %d\r\na=sendrecv\r\n",
+			 (uint64_t)call->row_seq_hint, v6 ? '6' : '4', h, v6 ? '6' : '4', h,
+			 40000 + (int)(call->row_seq_hint % 10000) * 2, pt);
+	return k < 0 ? 0 : (size_t)k;
+}
+
+static bool parse_invite(struct call *call)
+{
+	if (!call->invite)
+		return false;
+	if (sipmsg_parse(&pm, call->invite, call->invite_len, SIPMSG_STRICT)) {
+		rb_log(LOG_ERR, "%s: stored INVITE does not parse again", call->call_id);
+		return false;
+	}
+	return true;
+}
+
+static void keep_retx(struct call *call, size_t len)
+{
+	free(call->retx);
+	call->retx = malloc(len);
+	call->retx_len = call->retx ? len : 0;
+	if (call->retx)
+		memcpy(call->retx, obuf, len);
+}
+
+static void on_retx(struct tmr *t, void *arg)
+{
+	struct call *call = arg;
+	struct center *c = call->ctr;
+	if (!call->retx)
+		return;
+	send_buf(c, &call->peer, call->retx, call->retx_len);
+	call->retx_iv = call->retx_iv * 2 > SIP_T2 ? SIP_T2 : call->retx_iv * 2;
+	tmr_start(&c->tq, &call->t_retx, call->retx_iv, on_retx, call);
+}
+
+static void on_timeout(struct tmr *t, void *arg)
+{
+	struct call *call = arg;
+	tmr_stop(&call->ctr->tq, &call->t_retx);
+	switch (call->sst) {
+	case CS_ANSWERED: /* Timer H: no ACK for the 200 */
+		center_no_ack(call);
+		break;
+	case CS_REJECTED: /* Timer H after 487/4xx/503 */
+	case CS_BYE_SENT: /* Timer F: our BYE unanswered */
+		if (call->sst == CS_BYE_SENT)
+			rb_log(LOG_INFO, "%s: no answer to our BYE (Timer F)", call->call_id);
+		call->sst = CS_DONE;
+		break;
+	default:
+		break;
+	}
+	tsx_maybe_linger(call);
+}
+
+/* Starts retransmitting obuf[0..len) (UDP: Timer G/E) with a Timer H/F limit. */
+static void start_retx(struct call *call, size_t len)
+{
+	struct center *c = call->ctr;
+	keep_retx(call, len);
+	if (call->peer.kind == STP_UDP) {
+		call->retx_iv = SIP_T1;
+		tmr_start(&c->tq, &call->t_retx, SIP_T1, on_retx, call);
+	}
+	tmr_start(&c->tq, &call->t_limit, 64 * SIP_T1, on_timeout, call);
+}
+
+int tsx_send_answer(struct call *call)
+{
+	struct center *c = call->ctr;
+	if (!parse_invite(call))
+		return EINVAL;
+	char sdp[512], hdrs[256];
+	size_t sl = sdp_answer(call, &pm, sdp, sizeof sdp);
+	size_t hl = contact_line(&call->peer, hdrs, sizeof hdrs);
+	snprintf(hdrs + hl, sizeof hdrs - hl, "%s", allow_hdr);
+	size_t len = reply(c, &call->peer, &pm, 200, NULL, call->to_tag, hdrs, sdp, sl, true);
+	if (!len)
+		return EINVAL;
+	call->sst = CS_ANSWERED;
+	start_retx(call, len);
+	return 0;
+}
+
+int tsx_send_final(struct call *call, int status)
+{
+	struct center *c = call->ctr;
+	if (!parse_invite(call))
+		return EINVAL;
+	size_t len = reply(c, &call->peer, &pm, status, NULL, call->to_tag,
+			   status == 503 ? "Retry-After: 30\r\n" : NULL, NULL, 0, true);
+	if (!len)
+		return EINVAL;
+	call->sst = CS_REJECTED;
+	start_retx(call, len);
+	return 0;
+}
+
+int tsx_send_bye(struct call *call)
+{
+	struct center *c = call->ctr;
+	if (call->sst == CS_DONE || call->sst == CS_BYE_SENT || !parse_invite(call))
+		return EINVAL;
+	tmr_stop(&c->tq, &call->t_retx);
+	tmr_stop(&c->tq, &call->t_limit);
+	char via[160], from[1024], ruri[512];
+	snprintf(via, sizeof via, "SIP/2.0/%s %s:%d;branch=z9hG4bKsdb%" PRIx64 "x%s;rport",
+		 call->peer.kind == STP_TCP ? "TCP" : "UDP", stp_local_host(&call->peer),
+		 stp_local_port(&call->peer), ++c->tag_seq, call->to_tag);
+	snprintf(from, sizeof from, "%.*s;tag=%s", (int)pm.to.len, pm.to.p, call->to_tag);
+	struct sip_span target = {0}, v;
+	struct sip_addr a;
+	if (sipmsg_hdr_value(&pm, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
+		target = a.uri_text;
+	else if (sipmsg_addr_parse(pm.from, &a) == 0)
+		target = a.uri_text;
+	snprintf(ruri, sizeof ruri, "%.*s", (int)target.len, target.p);
+	const struct sip_hdr *rr = sipmsg_hdr(&pm, SIP_HDR_RECORD_ROUTE, 0);
+	struct sipmsg_request r = {
+		.method = "BYE",
+		.ruri = sip_span_cstr(ruri),
+		.via = sip_span_cstr(via),
+		.from = sip_span_cstr(from),
+		.to = pm.from,
+		.call_id = pm.call_id,
+		.cseq = 1,
+		.max_forwards = -1,
+	};
+	if (rr)
+		r.route = rr->value;
+	size_t len = 0;
+	if (sipmsg_request_write(obuf, sizeof obuf, &r, &len)) {
+		rb_log(LOG_ERR, "%s: cannot build our BYE", call->call_id);
+		call->sst = CS_DONE;
+		return EINVAL;
+	}
+	send_buf(c, &call->peer, obuf, len);
+	call->sst = CS_BYE_SENT;
+	start_retx(call, len);
+	return 0;
+}
+
+/* ---- a new call ---- */
+
+static void copy_span(char *dst, size_t n, struct sip_span s)
+{
+	size_t k = s.len < n - 1 ? s.len : n - 1;
+	memcpy(dst, s.p, k);
+	dst[k] = 0;
+}
+
+static void hdr_copy(const struct sipmsg *m, const char *name, char *dst, size_t n)
+{
+	const struct sip_hdr *h = sipmsg_hdr_byname(m, name, 0);
+	if (h)
+		copy_span(dst, n, h->value);
+}
+
+/* Forwarding from Diversion (RFC 5806) or History-Info (RFC 7044). */
+static enum call_fwd forwarding_of(const struct sipmsg *m, struct callrec *r)
+{
+	enum call_fwd f = FWD_UNKNOWN;
+	struct sip_diversion d;
+	if (sipmsg_diversion(m, 0, &d) == 0 && d.reason.len) {
+		copy_span(r->diversion_reason, sizeof r->diversion_reason, d.reason);
+		if (sipmsg_span_ieq(d.reason, "unconditional"))
+			f = FWD_UNCONDITIONAL;
+		else if (sipmsg_span_ieq(d.reason, "no-answer"))
+			f = FWD_NO_ANSWER;
+	}
+	struct sip_histinfo hi;
+	int cause = 0;
+	for (unsigned i = 0; i < 32 && sipmsg_histinfo(m, i, &hi) != ENOENT; i++)
+		if (hi.cause)
+			cause = hi.cause; /* the last cause: the latest retarget */
+	if (cause) {
+		snprintf(r->history_info_cause, sizeof r->history_info_cause, "%d", cause);
+		if (f == FWD_UNKNOWN && cause == 302)
+			f = FWD_UNCONDITIONAL;
+		else if (f == FWD_UNKNOWN && cause == 408)
+			f = FWD_NO_ANSWER;
+	}
+	return f;
+}
+
+static int find_type(const struct center *c, const char *name)
+{
+	for (size_t i = 0; i < c->scn->callers.n_types; i++)
+		if (!strcasecmp(c->scn->callers.types[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static struct call *call_new(struct center *c, const struct sipmsg *m, const struct stp_peer *peer,
+			     int *tenant_idx)
+{
+	struct call *call = calloc(1, sizeof *call);
+	struct cdr_row *row = calloc(1, sizeof *row);
+	char *cid = malloc(m->call_id.len + 1), *inv = malloc(m->len);
+	if (!call || !row || !cid || !inv) {
+		free(call);
+		free(row);
+		free(cid);
+		free(inv);
+		return NULL;
+	}
+	memcpy(cid, m->call_id.p, m->call_id.len);
+	cid[m->call_id.len] = 0;
+	memcpy(inv, m->buf, m->len);
+	call->ctr = c;
+	call->call_id = cid;
+	call->call_id_len = m->call_id.len;
+	call->hash = hash_cid(cid, call->call_id_len);
+	call->invite = inv;
+	call->invite_len = m->len;
+	call->peer = *peer;
+	stp_peer_ref(&call->peer);
+	call->row = row;
+	tmr_init(&call->t_ctr);
+	tmr_init(&call->t_join);
+	tmr_init(&call->t_retx);
+	tmr_init(&call->t_limit);
+	call->row_seq_hint = ++c->tag_seq;
+	snprintf(call->to_tag, sizeof call->to_tag, "sd%" PRIx64 "-%" PRIx64, call->row_seq_hint,
+		 (uint64_t)(c->o.t0_epoch & 0xffffff));
+
+	struct callrec *r = &row->r;
+	callrec_init(r);
+	row->t_free = RB_T_NONE;
+	rb_us now = center_now(c);
+	r->t_invite = now;
+	r->t_ringing = now;
+	row->t_invite_epoch = rb_now_epoch_us();
+	copy_span(r->call_id, sizeof r->call_id, m->call_id);
+	copy_span(r->from_tag, sizeof r->from_tag, m->from_tag);
+	struct sip_uri u;
+	if (sipmsg_uri_parse(m->ruri, &u) == 0)
+		copy_span(r->ruri_user, sizeof r->ruri_user, u.number);
+	snprintf(r->transport, sizeof r->transport, "%s", stp_kind_name(peer->kind));
+	stp_addr_str(&peer->addr, r->src, sizeof r->src);
+	stp_local_str(peer, r->dst, sizeof r->dst);
+	struct sip_addr fa;
+	if (sipmsg_addr_parse(m->from, &fa) == 0) {
+		copy_span(row->from_user, sizeof row->from_user, fa.uri.number);
+		copy_span(row->caller_name, sizeof row->caller_name, fa.display);
+	}
+	hdr_copy(m, "X-Caller-Name", row->caller_name, sizeof row->caller_name);
+	hdr_copy(m, "X-Caller-Company", row->caller_company, sizeof row->caller_company);
+	hdr_copy(m, "X-Callback-Number", row->callback_number, sizeof row->callback_number);
+
+	/* Who: the tenant from the Request-URI user. */
+	*tenant_idx = r->ruri_user[0] ? scn_tenant_by_number(c->scn, r->ruri_user) : -1;
+	r->tenant_idx = *tenant_idx;
+	const struct scn_tenant *tn = *tenant_idx >= 0 ? &c->scn->tenants[*tenant_idx] : NULL;
+	snprintf(r->tenant, sizeof r->tenant, "%s", tn ? tn->id : r->ruri_user);
+	/* What kind of caller: X-Caller-Type, else an inquiry. */
+	char ty[sizeof call->row->r.caller_type] = "inquiry";
+	hdr_copy(m, "X-Caller-Type", ty, sizeof ty);
+	snprintf(r->caller_type, sizeof r->caller_type, "%s", ty);
+	call->type_idx = find_type(c, ty);
+	if (call->type_idx < 0)
+		call->type_idx = c->inquiry_idx >= 0 ? c->inquiry_idx : (c->scn->callers.n_types ? 0 : -1);
+	r->type_idx = call->type_idx;
+	if (!row->callback_number[0] && strcasecmp(ty, "no_callback"))
+		snprintf(row->callback_number, sizeof row->callback_number, "%s", row->from_user);
+	/* How it was forwarded: the INVITE's word, else the tenant's setting. */
+	r->forwarding = forwarding_of(m, r);
+	if (r->forwarding == FWD_UNKNOWN && tn)
+		r->forwarding = tn->forwarding;
+	r->no_answer = r->forwarding == FWD_NO_ANSWER && tn ? tn->no_answer : 0;
+	ht_insert(c, call);
+	return call;
+}
+
+static void on_invite(struct center *c, const struct sipmsg *m, const struct stp_peer *peer)
+{
+	struct call *call = tsx_find(c, m->call_id);
+	char hdrs[256];
+	if (call) {
+		if (m->to_tag.len == 0) { /* a retransmission: absorbed */
+			if (call->sst == CS_PROCEEDING) {
+				contact_line(&call->peer, hdrs, sizeof hdrs);
+				reply(c, peer, m, 180, NULL, call->to_tag, hdrs, NULL, 0, true);
+			} else if ((call->sst == CS_ANSWERED || call->sst == CS_REJECTED) && call->retx) {
+				send_buf(c, peer, call->retx, call->retx_len);
+			}
+			return;
+		}
+		if (call->sst == CS_CONFIRMED) { /* a re-INVITE: same answer */
+			char sdp[512];
+			size_t hl = contact_line(peer, hdrs, sizeof hdrs);
+			snprintf(hdrs + hl, sizeof hdrs - hl, "%s", allow_hdr);
+			size_t sl = sdp_answer(call, m, sdp, sizeof sdp);
+			reply(c, peer, m, 200, NULL, NULL, hdrs, sdp, sl, true);
+		} else {
+			reply(c, peer, m, 491, NULL, NULL, NULL, NULL, 0, true);
+		}
+		return;
+	}
+	if (m->to_tag.len) { /* in a dialog we do not know */
+		reply(c, peer, m, 481, NULL, NULL, NULL, NULL, 0, true);
+		return;
+	}
+	int ti;
+	call = call_new(c, m, peer, &ti);
+	if (!call) {
+		reply(c, peer, m, 500, "Out Of Memory", NULL, NULL, NULL, 0, true);
+		return;
+	}
+	if (c->draining) {
+		center_call_reject(call, 503);
+		return;
+	}
+	if (ti < 0) {
+		rb_log(LOG_INFO, "%s: no tenant has number '%s': 404", call->call_id,
+		       call->row->r.ruri_user);
+		center_call_reject(call, 404);
+		return;
+	}
+	reply(c, peer, m, 100, NULL, NULL, NULL, NULL, 0, true);
+	contact_line(peer, hdrs, sizeof hdrs);
+	reply(c, peer, m, 180, NULL, call->to_tag, hdrs, NULL, 0, true);
+	center_call_arrive(call);
+}
+
+static void on_ack(struct center *c, const struct sipmsg *m)
+{
+	struct call *call = tsx_find(c, m->call_id);
+	if (!call)
+		return;
+	if (call->sst == CS_ANSWERED) {
+		call->sst = CS_CONFIRMED;
+	} else if (call->sst == CS_REJECTED) {
+		call->sst = CS_DONE;
+	} else {
+		return; /* a retransmitted ACK, or one crossing our BYE */
+	}
+	tmr_stop(&c->tq, &call->t_retx);
+	tmr_stop(&c->tq, &call->t_limit);
+	free(call->retx);
+	call->retx = NULL;
+	tsx_maybe_linger(call);
+}
+
+static void on_cancel(struct center *c, const struct sipmsg *m, const struct stp_peer *peer)
+{
+	struct call *call = tsx_find(c, m->call_id);
+	if (!call) {
+		reply(c, peer, m, 481, NULL, NULL, NULL, NULL, 0, true);
+		return;
+	}
+	reply(c, peer, m, 200, NULL, call->to_tag, NULL, NULL, 0, true);
+	if (call->sst == CS_PROCEEDING)
+		center_call_cancelled(call); /* sends the 487 */
+	/* else the 200 (or a final) crossed it: nothing changes */
+}
+
+static void on_bye(struct center *c, const struct sipmsg *m, const struct stp_peer *peer)
+{
+	struct call *call = tsx_find(c, m->call_id);
+	if (!call || call->sst == CS_PROCEEDING || call->sst == CS_REJECTED) {
+		reply(c, peer, m, 481, NULL, NULL, NULL, NULL, 0, true);
+		return;
+	}
+	reply(c, peer, m, 200, NULL, NULL, NULL, NULL, 0, true);
+	if (call->sst == CS_ANSWERED || call->sst == CS_CONFIRMED) {
+		tmr_stop(&c->tq, &call->t_retx);
+		tmr_stop(&c->tq, &call->t_limit);
+		call->sst = CS_DONE;
+		center_caller_bye(call);
+	}
+	/* BYE_SENT (both hung up at once): our BYE's answer still ends it;
+	 * DONE: a retransmission, answered again. */
+	tsx_maybe_linger(call);
+}
+
+static void on_response(struct center *c, const struct sipmsg *m)
+{
+	if (m->cseq_method_id != SIP_BYE || m->status < 200)
+		return;
+	struct call *call = tsx_find(c, m->call_id);
+	if (!call || call->sst != CS_BYE_SENT)
+		return;
+	tmr_stop(&c->tq, &call->t_retx);
+	tmr_stop(&c->tq, &call->t_limit);
+	call->sst = CS_DONE;
+	tsx_maybe_linger(call);
+}
+
+void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, void *arg)
+{
+	struct center *c = arg;
+	static struct sipmsg m;
+	if (c->stopping)
+		return;
+	if (sipmsg_parse(&m, buf, len, SIPMSG_STRICT)) {
+		if (m.err_status && m.is_request && m.method_id != SIP_ACK) {
+			c->st.bad_requests++;
+			rb_log(LOG_INFO, "bad request from %s: %d %s",
+			       stp_addr_str(&peer->addr, obuf, 80), m.err_status, sipmsg_err_reason(m.err));
+			reply(c, peer, &m, m.err_status, sipmsg_err_reason(m.err), NULL, NULL, NULL, 0,
+			      true);
+		} else {
+			c->st.dropped++;
+		}
+		return;
+	}
+	if (!m.is_request) {
+		on_response(c, &m);
+		return;
+	}
+	switch (m.method_id) {
+	case SIP_INVITE:
+		on_invite(c, &m, peer);
+		break;
+	case SIP_ACK:
+		on_ack(c, &m);
+		break;
+	case SIP_CANCEL:
+		on_cancel(c, &m, peer);
+		break;
+	case SIP_BYE:
+		on_bye(c, &m, peer);
+		break;
+	case SIP_OPTIONS:
+		reply(c, peer, &m, 200, NULL, NULL,
+		      "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nAccept: application/sdp\r\n", NULL,
+		      0, true);
+		break;
+	case SIP_METHOD_UNKNOWN:
+		reply(c, peer, &m, 501, NULL, NULL, allow_hdr, NULL, 0, true);
+		break;
+	default: /* a SIP method this center does not take */
+		reply(c, peer, &m, 405, NULL, NULL, allow_hdr, NULL, 0, true);
+		break;
+	}
+}

@@ -1,0 +1,271 @@
+/*
+ * ringbench analyze CAPTURE... | --interface IF: SIP calls, rings and
+ * abandoned calls from captures (issue 5). Options are parsed here; the work
+ * is analyzers/analyze_run.c. docs/analyze.md documents the rules.
+ */
+#define LOG_TAG "analyze"
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyze.h"
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "scn.h"
+
+#define PROG "ringbench analyze"
+#define MAX_PHASES 64
+#define MAX_TARGETS 32
+
+static void usage(FILE *out)
+{
+	fputs("usage: ringbench analyze CAPTURE... [options]\n"
+	      "       ringbench analyze --interface IF [--filter BPF] [--duration S] [--write F]\n"
+	      "\n"
+	      "Finds the SIP calls in pcap/pcapng captures (several files are merged in time\n"
+	      "order) or on a live interface, and writes their timings, rings and outcomes.\n"
+	      "Time zero is the first packet of the first file.\n"
+	      "\n"
+	      "options:\n"
+	      "  --duration S        live: stop after S seconds (default: at Ctrl-C)\n"
+	      "  --filter BPF        live: a capture filter, e.g. 'port 5060'\n"
+	      "  --help              this help\n"
+	      "  --interface IF      capture live on IF (needs root or CAP_NET_RAW)\n"
+	      "  --out DIR           result folder (default results/analyze-<YYYYmmdd-HHMMSS>)\n"
+	      "  --phase N:FROM:TO   a phase window named N, seconds from time zero\n"
+	      "                      (repeatable; default: the scenario's phases)\n"
+	      "  --quiet             no summary on stdout\n"
+	      "  --ring-period-s S   one ring, seconds (default: the scenario's, else 3)\n"
+	      "  --scenario FILE     tenants (by number), no-answer delays, phases, targets\n"
+	      "  --targets LIST      K:F[,K:F...]: answered within K rings >= F (sla measure)\n"
+	      "  --write FILE        live: also write the capture to FILE (pcap)\n"
+	      "\n"
+	      "writes DIR/calls.csv (as calls complete), DIR/summary.json (with \"rfc6076\"\n"
+	      "and \"skipped\"), DIR/timeline.csv. See docs/analyze.md.\n"
+	      "exit status: 0 every target met (or none given), 1 a target missed, 2 bad\n"
+	      "usage or a file that is not a capture, 3 the run itself failed (e.g. capture\n"
+	      "not permitted).\n",
+	      out);
+}
+
+static const struct option longopts[] = {
+	{"duration", required_argument, NULL, 'd'},
+	{"filter", required_argument, NULL, 'f'},
+	{"help", no_argument, NULL, 'h'},
+	{"interface", required_argument, NULL, 'i'},
+	{"out", required_argument, NULL, 'o'},
+	{"phase", required_argument, NULL, 'p'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"ring-period-s", required_argument, NULL, 'r'},
+	{"scenario", required_argument, NULL, 's'},
+	{"targets", required_argument, NULL, 't'},
+	{"write", required_argument, NULL, 'w'},
+	{NULL, 0, NULL, 0},
+};
+
+struct aargs {
+	struct analyze_opts o;
+	const char *scenario, *targets;
+	double ring_period_s, duration_s;
+	struct summary_window win[MAX_PHASES];
+	char names[MAX_PHASES][64];
+	size_t n_win;
+	struct scn_target tg[MAX_TARGETS];
+	size_t n_tg;
+};
+
+/* "name:from:to" in seconds. Returns 0 or 2. */
+static int parse_phase(struct aargs *a, const char *arg)
+{
+	const char *c1 = strchr(arg, ':');
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || !c2 || c1 == arg || (size_t)(c1 - arg) >= sizeof(a->names[0]))
+		return cli_usage_error(PROG, "--phase: expected NAME:FROM:TO (seconds), got '%s'", arg);
+	if (a->n_win >= MAX_PHASES)
+		return cli_usage_error(PROG, "--phase: at most %d phases", MAX_PHASES);
+	char from[64];
+	size_t fl = (size_t)(c2 - c1 - 1);
+	if (fl >= sizeof(from))
+		return cli_usage_error(PROG, "--phase: expected NAME:FROM:TO, got '%s'", arg);
+	memcpy(from, c1 + 1, fl);
+	from[fl] = '\0';
+	double f, t;
+	if (cli_double(PROG, "--phase FROM", from, 0, 1e9, &f) ||
+	    cli_double(PROG, "--phase TO", c2 + 1, 0, 1e9, &t))
+		return 2;
+	if (t <= f)
+		return cli_usage_error(PROG, "--phase '%s': TO must be after FROM", arg);
+	char *nm = a->names[a->n_win];
+	memcpy(nm, arg, (size_t)(c1 - arg));
+	nm[c1 - arg] = '\0';
+	a->win[a->n_win].name = nm;
+	a->win[a->n_win].start = rb_s_to_us(f);
+	a->win[a->n_win].end = rb_s_to_us(t);
+	a->n_win++;
+	return 0;
+}
+
+static int parse_targets(struct aargs *a, const char *list)
+{
+	char buf[512];
+	size_t n = strlen(list);
+	if (n >= sizeof(buf))
+		return cli_usage_error(PROG, "--targets: too long");
+	memcpy(buf, list, n + 1);
+	char *p = buf;
+	while (p && *p) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (a->n_tg >= MAX_TARGETS)
+			return cli_usage_error(PROG, "--targets: at most %d", MAX_TARGETS);
+		if (scn_target_parse(p, &a->tg[a->n_tg]) != 0)
+			return cli_usage_error(PROG,
+					       "--targets: expected K:F (rings 1..10, fraction 0..1), got '%s'",
+					       p);
+		a->n_tg++;
+		p = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+/* Returns 0 to run, -1 after --help, or 2. */
+static int parse(int argc, char **argv, struct aargs *a)
+{
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (cli_double(PROG, "--duration", optarg, 0.001, 1e7, &a->duration_s))
+				return 2;
+			break;
+		case 'f':
+			a->o.filter = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case 'i':
+			a->o.iface = optarg;
+			break;
+		case 'o':
+			a->o.out_dir = optarg;
+			break;
+		case 'p':
+			if (parse_phase(a, optarg))
+				return 2;
+			break;
+		case 'q':
+			a->o.quiet = 1;
+			break;
+		case 'r':
+			if (cli_double(PROG, "--ring-period-s", optarg, 0.001, 3600, &a->ring_period_s))
+				return 2;
+			break;
+		case 's':
+			a->scenario = optarg;
+			break;
+		case 't':
+			if (parse_targets(a, optarg))
+				return 2;
+			a->targets = optarg;
+			break;
+		case 'w':
+			a->o.write_path = optarg;
+			break;
+		default:
+			if (optopt)
+				return cli_usage_error(PROG, "unknown option or missing value: '%s'",
+						       argv[optind - 1]);
+			return cli_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (a->o.iface && optind < argc)
+		return cli_usage_error(PROG, "give capture files or --interface, not both");
+	if (!a->o.iface && optind >= argc)
+		return cli_usage_error(PROG, "missing CAPTURE (a pcap or pcapng file) or --interface IF");
+	if (!a->o.iface && (a->o.filter || a->o.write_path || a->duration_s > 0))
+		return cli_usage_error(PROG, "--filter, --write and --duration need --interface");
+	a->o.files = argv + optind;
+	a->o.n_files = (size_t)(argc - optind);
+	if (a->o.iface) {
+		a->o.files = NULL;
+		a->o.n_files = 0;
+	}
+	return 0;
+}
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	analyze_stop();
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct aargs *a = calloc(1, sizeof(*a));
+	struct scenario *scn = NULL;
+	char *command = NULL;
+	char outbuf[PATH_MAX];
+	int status;
+	if (!a)
+		return 3;
+	status = parse(argc, argv, a);
+	if (status) {
+		status = status < 0 ? 0 : status;
+		goto out;
+	}
+	if (a->scenario) {
+		char err[512];
+		int rc = scn_load(a->scenario, &scn, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "%s: %s\n", PROG, err);
+			status = 2;
+			goto out;
+		}
+	}
+	if (!a->o.out_dir) {
+		char ts[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
+		snprintf(outbuf, sizeof(outbuf), "results/analyze-%s", ts);
+		a->o.out_dir = outbuf;
+	}
+	a->o.scn = scn;
+	if (a->n_tg) {
+		a->o.targets = a->tg;
+		a->o.n_targets = a->n_tg;
+	}
+	if (a->n_win) {
+		a->o.windows = a->win;
+		a->o.n_windows = a->n_win;
+	}
+	a->o.ring_period = a->ring_period_s > 0 ? rb_s_to_us(a->ring_period_s) : 0;
+	a->o.duration_us = a->duration_s > 0 ? rb_s_to_us(a->duration_s) : 0;
+	command = cli_join(argc, argv);
+	a->o.command = command;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	status = analyze_run(&a->o);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+out:
+	free(command);
+	scn_free(scn);
+	free(a);
+	return status;
+}

@@ -1,0 +1,261 @@
+/*
+ * ringbench model SCENARIO: run a scenario in the discrete-event model and
+ * write summary.json, calls.csv and timeline.csv (DEFINITIONS.md, Result
+ * files). The engine is sim/model; this file only parses options and writes.
+ */
+#define LOG_TAG "model"
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "model.h"
+#include "scn.h"
+#include "summary.h"
+#include "timeline.h"
+
+#define PROG "ringbench model"
+#define CSV_DEFAULT 100000
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ringbench model SCENARIO [options]\n"
+		"\n"
+		"Runs the scenario in the discrete-event model: R replications (each with its\n"
+		"own random streams), judged against the scenario's targets.\n"
+		"\n"
+		"options:\n"
+		"  --calls all|none|N  rows of calls.csv, first replication (default %d;\n"
+		"                      none: the header only)\n"
+		"  --help              this help\n"
+		"  --jobs J            replications run on J threads (default: the CPUs)\n"
+		"  --out DIR           result folder (default results/<scenario>-<YYYYmmdd-HHMMSS>)\n"
+		"  --quiet             no summary on stdout, no progress\n"
+		"  --replications R    replications (default: the scenario's run.replications)\n"
+		"  --seed N            the seed (default: the scenario's run.seed); the same\n"
+		"                      seed gives the same summary.json whatever --jobs\n"
+		"\n"
+		"writes DIR/summary.json, DIR/calls.csv, DIR/timeline.csv.\n"
+		"exit status: 0 every target met, 1 a target missed, 2 bad usage or input,\n"
+		"3 the run itself failed.\n",
+		CSV_DEFAULT);
+}
+
+struct margs {
+	const char *scenario, *out;
+	uint64_t seed;
+	bool seed_set;
+	long reps, jobs, calls;
+	bool quiet;
+};
+
+/* Option table, sorted by name. */
+static const struct option longopts[] = {
+	{"calls", required_argument, NULL, 'c'},
+	{"help", no_argument, NULL, 'h'},
+	{"jobs", required_argument, NULL, 'j'},
+	{"out", required_argument, NULL, 'o'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"replications", required_argument, NULL, 'r'},
+	{"seed", required_argument, NULL, 's'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Returns 0 to run, -1 after --help (exit 0), or 2. */
+static int parse(int argc, char **argv, struct margs *a)
+{
+	int c;
+	memset(a, 0, sizeof(*a));
+	a->reps = -1;
+	a->jobs = -1;
+	a->calls = CSV_DEFAULT;
+	optind = 0; /* full re-initialisation (GNU), for repeated calls in tests */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (!strcmp(optarg, "all"))
+				a->calls = -1;
+			else if (!strcmp(optarg, "none"))
+				a->calls = 0;
+			else if (cli_long(PROG, "--calls", optarg, 0, LONG_MAX, &a->calls))
+				return 2;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case 'j':
+			if (cli_long(PROG, "--jobs", optarg, 1, 1024, &a->jobs))
+				return 2;
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'r':
+			if (cli_long(PROG, "--replications", optarg, 1, 1000000, &a->reps))
+				return 2;
+			break;
+		case 's':
+			if (cli_u64(PROG, "--seed", optarg, &a->seed))
+				return 2;
+			a->seed_set = true;
+			break;
+		default:
+			if (optopt)
+				return cli_usage_error(PROG, "unknown option or missing value: '%s'",
+						       argv[optind - 1]);
+			return cli_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(PROG, "missing SCENARIO (a scenario file, e.g. scenarios/morning-burst.yaml)");
+	if (optind + 1 < argc)
+		return cli_usage_error(PROG, "unexpected argument '%s'", argv[optind + 1]);
+	a->scenario = argv[optind];
+	return 0;
+}
+
+static void progress(int done, int total, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\r%s: replication %d/%d done", PROG, done, total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* results/<name>-<YYYYmmdd-HHMMSS> into buf. */
+static void default_out(const struct scenario *s, char *buf, size_t n)
+{
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
+	snprintf(buf, n, "results/%s-%s", s->name ? s->name : "scenario", ts);
+}
+
+static int path_in(char *buf, size_t n, const char *dir, const char *file)
+{
+	int k = snprintf(buf, n, "%s/%s", dir, file);
+	return k < 0 || (size_t)k >= n ? ENAMETOOLONG : 0;
+}
+
+int cmd_model(int argc, char **argv)
+{
+	struct margs a;
+	int rc = parse(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+
+	char err[1024] = "", dir[PATH_MAX], path[PATH_MAX + 32];
+	struct scenario *s = NULL;
+	struct summary *sum = NULL;
+	struct timeline *tl = NULL;
+	FILE *csv = NULL;
+	char *command = NULL;
+	int e = scn_load(a.scenario, &s, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "%s\n", err[0] ? err : strerror(e));
+		return 2;
+	}
+	rc = 3;
+	if (a.out)
+		snprintf(dir, sizeof(dir), "%s", a.out);
+	else
+		default_out(s, dir, sizeof(dir));
+	if ((e = cli_mkdirs(dir))) {
+		fprintf(stderr, "%s: cannot create %s: %s\n", PROG, dir, strerror(e));
+		goto out;
+	}
+	long jobs = a.jobs;
+	if (jobs < 1) {
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		if (jobs < 1)
+			jobs = 1;
+	}
+	command = cli_join(argc, argv);
+	struct summary_opts so = {
+		.engine = ENGINE_MODEL,
+		.command = command ? command : "ringbench model",
+		.scn = s,
+		.seed = a.seed_set ? a.seed : s->run.seed,
+		.replications = a.reps > 0 ? (int)a.reps : (s->run.replications > 0 ? s->run.replications : 1),
+		.t0_epoch = RB_T_NONE,
+		.time_weighted = true,
+	};
+	sum = summary_new(&so);
+	tl = timeline_new(0, true);
+	if (!sum || !tl) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		goto out;
+	}
+	/* With --calls none, the header alone: every result folder has the file. */
+	if ((e = path_in(path, sizeof(path), dir, "calls.csv")) || !(csv = fopen(path, "w"))) {
+		fprintf(stderr, "%s: cannot write %s/calls.csv: %s\n", PROG, dir, strerror(e ? e : errno));
+		goto out;
+	}
+	fputs(callrec_csv_header(), csv);
+	struct model_opts mo = {
+		.scn = s,
+		.seed = so.seed,
+		.replications = so.replications,
+		.jobs = (int)jobs,
+		.summary = sum,
+		.timeline = tl,
+		.calls_csv = a.calls != 0 ? csv : NULL,
+		.max_csv_calls = a.calls,
+		.timeline_limit = 0, /* timeline_new(0, ...): one day */
+		.progress_h = (!a.quiet && isatty(2) && so.replications > 1) ? progress : NULL,
+	};
+	struct model_stats st;
+	e = model_run(&mo, &st);
+	if (csv) {
+		if (fclose(csv) && !e)
+			e = errno ? errno : EIO;
+		csv = NULL;
+	}
+	if (e) {
+		char why[256];
+		snprintf(why, sizeof(why), "the model failed: %s", strerror(e));
+		summary_set_error(sum, why);
+	}
+	if (summary_finish(sum)) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		goto out;
+	}
+	if ((e = path_in(path, sizeof(path), dir, "summary.json")) ||
+	    (e = summary_write_json(sum, path))) {
+		fprintf(stderr, "%s: cannot write %s/summary.json: %s\n", PROG, dir, strerror(e));
+		goto out;
+	}
+	if ((e = path_in(path, sizeof(path), dir, "timeline.csv")) ||
+	    (e = timeline_write(tl, path, s->end))) {
+		fprintf(stderr, "%s: cannot write %s/timeline.csv: %s\n", PROG, dir, strerror(e));
+		goto out;
+	}
+	if (!a.quiet) {
+		summary_print(sum, stdout);
+		printf("results: %s/\n", dir);
+	}
+	rc = summary_exit_code(sum);
+out:
+	if (csv)
+		fclose(csv);
+	free(command);
+	timeline_free(tl);
+	summary_free(sum);
+	scn_free(s);
+	return rc;
+}

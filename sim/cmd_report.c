@@ -1,0 +1,139 @@
+/*
+ * ringbench report DIR... [--out DIR] [--open]: the HTML page and gnuplot
+ * plots of result folders (model, live, capture) or of a sweep folder. Two
+ * or more result folders are overlaid (model against live). The logic is
+ * reports/report.h; this file parses options.
+ */
+#define LOG_TAG "report"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "report.h"
+
+static const char prog[] = "ringbench report";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ringbench report DIR... [--out DIR] [--open] [--gnuplot PROG] [--font NAME]\n\n"
+		"Draws the plots (gnuplot: PNG and SVG, with each plot's .gp script and .dat data\n"
+		"next to it) and writes a self-contained HTML page: DIR/report/index.html, with the\n"
+		"verdict table at the top. DIR is a result folder (summary.json, calls.csv,\n"
+		"timeline.csv: ringbench model, live or analyze) or a sweep folder (ringbench sweep).\n"
+		"Several result folders are overlaid (e.g. model and live); the report goes to the\n"
+		"first one's folder unless --out.\n\n"
+		"  --out DIR       write the report into DIR instead\n"
+		"  --open          open the page with xdg-open when done\n"
+		"  --gnuplot PROG  the gnuplot program (default: gnuplot, or $RB_GNUPLOT)\n"
+		"  --font NAME     the plots' font (default: Noto Sans CJK JP, for Japanese names)\n"
+		"  --quiet         no progress on stderr\n"
+		"  -h, --help      this help\n\n"
+		"exit status: 0 written, 2 bad usage or a folder without results, 3 gnuplot\n"
+		"missing or failed. See docs/report.md.\n");
+}
+
+static int open_page(const char *path)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execlp("xdg-open", "xdg-open", path, (char *)NULL);
+		_exit(127);
+	}
+	return pid < 0 ? errno : 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"font", required_argument, NULL, 'f'},
+		{"gnuplot", required_argument, NULL, 'g'},
+		{"help", no_argument, NULL, 'h'},
+		{"open", no_argument, NULL, 'O'},
+		{"out", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},
+		{NULL, 0, NULL, 0},
+	};
+	struct report_opts o = {0};
+	bool open_it = false;
+	char err[1024] = "";
+	int c, rc = 0;
+	struct report_run **runs = NULL;
+	size_t n = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o.font = optarg; break;
+		case 'g': o.gnuplot = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'O': open_it = true; break;
+		case 'o': o.out_dir = optarg; break;
+		case 'q': o.quiet = true; break;
+		default:
+			return cli_usage_error(prog, "unknown option or missing value: '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(prog, "expected one or more result folders");
+	size_t nd = (size_t)(argc - optind);
+	char outbuf[4096];
+	const char *out_dir = o.out_dir;
+
+	if (nd == 1 && report_is_sweep(argv[optind])) {
+		rc = report_sweep_write(argv[optind], &o, err, sizeof(err));
+		if (!out_dir) {
+			snprintf(outbuf, sizeof(outbuf), "%s/report", argv[optind]);
+			out_dir = outbuf;
+		}
+		goto done;
+	}
+	runs = calloc(nd, sizeof(*runs));
+	if (!runs) {
+		rc = ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < nd; i++) {
+		if (report_is_sweep(argv[optind + i])) {
+			fprintf(stderr, "%s: %s is a sweep folder: report it on its own\n", prog,
+				argv[optind + i]);
+			rc = 2;
+			goto free;
+		}
+		if ((rc = report_load(argv[optind + i], &runs[n], err, sizeof(err))) != 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			rc = rc == ENOMEM ? 3 : 2;
+			goto free;
+		}
+		n++;
+	}
+	rc = report_write(runs, n, &o, err, sizeof(err));
+	if (!out_dir) {
+		snprintf(outbuf, sizeof(outbuf), "%s/report", argv[optind]);
+		out_dir = outbuf;
+	}
+done:
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, *err ? err : strerror(rc));
+		rc = rc == EINVAL ? 2 : 3;
+		goto free;
+	}
+	printf("%s/index.html\n", out_dir);
+	char page[4200];
+	snprintf(page, sizeof(page), "%s/index.html", out_dir);
+	if (open_it && open_page(page) != 0)
+		rb_log(LOG_WARNING, "cannot start xdg-open");
+free:
+	for (size_t i = 0; i < n; i++)
+		report_run_free(runs[i]);
+	free(runs);
+	return rc;
+}

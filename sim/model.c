@@ -1,0 +1,660 @@
+/*
+ * model: one replication's event loop (see model.h for what is simulated,
+ * model_run.c for options and threads).
+ *
+ * A call's events live in its record: `ev` for its next stage (forward,
+ * pick-up, talk, wrap-up, redial), `pat` for the caller's patience and `join`
+ * for the backup's join age, the last two scheduled only while they can
+ * matter (a call answered at once never touches them). Records come from a
+ * free list grown in chunks, so the loop allocates nothing per call.
+ *
+ * The center's state (ringing, busy and staffed operators and backup) is
+ * compared after each event and reported as a span only when it changed,
+ * which is what the time-weighted measures need and no more.
+ */
+#define LOG_TAG "model"
+/* GSL's inline gsl_rng_uniform (one indirect call instead of two). */
+#define HAVE_INLINE 1
+#include "model_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+#include "log.h"
+
+#define CHUNK_CALLS 1024
+#define OF(ptr, member) ((struct mcall *)((char *)(ptr) - offsetof(struct mcall, member)))
+
+/* --- call records ---------------------------------------------------------- */
+
+static struct mcall *call_get(struct mrep *m)
+{
+	if (!m->free_list) {
+		struct mchunk *ch = malloc(sizeof(*ch) + CHUNK_CALLS * sizeof(struct mcall));
+		if (!ch)
+			return NULL;
+		ch->next = m->chunks;
+		m->chunks = ch;
+		for (int i = CHUNK_CALLS; i-- > 0;) {
+			struct mcall *c = &ch->calls[i];
+			evq_ev_init(&c->ev, MEV_FORWARD);
+			evq_ev_init(&c->pat, MEV_PATIENCE);
+			evq_ev_init(&c->join, MEV_JOIN);
+			c->next_free = m->free_list;
+			m->free_list = c;
+		}
+	}
+	struct mcall *c = m->free_list;
+	m->free_list = c->next_free;
+	return c;
+}
+
+static void call_put(struct mrep *m, struct mcall *c)
+{
+	evq_cancel(&m->q, &c->ev);
+	evq_cancel(&m->q, &c->pat);
+	evq_cancel(&m->q, &c->join);
+	c->next_free = m->free_list;
+	m->free_list = c;
+}
+
+/*
+ * Priorities at one instant: everything else, then a backup's join check
+ * (an operator freeing up at that instant takes the call first), then the
+ * caller's CANCEL (a 200 at that instant wins).
+ */
+static int prio_of(int type)
+{
+	return type == MEV_PATIENCE ? 3 : type == MEV_JOIN ? 2 : 0;
+}
+
+static int sched(struct mrep *m, struct evq_ev *ev, int type, rb_us t)
+{
+	ev->type = type;
+	int err = evq_schedule_prio(&m->q, ev, t, (unsigned)prio_of(type));
+	if (err && !m->err)
+		m->err = err;
+	return err;
+}
+
+/*
+ * One draw in microseconds from process p's stream. Fixed values and
+ * exponentials (the most common) are done here, the rest by rv_draw_us. The
+ * exponential is -mean ln(1 - U), as GSL's gsl_ran_exponential, but with
+ * log() instead of log1p(): 1 - U is exact for GSL's 53-bit uniforms, so the
+ * variate is the same to the last bit or so, and log() costs about half
+ * (log1p was 15 % of the benchmark's time). Rounded to the nearest µs as
+ * rv_draw_us does.
+ */
+static inline rb_us draw_us(struct mrep *m, const struct rv_dist *d, enum rv_process p)
+{
+	double x;
+	switch (d->kind) {
+	case RV_FIXED:
+		x = d->a;
+		break;
+	case RV_EXPONENTIAL:
+		x = -d->a * log(1.0 - gsl_rng_uniform(m->rs[p].rng));
+		break;
+	default:
+		return rv_draw_us(d, &m->rs[p]);
+	}
+	return x >= 9.2e12 ? INT64_MAX : (rb_us)(x * 1e6 + 0.5);
+}
+
+/* --- the record of a finished call ------------------------------------------ */
+
+static void fill_strings(struct mrep *m, const struct mcall *c, struct callrec *r)
+{
+	const struct scenario *s = m->scn;
+	const struct scn_tenant *t = &s->tenants[c->tenant];
+	snprintf(r->call_id, sizeof(r->call_id), "m%d-%" PRIu64, m->idx, c->id);
+	snprintf(r->tenant, sizeof(r->tenant), "%s", t->id ? t->id : "");
+	snprintf(r->caller_type, sizeof(r->caller_type), "%s", s->callers.types[c->type].name);
+	snprintf(r->ruri_user, sizeof(r->ruri_user), "%s", t->number ? t->number : "");
+	r->answered_by[0] = '\0';
+	if (c->staff && r->outcome == OUTCOME_ANSWERED)
+		dsp_staff_name(c->staff, r->answered_by, sizeof(r->answered_by));
+}
+
+static void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
+{
+	const struct scn_tenant *t = &m->scn->tenants[c->tenant];
+	struct callrec *r = &m->rec;
+	r->redial = c->redial;
+	r->forwarding = t->forwarding;
+	r->no_answer = t->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
+	r->t_dial = c->t_dial;
+	r->t_invite = c->t_invite;
+	r->t_ringing = c->t_invite;
+	r->t_answer = c->t_answer;
+	r->t_cancel = c->t_cancel;
+	r->t_end = c->t_end;
+	r->outcome = outcome;
+	switch (outcome) {
+	case OUTCOME_ANSWERED:
+		r->t_final = c->t_answer;
+		r->final_status = 200;
+		break;
+	case OUTCOME_ABANDONED:
+		r->t_final = c->t_cancel;
+		r->final_status = 487;
+		break;
+	default:
+		r->t_final = RB_T_NONE;
+		r->final_status = 0;
+		break;
+	}
+	r->screened = c->screened;
+	r->ring_time = r->srd = r->duration = RB_T_NONE;
+	r->phase = c->phase;
+	r->tenant_idx = c->tenant;
+	r->type_idx = c->type;
+	r->counted = c->counted;
+	callrec_derive(r, m->scn->ring_period);
+	if (m->sum)
+		summary_rep_call(m->sum, r);
+	bool csv = m->csv && m->csv_left != 0;
+	if (csv || m->o->call_h)
+		fill_strings(m, c, r);
+	if (m->o->call_h)
+		m->o->call_h(r, m->idx, m->o->call_arg);
+	if (csv) {
+		int err = callrec_csv_write(m->csv, r);
+		if (err && !m->err)
+			m->err = err;
+		if (m->csv_left > 0)
+			m->csv_left--;
+	}
+}
+
+/* --- a call's path ------------------------------------------------------------ */
+
+static void at_center(struct mrep *m, struct mcall *c, rb_us now);
+static void redial_or_put(struct mrep *m, struct mcall *c);
+
+/* The caller dials at now: draws, then forwarding. */
+static void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
+{
+	const struct scenario *s = m->scn;
+	m->stats.calls++;
+	c->id = ++m->next_id;
+	c->phase = phase;
+	c->counted = now >= s->run.warmup;
+	c->t_dial = now;
+	c->t_invite = c->t_answer = c->t_cancel = c->t_end = RB_T_NONE;
+	c->staff = NULL;
+	rb_us pat = draw_us(m, &s->callers.patience, RVP_PATIENCE);
+	c->patience_end = pat >= INT64_MAX - now ? INT64_MAX : now + pat;
+	const struct scn_ctype *ty = &s->callers.types[c->type];
+	c->screened = false;
+	if (ty->screen_prob > 0 && rv_uniform01(&m->rs[RVP_SCREENING]) < ty->screen_prob)
+		c->screened = true;
+	c->talk = draw_us(m, c->screened ? &ty->screened_talk : &ty->talk, RVP_TALK);
+
+	const struct scn_tenant *t = &s->tenants[c->tenant];
+	if (t->forwarding == FWD_NO_ANSWER && t->no_answer > 0) {
+		if (pat < t->no_answer) {
+			/* Hung up while the client's phone rang: the center never knew. */
+			c->t_cancel = c->t_end = now + pat;
+			emit(m, c, OUTCOME_ABANDONED_BEFORE_FORWARD);
+			redial_or_put(m, c);
+			return;
+		}
+		sched(m, &c->ev, MEV_FORWARD, now + t->no_answer);
+		return;
+	}
+	at_center(m, c, now);
+}
+
+/* A new caller (not a redial) at now, in phase. */
+static void new_call(struct mrep *m, rb_us now, int phase)
+{
+	const struct scenario *s = m->scn;
+	struct mcall *c = call_get(m);
+	if (!c) {
+		if (!m->err)
+			m->err = ENOMEM;
+		return;
+	}
+	c->redial = false;
+	c->tenant = s->n_tenants > 1 ? (int)rv_pick(s->tenant_cum, s->n_tenants, &m->rs[RVP_TENANT]) : 0;
+	c->type = s->callers.n_types > 1
+			  ? (int)rv_pick(s->callers.type_cum, s->callers.n_types, &m->rs[RVP_TYPE])
+			  : 0;
+	dial(m, c, now, phase);
+}
+
+/* After an abandon: the caller may dial again later; else the record is free. */
+static void redial_or_put(struct mrep *m, struct mcall *c)
+{
+	const struct scn_callers *cl = &m->scn->callers;
+	if (cl->redial && cl->redial_prob > 0 &&
+	    rv_uniform01(&m->rs[RVP_REDIAL]) < cl->redial_prob) {
+		rb_us t = c->t_cancel + draw_us(m, &cl->redial_after, RVP_REDIAL);
+		/* After the last phase no new calls come, redials included. */
+		if (t < m->scn->end) {
+			c->redial = true;
+			evq_cancel(&m->q, &c->pat);
+			evq_cancel(&m->q, &c->join);
+			sched(m, &c->ev, MEV_REDIAL, t);
+			return;
+		}
+	}
+	call_put(m, c);
+}
+
+/* The pick-up is over at now: 200 OK, then talk. */
+static void answer(struct mrep *m, struct mcall *c, rb_us now)
+{
+	dsp_answered(&m->d, &c->dc, now);
+	c->t_answer = now;
+	evq_cancel(&m->q, &c->pat);
+	evq_cancel(&m->q, &c->join);
+	if (m->tl && now < m->tl_end)
+		timeline_answered(m->tl, now);
+	sched(m, &c->ev, MEV_TALK, now + c->talk);
+}
+
+/* dispatch's handler: staff took the call at now; the pick-up starts. */
+static void on_assign(struct dsp_call *dc, struct dsp_staff *staff, rb_us now, void *arg)
+{
+	struct mrep *m = arg;
+	struct mcall *c = (struct mcall *)((char *)dc - offsetof(struct mcall, dc));
+	const struct scn_center *ce = &m->scn->center;
+	c->staff = staff;
+	evq_cancel(&m->q, &c->join);
+	rb_us pickup = staff->kind == DSP_BACKUP ? draw_us(m, &ce->backup_pickup, RVP_BACKUP)
+						 : draw_us(m, &ce->pickup, RVP_PICKUP);
+	if (pickup == 0) {
+		/* A CANCEL due at this very instant loses: the 200 wins. */
+		answer(m, c, now);
+		return;
+	}
+	rb_us t_ans = now + pickup;
+	m->n_pickup++;
+	sched(m, &c->ev, MEV_PICKUP, t_ans);
+	if (c->patience_end < t_ans) {
+		if (!evq_pending(&c->pat))
+			sched(m, &c->pat, MEV_PATIENCE, c->patience_end);
+	} else {
+		evq_cancel(&m->q, &c->pat);
+	}
+}
+
+/* The INVITE reaches the center at now. */
+static void at_center(struct mrep *m, struct mcall *c, rb_us now)
+{
+	c->t_invite = now;
+	dsp_call_init(&c->dc, m->tenant_floor[c->tenant]);
+	dsp_arrive(&m->d, &c->dc, now);
+	if (c->dc.state != DSP_CALL_WAITING)
+		return;
+	if (c->patience_end != INT64_MAX)
+		sched(m, &c->pat, MEV_PATIENCE, c->patience_end > now ? c->patience_end : now);
+	if (m->backup_possible && m->join_age > 0)
+		sched(m, &c->join, MEV_JOIN, now + m->join_age);
+}
+
+static void on_patience(struct mrep *m, struct mcall *c, rb_us now)
+{
+	/* A 200 due at this instant went first (priorities): answered. */
+	enum dsp_call_state was = dsp_cancel(&m->d, &c->dc, now);
+	if (was == DSP_CALL_PICKUP) {
+		evq_cancel(&m->q, &c->ev);
+		m->n_pickup--;
+	} else if (was != DSP_CALL_WAITING) {
+		return;
+	}
+	c->t_cancel = c->t_end = now;
+	if (m->tl && now < m->tl_end)
+		timeline_abandoned(m->tl, now);
+	emit(m, c, OUTCOME_ABANDONED);
+	redial_or_put(m, c);
+}
+
+static void on_talk_end(struct mrep *m, struct mcall *c, rb_us now)
+{
+	c->t_end = now;
+	emit(m, c, OUTCOME_ANSWERED);
+	rb_us w = draw_us(m, &m->scn->center.wrapup, RVP_WRAPUP);
+	if (w > 0) {
+		sched(m, &c->ev, MEV_WRAP, now + w);
+		return;
+	}
+	struct dsp_staff *st = c->staff;
+	call_put(m, c);
+	dsp_staff_free(&m->d, st, now);
+}
+
+/* --- arrivals and shifts ------------------------------------------------------- */
+
+/* Draws the next Poisson arrival after `from` (phase by phase) into arr_*. */
+static void next_arrival(struct mrep *m, rb_us from)
+{
+	const struct scenario *s = m->scn;
+	while ((size_t)m->arr_phase < s->n_phases) {
+		const struct scn_phase *ph = &s->phases[m->arr_phase];
+		rb_us end = ph->start + ph->duration;
+		if (from < ph->start)
+			from = ph->start;
+		if (m->arr_gap_us[m->arr_phase] > 0) {
+			/* Exponential gap, mean 1/rate; as draw_us above. */
+			double u = gsl_rng_uniform(m->rs[RVP_ARRIVALS].rng);
+			double x = -log(1.0 - u) * m->arr_gap_us[m->arr_phase];
+			if (x < (double)(end - from)) {
+				m->arr_t = from + (rb_us)(x + 0.5);
+				m->arr_key = evq_key_next(&m->q, m->arr_t, 0);
+				return;
+			}
+		}
+		/* Memoryless: the next phase starts drawing afresh at its start. */
+		m->arr_phase++;
+		from = end;
+	}
+	m->arr_key = EVQ_KEY_MAX;
+}
+
+/* The next of a burst's remaining arrivals, uniform over [from, end]. */
+static void next_burst(struct mrep *m, struct mburst *b, rb_us from)
+{
+	if (b->left <= 0)
+		return;
+	rb_us t = from;
+	if (b->end > from) {
+		/* The least of `left` uniforms on [from, end]: 1 - U^(1/left). */
+		double u = rv_uniform01(&m->rs[RVP_BURSTS]);
+		double f = 1.0 - pow(1.0 - u, 1.0 / b->left);
+		t = from + (rb_us)(f * (double)(b->end - from) + 0.5);
+		if (t > b->end)
+			t = b->end;
+	}
+	sched(m, &b->ev, MEV_BURST, t);
+}
+
+/* The operators of phase p per floor into m->ops_buf, or NULL: unchanged. */
+static const int *phase_ops(struct mrep *m, const struct scn_phase *ph)
+{
+	int nf = m->d.n_floors;
+	if (ph->floor_ops)
+		return ph->floor_ops;
+	if (ph->operators < 0)
+		return NULL;
+	if (nf == 1) {
+		m->ops_buf[0] = ph->operators;
+		return m->ops_buf;
+	}
+	/* Split like the center (the loader normally does this already). */
+	const struct scn_center *ce = &m->scn->center;
+	int given = 0;
+	for (int f = 0; f < nf; f++) {
+		m->ops_buf[f] = ce->operators > 0 ? (int)((long)ph->operators * ce->floor_ops[f] / ce->operators)
+						  : ph->operators / nf;
+		given += m->ops_buf[f];
+	}
+	for (int f = 0; given < ph->operators; f = (f + 1) % nf, given++)
+		m->ops_buf[f]++;
+	return m->ops_buf;
+}
+
+static void on_phase(struct mrep *m, int p, rb_us now)
+{
+	const struct scn_phase *ph = &m->scn->phases[p];
+	int err = dsp_set_staffing(&m->d, phase_ops(m, ph), ph->backup, now);
+	if (err && !m->err)
+		m->err = err;
+}
+
+/* --- spans ------------------------------------------------------------------------ */
+
+static inline void state_now(struct mrep *m, struct summary_state *st)
+{
+	st->ringing = m->d.counts.waiting + m->n_pickup;
+	st->ops_busy = m->d.counts.ops_busy;
+	st->ops_staffed = m->d.counts.ops_staffed;
+	st->backup_busy = m->d.counts.backup_busy;
+	st->backup_staffed = m->d.counts.backup_staffed;
+}
+
+/* The state held from st_from to now: report it (warm-up left out). */
+static void span_close(struct mrep *m, rb_us now)
+{
+	if (now <= m->st_from)
+		return;
+	rb_us from = m->st_from, w = m->scn->run.warmup;
+	if (m->sum && now > w)
+		summary_rep_span(m->sum, from > w ? from : w, now, &m->st);
+	if (m->tl && from < m->tl_end)
+		timeline_span(m->tl, from, now, m->st.ringing, m->st.ops_busy, m->st.backup_busy);
+}
+
+static inline void span_check(struct mrep *m, rb_us now)
+{
+	struct summary_state ns;
+	state_now(m, &ns);
+	if (ns.ringing == m->st.ringing && ns.ops_busy == m->st.ops_busy &&
+	    ns.backup_busy == m->st.backup_busy && ns.ops_staffed == m->st.ops_staffed &&
+	    ns.backup_staffed == m->st.backup_staffed)
+		return;
+	span_close(m, now);
+	m->st = ns;
+	m->st_from = now;
+}
+
+/* --- the loop ------------------------------------------------------------------- */
+
+static void dispatch_event(struct mrep *m, struct evq_ev *ev)
+{
+	rb_us now = ev->t;
+	struct mcall *c;
+	switch ((enum mev_type)ev->type) {
+	case MEV_BURST: {
+		struct mburst *b = (struct mburst *)((char *)ev - offsetof(struct mburst, ev));
+		b->left--;
+		new_call(m, now, b->phase);
+		next_burst(m, b, now);
+		break;
+	}
+	case MEV_PHASE:
+		on_phase(m, (int)(ev - m->phase_ev), now);
+		break;
+	case MEV_END:
+		break;
+	case MEV_FORWARD:
+		at_center(m, OF(ev, ev), now);
+		break;
+	case MEV_PICKUP:
+		c = OF(ev, ev);
+		m->n_pickup--;
+		answer(m, c, now);
+		break;
+	case MEV_TALK:
+		on_talk_end(m, OF(ev, ev), now);
+		break;
+	case MEV_WRAP: {
+		c = OF(ev, ev);
+		struct dsp_staff *st = c->staff;
+		call_put(m, c);
+		dsp_staff_free(&m->d, st, now);
+		break;
+	}
+	case MEV_REDIAL: {
+		c = OF(ev, ev);
+		int p = scn_phase_at(m->scn, now);
+		dial(m, c, now, p);
+		break;
+	}
+	case MEV_PATIENCE:
+		on_patience(m, OF(ev, pat), now);
+		break;
+	case MEV_JOIN:
+		c = OF(ev, join);
+		dsp_join_due(&m->d, &c->dc, now);
+		break;
+	}
+}
+
+/*
+ * After the last event: calls still waiting can only be ones nobody will
+ * ever take (no operator left on their floor, patience never ends). They are
+ * reported as incomplete (no final answer), not lost.
+ */
+static void rep_leftovers(struct mrep *m, rb_us now)
+{
+	for (int f = 0; f < m->d.n_floors; f++) {
+		struct dsp_call *dc;
+		while ((dc = m->d.floors[f].wait_head)) {
+			struct mcall *c = (struct mcall *)((char *)dc - offsetof(struct mcall, dc));
+			dsp_cancel(&m->d, dc, now);
+			if (m->idx == 0 && !m->stats.leftover)
+				rb_log(LOG_WARNING, "calls still waiting at %.0f s with nobody to take them: "
+						    "reported as incomplete", rb_us_to_s(now));
+			m->stats.leftover++;
+			emit(m, c, OUTCOME_INCOMPLETE);
+			call_put(m, c);
+		}
+	}
+}
+
+static int rep_setup(struct mrep *m)
+{
+	const struct scenario *s = m->scn;
+	const struct scn_center *ce = &s->center;
+	int err = evq_init(&m->q, 4096);
+	if (err)
+		return err;
+	for (int p = 0; p < RVP_COUNT; p++) {
+		err = rv_stream_init(&m->rs[p], m->o->seed, (unsigned)m->idx, (enum rv_process)p);
+		if (err)
+			return err;
+		m->rs_ok[p] = true;
+	}
+	int nf = ce->n_floors > 0 ? ce->n_floors : 1;
+	m->ops_buf = calloc((size_t)nf, sizeof(int));
+	m->phase_ev = calloc(s->n_phases ? s->n_phases : 1, sizeof(*m->phase_ev));
+	m->arr_gap_us = calloc(s->n_phases ? s->n_phases : 1, sizeof(*m->arr_gap_us));
+	if (!m->ops_buf || !m->phase_ev || !m->arr_gap_us)
+		return ENOMEM;
+	for (size_t p = 0; p < s->n_phases; p++)
+		m->arr_gap_us[p] = s->phases[p].rate_per_s > 0 ? 1e6 / s->phases[p].rate_per_s : 0;
+	const int *ops = ce->floor_ops;
+	if (!ops || nf == 1) {
+		m->ops_buf[0] = ce->operators;
+		ops = m->ops_buf;
+	}
+	m->join_age = (rb_us)ce->join_after_rings * s->ring_period;
+	m->backup_possible = ce->backup > 0;
+	for (size_t p = 0; p < s->n_phases; p++)
+		if (s->phases[p].backup > 0)
+			m->backup_possible = true;
+	err = dsp_init(&m->d, nf, ops, ce->backup, m->join_age, on_assign, m, 0);
+	if (err)
+		return err;
+	m->tenant_floor = calloc(s->n_tenants, sizeof(int));
+	if (!m->tenant_floor)
+		return ENOMEM;
+	for (size_t t = 0; t < s->n_tenants; t++) {
+		int f = s->tenants[t].floor % nf;
+		m->tenant_floor[t] = f < 0 ? f + nf : f;
+	}
+
+	/* Phase starts first, so a shift at t comes before arrivals at t. */
+	for (size_t p = 0; p < s->n_phases; p++) {
+		evq_ev_init(&m->phase_ev[p], MEV_PHASE);
+		if ((err = evq_schedule(&m->q, &m->phase_ev[p], s->phases[p].start)))
+			return err;
+	}
+	for (size_t p = 0; p < s->n_phases; p++)
+		m->n_bursts += s->phases[p].n_bursts;
+	m->bursts = calloc(m->n_bursts ? m->n_bursts : 1, sizeof(*m->bursts));
+	if (!m->bursts)
+		return ENOMEM;
+	size_t i = 0;
+	for (size_t p = 0; p < s->n_phases; p++)
+		for (size_t k = 0; k < s->phases[p].n_bursts; k++, i++) {
+			const struct scn_burst *sb = &s->phases[p].bursts[k];
+			struct mburst *b = &m->bursts[i];
+			evq_ev_init(&b->ev, MEV_BURST);
+			b->phase = (int)p;
+			b->left = sb->calls;
+			b->end = s->phases[p].start + sb->at + sb->within;
+			next_burst(m, b, s->phases[p].start + sb->at);
+		}
+	evq_ev_init(&m->end_ev, MEV_END);
+	m->arr_phase = 0;
+	next_arrival(m, 0);
+	sched(m, &m->end_ev, MEV_END, s->end);
+	callrec_init(&m->rec);
+	state_now(m, &m->st);
+	m->st_from = 0;
+	return m->err;
+}
+
+static void rep_teardown(struct mrep *m)
+{
+	dsp_destroy(&m->d);
+	evq_destroy(&m->q);
+	for (int p = 0; p < RVP_COUNT; p++)
+		if (m->rs_ok[p])
+			rv_stream_free(&m->rs[p]);
+	while (m->chunks) {
+		struct mchunk *n = m->chunks->next;
+		free(m->chunks);
+		m->chunks = n;
+	}
+	free(m->ops_buf);
+	free(m->phase_ev);
+	free(m->arr_gap_us);
+	free(m->tenant_floor);
+	free(m->bursts);
+}
+
+int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats)
+{
+	struct mrep *m = calloc(1, sizeof(*m));
+	if (!m)
+		return ENOMEM;
+	m->o = o;
+	m->scn = o->scn;
+	m->idx = idx;
+	m->sum = o->summary ? summary_rep(o->summary, idx) : NULL;
+	if (idx == 0) {
+		m->tl = o->timeline;
+		m->tl_end = o->timeline_limit > 0 ? o->timeline_limit : 86400 * RB_US_PER_S;
+		m->csv = o->calls_csv;
+		m->csv_left = o->max_csv_calls;
+	}
+	int err = rep_setup(m);
+	if (!err) {
+		rb_us now = 0;
+		while (!m->err) {
+			if (m->arr_key < evq_top_key(&m->q)) {
+				now = m->arr_t;
+				new_call(m, now, m->arr_phase);
+				next_arrival(m, now);
+			} else {
+				struct evq_ev *ev = evq_pop(&m->q);
+				if (!ev)
+					break;
+				now = ev->t;
+				dispatch_event(m, ev);
+			}
+			m->stats.events++;
+			span_check(m, now);
+		}
+		span_close(m, now);
+		rep_leftovers(m, now);
+		err = m->err;
+	}
+	if (stats)
+		*stats = m->stats;
+	rep_teardown(m);
+	free(m);
+	return err;
+}

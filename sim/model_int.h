@@ -1,0 +1,107 @@
+/*
+ * model_int: the engine's private structures, shared by model.c (one
+ * replication's event loop) and model_run.c (options, threads).
+ */
+#ifndef RB_MODEL_INT_H
+#define RB_MODEL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dispatch.h"
+#include "evq.h"
+#include "model.h"
+#include "rv.h"
+
+enum mev_type {
+	MEV_PHASE = 0, /* a phase starts: shift change (rep->phase_ev[p]) */
+	MEV_BURST,     /* the next arrival of a burst (rep->bursts[i].ev) */
+	MEV_END,       /* the end of the last phase: closes the time-weighted span */
+	MEV_FORWARD,   /* a no-answer forward reaches the center (call->ev) */
+	MEV_PICKUP,    /* pick-up over: 200 OK (call->ev) */
+	MEV_TALK,      /* talk over: BYE (call->ev) */
+	MEV_WRAP,      /* wrap-up over: staff free (call->ev) */
+	MEV_REDIAL,    /* the caller dials again (call->ev) */
+	MEV_PATIENCE,  /* patience over: CANCEL (call->pat) */
+	MEV_JOIN,      /* join age reached (call->join) */
+};
+
+/* One call, from dial to the end of its answerer's wrap-up. */
+struct mcall {
+	struct dsp_call dc;
+	struct evq_ev ev;   /* the call's next stage */
+	struct evq_ev pat;  /* scheduled only while the caller may hang up */
+	struct evq_ev join; /* scheduled only while waiting, with backup about */
+	rb_us t_dial, t_invite, t_answer, t_cancel, t_end;
+	rb_us patience_end; /* t_dial + patience; INT64_MAX: never */
+	rb_us talk;
+	struct dsp_staff *staff;
+	uint64_t id;        /* 1-based within the replication */
+	int phase;
+	int tenant, type;
+	bool redial, screened, counted;
+	struct mcall *next_free;
+};
+
+struct mburst {
+	struct evq_ev ev;
+	rb_us end;  /* of its spread */
+	int left;   /* arrivals still to come */
+	int phase;
+};
+
+struct mchunk {
+	struct mchunk *next;
+	struct mcall calls[];
+};
+
+/* One replication's world. */
+struct mrep {
+	const struct model_opts *o;
+	const struct scenario *scn;
+	int idx;
+	struct evq q;
+	struct dsp d;
+	struct rv_stream rs[RVP_COUNT];
+	bool rs_ok[RVP_COUNT];
+	struct summary_rep *sum;
+	struct timeline *tl;       /* replication 0 only */
+	rb_us tl_end;              /* the timeline keeps nothing from here on */
+	FILE *csv;                 /* replication 0 only */
+	long csv_left;             /* rows still to write; < 0: all */
+	int err;                   /* first error (writing calls.csv) */
+
+	struct evq_ev *phase_ev;   /* n_phases */
+	struct evq_ev end_ev;
+	/*
+	 * The next Poisson arrival, kept out of the heap and merged with it by
+	 * key (evq_top_key): a push and a pop fewer per call.
+	 */
+	rb_us arr_t;
+	evq_key arr_key;           /* EVQ_KEY_MAX: no more arrivals */
+	int arr_phase;             /* phase the next Poisson arrival is drawn in */
+	double *arr_gap_us;        /* per phase: mean gap in µs (0: no arrivals) */
+	struct mburst *bursts;
+	size_t n_bursts;
+	int *ops_buf;              /* n_floors, for shift changes */
+	int *tenant_floor;         /* per tenant: its floor, < n_floors */
+
+	rb_us join_age;
+	bool backup_possible;      /* some phase has backup staff */
+	int n_pickup;              /* calls in pick-up (still ringing) */
+
+	/* the center's state and since when, for summary and timeline spans */
+	struct summary_state st;
+	rb_us st_from;
+
+	struct mcall *free_list;
+	struct mchunk *chunks;
+	uint64_t next_id;
+	struct callrec rec;        /* scratch record, reused per call */
+	struct model_stats stats;
+};
+
+/* Runs replication idx (model.c). Returns 0, ENOMEM, or a write errno. */
+int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats);
+
+#endif

@@ -1,0 +1,245 @@
+/*
+ * sweep: the grid (ranges, points, keys) and how a point changes a scenario.
+ */
+#define LOG_TAG "sweep"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sweep.h"
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void sweep_grid_default(struct sweep_grid *g, const struct scenario *s)
+{
+	memset(g, 0, sizeof(*g));
+	g->ops = (struct sweep_irange){s->center.operators, s->center.operators, 1};
+	g->backup = (struct sweep_irange){s->center.backup, s->center.backup, 1};
+	g->rate = (struct sweep_drange){1, 1, 1};
+	g->noans = (struct sweep_drange){0, 0, 1};
+	g->noans_set = false;
+	g->pooled = s->center.n_floors <= 1;
+	g->floors = s->center.n_floors > 1;
+}
+
+/* Splits "A[:B[:S]]" into up to three parts. Returns the count, 0 when malformed. */
+static int split3(const char *arg, char parts[3][64])
+{
+	int n = 0;
+	const char *p = arg;
+	for (;;) {
+		const char *c = strchr(p, ':');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (n == 3 || len == 0 || len >= 64)
+			return 0;
+		memcpy(parts[n], p, len);
+		parts[n][len] = 0;
+		n++;
+		if (!c)
+			return n;
+		p = c + 1;
+	}
+}
+
+static bool num(const char *s, double *v)
+{
+	char *e;
+	errno = 0;
+	*v = strtod(s, &e);
+	return e != s && !*e && !errno && isfinite(*v);
+}
+
+int sweep_range_double(const char *opt, const char *arg, double min, struct sweep_drange *r,
+		       char *err, size_t errlen)
+{
+	char parts[3][64];
+	double v[3] = {0, 0, 1};
+	int n = split3(arg, parts);
+	if (!n) {
+		seterr(err, errlen, "%s '%s': expected A, A:B or A:B:STEP", opt, arg);
+		return EINVAL;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!num(parts[i], &v[i])) {
+			seterr(err, errlen, "%s '%s': expected a number, got '%s'", opt, arg, parts[i]);
+			return EINVAL;
+		}
+	}
+	if (n == 1)
+		v[1] = v[0];
+	if (v[1] < v[0]) {
+		seterr(err, errlen, "%s '%s': empty range: the end %g is below the start %g", opt, arg,
+		       v[1], v[0]);
+		return EINVAL;
+	}
+	if (v[2] <= 0) {
+		seterr(err, errlen, "%s '%s': expected a step above 0, got %g", opt, arg, v[2]);
+		return EINVAL;
+	}
+	if (v[0] < min) {
+		seterr(err, errlen, "%s '%s': expected values from %g, got %g", opt, arg, min, v[0]);
+		return EINVAL;
+	}
+	if ((v[1] - v[0]) / v[2] > 100000) {
+		seterr(err, errlen, "%s '%s': more than 100000 values", opt, arg);
+		return EINVAL;
+	}
+	*r = (struct sweep_drange){v[0], v[1], v[2]};
+	return 0;
+}
+
+int sweep_range_int(const char *opt, const char *arg, int min, struct sweep_irange *r, char *err,
+		    size_t errlen)
+{
+	struct sweep_drange d;
+	int rc = sweep_range_double(opt, arg, min, &d, err, errlen);
+	if (rc)
+		return rc;
+	if (d.lo != floor(d.lo) || d.hi != floor(d.hi) || d.step != floor(d.step) || d.hi > 1000000) {
+		seterr(err, errlen, "%s '%s': expected whole numbers (at most 1000000)", opt, arg);
+		return EINVAL;
+	}
+	*r = (struct sweep_irange){(int)d.lo, (int)d.hi, (int)d.step};
+	return 0;
+}
+
+int sweep_layout_parse(const char *arg, struct sweep_grid *g, char *err, size_t errlen)
+{
+	bool pooled = false, floors = false;
+	const char *p = arg;
+	while (*p) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (len == 6 && !strncmp(p, "pooled", 6))
+			pooled = true;
+		else if (len == 6 && !strncmp(p, "floors", 6))
+			floors = true;
+		else {
+			seterr(err, errlen, "--layout '%s': expected pooled, floors or pooled,floors", arg);
+			return EINVAL;
+		}
+		p += len + (c ? 1 : 0);
+	}
+	if (!pooled && !floors) {
+		seterr(err, errlen, "--layout '%s': expected pooled, floors or pooled,floors", arg);
+		return EINVAL;
+	}
+	g->pooled = pooled;
+	g->floors = floors;
+	return 0;
+}
+
+size_t sweep_irange_count(const struct sweep_irange *r)
+{
+	return r->hi < r->lo ? 0 : (size_t)((r->hi - r->lo) / r->step) + 1;
+}
+
+size_t sweep_drange_count(const struct sweep_drange *r)
+{
+	return r->hi < r->lo ? 0 : (size_t)floor((r->hi - r->lo) / r->step + 1e-9) + 1;
+}
+
+double sweep_drange_value(const struct sweep_drange *r, size_t i)
+{
+	/* rounded to 1e-9 so that 0.5 + 3 x 0.1 prints and keys as 0.8 */
+	return round((r->lo + (double)i * r->step) * 1e9) / 1e9;
+}
+
+size_t sweep_grid_size(const struct sweep_grid *g)
+{
+	return sweep_irange_count(&g->ops) * sweep_irange_count(&g->backup) *
+	       sweep_drange_count(&g->rate) * sweep_drange_count(&g->noans) *
+	       (size_t)((g->pooled ? 1 : 0) + (g->floors ? 1 : 0));
+}
+
+void sweep_grid_point(const struct sweep_grid *g, size_t i, struct sweep_point *p)
+{
+	size_t no = sweep_irange_count(&g->ops), nb = sweep_irange_count(&g->backup),
+	       nr = sweep_drange_count(&g->rate), nn = sweep_drange_count(&g->noans);
+	p->operators = g->ops.lo + (int)(i % no) * g->ops.step;
+	i /= no;
+	p->backup = g->backup.lo + (int)(i % nb) * g->backup.step;
+	i /= nb;
+	p->rate_scale = sweep_drange_value(&g->rate, i % nr);
+	i /= nr;
+	p->no_answer_s = g->noans_set ? sweep_drange_value(&g->noans, i % nn) : -1;
+	i /= nn;
+	p->floors = g->pooled && g->floors ? i % 2 == 1 : g->floors;
+}
+
+void sweep_point_key(const struct sweep_point *p, char *buf, size_t n)
+{
+	char na[32];
+	if (p->no_answer_s < 0)
+		snprintf(na, sizeof(na), "scn");
+	else
+		snprintf(na, sizeof(na), "%.3f", p->no_answer_s);
+	snprintf(buf, n, "o%d-b%d-r%.4f-na%s-%s", p->operators, p->backup, p->rate_scale, na,
+		 p->floors ? "floors" : "pooled");
+}
+
+/* n operators split evenly over nf floors, the first floors taking the remainder. */
+static void split_even(int n, int nf, int *out)
+{
+	for (int f = 0; f < nf; f++)
+		out[f] = n / nf + (f < n % nf ? 1 : 0);
+}
+
+int sweep_apply(struct scenario *s, const struct sweep_point *p, char *err, size_t errlen)
+{
+	struct scn_center *ce = &s->center;
+	int nf = p->floors ? (ce->n_floors > 1 ? ce->n_floors : 2) : 1;
+	int *fo = calloc((size_t)nf, sizeof(int));
+	if (!fo)
+		return ENOMEM;
+	split_even(p->operators, nf, fo);
+	if (p->floors && ce->n_floors <= 1)
+		for (size_t t = 0; t < s->n_tenants; t++)
+			s->tenants[t].floor = (int)(t % (size_t)nf);
+	if (!p->floors)
+		for (size_t t = 0; t < s->n_tenants; t++)
+			s->tenants[t].floor = 0;
+	free(ce->floor_ops);
+	ce->floor_ops = fo;
+	ce->n_floors = nf;
+	ce->operators = p->operators;
+	ce->backup = p->backup;
+	for (size_t i = 0; i < s->n_phases; i++) {
+		struct scn_phase *ph = &s->phases[i];
+		free(ph->floor_ops);
+		ph->floor_ops = NULL;
+		ph->operators = -1;
+		ph->backup = -1;
+		ph->rate_per_s *= p->rate_scale;
+		for (size_t b = 0; b < ph->n_bursts; b++)
+			ph->bursts[b].calls = (int)lround(ph->bursts[b].calls * p->rate_scale);
+	}
+	if (p->no_answer_s >= 0) {
+		size_t n = 0;
+		for (size_t t = 0; t < s->n_tenants; t++) {
+			if (s->tenants[t].forwarding != FWD_NO_ANSWER)
+				continue;
+			s->tenants[t].no_answer = rb_s_to_us(p->no_answer_s);
+			n++;
+		}
+		if (!n) {
+			seterr(err, errlen, "--no-answer-s: %s has no tenant on no-answer forwarding",
+			       s->path ? s->path : "the scenario");
+			return EINVAL;
+		}
+	}
+	return 0;
+}

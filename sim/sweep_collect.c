@@ -1,0 +1,570 @@
+/*
+ * sweep_collect: the sweep's tables from its point files: sweep.csv (every
+ * point, every measure with its interval), staffing.csv (the least staffing
+ * meeting each target) and erlang.csv (Erlang A at the same mean load, the
+ * report's reference curve); and sweep_merge, which joins shards.
+ */
+#define LOG_TAG "sweep"
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "erlang.h"
+#include "log.h"
+#include "sweep.h"
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+struct prow {
+	char key[128];
+	json_t *sum;
+	int ops, backup;
+	double rs, na; /* na: NAN when none */
+	bool floors;
+	char floor_ops[64];
+};
+
+static const json_t *jget(const json_t *o, const char *path)
+{
+	char part[128];
+	while (o && *path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof(part) || !json_is_object(o))
+			return NULL;
+		memcpy(part, path, n);
+		part[n] = 0;
+		o = json_object_get(o, part);
+		path += n + (dot ? 1 : 0);
+	}
+	return o;
+}
+
+static double jd(const json_t *o, const char *path)
+{
+	const json_t *v = jget(o, path);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void put(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",%.6g", v);
+	else
+		fputs(",", f);
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct prow *x = a, *y = b;
+	if (x->floors != y->floors)
+		return x->floors - y->floors;
+	double xn = isnan(x->na) ? -1 : x->na, yn = isnan(y->na) ? -1 : y->na;
+	if (xn != yn)
+		return xn < yn ? -1 : 1;
+	if (x->rs != y->rs)
+		return x->rs < y->rs ? -1 : 1;
+	if (x->ops != y->ops)
+		return x->ops - y->ops;
+	return x->backup - y->backup;
+}
+
+static void rows_free(struct prow *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_decref(rows[i].sum);
+	free(rows);
+}
+
+static int load_points(const char *dir, struct prow **out, size_t *nout, char *err, size_t errlen)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/points", dir);
+	DIR *d = opendir(path);
+	if (!d) {
+		seterr(err, errlen, "%s: no points: not a sweep folder, or nothing computed yet", dir);
+		return ENOENT;
+	}
+	struct prow *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") || len > 120)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct prow *nr = realloc(rows, cap * sizeof(*nr));
+			if (!nr) {
+				rc = ENOMEM;
+				goto out;
+			}
+			rows = nr;
+		}
+		struct prow *r = &rows[n];
+		memset(r, 0, sizeof(*r));
+		json_error_t je;
+		snprintf(path, sizeof(path), "%s/points/%s", dir, e->d_name);
+		r->sum = json_load_file(path, 0, &je);
+		const json_t *sp = r->sum ? json_object_get(r->sum, "sweep_point") : NULL;
+		if (!json_is_object(sp)) {
+			seterr(err, errlen, "%s:%d: not a sweep point (%s)", path, je.line,
+			       r->sum ? "no \"sweep_point\"" : je.text);
+			json_decref(r->sum);
+			rc = EINVAL;
+			goto out;
+		}
+		memcpy(r->key, e->d_name, len - 5);
+		r->key[len - 5] = 0;
+		r->ops = (int)jd(sp, "operators");
+		r->backup = (int)jd(sp, "backup");
+		r->rs = jd(sp, "rate_scale");
+		r->na = jd(sp, "no_answer_s");
+		const json_t *lay = json_object_get(sp, "layout");
+		r->floors = json_is_string(lay) && !strcmp(json_string_value(lay), "floors");
+		size_t fl = 0, i;
+		const json_t *v;
+		json_array_foreach(json_object_get(sp, "floor_ops"), i, v)
+			fl += (size_t)snprintf(r->floor_ops + fl, fl < sizeof(r->floor_ops) ? sizeof(r->floor_ops) - fl : 0,
+					       "%s%lld", i ? "+" : "", (long long)json_integer_value(v));
+		n++;
+	}
+	if (!n) {
+		seterr(err, errlen, "%s/points: no point computed yet", dir);
+		rc = ENOENT;
+		goto out;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_row);
+out:
+	closedir(d);
+	if (rc) {
+		rows_free(rows, n);
+		return rc;
+	}
+	*out = rows;
+	*nout = n;
+	return 0;
+}
+
+/* "peak:5:0.95", "3:0.9", "sl2:heard:3:0.8", "abandon<=0.05" ... */
+static void target_label(const json_t *t, char *buf, size_t n)
+{
+	const json_t *ph = json_object_get(t, "phase");
+	char pre[96] = "";
+	if (json_is_string(ph))
+		snprintf(pre, sizeof(pre), "%s:", json_string_value(ph));
+	double v;
+	if (isfinite(v = jd(t, "abandon_max")))
+		snprintf(buf, n, "%sabandon<=%g", pre, v);
+	else if (isfinite(v = jd(t, "abandon_before_forward_max")))
+		snprintf(buf, n, "%sabandon_before_forward<=%g", pre, v);
+	else {
+		const json_t *me = json_object_get(t, "measure"), *cn = json_object_get(t, "count");
+		char mm[64] = "";
+		if (json_is_string(me) && strcmp(json_string_value(me), "sla"))
+			snprintf(mm, sizeof(mm), "%s:", json_string_value(me));
+		if (json_is_string(cn) && !strcmp(json_string_value(cn), "heard"))
+			snprintf(mm + strlen(mm), sizeof(mm) - strlen(mm), "heard:");
+		snprintf(buf, n, "%s%s%g:%g", pre, mm, jd(t, "rings"), jd(t, "min"));
+	}
+}
+
+static double rings_heard_mean(const json_t *m)
+{
+	const json_t *h = json_object_get(m, "rings_heard");
+	double tot = 0, sum = 0;
+	for (int k = 1; k <= 31; k++) {
+		char key[8];
+		snprintf(key, sizeof(key), k == 31 ? "31+" : "%d", k);
+		double v = jd(h, key);
+		if (isfinite(v)) {
+			tot += v;
+			sum += v * k;
+		}
+	}
+	return tot > 0 ? sum / tot : NAN;
+}
+
+/* A measure and its interval: value at M.path, interval at M.ci95.path. */
+static void triplet(FILE *f, const json_t *m, const char *path)
+{
+	char ci[160];
+	snprintf(ci, sizeof(ci), "ci95.%s", path);
+	const json_t *c = jget(m, ci);
+	put(f, jd(m, path));
+	put(f, json_is_array(c) ? json_number_value(json_array_get(c, 0)) : NAN);
+	put(f, json_is_array(c) ? json_number_value(json_array_get(c, 1)) : NAN);
+}
+
+static const char *const measures[] = {
+	"sla.1", "sla.2", "sla.3", "sla.4", "sla.5", "sla.6", "sla.7", "sla.8", "sla.9", "sla.10",
+	"answered_within.3", "answered_within.5", "sl.3", "sl.5", "sl2.3", "sl2.5",
+	"abandon_fraction", "abandon_before_forward_fraction", "wait_s.mean", "wait_s.p50",
+	"wait_s.p90", "wait_s.p99", "occupancy", "backup_occupancy", "queue_len.mean",
+};
+#define N_MEASURES (sizeof(measures) / sizeof(measures[0]))
+static const char *const phase_measures[] = {"sla.3", "sla.5", "abandon_fraction", "occupancy"};
+
+static void colname(FILE *f, const char *pre, const char *path)
+{
+	fputc(',', f);
+	fputs(pre, f);
+	for (const char *p = path; *p; p++)
+		fputc(*p == '.' ? '_' : *p, f);
+	if (!strncmp(path, "wait_s.", 7) || !strcmp(path, "wait_s"))
+		fputs("_s", f);
+}
+
+static int write_sweep_csv(const char *dir, const struct prow *rows, size_t n)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return errno;
+	const json_t *phases = json_object_get(rows[0].sum, "phases");
+	const json_t *targets = json_object_get(rows[0].sum, "targets");
+	fputs("key,operators,backup,rate_scale,no_answer_s,layout,floor_ops,replications,dialled,"
+	      "offered,answered,abandoned",
+	      f);
+	for (size_t i = 0; i < N_MEASURES; i++)
+		for (int j = 0; j < 3; j++) {
+			char pre[8] = "";
+			colname(f, pre, measures[i]);
+			if (j)
+				fputs(j == 1 ? "_lo" : "_hi", f);
+		}
+	fputs(",rings_heard_mean", f);
+	const char *pn;
+	const json_t *pm;
+	json_object_foreach((json_t *)phases, pn, pm)
+		for (size_t i = 0; i < 4; i++)
+			for (int j = 0; j < 3; j++) {
+				char pre[160];
+				snprintf(pre, sizeof(pre), "phase_%s_", pn);
+				colname(f, pre, phase_measures[i]);
+				if (j)
+					fputs(j == 1 ? "_lo" : "_hi", f);
+			}
+	for (size_t t = 0; t < json_array_size(targets); t++)
+		fprintf(f, ",target%zu_measured,target%zu_lo,target%zu_hi,target%zu_pass", t + 1, t + 1,
+			t + 1, t + 1);
+	fputs(",all_pass\n", f);
+	for (size_t r = 0; r < n; r++) {
+		const json_t *s = rows[r].sum, *m = json_object_get(s, "overall");
+		fprintf(f, "%s,%d,%d,%g,", rows[r].key, rows[r].ops, rows[r].backup, rows[r].rs);
+		if (isfinite(rows[r].na))
+			fprintf(f, "%g", rows[r].na);
+		fprintf(f, ",%s,%s", rows[r].floors ? "floors" : "pooled", rows[r].floor_ops);
+		put(f, jd(s, "replications"));
+		put(f, jd(m, "dialled"));
+		put(f, jd(m, "offered"));
+		put(f, jd(m, "answered"));
+		put(f, jd(m, "abandoned"));
+		for (size_t i = 0; i < N_MEASURES; i++)
+			triplet(f, m, measures[i]);
+		put(f, rings_heard_mean(m));
+		json_object_foreach((json_t *)phases, pn, pm) {
+			const json_t *ps = json_object_get(json_object_get(s, "phases"), pn);
+			for (size_t i = 0; i < 4; i++)
+				triplet(f, ps, phase_measures[i]);
+		}
+		bool all = true;
+		size_t ti;
+		const json_t *t;
+		json_array_foreach(json_object_get(s, "targets"), ti, t) {
+			const json_t *ci = json_object_get(t, "ci95"), *ps = json_object_get(t, "pass");
+			put(f, jd(t, "measured"));
+			put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 0)) : NAN);
+			put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 1)) : NAN);
+			fprintf(f, ",%s", json_is_boolean(ps) ? (json_is_true(ps) ? "1" : "0") : "");
+			all &= json_is_true(ps);
+		}
+		fprintf(f, ",%d\n", all ? 1 : 0);
+	}
+	bool bad = ferror(f) != 0;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0)
+		return EIO;
+	return 0;
+}
+
+static bool same_group(const struct prow *a, const struct prow *b)
+{
+	return a->floors == b->floors && a->rs == b->rs &&
+	       ((isnan(a->na) && isnan(b->na)) || a->na == b->na);
+}
+
+static bool row_pass(const struct prow *r, long t)
+{
+	const json_t *tg = json_object_get(r->sum, "targets");
+	if (t >= 0)
+		return json_is_true(json_object_get(json_array_get(tg, (size_t)t), "pass"));
+	for (size_t i = 0; i < json_array_size(tg); i++)
+		if (!json_is_true(json_object_get(json_array_get(tg, i), "pass")))
+			return false;
+	return true;
+}
+
+static int write_staffing(const char *dir, const struct prow *rows, size_t n)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof(path), "%s/staffing.csv", dir);
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return errno;
+	const json_t *targets = json_object_get(rows[0].sum, "targets");
+	long nt = (long)json_array_size(targets);
+	fputs("rate_scale,target,min_operators,min_backup,occupancy,abandon_fraction,wait_mean_s,"
+	      "layout,no_answer_s,backup_occupancy,sla_3,sla_5,measured,measured_lo,measured_hi,"
+	      "operators_tried,note\n",
+	      f);
+	for (size_t g = 0; g < n;) {
+		size_t e = g;
+		int omin = rows[g].ops, omax = rows[g].ops;
+		while (e < n && same_group(&rows[g], &rows[e])) {
+			if (rows[e].ops < omin)
+				omin = rows[e].ops;
+			if (rows[e].ops > omax)
+				omax = rows[e].ops;
+			e++;
+		}
+		for (long t = 0; t <= nt; t++) {
+			long ti = t < nt ? t : -1; /* the last row: every target together */
+			char label[160] = "all";
+			if (ti >= 0)
+				target_label(json_array_get(targets, (size_t)ti), label, sizeof(label));
+			const struct prow *best = NULL;
+			for (size_t i = g; i < e; i++) {
+				if (!row_pass(&rows[i], ti))
+					continue;
+				if (!best || rows[i].ops < best->ops ||
+				    (rows[i].ops == best->ops && rows[i].backup < best->backup))
+					best = &rows[i];
+			}
+			fprintf(f, "%g,\"%s\",", rows[g].rs, label);
+			if (best) {
+				const json_t *m = json_object_get(best->sum, "overall");
+				fprintf(f, "%d,%d", best->ops, best->backup);
+				put(f, jd(m, "occupancy"));
+				put(f, jd(m, "abandon_fraction"));
+				put(f, jd(m, "wait_s.mean"));
+			} else {
+				fputs(",,,,", f);
+			}
+			fprintf(f, ",%s,", rows[g].floors ? "floors" : "pooled");
+			if (isfinite(rows[g].na))
+				fprintf(f, "%g", rows[g].na);
+			if (best) {
+				const json_t *m = json_object_get(best->sum, "overall");
+				put(f, jd(m, "backup_occupancy"));
+				put(f, jd(m, "sla.3"));
+				put(f, jd(m, "sla.5"));
+				if (ti >= 0) {
+					const json_t *tt = json_array_get(json_object_get(best->sum, "targets"), (size_t)ti);
+					const json_t *ci = json_object_get(tt, "ci95");
+					put(f, jd(tt, "measured"));
+					put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 0)) : NAN);
+					put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 1)) : NAN);
+				} else {
+					fputs(",,,", f);
+				}
+				fprintf(f, ",%d:%d,%s\n", omin, omax,
+					best->ops == omin ? "met at the grid's least operators: try fewer" : "");
+			} else {
+				fprintf(f, ",,,,,,,%d:%d,not met in the grid: try more staff\n", omin, omax);
+			}
+		}
+		g = e;
+	}
+	bool bad = ferror(f) != 0;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0)
+		return EIO;
+	return 0;
+}
+
+static int write_erlang(const char *dir, const struct prow *rows, size_t n)
+{
+	char path[4096], tmp[4200];
+	json_error_t je;
+	snprintf(path, sizeof(path), "%s/sweep.json", dir);
+	json_t *man = json_load_file(path, 0, &je);
+	const json_t *el = man ? json_object_get(man, "erlang") : NULL;
+	double lambda = jd(el, "lambda_per_s"), handle = jd(el, "mean_handle_s"),
+	       patience = jd(el, "mean_patience_s"), period = jd(el, "ring_period_s");
+	snprintf(path, sizeof(path), "%s/erlang.csv", dir);
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		json_decref(man);
+		return errno;
+	}
+	fprintf(f, "rate_scale,operators,sla_3,sla_5,answered_within_3,answered_within_5,"
+		   "abandon_fraction,occupancy,wait_mean_s,lambda_per_s,mean_handle_s,mean_patience_s\n");
+	int omin = rows[0].ops, omax = rows[0].ops;
+	for (size_t i = 0; i < n; i++) {
+		omin = rows[i].ops < omin ? rows[i].ops : omin;
+		omax = rows[i].ops > omax ? rows[i].ops : omax;
+	}
+	if (!(lambda > 0) || !(handle > 0) || !(period > 0))
+		goto done;
+	double last_rs = NAN;
+	for (size_t i = 0; i < n; i++) {
+		/* rows are sorted by layout first: each rate scale once */
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			seen |= rows[j].rs == rows[i].rs;
+		if (seen || rows[i].rs == last_rs)
+			continue;
+		last_rs = rows[i].rs;
+		for (int o = omin < 1 ? 1 : omin; o <= omax; o++) {
+			struct erlang_params p = {.lambda = lambda * rows[i].rs, .mu = 1 / handle,
+						  .theta = isfinite(patience) && patience > 0 ? 1 / patience : 0,
+						  .n = o, .ring_period = period};
+			struct erlang_result r;
+			if (erlang_solve(&p, &r))
+				continue;
+			fprintf(f, "%g,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,", rows[i].rs, o,
+				r.sla[3], r.sla[5], r.answered_within[3], r.answered_within[5], r.p_abandon,
+				r.occupancy, r.mean_wait_s, p.lambda, handle);
+			if (isfinite(patience))
+				fprintf(f, "%.6g", patience);
+			fputc('\n', f);
+		}
+	}
+done:
+	json_decref(man);
+	bool bad = ferror(f) != 0;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0)
+		return EIO;
+	return 0;
+}
+
+int sweep_collect(const char *out_dir, char *err, size_t errlen)
+{
+	struct prow *rows = NULL;
+	size_t n = 0;
+	int rc = load_points(out_dir, &rows, &n, err, errlen);
+	if (rc)
+		return rc;
+	if ((rc = write_sweep_csv(out_dir, rows, n)) || (rc = write_staffing(out_dir, rows, n)) ||
+	    (rc = write_erlang(out_dir, rows, n)))
+		seterr(err, errlen, "%s: cannot write the sweep's tables: %s", out_dir, strerror(rc));
+	rows_free(rows, n);
+	return rc;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char tmp[4200], buf[65536];
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", to, (long)getpid());
+	FILE *in = fopen(from, "rb");
+	if (!in)
+		return errno;
+	FILE *out = fopen(tmp, "wb");
+	if (!out) {
+		int rc = errno;
+		fclose(in);
+		return rc;
+	}
+	size_t got;
+	bool bad = false;
+	while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+		bad |= fwrite(buf, 1, got, out) != got;
+	bad |= ferror(in) != 0;
+	fclose(in);
+	bad |= fclose(out) != 0;
+	if (bad || rename(tmp, to) != 0) {
+		unlink(tmp);
+		return EIO;
+	}
+	return 0;
+}
+
+int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"scenario_sha256", "seed", "replications", "targets"};
+	char path[4096], to[4096];
+	json_error_t je;
+	json_t *first = NULL;
+	int rc = 0;
+	snprintf(path, sizeof(path), "%s/points", out_dir);
+	if ((rc = cli_mkdirs(path))) {
+		seterr(err, errlen, "%s: cannot create: %s", path, strerror(rc));
+		return rc;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		snprintf(path, sizeof(path), "%s/sweep.json", dirs[i]);
+		json_t *m = json_load_file(path, 0, &je);
+		if (!m) {
+			seterr(err, errlen, "%s: not a sweep folder (no readable sweep.json)", dirs[i]);
+			rc = EINVAL;
+			break;
+		}
+		if (!first) {
+			first = m;
+			snprintf(to, sizeof(to), "%s/sweep.json", out_dir);
+			struct stat a, b;
+			bool same = stat(path, &a) == 0 && stat(to, &b) == 0 && a.st_ino == b.st_ino &&
+				    a.st_dev == b.st_dev;
+			if (!same && (rc = copy_file(path, to)))
+				seterr(err, errlen, "%s: %s", to, strerror(rc));
+		} else {
+			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+				if (!json_equal(json_object_get(first, keys[k]), json_object_get(m, keys[k]))) {
+					seterr(err, errlen, "%s: a sweep with another %s than %s: not merged",
+					       dirs[i], keys[k], dirs[0]);
+					rc = EINVAL;
+				}
+			json_decref(m);
+		}
+		if (rc)
+			break;
+		snprintf(path, sizeof(path), "%s/points", dirs[i]);
+		DIR *d = opendir(path);
+		if (!d)
+			continue;
+		struct dirent *e;
+		while (!rc && (e = readdir(d))) {
+			size_t len = strlen(e->d_name);
+			if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json"))
+				continue;
+			snprintf(path, sizeof(path), "%s/points/%s", dirs[i], e->d_name);
+			snprintf(to, sizeof(to), "%s/points/%s", out_dir, e->d_name);
+			struct stat st, a;
+			if (stat(to, &st) == 0) /* present already (or the same file) */
+				continue;
+			if (stat(path, &a) != 0)
+				continue;
+			if ((rc = copy_file(path, to)))
+				seterr(err, errlen, "%s: %s", to, strerror(rc));
+		}
+		closedir(d);
+	}
+	json_decref(first);
+	if (rc)
+		return rc;
+	return sweep_collect(out_dir, err, errlen);
+}

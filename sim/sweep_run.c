@@ -1,0 +1,363 @@
+/*
+ * sweep_run: computes a sweep's points on `jobs` threads, each point one
+ * in-process model run (sim/model.h) written atomically to
+ * out_dir/points/KEY.json, and keeps out_dir/sweep.json, the record of what
+ * the points share.
+ *
+ * Why points in parallel rather than replications: a point's replications
+ * are few (10) and of unequal length, points are many and independent, so
+ * whole points keep both cores busy to the end with no coordination.
+ */
+#define LOG_TAG "sweep"
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "model.h"
+#include "summary.h"
+#include "sweep.h"
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+struct work {
+	const struct sweep_cfg *cfg;
+	struct scn_target *targets;  /* NULL: the scenario's */
+	size_t n_targets;
+	uint64_t seed;
+	int reps;
+	size_t *todo, n_todo, next, done;
+	char last_key[128];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int err;
+	char errmsg[512];
+};
+
+/* The mean load, for the Erlang A curve of the report (sweep_collect). */
+static json_t *erlang_load(const struct scenario *s)
+{
+	double calls = 0, dur = 0, talk = 0, share = 0;
+	for (size_t i = 0; i < s->n_phases; i++) {
+		const struct scn_phase *ph = &s->phases[i];
+		calls += ph->rate_per_s * rb_us_to_s(ph->duration);
+		for (size_t b = 0; b < ph->n_bursts; b++)
+			calls += ph->bursts[b].calls;
+		dur += rb_us_to_s(ph->duration);
+	}
+	for (size_t i = 0; i < s->callers.n_types; i++) {
+		const struct scn_ctype *t = &s->callers.types[i];
+		double sp = t->screen_prob;
+		double mt = (1 - sp) * rv_mean(&t->talk) + (sp > 0 ? sp * rv_mean(&t->screened_talk) : 0);
+		talk += t->share * mt;
+		share += t->share;
+	}
+	if (share > 0)
+		talk /= share;
+	double handle = rv_mean(&s->center.pickup) + talk + rv_mean(&s->center.wrapup);
+	json_t *o = json_object();
+	json_object_set_new(o, "lambda_per_s", json_real(dur > 0 ? calls / dur : 0));
+	json_object_set_new(o, "mean_handle_s", json_real(handle));
+	json_object_set_new(o, "mean_patience_s", s->callers.patience.kind == RV_NEVER
+							 ? json_null()
+							 : json_real(rv_mean(&s->callers.patience)));
+	json_object_set_new(o, "ring_period_s", json_real(rb_us_to_s(s->ring_period)));
+	return o;
+}
+
+/*
+ * Writes out_dir/sweep.json, or checks that the one there is of the same
+ * sweep (scenario bytes, seed, replications, targets).
+ */
+static int manifest(const struct sweep_cfg *cfg, const struct scenario *s, uint64_t seed, int reps,
+		    char *err, size_t errlen)
+{
+	char path[4096], tmp[4200];
+	json_error_t je;
+	snprintf(path, sizeof(path), "%s/sweep.json", cfg->out_dir);
+	json_t *m = json_object();
+	json_t *tg = json_array();
+	for (size_t i = 0; i < cfg->n_targets; i++)
+		json_array_append_new(tg, json_string(cfg->targets[i]));
+	json_object_set_new(m, "scenario", json_string(s->name ? s->name : ""));
+	json_object_set_new(m, "scenario_path", json_string(cfg->scenario_path));
+	json_object_set_new(m, "scenario_sha256", json_string(s->sha256));
+	json_object_set_new(m, "seed", json_integer((json_int_t)seed));
+	json_object_set_new(m, "replications", json_integer(reps));
+	json_object_set_new(m, "targets", cfg->n_targets ? tg : (json_decref(tg), json_null()));
+	json_object_set_new(m, "erlang", erlang_load(s));
+	json_object_set_new(m, "command", json_string(cfg->command ? cfg->command : ""));
+	int rc = 0;
+	json_t *old = json_load_file(path, 0, &je);
+	if (old) {
+		static const char *const keys[] = {"scenario_sha256", "seed", "replications", "targets"};
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			if (!json_equal(json_object_get(old, keys[i]), json_object_get(m, keys[i]))) {
+				seterr(err, errlen, "%s holds a sweep with another %s: give another --out "
+						    "(or remove that folder) rather than mix them",
+				       cfg->out_dir, keys[i]);
+				rc = EINVAL;
+				goto out;
+			}
+		}
+	}
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()); /* shards may share DIR */
+	if (json_dump_file(m, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) != 0 || rename(tmp, path) != 0) {
+		seterr(err, errlen, "%s: cannot write", path);
+		rc = EIO;
+	}
+out:
+	json_decref(old);
+	json_decref(m);
+	return rc;
+}
+
+static bool point_done(const char *out_dir, const char *key)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/points/%s.json", out_dir, key);
+	return stat(path, &st) == 0;
+}
+
+static json_t *point_json(const struct sweep_point *p, const struct scenario *s)
+{
+	json_t *o = json_object();
+	json_t *fl = json_array();
+	for (int f = 0; f < s->center.n_floors; f++)
+		json_array_append_new(fl, json_integer(s->center.floor_ops[f]));
+	json_object_set_new(o, "operators", json_integer(p->operators));
+	json_object_set_new(o, "backup", json_integer(p->backup));
+	json_object_set_new(o, "rate_scale", json_real(p->rate_scale));
+	if (p->no_answer_s >= 0) {
+		json_object_set_new(o, "no_answer_s", json_real(p->no_answer_s));
+	} else {
+		/* the scenario's own: the first no-answer tenant's, for the table */
+		json_t *na = json_null();
+		for (size_t t = 0; t < s->n_tenants; t++)
+			if (s->tenants[t].forwarding == FWD_NO_ANSWER) {
+				json_decref(na);
+				na = json_real(rb_us_to_s(s->tenants[t].no_answer));
+				break;
+			}
+		json_object_set_new(o, "no_answer_s", na);
+	}
+	json_object_set_new(o, "layout", json_string(p->floors ? "floors" : "pooled"));
+	json_object_set_new(o, "floor_ops", fl);
+	return o;
+}
+
+/* One point: load, apply, run, write atomically. */
+static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char *err,
+		     size_t errlen)
+{
+	const struct sweep_cfg *cfg = w->cfg;
+	struct sweep_point p;
+	struct scenario *s = NULL;
+	struct summary *sum = NULL;
+	char path[4096], tmp[4300];
+	sweep_grid_point(cfg->grid, idx, &p);
+	sweep_point_key(&p, key, keylen);
+	int rc = scn_load(cfg->scenario_path, &s, err, errlen);
+	if (rc)
+		return rc;
+	if ((rc = sweep_apply(s, &p, err, errlen)))
+		goto out;
+	struct summary_opts so = {
+		.engine = ENGINE_MODEL,
+		.command = cfg->command,
+		.scn = s,
+		.seed = w->seed,
+		.replications = w->reps,
+		.t0_epoch = RB_T_NONE,
+		.targets = w->targets,
+		.n_targets = w->n_targets,
+		.time_weighted = true,
+	};
+	sum = summary_new(&so);
+	if (!sum) {
+		rc = ENOMEM;
+		goto out;
+	}
+	struct model_opts mo = {.scn = s, .seed = w->seed, .replications = w->reps, .jobs = 1,
+				.summary = sum, .max_csv_calls = 0};
+	if ((rc = model_run(&mo, NULL))) {
+		seterr(err, errlen, "%s: the model failed: %s", key, strerror(rc));
+		goto out;
+	}
+	summary_set_extra(sum, "sweep_point", point_json(&p, s));
+	if ((rc = summary_finish(sum)))
+		goto out;
+	snprintf(path, sizeof(path), "%s/points/%s.json", cfg->out_dir, key);
+	snprintf(tmp, sizeof(tmp), "%s/points/.%s.json.%ld.tmp", cfg->out_dir, key, (long)getpid());
+	if ((rc = summary_write_json(sum, tmp)) || rename(tmp, path) != 0) {
+		rc = rc ? rc : errno;
+		seterr(err, errlen, "%s: cannot write: %s", path, strerror(rc));
+		unlink(tmp);
+	}
+out:
+	summary_free(sum);
+	scn_free(s);
+	return rc;
+}
+
+static void *worker(void *arg)
+{
+	struct work *w = arg;
+	char key[128], err[512];
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		if (w->next >= w->n_todo || w->err) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		size_t idx = w->todo[w->next++];
+		pthread_mutex_unlock(&w->mu);
+		err[0] = 0;
+		int rc = run_point(w, idx, key, sizeof(key), err, sizeof(err));
+		pthread_mutex_lock(&w->mu);
+		if (rc && !w->err) {
+			w->err = rc;
+			snprintf(w->errmsg, sizeof(w->errmsg), "%s", *err ? err : strerror(rc));
+		}
+		w->done++;
+		snprintf(w->last_key, sizeof(w->last_key), "%s", key);
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+	}
+	pthread_mutex_lock(&w->mu);
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int prepare(const struct sweep_cfg *cfg, struct work *w, char *err, size_t errlen)
+{
+	struct scenario *s = NULL;
+	char path[4096];
+	int rc = scn_load(cfg->scenario_path, &s, err, errlen);
+	if (rc)
+		return rc == ENOMEM ? ENOMEM : EINVAL;
+	w->seed = cfg->seed_set ? cfg->seed : s->run.seed;
+	w->reps = cfg->replications > 0 ? cfg->replications : s->run.replications;
+	if (cfg->n_targets) {
+		w->targets = calloc(cfg->n_targets, sizeof(*w->targets));
+		if (!w->targets) {
+			rc = ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < cfg->n_targets; i++) {
+			if (scn_target_parse(cfg->targets[i], &w->targets[i])) {
+				seterr(err, errlen, "--target '%s': expected K:F, rings K from 1 to 10 "
+						    "and a fraction F from 0 to 1 (3:0.9)",
+				       cfg->targets[i]);
+				rc = EINVAL;
+				goto out;
+			}
+		}
+		w->n_targets = cfg->n_targets;
+	}
+	/* every point must apply: check the first of each kind on this scenario */
+	struct sweep_point p;
+	sweep_grid_point(cfg->grid, 0, &p);
+	if (cfg->grid->noans_set && (rc = sweep_apply(s, &p, err, errlen)))
+		goto out;
+	snprintf(path, sizeof(path), "%s/points", cfg->out_dir);
+	if ((rc = cli_mkdirs(path))) {
+		seterr(err, errlen, "%s: cannot create: %s", path, strerror(rc));
+		goto out;
+	}
+	scn_free(s);
+	s = NULL;
+	if ((rc = scn_load(cfg->scenario_path, &s, err, errlen)))
+		goto out;
+	rc = manifest(cfg, s, w->seed, w->reps, err, errlen);
+out:
+	scn_free(s);
+	return rc;
+}
+
+int sweep_run(const struct sweep_cfg *cfg, char *err, size_t errlen)
+{
+	struct work w = {.cfg = cfg};
+	pthread_t th[64];
+	int nth = 0, rc;
+	size_t total = sweep_grid_size(cfg->grid), skipped = 0;
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	if (!total) {
+		seterr(err, errlen, "the grid is empty");
+		rc = EINVAL;
+		goto out;
+	}
+	if ((rc = prepare(cfg, &w, err, errlen)))
+		goto out;
+	w.todo = malloc(total * sizeof(size_t));
+	if (!w.todo) {
+		rc = ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < total; i++) {
+		struct sweep_point p;
+		char key[128];
+		if (cfg->shard_n > 0 && i % (size_t)cfg->shard_n != (size_t)(cfg->shard_i - 1))
+			continue;
+		sweep_grid_point(cfg->grid, i, &p);
+		sweep_point_key(&p, key, sizeof(key));
+		if (point_done(cfg->out_dir, key))
+			skipped++;
+		else
+			w.todo[w.n_todo++] = i;
+	}
+	int jobs = cfg->jobs < 1 ? 1 : cfg->jobs > 64 ? 64 : cfg->jobs;
+	if ((size_t)jobs > w.n_todo)
+		jobs = (int)w.n_todo;
+	if (cfg->progress_h)
+		cfg->progress_h(0, w.n_todo, skipped, "", cfg->progress_arg);
+	for (; nth < jobs; nth++)
+		if ((rc = pthread_create(&th[nth], NULL, worker, &w)))
+			break;
+	pthread_mutex_lock(&w.mu);
+	size_t seen = 0;
+	while (nth > 0 && w.done < w.n_todo && !(w.err && w.done >= w.next)) {
+		pthread_cond_wait(&w.cv, &w.mu);
+		if (w.done != seen && cfg->progress_h) {
+			seen = w.done;
+			char key[128];
+			memcpy(key, w.last_key, sizeof(key));
+			pthread_mutex_unlock(&w.mu);
+			cfg->progress_h(seen, w.n_todo, skipped, key, cfg->progress_arg);
+			pthread_mutex_lock(&w.mu);
+		}
+	}
+	pthread_mutex_unlock(&w.mu);
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	if (!rc && w.err) {
+		rc = w.err;
+		seterr(err, errlen, "%s", w.errmsg);
+	}
+out:
+	free(w.todo);
+	free(w.targets);
+	pthread_mutex_destroy(&w.mu);
+	pthread_cond_destroy(&w.cv);
+	return rc;
+}

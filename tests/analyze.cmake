@@ -1,0 +1,31 @@
+# Tests of `ringbench analyze` (issue 5): unit tests of the packet layers and
+# the call tracker, the command on the project's own captures, tshark as the
+# reference for every call's times and outcome, the capture fuzzer's seeds.
+
+# The generator of tests/data/pcap/edge_*.pcap (they are committed; rerun it
+# with `build/rb_mkpcap tests/data/pcap` after changing it).
+add_executable(rb_mkpcap ${CMAKE_SOURCE_DIR}/tests/tools/mkpcap.c)
+target_link_libraries(rb_mkpcap PRIVATE PkgConfig::PCAP)
+
+rb_check(pktdec SOURCES tests/check_pktdec.c DEPS analyze LABELS unit TIMEOUT 60)
+rb_check(dlg SOURCES tests/check_dlg.c DEPS analyze LABELS unit TIMEOUT 60)
+rb_check(analyze SOURCES tests/check_analyze.c DEPS analyze LABELS integration TIMEOUT 120)
+
+# Every test capture against tshark's fields (to the microsecond).
+find_program(RB_TSHARK tshark)
+if(RB_TSHARK)
+  file(GLOB rb_test_pcaps ${CMAKE_SOURCE_DIR}/tests/data/pcap/*.pcap)
+  foreach(f ${rb_test_pcaps})
+    get_filename_component(n ${f} NAME_WE)
+    add_test(NAME analyze_tshark_${n}
+      COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/tools/tshark_calls.py
+              $<TARGET_FILE:ringbench> ${f} --min-calls 1)
+    set_tests_properties(analyze_tshark_${n} PROPERTIES LABELS integration TIMEOUT 120)
+  endforeach()
+endif()
+
+# libFuzzer over whole capture files (fuzz/fuzz.cmake's rb_fuzzer: the seeds
+# always run as a unit test; with -DRB_FUZZ=ON the fuzzer itself).
+if(COMMAND rb_fuzzer)
+  rb_fuzzer(capture SOURCES fuzz/fuzz_capture.c DEPS analyze SECONDS 60)
+endif()

@@ -1,0 +1,303 @@
+/*
+ * check_analyze: `ringbench analyze` as a whole (analyze_run) on the
+ * project's captures: result files, counts, verdicts, exit codes, several
+ * files merged, bad input, live capture (permission, --write, stop).
+ */
+#include <check.h>
+#include <errno.h>
+#include <jansson.h>
+#include <pcap/pcap.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze.h"
+
+#define PCAP_DIR RB_SOURCE_DIR "/tests/data/pcap/"
+
+static char tmpdir[256];
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_analyze.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int run_files(char **files, size_t n, const struct scn_target *tg, size_t ntg)
+{
+	struct analyze_opts o = {0};
+	o.files = files;
+	o.n_files = n;
+	o.out_dir = tmpdir;
+	o.targets = tg;
+	o.n_targets = ntg;
+	o.command = "check_analyze";
+	o.quiet = 1;
+	return analyze_run(&o);
+}
+
+static int run1(const char *file)
+{
+	char *f[1] = {(char *)file};
+	return run_files(f, 1, NULL, 0);
+}
+
+static json_t *load_summary(void)
+{
+	char p[400];
+	json_error_t e;
+	snprintf(p, sizeof(p), "%s/summary.json", tmpdir);
+	json_t *j = json_load_file(p, 0, &e);
+	ck_assert_msg(j != NULL, "summary.json: %s", e.text);
+	return j;
+}
+
+static long long overall(json_t *j, const char *k)
+{
+	json_t *v = json_object_get(json_object_get(j, "overall"), k);
+	ck_assert_msg(json_is_integer(v), "overall.%s", k);
+	return json_integer_value(v);
+}
+
+static long long skipped(json_t *j, const char *k)
+{
+	json_t *v = json_object_get(json_object_get(j, "skipped"), k);
+	return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
+/* Lines of calls.csv after the header. */
+static int csv_rows(char *first_row, size_t n)
+{
+	char p[400], line[2048];
+	snprintf(p, sizeof(p), "%s/calls.csv", tmpdir);
+	FILE *f = fopen(p, "r");
+	ck_assert_ptr_nonnull(f);
+	int rows = -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (rows == 0 && first_row)
+			snprintf(first_row, n, "%s", line);
+		rows++;
+	}
+	fclose(f);
+	return rows;
+}
+
+START_TEST(test_sipp_udp_outcomes_and_files)
+{
+	ck_assert_int_eq(run1(PCAP_DIR "sipp_udp4.pcap"), 0);
+	json_t *j = load_summary();
+	ck_assert_str_eq(json_string_value(json_object_get(j, "engine")), "capture");
+	ck_assert_int_eq(overall(j, "answered"), 3);
+	ck_assert_int_eq(overall(j, "abandoned"), 3);
+	ck_assert_int_eq(overall(j, "rejected"), 3);
+	ck_assert_int_eq(overall(j, "incomplete"), 0);
+	ck_assert(json_is_null(json_object_get(json_object_get(j, "overall"), "occupancy")));
+	json_t *rfc = json_object_get(j, "rfc6076");
+	ck_assert_int_eq(json_integer_value(json_object_get(rfc, "invites")), 9);
+	/* SER = 3 answered / (9 - 0 redirected) */
+	ck_assert_double_eq_tol(json_real_value(json_object_get(rfc, "ser_pct")), 100.0 / 3, 1e-9);
+	/* SEER counts 486 as effective: (3 + 3) / 9 */
+	ck_assert_double_eq_tol(json_real_value(json_object_get(rfc, "seer_pct")), 200.0 / 3, 1e-9);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(rfc, "sdt_s"), "count")), 3);
+	ck_assert_int_eq(csv_rows(NULL, 0), 9);
+	char p[400];
+	snprintf(p, sizeof(p), "%s/timeline.csv", tmpdir);
+	ck_assert_int_eq(access(p, R_OK), 0);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(test_target_missed_exits_1)
+{
+	struct scn_target t;
+	ck_assert_int_eq(scn_target_parse("3:0.95", &t), 0);
+	char *f[1] = {PCAP_DIR "sipp_tcp6.pcap"};
+	/* sla within 3 rings = 3 answered / (9 - 3 abandoned) = 0.5 < 0.95 */
+	ck_assert_int_eq(run_files(f, 1, &t, 1), 1);
+	json_t *j = load_summary();
+	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "fail");
+	json_decref(j);
+	ck_assert_int_eq(scn_target_parse("3:0.5", &t), 0);
+	ck_assert_int_eq(run_files(f, 1, &t, 1), 0);
+}
+END_TEST
+
+START_TEST(test_not_a_capture_exits_2)
+{
+	char p[400];
+	snprintf(p, sizeof(p), "%s/notes.txt", tmpdir);
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("this is not a capture\n", f);
+	fclose(f);
+	ck_assert_int_eq(run1(p), 2);
+	ck_assert_int_eq(run1("/nonexistent/x.pcap"), 2);
+}
+END_TEST
+
+START_TEST(test_truncated_file_counted_and_analysed)
+{
+	ck_assert_int_eq(run1(PCAP_DIR "edge_truncated.pcap"), 0);
+	json_t *j = load_summary();
+	ck_assert_int_eq(skipped(j, "corrupt_record"), 1);
+	ck_assert_int_eq(overall(j, "answered"), 1);
+	ck_assert_int_eq(overall(j, "abandoned"), 1);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(test_garbage_counted)
+{
+	ck_assert_int_eq(run1(PCAP_DIR "edge_garbage.pcap"), 0);
+	json_t *j = load_summary();
+	ck_assert_int_eq(overall(j, "answered"), 1);
+	ck_assert_int_eq(skipped(j, "non_ip"), 1);
+	ck_assert_int_eq(skipped(j, "sctp"), 1);
+	ck_assert_int_eq(skipped(j, "gtp"), 1);
+	ck_assert_int_eq(skipped(j, "keepalive"), 1);
+	ck_assert_int_eq(skipped(j, "not_sip"), 2);
+	ck_assert_int_eq(skipped(j, "truncated_packet"), 1);
+	json_decref(j);
+}
+END_TEST
+
+/* Splits src into two files, packets alternating: analysing both must give
+ * the very rows the single file gives (merged in time order, same t0). */
+START_TEST(test_two_files_merged_in_time_order)
+{
+	char e[PCAP_ERRBUF_SIZE], a[400], b[400];
+	pcap_t *in = pcap_open_offline_with_tstamp_precision(PCAP_DIR "sipp_tcp4.pcap",
+							     PCAP_TSTAMP_PRECISION_NANO, e);
+	ck_assert_ptr_nonnull(in);
+	snprintf(a, sizeof(a), "%s/a.pcap", tmpdir);
+	snprintf(b, sizeof(b), "%s/b.pcap", tmpdir);
+	pcap_dumper_t *da = pcap_dump_open(in, a), *db = pcap_dump_open(in, b);
+	ck_assert_ptr_nonnull(da);
+	ck_assert_ptr_nonnull(db);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int i = 0;
+	while (pcap_next_ex(in, &h, &d) == 1)
+		pcap_dump((u_char *)((i++ / 3) % 2 ? db : da), h, d);
+	pcap_dump_close(da);
+	pcap_dump_close(db);
+	pcap_close(in);
+
+	char one[2048], two[2048];
+	ck_assert_int_eq(run1(PCAP_DIR "sipp_tcp4.pcap"), 0);
+	int n1 = csv_rows(one, sizeof(one));
+	char *f[2] = {a, b};
+	ck_assert_int_eq(run_files(f, 2, NULL, 0), 0);
+	int n2 = csv_rows(two, sizeof(two));
+	ck_assert_int_eq(n1, 9);
+	ck_assert_int_eq(n2, 9);
+	ck_assert_str_eq(one, two);
+}
+END_TEST
+
+START_TEST(test_live_without_permission_exits_3)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(77); /* not root: nothing to drop */
+		struct analyze_opts o = {0};
+		o.iface = "lo";
+		o.duration_us = 200000;
+		o.out_dir = tmpdir;
+		o.quiet = 1;
+		_exit(analyze_run(&o));
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	if (WEXITSTATUS(st) != 77)
+		ck_assert_int_eq(WEXITSTATUS(st), 3);
+}
+END_TEST
+
+START_TEST(test_live_unknown_interface_exits_2)
+{
+	struct analyze_opts o = {0};
+	o.iface = "nosuchif0";
+	o.duration_us = 100000;
+	o.out_dir = tmpdir;
+	o.quiet = 1;
+	int rc = analyze_run(&o);
+	ck_assert_msg(rc == 2 || rc == 3, "rc %d", rc);
+}
+END_TEST
+
+static void *stopper(void *arg)
+{
+	(void)arg;
+	struct timespec ts = {0, 300 * 1000 * 1000};
+	nanosleep(&ts, NULL);
+	analyze_stop();
+	return NULL;
+}
+
+START_TEST(test_live_lo_writes_and_stops)
+{
+	if (geteuid() != 0)
+		return; /* needs root or CAP_NET_RAW */
+	char w[400];
+	snprintf(w, sizeof(w), "%s/live.pcap", tmpdir);
+	struct analyze_opts o = {0};
+	o.iface = "lo";
+	o.filter = "udp port 5999";
+	o.write_path = w;
+	o.out_dir = tmpdir;
+	o.quiet = 1;
+	pthread_t th;
+	ck_assert_int_eq(pthread_create(&th, NULL, stopper, NULL), 0);
+	time_t t0 = time(NULL);
+	ck_assert_int_eq(analyze_run(&o), 0); /* stopped (as by Ctrl-C), not an error */
+	pthread_join(th, NULL);
+	ck_assert_int_le(time(NULL) - t0, 5);
+	char e[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(w, e);
+	ck_assert_msg(p != NULL, "%s", e);
+	pcap_close(p);
+}
+END_TEST
+
+static Suite *analyze_suite(void)
+{
+	Suite *s = suite_create("analyze");
+	TCase *tc = tcase_create("analyze");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_sipp_udp_outcomes_and_files);
+	tcase_add_test(tc, test_target_missed_exits_1);
+	tcase_add_test(tc, test_not_a_capture_exits_2);
+	tcase_add_test(tc, test_truncated_file_counted_and_analysed);
+	tcase_add_test(tc, test_garbage_counted);
+	tcase_add_test(tc, test_two_files_merged_in_time_order);
+	tcase_add_test(tc, test_live_without_permission_exits_3);
+	tcase_add_test(tc, test_live_unknown_interface_exits_2);
+	tcase_add_test(tc, test_live_lo_writes_and_stops);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(analyze_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,308 @@
+/*
+ * check_dlg: the call tracker's rules (DEFINITIONS.md; docs/analyze.md):
+ * what is a new call, which transmission's time counts, outcomes, closing.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dlg.h"
+#include "sipmsg.h"
+
+#define MAXC 16
+static struct callrec got[MAXC];
+static struct dlg_extra gotx[MAXC];
+static int ngot, waiting;
+static struct dlg *d;
+static struct pkt_l4 pkt;
+
+static void on_done(const struct callrec *r, const struct dlg_extra *x, void *arg)
+{
+	(void)arg;
+	ck_assert_int_lt(ngot, MAXC);
+	got[ngot] = *r;
+	gotx[ngot++] = *x;
+}
+
+static void on_wait(rb_us t, int delta, void *arg)
+{
+	(void)t;
+	(void)arg;
+	waiting += delta;
+	ck_assert_int_ge(waiting, 0);
+}
+
+static void setup(void)
+{
+	struct dlg_hooks hk = {.done = on_done, .waiting = on_wait};
+	d = dlg_new(&hk);
+	ck_assert_ptr_nonnull(d);
+	ngot = 0;
+	waiting = 0;
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.af = 4;
+	pkt.proto = 17;
+	pkt.src[0] = 10;
+	pkt.src[3] = 1;
+	pkt.dst[0] = 10;
+	pkt.dst[3] = 2;
+	pkt.sport = 5062;
+	pkt.dport = 5060;
+}
+
+static void teardown(void)
+{
+	dlg_free(d);
+}
+
+/* A request from the caller (or from the callee when callee). */
+static int rq(rb_us t, const char *m, const char *cid, int cseq, const char *branch, bool to_tag,
+	      bool callee, const char *extra)
+{
+	char b[2048];
+	snprintf(b, sizeof(b),
+		 "%s sip:0312000001@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK%s\r\n"
+		 "From: <sip:a@x>;tag=%s\r\nTo: <sip:b@x>%s%s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n%s"
+		 "Content-Length: 0\r\n\r\n",
+		 m, branch, callee ? "callee" : "caller", to_tag || callee ? ";tag=" : "",
+		 to_tag ? (callee ? "caller" : "callee") : (callee ? "caller" : ""), cid, cseq, m,
+		 extra ? extra : "");
+	struct sipmsg msg;
+	ck_assert_int_eq(sipmsg_parse(&msg, b, strlen(b), SIPMSG_LENIENT), 0);
+	dlg_tick(d, t);
+	return dlg_track(d, &msg, t, &pkt);
+}
+
+static int rs(rb_us t, int code, const char *cid, int cseq, const char *m)
+{
+	char b[1024];
+	snprintf(b, sizeof(b),
+		 "SIP/2.0 %d X\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\r\n"
+		 "From: <sip:a@x>;tag=caller\r\nTo: <sip:b@x>%s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n"
+		 "Content-Length: 0\r\n\r\n",
+		 code, code == 100 ? "" : ";tag=callee", cid, cseq, m);
+	struct sipmsg msg;
+	ck_assert_int_eq(sipmsg_parse(&msg, b, strlen(b), SIPMSG_LENIENT), 0);
+	dlg_tick(d, t);
+	return dlg_track(d, &msg, t, &pkt);
+}
+
+#define S RB_US_PER_S
+
+START_TEST(test_retransmitted_invite_is_one_call_first_time_kept)
+{
+	rq(0, "INVITE", "c1", 1, "b1", false, false, NULL);
+	rq(500000, "INVITE", "c1", 1, "b1", false, false, NULL); /* same branch */
+	rs(700000, 180, "c1", 1, "INVITE");
+	rs(800000, 180, "c1", 1, "INVITE");
+	rs(4 * S, 200, "c1", 1, "INVITE");
+	rs(4 * S + 500000, 200, "c1", 1, "INVITE");
+	rq(9 * S, "BYE", "c1", 2, "bye", true, false, NULL);
+	dlg_flush(d, 10 * S);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_int_eq(got[0].t_invite, 0);
+	ck_assert_int_eq(got[0].t_ringing, 700000);
+	ck_assert_int_eq(got[0].t_answer, 4 * S);
+	ck_assert_int_eq(got[0].t_end, 9 * S);
+	ck_assert_int_eq(got[0].outcome, OUTCOME_ANSWERED);
+	ck_assert_int_eq(got[0].final_status, 200);
+	ck_assert_str_eq(got[0].transport, "udp");
+	ck_assert_str_eq(got[0].src, "10.0.0.1:5062");
+	ck_assert_str_eq(got[0].ruri_user, "0312000001");
+	ck_assert_int_eq(waiting, 0);
+}
+END_TEST
+
+START_TEST(test_invite_after_401_continues_the_call)
+{
+	rq(0, "INVITE", "c2", 1, "b1", false, false, NULL);
+	rs(1000, 401, "c2", 1, "INVITE");
+	rq(50000, "INVITE", "c2", 2, "b2", false, false, NULL);
+	rs(52000, 180, "c2", 2, "INVITE");
+	rs(7 * S, 200, "c2", 2, "INVITE");
+	dlg_flush(d, 8 * S);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_int_eq(got[0].t_invite, 0);
+	ck_assert_int_eq(got[0].t_ringing, 52000);
+	ck_assert_int_eq(got[0].t_final, 7 * S);
+	ck_assert_int_eq(got[0].final_status, 200);
+	ck_assert_int_eq(got[0].outcome, OUTCOME_ANSWERED);
+	ck_assert_int_eq(gotx[0].invites, 2);
+}
+END_TEST
+
+START_TEST(test_401_without_new_invite_is_rejected)
+{
+	rq(0, "INVITE", "c3", 1, "b1", false, false, NULL);
+	rs(1000, 401, "c3", 1, "INVITE");
+	dlg_flush(d, 2 * S);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_int_eq(got[0].outcome, OUTCOME_REJECTED);
+	ck_assert_int_eq(got[0].final_status, 401);
+}
+END_TEST
+
+START_TEST(test_crossed_cancel_and_200_is_answered)
+{
+	rq(0, "INVITE", "c4", 1, "b1", false, false, NULL);
+	rs(2000, 180, "c4", 1, "INVITE");
+	rq(6 * S, "CANCEL", "c4", 1, "b1", false, false, NULL);
+	rs(6 * S + 100, 200, "c4", 1, "INVITE");
+	rs(6 * S + 200, 200, "c4", 1, "CANCEL");
+	dlg_flush(d, 7 * S);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_int_eq(got[0].outcome, OUTCOME_ANSWERED);
+	ck_assert_int_eq(got[0].t_cancel, 6 * S);
+	ck_assert_int_eq(got[0].t_answer, 6 * S + 100);
+}
+END_TEST
+
+START_TEST(test_cancel_487_abandoned_and_cancel_alone_abandoned)
+{
+	rq(0, "INVITE", "c5", 1, "b1", false, false, NULL);
+	rq(3 * S, "CANCEL", "c5", 1, "b1", false, false, NULL);
+	rs(3 * S + 5, 487, "c5", 1, "INVITE");
+	rq(0, "INVITE", "c6", 1, "b1", false, false, NULL);
+	rq(4 * S, "CANCEL", "c6", 1, "b1", false, false, NULL); /* capture ends: no 487 */
+	rq(0, "INVITE", "c7", 1, "b1", false, false, NULL);
+	rs(1 * S, 486, "c7", 1, "INVITE");
+	rq(0, "INVITE", "c8", 1, "b1", false, false, NULL);
+	rs(1 * S, 180, "c8", 1, "INVITE");
+	dlg_flush(d, 5 * S);
+	ck_assert_int_eq(ngot, 4);
+	int ab = 0, rej = 0, inc = 0;
+	for (int i = 0; i < ngot; i++) {
+		ab += got[i].outcome == OUTCOME_ABANDONED;
+		rej += got[i].outcome == OUTCOME_REJECTED;
+		inc += got[i].outcome == OUTCOME_INCOMPLETE;
+		ck_assert_int_eq(got[i].screened, -1);
+	}
+	ck_assert_int_eq(ab, 2);
+	ck_assert_int_eq(rej, 1);
+	ck_assert_int_eq(inc, 1);
+	ck_assert_int_eq(waiting, 0);
+}
+END_TEST
+
+START_TEST(test_reinvite_is_not_a_new_call_nor_its_200)
+{
+	rq(0, "INVITE", "c9", 1, "b1", false, false, NULL);
+	rs(2 * S, 200, "c9", 1, "INVITE");
+	ck_assert_int_eq(rq(6 * S, "INVITE", "c9", 2, "b2", true, false, NULL), 1);
+	rs(6 * S + 1, 200, "c9", 2, "INVITE");
+	rq(9 * S, "BYE", "c9", 3, "bye", true, false, NULL);
+	rs(9 * S + 7, 200, "c9", 3, "BYE");
+	dlg_flush(d, 10 * S);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_int_eq(got[0].t_answer, 2 * S);
+	ck_assert_int_eq(gotx[0].t_bye_ok, 9 * S + 7);
+}
+END_TEST
+
+START_TEST(test_bye_from_callee_found_by_to_tag)
+{
+	rq(0, "INVITE", "c10", 1, "b1", false, false, NULL);
+	rs(2 * S, 200, "c10", 1, "INVITE");
+	ck_assert_int_eq(rq(8 * S, "BYE", "c10", 1, "cb", true, true, NULL), 1);
+	dlg_flush(d, 10 * S);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_int_eq(got[0].t_end, 8 * S);
+}
+END_TEST
+
+START_TEST(test_forwarding_from_diversion_and_history_info)
+{
+	rq(0, "INVITE", "c11", 1, "b1", false, false,
+	   "Diversion: <sip:0312000001@x>;reason=no-answer\r\n");
+	rq(0, "INVITE", "c12", 1, "b1", false, false,
+	   "History-Info: <sip:0312000001@x?Reason=SIP%3Bcause%3D302>;index=1\r\n");
+	rq(0, "INVITE", "c13", 1, "b1", false, false, NULL);
+	dlg_flush(d, 1 * S);
+	ck_assert_int_eq(ngot, 3);
+	for (int i = 0; i < 3; i++) {
+		if (!strcmp(got[i].call_id, "c11")) {
+			ck_assert_int_eq(got[i].forwarding, FWD_NO_ANSWER);
+			ck_assert_str_eq(got[i].diversion_reason, "no-answer");
+		} else if (!strcmp(got[i].call_id, "c12")) {
+			ck_assert_int_eq(got[i].forwarding, FWD_UNCONDITIONAL);
+			ck_assert_str_eq(got[i].history_info_cause, "302");
+		} else {
+			ck_assert_int_eq(got[i].forwarding, FWD_UNKNOWN);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_calls_close_after_linger_and_idle)
+{
+	rq(0, "INVITE", "c14", 1, "b1", false, false, NULL);
+	rs(1 * S, 486, "c14", 1, "INVITE");
+	rq(1 * S, "INVITE", "c15", 1, "b1", false, false, NULL); /* no answer ever */
+	dlg_tick(d, 1 * S + DLG_LINGER - 1);
+	ck_assert_int_eq(ngot, 0);
+	dlg_tick(d, 1 * S + DLG_LINGER);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_str_eq(got[0].call_id, "c14");
+	dlg_tick(d, 1 * S + DLG_IDLE - 1);
+	ck_assert_int_eq(ngot, 1);
+	dlg_tick(d, 1 * S + DLG_IDLE);
+	ck_assert_int_eq(ngot, 2);
+	ck_assert_int_eq(got[1].outcome, OUTCOME_INCOMPLETE);
+	ck_assert_uint_eq(dlg_open_calls(d), 0);
+}
+END_TEST
+
+START_TEST(test_memory_bounded_by_calls_in_progress)
+{
+	char cid[32];
+	for (int i = 0; i < 20000; i++) {
+		rb_us t = (rb_us)i * 100000; /* one call each 0.1 s, each over in 1 s */
+		snprintf(cid, sizeof(cid), "m%d", i);
+		rq(t, "INVITE", cid, 1, "b1", false, false, NULL);
+		rs(t + 1 * S, 486, cid, 1, "INVITE");
+		ck_assert_uint_le(dlg_open_calls(d), (DLG_LINGER + 2 * S) / 100000 + 2);
+		if (ngot == MAXC)
+			ngot = 0;
+	}
+}
+END_TEST
+
+START_TEST(test_unknown_messages_are_not_calls)
+{
+	ck_assert_int_eq(rs(0, 200, "nobody", 1, "INVITE"), 0);
+	ck_assert_int_eq(rq(0, "BYE", "nobody", 1, "x", true, false, NULL), 0);
+	ck_assert_int_eq(rq(0, "OPTIONS", "nobody", 1, "x", false, false, NULL), 0);
+	dlg_flush(d, 1);
+	ck_assert_int_eq(ngot, 0);
+}
+END_TEST
+
+static Suite *dlg_suite(void)
+{
+	Suite *s = suite_create("dlg");
+	TCase *tc = tcase_create("dlg");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_retransmitted_invite_is_one_call_first_time_kept);
+	tcase_add_test(tc, test_invite_after_401_continues_the_call);
+	tcase_add_test(tc, test_401_without_new_invite_is_rejected);
+	tcase_add_test(tc, test_crossed_cancel_and_200_is_answered);
+	tcase_add_test(tc, test_cancel_487_abandoned_and_cancel_alone_abandoned);
+	tcase_add_test(tc, test_reinvite_is_not_a_new_call_nor_its_200);
+	tcase_add_test(tc, test_bye_from_callee_found_by_to_tag);
+	tcase_add_test(tc, test_forwarding_from_diversion_and_history_info);
+	tcase_add_test(tc, test_calls_close_after_linger_and_idle);
+	tcase_add_test(tc, test_memory_bounded_by_calls_in_progress);
+	tcase_add_test(tc, test_unknown_messages_are_not_calls);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(dlg_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,184 @@
+/*
+ * The event queue against a naive twin: a sorted array of (time, sequence)
+ * kept by insertion. Random schedules, reschedules and cancels with a fixed
+ * seed; every pop must match the twin's smallest entry.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "evq.h"
+
+#define N_EV 2000
+
+struct twin_ent {
+	rb_us t;
+	uint64_t seq;
+	int id;
+};
+
+static struct twin_ent twin[N_EV];
+static int twin_n;
+static uint64_t twin_seq;
+
+static void twin_remove(int id)
+{
+	for (int i = 0; i < twin_n; i++)
+		if (twin[i].id == id) {
+			for (int j = i; j < twin_n - 1; j++)
+				twin[j] = twin[j + 1];
+			twin_n--;
+			return;
+		}
+}
+
+/* Insert keeping (t, seq) order. */
+static void twin_add(int id, rb_us t)
+{
+	twin_remove(id);
+	struct twin_ent e = {t, twin_seq++, id};
+	int i = twin_n;
+	while (i > 0 && (twin[i - 1].t > t || (twin[i - 1].t == t && twin[i - 1].seq > e.seq))) {
+		twin[i] = twin[i - 1];
+		i--;
+	}
+	twin[i] = e;
+	twin_n++;
+}
+
+static uint64_t rng_state = 88172645463325252ULL;
+static uint64_t xs(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+START_TEST(test_evq_matches_sorted_array)
+{
+	static struct evq_ev ev[N_EV];
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 4), 0); /* small: exercises growth */
+	for (int i = 0; i < N_EV; i++)
+		evq_ev_init(&ev[i], i);
+	twin_n = 0;
+	rb_us now = 0;
+	long pops = 0;
+	for (int step = 0; step < 200000; step++) {
+		int op = (int)(xs() % 10);
+		int id = (int)(xs() % N_EV);
+		if (op < 5) { /* schedule or reschedule; few distinct times: many ties */
+			rb_us t = now + (rb_us)(xs() % 50);
+			ck_assert_int_eq(evq_schedule(&q, &ev[id], t), 0);
+			twin_add(id, t);
+		} else if (op < 7) {
+			evq_cancel(&q, &ev[id]);
+			twin_remove(id);
+			ck_assert(!evq_pending(&ev[id]));
+		} else {
+			struct evq_ev *e = evq_pop(&q);
+			if (twin_n == 0) {
+				ck_assert_ptr_null(e);
+				continue;
+			}
+			ck_assert_ptr_nonnull(e);
+			ck_assert_int_eq(e->type, twin[0].id);
+			ck_assert_int_eq(e->t, twin[0].t);
+			ck_assert(e->t >= now);
+			now = e->t;
+			twin_remove(twin[0].id);
+			pops++;
+		}
+		ck_assert_uint_eq(evq_len(&q), (unsigned)twin_n);
+	}
+	ck_assert(pops > 50000);
+	/* Drain: the rest comes out in order too. */
+	while (twin_n) {
+		struct evq_ev *e = evq_pop(&q);
+		ck_assert_int_eq(e->type, twin[0].id);
+		twin_remove(twin[0].id);
+	}
+	ck_assert_ptr_null(evq_pop(&q));
+	evq_destroy(&q);
+}
+END_TEST
+
+START_TEST(test_evq_equal_times_fire_in_scheduling_order)
+{
+	struct evq_ev ev[100];
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 0), 0);
+	for (int i = 0; i < 100; i++) {
+		evq_ev_init(&ev[i], i);
+		ck_assert_int_eq(evq_schedule(&q, &ev[i], 7), 0);
+	}
+	/* Rescheduling at the same time moves an event behind the others. */
+	ck_assert_int_eq(evq_schedule(&q, &ev[0], 7), 0);
+	for (int i = 1; i < 100; i++)
+		ck_assert_int_eq(evq_pop(&q)->type, i);
+	ck_assert_int_eq(evq_pop(&q)->type, 0);
+	ck_assert_ptr_null(evq_peek(&q));
+	evq_destroy(&q);
+}
+END_TEST
+
+START_TEST(test_evq_cancel_not_scheduled_is_noop)
+{
+	struct evq_ev a, b;
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 2), 0);
+	evq_ev_init(&a, 1);
+	evq_ev_init(&b, 2);
+	evq_cancel(&q, &a);
+	ck_assert_int_eq(evq_schedule(&q, &a, 10), 0);
+	ck_assert_int_eq(evq_schedule(&q, &b, 5), 0);
+	evq_cancel(&q, &b);
+	evq_cancel(&q, &b);
+	ck_assert_uint_eq(evq_len(&q), 1);
+	ck_assert_ptr_eq(evq_pop(&q), &a);
+	ck_assert(!evq_pending(&a));
+	evq_destroy(&q);
+}
+END_TEST
+
+START_TEST(test_evq_priority_orders_equal_times)
+{
+	struct evq_ev ev[6];
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 2), 0);
+	for (int i = 0; i < 6; i++)
+		evq_ev_init(&ev[i], i);
+	ck_assert_int_eq(evq_schedule_prio(&q, &ev[0], 5, 3), 0); /* a CANCEL */
+	ck_assert_int_eq(evq_schedule_prio(&q, &ev[1], 5, 2), 0); /* a join check */
+	ck_assert_int_eq(evq_schedule(&q, &ev[2], 5), 0);         /* a staff free */
+	ck_assert_int_eq(evq_schedule_prio(&q, &ev[3], 4, 3), 0); /* earlier time first */
+	ck_assert_int_eq(evq_schedule_prio(&q, &ev[4], 5, 3), 0);
+	ck_assert_int_eq(evq_schedule(&q, &ev[5], 5), 0);
+	int want[] = {3, 2, 5, 1, 0, 4};
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(evq_pop(&q)->type, want[i]);
+	evq_destroy(&q);
+}
+END_TEST
+
+static Suite *evq_suite(void)
+{
+	Suite *s = suite_create("evq");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_evq_matches_sorted_array);
+	tcase_add_test(tc, test_evq_equal_times_fire_in_scheduling_order);
+	tcase_add_test(tc, test_evq_cancel_not_scheduled_is_noop);
+	tcase_add_test(tc, test_evq_priority_orders_equal_times);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(evq_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

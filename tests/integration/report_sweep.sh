@@ -1,0 +1,38 @@
+#!/bin/bash
+# report_sweep: `ringbench sweep` of morning-burst over a small grid (both
+# layouts, three no-answer delays), resumed (nothing recomputed), sharded in
+# two and merged (the same tables), and its report loaded in headless
+# Chromium with every image; screenshot kept under BUILD/test-artifacts/.
+#   report_sweep.sh RINGBENCH SOURCE_DIR BUILD_DIR
+set -u
+RB=$1 SRC=$2 BUILD=$3
+. "$SRC/tests/integration/report_lib.sh"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+ART=$BUILD/test-artifacts
+SCN=$SRC/scenarios/morning-burst.yaml
+GRID=(--operators 10:24:2 --backup 0:2:2 --no-answer-s 0:20:10 --layout pooled,floors --replications 3)
+
+"$RB" sweep "$SCN" "${GRID[@]}" --out "$T/sw" >"$T/out" 2>"$T/err" || { cat "$T/err"; echo "FAIL: sweep exit $?"; exit 1; }
+n=$(ls "$T/sw/points" | wc -l)
+[ "$n" -eq 96 ] || { echo "FAIL: expected 96 point files, got $n"; exit 1; }
+[ "$(wc -l <"$T/sw/sweep.csv")" -eq 97 ] || { echo "FAIL: sweep.csv rows"; exit 1; }
+head -1 "$T/sw/staffing.csv" | grep -q '^rate_scale,target,min_operators,min_backup,occupancy,abandon_fraction,wait_mean_s' ||
+	{ echo "FAIL: staffing.csv columns"; exit 1; }
+grep -q 'progress\|/96' "$T/err" || { echo "FAIL: no progress lines"; exit 1; }
+# resume: nothing left to compute
+"$RB" sweep "$SCN" "${GRID[@]}" --out "$T/sw" --no-report 2>"$T/err2" >/dev/null || { echo "FAIL: resume exit"; exit 1; }
+grep -q '0 points to compute (96 already done' "$T/err2" || { cat "$T/err2"; echo "FAIL: resume recomputed"; exit 1; }
+# shards and merge give the same tables
+"$RB" sweep "$SCN" "${GRID[@]}" --shard 1/2 --out "$T/s1" --no-report --quiet || { echo "FAIL: shard 1"; exit 1; }
+"$RB" sweep "$SCN" "${GRID[@]}" --shard 2/2 --out "$T/s2" --no-report --quiet || { echo "FAIL: shard 2"; exit 1; }
+[ "$(ls "$T/s1/points" | wc -l)" -eq 48 ] || { echo "FAIL: shard 1 size"; exit 1; }
+"$RB" sweep --merge "$T/s1" "$T/s2" --out "$T/m" --no-report --quiet || { echo "FAIL: merge"; exit 1; }
+cmp "$T/sw/sweep.csv" "$T/m/sweep.csv" || { echo "FAIL: merged sweep.csv differs"; exit 1; }
+cmp "$T/sw/staffing.csv" "$T/m/staffing.csv" || { echo "FAIL: merged staffing.csv differs"; exit 1; }
+for p in sweep_sla sweep_abandon sweep_occupancy sweep_noanswer sweep_layout sweep_target1; do
+	[ -s "$T/sw/report/$p.png" ] && [ -s "$T/sw/report/$p.gp" ] && [ -s "$T/sw/report/$p.dat" ] ||
+		{ echo "FAIL: missing $p"; exit 1; }
+done
+page_check "$T/sw/report/index.html" report_sweep "$ART" || exit 1
+echo PASS

@@ -1,0 +1,11 @@
+# secretaryd's tests: unit tests of its pieces, and integration tests with
+# SIPp on 127.0.0.1 (each bounded in time).
+if(TARGET secretaryd)
+  rb_check(stimer SOURCES tests/check_stimer.c DEPS center LABELS unit TIMEOUT 60)
+  foreach(t calls order torture kill9 drain)
+    add_test(NAME secretaryd_${t}
+      COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/secretaryd_${t}.sh
+              $<TARGET_FILE:secretaryd> ${CMAKE_SOURCE_DIR})
+    set_tests_properties(secretaryd_${t} PROPERTIES LABELS integration TIMEOUT 120)
+  endforeach()
+endif()
