@@ -60,9 +60,9 @@ static int nrings(const struct erlang_params *p)
 	return p->max_rings ? p->max_rings : ERLANG_MAX_RINGS;
 }
 
-static void fill_ratios(struct erlang_result *r, int kmax)
+/* answered: P(answered), computed without cancellation where it can be tiny. */
+static void fill_ratios(struct erlang_result *r, double answered, int kmax)
 {
-	double answered = 1.0 - r->p_abandon;
 	for (int k = 1; k <= kmax; k++) {
 		double aw = r->answered_within[k], ab = r->abandoned_within[k];
 		/* Each is at most 1 exactly; rounding must not push it over. */
@@ -87,16 +87,17 @@ static void solve_c(const struct erlang_params *p, double c, struct erlang_resul
 		r->answered_within[k] = 1.0 - c * exp(-gap * t);
 		r->abandoned_within[k] = 0.0;
 	}
-	fill_ratios(r, kmax);
+	fill_ratios(r, 1.0, kmax);
 }
 
 /*
  * Step 1: the stationary distribution. On success *w (malloc'd, caller
- * frees) holds w[j] = pi_{n+j}, j = 0..*nw-1.
+ * frees) holds w[j] = pi_{n+j}, j = 0..*nw-1, and *idle = P(i < n).
  */
-static int stationary(const struct erlang_params *p, double **w_out, size_t *nw_out)
+static int stationary(const struct erlang_params *p, double **w_out, size_t *nw_out,
+		      double *idle)
 {
-	int n = p->n;
+	int n = p->n, err = 0;
 	double ll = log(p->lambda), lmax = 0.0, l = 0.0;
 	/* li[i] = log(pi_i / pi_0) for i < n; lw[j] the same for i = n + j. */
 	double *lw = NULL;
@@ -121,9 +122,8 @@ static int stationary(const struct erlang_params *p, double **w_out, size_t *nw_
 			size_t nc = cap ? 2 * cap : 1024;
 			double *t = realloc(lw, sizeof(double) * nc);
 			if (!t) {
-				free(lw);
-				free(li);
-				return ENOMEM;
+				err = ENOMEM;
+				goto out;
 			}
 			lw = t;
 			cap = nc;
@@ -134,24 +134,28 @@ static int stationary(const struct erlang_params *p, double **w_out, size_t *nw_
 		if (next > p->lambda && l < lmax + LOG_TINY)
 			break;
 		if (nw > ERLANG_MAX_QUEUE) {
-			free(lw);
-			free(li);
-			return ERANGE;
+			err = ERANGE;
+			goto out;
 		}
 	}
-	double z = 0.0;
+	double z = 0.0, zi;
 	for (int i = 0; i < n; i++)
 		z += exp(li[i] - lmax);
+	zi = z;
 	for (size_t j = 0; j < nw; j++) {
 		lw[j] = exp(lw[j] - lmax);
 		z += lw[j];
 	}
 	for (size_t j = 0; j < nw; j++)
 		lw[j] /= z;
-	free(li);
 	*w_out = lw;
 	*nw_out = nw;
-	return 0;
+	*idle = zi / z;
+	lw = NULL;
+out:
+	free(lw);
+	free(li);
+	return err;
 }
 
 /*
@@ -200,11 +204,13 @@ static int solve_a(const struct erlang_params *p, struct erlang_result *r)
 {
 	double *w = NULL;
 	size_t nw = 0;
-	int err = stationary(p, &w, &nw);
+	double idle = 0.0;
+	int err = stationary(p, &w, &nw, &idle);
 	if (err)
 		return err;
 	double nmu = p->n * p->mu, th = p->theta, x = nmu / th;
-	double p_wait = 0.0, aband = 0.0, served_wait = 0.0, all_wait = 0.0, queue = 0.0;
+	double p_wait = 0.0, aband = 0.0, answered = idle, served_wait = 0.0, all_wait = 0.0;
+	double queue = 0.0;
 	double h = 0.0; /* sum_{m <= j} 1 / r_m */
 	for (size_t j = 0; j < nw; j++) {
 		double jj = (double)j;
@@ -212,6 +218,7 @@ static int solve_a(const struct erlang_params *p, struct erlang_result *r)
 		h += 1.0 / (nmu + (jj + 1.0) * th);
 		p_wait += w[j];
 		aband += w[j] * (1.0 - ps);
+		answered += w[j] * ps;
 		served_wait += w[j] * ps * h;
 		all_wait += w[j] * (jj + 1.0) / (nmu + (jj + 1.0) * th);
 		queue += w[j] * jj;
@@ -224,16 +231,16 @@ static int solve_a(const struct erlang_params *p, struct erlang_result *r)
 	free(w);
 	r->p_wait = p_wait;
 	r->p_abandon = aband;
-	r->occupancy = p->lambda * (1.0 - aband) / nmu;
-	r->mean_wait_served_s = aband < 1.0 ? served_wait / (1.0 - aband) : 0.0;
+	r->occupancy = p->lambda * answered / nmu;
+	r->mean_wait_served_s = answered > 0 ? served_wait / answered : 0.0;
 	r->mean_wait_s = all_wait;
 	r->mean_queue = queue;
 	for (int k = 1; k <= kmax; k++) {
 		/* Callers who found an idle operator are answered at once. */
-		r->answered_within[k] = fmin(1.0 - p_wait + sv[k - 1], 1.0);
+		r->answered_within[k] = fmin(idle + sv[k - 1], 1.0);
 		r->abandoned_within[k] = ab[k - 1];
 	}
-	fill_ratios(r, kmax);
+	fill_ratios(r, answered, kmax);
 	return 0;
 }
 

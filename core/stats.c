@@ -81,22 +81,19 @@ static void bin_range(int i, double *lo, double *width)
 	*width = ldexp(1, sh);
 }
 
-double stats_whist_quantile(const struct stats_whist *h, double p)
+static uint64_t rank_of(const struct stats_whist *h, double p)
 {
-	if (!h->n)
-		return NAN;
 	uint64_t rank = (uint64_t)ceil(p * (double)h->n - 1e-9); /* 0.99·100 is 99 */
 	if (rank < 1)
 		rank = 1;
 	if (rank > h->n)
 		rank = h->n;
-	uint64_t seen = 0;
-	int i;
-	for (i = 0; i < STATS_WH_BINS - 1; i++) {
-		seen += h->bin[i];
-		if (seen >= rank)
-			break;
-	}
+	return rank;
+}
+
+/* Bin i's middle in seconds, clamped to the waits seen. */
+static double bin_value(const struct stats_whist *h, int i)
+{
 	double lo, w;
 	bin_range(i, &lo, &w);
 	double us = (lo + w / 2) * 1000.0;
@@ -105,4 +102,28 @@ double stats_whist_quantile(const struct stats_whist *h, double p)
 	if (us < (double)h->min)
 		us = (double)h->min;
 	return us / 1e6;
+}
+
+void stats_whist_quantiles(const struct stats_whist *h, const double *p, int n, double *out)
+{
+	if (!h->n) {
+		for (int k = 0; k < n; k++)
+			out[k] = NAN;
+		return;
+	}
+	uint64_t seen = 0;
+	int i = 0, k = 0;
+	while (k < n) {
+		uint64_t rank = rank_of(h, p[k]);
+		while (i < STATS_WH_BINS - 1 && seen + h->bin[i] < rank)
+			seen += h->bin[i++];
+		out[k++] = bin_value(h, i);
+	}
+}
+
+double stats_whist_quantile(const struct stats_whist *h, double p)
+{
+	double v;
+	stats_whist_quantiles(h, &p, 1, &v);
+	return v;
 }

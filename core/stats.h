@@ -92,5 +92,7 @@ void stats_whist_merge(struct stats_whist *dst, const struct stats_whist *src);
  * empty.
  */
 double stats_whist_quantile(const struct stats_whist *h, double p);
+/* The same for n increasing p[i], in one pass; out[i] NaN when empty. */
+void stats_whist_quantiles(const struct stats_whist *h, const double *p, int n, double *out);
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "summary.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ void sum_cell_add(struct sum_cell *d, const struct sum_cell *s)
 			d->hh[k][i] += s->hh[k][i];
 	}
 	d->screened += s->screened;
-	d->screened_known += s->screened_known;
+	d->screened_unknown += s->screened_unknown;
 	d->wait_sum += s->wait_sum;
 	d->wait_n += s->wait_n;
 	sum_tw_add(&d->tw, &s->tw);
@@ -235,12 +236,11 @@ void summary_rep_done(struct summary_rep *h)
 		c[0].tw = tw;
 	}
 	for (int g = 0; g < s->L.n_groups; g++)
-		for (int j = 0; j < SUM_NQ; j++)
-			h->quant[g * SUM_NQ + j] = stats_whist_quantile(&h->hists[g], sum_q[j]);
+		stats_whist_quantiles(&h->hists[g], sum_q, SUM_NQ, h->quant + g * SUM_NQ);
 	/* Integer sums: the totals are the same in whatever order replications end. */
 	pthread_mutex_lock(&s->mu);
 	for (int g = 0; g < s->L.n_groups; g++)
-		stats_whist_merge(&s->hist_tot[g], &h->hists[g]);
+		stats_whist_merge(&s->hist_tot[g], &h->hists[g]); /* returns at once when empty */
 	pthread_mutex_unlock(&s->mu);
 	free(h->hists);
 	h->hists = NULL;
@@ -363,7 +363,7 @@ struct pcall {
 	int ri, hi;        /* ring bins, or the spare bins */
 	int64_t wait;      /* answered calls' wait, else 0 */
 	uint64_t wn;       /* 1 when wait counts */
-	uint64_t sk, s1;   /* screened known, screened */
+	uint64_t su, s1;   /* screening unknown, screened */
 };
 
 static inline void cell_add_call(struct sum_cell *c, const struct pcall *p)
@@ -373,8 +373,9 @@ static inline void cell_add_call(struct sum_cell *c, const struct pcall *p)
 	c->hh[p->kind][p->hi]++;
 	c->wait_sum += p->wait;
 	c->wait_n += p->wn;
-	c->screened_known += p->sk;
 	c->screened += p->s1;
+	if (p->su) /* captures of other servers only */
+		c->screened_unknown++;
 }
 
 static int tenant_group(struct summary_rep *h, const struct callrec *r, struct sum_xten **xt)
@@ -411,12 +412,13 @@ static void pcall_make(const struct summary *s, const struct callrec *r, struct 
 			: SUM_SPARE_H;
 	p->wn = ans && r->wait != RB_T_NONE;
 	p->wait = p->wn ? r->wait : 0;
-	p->sk = ans && r->screened >= 0;
+	p->su = ans && r->screened < 0;
 	p->s1 = ans && r->screened == 1;
 }
 
 void summary_rep_call(struct summary_rep *h, const struct callrec *r)
 {
+	assert(!h->done);
 	if (!r->counted)
 		return;
 	const struct summary *s = h->s;

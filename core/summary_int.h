@@ -41,14 +41,16 @@ struct sum_tw {
 #define SUM_SPARE_R SUM_RBINS              /* rr's spare bin */
 #define SUM_SPARE_H RB_RINGS_HEARD_BINS    /* hh's spare bin */
 struct sum_cell {
+	/* one cache line: what every call adds to */
 	uint64_t oc[OUTCOME_COUNT];            /* calls by outcome */
-	uint64_t rr[2][SUM_RBINS + 1];         /* rings at the center: 1..10, more, spare */
-	uint64_t hh[2][RB_RINGS_HEARD_BINS + 1]; /* rings heard: 1..30, 31+, spare */
-	uint64_t screened, screened_known;     /* answered calls */
 	int64_t wait_sum;                      /* answered calls' waits, µs */
 	uint64_t wait_n;
+	uint64_t screened;                     /* answered calls screened */
+	uint64_t screened_unknown;             /* answered calls, screening not known */
+	uint64_t rr[2][SUM_RBINS + 1];         /* rings at the center: 1..10, more, spare */
+	uint64_t hh[2][RB_RINGS_HEARD_BINS + 1]; /* rings heard: 1..30, 31+, spare */
 	struct sum_tw tw;
-};
+} __attribute__((aligned(64)));
 
 #define C_ANS(c) ((c)->oc[OUTCOME_ANSWERED])
 #define C_ABD(c) ((c)->oc[OUTCOME_ABANDONED])

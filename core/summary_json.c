@@ -144,7 +144,7 @@ static json_t *group_json(const struct sum_view *v, bool with_ci)
 	put_count(&d, "dialled", sum_dialled(c), true);
 	put_count(&d, "offered", sum_offered(c), true);
 	put_count(&d, "answered", C_ANS(c), true);
-	put_count(&d, "screened", c->screened, c->screened_known > 0 || C_ANS(c) == 0);
+	put_count(&d, "screened", c->screened, c->screened_unknown < C_ANS(c) || C_ANS(c) == 0);
 	put_count(&d, "abandoned", C_ABD(c), true);
 	put_count(&d, "abandoned_before_forward", C_ABF(c), true);
 	put_count(&d, "rejected", C_REJ(c), true);

@@ -40,6 +40,14 @@ const char *report_run_engine(const struct report_run *r);
 /* The verdict of summary.json: "pass", "fail", "error" or "?". */
 const char *report_run_verdict(const struct report_run *r);
 
+/*
+ * Takes the tenants' answering names and the phase windows from the scenario
+ * file path (otherwise looked for from the folder's recorded command, or
+ * scenarios/NAME.yaml). Returns 0, or EINVAL/ENOENT with err when the file
+ * does not load.
+ */
+int report_run_set_scenario(struct report_run *r, const char *path, char *err, size_t errlen);
+
 struct report_opts {
 	const char *out_dir;  /* NULL: <first folder>/report */
 	const char *gnuplot;  /* the program; NULL: "gnuplot" on PATH ($RB_GNUPLOT) */

@@ -34,6 +34,8 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static void names_free(struct report_run *r);
+
 void report_run_free(struct report_run *r)
 {
 	if (!r)
@@ -43,17 +45,7 @@ void report_run_free(struct report_run *r)
 	json_decref(r->summary);
 	csv_free(&r->calls);
 	csv_free(&r->timeline);
-	for (size_t i = 0; i < r->n_tenants; i++) {
-		free(r->tenant_ids[i]);
-		free(r->tenant_names[i]);
-	}
-	free(r->tenant_ids);
-	free(r->tenant_names);
-	for (size_t i = 0; i < r->n_phases; i++)
-		free(r->phase_names[i]);
-	free(r->phase_names);
-	free(r->phase_from);
-	free(r->phase_to);
+	names_free(r);
 	free(r);
 }
 
@@ -111,7 +103,26 @@ static bool scenario_path(const struct report_run *r, char *buf, size_t n)
 #endif
 
 /* Display names of the tenants: by_tenant.ID.name, else the scenario's, else the id. */
-static int tenant_names(struct report_run *r)
+static void names_free(struct report_run *r)
+{
+	for (size_t i = 0; i < r->n_tenants; i++) {
+		free(r->tenant_ids[i]);
+		free(r->tenant_names[i]);
+	}
+	free(r->tenant_ids);
+	free(r->tenant_names);
+	for (size_t i = 0; i < r->n_phases; i++)
+		free(r->phase_names[i]);
+	free(r->phase_names);
+	free(r->phase_from);
+	free(r->phase_to);
+	r->tenant_ids = r->tenant_names = r->phase_names = NULL;
+	r->phase_from = r->phase_to = NULL;
+	r->n_tenants = r->n_phases = 0;
+}
+
+/* forced: the scenario file given by the user (NULL: look for it). */
+static int tenant_names(struct report_run *r, const char *forced)
 {
 	const json_t *bt = json_object_get(r->summary, "by_tenant");
 	size_t n = json_is_object(bt) ? json_object_size(bt) : 0;
@@ -122,11 +133,15 @@ static int tenant_names(struct report_run *r)
 #ifdef RB_HAVE_SCN
 	struct scenario *scn = NULL;
 	char path[4096];
-	if (scenario_path(r, path, sizeof(path))) {
+	if (forced)
+		snprintf(path, sizeof(path), "%s", forced);
+	if (forced || scenario_path(r, path, sizeof(path))) {
 		char e[256];
 		if (scn_load(path, &scn, e, sizeof(e)) != 0)
 			scn = NULL;
 	}
+#else
+	(void)forced;
 #endif
 	const char *id;
 	const json_t *m;
@@ -227,7 +242,7 @@ int report_load(const char *dir, struct report_run **out, char *err, size_t errl
 			goto out;
 		r->has_timeline = true;
 	}
-	if ((rc = tenant_names(r)))
+	if ((rc = tenant_names(r, NULL)))
 		goto out;
 	r->label = strdup(report_run_engine(r));
 	if (!r->label)
@@ -239,4 +254,20 @@ out:
 	}
 	*out = r;
 	return 0;
+}
+
+int report_run_set_scenario(struct report_run *r, const char *path, char *err, size_t errlen)
+{
+#ifdef RB_HAVE_SCN
+	struct scenario *scn = NULL;
+	int rc = scn_load(path, &scn, err, errlen);
+	if (rc)
+		return rc == ENOMEM ? ENOMEM : EINVAL;
+	scn_free(scn);
+	names_free(r);
+	return tenant_names(r, path);
+#else
+	snprintf(err, errlen, "%s: scenario files are not supported in this build", path);
+	return ENOTSUP;
+#endif
 }

@@ -22,7 +22,8 @@ static const char prog[] = "ringbench report";
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ringbench report DIR... [--out DIR] [--open] [--gnuplot PROG] [--font NAME]\n\n"
+		"usage: ringbench report DIR... [--out DIR] [--open] [--scenario FILE] [--gnuplot PROG]\n"
+		"                        [--font NAME]\n\n"
 		"Draws the plots (gnuplot: PNG and SVG, with each plot's .gp script and .dat data\n"
 		"next to it) and writes a self-contained HTML page: DIR/report/index.html, with the\n"
 		"verdict table at the top. DIR is a result folder (summary.json, calls.csv,\n"
@@ -34,6 +35,9 @@ static void usage(FILE *f)
 		"  --gnuplot PROG  the gnuplot program (default: gnuplot, or $RB_GNUPLOT)\n"
 		"  --font NAME     the plots' font (default: Noto Sans CJK JP, for Japanese names)\n"
 		"  --quiet         no progress on stderr\n"
+		"  --scenario FILE the run's scenario file, for tenants' names and phase windows\n"
+		"                  (default: found from summary.json's command, or\n"
+		"                  scenarios/NAME.yaml)\n"
 		"  -h, --help      this help\n\n"
 		"exit status: 0 written, 2 bad usage or a folder without results, 3 gnuplot\n"
 		"missing or failed. See docs/report.md.\n");
@@ -58,10 +62,12 @@ int cmd_report(int argc, char **argv)
 		{"open", no_argument, NULL, 'O'},
 		{"out", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"scenario", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	struct report_opts o = {0};
 	bool open_it = false;
+	const char *scenario = NULL;
 	char err[1024] = "";
 	int c, rc = 0;
 	struct report_run **runs = NULL;
@@ -77,6 +83,7 @@ int cmd_report(int argc, char **argv)
 		case 'O': open_it = true; break;
 		case 'o': o.out_dir = optarg; break;
 		case 'q': o.quiet = true; break;
+		case 's': scenario = optarg; break;
 		default:
 			return cli_usage_error(prog, "unknown option or missing value: '%s'",
 					       argv[optind - 1]);
@@ -114,6 +121,11 @@ int cmd_report(int argc, char **argv)
 			goto free;
 		}
 		n++;
+		if (scenario && (rc = report_run_set_scenario(runs[n - 1], scenario, err, sizeof(err)))) {
+			fprintf(stderr, "%s: --scenario: %s\n", prog, err);
+			rc = rc == ENOMEM ? 3 : 2;
+			goto free;
+		}
 	}
 	rc = report_write(runs, n, &o, err, sizeof(err));
 	if (!out_dir) {

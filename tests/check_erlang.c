@@ -226,7 +226,7 @@ START_TEST(test_erlang_a_little_and_balance_laws)
 	static const struct {
 		int n;
 		double a, patience;
-	} cases[] = {{2, 1.4, 60}, {20, 24, 60}, {300, 290, 45}, {1000, 1200, 120}};
+	} cases[] = {{2, 1.4, 60}, {20, 24, 60}, {300, 290, 45}, {1000, 1200, 120}, {1, 1200, 60}};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct erlang_params p = params(cases[i].a, 120, cases[i].patience, cases[i].n);
 		struct erlang_result r;
@@ -239,7 +239,17 @@ START_TEST(test_erlang_a_little_and_balance_laws)
 		/* Waits of the answered and the abandoned add up to the whole. */
 		ck_assert(r.mean_wait_served_s * (1 - r.p_abandon) <= r.mean_wait_s + 1e-12);
 		ck_assert(r.occupancy > 0 && r.occupancy <= 1.0 + 1e-12);
+		for (int k = 1; k <= ERLANG_MAX_RINGS; k++)
+			ck_assert(r.sl[k] > 0 && r.sl[k] <= 1);
 	}
+	/* One operator, 1200 Erlangs offered: always busy, nearly all hang up,
+	 * and the few answered are still answered now and then within 10 rings. */
+	struct erlang_params p = params(1200, 120, 60, 1);
+	struct erlang_result r;
+	ck_assert_int_eq(erlang_solve(&p, &r), 0);
+	ck_assert_double_eq_tol(r.occupancy, 1.0, 1e-9);
+	ck_assert_double_eq_tol(r.p_abandon, 1.0 - 1.0 / 1200, 1e-9);
+	ck_assert(r.answered_within[10] > 0 && r.sl[10] > 0);
 }
 END_TEST
 

@@ -590,6 +590,40 @@ START_TEST(test_summary_capture_phase_windows)
 }
 END_TEST
 
+/* Only the first day gets 15-minute rows: memory stays flat. */
+START_TEST(test_summary_intervals_stop_after_one_day)
+{
+	scn_setup(1);
+	struct summary_opts o = {.engine = ENGINE_CAPTURE, .ring_period = S(3), .replications = 2,
+				 .t0_epoch = RB_T_NONE};
+	struct summary *s = summary_new(&o);
+	const rb_us dial[] = {S(899), S(900), S(95 * 900 + 1), S(96 * 900), S(30 * 86400)};
+	for (int i = 0; i < 5; i++) {
+		struct callrec c;
+		callrec_init(&c);
+		c.t_dial = c.t_invite = dial[i];
+		c.outcome = OUTCOME_ANSWERED;
+		c.t_answer = c.t_invite + S(1);
+		callrec_derive(&c, S(3));
+		summary_rep_call(summary_rep(s, i % 2), &c);
+	}
+	ck_assert_int_eq(summary_finish(s), 0);
+	json_t *j = write_and_load(s, "day");
+	json_t *ints = json_object_get(j, "intervals");
+	ck_assert_int_eq(json_array_size(ints), 96);
+	ck_assert_int_eq(num(json_array_get(ints, 0), "dialled"), 1);
+	ck_assert_int_eq(num(json_array_get(ints, 1), "dialled"), 1);
+	ck_assert_int_eq(num(json_array_get(ints, 2), "dialled"), 0);
+	ck_assert_int_eq(num(json_array_get(ints, 95), "dialled"), 1);
+	ck_assert_double_eq_tol(num(json_array_get(ints, 95), "t_start_s"), 95 * 900, EPS);
+	ck_assert_int_eq(num(j, "overall.dialled"), 5);
+	/* with replications, a row has its own ci95 and se */
+	ck_assert_ptr_nonnull(json_object_get(json_array_get(ints, 0), "ci95"));
+	json_decref(j);
+	summary_free(s);
+}
+END_TEST
+
 static int cmp_us(const void *a, const void *b)
 {
 	rb_us x = *(const rb_us *)a, y = *(const rb_us *)b;
@@ -664,6 +698,7 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_summary_print_shows_targets_and_verdict);
 	tcase_add_test(tc, test_summary_capture_without_scenario);
 	tcase_add_test(tc, test_summary_capture_phase_windows);
+	tcase_add_test(tc, test_summary_intervals_stop_after_one_day);
 	tcase_add_test(tc, test_stats_whist_quantiles_within_one_percent);
 	tcase_add_test(tc, test_stats_ci_by_hand);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,10 @@
+# secretaryd part 2 (issue 4): call reports, the tenant rules, the admin
+# interface (metrics, state, wallboard). docs/secretaryd-reports.md.
+#   tenant_rules  answering names, mobile policy, test calls, changes (Q6-Q10)
+#   report_mail   the call report as an RFC 5322 message
+#   spool         the durable report queue and its delivery (Maildir, SMTP)
+rb_module(tenant_rules SOURCES tenant_rules.c tenant_rules_put.c tenant_rules_hist.c
+  DEPS scn base PkgConfig::JANSSON)
+rb_module(report_mail SOURCES report_mail.c DEPS tenant_rules base)
+rb_module(spool SOURCES spool.c spool_file.c deliver_maildir.c deliver_smtp.c
+  DEPS base PkgConfig::CURL Threads::Threads)

@@ -1,0 +1,4 @@
+# Tests of secretaryd part 2 (issue 4): unit tests of the report pieces.
+rb_check(tenant_rules SOURCES tests/check_tenant_rules.c DEPS tenant_rules LABELS unit TIMEOUT 60)
+rb_check(report_mail SOURCES tests/check_report_mail.c DEPS report_mail LABELS unit TIMEOUT 60)
+rb_check(spool SOURCES tests/check_spool.c DEPS spool LABELS unit TIMEOUT 60)
