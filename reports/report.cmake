@@ -9,8 +9,4 @@ rb_module(report SOURCES report_util.c report_load.c report_run.c report_sweep.c
 if(EXISTS ${CMAKE_SOURCE_DIR}/core/scn.cmake)
   target_compile_definitions(rb_report PRIVATE RB_HAVE_SCN)
 endif()
-if(EXISTS ${CMAKE_SOURCE_DIR}/core/erlang.cmake)
-  target_link_libraries(rb_report PUBLIC rb_erlang)
-  target_compile_definitions(rb_report PRIVATE RB_HAVE_ERLANG)
-endif()
 rb_tool_lib(report)

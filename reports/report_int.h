@@ -43,6 +43,7 @@ struct report_run {
 	/* phase windows from the scenario file, when found: calls.csv has no phase */
 	char **phase_names;
 	double *phase_from, *phase_to; /* seconds */
+	int *phase_ops, *phase_backup; /* staff on shift in each phase */
 	size_t n_phases;
 };
 
@@ -91,6 +92,9 @@ int plot_open(struct page *pg, struct plot *p, const char *name, const char *tit
 int plot_close(struct page *pg, struct plot *p);
 /* Closes and removes a plot that turned out to have no data. */
 void plot_discard(struct page *pg, struct plot *p);
+
+/* The gnuplot program: gnuplot if set, else $RB_GNUPLOT, else "gnuplot". */
+const char *report_gnuplot_name(const char *gnuplot);
 
 /* Writes s to f with & < > " ' escaped. */
 void html_esc(FILE *f, const char *s);

@@ -116,8 +116,11 @@ static void names_free(struct report_run *r)
 	free(r->phase_names);
 	free(r->phase_from);
 	free(r->phase_to);
+	free(r->phase_ops);
+	free(r->phase_backup);
 	r->tenant_ids = r->tenant_names = r->phase_names = NULL;
 	r->phase_from = r->phase_to = NULL;
+	r->phase_ops = r->phase_backup = NULL;
 	r->n_tenants = r->n_phases = 0;
 }
 
@@ -172,7 +175,10 @@ static int tenant_names(struct report_run *r, const char *forced)
 		r->phase_names = calloc(scn->n_phases, sizeof(char *));
 		r->phase_from = calloc(scn->n_phases, sizeof(double));
 		r->phase_to = calloc(scn->n_phases, sizeof(double));
-		if (!r->phase_names || !r->phase_from || !r->phase_to) {
+		r->phase_ops = calloc(scn->n_phases, sizeof(int));
+		r->phase_backup = calloc(scn->n_phases, sizeof(int));
+		if (!r->phase_names || !r->phase_from || !r->phase_to || !r->phase_ops ||
+		    !r->phase_backup) {
 			scn_free(scn);
 			return ENOMEM;
 		}
@@ -184,6 +190,11 @@ static int tenant_names(struct report_run *r, const char *forced)
 			}
 			r->phase_from[i] = rb_us_to_s(scn->phases[i].start);
 			r->phase_to[i] = rb_us_to_s(scn->phases[i].start + scn->phases[i].duration);
+			/* a shift keeps its staffing until the next one changes it */
+			int ops = i ? r->phase_ops[i - 1] : scn->center.operators;
+			int bk = i ? r->phase_backup[i - 1] : scn->center.backup;
+			r->phase_ops[i] = scn->phases[i].operators >= 0 ? scn->phases[i].operators : ops;
+			r->phase_backup[i] = scn->phases[i].backup >= 0 ? scn->phases[i].backup : bk;
 			r->n_phases++;
 		}
 	}

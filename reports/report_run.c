@@ -212,8 +212,9 @@ static int cdf_block(FILE *dat, struct report_run *r, double from, double to, do
 }
 
 /* sla[k] of measures m at k x period, with its interval. */
-static void aw_block(FILE *dat, const json_t *m, double per)
+static int aw_block(FILE *dat, const json_t *m, double per)
 {
+	int n = 0;
 	const json_t *ci = json_object_get(json_object_get(m, "ci95"), "sla");
 	for (int k = 1; k <= 10; k++) {
 		char key[8];
@@ -222,10 +223,13 @@ static void aw_block(FILE *dat, const json_t *m, double per)
 		const json_t *c = json_object_get(ci, key);
 		double lo = json_is_array(c) ? json_number_value(json_array_get(c, 0)) : v;
 		double hi = json_is_array(c) ? json_number_value(json_array_get(c, 1)) : v;
-		if (isfinite(v))
+		if (isfinite(v)) {
 			fprintf(dat, "%.6f %.6f %.6f %.6f\n", k * per, v, lo, hi);
+			n++;
+		}
 	}
 	fprintf(dat, "\n\n");
+	return n;
 }
 
 static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t n)
@@ -274,7 +278,10 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 			}
 			if (m) {
 				fprintf(p.dat, "# %s: sla[k], all replications\n", lab);
-				aw_block(p.dat, m, per);
+				if (!aw_block(p.dat, m, per)) {
+					blk++;
+					continue;
+				}
 				fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorbars pt 7 ps 0.9 lc rgb \"%s\" title \"",
 					nplot++ ? ", \\\n     " : "", blk++, col);
 				gp_esc(pc, lab);
@@ -508,12 +515,18 @@ static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
 		       "center, abandoned before forwarding\n");
 	for (int b = 0; b <= 40; b++)
 		fprintf(p.dat, "%d %.0f %.0f\n", b * 3, hc[b], hb[b]);
-	fprintf(p.gp, "set xlabel \"seconds from dialling the client to hanging up (3 s bins = rings heard)\"\n"
-		      "set ylabel \"abandoned calls\"\nset yrange [0:*]\nset xrange [0:123]\n"
+	int last = 0;
+	for (int b = 0; b <= 40; b++)
+		if (hc[b] + hb[b] > 0)
+			last = b;
+	ring_lines(p.gp, 9, 15, "");
+	fprintf(p.gp, "set xlabel \"seconds from dialling the client to hanging up (3 s bins = rings heard; last bin: 120 s or more)\"\n"
+		      "set ylabel \"abandoned calls\"\nset yrange [0:*]\nset xrange [0:%d]\n"
+		      "set key inside right top\n", last * 3 + 6);
+	fprintf(p.gp, ""
 		      "plot \"%s.dat\" using ($1+1.5):($2+$3):(3) with boxes lc rgb \"#e0803a\" title \"before forwarding\", \\\n"
 		      "     \"\" using ($1+1.5):2:(3) with boxes lc rgb \"#c62828\" title \"at the center\"\n",
 		name);
-	ring_lines(p.gp, 9, 15, "");
 	snprintf(cap, sizeof(cap),
 		 "How long the callers who hung up had waited since dialling (stacked): bars left of the "
 		 "5-ring line are callers lost early, often while the client's phone still rang "
@@ -568,12 +581,17 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 			*csv_get(t, i, cob) ? csv_get(t, i, cob) : "?",
 			*csv_get(t, i, cbb) ? csv_get(t, i, cbb) : "?");
 	}
+	fprintf(p.dat, "\n\n# minutes, operators on shift, backup staff on shift (from the scenario)\n");
+	for (size_t i = 0; i < r->n_phases; i++)
+		fprintf(p.dat, "%.4f %d %d\n%.4f %d %d\n", r->phase_from[i] / 60, r->phase_ops[i],
+			r->phase_backup[i], r->phase_to[i] / 60, r->phase_ops[i], r->phase_backup[i]);
 	fprintf(p.gp, "set xlabel \"minutes from the start\"\nset ylabel \"calls or staff\"\n"
 		      "set yrange [0:*]\nset key inside left top\n"
-		      "plot \"%s.dat\" using 1:3 with steps lw 1.2 lc rgb \"#4c8bd6\" title \"operators busy\", \\\n"
-		      "     \"\" using 1:4 with steps lw 1.2 lc rgb \"#5aa05a\" title \"backup staff busy\", \\\n"
-		      "     \"\" using 1:2 with steps lw 1.5 lc rgb \"#c62828\" title \"calls ringing (waiting)\"\n",
-		name);
+		      "plot \"%s.dat\" index 0 using 1:3 with steps lw 1.2 lc rgb \"#4c8bd6\" title \"operators busy\", \\\n"
+		      "     \"\" index 0 using 1:4 with steps lw 1.2 lc rgb \"#5aa05a\" title \"backup staff busy\", \\\n"
+		      "     \"\" index 0 using 1:2 with steps lw 1.5 lc rgb \"#c62828\" title \"calls ringing (waiting)\"%s\n",
+		name, r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
+				    "     \"\" index 1 using 1:3 with lines lw 2 dt 2 lc rgb \"#2e8b57\" title \"backup staff on shift\"" : "");
 	snprintf(cap, sizeof(cap),
 		 "Read the plateaus: operators busy pinned at their maximum (%.0f here) while calls ring "
 		 "means every operator is taken; up to %.0f calls rang at once (minute %.1f), and backup "
@@ -610,13 +628,19 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 			*csv_get(t, i, can) ? csv_get(t, i, can) : "?",
 			*csv_get(t, i, cab) ? csv_get(t, i, cab) : "?");
 	}
+	fprintf(p.dat, "\n\n# seconds, operators on shift, backup staff on shift (from the scenario)\n");
+	for (size_t i = 0; i < r->n_phases; i++)
+		fprintf(p.dat, "%.0f %d %d\n%.0f %d %d\n", r->phase_from[i], r->phase_ops[i],
+			r->phase_backup[i], r->phase_to[i], r->phase_ops[i], r->phase_backup[i]);
 	fprintf(p.gp, "set xlabel \"seconds from the start\"\nset ylabel \"calls or staff\"\n"
 		      "set yrange [0:*]\nset xrange [%g:%g]\nset key inside right top\n"
-		      "plot \"%s.dat\" using 1:2 with filledcurves y1=0 fs transparent solid 0.25 lc rgb \"#c62828\" title \"calls ringing\", \\\n"
-		      "     \"\" using 1:3 with steps lw 2 lc rgb \"#1f5fa8\" title \"operators busy\", \\\n"
-		      "     \"\" using 1:4 with steps lw 2 lc rgb \"#2e8b57\" title \"backup staff busy\", \\\n"
-		      "     \"\" using 1:($6 > 0 ? $6 : 1/0) with impulses lw 3 lc rgb \"#000000\" title \"abandoned (per second)\"\n",
-		from, to, name);
+		      "plot \"%s.dat\" index 0 using 1:2 with filledcurves y1=0 fs transparent solid 0.25 lc rgb \"#c62828\" title \"calls ringing\", \\\n"
+		      "     \"\" index 0 using 1:3 with steps lw 2 lc rgb \"#1f5fa8\" title \"operators busy\", \\\n"
+		      "     \"\" index 0 using 1:4 with steps lw 2 lc rgb \"#2e8b57\" title \"backup staff busy\", \\\n"
+		      "     \"\" index 0 using 1:($6 > 0 ? $6 : 1/0) with impulses lw 3 lc rgb \"#000000\" title \"abandoned (per second)\"%s\n",
+		from, to, name,
+		r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
+			      "     \"\" index 1 using 1:3 with lines lw 2 dt 2 lc rgb \"#2e8b57\" title \"backup staff on shift\"" : "");
 	snprintf(cap, sizeof(cap),
 		 "At %.0f s, %.0f calls rang at once; read how long the red area takes to drain and "
 		 "whether backup staff join (green): %.0f answered and %.0f abandoned in this window.",
@@ -750,6 +774,7 @@ static int plot_compare(struct page *pg, struct report_run *const *runs, size_t 
 			   "", 1000, 440);
 	if (rc)
 		return rc;
+	ring_lines(p.gp, 3, 5, "");
 	fprintf(p.gp, "set xlabel \"rings k\"\nset ylabel \"sla[k]\"\nset format y \"%%.0f%%%%\"\n"
 		      "set xrange [0.5:10.5]\nset xtics 1\nset yrange [*:100.5]\nset key inside right bottom\nplot ");
 	for (size_t i = 0; i < n; i++) {
@@ -773,7 +798,6 @@ static int plot_compare(struct page *pg, struct report_run *const *runs, size_t 
 		fputs("\"", p.gp);
 	}
 	fputc('\n', p.gp);
-	ring_lines(p.gp, 3, 5, "");
 	free(p.caption);
 	p.caption = strdup("Where the 95 % intervals of two folders do not overlap, the model and the "
 			   "live center disagree at that ring count (ringbench compare gives the test).");
@@ -987,7 +1011,7 @@ int report_write(struct report_run *const *runs, size_t n, const struct report_o
 	int rc = report_gnuplot_check(opts ? opts->gnuplot : NULL);
 	if (rc) {
 		seterr(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
-		       opts && opts->gnuplot ? opts->gnuplot : "gnuplot");
+		       report_gnuplot_name(opts ? opts->gnuplot : NULL));
 		return ENOENT;
 	}
 	/* Overlaid folders get their folder name in the label. */

@@ -606,6 +606,7 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 			continue;
 		snprintf(done[nd++], sizeof(done[0]), "%s", tg);
 		fprintf(p.dat, "# target %s: rate_scale, min_operators, min_backup\n", tg);
+		size_t valid = 0;
 		for (size_t q = 0; q < t->nrow; q++) {
 			if (strcmp(csv_get(t, q, ct), tg) || strcmp(csv_get(t, q, cl), s->layout) ||
 			    strcmp(csv_get(t, q, cn), s->na))
@@ -614,8 +615,13 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 				   *mb = csv_get(t, q, csv_col(t, "min_backup"));
 			fprintf(p.dat, "%s %s %s\n", csv_get(t, q, csv_col(t, "rate_scale")), *mo ? mo : "?",
 				*mb ? mb : "?");
+			valid += *mo != 0;
 		}
 		fprintf(p.dat, "\n\n");
+		if (!valid) { /* never met: said in the table, nothing to draw */
+			blk++;
+			continue;
+		}
 		cmd_sep(&c);
 		fprintf(c.f, "\"sweep_staffing.dat\" index %zu using 1:2 with linespoints lw 2 pt 7 lc rgb \"%s\" title \"",
 			blk, !strcmp(tg, "all") ? "#000000" : bk_colors[blk % MAX_BK]);
@@ -750,7 +756,7 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 	memset(&pg, 0, sizeof(pg));
 	if (report_gnuplot_check(opts ? opts->gnuplot : NULL)) {
 		seterr(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
-		       opts && opts->gnuplot ? opts->gnuplot : "gnuplot");
+		       report_gnuplot_name(opts ? opts->gnuplot : NULL));
 		return ENOENT;
 	}
 	snprintf(path, sizeof(path), "%s/sweep.csv", dir);

@@ -311,9 +311,7 @@ int page_init(struct page *pg, const char *dir, const struct report_opts *o, cha
 	memset(pg, 0, sizeof(*pg));
 	pg->err = err;
 	pg->errlen = errlen;
-	pg->gnuplot = o && o->gnuplot ? o->gnuplot : getenv("RB_GNUPLOT");
-	if (!pg->gnuplot || !*pg->gnuplot)
-		pg->gnuplot = "gnuplot";
+	pg->gnuplot = report_gnuplot_name(o ? o->gnuplot : NULL);
 	pg->font = o && o->font ? o->font : "Noto Sans CJK JP";
 	pg->quiet = o && o->quiet;
 	int rc = cli_mkdirs(dir);
@@ -412,11 +410,17 @@ static int run_gnuplot(struct page *pg, const char *script)
 	return 0;
 }
 
+const char *report_gnuplot_name(const char *gnuplot)
+{
+	if (gnuplot && *gnuplot)
+		return gnuplot;
+	const char *e = getenv("RB_GNUPLOT");
+	return e && *e ? e : "gnuplot";
+}
+
 int report_gnuplot_check(const char *gnuplot)
 {
-	struct page pg = {.dir = (char *)"/", .gnuplot = gnuplot ? gnuplot : "gnuplot"};
-	if (!gnuplot && getenv("RB_GNUPLOT") && *getenv("RB_GNUPLOT"))
-		pg.gnuplot = getenv("RB_GNUPLOT");
+	struct page pg = {.dir = (char *)"/", .gnuplot = report_gnuplot_name(gnuplot)};
 	pid_t pid = fork();
 	if (pid < 0)
 		return errno;

@@ -8,3 +8,6 @@ rb_module(tenant_rules SOURCES tenant_rules.c tenant_rules_put.c tenant_rules_hi
 rb_module(report_mail SOURCES report_mail.c DEPS tenant_rules base)
 rb_module(spool SOURCES spool.c spool_file.c deliver_maildir.c deliver_smtp.c
   DEPS base PkgConfig::CURL Threads::Threads)
+#   http_admin    the admin HTTP server: /metrics, /api/state, /wallboard, PUT
+rb_module(http_admin SOURCES http_admin.c http_wallboard.c
+  DEPS base PkgConfig::MHD PkgConfig::UV)

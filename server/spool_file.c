@@ -171,8 +171,8 @@ static int parse_i64(const char *s, int64_t *v)
 
 int spf_read(int dfd, const char *name, struct sp_ent **out)
 {
-	char *b;
-	size_t n;
+	char *b = NULL;
+	size_t n = 0;
 	int rc = read_file(dfd, name, &b, &n);
 	if (rc)
 		return rc;

@@ -251,6 +251,14 @@ int cmd_sweep(int argc, char **argv)
 		rc = cli_usage_error(prog, "--rate-scale '%s': expected scales above 0", a_rate);
 		goto out;
 	}
+	for (size_t i = 0; i < n_targets; i++) {
+		struct scn_target t;
+		if (scn_target_parse(targets[i], &t)) {
+			rc = cli_usage_error(prog, "--target '%s': expected K:F, rings K from 1 to 10 and a "
+						   "fraction F from 0 to 1 (3:0.9)", targets[i]);
+			goto out;
+		}
+	}
 	if (!out) {
 		const char *base = s->name && *s->name ? s->name : "scenario";
 		snprintf(outbuf, sizeof(outbuf), "results/%s-sweep", base);

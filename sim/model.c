@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "log.h"
 
 #define CHUNK_CALLS 1024

@@ -363,8 +363,16 @@ static int write_staffing(const char *dir, const struct prow *rows, size_t n)
 					best = &rows[i];
 			}
 			fprintf(f, "%g,\"%s\",", rows[g].rs, label);
+			/* a phase's target: the measures of that phase */
+			const json_t *tph = ti >= 0 ? json_object_get(json_array_get(targets, (size_t)ti), "phase") : NULL;
+			const json_t *m = best ? json_object_get(best->sum, "overall") : NULL;
+			if (best && json_is_string(tph)) {
+				const json_t *pm = json_object_get(json_object_get(best->sum, "phases"),
+								   json_string_value(tph));
+				if (pm)
+					m = pm;
+			}
 			if (best) {
-				const json_t *m = json_object_get(best->sum, "overall");
 				fprintf(f, "%d,%d", best->ops, best->backup);
 				put(f, jd(m, "occupancy"));
 				put(f, jd(m, "abandon_fraction"));
@@ -376,7 +384,6 @@ static int write_staffing(const char *dir, const struct prow *rows, size_t n)
 			if (isfinite(rows[g].na))
 				fprintf(f, "%g", rows[g].na);
 			if (best) {
-				const json_t *m = json_object_get(best->sum, "overall");
 				put(f, jd(m, "backup_occupancy"));
 				put(f, jd(m, "sla.3"));
 				put(f, jd(m, "sla.5"));

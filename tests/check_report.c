@@ -230,6 +230,42 @@ START_TEST(test_missing_gnuplot_is_reported)
 }
 END_TEST
 
+
+static const char scn_yaml[] =
+	"name: tiny\n"
+	"center: {operators: 2}\n"
+	"tenants:\n"
+	"  - {id: acme, number: \"0300000001\", name: \"株式会社アクメ\", share: 0.5, forwarding: unconditional}\n"
+	"  - {id: evil, number: \"0300000002\", name: \"イービル\", share: 0.5, forwarding: {no_answer_s: 9}}\n"
+	"callers:\n  patience_s: {exponential: 40}\n  types:\n    inquiry: {share: 1, talk_s: {exponential: 60}}\n"
+	"load:\n  - {phase: quiet, duration_s: 60, rate_per_min: 1}\n"
+	"  - {phase: rush, duration_s: 60, rate_per_min: 2}\n";
+
+START_TEST(test_scenario_splits_calls_by_phase)
+{
+	struct report_run *r = NULL;
+	char err[512] = "", path[600];
+	put(tmpdir, "summary.json", summary_json);
+	put(tmpdir, "calls.csv", calls_csv);
+	put(tmpdir, "tiny.yaml", scn_yaml);
+	ck_assert_int_eq(report_load(tmpdir, &r, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/tiny.yaml", tmpdir);
+	ck_assert_msg(report_run_set_scenario(r, path, err, sizeof(err)) == 0, "%s", err);
+	struct report_opts o = {.quiet = true};
+	ck_assert_msg(report_write(&r, 1, &o, err, sizeof(err)) == 0, "%s", err);
+	snprintf(path, sizeof(path), "%s/report/wait_cdf.dat", tmpdir);
+	char *dat = slurp(path);
+	ck_assert_ptr_nonnull(dat);
+	/* calls 1-4 were dialled in quiet (t < 60 s), call 5 in rush */
+	ck_assert_ptr_nonnull(strstr(dat, "# quiet\n# 2 answered, 1 abandoned of 3 offered"));
+	ck_assert_ptr_nonnull(strstr(dat, "# rush\n# 1 answered, 0 abandoned of 1 offered"));
+	free(dat);
+	snprintf(path, sizeof(path), "%s/nope.yaml", tmpdir);
+	ck_assert_int_ne(report_run_set_scenario(r, path, err, sizeof(err)), 0);
+	report_run_free(r);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -243,6 +279,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_malformed_summary_says_line_and_column);
 	tcase_add_test(tc, test_report_of_a_folder);
 	tcase_add_test(tc, test_missing_gnuplot_is_reported);
+	tcase_add_test(tc, test_scenario_splits_calls_by_phase);
 	suite_add_tcase(s, tc);
 	return s;
 }

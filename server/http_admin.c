@@ -1,0 +1,302 @@
+/*
+ * http_admin: the admin HTTP server on the libuv loop (http_admin.h).
+ */
+#define LOG_TAG "http"
+#include "http_admin.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "log.h"
+
+#define MAX_BODY (64 * 1024)
+
+struct http_admin {
+	struct MHD_Daemon *d;
+	uv_poll_t poll;
+	uv_timer_t timer;
+	int closing;
+	char *token;
+	struct http_admin_cbs cbs;
+};
+
+/* Per request: the PUT body as it arrives. */
+struct req {
+	char *body;
+	size_t len;
+	bool too_big;
+};
+
+static int parse_addr(const char *spec, struct sockaddr_storage *ss)
+{
+	char host[128];
+	const char *colon;
+	memset(ss, 0, sizeof *ss);
+	if (!spec)
+		return EINVAL;
+	if (spec[0] == '[') {
+		const char *rb = strchr(spec, ']');
+		if (!rb || rb[1] != ':' || (size_t)(rb - spec - 1) >= sizeof host)
+			return EINVAL;
+		memcpy(host, spec + 1, (size_t)(rb - spec - 1));
+		host[rb - spec - 1] = 0;
+		colon = rb + 1;
+	} else {
+		colon = strrchr(spec, ':');
+		if (!colon || (size_t)(colon - spec) >= sizeof host)
+			return EINVAL;
+		memcpy(host, spec, (size_t)(colon - spec));
+		host[colon - spec] = 0;
+	}
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || port < 0 || port > 65535)
+		return EINVAL;
+	if (spec[0] == '[') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		if (uv_ip6_addr(host, (int)port, s6))
+			return EINVAL;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		if (uv_ip4_addr(host, (int)port, s4))
+			return EINVAL;
+	}
+	return 0;
+}
+
+bool http_addr_is_loopback(const char *addr)
+{
+	struct sockaddr_storage ss;
+	if (parse_addr(addr, &ss))
+		return false;
+	if (ss.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *con, unsigned status, const char *ctype,
+			     char *body, bool must_free)
+{
+	size_t n = body ? strlen(body) : 0;
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    n, body ? body : (char *)"", must_free && body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		if (must_free)
+			free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", ctype);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(con, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result reply_json_err(struct MHD_Connection *con, unsigned status, const char *msg)
+{
+	char buf[512];
+	/* msg is one of ours (no quotes or backslashes). */
+	snprintf(buf, sizeof buf, "{\"error\": \"%s\"}\n", msg);
+	char *b = strdup(buf);
+	return reply(con, status, "application/json", b, true);
+}
+
+/* Constant-time comparison of the request's bearer token. */
+static bool token_ok(const struct http_admin *h, struct MHD_Connection *con)
+{
+	const char *a = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization");
+	if (!h->token || !a || strncmp(a, "Bearer ", 7))
+		return false;
+	a += 7;
+	size_t n = strlen(a), m = strlen(h->token);
+	unsigned char diff = (unsigned char)(n != m);
+	for (size_t i = 0; i < m; i++)
+		diff |= (unsigned char)(h->token[i] ^ (i < n ? a[i] : 0));
+	return diff == 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct http_admin *h = cls;
+	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+	bool put = !strcmp(method, "PUT");
+	if (put) {
+		struct req *rq = *con_cls;
+		if (!rq) {
+			if (!(rq = calloc(1, sizeof *rq)))
+				return MHD_NO;
+			*con_cls = rq;
+			return MHD_YES;
+		}
+		if (*upload_size) {
+			if (rq->len + *upload_size > MAX_BODY) {
+				rq->too_big = true;
+			} else {
+				char *nb = realloc(rq->body, rq->len + *upload_size + 1);
+				if (!nb)
+					return MHD_NO;
+				memcpy(nb + rq->len, upload, *upload_size);
+				rq->body = nb;
+				rq->len += *upload_size;
+				rq->body[rq->len] = 0;
+			}
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		/* The whole body is here. */
+		if (strncmp(url, "/api/tenants/", 13) || !url[13] || strchr(url + 13, '/'))
+			return reply_json_err(con, MHD_HTTP_NOT_FOUND, "PUT goes to /api/tenants/<id>");
+		if (!h->token)
+			return reply_json_err(con, MHD_HTTP_FORBIDDEN,
+					      "changes are off: start secretaryd with --admin-token");
+		if (!token_ok(h, con))
+			return reply_json_err(con, MHD_HTTP_UNAUTHORIZED,
+					      "a change needs the header Authorization: Bearer <admin token>");
+		if (rq->too_big)
+			return reply_json_err(con, 413, "body over 64 KB");
+		char *resp = NULL;
+		int st = h->cbs.put_tenant ? h->cbs.put_tenant(h->cbs.arg, url + 13, rq->body ? rq->body : "",
+								  rq->len, &resp)
+					   : 404;
+		return reply(con, (unsigned)st, "application/json", resp, true);
+	}
+	if (!get) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "Allow", strncmp(url, "/api/tenants/", 13) ? "GET, HEAD" : "PUT");
+		enum MHD_Result ret = MHD_queue_response(con, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (!strcmp(url, "/metrics")) {
+		char *t = h->cbs.metrics_text ? h->cbs.metrics_text(h->cbs.arg) : NULL;
+		if (!t)
+			return reply_json_err(con, 500, "metrics unavailable");
+		return reply(con, 200, "text/plain; version=0.0.4; charset=utf-8", t, true);
+	}
+	if (!strcmp(url, "/api/state")) {
+		char *t = h->cbs.state_json ? h->cbs.state_json(h->cbs.arg) : NULL;
+		if (!t)
+			return reply_json_err(con, 500, "state unavailable");
+		return reply(con, 200, "application/json", t, true);
+	}
+	if (!strcmp(url, "/wallboard") || !strcmp(url, "/"))
+		return reply(con, 200, "text/html; charset=utf-8", (char *)http_wallboard_html, false);
+	return reply_json_err(con, MHD_HTTP_NOT_FOUND, "no such page (try /wallboard, /api/state, /metrics)");
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *rq = *con_cls;
+	if (rq) {
+		free(rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+static void drive(struct http_admin *h);
+
+static void on_timer(uv_timer_t *t)
+{
+	drive(t->data);
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+	drive(p->data);
+}
+
+/* Runs MHD, then arms the timer for its next timeout (0: more work now). */
+static void drive(struct http_admin *h)
+{
+	if (h->closing)
+		return;
+	MHD_run(h->d);
+	MHD_UNSIGNED_LONG_LONG ms;
+	if (MHD_get_timeout(h->d, &ms) == MHD_YES)
+		uv_timer_start(&h->timer, on_timer, ms > 60000 ? 60000 : (uint64_t)ms, 0);
+	else
+		uv_timer_stop(&h->timer);
+}
+
+int http_admin_start(struct http_admin **out, uv_loop_t *loop, const struct http_admin_opts *o,
+		     char *bound, size_t boundlen, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	if (parse_addr(o->addr, &ss)) {
+		snprintf(err, errlen, "--http: expected a numeric ADDR:PORT such as 127.0.0.1:8080 or [::1]:0, or off; got '%s'",
+			 o->addr ? o->addr : "");
+		return EINVAL;
+	}
+	if (!http_addr_is_loopback(o->addr) && (!o->token || !*o->token)) {
+		snprintf(err, errlen, "--http %s is not a loopback address: listening there needs --admin-token",
+			 o->addr);
+		return EINVAL;
+	}
+	struct http_admin *h = calloc(1, sizeof *h);
+	if (!h || (o->token && !(h->token = strdup(o->token)))) {
+		free(h);
+		snprintf(err, errlen, "out of memory");
+		return ENOMEM;
+	}
+	h->cbs = o->cbs;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_CONNECTION_TIMEOUT,
+				(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+	if (!h->d) {
+		int e = errno ? errno : EADDRINUSE;
+		snprintf(err, errlen, "--http %s: cannot listen: %s", o->addr, strerror(e));
+		free(h->token);
+		free(h);
+		return e;
+	}
+	const union MHD_DaemonInfo *ei = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD);
+	const union MHD_DaemonInfo *pi = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	char host[64];
+	if (ss.ss_family == AF_INET6) {
+		uv_ip6_name((struct sockaddr_in6 *)&ss, host, sizeof host);
+		snprintf(bound, boundlen, "[%s]:%u", host, pi ? pi->port : 0);
+	} else {
+		uv_ip4_name((struct sockaddr_in *)&ss, host, sizeof host);
+		snprintf(bound, boundlen, "%s:%u", host, pi ? pi->port : 0);
+	}
+	uv_poll_init(loop, &h->poll, ei->epoll_fd);
+	uv_timer_init(loop, &h->timer);
+	h->poll.data = h->timer.data = h;
+	uv_poll_start(&h->poll, UV_READABLE, on_poll);
+	drive(h);
+	*out = h;
+	return 0;
+}
+
+static void on_closed(uv_handle_t *hd)
+{
+	struct http_admin *h = hd->data;
+	if (--h->closing == 0) {
+		/* MHD closes its epoll descriptor: only once uv no longer watches it. */
+		MHD_stop_daemon(h->d);
+		free(h->token);
+		free(h);
+	}
+}
+
+void http_admin_stop(struct http_admin *h)
+{
+	if (!h || h->closing)
+		return;
+	h->closing = 2;
+	uv_poll_stop(&h->poll);
+	uv_timer_stop(&h->timer);
+	uv_close((uv_handle_t *)&h->poll, on_closed);
+	uv_close((uv_handle_t *)&h->timer, on_closed);
+}
