@@ -144,11 +144,11 @@ static void complete(struct run *u, struct callrec *r)
 			r->forwarding = t->forwarding;
 		r->no_answer = r->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
 	} else {
-		r->no_answer = r->forwarding == FWD_NO_ANSWER ? RB_T_NONE : 0;
+		r->no_answer = r->forwarding == FWD_UNCONDITIONAL ? 0 : RB_T_NONE;
 	}
-	/* The dial time is what the INVITE says less the known no-answer ring;
-	 * it places the call in its phase window and 15-minute interval. */
-	r->t_dial = r->t_invite;
+	/* The dial time: the INVITE less the known no-answer ring (unknown when
+	 * the delay is; the summary then places the call by its INVITE). */
+	r->t_dial = RB_T_NONE;
 	if (r->no_answer != RB_T_NONE && r->t_invite != RB_T_NONE)
 		r->t_dial = r->t_invite - r->no_answer;
 	callrec_derive(r, u->period);
@@ -162,6 +162,8 @@ static void on_done(const struct callrec *rin, const struct dlg_extra *x, void *
 	u->calls++;
 	if (u->csv && !u->csv_err)
 		u->csv_err = callrec_csv_write(u->csv, &r);
+	if (r.t_dial == RB_T_NONE)
+		r.t_dial = r.t_invite; /* phase windows and intervals need a time */
 	if (u->rep)
 		summary_rep_call(u->rep, &r);
 	if (u->tl) {

@@ -82,7 +82,7 @@ struct dsp_call {
 	rb_us t_invite;            /* set by dsp_arrive */
 	int floor;                 /* 0-based; 0 when pooled */
 	enum dsp_call_state state;
-	struct dsp_staff *staff;   /* who took it (PICKUP, ANSWERED); else NULL */
+	struct dsp_staff *staff;   /* who took it; NULL while never taken */
 	struct dsp_call *prev, *next; /* private: the floor's waiting queue */
 };
 

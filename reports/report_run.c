@@ -125,11 +125,12 @@ static int plot_rings_phase(struct page *pg, struct report_run *const *runs, siz
 	for (size_t i = 0; i < n; i++) {
 		const char *name;
 		const json_t *m;
+		size_t ph = 0; /* a phase keeps its colour from folder to folder */
 		json_object_foreach(json_object_get(runs[i]->summary, "phases"), name, m) {
 			double off = ((double)blk - (double)(nblk - 1) / 2) * bw;
 			fprintf(p.gp, "%s\"rings_phase.dat\" index %zu using ($1%+g):($2*100):(%g) with boxes "
 				      "lc rgb \"%s\"%s title \"",
-				blk ? ", \\\n     " : "", blk, off, bw, phase_colors[blk % NCOLORS(phase_colors)],
+				blk ? ", \\\n     " : "", blk, off, bw, phase_colors[ph++ % NCOLORS(phase_colors)],
 				i > 0 ? " fill pattern 4" : "");
 			if (n > 1) {
 				gp_esc(p.gp, runs[i]->label);
@@ -593,9 +594,9 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 		name, r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
 				    "     \"\" index 1 using 1:3 with lines lw 2 dt 2 lc rgb \"#2e8b57\" title \"backup staff on shift\"" : "");
 	snprintf(cap, sizeof(cap),
-		 "Read the plateaus: operators busy pinned at their maximum (%.0f here) while calls ring "
-		 "means every operator is taken; up to %.0f calls rang at once (minute %.1f), and backup "
-		 "staff reached %.0f busy.",
+		 "Read the plateaus: operators busy (solid) pinned at the operators on shift (dashed) "
+		 "while calls ring means every operator is taken; here up to %.0f operators were busy, "
+		 "%.0f calls rang at once (minute %.1f), and backup staff reached %.0f busy.",
 		 obmax, vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0, bbmax);
 	free(p.caption);
 	p.caption = strdup(cap);

@@ -233,8 +233,12 @@ static void target_lines(FILE *gp, const struct sweep_rep *s, bool rings, int on
 		else
 			fprintf(gp, "abandoned at most %.0f%%", mn * 100);
 		/* targets at the same level would print over each other: stagger them */
-		fprintf(gp, "\" at graph %g, first %g offset 0,%s tc rgb \"#b71c1c\" front\n",
-			0.01 + 0.5 * (double)(nl % 2), mn * 100, nl / 2 % 2 ? "-1.9" : "-0.9");
+		if (only >= 0) /* one target: at the right, where curves have flattened */
+			fprintf(gp, "\" at graph 0.99, first %g right offset 0,%s tc rgb \"#b71c1c\" front\n",
+				mn * 100, rings ? "-0.9" : "0.7");
+		else
+			fprintf(gp, "\" at graph %g, first %g offset 0,%s tc rgb \"#b71c1c\" front\n",
+				0.01 + 0.5 * (double)(nl % 2), mn * 100, nl / 2 % 2 ? "-1.9" : "-0.9");
 		nl++;
 	}
 }
@@ -386,7 +390,7 @@ static int plot_targets(struct page *pg, struct sweep_rep *s)
 			}
 		}
 		fprintf(p.gp, "set ylabel \"%s\"\nset format y \"%%.0f%%%%\"\nset yrange [%s]\nset key outside right top\n",
-			ab ? "abandoned" : "service level", ab ? "0:*" : "0:102");
+			ab ? "abandoned" : "service level", ab ? "0:*" : "*:102");
 		xops(p.gp, s);
 		target_lines(p.gp, s, !ab, (int)ti);
 		if (ab) {

@@ -11,3 +11,12 @@ rb_module(spool SOURCES spool.c spool_file.c deliver_maildir.c deliver_smtp.c
 #   http_admin    the admin HTTP server: /metrics, /api/state, /wallboard, PUT
 rb_module(http_admin SOURCES http_admin.c http_wallboard.c
   DEPS base PkgConfig::MHD PkgConfig::UV)
+#   report_svc    all of the above beside the center: hooks, reload, PUT, metrics
+rb_module(report_svc SOURCES report_svc.c report_stats.c report_cdr.c
+  DEPS center tenant_rules report_mail spool http_admin PkgConfig::JANSSON PkgConfig::SQLITE)
+# TEMPORARY (until secretaryd part 1 is finished): a development copy of
+# secretaryd.c with part 2 wired in, only in a build folder that has one.
+if(EXISTS ${CMAKE_BINARY_DIR}/sd_dev/secretaryd.c)
+  add_executable(secretaryd_dev ${CMAKE_BINARY_DIR}/sd_dev/secretaryd.c)
+  target_link_libraries(secretaryd_dev PRIVATE rb_report_svc rb_center)
+endif()

@@ -155,19 +155,29 @@ static int path_in(char *buf, size_t n, const char *dir, const char *file)
 int cmd_model(int argc, char **argv)
 {
 	struct margs a;
+	/* The command line as given (getopt reorders argv). */
+	char *joined = cli_join(argc, argv), *command = NULL;
+	if (joined) {
+		size_t n = strlen(joined) + sizeof("ringbench ");
+		if ((command = malloc(n)))
+			snprintf(command, n, "ringbench %s", joined);
+		free(joined);
+	}
 	int rc = parse(argc, argv, &a);
-	if (rc)
+	if (rc) {
+		free(command);
 		return rc < 0 ? 0 : rc;
+	}
 
 	char err[1024] = "", dir[PATH_MAX], path[PATH_MAX + 32];
 	struct scenario *s = NULL;
 	struct summary *sum = NULL;
 	struct timeline *tl = NULL;
 	FILE *csv = NULL;
-	char *command = NULL;
 	int e = scn_load(a.scenario, &s, err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "%s\n", err[0] ? err : strerror(e));
+		free(command);
 		return 2;
 	}
 	rc = 3;
@@ -185,7 +195,6 @@ int cmd_model(int argc, char **argv)
 		if (jobs < 1)
 			jobs = 1;
 	}
-	command = cli_join(argc, argv);
 	struct summary_opts so = {
 		.engine = ENGINE_MODEL,
 		.command = command ? command : "ringbench model",
@@ -221,11 +230,10 @@ int cmd_model(int argc, char **argv)
 	};
 	struct model_stats st;
 	e = model_run(&mo, &st);
-	if (csv) {
-		if (fclose(csv) && !e)
-			e = errno ? errno : EIO;
-		csv = NULL;
-	}
+	int ce = fclose(csv) ? (errno ? errno : EIO) : 0;
+	csv = NULL;
+	if (!e)
+		e = ce;
 	if (e) {
 		char why[256];
 		snprintf(why, sizeof(why), "the model failed: %s", strerror(e));

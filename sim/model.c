@@ -623,6 +623,10 @@ int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats
 	m->scn = o->scn;
 	m->idx = idx;
 	m->sum = o->summary ? summary_rep(o->summary, idx) : NULL;
+	if (o->summary && !m->sum) {
+		free(m);
+		return ENOMEM;
+	}
 	if (idx == 0) {
 		m->tl = o->timeline;
 		m->tl_end = o->timeline_limit > 0 ? o->timeline_limit : 86400 * RB_US_PER_S;

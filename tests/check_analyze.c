@@ -274,6 +274,92 @@ START_TEST(test_live_lo_writes_and_stops)
 }
 END_TEST
 
+/* calls.csv's column col of the row whose call_id starts with prefix. */
+static void csv_field(const char *prefix, const char *col, char *out, size_t n)
+{
+	char p[400], line[2048];
+	snprintf(p, sizeof(p), "%s/calls.csv", tmpdir);
+	FILE *f = fopen(p, "r");
+	ck_assert_ptr_nonnull(f);
+	int ci = -1;
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *fields[40];
+		int nf = 0;
+		for (char *q = line; nf < 40;) {
+			fields[nf++] = q;
+			char *c = strchr(q, ',');
+			if (!c)
+				break;
+			*c = '\0';
+			q = c + 1;
+		}
+		if (ci < 0) {
+			for (int i = 0; i < nf; i++)
+				if (!strcmp(fields[i], col))
+					ci = i;
+			ck_assert_int_ge(ci, 0);
+		} else if (!strncmp(fields[0], prefix, strlen(prefix)) && ci < nf) {
+			snprintf(out, n, "%s", fields[ci]);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+START_TEST(test_scenario_tenant_and_rings_heard)
+{
+	struct scenario *s = NULL;
+	char err[256];
+	ck_assert_int_eq(scn_load(PCAP_DIR "tenants.yaml", &s, err, sizeof(err)), 0);
+	struct analyze_opts o = {0};
+	char *f[1] = {PCAP_DIR "sipp_udp4.pcap"};
+	o.files = f;
+	o.n_files = 1;
+	o.out_dir = tmpdir;
+	o.scn = s;
+	o.quiet = 1;
+	/* the scenario's target: 3 answered / (9 - 3 abandoned) = 0.5 < 0.9 */
+	ck_assert_int_eq(analyze_run(&o), 1);
+	char v[64];
+	csv_field("1-21865@", "tenant", v, sizeof(v));
+	ck_assert_str_eq(v, "sippco");
+	csv_field("1-21865@", "forwarding", v, sizeof(v));
+	ck_assert_str_eq(v, "no-answer"); /* the tenant's, no header said */
+	csv_field("1-21865@", "rings_heard", v, sizeof(v));
+	ck_assert_str_eq(v, "6"); /* floor((15 s + 1.185 ms) / 3 s) + 1 */
+	csv_field("1-21865@", "rings", v, sizeof(v));
+	ck_assert_str_eq(v, "1");
+	csv_field("1-21971@", "forwarding", v, sizeof(v));
+	ck_assert_str_eq(v, "unconditional"); /* History-Info cause=302 wins */
+	csv_field("1-21971@", "t_dial", v, sizeof(v));
+	ck_assert_str_eq(v, "6.568309");
+	scn_free(s);
+}
+END_TEST
+
+START_TEST(test_phase_windows_split_calls)
+{
+	struct summary_window w[2] = {{"early", 0, 3 * RB_US_PER_S}, {"late", 3 * RB_US_PER_S, 60 * RB_US_PER_S}};
+	struct analyze_opts o = {0};
+	char *f[1] = {PCAP_DIR "sipp_udp6.pcap"};
+	o.files = f;
+	o.n_files = 1;
+	o.out_dir = tmpdir;
+	o.windows = w;
+	o.n_windows = 2;
+	o.quiet = 1;
+	ck_assert_int_eq(analyze_run(&o), 0);
+	json_t *j = load_summary();
+	json_t *ph = json_object_get(j, "phases");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "early"), "answered")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "late"), "abandoned")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "late"), "rejected")), 3);
+	json_decref(j);
+}
+END_TEST
+
 static Suite *analyze_suite(void)
 {
 	Suite *s = suite_create("analyze");
@@ -289,6 +375,8 @@ static Suite *analyze_suite(void)
 	tcase_add_test(tc, test_live_without_permission_exits_3);
 	tcase_add_test(tc, test_live_unknown_interface_exits_2);
 	tcase_add_test(tc, test_live_lo_writes_and_stops);
+	tcase_add_test(tc, test_scenario_tenant_and_rings_heard);
+	tcase_add_test(tc, test_phase_windows_split_calls);
 	suite_add_tcase(s, tc);
 	return s;
 }

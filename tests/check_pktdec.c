@@ -223,7 +223,7 @@ START_TEST(test_ipv6_fragment_header)
 {
 	static char big[2001];
 	memset(big, 'b', 2000);
-	uint8_t l4[2100], p[1200];
+	uint8_t l4[2100], p[1300];
 	size_t tot = udp(l4, big);
 	for (int k = 1; k >= 0; k--) { /* last first */
 		size_t off = (size_t)k * 1200, len = tot - off < 1200 ? tot - off : 1200;

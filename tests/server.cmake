@@ -2,7 +2,8 @@
 # SIPp on 127.0.0.1 (each bounded in time).
 if(TARGET secretaryd)
   rb_check(stimer SOURCES tests/check_stimer.c DEPS center LABELS unit TIMEOUT 60)
-  foreach(t calls order torture kill9 drain)
+  rb_check(cdr SOURCES tests/check_cdr.c DEPS center LABELS unit TIMEOUT 60)
+  foreach(t calls order torture kill9 drain time)
     add_test(NAME secretaryd_${t}
       COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/secretaryd_${t}.sh
               $<TARGET_FILE:secretaryd> ${CMAKE_SOURCE_DIR})

@@ -1,0 +1,404 @@
+/*
+ * report_svc: secretaryd part 2 beside the center (report_svc.h): the
+ * center's hooks make call reports and statistics; SIGHUP and PUT change the
+ * tenant settings; the admin interface serves the state.
+ */
+#define LOG_TAG "reports"
+#include "report_svc_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "log.h"
+#include "report_mail.h"
+
+void rsvc_opts_default(struct rsvc_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->speedup = 1;
+	o->backoff_max = 30 * RB_US_PER_S;
+}
+
+static bool empty(const char *s)
+{
+	return !s || !*s;
+}
+
+/* Builds a tenant set from scn, with the --refuse-label labels added. */
+static int make_set(struct rsvc *rs, const struct scenario *scn, struct trule_set **out, char *err,
+		    size_t errlen)
+{
+	struct trule_set *ts = NULL;
+	int rc = trules_set_from_scn(scn, &ts, err, errlen);
+	if (rc || rs->n_extra == 0) {
+		if (!rc)
+			*out = ts;
+		return rc;
+	}
+	size_t n = ts->n_refused + rs->n_extra;
+	char **v = realloc(ts->refused, n * sizeof *v);
+	if (!v) {
+		trules_set_free(ts);
+		return ENOMEM;
+	}
+	ts->refused = v;
+	for (size_t i = 0; i < rs->n_extra; i++) {
+		if (!(v[ts->n_refused] = strdup(rs->extra_labels[i]))) {
+			trules_set_free(ts);
+			return ENOMEM;
+		}
+		ts->n_refused++;
+	}
+	if ((rc = trules_validate(ts, err, errlen))) {
+		trules_set_free(ts);
+		return rc;
+	}
+	*out = ts;
+	return 0;
+}
+
+static void on_delivered(const struct spool_done_info *d, void *arg)
+{
+	struct rsvc *rs = arg;
+	rstats_delivered(&rs->st, d);
+	if (rs->rcdr)
+		rcdr_add(rs->rcdr, d);
+	rb_log(LOG_DEBUG, "report of %s delivered (%s) %.3f s after the hang-up", d->call_id,
+	       d->tenant, rb_us_to_s(d->t_delivered_epoch - d->t_hangup_epoch));
+}
+
+static int open_delivery(struct rsvc *rs, char *err, size_t errlen)
+{
+	const struct rsvc_opts *o = &rs->o;
+	char path[1024];
+	int rc;
+	if ((rc = cli_mkdirs(o->data_dir))) {
+		snprintf(err, errlen, "--data-dir %s: %s", o->data_dir, strerror(rc));
+		return rc;
+	}
+	if (!strcmp(rs->delivery, "smtp")) {
+		if (empty(o->smtp_host)) {
+			snprintf(err, errlen, "delivery smtp needs a server: --smtp-host or server.smtp.host");
+			return EINVAL;
+		}
+		struct dlv_smtp_opts so = {
+			.host = o->smtp_host,
+			.port = o->smtp_port ? o->smtp_port : 25,
+			.starttls = o->smtp_starttls,
+			.user = getenv("SECRETARYD_SMTP_USER"),
+			.password = getenv("SECRETARYD_SMTP_PASSWORD"),
+		};
+		rc = dlv_smtp_open(&rs->dlv, &so, err, errlen);
+	} else if (!strcmp(rs->delivery, "maildir")) {
+		snprintf(path, sizeof path, "%s/maildir", o->data_dir);
+		rc = dlv_maildir_open(&rs->dlv, path, err, errlen);
+	} else {
+		snprintf(err, errlen, "delivery: expected maildir or smtp, got '%s'", rs->delivery);
+		return EINVAL;
+	}
+	if (rc)
+		return rc;
+	struct spool_opts so;
+	spool_opts_default(&so);
+	snprintf(path, sizeof path, "%s/spool", o->data_dir);
+	so.dir = path;
+	so.dlv = dlv_deliverer(rs->dlv);
+	so.done = on_delivered;
+	so.done_arg = rs;
+	if (o->backoff_max > 0)
+		so.backoff_max = o->backoff_max;
+	if ((rc = spool_open(&rs->sp, &so, err, errlen)))
+		return rc;
+	snprintf(path, sizeof path, "%s/cdr.sqlite", o->data_dir);
+	return rcdr_open(&rs->rcdr, path, rs->delivery, err, errlen);
+}
+
+int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, char *err,
+		size_t errlen)
+{
+	struct rsvc *rs = calloc(1, sizeof *rs);
+	if (!rs) {
+		snprintf(err, errlen, "out of memory");
+		return ENOMEM;
+	}
+	rs->o = *o;
+	rs->loop = loop;
+	const struct scn_server *sv = &o->scn->server;
+	rs->delivery = !empty(o->delivery) ? o->delivery : !empty(sv->delivery) ? sv->delivery : "maildir";
+	int rc = 0;
+	const char *from = !empty(o->smtp_from) ? o->smtp_from
+			   : !empty(sv->smtp_from) ? sv->smtp_from
+			   : !empty(sv->admin_email) ? sv->admin_email
+						     : "secretaryd@localhost";
+	if (!(rs->from = strdup(from)) || rstats_init(&rs->st, o->scn)) {
+		free(rs->from);
+		free(rs);
+		snprintf(err, errlen, "out of memory");
+		return ENOMEM;
+	}
+	if (o->n_extra_labels) {
+		rs->extra_labels = calloc(o->n_extra_labels, sizeof *rs->extra_labels);
+		for (size_t i = 0; rs->extra_labels && i < o->n_extra_labels; i++)
+			if ((rs->extra_labels[i] = strdup(o->extra_labels[i])))
+				rs->n_extra++;
+	}
+	struct trule_set *ts = NULL;
+	if ((rc = make_set(rs, o->scn, &ts, err, errlen)))
+		goto out;
+	if ((rc = trules_hist_push(&rs->hist, ts, 0))) {
+		trules_set_free(ts);
+		goto out;
+	}
+	if (o->data_dir && (rc = open_delivery(rs, err, errlen)))
+		goto out;
+	if (!o->data_dir)
+		rb_log(LOG_WARNING, "--data-dir none: call reports are counted, not written");
+out:
+	if (rc) {
+		rsvc_close(rs, 0);
+		return rc;
+	}
+	*out = rs;
+	return 0;
+}
+
+/* ---- the center's hooks ---- */
+
+static void on_call_ended(const struct cdr_row *row, void *arg)
+{
+	struct rsvc *rs = arg;
+	rstats_call(&rs->st, row, rs->o.scn->ring_period);
+}
+
+/* The wall-clock instant the call ended for the caller. */
+static rb_us hangup_epoch(const struct rsvc *rs, const struct cdr_row *row)
+{
+	const struct callrec *r = &row->r;
+	if (row->t_invite_epoch == RB_T_NONE || r->t_end == RB_T_NONE || r->t_invite == RB_T_NONE)
+		return rb_now_epoch_us();
+	return row->t_invite_epoch + (rb_us)((double)(r->t_end - r->t_invite) / rs->o.speedup);
+}
+
+/* Wrap-up is over: the operator has written the report. */
+static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *staff, void *arg)
+{
+	struct rsvc *rs = arg;
+	const struct callrec *r = &row->r;
+	if (r->screened == 1) {
+		rs->st.not_reported_screened++; /* Q7: counted, never reported */
+		return;
+	}
+	const struct trule_set *ts = trules_hist_at(&rs->hist, row->t_invite_epoch);
+	const struct trule_tenant *t = trules_find(ts, r->tenant);
+	if (!t || empty(t->report_to)) {
+		rs->st.skipped_no_address++;
+		if (!rs->warned_no_address)
+			rb_log(LOG_WARNING, "tenant '%s' has no report_to: its reports are not sent", r->tenant);
+		rs->warned_no_address = true;
+		return;
+	}
+	if (!rs->sp) {
+		rs->st.reports_written++;
+		return;
+	}
+	rb_us written = rb_now_epoch_us();
+	bool gave_cb = row->callback_number[0] != 0;
+	enum trule_mobile_act mob = trules_mobile(t, row->from_user, gave_cb);
+	char ans[32];
+	snprintf(ans, sizeof ans, "%s", r->answered_by);
+	struct report_call rc = {
+		.tenant_id = t->id,
+		.answering_name = t->name,
+		.report_to = t->report_to,
+		.from_addr = rs->from,
+		.call_id = r->call_id,
+		.seq = row->seq,
+		.t_call_epoch = row->t_invite_epoch,
+		.t_written_epoch = written,
+		.caller_name = row->caller_name,
+		.caller_company = row->caller_company,
+		.callback_number = row->callback_number,
+		.caller_number = row->from_user,
+		.caller_type = r->caller_type,
+		.rings_heard = r->rings_heard,
+		.mobile = mob,
+		.mobile_number = t->mobile_number,
+		.test_call = trules_is_test_call(t, row->from_user, r->caller_type),
+		.answered_by = ans,
+		.talk_s = r->duration == RB_T_NONE ? 0 : rb_us_to_s(r->duration),
+	};
+	char *msg = NULL;
+	size_t len = 0;
+	int e = report_compose(&rc, &msg, &len);
+	if (!e) {
+		struct spool_meta m = {t->report_to, t->id, rs->from, r->call_id, hangup_epoch(rs, row), written};
+		e = spool_submit(rs->sp, &m, msg, len);
+	}
+	free(msg);
+	if (e) {
+		rs->st.compose_errors++;
+		rb_log(LOG_ERR, "report of %s not written: %s", r->call_id, strerror(e));
+		return;
+	}
+	rs->st.reports_written++;
+}
+
+struct center_hooks rsvc_hooks(struct rsvc *rs)
+{
+	struct center_hooks h = {on_call_ended, on_staff_done, rs};
+	return h;
+}
+
+/* ---- changes ---- */
+
+/* Makes ts the settings of calls arriving from now on. */
+static int apply(struct rsvc *rs, struct trule_set *ts)
+{
+	rb_us now = rb_now_epoch_us();
+	int rc = trules_hist_push(&rs->hist, ts, now);
+	if (rc) {
+		trules_set_free(ts);
+		return rc;
+	}
+	/* Sets replaced more than a day ago serve no call still in progress
+	 * (Timer H and the drain grace are far shorter). */
+	trules_hist_prune(&rs->hist, now - 86400 * RB_US_PER_S);
+	return 0;
+}
+
+int rsvc_reload(struct rsvc *rs, char *err, size_t errlen)
+{
+	struct scenario *scn = NULL;
+	struct trule_set *ts = NULL;
+	char e2[1024] = "";
+	int rc = scn_load(rs->o.scn_path, &scn, e2, sizeof e2);
+	if (rc) {
+		snprintf(err, errlen, "%s", e2[0] ? e2 : strerror(rc));
+		rc = EINVAL;
+		goto out;
+	}
+	if ((rc = make_set(rs, scn, &ts, err, errlen)))
+		goto out;
+	if ((rc = trules_same_tenants(trules_hist_current(&rs->hist), ts, err, errlen)))
+		goto out;
+	rc = apply(rs, ts);
+	ts = NULL;
+out:
+	trules_set_free(ts);
+	scn_free(scn);
+	if (rc) {
+		rs->st.reloads_refused++;
+		return rc == ENOMEM ? ENOMEM : EINVAL;
+	}
+	rs->st.reloads_ok++;
+	rb_log(LOG_NOTICE, "reload: tenant settings applied to new calls");
+	rsvc_summary(rs, stderr);
+	return 0;
+}
+
+static int http_put(void *arg, const char *id, const char *body, size_t len, char **resp)
+{
+	struct rsvc *rs = arg;
+	char err[1024] = "";
+	struct trule_set *ns = NULL;
+	int rc = trules_set_put(trules_hist_current(&rs->hist), id, body, len, &ns, err, sizeof err);
+	if (!rc)
+		rc = apply(rs, ns);
+	json_t *o;
+	if (rc) {
+		rs->st.puts_refused++;
+		rb_log(LOG_WARNING, "PUT /api/tenants/%s refused: %s", id, err);
+		o = json_pack("{s:s, s:s}", "error", err[0] ? err : strerror(rc), "tenant", id);
+	} else {
+		rs->st.puts_ok++;
+		const struct trule_tenant *t = trules_find(trules_hist_current(&rs->hist), id);
+		rb_log(LOG_NOTICE, "PUT /api/tenants/%s: applied to new calls", id);
+		o = json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:I}", "tenant", t->id, "name", t->name,
+			      "report_to", t->report_to, "mobile_disclosure",
+			      t->mobile == MOBILE_LISTED ? "listed" : t->mobile == MOBILE_ANY ? "any" : "none",
+			      "mobile_number", t->mobile_number, "registration_fees_yen",
+			      (json_int_t)trules_fee_yen(t));
+	}
+	*resp = o ? json_dumps(o, JSON_INDENT(1)) : NULL;
+	json_decref(o);
+	return rc == 0 ? 200 : rc == ENOENT ? 404 : rc == EINVAL ? 400 : 500;
+}
+
+/* ---- the admin interface ---- */
+
+static char *http_state(void *arg)
+{
+	struct rsvc *rs = arg;
+	return rstats_state_json(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period);
+}
+
+static char *http_metrics(void *arg)
+{
+	struct rsvc *rs = arg;
+	return rstats_metrics(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period);
+}
+
+int rsvc_attach(struct rsvc *rs, struct center *c, char *bound, size_t n, char *err, size_t errlen)
+{
+	rs->c = c;
+	bound[0] = 0;
+	const char *addr = !empty(rs->o.http) ? rs->o.http
+			   : !empty(rs->o.scn->server.admin) ? rs->o.scn->server.admin
+							     : "127.0.0.1:8080";
+	if (!strcmp(addr, "off"))
+		return 0;
+	struct http_admin_opts ho = {
+		.addr = addr,
+		.token = empty(rs->o.admin_token) ? NULL : rs->o.admin_token,
+		.cbs = {http_state, http_metrics, http_put, rs},
+	};
+	char b[128];
+	int rc = http_admin_start(&rs->http, rs->loop, &ho, b, sizeof b, err, errlen);
+	if (!rc)
+		snprintf(bound, n, "http=%s", b);
+	return rc;
+}
+
+void rsvc_summary(struct rsvc *rs, FILE *f)
+{
+	trules_summary(f, trules_hist_current(&rs->hist));
+	if (!rs->sp)
+		fprintf(f, "call reports: not written (--data-dir none)\n");
+	else if (!strcmp(rs->delivery, "smtp"))
+		fprintf(f, "call reports: SMTP to %s:%d%s, from %s\n", rs->o.smtp_host,
+			rs->o.smtp_port ? rs->o.smtp_port : 25, rs->o.smtp_starttls ? " (STARTTLS)" : "",
+			rs->from);
+	else
+		fprintf(f, "call reports: Maildir under %s/maildir/<tenant>/, from %s\n", rs->o.data_dir, rs->from);
+}
+
+void rsvc_detach(struct rsvc *rs)
+{
+	if (rs && rs->http) {
+		http_admin_stop(rs->http);
+		rs->http = NULL;
+	}
+}
+
+int rsvc_close(struct rsvc *rs, rb_us wait)
+{
+	if (!rs)
+		return 0;
+	rsvc_detach(rs);
+	int rc = rs->sp ? spool_close(rs->sp, wait) : 0;
+	rcdr_close(rs->rcdr);
+	dlv_close(rs->dlv);
+	trules_hist_free(&rs->hist);
+	rstats_free(&rs->st);
+	for (size_t i = 0; i < rs->n_extra; i++)
+		free(rs->extra_labels[i]);
+	free(rs->extra_labels);
+	free(rs->from);
+	free(rs);
+	return rc;
+}

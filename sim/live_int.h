@@ -1,0 +1,65 @@
+/*
+ * live_int: what live.c (one replication's run), live_collect.c (the
+ * capture and the CDRs back into call records) and live_proc.c (child
+ * processes) share. Private to the live module.
+ */
+#ifndef RB_LIVE_INT_H
+#define RB_LIVE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "callrec.h"
+#include "live.h"
+#include "rbtime.h"
+#include "schedule.h"
+#include "summary.h"
+#include "timeline.h"
+
+/* --- processes (live_proc.c) --- */
+
+/*
+ * Starts argv[0] (PATH searched) in its own process group, stdin from
+ * /dev/null. stdout: a pipe (*pipe_fd) when pipe_fd, else out_path; stderr:
+ * out_path (when given). Returns 0 or errno.
+ */
+int live_spawn(char *const argv[], const char *out_path, int *pipe_fd, pid_t *pid_out);
+/* One line from fd (without '\n') within timeout_ms: 0, ETIMEDOUT, EPIPE. */
+int live_read_line(int fd, char *buf, size_t n, int timeout_ms);
+/* waitpid within timeout_ms (0: just a look): 0 (status set) or ETIMEDOUT. */
+int live_wait(pid_t pid, int timeout_ms, int *status);
+/* SIGTERM, then SIGKILL after grace_ms; reaps. status may be NULL. */
+int live_stop(pid_t pid, int grace_ms, int *status);
+/* The folder of the running binary. */
+int live_self_dir(char *buf, size_t n);
+/* secretaryd: $RINGBENCH_SECRETARYD, next to ringbench, else on PATH. */
+int live_find_secretaryd(char *buf, size_t n);
+/* A SIPp flow file: flows_dir, $RINGBENCH_FLOWS, ./scenarios/sipp, the source tree. */
+int live_find_flow(const char *flows_dir, const char *name, char *buf, size_t n);
+
+/* --- one scheduled call's result --- */
+struct live_call {
+	const struct sched_call *sc;
+	struct callrec rec;   /* scenario time */
+	rb_us lateness;       /* wire µs; RB_T_NONE when not on the wire */
+	bool found;           /* in the capture */
+};
+
+/*
+ * Fills calls[i].rec from DIR/capture/calls.csv and summary.json (the
+ * analysis of the capture) and, when cdr_path exists, secretaryd's CDRs.
+ * t0_epoch: the live run's time zero (µs); F the speed-up. Keys are
+ * "<prefix><seq>". Returns 0, or errno with why in err.
+ */
+int live_collect(const struct scenario *s, struct live_call *calls, size_t n, const char *cap_dir,
+		 const char *cdr_path, const char *prefix, rb_us t0_epoch, double F, char *err,
+		 size_t errlen);
+
+/* Median, p99 and max of calls' lateness (those on the wire). */
+void live_lateness_of(const struct live_call *calls, size_t n, struct live_lateness *lat);
+
+/* Ringing spans, answers and abandons of the records, into tl. */
+void live_timeline(struct timeline *tl, const struct live_call *calls, size_t n, rb_us end);
+
+#endif

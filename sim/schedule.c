@@ -1,0 +1,247 @@
+/*
+ * schedule: the per-call schedule of a live run (schedule.h). The draws
+ * mirror sim/model.c's dial()/new_call()/next_arrival()/next_burst() step
+ * for step, so that the same seed gives the same callers.
+ */
+#define LOG_TAG "schedule"
+#include "schedule.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "rv.h"
+
+struct sb {
+	rb_us next, end;
+	int left, phase;
+	bool pending;
+};
+
+struct st {
+	const struct scenario *s;
+	struct rv_stream rs[RVP_COUNT];
+	/* Poisson */
+	int arr_phase;
+	rb_us arr_t;
+	bool arr_pending;
+	struct sb *bursts;
+	size_t n_bursts;
+};
+
+/* As model.c's draw_us: exponentials as -mean ln(1 - U), rounded to the µs. */
+static rb_us draw_us(struct st *x, const struct rv_dist *d, enum rv_process p)
+{
+	double v;
+	switch (d->kind) {
+	case RV_FIXED:
+		v = d->a;
+		break;
+	case RV_EXPONENTIAL:
+		v = -d->a * log(1.0 - gsl_rng_uniform(x->rs[p].rng));
+		break;
+	default:
+		return rv_draw_us(d, &x->rs[p]);
+	}
+	return v >= 9.2e12 ? INT64_MAX : (rb_us)(v * 1e6 + 0.5);
+}
+
+static void next_arrival(struct st *x, rb_us from)
+{
+	const struct scenario *s = x->s;
+	while ((size_t)x->arr_phase < s->n_phases) {
+		const struct scn_phase *ph = &s->phases[x->arr_phase];
+		rb_us end = ph->start + ph->duration;
+		if (from < ph->start)
+			from = ph->start;
+		if (ph->rate_per_s > 0) {
+			double gap = 1e6 / ph->rate_per_s;
+			double u = gsl_rng_uniform(x->rs[RVP_ARRIVALS].rng);
+			double v = -log(1.0 - u) * gap;
+			if (v < (double)(end - from)) {
+				x->arr_t = from + (rb_us)(v + 0.5);
+				x->arr_pending = true;
+				return;
+			}
+		}
+		x->arr_phase++;
+		from = end;
+	}
+	x->arr_pending = false;
+}
+
+static void next_burst(struct st *x, struct sb *b, rb_us from)
+{
+	b->pending = false;
+	if (b->left <= 0)
+		return;
+	rb_us t = from;
+	if (b->end > from) {
+		double u = rv_uniform01(&x->rs[RVP_BURSTS]);
+		double f = 1.0 - pow(1.0 - u, 1.0 / b->left);
+		t = from + (rb_us)(f * (double)(b->end - from) + 0.5);
+		if (t > b->end)
+			t = b->end;
+	}
+	b->next = t;
+	b->pending = true;
+}
+
+static const char *const surnames[] = {
+	"Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura",
+	"Kobayashi", "Kato", "Yoshida", "Yamada", "Sasaki", "Yamaguchi", "Matsumoto", "Inoue",
+};
+
+/* The caller's draws at t (model.c: new_call then dial). */
+static void draw_call(struct st *x, struct sched_call *c, rb_us t, int phase)
+{
+	const struct scenario *s = x->s;
+	c->phase = phase;
+	c->t_dial = t;
+	c->counted = t >= s->run.warmup;
+	c->tenant = s->n_tenants > 1 ? (int)rv_pick(s->tenant_cum, s->n_tenants, &x->rs[RVP_TENANT]) : 0;
+	c->type = s->callers.n_types > 1
+			  ? (int)rv_pick(s->callers.type_cum, s->callers.n_types, &x->rs[RVP_TYPE])
+			  : 0;
+	c->patience = draw_us(x, &s->callers.patience, RVP_PATIENCE);
+	const struct scn_ctype *ty = &s->callers.types[c->type];
+	c->screened = ty->screen_prob > 0 && rv_uniform01(&x->rs[RVP_SCREENING]) < ty->screen_prob;
+	c->talk = draw_us(x, c->screened ? &ty->screened_talk : &ty->talk, RVP_TALK);
+	const struct scn_tenant *tn = &s->tenants[c->tenant];
+	c->no_answer = tn->forwarding == FWD_NO_ANSWER ? tn->no_answer : 0;
+	c->t_invite = t + c->no_answer;
+	c->before_forward = c->no_answer > 0 && c->patience < c->no_answer;
+
+	/* Wire-only details, from their own stream. */
+	struct rv_stream *r = &x->rs[RVP_CALLER];
+	size_t k = (size_t)(rv_uniform01(r) * (sizeof(surnames) / sizeof(surnames[0])));
+	unsigned long num = (unsigned long)(rv_uniform01(r) * 1e8);
+	snprintf(c->name, sizeof(c->name), "%s %llu", surnames[k], (unsigned long long)c->seq);
+	snprintf(c->from_user, sizeof(c->from_user), "090%08lu", num);
+	if (ty->refuses_callback)
+		c->callback[0] = '\0';
+	else
+		snprintf(c->callback, sizeof(c->callback), "%s", c->from_user);
+}
+
+static int push(struct schedule *sc, size_t *cap, struct sched_call **c)
+{
+	if (sc->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		struct sched_call *p = realloc(sc->calls, nc * sizeof(*p));
+		if (!p)
+			return ENOMEM;
+		sc->calls = p;
+		*cap = nc;
+	}
+	*c = &sc->calls[sc->n++];
+	memset(*c, 0, sizeof(**c));
+	(*c)->seq = sc->n;
+	return 0;
+}
+
+int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct schedule *out)
+{
+	if (!s || !out || s->n_phases == 0)
+		return EINVAL;
+	struct st x;
+	struct schedule sc = {0};
+	size_t cap = 0;
+	int err = 0;
+	memset(&x, 0, sizeof(x));
+	x.s = s;
+	int ok = 0;
+	for (; ok < RVP_COUNT; ok++)
+		if ((err = rv_stream_init(&x.rs[ok], seed, (unsigned)rep, (enum rv_process)ok)))
+			goto out;
+	for (size_t p = 0; p < s->n_phases; p++)
+		x.n_bursts += s->phases[p].n_bursts;
+	x.bursts = calloc(x.n_bursts ? x.n_bursts : 1, sizeof(*x.bursts));
+	if (!x.bursts) {
+		err = ENOMEM;
+		goto out;
+	}
+	/* Setup order as the model's: bursts' first draws, then the first arrival. */
+	size_t i = 0;
+	for (size_t p = 0; p < s->n_phases; p++)
+		for (size_t k = 0; k < s->phases[p].n_bursts; k++, i++) {
+			const struct scn_burst *b = &s->phases[p].bursts[k];
+			x.bursts[i].phase = (int)p;
+			x.bursts[i].left = b->calls;
+			x.bursts[i].end = s->phases[p].start + b->at + b->within;
+			next_burst(&x, &x.bursts[i], s->phases[p].start + b->at);
+		}
+	next_arrival(&x, 0);
+	for (;;) {
+		/* The earliest pending burst arrival (first in order on ties). */
+		struct sb *bb = NULL;
+		for (size_t j = 0; j < x.n_bursts; j++)
+			if (x.bursts[j].pending && (!bb || x.bursts[j].next < bb->next))
+				bb = &x.bursts[j];
+		struct sched_call *c;
+		if (x.arr_pending && (!bb || x.arr_t < bb->next)) {
+			rb_us t = x.arr_t;
+			int ph = x.arr_phase;
+			if ((err = push(&sc, &cap, &c)))
+				goto out;
+			draw_call(&x, c, t, ph);
+			next_arrival(&x, t);
+		} else if (bb) {
+			rb_us t = bb->next;
+			bb->left--;
+			if ((err = push(&sc, &cap, &c)))
+				goto out;
+			draw_call(&x, c, t, bb->phase);
+			next_burst(&x, bb, t);
+		} else {
+			break;
+		}
+	}
+	for (size_t j = 0; j < sc.n; j++)
+		if (!sc.calls[j].before_forward)
+			sc.n_wire++;
+	*out = sc;
+	sc.calls = NULL;
+out:
+	free(sc.calls);
+	free(x.bursts);
+	for (int p = 0; p < ok; p++)
+		rv_stream_free(&x.rs[p]);
+	return err;
+}
+
+void schedule_free(struct schedule *sc)
+{
+	if (!sc)
+		return;
+	free(sc->calls);
+	memset(sc, 0, sizeof(*sc));
+}
+
+static int by_invite(const void *a, const void *b)
+{
+	const struct sched_call *x = *(const struct sched_call *const *)a;
+	const struct sched_call *y = *(const struct sched_call *const *)b;
+	if (x->t_invite != y->t_invite)
+		return x->t_invite < y->t_invite ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+const struct sched_call **schedule_wire_order(const struct schedule *sc, size_t *n_out)
+{
+	*n_out = 0;
+	if (!sc->n_wire)
+		return NULL;
+	const struct sched_call **v = malloc(sc->n_wire * sizeof(*v));
+	if (!v)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < sc->n; i++)
+		if (!sc->calls[i].before_forward)
+			v[k++] = &sc->calls[i];
+	qsort(v, k, sizeof(*v), by_invite);
+	*n_out = k;
+	return v;
+}
