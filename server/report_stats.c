@@ -337,7 +337,7 @@ char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, r
 	    "delivered", (json_int_t)ss.delivered, "draining", cs.draining);
 	if (!o)
 		return NULL;
-	char *s = json_dumps(o, JSON_COMPACT);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9));
 	json_decref(o);
 	return s;
 }

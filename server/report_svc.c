@@ -207,7 +207,13 @@ static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *sta
 		return;
 	}
 	rb_us written = rb_now_epoch_us();
+	/* A caller of a type that refuses a callback number gave none, whatever
+	 * the signalling carried (Q8). */
 	bool gave_cb = row->callback_number[0] != 0;
+	const struct scn_callers *cl = &rs->o.scn->callers;
+	for (size_t i = 0; i < cl->n_types; i++)
+		if (!strcmp(cl->types[i].name, r->caller_type) && cl->types[i].refuses_callback)
+			gave_cb = false;
 	enum trule_mobile_act mob = trules_mobile(t, row->from_user, gave_cb);
 	char ans[32];
 	snprintf(ans, sizeof ans, "%s", r->answered_by);
@@ -222,7 +228,7 @@ static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *sta
 		.t_written_epoch = written,
 		.caller_name = row->caller_name,
 		.caller_company = row->caller_company,
-		.callback_number = row->callback_number,
+		.callback_number = gave_cb ? row->callback_number : "",
 		.caller_number = row->from_user,
 		.caller_type = r->caller_type,
 		.rings_heard = r->rings_heard,

@@ -1,0 +1,613 @@
+/*
+ * live: one replication of a live run, and the run (live.h).
+ */
+#define _GNU_SOURCE /* memmem */
+#define LOG_TAG "live"
+#include "live_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "analyze.h"
+#include "capture.h"
+#include "cli.h"
+#include "log.h"
+
+#define SIPP_RATE 1000     /* calls SIPp creates per second (each then waits) */
+#define CAPTURE_TAIL_MS 2000 /* the capture needs this after the last call */
+
+/* --- the capture thread ---------------------------------------------------- */
+
+struct cap_th {
+	struct capture *c;
+	pthread_t th;
+	atomic_long invites, ringing, answered, cancels, rejected;
+};
+
+static bool starts(const uint8_t *p, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	return n >= k && !memcmp(p, s, k);
+}
+
+/* Rough wire counts for the progress line: SIP start lines in each packet. */
+static void count_pkt(struct cap_th *t, const uint8_t *d, size_t n)
+{
+	for (size_t i = 0; i + 12 < n; i++) {
+		if (d[i] != 'I' && d[i] != 'S' && d[i] != 'C')
+			continue;
+		if (i && d[i - 1] != '\n' && i > 80)
+			continue;
+		const uint8_t *p = d + i;
+		size_t m = n - i;
+		if (starts(p, m, "INVITE sip:"))
+			atomic_fetch_add(&t->invites, 1);
+		else if (starts(p, m, "CANCEL sip:"))
+			atomic_fetch_add(&t->cancels, 1);
+		else if (starts(p, m, "SIP/2.0 180 "))
+			atomic_fetch_add(&t->ringing, 1);
+		else if (starts(p, m, "SIP/2.0 200 ")) {
+			if (memmem(p, m, " INVITE\r\n", 9))
+				atomic_fetch_add(&t->answered, 1);
+		} else if (starts(p, m, "SIP/2.0 4") || starts(p, m, "SIP/2.0 5") ||
+			   starts(p, m, "SIP/2.0 6")) {
+			if (!starts(p, m, "SIP/2.0 487") && memmem(p, m, " INVITE\r\n", 9))
+				atomic_fetch_add(&t->rejected, 1);
+		}
+	}
+}
+
+static void *cap_main(void *arg)
+{
+	struct cap_th *t = arg;
+	struct cap_pkt p;
+	while (capture_next(t->c, &p) == 0)
+		count_pkt(t, p.data, p.caplen);
+	return NULL;
+}
+
+/* --- one replication ----------------------------------------------------------- */
+
+struct rep {
+	const struct live_opts *o;
+	int idx;
+	char dir[PATH_MAX];     /* this replication's folder */
+	char why[3 * PATH_MAX];  /* why it failed */
+	struct schedule sc;
+	struct live_call *calls;
+	rb_us t0;               /* epoch µs */
+	pid_t sd_pid, sipp_pid;
+	char host[256];
+	int port;
+};
+
+static int path_of(char *buf, size_t n, const char *dir, const char *f)
+{
+	int k = snprintf(buf, n, "%s/%s", dir, f);
+	return k < 0 || (size_t)k >= n ? ENAMETOOLONG : 0;
+}
+
+/* "HOST:PORT" (IPv6 as [addr]:port) into host, port. */
+static int split_target(const char *t, char *host, size_t n, int *port)
+{
+	const char *colon = strrchr(t, ':');
+	if (!colon || colon == t)
+		return EINVAL;
+	size_t hl = (size_t)(colon - t);
+	if (t[0] == '[' && hl >= 2 && t[hl - 1] == ']') {
+		t++;
+		hl -= 2;
+	}
+	if (hl >= n)
+		return EINVAL;
+	memcpy(host, t, hl);
+	host[hl] = '\0';
+	char *end;
+	long p = strtol(colon + 1, &end, 10);
+	if (*end || p < 1 || p > 65535)
+		return EINVAL;
+	*port = (int)p;
+	return 0;
+}
+
+static int start_secretaryd(struct rep *r)
+{
+	const struct live_opts *o = r->o;
+	char bin[PATH_MAX], data[PATH_MAX + 16], log[PATH_MAX + 32], seed[32], sp[32], t0[48];
+	live_find_secretaryd(bin, sizeof(bin));
+	snprintf(data, sizeof(data), "%s/secretaryd", r->dir);
+	if (cli_mkdirs(data)) {
+		snprintf(r->why, sizeof(r->why), "cannot create %s", data);
+		return EIO;
+	}
+	snprintf(log, sizeof(log), "%s/secretaryd.log", r->dir);
+	snprintf(seed, sizeof(seed), "%" PRIu64, o->seed + (uint64_t)r->idx);
+	snprintf(sp, sizeof(sp), "%.9g", o->speedup);
+	snprintf(t0, sizeof(t0), "%.6f", rb_us_to_s(r->t0));
+	char *argv[] = {o->secretaryd ? (char *)o->secretaryd : bin, "--scenario", (char *)o->scenario_path,
+			"--listen", "127.0.0.1:0", "--data-dir", data, "--seed", seed,
+			"--speedup", sp, "--t0", t0, "--grace", "10", NULL};
+	int fd = -1;
+	int e = live_spawn(argv, log, &fd, &r->sd_pid);
+	if (e) {
+		snprintf(r->why, sizeof(r->why), "cannot start secretaryd (%s): %s", argv[0], strerror(e));
+		return e;
+	}
+	char line[512];
+	e = live_read_line(fd, line, sizeof(line), 10000);
+	close(fd);
+	const char *u = e ? NULL : strstr(line, "udp=");
+	if (!u || split_target(u + 4, r->host, sizeof(r->host), &r->port)) {
+		/* "udp=127.0.0.1:PORT tcp=..." : cut at the space first */
+		if (u) {
+			char tmp[256];
+			snprintf(tmp, sizeof(tmp), "%s", u + 4);
+			char *sp2 = strchr(tmp, ' ');
+			if (sp2)
+				*sp2 = '\0';
+			if (!split_target(tmp, r->host, sizeof(r->host), &r->port))
+				return 0;
+		}
+		snprintf(r->why, sizeof(r->why), "secretaryd did not start (see %s)", log);
+		live_stop(r->sd_pid, 2000, NULL);
+		r->sd_pid = 0;
+		return EIO;
+	}
+	return 0;
+}
+
+/* The injection file: one line per wire call, in send order. */
+static int write_injection(struct rep *r, const struct sched_call **w, size_t n, const char *path,
+			   bool center_hangs_up)
+{
+	const struct scenario *s = r->o->scn;
+	double F = r->o->speedup;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return errno;
+	fputs("SEQUENTIAL\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct sched_call *c = w[i];
+		const struct scn_tenant *t = &s->tenants[c->tenant];
+		double at_ms = rb_us_to_s(r->t0) * 1e3 + (double)c->t_invite / F / 1e3;
+		double dl_ms = c->patience == INT64_MAX
+				       ? at_ms + 1e9
+				       : rb_us_to_s(r->t0) * 1e3 + (double)(c->t_dial + c->patience) / F / 1e3;
+		/* Against secretaryd the operator hangs up; this is only a backstop. */
+		double talk_ms = center_hangs_up ? 3600e3 / F + 30e3 : (double)c->talk / F / 1e3;
+		bool na = t->forwarding == FWD_NO_ANSWER;
+		fprintf(f, "rbl%d-%" PRIu64 ";%s;%.3f;%.3f;%.0f;%s;%s;%s;%s;%s;%s\n", r->idx, c->seq,
+			t->number ? t->number : "", at_ms, dl_ms, talk_ms, na ? "no-answer" : "unconditional",
+			na ? "408" : "302", s->callers.types[c->type].name, c->name, c->callback,
+			c->from_user);
+	}
+	if (fclose(f))
+		return errno ? errno : EIO;
+	return 0;
+}
+
+static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s)
+{
+	const struct live_opts *o = r->o;
+	char flow[PATH_MAX], dst[300], m[32], l[32], tl[32], stf[PATH_MAX + 32], lf[PATH_MAX + 32],
+		out[PATH_MAX + 32], kill_s[32];
+	if (live_find_flow(o->flows_dir, "live_caller.xml", flow, sizeof(flow))) {
+		snprintf(r->why, sizeof(r->why),
+			 "scenarios/sipp/live_caller.xml not found (run from the source tree or set "
+			 "RINGBENCH_FLOWS)");
+		return ENOENT;
+	}
+	if (strchr(r->host, ':'))
+		snprintf(dst, sizeof(dst), "[%s]:%d", r->host, r->port);
+	else
+		snprintf(dst, sizeof(dst), "%s:%d", r->host, r->port);
+	snprintf(m, sizeof(m), "%zu", n);
+	snprintf(l, sizeof(l), "%zu", n + 16);
+	snprintf(tl, sizeof(tl), "%.0fs", limit_s);
+	snprintf(kill_s, sizeof(kill_s), "%.0f", limit_s + 10);
+	snprintf(stf, sizeof(stf), "%s/sipp/stat.csv", r->dir);
+	snprintf(lf, sizeof(lf), "%s/sipp/calls.log", r->dir);
+	snprintf(out, sizeof(out), "%s/sipp/sipp.out", r->dir);
+	char rate[16];
+	snprintf(rate, sizeof(rate), "%d", SIPP_RATE);
+	char *argv[48];
+	int a = 0;
+	/* SIPp's -timeout did not stop it once its server was gone: timeout -k. */
+	argv[a++] = "timeout";
+	argv[a++] = "-k";
+	argv[a++] = "5";
+	argv[a++] = kill_s;
+	argv[a++] = o->sipp ? (char *)o->sipp : "sipp";
+	argv[a++] = dst;
+	argv[a++] = "-sf";
+	argv[a++] = flow;
+	argv[a++] = "-inf";
+	argv[a++] = (char *)inj;
+	argv[a++] = "-m";
+	argv[a++] = m;
+	argv[a++] = "-r";
+	argv[a++] = rate;
+	argv[a++] = "-l";
+	argv[a++] = l;
+	argv[a++] = "-t";
+	argv[a++] = o->tcp ? "t1" : "u1";
+	argv[a++] = "-i";
+	argv[a++] = strchr(r->host, ':') ? "::1" : "127.0.0.1";
+	argv[a++] = "-buff_size";
+	argv[a++] = "8388608";
+	argv[a++] = "-nostdin";
+	argv[a++] = "-timeout";
+	argv[a++] = tl;
+	argv[a++] = "-trace_stat";
+	argv[a++] = "-stf";
+	argv[a++] = stf;
+	argv[a++] = "-fd";
+	argv[a++] = "1";
+	argv[a++] = "-trace_logs";
+	argv[a++] = "-log_file";
+	argv[a++] = lf;
+	argv[a++] = NULL;
+	int e = live_spawn(argv, out, NULL, &r->sipp_pid);
+	if (e)
+		snprintf(r->why, sizeof(r->why), "cannot start SIPp: %s", strerror(e));
+	return e;
+}
+
+static void progress(struct rep *r, struct cap_th *ct, size_t n_wire, rb_us end_epoch, bool last)
+{
+	if (r->o->quiet)
+		return;
+	long inv = atomic_load(&ct->invites), ans = atomic_load(&ct->answered),
+	     can = atomic_load(&ct->cancels), rej = atomic_load(&ct->rejected);
+	long ringing = inv - ans - can - rej;
+	if (ringing < 0)
+		ringing = 0;
+	double left = rb_us_to_s(end_epoch - rb_now_epoch_us());
+	if (left < 0)
+		left = 0;
+	fprintf(stderr, "\rlive: placed %ld/%zu  ringing %ld  answered %ld  abandoned %ld  rejected %ld  "
+			"time left %.0f s   ",
+		inv, n_wire, ringing, ans, can, rej, left);
+	if (last)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Runs one replication into r->calls. Returns 0 or 3 (r->why says why). */
+static int rep_run(struct rep *r)
+{
+	const struct live_opts *o = r->o;
+	const struct scenario *s = o->scn;
+	double F = o->speedup;
+	int rc = 3, e;
+	const struct sched_call **w = NULL;
+	struct cap_th ct;
+	bool cap_running = false;
+	memset(&ct, 0, sizeof(ct));
+	char path[PATH_MAX + 64], inj[PATH_MAX + 64];
+
+	if ((e = schedule_build(s, o->seed, r->idx, &r->sc))) {
+		snprintf(r->why, sizeof(r->why), "cannot draw the schedule: %s", strerror(e));
+		goto out;
+	}
+	r->calls = calloc(r->sc.n ? r->sc.n : 1, sizeof(*r->calls));
+	size_t n_wire = 0;
+	w = schedule_wire_order(&r->sc, &n_wire);
+	if (!r->calls || (n_wire && !w)) {
+		snprintf(r->why, sizeof(r->why), "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < r->sc.n; i++)
+		r->calls[i].sc = &r->sc.calls[i];
+	snprintf(path, sizeof(path), "%s/sipp", r->dir);
+	if (cli_mkdirs(path)) {
+		snprintf(r->why, sizeof(r->why), "cannot create %s", path);
+		goto out;
+	}
+	/* Time zero: far enough ahead for SIPp to create every call first. */
+	r->t0 = rb_now_epoch_us() + 1500000 + (rb_us)((double)n_wire * 1e6 / SIPP_RATE);
+	if (!o->target) {
+		if (start_secretaryd(r))
+			goto out;
+	} else if (split_target(o->target, r->host, sizeof(r->host), &r->port)) {
+		snprintf(r->why, sizeof(r->why), "--target: expected HOST:PORT, got '%s'", o->target);
+		goto out;
+	}
+	/* The capture, filtered to the run's port. */
+	char filter[128], err[512] = "", pcap[PATH_MAX + 32];
+	snprintf(filter, sizeof(filter), "port %d", r->port);
+	path_of(pcap, sizeof(pcap), r->dir, "capture.pcap");
+	bool lo = !strncmp(r->host, "127.", 4) || !strcmp(r->host, "::1") || !strcmp(r->host, "localhost");
+	e = capture_open_live(&ct.c, lo ? "lo" : "any", filter, pcap, 0, NULL, err, sizeof(err));
+	if (e) {
+		snprintf(r->why, sizeof(r->why), "cannot capture: %s", err);
+		goto out;
+	}
+	if (pthread_create(&ct.th, NULL, cap_main, &ct)) {
+		snprintf(r->why, sizeof(r->why), "cannot start the capture thread");
+		capture_close(ct.c);
+		ct.c = NULL;
+		goto out;
+	}
+	cap_running = true;
+
+	path_of(inj, sizeof(inj), r->dir, "sipp/injection.csv");
+	if ((e = write_injection(r, w, n_wire, inj, !o->target))) {
+		snprintf(r->why, sizeof(r->why), "cannot write %s: %s", inj, strerror(e));
+		goto out;
+	}
+	rb_us end_epoch = r->t0 + (rb_us)((double)s->end / F);
+	double limit_s = rb_us_to_s(end_epoch - rb_now_epoch_us()) + 3600.0 / F + 120.0;
+	if (n_wire && start_sipp(r, inj, n_wire, limit_s))
+		goto out;
+
+	/* Wait for SIPp, watching the server. */
+	int st = 0;
+	bool sipp_done = n_wire == 0;
+	while (!sipp_done) {
+		if (live_wait(r->sipp_pid, 1000, &st) == 0) {
+			sipp_done = true;
+			r->sipp_pid = 0;
+			break;
+		}
+		int sst;
+		if (r->sd_pid && live_wait(r->sd_pid, 0, &sst) == 0) {
+			r->sd_pid = 0;
+			snprintf(r->why, sizeof(r->why), "secretaryd died during the run (%s %d)",
+				 WIFSIGNALED(sst) ? "signal" : "exit status",
+				 WIFSIGNALED(sst) ? WTERMSIG(sst) : WEXITSTATUS(sst));
+			goto out;
+		}
+		progress(r, &ct, n_wire, end_epoch, false);
+	}
+	progress(r, &ct, n_wire, end_epoch, true);
+	if (n_wire) {
+		int ex = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		/* 0 all calls as the flow expects, 1 some failed: the capture judges. */
+		if (ex != 0 && ex != 1) {
+			snprintf(r->why, sizeof(r->why),
+				 "SIPp aborted (%s %d; see %s/sipp/sipp.out)",
+				 WIFSIGNALED(st) ? "signal" : "exit status",
+				 WIFSIGNALED(st) ? WTERMSIG(st) : ex, r->dir);
+			goto out;
+		}
+	}
+	/* The capture's tail: the last packets need a moment. */
+	struct timespec ts = {CAPTURE_TAIL_MS / 1000, (CAPTURE_TAIL_MS % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+	capture_stop(ct.c);
+	pthread_join(ct.th, NULL);
+	capture_close(ct.c);
+	ct.c = NULL;
+	cap_running = false;
+	if (r->sd_pid) {
+		int sst = 0;
+		live_stop(r->sd_pid, 15000, &sst);
+		r->sd_pid = 0;
+		if (!WIFEXITED(sst) || WEXITSTATUS(sst) != 0) {
+			snprintf(r->why, sizeof(r->why), "secretaryd failed (%s %d; see %s/secretaryd.log)",
+				 WIFSIGNALED(sst) ? "signal" : "exit status",
+				 WIFSIGNALED(sst) ? WTERMSIG(sst) : WEXITSTATUS(sst), r->dir);
+			goto out;
+		}
+	}
+
+	/* The analyzer on the capture, exactly as `ringbench analyze` would. */
+	char capdir[PATH_MAX + 32], cmd[4 * PATH_MAX];
+	path_of(capdir, sizeof(capdir), r->dir, "capture");
+	snprintf(cmd, sizeof(cmd), "ringbench analyze %s --scenario %s --out %s", pcap, o->scenario_path,
+		 capdir);
+	char *files[1] = {pcap};
+	struct analyze_opts ao = {
+		.files = files, .n_files = 1, .out_dir = capdir, .scn = s, .command = cmd, .quiet = 1};
+	int arc = analyze_run(&ao);
+	if (arc >= 2) {
+		snprintf(r->why, sizeof(r->why), "the capture could not be analysed (%s)", capdir);
+		goto out;
+	}
+	char cdr[PATH_MAX + 64], cerr[512] = "", prefix[32];
+	path_of(cdr, sizeof(cdr), r->dir, "secretaryd/cdr.sqlite");
+	snprintf(prefix, sizeof(prefix), "rbl%d-", r->idx);
+	if (n_wire == 0) {
+		for (size_t i = 0; i < r->sc.n; i++)
+			r->calls[i].found = false;
+	}
+	e = live_collect(s, r->calls, r->sc.n, capdir, o->target ? NULL : cdr, prefix, r->t0, F, cerr,
+			 sizeof(cerr));
+	if (e && n_wire) {
+		snprintf(r->why, sizeof(r->why), "cannot read the capture's analysis: %s", cerr);
+		goto out;
+	}
+	size_t missing = 0;
+	for (size_t i = 0; i < r->sc.n; i++)
+		if (!r->calls[i].found)
+			missing++;
+	if (missing) {
+		snprintf(r->why, sizeof(r->why),
+			 "%zu of %zu calls placed cannot be accounted for (not in the capture)", missing,
+			 n_wire);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (cap_running) {
+		capture_stop(ct.c);
+		pthread_join(ct.th, NULL);
+		capture_close(ct.c);
+	}
+	if (r->sipp_pid) {
+		live_stop(r->sipp_pid, 2000, NULL);
+		r->sipp_pid = 0;
+	}
+	if (r->sd_pid) {
+		live_stop(r->sd_pid, 5000, NULL);
+		r->sd_pid = 0;
+	}
+	free(w);
+	return rc;
+}
+
+static void rep_free(struct rep *r)
+{
+	free(r->calls);
+	schedule_free(&r->sc);
+}
+
+/* --- the run ------------------------------------------------------------------------ */
+
+static json_t *lateness_json(const struct live_lateness *l, double F, rb_us period)
+{
+	double wire_period_ms = rb_us_to_s(period) * 1e3 / F;
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "invites", (json_int_t)l->n,
+			 "median_ms", l->median_ms, "p99_ms", l->p99_ms, "max_ms", l->max_ms,
+			 "median_scenario_s", l->median_ms * F / 1e3, "p99_scenario_s", l->p99_ms * F / 1e3,
+			 "warn_limit_ms", 0.05 * wire_period_ms, "warning",
+			 l->n && l->p99_ms > 0.05 * wire_period_ms);
+}
+
+int live_run(const struct live_opts *o, struct live_lateness *lat_out)
+{
+	const struct scenario *s = o->scn;
+	int rc = 3;
+	struct summary *sum = NULL;
+	struct timeline *tl = NULL;
+	FILE *csv = NULL;
+	char path[PATH_MAX + 64];
+	json_t *lat_all = json_array();
+	struct live_lateness lat0 = {0};
+	rb_us t0_first = RB_T_NONE;
+
+	if (cli_mkdirs(o->out_dir)) {
+		fprintf(stderr, "ringbench live: cannot create %s\n", o->out_dir);
+		json_decref(lat_all);
+		return 3;
+	}
+	tl = timeline_new(0, false);
+	path_of(path, sizeof(path), o->out_dir, "calls.csv");
+	csv = fopen(path, "w");
+	if (!tl || !csv || !lat_all) {
+		fprintf(stderr, "ringbench live: cannot write %s\n", path);
+		goto out;
+	}
+	fputs(callrec_csv_header(), csv);
+	char failed[3 * PATH_MAX + 64] = "";
+	struct rep *reps = calloc((size_t)o->replications, sizeof(*reps));
+	if (!reps)
+		goto out;
+	for (int i = 0; i < o->replications; i++) {
+		struct rep *r = &reps[i];
+		r->o = o;
+		r->idx = i;
+		if (i == 0)
+			snprintf(r->dir, sizeof(r->dir), "%s", o->out_dir);
+		else
+			snprintf(r->dir, sizeof(r->dir), "%s/rep-%d", o->out_dir, i);
+		if (!o->quiet && o->replications > 1)
+			fprintf(stderr, "live: replication %d/%d\n", i + 1, o->replications);
+		int e = rep_run(r);
+		if (i == 0)
+			t0_first = r->t0;
+		if (e) {
+			snprintf(failed, sizeof(failed), "%s", r->why);
+			if (o->replications > 1) {
+				snprintf(failed, sizeof(failed), "replication %d: %s", i, r->why);
+			}
+			fprintf(stderr, "ringbench live: %s\n", failed);
+			/* Later replications are not run once one failed. */
+			for (int k = i + 1; k < o->replications; k++)
+				reps[k].o = NULL;
+			break;
+		}
+		struct live_lateness l;
+		live_lateness_of(r->calls, r->sc.n, &l);
+		if (i == 0)
+			lat0 = l;
+		json_array_append_new(lat_all, lateness_json(&l, o->speedup, s->ring_period));
+		if (!o->quiet) {
+			double wire_period_ms = rb_us_to_s(s->ring_period) * 1e3 / o->speedup;
+			fprintf(stderr,
+				"live: lateness of %zu INVITEs: median %.2f ms, p99 %.2f ms on the wire "
+				"(%.3f s, %.3f s in scenario time)\n",
+				l.n, l.median_ms, l.p99_ms, l.median_ms * o->speedup / 1e3,
+				l.p99_ms * o->speedup / 1e3);
+			if (l.n && l.p99_ms > 0.05 * wire_period_ms)
+				fprintf(stderr,
+					"live: warning: lateness p99 %.2f ms exceeds 5%% of the ring period "
+					"on the wire (%.2f ms): lower --speedup\n",
+					l.p99_ms, 0.05 * wire_period_ms);
+		}
+	}
+	struct summary_opts so = {
+		.engine = ENGINE_LIVE,
+		.command = o->command ? o->command : "ringbench live",
+		.scn = s,
+		.seed = o->seed,
+		.replications = o->replications,
+		.t0_epoch = t0_first,
+		.time_weighted = false,
+	};
+	sum = summary_new(&so);
+	if (!sum)
+		goto out_reps;
+	for (int i = 0; i < o->replications && !failed[0]; i++) {
+		struct rep *r = &reps[i];
+		struct summary_rep *h = summary_rep(sum, i);
+		for (size_t k = 0; k < r->sc.n; k++) {
+			if (h)
+				summary_rep_call(h, &r->calls[k].rec);
+			if (i == 0 && callrec_csv_write(csv, &r->calls[k].rec)) {
+				snprintf(failed, sizeof(failed), "cannot write calls.csv");
+				break;
+			}
+		}
+		if (i == 0)
+			live_timeline(tl, r->calls, r->sc.n, s->end);
+	}
+	json_t *extra = json_pack("{s:f, s:o}", "speedup", o->speedup, "lateness", lat_all);
+	lat_all = NULL;
+	if (extra)
+		summary_set_extra(sum, "live", extra);
+	if (failed[0])
+		summary_set_error(sum, failed);
+	if (summary_finish(sum))
+		goto out_reps;
+	path_of(path, sizeof(path), o->out_dir, "summary.json");
+	if (summary_write_json(sum, path)) {
+		fprintf(stderr, "ringbench live: cannot write %s\n", path);
+		goto out_reps;
+	}
+	path_of(path, sizeof(path), o->out_dir, "timeline.csv");
+	if (timeline_write(tl, path, s->end))
+		fprintf(stderr, "ringbench live: cannot write %s\n", path);
+	if (!o->quiet) {
+		summary_print(sum, stdout);
+		printf("results: %s/ (capture analysis in wire time: %s/capture/)\n", o->out_dir, o->out_dir);
+	}
+	rc = summary_exit_code(sum);
+	if (lat_out)
+		*lat_out = lat0;
+out_reps:
+	for (int i = 0; i < o->replications; i++)
+		rep_free(&reps[i]);
+	free(reps);
+out:
+	json_decref(lat_all);
+	if (csv && fclose(csv) && rc == 0)
+		rc = 3;
+	timeline_free(tl);
+	summary_free(sum);
+	return rc;
+}
