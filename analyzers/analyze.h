@@ -44,21 +44,21 @@ rb_us anl_last_time(const struct anl *a);
 rb_us anl_ns_to_us(int64_t ns);
 
 struct analyze_opts {
-	char *const *files;          /* capture files, or NULL for live */
+	char *const *files; /* capture files, or NULL for live */
 	size_t n_files;
-	const char *iface;           /* live capture */
-	const char *filter;          /* BPF, live */
-	const char *write_path;      /* live: copy of the capture */
-	int64_t duration_us;         /* live: 0 until stopped */
-	const char *out_dir;         /* created when missing */
-	const struct scenario *scn;  /* may be NULL */
+	const char *iface;		  /* live capture */
+	const char *filter;		  /* BPF, live */
+	const char *write_path;		  /* live: copy of the capture */
+	int64_t duration_us;		  /* live: 0 until stopped */
+	const char *out_dir;		  /* created when missing */
+	const struct scenario *scn;	  /* may be NULL */
 	const struct scn_target *targets; /* NULL: the scenario's */
 	size_t n_targets;
 	const struct summary_window *windows; /* NULL: the scenario's phases */
 	size_t n_windows;
-	rb_us ring_period;           /* 0: the scenario's, else 3 s */
-	const char *command;         /* for summary.json */
-	int quiet;                   /* no summary on stdout */
+	rb_us ring_period;   /* 0: the scenario's, else 3 s */
+	const char *command; /* for summary.json */
+	int quiet;	     /* no summary on stdout */
 };
 
 /*

@@ -72,8 +72,8 @@ static json_t *dsum_json(const struct dsum *d)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "count", json_integer((json_int_t)d->n));
-	json_object_set_new(o, "mean", d->n ? json_real(rb_us_to_s(d->sum) / (double)d->n)
-					    : json_null());
+	json_object_set_new(o, "mean",
+			    d->n ? json_real(rb_us_to_s(d->sum) / (double)d->n) : json_null());
 	json_object_set_new(o, "min", d->n ? json_real(rb_us_to_s(d->min)) : json_null());
 	json_object_set_new(o, "max", d->n ? json_real(rb_us_to_s(d->max)) : json_null());
 	return o;
@@ -103,7 +103,8 @@ static void rfc_add(struct rfc6076 *f, const struct callrec *r, const struct dlg
 	rb_us srd_end = r->t_ringing != RB_T_NONE ? r->t_ringing : r->t_final;
 	if (srd_end != RB_T_NONE && r->t_invite != RB_T_NONE) {
 		dsum_add(&f->srd, srd_end - r->t_invite);
-		dsum_add(r->t_answer != RB_T_NONE ? &f->srd_ok : &f->srd_fail, srd_end - r->t_invite);
+		dsum_add(r->t_answer != RB_T_NONE ? &f->srd_ok : &f->srd_fail,
+			 srd_end - r->t_invite);
 	}
 	if (r->t_end != RB_T_NONE && x->t_bye_ok != RB_T_NONE)
 		dsum_add(&f->sdd, x->t_bye_ok - r->t_end);
@@ -261,8 +262,8 @@ static int open_input(struct run *u, struct capture **c, struct astats *st)
 	char err[512] = "";
 	int rc;
 	if (o->iface)
-		rc = capture_open_live(c, o->iface, o->filter, o->write_path, o->duration_us, st, err,
-				       sizeof(err));
+		rc = capture_open_live(c, o->iface, o->filter, o->write_path, o->duration_us, st,
+				       err, sizeof(err));
 	else
 		rc = capture_open_files(c, o->files, o->n_files, st, err, sizeof(err));
 	if (!rc)
@@ -310,8 +311,8 @@ int analyze_run(const struct analyze_opts *o)
 	char p[PATH_MAX];
 	int status = 3, rc;
 
-	u.period = o->ring_period ? o->ring_period
-				  : (o->scn ? o->scn->ring_period : 3 * RB_US_PER_S);
+	u.period =
+	    o->ring_period ? o->ring_period : (o->scn ? o->scn->ring_period : 3 * RB_US_PER_S);
 	if ((rc = cli_mkdirs(o->out_dir)) != 0) {
 		fprintf(stderr, "ringbench analyze: %s: %s\n", o->out_dir, strerror(rc));
 		return 3;

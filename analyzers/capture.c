@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@ struct src {
 	const char *path;
 	int dlt;
 	bool nano;
-	bool have;     /* rec holds an unread record */
+	bool have; /* rec holds an unread record */
 	bool done;
 	struct cap_pkt rec;
 };
@@ -38,7 +39,7 @@ struct capture {
 	int64_t deadline_ns; /* live: CLOCK_MONOTONIC; 0 none */
 	volatile sig_atomic_t stop;
 	int64_t t0;
-	int last;            /* source handed out last, to advance; -1 none */
+	int last; /* source handed out last, to advance; -1 none */
 };
 
 static int64_t mono_ns(void)
@@ -104,12 +105,13 @@ int capture_open_files(struct capture **out, char *const *paths, size_t n, struc
 		}
 		eb[0] = '\0';
 		/* pcap_fopen_offline takes the FILE and closes it with the handle. */
-		pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, eb);
+		pcap_t *p =
+		    pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, eb);
 		if (!p) {
 			fclose(f);
 			rc = EINVAL;
-			snprintf(err, errlen, "%s: not a capture file libpcap can read (%s)", paths[i],
-				 eb);
+			snprintf(err, errlen, "%s: not a capture file libpcap can read (%s)",
+				 paths[i], eb);
 			goto out;
 		}
 		c->s[i].p = p;
@@ -215,6 +217,14 @@ int capture_open_live(struct capture **out, const char *ifname, const char *filt
 			goto out;
 		}
 	}
+	/* Non-blocking reads and our own poll(): libpcap's read timeout does not
+	 * fire on Linux while no packet arrives, and we must see the deadline
+	 * and Ctrl-C. */
+	if (pcap_setnonblock(p, 1, eb) != 0 || pcap_get_selectable_fd(p) < 0) {
+		rc = EIO;
+		snprintf(err, errlen, "%s: %s", ifname, eb[0] ? eb : "no selectable descriptor");
+		goto out;
+	}
 	if (duration_us > 0)
 		c->deadline_ns = mono_ns() + duration_us * 1000;
 out:
@@ -259,9 +269,13 @@ static void src_fill(struct capture *c, size_t i)
 				c->st->packets++;
 			if (c->dump)
 				pcap_dump((u_char *)c->dump, h, d);
-		} else if (r == 0) { /* live: timeout */
-			if (c->stop || (c->deadline_ns && mono_ns() >= c->deadline_ns))
+		} else if (r == 0) { /* live: nothing yet */
+			if (c->stop || (c->deadline_ns && mono_ns() >= c->deadline_ns)) {
 				s->done = true;
+			} else {
+				struct pollfd pf = {.fd = pcap_get_selectable_fd(s->p), .events = POLLIN};
+				poll(&pf, 1, 100); /* EINTR (Ctrl-C) is fine: the flag is checked */
+			}
 		} else if (r == PCAP_ERROR_BREAK) {
 			s->done = true;
 		} else if (r == PCAP_ERROR) {

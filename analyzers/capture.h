@@ -26,12 +26,12 @@
 #include "astats.h"
 
 struct cap_pkt {
-	int dlt;          /* the link type (DLT_*) of the file or interface */
-	int64_t ts_ns;    /* nanoseconds since the epoch */
+	int dlt;       /* the link type (DLT_*) of the file or interface */
+	int64_t ts_ns; /* nanoseconds since the epoch */
 	const uint8_t *data;
-	size_t caplen;    /* bytes captured */
-	size_t wirelen;   /* bytes on the wire */
-	int file;         /* index of the file it came from; 0 live */
+	size_t caplen;	/* bytes captured */
+	size_t wirelen; /* bytes on the wire */
+	int file;	/* index of the file it came from; 0 live */
 };
 
 struct capture;

@@ -24,7 +24,7 @@ struct call {
 	char branch[80];
 	size_t branch_len;
 	uint32_t invite_cseq;
-	rb_us last;     /* last message (open) or end (over) */
+	rb_us last; /* last message (open) or end (over) */
 	bool over;
 	bool waiting;
 };
@@ -231,8 +231,7 @@ static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt
 	pktdec_fmt_addr(r->dst, sizeof(r->dst), pkt->af, pkt->dst, pkt->dport);
 }
 
-static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t,
-			  const struct pkt_l4 *pkt)
+static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l4 *pkt)
 {
 	struct sip_span br = top_branch(m);
 	struct call *c = find(d, m->call_id, m->from_tag);

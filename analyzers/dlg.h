@@ -32,13 +32,13 @@
 #include "rbtime.h"
 #include "sipmsg.h"
 
-#define DLG_LINGER (32 * RB_US_PER_S)   /* 64 x T1: retransmissions are over */
-#define DLG_IDLE (3600 * RB_US_PER_S)
+#define DLG_LINGER (32 * RB_US_PER_S) /* 64 x T1: retransmissions are over */
+#define DLG_IDLE   (3600 * RB_US_PER_S)
 
 /* What RFC 6076 needs beyond the call record. */
 struct dlg_extra {
-	rb_us t_bye_ok;  /* the 2xx to the BYE; RB_T_NONE when not seen */
-	int invites;     /* INVITE transactions of the call (a challenge makes 2) */
+	rb_us t_bye_ok; /* the 2xx to the BYE; RB_T_NONE when not seen */
+	int invites;	/* INVITE transactions of the call (a challenge makes 2) */
 };
 
 struct dlg_hooks {

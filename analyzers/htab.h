@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+#define container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))
 
 struct hnode {
 	struct hnode *next;

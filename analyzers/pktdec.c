@@ -22,8 +22,8 @@ struct frag {
 	int64_t t_first;
 	uint8_t *buf;
 	size_t cap;
-	uint32_t total;    /* payload length, known once the last fragment came; 0 before */
-	uint32_t covered;  /* 8-byte blocks received */
+	uint32_t total;	  /* payload length, known once the last fragment came; 0 before */
+	uint32_t covered; /* 8-byte blocks received */
 	uint8_t bits[8192 / 8];
 };
 
@@ -203,7 +203,7 @@ static void ip_payload(struct pktdec *d, const struct l3 *c, int proto, const ui
 	case 6:
 		tcp(d, c, p, n);
 		return;
-	case 4:  /* IPv4 in IP */
+	case 4:	 /* IPv4 in IP */
 	case 41: /* IPv6 in IP */
 		if (c->depth + 1 >= PKTDEC_MAX_DEPTH) {
 			skip(d, ASKIP_TUNNEL_DEPTH);
@@ -465,7 +465,7 @@ static void ipv6(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int d
 	size_t m = plen;
 	for (int i = 0; i < 8; i++) {
 		switch (nh) {
-		case 0:   /* hop-by-hop */
+		case 0:	  /* hop-by-hop */
 		case 43:  /* routing */
 		case 60:  /* destination options */
 		case 135: /* mobility */
@@ -607,7 +607,7 @@ void pktdec_packet(struct pktdec *d, int dlt, int64_t ts_ns, const uint8_t *p, s
 		/* The family is in the writer's byte order (NULL) or network order
 		 * (LOOP); 2 is IPv4 everywhere, 24/28/30 are IPv6 on the BSDs and macOS. */
 		uint32_t be = rd32(p), le = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-					     (uint32_t)p[1] << 8 | p[0];
+					    (uint32_t)p[1] << 8 | p[0];
 		uint32_t fam = (be < 256) ? be : le;
 		if (fam == 2 || fam == 24 || fam == 28 || fam == 30 || fam == 10)
 			ip_packet(d, ts_ns, p + 4, n - 4, 0);

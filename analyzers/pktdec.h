@@ -25,20 +25,20 @@
 
 #include "astats.h"
 
-#define PKTDEC_FRAG_MAX 1024
+#define PKTDEC_FRAG_MAX	       1024
 #define PKTDEC_FRAG_TIMEOUT_NS (INT64_C(30) * 1000000000)
-#define PKTDEC_MAX_DEPTH 6 /* tunnels within tunnels */
+#define PKTDEC_MAX_DEPTH       6 /* tunnels within tunnels */
 
 /* Link types as libpcap's DLT_ values (the ones this decoder knows). */
-#define PKTDEC_DLT_NULL 0
-#define PKTDEC_DLT_EN10MB 1
-#define PKTDEC_DLT_RAW 12
-#define PKTDEC_DLT_RAW_ALT 14  /* DLT_RAW on OpenBSD */
-#define PKTDEC_LINKTYPE_RAW 101
-#define PKTDEC_DLT_LOOP 108
-#define PKTDEC_DLT_LINUX_SLL 113
-#define PKTDEC_DLT_IPV4 228
-#define PKTDEC_DLT_IPV6 229
+#define PKTDEC_DLT_NULL	      0
+#define PKTDEC_DLT_EN10MB     1
+#define PKTDEC_DLT_RAW	      12
+#define PKTDEC_DLT_RAW_ALT    14 /* DLT_RAW on OpenBSD */
+#define PKTDEC_LINKTYPE_RAW   101
+#define PKTDEC_DLT_LOOP	      108
+#define PKTDEC_DLT_LINUX_SLL  113
+#define PKTDEC_DLT_IPV4	      228
+#define PKTDEC_DLT_IPV6	      229
 #define PKTDEC_DLT_LINUX_SLL2 276
 
 #define PKT_TCP_FIN 0x01
@@ -47,12 +47,12 @@
 
 struct pkt_l4 {
 	int64_t ts_ns;
-	uint8_t af;        /* 4 or 6 */
-	uint8_t proto;     /* 17 UDP, 6 TCP */
-	uint8_t tcp_flags; /* PKT_TCP_* */
+	uint8_t af;		  /* 4 or 6 */
+	uint8_t proto;		  /* 17 UDP, 6 TCP */
+	uint8_t tcp_flags;	  /* PKT_TCP_* */
 	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes, rest zero */
 	uint16_t sport, dport;
-	uint32_t seq;      /* TCP */
+	uint32_t seq; /* TCP */
 	const uint8_t *data;
 	size_t len;
 };

@@ -26,9 +26,9 @@
 #include "pktdec.h"
 
 #define TCPRE_FLOW_MAX 65536
-#define TCPRE_BUF_MAX (1024 * 1024 + 65536)
-#define TCPRE_OOO_MAX (256 * 1024)
-#define TCPRE_IDLE_NS (INT64_C(600) * 1000000000)
+#define TCPRE_BUF_MAX  (1024 * 1024 + 65536)
+#define TCPRE_OOO_MAX  (256 * 1024)
+#define TCPRE_IDLE_NS  (INT64_C(600) * 1000000000)
 
 /* One framed message: seg is the segment that completed it (addresses, time). */
 typedef void(tcpre_msg_h)(const struct pkt_l4 *seg, const char *msg, size_t len, void *arg);

@@ -6,8 +6,13 @@
 int ring_count(rb_us wait, rb_us period)
 {
 	assert(period > 0);
-	if (wait < 0)
-		wait = 0;
+	/*
+	 * Most calls are answered within the first ring (a wait of 0: an
+	 * operator was free), and a 64-bit division costs tens of cycles: the
+	 * model's benchmark spent 3 % of its time here before this test.
+	 */
+	if (wait < period)
+		return 1;
 	return (int)(wait / period) + 1;
 }
 

@@ -19,6 +19,7 @@
  * a generator's range as the built-in ones have); get_double() uses 53 bits.
  */
 #include "rv.h"
+#include "rv_int.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -28,30 +29,6 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
-
-struct xo_state {
-	uint64_t s[4];
-};
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t xo_next(struct xo_state *st)
-{
-	uint64_t *s = st->s;
-	uint64_t r = rotl(s[0] + s[3], 23) + s[0];
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return r;
-}
 
 /* splitmix64: advances *x and returns a well-mixed 64-bit value. */
 static uint64_t splitmix64(uint64_t *x)
@@ -138,7 +115,7 @@ void rv_stream_free(struct rv_stream *s)
 
 double rv_uniform01(struct rv_stream *s)
 {
-	return gsl_rng_uniform(s->rng);
+	return rv_u01(s); /* gsl_rng_uniform's value, without its indirect call */
 }
 
 double rv_draw(const struct rv_dist *d, struct rv_stream *s)
@@ -342,7 +319,7 @@ void rv_dist_free(struct rv_dist *d)
 
 size_t rv_pick(const double *cum, size_t n, struct rv_stream *s)
 {
-	double u = gsl_rng_uniform(s->rng);
+	double u = rv_u01(s);
 	size_t lo = 0, hi = n - 1;
 
 	assert(n > 0);

@@ -296,6 +296,7 @@ static int bin_find(struct summary_rep *h, rb_us t)
 		sum_rep_flush(h);
 		h->seg_valid = false;
 		h->cb = -1;
+		h->gc_valid = false;
 		merge_fine_bins(h->batch, s->n_bins, s->L.n_bgroups);
 		for (int i = 0; i < h->n_xten; i++)
 			if (h->xten[i].batch)
@@ -416,6 +417,67 @@ static void pcall_make(const struct summary *s, const struct callrec *r, struct 
 	p->s1 = ans && r->screened == 1;
 }
 
+/*
+ * The groups of call r other than overall (see summary_rep_call) into
+ * cells and hists, and the t_dial range in which they stay the same into
+ * *lo, *hi (empty when the call counts in an extra tenant group, *xt).
+ */
+static int call_groups(struct summary_rep *h, const struct callrec *r, int w, int fg,
+		       struct sum_cell **cells, struct stats_whist **hists, struct sum_xten **xt,
+		       rb_us *lo, rb_us *hi)
+{
+	const struct summary *s = h->s;
+	const struct sum_layout *L = &s->L;
+	int g[4], ng = 0;
+	if (w >= 0)
+		g[ng++] = L->g_win + w;
+	int tg = tenant_group(h, r, xt);
+	if (tg >= 0)
+		g[ng++] = tg;
+	g[ng++] = fg;
+	int n = 0;
+	struct sum_cell *bc = h->cells;
+	*lo = INT64_MIN;
+	*hi = INT64_MAX;
+	if (s->batch_mode) {
+		int b = bin_of(h, r->t_dial == RB_T_NONE ? s->t_lo : r->t_dial);
+		bc = h->batch + (size_t)b * L->n_bgroups;
+		*lo = h->cb_lo;
+		*hi = h->cb_hi;
+		if (*xt) {
+			cells[ng] = &(*xt)->batch[b];
+			hists[ng] = &(*xt)->hist;
+		}
+	} else if (*xt) {
+		cells[ng] = &(*xt)->cell;
+		hists[ng] = &(*xt)->hist;
+	}
+	for (int i = 0; i < ng; i++, n++) {
+		cells[n] = &bc[g[i]];
+		hists[n] = &h->hists[g[i]];
+	}
+	if (*xt)
+		n++;
+	/* the 15-minute row of t_dial */
+	if (r->t_dial >= 0 && r->t_dial / RB_INTERVAL_US < SUM_INTERVALS) {
+		int gi = L->g_int + (int)(r->t_dial / RB_INTERVAL_US);
+		rb_us ilo = (rb_us)(gi - L->g_int) * RB_INTERVAL_US;
+		*lo = ilo > *lo ? ilo : *lo;
+		*hi = ilo + RB_INTERVAL_US < *hi ? ilo + RB_INTERVAL_US : *hi;
+		cells[n] = &h->cells[gi];
+		hists[n] = &h->hists[gi];
+		n++;
+	} else if (r->t_dial >= 0) {
+		rb_us ilo = (rb_us)SUM_INTERVALS * RB_INTERVAL_US;
+		*lo = ilo > *lo ? ilo : *lo;
+	} else {
+		*hi = 0 < *hi ? 0 : *hi;
+	}
+	if (*xt || r->t_dial == RB_T_NONE)
+		*lo = *hi = 0; /* not kept for the next call */
+	return n;
+}
+
 void summary_rep_call(struct summary_rep *h, const struct callrec *r)
 {
 	assert(!h->done);
@@ -431,47 +493,56 @@ void summary_rep_call(struct summary_rep *h, const struct callrec *r)
 	 * groups, and summary_rep_done adds them up into overall, one cell and
 	 * one histogram fewer per call.
 	 */
-	int g[3], ng = 0;
-	if (L->n_win) {
-		int w = (!s->o.windows && r->phase >= 0 && r->phase < L->n_win) ? r->phase
-										 : window_of(s, r->t_dial);
-		if (w >= 0)
-			g[ng++] = L->g_win + w;
+	int w = -1;
+	if (L->n_win)
+		w = (!s->o.windows && r->phase >= 0 && r->phase < L->n_win) ? r->phase
+									 : window_of(s, r->t_dial);
+	int tg = r->tenant_idx >= 0 && r->tenant_idx < L->n_ten ? r->tenant_idx : -1;
+	int fg = L->g_fwd + (r->forwarding == FWD_UNCONDITIONAL ? 0
+			     : r->forwarding == FWD_NO_ANSWER ? 1 : 2);
+	/*
+	 * Calls come in time order, and nearly every call counts in the same
+	 * groups as the one before: the cells and histograms of the last call
+	 * are kept with the range of t_dial they hold for, so that a call
+	 * costs a few compares before its additions instead of working out
+	 * windows, rows and batches (a 64-bit division each) again. Measured
+	 * on bench/model: this function's instructions per call 308 -> XX.
+	 */
+	if (!(h->gc_valid && tg >= 0 && w == h->gc_w && tg == h->gc_tg && fg == h->gc_fg &&
+	      r->t_dial >= h->gc_lo && r->t_dial < h->gc_hi)) {
+		struct sum_xten *xt = NULL;
+		struct sum_cell *cells[5];
+		struct stats_whist *hists[5];
+		rb_us lo, hi;
+		int n = call_groups(h, r, w, fg, cells, hists, &xt, &lo, &hi);
+		if (xt || tg < 0) {
+			/* an extra tenant (captures) or none: not kept */
+			for (int i = 0; i < n; i++)
+				cell_add_call(cells[i], &p);
+			if (p.wn) {
+				int wi = stats_whist_index(p.wait);
+				for (int i = 0; i < n; i++)
+					stats_whist_add_at(hists[i], wi, p.wait);
+			}
+			return;
+		}
+		h->gc_valid = true;
+		h->gc_w = w;
+		h->gc_tg = tg;
+		h->gc_fg = fg;
+		h->gc_lo = lo;
+		h->gc_hi = hi;
+		h->gc_n = n;
+		memcpy(h->gc_cell, cells, sizeof(h->gc_cell));
+		memcpy(h->gc_hist, hists, sizeof(h->gc_hist));
 	}
-	struct sum_xten *xt = NULL;
-	int tg = tenant_group(h, r, &xt);
-	if (tg >= 0)
-		g[ng++] = tg;
-	g[ng++] = L->g_fwd + (r->forwarding == FWD_UNCONDITIONAL ? 0
-				: r->forwarding == FWD_NO_ANSWER ? 1 : 2);
-	int gi = -1; /* the 15-minute row of t_dial */
-	if (r->t_dial >= 0 && r->t_dial / RB_INTERVAL_US < SUM_INTERVALS)
-		gi = L->g_int + (int)(r->t_dial / RB_INTERVAL_US);
-
-	bool hist = p.wn != 0;
-	if (s->batch_mode) {
-		int b = bin_of(h, r->t_dial == RB_T_NONE ? s->t_lo : r->t_dial);
-		struct sum_cell *bc = h->batch + (size_t)b * L->n_bgroups;
-		for (int i = 0; i < ng; i++)
-			cell_add_call(&bc[g[i]], &p);
-		if (xt)
-			cell_add_call(&xt->batch[b], &p);
-	} else {
-		for (int i = 0; i < ng; i++)
-			cell_add_call(&h->cells[g[i]], &p);
-		if (xt)
-			cell_add_call(&xt->cell, &p);
-	}
-	if (gi >= 0)
-		cell_add_call(&h->cells[gi], &p);
-	if (hist) {
+	int n = h->gc_n;
+	for (int i = 0; i < n; i++)
+		cell_add_call(h->gc_cell[i], &p);
+	if (p.wn) {
 		int wi = stats_whist_index(p.wait);
-		for (int i = 0; i < ng; i++)
-			stats_whist_add_at(&h->hists[g[i]], wi, p.wait);
-		if (gi >= 0)
-			stats_whist_add_at(&h->hists[gi], wi, p.wait);
-		if (xt)
-			stats_whist_add_at(&xt->hist, wi, p.wait);
+		for (int i = 0; i < n; i++)
+			stats_whist_add_at(h->gc_hist[i], wi, p.wait);
 	}
 }
 
@@ -582,6 +653,39 @@ void summary_rep_span(struct summary_rep *h, rb_us from, rb_us to, const struct 
 		}
 		from = end;
 	}
+}
+
+/* The segment (stretch) around t: the current one, or found afresh. */
+static inline void seg_at(struct summary_rep *h, rb_us t)
+{
+	if (!h->seg_valid || t < h->seg_lo || t >= h->seg_hi) {
+		sum_rep_flush(h);
+		seg_find(h, t);
+	}
+}
+
+void summary_rep_span_stretch(struct summary_rep *h, rb_us t, rb_us *lo, rb_us *hi)
+{
+	if (!h->s->o.time_weighted) {
+		*lo = INT64_MIN; /* nothing to count: one stretch, ignored */
+		*hi = INT64_MAX;
+		return;
+	}
+	seg_at(h, t);
+	*lo = h->seg_lo;
+	*hi = h->seg_hi;
+}
+
+void summary_rep_span_sums(struct summary_rep *h, rb_us t, const struct summary_span_sums *sums)
+{
+	if (!h->s->o.time_weighted || sums->dur == 0)
+		return;
+	seg_at(h, t);
+	if (h->seg_skip)
+		return;
+	const struct sum_tw tw = {sums->dur, sums->ring_area, sums->busy_area, sums->staffed_area,
+				  sums->bbusy_area, sums->bstaffed_area, sums->ring_max};
+	sum_tw_add(&h->acc, &tw);
 }
 
 void summary_set_extra(struct summary *s, const char *key, struct json_t *value)

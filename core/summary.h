@@ -101,6 +101,23 @@ void summary_rep_call(struct summary_rep *h, const struct callrec *r);
 /* The center was in state st from `from` to `to` (scenario time). */
 void summary_rep_span(struct summary_rep *h, rb_us from, rb_us to, const struct summary_state *st);
 
+/*
+ * For an engine with a span per event (the model), a cheaper way to the same
+ * result: summary_rep_span_stretch() gives the stretch of time [*lo, *hi)
+ * around t in which spans count in the same groups (phase window, 15-minute
+ * row, batch); the engine adds up its spans inside one stretch itself and
+ * hands the sums over with summary_rep_span_sums(), `t` being any time in
+ * that stretch. The result is the same as calling summary_rep_span() for
+ * each span. Spans that cross a stretch's end go through summary_rep_span().
+ */
+struct summary_span_sums {
+	int64_t dur;           /* µs */
+	int64_t ring_area, busy_area, staffed_area, bbusy_area, bstaffed_area; /* state × µs */
+	int64_t ring_max;      /* the most calls ringing in any of the spans */
+};
+void summary_rep_span_stretch(struct summary_rep *h, rb_us t, rb_us *lo, rb_us *hi);
+void summary_rep_span_sums(struct summary_rep *h, rb_us t, const struct summary_span_sums *sums);
+
 /* Extra top-level JSON members (e.g. the analyzer's "skipped", "rfc6076"). */
 struct json_t;
 void summary_set_extra(struct summary *s, const char *key, struct json_t *value /* stolen */);

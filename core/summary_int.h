@@ -94,6 +94,16 @@ struct summary_rep {
 	/* batches while the end is unknown: bins of width bin_w from t_lo */
 	rb_us bin_w;
 	int bins_used;
+	/*
+	 * The groups of the last call (summary_rep_call): the next call of the
+	 * same window, tenant and forwarding, dialled within [gc_lo, gc_hi)
+	 * (the same 15-minute row and batch), counts in the same cells.
+	 */
+	bool gc_valid;
+	int gc_w, gc_tg, gc_fg, gc_n;
+	rb_us gc_lo, gc_hi;
+	struct sum_cell *gc_cell[4];
+	struct stats_whist *gc_hist[4];
 	/* the current stretch of time spans fall in, and its running sums */
 	bool seg_valid, seg_skip;
 	rb_us seg_lo, seg_hi;

@@ -269,6 +269,8 @@ void center_call_arrive(struct call *call)
 	call->origpos = c->dsp.floors[floor].waiting + 1;
 	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, NULL, "ENTERQUEUE",
 		   "|%s|%d", row->from_user, call->origpos);
+	if (c->o.hooks.call_started)
+		c->o.hooks.call_started(row, c->o.hooks.arg);
 	dsp_arrive(&c->dsp, &call->dc, now);
 	if (call->dc.state == DSP_CALL_WAITING && c->dsp.join_age > 0)
 		tmr_start(&c->tq, &call->t_join, center_wire(c, c->dsp.join_age), on_join_due, call);
@@ -577,8 +579,16 @@ int center_destroy(struct center *c)
 		}
 		dsp_destroy(&c->dsp);
 	}
-	if (c->tq_ok)
+	if (c->tq_ok) {
+		const uint64_t *h = c->tq.late_hist;
+		rb_log(LOG_NOTICE, "timers: %llu fired; late <1 ms %llu, <2 %llu, <5 %llu, <10 %llu, "
+		       "<20 %llu, <50 %llu, <100 %llu, more %llu; max %.1f ms",
+		       (unsigned long long)c->tq.fired, (unsigned long long)h[0], (unsigned long long)h[1],
+		       (unsigned long long)h[2], (unsigned long long)h[3], (unsigned long long)h[4],
+		       (unsigned long long)h[5], (unsigned long long)h[6], (unsigned long long)h[7],
+		       c->tq.max_late / 1000.0);
 		tmrq_close(&c->tq);
+	}
 	if (c->tp_ok) {
 		uv_run(c->loop, UV_RUN_NOWAIT);
 		stp_free(&c->tp);
@@ -605,6 +615,7 @@ void center_get_stats(const struct center *c, struct center_stats *out)
 	out->calls_live = c->n_calls;
 	out->dsp = c->dsp.counts;
 	out->timer_late_max = c->tq.max_late;
+	memcpy(out->timer_late_hist, c->tq.late_hist, sizeof out->timer_late_hist);
 	out->cdr_committed = c->cdr ? cdr_committed(c->cdr) : 0;
 }
 

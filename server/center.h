@@ -13,8 +13,9 @@
  *   center_destroy(c);                 CDRs flushed
  *
  * Hooks (for call reports, metrics, the wallboard) are called on the loop's
- * thread: call_ended when a call is over for the caller (its CDR row is
- * final and queued for the database), staff_done when the one who answered
+ * thread: call_started when a call joins the queue, call_ended when a call
+ * is over for the caller (its CDR row is final and queued for the
+ * database), staff_done when the one who answered
  * has finished wrap-up (the moment a call report is written). The row
  * pointers are valid only during the hook. center_stats() and the foreach
  * functions give a snapshot of the state for /api/state and /metrics.
@@ -39,6 +40,11 @@ struct center_hooks {
 	void (*call_ended)(const struct cdr_row *row, void *arg);
 	void (*staff_done)(const struct cdr_row *row, const struct dsp_staff *staff, void *arg);
 	void *arg;
+	/* A call reached the queue (tenant known, 180 sent): row->r.call_id,
+	 * tenant, caller type... are set; the place to take a snapshot of the
+	 * tenant's settings the call keeps to its end. (Last, so positional
+	 * initialisers of the first three stay valid.) */
+	void (*call_started)(const struct cdr_row *row, void *arg);
 };
 
 struct center_opts {
@@ -84,6 +90,7 @@ struct center_stats {
 	size_t calls_live;        /* call records held (lingering ones too) */
 	struct dsp_counts dsp;
 	rb_us timer_late_max;
+	uint64_t timer_late_hist[8]; /* buckets: stimer.h's tmrq_late_bounds */
 	uint64_t cdr_committed;
 	bool draining;
 };

@@ -312,13 +312,11 @@ char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, r
 	center_get_stats(c, &cs);
 	rb_us w;
 	int lr = longest_rings(c, period, &w);
-	uint64_t ans = 0, aba = 0, rej = 0, scr = 0;
-	for (size_t t = 0; t <= st->n_tenants; t++) {
-		ans += st->calls[t][0];
-		aba += st->calls[t][1];
-		rej += st->calls[t][2];
+	/* Counts as they happen (the center's, at answer time); screened ones
+	 * are known when the call ends. */
+	uint64_t scr = 0;
+	for (size_t t = 0; t <= st->n_tenants; t++)
 		scr += st->calls[t][3];
-	}
 	bool cur = st->interval_id == x.now / INTERVAL_US;
 	struct spool_stats ss = {0};
 	if (sp)
@@ -329,7 +327,8 @@ char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, r
 	    "now_s", rb_us_to_s(x.now), "time_epoch", rb_us_to_s(rb_now_epoch_us()), "ring_period_s",
 	    rb_us_to_s(period), "staff", staff, "ringing", ringing, "queue", "ringing", cs.ringing,
 	    "longest_wait_rings", lr, "longest_wait_s", rb_us_to_s(w), "counts", "answered",
-	    (json_int_t)ans, "abandoned", (json_int_t)aba, "rejected", (json_int_t)rej, "screened",
+	    (json_int_t)cs.answered, "abandoned", (json_int_t)cs.abandoned, "rejected",
+	    (json_int_t)cs.rejected, "screened",
 	    (json_int_t)scr, "service_level", "interval", "3", jnum(cur ? sla(&st->interval, 3) : NAN),
 	    "5", jnum(cur ? sla(&st->interval, 5) : NAN), "since_start", "3",
 	    jnum(sla(&st->since_start, 3)), "5", jnum(sla(&st->since_start, 5)), "reports",

@@ -256,7 +256,7 @@ static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *sta
 
 struct center_hooks rsvc_hooks(struct rsvc *rs)
 {
-	struct center_hooks h = {on_call_ended, on_staff_done, rs};
+	struct center_hooks h = {.call_ended = on_call_ended, .staff_done = on_staff_done, .arg = rs};
 	return h;
 }
 

@@ -395,39 +395,12 @@ static int find_type(const struct center *c, const char *name)
 	return -1;
 }
 
-static struct call *call_new(struct center *c, const struct sipmsg *m, const struct stp_peer *peer,
-			     int *tenant_idx)
+/* The CDR row's fields known from the INVITE: who, how forwarded, what kind
+ * of caller. *tenant_idx: the tenant's index, or -1 (then 404). */
+static void fill_row(struct center *c, struct call *call, const struct sipmsg *m,
+		     const struct stp_peer *peer, int *tenant_idx)
 {
-	struct call *call = calloc(1, sizeof *call);
-	struct cdr_row *row = calloc(1, sizeof *row);
-	char *cid = malloc(m->call_id.len + 1), *inv = malloc(m->len);
-	if (!call || !row || !cid || !inv) {
-		free(call);
-		free(row);
-		free(cid);
-		free(inv);
-		return NULL;
-	}
-	memcpy(cid, m->call_id.p, m->call_id.len);
-	cid[m->call_id.len] = 0;
-	memcpy(inv, m->buf, m->len);
-	call->ctr = c;
-	call->call_id = cid;
-	call->call_id_len = m->call_id.len;
-	call->hash = hash_cid(cid, call->call_id_len);
-	call->invite = inv;
-	call->invite_len = m->len;
-	call->peer = *peer;
-	stp_peer_ref(&call->peer);
-	call->row = row;
-	tmr_init(&call->t_ctr);
-	tmr_init(&call->t_join);
-	tmr_init(&call->t_retx);
-	tmr_init(&call->t_limit);
-	call->row_seq_hint = ++c->tag_seq;
-	snprintf(call->to_tag, sizeof call->to_tag, "sd%" PRIx64 "-%" PRIx64, call->row_seq_hint,
-		 (uint64_t)(c->o.t0_epoch & 0xffffff));
-
+	struct cdr_row *row = call->row;
 	struct callrec *r = &row->r;
 	callrec_init(r);
 	row->t_free = RB_T_NONE;
@@ -472,6 +445,42 @@ static struct call *call_new(struct center *c, const struct sipmsg *m, const str
 	if (r->forwarding == FWD_UNKNOWN && tn)
 		r->forwarding = tn->forwarding;
 	r->no_answer = r->forwarding == FWD_NO_ANSWER && tn ? tn->no_answer : 0;
+}
+
+static struct call *call_new(struct center *c, const struct sipmsg *m, const struct stp_peer *peer,
+			     int *tenant_idx)
+{
+	struct call *call = calloc(1, sizeof *call);
+	struct cdr_row *row = calloc(1, sizeof *row);
+	char *cid = malloc(m->call_id.len + 1), *inv = malloc(m->len);
+	if (!call || !row || !cid || !inv) {
+		free(call);
+		free(row);
+		free(cid);
+		free(inv);
+		return NULL;
+	}
+	memcpy(cid, m->call_id.p, m->call_id.len);
+	cid[m->call_id.len] = 0;
+	memcpy(inv, m->buf, m->len);
+	call->ctr = c;
+	call->call_id = cid;
+	call->call_id_len = m->call_id.len;
+	call->hash = hash_cid(cid, call->call_id_len);
+	call->invite = inv;
+	call->invite_len = m->len;
+	call->peer = *peer;
+	stp_peer_ref(&call->peer);
+	call->row = row;
+	tmr_init(&call->t_ctr);
+	tmr_init(&call->t_join);
+	tmr_init(&call->t_retx);
+	tmr_init(&call->t_limit);
+	call->row_seq_hint = ++c->tag_seq;
+	snprintf(call->to_tag, sizeof call->to_tag, "sd%" PRIx64 "-%" PRIx64, call->row_seq_hint,
+		 (uint64_t)(c->o.t0_epoch & 0xffffff));
+
+	fill_row(c, call, m, peer, tenant_idx);
 	ht_insert(c, call);
 	return call;
 }

@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+
+const rb_us tmrq_late_bounds[7] = {1000, 2000, 5000, 10000, 20000, 50000, 100000};
 
 static void arm(struct tmrq *q);
 
@@ -16,8 +19,13 @@ static void on_uv_timer(uv_timer_t *h)
 	for (int k = 0; k < 4096 && (ev = evq_peek(&q->q)) && ev->t <= now; k++) {
 		evq_pop(&q->q);
 		struct tmr *t = (struct tmr *)ev;
-		if (now - ev->t > q->max_late)
-			q->max_late = now - ev->t;
+		rb_us late = now - ev->t;
+		if (late > q->max_late)
+			q->max_late = late;
+		int b = 0;
+		while (b < 7 && late >= tmrq_late_bounds[b])
+			b++;
+		q->late_hist[b]++;
 		q->fired++;
 		t->h(t, t->arg);
 	}
@@ -51,6 +59,7 @@ int tmrq_init(struct tmrq *q, uv_loop_t *loop)
 	q->armed = INT64_MAX;
 	q->max_late = 0;
 	q->fired = 0;
+	memset(q->late_hist, 0, sizeof q->late_hist);
 	int e = evq_init(&q->q, 4096);
 	if (e)
 		return e;

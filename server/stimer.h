@@ -44,7 +44,12 @@ struct tmrq {
 	rb_us armed;   /* due time the uv timer is set for; INT64_MAX: none */
 	rb_us max_late; /* largest lateness seen (fire time - due), for metrics */
 	uint64_t fired;
+	/* Lateness histogram: < 1, 2, 5, 10, 20, 50, 100 ms, and more. */
+	uint64_t late_hist[8];
 };
+
+/* Upper bounds (microseconds) of late_hist's first 7 buckets. */
+extern const rb_us tmrq_late_bounds[7];
 
 /* Sets up q on loop. Returns 0 or a positive errno. */
 int tmrq_init(struct tmrq *q, uv_loop_t *loop);

@@ -20,8 +20,8 @@
 #include "log.h"
 #include "scn.h"
 
-#define PROG "ringbench analyze"
-#define MAX_PHASES 64
+#define PROG	    "ringbench analyze"
+#define MAX_PHASES  64
 #define MAX_TARGETS 32
 
 static void usage(FILE *out)
@@ -56,18 +56,12 @@ static void usage(FILE *out)
 }
 
 static const struct option longopts[] = {
-	{"duration", required_argument, NULL, 'd'},
-	{"filter", required_argument, NULL, 'f'},
-	{"help", no_argument, NULL, 'h'},
-	{"interface", required_argument, NULL, 'i'},
-	{"out", required_argument, NULL, 'o'},
-	{"phase", required_argument, NULL, 'p'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"ring-period-s", required_argument, NULL, 'r'},
-	{"scenario", required_argument, NULL, 's'},
-	{"targets", required_argument, NULL, 't'},
-	{"write", required_argument, NULL, 'w'},
-	{NULL, 0, NULL, 0},
+    {"duration", required_argument, NULL, 'd'}, {"filter", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},		{"interface", required_argument, NULL, 'i'},
+    {"out", required_argument, NULL, 'o'},	{"phase", required_argument, NULL, 'p'},
+    {"quiet", no_argument, NULL, 'q'},		{"ring-period-s", required_argument, NULL, 'r'},
+    {"scenario", required_argument, NULL, 's'}, {"targets", required_argument, NULL, 't'},
+    {"write", required_argument, NULL, 'w'},	{NULL, 0, NULL, 0},
 };
 
 struct aargs {
@@ -87,7 +81,8 @@ static int parse_phase(struct aargs *a, const char *arg)
 	const char *c1 = strchr(arg, ':');
 	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	if (!c1 || !c2 || c1 == arg || (size_t)(c1 - arg) >= sizeof(a->names[0]))
-		return cli_usage_error(PROG, "--phase: expected NAME:FROM:TO (seconds), got '%s'", arg);
+		return cli_usage_error(PROG, "--phase: expected NAME:FROM:TO (seconds), got '%s'",
+				       arg);
 	if (a->n_win >= MAX_PHASES)
 		return cli_usage_error(PROG, "--phase: at most %d phases", MAX_PHASES);
 	char from[64];
@@ -127,9 +122,9 @@ static int parse_targets(struct aargs *a, const char *list)
 		if (a->n_tg >= MAX_TARGETS)
 			return cli_usage_error(PROG, "--targets: at most %d", MAX_TARGETS);
 		if (scn_target_parse(p, &a->tg[a->n_tg]) != 0)
-			return cli_usage_error(PROG,
-					       "--targets: expected K:F (rings 1..10, fraction 0..1), got '%s'",
-					       p);
+			return cli_usage_error(
+			    PROG, "--targets: expected K:F (rings 1..10, fraction 0..1), got '%s'",
+			    p);
 		a->n_tg++;
 		p = comma ? comma + 1 : NULL;
 	}
@@ -168,7 +163,8 @@ static int parse(int argc, char **argv, struct aargs *a)
 			a->o.quiet = 1;
 			break;
 		case 'r':
-			if (cli_double(PROG, "--ring-period-s", optarg, 0.001, 3600, &a->ring_period_s))
+			if (cli_double(PROG, "--ring-period-s", optarg, 0.001, 3600,
+				       &a->ring_period_s))
 				return 2;
 			break;
 		case 's':
@@ -184,7 +180,8 @@ static int parse(int argc, char **argv, struct aargs *a)
 			break;
 		default:
 			if (optopt)
-				return cli_usage_error(PROG, "unknown option or missing value: '%s'",
+				return cli_usage_error(PROG,
+						       "unknown option or missing value: '%s'",
 						       argv[optind - 1]);
 			return cli_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
 		}
@@ -192,7 +189,8 @@ static int parse(int argc, char **argv, struct aargs *a)
 	if (a->o.iface && optind < argc)
 		return cli_usage_error(PROG, "give capture files or --interface, not both");
 	if (!a->o.iface && optind >= argc)
-		return cli_usage_error(PROG, "missing CAPTURE (a pcap or pcapng file) or --interface IF");
+		return cli_usage_error(PROG,
+				       "missing CAPTURE (a pcap or pcapng file) or --interface IF");
 	if (!a->o.iface && (a->o.filter || a->o.write_path || a->duration_s > 0))
 		return cli_usage_error(PROG, "--filter, --write and --duration need --interface");
 	a->o.files = argv + optind;

@@ -29,6 +29,16 @@
 #define SIPP_RATE 1000     /* calls SIPp creates per second (each then waits) */
 #define CAPTURE_TAIL_MS 2000 /* the capture needs this after the last call */
 
+/* ^C or SIGTERM during a run: stop SIPp and secretaryd (they run in their
+ * own process groups, so the terminal's signal does not reach them). */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 /* --- the capture thread ---------------------------------------------------- */
 
 struct cap_th {
@@ -139,7 +149,12 @@ static int start_secretaryd(struct rep *r)
 	snprintf(t0, sizeof(t0), "%.6f", rb_us_to_s(r->t0));
 	char *argv[] = {o->secretaryd ? (char *)o->secretaryd : bin, "--scenario", (char *)o->scenario_path,
 			"--listen", "127.0.0.1:0", "--data-dir", data, "--seed", seed,
-			"--speedup", sp, "--t0", t0, "--grace", "10", NULL};
+			"--speedup", sp, "--t0", t0, "--grace", "10", NULL, NULL, NULL};
+	/* secretaryd's admin interface (issue 4) is not wanted for the run. */
+	if (live_has_option(argv[0], "--http")) {
+		argv[15] = "--http";
+		argv[16] = "off";
+	}
 	int fd = -1;
 	int e = live_spawn(argv, log, &fd, &r->sd_pid);
 	if (e) {
@@ -150,17 +165,14 @@ static int start_secretaryd(struct rep *r)
 	e = live_read_line(fd, line, sizeof(line), 10000);
 	close(fd);
 	const char *u = e ? NULL : strstr(line, "udp=");
-	if (!u || split_target(u + 4, r->host, sizeof(r->host), &r->port)) {
-		/* "udp=127.0.0.1:PORT tcp=..." : cut at the space first */
-		if (u) {
-			char tmp[256];
-			snprintf(tmp, sizeof(tmp), "%s", u + 4);
-			char *sp2 = strchr(tmp, ' ');
-			if (sp2)
-				*sp2 = '\0';
-			if (!split_target(tmp, r->host, sizeof(r->host), &r->port))
-				return 0;
-		}
+	char addr[256] = "";
+	if (u) {
+		snprintf(addr, sizeof(addr), "%s", u + 4);
+		char *sp2 = strchr(addr, ' ');
+		if (sp2)
+			*sp2 = '\0';
+	}
+	if (!u || split_target(addr, r->host, sizeof(r->host), &r->port)) {
 		snprintf(r->why, sizeof(r->why), "secretaryd did not start (see %s)", log);
 		live_stop(r->sd_pid, 2000, NULL);
 		r->sd_pid = 0;
@@ -244,8 +256,11 @@ static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s)
 	argv[a++] = l;
 	argv[a++] = "-t";
 	argv[a++] = o->tcp ? "t1" : "u1";
-	argv[a++] = "-i";
-	argv[a++] = strchr(r->host, ':') ? "::1" : "127.0.0.1";
+	/* Loopback targets: SIPp's own address on loopback too (else its default). */
+	if (!strncmp(r->host, "127.", 4) || !strcmp(r->host, "::1")) {
+		argv[a++] = "-i";
+		argv[a++] = strchr(r->host, ':') ? "::1" : "127.0.0.1";
+	}
 	argv[a++] = "-buff_size";
 	argv[a++] = "8388608";
 	argv[a++] = "-nostdin";
@@ -371,6 +386,10 @@ static int rep_run(struct rep *r)
 				 WIFSIGNALED(sst) ? WTERMSIG(sst) : WEXITSTATUS(sst));
 			goto out;
 		}
+		if (interrupted) {
+			snprintf(r->why, sizeof(r->why), "interrupted");
+			goto out;
+		}
 		progress(r, &ct, n_wire, end_epoch, false);
 	}
 	progress(r, &ct, n_wire, end_epoch, true);
@@ -466,6 +485,40 @@ static void rep_free(struct rep *r)
 	schedule_free(&r->sc);
 }
 
+static int dcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Report latency over every replication's calls: null when none came. */
+static json_t *report_json(const struct rep *reps, int n_reps)
+{
+	size_t n = 0, k = 0;
+	for (int i = 0; i < n_reps; i++)
+		n += reps[i].sc.n;
+	double *v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return json_null();
+	for (int i = 0; i < n_reps; i++)
+		for (size_t j = 0; j < reps[i].sc.n && reps[i].calls; j++)
+			if (!isnan(reps[i].calls[j].report_s))
+				v[k++] = reps[i].calls[j].report_s;
+	json_t *j = json_null();
+	if (k) {
+		qsort(v, k, sizeof(*v), dcmp);
+		double sum = 0;
+		for (size_t i = 0; i < k; i++)
+			sum += v[i];
+		size_t p99 = (size_t)ceil(0.99 * (double)k);
+		json_decref(j);
+		j = json_pack("{s:I, s:f, s:f, s:f, s:f}", "reports", (json_int_t)k, "mean", sum / (double)k,
+			      "p50", v[(k + 1) / 2 - 1], "p99", v[(p99 ? p99 : 1) - 1], "max", v[k - 1]);
+	}
+	free(v);
+	return j ? j : json_null();
+}
+
 /* --- the run ------------------------------------------------------------------------ */
 
 static json_t *lateness_json(const struct live_lateness *l, double F, rb_us period)
@@ -495,6 +548,11 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 		json_decref(lat_all);
 		return 3;
 	}
+	struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	tl = timeline_new(0, false);
 	path_of(path, sizeof(path), o->out_dir, "calls.csv");
 	csv = fopen(path, "w");
@@ -517,7 +575,9 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 			snprintf(r->dir, sizeof(r->dir), "%s/rep-%d", o->out_dir, i);
 		if (!o->quiet && o->replications > 1)
 			fprintf(stderr, "live: replication %d/%d\n", i + 1, o->replications);
-		int e = rep_run(r);
+		int e = interrupted ? 3 : rep_run(r);
+		if (interrupted && !r->why[0])
+			snprintf(r->why, sizeof(r->why), "interrupted");
 		if (i == 0)
 			t0_first = r->t0;
 		if (e) {
@@ -576,7 +636,8 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 		if (i == 0)
 			live_timeline(tl, r->calls, r->sc.n, s->end);
 	}
-	json_t *extra = json_pack("{s:f, s:o}", "speedup", o->speedup, "lateness", lat_all);
+	json_t *extra = json_pack("{s:f, s:o, s:o}", "speedup", o->speedup, "lateness", lat_all,
+				  "report_latency_s", report_json(reps, failed[0] ? 0 : o->replications));
 	lat_all = NULL;
 	if (extra)
 		summary_set_extra(sum, "live", extra);
@@ -604,6 +665,8 @@ out_reps:
 		rep_free(&reps[i]);
 	free(reps);
 out:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	json_decref(lat_all);
 	if (csv && fclose(csv) && rc == 0)
 		rc = 3;

@@ -201,8 +201,28 @@ static void add_cdrs(const char *cdr_path, struct key_idx *ix, size_t n, struct 
 		if (by && c->rec.outcome == OUTCOME_ANSWERED)
 			set_str(c->rec.answered_by, sizeof(c->rec.answered_by), by);
 	}
+	sqlite3_finalize(q);
+	q = NULL;
+	/* Report latencies (secretaryd's call reports, when it writes them). */
+	sqlite3_stmt *rq = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT call_id, hangup_to_delivered_s FROM reports", -1, &rq, NULL) ==
+	    SQLITE_OK) {
+		while (sqlite3_step(rq) == SQLITE_ROW) {
+			const char *cid = (const char *)sqlite3_column_text(rq, 0);
+			if (!cid || sqlite3_column_type(rq, 1) == SQLITE_NULL)
+				continue;
+			char key[48];
+			key_of(cid, key, sizeof(key));
+			struct live_call *c = find(ix, n, calls, key);
+			if (c)
+				c->report_s = sqlite3_column_double(rq, 1);
+		}
+	}
+	sqlite3_finalize(rq);
+	sqlite3_close(db);
+	return;
 out:
-	if (!q && db)
+	if (db)
 		rb_log(LOG_WARNING, "%s: %s", cdr_path, sqlite3_errmsg(db));
 	sqlite3_finalize(q);
 	sqlite3_close(db);
@@ -225,6 +245,7 @@ static void base_rec(const struct scenario *s, struct live_call *c, const char *
 	r->tenant_idx = sc->tenant;
 	r->type_idx = sc->type;
 	r->counted = sc->counted;
+	c->report_s = NAN;
 	set_str(r->ruri_user, sizeof(r->ruri_user), t->number);
 	c->lateness = RB_T_NONE;
 	if (sc->before_forward) {

@@ -12,6 +12,7 @@
 #include "evq.h"
 #include "model.h"
 #include "rv.h"
+#include "rv_int.h"
 
 enum mev_type {
 	MEV_PHASE = 0, /* a phase starts: shift change (rep->phase_ev[p]) */
@@ -33,7 +34,13 @@ struct mcall {
 	struct evq_ev pat;  /* scheduled only while the caller may hang up */
 	struct evq_ev join; /* scheduled only while waiting, with backup about */
 	rb_us t_dial, t_invite, t_answer, t_cancel, t_end;
-	rb_us patience_end; /* t_dial + patience; INT64_MAX: never */
+	/*
+	 * Patience in µs, or PAT_LATER: an exponential patience whose uniform
+	 * (pat_u) was drawn at dial time, in stream order, but whose log is
+	 * taken only if the caller has to wait (patience_end() in model.c).
+	 */
+	rb_us patience;
+	double pat_u;
 	rb_us talk;
 	struct dsp_staff *staff;
 	uint64_t id;        /* 1-based within the replication */
@@ -93,6 +100,13 @@ struct mrep {
 	/* the center's state and since when, for summary and timeline spans */
 	struct summary_state st;
 	rb_us st_from;
+	/*
+	 * Spans added up here while they stay inside the summary's current
+	 * stretch [sp_lo, sp_hi) (summary_rep_span_stretch), handed over when
+	 * one leaves it: see span_close in model.c.
+	 */
+	rb_us sp_lo, sp_hi, sp_t;  /* sp_t: a time in the stretch of sp */
+	struct summary_span_sums sp;
 
 	struct mcall *free_list;
 	struct mchunk *chunks;

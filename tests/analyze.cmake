@@ -29,3 +29,8 @@ endif()
 if(COMMAND rb_fuzzer)
   rb_fuzzer(capture SOURCES fuzz/fuzz_capture.c DEPS analyze SECONDS 60)
 endif()
+
+# Live capture on lo with SIPp (root and sipp needed, else skipped).
+add_test(NAME analyze_live COMMAND bash ${CMAKE_SOURCE_DIR}/tests/tools/analyze_live.sh
+         $<TARGET_FILE:ringbench>)
+set_tests_properties(analyze_live PROPERTIES LABELS integration TIMEOUT 120 SKIP_RETURN_CODE 77)

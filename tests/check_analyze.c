@@ -109,7 +109,8 @@ START_TEST(test_sipp_udp_outcomes_and_files)
 	ck_assert_double_eq_tol(json_real_value(json_object_get(rfc, "ser_pct")), 100.0 / 3, 1e-9);
 	/* SEER counts 486 as effective: (3 + 3) / 9 */
 	ck_assert_double_eq_tol(json_real_value(json_object_get(rfc, "seer_pct")), 200.0 / 3, 1e-9);
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(rfc, "sdt_s"), "count")), 3);
+	ck_assert_int_eq(
+	    json_integer_value(json_object_get(json_object_get(rfc, "sdt_s"), "count")), 3);
 	ck_assert_int_eq(csv_rows(NULL, 0), 9);
 	char p[400];
 	snprintf(p, sizeof(p), "%s/timeline.csv", tmpdir);
@@ -341,7 +342,8 @@ END_TEST
 
 START_TEST(test_phase_windows_split_calls)
 {
-	struct summary_window w[2] = {{"early", 0, 3 * RB_US_PER_S}, {"late", 3 * RB_US_PER_S, 60 * RB_US_PER_S}};
+	struct summary_window w[2] = {{"early", 0, 3 * RB_US_PER_S},
+				      {"late", 3 * RB_US_PER_S, 60 * RB_US_PER_S}};
 	struct analyze_opts o = {0};
 	char *f[1] = {PCAP_DIR "sipp_udp6.pcap"};
 	o.files = f;
@@ -353,9 +355,12 @@ START_TEST(test_phase_windows_split_calls)
 	ck_assert_int_eq(analyze_run(&o), 0);
 	json_t *j = load_summary();
 	json_t *ph = json_object_get(j, "phases");
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "early"), "answered")), 3);
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "late"), "abandoned")), 3);
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "late"), "rejected")), 3);
+	ck_assert_int_eq(
+	    json_integer_value(json_object_get(json_object_get(ph, "early"), "answered")), 3);
+	ck_assert_int_eq(
+	    json_integer_value(json_object_get(json_object_get(ph, "late"), "abandoned")), 3);
+	ck_assert_int_eq(
+	    json_integer_value(json_object_get(json_object_get(ph, "late"), "rejected")), 3);
 	json_decref(j);
 }
 END_TEST

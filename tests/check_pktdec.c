@@ -330,8 +330,14 @@ static void on_msg(const struct pkt_l4 *seg, const char *m, size_t len, void *ar
 
 static void seg(struct tcpre *t, int64_t ts, uint32_t seq, int flags, const char *data, size_t n)
 {
-	struct pkt_l4 p = {.ts_ns = ts, .af = 4, .proto = 6, .sport = 40000, .dport = 5060,
-			   .seq = seq, .tcp_flags = (uint8_t)flags, .data = (const uint8_t *)data,
+	struct pkt_l4 p = {.ts_ns = ts,
+			   .af = 4,
+			   .proto = 6,
+			   .sport = 40000,
+			   .dport = 5060,
+			   .seq = seq,
+			   .tcp_flags = (uint8_t)flags,
+			   .data = (const uint8_t *)data,
 			   .len = n};
 	p.src[0] = 10;
 	p.dst[0] = 11;
@@ -378,8 +384,14 @@ START_TEST(test_tcp_tls_and_websocket_streams_skipped)
 	const char tls[] = "\x16\x03\x01\x00\x10 INVITE sip:x SIP/2.0\r\n";
 	seg(t, 1, 1, 0, tls, sizeof(tls) - 1);
 	const char ws[] = "GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n";
-	struct pkt_l4 p = {.ts_ns = 2, .af = 4, .proto = 6, .sport = 1, .dport = 2, .seq = 5,
-			   .data = (const uint8_t *)ws, .len = sizeof(ws) - 1};
+	struct pkt_l4 p = {.ts_ns = 2,
+			   .af = 4,
+			   .proto = 6,
+			   .sport = 1,
+			   .dport = 2,
+			   .seq = 5,
+			   .data = (const uint8_t *)ws,
+			   .len = sizeof(ws) - 1};
 	tcpre_segment(t, &p);
 	p.seq += (uint32_t)p.len;
 	p.data = (const uint8_t *)M1;
@@ -398,8 +410,14 @@ START_TEST(test_tcp_idle_flows_dropped_and_tail_counted)
 	struct tcpre *t = tcpre_new(&st, on_msg, NULL);
 	seg(t, 0, 1, 0, M1, 20); /* half a message, then silence */
 	ck_assert_uint_eq(tcpre_flows(t), 1);
-	struct pkt_l4 p = {.ts_ns = TCPRE_IDLE_NS, .af = 4, .proto = 6, .sport = 9, .dport = 9,
-			   .seq = 1, .data = (const uint8_t *)M2, .len = strlen(M2)};
+	struct pkt_l4 p = {.ts_ns = TCPRE_IDLE_NS,
+			   .af = 4,
+			   .proto = 6,
+			   .sport = 9,
+			   .dport = 9,
+			   .seq = 1,
+			   .data = (const uint8_t *)M2,
+			   .len = strlen(M2)};
 	tcpre_segment(t, &p);
 	ck_assert_uint_eq(tcpre_flows(t), 1);
 	ck_assert_int_eq(st.n[ASKIP_TCP_GAP], 1);

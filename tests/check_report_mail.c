@@ -219,7 +219,8 @@ START_TEST(test_rfc2047_long_subject_split_on_characters)
 	/* 40 three-byte characters: several words, none splitting a character. */
 	char s[200] = "";
 	for (int i = 0; i < 40; i++)
-		strcat(s, "あ");
+		memcpy(s + 3 * i, "あ", 3);
+	s[120] = 0;
 	char *e = report_rfc2047(s);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_ptr_nonnull(strstr(e, "\r\n =?UTF-8?B?"));

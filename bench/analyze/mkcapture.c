@@ -27,8 +27,20 @@ struct ev {
 	int kind;
 };
 
-enum { E_INV, E_100, E_180, E_200, E_ACK, E_BYE, E_BYE200, E_CANCEL, E_CAN200, E_487, E_ACKF,
-       E_FINAL };
+enum {
+	E_INV,
+	E_100,
+	E_180,
+	E_200,
+	E_ACK,
+	E_BYE,
+	E_BYE200,
+	E_CANCEL,
+	E_CAN200,
+	E_487,
+	E_ACKF,
+	E_FINAL
+};
 
 struct call {
 	char id[64];
@@ -71,7 +83,8 @@ static struct call *hpop(void)
 		size_t l = 2 * i + 1, m = i;
 		if (l < nheap && next_t(heap[l]) < next_t(last))
 			m = l;
-		if (l + 1 < nheap && next_t(heap[l + 1]) < (m == i ? next_t(last) : next_t(heap[m])))
+		if (l + 1 < nheap &&
+		    next_t(heap[l + 1]) < (m == i ? next_t(last) : next_t(heap[m])))
 			m = l + 1;
 		if (m == i)
 			break;
@@ -132,18 +145,59 @@ static void message(const struct call *k, int kind, int64_t t)
 	int cseq = 1, center = 0, sdp = 0;
 	const char *cm = "INVITE";
 	switch (kind) {
-	case E_INV: req = "INVITE"; sdp = 1; break;
-	case E_100: status = "100 Trying"; center = 1; break;
-	case E_180: status = "180 Ringing"; center = 1; break;
-	case E_200: status = "200 OK"; center = 1; sdp = 1; break;
-	case E_ACK: req = "ACK"; cm = "ACK"; break;
-	case E_BYE: req = "BYE"; cm = "BYE"; cseq = 2; break;
-	case E_BYE200: status = "200 OK"; cm = "BYE"; cseq = 2; center = 1; break;
-	case E_CANCEL: req = "CANCEL"; cm = "CANCEL"; break;
-	case E_CAN200: status = "200 OK"; cm = "CANCEL"; center = 1; break;
-	case E_487: status = "487 Request Terminated"; center = 1; break;
-	case E_ACKF: req = "ACK"; cm = "ACK"; break;
-	case E_FINAL: status = k->status == 486 ? "486 Busy Here" : "503 Service Unavailable"; center = 1; break;
+	case E_INV:
+		req = "INVITE";
+		sdp = 1;
+		break;
+	case E_100:
+		status = "100 Trying";
+		center = 1;
+		break;
+	case E_180:
+		status = "180 Ringing";
+		center = 1;
+		break;
+	case E_200:
+		status = "200 OK";
+		center = 1;
+		sdp = 1;
+		break;
+	case E_ACK:
+		req = "ACK";
+		cm = "ACK";
+		break;
+	case E_BYE:
+		req = "BYE";
+		cm = "BYE";
+		cseq = 2;
+		break;
+	case E_BYE200:
+		status = "200 OK";
+		cm = "BYE";
+		cseq = 2;
+		center = 1;
+		break;
+	case E_CANCEL:
+		req = "CANCEL";
+		cm = "CANCEL";
+		break;
+	case E_CAN200:
+		status = "200 OK";
+		cm = "CANCEL";
+		center = 1;
+		break;
+	case E_487:
+		status = "487 Request Terminated";
+		center = 1;
+		break;
+	case E_ACKF:
+		req = "ACK";
+		cm = "ACK";
+		break;
+	case E_FINAL:
+		status = k->status == 486 ? "486 Busy Here" : "503 Service Unavailable";
+		center = 1;
+		break;
 	}
 	const char *branch = (kind == E_ACK || kind == E_BYE || kind == E_BYE200) ? "x" : "0";
 	if (req)
@@ -163,7 +217,9 @@ static void message(const struct call *k, int kind, int64_t t)
 		      "Content-Length: %zu\r\n\r\n%s",
 		      k->id, branch, k->n, to_tag, k->id, cseq, cm, center ? "20" : "10",
 		      center ? "5060" : "5061",
-		      kind == E_INV && k->fwd_na ? "Diversion: <sip:0398765432@10.1.0.10>;reason=no-answer\r\n" : "",
+		      kind == E_INV && k->fwd_na
+			  ? "Diversion: <sip:0398765432@10.1.0.10>;reason=no-answer\r\n"
+			  : "",
 		      sdp ? "Content-Type: application/sdp\r\n" : "", sdp ? strlen(SDP) : (size_t)0,
 		      sdp ? SDP : "");
 	emit(t, center, b, (size_t)n);
@@ -227,7 +283,8 @@ static struct row *read_csv(const char *path, size_t *nrows)
 	char line[4096];
 	char *fld[64];
 	int col[7] = {-1, -1, -1, -1, -1, -1, -1}, cst = -1, cfwd = -1, cid = -1;
-	const char *names[7] = {"t_invite", "t_ringing", "t_answer", "t_cancel", "t_final", "t_end", NULL};
+	const char *names[7] = {"t_invite", "t_ringing", "t_answer", "t_cancel",
+				"t_final",  "t_end",	 NULL};
 	if (!fgets(line, sizeof(line), f))
 		exit(2);
 	size_t nf = split(line, fld, 64);
@@ -253,7 +310,8 @@ static struct row *read_csv(const char *path, size_t *nrows)
 			r = realloc(r, cap * sizeof(*r));
 		}
 		struct row *x = &r[n++];
-		int64_t *tt[6] = {&x->t_invite, &x->t_ringing, &x->t_answer, &x->t_cancel, &x->t_final, &x->t_end};
+		int64_t *tt[6] = {&x->t_invite, &x->t_ringing, &x->t_answer,
+				  &x->t_cancel, &x->t_final,   &x->t_end};
 		for (int k = 0; k < 6; k++)
 			*tt[k] = parse_t(fld[col[k]]);
 		x->status = atoi(fld[cst]);
@@ -354,7 +412,8 @@ int main(int argc, char **argv)
 		rows = read_csv(argv[1], &n);
 		out = argv[2];
 	}
-	pcap_t *pd = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
+	pcap_t *pd =
+	    pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
 	dumper = pcap_dump_open(pd, out);
 	if (!dumper) {
 		fprintf(stderr, "mkcapture: %s\n", pcap_geterr(pd));

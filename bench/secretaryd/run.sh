@@ -36,6 +36,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET
 
 # start_peer sipp|secretaryd: sets PEER_PID and PEER_PORT.
 start_peer() {
+	PEER_NAME=$1
 	if [ "$1" = sipp ]; then
 		PEER_PORT=$(free_port)
 		sipp -sf "$FLOWS/uas_answer_200ms.xml" -i 127.0.0.1 -p "$PEER_PORT" -nostdin \
@@ -67,7 +68,8 @@ load() {
 	rm -f uac_caller_bye_*_.csv uac_caller_bye_*_rtt.csv
 	timeout $((SECS + 90)) sipp "127.0.0.1:$PEER_PORT" -sf "$FLOWS/uac_caller_bye.xml" \
 		-inf calls.csv -r "$rate" -m "$calls" -l 60000 -nostdin -buff_size 8388608 \
-		-max_socket 65000 -timeout $((SECS + 60))s -trace_stat -fd 1 "$@" \
+		-max_socket 65000 -timeout $((SECS + 60))s -trace_stat -fd 1 \
+		-trace_err -error_file "err_${PEER_NAME}_$rate.txt" "$@" \
 		>uac.out 2>&1 </dev/null
 	/usr/bin/python3 - <<'PY'
 import csv, glob
@@ -98,12 +100,24 @@ for rate in $RATES; do
 		ratio=
 		[ $peer = secretaryd ] && ratio=$(/usr/bin/python3 -c "a=${CPU[secretaryd,$rate]}; b=${CPU[sipp,$rate]}; print('%.2f' % (a / b) if b else 'n/a')")
 		printf '%-8s %-10s %10s %8s %14s %10s\n' "$rate" "$peer" "$ok" "$bad" "$per" "$ratio"
+		if [ "$bad" != 0 ] && [ -s "err_${peer}_$rate.txt" ]; then
+			echo "   why (SIPp's first errors):"
+			grep -o 'Aborting call[^:]*: [^\x27]*\|while expecting [^,]*, received [^\n]\{0,40\}\|[A-Z][a-z]* timeout[^.]*' \
+				"err_${peer}_$rate.txt" | sed 's/[0-9-]*@127.*//' | sort | uniq -c | sort -rn | head -3 | sed 's/^/     /'
+		fi
 	done
 done
 for peer in sipp secretaryd; do
-	best=none
-	for rate in $RATES; do [ "${FAIL[$peer,$rate]}" = 0 ] && best=$rate; done
-	echo "highest rate with zero failed calls, $peer: $best calls/s"
+	best=none steady=none broken=
+	for rate in $RATES; do
+		if [ "${FAIL[$peer,$rate]}" = 0 ]; then
+			best=$rate
+			[ -z "$broken" ] && steady=$rate
+		else
+			broken=1
+		fi
+	done
+	echo "highest rate with zero failed calls, $peer: $best calls/s (with every lower rate clean too: $steady)"
 done
 
 # About 10,000 concurrent calls: 1,000 calls/s, each 200 ms + 10 s long.

@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #define BASE_S 1700000000LL
-#define MS 1000000LL
-#define SEC 1000000000LL
+#define MS     1000000LL
+#define SEC    1000000000LL
 
 enum link { L_ETH, L_SLL, L_SLL2, L_NULL, L_RAW };
 enum tun { T_NONE, T_GRE_IP, T_GRE_TEB, T_ERSPAN2, T_ERSPAN3, T_IPIP };
@@ -34,14 +34,14 @@ struct ctx {
 	pcap_t *pd;
 	pcap_dumper_t *d;
 	enum link link;
-	int vlan;          /* 0, 1 (802.1Q) or 2 (QinQ) */
+	int vlan; /* 0, 1 (802.1Q) or 2 (QinQ) */
 	enum tun tun;
-	int af;            /* 4 or 6 */
+	int af; /* 4 or 6 */
 	bool tcp;
-	size_t mtu;        /* fragment IP packets longer than this (0: never) */
+	size_t mtu;	   /* fragment IP packets longer than this (0: never) */
 	bool frag_reverse; /* send fragments last first */
 	uint16_t aport, bport;
-	uint32_t seq[2];   /* TCP, per direction */
+	uint32_t seq[2]; /* TCP, per direction */
 	uint16_t ipid;
 	uint32_t frag_id;
 };
@@ -270,7 +270,7 @@ static void tunnel_out(struct ctx *c, int64_t t, const uint8_t *ip, size_t n)
 		w16(b + h + 2, 0x88BE);
 		w32(b + h + 4, 1);
 		memset(b + h + 8, 0, 8);
-		b[h + 8] = 0x10; /* version 1 (type II) */
+		b[h + 8] = 0x10;    /* version 1 (type II) */
 		w16(b + h + 10, 5); /* session id */
 		m = 16 + eth_wrap(b + h + 16, ip, n);
 		break;
@@ -315,7 +315,8 @@ static void ip_out(struct ctx *c, int64_t t, int dir, int proto, const uint8_t *
 		size_t off = i * step, len = n - off < step ? n - off : step;
 		int more = i + 1 < nfrag;
 		if (c->af == 4) {
-			ip4_hdr(b, 20 + len, proto, s, d, id, (uint16_t)((more ? 0x2000 : 0) | off / 8));
+			ip4_hdr(b, 20 + len, proto, s, d, id,
+				(uint16_t)((more ? 0x2000 : 0) | off / 8));
 			memcpy(b + 20, l4 + off, len);
 			tunnel_out(c, t + (int64_t)k * 1000, b, 20 + len);
 		} else {
@@ -350,7 +351,8 @@ static void tcp_seg(struct ctx *c, int64_t t, int dir, uint32_t seq, int flags, 
 	w32(b + 4, seq);
 	w32(b + 8, c->seq[!dir]);
 	b[12] = 5 << 4;
-	b[13] = (uint8_t)(flags == 0x02 && dir == 0 ? flags : flags | 0x10); /* ACK but on the first SYN */
+	b[13] = (uint8_t)(flags == 0x02 && dir == 0 ? flags
+						    : flags | 0x10); /* ACK but on the first SYN */
 	w16(b + 14, 65535);
 	w16(b + 16, 0);
 	w16(b + 18, 0);
@@ -368,7 +370,8 @@ static void send_msg(struct ctx *c, int64_t t, int dir, const char *msg)
 	}
 	for (size_t off = 0; off < n; off += 1400) {
 		size_t len = n - off < 1400 ? n - off : 1400;
-		tcp_seg(c, t + (int64_t)(off / 1400) * 1000, dir, c->seq[dir], 0x08, msg + off, len);
+		tcp_seg(c, t + (int64_t)(off / 1400) * 1000, dir, c->seq[dir], 0x08, msg + off,
+			len);
 		c->seq[dir] += (uint32_t)len;
 	}
 }
@@ -383,11 +386,11 @@ static void tcp_handshake(struct ctx *c, int64_t t)
 /* ---- SIP text ---- */
 
 struct call {
-	const char *id;     /* Call-ID */
+	const char *id; /* Call-ID */
 	const char *ftag, *ttag;
-	const char *user;   /* Request-URI user (the tenant's number) */
-	const char *extra;  /* headers for the INVITE, each ending CRLF */
-	size_t pad;         /* body bytes for the INVITE (fragments) */
+	const char *user;  /* Request-URI user (the tenant's number) */
+	const char *extra; /* headers for the INVITE, each ending CRLF */
+	size_t pad;	   /* body bytes for the INVITE (fragments) */
 };
 
 static const char *proto_name(const struct ctx *c)
@@ -403,12 +406,13 @@ static char *req(const struct ctx *c, const struct call *k, const char *m, int c
 	char body[66000];
 	size_t bl = 0;
 	if (pad) {
-		bl = (size_t)snprintf(body, sizeof(body),
-				      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
-				      "m=audio 4000 RTP/AVP 0\r\n");
+		bl = (size_t)snprintf(
+		    body, sizeof(body),
+		    "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+		    "m=audio 4000 RTP/AVP 0\r\n");
 		while (bl + 40 < pad && bl + 40 < sizeof(body)) /* attributes to make it long */
-			bl += (size_t)snprintf(body + bl, sizeof(body) - bl,
-					       "a=x-pad:%030zu\r\n", bl);
+			bl += (size_t)snprintf(body + bl, sizeof(body) - bl, "a=x-pad:%030zu\r\n",
+					       bl);
 	}
 	char ft[80], tt[80];
 	snprintf(ft, sizeof(ft), ";tag=%s", from_callee ? k->ttag : k->ftag);
@@ -428,7 +432,8 @@ static char *req(const struct ctx *c, const struct call *k, const char *m, int c
 		 from_callee ? "callee.example.net" : "caller.example.net", branch,
 		 from_callee ? k->user : "0399990001", ft, from_callee ? "0399990001" : k->user,
 		 to_tag || from_callee ? tt : "", k->id, cseq, cseq_m ? cseq_m : m,
-		 extra ? extra : "", bl ? "Content-Type: application/sdp\r\n" : "", bl, (int)bl, body);
+		 extra ? extra : "", bl ? "Content-Type: application/sdp\r\n" : "", bl, (int)bl,
+		 body);
 	return b;
 }
 
@@ -451,8 +456,19 @@ static char *resp(const struct ctx *c, const struct call *k, int code, const cha
 
 /* ---- call flows (t in ns from the file's start) ---- */
 
-enum flow { ANSWERED, ABANDONED, REJECTED, CROSSED, CHALLENGE, REINVITE, RETRANS, INCOMPLETE,
-	    CALLEE_BYE, SESSION_PROGRESS, NO_RINGING };
+enum flow {
+	ANSWERED,
+	ABANDONED,
+	REJECTED,
+	CROSSED,
+	CHALLENGE,
+	REINVITE,
+	RETRANS,
+	INCOMPLETE,
+	CALLEE_BYE,
+	SESSION_PROGRESS,
+	NO_RINGING
+};
 
 static void flow(struct ctx *c, enum flow f, int64_t t, const struct call *k)
 {
@@ -464,25 +480,36 @@ static void flow(struct ctx *c, enum flow f, int64_t t, const struct call *k)
 	int64_t t1 = t + 1 * MS + 999; /* …999 ns: must be cut, not rounded */
 	switch (f) {
 	case RETRANS:
-		send_msg(c, t + 500 * MS, 0, req(c, k, "INVITE", 1, NULL, br, false, false, k->extra, k->pad));
-		send_msg(c, t + 600 * MS + 999, 1, resp(c, k, 100, "Trying", 1, "INVITE", br, false));
-		send_msg(c, t + 700 * MS + 999, 1, resp(c, k, 180, "Ringing", 1, "INVITE", br, true));
-		send_msg(c, t + 700 * MS + 5 * us, 1, resp(c, k, 180, "Ringing", 1, "INVITE", br, true));
+		send_msg(c, t + 500 * MS, 0,
+			 req(c, k, "INVITE", 1, NULL, br, false, false, k->extra, k->pad));
+		send_msg(c, t + 600 * MS + 999, 1,
+			 resp(c, k, 100, "Trying", 1, "INVITE", br, false));
+		send_msg(c, t + 700 * MS + 999, 1,
+			 resp(c, k, 180, "Ringing", 1, "INVITE", br, true));
+		send_msg(c, t + 700 * MS + 5 * us, 1,
+			 resp(c, k, 180, "Ringing", 1, "INVITE", br, true));
 		send_msg(c, t + 4 * SEC + 999, 1, resp(c, k, 200, "OK", 1, "INVITE", br, true));
-		send_msg(c, t + 4 * SEC + 500 * MS, 1, resp(c, k, 200, "OK", 1, "INVITE", br, true));
-		send_msg(c, t + 4 * SEC + 501 * MS, 0, req(c, k, "ACK", 1, NULL, br2, true, false, NULL, 0));
-		send_msg(c, t + 9 * SEC + 999, 0, req(c, k, "BYE", 2, NULL, "bye", true, false, NULL, 0));
+		send_msg(c, t + 4 * SEC + 500 * MS, 1,
+			 resp(c, k, 200, "OK", 1, "INVITE", br, true));
+		send_msg(c, t + 4 * SEC + 501 * MS, 0,
+			 req(c, k, "ACK", 1, NULL, br2, true, false, NULL, 0));
+		send_msg(c, t + 9 * SEC + 999, 0,
+			 req(c, k, "BYE", 2, NULL, "bye", true, false, NULL, 0));
 		send_msg(c, t + 9 * SEC + 2 * MS, 1, resp(c, k, 200, "OK", 2, "BYE", "bye", true));
 		return;
 	case CHALLENGE:
 		send_msg(c, t1, 1, resp(c, k, 401, "Unauthorized", 1, "INVITE", br, true));
 		send_msg(c, t + 2 * MS, 0, req(c, k, "ACK", 1, NULL, br, true, false, NULL, 0));
-		send_msg(c, t + 50 * MS + 999, 0, req(c, k, "INVITE", 2, NULL, br2, false, false,
-						       "Authorization: Digest username=\"a\"\r\n", 0));
+		send_msg(c, t + 50 * MS + 999, 0,
+			 req(c, k, "INVITE", 2, NULL, br2, false, false,
+			     "Authorization: Digest username=\"a\"\r\n", 0));
 		send_msg(c, t + 52 * MS, 1, resp(c, k, 180, "Ringing", 2, "INVITE", br2, true));
-		send_msg(c, t + 7 * SEC + 123 * us + 999, 1, resp(c, k, 200, "OK", 2, "INVITE", br2, true));
-		send_msg(c, t + 7 * SEC + 200 * MS, 0, req(c, k, "ACK", 2, NULL, "ack2", true, false, NULL, 0));
-		send_msg(c, t + 12 * SEC, 0, req(c, k, "BYE", 3, NULL, "bye", true, false, NULL, 0));
+		send_msg(c, t + 7 * SEC + 123 * us + 999, 1,
+			 resp(c, k, 200, "OK", 2, "INVITE", br2, true));
+		send_msg(c, t + 7 * SEC + 200 * MS, 0,
+			 req(c, k, "ACK", 2, NULL, "ack2", true, false, NULL, 0));
+		send_msg(c, t + 12 * SEC, 0,
+			 req(c, k, "BYE", 3, NULL, "bye", true, false, NULL, 0));
 		send_msg(c, t + 12 * SEC + 1 * MS, 1, resp(c, k, 200, "OK", 3, "BYE", "bye", true));
 		return;
 	default:
@@ -492,7 +519,8 @@ static void flow(struct ctx *c, enum flow f, int64_t t, const struct call *k)
 		send_msg(c, t1, 1, resp(c, k, 100, "Trying", 1, "INVITE", br, false));
 		send_msg(c, t + 2 * MS + 999, 1,
 			 resp(c, k, f == SESSION_PROGRESS ? 183 : 180,
-			      f == SESSION_PROGRESS ? "Session Progress" : "Ringing", 1, "INVITE", br, true));
+			      f == SESSION_PROGRESS ? "Session Progress" : "Ringing", 1, "INVITE",
+			      br, true));
 	}
 	switch (f) {
 	case ANSWERED:
@@ -500,37 +528,53 @@ static void flow(struct ctx *c, enum flow f, int64_t t, const struct call *k)
 	case SESSION_PROGRESS:
 	case REINVITE:
 	case CALLEE_BYE:
-		send_msg(c, t + 5 * SEC + 432 * us + 999, 1, resp(c, k, 200, "OK", 1, "INVITE", br, true));
-		send_msg(c, t + 5 * SEC + 433 * us, 0, req(c, k, "ACK", 1, NULL, "ack", true, false, NULL, 0));
+		send_msg(c, t + 5 * SEC + 432 * us + 999, 1,
+			 resp(c, k, 200, "OK", 1, "INVITE", br, true));
+		send_msg(c, t + 5 * SEC + 433 * us, 0,
+			 req(c, k, "ACK", 1, NULL, "ack", true, false, NULL, 0));
 		if (f == REINVITE) {
-			send_msg(c, t + 6 * SEC, 0, req(c, k, "INVITE", 2, NULL, "reinv", true, false, NULL, 0));
-			send_msg(c, t + 6 * SEC + 1 * MS, 1, resp(c, k, 200, "OK", 2, "INVITE", "reinv", true));
-			send_msg(c, t + 6 * SEC + 2 * MS, 0, req(c, k, "ACK", 2, NULL, "ack3", true, false, NULL, 0));
+			send_msg(c, t + 6 * SEC, 0,
+				 req(c, k, "INVITE", 2, NULL, "reinv", true, false, NULL, 0));
+			send_msg(c, t + 6 * SEC + 1 * MS, 1,
+				 resp(c, k, 200, "OK", 2, "INVITE", "reinv", true));
+			send_msg(c, t + 6 * SEC + 2 * MS, 0,
+				 req(c, k, "ACK", 2, NULL, "ack3", true, false, NULL, 0));
 		}
 		if (f == CALLEE_BYE) {
-			send_msg(c, t + 8 * SEC + 999, 1, req(c, k, "BYE", 1, NULL, "cbye", true, true, NULL, 0));
+			send_msg(c, t + 8 * SEC + 999, 1,
+				 req(c, k, "BYE", 1, NULL, "cbye", true, true, NULL, 0));
 			return; /* no 200 to the BYE: SDD unknown */
 		}
-		send_msg(c, t + 9 * SEC + 999, 0, req(c, k, "BYE", 3, NULL, "bye", true, false, NULL, 0));
+		send_msg(c, t + 9 * SEC + 999, 0,
+			 req(c, k, "BYE", 3, NULL, "bye", true, false, NULL, 0));
 		send_msg(c, t + 9 * SEC + 3 * MS, 1, resp(c, k, 200, "OK", 3, "BYE", "bye", true));
 		return;
 	case ABANDONED:
-		send_msg(c, t + 7 * SEC + 999, 0, req(c, k, "CANCEL", 1, NULL, br, false, false, NULL, 0));
+		send_msg(c, t + 7 * SEC + 999, 0,
+			 req(c, k, "CANCEL", 1, NULL, br, false, false, NULL, 0));
 		send_msg(c, t + 7 * SEC + 1 * MS, 1, resp(c, k, 200, "OK", 1, "CANCEL", br, true));
-		send_msg(c, t + 7 * SEC + 2 * MS + 999, 1, resp(c, k, 487, "Request Terminated", 1, "INVITE", br, true));
-		send_msg(c, t + 7 * SEC + 3 * MS, 0, req(c, k, "ACK", 1, NULL, br, true, false, NULL, 0));
+		send_msg(c, t + 7 * SEC + 2 * MS + 999, 1,
+			 resp(c, k, 487, "Request Terminated", 1, "INVITE", br, true));
+		send_msg(c, t + 7 * SEC + 3 * MS, 0,
+			 req(c, k, "ACK", 1, NULL, br, true, false, NULL, 0));
 		return;
 	case CROSSED: /* the CANCEL leaves as the 200 arrives: the 200 wins */
-		send_msg(c, t + 6 * SEC + 999, 0, req(c, k, "CANCEL", 1, NULL, br, false, false, NULL, 0));
-		send_msg(c, t + 6 * SEC + 100 * us + 999, 1, resp(c, k, 200, "OK", 1, "INVITE", br, true));
-		send_msg(c, t + 6 * SEC + 200 * us, 1, resp(c, k, 200, "OK", 1, "CANCEL", br, true));
-		send_msg(c, t + 6 * SEC + 300 * us, 0, req(c, k, "ACK", 1, NULL, "ack", true, false, NULL, 0));
+		send_msg(c, t + 6 * SEC + 999, 0,
+			 req(c, k, "CANCEL", 1, NULL, br, false, false, NULL, 0));
+		send_msg(c, t + 6 * SEC + 100 * us + 999, 1,
+			 resp(c, k, 200, "OK", 1, "INVITE", br, true));
+		send_msg(c, t + 6 * SEC + 200 * us, 1,
+			 resp(c, k, 200, "OK", 1, "CANCEL", br, true));
+		send_msg(c, t + 6 * SEC + 300 * us, 0,
+			 req(c, k, "ACK", 1, NULL, "ack", true, false, NULL, 0));
 		send_msg(c, t + 8 * SEC, 0, req(c, k, "BYE", 2, NULL, "bye", true, false, NULL, 0));
 		send_msg(c, t + 8 * SEC + 1 * MS, 1, resp(c, k, 200, "OK", 2, "BYE", "bye", true));
 		return;
 	case REJECTED:
-		send_msg(c, t + 1 * SEC + 999, 1, resp(c, k, 486, "Busy Here", 1, "INVITE", br, true));
-		send_msg(c, t + 1 * SEC + 1 * MS, 0, req(c, k, "ACK", 1, NULL, br, true, false, NULL, 0));
+		send_msg(c, t + 1 * SEC + 999, 1,
+			 resp(c, k, 486, "Busy Here", 1, "INVITE", br, true));
+		send_msg(c, t + 1 * SEC + 1 * MS, 0,
+			 req(c, k, "ACK", 1, NULL, br, true, false, NULL, 0));
 		return;
 	case INCOMPLETE:
 	default:
@@ -544,7 +588,8 @@ static void call(struct ctx *c, enum flow f, int64_t t, const char *id, const ch
 	char ft[64], tt[64];
 	snprintf(ft, sizeof(ft), "f-%s", id);
 	snprintf(tt, sizeof(tt), "t-%s", id);
-	struct call k = {.id = id, .ftag = ft, .ttag = tt, .user = user, .extra = extra, .pad = pad};
+	struct call k = {
+	    .id = id, .ftag = ft, .ttag = tt, .user = user, .extra = extra, .pad = pad};
 	flow(c, f, t, &k);
 }
 
@@ -623,7 +668,8 @@ static void file_tcp(const char *dir)
 	c.bport = 5060;
 	tcp_handshake(&c, 0);
 	int64_t t = 10 * MS;
-	struct call k = {.id = "tcp-1@gen", .ftag = "f-tcp-1", .ttag = "t-tcp-1", .user = "0312000001"};
+	struct call k = {
+	    .id = "tcp-1@gen", .ftag = "f-tcp-1", .ttag = "t-tcp-1", .user = "0312000001"};
 	/* INVITE with a 3000-byte body: three segments; the second is sent twice
 	 * (a retransmission) and the third before the second (out of order). */
 	char *inv = req(&c, &k, "INVITE", 1, NULL, "tcp-1-1", false, false, NULL, 3000);
@@ -632,14 +678,16 @@ static void file_tcp(const char *dir)
 	tcp_seg(&c, t, 0, s0, 0x08, inv, 1400);
 	tcp_seg(&c, t + 1 * MS, 0, s0 + 2800, 0x08, inv + 2800, n - 2800);
 	tcp_seg(&c, t + 2 * MS + 999, 0, s0 + 1400, 0x08, inv + 1400, 1400); /* completes it */
-	tcp_seg(&c, t + 3 * MS, 0, s0 + 1400, 0x08, inv + 1400, 1400);       /* retransmitted */
+	tcp_seg(&c, t + 3 * MS, 0, s0 + 1400, 0x08, inv + 1400, 1400);	     /* retransmitted */
 	c.seq[0] += (uint32_t)n;
 	/* 100, 180 and 200 in one segment, then the ACK split across two with a
 	 * BYE glued to its end. */
 	char three[4096];
 	size_t l = 0;
-	l += (size_t)snprintf(three + l, sizeof(three) - l, "%s", resp(&c, &k, 100, "Trying", 1, "INVITE", "tcp-1-1", false));
-	l += (size_t)snprintf(three + l, sizeof(three) - l, "%s", resp(&c, &k, 180, "Ringing", 1, "INVITE", "tcp-1-1", true));
+	l += (size_t)snprintf(three + l, sizeof(three) - l, "%s",
+			      resp(&c, &k, 100, "Trying", 1, "INVITE", "tcp-1-1", false));
+	l += (size_t)snprintf(three + l, sizeof(three) - l, "%s",
+			      resp(&c, &k, 180, "Ringing", 1, "INVITE", "tcp-1-1", true));
 	tcp_seg(&c, t + 3 * SEC + 999, 1, c.seq[1], 0x08, three, l);
 	c.seq[1] += (uint32_t)l;
 	char *ok = resp(&c, &k, 200, "OK", 1, "INVITE", "tcp-1-1", true);
@@ -648,15 +696,18 @@ static void file_tcp(const char *dir)
 	tcp_seg(&c, t + 4 * SEC + 1 * MS + 999, 1, c.seq[1] + 30, 0x08, ok + 30, okl - 30);
 	c.seq[1] += (uint32_t)okl;
 	char two[4096];
-	l = (size_t)snprintf(two, sizeof(two), "%s", req(&c, &k, "ACK", 1, NULL, "ack", true, false, NULL, 0));
-	l += (size_t)snprintf(two + l, sizeof(two) - l, "%s", req(&c, &k, "BYE", 2, NULL, "bye", true, false, NULL, 0));
+	l = (size_t)snprintf(two, sizeof(two), "%s",
+			     req(&c, &k, "ACK", 1, NULL, "ack", true, false, NULL, 0));
+	l += (size_t)snprintf(two + l, sizeof(two) - l, "%s",
+			      req(&c, &k, "BYE", 2, NULL, "bye", true, false, NULL, 0));
 	tcp_seg(&c, t + 8 * SEC + 999, 0, c.seq[0], 0x08, two, l);
 	c.seq[0] += (uint32_t)l;
 	send_msg(&c, t + 8 * SEC + 2 * MS, 1, resp(&c, &k, 200, "OK", 2, "BYE", "bye", true));
 	/* A second call on the same connection, rejected, after a keep-alive. */
 	tcp_seg(&c, t + 9 * SEC, 0, c.seq[0], 0x08, "\r\n\r\n", 4);
 	c.seq[0] += 4;
-	struct call k2 = {.id = "tcp-2@gen", .ftag = "f-tcp-2", .ttag = "t-tcp-2", .user = "0312000002"};
+	struct call k2 = {
+	    .id = "tcp-2@gen", .ftag = "f-tcp-2", .ttag = "t-tcp-2", .user = "0312000002"};
 	flow(&c, REJECTED, t + 10 * SEC, &k2);
 	tcp_seg(&c, t + 12 * SEC, 0, c.seq[0], 0x01, "", 0);
 	tcp_seg(&c, t + 12 * SEC + 1 * MS, 1, c.seq[1], 0x01, "", 0);
@@ -677,7 +728,8 @@ static void file_calls(const char *dir)
 	call(&c, CROSSED, t + 1 * SEC, "calls-crossed@gen", "0312000001", NULL, 0);
 	call(&c, CHALLENGE, t + 2 * SEC, "calls-challenge@gen", "0312000002", NULL, 0);
 	call(&c, REINVITE, t + 3 * SEC, "calls-reinvite@gen", "0312000002",
-	     "History-Info: <sip:0312000002@example.net?Reason=SIP%3Bcause%3D302>;index=1.1\r\n", 0);
+	     "History-Info: <sip:0312000002@example.net?Reason=SIP%3Bcause%3D302>;index=1.1\r\n",
+	     0);
 	call(&c, RETRANS, t + 4 * SEC, "calls-retrans@gen", "0312000001", NULL, 0);
 	call(&c, ABANDONED, t + 5 * SEC, "calls-abandoned@gen", "0312000001", NULL, 0);
 	call(&c, REJECTED, t + 6 * SEC, "calls-rejected@gen", "0312000002", NULL, 0);
@@ -702,12 +754,13 @@ static void file_garbage(const char *dir)
 		x = x * 1103515245 + 12345;
 		junk[i] = (uint8_t)(x >> 16);
 	}
-	udp_out(&c, 0, 0, junk, sizeof(junk));                 /* garbage to 5060 */
-	udp_out(&c, 1 * MS, 0, "\r\n\r\n", 4);                 /* keep-alive */
-	udp_out(&c, 2 * MS, 0, "SIP/2.0 banana\r\n\r\n", 18);  /* not a start line */
+	udp_out(&c, 0, 0, junk, sizeof(junk));				      /* garbage to 5060 */
+	udp_out(&c, 1 * MS, 0, "\r\n\r\n", 4);				      /* keep-alive */
+	udp_out(&c, 2 * MS, 0, "SIP/2.0 banana\r\n\r\n", 18);		      /* not a start line */
 	udp_out(&c, 3 * MS, 0, "INVITE sip:x SIP/2.0\r\nVia: ?\r\n\r\n", 32); /* no Call-ID */
-	{ /* ARP */
-		uint8_t a[42] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x5e, 0, 0x53, 1, 0x08, 0x06};
+	{								      /* ARP */
+		uint8_t a[42] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0,
+				 0,    0x5e, 0,	   0x53, 1,    0x08, 0x06};
 		dump(&c, 4 * MS, a, sizeof(a));
 	}
 	{ /* ICMP echo, SCTP and a GTP-U datagram */

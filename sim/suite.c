@@ -1,0 +1,464 @@
+/*
+ * suite: loading a suite file and running its entries (suite.h). The
+ * JUnit writer and the table are in suite_junit.c.
+ */
+#define LOG_TAG "suite"
+#include "suite.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <yaml.h>
+
+#include "cli.h"
+#include "live.h"
+#include "log.h"
+#include "model.h"
+#include "scn.h"
+#include "summary.h"
+#include "timeline.h"
+
+/* --- loading ---------------------------------------------------------------------- */
+
+struct ld {
+	yaml_document_t doc;
+	const char *path;
+	char *err;
+	size_t errlen;
+};
+
+static int bad(struct ld *l, yaml_node_t *n, const char *what)
+{
+	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s", l->path, n ? n->start_mark.line + 1 : 0,
+		 n ? n->start_mark.column + 1 : 0, what);
+	return EINVAL;
+}
+
+static const char *scalar(yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int get_long(struct ld *l, yaml_node_t *v, long min, long max, long *out)
+{
+	const char *s = scalar(v);
+	char *end;
+	if (!s || !*s)
+		return bad(l, v, "expected a whole number");
+	errno = 0;
+	long x = strtol(s, &end, 10);
+	if (*end || errno || x < min || x > max) {
+		char m[128];
+		snprintf(m, sizeof(m), "expected a whole number from %ld to %ld, got '%s'", min, max, s);
+		return bad(l, v, m);
+	}
+	*out = x;
+	return 0;
+}
+
+static char *resolve(const char *suite_path, const char *p)
+{
+	if (p[0] == '/')
+		return strdup(p);
+	const char *slash = strrchr(suite_path, '/');
+	size_t dl = slash ? (size_t)(slash - suite_path) : 0;
+	size_t n = dl + strlen(p) + 3;
+	char *r = malloc(n);
+	if (!r)
+		return NULL;
+	if (slash)
+		snprintf(r, n, "%.*s/%s", (int)dl, suite_path, p);
+	else
+		snprintf(r, n, "%s", p);
+	return r;
+}
+
+static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_t idx)
+{
+	if (m->type != YAML_MAPPING_NODE)
+		return bad(l, m, "expected a run: {scenario: FILE, engine: model|live, ...}");
+	e->replications = -1;
+	e->operators = e->backup = -1;
+	e->line = (int)m->start_mark.line + 1;
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
+		const char *key = scalar(k), *val = scalar(v);
+		long x;
+		int rc;
+		if (!key)
+			return bad(l, k, "expected a key");
+		if (!strcmp(key, "name")) {
+			if (!val || !*val)
+				return bad(l, v, "expected a name");
+			free(e->name);
+			e->name = strdup(val);
+		} else if (!strcmp(key, "scenario")) {
+			if (!val || !*val)
+				return bad(l, v, "expected a scenario file");
+			free(e->scenario);
+			e->scenario = resolve(l->path, val);
+		} else if (!strcmp(key, "engine")) {
+			if (val && !strcmp(val, "model"))
+				e->engine = SUITE_MODEL;
+			else if (val && !strcmp(val, "live"))
+				e->engine = SUITE_LIVE;
+			else
+				return bad(l, v, "expected engine: model or live");
+		} else if (!strcmp(key, "replications")) {
+			if ((rc = get_long(l, v, 1, 100000, &e->replications)))
+				return rc;
+		} else if (!strcmp(key, "seed")) {
+			if ((rc = get_long(l, v, 0, LONG_MAX, &x)))
+				return rc;
+			e->seed = (uint64_t)x;
+			e->seed_set = true;
+		} else if (!strcmp(key, "operators")) {
+			if ((rc = get_long(l, v, 0, 100000, &x)))
+				return rc;
+			e->operators = (int)x;
+		} else if (!strcmp(key, "backup")) {
+			if ((rc = get_long(l, v, 0, 100000, &x)))
+				return rc;
+			e->backup = (int)x;
+		} else if (!strcmp(key, "speedup")) {
+			char *end;
+			double d = val ? strtod(val, &end) : 0;
+			if (!val || *end || !(d >= 1e-3 && d <= 1e4))
+				return bad(l, v, "expected speedup: a number from 0.001 to 10000");
+			e->speedup = d;
+		} else {
+			char msg[200];
+			snprintf(msg, sizeof(msg),
+				 "unknown key '%s' (expected name, scenario, engine, replications, seed, "
+				 "operators, backup, speedup)",
+				 key);
+			return bad(l, k, msg);
+		}
+	}
+	if (!e->scenario)
+		return bad(l, m, "a run needs scenario: FILE");
+	if (e->engine == SUITE_LIVE && (e->operators >= 0 || e->backup >= 0))
+		return bad(l, m, "operators and backup overrides are for model runs only "
+				 "(secretaryd reads the scenario file itself)");
+	if (e->engine == SUITE_MODEL && e->speedup > 0)
+		return bad(l, m, "speedup is for live runs only");
+	if (!e->name) {
+		const char *b = strrchr(e->scenario, '/');
+		b = b ? b + 1 : e->scenario;
+		char nm[256];
+		snprintf(nm, sizeof(nm), "%.*s-%zu", (int)strcspn(b, "."), b, idx + 1);
+		e->name = strdup(nm);
+	}
+	if (!e->name || !e->scenario)
+		return ENOMEM;
+	if (strchr(e->name, '/') || e->name[0] == '.')
+		return bad(l, m, "a run's name may not contain '/' or start with '.'");
+	return 0;
+}
+
+int suite_load(const char *path, struct suite **out, char *err, size_t errlen)
+{
+	struct ld l = {.path = path, .err = err, .errlen = errlen};
+	yaml_parser_t yp;
+	struct suite *s = calloc(1, sizeof(*s));
+	FILE *f = fopen(path, "rb");
+	int rc = 0;
+	bool doc_ok = false;
+	if (!s) {
+		if (f)
+			fclose(f);
+		return ENOMEM;
+	}
+	if (!f) {
+		rc = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(rc));
+		free(s);
+		return rc;
+	}
+	yaml_parser_initialize(&yp);
+	yaml_parser_set_input_file(&yp, f);
+	if (!yaml_parser_load(&yp, &l.doc)) {
+		snprintf(err, errlen, "%s:%zu:%zu: %s", path, yp.problem_mark.line + 1,
+			 yp.problem_mark.column + 1, yp.problem ? yp.problem : "not YAML");
+		rc = EINVAL;
+		goto out;
+	}
+	doc_ok = true;
+	s->path = strdup(path);
+	yaml_node_t *root = yaml_document_get_root_node(&l.doc);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		rc = bad(&l, root, "expected a suite: {name: N, runs: [...]}");
+		goto out;
+	}
+	yaml_node_t *runs = NULL;
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&l.doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&l.doc, p->value);
+		const char *key = scalar(k);
+		if (key && !strcmp(key, "name") && scalar(v)) {
+			free(s->name);
+			s->name = strdup(scalar(v));
+		} else if (key && !strcmp(key, "runs")) {
+			runs = v;
+		} else if (key && !strcmp(key, "description")) {
+			/* free text */
+		} else {
+			rc = bad(&l, k, "unknown key (expected name, description, runs)");
+			goto out;
+		}
+	}
+	if (!runs || runs->type != YAML_SEQUENCE_NODE ||
+	    runs->data.sequence.items.top == runs->data.sequence.items.start) {
+		rc = bad(&l, runs ? runs : root, "expected runs: a list of at least one run");
+		goto out;
+	}
+	size_t n = (size_t)(runs->data.sequence.items.top - runs->data.sequence.items.start);
+	s->entries = calloc(n, sizeof(*s->entries));
+	if (!s->entries) {
+		rc = ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *m = yaml_document_get_node(&l.doc, runs->data.sequence.items.start[i]);
+		s->n = i + 1;
+		if ((rc = load_entry(&l, m, &s->entries[i], i)))
+			goto out;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(s->entries[j].name, s->entries[i].name)) {
+				rc = bad(&l, m, "two runs with the same name");
+				goto out;
+			}
+	}
+	if (!s->name) {
+		const char *b = strrchr(path, '/');
+		b = b ? b + 1 : path;
+		s->name = strndup(b, strcspn(b, "."));
+	}
+out:
+	if (doc_ok)
+		yaml_document_delete(&l.doc);
+	yaml_parser_delete(&yp);
+	fclose(f);
+	if (rc) {
+		suite_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void suite_free(struct suite *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->entries[i].name);
+		free(s->entries[i].scenario);
+		free(s->entries[i].targets);
+	}
+	free(s->entries);
+	free(s->name);
+	free(s->path);
+	free(s);
+}
+
+/* --- running ------------------------------------------------------------------------ */
+
+/* Flat staffing: the center and every phase. */
+static void apply_overrides(struct scenario *sc, const struct suite_entry *e)
+{
+	if (e->operators >= 0) {
+		sc->center.operators = e->operators;
+		if (sc->center.floor_ops)
+			sc->center.floor_ops[0] = e->operators;
+		for (size_t p = 0; p < sc->n_phases; p++)
+			sc->phases[p].operators = e->operators;
+	}
+	if (e->backup >= 0) {
+		sc->center.backup = e->backup;
+		for (size_t p = 0; p < sc->n_phases; p++)
+			sc->phases[p].backup = e->backup;
+	}
+}
+
+static int run_model(struct suite_entry *e, struct scenario *sc, const char *dir)
+{
+	char path[PATH_MAX + 32], cmd[PATH_MAX + 128];
+	int rc = 3;
+	snprintf(cmd, sizeof(cmd), "ringbench suite: model %s", e->scenario);
+	struct summary_opts so = {
+		.engine = ENGINE_MODEL,
+		.command = cmd,
+		.scn = sc,
+		.seed = e->seed_set ? e->seed : sc->run.seed,
+		.replications = e->replications > 0 ? (int)e->replications
+						    : (sc->run.replications > 0 ? sc->run.replications : 1),
+		.t0_epoch = RB_T_NONE,
+		.time_weighted = true,
+	};
+	struct summary *sum = summary_new(&so);
+	struct timeline *tl = timeline_new(0, true);
+	snprintf(path, sizeof(path), "%s/calls.csv", dir);
+	FILE *csv = fopen(path, "w");
+	if (!sum || !tl || !csv) {
+		snprintf(e->error, sizeof(e->error), "cannot write %s", path);
+		goto out;
+	}
+	fputs(callrec_csv_header(), csv);
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	struct model_opts mo = {
+		.scn = sc,
+		.seed = so.seed,
+		.replications = so.replications,
+		.jobs = jobs > 0 ? (int)jobs : 1,
+		.summary = sum,
+		.timeline = tl,
+		.calls_csv = csv,
+		.max_csv_calls = 100000,
+	};
+	struct model_stats st;
+	int err = model_run(&mo, &st);
+	if (err) {
+		char why[256];
+		snprintf(why, sizeof(why), "the model failed: %s", strerror(err));
+		summary_set_error(sum, why);
+	}
+	if (summary_finish(sum))
+		goto out;
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	if (summary_write_json(sum, path))
+		goto out;
+	snprintf(path, sizeof(path), "%s/timeline.csv", dir);
+	timeline_write(tl, path, sc->end);
+	rc = summary_exit_code(sum);
+out:
+	if (csv)
+		fclose(csv);
+	timeline_free(tl);
+	summary_free(sum);
+	return rc;
+}
+
+static void target_name(json_t *t, char *buf, size_t n)
+{
+	const char *kind = json_string_value(json_object_get(t, "kind"));
+	const char *phase = json_string_value(json_object_get(t, "phase"));
+	char where[96];
+	snprintf(where, sizeof(where), "[%s]", phase ? phase : "whole run");
+	if (kind && !strcmp(kind, "rings")) {
+		const char *m = json_string_value(json_object_get(t, "measure"));
+		const char *c = json_string_value(json_object_get(t, "count"));
+		snprintf(buf, n, "%s within %lld rings%s >= %g %s", m ? m : "sla",
+			 (long long)json_integer_value(json_object_get(t, "rings")),
+			 c && !strcmp(c, "heard") ? " heard" : "",
+			 json_number_value(json_object_get(t, "min")), where);
+	} else if (kind && !strcmp(kind, "abandon_max")) {
+		snprintf(buf, n, "abandoned <= %g %s", json_number_value(json_object_get(t, "abandon_max")), where);
+	} else if (kind) {
+		json_t *mx = json_object_get(t, kind);
+		snprintf(buf, n, "%s <= %g %s", kind, mx ? json_number_value(mx) : NAN, where);
+	} else {
+		snprintf(buf, n, "target %s", where);
+	}
+}
+
+/* Reads the entry's verdict and targets back from DIR/summary.json. */
+static void collect(struct suite_entry *e, const char *dir)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	json_error_t je;
+	json_t *j = json_load_file(path, 0, &je);
+	if (!j) {
+		snprintf(e->verdict, sizeof(e->verdict), "error");
+		if (!e->error[0])
+			snprintf(e->error, sizeof(e->error), "no summary.json: %s", je.text);
+		return;
+	}
+	const char *v = json_string_value(json_object_get(j, "verdict"));
+	snprintf(e->verdict, sizeof(e->verdict), "%s", v ? v : "error");
+	const char *why = json_string_value(json_object_get(j, "error"));
+	if (why && !e->error[0])
+		snprintf(e->error, sizeof(e->error), "%s", why);
+	json_t *ts = json_object_get(j, "targets");
+	size_t n = json_array_size(ts);
+	e->targets = calloc(n ? n : 1, sizeof(*e->targets));
+	if (e->targets) {
+		for (size_t i = 0; i < n; i++) {
+			json_t *t = json_array_get(ts, i);
+			target_name(t, e->targets[i].name, sizeof(e->targets[i].name));
+			json_t *m = json_object_get(t, "measured");
+			e->targets[i].measured = json_is_number(m) ? json_number_value(m) : NAN;
+			e->targets[i].pass = json_is_true(json_object_get(t, "pass"));
+		}
+		e->n_targets = n;
+	}
+	json_decref(j);
+}
+
+static int run_entry(struct suite_entry *e, const char *out_dir, bool quiet)
+{
+	char dir[PATH_MAX], err[1024] = "";
+	snprintf(dir, sizeof(dir), "%s/%s", out_dir, e->name);
+	struct scenario *sc = NULL;
+	int rc;
+	rb_us t_start = rb_now_mono_us();
+	if (cli_mkdirs(dir)) {
+		snprintf(e->error, sizeof(e->error), "cannot create %s", dir);
+		rc = 3;
+		goto out;
+	}
+	int le = scn_load(e->scenario, &sc, err, sizeof(err));
+	if (le) {
+		snprintf(e->error, sizeof(e->error), "%s", err[0] ? err : strerror(le));
+		rc = 3;
+		goto out;
+	}
+	if (e->engine == SUITE_MODEL) {
+		apply_overrides(sc, e);
+		rc = run_model(e, sc, dir);
+	} else {
+		struct live_opts lo = {
+			.scenario_path = e->scenario,
+			.scn = sc,
+			.speedup = e->speedup > 0 ? e->speedup : 1.0,
+			.replications = e->replications > 0 ? (int)e->replications : 1,
+			.seed = e->seed_set ? e->seed : sc->run.seed,
+			.out_dir = dir,
+			.command = "ringbench suite: live",
+			.quiet = quiet,
+		};
+		rc = live_run(&lo, NULL);
+	}
+	collect(e, dir);
+out:
+	if (rc >= 2 && strcmp(e->verdict, "error")) {
+		snprintf(e->verdict, sizeof(e->verdict), "error");
+	}
+	e->exit_code = rc;
+	e->seconds = rb_us_to_s(rb_now_mono_us() - t_start);
+	scn_free(sc);
+	return rc;
+}
+
+int suite_run(struct suite *s, const char *out_dir, bool quiet)
+{
+	int worst = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		struct suite_entry *e = &s->entries[i];
+		if (!quiet)
+			fprintf(stderr, "suite: %zu/%zu %s (%s %s)\n", i + 1, s->n, e->name,
+				e->engine == SUITE_LIVE ? "live" : "model", e->scenario);
+		int rc = run_entry(e, out_dir, quiet);
+		int norm = rc == 0 ? 0 : rc == 1 ? 1 : 3;
+		if (norm > worst)
+			worst = norm;
+	}
+	return worst;
+}

@@ -1,0 +1,172 @@
+/*
+ * check_schedule: the live run's per-call schedule (sim/schedule.h) draws
+ * the model's callers: same seed and replication, same dial instants,
+ * tenants, caller types and abandons before forwarding.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "scn.h"
+#include "schedule.h"
+
+/* Two tenants (one no-answer), three caller types, two phases, two bursts
+ * (one spread, one all at once), no redial: the model's calls are exactly
+ * the schedule's. */
+static const char *SCN =
+	"name: sched\n"
+	"center: {operators: 3, pickup_s: {uniform: [1, 3]}, wrapup_s: 10}\n"
+	"tenants:\n"
+	"  - {id: a, number: '0311111111', name: 'エー商事', share: 0.5, forwarding: unconditional}\n"
+	"  - {id: b, number: '0322222222', name: 'ビー商事', share: 0.5, forwarding: {no_answer_s: 12}}\n"
+	"callers:\n"
+	"  patience_s: {exponential: 30}\n"
+	"  types:\n"
+	"    inquiry: {share: 0.6, talk_s: {exponential: 60}}\n"
+	"    sales: {share: 0.3, talk_s: {exponential: 40}, screen_prob: 0.8, screened_talk_s: 10}\n"
+	"    no_callback: {share: 0.1, talk_s: {exponential: 30}}\n"
+	"load:\n"
+	"  - {phase: one, duration_s: 600, rate_per_min: 3}\n"
+	"  - {phase: two, duration_s: 300, rate_per_min: 6, bursts: [{at_s: 30, calls: 12, within_s: 20}, "
+	"{at_s: 100, calls: 5, within_s: 0}]}\n"
+	"run: {seed: 3}\n";
+
+struct seen {
+	rb_us t_dial;
+	int tenant, type;
+	enum call_outcome outcome;
+	rb_us t_cancel;
+	long id; /* the model's dial order ("m0-<id>") */
+};
+
+struct coll {
+	struct seen *v;
+	size_t n, cap;
+};
+
+static void on_call(const struct callrec *r, int rep, void *arg)
+{
+	struct coll *c = arg;
+	ck_assert_int_eq(rep, 0);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 256;
+		c->v = realloc(c->v, c->cap * sizeof(*c->v));
+		ck_assert_ptr_nonnull(c->v);
+	}
+	const char *dash = strchr(r->call_id, '-');
+	ck_assert_ptr_nonnull(dash);
+	c->v[c->n++] = (struct seen){r->t_dial, r->tenant_idx, r->type_idx, r->outcome, r->t_cancel,
+				     strtol(dash + 1, NULL, 10)};
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct scenario *load(void)
+{
+	char err[512];
+	struct scenario *s = NULL;
+	int e = scn_load_string(SCN, strlen(SCN), "sched.yaml", &s, err, sizeof(err));
+	ck_assert_msg(e == 0, "%s", err);
+	return s;
+}
+
+START_TEST(test_schedule_matches_model_callers)
+{
+	struct scenario *s = load();
+	struct coll c = {0};
+	struct model_opts mo = {.scn = s, .seed = 3, .replications = 1, .jobs = 1,
+				.call_h = on_call, .call_arg = &c, .max_csv_calls = 0};
+	struct model_stats st;
+	ck_assert_int_eq(model_run(&mo, &st), 0);
+	qsort(c.v, c.n, sizeof(*c.v), by_id);
+
+	struct schedule sc;
+	ck_assert_int_eq(schedule_build(s, 3, 0, &sc), 0);
+	ck_assert_uint_eq(sc.n, c.n);
+	ck_assert_uint_gt(sc.n, 50);
+	size_t abf = 0;
+	for (size_t i = 0; i < sc.n; i++) {
+		const struct sched_call *k = &sc.calls[i];
+		ck_assert_int_eq(k->t_dial, c.v[i].t_dial);
+		ck_assert_int_eq(k->tenant, c.v[i].tenant);
+		ck_assert_int_eq(k->type, c.v[i].type);
+		ck_assert_int_eq(k->before_forward, c.v[i].outcome == OUTCOME_ABANDONED_BEFORE_FORWARD);
+		if (k->before_forward) {
+			abf++;
+			ck_assert_int_eq(k->t_dial + k->patience, c.v[i].t_cancel);
+		}
+	}
+	ck_assert_uint_gt(abf, 0);
+	ck_assert_uint_eq(sc.n_wire, sc.n - abf);
+	schedule_free(&sc);
+	free(c.v);
+	scn_free(s);
+}
+END_TEST
+
+START_TEST(test_schedule_wire_order_is_by_invite)
+{
+	struct scenario *s = load();
+	struct schedule sc;
+	ck_assert_int_eq(schedule_build(s, 3, 1, &sc), 0);
+	size_t n;
+	const struct sched_call **w = schedule_wire_order(&sc, &n);
+	ck_assert_uint_eq(n, sc.n_wire);
+	ck_assert_ptr_nonnull(w);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert(!w[i]->before_forward);
+		ck_assert_int_eq(w[i]->t_invite, w[i]->t_dial + w[i]->no_answer);
+		if (i)
+			ck_assert_int_le(w[i - 1]->t_invite, w[i]->t_invite);
+		/* no_callback callers give no number; the others do. */
+		bool refuses = s->callers.types[w[i]->type].refuses_callback;
+		ck_assert_int_eq(w[i]->callback[0] == '\0', refuses);
+	}
+	free(w);
+	schedule_free(&sc);
+	scn_free(s);
+}
+END_TEST
+
+START_TEST(test_schedule_same_seed_same_calls)
+{
+	struct scenario *s = load();
+	struct schedule a, b, c;
+	ck_assert_int_eq(schedule_build(s, 9, 0, &a), 0);
+	ck_assert_int_eq(schedule_build(s, 9, 0, &b), 0);
+	ck_assert_int_eq(schedule_build(s, 9, 1, &c), 0);
+	ck_assert_uint_eq(a.n, b.n);
+	ck_assert(memcmp(a.calls, b.calls, a.n * sizeof(*a.calls)) == 0);
+	/* Another replication: other arrivals. */
+	ck_assert(a.n != c.n || memcmp(a.calls, c.calls, a.n * sizeof(*a.calls)) != 0);
+	schedule_free(&a);
+	schedule_free(&b);
+	schedule_free(&c);
+	scn_free(s);
+}
+END_TEST
+
+static Suite *schedule_suite(void)
+{
+	Suite *su = suite_create("schedule");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_schedule_matches_model_callers);
+	tcase_add_test(tc, test_schedule_wire_order_is_by_invite);
+	tcase_add_test(tc, test_schedule_same_seed_same_calls);
+	suite_add_tcase(su, tc);
+	return su;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(schedule_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,44 @@
+# ringbench live, end to end and sped up (x30: a 3-minute scenario in ~10 s):
+# every scheduled call accounted for, results in scenario time, the capture's
+# analysis beside them, lateness reported; and the usage errors.
+. "$(dirname "$0")/live_lib.sh"
+need_capture
+short_scenario short.yaml
+
+"$RB" live short.yaml --speedup 30 --out run --quiet >live.out 2>live.err
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then fail "live exit status $rc (0 or 1 expected)"; cat live.err; fi
+check "engine" live "$(json run/summary.json 'd["engine"]')"
+check "t0_epoch is set" True "$(json run/summary.json 'isinstance(d["t0_epoch"], float) and d["t0_epoch"] > 1.6e9')"
+check "verdict not error" True "$(json run/summary.json 'd["verdict"] in ("pass", "fail")')"
+dialled=$(json run/summary.json 'd["overall"]["dialled"]')
+rows=$(($(wc -l <run/calls.csv) - 1))
+check "one calls.csv row per dialled call" "$dialled" "$rows"
+abf=$(grep -c ',abandoned_before_forward,' run/calls.csv)
+check "abandoned before forwarding come from the schedule" "$abf" "$(json run/summary.json 'd["overall"]["abandoned_before_forward"]')"
+[ "$abf" -gt 0 ] && pass "some callers hung up before forwarding ($abf)" || fail "no abandon before forwarding"
+wire=$((rows - abf))
+check "every wire call's INVITE measured for lateness" "$wire" "$(json run/summary.json 'd["live"]["lateness"][0]["invites"]')"
+check "the capture's own analysis is kept (wire time)" capture "$(json run/capture/summary.json 'd["engine"]')"
+check "capture saw every wire call" "$wire" "$(grep -c 'rbl0-' run/capture/calls.csv)"
+[ -s run/capture.pcap ] && pass "capture.pcap written" || fail "no capture.pcap"
+[ -s run/sipp/stat.csv ] && pass "SIPp statistics kept" || fail "no SIPp statistics"
+# Scenario time: the last dial is within the scenario's 180 s, not its 6 s on the wire.
+check "t_dial in scenario time" True "$(/usr/bin/python3 -c "
+import csv; r=list(csv.DictReader(open('run/calls.csv'))); t=[float(x['t_dial']) for x in r]
+print(max(t) > 60 and max(t) <= 180)")"
+# Answered calls carry the CDR's screened flag and who answered.
+check "answered calls have screened and answered_by" True "$(/usr/bin/python3 -c "
+import csv; r=[x for x in csv.DictReader(open('run/calls.csv')) if x['outcome']=='answered']
+print(len(r) > 0 and all(x['screened'] in ('0','1') and x['answered_by'] for x in r))")"
+grep -q 'lateness' live.err && fail "--quiet printed the lateness" || pass "--quiet is quiet"
+
+# Usage errors: exit 2 with a clear message.
+"$RB" live short.yaml --target 127.0.0.1:5060 --speedup 10 2>err.txt
+check "--speedup with --target refused" 2 $?
+grep -q "another server's pick-up does not speed up" err.txt && pass "says why" || fail "no reason: $(cat err.txt)"
+printf 'name: x\nload: 3\n' >bad.yaml
+"$RB" live bad.yaml 2>err.txt
+check "bad scenario refused" 2 $?
+grep -q '^bad.yaml:[0-9]*:[0-9]*:' err.txt && pass "file:line:col" || fail "no position: $(cat err.txt)"
+finish

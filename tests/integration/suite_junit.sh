@@ -1,0 +1,64 @@
+# ringbench suite: runs each entry, prints the table, writes JUnit XML that
+# is well-formed and carries every target (a miss as <failure>, a run that
+# failed as <error>); exit 0 / 1 / 3; a bad suite file is exit 2 with
+# file:line:col.
+. "$(dirname "$0")/live_lib.sh"
+S=$SRC/scenarios
+cat >s1.yaml <<YAML
+name: t1
+runs:
+  - {name: erlang, scenario: $S/erlang-a.yaml, engine: model, replications: 3}
+  - {name: burst-10, scenario: $S/morning-burst.yaml, engine: model, operators: 10, replications: 3}
+  - {name: broken, scenario: $S/no-such-file.yaml}
+YAML
+"$RB" suite s1.yaml --junit s1.xml --out out1 --quiet >t1.txt 2>&1
+check "a run that failed: exit 3" 3 $?
+/usr/bin/python3 - s1.xml "$S" >x1.txt <<'PY'
+import sys, xml.etree.ElementTree as ET, json
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites", root.tag
+suites = {s.get("name"): s for s in root.findall("testsuite")}
+assert set(suites) == {"erlang", "burst-10", "broken"}, suites.keys()
+# one test case per target of the scenario
+assert len(suites["erlang"].findall("testcase")) == 1
+assert len(suites["burst-10"].findall("testcase")) == 3
+fails = suites["burst-10"].findall("testcase/failure")
+assert len(fails) >= 1, "10 operators should miss a target"
+assert not suites["erlang"].findall("testcase/failure")
+err = suites["broken"].findall("testcase/error")
+assert len(err) == 1 and "no-such-file" in err[0].get("message"), [e.attrib for e in err]
+tot = sum(len(s.findall("testcase")) for s in suites.values())
+assert int(root.get("tests")) == tot
+assert int(root.get("failures")) == len(fails)
+assert int(root.get("errors")) == 1
+print("ok")
+PY
+check "JUnit XML well-formed, one test case per target" ok "$(tail -1 x1.txt)"
+grep -q 'burst-10 *model *fail' t1.txt && pass "table shows the miss" || fail "$(cat t1.txt)"
+grep -q 'broken .*ERROR' t1.txt && pass "table shows the error" || fail "$(cat t1.txt)"
+[ -f out1/erlang/summary.json ] && pass "each run has its result folder" || fail "no out1/erlang"
+
+cat >s2.yaml <<YAML
+name: t2
+runs:
+  - {name: ok, scenario: $S/erlang-a.yaml, replications: 2}
+  - {name: miss, scenario: $S/morning-burst.yaml, operators: 8, backup: 0, replications: 2}
+YAML
+"$RB" suite s2.yaml --out out2 --quiet >/dev/null 2>&1
+check "a missed target: exit 1" 1 $?
+
+cat >s3.yaml <<YAML
+name: t3
+runs:
+  - {name: a, scenario: $S/erlang-a.yaml, engine: modle}
+YAML
+"$RB" suite s3.yaml --out out3 2>err.txt
+check "bad suite: exit 2" 2 $?
+grep -q '^s3.yaml:3:[0-9]*: expected engine: model or live' err.txt && pass "file:line:col" || fail "$(cat err.txt)"
+cat >s4.yaml <<YAML
+runs:
+  - {scenario: $S/erlang-a.yaml, engine: live, operators: 3}
+YAML
+"$RB" suite s4.yaml --out out4 2>err.txt
+check "staffing override on a live run refused" 2 $?
+finish
