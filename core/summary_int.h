@@ -73,6 +73,21 @@ struct sum_xten {
 	struct sum_cell *batch; /* n_bins cells (batch mode), or NULL */
 };
 
+/*
+ * A run of calls that count in the same groups (summary_rep_call): added
+ * once here instead of once per group, and added to the groups (the cache
+ * gc_cell, gc_hist of struct summary_rep) when the groups change or before
+ * anything reads them. touched: the bins of hist in use, so that handing
+ * it over costs what was added, not the whole histogram.
+ */
+struct sum_pend {
+	bool any;
+	struct sum_cell cell;
+	struct stats_whist hist;
+	int n_touched;
+	uint16_t touched[STATS_WH_BINS];
+};
+
 struct summary_rep {
 	struct summary *s;
 	int idx;
@@ -104,6 +119,8 @@ struct summary_rep {
 	rb_us gc_lo, gc_hi;
 	struct sum_cell *gc_cell[4];
 	struct stats_whist *gc_hist[4];
+	uint32_t gc_hits;           /* calls in a row in those groups */
+	struct sum_pend *pend;      /* NULL: calls add to the groups directly */
 	/* the current stretch of time spans fall in, and its running sums */
 	bool seg_valid, seg_skip;
 	rb_us seg_lo, seg_hi;
