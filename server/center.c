@@ -573,6 +573,10 @@ int center_destroy(struct center *c)
 			struct staff_ext *x = c->dsp.staff[i]->udata;
 			if (x) {
 				tmr_stop(&c->tq, &x->t_wrap);
+				/* Stopping while an operator is still in wrap-up: the
+				 * report is handed over now rather than lost. */
+				if (x->wrap_row && c->o.hooks.staff_done)
+					c->o.hooks.staff_done(x->wrap_row, x->s, c->o.hooks.arg);
 				free(x->wrap_row);
 				free(x);
 			}

@@ -14,9 +14,3 @@ rb_module(http_admin SOURCES http_admin.c http_wallboard.c
 #   report_svc    all of the above beside the center: hooks, reload, PUT, metrics
 rb_module(report_svc SOURCES report_svc.c report_stats.c report_cdr.c
   DEPS center tenant_rules report_mail spool http_admin PkgConfig::JANSSON PkgConfig::SQLITE)
-# TEMPORARY (until secretaryd part 1 is finished): a development copy of
-# secretaryd.c with part 2 wired in, only in a build folder that has one.
-if(EXISTS ${CMAKE_BINARY_DIR}/sd_dev/secretaryd.c)
-  add_executable(secretaryd_dev ${CMAKE_BINARY_DIR}/sd_dev/secretaryd.c)
-  target_link_libraries(secretaryd_dev PRIVATE rb_report_svc rb_center)
-endif()

@@ -1,7 +1,8 @@
 /*
  * secretaryd: the reference answering center (main alone; the logic is in
- * center.c and sip_tsx.c, so tests link it). docs/secretaryd.md is the
- * user's guide.
+ * center.c and sip_tsx.c, so tests link it; call reports, tenant rules and
+ * the admin interface in report_svc.c). docs/secretaryd.md and
+ * docs/secretaryd-reports.md are the user's guide.
  */
 #define LOG_TAG "secretaryd"
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "center.h"
 #include "cli.h"
 #include "log.h"
+#include "report_svc.h"
 #include "scn.h"
 
 static const char *prog = "secretaryd";
@@ -26,24 +28,42 @@ static void usage(FILE *f)
 		"usage: secretaryd --scenario FILE [options]\n\n"
 		"The reference answering center: answers SIP calls for the scenario's tenants\n"
 		"with its operators (180 Ringing while queued, 200 OK when someone picks up),\n"
-		"writes CDRs (SQLite) and an Asterisk queue_log. docs/secretaryd.md says more.\n\n"
+		"writes CDRs (SQLite) and an Asterisk queue_log, e-mails a call report for every\n"
+		"answered call (Maildir or SMTP) and serves /metrics, /api/state and /wallboard.\n"
+		"docs/secretaryd.md and docs/secretaryd-reports.md say more.\n\n"
 		"options (sorted):\n"
-		"  --data-dir DIR      where cdr.sqlite and queue_log go (default: .); 'none': no files\n"
+		"  --admin-email A     the reports' sender when no SMTP from is configured\n"
+		"  --admin-token T     needed for changing requests and off-loopback --http\n"
+		"                      (default: $SECRETARYD_ADMIN_TOKEN)\n"
+		"  --check-config      validate the tenants, print the configuration summary, exit\n"
+		"  --data-dir DIR      where cdr.sqlite, queue_log, spool/ and maildir/ go\n"
+		"                      (default: .); 'none': no files, reports only counted\n"
+		"  --delivery M        maildir (default) or smtp: how call reports leave the spool\n"
 		"  --grace S           on SIGTERM, wait at most S seconds for calls in progress (60)\n"
 		"  --help              this text\n"
+		"  --http ADDR:PORT    the admin interface (default 127.0.0.1:8080; port 0: any\n"
+		"                      free port; 'off': none)\n"
 		"  --listen ADDR:PORT  UDP and TCP on this address (repeatable; default\n"
 		"                      127.0.0.1:5060; port 0: any free port; IPv6 as [::1]:5060)\n"
 		"  --log-level L       debug, info, notice (default), warning, err\n"
-		"  --scenario FILE     the scenario: center, tenants, callers (required)\n"
+		"  --refuse-label L    refuse answering names containing L (repeatable)\n"
+		"  --retry-max S       the longest wait between delivery retries (30)\n"
+		"  --scenario FILE     the scenario: center, tenants, callers, server (required)\n"
 		"  --seed N            the random draws' seed (default: the scenario's run.seed)\n"
+		"  --smtp-from A       envelope sender and From: of the reports\n"
+		"  --smtp-host H       the SMTP server (user, password: $SECRETARYD_SMTP_USER,\n"
+		"                      $SECRETARYD_SMTP_PASSWORD)\n"
+		"  --smtp-port P       its port (25)\n"
+		"  --smtp-starttls     require STARTTLS\n"
 		"  --speedup F         divide every drawn duration and the ring period by F (1)\n"
 		"  --t0 EPOCH          the scenario's time zero, Unix seconds (default: start-up),\n"
 		"                      so shifts change staff at the scenario's instants\n"
 		"  --version           print the version\n\n"
 		"When ready it prints one line on stdout:\n"
-		"  secretaryd ready udp=127.0.0.1:5060 tcp=127.0.0.1:5060\n"
+		"  secretaryd ready udp=127.0.0.1:5060 tcp=127.0.0.1:5060 http=127.0.0.1:8080\n"
 		"SIGTERM or SIGINT drains: new calls get 503, calls in progress finish (at most\n"
-		"--grace), CDRs are flushed; a second signal ends at once.\n\n"
+		"--grace), CDRs are flushed, reports written; a second signal ends at once.\n"
+		"SIGHUP re-reads the tenants' settings from the scenario file (new calls only).\n\n"
 		"exit status: 0 done, 2 bad usage or input, 3 the server failed.\n");
 }
 
@@ -54,32 +74,104 @@ static void on_signal(uv_signal_t *h, int signum)
 	center_drain(c);
 }
 
+/* SIGHUP: an invalid change is refused whole and the old settings stay. */
+static void on_hup(uv_signal_t *h, int signum)
+{
+	struct rsvc *rs = h->data;
+	char err[1024] = "";
+	if (rsvc_reload(rs, err, sizeof err))
+		rb_log(LOG_ERR, "reload refused, the old settings stay: %s", err);
+	else
+		rb_log(LOG_NOTICE, "reload: tenant settings re-read; new calls use them");
+}
+
 int main(int argc, char **argv)
 {
-	enum { O_DATA = 256, O_GRACE, O_HELP, O_LISTEN, O_LOG, O_SCN, O_SEED, O_SPEEDUP, O_T0, O_VER };
+	enum {
+		O_ADMIN_EMAIL = 256, O_TOKEN, O_CHECK, O_DATA, O_DELIVERY, O_GRACE, O_HELP, O_HTTP,
+		O_LISTEN, O_LOG, O_REFUSE, O_RETRY, O_SCN, O_SEED, O_SMTP_FROM, O_SMTP_HOST,
+		O_SMTP_PORT, O_SMTP_TLS, O_SPEEDUP, O_T0, O_VER
+	};
 	static const struct option opts[] = {
+		{"admin-email", required_argument, NULL, O_ADMIN_EMAIL},
+		{"admin-token", required_argument, NULL, O_TOKEN},
+		{"check-config", no_argument, NULL, O_CHECK},
 		{"data-dir", required_argument, NULL, O_DATA},
+		{"delivery", required_argument, NULL, O_DELIVERY},
 		{"grace", required_argument, NULL, O_GRACE},
 		{"help", no_argument, NULL, O_HELP},
+		{"http", required_argument, NULL, O_HTTP},
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"log-level", required_argument, NULL, O_LOG},
+		{"refuse-label", required_argument, NULL, O_REFUSE},
+		{"retry-max", required_argument, NULL, O_RETRY},
 		{"scenario", required_argument, NULL, O_SCN},
 		{"seed", required_argument, NULL, O_SEED},
+		{"smtp-from", required_argument, NULL, O_SMTP_FROM},
+		{"smtp-host", required_argument, NULL, O_SMTP_HOST},
+		{"smtp-port", required_argument, NULL, O_SMTP_PORT},
+		{"smtp-starttls", no_argument, NULL, O_SMTP_TLS},
 		{"speedup", required_argument, NULL, O_SPEEDUP},
 		{"t0", required_argument, NULL, O_T0},
 		{"version", no_argument, NULL, O_VER},
 		{NULL, 0, NULL, 0},
 	};
-	const char *listen[16], *scn_path = NULL, *data_dir = ".";
+	const char *listen[16], *scn_path = NULL, *data_dir = ".", *admin_email = NULL;
+	const char *labels[64];
 	size_t n_listen = 0;
 	uint64_t seed = 0;
-	bool have_seed = false;
-	double speedup = 1, t0 = -1, grace = 60;
+	bool have_seed = false, check_config = false;
+	double speedup = 1, t0 = -1, grace = 60, retry_max = 30, smtp_port = 0;
+	struct rsvc_opts ro;
+	rsvc_opts_default(&ro);
+	ro.extra_labels = labels;
+	ro.admin_token = getenv("SECRETARYD_ADMIN_TOKEN");
 	int o, rc = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
+		case O_ADMIN_EMAIL:
+			admin_email = optarg;
+			break;
+		case O_TOKEN:
+			ro.admin_token = optarg;
+			break;
+		case O_CHECK:
+			check_config = true;
+			break;
 		case O_DATA:
 			data_dir = optarg;
+			break;
+		case O_DELIVERY:
+			if (strcmp(optarg, "maildir") && strcmp(optarg, "smtp"))
+				return cli_usage_error(prog, "--delivery: expected maildir or smtp, got '%s'", optarg);
+			ro.delivery = optarg;
+			break;
+		case O_HTTP:
+			ro.http = optarg;
+			break;
+		case O_REFUSE:
+			if (ro.n_extra_labels == sizeof labels / sizeof labels[0])
+				return cli_usage_error(prog, "--refuse-label: at most 64 labels");
+			if (!*optarg)
+				return cli_usage_error(prog, "--refuse-label: expected a non-empty label");
+			labels[ro.n_extra_labels++] = optarg;
+			break;
+		case O_RETRY:
+			if ((rc = cli_double(prog, "--retry-max", optarg, 0.01, 86400, &retry_max)))
+				return rc;
+			break;
+		case O_SMTP_FROM:
+			ro.smtp_from = optarg;
+			break;
+		case O_SMTP_HOST:
+			ro.smtp_host = optarg;
+			break;
+		case O_SMTP_PORT:
+			if ((rc = cli_double(prog, "--smtp-port", optarg, 1, 65535, &smtp_port)))
+				return rc;
+			break;
+		case O_SMTP_TLS:
+			ro.smtp_starttls = true;
 			break;
 		case O_GRACE:
 			if ((rc = cli_double(prog, "--grace", optarg, 0, 86400, &grace)))
@@ -138,6 +230,28 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	uv_loop_t *loop = uv_default_loop();
+	ro.scn = scn;
+	ro.scn_path = scn_path;
+	ro.data_dir = check_config || !strcmp(data_dir, "none") ? NULL : data_dir;
+	ro.speedup = speedup;
+	ro.smtp_port = (int)smtp_port;
+	ro.backoff_max = (rb_us)(retry_max * 1e6);
+	if (!ro.smtp_from && admin_email && !(scn->server.smtp_from && *scn->server.smtp_from))
+		ro.smtp_from = admin_email;
+	if (check_config)
+		rb_log_set_level(LOG_ERR); /* no "reports only counted" warning here */
+	struct rsvc *rs = NULL;
+	if ((e = rsvc_create(&rs, loop, &ro, err, sizeof err))) {
+		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
+		scn_free(scn);
+		return e == EINVAL ? 2 : 3;
+	}
+	rsvc_summary(rs, check_config ? stdout : stderr);
+	if (check_config) {
+		rsvc_close(rs, 0);
+		scn_free(scn);
+		return 0;
+	}
 	struct center_opts co;
 	center_opts_default(&co);
 	co.scn = scn;
@@ -146,9 +260,11 @@ int main(int argc, char **argv)
 	co.speedup = speedup;
 	co.t0_epoch = t0 >= 0 ? (rb_us)(t0 * 1e6) : RB_T_NONE;
 	co.grace = (rb_us)(grace * 1e6);
+	co.hooks = rsvc_hooks(rs);
 	struct center *c = NULL;
 	if ((e = center_create(&c, loop, &co, err, sizeof err))) {
 		fprintf(stderr, "%s: %s\n", prog, err);
+		rsvc_close(rs, 0);
 		scn_free(scn);
 		return 3;
 	}
@@ -163,18 +279,33 @@ int main(int argc, char **argv)
 				e == EINVAL ? "expected a numeric ADDR:PORT such as 127.0.0.1:5060 or [::1]:0"
 					    : strerror(e));
 			center_destroy(c);
+			rsvc_close(rs, 0);
 			scn_free(scn);
 			return e == EINVAL ? 2 : 3;
 		}
 		rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
 	}
+	{
+		char b[256] = "";
+		if ((e = rsvc_attach(rs, c, b, sizeof b, err, sizeof err))) {
+			fprintf(stderr, "%s: --http: %s\n", prog, err[0] ? err : strerror(e));
+			center_destroy(c);
+			rsvc_close(rs, 0);
+			scn_free(scn);
+			return e == EINVAL ? 2 : 3;
+		}
+		if (b[0])
+			rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
+	}
 	uv_signal_t sig_term, sig_int, sig_hup;
 	uv_signal_init(loop, &sig_term);
 	uv_signal_init(loop, &sig_int);
 	uv_signal_init(loop, &sig_hup);
-	sig_term.data = sig_int.data = sig_hup.data = c;
+	sig_term.data = sig_int.data = c;
+	sig_hup.data = rs;
 	uv_signal_start(&sig_term, on_signal, SIGTERM);
 	uv_signal_start(&sig_int, on_signal, SIGINT);
+	uv_signal_start(&sig_hup, on_hup, SIGHUP);
 	center_start(c);
 	printf("%s\n", ready);
 	fflush(stdout);
@@ -182,7 +313,12 @@ int main(int argc, char **argv)
 	uv_close((uv_handle_t *)&sig_term, NULL);
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_hup, NULL);
+	rsvc_detach(rs);
+	/* The center first: operators still in wrap-up hand their reports over. */
 	rc = center_destroy(c) ? 3 : 0;
+	/* Then the spool: every report is on disk; delivery gets a few seconds. */
+	if (rsvc_close(rs, 5 * RB_US_PER_S))
+		rc = 3;
 	uv_run(loop, UV_RUN_NOWAIT);
 	uv_loop_close(loop);
 	scn_free(scn);

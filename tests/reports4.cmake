@@ -3,3 +3,13 @@ rb_check(tenant_rules SOURCES tests/check_tenant_rules.c DEPS tenant_rules LABEL
 rb_check(report_mail SOURCES tests/check_report_mail.c DEPS report_mail LABELS unit TIMEOUT 60)
 rb_check(spool SOURCES tests/check_spool.c DEPS spool LABELS unit TIMEOUT 60)
 rb_check(http_admin SOURCES tests/check_http_admin.c DEPS http_admin PkgConfig::CURL LABELS unit TIMEOUT 60)
+# Integration tests of part 2 with SIPp, aiosmtpd, curl and Chromium on
+# 127.0.0.1 (each bounded in time).
+if(TARGET secretaryd)
+  foreach(t maildir rules smtp wallboard)
+    add_test(NAME reports_${t}
+      COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/reports_${t}.sh
+              $<TARGET_FILE:secretaryd> ${CMAKE_SOURCE_DIR})
+    set_tests_properties(reports_${t} PROPERTIES LABELS integration TIMEOUT 180)
+  endforeach()
+endif()

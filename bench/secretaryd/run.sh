@@ -45,7 +45,7 @@ start_peer() {
 		sleep 0.5
 	else
 		rm -rf data ready.txt
-		"$SD" --scenario "$SCN" --listen 127.0.0.1:0 --data-dir data --log-level warning \
+		"$SD" --scenario "$SCN" --listen 127.0.0.1:0 --http off --data-dir data --log-level warning \
 			>ready.txt 2>sd.log &
 		PEER_PID=$!
 		for _ in $(seq 100); do grep -q ready ready.txt 2>/dev/null && break; sleep 0.05; done

@@ -37,7 +37,7 @@ need_capture() {
 start_server() {
 	local scn=$1 data=$2
 	shift 2
-	"$SD" --scenario "$scn" --listen 127.0.0.1:0 --data-dir "$data" "$@" >ready.txt 2>>server.log &
+	"$SD" --scenario "$scn" --listen 127.0.0.1:0 --http 127.0.0.1:0 --data-dir "$data" "$@" >ready.txt 2>>server.log &
 	SD_PID=$!
 	for _ in $(seq 100); do
 		grep -q ready ready.txt 2>/dev/null && break

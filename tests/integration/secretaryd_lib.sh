@@ -36,7 +36,7 @@ start_server() {
 	local scn=$1 data=$2
 	shift 2
 	rm -f ready.txt
-	"$SD_BIN" --scenario "$scn" --listen 127.0.0.1:0 --data-dir "$data" "$@" \
+	"$SD_BIN" --scenario "$scn" --listen 127.0.0.1:0 --http 127.0.0.1:0 --data-dir "$data" "$@" \
 		>ready.txt 2>>server.log &
 	SD_PID=$!
 	for _ in $(seq 100); do
