@@ -297,6 +297,7 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 	const json_t *tg = json_object_get(r0->summary, "targets");
 	size_t ti;
 	const json_t *t;
+	int nlabels = 0;
 	json_array_foreach(tg, ti, t) {
 		double k = jnum(t, "rings"), f = jnum(t, "min");
 		if (!isfinite(k) || !isfinite(f))
@@ -308,9 +309,11 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 				col = phase_colors[g % NCOLORS(phase_colors)];
 		fprintf(p.dat, "# target %zu\n%g %g \"%s%s%.0f%% in %g rings\"\n\n\n", ti + 1, k * per, f,
 			json_is_string(ph) ? json_string_value(ph) : "whole run", ": ", f * 100, k);
+		/* every other label one line lower: targets a ring or two apart (3 and
+		 * 5 rings) would otherwise print their labels over each other */
 		fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with points pt 9 ps 2.4 lc rgb \"%s\" notitle, \\\n"
-			    "     \"\" index %zu using 1:($2*100):3 with labels left offset 1.3,-0.9 tc rgb \"%s\" notitle",
-			nplot++ ? ", \\\n     " : "", blk, col, blk, col);
+			    "     \"\" index %zu using 1:($2*100):3 with labels left offset 1.3,%.1f tc rgb \"%s\" notitle",
+			nplot++ ? ", \\\n     " : "", blk, col, blk, nlabels++ % 2 ? -2.1 : -0.9, col);
 		blk++;
 	}
 	fclose(pc);
