@@ -26,7 +26,10 @@ if [ ${#args[@]} -eq 0 ]; then
 fi
 if [ "${RB_VALGRIND:-0}" = 1 ]; then
   cd "$build"
+  # ctest's memcheck mode reads its checker from the overrides (no CTest
+  # dashboard configuration here); valgrind's exit code 99 fails a test.
   exec ctest --output-on-failure -j2 -L unit -E '^fuzz' -T memcheck \
+    --overwrite MemoryCheckCommand="$(command -v valgrind)" \
     --overwrite MemoryCheckCommandOptions="--leak-check=full --error-exitcode=99 --errors-for-leak-kinds=definite"
 fi
 cd "$build"

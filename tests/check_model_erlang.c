@@ -310,10 +310,12 @@ static int run_set(const struct pset *p, double counted_s)
 	double offered = 0;
 	for (int i = 0; i < nrep; i++)
 		offered += run.reps[i].offered;
-	printf("%s: n=%d, %.4g calls/min, talk %g s, patience %s%g s; %d replications x "
+	char pat[32] = "never (Erlang C)";
+	if (p->patience_s > 0)
+		snprintf(pat, sizeof pat, "%g s", p->patience_s);
+	printf("%s: n=%d, %.4g calls/min, talk %g s, patience %s; %d replications x "
 	       "(%g s warm-up + %g s), %.0f counted calls, %llu simulated; seed %u\n",
-	       p->name, p->n, p->rate_per_min, p->talk_s, p->patience_s > 0 ? "" : "inf ",
-	       p->patience_s, nrep, p->warmup_s, counted_s, offered, (unsigned long long)st.calls,
+	       p->name, p->n, p->rate_per_min, p->talk_s, pat, nrep, p->warmup_s, counted_s, offered, (unsigned long long)st.calls,
 	       SEED);
 	for (int i = 0; i < nrep; i++) {
 		ck_assert_msg(run.reps[i].offered > 0, "replication %d counted no calls", i);
