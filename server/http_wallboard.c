@@ -73,7 +73,7 @@ const char http_wallboard_html[] =
     " const rd=document.getElementById('ringing');rd.replaceChildren();rd.dataset.count=(st.ringing||[]).length;\n"
     " for(const r of st.ringing||[]){\n"
     "  const d=el('div','call');d.dataset.tenant=r.tenant;\n"
-    "  const b=el('b',r.rings>5?'bad':r.rings>3?'warn':'ok',r.rings+' rings');\n"
+    "  const b=el('b',r.rings>5?'bad':r.rings>3?'warn':'ok',r.rings+(r.rings==1?' ring':' rings'));\n"
     "  d.append(el('span','',r.tenant+' '),b,el('span','',' '+secs(r.waited_s)));\n"
     "  rd.append(d);\n"
     " }\n"
