@@ -222,6 +222,13 @@ int report_load(const char *dir, struct report_run **out, char *err, size_t errl
 		rc = ENOENT;
 		goto out;
 	}
+	snprintf(path, sizeof(path), "%s/sweep.json", dir);
+	if (exists(path)) { /* a sweep's folder, but without its tables (sweep.csv) */
+		seterr(err, errlen, "%s: a sweep folder without sweep.csv: no point computed yet "
+				    "(run or resume `ringbench sweep`, or `ringbench sweep --merge`)", dir);
+		rc = ENOENT;
+		goto out;
+	}
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	if (!exists(path)) {
 		seterr(err, errlen, "%s: no summary.json: not a result folder (expected the folder "

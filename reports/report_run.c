@@ -560,15 +560,22 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 		return 0;
 	size_t imax = 0;
 	double vmax = -1, obmax = 0, bbmax = 0, v;
+	bool staff_known = false; /* a capture (live, analyze) does not see the operators */
 	for (size_t i = 0; i < t->nrow; i++) {
 		if (csv_num(t, i, cr, &v) && v > vmax) {
 			vmax = v;
 			imax = i;
 		}
-		if (csv_num(t, i, cob, &v) && v > obmax)
-			obmax = v;
-		if (csv_num(t, i, cbb, &v) && v > bbmax)
-			bbmax = v;
+		if (csv_num(t, i, cob, &v)) {
+			staff_known = true;
+			if (v > obmax)
+				obmax = v;
+		}
+		if (csv_num(t, i, cbb, &v)) {
+			staff_known = true;
+			if (v > bbmax)
+				bbmax = v;
+		}
 	}
 	snprintf(name, sizeof(name), "timeline%s", sfx);
 	snprintf(title, sizeof(title), "The center over the run%s%s", *sfx ? ": " : "", *sfx ? r->label : "");
@@ -590,17 +597,27 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 		fprintf(p.dat, "%.4f %d %d\n%.4f %d %d\n", r->phase_from[i] / 60, r->phase_ops[i],
 			r->phase_backup[i], r->phase_to[i] / 60, r->phase_ops[i], r->phase_backup[i]);
 	fprintf(p.gp, "set xlabel \"minutes from the start\"\nset ylabel \"calls or staff\"\n"
-		      "set yrange [0:*]\nset key inside left top\n"
-		      "plot \"%s.dat\" index 0 using 1:3 with steps lw 1.2 lc rgb \"#4c8bd6\" title \"operators busy\", \\\n"
-		      "     \"\" index 0 using 1:4 with steps lw 1.2 lc rgb \"#5aa05a\" title \"backup staff busy\", \\\n"
-		      "     \"\" index 0 using 1:2 with steps lw 1.5 lc rgb \"#c62828\" title \"calls ringing (waiting)\"%s\n",
+		      "set yrange [0:*]\nset key inside left top\nplot ");
+	/* the busy staff curves only when the folder knows them (a capture does not) */
+	if (staff_known)
+		fprintf(p.gp, "\"%s.dat\" index 0 using 1:3 with steps lw 1.2 lc rgb \"#4c8bd6\" title \"operators busy\", \\\n"
+			      "     \"\" index 0 using 1:4 with steps lw 1.2 lc rgb \"#5aa05a\" title \"backup staff busy\", \\\n     ",
+			name);
+	fprintf(p.gp, "\"%s.dat\" index 0 using 1:2 with steps lw 1.5 lc rgb \"#c62828\" title \"calls ringing (waiting)\"%s\n",
 		name, r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
 				    "     \"\" index 1 using 1:3 with lines lw 2 dt 2 lc rgb \"#2e8b57\" title \"backup staff on shift\"" : "");
-	snprintf(cap, sizeof(cap),
-		 "Read the plateaus: operators busy (solid) pinned at the operators on shift (dashed) "
-		 "while calls ring means every operator is taken; here up to %.0f operators were busy, "
-		 "%.0f calls rang at once (minute %.1f), and backup staff reached %.0f busy.",
-		 obmax, vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0, bbmax);
+	if (staff_known)
+		snprintf(cap, sizeof(cap),
+			 "Read the plateaus: operators busy (solid) pinned at the operators on shift (dashed) "
+			 "while calls ring means every operator is taken; here up to %.0f operators were busy, "
+			 "%.0f calls rang at once (minute %.1f), and backup staff reached %.0f busy.",
+			 obmax, vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0, bbmax);
+	else
+		snprintf(cap, sizeof(cap),
+			 "Calls ringing against the staff on shift (dashed, from the scenario); this folder "
+			 "does not see the operators (a capture), so how many were busy is not shown. "
+			 "%.0f calls rang at once (minute %.1f).",
+			 vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0);
 	free(p.caption);
 	p.caption = strdup(cap);
 	if ((rc = plot_close(pg, &p)))
@@ -633,22 +650,31 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 			*csv_get(t, i, cab) ? csv_get(t, i, cab) : "?");
 	}
 	fprintf(p.dat, "\n\n# seconds, operators on shift, backup staff on shift (from the scenario)\n");
-	for (size_t i = 0; i < r->n_phases; i++)
-		fprintf(p.dat, "%.0f %d %d\n%.0f %d %d\n", r->phase_from[i], r->phase_ops[i],
-			r->phase_backup[i], r->phase_to[i], r->phase_ops[i], r->phase_backup[i]);
+	/* each phase cut to the window: a segment with both ends outside the
+	 * x range is not drawn by gnuplot */
+	for (size_t i = 0; i < r->n_phases; i++) {
+		double a = r->phase_from[i] > from ? r->phase_from[i] : from;
+		double b = r->phase_to[i] < to ? r->phase_to[i] : to;
+		if (a > b)
+			continue;
+		fprintf(p.dat, "%.0f %d %d\n%.0f %d %d\n", a, r->phase_ops[i], r->phase_backup[i], b,
+			r->phase_ops[i], r->phase_backup[i]);
+	}
 	fprintf(p.gp, "set xlabel \"seconds from the start\"\nset ylabel \"calls or staff\"\n"
 		      "set yrange [0:*]\nset xrange [%g:%g]\nset key inside right top\n"
 		      "plot \"%s.dat\" index 0 using 1:2 with filledcurves y1=0 fs transparent solid 0.25 lc rgb \"#c62828\" title \"calls ringing\", \\\n"
-		      "     \"\" index 0 using 1:3 with steps lw 2 lc rgb \"#1f5fa8\" title \"operators busy\", \\\n"
-		      "     \"\" index 0 using 1:4 with steps lw 2 lc rgb \"#2e8b57\" title \"backup staff busy\", \\\n"
+		      "%s"
 		      "     \"\" index 0 using 1:($6 > 0 ? $6 : 1/0) with impulses lw 3 lc rgb \"#000000\" title \"abandoned (per second)\"%s\n",
 		from, to, name,
+		staff_known ? "     \"\" index 0 using 1:3 with steps lw 2 lc rgb \"#1f5fa8\" title \"operators busy\", \\\n"
+			      "     \"\" index 0 using 1:4 with steps lw 2 lc rgb \"#2e8b57\" title \"backup staff busy\", \\\n"
+			    : "",
 		r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
 			      "     \"\" index 1 using 1:3 with lines lw 2 dt 2 lc rgb \"#2e8b57\" title \"backup staff on shift\"" : "");
 	snprintf(cap, sizeof(cap),
-		 "At %.0f s, %.0f calls rang at once; read how long the red area takes to drain and "
-		 "whether backup staff join (green): %.0f answered and %.0f abandoned in this window.",
-		 tpk, vmax, nan_, nab);
+		 "At %.0f s, %.0f calls rang at once; read how long the red area takes to drain%s: "
+		 "%.0f answered and %.0f abandoned in this window.",
+		 tpk, vmax, staff_known ? " and whether backup staff join (green)" : "", nan_, nab);
 	free(p.caption);
 	p.caption = strdup(cap);
 	return plot_close(pg, &p);

@@ -399,7 +399,7 @@ static int plot_targets(struct page *pg, struct sweep_rep *s)
 		}
 		snprintf(cap, sizeof(cap),
 			 "The value this target judges, per operator count (%s): %s; the least staffing "
-			 "meeting it is in the staffing table below.",
+			 "meeting it is in the staffing table above.",
 			 slice_text(s, sl, sizeof(sl)),
 			 ab ? "it must stay below the red line" : "it must reach the red line");
 		free(p.caption);
