@@ -245,7 +245,7 @@ static int judge(struct summary *s)
 			return ENOMEM;
 		for (int j = 0; j < v->n_samples; j++)
 			vals[j] = sum_target_value(t, v->samples[j]);
-		tr->ci = stats_ci(vals, (size_t)v->n_samples);
+		tr->ci = stats_ci_at(vals, (size_t)v->n_samples, tr->measured);
 		free(vals);
 		if (isnan(tr->measured)) {
 			tr->note = "no calls";

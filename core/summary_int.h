@@ -20,7 +20,7 @@
 #include "summary.h"
 
 #define SUM_INTERVALS 96  /* 15-minute rows kept: one day */
-#define SUM_BATCHES 20    /* batch means with one replication */
+#define SUM_BATCHES 10    /* batch means with one replication */
 #define SUM_FINE_BINS 40  /* batches while the run's end is not known */
 #define SUM_RBINS (RB_MAX_RINGS + 1) /* rings 1..10, then "more" */
 #define SUM_NQ 3          /* wait quantiles: p50, p90, p99 */

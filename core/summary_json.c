@@ -90,8 +90,9 @@ static void put_x(struct mdst *d, const char *key, xfn f, int a, int b, bool kno
 	}
 	for (int i = 0; i < d->v->n_samples; i++)
 		d->vals[i] = f(d->v->samples[i], a, b);
-	c = stats_ci(d->vals, (size_t)d->v->n_samples);
-	put_values(d, key, f(&d->v->total, a, b), &c);
+	double point = f(&d->v->total, a, b);
+	c = stats_ci_at(d->vals, (size_t)d->v->n_samples, point);
+	put_values(d, key, point, &c);
 }
 
 static void put_count(struct mdst *d, const char *key, uint64_t n, bool known)
@@ -121,9 +122,11 @@ static void put_quantile(struct mdst *d, const char *key, int j)
 	if (v->sq) {
 		for (int i = 0; i < v->n_samples; i++)
 			d->vals[i] = v->sq[i * SUM_NQ + j];
-		c = stats_ci(d->vals, (size_t)v->n_samples);
 	}
-	put_values(d, key, stats_whist_quantile(&v->hist, sum_q[j]), &c);
+	double point = stats_whist_quantile(&v->hist, sum_q[j]);
+	if (v->sq)
+		c = stats_ci_at(d->vals, (size_t)v->n_samples, point);
+	put_values(d, key, point, &c);
 }
 
 static json_t *group_json(const struct sum_view *v, bool with_ci)

@@ -204,7 +204,7 @@ START_TEST(test_summary_counts_by_group)
 	ck_assert_str_eq(json_string_value(json_object_get(j, "engine")), "model");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "pass");
 	ck_assert(json_is_null(json_object_get(j, "t0_epoch")));
-	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means_20");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means_10");
 	json_decref(j);
 	summary_free(s);
 }
@@ -537,8 +537,8 @@ START_TEST(test_summary_capture_without_scenario)
 	ck_assert_int_eq(num(j, "by_tenant.alice.answered"), 1000);
 	ck_assert_double_eq_tol(num(j, "by_tenant.bob.answered_within.1"), 0.5, EPS);
 	ck_assert_double_eq_tol(num(j, "overall.answered_within.1"), 0.75, EPS);
-	/* bins doubled up to 512 s: 40 of them, folded into 20 batches */
-	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means_20");
+	/* bins doubled up to 512 s: 40 of them, folded into 10 batches */
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means_10");
 	ck_assert(!is_null(j, "overall.se.answered_within.1"));
 	ck_assert(!is_null(j, "by_tenant.bob.se.answered_within.1"));
 	ck_assert_double_eq_tol(num(j, "t0_epoch"), 1795000000.123456, 1e-6);
