@@ -290,6 +290,15 @@ int cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = sweep_collect(out, err, sizeof(err)))) {
+		if (rc == ENOENT && cfg.shard_n > 1) {
+			/* a grid smaller than the shards: this share is empty, which
+			 * is no failure (--merge joins the shares that have points) */
+			fprintf(stderr, "%s: shard %d/%d: no point of the %zu-point grid falls in this "
+					"share; nothing to do\n", prog, cfg.shard_i, cfg.shard_n,
+				sweep_grid_size(&g));
+			rc = 0;
+			goto out;
+		}
 		fprintf(stderr, "%s: %s\n", prog, err);
 		rc = 3;
 		goto out;

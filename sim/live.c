@@ -293,10 +293,22 @@ static void progress(struct rep *r, struct cap_th *ct, size_t n_wire, rb_us end_
 	double left = rb_us_to_s(end_epoch - rb_now_epoch_us());
 	if (left < 0)
 		left = 0;
-	fprintf(stderr, "\rlive: placed %ld/%zu  ringing %ld  answered %ld  abandoned %ld  rejected %ld  "
-			"time left %.0f s   ",
-		inv, n_wire, ringing, ans, can, rej, left);
-	if (last)
+	/* On a terminal one line redrawn each second; in a log (CI, a pipe)
+	 * a plain line every 10 s and the last one. */
+	static int tty = -1;
+	static rb_us next_plain;
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (!tty) {
+		rb_us now = rb_now_epoch_us();
+		if (!last && now < next_plain)
+			return;
+		next_plain = now + 10 * RB_US_PER_S;
+	}
+	fprintf(stderr, "%slive: placed %ld/%zu  ringing %ld  answered %ld  abandoned %ld  rejected %ld  "
+			"time left %.0f s%s",
+		tty ? "\r" : "", inv, n_wire, ringing, ans, can, rej, left, tty ? "   " : "\n");
+	if (last && tty)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
