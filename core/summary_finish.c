@@ -70,6 +70,16 @@ static void fold_bins(const struct summary *s, const struct sum_cell *fine, size
 	*n_out = n;
 }
 
+struct stats_ci sum_view_ci(const struct sum_view *v, const double *vals, double point)
+{
+	struct stats_ci c = stats_ci_at(vals, (size_t)v->n_samples, point);
+	if (c.valid && c.n < v->min_samples) {
+		c.valid = false;
+		c.se = c.lo = c.hi = NAN;
+	}
+	return c;
+}
+
 static int view_samples(struct summary *s, struct sum_view *v, int n)
 {
 	v->samples = calloc((size_t)(n ? n : 1), sizeof(*v->samples));
@@ -77,6 +87,7 @@ static int view_samples(struct summary *s, struct sum_view *v, int n)
 	if (!v->samples || !v->sq)
 		return ENOMEM;
 	v->n_samples = n;
+	v->min_samples = s->batch_mode ? SUM_MIN_BATCHES : 2;
 	return 0;
 }
 
@@ -245,7 +256,7 @@ static int judge(struct summary *s)
 			return ENOMEM;
 		for (int j = 0; j < v->n_samples; j++)
 			vals[j] = sum_target_value(t, v->samples[j]);
-		tr->ci = stats_ci_at(vals, (size_t)v->n_samples, tr->measured);
+		tr->ci = sum_view_ci(v, vals, tr->measured);
 		free(vals);
 		if (isnan(tr->measured)) {
 			tr->note = "no calls";

@@ -21,6 +21,7 @@
 
 #define SUM_INTERVALS 96  /* 15-minute rows kept: one day */
 #define SUM_BATCHES 10    /* batch means with one replication */
+#define SUM_MIN_BATCHES 5 /* batches with calls a view needs for an interval */
 #define SUM_FINE_BINS 40  /* batches while the run's end is not known */
 #define SUM_RBINS (RB_MAX_RINGS + 1) /* rings 1..10, then "more" */
 #define SUM_NQ 3          /* wait quantiles: p50, p90, p99 */
@@ -136,8 +137,18 @@ struct sum_view {
 	const struct sum_cell **samples; /* per replication, or per batch */
 	double *sq;                        /* n_samples × 3 quantiles; NULL for batches */
 	int n_samples;
+	int min_samples;                   /* fewer known values: no interval */
 	bool tw;                           /* time-weighted measures known */
 };
+
+/*
+ * A view's interval about its pooled value (stats_ci_at), or none when
+ * fewer than v->min_samples of the values are known: with one replication
+ * a phase that spans two of the run's batches has no interval worth the
+ * name (t(0.975, 1) = 12.7 times a spread of two values), so none is given
+ * and `compare` says it cannot tell.
+ */
+struct stats_ci sum_view_ci(const struct sum_view *v, const double *vals, double point);
 
 struct sum_target {
 	const struct scn_target *t;

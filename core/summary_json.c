@@ -91,7 +91,7 @@ static void put_x(struct mdst *d, const char *key, xfn f, int a, int b, bool kno
 	for (int i = 0; i < d->v->n_samples; i++)
 		d->vals[i] = f(d->v->samples[i], a, b);
 	double point = f(&d->v->total, a, b);
-	c = stats_ci_at(d->vals, (size_t)d->v->n_samples, point);
+	c = sum_view_ci(d->v, d->vals, point);
 	put_values(d, key, point, &c);
 }
 
@@ -125,7 +125,7 @@ static void put_quantile(struct mdst *d, const char *key, int j)
 	}
 	double point = stats_whist_quantile(&v->hist, sum_q[j]);
 	if (v->sq)
-		c = stats_ci_at(d->vals, (size_t)v->n_samples, point);
+		c = sum_view_ci(v, d->vals, point);
 	put_values(d, key, point, &c);
 }
 

@@ -210,6 +210,56 @@ START_TEST(test_summary_counts_by_group)
 }
 END_TEST
 
+/*
+ * One replication: 10 batches of the run (1800 s, 180 s each). Each 600 s
+ * phase holds 3 or 4 of them, too few for an interval (SUM_MIN_BATCHES), so
+ * its ci95 and se are null; the whole run has one, centred on the pooled
+ * value (not on the mean of the batches' values, which differs here: the
+ * batches hold different numbers of calls).
+ */
+START_TEST(test_summary_batch_intervals)
+{
+	scn_setup(3);
+	struct summary_opts o = {.engine = ENGINE_MODEL, .command = "check", .scn = &scn,
+				 .seed = 7, .replications = 1, .t0_epoch = RB_T_NONE};
+	struct summary *s = summary_new(&o);
+	ck_assert_ptr_nonnull(s);
+	struct summary_rep *h = summary_rep(s, 0);
+	/* calls every 10 s in the first half, every 2 s after: 1 ring for
+	 * every third call of the first half, for every other call after */
+	int i = 0;
+	for (rb_us t = 0; t < S(1800); t += t < S(900) ? S(10) : S(2), i++) {
+		struct callrec c;
+		callrec_init(&c);
+		snprintf(c.tenant, sizeof(c.tenant), "t0");
+		c.t_dial = c.t_invite = t;
+		c.outcome = OUTCOME_ANSWERED;
+		bool quick = t < S(900) ? i % 3 == 0 : i % 2 == 0;
+		c.t_answer = c.t_invite + (quick ? S(1) : S(4));
+		callrec_derive(&c, S(3));
+		summary_rep_call(h, &c);
+	}
+	ck_assert_int_eq(summary_finish(s), 0);
+	json_t *j = write_and_load(s, "batches");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means_10");
+	ck_assert(is_null(j, "phases.a.se.answered_within.1"));
+	ck_assert(is_null(j, "phases.b.ci95.answered_within.1"));
+	ck_assert(!is_null(j, "overall.se.answered_within.1"));
+	json_t *ci = json_object_get(json_object_get(json_object_get(j, "overall"), "ci95"),
+				     "answered_within");
+	ci = json_object_get(ci, "1");
+	double lo = json_number_value(json_array_get(ci, 0)), hi = json_number_value(json_array_get(ci, 1));
+	double v = num(j, "overall.answered_within.1");
+	ck_assert_double_eq_tol((lo + hi) / 2, v, 1e-12);
+	/* and the pooled value is not the batches' mean: 90 calls of 1/3 and
+	 * 450 of 1/2 pooled is 0.4722; the batches' mean is 0.4167 */
+	ck_assert_double_eq_tol(v, (30.0 + 225.0) / 540.0, 1e-12);
+	ck_assert(hi > lo);
+	json_decref(j);
+	summary_free(s);
+}
+END_TEST
+
 START_TEST(test_summary_service_levels_differ_by_measure)
 {
 	scn_setup(2);
@@ -693,6 +743,7 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_summary_time_weighted_across_phase_boundary);
 	tcase_add_test(tc, test_summary_targets_pass_and_fail);
 	tcase_add_test(tc, test_summary_ci95_from_replications);
+	tcase_add_test(tc, test_summary_batch_intervals);
 	tcase_add_test(tc, test_summary_json_same_bytes_whatever_the_order);
 	tcase_add_test(tc, test_summary_json_matches_schema);
 	tcase_add_test(tc, test_summary_print_shows_targets_and_verdict);
