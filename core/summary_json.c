@@ -280,6 +280,17 @@ static json_t *summary_json(const struct summary *s)
 	json_object_set_new(root, "phases", ph);
 	json_object_set_new(root, "by_tenant", ten);
 	json_object_set_new(root, "by_forwarding", fwd);
+	if (o->scn) {
+		/* the tenants' answering names and numbers, so that a folder
+		 * copied away from its scenario file still reports them */
+		json_t *tn = json_object();
+		for (size_t i = 0; i < o->scn->n_tenants; i++) {
+			const struct scn_tenant *t = &o->scn->tenants[i];
+			json_object_set_new(tn, t->id,
+					    json_pack("{s:s?, s:s?}", "name", t->name, "number", t->number));
+		}
+		json_object_set_new(root, "tenants", tn);
+	}
 
 	json_t *ints = json_array();
 	for (int i = 0; i < s->n_ints_used; i++) {

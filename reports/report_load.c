@@ -102,7 +102,7 @@ static bool scenario_path(const struct report_run *r, char *buf, size_t n)
 }
 #endif
 
-/* Display names of the tenants: by_tenant.ID.name, else the scenario's, else the id. */
+/* Display names of the tenants: tenants.ID.name (summary.json), else the scenario's, else the id. */
 static void names_free(struct report_run *r)
 {
 	for (size_t i = 0; i < r->n_tenants; i++) {
@@ -150,7 +150,9 @@ static int tenant_names(struct report_run *r, const char *forced)
 	const json_t *m;
 	json_object_foreach((json_t *)bt, id, m) {
 		const char *name = NULL;
-		const json_t *jn = json_object_get(m, "name");
+		const json_t *jn = json_object_get(json_object_get(json_object_get(r->summary, "tenants"), id), "name");
+		if (!json_is_string(jn))
+			jn = json_object_get(m, "name");
 		if (json_is_string(jn))
 			name = json_string_value(jn);
 #ifdef RB_HAVE_SCN
