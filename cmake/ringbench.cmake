@@ -60,3 +60,16 @@ function(rb_check name)
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
     ENVIRONMENT "CK_DEFAULT_TIMEOUT=${T_TIMEOUT}")
 endfunction()
+
+# rb_script_tests(PREFIX p ARG a TIMEOUT s NAMES n...): one integration test
+# per script tests/integration/<p><n>.sh, run as `bash SCRIPT a SOURCE_DIR`
+# (bounded in time; exit 77 skips).
+function(rb_script_tests)
+  cmake_parse_arguments(A "" "PREFIX;ARG;TIMEOUT" "NAMES" ${ARGN})
+  foreach(n ${A_NAMES})
+    add_test(NAME ${A_PREFIX}${n}
+      COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/${A_PREFIX}${n}.sh ${A_ARG} ${CMAKE_SOURCE_DIR})
+    set_tests_properties(${A_PREFIX}${n} PROPERTIES LABELS integration TIMEOUT ${A_TIMEOUT}
+      SKIP_RETURN_CODE 77)
+  endforeach()
+endfunction()

@@ -6,10 +6,6 @@ rb_check(http_admin SOURCES tests/check_http_admin.c DEPS http_admin PkgConfig::
 # Integration tests of part 2 with SIPp, aiosmtpd, curl and Chromium on
 # 127.0.0.1 (each bounded in time).
 if(TARGET secretaryd)
-  foreach(t maildir rules smtp wallboard)
-    add_test(NAME reports_${t}
-      COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/reports_${t}.sh
-              $<TARGET_FILE:secretaryd> ${CMAKE_SOURCE_DIR})
-    set_tests_properties(reports_${t} PROPERTIES LABELS integration TIMEOUT 180)
-  endforeach()
+  rb_script_tests(PREFIX reports_ ARG $<TARGET_FILE:secretaryd> TIMEOUT 180
+    NAMES maildir rules smtp wallboard)
 endif()

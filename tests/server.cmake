@@ -3,10 +3,6 @@
 if(TARGET secretaryd)
   rb_check(stimer SOURCES tests/check_stimer.c DEPS center LABELS unit TIMEOUT 60)
   rb_check(cdr SOURCES tests/check_cdr.c DEPS center LABELS unit TIMEOUT 60)
-  foreach(t calls order torture kill9 drain time timers)
-    add_test(NAME secretaryd_${t}
-      COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/secretaryd_${t}.sh
-              $<TARGET_FILE:secretaryd> ${CMAKE_SOURCE_DIR})
-    set_tests_properties(secretaryd_${t} PROPERTIES LABELS integration TIMEOUT 120)
-  endforeach()
+  rb_script_tests(PREFIX secretaryd_ ARG $<TARGET_FILE:secretaryd> TIMEOUT 120
+    NAMES calls order torture kill9 drain time timers)
 endif()
