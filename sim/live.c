@@ -44,7 +44,7 @@ static void on_signal(int sig)
 struct cap_th {
 	struct capture *c;
 	pthread_t th;
-	atomic_long invites, ringing, answered, cancels, rejected;
+	atomic_long invites, ringing, answered, cancels, rejected, challenges;
 };
 
 static bool starts(const uint8_t *p, size_t n, const char *s)
@@ -72,6 +72,10 @@ static void count_pkt(struct cap_th *t, const uint8_t *d, size_t n)
 		else if (starts(p, m, "SIP/2.0 200 ")) {
 			if (memmem(p, m, " INVITE\r\n", 9))
 				atomic_fetch_add(&t->answered, 1);
+		} else if (starts(p, m, "SIP/2.0 401") || starts(p, m, "SIP/2.0 407")) {
+			/* A digest challenge: the INVITE comes again (--auth). */
+			if (memmem(p, m, " INVITE\r\n", 9))
+				atomic_fetch_add(&t->challenges, 1);
 		} else if (starts(p, m, "SIP/2.0 4") || starts(p, m, "SIP/2.0 5") ||
 			   starts(p, m, "SIP/2.0 6")) {
 			if (!starts(p, m, "SIP/2.0 487") && memmem(p, m, " INVITE\r\n", 9))
@@ -216,10 +220,16 @@ static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s)
 	const struct live_opts *o = r->o;
 	char flow[PATH_MAX], dst[300], m[32], l[32], tl[32], stf[PATH_MAX + 32], lf[PATH_MAX + 32],
 		out[PATH_MAX + 32], kill_s[32];
-	if (live_find_flow(o->flows_dir, "live_caller.xml", flow, sizeof(flow))) {
+	/* --auth: the flow that answers 401/407 (SIPp's digest, -au/-ap). */
+	const char *fname = o->auth ? "live_caller_auth.xml" : "live_caller.xml";
+	char user[256] = "";
+	const char *pass = o->auth ? strchr(o->auth, ':') : NULL;
+	if (pass)
+		snprintf(user, sizeof(user), "%.*s", (int)(pass++ - o->auth), o->auth);
+	if (live_find_flow(o->flows_dir, fname, flow, sizeof(flow))) {
 		snprintf(r->why, sizeof(r->why),
-			 "scenarios/sipp/live_caller.xml not found (run from the source tree or set "
-			 "RINGBENCH_FLOWS)");
+			 "scenarios/sipp/%s not found (run from the source tree or set "
+			 "RINGBENCH_FLOWS)", fname);
 		return ENOENT;
 	}
 	if (strchr(r->host, ':'))
@@ -261,6 +271,12 @@ static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s)
 		argv[a++] = "-i";
 		argv[a++] = strchr(r->host, ':') ? "::1" : "127.0.0.1";
 	}
+	if (pass) {
+		argv[a++] = "-au";
+		argv[a++] = user;
+		argv[a++] = "-ap";
+		argv[a++] = (char *)pass;
+	}
 	argv[a++] = "-buff_size";
 	argv[a++] = "8388608";
 	argv[a++] = "-nostdin";
@@ -285,7 +301,8 @@ static void progress(struct rep *r, struct cap_th *ct, size_t n_wire, rb_us end_
 {
 	if (r->o->quiet)
 		return;
-	long inv = atomic_load(&ct->invites), ans = atomic_load(&ct->answered),
+	long inv = atomic_load(&ct->invites) - atomic_load(&ct->challenges),
+	     ans = atomic_load(&ct->answered),
 	     can = atomic_load(&ct->cancels), rej = atomic_load(&ct->rejected);
 	long ringing = inv - ans - can - rej;
 	if (ringing < 0)
@@ -472,6 +489,9 @@ static int rep_run(struct rep *r)
 			 n_wire);
 		goto out;
 	}
+	if (n_wire && live_auth_check(r->calls, r->sc.n, o->auth, atomic_load(&ct.challenges), r->why,
+				      sizeof(r->why)))
+		goto out;
 	rc = 0;
 out:
 	if (cap_running) {

@@ -443,3 +443,43 @@ void live_timeline(struct timeline *tl, const struct live_call *calls, size_t n,
 		timeline_span(tl, from, end, ringing, 0, 0);
 	free(ev);
 }
+
+/* --- digest authentication ------------------------------------------------------ */
+
+int live_auth_check(const struct live_call *calls, size_t n, const char *auth, long challenges,
+		    char *why, size_t whylen)
+{
+	size_t wire = 0, refused = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct callrec *r = &calls[i].rec;
+		if (r->t_invite == RB_T_NONE)
+			continue;
+		wire++;
+		int st = r->final_status;
+		if (r->outcome == OUTCOME_REJECTED &&
+		    (st == 401 || st == 407 || (auth && st == 403)))
+			refused++;
+	}
+	if (!refused || !challenges)
+		return 0;
+	char user[128] = "";
+	const char *colon = auth ? strchr(auth, ':') : NULL;
+	if (colon)
+		snprintf(user, sizeof(user), "%.*s", (int)(colon - auth), auth);
+	if (auth)
+		snprintf(why, whylen,
+			 "%zu of %zu calls placed were refused after digest authentication as user "
+			 "'%s' (403, or challenged again): check --auth USER:PASSWORD",
+			 refused, wire, user);
+	else
+		snprintf(why, whylen,
+			 "%zu of %zu calls placed were challenged for digest authentication "
+			 "(401/407) and not answered: give --auth USER:PASSWORD",
+			 refused, wire);
+	if (refused < wire) {
+		fprintf(stderr, "live: warning: %s\n", why);
+		why[0] = '\0';
+		return 0;
+	}
+	return EACCES;
+}

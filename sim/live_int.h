@@ -60,6 +60,16 @@ int live_collect(const struct scenario *s, struct live_call *calls, size_t n, co
 		 const char *cdr_path, const char *prefix, rb_us t0_epoch, double F, char *err,
 		 size_t errlen);
 
+/*
+ * Calls refused by the target's digest authentication (final 401/407, or
+ * 403 with auth given) once challenges (401/407 to INVITEs) were seen:
+ * when every call placed was, EACCES with why (the run measured nothing);
+ * some of them, a warning on stderr and 0; none, 0. auth: "user:password"
+ * or NULL.
+ */
+int live_auth_check(const struct live_call *calls, size_t n, const char *auth, long challenges,
+		    char *why, size_t whylen);
+
 /* Median, p99 and max of calls' lateness (those on the wire). */
 void live_lateness_of(const struct live_call *calls, size_t n, struct live_lateness *lat);
 
