@@ -28,6 +28,12 @@
 
 #define SIPP_RATE 1000     /* calls SIPp creates per second (each then waits) */
 #define CAPTURE_TAIL_MS 2000 /* the capture needs this after the last call */
+/* Redials found during the run: their SIPp starts this long (wall µs)
+ * before the first one's instant, and takes every redial due up to
+ * REDIAL_BATCH_US later with it. */
+#define REDIAL_LEAD_US 1000000
+#define REDIAL_BATCH_US 3000000
+#define TICK_MS 20 /* the run's loop: processes, CANCELs, redials */
 
 /* ^C or SIGTERM during a run: stop SIPp and secretaryd (they run in their
  * own process groups, so the terminal's signal does not reach them). */
@@ -45,7 +51,50 @@ struct cap_th {
 	struct capture *c;
 	pthread_t th;
 	atomic_long invites, ringing, answered, cancels, rejected, challenges;
+	/* The seqs of our calls whose CANCEL was seen (the run takes them). */
+	char prefix[32]; /* "rbl<rep>-" */
+	pthread_mutex_t mu;
+	uint64_t *cancel_seq;
+	size_t n_cancel, cap_cancel;
+	bool oom;
 };
+
+/* A CANCEL at p: its Call-ID's key "<prefix><seq>///..." into t's list. */
+static void note_cancel(struct cap_th *t, const uint8_t *p, size_t m)
+{
+	const uint8_t *h = memmem(p, m, "\nCall-ID:", 9);
+	if (!h)
+		return;
+	size_t left = m - (size_t)(h - p) - 9;
+	const char *v = (const char *)h + 9;
+	while (left && (*v == ' ' || *v == '\t')) {
+		v++;
+		left--;
+	}
+	size_t k = strlen(t->prefix);
+	if (left <= k || memcmp(v, t->prefix, k))
+		return;
+	uint64_t seq = 0;
+	size_t j = k, digits = 0;
+	for (; j < left && v[j] >= '0' && v[j] <= '9' && digits < 19; j++, digits++)
+		seq = seq * 10 + (uint64_t)(v[j] - '0');
+	if (!digits || j + 3 > left || memcmp(v + j, "///", 3))
+		return;
+	pthread_mutex_lock(&t->mu);
+	if (t->n_cancel == t->cap_cancel) {
+		size_t nc = t->cap_cancel ? 2 * t->cap_cancel : 64;
+		uint64_t *q = realloc(t->cancel_seq, nc * sizeof(*q));
+		if (!q) {
+			t->oom = true;
+			pthread_mutex_unlock(&t->mu);
+			return;
+		}
+		t->cancel_seq = q;
+		t->cap_cancel = nc;
+	}
+	t->cancel_seq[t->n_cancel++] = seq;
+	pthread_mutex_unlock(&t->mu);
+}
 
 static bool starts(const uint8_t *p, size_t n, const char *s)
 {
@@ -65,8 +114,10 @@ static void count_pkt(struct cap_th *t, const uint8_t *d, size_t n)
 		size_t m = n - i;
 		if (starts(p, m, "INVITE sip:"))
 			atomic_fetch_add(&t->invites, 1);
-		else if (starts(p, m, "CANCEL sip:"))
+		else if (starts(p, m, "CANCEL sip:")) {
 			atomic_fetch_add(&t->cancels, 1);
+			note_cancel(t, p, m);
+		}
 		else if (starts(p, m, "SIP/2.0 180 "))
 			atomic_fetch_add(&t->ringing, 1);
 		else if (starts(p, m, "SIP/2.0 200 ")) {
@@ -106,6 +157,17 @@ struct rep {
 	pid_t sd_pid, sipp_pid;
 	char host[256];
 	int port;
+	/* Redials found during the run: waiting for their SIPp (indexes into
+	 * sc.calls), and the SIPp processes placing them. */
+	size_t *pend;
+	size_t n_pend, cap_pend;
+	struct rd_proc {
+		pid_t pid;
+		int run; /* DIR/sipp/redial-<run> */
+	} *rd;
+	size_t n_rd, cap_rd;
+	int n_rd_runs;          /* SIPp processes started for redials */
+	size_t n_rd_wire;       /* redials they placed */
 };
 
 static int path_of(char *buf, size_t n, const char *dir, const char *f)
@@ -215,7 +277,9 @@ static int write_injection(struct rep *r, const struct sched_call **w, size_t n,
 	return 0;
 }
 
-static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s)
+/* SIPp on inj (n calls), its files in sipp_dir, its pid into *pid. */
+static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s, const char *sipp_dir,
+		      pid_t *pid)
 {
 	const struct live_opts *o = r->o;
 	char flow[PATH_MAX], dst[300], m[32], l[32], tl[32], stf[PATH_MAX + 32], lf[PATH_MAX + 32],
@@ -240,9 +304,9 @@ static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s)
 	snprintf(l, sizeof(l), "%zu", n + 16);
 	snprintf(tl, sizeof(tl), "%.0fs", limit_s);
 	snprintf(kill_s, sizeof(kill_s), "%.0f", limit_s + 10);
-	snprintf(stf, sizeof(stf), "%s/sipp/stat.csv", r->dir);
-	snprintf(lf, sizeof(lf), "%s/sipp/calls.log", r->dir);
-	snprintf(out, sizeof(out), "%s/sipp/sipp.out", r->dir);
+	snprintf(stf, sizeof(stf), "%s/stat.csv", sipp_dir);
+	snprintf(lf, sizeof(lf), "%s/calls.log", sipp_dir);
+	snprintf(out, sizeof(out), "%s/sipp.out", sipp_dir);
 	char rate[16];
 	snprintf(rate, sizeof(rate), "%d", SIPP_RATE);
 	char *argv[48];
@@ -291,10 +355,155 @@ static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s)
 	argv[a++] = "-log_file";
 	argv[a++] = lf;
 	argv[a++] = NULL;
-	int e = live_spawn(argv, out, NULL, &r->sipp_pid);
+	int e = live_spawn(argv, out, NULL, pid);
 	if (e)
 		snprintf(r->why, sizeof(r->why), "cannot start SIPp: %s", strerror(e));
 	return e;
+}
+
+/* The CANCELs the capture saw since the last look: redials drawn, the wire
+ * ones queued for their SIPp. Returns 0 or ENOMEM. */
+static int take_cancels(struct rep *r, struct cap_th *ct)
+{
+	pthread_mutex_lock(&ct->mu);
+	uint64_t *v = ct->cancel_seq;
+	size_t n = ct->n_cancel;
+	bool oom = ct->oom;
+	ct->cancel_seq = NULL;
+	ct->n_cancel = ct->cap_cancel = 0;
+	pthread_mutex_unlock(&ct->mu);
+	int err = oom ? ENOMEM : 0;
+	for (size_t k = 0; k < n && !err; k++) {
+		if (v[k] < 1 || v[k] > r->sc.n)
+			continue;
+		size_t i = (size_t)(v[k] - 1);
+		const struct sched_call *c = &r->sc.calls[i];
+		if (c->before_forward || c->redial_drawn || c->patience == INT64_MAX)
+			continue;
+		/* Hung up at its patience's end, as in the model (the CANCEL left
+		 * then, give or take the flow's 50 ms check). */
+		size_t old_n = r->sc.n, added = 0;
+		if ((err = schedule_redial(&r->sc, i, c->t_dial + c->patience, &added)) || !added)
+			continue;
+		struct live_call *lc = realloc(r->calls, r->sc.n * sizeof(*lc));
+		if (!lc) {
+			err = ENOMEM;
+			break;
+		}
+		r->calls = lc;
+		memset(lc + old_n, 0, (r->sc.n - old_n) * sizeof(*lc));
+		for (size_t j = 0; j < r->sc.n; j++)
+			lc[j].sc = &r->sc.calls[j];
+		for (size_t j = old_n; j < r->sc.n; j++) {
+			if (r->sc.calls[j].before_forward)
+				continue;
+			if (r->n_pend == r->cap_pend) {
+				size_t nc = r->cap_pend ? 2 * r->cap_pend : 32;
+				size_t *q = realloc(r->pend, nc * sizeof(*q));
+				if (!q) {
+					err = ENOMEM;
+					break;
+				}
+				r->pend = q;
+				r->cap_pend = nc;
+			}
+			r->pend[r->n_pend++] = j;
+		}
+	}
+	free(v);
+	return err;
+}
+
+static int by_invite_p(const void *a, const void *b)
+{
+	const struct sched_call *x = *(const struct sched_call *const *)a;
+	const struct sched_call *y = *(const struct sched_call *const *)b;
+	if (x->t_invite != y->t_invite)
+		return x->t_invite < y->t_invite ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The wall instant (epoch µs) the INVITE of c is due. */
+static rb_us wall_of(const struct rep *r, const struct sched_call *c)
+{
+	return r->t0 + (rb_us)llround((double)c->t_invite / r->o->speedup);
+}
+
+/*
+ * When the first queued redial is due within REDIAL_LEAD_US: one more SIPp
+ * (same flow, a one-line-per-call injection file like the main one) for
+ * every queued redial due up to REDIAL_BATCH_US after it, in
+ * DIR/sipp/redial-K/. Returns 0, or errno with r->why set.
+ */
+static int launch_redials(struct rep *r, rb_us end_epoch)
+{
+	if (!r->n_pend)
+		return 0;
+	rb_us now = rb_now_epoch_us(), first = INT64_MAX;
+	for (size_t k = 0; k < r->n_pend; k++) {
+		rb_us w = wall_of(r, &r->sc.calls[r->pend[k]]);
+		if (w < first)
+			first = w;
+	}
+	if (first > now + REDIAL_LEAD_US)
+		return 0;
+	const struct sched_call **b = malloc(r->n_pend * sizeof(*b));
+	if (!b) {
+		snprintf(r->why, sizeof(r->why), "out of memory");
+		return ENOMEM;
+	}
+	size_t nb = 0, keep = 0;
+	for (size_t k = 0; k < r->n_pend; k++) {
+		const struct sched_call *c = &r->sc.calls[r->pend[k]];
+		if (wall_of(r, c) <= first + REDIAL_BATCH_US)
+			b[nb++] = c;
+		else
+			r->pend[keep++] = r->pend[k];
+	}
+	r->n_pend = keep;
+	qsort(b, nb, sizeof(*b), by_invite_p);
+	int e = 0;
+	char dir[PATH_MAX + 64], inj[PATH_MAX + 96];
+	snprintf(dir, sizeof(dir), "%s/sipp/redial-%d", r->dir, ++r->n_rd_runs);
+	snprintf(inj, sizeof(inj), "%s/injection.csv", dir);
+	if (r->n_rd == r->cap_rd) {
+		size_t nc = r->cap_rd ? 2 * r->cap_rd : 16;
+		struct rd_proc *q = realloc(r->rd, nc * sizeof(*q));
+		if (!q) {
+			free(b);
+			snprintf(r->why, sizeof(r->why), "out of memory");
+			return ENOMEM;
+		}
+		r->rd = q;
+		r->cap_rd = nc;
+	}
+	if (cli_mkdirs(dir)) {
+		snprintf(r->why, sizeof(r->why), "cannot create %s", dir);
+		e = EIO;
+	} else if ((e = write_injection(r, b, nb, inj, !r->o->target))) {
+		snprintf(r->why, sizeof(r->why), "cannot write %s: %s", inj, strerror(e));
+	} else {
+		double limit_s = rb_us_to_s(end_epoch - rb_now_epoch_us()) + 3600.0 / r->o->speedup + 120.0;
+		pid_t pid;
+		if (!(e = start_sipp(r, inj, nb, limit_s, dir, &pid))) {
+			r->rd[r->n_rd++] = (struct rd_proc){pid, r->n_rd_runs};
+			r->n_rd_wire += nb;
+		}
+	}
+	free(b);
+	return e;
+}
+
+/* A SIPp's exit: 0 all calls as the flow expects, 1 some failed (the
+ * capture judges); anything else is an abort (r->why set). */
+static bool sipp_ok(struct rep *r, int st, const char *sipp_dir)
+{
+	int ex = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (ex == 0 || ex == 1)
+		return true;
+	snprintf(r->why, sizeof(r->why), "SIPp aborted (%s %d; see %s/sipp.out)",
+		 WIFSIGNALED(st) ? "signal" : "exit status", WIFSIGNALED(st) ? WTERMSIG(st) : ex, sipp_dir);
+	return false;
 }
 
 static void progress(struct rep *r, struct cap_th *ct, size_t n_wire, rb_us end_epoch, bool last)
@@ -341,6 +550,7 @@ static int rep_run(struct rep *r)
 	struct cap_th ct;
 	bool cap_running = false;
 	memset(&ct, 0, sizeof(ct));
+	pthread_mutex_init(&ct.mu, NULL);
 	char path[PATH_MAX + 64], inj[PATH_MAX + 64];
 
 	if ((e = schedule_build(s, o->seed, r->idx, &r->sc))) {
@@ -380,6 +590,7 @@ static int rep_run(struct rep *r)
 		snprintf(r->why, sizeof(r->why), "cannot capture: %s", err);
 		goto out;
 	}
+	snprintf(ct.prefix, sizeof(ct.prefix), "rbl%d-", r->idx);
 	if (pthread_create(&ct.th, NULL, cap_main, &ct)) {
 		snprintf(r->why, sizeof(r->why), "cannot start the capture thread");
 		capture_close(ct.c);
@@ -395,17 +606,38 @@ static int rep_run(struct rep *r)
 	}
 	rb_us end_epoch = r->t0 + (rb_us)((double)s->end / F);
 	double limit_s = rb_us_to_s(end_epoch - rb_now_epoch_us()) + 3600.0 / F + 120.0;
-	if (n_wire && start_sipp(r, inj, n_wire, limit_s))
+	char sipp_dir[PATH_MAX + 16];
+	snprintf(sipp_dir, sizeof(sipp_dir), "%s/sipp", r->dir);
+	if (n_wire && start_sipp(r, inj, n_wire, limit_s, sipp_dir, &r->sipp_pid))
 		goto out;
 
-	/* Wait for SIPp, watching the server. */
+	/*
+	 * The run: wait for every SIPp, watching the server; each CANCEL the
+	 * capture sees may draw a redial, placed by a SIPp of its own. Over
+	 * when no SIPp runs, no redial waits and no CANCEL came for a moment
+	 * (the capture delivers within its 100 ms timeout).
+	 */
 	int st = 0;
 	bool sipp_done = n_wire == 0;
-	while (!sipp_done) {
-		if (live_wait(r->sipp_pid, 1000, &st) == 0) {
+	rb_us quiet_since = 0, next_progress = 0;
+	for (;;) {
+		if (!sipp_done && live_wait(r->sipp_pid, 0, &st) == 0) {
 			sipp_done = true;
 			r->sipp_pid = 0;
-			break;
+			if (!sipp_ok(r, st, sipp_dir))
+				goto out;
+		}
+		for (size_t k = 0; k < r->n_rd;) {
+			int rst;
+			if (live_wait(r->rd[k].pid, 0, &rst) == 0) {
+				char d[PATH_MAX + 64];
+				snprintf(d, sizeof(d), "%s/sipp/redial-%d", r->dir, r->rd[k].run);
+				r->rd[k] = r->rd[--r->n_rd];
+				if (!sipp_ok(r, rst, d))
+					goto out;
+			} else {
+				k++;
+			}
 		}
 		int sst;
 		if (r->sd_pid && live_wait(r->sd_pid, 0, &sst) == 0) {
@@ -419,20 +651,30 @@ static int rep_run(struct rep *r)
 			snprintf(r->why, sizeof(r->why), "interrupted");
 			goto out;
 		}
-		progress(r, &ct, n_wire, end_epoch, false);
-	}
-	progress(r, &ct, n_wire, end_epoch, true);
-	if (n_wire) {
-		int ex = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-		/* 0 all calls as the flow expects, 1 some failed: the capture judges. */
-		if (ex != 0 && ex != 1) {
-			snprintf(r->why, sizeof(r->why),
-				 "SIPp aborted (%s %d; see %s/sipp/sipp.out)",
-				 WIFSIGNALED(st) ? "signal" : "exit status",
-				 WIFSIGNALED(st) ? WTERMSIG(st) : ex, r->dir);
+		size_t n_before = r->sc.n;
+		if ((e = take_cancels(r, &ct))) {
+			snprintf(r->why, sizeof(r->why), "out of memory");
 			goto out;
 		}
+		if (launch_redials(r, end_epoch))
+			goto out;
+		rb_us now = rb_now_epoch_us();
+		if (sipp_done && !r->n_rd && !r->n_pend && r->sc.n == n_before) {
+			if (!quiet_since)
+				quiet_since = now;
+			else if (now - quiet_since >= 500000)
+				break;
+		} else {
+			quiet_since = 0;
+		}
+		if (now >= next_progress) {
+			progress(r, &ct, r->sc.n_wire, end_epoch, false);
+			next_progress = now + RB_US_PER_S;
+		}
+		struct timespec tick = {0, TICK_MS * 1000000L};
+		nanosleep(&tick, NULL);
 	}
+	progress(r, &ct, r->sc.n_wire, end_epoch, true);
 	/* The capture's tail: the last packets need a moment. */
 	struct timespec ts = {CAPTURE_TAIL_MS / 1000, (CAPTURE_TAIL_MS % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
@@ -486,7 +728,7 @@ static int rep_run(struct rep *r)
 	if (missing) {
 		snprintf(r->why, sizeof(r->why),
 			 "%zu of %zu calls placed cannot be accounted for (not in the capture)", missing,
-			 n_wire);
+			 r->sc.n_wire);
 		goto out;
 	}
 	if (n_wire && live_auth_check(r->calls, r->sc.n, o->auth, atomic_load(&ct.challenges), r->why,
@@ -503,6 +745,11 @@ out:
 		live_stop(r->sipp_pid, 2000, NULL);
 		r->sipp_pid = 0;
 	}
+	for (size_t k = 0; k < r->n_rd; k++)
+		live_stop(r->rd[k].pid, 2000, NULL);
+	r->n_rd = 0;
+	free(ct.cancel_seq);
+	pthread_mutex_destroy(&ct.mu);
 	if (r->sd_pid) {
 		live_stop(r->sd_pid, 5000, NULL);
 		r->sd_pid = 0;
@@ -511,8 +758,19 @@ out:
 	return rc;
 }
 
+static size_t count_wire_redials(const struct rep *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->sc.n; i++)
+		if (r->sc.calls[i].redial && !r->sc.calls[i].before_forward)
+			k++;
+	return k;
+}
+
 static void rep_free(struct rep *r)
 {
+	free(r->pend);
+	free(r->rd);
 	free(r->calls);
 	schedule_free(&r->sc);
 }
@@ -572,12 +830,14 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 	FILE *csv = NULL;
 	char path[PATH_MAX + 64];
 	json_t *lat_all = json_array();
+	json_t *rd_all = json_array();
 	struct live_lateness lat0 = {0};
 	rb_us t0_first = RB_T_NONE;
 
 	if (cli_mkdirs(o->out_dir)) {
 		fprintf(stderr, "ringbench live: cannot create %s\n", o->out_dir);
 		json_decref(lat_all);
+		json_decref(rd_all);
 		return 3;
 	}
 	struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
@@ -588,7 +848,7 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 	tl = timeline_new(0, false);
 	path_of(path, sizeof(path), o->out_dir, "calls.csv");
 	csv = fopen(path, "w");
-	if (!tl || !csv || !lat_all) {
+	if (!tl || !csv || !lat_all || !rd_all) {
 		fprintf(stderr, "ringbench live: cannot write %s\n", path);
 		goto out;
 	}
@@ -628,6 +888,13 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 		if (i == 0)
 			lat0 = l;
 		json_array_append_new(lat_all, lateness_json(&l, o->speedup, s->ring_period));
+		json_array_append_new(rd_all, json_pack("{s:I, s:I, s:i}", "redials",
+							(json_int_t)r->sc.n_redials, "redials_on_wire",
+							(json_int_t)(r->sc.n_redials ? count_wire_redials(r) : 0),
+							"redial_sipp_runs", r->n_rd_runs));
+		if (!o->quiet && r->sc.n_redials)
+			fprintf(stderr, "live: %zu redials (%d SIPp runs for those found during the run)\n",
+				r->sc.n_redials, r->n_rd_runs);
 		if (!o->quiet) {
 			double wire_period_ms = rb_us_to_s(s->ring_period) * 1e3 / o->speedup;
 			fprintf(stderr,
@@ -668,9 +935,10 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 		if (i == 0)
 			live_timeline(tl, r->calls, r->sc.n, s->end);
 	}
-	json_t *extra = json_pack("{s:f, s:o, s:o}", "speedup", o->speedup, "lateness", lat_all,
-				  "report_latency_s", report_json(reps, failed[0] ? 0 : o->replications));
-	lat_all = NULL;
+	json_t *extra = json_pack("{s:f, s:o, s:o, s:o}", "speedup", o->speedup, "lateness", lat_all,
+				  "report_latency_s", report_json(reps, failed[0] ? 0 : o->replications),
+				  "redials", rd_all);
+	lat_all = rd_all = NULL;
 	if (extra)
 		summary_set_extra(sum, "live", extra);
 	if (failed[0])
@@ -700,6 +968,7 @@ out:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	json_decref(lat_all);
+	json_decref(rd_all);
 	if (csv && fclose(csv) && rc == 0)
 		rc = 3;
 	timeline_free(tl);

@@ -5,13 +5,15 @@
  * One replication (live_rep_run):
  *   1. schedule_build(): every caller, as the model draws them; callers
  *      whose patience ends while the tenant's phone rings never reach the
- *      wire (abandoned before forwarding);
+ *      wire (abandoned before forwarding), and their redials;
  *   2. secretaryd is started on a free loopback port (same scenario, seed,
  *      speed-up and time zero), unless a target was given;
  *   3. a libpcap capture of the run's port starts (capture.pcap);
  *   4. SIPp runs scenarios/sipp/live_caller.xml with an injection file: each
  *      call pauses until its own wall-clock instant (t0 + t_invite / F);
- *   5. after SIPp ends and 2 s more, the capture stops, secretaryd is
+ *      a CANCEL the capture sees may draw a redial (schedule_redial),
+ *      placed by one more SIPp (DIR/sipp/redial-K/) started shortly before;
+ *   5. after every SIPp ends and 2 s more, the capture stops, secretaryd is
  *      stopped, `ringbench analyze` is run on the capture into capture/;
  *   6. each scheduled call is found in the capture by its Call-ID key and
  *      reported in scenario time (wire × F), with screened and the one who

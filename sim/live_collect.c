@@ -245,6 +245,7 @@ static void base_rec(const struct scenario *s, struct live_call *c, const char *
 	r->tenant_idx = sc->tenant;
 	r->type_idx = sc->type;
 	r->counted = sc->counted;
+	r->redial = sc->redial;
 	c->report_s = NAN;
 	set_str(r->ruri_user, sizeof(r->ruri_user), t->number);
 	c->lateness = RB_T_NONE;

@@ -32,7 +32,7 @@ struct st {
 };
 
 /* As model.c's draw_us: exponentials as -mean ln(1 - U), rounded to the µs. */
-static rb_us draw_us(struct st *x, const struct rv_dist *d, enum rv_process p)
+static rb_us draw_rs(const struct rv_dist *d, struct rv_stream *rs)
 {
 	double v;
 	switch (d->kind) {
@@ -40,12 +40,17 @@ static rb_us draw_us(struct st *x, const struct rv_dist *d, enum rv_process p)
 		v = d->a;
 		break;
 	case RV_EXPONENTIAL:
-		v = -d->a * log(1.0 - gsl_rng_uniform(x->rs[p].rng));
+		v = -d->a * log(1.0 - gsl_rng_uniform(rs->rng));
 		break;
 	default:
-		return rv_draw_us(d, &x->rs[p]);
+		return rv_draw_us(d, rs);
 	}
 	return v >= 9.2e12 ? INT64_MAX : (rb_us)(v * 1e6 + 0.5);
+}
+
+static rb_us draw_us(struct st *x, const struct rv_dist *d, enum rv_process p)
+{
+	return draw_rs(d, &x->rs[p]);
 }
 
 static void next_arrival(struct st *x, rb_us from)
@@ -126,19 +131,78 @@ static void draw_call(struct st *x, struct sched_call *c, rb_us t, int phase)
 		snprintf(c->callback, sizeof(c->callback), "%s", c->from_user);
 }
 
-static int push(struct schedule *sc, size_t *cap, struct sched_call **c)
+static int push(struct schedule *sc, struct sched_call **c)
 {
-	if (sc->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
+	if (sc->n == sc->cap) {
+		size_t nc = sc->cap ? sc->cap * 2 : 256;
 		struct sched_call *p = realloc(sc->calls, nc * sizeof(*p));
 		if (!p)
 			return ENOMEM;
 		sc->calls = p;
-		*cap = nc;
+		sc->cap = nc;
 	}
 	*c = &sc->calls[sc->n++];
 	memset(*c, 0, sizeof(**c));
 	(*c)->seq = sc->n;
+	return 0;
+}
+
+/* t_dial + patience: when a caller who is never answered hangs up. */
+static rb_us hangup_of(const struct sched_call *c)
+{
+	return c->patience >= INT64_MAX - c->t_dial ? INT64_MAX : c->t_dial + c->patience;
+}
+
+int schedule_redial(struct schedule *sc, size_t i, rb_us t_hangup, size_t *added)
+{
+	const struct scenario *s = sc->s;
+	const struct scn_callers *cl = &s->callers;
+	*added = 0;
+	while (i < sc->n && !sc->calls[i].redial_drawn) {
+		sc->calls[i].redial_drawn = true;
+		if (!cl->redial || cl->redial_prob <= 0 || !sc->redial_ok || t_hangup == INT64_MAX)
+			return 0;
+		/* As model.c's redial_or_put: the decision, then the delay. */
+		if (!(rv_uniform01(&sc->redial_rs) < cl->redial_prob))
+			return 0;
+		rb_us after = draw_rs(&cl->redial_after, &sc->redial_rs);
+		if (after >= INT64_MAX - t_hangup || t_hangup + after >= s->end)
+			return 0; /* after the last phase no new calls come */
+		rb_us t = t_hangup + after;
+		struct sched_call *c;
+		int err = push(sc, &c);
+		if (err)
+			return err;
+		const struct sched_call *o = &sc->calls[i];
+		/* The same caller (tenant, type, name, numbers), fresh draws. */
+		c->redial = true;
+		c->redial_of = o->seq;
+		c->tenant = o->tenant;
+		c->type = o->type;
+		memcpy(c->name, o->name, sizeof(c->name));
+		memcpy(c->callback, o->callback, sizeof(c->callback));
+		memcpy(c->from_user, o->from_user, sizeof(c->from_user));
+		c->phase = scn_phase_at(s, t);
+		c->t_dial = t;
+		c->counted = t >= s->run.warmup;
+		c->patience = draw_rs(&cl->patience, &sc->redial_rs);
+		const struct scn_ctype *ty = &cl->types[c->type];
+		c->screened = ty->screen_prob > 0 && rv_uniform01(&sc->redial_rs) < ty->screen_prob;
+		c->talk = draw_rs(c->screened ? &ty->screened_talk : &ty->talk, &sc->redial_rs);
+		const struct scn_tenant *tn = &s->tenants[c->tenant];
+		c->no_answer = tn->forwarding == FWD_NO_ANSWER ? tn->no_answer : 0;
+		c->t_invite = t + c->no_answer;
+		c->before_forward = c->no_answer > 0 && c->patience < c->no_answer;
+		sc->n_redials++;
+		(*added)++;
+		if (!c->before_forward) {
+			sc->n_wire++;
+			return 0;
+		}
+		/* Hung up again while the client's phone rang: may redial again. */
+		i = sc->n - 1;
+		t_hangup = hangup_of(c);
+	}
 	return 0;
 }
 
@@ -148,7 +212,6 @@ int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct sche
 		return EINVAL;
 	struct st x;
 	struct schedule sc = {0};
-	size_t cap = 0;
 	int err = 0;
 	memset(&x, 0, sizeof(x));
 	x.s = s;
@@ -184,14 +247,14 @@ int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct sche
 		if (x.arr_pending && (!bb || x.arr_t < bb->next)) {
 			rb_us t = x.arr_t;
 			int ph = x.arr_phase;
-			if ((err = push(&sc, &cap, &c)))
+			if ((err = push(&sc, &c)))
 				goto out;
 			draw_call(&x, c, t, ph);
 			next_arrival(&x, t);
 		} else if (bb) {
 			rb_us t = bb->next;
 			bb->left--;
-			if ((err = push(&sc, &cap, &c)))
+			if ((err = push(&sc, &c)))
 				goto out;
 			draw_call(&x, c, t, bb->phase);
 			next_burst(&x, bb, t);
@@ -202,9 +265,27 @@ int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct sche
 	for (size_t j = 0; j < sc.n; j++)
 		if (!sc.calls[j].before_forward)
 			sc.n_wire++;
+	/* Redials of the callers who hung up before forwarding (known now;
+	 * schedule_redial appends, so this also reaches redials' redials). */
+	sc.s = s;
+	if (s->callers.redial && s->callers.redial_prob > 0) {
+		if ((err = rv_stream_init(&sc.redial_rs, seed, (unsigned)rep, RVP_REDIAL)))
+			goto out;
+		sc.redial_ok = true;
+		size_t n_first = sc.n;
+		for (size_t j = 0; j < n_first; j++) {
+			size_t added;
+			if (sc.calls[j].before_forward &&
+			    (err = schedule_redial(&sc, j, hangup_of(&sc.calls[j]), &added)))
+				goto out;
+		}
+	}
 	*out = sc;
 	sc.calls = NULL;
+	sc.redial_ok = false;
 out:
+	if (sc.redial_ok)
+		rv_stream_free(&sc.redial_rs);
 	free(sc.calls);
 	free(x.bursts);
 	for (int p = 0; p < ok; p++)
@@ -216,6 +297,8 @@ void schedule_free(struct schedule *sc)
 {
 	if (!sc)
 		return;
+	if (sc->redial_ok)
+		rv_stream_free(&sc->redial_rs);
 	free(sc->calls);
 	memset(sc, 0, sizeof(*sc));
 }

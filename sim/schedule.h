@@ -12,8 +12,18 @@
  * wire only, a name and a callback number (RVP_CALLER). So, without redials,
  * the live run's callers are the model's callers of the same replication.
  *
- * Redials are not drawn: whether a caller abandons at the center is only
- * known during the run (docs/live.md says what that costs).
+ * Redials (callers.redial): an abandoned caller calls again with probability
+ * redial.prob after a delay drawn from redial.after_s, counted from its
+ * hang-up, as a new call (redial true, same tenant, caller type, name and
+ * numbers; fresh patience, screening and talk), unless that instant is at
+ * or after the scenario's end; a redial's own abandon may redial again, as
+ * in the model. All redial draws come from one stream (RVP_REDIAL), so the
+ * first-time callers stay the model's callers whatever redials happen.
+ * Callers who hang up before forwarding are known here: their redials
+ * (and their redials' redials before forwarding) are drawn by
+ * schedule_build and appended to the schedule. Callers who abandon at the
+ * center are known only during the run: the live runner calls
+ * schedule_redial() when it sees their CANCEL.
  *
  * The copy of the model's drawing code is deliberate: sim/model.c keeps its
  * arrival and caller draws in its event loop (static functions); a
@@ -28,10 +38,11 @@
 #include <stdint.h>
 
 #include "rbtime.h"
+#include "rv.h"
 #include "scn.h"
 
 struct sched_call {
-	uint64_t seq;        /* 1-based, in dial order */
+	uint64_t seq;        /* 1-based: first-time calls in dial order, then redials */
 	int phase;           /* the phase it was dialled in */
 	int tenant, type;    /* indexes into the scenario */
 	rb_us t_dial;        /* scenario time */
@@ -42,15 +53,22 @@ struct sched_call {
 	bool screened;       /* the model's screening draw (the center decides live) */
 	bool before_forward; /* patience < no_answer: never reaches the wire */
 	bool counted;        /* dialled after the warm-up */
+	bool redial;         /* a redial of call redial_of */
+	bool redial_drawn;   /* its abandon's redial decision is made */
+	uint64_t redial_of;  /* seq of the call it redials; 0 when a first call */
 	char name[32];       /* X-Caller-Name */
 	char callback[16];   /* X-Callback-Number; "" for callers who give none */
 	char from_user[16];  /* the caller's own number */
 };
 
 struct schedule {
-	struct sched_call *calls; /* in dial order */
-	size_t n;
+	struct sched_call *calls; /* first-time calls in dial order, then redials */
+	size_t n, cap;
 	size_t n_wire;            /* calls that reach the wire */
+	size_t n_redials;         /* of n */
+	const struct scenario *s;
+	struct rv_stream redial_rs; /* RVP_REDIAL, kept for schedule_redial */
+	bool redial_ok;
 };
 
 /*
@@ -60,6 +78,17 @@ struct schedule {
  */
 int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct schedule *out);
 void schedule_free(struct schedule *sc);
+
+/*
+ * Call i (an index into sc->calls) was abandoned, the caller hanging up at
+ * t_hangup (scenario time): draws whether and when it redials and appends
+ * the redial, and, while a redial hangs up before forwarding, that one's
+ * redial too. Each call is decided once (redial_drawn). sc->calls may move:
+ * pointers into it are stale afterwards. *added: how many calls were
+ * appended (sc->n grew by that; the wire ones are also counted in n_wire).
+ * Returns 0 or ENOMEM.
+ */
+int schedule_redial(struct schedule *sc, size_t i, rb_us t_hangup, size_t *added);
 
 /*
  * The wire calls (before_forward false) in the order their INVITEs leave

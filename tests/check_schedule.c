@@ -151,6 +151,90 @@ START_TEST(test_schedule_same_seed_same_calls)
 }
 END_TEST
 
+/* The same scenario with callers who always call again, 20 s later. */
+static struct scenario *load_redial(void)
+{
+	const char *at = strstr(SCN, "  types:\n");
+	ck_assert_ptr_nonnull(at);
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%.*s  redial: {prob: 1, after_s: 20}\n%s", (int)(at - SCN), SCN, at);
+	char err[512];
+	struct scenario *s = NULL;
+	int e = scn_load_string(buf, strlen(buf), "sched-redial.yaml", &s, err, sizeof(err));
+	ck_assert_msg(e == 0, "%s", err);
+	return s;
+}
+
+START_TEST(test_schedule_redials)
+{
+	struct scenario *s0 = load(), *s = load_redial();
+	struct schedule a, b;
+	ck_assert_int_eq(schedule_build(s0, 3, 0, &a), 0);
+	ck_assert_int_eq(schedule_build(s, 3, 0, &b), 0);
+	ck_assert_uint_eq(a.n_redials, 0);
+	/* The first-time callers are the same; redials come after them. */
+	ck_assert_uint_gt(b.n_redials, 0);
+	ck_assert_uint_eq(b.n, a.n + b.n_redials);
+	for (size_t i = 0; i < a.n; i++) {
+		ck_assert_int_eq(b.calls[i].t_dial, a.calls[i].t_dial);
+		ck_assert_int_eq(b.calls[i].patience, a.calls[i].patience);
+		ck_assert_int_eq(b.calls[i].talk, a.calls[i].talk);
+		ck_assert(!b.calls[i].redial);
+	}
+	/* Every caller who hung up before forwarding in time calls again
+	 * (prob 1), once; redials that hang up before forwarding too. */
+	size_t want = 0, wire = 0;
+	for (size_t i = 0; i < b.n; i++) {
+		const struct sched_call *c = &b.calls[i];
+		if (c->before_forward && c->t_dial + c->patience + 20 * RB_US_PER_S < s->end)
+			want++;
+		if (!c->before_forward)
+			wire++;
+		if (!c->redial)
+			continue;
+		ck_assert_uint_ge(i, a.n);
+		ck_assert_uint_ge(c->redial_of, 1);
+		ck_assert_uint_lt(c->redial_of, c->seq);
+		const struct sched_call *o = &b.calls[c->redial_of - 1];
+		ck_assert(o->before_forward);
+		ck_assert_int_eq(c->t_dial, o->t_dial + o->patience + 20 * RB_US_PER_S);
+		ck_assert_int_lt(c->t_dial, s->end);
+		ck_assert_int_eq(c->tenant, o->tenant);
+		ck_assert_int_eq(c->type, o->type);
+		ck_assert_str_eq(c->name, o->name);
+		ck_assert_int_eq(c->phase, scn_phase_at(s, c->t_dial));
+		ck_assert_int_eq(c->t_invite, c->t_dial + c->no_answer);
+	}
+	ck_assert_uint_eq(b.n_redials, want);
+	ck_assert_uint_eq(b.n_wire, wire);
+	/* A caller abandoned at the center (known only during a live run). */
+	size_t i = 0;
+	while (i < a.n && (b.calls[i].before_forward || b.calls[i].t_dial > s->end - 60 * RB_US_PER_S))
+		i++;
+	ck_assert_uint_lt(i, a.n);
+	size_t n0 = b.n, added;
+	rb_us hang = b.calls[i].t_dial + 5 * RB_US_PER_S;
+	ck_assert_int_eq(schedule_redial(&b, i, hang, &added), 0);
+	ck_assert_uint_ge(added, 1);
+	ck_assert_uint_eq(b.n, n0 + added);
+	ck_assert(b.calls[n0].redial);
+	ck_assert_uint_eq(b.calls[n0].redial_of, b.calls[i].seq);
+	ck_assert_int_eq(b.calls[n0].t_dial, hang + 20 * RB_US_PER_S);
+	ck_assert_uint_eq(b.calls[n0].seq, n0 + 1);
+	/* Once only. */
+	ck_assert_int_eq(schedule_redial(&b, i, hang, &added), 0);
+	ck_assert_uint_eq(added, 0);
+	/* No redial at or after the end. */
+	size_t last = a.n - 1;
+	ck_assert_int_eq(schedule_redial(&b, last, s->end - RB_US_PER_S, &added), 0);
+	ck_assert_uint_eq(added, 0);
+	schedule_free(&a);
+	schedule_free(&b);
+	scn_free(s0);
+	scn_free(s);
+}
+END_TEST
+
 static Suite *schedule_suite(void)
 {
 	Suite *su = suite_create("schedule");
@@ -158,6 +242,7 @@ static Suite *schedule_suite(void)
 	tcase_add_test(tc, test_schedule_matches_model_callers);
 	tcase_add_test(tc, test_schedule_wire_order_is_by_invite);
 	tcase_add_test(tc, test_schedule_same_seed_same_calls);
+	tcase_add_test(tc, test_schedule_redials);
 	suite_add_tcase(su, tc);
 	return su;
 }
