@@ -323,7 +323,7 @@ static struct sip_span fast_tag(struct sip_span v)
 			p = at;
 	}
 	const char *semi = memchr(p, ';', (size_t)(end - p));
-	if (semi && sipmsg_param(span_from(semi, end), "tag", &t) == 0)
+	if (semi && sipmsg_tag_param_(span_from(semi, end), &t) == 0)
 		return t;
 	return none;
 }

@@ -565,3 +565,20 @@ int sipmsg_param(struct sip_span params, const char *name,
 	}
 	return ENOENT;
 }
+
+int sipmsg_tag_param_(struct sip_span params, struct sip_span *tag)
+{
+	/* tag-param = "tag" EQUAL token (RFC 3261 §25.1): a "tag" without a
+	 * value (";tag (= x" read leniently) is no tag, and a real one after it
+	 * still counts, so that a reply's added ";tag=..." is the one found */
+	params = span_safe(params);
+	const char *p = params.p, *end = params.p + params.len;
+	struct sip_span pn, pv;
+	while (sipmsg_param_next_(&p, end, &pn, &pv)) {
+		if (pv.len && pn.len == 3 && sipmsg_span_ieq(pn, "tag")) {
+			*tag = pv;
+			return 0;
+		}
+	}
+	return ENOENT;
+}

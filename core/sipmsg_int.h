@@ -84,6 +84,8 @@ const char *sipmsg_list_elem_end_(const char *p, const char *end);
 /* Walks a ";a=1;b" parameter list: see sipmsg_hdr.c. */
 bool sipmsg_param_next_(const char **pp, const char *end, struct sip_span *name,
 			struct sip_span *val);
+/* The first "tag" parameter with a value (From/To), or ENOENT. */
+int sipmsg_tag_param_(struct sip_span params, struct sip_span *tag);
 
 /* Finds c outside a quoted string, or end. */
 const char *sipmsg_find_unquoted_(const char *p, const char *end, char c);

@@ -169,7 +169,7 @@ int sipmsg_addr_parse(struct sip_span s, struct sip_addr *a)
 		a->params = span_from(after + 1, end);
 	if (sipmsg_uri_parse(a->uri_text, &a->uri))
 		return EINVAL;
-	if (sipmsg_param(a->params, "tag", &a->tag) != 0)
+	if (sipmsg_tag_param_(a->params, &a->tag) != 0)
 		a->tag = none;
 	return 0;
 }

@@ -111,6 +111,34 @@ START_TEST(test_parse_invite_long_form)
 }
 END_TEST
 
+/*
+ * A "tag" with no value is no tag (tag-param = "tag" EQUAL token), and a
+ * real one after it counts: found by fuzz_sipmsg, where a reply that added
+ * ";tag=..." to such a To could not be read back with its tag.
+ */
+START_TEST(test_parse_valueless_tag_param)
+{
+	static const char inv[] =
+		"INVITE sip:0312345678@127.0.0.1 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-v\r\n"
+		"From: <sip:a@10.0.0.1>;tag=abc\r\n"
+		"To: sip:0312345678@127.0.0.1 ;   tag (  = 191n%s\r\n"
+		"Call-ID: vt-1\r\n"
+		"CSeq: 9 INVITE\r\n"
+		"Content-Length: 0\r\n\r\n";
+	char buf[512];
+	for (int mode = 0; mode < 2; mode++) {
+		struct sipmsg m;
+		snprintf(buf, sizeof buf, inv, "");
+		parse_ok(&m, buf, (enum sipmsg_mode)mode);
+		ck_assert_uint_eq(m.to_tag.len, 0);
+		snprintf(buf, sizeof buf, inv, ";tag=fz1");
+		parse_ok(&m, buf, (enum sipmsg_mode)mode);
+		ck_span(m.to_tag, "fz1");
+	}
+}
+END_TEST
+
 START_TEST(test_parse_compact_fold_multivia)
 {
 	struct sipmsg m;
@@ -971,6 +999,7 @@ static Suite *sipmsg_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("torture");
 	tcase_add_test(tc, test_torture_set);
+	tcase_add_test(tc, test_parse_valueless_tag_param);
 	suite_add_tcase(s, tc);
 	return s;
 }
