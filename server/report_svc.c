@@ -129,6 +129,12 @@ int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, c
 	rs->o = *o;
 	rs->loop = loop;
 	const struct scn_server *sv = &o->scn->server;
+	/* the scenario's server section, where no flag said otherwise */
+	if (empty(rs->o.smtp_host))
+		rs->o.smtp_host = sv->smtp_host;
+	if (!rs->o.smtp_port)
+		rs->o.smtp_port = sv->smtp_port;
+	rs->o.smtp_starttls = rs->o.smtp_starttls || sv->smtp_starttls;
 	rs->delivery = !empty(o->delivery) ? o->delivery : !empty(sv->delivery) ? sv->delivery : "maildir";
 	int rc = 0;
 	const char *from = !empty(o->smtp_from) ? o->smtp_from

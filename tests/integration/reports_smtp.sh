@@ -87,4 +87,11 @@ cut -d' ' -f1 ids.txt | sort >got.txt
 check "every answered call's report arrived" "" "$(comm -3 answered.txt got.txt)"
 stop_server
 smtp_stop
+
+# Without --smtp-host/--smtp-port the scenario's server.smtp is used.
+: >server.log
+start_server data-scn --delivery smtp
+contains "server.smtp from the scenario when no flag is given" server.log \
+	"call reports: SMTP to 127.0.0.1:2525, from reports@center.example.jp"
+stop_server
 finish
