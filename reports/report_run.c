@@ -145,7 +145,8 @@ static int plot_rings_phase(struct page *pg, struct report_run *const *runs, siz
 	char full[1400];
 	snprintf(full, sizeof(full),
 		 "Bars left of the green line were answered within 3 rings, left of the red within 5; "
-		 "the last bars are calls answered after ring 10 or abandoned. %s.", cap);
+		 "the last bars are calls answered after ring 10 or abandoned. Answered within, of all "
+		 "calls offered (the table's SLA leaves out calls abandoned within the rings): %s.", cap);
 	free(p.caption);
 	p.caption = strdup(full);
 	return plot_close(pg, &p);
