@@ -139,6 +139,7 @@ int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, c
 	int rc = 0;
 	const char *from = !empty(o->smtp_from) ? o->smtp_from
 			   : !empty(sv->smtp_from) ? sv->smtp_from
+			   : !empty(o->admin_email) ? o->admin_email
 			   : !empty(sv->admin_email) ? sv->admin_email
 						     : "secretaryd@localhost";
 	if (!(rs->from = strdup(from)) || rstats_init(&rs->st, o->scn)) {

@@ -36,6 +36,7 @@ struct rsvc_opts {
 	int smtp_port;
 	bool smtp_starttls;
 	const char *smtp_from;      /* envelope sender and From; default admin_email or secretaryd@localhost */
+	const char *admin_email;    /* --admin-email: over scn's server.admin_email */
 	const char **extra_labels;  /* --refuse-label, added to server.refused_labels */
 	size_t n_extra_labels;
 	const char *http;           /* admin address or "off" (default: scn's server.admin, else 127.0.0.1:8080) */

@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	const char *labels[64];
 	size_t n_listen = 0;
 	uint64_t seed = 0;
-	bool have_seed = false, check_config = false;
+	bool have_seed = false, check_config = false, ran = false;
 	double speedup = 1, t0 = -1, grace = 60, retry_max = 30, smtp_port = 0;
 	struct rsvc_opts ro;
 	rsvc_opts_default(&ro);
@@ -236,22 +236,19 @@ int main(int argc, char **argv)
 	ro.speedup = speedup;
 	ro.smtp_port = (int)smtp_port;
 	ro.backoff_max = (rb_us)(retry_max * 1e6);
-	if (!ro.smtp_from && admin_email && !(scn->server.smtp_from && *scn->server.smtp_from))
-		ro.smtp_from = admin_email;
+	ro.admin_email = admin_email;
 	if (check_config)
 		rb_log_set_level(LOG_ERR); /* no "reports only counted" warning here */
 	struct rsvc *rs = NULL;
+	struct center *c = NULL;
 	if ((e = rsvc_create(&rs, loop, &ro, err, sizeof err))) {
 		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
-		scn_free(scn);
-		return e == EINVAL ? 2 : 3;
+		rc = e == EINVAL ? 2 : 3;
+		goto out;
 	}
 	rsvc_summary(rs, check_config ? stdout : stderr);
-	if (check_config) {
-		rsvc_close(rs, 0);
-		scn_free(scn);
-		return 0;
-	}
+	if (check_config)
+		goto out;
 	struct center_opts co;
 	center_opts_default(&co);
 	co.scn = scn;
@@ -261,12 +258,10 @@ int main(int argc, char **argv)
 	co.t0_epoch = t0 >= 0 ? (rb_us)(t0 * 1e6) : RB_T_NONE;
 	co.grace = (rb_us)(grace * 1e6);
 	co.hooks = rsvc_hooks(rs);
-	struct center *c = NULL;
 	if ((e = center_create(&c, loop, &co, err, sizeof err))) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		rsvc_close(rs, 0);
-		scn_free(scn);
-		return 3;
+		rc = 3;
+		goto out;
 	}
 	char ready[2048] = "secretaryd ready";
 	size_t rl = strlen(ready);
@@ -278,10 +273,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: --listen %s: %s\n", prog, listen[i],
 				e == EINVAL ? "expected a numeric ADDR:PORT such as 127.0.0.1:5060 or [::1]:0"
 					    : strerror(e));
-			center_destroy(c);
-			rsvc_close(rs, 0);
-			scn_free(scn);
-			return e == EINVAL ? 2 : 3;
+			rc = e == EINVAL ? 2 : 3;
+			goto out;
 		}
 		rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
 	}
@@ -289,10 +282,8 @@ int main(int argc, char **argv)
 		char b[256] = "";
 		if ((e = rsvc_attach(rs, c, b, sizeof b, err, sizeof err))) {
 			fprintf(stderr, "%s: --http: %s\n", prog, err[0] ? err : strerror(e));
-			center_destroy(c);
-			rsvc_close(rs, 0);
-			scn_free(scn);
-			return e == EINVAL ? 2 : 3;
+			rc = e == EINVAL ? 2 : 3;
+			goto out;
 		}
 		if (b[0])
 			rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
@@ -314,14 +305,19 @@ int main(int argc, char **argv)
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_hup, NULL);
 	rsvc_detach(rs);
+	ran = true;
+out:
 	/* The center first: operators still in wrap-up hand their reports over. */
-	rc = center_destroy(c) ? 3 : 0;
-	/* Then the spool: every report is on disk; delivery gets a few seconds. */
-	if (rsvc_close(rs, 5 * RB_US_PER_S))
+	if (center_destroy(c) && ran)
+		rc = 3;
+	/* Then the spool: every report is on disk; after a run, delivery gets
+	 * a few seconds (undelivered ones wait for the next start). */
+	if (rs && rsvc_close(rs, ran ? 5 * RB_US_PER_S : 0) && ran)
 		rc = 3;
 	uv_run(loop, UV_RUN_NOWAIT);
 	uv_loop_close(loop);
 	scn_free(scn);
-	rb_log(LOG_NOTICE, "stopped");
+	if (ran)
+		rb_log(LOG_NOTICE, "stopped");
 	return rc;
 }

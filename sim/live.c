@@ -167,7 +167,6 @@ struct rep {
 	} *rd;
 	size_t n_rd, cap_rd;
 	int n_rd_runs;          /* SIPp processes started for redials */
-	size_t n_rd_wire;       /* redials they placed */
 };
 
 static int path_of(char *buf, size_t n, const char *dir, const char *f)
@@ -429,6 +428,12 @@ static rb_us wall_of(const struct rep *r, const struct sched_call *c)
 	return r->t0 + (rb_us)llround((double)c->t_invite / r->o->speedup);
 }
 
+/* DIR/sipp/redial-<run>: the files of the run-th SIPp placing redials. */
+static void redial_dir(const struct rep *r, int run, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/sipp/redial-%d", r->dir, run);
+}
+
 /*
  * When the first queued redial is due within REDIAL_LEAD_US: one more SIPp
  * (same flow, a one-line-per-call injection file like the main one) for
@@ -464,7 +469,7 @@ static int launch_redials(struct rep *r, rb_us end_epoch)
 	qsort(b, nb, sizeof(*b), by_invite_p);
 	int e = 0;
 	char dir[PATH_MAX + 64], inj[PATH_MAX + 96];
-	snprintf(dir, sizeof(dir), "%s/sipp/redial-%d", r->dir, ++r->n_rd_runs);
+	redial_dir(r, ++r->n_rd_runs, dir, sizeof(dir));
 	snprintf(inj, sizeof(inj), "%s/injection.csv", dir);
 	if (r->n_rd == r->cap_rd) {
 		size_t nc = r->cap_rd ? 2 * r->cap_rd : 16;
@@ -487,7 +492,6 @@ static int launch_redials(struct rep *r, rb_us end_epoch)
 		pid_t pid;
 		if (!(e = start_sipp(r, inj, nb, limit_s, dir, &pid))) {
 			r->rd[r->n_rd++] = (struct rd_proc){pid, r->n_rd_runs};
-			r->n_rd_wire += nb;
 		}
 	}
 	free(b);
@@ -631,7 +635,7 @@ static int rep_run(struct rep *r)
 			int rst;
 			if (live_wait(r->rd[k].pid, 0, &rst) == 0) {
 				char d[PATH_MAX + 64];
-				snprintf(d, sizeof(d), "%s/sipp/redial-%d", r->dir, r->rd[k].run);
+				redial_dir(r, r->rd[k].run, d, sizeof(d));
 				r->rd[k] = r->rd[--r->n_rd];
 				if (!sipp_ok(r, rst, d))
 					goto out;
