@@ -76,6 +76,8 @@ void summary_free(struct summary *s)
 	if (s->extra)
 		json_decref(s->extra);
 	free(s->error);
+	if (s->incon)
+		json_decref(s->incon);
 	if (s->views) {
 		for (int i = 0; i < s->n_views; i++) {
 			free(s->views[i].name);
@@ -762,4 +764,11 @@ void summary_set_error(struct summary *s, const char *why)
 	free(s->error);
 	s->error = strdup(why ? why : "unknown error");
 	s->verdict = VERDICT_ERROR;
+}
+
+int summary_set_inconclusive(struct summary *s, const char *why)
+{
+	if (!s->incon && !(s->incon = json_array()))
+		return ENOMEM;
+	return json_array_append_new(s->incon, json_string(why ? why : "unknown reason")) ? ENOMEM : 0;
 }

@@ -36,7 +36,15 @@
 #define RB_INTERVAL_US (15 * 60 * RB_US_PER_S)
 
 enum rb_engine { ENGINE_MODEL = 0, ENGINE_LIVE, ENGINE_CAPTURE };
-enum rb_verdict { VERDICT_PASS = 0, VERDICT_FAIL, VERDICT_ERROR };
+/* The run's verdict (DEFINITIONS: Verdicts); values are stable, new ones last. */
+enum rb_verdict { VERDICT_PASS = 0, VERDICT_FAIL, VERDICT_ERROR, VERDICT_INCONCLUSIVE };
+
+/*
+ * One target judged on its 95 % interval: pass when the whole interval
+ * meets it, fail when the whole interval misses it, inconclusive otherwise
+ * (or when there is no interval: more calls or replications would decide).
+ */
+enum rb_judgement { JUDGE_PASS = 0, JUDGE_FAIL, JUDGE_INCONCLUSIVE };
 
 /* A phase window (capture: --phase name:from:to; else from the scenario). */
 struct summary_window {
@@ -125,10 +133,21 @@ void summary_set_extra(struct summary *s, const char *key, struct json_t *value 
 /* Marks the run failed: verdict error, with why. */
 void summary_set_error(struct summary *s, const char *why);
 
+/*
+ * The run cannot pass, whatever its targets say (e.g. a live run whose
+ * schedule was not kept): the verdict is at best inconclusive, and why is
+ * listed in summary.json's "inconclusive_reasons". A failed target still
+ * makes it fail. May be called several times, before summary_finish.
+ * Returns 0 or ENOMEM.
+ */
+int summary_set_inconclusive(struct summary *s, const char *why);
+
 /* Combines replications and judges targets. Returns 0 or ENOMEM. */
 int summary_finish(struct summary *s);
 enum rb_verdict summary_verdict(const struct summary *s);
-/* The exit code DEFINITIONS.md gives the verdict: 0, 1 or 3. */
+/* "pass", "fail", "error", "inconclusive". */
+const char *summary_verdict_name(enum rb_verdict v);
+/* The exit code of the verdict: 0 pass, 1 fail, 3 error, 4 inconclusive. */
 int summary_exit_code(const struct summary *s);
 
 /* Writes summary.json (after summary_finish). Returns 0 or errno. */

@@ -228,13 +228,40 @@ double sum_target_value(const struct scn_target *t, const struct sum_cell *c)
 	}
 }
 
+/*
+ * A target on its interval (DEFINITIONS: Verdicts): pass when all of it
+ * meets the target, fail when all of it misses, else inconclusive. With no
+ * interval (too few replications or batches) nothing can be decided.
+ */
+static enum rb_judgement judge_one(const struct scn_target *t, struct sum_target *tr)
+{
+	if (isnan(tr->measured)) {
+		tr->note = "no calls";
+		return JUDGE_INCONCLUSIVE;
+	}
+	if (!tr->ci.valid) {
+		tr->note = "no interval: too few replications or batches to decide";
+		return JUDGE_INCONCLUSIVE;
+	}
+	bool at_least = t->kind == TARGET_RINGS;
+	double lim = at_least ? t->min : t->max;
+	double good = at_least ? tr->ci.lo : tr->ci.hi; /* the interval's worst end */
+	double bad = at_least ? tr->ci.hi : tr->ci.lo;  /* and its best */
+	if (at_least ? good >= lim : good <= lim)
+		return JUDGE_PASS;
+	if (at_least ? bad < lim : bad > lim)
+		return JUDGE_FAIL;
+	tr->note = "the interval straddles the target: more calls or replications would decide";
+	return JUDGE_INCONCLUSIVE;
+}
+
 static int judge(struct summary *s)
 {
 	s->n_tres = s->o.n_targets;
 	s->tres = calloc(s->n_tres ? s->n_tres : 1, sizeof(*s->tres));
 	if (!s->tres)
 		return ENOMEM;
-	bool all = true;
+	bool any_fail = false, any_incon = false;
 	for (size_t i = 0; i < s->n_tres; i++) {
 		struct sum_target *tr = &s->tres[i];
 		const struct scn_target *t = &s->o.targets[i];
@@ -245,7 +272,8 @@ static int judge(struct summary *s)
 		if (w == -2) {
 			tr->phase = t->phase;
 			tr->note = "no such phase";
-			all = false;
+			tr->judged = JUDGE_FAIL;
+			any_fail = true;
 			continue;
 		}
 		const struct sum_view *v = &s->views[w < 0 ? 0 : s->L.g_win + w];
@@ -258,21 +286,20 @@ static int judge(struct summary *s)
 			vals[j] = sum_target_value(t, v->samples[j]);
 		tr->ci = sum_view_ci(v, vals, tr->measured);
 		free(vals);
-		if (isnan(tr->measured)) {
-			tr->note = "no calls";
-			tr->pass = false;
-		} else if (t->kind == TARGET_RINGS) {
-			tr->pass = tr->measured >= t->min;
-		} else {
-			tr->pass = tr->measured <= t->max;
-		}
-		if (!tr->pass)
-			all = false;
+		tr->judged = judge_one(t, tr);
+		if (tr->judged == JUDGE_FAIL)
+			any_fail = true;
+		else if (tr->judged == JUDGE_INCONCLUSIVE)
+			any_incon = true;
 	}
 	if (s->error)
 		s->verdict = VERDICT_ERROR;
+	else if (any_fail)
+		s->verdict = VERDICT_FAIL;
+	else if (any_incon || s->incon)
+		s->verdict = VERDICT_INCONCLUSIVE;
 	else
-		s->verdict = all ? VERDICT_PASS : VERDICT_FAIL;
+		s->verdict = VERDICT_PASS;
 	return 0;
 }
 
@@ -340,7 +367,23 @@ int summary_exit_code(const struct summary *s)
 		return 0;
 	case VERDICT_FAIL:
 		return 1;
+	case VERDICT_INCONCLUSIVE:
+		return 4;
 	default:
 		return 3;
+	}
+}
+
+const char *summary_verdict_name(enum rb_verdict v)
+{
+	switch (v) {
+	case VERDICT_PASS:
+		return "pass";
+	case VERDICT_FAIL:
+		return "fail";
+	case VERDICT_INCONCLUSIVE:
+		return "inconclusive";
+	default:
+		return "error";
 	}
 }

@@ -155,7 +155,7 @@ struct sum_target {
 	const char *phase;  /* the window's name, or NULL: the whole run */
 	double measured;    /* NaN: cannot be known */
 	struct stats_ci ci;
-	bool pass;
+	enum rb_judgement judged;
 	const char *note;
 };
 
@@ -173,6 +173,7 @@ struct summary {
 	pthread_mutex_t mu;           /* guards hist_tot */
 	struct json_t *extra;       /* object of extra members */
 	char *error;
+	struct json_t *incon;       /* array of why the run is at best inconclusive, or NULL */
 	bool finished;
 	/* after summary_finish */
 	struct sum_view *views;     /* n_views: groups, then extra tenants */

@@ -197,7 +197,7 @@ static json_t *group_json(const struct sum_view *v, bool with_ci)
 }
 
 static const char *const engine_names[] = {"model", "live", "capture"};
-static const char *const verdict_names[] = {"pass", "fail", "error"};
+static const char *const judgement_names[] = {"pass", "fail", "inconclusive"};
 static const char *const count_names[] = {"center", "heard"};
 
 static json_t *target_json(const struct sum_target *tr)
@@ -225,7 +225,10 @@ static json_t *target_json(const struct sum_target *tr)
 	json_object_set_new(o, "measured", jnum(tr->measured));
 	json_object_set_new(o, "ci95", jci(&tr->ci));
 	json_object_set_new(o, "se", jse(&tr->ci));
-	json_object_set_new(o, "pass", json_boolean(tr->pass));
+	/* pass: true or false once decided, null while inconclusive */
+	json_object_set_new(o, "pass", tr->judged == JUDGE_INCONCLUSIVE ? json_null()
+									 : json_boolean(tr->judged == JUDGE_PASS));
+	json_object_set_new(o, "result", json_string(judgement_names[tr->judged]));
 	if (tr->note)
 		json_object_set_new(o, "note", json_string(tr->note));
 	return o;
@@ -306,7 +309,8 @@ static json_t *summary_json(const struct summary *s)
 	for (size_t i = 0; i < s->n_tres; i++)
 		json_array_append_new(tg, target_json(&s->tres[i]));
 	json_object_set_new(root, "targets", tg);
-	json_object_set_new(root, "verdict", json_string(verdict_names[summary_verdict(s)]));
+	json_object_set_new(root, "verdict", json_string(summary_verdict_name(summary_verdict(s))));
+	json_object_set_new(root, "inconclusive_reasons", s->incon ? json_copy(s->incon) : json_array());
 	json_object_set_new(root, "error", jstr_or_null(s->error));
 	const char *key;
 	json_t *val;
@@ -368,7 +372,8 @@ static void print_pct(FILE *out, double v)
 static void print_target(const struct sum_target *tr, FILE *out)
 {
 	const struct scn_target *t = tr->t;
-	fprintf(out, "  %s  ", tr->pass ? "PASS" : "FAIL");
+	static const char *const shown[] = {"PASS", "FAIL", "INCONCLUSIVE"};
+	fprintf(out, "  %s  ", shown[tr->judged]);
 	if (t->kind == TARGET_RINGS)
 		fprintf(out, "%s within %d rings%s >= %.3g", measure_names[t->measure], t->rings,
 			t->count == COUNT_HEARD ? " heard" : "", t->min);
@@ -384,6 +389,8 @@ static void print_target(const struct sum_target *tr, FILE *out)
 	fprintf(out, "%.4f", tr->measured);
 	if (tr->ci.valid)
 		fprintf(out, " (95 %% CI %.4f to %.4f)", tr->ci.lo, tr->ci.hi);
+	if (tr->judged == JUDGE_INCONCLUSIVE && tr->note)
+		fprintf(out, ": %s", tr->note);
 	fputc('\n', out);
 }
 
@@ -416,8 +423,14 @@ void summary_print(const struct summary *s, FILE *out)
 	for (size_t i = 0; i < s->n_tres; i++)
 		print_target(&s->tres[i], out);
 	enum rb_verdict v = summary_verdict(s);
-	fprintf(out, "verdict: %s", v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "ERROR");
+	fprintf(out, "verdict: %s", v == VERDICT_PASS	      ? "PASS"
+				    : v == VERDICT_FAIL	      ? "FAIL"
+				    : v == VERDICT_INCONCLUSIVE ? "INCONCLUSIVE"
+							      : "ERROR");
 	if (v == VERDICT_ERROR && s->error)
 		fprintf(out, " (%s)", s->error);
 	fputc('\n', out);
+	size_t ni = s->incon ? json_array_size(s->incon) : 0;
+	for (size_t i = 0; i < ni; i++)
+		fprintf(out, "  not decided: %s\n", json_string_value(json_array_get(s->incon, i)));
 }
