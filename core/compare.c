@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "estimate.h"
 #include "stats.h"
 
 const char *cmp_status_name(enum cmp_status s)
@@ -21,6 +22,8 @@ const char *cmp_status_name(enum cmp_status s)
 		return "too few calls to tell";
 	case CMP_NO_INTERVAL:
 		return "no interval to tell";
+	case CMP_DUPLICATE:
+		return "as above";
 	default:
 		return "cannot be known";
 	}
@@ -62,13 +65,12 @@ int compare_load(const char *dir, json_t **out, char *err, size_t errlen)
 	return 0;
 }
 
-/* The measures compared, by default: name, and what its calls are. */
+/* The measures, and what their calls are. */
 enum over { OVER_OFFERED, OVER_DIALLED, OVER_ANSWERED, OVER_TIME };
 
 struct mdef {
 	char path[48]; /* inside a group: "sla.3", "wait_s.mean" */
 	enum over over;
-	bool dflt;
 };
 
 static size_t measure_defs(struct mdef *d)
@@ -78,27 +80,24 @@ static size_t measure_defs(struct mdef *d)
 	for (int m = 0; m < 4; m++)
 		for (int k = 1; k <= 10; k++) {
 			snprintf(d[n].path, sizeof(d[n].path), "%s.%d", lv[m], k);
-			d[n].over = m == 2 ? OVER_ANSWERED : OVER_OFFERED;
-			d[n++].dflt = m < 2;
+			d[n++].over = m == 2 ? OVER_ANSWERED : OVER_OFFERED;
 		}
-	d[n++] = (struct mdef){"abandon_fraction", OVER_OFFERED, true};
-	d[n++] = (struct mdef){"abandon_before_forward_fraction", OVER_DIALLED, true};
-	d[n++] = (struct mdef){"wait_s.mean", OVER_ANSWERED, true};
-	d[n++] = (struct mdef){"occupancy", OVER_TIME, true};
-	d[n++] = (struct mdef){"backup_occupancy", OVER_TIME, true};
-	d[n++] = (struct mdef){"queue_len.mean", OVER_TIME, false};
+	d[n++] = (struct mdef){"abandon_fraction", OVER_OFFERED};
+	d[n++] = (struct mdef){"abandon_before_forward_fraction", OVER_DIALLED};
+	d[n++] = (struct mdef){"wait_s.mean", OVER_ANSWERED};
+	d[n++] = (struct mdef){"occupancy", OVER_TIME};
+	d[n++] = (struct mdef){"backup_occupancy", OVER_TIME};
+	d[n++] = (struct mdef){"queue_len.mean", OVER_TIME};
 	return n;
 }
 
 /* Is path picked by the --measures list (names or their prefixes)? */
-static bool picked(const char *list, const struct mdef *d)
+static bool picked(const char *list, const char *path)
 {
-	if (!list)
-		return d->dflt;
 	const char *p = list;
 	while (*p) {
 		size_t n = strcspn(p, ",");
-		if (n && !strncmp(d->path, p, n) && (d->path[n] == '\0' || d->path[n] == '.'))
+		if (n && !strncmp(path, p, n) && (path[n] == '\0' || path[n] == '.'))
 			return true;
 		p += n;
 		if (*p == ',')
@@ -127,30 +126,6 @@ static double jnum(json_t *v)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* The t value behind a folder's ci95, for files without "se". */
-static double folder_t(json_t *root)
-{
-	const char *m = json_string_value(json_object_get(root, "ci_method"));
-	long n = 0;
-	if (m && !strncmp(m, "batch_means_", 12))
-		n = strtol(m + 12, NULL, 10);
-	else
-		n = (long)json_integer_value(json_object_get(root, "replications"));
-	return n >= 2 ? stats_t975(n - 1) : NAN;
-}
-
-static double group_se(json_t *root, json_t *g, const char *path)
-{
-	double se = jnum(dig(json_object_get(g, "se"), path));
-	if (!isnan(se))
-		return se;
-	json_t *ci = dig(json_object_get(g, "ci95"), path);
-	if (!json_is_array(ci) || json_array_size(ci) != 2)
-		return NAN;
-	double lo = jnum(json_array_get(ci, 0)), hi = jnum(json_array_get(ci, 1));
-	return (hi - lo) / 2 / folder_t(root);
-}
-
 static void group_ci(json_t *g, const char *path, double ci[2])
 {
 	json_t *v = dig(json_object_get(g, "ci95"), path);
@@ -168,6 +143,47 @@ static long long calls_over(json_t *g, enum over o)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : 0;
 }
 
+/* A measure's per-sample values (summary.json "values"), or NULL. */
+static json_t *series(json_t *g, const char *path)
+{
+	json_t *v = dig(json_object_get(g, "values"), path);
+	return json_is_array(v) ? v : NULL;
+}
+
+/*
+ * A folder's raw-scale se and df of a measure: summary.json's "se" and
+ * "df"; for a file without "df", the spread of its values (replications).
+ */
+static void folder_se(json_t *g, const char *path, double *se, long *df)
+{
+	*se = jnum(dig(json_object_get(g, "se"), path));
+	json_t *d = dig(json_object_get(g, "df"), path);
+	*df = json_is_integer(d) ? (long)json_integer_value(d) : 0;
+	if (!isnan(*se) && *df >= 1)
+		return;
+	json_t *v = series(g, path);
+	size_t n = v ? json_array_size(v) : 0;
+	double *x = calloc(n ? n : 1, sizeof(*x));
+	if (!x) {
+		*se = NAN, *df = 0;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		x[i] = jnum(json_array_get(v, i));
+	struct stats_ci c = stats_ci(x, n);
+	free(x);
+	*se = c.valid ? c.se : NAN;
+	*df = c.valid ? c.n - 1 : 0;
+}
+
+/* ---- which rows ------------------------------------------------------------ */
+
+struct rowspec {
+	char group[96]; /* "overall", "phases.peak" */
+	const struct mdef *def;
+	bool target;
+};
+
 static int add_row(struct cmp_result *r, size_t *cap)
 {
 	if (r->n_rows < *cap)
@@ -181,95 +197,411 @@ static int add_row(struct cmp_result *r, size_t *cap)
 	return 0;
 }
 
-static int compare_group(json_t *ra, json_t *rb, json_t *ga, json_t *gb, const char *gname,
-			 const struct cmp_opts *o, struct cmp_result *r, size_t *cap)
+static json_t *group_of(json_t *root, const char *group)
 {
-	struct mdef defs[64];
-	size_t nd = measure_defs(defs);
-	long min_calls = o->min_calls > 0 ? o->min_calls : 30;
-	for (size_t i = 0; i < nd; i++) {
-		if (!picked(o->measures, &defs[i]))
-			continue;
-		if (add_row(r, cap))
-			return ENOMEM;
-		struct cmp_row *w = &r->rows[r->n_rows++];
-		memset(w, 0, sizeof(*w));
-		snprintf(w->measure, sizeof(w->measure), "%.80s.%.40s", gname, defs[i].path);
-		w->a = jnum(dig(ga, defs[i].path));
-		w->b = jnum(dig(gb, defs[i].path));
-		w->se_a = group_se(ra, ga, defs[i].path);
-		w->se_b = group_se(rb, gb, defs[i].path);
-		group_ci(ga, defs[i].path, w->ci_a);
-		group_ci(gb, defs[i].path, w->ci_b);
-		w->n_a = calls_over(ga, defs[i].over);
-		w->n_b = calls_over(gb, defs[i].over);
-		w->z = NAN;
-		if (defs[i].over != OVER_TIME && (w->n_a < min_calls || w->n_b < min_calls))
-			w->status = CMP_TOO_FEW;
-		else if (isnan(w->a) || isnan(w->b))
-			w->status = CMP_UNKNOWN;
-		else if (isnan(w->se_a) || isnan(w->se_b))
-			w->status = CMP_NO_INTERVAL;
-		else
-			w->status = CMP_SAME; /* judged once m is known */
+	if (!strcmp(group, "overall"))
+		return json_object_get(root, "overall");
+	return json_object_get(json_object_get(root, "phases"), group + strlen("phases."));
+}
+
+/* The measure a target judges: its def (NULL when none, e.g. rings heard). */
+static const struct mdef *target_def(json_t *t, const struct mdef *defs, size_t nd)
+{
+	const char *kind = json_string_value(json_object_get(t, "kind"));
+	char path[48];
+	if (!kind)
+		return NULL;
+	if (!strcmp(kind, "rings")) {
+		const char *m = json_string_value(json_object_get(t, "measure"));
+		const char *cnt = json_string_value(json_object_get(t, "count"));
+		if (cnt && strcmp(cnt, "center")) /* rings heard: no per-group figure */
+			return NULL;
+		snprintf(path, sizeof(path), "%s.%lld", m ? m : "sla",
+			 (long long)json_integer_value(json_object_get(t, "rings")));
+	} else if (!strcmp(kind, "abandon_max")) {
+		snprintf(path, sizeof(path), "abandon_fraction");
+	} else {
+		snprintf(path, sizeof(path), "abandon_before_forward_fraction");
 	}
+	for (size_t i = 0; i < nd; i++)
+		if (!strcmp(defs[i].path, path))
+			return &defs[i];
+	return NULL;
+}
+
+/* Adds spec unless listed already; a target's mark sticks. */
+static int add_spec(struct rowspec **sp, size_t *n, size_t *cap, const char *group,
+		    const struct mdef *d, bool target)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*sp)[i].def == d && !strcmp((*sp)[i].group, group)) {
+			(*sp)[i].target |= target;
+			return 0;
+		}
+	if (*n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 32;
+		struct rowspec *x = realloc(*sp, nc * sizeof(*x));
+		if (!x)
+			return ENOMEM;
+		*sp = x;
+		*cap = nc;
+	}
+	struct rowspec *s = &(*sp)[(*n)++];
+	snprintf(s->group, sizeof(s->group), "%s", group);
+	s->def = d;
+	s->target = target;
+	return 0;
+}
+
+static int cmp_names(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The groups both folders have: overall, then phases in sorted order. */
+static int common_groups(json_t *a, json_t *b, char ***out, size_t *n_out)
+{
+	json_t *pa = json_object_get(a, "phases"), *pb = json_object_get(b, "phases");
+	char **g = calloc(json_object_size(pa) + 1, sizeof(*g));
+	if (!g)
+		return ENOMEM;
+	size_t n = 0;
+	const char *key;
+	json_t *val;
+	json_object_foreach(pa, key, val)
+		if (json_is_object(json_object_get(pb, key)))
+			g[n++] = (char *)key;
+	qsort(g, n, sizeof(*g), cmp_names);
+	char **o = calloc(n + 1, sizeof(*o));
+	if (!o) {
+		free(g);
+		return ENOMEM;
+	}
+	o[0] = strdup("overall");
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(g[i]) + 8;
+		if ((o[i + 1] = malloc(len)))
+			snprintf(o[i + 1], len, "phases.%s", g[i]);
+	}
+	free(g);
+	*out = o;
+	*n_out = n + 1;
+	for (size_t i = 0; i <= n; i++)
+		if (!o[i])
+			return ENOMEM;
+	return 0;
+}
+
+static int pick_specs(json_t *a, json_t *b, const struct cmp_opts *o, const struct mdef *defs,
+		      size_t nd, struct cmp_result *r, struct rowspec **sp, size_t *n)
+{
+	size_t cap = 0;
+	int err = 0;
+	json_t *roots[2] = {a, b};
+	/* the targets' measures: listed first, and marked */
+	for (int k = 0; k < 2 && !err; k++) {
+		json_t *tg = json_object_get(roots[k], "targets"), *t;
+		size_t i;
+		json_array_foreach(tg, i, t) {
+			const struct mdef *d = target_def(t, defs, nd);
+			const char *ph = json_string_value(json_object_get(t, "phase"));
+			char group[96];
+			if (ph)
+				snprintf(group, sizeof(group), "phases.%.80s", ph);
+			else
+				snprintf(group, sizeof(group), "overall");
+			if (!d) /* a target compare cannot read: listed, undecided */
+				continue;
+			if (!o->measures && !o->all)
+				err = add_spec(sp, n, &cap, group, d, true);
+		}
+	}
+	if (err)
+		return err;
+	bool every = o->all || o->measures || *n == 0;
+	r->no_targets = !o->all && !o->measures && *n == 0;
+	if (!every)
+		return 0;
+	char **groups = NULL;
+	size_t ng = 0;
+	err = common_groups(a, b, &groups, &ng);
+	for (size_t g = 0; g < ng && !err; g++)
+		for (size_t i = 0; i < nd && !err; i++)
+			if (!o->measures || picked(o->measures, defs[i].path))
+				err = add_spec(sp, n, &cap, groups[g], &defs[i], false);
+	for (size_t g = 0; g < ng; g++)
+		free(groups[g]);
+	free(groups);
+	/* targets still count as targets when every measure is listed */
+	for (int k = 0; k < 2 && !err; k++) {
+		json_t *tg = json_object_get(roots[k], "targets"), *t;
+		size_t i;
+		json_array_foreach(tg, i, t) {
+			const struct mdef *d = target_def(t, defs, nd);
+			const char *ph = json_string_value(json_object_get(t, "phase"));
+			char group[96];
+			snprintf(group, sizeof(group), ph ? "phases.%.80s" : "overall", ph);
+			for (size_t j = 0; d && j < *n; j++)
+				if ((*sp)[j].def == d && !strcmp((*sp)[j].group, group))
+					(*sp)[j].target = true;
+		}
+	}
+	return err;
+}
+
+/* ---- pairing --------------------------------------------------------------- */
+
+static bool same_edges(json_t *a, json_t *b)
+{
+	json_t *ea = json_object_get(a, "batch_edges_s"), *eb = json_object_get(b, "batch_edges_s");
+	if (!json_is_array(ea) || !json_is_array(eb) || json_array_size(ea) != json_array_size(eb))
+		return false;
+	for (size_t i = 0; i < json_array_size(ea); i++)
+		if (fabs(jnum(json_array_get(ea, i)) - jnum(json_array_get(eb, i))) > 1e-6)
+			return false;
+	return true;
+}
+
+static bool decide_pairing(json_t *a, json_t *b, const struct cmp_opts *o, struct cmp_result *r)
+{
+	const char *ka = json_string_value(json_object_get(a, "pairing_key"));
+	const char *kb = json_string_value(json_object_get(b, "pairing_key"));
+	const char *ma = json_string_value(json_object_get(a, "ci_method"));
+	const char *mb = json_string_value(json_object_get(b, "ci_method"));
+	const char *why = NULL;
+	if (o->unpaired)
+		why = "unpaired (--unpaired)";
+	else if (!ka || !kb)
+		why = "unpaired (a folder has no pairing key)";
+	else if (strcmp(ka, kb))
+		why = "unpaired (different callers: the load, seed or stream layout differ)";
+	else if (!ma || !mb || strcmp(ma, mb))
+		why = "unpaired (same callers, but one folder has replications, the other batches)";
+	else if (!strcmp(ma, "replications") &&
+		 json_integer_value(json_object_get(a, "replications")) !=
+			 json_integer_value(json_object_get(b, "replications")))
+		why = "unpaired (same callers, but not the same number of replications)";
+	else if (strcmp(ma, "replications") && !same_edges(a, b))
+		why = "unpaired (same callers, but not the same batches)";
+	if (why) {
+		snprintf(r->pairing, sizeof(r->pairing), "%s", why);
+		return false;
+	}
+	snprintf(r->pairing, sizeof(r->pairing), "paired (the same callers: pairing key %.12s; %s)",
+		 ka, strcmp(ma, "replications") ? "batch k against batch k"
+						 : "replication r against replication r");
+	return true;
+}
+
+/*
+ * The paired test's se and df: the differences sample by sample; batches
+ * merged in pairs until the differences pass the lag-1 test (at least
+ * SUM_MIN_BATCHES kept), with the first-order correction for what is left,
+ * as estimate.c does for one folder.
+ */
+#define CMP_MIN_BATCHES 10
+static void paired_se(json_t *va, json_t *vb, bool batches, struct cmp_row *w)
+{
+	size_t n = json_array_size(va);
+	w->se = NAN;
+	w->df = NAN;
+	if (!n || json_array_size(vb) != n)
+		return;
+	double *d = calloc(n, sizeof(*d));
+	if (!d)
+		return;
+	int known = 0;
+	for (size_t i = 0; i < n; i++) {
+		d[i] = jnum(json_array_get(va, i)) - jnum(json_array_get(vb, i));
+		known += !isnan(d[i]);
+	}
+	int m = (int)n, min = batches ? CMP_MIN_BATCHES : 2;
+	double r1 = NAN;
+	while (batches && known >= min) {
+		r1 = est_lag1(d, m);
+		if (est_lag1_passes(r1, known))
+			break;
+		double *t = malloc(sizeof(*t) * (size_t)m);
+		if (!t)
+			break;
+		memcpy(t, d, sizeof(*t) * (size_t)m);
+		int mm = est_merge_pairs(t, m), kk = 0;
+		for (int i = 0; i < mm; i++)
+			kk += !isnan(t[i]);
+		if (kk < min) {
+			free(t);
+			break;
+		}
+		memcpy(d, t, sizeof(*t) * (size_t)mm);
+		free(t);
+		m = mm;
+		known = kk;
+		r1 = NAN;
+	}
+	if (known >= min) {
+		struct stats_ci c = stats_ci(d, (size_t)m);
+		if (batches) {
+			if (isnan(r1))
+				r1 = est_lag1(d, m);
+			if (!isnan(r1))
+				c.se *= sqrt(1 + 2 * fmin(0.5, fmax(0, r1 + 1.0 / c.n)));
+		}
+		w->se = c.se;
+		w->df = c.n - 1;
+		w->pairs = c.n;
+	}
+	free(d);
+}
+
+/* ---- the rows -------------------------------------------------------------- */
+
+static void fill_row(json_t *ra, json_t *rb, const struct rowspec *sp, const struct cmp_opts *o,
+		     bool paired, bool batches, struct cmp_row *w)
+{
+	memset(w, 0, sizeof(*w));
+	json_t *ga = group_of(ra, sp->group), *gb = group_of(rb, sp->group);
+	const char *path = sp->def->path;
+	snprintf(w->measure, sizeof(w->measure), "%.80s.%.40s", sp->group, path);
+	w->target = sp->target;
+	w->a = jnum(dig(ga, path));
+	w->b = jnum(dig(gb, path));
+	folder_se(ga, path, &w->se_a, &w->df_a);
+	folder_se(gb, path, &w->se_b, &w->df_b);
+	group_ci(ga, path, w->ci_a);
+	group_ci(gb, path, w->ci_b);
+	w->n_a = calls_over(ga, sp->def->over);
+	w->n_b = calls_over(gb, sp->def->over);
+	w->diff = w->a - w->b;
+	w->t = w->p = w->alpha_holm = w->se = w->df = NAN;
+	w->dup_of = -1;
+	long min_calls = o->min_calls > 0 ? o->min_calls : 30;
+	if (!ga || !gb || isnan(w->a) || isnan(w->b)) {
+		w->status = CMP_UNKNOWN;
+		return;
+	}
+	if (sp->def->over != OVER_TIME && (w->n_a < min_calls || w->n_b < min_calls)) {
+		w->status = CMP_TOO_FEW;
+		return;
+	}
+	json_t *va = series(ga, path), *vb = series(gb, path);
+	if (paired && va && vb) {
+		paired_se(va, vb, batches, w);
+	} else if (!isnan(w->se_a) && !isnan(w->se_b) && w->df_a >= 1 && w->df_b >= 1) {
+		double qa = w->se_a * w->se_a, qb = w->se_b * w->se_b;
+		w->se = sqrt(qa + qb);
+		double den = qa * qa / (double)w->df_a + qb * qb / (double)w->df_b;
+		w->df = den > 0 ? (qa + qb) * (qa + qb) / den : (double)(w->df_a + w->df_b);
+	}
+	if (isnan(w->se) || !(w->df >= 1)) {
+		w->status = CMP_NO_INTERVAL;
+		return;
+	}
+	w->t = w->diff == 0 ? 0 : w->se > 0 ? w->diff / w->se : (w->diff > 0 ? INFINITY : -INFINITY);
+	w->p = isinf(w->t) ? 0 : 2 * gsl_cdf_tdist_Q(fabs(w->t), w->df);
+	w->status = CMP_SAME; /* judged once every row is known */
+}
+
+/* A row that repeats an earlier one's figures exactly (a phase that is the run). */
+static void mark_duplicates(struct cmp_result *r)
+{
+	for (size_t j = 0; j < r->n_rows; j++) {
+		struct cmp_row *w = &r->rows[j];
+		if (w->status != CMP_SAME)
+			continue;
+		const char *pj = strchr(w->measure + (strncmp(w->measure, "phases.", 7) ? 0 : 7), '.');
+		for (size_t i = 0; i < j; i++) {
+			const struct cmp_row *v = &r->rows[i];
+			const char *pi = strchr(v->measure + (strncmp(v->measure, "phases.", 7) ? 0 : 7), '.');
+			if (v->status != CMP_SAME || !pi || !pj || strcmp(pi, pj))
+				continue;
+			if (v->a == w->a && v->b == w->b && v->se == w->se && v->df == w->df) {
+				w->status = CMP_DUPLICATE;
+				w->dup_of = (int)i;
+				if (w->target) /* a target's row stands for both */
+					r->rows[i].target = true;
+				break;
+			}
+		}
+	}
+}
+
+static int by_p(const void *x, const void *y)
+{
+	const struct cmp_row *a = *(const struct cmp_row *const *)x, *b = *(const struct cmp_row *const *)y;
+	return a->p < b->p ? -1 : a->p > b->p ? 1 : 0;
+}
+
+/* Holm's step-down: the i-th smallest p against alpha / (m − i). */
+static int holm(struct cmp_result *r)
+{
+	struct cmp_row **v = calloc(r->n_rows + 1, sizeof(*v));
+	if (!v)
+		return ENOMEM;
+	size_t m = 0;
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (r->rows[i].status == CMP_SAME)
+			v[m++] = &r->rows[i];
+	qsort(v, m, sizeof(*v), by_p);
+	r->n_judged = m;
+	bool rejecting = true;
+	for (size_t i = 0; i < m; i++) {
+		v[i]->alpha_holm = r->alpha / (double)(m - i);
+		if (rejecting && v[i]->p <= v[i]->alpha_holm) {
+			v[i]->status = CMP_DIFFERENT;
+			r->n_different++;
+		} else {
+			rejecting = false;
+		}
+	}
+	free(v);
 	return 0;
 }
 
 int compare_run(json_t *a, json_t *b, const struct cmp_opts *o, struct cmp_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	size_t cap = 0;
-	int err = compare_group(a, b, json_object_get(a, "overall"), json_object_get(b, "overall"),
-				"overall", o, r, &cap);
-	/* phases both folders have, in sorted order */
-	json_t *pa = json_object_get(a, "phases"), *pb = json_object_get(b, "phases");
-	const char **names = calloc(json_object_size(pa) + 1, sizeof(*names));
-	if (!names)
-		return ENOMEM;
-	size_t nn = 0;
-	const char *key;
-	json_t *val;
-	json_object_foreach(pa, key, val)
-		if (json_is_object(json_object_get(pb, key)))
-			names[nn++] = key;
-	for (size_t i = 1; i < nn; i++) /* insertion sort: a handful of phases */
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			const char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	for (size_t i = 0; i < nn && !err; i++) {
-		char g[96];
-		snprintf(g, sizeof(g), "phases.%s", names[i]);
-		err = compare_group(a, b, json_object_get(pa, names[i]), json_object_get(pb, names[i]),
-				    g, o, r, &cap);
+	r->alpha = o->alpha > 0 ? o->alpha : 0.01;
+	struct mdef defs[64];
+	size_t nd = measure_defs(defs);
+	struct rowspec *sp = NULL;
+	size_t ns = 0, cap = 0;
+	int err = pick_specs(a, b, o, defs, nd, r, &sp, &ns);
+	if (!err && !ns)
+		err = EINVAL;
+	bool paired = !err && decide_pairing(a, b, o, r);
+	const char *ma = json_string_value(json_object_get(a, "ci_method"));
+	bool batches = ma && strcmp(ma, "replications");
+	for (size_t i = 0; i < ns && !err; i++) {
+		if (!(err = add_row(r, &cap)))
+			fill_row(a, b, &sp[i], o, paired, batches, &r->rows[r->n_rows++]);
 	}
-	free(names);
+	free(sp);
 	if (err)
 		return err;
+	r->paired = paired;
+	mark_duplicates(r);
+	if ((err = holm(r)))
+		return err;
 	for (size_t i = 0; i < r->n_rows; i++) {
-		if (r->rows[i].status == CMP_SAME)
-			r->n_compared++;
-		if (r->rows[i].status == CMP_TOO_FEW)
-			r->n_too_few++;
-	}
-	r->threshold = r->n_compared ? gsl_cdf_ugaussian_Qinv(0.005 / (double)r->n_compared) : NAN;
-	for (size_t i = 0; i < r->n_rows; i++) {
-		struct cmp_row *w = &r->rows[i];
-		if (w->status != CMP_SAME)
-			continue;
-		double d = w->a - w->b;
-		double se = sqrt(w->se_a * w->se_a + w->se_b * w->se_b);
-		w->z = d == 0 ? 0 : se > 0 ? d / se : (d > 0 ? INFINITY : -INFINITY);
-		if (fabs(w->z) > r->threshold) {
-			w->status = CMP_DIFFERENT;
-			r->n_different++;
-		}
+		const struct cmp_row *w = &r->rows[i];
+		bool undecided = w->status == CMP_TOO_FEW || w->status == CMP_NO_INTERVAL ||
+				 w->status == CMP_UNKNOWN;
+		r->n_too_few += w->status == CMP_TOO_FEW;
+		r->n_targets += w->target;
+		r->n_target_undecided += w->target && undecided;
 	}
 	double rpa = jnum(json_object_get(a, "ring_period_s"));
 	double rpb = jnum(json_object_get(b, "ring_period_s"));
 	r->ring_period_differs = rpa != rpb;
+	return 0;
+}
+
+int compare_exit_code(const struct cmp_result *r)
+{
+	if (r->n_different)
+		return 1;
+	if (r->n_target_undecided || !r->n_judged)
+		return 4;
 	return 0;
 }
 
@@ -293,49 +625,64 @@ static void print_val(FILE *out, double v, const double ci[2])
 
 void compare_print(const struct cmp_result *r, const char *name_a, const char *name_b, FILE *out)
 {
-	fprintf(out, "A: %s\nB: %s\n", name_a, name_b);
+	fprintf(out, "A: %s\nB: %s\n%s\n", name_a, name_b, r->pairing);
 	if (r->ring_period_differs)
 		fprintf(out, "warning: the folders have different ring periods; rings are not "
 			     "comparable\n");
-	fprintf(out, "%-40s %-26s %-26s %7s  %s\n", "measure", "A [95 % interval]",
-		"B [95 % interval]", "z", "result");
+	if (r->no_targets)
+		fprintf(out, "no targets in either folder: every measure is judged\n");
+	fprintf(out, "%-42s %-26s %-26s %9s %8s %6s %8s  %s\n", "measure (* a target's)",
+		"A [95 % interval]", "B [95 % interval]", "A - B", "se", "df", "p", "result");
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct cmp_row *w = &r->rows[i];
-		fprintf(out, "%-40s", w->measure);
+		char name[140];
+		snprintf(name, sizeof(name), "%s%s", w->target ? "* " : "  ", w->measure);
+		fprintf(out, "%-42s", name);
 		print_val(out, w->a, w->ci_a);
 		print_val(out, w->b, w->ci_b);
-		if (isnan(w->z))
-			fprintf(out, " %7s", "");
+		if (isnan(w->diff))
+			fprintf(out, " %9s", "");
 		else
-			fprintf(out, " %7.2f", w->z);
+			fprintf(out, " %9.4f", w->diff);
+		if (isnan(w->p))
+			fprintf(out, " %8s %6s %8s", "", "", "");
+		else
+			fprintf(out, " %8.4f %6.1f %8.2g", w->se, w->df, w->p);
 		fprintf(out, "  %s", cmp_status_name(w->status));
 		if (w->status == CMP_TOO_FEW)
 			fprintf(out, " (%lld and %lld calls)", w->n_a, w->n_b);
+		if (w->status == CMP_DUPLICATE)
+			fprintf(out, " (%s)", r->rows[w->dup_of].measure);
 		fputc('\n', out);
 	}
-	if (r->n_compared)
-		fprintf(out, "\n%zu measures compared; a difference is real when |z| > %.3f "
-			     "(two-sided 1 %%, Bonferroni over %zu)\n",
-			r->n_compared, r->threshold, r->n_compared);
+	if (r->n_judged)
+		fprintf(out, "\n%zu measure%s judged, %s; a difference is real when it survives "
+			     "Holm's correction at the two-sided %g %% level (Welch's t%s)\n",
+			r->n_judged, r->n_judged == 1 ? "" : "s", r->paired ? "paired" : "unpaired",
+			100 * r->alpha, r->paired ? " on the differences" : ", Welch-Satterthwaite df");
 	else
-		fprintf(out, "\nno measure could be compared\n");
+		fprintf(out, "\nno measure could be judged\n");
 	if (r->n_too_few)
-		fprintf(out, "%zu measures had too few calls to tell (fewer than the minimum in a "
+		fprintf(out, "%zu measure%s had too few calls to tell (fewer than the minimum in a "
 			     "folder): not judged\n",
-			r->n_too_few);
+			r->n_too_few, r->n_too_few == 1 ? "" : "s");
 	if (r->n_different)
 		fprintf(out, "result: %zu real difference%s\n", r->n_different,
 			r->n_different == 1 ? "" : "s");
-	else if (!r->n_compared)
-		fprintf(out, "result: cannot tell (nothing could be judged)\n");
+	else if (r->n_target_undecided || !r->n_judged)
+		fprintf(out, "result: cannot tell: %zu target measure%s could not be judged "
+			     "(more calls, batches or replications would decide)\n",
+			r->n_target_undecided, r->n_target_undecided == 1 ? "" : "s");
 	else
-		fprintf(out, "result: no real difference among the %zu measures judged\n",
-			r->n_compared);
+		fprintf(out, "result: no real difference among the %zu measure%s judged\n",
+			r->n_judged, r->n_judged == 1 ? "" : "s");
 }
 
 static json_t *jreal(double v)
 {
-	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+	if (isinf(v))
+		return json_real(v > 0 ? 1e308 : -1e308);
+	return isnan(v) ? json_null() : json_real(v);
 }
 
 json_t *compare_json(const struct cmp_result *r, const char *name_a, const char *name_b)
@@ -345,19 +692,28 @@ json_t *compare_json(const struct cmp_result *r, const char *name_a, const char 
 		const struct cmp_row *w = &r->rows[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "measure", json_string(w->measure));
+		json_object_set_new(o, "target", json_boolean(w->target));
 		json_object_set_new(o, "a", jreal(w->a));
 		json_object_set_new(o, "b", jreal(w->b));
 		json_object_set_new(o, "se_a", jreal(w->se_a));
 		json_object_set_new(o, "se_b", jreal(w->se_b));
-		json_object_set_new(o, "z", isinf(w->z) ? json_real(w->z > 0 ? 1e308 : -1e308) : jreal(w->z));
+		json_object_set_new(o, "diff", jreal(w->diff));
+		json_object_set_new(o, "se", jreal(w->se));
+		json_object_set_new(o, "df", jreal(w->df));
+		json_object_set_new(o, "pairs", w->pairs ? json_integer(w->pairs) : json_null());
+		json_object_set_new(o, "t", jreal(w->t));
+		json_object_set_new(o, "p", jreal(w->p));
+		json_object_set_new(o, "alpha_holm", jreal(w->alpha_holm));
 		json_object_set_new(o, "calls_a", w->n_a >= 0 ? json_integer(w->n_a) : json_null());
 		json_object_set_new(o, "calls_b", w->n_b >= 0 ? json_integer(w->n_b) : json_null());
 		json_object_set_new(o, "result", json_string(cmp_status_name(w->status)));
 		json_array_append_new(rows, o);
 	}
-	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:b, s:o}", "a", name_a, "b", name_b,
-			 "threshold_z", jreal(r->threshold), "measures_compared", (json_int_t)r->n_compared,
-			 "differences", (json_int_t)r->n_different, "too_few_calls",
-			 (json_int_t)r->n_too_few, "ring_period_differs", r->ring_period_differs,
-			 "rows", rows);
+	return json_pack("{s:s, s:s, s:b, s:s, s:f, s:I, s:I, s:I, s:I, s:b, s:i, s:o}", "a", name_a,
+			 "b", name_b, "paired", r->paired, "pairing", r->pairing, "alpha", r->alpha,
+			 "measures_judged", (json_int_t)r->n_judged, "differences",
+			 (json_int_t)r->n_different, "too_few_calls", (json_int_t)r->n_too_few,
+			 "targets_undecided", (json_int_t)r->n_target_undecided,
+			 "ring_period_differs", r->ring_period_differs, "exit_code",
+			 compare_exit_code(r), "rows", rows);
 }

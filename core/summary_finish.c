@@ -13,10 +13,12 @@
 
 static const struct sum_cell zero_cell;
 
-double sum_level(const struct sum_cell *c, enum scn_measure m, enum scn_count cnt, int k)
+void sum_level_parts(const struct sum_cell *c, enum scn_measure m, enum scn_count cnt, int k,
+		     double *num, double *den)
 {
+	*num = *den = 0;
 	if (k < 1 || k > RB_MAX_RINGS)
-		return NAN;
+		return;
 	const uint64_t *ans = cnt == COUNT_HEARD ? c->hh[0] : c->rr[0];
 	const uint64_t *ab = cnt == COUNT_HEARD ? c->hh[1] : c->rr[1];
 	uint64_t a = 0, b = 0;
@@ -26,15 +28,26 @@ double sum_level(const struct sum_cell *c, enum scn_measure m, enum scn_count cn
 	}
 	switch (m) {
 	case MEASURE_ANSWERED_WITHIN:
-		return sum_ratio(a, sum_offered(c));
+		*num = (double)a, *den = (double)sum_offered(c);
+		break;
 	case MEASURE_SL:
-		return sum_ratio(a, C_ANS(c));
+		*num = (double)a, *den = (double)C_ANS(c);
+		break;
 	case MEASURE_SL2:
-		return sum_ratio(a + b, C_ANS(c) + C_ABD(c));
+		*num = (double)(a + b), *den = (double)(C_ANS(c) + C_ABD(c));
+		break;
 	case MEASURE_SLA:
 	default:
-		return sum_ratio(a, sum_offered(c) - b);
+		*num = (double)a, *den = (double)(sum_offered(c) - b);
+		break;
 	}
+}
+
+double sum_level(const struct sum_cell *c, enum scn_measure m, enum scn_count cnt, int k)
+{
+	double num, den;
+	sum_level_parts(c, m, cnt, k, &num, &den);
+	return den > 0 ? num / den : NAN;
 }
 
 static char *group_name(const struct summary *s, int g)
@@ -57,7 +70,7 @@ static char *group_name(const struct summary *s, int g)
 
 /*
  * Batches of a group when the end was not known: `used` fine bins (cells
- * `stride` apart) folded into at most 20, in order.
+ * `stride` apart) folded into at most SUM_BATCHES, in order.
  */
 static void fold_bins(const struct summary *s, const struct sum_cell *fine, size_t stride,
 		      struct sum_cell *out, int used, int *n_out)
@@ -70,14 +83,40 @@ static void fold_bins(const struct summary *s, const struct sum_cell *fine, size
 	*n_out = n;
 }
 
-struct stats_ci sum_view_ci(const struct sum_view *v, const double *vals, double point)
+struct est sum_view_est_from(const struct sum_view *v, const struct est_part *p, double num,
+			     double den, enum est_range r, bool calls)
 {
-	struct stats_ci c = stats_ci_at(vals, (size_t)v->n_samples, point);
-	if (c.valid && c.n < v->min_samples) {
-		c.valid = false;
-		c.se = c.lo = c.hi = NAN;
+	double cap = calls ? den : NAN;
+	struct est e = v->batches ? est_batches(p, v->n_samples, v->min_samples, v->merge0, r, cap)
+				  : est_replications(p, v->n_samples, r, cap);
+	/* the point is the total's own ratio, also when no sample is known */
+	e.point = den > 0 ? num / den : NAN;
+	if (isnan(e.point) || e.n < v->min_samples) {
+		e.valid = false;
+		e.se = e.lo = e.hi = NAN;
+		e.df = 0;
+	} else {
+		est_interval(&e, r, cap); /* about the total's point */
 	}
-	return c;
+	return e;
+}
+
+struct est sum_view_est(const struct sum_view *v, sum_partfn f, int a, int b, enum est_range r,
+			bool calls)
+{
+	struct est_part stack[SUM_BATCHES], *p = stack;
+	if (v->n_samples > SUM_BATCHES && !(p = malloc(sizeof(*p) * (size_t)v->n_samples))) {
+		struct est e = {.point = NAN, .se = NAN, .lo = NAN, .hi = NAN};
+		return e;
+	}
+	for (int i = 0; i < v->n_samples; i++)
+		f(v->samples[i], a, b, &p[i].num, &p[i].den);
+	double num, den;
+	f(&v->total, a, b, &num, &den);
+	struct est e = sum_view_est_from(v, p, num, den, r, calls);
+	if (p != stack)
+		free(p);
+	return e;
 }
 
 static int view_samples(struct summary *s, struct sum_view *v, int n)
@@ -87,6 +126,7 @@ static int view_samples(struct summary *s, struct sum_view *v, int n)
 	if (!v->samples || !v->sq)
 		return ENOMEM;
 	v->n_samples = n;
+	v->batches = s->batch_mode;
 	v->min_samples = s->batch_mode ? SUM_MIN_BATCHES : 2;
 	return 0;
 }
@@ -216,17 +256,29 @@ static int find_window(const struct summary *s, const struct scn_target *t)
 	return -1;
 }
 
-double sum_target_value(const struct scn_target *t, const struct sum_cell *c)
+void sum_target_parts(const struct scn_target *t, const struct sum_cell *c, double *num,
+		      double *den)
 {
 	switch (t->kind) {
 	case TARGET_RINGS:
-		return sum_level(c, t->measure, t->count, t->rings);
+		sum_level_parts(c, t->measure, t->count, t->rings, num, den);
+		break;
 	case TARGET_ABANDON_MAX:
-		return sum_ratio(C_ABD(c), sum_offered(c));
+		*num = (double)C_ABD(c), *den = (double)sum_offered(c);
+		break;
 	default:
-		return sum_ratio(C_ABF(c), sum_dialled(c));
+		*num = (double)C_ABF(c), *den = (double)sum_dialled(c);
+		break;
 	}
 }
+
+double sum_target_value(const struct scn_target *t, const struct sum_cell *c)
+{
+	double num, den;
+	sum_target_parts(t, c, &num, &den);
+	return den > 0 ? num / den : NAN;
+}
+
 
 /*
  * A target on its interval (DEFINITIONS: Verdicts): pass when all of it
@@ -267,7 +319,7 @@ static int judge(struct summary *s)
 		const struct scn_target *t = &s->o.targets[i];
 		tr->t = t;
 		tr->measured = NAN;
-		tr->ci.lo = tr->ci.hi = tr->ci.se = NAN;
+		tr->ci.lo = tr->ci.hi = tr->ci.se = tr->ci.point = NAN;
 		int w = find_window(s, t);
 		if (w == -2) {
 			tr->phase = t->phase;
@@ -278,14 +330,16 @@ static int judge(struct summary *s)
 		}
 		const struct sum_view *v = &s->views[w < 0 ? 0 : s->L.g_win + w];
 		tr->phase = w < 0 ? NULL : v->name;
-		tr->measured = sum_target_value(t, &v->total);
-		double *vals = calloc((size_t)(v->n_samples ? v->n_samples : 1), sizeof(double));
-		if (!vals)
+		struct est_part *p = calloc((size_t)(v->n_samples ? v->n_samples : 1), sizeof(*p));
+		if (!p)
 			return ENOMEM;
 		for (int j = 0; j < v->n_samples; j++)
-			vals[j] = sum_target_value(t, v->samples[j]);
-		tr->ci = sum_view_ci(v, vals, tr->measured);
-		free(vals);
+			sum_target_parts(t, v->samples[j], &p[j].num, &p[j].den);
+		double num, den;
+		sum_target_parts(t, &v->total, &num, &den);
+		tr->ci = sum_view_est_from(v, p, num, den, EST_PROPORTION, true);
+		tr->measured = tr->ci.point;
+		free(p);
 		tr->judged = judge_one(t, tr);
 		if (tr->judged == JUDGE_FAIL)
 			any_fail = true;
@@ -301,6 +355,60 @@ static int judge(struct summary *s)
 	else
 		s->verdict = VERDICT_PASS;
 	return 0;
+}
+
+/*
+ * One run's batches: how many to merge into one before any measure is
+ * estimated, from the series that show the center's memory (busy operators
+ * and the mean wait, batch by batch, over the whole run): see
+ * est_batch_level. Every batch view starts from it.
+ */
+static void run_merging(struct summary *s)
+{
+	if (!s->batch_mode)
+		return;
+	const struct sum_view *o = &s->views[0];
+	double x[SUM_BATCHES];
+	int n = o->n_samples < SUM_BATCHES ? o->n_samples : SUM_BATCHES, level = 1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < n; i++) {
+			const struct sum_cell *c = o->samples[i];
+			x[i] = pass ? sum_ratio((uint64_t)c->tw.busy_area, (uint64_t)c->tw.staffed_area)
+				    : c->wait_n ? (double)c->wait_sum / (double)c->wait_n : NAN;
+		}
+		if (pass && !o->tw)
+			break;
+		int l = est_batch_level(x, n, SUM_MIN_BATCHES);
+		if (l > level)
+			level = l;
+	}
+	for (int i = 0; i < s->n_views; i++)
+		s->views[i].merge0 = level;
+}
+
+/* The edges of the batches the views use, in scenario seconds. */
+static void batch_edges(struct summary *s)
+{
+	s->n_edges = 0;
+	if (!s->batch_mode)
+		return;
+	if (s->fixed_bins) {
+		rb_us span = s->t_hi - s->t_lo;
+		for (int b = 0; b <= s->n_bins; b++)
+			s->edges[b] = rb_us_to_s(s->t_lo + (rb_us)((double)span * b / s->n_bins));
+		s->n_edges = s->n_bins + 1;
+		return;
+	}
+	const struct summary_rep *h = &s->reps[0];
+	int used = h->bins_used, n = used < SUM_BATCHES ? used : SUM_BATCHES;
+	if (n < 1)
+		return;
+	/* batch i holds the fine bins j with j * SUM_BATCHES / used == i (fold_bins) */
+	for (int i = 0; i <= n; i++) {
+		long j = n == used ? i : ((long)i * used + SUM_BATCHES - 1) / SUM_BATCHES;
+		s->edges[i] = rb_us_to_s(s->t_lo + (rb_us)j * h->bin_w);
+	}
+	s->n_edges = n + 1;
 }
 
 int summary_finish(struct summary *s)
@@ -340,6 +448,8 @@ int summary_finish(struct summary *s)
 	free(xn);
 	if (err)
 		return err;
+	batch_edges(s);
+	run_merging(s);
 	s->n_ints_used = 0;
 	for (int i = 0; i < SUM_INTERVALS; i++) {
 		const struct sum_cell *c = &s->views[s->L.g_int + i].total;

@@ -16,13 +16,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "estimate.h"
 #include "stats.h"
 #include "summary.h"
 
 #define SUM_INTERVALS 96  /* 15-minute rows kept: one day */
-#define SUM_BATCHES 10    /* batch means with one replication */
-#define SUM_MIN_BATCHES 5 /* batches with calls a view needs for an interval */
-#define SUM_FINE_BINS 40  /* batches while the run's end is not known */
+/*
+ * Batch means with one replication: the run is cut into 40 batches, which
+ * estimate.c merges in pairs until their lag-1 autocorrelation is no longer
+ * significant; a measure needs at least 10 batches with calls (a phase
+ * that spans fewer has no interval, so its targets are inconclusive).
+ */
+#define SUM_BATCHES 40
+#define SUM_MIN_BATCHES 10
+#define SUM_FINE_BINS 160 /* batches while the run's end is not known */
 #define SUM_RBINS (RB_MAX_RINGS + 1) /* rings 1..10, then "more" */
 #define SUM_NQ 3          /* wait quantiles: p50, p90, p99 */
 
@@ -138,23 +145,31 @@ struct sum_view {
 	double *sq;                        /* n_samples × 3 quantiles; NULL for batches */
 	int n_samples;
 	int min_samples;                   /* fewer known values: no interval */
+	bool batches;                      /* samples are batches of one run */
+	int merge0;                        /* batches: the run's merging (est_batch_level) */
 	bool tw;                           /* time-weighted measures known */
 };
 
+/* A measure of a cell as a ratio: its numerator and denominator. */
+typedef void (*sum_partfn)(const struct sum_cell *c, int a, int b, double *num, double *den);
+
 /*
- * A view's interval about its pooled value (stats_ci_at), or none when
- * fewer than v->min_samples of the values are known: with one replication
- * a phase that spans two of the run's batches has no interval worth the
- * name (t(0.975, 1) = 12.7 times a spread of two values), so none is given
- * and `compare` says it cannot tell.
+ * A measure of a view (estimate.h): the pooled ratio of its total, the
+ * standard error from its replications (est_replications) or batches
+ * (est_batches, at least v->min_samples of them), and an interval within
+ * r's range. calls: the denominator counts calls (it then bounds n_eff).
  */
-struct stats_ci sum_view_ci(const struct sum_view *v, const double *vals, double point);
+struct est sum_view_est(const struct sum_view *v, sum_partfn f, int a, int b, enum est_range r,
+			bool calls);
+/* The same from parts already made (one per sample) and the total's num, den. */
+struct est sum_view_est_from(const struct sum_view *v, const struct est_part *p, double num,
+			     double den, enum est_range r, bool calls);
 
 struct sum_target {
 	const struct scn_target *t;
 	const char *phase;  /* the window's name, or NULL: the whole run */
 	double measured;    /* NaN: cannot be known */
-	struct stats_ci ci;
+	struct est ci;
 	enum rb_judgement judged;
 	const char *note;
 };
@@ -167,6 +182,8 @@ struct summary {
 	rb_us t_lo, t_hi;           /* counted time; t_hi INT64_MAX: unknown */
 	bool batch_mode, fixed_bins;
 	int n_bins;                 /* SUM_BATCHES, or SUM_FINE_BINS */
+	double edges[SUM_BATCHES + 1]; /* after summary_finish: the batches' edges, s */
+	int n_edges;                /* batches + 1, or 0 (replications) */
 	struct summary_rep *reps;
 	int n_reps;
 	struct stats_whist *hist_tot; /* n_groups: finished replications' waits */
@@ -204,6 +221,11 @@ static inline uint64_t sum_dialled(const struct sum_cell *c)
 
 /* A target's measure (rings level, or abandon fraction) of a cell; NaN 0/0. */
 double sum_target_value(const struct scn_target *t, const struct sum_cell *c);
+/* The same as a ratio (sum_partfn's shape: t is the target). */
+void sum_level_parts(const struct sum_cell *c, enum scn_measure m, enum scn_count cnt, int k,
+		     double *num, double *den);
+void sum_target_parts(const struct scn_target *t, const struct sum_cell *c, double *num,
+		      double *den);
 
 /* Adds src's counters into dst. */
 void sum_cell_add(struct sum_cell *dst, const struct sum_cell *src);

@@ -22,77 +22,94 @@ static json_t *jnum(double v)
 	return isnan(v) || isinf(v) ? json_null() : json_real(v);
 }
 
-static json_t *jci(const struct stats_ci *c)
+static json_t *jci(const struct est *c)
 {
 	if (!c->valid)
 		return json_null();
 	return json_pack("[ff]", c->lo, c->hi);
 }
 
-static json_t *jse(const struct stats_ci *c)
+static json_t *jse(const struct est *c)
 {
 	return c->valid ? json_real(c->se) : json_null();
 }
 
-typedef double (*xfn)(const struct sum_cell *c, int a, int b);
-
-static double x_level(const struct sum_cell *c, int m, int k)
+static json_t *jdf(const struct est *c)
 {
-	return sum_level(c, (enum scn_measure)m, COUNT_CENTER, k);
+	return c->valid ? json_integer(c->df) : json_null();
 }
 
-static double x_abandon(const struct sum_cell *c, int a, int b)
+/* Each measure as a ratio of a cell (summary_int.h's sum_partfn). */
+static void x_level(const struct sum_cell *c, int m, int k, double *num, double *den)
 {
-	return sum_ratio(C_ABD(c), sum_offered(c));
+	sum_level_parts(c, (enum scn_measure)m, COUNT_CENTER, k, num, den);
 }
 
-static double x_abf(const struct sum_cell *c, int a, int b)
+static void x_abandon(const struct sum_cell *c, int a, int b, double *num, double *den)
 {
-	return sum_ratio(C_ABF(c), sum_dialled(c));
+	*num = (double)C_ABD(c), *den = (double)sum_offered(c);
 }
 
-static double x_wait_mean(const struct sum_cell *c, int a, int b)
+static void x_abf(const struct sum_cell *c, int a, int b, double *num, double *den)
 {
-	return c->wait_n ? (double)c->wait_sum / (double)c->wait_n / 1e6 : NAN;
+	*num = (double)C_ABF(c), *den = (double)sum_dialled(c);
 }
 
-static double x_occ(const struct sum_cell *c, int backup, int b)
+static void x_wait_mean(const struct sum_cell *c, int a, int b, double *num, double *den)
 {
-	return backup ? sum_ratio((uint64_t)c->tw.bbusy_area, (uint64_t)c->tw.bstaffed_area)
-		      : sum_ratio((uint64_t)c->tw.busy_area, (uint64_t)c->tw.staffed_area);
+	*num = (double)c->wait_sum / 1e6, *den = (double)c->wait_n;
 }
 
-static double x_queue(const struct sum_cell *c, int a, int b)
+static void x_occ(const struct sum_cell *c, int backup, int b, double *num, double *den)
 {
-	return c->tw.dur ? (double)c->tw.ring_area / (double)c->tw.dur : NAN;
+	*num = (double)(backup ? c->tw.bbusy_area : c->tw.busy_area);
+	*den = (double)(backup ? c->tw.bstaffed_area : c->tw.staffed_area);
 }
 
-/* Where one group's value, interval and standard error go. */
+static void x_queue(const struct sum_cell *c, int a, int b, double *num, double *den)
+{
+	*num = (double)c->tw.ring_area, *den = (double)c->tw.dur;
+}
+
+/*
+ * Where one group's values go: m (the measure), ci (ci95), se, df, and,
+ * for the groups compare reads (overall, phases), vals: each sample's own
+ * value (replication or batch), the series a paired comparison needs.
+ */
 struct mdst {
-	json_t *m, *ci, *se;
+	json_t *m, *ci, *se, *df, *vals; /* vals NULL: not kept for this group */
 	const struct sum_view *v;
-	double *vals; /* v->n_samples scratch */
 };
 
-static void put_values(struct mdst *d, const char *key, double value, const struct stats_ci *c)
+static void put_values(struct mdst *d, const char *key, const struct est *c, json_t *series)
 {
-	json_object_set_new(d->m, key, jnum(value));
+	json_object_set_new(d->m, key, jnum(c->point));
 	json_object_set_new(d->ci, key, jci(c));
 	json_object_set_new(d->se, key, jse(c));
+	json_object_set_new(d->df, key, jdf(c));
+	if (d->vals)
+		json_object_set_new(d->vals, key, series ? series : json_null());
+	else
+		json_decref(series);
 }
 
-static void put_x(struct mdst *d, const char *key, xfn f, int a, int b, bool known)
+static void put_x(struct mdst *d, const char *key, sum_partfn f, int a, int b, enum est_range r,
+		  bool calls, bool known)
 {
-	struct stats_ci c = {0};
-	if (!known) {
-		put_values(d, key, NAN, &c);
-		return;
+	struct est c = {.point = NAN, .se = NAN};
+	json_t *series = NULL;
+	if (known) {
+		c = sum_view_est(d->v, f, a, b, r, calls);
+		if (d->vals) {
+			series = json_array();
+			for (int i = 0; i < d->v->n_samples; i++) {
+				double num, den;
+				f(d->v->samples[i], a, b, &num, &den);
+				json_array_append_new(series, jnum(den > 0 ? num / den : NAN));
+			}
+		}
 	}
-	for (int i = 0; i < d->v->n_samples; i++)
-		d->vals[i] = f(d->v->samples[i], a, b);
-	double point = f(&d->v->total, a, b);
-	c = sum_view_ci(d->v, d->vals, point);
-	put_values(d, key, point, &c);
+	put_values(d, key, &c, series);
 }
 
 static void put_count(struct mdst *d, const char *key, uint64_t n, bool known)
@@ -100,47 +117,57 @@ static void put_count(struct mdst *d, const char *key, uint64_t n, bool known)
 	json_object_set_new(d->m, key, known ? json_integer((json_int_t)n) : json_null());
 	json_object_set_new(d->ci, key, json_null());
 	json_object_set_new(d->se, key, json_null());
+	json_object_set_new(d->df, key, json_null());
 }
 
-/* A sub-object of the same shape in m, ci and se. */
+/* A sub-object of the same shape in m, ci, se, df and vals. */
 static struct mdst sub(struct mdst *d, const char *key)
 {
 	struct mdst s = *d;
-	s.m = json_object();
-	s.ci = json_object();
-	s.se = json_object();
-	json_object_set_new(d->m, key, s.m);
-	json_object_set_new(d->ci, key, s.ci);
-	json_object_set_new(d->se, key, s.se);
+	json_t **from[] = {&d->m, &d->ci, &d->se, &d->df, &d->vals};
+	json_t **to[] = {&s.m, &s.ci, &s.se, &s.df, &s.vals};
+	for (int i = 0; i < 5; i++) {
+		if (!*from[i])
+			continue;
+		*to[i] = json_object();
+		json_object_set_new(*from[i], key, *to[i]);
+	}
 	return s;
 }
 
 static void put_quantile(struct mdst *d, const char *key, int j)
 {
-	struct stats_ci c = {0};
 	const struct sum_view *v = d->v;
-	if (v->sq) {
-		for (int i = 0; i < v->n_samples; i++)
-			d->vals[i] = v->sq[i * SUM_NQ + j];
-	}
 	double point = stats_whist_quantile(&v->hist, sum_q[j]);
-	if (v->sq)
-		c = sum_view_ci(v, d->vals, point);
-	put_values(d, key, point, &c);
+	struct est c = {.point = point, .se = NAN};
+	json_t *series = NULL;
+	if (v->sq) { /* replications: each one's own quantile */
+		double *q = calloc((size_t)(v->n_samples ? v->n_samples : 1), sizeof(*q));
+		series = json_array();
+		for (int i = 0; q && i < v->n_samples; i++) {
+			q[i] = v->sq[i * SUM_NQ + j];
+			json_array_append_new(series, jnum(q[i]));
+		}
+		if (q)
+			c = est_values(q, v->n_samples, point, EST_NONNEG);
+		free(q);
+	}
+	put_values(d, key, &c, series);
 }
 
-static json_t *group_json(const struct sum_view *v, bool with_ci)
+static json_t *group_json(const struct sum_view *v, bool with_ci, bool with_values)
 {
-	json_t *m = json_object(), *ci = json_object(), *se = json_object();
-	double *vals = calloc((size_t)(v->n_samples ? v->n_samples : 1), sizeof(double));
-	if (!m || !ci || !se || !vals) {
+	json_t *m = json_object(), *ci = json_object(), *se = json_object(), *df = json_object();
+	json_t *vals = with_values ? json_object() : NULL;
+	if (!m || !ci || !se || !df || (with_values && !vals)) {
 		json_decref(m);
 		json_decref(ci);
 		json_decref(se);
-		free(vals);
+		json_decref(df);
+		json_decref(vals);
 		return NULL;
 	}
-	struct mdst d = {m, ci, se, v, vals};
+	struct mdst d = {m, ci, se, df, vals, v};
 	const struct sum_cell *c = &v->total;
 	char key[8];
 
@@ -156,13 +183,13 @@ static json_t *group_json(const struct sum_view *v, bool with_ci)
 		struct mdst s = sub(&d, measure_names[m_i]);
 		for (int k = 1; k <= RB_MAX_RINGS; k++) {
 			snprintf(key, sizeof(key), "%d", k);
-			put_x(&s, key, x_level, m_i, k, true);
+			put_x(&s, key, x_level, m_i, k, EST_PROPORTION, true, true);
 		}
 	}
-	put_x(&d, "abandon_fraction", x_abandon, 0, 0, true);
-	put_x(&d, "abandon_before_forward_fraction", x_abf, 0, 0, true);
+	put_x(&d, "abandon_fraction", x_abandon, 0, 0, EST_PROPORTION, true, true);
+	put_x(&d, "abandon_before_forward_fraction", x_abf, 0, 0, EST_PROPORTION, true, true);
 	struct mdst w = sub(&d, "wait_s");
-	put_x(&w, "mean", x_wait_mean, 0, 0, true);
+	put_x(&w, "mean", x_wait_mean, 0, 0, EST_NONNEG, false, true);
 	put_quantile(&w, "p50", 0);
 	put_quantile(&w, "p90", 1);
 	put_quantile(&w, "p99", 2);
@@ -177,22 +204,27 @@ static json_t *group_json(const struct sum_view *v, bool with_ci)
 	json_object_set_new(m, "rings_heard", rh);
 	json_object_set_new(ci, "rings_heard", json_null());
 	json_object_set_new(se, "rings_heard", json_null());
-	put_x(&d, "occupancy", x_occ, 0, 0, v->tw);
-	put_x(&d, "backup_occupancy", x_occ, 1, 0, v->tw);
+	json_object_set_new(df, "rings_heard", json_null());
+	put_x(&d, "occupancy", x_occ, 0, 0, EST_PROPORTION, false, v->tw);
+	put_x(&d, "backup_occupancy", x_occ, 1, 0, EST_PROPORTION, false, v->tw);
 	struct mdst q = sub(&d, "queue_len");
-	put_x(&q, "mean", x_queue, 0, 0, v->tw);
+	put_x(&q, "mean", x_queue, 0, 0, EST_NONNEG, false, v->tw);
 	bool qmax = v->tw && c->tw.dur > 0;
 	json_object_set_new(q.m, "max", qmax ? json_integer(c->tw.ring_max) : json_null());
 	json_object_set_new(q.ci, "max", json_null());
 	json_object_set_new(q.se, "max", json_null());
+	json_object_set_new(q.df, "max", json_null());
 	if (with_ci) {
 		json_object_set_new(m, "ci95", ci);
 		json_object_set_new(m, "se", se);
+		json_object_set_new(m, "df", df);
 	} else {
 		json_decref(ci);
 		json_decref(se);
+		json_decref(df);
 	}
-	free(vals);
+	if (vals)
+		json_object_set_new(m, "values", vals);
 	return m;
 }
 
@@ -239,13 +271,36 @@ static json_t *jstr_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static void ci_method(const struct summary *s, char *buf, size_t n)
+/*
+ * How the intervals were made (docs/results.md): "replications" or
+ * "batch_means"; ci_note says the rest in words.
+ */
+static const char *ci_method(const struct summary *s)
 {
-	if (!s->batch_mode) {
-		snprintf(buf, n, "replications");
-		return;
-	}
-	snprintf(buf, n, "batch_means_%d", s->views[0].n_samples);
+	return s->batch_mode ? "batch_means" : "replications";
+}
+
+static const char *ci_note(const struct summary *s)
+{
+	return s->batch_mode
+		       ? "one run cut into 40 batches, merged in pairs until their lag-1 "
+			 "autocorrelation is not significant (25 % level), at least 10 kept; "
+			 "pooled ratio with delta-method se, inflated by (1 + 2 rho) for the "
+			 "lag-1 correlation left, t(df = batches - 1); proportions by Wilson "
+			 "with n_eff = p(1-p)/se^2, means on the log scale"
+		       : "independent replications; pooled ratio with delta-method se, "
+			 "t(df = replications - 1); proportions by Wilson with n_eff = "
+			 "p(1-p)/se^2, means and quantiles on the log scale";
+}
+
+static json_t *batch_edges(const struct summary *s)
+{
+	if (!s->n_edges)
+		return json_null();
+	json_t *a = json_array();
+	for (int i = 0; i < s->n_edges; i++)
+		json_array_append_new(a, json_real(s->edges[i]));
+	return a;
 }
 
 static json_t *summary_json(const struct summary *s)
@@ -253,7 +308,6 @@ static json_t *summary_json(const struct summary *s)
 	const struct summary_opts *o = &s->o;
 	const struct sum_layout *L = &s->L;
 	json_t *root = json_object();
-	char buf[48];
 
 	json_object_set_new(root, "engine", json_string(engine_names[o->engine]));
 	json_object_set_new(root, "version", json_string(RB_VERSION));
@@ -267,19 +321,20 @@ static json_t *summary_json(const struct summary *s)
 	json_object_set_new(root, "t0_epoch", o->engine == ENGINE_MODEL || o->t0_epoch == RB_T_NONE
 						      ? json_null()
 						      : json_real(rb_us_to_s(o->t0_epoch)));
-	ci_method(s, buf, sizeof(buf));
-	json_object_set_new(root, "ci_method", json_string(buf));
-	json_object_set_new(root, "overall", group_json(&s->views[0], true));
+	json_object_set_new(root, "ci_method", json_string(ci_method(s)));
+	json_object_set_new(root, "ci_note", json_string(ci_note(s)));
+	json_object_set_new(root, "batch_edges_s", batch_edges(s));
+	json_object_set_new(root, "overall", group_json(&s->views[0], true, true));
 
 	json_t *ph = json_object(), *ten = json_object(), *fwd = json_object();
 	for (int i = 0; i < L->n_win; i++)
-		json_object_set_new(ph, s->views[L->g_win + i].name, group_json(&s->views[L->g_win + i], true));
+		json_object_set_new(ph, s->views[L->g_win + i].name, group_json(&s->views[L->g_win + i], true, true));
 	for (int i = 0; i < L->n_ten; i++)
-		json_object_set_new(ten, s->views[L->g_ten + i].name, group_json(&s->views[L->g_ten + i], true));
+		json_object_set_new(ten, s->views[L->g_ten + i].name, group_json(&s->views[L->g_ten + i], true, false));
 	for (int i = L->n_groups; i < s->n_views; i++)
-		json_object_set_new(ten, s->views[i].name, group_json(&s->views[i], true));
+		json_object_set_new(ten, s->views[i].name, group_json(&s->views[i], true, false));
 	for (int i = 0; i < 2; i++)
-		json_object_set_new(fwd, s->views[L->g_fwd + i].name, group_json(&s->views[L->g_fwd + i], true));
+		json_object_set_new(fwd, s->views[L->g_fwd + i].name, group_json(&s->views[L->g_fwd + i], true, false));
 	json_object_set_new(root, "phases", ph);
 	json_object_set_new(root, "by_tenant", ten);
 	json_object_set_new(root, "by_forwarding", fwd);
@@ -299,7 +354,7 @@ static json_t *summary_json(const struct summary *s)
 	for (int i = 0; i < s->n_ints_used; i++) {
 		/* With one replication a 15-minute row has no interval of its own:
 		 * its ci95 and se are left out rather than written as nulls. */
-		json_t *m = group_json(&s->views[L->g_int + i], !s->batch_mode);
+		json_t *m = group_json(&s->views[L->g_int + i], !s->batch_mode, false);
 		json_object_set_new(m, "t_start_s", json_real(rb_us_to_s((rb_us)i * RB_INTERVAL_US)));
 		json_array_append_new(ints, m);
 	}

@@ -3,6 +3,7 @@
  * by measure, and which differences are real (DEFINITIONS.md, "Comparing two
  * result folders"; core/compare.h does the work).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +19,33 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: " PROG " DIR_A DIR_B [--measures LIST] [--min-calls N] [--json OUT]\n\n"
+		"usage: " PROG " DIR_A DIR_B [--all | --measures LIST] [--unpaired]\n"
+		"                         [--min-calls N] [--json OUT]\n\n"
 		"Compares the summary.json of two result folders (model against live, or\n"
-		"yesterday against today), overall and per phase. For each measure,\n"
-		"z = (a - b) / sqrt(se_a^2 + se_b^2) from each folder's standard errors; a\n"
-		"difference is real when |z| exceeds the two-sided 1 %% threshold, Bonferroni-\n"
-		"corrected for the number of measures compared. A measure over fewer than\n"
-		"--min-calls calls in either folder is reported as too few calls to tell.\n\n"
+		"yesterday against today) and says which differences are real.\n\n"
+		"What is judged: by default the measures of the folders' targets (a target\n"
+		"'peak: sla within 5 rings' judges phases.peak.sla.5); --all judges every\n"
+		"measure, overall and per phase. A phase that is the whole run is judged once.\n\n"
+		"How: when both folders hold the same callers (the same pairing key: the\n"
+		"parsed load, the seed and the random-stream layout) and the same samples,\n"
+		"the test is paired, on the differences replication by replication (or batch\n"
+		"by batch, merged until the differences are uncorrelated). Otherwise Welch's\n"
+		"t from each folder's standard error, with Welch-Satterthwaite degrees of\n"
+		"freedom. A difference is real when it survives Holm's correction at the\n"
+		"two-sided 1 %% level over the measures judged. The output says which test\n"
+		"was used and why.\n\n"
 		"options:\n"
+		"  --all              judge every measure, not only the targets'\n"
 		"  --json OUT         also write the comparison as JSON to OUT\n"
-		"  --measures LIST    comma-separated measures or prefixes, e.g. sla,wait_s.mean\n"
-		"                     or sla.3 (default: answered_within, sla, abandon_fraction,\n"
-		"                     abandon_before_forward_fraction, wait_s.mean, occupancy,\n"
-		"                     backup_occupancy; also sl, sl2, queue_len.mean)\n"
+		"  --measures LIST    judge these measures (names or prefixes, comma-separated,\n"
+		"                     e.g. sla.3,abandon_fraction or wait_s), overall and per phase\n"
 		"  --min-calls N      fewest calls a measure may be over to be judged (30)\n"
+		"  --unpaired         never pair, even when the folders hold the same callers\n"
 		"  -h, --help         this help\n\n"
 		"exit status: 0 no real difference, 1 a real difference, 2 bad usage or a\n"
-		"folder without a valid summary.json.\n");
+		"folder without a valid summary.json, 4 cannot tell: a target's measure could\n"
+		"not be judged (too few calls, batches or replications) and no difference\n"
+		"was found.\n");
 }
 
 int cmd_compare(int argc, char **argv)
@@ -47,6 +58,10 @@ int cmd_compare(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(a, "--all")) {
+			o.all = true;
+		} else if (!strcmp(a, "--unpaired")) {
+			o.unpaired = true;
 		} else if (!strcmp(a, "--json") || !strcmp(a, "--measures") ||
 			   !strcmp(a, "--min-calls")) {
 			if (i + 1 >= argc)
@@ -68,6 +83,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (nd != 2)
 		return cli_usage_error(PROG, "expected two result folders DIR_A DIR_B");
+	if (o.all && o.measures)
+		return cli_usage_error(PROG, "--all and --measures: give one of them");
 
 	json_t *j[2] = {NULL, NULL};
 	char err[4200];
@@ -79,18 +96,21 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	struct cmp_result r;
-	if (compare_run(j[0], j[1], &o, &r)) {
+	int e = compare_run(j[0], j[1], &o, &r);
+	if (e == EINVAL) {
+		cmp_result_free(&r);
+		rc = cli_usage_error(PROG, "--measures '%s' names no measure (e.g. sla.3, "
+				     "answered_within, abandon_fraction, wait_s.mean, occupancy)",
+				     o.measures ? o.measures : "");
+		goto out;
+	} else if (e) {
 		fprintf(stderr, PROG ": out of memory\n");
+		cmp_result_free(&r);
 		rc = 3;
 		goto out;
 	}
-	if (r.n_rows == 0) {
-		cmp_result_free(&r);
-		rc = cli_usage_error(PROG, "--measures '%s' names no measure", o.measures);
-		goto out;
-	}
 	compare_print(&r, dirs[0], dirs[1], stdout);
-	rc = r.n_different ? 1 : 0;
+	rc = compare_exit_code(&r);
 	if (json_out) {
 		json_t *cj = compare_json(&r, dirs[0], dirs[1]);
 		if (!cj || json_dump_file(cj, json_out,
