@@ -77,6 +77,8 @@ void callrec_init(struct callrec *r)
 	r->ring_time = r->srd = r->duration = RB_T_NONE;
 	r->phase = r->tenant_idx = r->type_idx = -1;
 	r->counted = true;
+	r->drawn_patience = r->drawn_talk = r->drawn_pickup = RB_T_NONE;
+	r->drawn_backup_pickup = r->drawn_wrapup = RB_T_NONE;
 }
 
 void callrec_derive(struct callrec *r, rb_us ring_period)

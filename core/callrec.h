@@ -70,6 +70,13 @@ struct callrec {
 	int tenant_idx;       /* index into the scenario's tenants */
 	int type_idx;         /* index into the scenario's caller types */
 	bool counted;         /* false for warm-up calls: simulated, not counted */
+	/*
+	 * Not in the file: the model's draws for the call (µs), the same for the
+	 * same seed whatever the staffing; RB_T_NONE when not drawn (another
+	 * engine, or no backup staff in any phase for drawn_backup_pickup).
+	 * Filled only for call handlers and calls.csv, not for the summary.
+	 */
+	rb_us drawn_patience, drawn_talk, drawn_pickup, drawn_backup_pickup, drawn_wrapup;
 };
 
 /*

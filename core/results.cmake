@@ -3,7 +3,7 @@
 # restates the contract they keep.
 rb_module(results SOURCES callrec.c stats.c estimate.c summary.c summary_finish.c summary_json.c timeline.c
   compare.c
-  DEPS base PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)
+  DEPS scn base PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)
 rb_tool_lib(results)
 rb_check(summary SOURCES tests/check_summary.c DEPS results LABELS unit TIMEOUT 60)
 rb_check(callrec SOURCES tests/check_callrec.c DEPS results LABELS unit TIMEOUT 60)

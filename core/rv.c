@@ -105,6 +105,15 @@ int rv_stream_init(struct rv_stream *s, uint64_t seed, unsigned replication, enu
 	return 0;
 }
 
+/* The key of sub-stream sub: stream_key's, with sub folded in the same way. */
+void rv_stream_rekey(struct rv_stream *s, uint64_t seed, unsigned replication, enum rv_process p,
+		     uint64_t sub)
+{
+	uint64_t x = stream_key(seed, replication, p) ^ (sub * UINT64_C(0x9e6c63d0676a9a99));
+
+	xo_seed(s->rng->state, splitmix64(&x));
+}
+
 void rv_stream_free(struct rv_stream *s)
 {
 	if (!s)

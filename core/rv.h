@@ -10,6 +10,15 @@
  * talk, ...): rv_stream_init() seeds a stream from the run's seed, the
  * replication number and the process, so changing the staffing leaves the
  * arrivals the same, and the same seed gives the same draws.
+ *
+ * Common random numbers: the model draws every per-call quantity (patience,
+ * screening, talk, pick-up by an operator and by a backup, wrap-up, the
+ * redial decision and delay) when the call is dialled, each from its
+ * process's stream in dial order, so the same seed gives the same callers
+ * whatever the staffing, and two runs that differ only in staffing can be
+ * compared call for call (paired). A redial's own draws come from
+ * RVP_RETRY re-keyed for (caller, attempt) (rv_stream_rekey), so redials,
+ * which do depend on the staffing, never shift a first-time caller's draws.
  */
 #ifndef RB_RV_H
 #define RB_RV_H
@@ -43,6 +52,17 @@ struct rv_dist {
 	size_t n;
 };
 
+/*
+ * The version of the random-stream layout: which stream draws what, in which
+ * order. Change it whenever the mapping from (seed, replication) to callers
+ * changes (a new draw, a draw moved to another stream or another moment,
+ * another variate method), so that result folders made under different
+ * layouts never pair (summary.json's "stream_layout" and "pairing_key").
+ * 1: pick-up, wrap-up and redials drawn in service order.
+ * 2: every per-call quantity drawn at dial; redials from RVP_RETRY.
+ */
+#define RV_STREAM_LAYOUT 2
+
 /* Process identifiers: one stream each. Keep the order (seeds depend on it). */
 enum rv_process {
 	RVP_ARRIVALS = 0,
@@ -57,6 +77,7 @@ enum rv_process {
 	RVP_BACKUP,
 	RVP_REDIAL,
 	RVP_CALLER, /* caller details for live runs: names, numbers */
+	RVP_RETRY,  /* a redial's draws, re-keyed per (caller, attempt) */
 	RVP_COUNT
 };
 
@@ -67,6 +88,15 @@ struct rv_stream {
 /* Seeds s for (seed, replication, process). Returns 0 or ENOMEM. */
 int rv_stream_init(struct rv_stream *s, uint64_t seed, unsigned replication, enum rv_process p);
 void rv_stream_free(struct rv_stream *s);
+/*
+ * Re-seeds the initialised stream s as sub-stream sub of (seed, replication,
+ * p): a stream of its own for each sub (e.g. a caller and attempt), whatever
+ * order the subs are drawn in. Cheap (no allocation); cannot fail.
+ */
+void rv_stream_rekey(struct rv_stream *s, uint64_t seed, unsigned replication, enum rv_process p,
+		     uint64_t sub);
+/* The sub-stream of RVP_RETRY for a caller's attempt-th redial (model, schedule). */
+#define RV_RETRY_SUB(caller, attempt) (((uint64_t)(caller) << 24) ^ (uint64_t)(attempt))
 
 /* A uniform double in [0, 1). */
 double rv_uniform01(struct rv_stream *s);

@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "rv.h"
+#include "scn_hash.h"
 #include "summary.h"
 #include "summary_int.h"
 
@@ -303,6 +305,21 @@ static json_t *batch_edges(const struct summary *s)
 	return a;
 }
 
+/*
+ * What pairs two folders (common random numbers): the parsed load's hash,
+ * the random-stream layout, and the key of both with the seed; the hashes
+ * are null without a scenario (or if hashing fails).
+ */
+static void pairing_json(json_t *root, const struct summary_opts *o)
+{
+	char load[65], key[65];
+	bool ok = o->scn && !scn_load_hash(o->scn, load);
+	json_object_set_new(root, "load_sha256", ok ? json_string(load) : json_null());
+	json_object_set_new(root, "stream_layout", json_integer(RV_STREAM_LAYOUT));
+	ok = ok && !scn_pairing_key(load, o->seed, RV_STREAM_LAYOUT, key);
+	json_object_set_new(root, "pairing_key", ok ? json_string(key) : json_null());
+}
+
 static json_t *summary_json(const struct summary *s)
 {
 	const struct summary_opts *o = &s->o;
@@ -315,6 +332,7 @@ static json_t *summary_json(const struct summary *s)
 	json_object_set_new(root, "scenario", jstr_or_null(o->scn ? o->scn->name : NULL));
 	json_object_set_new(root, "scenario_sha256",
 			    o->scn && o->scn->sha256[0] ? json_string(o->scn->sha256) : json_null());
+	pairing_json(root, o);
 	json_object_set_new(root, "seed", json_integer((json_int_t)o->seed));
 	json_object_set_new(root, "replications", json_integer(s->n_reps));
 	json_object_set_new(root, "ring_period_s", json_real(rb_us_to_s(s->ring_period)));

@@ -81,7 +81,7 @@ static int sched(struct mrep *m, struct evq_ev *ev, int type, rb_us t)
 }
 
 /*
- * One draw in microseconds from process p's stream. Fixed values and
+ * One draw in microseconds from stream rs (draw_rs below). Fixed values and
  * exponentials (the most common) are done here, the rest by rv_draw_us. The
  * exponential is -mean ln(1 - U), as GSL's gsl_ran_exponential, but with
  * log() instead of log1p(): 1 - U is exact for GSL's 53-bit uniforms, so the
@@ -95,16 +95,16 @@ static inline rb_us exp_us(double mean, double u)
 	return x >= 9.2e12 ? INT64_MAX : (rb_us)(x * 1e6 + 0.5);
 }
 
-static inline rb_us draw_us(struct mrep *m, const struct rv_dist *d, enum rv_process p)
+static inline rb_us draw_rs(const struct rv_dist *d, struct rv_stream *rs)
 {
 	switch (d->kind) {
 	case RV_FIXED:
 		return d->a >= 9.2e12 ? INT64_MAX : (rb_us)(d->a * 1e6 + 0.5);
 	case RV_EXPONENTIAL:
 		/* rv_u01: the stream's next uniform, inline (rv_int.h) */
-		return exp_us(d->a, rv_u01(&m->rs[p]));
+		return exp_us(d->a, rv_u01(rs));
 	default:
-		return rv_draw_us(d, &m->rs[p]);
+		return rv_draw_us(d, rs);
 	}
 }
 
@@ -131,6 +131,49 @@ static inline rb_us patience_end(struct mrep *m, struct mcall *c)
 	return pat >= INT64_MAX - c->t_dial ? INT64_MAX : c->t_dial + pat;
 }
 
+/*
+ * Every draw of one call, made when it is dialled (common random numbers,
+ * rv.h): what the caller does (patience, screening, talk, whether and when
+ * it redials) and what its answerer will take (pick-up by an operator, by a
+ * backup, wrap-up), whoever answers and whenever. A first call draws each
+ * from its process's stream (the arguments are m->rs[RVP_*]), so staffing,
+ * which decides who answers and when, never changes which caller gets which
+ * draw; a redial draws all from its own RVP_RETRY sub-stream, in this order,
+ * the scenario's load first (sim/schedule.c draws those the same way).
+ * bpickup only with want_backup: a first call skips the RVP_BACKUP stream
+ * when no phase has backup staff (nothing else draws from it).
+ *
+ * Inline, with constant streams in new_call, the draws cost what they did
+ * when made at service time; the bench case (fixed 0 s pick-up and wrap-up,
+ * no screening, redial or backup) adds two switch branches per call.
+ */
+static inline void draw_call(struct mrep *m, struct mcall *c, struct rv_stream *pat,
+			     struct rv_stream *scr, struct rv_stream *talk, struct rv_stream *red,
+			     struct rv_stream *pick, struct rv_stream *bpick, struct rv_stream *wrap,
+			     bool want_backup)
+{
+	const struct scenario *s = m->scn;
+	const struct scn_callers *cl = &s->callers;
+	const struct scn_center *ce = &s->center;
+	if (cl->patience.kind == RV_EXPONENTIAL) {
+		c->pat_u = rv_u01(pat);
+		c->patience = PAT_LATER;
+	} else {
+		c->patience = draw_rs(&cl->patience, pat);
+	}
+	const struct scn_ctype *ty = &cl->types[c->type];
+	c->screened = ty->screen_prob > 0 && rv_u01(scr) < ty->screen_prob;
+	c->talk = draw_rs(c->screened ? &ty->screened_talk : &ty->talk, talk);
+	c->redials = false;
+	if (m->redial_on) {
+		c->redials = rv_u01(red) < cl->redial_prob;
+		c->redial_after = draw_rs(&cl->redial_after, red);
+	}
+	c->pickup = draw_rs(&ce->pickup, pick);
+	c->bpickup = want_backup ? draw_rs(&ce->backup_pickup, bpick) : RB_T_NONE;
+	c->wrapup = draw_rs(&ce->wrapup, wrap);
+}
+
 /* --- the record of a finished call ------------------------------------------ */
 
 static void fill_strings(struct mrep *m, const struct mcall *c, struct callrec *r)
@@ -144,6 +187,16 @@ static void fill_strings(struct mrep *m, const struct mcall *c, struct callrec *
 	r->answered_by[0] = '\0';
 	if (c->staff && r->outcome == OUTCOME_ANSWERED)
 		dsp_staff_name(c->staff, r->answered_by, sizeof(r->answered_by));
+}
+
+/* The call's draws, for call handlers (a paired comparison's tests). */
+static void fill_draws(struct mrep *m, struct mcall *c, struct callrec *r)
+{
+	r->drawn_patience = patience_us(m, c);
+	r->drawn_talk = c->talk;
+	r->drawn_pickup = c->pickup;
+	r->drawn_backup_pickup = c->bpickup;
+	r->drawn_wrapup = c->wrapup;
 }
 
 static void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
@@ -184,8 +237,10 @@ static void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
 	if (m->sum)
 		summary_rep_call(m->sum, r);
 	bool csv = m->csv && m->csv_left != 0;
-	if (csv || m->o->call_h)
+	if (csv || m->o->call_h) {
 		fill_strings(m, c, r);
+		fill_draws(m, c, r);
+	}
 	if (m->o->call_h)
 		m->o->call_h(r, m->idx, m->o->call_arg);
 	if (csv) {
@@ -202,7 +257,7 @@ static void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
 static void at_center(struct mrep *m, struct mcall *c, rb_us now);
 static void redial_or_put(struct mrep *m, struct mcall *c);
 
-/* The caller dials at now: draws, then forwarding. */
+/* The caller dials at now (its draws are made): forwarding. */
 static void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
 {
 	const struct scenario *s = m->scn;
@@ -213,17 +268,6 @@ static void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
 	c->t_dial = now;
 	c->t_invite = c->t_answer = c->t_cancel = c->t_end = RB_T_NONE;
 	c->staff = NULL;
-	if (s->callers.patience.kind == RV_EXPONENTIAL) {
-		c->pat_u = rv_u01(&m->rs[RVP_PATIENCE]);
-		c->patience = PAT_LATER;
-	} else {
-		c->patience = draw_us(m, &s->callers.patience, RVP_PATIENCE);
-	}
-	const struct scn_ctype *ty = &s->callers.types[c->type];
-	c->screened = false;
-	if (ty->screen_prob > 0 && rv_uniform01(&m->rs[RVP_SCREENING]) < ty->screen_prob)
-		c->screened = true;
-	c->talk = draw_us(m, c->screened ? &ty->screened_talk : &ty->talk, RVP_TALK);
 
 	const struct scn_tenant *t = &s->tenants[c->tenant];
 	if (t->forwarding == FWD_NO_ANSWER && t->no_answer > 0) {
@@ -241,7 +285,7 @@ static void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
 	at_center(m, c, now);
 }
 
-/* A new caller (not a redial) at now, in phase. */
+/* A new caller (not a redial) at now, in phase: its draws, then dial. */
 static void new_call(struct mrep *m, rb_us now, int phase)
 {
 	const struct scenario *s = m->scn;
@@ -252,28 +296,37 @@ static void new_call(struct mrep *m, rb_us now, int phase)
 		return;
 	}
 	c->redial = false;
+	c->caller = ++m->next_caller;
+	c->attempt = 0;
 	c->tenant = s->n_tenants > 1 ? (int)rv_pick(s->tenant_cum, s->n_tenants, &m->rs[RVP_TENANT]) : 0;
 	c->type = s->callers.n_types > 1
 			  ? (int)rv_pick(s->callers.type_cum, s->callers.n_types, &m->rs[RVP_TYPE])
 			  : 0;
+	struct rv_stream *rs = m->rs;
+	draw_call(m, c, &rs[RVP_PATIENCE], &rs[RVP_SCREENING], &rs[RVP_TALK], &rs[RVP_REDIAL],
+		  &rs[RVP_PICKUP], &rs[RVP_BACKUP], &rs[RVP_WRAPUP], m->backup_possible);
 	dial(m, c, now, phase);
 }
 
-/* After an abandon: the caller may dial again later; else the record is free. */
+/*
+ * After an abandon: the caller may dial again later (decided and timed at
+ * its dial); the redial's own draws are made now, from its RVP_RETRY
+ * sub-stream. Else the record is free.
+ */
 static void redial_or_put(struct mrep *m, struct mcall *c)
 {
-	const struct scn_callers *cl = &m->scn->callers;
-	if (cl->redial && cl->redial_prob > 0 &&
-	    rv_uniform01(&m->rs[RVP_REDIAL]) < cl->redial_prob) {
-		rb_us t = c->t_cancel + draw_us(m, &cl->redial_after, RVP_REDIAL);
-		/* After the last phase no new calls come, redials included. */
-		if (t < m->scn->end) {
-			c->redial = true;
-			evq_cancel(&m->q, &c->pat);
-			evq_cancel(&m->q, &c->join);
-			sched(m, &c->ev, MEV_REDIAL, t);
-			return;
-		}
+	/* After the last phase no new calls come, redials included. */
+	if (c->redials && c->redial_after < m->scn->end - c->t_cancel) {
+		struct rv_stream *r = &m->rs[RVP_RETRY];
+		c->redial = true;
+		c->attempt++;
+		evq_cancel(&m->q, &c->pat);
+		evq_cancel(&m->q, &c->join);
+		sched(m, &c->ev, MEV_REDIAL, c->t_cancel + c->redial_after);
+		rv_stream_rekey(r, m->o->seed, (unsigned)m->idx, RVP_RETRY,
+				RV_RETRY_SUB(c->caller, c->attempt));
+		draw_call(m, c, r, r, r, r, r, r, r, true);
+		return;
 	}
 	call_put(m, c);
 }
@@ -295,11 +348,9 @@ static void on_assign(struct dsp_call *dc, struct dsp_staff *staff, rb_us now, v
 {
 	struct mrep *m = arg;
 	struct mcall *c = (struct mcall *)((char *)dc - offsetof(struct mcall, dc));
-	const struct scn_center *ce = &m->scn->center;
 	c->staff = staff;
 	evq_cancel(&m->q, &c->join);
-	rb_us pickup = staff->kind == DSP_BACKUP ? draw_us(m, &ce->backup_pickup, RVP_BACKUP)
-						 : draw_us(m, &ce->pickup, RVP_PICKUP);
+	rb_us pickup = staff->kind == DSP_BACKUP ? c->bpickup : c->pickup;
 	if (pickup == 0) {
 		/* A CANCEL due at this very instant loses: the 200 wins. */
 		answer(m, c, now);
@@ -353,7 +404,7 @@ static void on_talk_end(struct mrep *m, struct mcall *c, rb_us now)
 {
 	c->t_end = now;
 	emit(m, c, OUTCOME_ANSWERED);
-	rb_us w = draw_us(m, &m->scn->center.wrapup, RVP_WRAPUP);
+	rb_us w = c->wrapup;
 	if (w > 0) {
 		sched(m, &c->ev, MEV_WRAP, now + w);
 		return;
@@ -375,7 +426,7 @@ static void next_arrival(struct mrep *m, rb_us from)
 		if (from < ph->start)
 			from = ph->start;
 		if (m->arr_gap_us[m->arr_phase] > 0) {
-			/* Exponential gap, mean 1/rate; as draw_us above. */
+			/* Exponential gap, mean 1/rate; as draw_rs above. */
 			double u = rv_u01(&m->rs[RVP_ARRIVALS]);
 			double x = -log(1.0 - u) * m->arr_gap_us[m->arr_phase];
 			if (x < (double)(end - from)) {
@@ -626,6 +677,7 @@ static int rep_setup(struct mrep *m)
 		ops = m->ops_buf;
 	}
 	m->join_age = (rb_us)ce->join_after_rings * s->ring_period;
+	m->redial_on = s->callers.redial && s->callers.redial_prob > 0;
 	m->backup_possible = ce->backup > 0;
 	for (size_t p = 0; p < s->n_phases; p++)
 		if (s->phases[p].backup > 0)

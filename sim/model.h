@@ -2,9 +2,12 @@
  * model: the discrete-event engine behind `ringbench model`.
  *
  * model_run() simulates a scenario's replications: per phase, Poisson
- * arrivals at the phase's rate plus its bursts; each call draws its tenant,
- * caller type, patience, talk and screening from its own random streams
- * (rv.h: one per process, seeded from the seed and the replication); no-answer
+ * arrivals at the phase's rate plus its bursts; each call draws, when it is
+ * dialled, its tenant, caller type, patience, screening, talk, redial,
+ * pick-up (by an operator and by a backup) and wrap-up from random streams
+ * of their own (rv.h: one per process, seeded from the seed and the
+ * replication), so the same seed gives the same callers whatever the
+ * staffing (common random numbers, RV_STREAM_LAYOUT); no-answer
  * forwarding, the queue and who takes which call (core/dispatch, the rules of
  * DEFINITIONS.md), pick-up, talk, wrap-up, hang-ups, redials and shifts.
  * Every call's record goes to the summary (summary_rep_call), the center's

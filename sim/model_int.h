@@ -41,12 +41,22 @@ struct mcall {
 	 */
 	rb_us patience;
 	double pat_u;
-	rb_us talk;
+	/*
+	 * The rest of the call's draws, all made at dial (draw_call in model.c)
+	 * so that the same seed gives the same callers whatever the staffing:
+	 * pick-up by an operator and by a backup (only the taker's is used;
+	 * bpickup only when some phase has backup staff), wrap-up, and whether
+	 * and how long after an abandon the caller redials (redials false when
+	 * the scenario has no redials).
+	 */
+	rb_us talk, pickup, bpickup, wrapup, redial_after;
 	struct dsp_staff *staff;
-	uint64_t id;        /* 1-based within the replication */
+	uint64_t id;        /* 1-based within the replication, in dial order */
+	uint64_t caller;    /* 1-based first-time caller, kept by its redials */
+	int attempt;        /* 0 first call, k the k-th redial */
 	int phase;
 	int tenant, type;
-	bool redial, screened, counted;
+	bool redial, screened, counted, redials;
 	struct mcall *next_free;
 };
 
@@ -95,6 +105,7 @@ struct mrep {
 
 	rb_us join_age;
 	bool backup_possible;      /* some phase has backup staff */
+	bool redial_on;            /* callers may redial (prob > 0) */
 	int n_pickup;              /* calls in pick-up (still ringing) */
 
 	/* the center's state and since when, for summary and timeline spans */
@@ -111,6 +122,7 @@ struct mrep {
 	struct mcall *free_list;
 	struct mchunk *chunks;
 	uint64_t next_id;
+	uint64_t next_caller;      /* first-time callers so far */
 	struct callrec rec;        /* scratch record, reused per call */
 	struct model_stats stats;
 };

@@ -1,6 +1,6 @@
 /*
  * schedule: the per-call schedule of a live run (schedule.h). The draws
- * mirror sim/model.c's dial()/new_call()/next_arrival()/next_burst() step
+ * mirror sim/model.c's new_call()/draw_call()/next_arrival()/next_burst() step
  * for step, so that the same seed gives the same callers.
  */
 #define LOG_TAG "schedule"
@@ -114,6 +114,11 @@ static void draw_call(struct st *x, struct sched_call *c, rb_us t, int phase)
 	const struct scn_ctype *ty = &s->callers.types[c->type];
 	c->screened = ty->screen_prob > 0 && rv_uniform01(&x->rs[RVP_SCREENING]) < ty->screen_prob;
 	c->talk = draw_us(x, c->screened ? &ty->screened_talk : &ty->talk, RVP_TALK);
+	c->caller = c->seq;
+	if (s->callers.redial && s->callers.redial_prob > 0) {
+		c->redials = rv_uniform01(&x->rs[RVP_REDIAL]) < s->callers.redial_prob;
+		c->redial_after = draw_us(x, &s->callers.redial_after, RVP_REDIAL);
+	}
 	const struct scn_tenant *tn = &s->tenants[c->tenant];
 	c->no_answer = tn->forwarding == FWD_NO_ANSWER ? tn->no_answer : 0;
 	c->t_invite = t + c->no_answer;
@@ -160,13 +165,11 @@ int schedule_redial(struct schedule *sc, size_t i, rb_us t_hangup, size_t *added
 	*added = 0;
 	while (i < sc->n && !sc->calls[i].redial_drawn) {
 		sc->calls[i].redial_drawn = true;
-		if (!cl->redial || cl->redial_prob <= 0 || !sc->redial_ok || t_hangup == INT64_MAX)
+		if (!sc->calls[i].redials || !sc->redial_ok || t_hangup == INT64_MAX)
 			return 0;
-		/* As model.c's redial_or_put: the decision, then the delay. */
-		if (!(rv_uniform01(&sc->redial_rs) < cl->redial_prob))
-			return 0;
-		rb_us after = draw_rs(&cl->redial_after, &sc->redial_rs);
-		if (after >= INT64_MAX - t_hangup || t_hangup + after >= s->end)
+		/* As model.c's redial_or_put: decided and timed with the call. */
+		rb_us after = sc->calls[i].redial_after;
+		if (after >= s->end - t_hangup)
 			return 0; /* after the last phase no new calls come */
 		rb_us t = t_hangup + after;
 		struct sched_call *c;
@@ -182,13 +185,20 @@ int schedule_redial(struct schedule *sc, size_t i, rb_us t_hangup, size_t *added
 		memcpy(c->name, o->name, sizeof(c->name));
 		memcpy(c->callback, o->callback, sizeof(c->callback));
 		memcpy(c->from_user, o->from_user, sizeof(c->from_user));
+		c->caller = o->caller;
+		c->attempt = o->attempt + 1;
 		c->phase = scn_phase_at(s, t);
 		c->t_dial = t;
 		c->counted = t >= s->run.warmup;
-		c->patience = draw_rs(&cl->patience, &sc->redial_rs);
+		/* As model.c's draw_call for a redial: one sub-stream, this order. */
+		struct rv_stream *r = &sc->redial_rs;
+		rv_stream_rekey(r, sc->seed, (unsigned)sc->rep, RVP_RETRY, RV_RETRY_SUB(c->caller, c->attempt));
+		c->patience = draw_rs(&cl->patience, r);
 		const struct scn_ctype *ty = &cl->types[c->type];
-		c->screened = ty->screen_prob > 0 && rv_uniform01(&sc->redial_rs) < ty->screen_prob;
-		c->talk = draw_rs(c->screened ? &ty->screened_talk : &ty->talk, &sc->redial_rs);
+		c->screened = ty->screen_prob > 0 && rv_uniform01(r) < ty->screen_prob;
+		c->talk = draw_rs(c->screened ? &ty->screened_talk : &ty->talk, r);
+		c->redials = rv_uniform01(r) < cl->redial_prob;
+		c->redial_after = draw_rs(&cl->redial_after, r);
 		const struct scn_tenant *tn = &s->tenants[c->tenant];
 		c->no_answer = tn->forwarding == FWD_NO_ANSWER ? tn->no_answer : 0;
 		c->t_invite = t + c->no_answer;
@@ -268,8 +278,10 @@ int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct sche
 	/* Redials of the callers who hung up before forwarding (known now;
 	 * schedule_redial appends, so this also reaches redials' redials). */
 	sc.s = s;
+	sc.seed = seed;
+	sc.rep = rep;
 	if (s->callers.redial && s->callers.redial_prob > 0) {
-		if ((err = rv_stream_init(&sc.redial_rs, seed, (unsigned)rep, RVP_REDIAL)))
+		if ((err = rv_stream_init(&sc.redial_rs, seed, (unsigned)rep, RVP_RETRY)))
 			goto out;
 		sc.redial_ok = true;
 		size_t n_first = sc.n;

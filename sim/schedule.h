@@ -8,17 +8,22 @@
  * (RVP_ARRIVALS), each burst's arrivals as the least of the remaining
  * uniforms (RVP_BURSTS), merged in time order; then per call its tenant
  * (RVP_TENANT), caller type (RVP_TYPE), patience (RVP_PATIENCE), screening
- * (RVP_SCREENING, when the type screens) and talk (RVP_TALK); and, for the
- * wire only, a name and a callback number (RVP_CALLER). So, without redials,
- * the live run's callers are the model's callers of the same replication.
+ * (RVP_SCREENING, when the type screens), talk (RVP_TALK) and, when callers
+ * redial, whether and how long after an abandon (RVP_REDIAL); and, for the
+ * wire only, a name and a callback number (RVP_CALLER). So the live run's
+ * first-time callers are the model's callers of the same replication. (The
+ * model also draws each call's pick-up and wrap-up at dial, from streams of
+ * their own: nothing here needs them.)
  *
  * Redials (callers.redial): an abandoned caller calls again with probability
  * redial.prob after a delay drawn from redial.after_s, counted from its
  * hang-up, as a new call (redial true, same tenant, caller type, name and
  * numbers; fresh patience, screening and talk), unless that instant is at
  * or after the scenario's end; a redial's own abandon may redial again, as
- * in the model. All redial draws come from one stream (RVP_REDIAL), so the
- * first-time callers stay the model's callers whatever redials happen.
+ * in the model. Whether and when is drawn with the call; a redial's own
+ * draws come from RVP_RETRY re-keyed for (caller, attempt) (rv.h), so they
+ * are the model's for the same caller and attempt in whatever order abandons
+ * happen, and first-time callers stay the model's whatever redials happen.
  * Callers who hang up before forwarding are known here: their redials
  * (and their redials' redials before forwarding) are drawn by
  * schedule_build and appended to the schedule. Callers who abandon at the
@@ -55,7 +60,11 @@ struct sched_call {
 	bool counted;        /* dialled after the warm-up */
 	bool redial;         /* a redial of call redial_of */
 	bool redial_drawn;   /* its abandon's redial decision is made */
+	bool redials;        /* drawn with the call: would redial after an abandon */
+	rb_us redial_after;  /* drawn with the call: delay from the hang-up */
 	uint64_t redial_of;  /* seq of the call it redials; 0 when a first call */
+	uint64_t caller;     /* the first-time call's seq, kept by its redials */
+	int attempt;         /* 0 a first call, k the caller's k-th redial */
 	char name[32];       /* X-Caller-Name */
 	char callback[16];   /* X-Callback-Number; "" for callers who give none */
 	char from_user[16];  /* the caller's own number */
@@ -67,8 +76,10 @@ struct schedule {
 	size_t n_wire;            /* calls that reach the wire */
 	size_t n_redials;         /* of n */
 	const struct scenario *s;
-	struct rv_stream redial_rs; /* RVP_REDIAL, kept for schedule_redial */
+	struct rv_stream redial_rs; /* RVP_RETRY, re-keyed by schedule_redial */
 	bool redial_ok;
+	uint64_t seed;              /* of the build, for re-keying */
+	int rep;
 };
 
 /*

@@ -473,6 +473,91 @@ START_TEST(test_model_busy_scenario_invariants)
 }
 END_TEST
 
+/*
+ * Common random numbers: the load of the busy scenario above (no redials, so
+ * that call_id "m0-N" is the N-th caller in both runs) under two staffings,
+ * one short-handed with a backup, one generous with shifts. Every call's
+ * draws must be the same, whoever answers it and whenever.
+ */
+#define CRN_LOAD                                                                                        \
+	"tenants:\n"                                                                                    \
+	"  - {id: a, number: \"031\", name: \"A\", share: 0.5, forwarding: unconditional}\n"            \
+	"  - {id: b, number: \"032\", name: \"B\", share: 0.3, forwarding: {no_answer_s: 6}}\n"         \
+	"  - {id: c, number: \"033\", name: \"C\", share: 0.2, forwarding: unconditional}\n"            \
+	"callers:\n  patience_s: {exponential: 30}\n"                                                   \
+	"  types:\n    inquiry: {share: 0.7, talk_s: {exponential: 40}}\n"                             \
+	"    sales: {share: 0.3, talk_s: {lognormal: {mean: 30, sd: 20}}, screen_prob: 0.5,"                      \
+	" screened_talk_s: {uniform: [2, 8]}}\n"
+
+static struct callrec *crn_run(const char *yaml, int *n)
+{
+	struct scenario *s = run_calls(yaml, NULL);
+	struct callrec *copy = malloc((size_t)n_recs * sizeof(*copy));
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, recs, (size_t)n_recs * sizeof(*copy));
+	*n = n_recs;
+	scn_free(s);
+	return copy;
+}
+
+START_TEST(test_model_same_seed_same_callers_whatever_staffing)
+{
+	int na, nb;
+	struct callrec *a = crn_run(
+		"name: crn\nring_period_s: 3\n"
+		"center: {operators: 2, pickup_s: {uniform: [0, 4]}, wrapup_s: {exponential: 10},"
+		" backup: {staff: 1, join_after_rings: 2, pickup_s: {exponential: 3}}}\n" CRN_LOAD
+		"load:\n  - {phase: a, duration_s: 600, rate_per_min: 8}\n"
+		"  - {phase: b, duration_s: 300, rate_per_min: 20, bursts: [{at_s: 10, calls: 15, within_s: 3}]}\n",
+		&na);
+	struct callrec *b = crn_run(
+		"name: crn\nring_period_s: 3\n"
+		"center: {operators: 9, pickup_s: {uniform: [0, 4]}, wrapup_s: {exponential: 10},"
+		" backup: {staff: 3, join_after_rings: 1, pickup_s: {exponential: 3}}}\n" CRN_LOAD
+		"load:\n  - {phase: a, duration_s: 600, rate_per_min: 8, operators: 4}\n"
+		"  - {phase: b, duration_s: 300, rate_per_min: 20, operators: 12, backup: 0,"
+		" bursts: [{at_s: 10, calls: 15, within_s: 3}]}\n",
+		&nb);
+	ck_assert_int_gt(na, 100);
+	ck_assert_int_eq(na, nb);
+	int differ = 0, by_backup = 0, at_once = 0;
+	for (int i = 0; i < na; i++) {
+		const struct callrec *x = &a[i], *y = &b[i];
+		ck_assert_int_eq(rec_id(x), i + 1);
+		ck_assert_int_eq(rec_id(y), i + 1);
+		ck_assert_int_eq(x->t_dial, y->t_dial);
+		ck_assert_int_eq(x->tenant_idx, y->tenant_idx);
+		ck_assert_int_eq(x->type_idx, y->type_idx);
+		ck_assert_int_eq(x->screened, y->screened);
+		ck_assert_int_eq(x->drawn_patience, y->drawn_patience);
+		ck_assert_int_eq(x->drawn_talk, y->drawn_talk);
+		ck_assert_int_eq(x->drawn_pickup, y->drawn_pickup);
+		ck_assert_int_eq(x->drawn_backup_pickup, y->drawn_backup_pickup);
+		ck_assert_int_eq(x->drawn_wrapup, y->drawn_wrapup);
+		ck_assert(x->drawn_talk >= 0 && x->drawn_pickup >= 0 && x->drawn_wrapup >= 0);
+		ck_assert(x->drawn_backup_pickup >= 0);
+		differ += x->outcome != y->outcome || x->t_answer != y->t_answer;
+		by_backup += strncmp(x->answered_by, "backup", 6) == 0;
+		/* The taker's pick-up is the one drawn for it: within the wait,
+		 * and all of it for a call taken at once. */
+		for (const struct callrec *r = x; r; r = r == x ? y : NULL) {
+			if (r->outcome != OUTCOME_ANSWERED)
+				continue;
+			bool bk = strncmp(r->answered_by, "backup", 6) == 0;
+			rb_us p = bk ? r->drawn_backup_pickup : r->drawn_pickup;
+			ck_assert_int_le(p, r->wait);
+			at_once += !bk && p == r->wait;
+		}
+	}
+	/* The staffings differ enough to matter: outcomes and answer times. */
+	ck_assert_int_gt(differ, 10);
+	ck_assert_int_gt(by_backup, 0);
+	ck_assert_int_gt(at_once, na / 4);
+	free(a);
+	free(b);
+}
+END_TEST
+
 /* Runs quick.yaml's summary into path with the given jobs. */
 static void summary_to(const char *path, int jobs, int reps)
 {
@@ -680,6 +765,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_model_warmup_calls_not_counted);
 	tcase_add_test(tc, test_model_poisson_rate_and_burst_spread);
 	tcase_add_test(tc, test_model_busy_scenario_invariants);
+	tcase_add_test(tc, test_model_same_seed_same_callers_whatever_staffing);
 	suite_add_tcase(s, tc);
 	TCase *tcmd = tcase_create("command");
 	tcase_add_test(tcmd, test_cmd_model_bad_input_exit_2);

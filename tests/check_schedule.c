@@ -38,6 +38,8 @@ struct seen {
 	enum call_outcome outcome;
 	rb_us t_cancel;
 	long id; /* the model's dial order ("m0-<id>") */
+	bool redial;
+	rb_us patience, talk; /* the model's draws */
 };
 
 struct coll {
@@ -57,7 +59,8 @@ static void on_call(const struct callrec *r, int rep, void *arg)
 	const char *dash = strchr(r->call_id, '-');
 	ck_assert_ptr_nonnull(dash);
 	c->v[c->n++] = (struct seen){r->t_dial, r->tenant_idx, r->type_idx, r->outcome, r->t_cancel,
-				     strtol(dash + 1, NULL, 10)};
+				     strtol(dash + 1, NULL, 10), r->redial, r->drawn_patience,
+				     r->drawn_talk};
 }
 
 static int by_id(const void *a, const void *b)
@@ -235,6 +238,82 @@ START_TEST(test_schedule_redials)
 }
 END_TEST
 
+/* The model's record of the redial dialled at t by a caller of tenant/type. */
+static const struct seen *model_redial(const struct coll *m, const struct sched_call *k)
+{
+	for (size_t j = 0; j < m->n; j++)
+		if (m->v[j].redial && m->v[j].t_dial == k->t_dial && m->v[j].tenant == k->tenant &&
+		    m->v[j].type == k->type)
+			return &m->v[j];
+	return NULL;
+}
+
+START_TEST(test_schedule_redials_match_model)
+{
+	/* Redials drawn with the call, a redial's own draws keyed by caller
+	 * and attempt: the schedule's redials are the model's, whatever order
+	 * the abandons come in (before forwarding here, at the center live). */
+	const char *at = strstr(SCN, "  types:\n");
+	ck_assert_ptr_nonnull(at);
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%.*s  redial: {prob: 0.7, after_s: {exponential: 20}}\n%s",
+		 (int)(at - SCN), SCN, at);
+	char err[512];
+	struct scenario *s = NULL;
+	ck_assert_msg(scn_load_string(buf, strlen(buf), "r.yaml", &s, err, sizeof(err)) == 0, "%s", err);
+	struct coll m = {0};
+	struct model_opts mo = {.scn = s, .seed = 3, .replications = 1, .jobs = 1,
+				.call_h = on_call, .call_arg = &m};
+	ck_assert_int_eq(model_run(&mo, NULL), 0);
+	qsort(m.v, m.n, sizeof(*m.v), by_id);
+	struct schedule sc;
+	ck_assert_int_eq(schedule_build(s, 3, 0, &sc), 0);
+	size_t n_first = sc.n - sc.n_redials, k = 0, centre = 0, matched = 0;
+	for (size_t j = 0; j < m.n; j++) {
+		const struct seen *v = &m.v[j];
+		if (v->redial)
+			continue;
+		const struct sched_call *c = &sc.calls[k];
+		ck_assert_int_eq(c->t_dial, v->t_dial);
+		ck_assert_int_eq(c->patience, v->patience);
+		ck_assert_int_eq(c->talk, v->talk);
+		/* An abandon at the center: the live runner's call, then the
+		 * model's redial must be the schedule's. */
+		if (v->outcome == OUTCOME_ABANDONED) {
+			size_t added, n0 = sc.n;
+			ck_assert_int_eq(schedule_redial(&sc, k, v->t_cancel, &added), 0);
+			centre++;
+			for (size_t r = n0; r < n0 + added; r++) {
+				const struct seen *w = model_redial(&m, &sc.calls[r]);
+				ck_assert_ptr_nonnull(w);
+				ck_assert_int_eq(w->patience, sc.calls[r].patience);
+				ck_assert_int_eq(w->talk, sc.calls[r].talk);
+				matched++;
+			}
+		}
+		k++;
+	}
+	ck_assert_uint_eq(k, n_first);
+	ck_assert_uint_gt(centre, 0);
+	ck_assert_uint_gt(matched, 0);
+	/* The redials of callers who hung up before forwarding. */
+	size_t bf = 0;
+	for (size_t i = n_first; i < sc.n; i++) {
+		if (sc.calls[i].redial_of > n_first)
+			continue; /* a redial's redial after a center abandon: not in the schedule */
+		const struct seen *w = model_redial(&m, &sc.calls[i]);
+		ck_assert_ptr_nonnull(w);
+		ck_assert_int_eq(w->patience, sc.calls[i].patience);
+		ck_assert_int_eq(w->talk, sc.calls[i].talk);
+		bf++;
+	}
+	ck_assert_uint_gt(bf, 0);
+	schedule_free(&sc);
+	free(m.v);
+	scn_free(s);
+}
+END_TEST
+
 static Suite *schedule_suite(void)
 {
 	Suite *su = suite_create("schedule");
@@ -243,6 +322,7 @@ static Suite *schedule_suite(void)
 	tcase_add_test(tc, test_schedule_wire_order_is_by_invite);
 	tcase_add_test(tc, test_schedule_same_seed_same_calls);
 	tcase_add_test(tc, test_schedule_redials);
+	tcase_add_test(tc, test_schedule_redials_match_model);
 	suite_add_tcase(su, tc);
 	return su;
 }
