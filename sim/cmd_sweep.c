@@ -226,8 +226,10 @@ int cmd_sweep(int argc, char **argv)
 			rc = rc == EINVAL || rc == ENOENT ? 2 : 3;
 			goto out;
 		}
-		if (!quiet)
+		if (!quiet) {
+			sweep_staffing_print(out, stdout, 40);
 			printf("%s/sweep.csv\n%s/staffing.csv\n", out, out);
+		}
 		rc = no_report ? 0 : report(out, quiet);
 		goto out;
 	}
@@ -318,8 +320,10 @@ int cmd_sweep(int argc, char **argv)
 		rc = 3;
 		goto out;
 	}
-	if (!quiet)
+	if (!quiet) {
+		sweep_staffing_print(out, stdout, 40);
 		printf("%s/sweep.csv\n%s/staffing.csv\n", out, out);
+	}
 	rc = no_report ? 0 : report(out, quiet);
 out:
 	free(command);

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "scn.h"
 
@@ -140,12 +141,21 @@ int sweep_run(const struct sweep_cfg *cfg, char *err, size_t errlen);
  * Reads every out_dir/points/ file and writes out_dir/sweep.csv (one row per
  * point, every measure with its 95 % interval), out_dir/staffing.csv (per
  * layout, no-answer delay and rate scale, per target and for all targets
- * together: the least operators, and at that count the least backup staff,
- * that meet it, with occupancy, abandoned fraction and mean wait there) and
+ * together, each row naming the phase it judges or "(whole run)": the least
+ * operators, and at that count the least backup staff, that meet it on the
+ * measured value, with occupancy, abandoned fraction and mean wait there;
+ * and the least that pass it on the whole 95 % interval: target "result"
+ * "pass", or "pass" true in point files older than "result") and
  * out_dir/erlang.csv (Erlang A at the same mean load, per rate scale and
  * operator count). Returns 0, ENOENT when there are no points, or an errno.
  */
 int sweep_collect(const char *out_dir, char *err, size_t errlen);
+
+/*
+ * Prints out_dir/staffing.csv as a table for people (its first max_rows
+ * rows, then how many more there are). Returns 0 or the errno of reading it.
+ */
+int sweep_staffing_print(const char *out_dir, FILE *out, size_t max_rows);
 
 /*
  * Copies the point files of the shard folders dirs[0..n-1] into out_dir
