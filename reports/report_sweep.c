@@ -676,6 +676,10 @@ static void staffing_table(FILE *f, const struct sweep_rep *s)
 			bool ops = !strcmp(cols[i], "min_operators") || !strcmp(cols[i], "pass_operators");
 			bool text = !strcmp(cols[i], "target") || !strcmp(cols[i], "phase") ||
 				    !strcmp(cols[i], "note");
+			if (ops && csv_col(t, cols[i]) < 0) { /* a table written before this column */
+				fputs("<td class=\"num\">–</td>", f);
+				continue;
+			}
 			if (ops)
 				fprintf(f, "<td class=\"%s\">", *v ? "pass num" : "fail");
 			else
@@ -691,7 +695,8 @@ static void staffing_table(FILE *f, const struct sweep_rep *s)
 			} else if (ops) {
 				html_esc(f, v);
 				fputs(" + ", f);
-				html_esc(f, csv_get(t, r, csv_col(t, cols[i][0] == 'm' ? "min_backup" : "pass_backup")));
+				const char *bk = cols[i][0] == 'm' ? "min_backup" : "pass_backup";
+				html_esc(f, csv_get(t, r, csv_col(t, bk)));
 				fputs(" backup", f);
 			} else if (!strcmp(cols[i], "target") && !strcmp(v, "all"))
 				fputs("<strong>every target</strong>", f);

@@ -269,9 +269,10 @@ int cmd_sweep(int argc, char **argv)
 			for (size_t p = 0, used = 0; p < s->n_phases && used < sizeof(names); p++)
 				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
 							 p ? ", " : "", s->phases[p].name);
-			fprintf(stderr, "%s: note: --target %s has no phase: judged over the whole run "
-					"(every phase's calls together) and, in the staffing table, in each "
-					"phase too (%s); PHASE:%s judges one phase only\n",
+			fprintf(stderr,
+				"%s: note: --target %s has no phase: judged over the whole run (every "
+				"phase's calls together) and, in the staffing table, in each phase too "
+				"(%s); PHASE:%s judges one phase only\n",
 				prog, targets[i], names, targets[i]);
 		}
 		sweep_target_clear(&t);

@@ -184,8 +184,8 @@ static void target_from_json(const json_t *t, struct scn_target *out)
 		for (int m = 0; m < 4; m++)
 			if (json_is_string(me) && !strcmp(json_string_value(me), mnames[m]))
 				out->measure = (enum scn_measure)m;
-		out->count = json_is_string(cn) && !strcmp(json_string_value(cn), "heard") ? COUNT_HEARD
-											    : COUNT_CENTER;
+		bool heard = json_is_string(cn) && !strcmp(json_string_value(cn), "heard");
+		out->count = heard ? COUNT_HEARD : COUNT_CENTER;
 	}
 }
 
