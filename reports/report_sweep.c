@@ -609,7 +609,7 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 		if (i < nd)
 			continue;
 		snprintf(done[nd++], sizeof(done[0]), "%s", tg);
-		fprintf(p.dat, "# target %s: rate_scale, min_operators, min_backup\n", tg);
+		fprintf(p.dat, "# target %s: rate_scale, min_operators, min_backup (measured value)\n", tg);
 		size_t valid = 0;
 		for (size_t q = 0; q < t->nrow; q++) {
 			if (strcmp(csv_get(t, q, ct), tg) || strcmp(csv_get(t, q, cl), s->layout) ||
@@ -637,8 +637,9 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 		      "set ylabel \"least operators meeting the target\"\nset key outside right top\n"
 		      "set yrange [0:*]\n");
 	free(p.caption);
-	p.caption = strdup("The staffing table as a curve: read the operators needed at the load you "
-			   "expect (black: every target at once); a missing point means the grid's "
+	p.caption = strdup("The staffing table as a curve (least operators whose measured value meets "
+			   "each target, in the phase it names): read the operators needed at the load "
+			   "you expect (black: every target at once); a missing point means the grid's "
 			   "largest staffing did not meet it.");
 	return cmd_end(pg, &p, &c);
 }
@@ -646,17 +647,19 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 /* The staffing table of the base layout and no-answer delay, every load and target. */
 static void staffing_table(FILE *f, const struct sweep_rep *s)
 {
-	static const char *const cols[] = {"rate_scale", "target", "min_operators", "min_backup",
-					   "occupancy", "abandon_fraction", "wait_mean_s", "sla_3",
-					   "sla_5"};
-	static const char *const heads[] = {"load (rate scale)", "target", "least operators",
-					    "least backup", "occupancy", "abandoned", "mean wait",
-					    "SLA 3 rings", "SLA 5 rings"};
+	/* the backup count goes with its operator count, in one cell: the table fits the page */
+	static const char *const cols[] = {"rate_scale", "target", "phase", "min_operators",
+					   "pass_operators", "occupancy", "abandon_fraction",
+					   "wait_mean_s", "sla_3", "sla_5", "note"};
+	static const char *const heads[] = {"load (rate scale)", "target", "judged over",
+					    "least staff: measured value meets it",
+					    "least staff: 95 % interval passes", "occupancy", "abandoned",
+					    "mean wait", "SLA 3 rings", "SLA 5 rings", "note"};
 	const struct csvtab *t = &s->st;
 	int cl = csv_col(t, "layout"), cn = csv_col(t, "no_answer_s");
 	fputs("<table class=\"staffing\"><tr>", f);
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		fputs("<th>", f);
+		fputs(!strcmp(cols[i], "note") ? "<th style=\"min-width:12em\">" : "<th>", f);
 		html_esc(f, heads[i]);
 		fputs("</th>", f);
 	}
@@ -665,24 +668,36 @@ static void staffing_table(FILE *f, const struct sweep_rep *s)
 		if (strcmp(csv_get(t, r, cl), s->layout) || strcmp(csv_get(t, r, cn), s->na))
 			continue;
 		fputs("<tr>", f);
-		bool met = *csv_get(t, r, csv_col(t, "min_operators"));
 		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 			const char *v = csv_get(t, r, csv_col(t, cols[i]));
 			double d;
 			bool frac = !strcmp(cols[i], "occupancy") || !strcmp(cols[i], "abandon_fraction") ||
 				    !strncmp(cols[i], "sla_", 4);
-			if (!strcmp(cols[i], "min_operators"))
-				fprintf(f, "<td class=\"%s\">", met ? "pass num" : "fail");
+			bool ops = !strcmp(cols[i], "min_operators") || !strcmp(cols[i], "pass_operators");
+			bool text = !strcmp(cols[i], "target") || !strcmp(cols[i], "phase") ||
+				    !strcmp(cols[i], "note");
+			if (ops && csv_col(t, cols[i]) < 0) { /* a table written before this column */
+				fputs("<td class=\"num\">–</td>", f);
+				continue;
+			}
+			if (ops)
+				fprintf(f, "<td class=\"%s\">", *v ? "pass num" : "fail");
 			else
-				fprintf(f, "<td%s>", i == 1 ? "" : " class=\"num\"");
+				fprintf(f, "<td%s>", text ? "" : " class=\"num\"");
 			if (frac && csv_num(t, r, csv_col(t, cols[i]), &d))
 				fprintf(f, "%.1f %%", d * 100);
 			else if (!strcmp(cols[i], "wait_mean_s") && csv_num(t, r, csv_col(t, cols[i]), &d))
 				fprintf(f, "%.1f s", d);
-			else if (!strcmp(cols[i], "min_operators") && !met) {
-				fputs("not met up to ", f);
+			else if (ops && !*v) {
+				fputs(cols[i][0] == 'm' ? "not met up to " : "not passed up to ", f);
 				const char *tr = strchr(csv_get(t, r, csv_col(t, "operators_tried")), ':');
 				html_esc(f, tr ? tr + 1 : "?");
+			} else if (ops) {
+				html_esc(f, v);
+				fputs(" + ", f);
+				const char *bk = cols[i][0] == 'm' ? "min_backup" : "pass_backup";
+				html_esc(f, csv_get(t, r, csv_col(t, bk)));
+				fputs(" backup", f);
 			} else if (!strcmp(cols[i], "target") && !strcmp(v, "all"))
 				fputs("<strong>every target</strong>", f);
 			else
@@ -723,9 +738,13 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 		   "(pick-up + talk + wrap-up) %.0f s, mean patience %.0f s.</p>\n",
 		jnum(el, "lambda_per_s") * 60, jnum(el, "mean_handle_s"), jnum(el, "mean_patience_s"));
 	char sl[128];
-	fputs("<h2>Staffing table</h2>\n<p>Per load: the least operators, and at that count the least "
-	      "backup staff, that meet each target (judged on the point's measured value), with "
-	      "occupancy, abandoned calls and mean wait at that staffing; ", f);
+	fputs("<h2>Staffing table</h2>\n<p>Per load and target: the least operators, and at that "
+	      "count the least backup staff, whose measured value meets the target (measured), with "
+	      "occupancy, abandoned calls and mean wait at that staffing; and the least whose whole "
+	      "95 % interval passes it (interval: what these replications can prove). Each row "
+	      "judges the phase it "
+	      "names, or the whole run (every phase's calls together: a peak can need more than "
+	      "the whole run's figure says); ", f);
 	html_esc(f, slice_text(s, sl, sizeof(sl)));
 	fputs(". Every layout and delay: <a href=\"../staffing.csv\">staffing.csv</a>; every point "
 	      "with its 95 % intervals: <a href=\"../sweep.csv\">sweep.csv</a>.</p>\n", f);

@@ -28,13 +28,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ringbench sweep SCENARIO [--operators A:B[:S]] [--backup A:B[:S]]\n"
 		"         [--rate-scale A:B[:S]] [--no-answer-s A:B[:S]] [--layout pooled,floors]\n"
-		"         [--target K:F ...] [--replications R] [--seed N] [--jobs J] [--out DIR]\n"
-		"         [--shard I/N] [--no-report]\n"
+		"         [--target [PHASE:]K:F[:MEASURE] ...] [--replications R] [--seed N]\n"
+		"         [--jobs J] [--out DIR] [--shard I/N] [--no-report]\n"
 		"       ringbench sweep --merge DIR... --out DIR\n\n"
 		"Runs the model at every point of the grid (each range A, A:B or A:B:STEP; an\n"
 		"option left out keeps the scenario's value) and writes DIR/sweep.csv (every\n"
-		"measure with its 95 %% interval, one row per point), DIR/staffing.csv (per load:\n"
-		"the least operators and backup staff meeting each target) and DIR/report/.\n"
+		"measure with its 95 %% interval, one row per point), DIR/staffing.csv (per load,\n"
+		"target and phase judged: the least operators and backup staff meeting the target\n"
+		"on the measured value, and the least whose whole 95 %% interval passes it), prints\n"
+		"that table, and writes DIR/report/.\n"
 		"Points already in DIR/points/ are not computed again: rerun to resume.\n\n"
 		"  --operators R     operators, in every phase (a phase's own shift is replaced)\n"
 		"  --backup R        backup staff, in every phase\n"
@@ -42,8 +44,11 @@ static void usage(FILE *f)
 		"  --no-answer-s R   the no-answer tenants' delay, seconds\n"
 		"  --layout L        pooled, floors (operators split evenly over the scenario's\n"
 		"                    floors, or two), or pooled,floors\n"
-		"  --target K:F      judge sla within K rings >= F instead of the scenario's\n"
-		"                    targets (repeatable)\n"
+		"  --target [PHASE:]K:F[:MEASURE]\n"
+		"                    judge MEASURE (sla, answered_within, sl, sl2; default sla)\n"
+		"                    within K rings >= F in PHASE, or over the whole run and in\n"
+		"                    each phase when PHASE is left out, instead of the\n"
+		"                    scenario's targets (repeatable; e.g. peak:5:0.9)\n"
 		"  --replications R  per point (default: the scenario's)\n"
 		"  --seed N          (default: the scenario's; every point uses the same seed)\n"
 		"  --jobs J          points computed at once (default: the cores, %ld)\n"
@@ -221,8 +226,10 @@ int cmd_sweep(int argc, char **argv)
 			rc = rc == EINVAL || rc == ENOENT ? 2 : 3;
 			goto out;
 		}
-		if (!quiet)
+		if (!quiet) {
+			sweep_staffing_print(out, stdout, 40);
 			printf("%s/sweep.csv\n%s/staffing.csv\n", out, out);
+		}
 		rc = no_report ? 0 : report(out, quiet);
 		goto out;
 	}
@@ -253,11 +260,22 @@ int cmd_sweep(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n_targets; i++) {
 		struct scn_target t;
-		if (scn_target_parse(targets[i], &t)) {
-			rc = cli_usage_error(prog, "--target '%s': expected K:F, rings K from 1 to 10 and a "
-						   "fraction F from 0 to 1 (3:0.9)", targets[i]);
+		if ((rc = sweep_target_parse(targets[i], s, &t, err, sizeof(err)))) {
+			rc = rc == ENOMEM ? 3 : cli_usage_error(prog, "%s", err);
 			goto out;
 		}
+		if (!t.phase && s->n_phases > 1 && !quiet) {
+			char names[512] = "";
+			for (size_t p = 0, used = 0; p < s->n_phases && used < sizeof(names); p++)
+				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+							 p ? ", " : "", s->phases[p].name);
+			fprintf(stderr,
+				"%s: note: --target %s has no phase: judged over the whole run (every "
+				"phase's calls together) and, in the staffing table, in each phase too "
+				"(%s); PHASE:%s judges one phase only\n",
+				prog, targets[i], names, targets[i]);
+		}
+		sweep_target_clear(&t);
 	}
 	if (!out) {
 		const char *base = s->name && *s->name ? s->name : "scenario";
@@ -303,8 +321,10 @@ int cmd_sweep(int argc, char **argv)
 		rc = 3;
 		goto out;
 	}
-	if (!quiet)
+	if (!quiet) {
+		sweep_staffing_print(out, stdout, 40);
 		printf("%s/sweep.csv\n%s/staffing.csv\n", out, out);
+	}
 	rc = no_report ? 0 : report(out, quiet);
 out:
 	free(command);

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "scn.h"
 
@@ -69,6 +70,22 @@ int sweep_range_double(const char *opt, const char *arg, double min, struct swee
 		       char *err, size_t errlen);
 /* "pooled", "floors" or "pooled,floors" into g. Returns 0 or EINVAL. */
 int sweep_layout_parse(const char *arg, struct sweep_grid *g, char *err, size_t errlen);
+
+/*
+ * Parses a command-line target "[PHASE:]K:F[:MEASURE]" into *t: MEASURE
+ * (sla, answered_within, sl or sl2; default sla) within K rings (1..10) at
+ * least F (0..1), counted at the center, in the phase PHASE (a phase of s,
+ * checked when s is not NULL) or, without PHASE, over the whole run. A
+ * phase name may itself hold ':' (the fields are taken from the right).
+ * Returns 0 (t->phase is then NULL or allocated: sweep_target_clear frees
+ * it), ENOMEM, or EINVAL with "--target 'ARG': ..." in err saying the form
+ * expected or, for an unknown phase, the scenario's phase names.
+ */
+int sweep_target_parse(const char *arg, const struct scenario *s, struct scn_target *t, char *err,
+		       size_t errlen);
+void sweep_target_clear(struct scn_target *t);
+/* The target as --target would spell it: "peak:5:0.9", "3:0.8:sl2", "abandon<=0.05". */
+void sweep_target_label(const struct scn_target *t, char *buf, size_t n);
 
 /* Values in a range, and points in the grid. */
 size_t sweep_irange_count(const struct sweep_irange *r);
@@ -124,12 +141,21 @@ int sweep_run(const struct sweep_cfg *cfg, char *err, size_t errlen);
  * Reads every out_dir/points/ file and writes out_dir/sweep.csv (one row per
  * point, every measure with its 95 % interval), out_dir/staffing.csv (per
  * layout, no-answer delay and rate scale, per target and for all targets
- * together: the least operators, and at that count the least backup staff,
- * that meet it, with occupancy, abandoned fraction and mean wait there) and
+ * together, each row naming the phase it judges or "(whole run)": the least
+ * operators, and at that count the least backup staff, that meet it on the
+ * measured value, with occupancy, abandoned fraction and mean wait there;
+ * and the least that pass it on the whole 95 % interval: target "result"
+ * "pass", or "pass" true in point files older than "result") and
  * out_dir/erlang.csv (Erlang A at the same mean load, per rate scale and
  * operator count). Returns 0, ENOENT when there are no points, or an errno.
  */
 int sweep_collect(const char *out_dir, char *err, size_t errlen);
+
+/*
+ * Prints out_dir/staffing.csv as a table for people (its first max_rows
+ * rows, then how many more there are). Returns 0 or the errno of reading it.
+ */
+int sweep_staffing_print(const char *out_dir, FILE *out, size_t max_rows);
 
 /*
  * Copies the point files of the shard folders dirs[0..n-1] into out_dir

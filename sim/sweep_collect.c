@@ -164,27 +164,67 @@ out:
 	return 0;
 }
 
-/* "peak:5:0.95", "3:0.9", "sl2:heard:3:0.8", "abandon<=0.05" ... */
+/* A judged target of a point file as a struct (phase borrowed from t), for its label. */
+static void target_from_json(const json_t *t, struct scn_target *out)
+{
+	static const char *const mnames[] = {"sla", "answered_within", "sl", "sl2"};
+	const json_t *ph = json_object_get(t, "phase"), *me = json_object_get(t, "measure"),
+		     *cn = json_object_get(t, "count");
+	memset(out, 0, sizeof(*out));
+	out->phase = json_is_string(ph) ? (char *)json_string_value(ph) : NULL;
+	out->phase_idx = -1;
+	if (isfinite(out->max = jd(t, "abandon_max"))) {
+		out->kind = TARGET_ABANDON_MAX;
+	} else if (isfinite(out->max = jd(t, "abandon_before_forward_max"))) {
+		out->kind = TARGET_ABANDON_BEFORE_FORWARD_MAX;
+	} else {
+		out->kind = TARGET_RINGS;
+		out->rings = (int)jd(t, "rings");
+		out->min = jd(t, "min");
+		for (int m = 0; m < 4; m++)
+			if (json_is_string(me) && !strcmp(json_string_value(me), mnames[m]))
+				out->measure = (enum scn_measure)m;
+		bool heard = json_is_string(cn) && !strcmp(json_string_value(cn), "heard");
+		out->count = heard ? COUNT_HEARD : COUNT_CENTER;
+	}
+}
+
+/* "peak:5:0.95", "3:0.9", "3:0.8:sl2", "abandon<=0.05": as --target spells it */
 static void target_label(const json_t *t, char *buf, size_t n)
 {
-	const json_t *ph = json_object_get(t, "phase");
-	char pre[96] = "";
-	if (json_is_string(ph))
-		snprintf(pre, sizeof(pre), "%s:", json_string_value(ph));
-	double v;
-	if (isfinite(v = jd(t, "abandon_max")))
-		snprintf(buf, n, "%sabandon<=%g", pre, v);
-	else if (isfinite(v = jd(t, "abandon_before_forward_max")))
-		snprintf(buf, n, "%sabandon_before_forward<=%g", pre, v);
-	else {
-		const json_t *me = json_object_get(t, "measure"), *cn = json_object_get(t, "count");
-		char mm[64] = "";
-		if (json_is_string(me) && strcmp(json_string_value(me), "sla"))
-			snprintf(mm, sizeof(mm), "%s:", json_string_value(me));
-		if (json_is_string(cn) && !strcmp(json_string_value(cn), "heard"))
-			snprintf(mm + strlen(mm), sizeof(mm) - strlen(mm), "heard:");
-		snprintf(buf, n, "%s%s%g:%g", pre, mm, jd(t, "rings"), jd(t, "min"));
-	}
+	struct scn_target st;
+	target_from_json(t, &st);
+	sweep_target_label(&st, buf, n);
+}
+
+/* Met on the point estimate: the measured value on the right side of the limit. */
+static bool target_met(const json_t *t)
+{
+	struct scn_target st;
+	double v = jd(t, "measured");
+	target_from_json(t, &st);
+	if (!isfinite(v))
+		return false;
+	return st.kind == TARGET_RINGS ? v >= st.min : v <= st.max;
+}
+
+/*
+ * Judged on the interval: "result" (pass, fail, inconclusive); a point file
+ * written before verdicts had three values carries only "pass" (true/false).
+ */
+static const char *target_result(const json_t *t)
+{
+	const json_t *r = json_object_get(t, "result"), *p = json_object_get(t, "pass");
+	if (json_is_string(r))
+		return json_string_value(r);
+	if (json_is_boolean(p))
+		return json_is_true(p) ? "pass" : "fail";
+	return "inconclusive";
+}
+
+static bool target_passed(const json_t *t)
+{
+	return !strcmp(target_result(t), "pass");
 }
 
 static double rings_heard_mean(const json_t *m)
@@ -266,9 +306,9 @@ static int write_sweep_csv(const char *dir, const struct prow *rows, size_t n)
 					fputs(j == 1 ? "_lo" : "_hi", f);
 			}
 	for (size_t t = 0; t < json_array_size(targets); t++)
-		fprintf(f, ",target%zu_measured,target%zu_lo,target%zu_hi,target%zu_pass", t + 1, t + 1,
-			t + 1, t + 1);
-	fputs(",all_pass\n", f);
+		fprintf(f, ",target%zu_measured,target%zu_lo,target%zu_hi,target%zu_met,target%zu_result",
+			t + 1, t + 1, t + 1, t + 1, t + 1);
+	fputs(",all_met,all_pass\n", f);
 	for (size_t r = 0; r < n; r++) {
 		const json_t *s = rows[r].sum, *m = json_object_get(s, "overall");
 		fprintf(f, "%s,%d,%d,%g,", rows[r].key, rows[r].ops, rows[r].backup, rows[r].rs);
@@ -288,18 +328,19 @@ static int write_sweep_csv(const char *dir, const struct prow *rows, size_t n)
 			for (size_t i = 0; i < 4; i++)
 				triplet(f, ps, phase_measures[i]);
 		}
-		bool all = true;
+		bool all_met = true, all_pass = true;
 		size_t ti;
 		const json_t *t;
 		json_array_foreach(json_object_get(s, "targets"), ti, t) {
-			const json_t *ci = json_object_get(t, "ci95"), *ps = json_object_get(t, "pass");
+			const json_t *ci = json_object_get(t, "ci95");
 			put(f, jd(t, "measured"));
 			put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 0)) : NAN);
 			put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 1)) : NAN);
-			fprintf(f, ",%s", json_is_boolean(ps) ? (json_is_true(ps) ? "1" : "0") : "");
-			all &= json_is_true(ps);
+			fprintf(f, ",%d,%s", target_met(t) ? 1 : 0, target_result(t));
+			all_met &= target_met(t);
+			all_pass &= target_passed(t);
 		}
-		fprintf(f, ",%d\n", all ? 1 : 0);
+		fprintf(f, ",%d,%d\n", all_met ? 1 : 0, all_pass ? 1 : 0);
 	}
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;
@@ -314,15 +355,124 @@ static bool same_group(const struct prow *a, const struct prow *b)
 	       ((isnan(a->na) && isnan(b->na)) || a->na == b->na);
 }
 
-static bool row_pass(const struct prow *r, long t)
+/*
+ * Whether the point meets target t (every target when t < 0): on the
+ * measured value (interval false) or on the whole 95 % interval (true).
+ */
+static bool row_ok(const struct prow *r, long t, bool interval)
 {
 	const json_t *tg = json_object_get(r->sum, "targets");
-	if (t >= 0)
-		return json_is_true(json_object_get(json_array_get(tg, (size_t)t), "pass"));
-	for (size_t i = 0; i < json_array_size(tg); i++)
-		if (!json_is_true(json_object_get(json_array_get(tg, i), "pass")))
+	for (size_t i = t >= 0 ? (size_t)t : 0; i < json_array_size(tg); i++) {
+		const json_t *x = json_array_get(tg, i);
+		if (!(interval ? target_passed(x) : target_met(x)))
 			return false;
-	return true;
+		if (t >= 0)
+			return true;
+	}
+	return t < 0;
+}
+
+/* The least operators, then the least backup at that count, of rows [g, e) meeting t. */
+static const struct prow *least(const struct prow *rows, size_t g, size_t e, long t, bool interval)
+{
+	const struct prow *best = NULL;
+	for (size_t i = g; i < e; i++) {
+		if (!row_ok(&rows[i], t, interval))
+			continue;
+		if (!best || rows[i].ops < best->ops ||
+		    (rows[i].ops == best->ops && rows[i].backup < best->backup))
+			best = &rows[i];
+	}
+	return best;
+}
+
+/* A CSV field in quotes (doubling any quote in it). */
+static void put_quoted(FILE *f, const char *v)
+{
+	fputs(",\"", f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+/* measured, lo, hi of target t at row r (three empty fields when none). */
+static void put_judged(FILE *f, const struct prow *r, long t)
+{
+	if (!r || t < 0) {
+		fputs(",,,", f);
+		return;
+	}
+	const json_t *tt = json_array_get(json_object_get(r->sum, "targets"), (size_t)t);
+	const json_t *ci = json_object_get(tt, "ci95");
+	put(f, jd(tt, "measured"));
+	put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 0)) : NAN);
+	put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 1)) : NAN);
+}
+
+static void add_note(char *buf, size_t n, const char *note)
+{
+	size_t len = strlen(buf);
+	snprintf(buf + len, n - len, "%s%s", len ? "; " : "", note);
+}
+
+/*
+ * One staffing row: group [g, e) of one layout, delay and load, target t
+ * (every target together when t < 0), judged in the phase the target names
+ * or over the whole run.
+ */
+static void staffing_row(FILE *f, const struct prow *rows, size_t g, size_t e, long t, int omin,
+			 int omax)
+{
+	const json_t *targets = json_object_get(rows[g].sum, "targets");
+	const json_t *tg = t >= 0 ? json_array_get(targets, (size_t)t) : NULL;
+	const json_t *tph = tg ? json_object_get(tg, "phase") : NULL;
+	char label[256] = "all", note[512] = "";
+	if (tg)
+		target_label(tg, label, sizeof(label));
+	const struct prow *met = least(rows, g, e, t, false), *pass = least(rows, g, e, t, true);
+	fprintf(f, "%g", rows[g].rs);
+	put_quoted(f, label);
+	put_quoted(f, !tg ? "(each target's)" : json_is_string(tph) ? json_string_value(tph) : "(whole run)");
+	if (met)
+		fprintf(f, ",%d,%d", met->ops, met->backup);
+	else
+		fputs(",,", f);
+	if (pass)
+		fprintf(f, ",%d,%d", pass->ops, pass->backup);
+	else
+		fputs(",,", f);
+	/* the measures at the point answer, of the target's phase when it has one */
+	const json_t *m = met ? json_object_get(met->sum, "overall") : NULL;
+	if (met && json_is_string(tph)) {
+		const json_t *pm = json_object_get(json_object_get(met->sum, "phases"), json_string_value(tph));
+		m = pm ? pm : m;
+	}
+	put(f, jd(m, "occupancy"));
+	put(f, jd(m, "abandon_fraction"));
+	put(f, jd(m, "wait_s.mean"));
+	fprintf(f, ",%s,", rows[g].floors ? "floors" : "pooled");
+	if (isfinite(rows[g].na))
+		fprintf(f, "%g", rows[g].na);
+	put(f, jd(m, "backup_occupancy"));
+	put(f, jd(m, "sla.3"));
+	put(f, jd(m, "sla.5"));
+	put_judged(f, met, t);
+	put_judged(f, pass, t);
+	fprintf(f, ",%d:%d", omin, omax);
+	if (!met)
+		add_note(note, sizeof(note), "not met in the grid: try more staff");
+	else if (!pass)
+		add_note(note, sizeof(note), "no point passes on its interval: try more staff or replications");
+	if ((met && met->ops == omin) || (pass && pass->ops == omin))
+		add_note(note, sizeof(note), "met at the grid's least operators: try fewer");
+	if (tg && !json_is_string(tph) && json_object_size(json_object_get(rows[g].sum, "phases")) > 1)
+		add_note(note, sizeof(note), "judged over the whole run (every phase's calls together): "
+					     "a phase can need more");
+	put_quoted(f, note);
+	fputc('\n', f);
 }
 
 static int write_staffing(const char *dir, const struct prow *rows, size_t n)
@@ -333,10 +483,10 @@ static int write_staffing(const char *dir, const struct prow *rows, size_t n)
 	FILE *f = fopen(tmp, "w");
 	if (!f)
 		return errno;
-	const json_t *targets = json_object_get(rows[0].sum, "targets");
-	long nt = (long)json_array_size(targets);
-	fputs("rate_scale,target,min_operators,min_backup,occupancy,abandon_fraction,wait_mean_s,"
-	      "layout,no_answer_s,backup_occupancy,sla_3,sla_5,measured,measured_lo,measured_hi,"
+	long nt = (long)json_array_size(json_object_get(rows[0].sum, "targets"));
+	fputs("rate_scale,target,phase,min_operators,min_backup,pass_operators,pass_backup,occupancy,"
+	      "abandon_fraction,wait_mean_s,layout,no_answer_s,backup_occupancy,sla_3,sla_5,measured,"
+	      "measured_lo,measured_hi,pass_measured,pass_measured_lo,pass_measured_hi,"
 	      "operators_tried,note\n",
 	      f);
 	for (size_t g = 0; g < n;) {
@@ -349,65 +499,84 @@ static int write_staffing(const char *dir, const struct prow *rows, size_t n)
 				omax = rows[e].ops;
 			e++;
 		}
-		for (long t = 0; t <= nt; t++) {
-			long ti = t < nt ? t : -1; /* the last row: every target together */
-			char label[160] = "all";
-			if (ti >= 0)
-				target_label(json_array_get(targets, (size_t)ti), label, sizeof(label));
-			const struct prow *best = NULL;
-			for (size_t i = g; i < e; i++) {
-				if (!row_pass(&rows[i], ti))
-					continue;
-				if (!best || rows[i].ops < best->ops ||
-				    (rows[i].ops == best->ops && rows[i].backup < best->backup))
-					best = &rows[i];
-			}
-			fprintf(f, "%g,\"%s\",", rows[g].rs, label);
-			/* a phase's target: the measures of that phase */
-			const json_t *tph = ti >= 0 ? json_object_get(json_array_get(targets, (size_t)ti), "phase") : NULL;
-			const json_t *m = best ? json_object_get(best->sum, "overall") : NULL;
-			if (best && json_is_string(tph)) {
-				const json_t *pm = json_object_get(json_object_get(best->sum, "phases"),
-								   json_string_value(tph));
-				if (pm)
-					m = pm;
-			}
-			if (best) {
-				fprintf(f, "%d,%d", best->ops, best->backup);
-				put(f, jd(m, "occupancy"));
-				put(f, jd(m, "abandon_fraction"));
-				put(f, jd(m, "wait_s.mean"));
-			} else {
-				fputs(",,,,", f);
-			}
-			fprintf(f, ",%s,", rows[g].floors ? "floors" : "pooled");
-			if (isfinite(rows[g].na))
-				fprintf(f, "%g", rows[g].na);
-			if (best) {
-				put(f, jd(m, "backup_occupancy"));
-				put(f, jd(m, "sla.3"));
-				put(f, jd(m, "sla.5"));
-				if (ti >= 0) {
-					const json_t *tt = json_array_get(json_object_get(best->sum, "targets"), (size_t)ti);
-					const json_t *ci = json_object_get(tt, "ci95");
-					put(f, jd(tt, "measured"));
-					put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 0)) : NAN);
-					put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 1)) : NAN);
-				} else {
-					fputs(",,,", f);
-				}
-				fprintf(f, ",%d:%d,%s\n", omin, omax,
-					best->ops == omin ? "met at the grid's least operators: try fewer" : "");
-			} else {
-				fprintf(f, ",,,,,,,%d:%d,not met in the grid: try more staff\n", omin, omax);
-			}
-		}
+		for (long t = 0; t <= nt; t++) /* the last row: every target together */
+			staffing_row(f, rows, g, e, t < nt ? t : -1, omin, omax);
 		g = e;
 	}
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;
 	if (bad || rename(tmp, path) != 0)
 		return EIO;
+	return 0;
+}
+
+/* Splits one CSV line (quotes as write_staffing writes them) into at most max fields. */
+static size_t csv_split(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *p = line, *w;
+	while (n < max) {
+		fields[n++] = w = p;
+		bool q = *p == '"';
+		if (q)
+			p++;
+		for (; *p && (q || (*p != ',' && *p != '\n')); p++) {
+			if (q && *p == '"') {
+				if (p[1] != '"') {
+					q = false;
+					continue;
+				}
+				p++;
+			}
+			*w++ = *p;
+		}
+		char c = *p;
+		*w = 0;
+		if (c != ',')
+			break;
+		p++;
+	}
+	return n;
+}
+
+enum { ST_RS, ST_TARGET, ST_PHASE, ST_MINO, ST_MINB, ST_PASSO, ST_PASSB, ST_LAYOUT = 10, ST_NA,
+       ST_NOTE = 22, ST_NCOL };
+
+int sweep_staffing_print(const char *out_dir, FILE *out, size_t max_rows)
+{
+	char path[4096], line[4096];
+	snprintf(path, sizeof(path), "%s/staffing.csv", out_dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return errno;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return EINVAL;
+	}
+	fputs("staffing: the least operators+backup meeting each target; met: on its measured "
+	      "value, pass: on its whole 95 % interval\n",
+	      out);
+	fprintf(out, "%-6s %-7s %-9s %-24s %-16s %-8s %-8s %s\n", "load", "layout", "no-answer",
+		"target", "judged over", "met", "pass", "note");
+	size_t shown = 0, total = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *c[ST_NCOL], met[32], pass[32];
+		if (csv_split(line, c, ST_NCOL) < ST_NCOL)
+			continue;
+		if (total++ >= max_rows)
+			continue;
+		snprintf(met, sizeof(met), "%s%s%s", *c[ST_MINO] ? c[ST_MINO] : "-", *c[ST_MINO] ? "+" : "",
+			 c[ST_MINB]);
+		snprintf(pass, sizeof(pass), "%s%s%s", *c[ST_PASSO] ? c[ST_PASSO] : "-",
+			 *c[ST_PASSO] ? "+" : "", c[ST_PASSB]);
+		fprintf(out, "%-6s %-7s %-9s %-24s %-16s %-8s %-*s%s%s\n", c[ST_RS], c[ST_LAYOUT],
+			*c[ST_NA] ? c[ST_NA] : "-", c[ST_TARGET], c[ST_PHASE], met, *c[ST_NOTE] ? 8 : 0,
+			pass, *c[ST_NOTE] ? " " : "", c[ST_NOTE]);
+		shown++;
+	}
+	if (total > shown)
+		fprintf(out, "... %zu more rows in %s\n", total - shown, path);
+	fclose(f);
 	return 0;
 }
 

@@ -86,7 +86,7 @@ static json_t *erlang_load(const struct scenario *s)
  * Writes out_dir/sweep.json, or checks that the one there is of the same
  * sweep (scenario bytes, seed, replications, targets).
  */
-static int manifest(const struct sweep_cfg *cfg, const struct scenario *s, uint64_t seed, int reps,
+static int manifest(const struct sweep_cfg *cfg, const struct work *w, const struct scenario *s,
 		    char *err, size_t errlen)
 {
 	char path[4096], tmp[4200];
@@ -94,14 +94,19 @@ static int manifest(const struct sweep_cfg *cfg, const struct scenario *s, uint6
 	snprintf(path, sizeof(path), "%s/sweep.json", cfg->out_dir);
 	json_t *m = json_object();
 	json_t *tg = json_array();
-	for (size_t i = 0; i < cfg->n_targets; i++)
-		json_array_append_new(tg, json_string(cfg->targets[i]));
+	for (size_t i = 0; i < w->n_targets; i++) {
+		/* the targets judged (phases added), so that a folder of an older sweep
+		 * judging fewer is refused rather than mixed */
+		char label[256];
+		sweep_target_label(&w->targets[i], label, sizeof(label));
+		json_array_append_new(tg, json_string(label));
+	}
 	json_object_set_new(m, "scenario", json_string(s->name ? s->name : ""));
 	json_object_set_new(m, "scenario_path", json_string(cfg->scenario_path));
 	json_object_set_new(m, "scenario_sha256", json_string(s->sha256));
-	json_object_set_new(m, "seed", json_integer((json_int_t)seed));
-	json_object_set_new(m, "replications", json_integer(reps));
-	json_object_set_new(m, "targets", cfg->n_targets ? tg : (json_decref(tg), json_null()));
+	json_object_set_new(m, "seed", json_integer((json_int_t)w->seed));
+	json_object_set_new(m, "replications", json_integer(w->reps));
+	json_object_set_new(m, "targets", w->n_targets ? tg : (json_decref(tg), json_null()));
 	json_object_set_new(m, "erlang", erlang_load(s));
 	json_object_set_new(m, "command", json_string(cfg->command ? cfg->command : ""));
 	int rc = 0;
@@ -248,6 +253,65 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static bool same_target(const struct scn_target *a, const struct scn_target *b)
+{
+	return a->kind == b->kind && a->rings == b->rings && a->min == b->min && a->max == b->max &&
+	       a->measure == b->measure && a->count == b->count &&
+	       ((!a->phase && !b->phase) || (a->phase && b->phase && !strcmp(a->phase, b->phase)));
+}
+
+/* Appends t to w->targets (room is there) unless the same target is there already. */
+static void add_target(struct work *w, struct scn_target *t)
+{
+	for (size_t i = 0; i < w->n_targets; i++)
+		if (same_target(&w->targets[i], t)) {
+			sweep_target_clear(t);
+			return;
+		}
+	w->targets[w->n_targets++] = *t;
+}
+
+/*
+ * The command line's targets, each followed, when it has no phase and the
+ * scenario has several, by the same target in each phase: a whole-run
+ * figure averages the quiet hours with the peak and hides what the peak
+ * needs, so the staffing table gives both (docs/sweep.md). The same target
+ * given twice is judged once.
+ */
+static int expand_targets(const struct sweep_cfg *cfg, const struct scenario *s, struct work *w,
+			  char *err, size_t errlen)
+{
+	size_t per = s->n_phases > 1 ? s->n_phases + 1 : 1;
+	w->targets = calloc(cfg->n_targets * per, sizeof(*w->targets));
+	if (!w->targets)
+		return ENOMEM;
+	for (size_t i = 0; i < cfg->n_targets; i++) {
+		struct scn_target t;
+		int rc = sweep_target_parse(cfg->targets[i], s, &t, err, errlen);
+		if (rc)
+			return rc;
+		bool whole = !t.phase;
+		add_target(w, &t);
+		for (size_t p = 0; whole && per > 1 && p < s->n_phases; p++) {
+			struct scn_target pt = t;
+			pt.phase_idx = (int)p;
+			if (!(pt.phase = strdup(s->phases[p].name)))
+				return ENOMEM;
+			add_target(w, &pt);
+		}
+	}
+	return 0;
+}
+
+static void free_targets(struct work *w)
+{
+	for (size_t i = 0; i < w->n_targets; i++)
+		sweep_target_clear(&w->targets[i]);
+	free(w->targets);
+	w->targets = NULL;
+	w->n_targets = 0;
+}
+
 static int prepare(const struct sweep_cfg *cfg, struct work *w, char *err, size_t errlen)
 {
 	struct scenario *s = NULL;
@@ -257,23 +321,8 @@ static int prepare(const struct sweep_cfg *cfg, struct work *w, char *err, size_
 		return rc == ENOMEM ? ENOMEM : EINVAL;
 	w->seed = cfg->seed_set ? cfg->seed : s->run.seed;
 	w->reps = cfg->replications > 0 ? cfg->replications : s->run.replications;
-	if (cfg->n_targets) {
-		w->targets = calloc(cfg->n_targets, sizeof(*w->targets));
-		if (!w->targets) {
-			rc = ENOMEM;
-			goto out;
-		}
-		for (size_t i = 0; i < cfg->n_targets; i++) {
-			if (scn_target_parse(cfg->targets[i], &w->targets[i])) {
-				seterr(err, errlen, "--target '%s': expected K:F, rings K from 1 to 10 "
-						    "and a fraction F from 0 to 1 (3:0.9)",
-				       cfg->targets[i]);
-				rc = EINVAL;
-				goto out;
-			}
-		}
-		w->n_targets = cfg->n_targets;
-	}
+	if (cfg->n_targets && (rc = expand_targets(cfg, s, w, err, errlen)))
+		goto out;
 	/* every point must apply: check the first of each kind on this scenario */
 	struct sweep_point p;
 	sweep_grid_point(cfg->grid, 0, &p);
@@ -288,7 +337,7 @@ static int prepare(const struct sweep_cfg *cfg, struct work *w, char *err, size_
 	s = NULL;
 	if ((rc = scn_load(cfg->scenario_path, &s, err, errlen)))
 		goto out;
-	rc = manifest(cfg, s, w->seed, w->reps, err, errlen);
+	rc = manifest(cfg, w, s, err, errlen);
 out:
 	scn_free(s);
 	return rc;
@@ -356,7 +405,7 @@ int sweep_run(const struct sweep_cfg *cfg, char *err, size_t errlen)
 	}
 out:
 	free(w.todo);
-	free(w.targets);
+	free_targets(&w);
 	pthread_mutex_destroy(&w.mu);
 	pthread_cond_destroy(&w.cv);
 	return rc;

@@ -331,34 +331,47 @@ START_TEST(test_merge_refuses_a_different_sweep)
 }
 END_TEST
 
-/* Reads staffing.csv's row for target, rate scale 1: min_operators, or -1. */
-static int staffing_min_ops(const char *dir, const char *target)
+/*
+ * Reads staffing.csv's row for target (rate scale 1): the field col (0
+ * min_operators, 2 pass_operators, ...) after the phase, which goes into
+ * phase when not NULL. Returns the number, -1 when empty, -2 when no row.
+ */
+static int staffing_field(const char *dir, const char *target, int col, char *phase, size_t plen)
 {
-	char path[500], line[1024], want[200];
+	char path[500], line[4096], want[200];
 	snprintf(path, sizeof(path), "%s/staffing.csv", dir);
-	snprintf(want, sizeof(want), "1,\"%s\",", target);
+	snprintf(want, sizeof(want), "1,\"%s\",\"", target);
 	FILE *f = fopen(path, "r");
 	int n = -2;
 	if (!f)
 		return -2;
 	while (fgets(line, sizeof(line), f))
 		if (!strncmp(line, want, strlen(want))) {
-			const char *p = line + strlen(want);
-			n = *p == ',' ? -1 : atoi(p);
+			const char *p = line + strlen(want), *q = strchr(p, '"');
+			if (!q)
+				break;
+			if (phase)
+				snprintf(phase, plen, "%.*s", (int)(q - p), p);
+			p = q + 1; /* at the ',' before min_operators */
+			for (int i = 0; i < col && p; i++)
+				p = strchr(p + 1, ',');
+			n = !p || p[1] == ',' ? -1 : atoi(p + 1);
 			break;
 		}
 	fclose(f);
 	return n;
 }
 
-START_TEST(test_staffing_is_the_least_passing_point)
+static int staffing_min_ops(const char *dir, const char *target)
 {
-	char out[400], err[512] = "", path[500], line[4096];
-	struct counts c = {0};
-	snprintf(out, sizeof(out), "%s/st", tmpdir);
-	ck_assert_msg(run_grid(out, 0, 0, 2, &c, err, sizeof(err)) == 0, "%s", err);
-	/* recompute from sweep.csv: least operators whose all_pass is 1 */
-	snprintf(path, sizeof(path), "%s/sweep.csv", out);
+	return staffing_field(dir, target, 0, NULL, 0);
+}
+
+/* The least operators of sweep.csv's rows whose field from_end (1: last) is 1. */
+static int sweep_least(const char *dir, int from_end)
+{
+	char path[500], line[8192];
+	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
 	FILE *f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
@@ -367,13 +380,181 @@ START_TEST(test_staffing_is_the_least_passing_point)
 		size_t len = strlen(line);
 		while (len && (line[len - 1] == '\n'))
 			line[--len] = 0;
-		const char *last = strrchr(line, ',');
+		char *c = line + len;
+		for (int i = 0; i < from_end; i++) {
+			*c = 0;
+			c = strrchr(line, ',');
+		}
 		const char *ops = strchr(line, ',') + 1;
-		if (!strcmp(last, ",1") && (least < 0 || atoi(ops) < least))
+		if (!strcmp(c, ",1") && (least < 0 || atoi(ops) < least))
 			least = atoi(ops);
 	}
 	fclose(f);
-	ck_assert_int_eq(staffing_min_ops(out, "all"), least);
+	return least;
+}
+
+START_TEST(test_staffing_is_the_least_meeting_and_passing_point)
+{
+	char out[400], err[512] = "", phase[64];
+	struct counts c = {0};
+	snprintf(out, sizeof(out), "%s/st", tmpdir);
+	ck_assert_msg(run_grid(out, 0, 0, 2, &c, err, sizeof(err)) == 0, "%s", err);
+	/* recomputed from sweep.csv: all_met (second last) and all_pass (last) */
+	ck_assert_int_eq(staffing_field(out, "all", 0, phase, sizeof(phase)), sweep_least(out, 2));
+	ck_assert_str_eq(phase, "(each target's)");
+	ck_assert_int_eq(staffing_field(out, "all", 2, NULL, 0), sweep_least(out, 1));
+	/* the scenario's own targets keep their phases; a phase-less one says so */
+	ck_assert_int_ne(staffing_field(out, "quiet:3:0.9", 0, phase, sizeof(phase)), -2);
+	ck_assert_str_eq(phase, "quiet");
+	ck_assert_int_ne(staffing_field(out, "abandon<=0.2", 0, phase, sizeof(phase)), -2);
+	ck_assert_str_eq(phase, "(whole run)");
+}
+END_TEST
+
+/* Point files written before "result" (only "pass": true, false or null) give the same table. */
+START_TEST(test_staffing_reads_pass_of_older_points)
+{
+	char out[400], err[512] = "", path[600], cmd[1400];
+	struct counts c = {0};
+	snprintf(out, sizeof(out), "%s/old", tmpdir);
+	ck_assert_msg(run_grid(out, 0, 0, 2, &c, err, sizeof(err)) == 0, "%s", err);
+	snprintf(path, sizeof(path), "%s/staffing.csv", out);
+	char *before = slurp(path);
+	ck_assert_ptr_nonnull(before);
+	ck_assert_ptr_nonnull(strstr(before, "\"(whole run)\""));
+	/* drop every "result" key (the writer puts one per target, on its own line or inline) */
+	snprintf(cmd, sizeof(cmd),
+		 "for f in '%s'/points/*.json; do sed -i -E 's/\"result\": *\"[a-z]+\",? *//g' \"$f\"; done",
+		 out);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "! grep -l '\"result\"' '%s'/points/*.json", out);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_msg(sweep_collect(out, err, sizeof(err)) == 0, "%s", err);
+	char *after = slurp(path);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(test_target_parse_forms)
+{
+	struct scenario *s = load_tiny();
+	struct scn_target t;
+	char err[512] = "", label[128];
+	ck_assert_int_eq(sweep_target_parse("5:0.9", s, &t, err, sizeof(err)), 0);
+	ck_assert_ptr_null(t.phase);
+	ck_assert_int_eq(t.phase_idx, -1);
+	ck_assert_int_eq(t.kind, TARGET_RINGS);
+	ck_assert_int_eq(t.rings, 5);
+	ck_assert_double_eq_tol(t.min, 0.9, 1e-12);
+	ck_assert_int_eq(t.measure, MEASURE_SLA);
+	ck_assert_int_eq(t.count, COUNT_CENTER);
+	ck_assert_int_eq(sweep_target_parse("rush:3:0.8", s, &t, err, sizeof(err)), 0);
+	ck_assert_str_eq(t.phase, "rush");
+	ck_assert_int_eq(t.phase_idx, 1);
+	ck_assert_int_eq(t.rings, 3);
+	sweep_target_label(&t, label, sizeof(label));
+	ck_assert_str_eq(label, "rush:3:0.8");
+	sweep_target_clear(&t);
+	ck_assert_ptr_null(t.phase);
+	ck_assert_int_eq(sweep_target_parse("10:1:sl2", s, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(t.rings, 10);
+	ck_assert_int_eq(t.measure, MEASURE_SL2);
+	ck_assert_ptr_null(t.phase);
+	ck_assert_int_eq(sweep_target_parse("quiet:2:.95:answered_within", s, &t, err, sizeof(err)), 0);
+	ck_assert_str_eq(t.phase, "quiet");
+	ck_assert_int_eq(t.measure, MEASURE_ANSWERED_WITHIN);
+	ck_assert_double_eq_tol(t.min, 0.95, 1e-12);
+	sweep_target_label(&t, label, sizeof(label));
+	ck_assert_str_eq(label, "quiet:2:0.95:answered_within");
+	sweep_target_clear(&t);
+	ck_assert_int_eq(sweep_target_parse("quiet:4:0:sl", s, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(t.measure, MEASURE_SL);
+	sweep_target_clear(&t);
+	/* without a scenario the phase is not checked */
+	ck_assert_int_eq(sweep_target_parse("lunch:1:0.5", NULL, &t, err, sizeof(err)), 0);
+	ck_assert_str_eq(t.phase, "lunch");
+	sweep_target_clear(&t);
+	scn_free(s);
+}
+END_TEST
+
+START_TEST(test_target_parse_refusals)
+{
+	static const char *const bad[] = {
+		"", "5", "5:", ":0.9", "0:0.9", "11:0.9", "-3:0.9", "x:0.9", "5:1.5", "5:-0.5",
+		"5:0.9x", "5:0.9:", "5:1e-1", "5:0.9.1", ":5:0.9", "5::0.9", "quiet:5", "quiet:5:0.9:sla:x",
+	};
+	struct scenario *s = load_tiny();
+	struct scn_target t;
+	char err[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		ck_assert_msg(sweep_target_parse(bad[i], s, &t, err, sizeof(err)) == EINVAL, "'%s' taken",
+			      bad[i]);
+		ck_assert_msg(strstr(err, "--target '") != NULL, "'%s': %s", bad[i], err);
+		ck_assert_msg(strstr(err, "expected [PHASE:]K:F[:MEASURE]") != NULL ||
+				      strstr(err, "is not a measure") != NULL,
+			      "'%s': %s", bad[i], err);
+	}
+	/* an unknown measure, or a phase written last */
+	ck_assert_int_eq(sweep_target_parse("5:0.9:rush", s, &t, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "'rush' is not a measure"));
+	ck_assert_ptr_nonnull(strstr(err, "rush:5:0.9"));
+	/* an unknown phase: the scenario's phases are named */
+	ck_assert_int_eq(sweep_target_parse("peak:5:0.9", s, &t, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "no phase 'peak' in tiny"));
+	ck_assert_ptr_nonnull(strstr(err, "quiet, rush"));
+	scn_free(s);
+}
+END_TEST
+
+/*
+ * A phase-less --target on a scenario of several phases is judged over the
+ * whole run and in each phase: four staffing rows (whole run, quiet, rush,
+ * all), the whole-run one saying so; the same target given twice counts once.
+ */
+START_TEST(test_phaseless_target_is_judged_per_phase_too)
+{
+	char out[400], err[512] = "", phase[64], path[500];
+	struct scenario *s = load_tiny();
+	struct sweep_grid g;
+	sweep_grid_default(&g, s);
+	scn_free(s);
+	ck_assert_int_eq(sweep_range_int("--operators", "2:6", 0, &g.ops, err, sizeof(err)), 0);
+	snprintf(out, sizeof(out), "%s/ph", tmpdir);
+	const char *targets[] = {"3:0.8", "rush:3:0.8"};
+	struct sweep_cfg cfg = {.scenario_path = scn_path, .grid = &g, .out_dir = out,
+				.targets = targets, .n_targets = 2, .replications = 3, .jobs = 2};
+	ck_assert_msg(sweep_run(&cfg, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(sweep_collect(out, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_ne(staffing_field(out, "3:0.8", 0, phase, sizeof(phase)), -2);
+	ck_assert_str_eq(phase, "(whole run)");
+	ck_assert_int_ne(staffing_field(out, "quiet:3:0.8", 0, phase, sizeof(phase)), -2);
+	ck_assert_str_eq(phase, "quiet");
+	ck_assert_int_ne(staffing_field(out, "rush:3:0.8", 0, phase, sizeof(phase)), -2);
+	ck_assert_str_eq(phase, "rush");
+	snprintf(path, sizeof(path), "%s/staffing.csv", out);
+	char *st = slurp(path);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(strstr(st, "judged over the whole run"));
+	size_t rows = 0;
+	for (const char *p = st; (p = strchr(p, '\n')); p++)
+		rows++;
+	ck_assert_uint_eq(rows, 1 + 4); /* header, 3:0.8, quiet, rush (once), all */
+	free(st);
+	snprintf(path, sizeof(path), "%s/sweep.json", out);
+	char *man = slurp(path);
+	ck_assert_ptr_nonnull(man);
+	ck_assert_ptr_nonnull(strstr(man, "\"quiet:3:0.8\""));
+	free(man);
+	/* an unknown phase is refused before anything runs */
+	const char *bad[] = {"lunch:3:0.8"};
+	cfg.targets = bad;
+	cfg.n_targets = 1;
+	ck_assert_int_eq(sweep_run(&cfg, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "quiet, rush"));
 }
 END_TEST
 
@@ -421,6 +602,8 @@ static Suite *sweep_suite(void)
 	tcase_add_test(g, test_grid_points_are_distinct_and_complete);
 	tcase_add_test(g, test_apply_splits_floors_scales_load_and_sets_delay);
 	tcase_add_test(g, test_apply_delay_without_no_answer_tenant_is_refused);
+	tcase_add_test(g, test_target_parse_forms);
+	tcase_add_test(g, test_target_parse_refusals);
 	suite_add_tcase(s, g);
 	TCase *r = tcase_create("run");
 	tcase_add_checked_fixture(r, setup, teardown);
@@ -429,7 +612,9 @@ static Suite *sweep_suite(void)
 	tcase_add_test(r, test_other_sweep_in_folder_is_refused);
 	tcase_add_test(r, test_shards_merge_to_the_full_sweep);
 	tcase_add_test(r, test_merge_refuses_a_different_sweep);
-	tcase_add_test(r, test_staffing_is_the_least_passing_point);
+	tcase_add_test(r, test_staffing_is_the_least_meeting_and_passing_point);
+	tcase_add_test(r, test_staffing_reads_pass_of_older_points);
+	tcase_add_test(r, test_phaseless_target_is_judged_per_phase_too);
 	suite_add_tcase(s, r);
 	/* ctest runs this case on its own (CK_RUN_CASE=statistical, tests/report.cmake) */
 	TCase *st = tcase_create("statistical");

@@ -10,3 +10,8 @@ foreach(t report_model report_sweep report_bad_input)
     ${CMAKE_BINARY_DIR}/ringbench ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
   set_tests_properties(${t} PROPERTIES LABELS integration TIMEOUT 120)
 endforeach()
+
+# the staffing table's answer against separate model runs (tests/integration/sweep_target.sh)
+add_test(NAME sweep_target COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/sweep_target.sh
+  ${CMAKE_BINARY_DIR}/ringbench ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+set_tests_properties(sweep_target PROPERTIES LABELS integration TIMEOUT 120)

@@ -17,7 +17,7 @@ GRID=(--operators 10:24:2 --backup 0:2:2 --no-answer-s 0:20:10 --layout pooled,f
 n=$(ls "$T/sw/points" | wc -l)
 [ "$n" -eq 96 ] || { echo "FAIL: expected 96 point files, got $n"; exit 1; }
 [ "$(wc -l <"$T/sw/sweep.csv")" -eq 97 ] || { echo "FAIL: sweep.csv rows"; exit 1; }
-head -1 "$T/sw/staffing.csv" | grep -q '^rate_scale,target,min_operators,min_backup,occupancy,abandon_fraction,wait_mean_s' ||
+head -1 "$T/sw/staffing.csv" | grep -q '^rate_scale,target,phase,min_operators,min_backup,pass_operators,pass_backup,occupancy,abandon_fraction,wait_mean_s' ||
 	{ echo "FAIL: staffing.csv columns"; exit 1; }
 grep -q 'progress\|/96' "$T/err" || { echo "FAIL: no progress lines"; exit 1; }
 # resume: nothing left to compute
