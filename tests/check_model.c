@@ -719,22 +719,36 @@ START_TEST(test_cmd_model_writes_files_and_exit_per_verdict)
 		"callers: {patience_s: {never: true}, talk_s: {fixed: 60}}\n"
 		"load:\n  - {phase: p, duration_s: 100, rate_per_min: 0,"
 		" bursts: [{at_s: 0, calls: 2, within_s: 0}]}\n";
+	/* two calls cannot decide a target, whatever their figures: exit 4 */
 	FILE *f = fopen(y, "w");
 	fprintf(f, "%stargets:\n  - {rings: 3, min: 0.5}\n", body);
 	fclose(f);
-	ck_assert_int_eq(run_cmd(y, "--out", out, "--quiet", "--jobs", "1"), 0); /* 1/2 within 3 */
+	ck_assert_int_eq(run_cmd(y, "--out", out, "--quiet", "--jobs", "1"), 4); /* 1/2 within 3 */
 	snprintf(p, sizeof(p), "%s/calls.csv", out);
 	ck_assert_int_eq(count_lines(p), 3);
 	snprintf(p, sizeof(p), "%s/summary.json", out);
 	ck_assert_int_eq(access(p, R_OK), 0);
 	snprintf(p, sizeof(p), "%s/timeline.csv", out);
 	ck_assert_int_gt(count_lines(p), 100);
+	/*
+	 * 100 operators for about 1,000 calls of 60 s, picked up after a fixed
+	 * 4 s: every call waits 4 s, 2 rings, in every batch. Within 3 rings is
+	 * 1 (Wilson's lower end with ~1,000 calls: about 0.996), within 1 ring
+	 * is 0: a 3-ring target passes (exit 0), a 1-ring target fails (exit 1).
+	 */
+	const char *many = "name: t\nring_period_s: 3\n"
+			   "center: {operators: 100, pickup_s: 4, wrapup_s: 0}\n" ONE_TENANT
+			   "callers: {patience_s: {never: true}, talk_s: {fixed: 60}}\n"
+			   "load:\n  - {phase: p, duration_s: 3000, rate_per_min: 20}\n";
 	f = fopen(y, "w");
-	fprintf(f, "%stargets:\n  - {rings: 3, min: 0.6}\n", body);
+	fprintf(f, "%stargets:\n  - {rings: 3, min: 0.99}\n", many);
 	fclose(f);
-	ck_assert_int_eq(run_cmd(y, "--out", out, "--quiet", "--calls", "1"), 1);
+	ck_assert_int_eq(run_cmd(y, "--out", out, "--quiet", "--calls", "1"), 0);
 	snprintf(p, sizeof(p), "%s/calls.csv", out);
 	ck_assert_int_eq(count_lines(p), 2); /* header + 1 */
+	f = fopen(y, "w");
+	fprintf(f, "%stargets:\n  - {rings: 1, min: 0.01}\n", many);
+	fclose(f);
 	ck_assert_int_eq(run_cmd(y, "--out", out, "--quiet", "--calls", "none"), 1);
 	ck_assert_int_eq(count_lines(p), 1); /* the header alone */
 	const char *files[] = {"calls.csv", "summary.json", "timeline.csv"};

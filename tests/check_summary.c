@@ -204,18 +204,19 @@ START_TEST(test_summary_counts_by_group)
 	ck_assert_str_eq(json_string_value(json_object_get(j, "engine")), "model");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "pass");
 	ck_assert(json_is_null(json_object_get(j, "t0_epoch")));
-	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means_10");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means");
 	json_decref(j);
 	summary_free(s);
 }
 END_TEST
 
 /*
- * One replication: 10 batches of the run (1800 s, 180 s each). Each 600 s
- * phase holds 3 or 4 of them, too few for an interval (SUM_MIN_BATCHES), so
- * its ci95 and se are null; the whole run has one, centred on the pooled
- * value (not on the mean of the batches' values, which differs here: the
- * batches hold different numbers of calls).
+ * One replication: 40 batches of the run (1800 s, 45 s each), merged in
+ * pairs while their lag-1 autocorrelation is significant. Each 600 s phase
+ * holds 13 or 14 of them, enough for an interval (SUM_MIN_BATCHES is 10).
+ * The interval holds the pooled value (not the mean of the batches' values,
+ * which differs here: the batches hold different numbers of calls), stays
+ * within [0, 1], and the file keeps each batch's value and edges.
  */
 START_TEST(test_summary_batch_intervals)
 {
@@ -241,16 +242,29 @@ START_TEST(test_summary_batch_intervals)
 	}
 	ck_assert_int_eq(summary_finish(s), 0);
 	json_t *j = write_and_load(s, "batches");
-	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means_10");
-	ck_assert(is_null(j, "phases.a.se.answered_within.1"));
-	ck_assert(is_null(j, "phases.b.ci95.answered_within.1"));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means");
+	ck_assert(!is_null(j, "phases.a.se.answered_within.1"));
+	ck_assert(!is_null(j, "phases.b.ci95.answered_within.1"));
 	ck_assert(!is_null(j, "overall.se.answered_within.1"));
+	long df = (long)num(j, "overall.df.answered_within.1");
+	ck_assert_msg(df == 39 || df == 19 || df == 9, "df %ld", df);
+	ck_assert_int_le((long)num(j, "phases.a.df.answered_within.1"), 13);
 	json_t *ci = json_object_get(json_object_get(json_object_get(j, "overall"), "ci95"),
 				     "answered_within");
 	ci = json_object_get(ci, "1");
 	double lo = json_number_value(json_array_get(ci, 0)), hi = json_number_value(json_array_get(ci, 1));
 	double v = num(j, "overall.answered_within.1");
-	ck_assert_double_eq_tol((lo + hi) / 2, v, 1e-12);
+	ck_assert(lo >= 0 && lo < v && v < hi && hi <= 1);
+	json_t *vals = json_object_get(json_object_get(json_object_get(json_object_get(j, "overall"),
+								       "values"),
+						       "answered_within"),
+				       "1");
+	ck_assert_int_eq(json_array_size(vals), 40);
+	ck_assert_double_eq_tol(json_number_value(json_array_get(vals, 0)), 2.0 / 5, 1e-12);
+	json_t *edges = json_object_get(j, "batch_edges_s");
+	ck_assert_int_eq(json_array_size(edges), 41);
+	ck_assert_double_eq_tol(json_number_value(json_array_get(edges, 1)), 45.0, 1e-6);
+	ck_assert_double_eq_tol(json_number_value(json_array_get(edges, 40)), 1800.0, 1e-6);
 	/* and the pooled value is not the batches' mean: 90 calls of 1/3 and
 	 * 450 of 1/2 pooled is 0.4722; the batches' mean is 0.4167 */
 	ck_assert_double_eq_tol(v, (30.0 + 225.0) / 540.0, 1e-12);
@@ -353,20 +367,26 @@ START_TEST(test_summary_targets_pass_and_fail)
 		{.kind = TARGET_ABANDON_MAX, .phase = "a", .phase_idx = 0, .max = 0.3},
 		/* abandoned before forwarding / dialled: 1/11 <= 0.1 */
 		{.kind = TARGET_ABANDON_BEFORE_FORWARD_MAX, .phase_idx = -1, .max = 0.1},
-		/* phase c had no calls: fails, "no calls" */
+		/* phase c had no calls: "no calls" */
 		{.kind = TARGET_RINGS, .phase = "c", .phase_idx = 2, .rings = 3, .min = 0.8},
 	};
+	/*
+	 * Eleven calls in one replication: no phase spans 10 batches with calls,
+	 * so no target has an interval, and none can be decided, however far
+	 * its point is from the target: every one is inconclusive, and so is
+	 * the run (exit 4). The measured values are still the pooled ones.
+	 */
 	struct summary *s = hand_summary(true, t, sizeof(t) / sizeof(t[0]));
-	ck_assert_int_eq(summary_verdict(s), VERDICT_FAIL);
-	ck_assert_int_eq(summary_exit_code(s), 1);
+	ck_assert_int_eq(summary_verdict(s), VERDICT_INCONCLUSIVE);
+	ck_assert_int_eq(summary_exit_code(s), 4);
 	json_t *j = write_and_load(s, "targets");
 	json_t *tg = json_object_get(j, "targets");
 	ck_assert_int_eq(json_array_size(tg), 7);
-	const bool pass[] = {true, false, false, true, false, true, false};
 	const double meas[] = {0.6, 0.4, 0.2, 3.0 / 9, 2.0 / 6, 1.0 / 11, NAN};
 	for (int i = 0; i < 7; i++) {
 		json_t *x = json_array_get(tg, (size_t)i);
-		ck_assert_msg(json_is_true(json_object_get(x, "pass")) == pass[i], "target %d", i);
+		ck_assert_msg(json_is_null(json_object_get(x, "pass")), "target %d", i);
+		ck_assert_str_eq(json_string_value(json_object_get(x, "result")), "inconclusive");
 		if (isnan(meas[i]))
 			ck_assert(json_is_null(json_object_get(x, "measured")));
 		else
@@ -374,7 +394,7 @@ START_TEST(test_summary_targets_pass_and_fail)
 	}
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(tg, 6), "note")), "no calls");
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(tg, 2), "count")), "heard");
-	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "fail");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "inconclusive");
 	/* phase c: fractions cannot be known */
 	ck_assert(is_null(j, "phases.c.sla.3"));
 	ck_assert(is_null(j, "phases.c.abandon_fraction"));
@@ -383,7 +403,7 @@ START_TEST(test_summary_targets_pass_and_fail)
 
 	struct scn_target ok[] = {t[0], t[3]};
 	s = hand_summary(true, ok, 2);
-	ck_assert_int_eq(summary_exit_code(s), 0);
+	ck_assert_int_eq(summary_exit_code(s), 4);
 	summary_set_error(s, "SIPp aborted");
 	ck_assert_int_eq(summary_exit_code(s), 3);
 	j = write_and_load(s, "error");
@@ -415,21 +435,105 @@ START_TEST(test_summary_ci95_from_replications)
 		add_rep_calls(summary_rep(s, r), within[r], 0, 10);
 	ck_assert_int_eq(summary_finish(s), 0);
 	json_t *j = write_and_load(s, "ci");
-	/* Per replication 0.5, 0.6, 0.8: mean 0.633333, sd 0.152753 (sum of
-	 * squares 0.046667 / 2), se 0.088192, t(0.975, 2) = 4.302653,
-	 * half-width 0.379458: [0.253875, 1.012792]. Pooled value 19/30. */
+	/*
+	 * Per replication 5, 6 and 8 of 10: pooled R = 19/30. Delta-method se:
+	 * residuals 5 − 10R, 6 − 10R, 8 − 10R (−1.3333, −0.3333, 1.6667), sum of
+	 * squares 4.6667 / (3 · 2), square root / 10 = 0.088192 (the spread of
+	 * the three ratios, as the denominators are equal). Wilson with
+	 * n_eff = R(1 − R)/se² = 29.857 and t(0.975, 2) = 4.302653:
+	 * [0.279840, 0.884765]; the symmetric R ± t·se would be [0.254, 1.013],
+	 * past 1.
+	 */
 	ck_assert_double_eq_tol(num(j, "overall.answered_within.1"), 19.0 / 30, EPS);
 	json_t *ci = json_object_get(json_object_get(json_object_get(j, "overall"), "ci95"),
 				     "answered_within");
 	json_t *c1 = json_object_get(ci, "1");
-	ck_assert_double_eq_tol(json_number_value(json_array_get(c1, 0)), 0.253875, 1e-6);
-	ck_assert_double_eq_tol(json_number_value(json_array_get(c1, 1)), 1.012792, 1e-6);
+	ck_assert_double_eq_tol(json_number_value(json_array_get(c1, 0)), 0.279840, 1e-6);
+	ck_assert_double_eq_tol(json_number_value(json_array_get(c1, 1)), 0.884765, 1e-6);
 	ck_assert_double_eq_tol(num(j, "overall.se.answered_within.1"), 0.088192, 1e-6);
+	ck_assert_int_eq((long)num(j, "overall.df.answered_within.1"), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "replications");
 	/* the same interval for every ring count below 5 */
 	ck_assert_double_eq_tol(num(j, "overall.se.sla.4"), 0.088192, 1e-6);
 	ck_assert(is_null(j, "overall.se.dialled"));
 	json_decref(j);
+	summary_free(s);
+}
+END_TEST
+
+/*
+ * Targets judged on the interval [0.279840, 0.884765] of the test above:
+ * a minimum under it passes, one over it fails, one inside it is
+ * inconclusive; the run fails if any fails, else is inconclusive if any
+ * is, and summary_set_inconclusive() caps a passing run.
+ */
+static struct summary *judged(const struct scn_target *t, size_t nt, const char *cap)
+{
+	const int within[3] = {5, 6, 8};
+	struct summary_opts o = {.engine = ENGINE_MODEL, .scn = &scn, .replications = 3,
+				 .t0_epoch = RB_T_NONE, .targets = t, .n_targets = nt};
+	struct summary *s = summary_new(&o);
+	for (int r = 0; r < 3; r++)
+		add_rep_calls(summary_rep(s, r), within[r], 0, 10);
+	if (cap)
+		ck_assert_int_eq(summary_set_inconclusive(s, cap), 0);
+	ck_assert_int_eq(summary_finish(s), 0);
+	return s;
+}
+
+START_TEST(test_summary_verdict_on_the_interval)
+{
+	scn_setup(1);
+	struct scn_target t[] = {
+		{.kind = TARGET_RINGS, .phase_idx = -1, .rings = 1, .min = 0.2,
+		 .measure = MEASURE_ANSWERED_WITHIN}, /* pass: 0.2799 >= 0.2 */
+		{.kind = TARGET_RINGS, .phase_idx = -1, .rings = 1, .min = 0.9,
+		 .measure = MEASURE_ANSWERED_WITHIN}, /* fail: 0.8848 < 0.9 */
+		{.kind = TARGET_RINGS, .phase_idx = -1, .rings = 1, .min = 0.6,
+		 .measure = MEASURE_ANSWERED_WITHIN}, /* inconclusive, though 0.633 >= 0.6 */
+		/* 0 of 30 abandoned, no spread: Wilson with the 30 calls and
+		 * t(2) gives [0, 0.3816]: at most 0.5 passes (0.1 would not) */
+		{.kind = TARGET_ABANDON_MAX, .phase_idx = -1, .max = 0.5},
+	};
+	struct summary *s = judged(t, 4, NULL);
+	ck_assert_int_eq(summary_verdict(s), VERDICT_FAIL);
+	ck_assert_int_eq(summary_exit_code(s), 1);
+	json_t *j = write_and_load(s, "judged");
+	const char *want[] = {"pass", "fail", "inconclusive", "pass"};
+	for (int i = 0; i < 4; i++) {
+		json_t *x = json_array_get(json_object_get(j, "targets"), (size_t)i);
+		ck_assert_str_eq(json_string_value(json_object_get(x, "result")), want[i]);
+	}
+	/* an estimate of exactly 0 still has an interval above 0 (Wilson with
+	 * the 30 calls counted), never [0, 0] */
+	json_t *ab = json_object_get(json_array_get(json_object_get(j, "targets"), 3), "ci95");
+	ck_assert_double_eq(json_number_value(json_array_get(ab, 0)), 0);
+	ck_assert_double_eq_tol(json_number_value(json_array_get(ab, 1)), 0.381607, 1e-5);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "fail");
+	json_decref(j);
+	summary_free(s);
+
+	struct scn_target pi[] = {t[0], t[2]};
+	s = judged(pi, 2, NULL);
+	ck_assert_int_eq(summary_verdict(s), VERDICT_INCONCLUSIVE);
+	ck_assert_int_eq(summary_exit_code(s), 4);
+	summary_free(s);
+
+	s = judged(t, 1, NULL);
+	ck_assert_int_eq(summary_exit_code(s), 0);
+	summary_free(s);
+
+	s = judged(t, 1, "schedule not kept: INVITE lateness p99 16.4 ms over its limit 10 ms");
+	ck_assert_int_eq(summary_exit_code(s), 4);
+	j = write_and_load(s, "capped");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "inconclusive");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(j, "inconclusive_reasons"), 0)),
+			 "schedule not kept: INVITE lateness p99 16.4 ms over its limit 10 ms");
+	json_decref(j);
+	summary_free(s);
+
+	s = judged(t, 2, "capped"); /* a failed target still fails */
+	ck_assert_int_eq(summary_exit_code(s), 1);
 	summary_free(s);
 }
 END_TEST
@@ -551,8 +655,10 @@ START_TEST(test_summary_print_shows_targets_and_verdict)
 	FILE *f = open_memstream(&buf, &len);
 	summary_print(s, f);
 	fclose(f);
-	ck_assert_msg(strstr(buf, "FAIL  sla within 2 rings >= 0.5 [a]: 0.4000") != NULL, "%s", buf);
-	ck_assert_msg(strstr(buf, "verdict: FAIL") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "INCONCLUSIVE  sla within 2 rings >= 0.5 [a]: 0.4000") != NULL,
+		      "%s", buf);
+	ck_assert_msg(strstr(buf, "too few replications or batches") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "verdict: INCONCLUSIVE") != NULL, "%s", buf);
 	ck_assert_msg(strstr(buf, "11 calls dialled, 9 offered") != NULL, "%s", buf);
 	free(buf);
 	summary_free(s);
@@ -587,8 +693,9 @@ START_TEST(test_summary_capture_without_scenario)
 	ck_assert_int_eq(num(j, "by_tenant.alice.answered"), 1000);
 	ck_assert_double_eq_tol(num(j, "by_tenant.bob.answered_within.1"), 0.5, EPS);
 	ck_assert_double_eq_tol(num(j, "overall.answered_within.1"), 0.75, EPS);
-	/* bins doubled up to 512 s: 40 of them, folded into 10 batches */
-	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means_10");
+	/* bins doubled up to 128 s: 157 of them, folded into 40 batches */
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ci_method")), "batch_means");
+	ck_assert_int_eq(json_array_size(json_object_get(j, "batch_edges_s")), 41);
 	ck_assert(!is_null(j, "overall.se.answered_within.1"));
 	ck_assert(!is_null(j, "by_tenant.bob.se.answered_within.1"));
 	ck_assert_double_eq_tol(num(j, "t0_epoch"), 1795000000.123456, 1e-6);
@@ -628,7 +735,8 @@ START_TEST(test_summary_capture_phase_windows)
 		summary_rep_call(h, &c);
 	}
 	ck_assert_int_eq(summary_finish(s), 0);
-	ck_assert_int_eq(summary_exit_code(s), 1); /* rush: 2/3 within 1 ring */
+	/* rush: 2/3 within 1 ring, but three calls in one batch: no interval */
+	ck_assert_int_eq(summary_exit_code(s), 4);
 	json_t *j = write_and_load(s, "windows");
 	ck_assert_int_eq(num(j, "phases.quiet.dialled"), 1);
 	ck_assert_int_eq(num(j, "phases.rush.dialled"), 3);
@@ -743,6 +851,7 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_summary_time_weighted_across_phase_boundary);
 	tcase_add_test(tc, test_summary_targets_pass_and_fail);
 	tcase_add_test(tc, test_summary_ci95_from_replications);
+	tcase_add_test(tc, test_summary_verdict_on_the_interval);
 	tcase_add_test(tc, test_summary_batch_intervals);
 	tcase_add_test(tc, test_summary_json_same_bytes_whatever_the_order);
 	tcase_add_test(tc, test_summary_json_matches_schema);
