@@ -152,15 +152,19 @@ static json_t *series(json_t *g, const char *path)
 
 /*
  * A folder's raw-scale se and df of a measure: summary.json's "se" and
- * "df"; for a file without "df", the spread of its values (replications).
+ * "df" (null: no interval, so none); for an older file without "df", the
+ * spread of its per-replication values.
  */
 static void folder_se(json_t *g, const char *path, double *se, long *df)
 {
 	*se = jnum(dig(json_object_get(g, "se"), path));
 	json_t *d = dig(json_object_get(g, "df"), path);
 	*df = json_is_integer(d) ? (long)json_integer_value(d) : 0;
-	if (!isnan(*se) && *df >= 1)
+	if (json_is_object(json_object_get(g, "df"))) {
+		if (*df < 1)
+			*se = NAN;
 		return;
+	}
 	json_t *v = series(g, path);
 	size_t n = v ? json_array_size(v) : 0;
 	double *x = calloc(n ? n : 1, sizeof(*x));
@@ -455,6 +459,46 @@ static void paired_se(json_t *va, json_t *vb, bool batches, struct cmp_row *w)
 
 /* ---- the rows -------------------------------------------------------------- */
 
+/* A measure in [0, 1] (a level, a fraction, an occupancy), not a time or a length. */
+static bool proportion(const char *path)
+{
+	return strncmp(path, "wait_s", 6) && strncmp(path, "queue_len", 9);
+}
+
+/* logit(p), p kept half a call from 0 and 1 (n: the calls; < 1: a time share). */
+static double logit_of(double p, long long n)
+{
+	double e = n >= 1 ? 0.5 / (double)n : 1e-6;
+	p = fmin(fmax(p, e), 1 - e);
+	return log(p / (1 - p));
+}
+
+/*
+ * Welch's t of two independent folders. A proportion is tested on the
+ * logit scale, its raw-scale se carried over by the delta method
+ * (se / (p (1 − p))): a single run's se shrinks as its level nears 1, so on
+ * the raw scale a run that happened to be quiet looks too sure of itself.
+ * Measured on erlang-a, one run against the exact sla[3], 1,000 seeds:
+ * |z| beyond t(0.995, df) in 3.6 % of runs on the raw scale, 1.9 % on the
+ * logit scale (where 1 % is right).
+ */
+static void welch(struct cmp_row *w, bool prop)
+{
+	double sa = w->se_a, sb = w->se_b;
+	if (prop) {
+		double e = 1e-6;
+		double pa = fmin(fmax(w->a, w->n_a >= 1 ? 0.5 / (double)w->n_a : e), 1 - e);
+		double pb = fmin(fmax(w->b, w->n_b >= 1 ? 0.5 / (double)w->n_b : e), 1 - e);
+		sa /= pa * (1 - pa);
+		sb /= pb * (1 - pb);
+		w->logit = true;
+	}
+	double qa = sa * sa, qb = sb * sb;
+	w->se = sqrt(qa + qb);
+	double den = qa * qa / (double)w->df_a + qb * qb / (double)w->df_b;
+	w->df = den > 0 ? (qa + qb) * (qa + qb) / den : (double)(w->df_a + w->df_b);
+}
+
 static void fill_row(json_t *ra, json_t *rb, const struct rowspec *sp, const struct cmp_opts *o,
 		     bool paired, bool batches, struct cmp_row *w)
 {
@@ -484,19 +528,19 @@ static void fill_row(json_t *ra, json_t *rb, const struct rowspec *sp, const str
 		return;
 	}
 	json_t *va = series(ga, path), *vb = series(gb, path);
+	double tested_diff = w->diff;
 	if (paired && va && vb) {
 		paired_se(va, vb, batches, w);
 	} else if (!isnan(w->se_a) && !isnan(w->se_b) && w->df_a >= 1 && w->df_b >= 1) {
-		double qa = w->se_a * w->se_a, qb = w->se_b * w->se_b;
-		w->se = sqrt(qa + qb);
-		double den = qa * qa / (double)w->df_a + qb * qb / (double)w->df_b;
-		w->df = den > 0 ? (qa + qb) * (qa + qb) / den : (double)(w->df_a + w->df_b);
+		welch(w, proportion(path));
+		tested_diff = w->logit ? logit_of(w->a, w->n_a) - logit_of(w->b, w->n_b) : w->diff;
 	}
 	if (isnan(w->se) || !(w->df >= 1)) {
 		w->status = CMP_NO_INTERVAL;
 		return;
 	}
-	w->t = w->diff == 0 ? 0 : w->se > 0 ? w->diff / w->se : (w->diff > 0 ? INFINITY : -INFINITY);
+	double d = tested_diff;
+	w->t = d == 0 ? 0 : w->se > 0 ? d / w->se : (d > 0 ? INFINITY : -INFINITY);
 	w->p = isinf(w->t) ? 0 : 2 * gsl_cdf_tdist_Q(fabs(w->t), w->df);
 	w->status = CMP_SAME; /* judged once every row is known */
 }

@@ -13,8 +13,9 @@
  *   differences are not correlated at lag 1 (estimate.h). Otherwise, or
  *   with --unpaired: Welch's t from each folder's raw-scale standard error
  *   and degrees of freedom (summary.json's "se" and "df", or its values),
- *   with Welch–Satterthwaite degrees of freedom. Never from an interval's
- *   width.
+ *   with Welch–Satterthwaite degrees of freedom; proportions on the logit
+ *   scale (the se carried over by the delta method). Never from an
+ *   interval's width.
  * - A difference is real when it survives Holm's step-down correction at
  *   the two-sided 1 % level over the measures judged; a measure identical
  *   to another by construction (a phase that is the whole run) is judged
@@ -55,7 +56,9 @@ struct cmp_row {
 	long df_a, df_b;
 	double ci_a[2], ci_b[2]; /* each folder's ci95 [lo, hi]; NaN when none */
 	double diff;       /* a − b */
-	double se;         /* of the difference (paired: of the differences) */
+	double se;         /* of the difference (paired: of the differences); on
+			      the logit scale when logit */
+	bool logit;        /* unpaired proportion: tested on the logit scale */
 	double df;         /* Welch–Satterthwaite, or pairs − 1 */
 	int pairs;         /* paired: samples used (after merging); 0 unpaired */
 	double t, p;       /* NaN unless judged */

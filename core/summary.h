@@ -150,6 +150,8 @@ const char *summary_verdict_name(enum rb_verdict v);
 /* The exit code of the verdict: 0 pass, 1 fail, 3 error, 4 inconclusive. */
 int summary_exit_code(const struct summary *s);
 
+/* summary.json's object (after summary_finish; a new reference, NULL before). */
+struct json_t *summary_to_json(const struct summary *s);
 /* Writes summary.json (after summary_finish). Returns 0 or errno. */
 int summary_write_json(const struct summary *s, const char *path);
 /* A short human summary and the verdict, for the terminal. */

@@ -286,7 +286,7 @@ static const char *ci_note(const struct summary *s)
 {
 	return s->batch_mode
 		       ? "one run cut into 40 batches, merged in pairs until their lag-1 "
-			 "autocorrelation is not significant (25 % level), at least 10 kept; "
+			 "autocorrelation is not significant (50 % level), at least 10 kept; "
 			 "pooled ratio with delta-method se, inflated by (1 + 2 rho) for the "
 			 "lag-1 correlation left, t(df = batches - 1); proportions by Wilson "
 			 "with n_eff = p(1-p)/se^2, means on the log scale"
@@ -320,8 +320,10 @@ static void pairing_json(json_t *root, const struct summary_opts *o)
 	json_object_set_new(root, "pairing_key", ok ? json_string(key) : json_null());
 }
 
-static json_t *summary_json(const struct summary *s)
+json_t *summary_to_json(const struct summary *s)
 {
+	if (!s->finished)
+		return NULL;
 	const struct summary_opts *o = &s->o;
 	const struct sum_layout *L = &s->L;
 	json_t *root = json_object();
@@ -396,7 +398,7 @@ int summary_write_json(const struct summary *s, const char *path)
 {
 	if (!s->finished)
 		return EINVAL;
-	json_t *root = summary_json(s);
+	json_t *root = summary_to_json(s);
 	if (!root)
 		return ENOMEM;
 	char *text = json_dumps(root, SUM_JSON_FLAGS);

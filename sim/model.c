@@ -663,6 +663,8 @@ static int rep_setup(struct mrep *m)
 			return err;
 		m->rs_ok[p] = true;
 	}
+	if (m->o->talk_sub)
+		rv_stream_rekey(&m->rs[RVP_TALK], m->o->seed, (unsigned)m->idx, RVP_TALK, m->o->talk_sub);
 	int nf = ce->n_floors > 0 ? ce->n_floors : 1;
 	m->ops_buf = calloc((size_t)nf, sizeof(int));
 	m->phase_ev = calloc(s->n_phases ? s->n_phases : 1, sizeof(*m->phase_ev));

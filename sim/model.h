@@ -55,6 +55,10 @@ struct model_opts {
 	void *call_arg;
 	model_progress_h *progress_h; /* optional */
 	void *progress_arg;
+	uint64_t talk_sub;            /* tests: talk times from sub-stream talk_sub of
+	                                 their stream (rv_stream_rekey), the rest as
+	                                 usual; 0: the usual stream. The paired null
+	                                 of tests/check_verdicts.c. */
 };
 
 /* What a run did, for the terminal and benchmarks. */

@@ -35,3 +35,7 @@ rb_erlang_cli(erlang_cli_missing_operators 2 "--operators is required"
 # six parameter sets, about 23 million counted calls on 2 threads (~40 s).
 rb_check(model_erlang SOURCES tests/check_model_erlang.c DEPS model erlang results PkgConfig::GSL PkgConfig::JANSSON
   LABELS statistical TIMEOUT 240)
+# Error rates of compare and coverage of intervals over many seeds
+# (tests/check_verdicts.c): statistical, about a minute on one core.
+rb_check(verdicts SOURCES tests/check_verdicts.c DEPS model erlang results PkgConfig::GSL PkgConfig::JANSSON
+  LABELS statistical TIMEOUT 900)
