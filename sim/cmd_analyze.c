@@ -51,7 +51,8 @@ static void usage(FILE *out)
 	      "and \"skipped\"), DIR/timeline.csv. See docs/analyze.md.\n"
 	      "exit status: 0 every target met (or none given), 1 a target missed, 2 bad\n"
 	      "usage or a file that is not a capture, 3 the run itself failed (e.g. capture\n"
-	      "not permitted).\n",
+	      "not permitted), 4 inconclusive (none missed, one cannot be decided from\n"
+	      "these calls).\n",
 	      out);
 }
 

@@ -49,7 +49,9 @@ static void usage(FILE *out)
 	      "time); DIR/sipp/ (SIPp's injection file, statistics and log).\n"
 	      "exit status: 0 every target met, 1 a target missed, 2 bad usage or input,\n"
 	      "3 the run itself failed (verdict error in summary.json; also when every call\n"
-	      "placed was refused by the target's authentication: wrong or missing --auth).\n",
+	      "placed was refused by the target's authentication: wrong or missing --auth),\n"
+	      "4 inconclusive (none missed, but one cannot be decided from these calls, or\n"
+	      "the schedule was not kept: INVITE lateness p99 over its limit).\n",
 	      out);
 }
 

@@ -7,10 +7,12 @@ short_scenario short.yaml
 
 "$RB" live short.yaml --speedup 30 --out run --quiet >live.out 2>live.err
 rc=$?
-if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then fail "live exit status $rc (0 or 1 expected)"; cat live.err; fi
+# 4 (inconclusive) is a legitimate end of a short run: few calls, or a
+# schedule not kept on a busy machine; 2 and 3 are not.
+case $rc in 0 | 1 | 4) ;; *) fail "live exit status $rc (0, 1 or 4 expected)"; cat live.err ;; esac
 check "engine" live "$(json run/summary.json 'd["engine"]')"
 check "t0_epoch is set" True "$(json run/summary.json 'isinstance(d["t0_epoch"], float) and d["t0_epoch"] > 1.6e9')"
-check "verdict not error" True "$(json run/summary.json 'd["verdict"] in ("pass", "fail")')"
+check "verdict not error" True "$(json run/summary.json 'd["verdict"] in ("pass", "fail", "inconclusive")')"
 dialled=$(json run/summary.json 'd["overall"]["dialled"]')
 rows=$(($(wc -l <run/calls.csv) - 1))
 check "one calls.csv row per dialled call" "$dialled" "$rows"
