@@ -705,8 +705,15 @@ static int rep_run(struct rep *r)
 	snprintf(cmd, sizeof(cmd), "ringbench analyze %s --scenario %s --out %s", pcap, o->scenario_path,
 		 capdir);
 	char *files[1] = {pcap};
-	struct analyze_opts ao = {
-		.files = files, .n_files = 1, .out_dir = capdir, .scn = s, .command = cmd, .quiet = 1};
+	/* In wire time, so unjudged: the run's verdict is in scenario time. */
+	struct analyze_opts ao = {.files = files,
+				  .n_files = 1,
+				  .out_dir = capdir,
+				  .scn = s,
+				  .command = cmd,
+				  .quiet = 1,
+				  .unjudged = true,
+				  .summary_name = LIVE_WIRE_SUMMARY};
 	int arc = analyze_run(&ao);
 	if (arc >= 2) {
 		snprintf(r->why, sizeof(r->why), "the capture could not be analysed (%s)", capdir);
@@ -959,7 +966,8 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 		fprintf(stderr, "ringbench live: cannot write %s\n", path);
 	if (!o->quiet) {
 		summary_print(sum, stdout);
-		printf("results: %s/ (capture analysis in wire time: %s/capture/)\n", o->out_dir, o->out_dir);
+		printf("results: %s/ (the capture's analysis in wire time, not judged: %s/capture/)\n",
+		       o->out_dir, o->out_dir);
 	}
 	rc = summary_exit_code(sum);
 	if (lat_out)

@@ -14,7 +14,8 @@
  *      a CANCEL the capture sees may draw a redial (schedule_redial),
  *      placed by one more SIPp (DIR/sipp/redial-K/) started shortly before;
  *   5. after every SIPp ends and 2 s more, the capture stops, secretaryd is
- *      stopped, `ringbench analyze` is run on the capture into capture/;
+ *      stopped, `ringbench analyze` is run on the capture into capture/
+ *      (wire time, judging nothing: capture/wire-summary.json);
  *   6. each scheduled call is found in the capture by its Call-ID key and
  *      reported in scenario time (wire × F), with screened and the one who
  *      answered from secretaryd's CDRs; lateness = capture time of the

@@ -60,7 +60,7 @@ placed=$(($(grep -c . ok/sipp/injection.csv) - 1))
 check "four calls placed" 4 "$placed"
 check "every call answered" "$placed" "$(json ok/summary.json 'd["overall"]["answered"]')"
 check "offered = calls placed (the resent INVITE is the same call)" "$placed" "$(json ok/summary.json 'd["overall"]["offered"]')"
-check "the capture's own analysis: offered = calls placed" "$placed" "$(json ok/capture/summary.json 'd["overall"]["offered"]')"
+check "the capture's own analysis: offered = calls placed" "$placed" "$(json ok/capture/wire-summary.json 'd["overall"]["offered"]')"
 check "one capture row per call" "$placed" "$(grep -c 'rbl0-' ok/capture/calls.csv)"
 # On the wire (tshark, when installed).
 if command -v tshark >/dev/null; then

@@ -21,7 +21,10 @@ check "abandoned before forwarding come from the schedule" "$abf" "$(json run/su
 [ "$abf" -gt 0 ] && pass "some callers hung up before forwarding ($abf)" || fail "no abandon before forwarding"
 wire=$((rows - abf))
 check "every wire call's INVITE measured for lateness" "$wire" "$(json run/summary.json 'd["live"]["lateness"][0]["invites"]')"
-check "the capture's own analysis is kept (wire time)" capture "$(json run/capture/summary.json 'd["engine"]')"
+check "the capture's own analysis is kept (wire time)" capture "$(json run/capture/wire-summary.json 'd["engine"]')"
+check "the wire-time analysis judges nothing" "None []" "$(json run/capture/wire-summary.json 'd["verdict"], d["targets"]')"
+[ -e run/capture/summary.json ] && fail "capture/summary.json: a **/summary.json glob would judge wire time" ||
+	pass "no summary.json in capture/ (only wire-summary.json)"
 check "capture saw every wire call" "$wire" "$(grep -c 'rbl0-' run/capture/calls.csv)"
 [ -s run/capture.pcap ] && pass "capture.pcap written" || fail "no capture.pcap"
 [ -s run/sipp/stat.csv ] && pass "SIPp statistics kept" || fail "no SIPp statistics"
@@ -34,6 +37,29 @@ check "answered calls have screened and answered_by" True "$(/usr/bin/python3 -c
 import csv; r=[x for x in csv.DictReader(open('run/calls.csv')) if x['outcome']=='answered']
 print(len(r) > 0 and all(x['screened'] in ('0','1') and x['answered_by'] for x in r))")"
 grep -q 'lateness' live.err && fail "--quiet printed the lateness" || pass "--quiet is quiet"
+
+# The capture judged again in scenario time (--speedup, --t0 = the run's time
+# zero) lands each call in the phase the live run put it in; in wire time
+# (6 s for the 180 s scenario) every call falls in the first phase.
+T0=$(json run/summary.json 'repr(d["t0_epoch"])')
+"$RB" analyze run/capture.pcap --scenario short.yaml --speedup 30 --t0 "$T0" --out scn --quiet 2>an.err
+rc=$?
+case $rc in 0 | 1 | 4) pass "analyze --speedup --t0: exit $rc" ;; *) fail "analyze --speedup exit $rc: $(cat an.err)" ;; esac
+for ph in calm burst; do
+	check "analyze --speedup: phase $ph offered as in the live run" \
+		"$(json run/summary.json "d['phases']['$ph']['offered']")" "$(json scn/summary.json "d['phases']['$ph']['offered']")"
+done
+check "analyze --speedup: t0_epoch is the run's" True "$(json scn/summary.json "abs(d['t0_epoch'] - $T0) < 1e-6")"
+check "analyze --speedup: the same t_invite as the live run's calls.csv" True "$(/usr/bin/python3 -c "
+import csv
+live = {r['call_id']: r['t_invite'] for r in csv.DictReader(open('run/calls.csv')) if r['t_invite']}
+scn = {r['call_id']: r['t_invite'] for r in csv.DictReader(open('scn/calls.csv'))}
+print(len(live) > 0 and all(abs(float(scn[k]) - float(v)) <= 1e-6 for k, v in live.items()))")"
+"$RB" analyze run/capture.pcap --scenario short.yaml --out wire --quiet 2>/dev/null
+check "analyze in wire time: every call in the first phase" 0 "$(json wire/summary.json "d['phases']['burst']['offered']")"
+"$RB" analyze run/capture.pcap --speedup 30 --out x 2>err.txt
+check "--speedup without --t0 refused" 2 $?
+grep -q -- '--speedup needs --t0' err.txt && pass "says --t0 is needed" || fail "no reason: $(cat err.txt)"
 
 # Usage errors: exit 2 with a clear message.
 "$RB" live short.yaml --target 127.0.0.1:5060 --speedup 10 2>err.txt
