@@ -18,11 +18,12 @@
 
 #include <jansson.h>
 
-#define LATENESS_LIMIT_OF_RING 0.05
+/* 5 % of a ring: a divisor, so that 3 s at 30 is 5 ms, not 5.000000000000001. */
+#define RINGS_PER_LIMIT 20.0
 
 double live_lateness_limit_ms(rb_us ring_period, double F)
 {
-	return LATENESS_LIMIT_OF_RING * rb_us_to_s(ring_period) * 1e3 / (F > 0 ? F : 1.0);
+	return (double)ring_period / 1e3 / (F > 0 ? F : 1.0) / RINGS_PER_LIMIT;
 }
 
 void live_schedule_judge(const struct live_lateness *lat, int n_reps, rb_us ring_period, double F,

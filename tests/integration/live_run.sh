@@ -17,7 +17,7 @@ check "verdict not error" True "$(json run/summary.json 'd["verdict"] in ("pass"
 # verdict at inconclusive with the reason listed.
 check "schedule in summary.json" True "$(json run/summary.json 'all(k in d["schedule"] for k in ("kept", "lateness_p50_ms", "lateness_p99_ms", "limit_ms"))')"
 check "schedule kept iff p99 within the limit" True "$(json run/summary.json 'd["schedule"]["kept"] == (d["schedule"]["lateness_p99_ms"] <= d["schedule"]["limit_ms"])')"
-check "a schedule not kept is the reason the run is inconclusive" True "$(json run/summary.json 'd["schedule"]["kept"] or (d["verdict"] in ("inconclusive", "fail") and any(r.startswith("schedule not kept: INVITE lateness p99") for r in d["inconclusive_reasons"])))')"
+check "a schedule not kept is the reason the run is inconclusive" True "$(json run/summary.json 'd["schedule"]["kept"] or (d["verdict"] in ("inconclusive", "fail") and any(r.startswith("schedule not kept: INVITE lateness p99") for r in d["inconclusive_reasons"]))')"
 dialled=$(json run/summary.json 'd["overall"]["dialled"]')
 rows=$(($(wc -l <run/calls.csv) - 1))
 check "one calls.csv row per dialled call" "$dialled" "$rows"
