@@ -65,6 +65,12 @@ check "analyze in wire time: every call in the first phase" 0 "$(json wire/summa
 "$RB" analyze run/capture.pcap --speedup 30 --out x 2>err.txt
 check "--speedup without --t0 refused" 2 $?
 grep -q -- '--speedup needs --t0' err.txt && pass "says --t0 is needed" || fail "no reason: $(cat err.txt)"
+check "the live and re-judged summary.json valid against the schema" ok "$(/usr/bin/python3 -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for f in sys.argv[2:]:
+    jsonschema.validate(json.load(open(f)), schema)
+print("ok")' "$SRC/docs/summary.schema.json" run/summary.json scn/summary.json 2>&1 | tail -1)"
 
 # Usage errors: exit 2 with a clear message.
 "$RB" live short.yaml --target 127.0.0.1:5060 --speedup 10 2>err.txt
