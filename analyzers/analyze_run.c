@@ -45,7 +45,7 @@ struct run {
 	rb_us wait_since;
 	struct rfc6076 rfc;
 	uint64_t calls;
-	rb_us cap_t0;	/* the first packet, µs since the epoch */
+	rb_us cap_t0; /* the first packet, µs since the epoch */
 };
 
 static struct capture *volatile g_cap;
@@ -169,8 +169,8 @@ static void rec_to_base(const struct run *u, struct callrec *r)
 {
 	if (!(u->o->speedup > 0))
 		return;
-	rb_us *t[] = {&r->t_dial, &r->t_invite, &r->t_ringing, &r->t_answer,
-		      &r->t_cancel, &r->t_final, &r->t_end};
+	rb_us *t[] = {&r->t_dial,   &r->t_invite, &r->t_ringing, &r->t_answer,
+		      &r->t_cancel, &r->t_final,  &r->t_end};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		*t[i] = to_base(u, *t[i]);
 	r->ring_time = r->srd = r->duration = RB_T_NONE;

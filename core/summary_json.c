@@ -310,9 +310,9 @@ static json_t *summary_json(const struct summary *s)
 		json_array_append_new(tg, target_json(&s->tres[i]));
 	json_object_set_new(root, "targets", tg);
 	enum rb_verdict v = summary_verdict(s);
-	json_object_set_new(root, "verdict", o->unjudged && v != VERDICT_ERROR
-						 ? json_null()
-						 : json_string(summary_verdict_name(v)));
+	json_object_set_new(
+	    root, "verdict",
+	    o->unjudged && v != VERDICT_ERROR ? json_null() : json_string(summary_verdict_name(v)));
 	json_object_set_new(root, "inconclusive_reasons", s->incon ? json_copy(s->incon) : json_array());
 	json_object_set_new(root, "error", jstr_or_null(s->error));
 	const char *key;

@@ -62,7 +62,7 @@ const char *report_run_verdict(const struct report_run *r)
 }
 
 static const char *const verdicts[][2] = {
-	{"pass", "PASS"}, {"fail", "FAIL"}, {"inconclusive", "INCONCLUSIVE"}, {"error", "ERROR"}};
+    {"pass", "PASS"}, {"fail", "FAIL"}, {"inconclusive", "INCONCLUSIVE"}, {"error", "ERROR"}};
 
 const char *report_verdict_class(const char *verdict)
 {

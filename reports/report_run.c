@@ -873,7 +873,8 @@ static void verdict_table(FILE *f, const struct report_run *r)
 	size_t i;
 	const json_t *t;
 	fputs("<table class=\"verdict\"><tr><th>target</th><th>measured</th><th>95 % interval</th>"
-	      "<th>verdict</th><th>note</th></tr>\n", f);
+	      "<th>verdict</th><th>note</th></tr>\n",
+	      f);
 	json_array_foreach(tg, i, t) {
 		double m = jnum(t, "measured");
 		const json_t *ci = json_object_get(t, "ci95"), *note = json_object_get(t, "note");
@@ -962,9 +963,11 @@ static void schedule_meta(FILE *f, const json_t *sc)
 {
 	if (!json_is_object(sc))
 		return;
-	fprintf(f, "<br>schedule: INVITE lateness p50 %.2f ms, p99 %.2f ms on the wire, limit %.2f ms: %s",
-		jnum(sc, "lateness_p50_ms"), jnum(sc, "lateness_p99_ms"), jnum(sc, "limit_ms"),
-		json_is_true(json_object_get(sc, "kept")) ? "kept" : "not kept");
+	fprintf(
+	    f,
+	    "<br>schedule: INVITE lateness p50 %.2f ms, p99 %.2f ms on the wire, limit %.2f ms: %s",
+	    jnum(sc, "lateness_p50_ms"), jnum(sc, "lateness_p99_ms"), jnum(sc, "limit_ms"),
+	    json_is_true(json_object_get(sc, "kept")) ? "kept" : "not kept");
 }
 
 static void run_meta(FILE *f, const struct report_run *r)

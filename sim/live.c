@@ -827,16 +827,17 @@ static json_t *lateness_json(const struct live_lateness *l, double F, rb_us peri
 	double limit_ms = live_lateness_limit_ms(period, F);
 	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "invites", (json_int_t)l->n,
 			 "median_ms", l->median_ms, "p99_ms", l->p99_ms, "max_ms", l->max_ms,
-			 "median_scenario_s", l->median_ms * F / 1e3, "p99_scenario_s", l->p99_ms * F / 1e3,
-			 "warn_limit_ms", limit_ms, "warning", l->n && l->p99_ms > limit_ms);
+			 "median_scenario_s", l->median_ms * F / 1e3, "p99_scenario_s",
+			 l->p99_ms * F / 1e3, "warn_limit_ms", limit_ms, "warning",
+			 l->n && l->p99_ms > limit_ms);
 }
 
 /*
  * A schedule not kept caps the verdict at inconclusive: calls placed late
  * may have crossed a ring boundary, so no target can be shown to be met.
  */
-static void judge_schedule(struct summary *sum, const struct live_lateness *lats, int n, const struct live_opts *o,
-			   struct live_schedule *sc)
+static void judge_schedule(struct summary *sum, const struct live_lateness *lats, int n,
+			   const struct live_opts *o, struct live_schedule *sc)
 {
 	live_schedule_judge(lats, n, o->scn->ring_period, o->speedup, sc);
 	json_t *j = live_schedule_json(sc);
@@ -937,9 +938,9 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 				l.p99_ms * o->speedup / 1e3);
 			if (l.n && l.p99_ms > limit_ms)
 				fprintf(stderr,
-					"live: warning: lateness p99 %.2f ms exceeds 5%% of the ring period "
-					"on the wire (%.2f ms): the run is at best inconclusive; lower "
-					"--speedup\n",
+					"live: warning: lateness p99 %.2f ms exceeds 5%% of the ring "
+					"period on the wire (%.2f ms): the run is at best "
+					"inconclusive; lower --speedup\n",
 					l.p99_ms, limit_ms);
 		}
 	}
@@ -993,11 +994,13 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 	if (!o->quiet) {
 		summary_print(sum, stdout);
 		if (!failed[0] && sched.invites)
-			printf("schedule: INVITE lateness p50 %.2f ms, p99 %.2f ms on the wire, limit %.3g ms: "
-			       "%s\n",
-			       sched.p50_ms, sched.p99_ms, sched.limit_ms, sched.kept ? "kept" : "not kept");
-		printf("results: %s/ (the capture's analysis in wire time, not judged: %s/capture/)\n",
-		       o->out_dir, o->out_dir);
+			printf("schedule: INVITE lateness p50 %.2f ms, p99 %.2f ms on the wire, "
+			       "limit %.3g ms: %s\n",
+			       sched.p50_ms, sched.p99_ms, sched.limit_ms,
+			       sched.kept ? "kept" : "not kept");
+		printf(
+		    "results: %s/ (the capture's analysis in wire time, not judged: %s/capture/)\n",
+		    o->out_dir, o->out_dir);
 	}
 	rc = summary_exit_code(sum);
 	if (lat_out)

@@ -65,10 +65,10 @@ struct live_lateness {
  */
 struct live_schedule {
 	bool kept;
-	size_t invites;                /* INVITEs measured, every replication */
+	size_t invites;		       /* INVITEs measured, every replication */
 	double p50_ms, p99_ms, max_ms; /* the worst replication's; 0 when none */
 	double limit_ms;
-	int worst_rep;                 /* -1 when no INVITE was measured */
+	int worst_rep; /* -1 when no INVITE was measured */
 };
 
 /* The lateness limit on the wire, ms: 5 % of ring_period / F. */

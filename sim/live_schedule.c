@@ -59,15 +59,17 @@ int live_schedule_reason(const struct live_schedule *sc, int n_reps, char *buf, 
 	char rep[32] = "";
 	if (n_reps > 1)
 		snprintf(rep, sizeof(rep), " (replication %d)", sc->worst_rep);
-	return snprintf(buf, n, "schedule not kept: INVITE lateness p99 %.1f ms over its limit %.3g ms%s",
+	return snprintf(buf, n,
+			"schedule not kept: INVITE lateness p99 %.1f ms over its limit %.3g ms%s",
 			sc->p99_ms, sc->limit_ms, rep);
 }
 
 struct json_t *live_schedule_json(const struct live_schedule *sc)
 {
-	json_t *o = json_pack("{s:b, s:I, s:f, s:f, s:f, s:f}", "kept", sc->kept, "invites",
-			      (json_int_t)sc->invites, "lateness_p50_ms", sc->p50_ms, "lateness_p99_ms",
-			      sc->p99_ms, "lateness_max_ms", sc->max_ms, "limit_ms", sc->limit_ms);
+	json_t *o =
+	    json_pack("{s:b, s:I, s:f, s:f, s:f, s:f}", "kept", sc->kept, "invites",
+		      (json_int_t)sc->invites, "lateness_p50_ms", sc->p50_ms, "lateness_p99_ms",
+		      sc->p99_ms, "lateness_max_ms", sc->max_ms, "limit_ms", sc->limit_ms);
 	if (o)
 		json_object_set_new(o, "replication",
 				    sc->worst_rep >= 0 ? json_integer(sc->worst_rep) : json_null());

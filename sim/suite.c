@@ -372,7 +372,9 @@ static enum suite_result target_result(json_t *t)
 {
 	const char *r = json_string_value(json_object_get(t, "result"));
 	if (r)
-		return !strcmp(r, "pass") ? SUITE_PASS : !strcmp(r, "fail") ? SUITE_FAIL : SUITE_INCONCLUSIVE;
+		return !strcmp(r, "pass")   ? SUITE_PASS
+		       : !strcmp(r, "fail") ? SUITE_FAIL
+					    : SUITE_INCONCLUSIVE;
 	json_t *p = json_object_get(t, "pass");
 	return json_is_true(p) ? SUITE_PASS : json_is_false(p) ? SUITE_FAIL : SUITE_INCONCLUSIVE;
 }
@@ -397,7 +399,8 @@ static void schedule_line(json_t *sc, char *buf, size_t n)
 	buf[0] = '\0';
 	if (!json_is_object(sc))
 		return;
-	json_t *p50 = json_object_get(sc, "lateness_p50_ms"), *p99 = json_object_get(sc, "lateness_p99_ms");
+	json_t *p50 = json_object_get(sc, "lateness_p50_ms"),
+	       *p99 = json_object_get(sc, "lateness_p99_ms");
 	json_t *lim = json_object_get(sc, "limit_ms");
 	snprintf(buf, n, "INVITE lateness p50 %.2f ms, p99 %.2f ms, limit %.2f ms: %s",
 		 json_number_value(p50), json_number_value(p99), json_number_value(lim),
@@ -431,7 +434,8 @@ void suite_collect(struct suite_entry *e, const char *path)
 			json_t *t = json_array_get(ts, i);
 			struct suite_target *st = &e->targets[i];
 			target_name(t, st->name, sizeof(st->name));
-			json_t *m = json_object_get(t, "measured"), *ci = json_object_get(t, "ci95");
+			json_t *m = json_object_get(t, "measured"),
+			       *ci = json_object_get(t, "ci95");
 			st->measured = json_is_number(m) ? json_number_value(m) : NAN;
 			json_t *lo = json_array_get(ci, 0), *hi = json_array_get(ci, 1);
 			st->lo = json_is_number(lo) ? json_number_value(lo) : NAN;
@@ -492,7 +496,8 @@ out:
 	return rc;
 }
 
-/* 0 pass < 4 inconclusive < 1 fail < 3 error: a failed run outranks a miss, a miss an undecided run. */
+/* 0 pass < 4 inconclusive < 1 fail < 3 error: a failed run outranks a miss, a miss an undecided
+ * run. */
 static int severity(int rc)
 {
 	return rc == 0 ? 0 : rc == 4 ? 1 : rc == 1 ? 2 : 3;

@@ -40,9 +40,9 @@ enum suite_result { SUITE_PASS = 0, SUITE_FAIL, SUITE_INCONCLUSIVE };
 struct suite_target {
 	char name[160];    /* "sla within 3 rings >= 0.8 [peak]" */
 	double measured;   /* NaN when none */
-	double lo, hi;     /* its 95 % interval; NaN when none */
+	double lo, hi;	   /* its 95 % interval; NaN when none */
 	enum suite_result result;
-	char note[160];    /* why it is undecided (or missed), from summary.json */
+	char note[160]; /* why it is undecided (or missed), from summary.json */
 };
 
 struct suite_entry {
@@ -56,7 +56,7 @@ struct suite_entry {
 	double speedup;    /* live; 0: 1 */
 	int line;          /* in the suite file */
 	/* results */
-	char verdict[16];  /* pass, fail, inconclusive, error */
+	char verdict[16]; /* pass, fail, inconclusive, error */
 	char error[4096 + 256];
 	char reasons[1024]; /* inconclusive_reasons, "; "-joined; "" when none */
 	char schedule[256]; /* a live run's schedule ("INVITE lateness p50 ..."); "" when none */

@@ -71,7 +71,8 @@ static void measured_text(const struct suite_target *t, char *buf, size_t n)
 	else if (isnan(t->lo) || isnan(t->hi))
 		snprintf(buf, n, "measured %.4f", t->measured);
 	else
-		snprintf(buf, n, "measured %.4f (95 %% CI %.4f to %.4f)", t->measured, t->lo, t->hi);
+		snprintf(buf, n, "measured %.4f (95 %% CI %.4f to %.4f)", t->measured, t->lo,
+			 t->hi);
 }
 
 static void write_case_result(FILE *f, const struct suite_entry *e, const struct suite_target *t)
@@ -87,7 +88,8 @@ static void write_case_result(FILE *f, const struct suite_entry *e, const struct
 		break;
 	case SUITE_INCONCLUSIVE: {
 		/* The target's own reason, then the run's (e.g. a schedule not kept). */
-		const char *note = t && t->result == SUITE_INCONCLUSIVE && t->note[0] ? t->note : "";
+		const char *note =
+		    t && t->result == SUITE_INCONCLUSIVE && t->note[0] ? t->note : "";
 		if (!t)
 			snprintf(meas, sizeof(meas), "the run");
 		snprintf(m, sizeof(m), "inconclusive: %s%s%s%s%s", meas, note[0] ? ": " : "", note,
@@ -200,8 +202,8 @@ void suite_print(const struct suite *s, FILE *out)
 		for (size_t k = 0; k < e->n_targets; k++)
 			passed += e->targets[k].result == SUITE_PASS;
 		fprintf(out, "  %-24s %-6s %-12s %7.1fs  %zu/%zu met", e->name,
-			e->engine == SUITE_LIVE ? "live" : "model", is_error(e) ? "ERROR" : e->verdict,
-			e->seconds, passed, e->n_targets);
+			e->engine == SUITE_LIVE ? "live" : "model",
+			is_error(e) ? "ERROR" : e->verdict, e->seconds, passed, e->n_targets);
 		if (is_error(e))
 			fprintf(out, "  (%s)", e->error[0] ? e->error : "the run failed");
 		fputc('\n', out);
@@ -212,8 +214,8 @@ void suite_print(const struct suite *s, FILE *out)
 			if (t->result == SUITE_FAIL)
 				fprintf(out, "      missed: %s: %.4f\n", t->name, t->measured);
 			else if (t->result == SUITE_INCONCLUSIVE)
-				fprintf(out, "      undecided: %s: %.4f%s%s\n", t->name, t->measured,
-					t->note[0] ? ": " : "", t->note);
+				fprintf(out, "      undecided: %s: %.4f%s%s\n", t->name,
+					t->measured, t->note[0] ? ": " : "", t->note);
 		}
 		if (e->reasons[0])
 			fprintf(out, "      not decided: %s\n", e->reasons);
