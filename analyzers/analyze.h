@@ -13,7 +13,12 @@
  *
  * Times: a packet's time is its libpcap timestamp in nanoseconds minus the
  * first packet of the first file, rounded down to the microsecond (so a time
- * equals Wireshark's frame.time_relative cut after six decimals).
+ * equals Wireshark's frame.time_relative cut after six decimals). With a
+ * speed-up and a time zero (a live run's capture judged as the run was:
+ * --speedup F --t0 EPOCH), each call's times are then mapped to scenario
+ * time, (wall-clock time − t0_epoch) × F (rb_wall_to_scenario), before
+ * phases, targets and calls.csv see them; the RFC 6076 delays stay in wire
+ * time, as SIP's own timers are not sped up.
  */
 #ifndef RB_ANALYZE_H
 #define RB_ANALYZE_H
@@ -59,13 +64,23 @@ struct analyze_opts {
 	rb_us ring_period;   /* 0: the scenario's, else 3 s */
 	const char *command; /* for summary.json */
 	int quiet;	     /* no summary on stdout */
+	/* Scenario time: speedup > 0 maps times as above, from t0_epoch (µs
+	 * since the epoch), which is then summary.json's t0_epoch. 0: wire time
+	 * from the first packet. */
+	double speedup;
+	rb_us t0_epoch;
+	/* The wire-time analysis beside a live run: no targets judged, verdict
+	 * null, written as summary_name. */
+	bool unjudged;
+	const char *summary_name; /* NULL: "summary.json" */
 };
 
 /*
- * Runs the analysis and writes DIR/calls.csv, DIR/summary.json and
- * DIR/timeline.csv. Returns the exit status of DEFINITIONS.md: 0 every
- * target met, 1 one missed, 2 bad input (not a capture file: said on
- * stderr), 3 the run failed (capture not permitted, an output not written).
+ * Runs the analysis and writes DIR/calls.csv, DIR/summary.json (or
+ * summary_name) and DIR/timeline.csv. Returns the exit status: 0 every
+ * target met (or none judged), 1 one missed, 2 bad input (not a capture
+ * file: said on stderr), 3 the run failed (capture not permitted, an output
+ * not written), 4 inconclusive (none missed, one undecided).
  */
 int analyze_run(const struct analyze_opts *o);
 

@@ -45,6 +45,7 @@ struct run {
 	rb_us wait_since;
 	struct rfc6076 rfc;
 	uint64_t calls;
+	rb_us cap_t0; /* the first packet, µs since the epoch */
 };
 
 static struct capture *volatile g_cap;
@@ -155,10 +156,32 @@ static void complete(struct run *u, struct callrec *r)
 	callrec_derive(r, u->period);
 }
 
+/* A time from the capture's first packet in the summary's time base. */
+static rb_us to_base(const struct run *u, rb_us t)
+{
+	if (!(u->o->speedup > 0) || t == RB_T_NONE)
+		return t;
+	return rb_wall_to_scenario(u->cap_t0 + t, u->o->t0_epoch, u->o->speedup);
+}
+
+/* A call's times into scenario time; its durations are derived again there. */
+static void rec_to_base(const struct run *u, struct callrec *r)
+{
+	if (!(u->o->speedup > 0))
+		return;
+	rb_us *t[] = {&r->t_dial,   &r->t_invite, &r->t_ringing, &r->t_answer,
+		      &r->t_cancel, &r->t_final,  &r->t_end};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		*t[i] = to_base(u, *t[i]);
+	r->ring_time = r->srd = r->duration = RB_T_NONE;
+}
+
 static void on_done(const struct callrec *rin, const struct dlg_extra *x, void *arg)
 {
 	struct run *u = arg;
 	struct callrec r = *rin;
+	rfc_add(&u->rfc, rin, x); /* RFC 6076 delays: wire time, always */
+	rec_to_base(u, &r);
 	complete(u, &r);
 	u->calls++;
 	if (u->csv && !u->csv_err)
@@ -176,12 +199,12 @@ static void on_done(const struct callrec *rin, const struct dlg_extra *x, void *
 				timeline_abandoned(u->tl, t);
 		}
 	}
-	rfc_add(&u->rfc, &r, x);
 }
 
 static void on_waiting(rb_us t, int delta, void *arg)
 {
 	struct run *u = arg;
+	t = to_base(u, t);
 	if (t < u->wait_since)
 		t = u->wait_since; /* TCP may deliver a little out of order */
 	if (u->tl && t > u->wait_since)
@@ -225,7 +248,8 @@ static int make_summary(struct run *u, rb_us t0_epoch)
 	so->scn = o->scn;
 	so->ring_period = u->period;
 	so->replications = 1;
-	so->t0_epoch = t0_epoch;
+	so->t0_epoch = o->speedup > 0 ? o->t0_epoch : t0_epoch;
+	so->unjudged = o->unjudged;
 	so->targets = o->targets;
 	so->n_targets = o->n_targets;
 	so->windows = o->windows;
@@ -236,6 +260,11 @@ static int make_summary(struct run *u, rb_us t0_epoch)
 		return ENOMEM;
 	u->rep = summary_rep(u->sum, 0);
 	return 0;
+}
+
+static const char *summary_name(const struct analyze_opts *o)
+{
+	return o->summary_name ? o->summary_name : "summary.json";
 }
 
 static void path_in(char *buf, size_t n, const char *dir, const char *name)
@@ -251,7 +280,7 @@ static int fail_run(struct run *u, const char *why)
 		return 3;
 	summary_set_error(u->sum, why);
 	summary_finish(u->sum);
-	path_in(p, sizeof(p), u->o->out_dir, "summary.json");
+	path_in(p, sizeof(p), u->o->out_dir, summary_name(u->o));
 	summary_write_json(u->sum, p);
 	return 3;
 }
@@ -285,7 +314,8 @@ static int run_loop(struct run *u, struct capture *c, struct astats *st)
 	g_cap = c;
 	while (!g_stop && capture_next(c, &p) == 0) {
 		if (!u->sum) {
-			rc = make_summary(u, capture_t0_ns(c) / 1000);
+			u->cap_t0 = capture_t0_ns(c) / 1000;
+			rc = make_summary(u, u->cap_t0);
 			if (rc)
 				break;
 		}
@@ -293,7 +323,7 @@ static int run_loop(struct run *u, struct capture *c, struct astats *st)
 	}
 	g_cap = NULL;
 	anl_finish(a);
-	rb_us end = anl_last_time(a);
+	rb_us end = to_base(u, anl_last_time(a));
 	if (u->tl && end != RB_T_NONE && end > u->wait_since)
 		timeline_span(u->tl, u->wait_since, end, u->waiting, 0, 0);
 	u->wait_since = end == RB_T_NONE ? 0 : end;
@@ -358,7 +388,7 @@ int analyze_run(const struct analyze_opts *o)
 	}
 	if (summary_finish(u.sum))
 		goto out;
-	path_in(p, sizeof(p), o->out_dir, "summary.json");
+	path_in(p, sizeof(p), o->out_dir, summary_name(o));
 	if ((rc = summary_write_json(u.sum, p)) != 0) {
 		fprintf(stderr, "ringbench analyze: %s: %s\n", p, strerror(rc));
 		goto out;

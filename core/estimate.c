@@ -66,7 +66,8 @@ void est_interval(struct est *e, enum est_range r, double cap)
 		return;
 	}
 	/* Wilson with n_eff = p(1 − p)/se², at most the calls counted */
-	double n_eff = se > 0 ? p * (1 - p) / (se * se) : INFINITY;
+	/* at 0 or 1 the spread says nothing: the calls counted are the sample */
+	double n_eff = p <= 0 || p >= 1 ? cap : se > 0 ? p * (1 - p) / (se * se) : INFINITY;
 	if (!isnan(cap) && cap > 0 && n_eff > cap)
 		n_eff = cap;
 	if (!(n_eff > 0) || isinf(n_eff)) { /* 0 or 1 with no spread and no count */

@@ -36,6 +36,18 @@ static inline double rb_us_to_s(rb_us t)
  */
 int rb_fmt_s(char *buf, size_t n, rb_us t);
 
+/*
+ * The one time base of a live run: a wall-clock instant t_wall (µs since the
+ * epoch) to scenario time, (t_wall − t0_epoch) × F, where t0_epoch is the
+ * run's time zero and F its speed-up. RB_T_NONE stays RB_T_NONE.
+ */
+static inline rb_us rb_wall_to_scenario(rb_us t_wall, rb_us t0_epoch, double F)
+{
+	if (t_wall == RB_T_NONE)
+		return RB_T_NONE;
+	return (rb_us)llround((double)(t_wall - t0_epoch) * F);
+}
+
 /* Wall clock, microseconds since the epoch (CLOCK_REALTIME). */
 rb_us rb_now_epoch_us(void);
 /* Monotonic clock, microseconds (CLOCK_MONOTONIC). */

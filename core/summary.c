@@ -179,7 +179,10 @@ struct summary *summary_new(const struct summary_opts *opts)
 	if (s->ring_period <= 0)
 		s->ring_period = opts->scn && opts->scn->ring_period > 0 ? opts->scn->ring_period
 									: 3 * RB_US_PER_S;
-	if (!opts->targets && opts->scn) {
+	if (opts->unjudged) {
+		s->o.targets = NULL;
+		s->o.n_targets = 0;
+	} else if (!opts->targets && opts->scn) {
 		s->o.targets = opts->scn->targets;
 		s->o.n_targets = opts->scn->n_targets;
 	}

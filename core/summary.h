@@ -65,6 +65,13 @@ struct summary_opts {
 	const struct summary_window *windows; /* NULL: the scenario's phases */
 	size_t n_windows;
 	bool time_weighted;          /* false: occupancy, queue_len are null */
+	/*
+	 * No targets judged, verdict null (unless the run failed: error): the
+	 * wire-time analysis kept beside a live run (capture/wire-summary.json),
+	 * whose times are not the scenario's and must never be taken for a
+	 * verdict. Its exit code is 0 (or 3).
+	 */
+	bool unjudged;
 };
 
 /* The center's state over a span of time, for time-weighted measures. */

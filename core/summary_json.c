@@ -384,7 +384,10 @@ json_t *summary_to_json(const struct summary *s)
 	for (size_t i = 0; i < s->n_tres; i++)
 		json_array_append_new(tg, target_json(&s->tres[i]));
 	json_object_set_new(root, "targets", tg);
-	json_object_set_new(root, "verdict", json_string(summary_verdict_name(summary_verdict(s))));
+	enum rb_verdict v = summary_verdict(s);
+	json_object_set_new(
+	    root, "verdict",
+	    o->unjudged && v != VERDICT_ERROR ? json_null() : json_string(summary_verdict_name(v)));
 	json_object_set_new(root, "inconclusive_reasons", s->incon ? json_copy(s->incon) : json_array());
 	json_object_set_new(root, "error", jstr_or_null(s->error));
 	const char *key;
@@ -498,6 +501,10 @@ void summary_print(const struct summary *s, FILE *out)
 	for (size_t i = 0; i < s->n_tres; i++)
 		print_target(&s->tres[i], out);
 	enum rb_verdict v = summary_verdict(s);
+	if (s->o.unjudged && v != VERDICT_ERROR) {
+		fputs("verdict: none (not judged: wire time)\n", out);
+		return;
+	}
 	fprintf(out, "verdict: %s", v == VERDICT_PASS	      ? "PASS"
 				    : v == VERDICT_FAIL	      ? "FAIL"
 				    : v == VERDICT_INCONCLUSIVE ? "INCONCLUSIVE"

@@ -37,8 +37,15 @@ int report_load(const char *dir, struct report_run **out, char *err, size_t errl
 void report_run_free(struct report_run *r);
 /* "model", "live", "capture" (from summary.json), or "?". */
 const char *report_run_engine(const struct report_run *r);
-/* The verdict of summary.json: "pass", "fail", "error" or "?". */
+/* The verdict of summary.json: "pass", "fail", "inconclusive", "error" or "?". */
 const char *report_run_verdict(const struct report_run *r);
+/*
+ * A verdict or a target's result as the page shows it: its CSS class
+ * ("pass", "fail", "inconclusive", "error"; anything else "unknown") and
+ * its label ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "?").
+ */
+const char *report_verdict_class(const char *verdict);
+const char *report_verdict_label(const char *verdict);
 
 /*
  * Takes the tenants' answering names and the phase windows from the scenario

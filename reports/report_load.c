@@ -61,6 +61,25 @@ const char *report_run_verdict(const struct report_run *r)
 	return json_is_string(e) ? json_string_value(e) : "?";
 }
 
+static const char *const verdicts[][2] = {
+    {"pass", "PASS"}, {"fail", "FAIL"}, {"inconclusive", "INCONCLUSIVE"}, {"error", "ERROR"}};
+
+const char *report_verdict_class(const char *verdict)
+{
+	for (size_t i = 0; verdict && i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
+		if (!strcmp(verdict, verdicts[i][0]))
+			return verdicts[i][0];
+	return "unknown";
+}
+
+const char *report_verdict_label(const char *verdict)
+{
+	for (size_t i = 0; verdict && i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
+		if (!strcmp(verdict, verdicts[i][0]))
+			return verdicts[i][1];
+	return "?";
+}
+
 #ifdef RB_HAVE_SCN
 /*
  * The scenario file of the run, for the tenants' answering names: a .yaml

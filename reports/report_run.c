@@ -857,16 +857,27 @@ static void target_text(FILE *f, const json_t *t)
 	html_esc(f, buf);
 }
 
+/* A target's result: "result" (pass, fail, inconclusive), else from "pass"
+ * (older files: true, false; null while undecided). */
+static const char *target_result(const json_t *t)
+{
+	const json_t *res = json_object_get(t, "result"), *ps = json_object_get(t, "pass");
+	if (json_is_string(res))
+		return json_string_value(res);
+	return json_is_boolean(ps) ? (json_is_true(ps) ? "pass" : "fail") : "inconclusive";
+}
+
 static void verdict_table(FILE *f, const struct report_run *r)
 {
 	const json_t *tg = json_object_get(r->summary, "targets");
 	size_t i;
 	const json_t *t;
 	fputs("<table class=\"verdict\"><tr><th>target</th><th>measured</th><th>95 % interval</th>"
-	      "<th>verdict</th></tr>\n", f);
+	      "<th>verdict</th><th>note</th></tr>\n",
+	      f);
 	json_array_foreach(tg, i, t) {
 		double m = jnum(t, "measured");
-		const json_t *ci = json_object_get(t, "ci95"), *ps = json_object_get(t, "pass");
+		const json_t *ci = json_object_get(t, "ci95"), *note = json_object_get(t, "note");
 		fputs("<tr><td>", f);
 		target_text(f, t);
 		if (isfinite(m))
@@ -879,14 +890,15 @@ static void verdict_table(FILE *f, const struct report_run *r)
 				json_number_value(json_array_get(ci, 1)) * 100);
 		else
 			fputs("<td class=\"num\">n/a</td>", f);
-		if (json_is_boolean(ps))
-			fprintf(f, "<td class=\"%s\">%s</td></tr>\n", json_is_true(ps) ? "pass" : "fail",
-				json_is_true(ps) ? "PASS" : "FAIL");
-		else
-			fputs("<td class=\"unknown\">too few calls to tell</td></tr>\n", f);
+		const char *res = target_result(t);
+		fprintf(f, "<td class=\"%s\">%s</td><td>", report_verdict_class(res),
+			report_verdict_label(res));
+		if (json_is_string(note))
+			html_esc(f, json_string_value(note));
+		fputs("</td></tr>\n", f);
 	}
 	if (!json_array_size(tg))
-		fputs("<tr><td colspan=\"4\">no targets</td></tr>\n", f);
+		fputs("<tr><td colspan=\"5\">no targets</td></tr>\n", f);
 	fputs("</table>\n", f);
 }
 
@@ -946,6 +958,18 @@ static void measures_table(FILE *f, const struct report_run *r)
 	fputs("</table>\n", f);
 }
 
+/* A live run's schedule: its INVITEs' lateness against the limit. */
+static void schedule_meta(FILE *f, const json_t *sc)
+{
+	if (!json_is_object(sc))
+		return;
+	fprintf(
+	    f,
+	    "<br>schedule: INVITE lateness p50 %.2f ms, p99 %.2f ms on the wire, limit %.2f ms: %s",
+	    jnum(sc, "lateness_p50_ms"), jnum(sc, "lateness_p99_ms"), jnum(sc, "limit_ms"),
+	    json_is_true(json_object_get(sc, "kept")) ? "kept" : "not kept");
+}
+
 static void run_meta(FILE *f, const struct report_run *r)
 {
 	static const char *const keys[] = {"engine", "scenario", "command", "seed", "replications",
@@ -973,6 +997,18 @@ static void run_meta(FILE *f, const struct report_run *r)
 		html_esc(f, json_string_value(e));
 		fputs("</strong>", f);
 	}
+	/* Why the run is at best inconclusive whatever its targets say. */
+	const json_t *why = json_object_get(r->summary, "inconclusive_reasons");
+	size_t i;
+	const json_t *w;
+	json_array_foreach(why, i, w) {
+		if (!json_is_string(w))
+			continue;
+		fputs("<br><strong>not decided: ", f);
+		html_esc(f, json_string_value(w));
+		fputs("</strong>", f);
+	}
+	schedule_meta(f, json_object_get(r->summary, "schedule"));
 	fputs("</p>\n", f);
 }
 
@@ -1001,8 +1037,8 @@ static int write_html(struct page *pg, struct report_run *const *runs, size_t n)
 			fputs(": ", f);
 			html_esc(f, runs[i]->label);
 		}
-		fprintf(f, " <span class=\"%s\">%s</span></h2>\n",
-			!strcmp(v, "pass") ? "pass" : "fail", !strcmp(v, "pass") ? "PASS" : !strcmp(v, "fail") ? "FAIL" : "ERROR");
+		fprintf(f, " <span class=\"%s\">%s</span></h2>\n", report_verdict_class(v),
+			report_verdict_label(v));
 		run_meta(f, runs[i]);
 		verdict_table(f, runs[i]);
 	}

@@ -31,7 +31,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "Finds the SIP calls in pcap/pcapng captures (several files are merged in time\n"
 	      "order) or on a live interface, and writes their timings, rings and outcomes.\n"
-	      "Time zero is the first packet of the first file.\n"
+	      "Time zero is the first packet of the first file; with --t0 (and --speedup)\n"
+	      "times are the scenario's of the live run that made the capture instead.\n"
 	      "\n"
 	      "options:\n"
 	      "  --duration S        live: stop after S seconds (default: at Ctrl-C)\n"
@@ -44,6 +45,11 @@ static void usage(FILE *out)
 	      "  --quiet             no summary on stdout\n"
 	      "  --ring-period-s S   one ring, seconds (default: the scenario's, else 3)\n"
 	      "  --scenario FILE     tenants (by number), no-answer delays, phases, targets\n"
+	      "  --speedup F         a live run's speed-up (> 0; needs --t0): packet times\n"
+	      "                      become scenario time, (wall-clock time - t0) x F, so\n"
+	      "                      phases and targets apply as they did for the live run\n"
+	      "  --t0 EPOCH          the live run's time zero, seconds since the epoch\n"
+	      "                      (t0_epoch in its summary.json); alone: --speedup 1\n"
 	      "  --targets LIST      K:F[,K:F...]: answered within K rings >= F (sla measure)\n"
 	      "  --write FILE        live: also write the capture to FILE (pcap)\n"
 	      "\n"
@@ -51,7 +57,8 @@ static void usage(FILE *out)
 	      "and \"skipped\"), DIR/timeline.csv. See docs/analyze.md.\n"
 	      "exit status: 0 every target met (or none given), 1 a target missed, 2 bad\n"
 	      "usage or a file that is not a capture, 3 the run itself failed (e.g. capture\n"
-	      "not permitted).\n",
+	      "not permitted), 4 inconclusive (none missed, one cannot be decided from\n"
+	      "these calls).\n",
 	      out);
 }
 
@@ -60,7 +67,8 @@ static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},		{"interface", required_argument, NULL, 'i'},
     {"out", required_argument, NULL, 'o'},	{"phase", required_argument, NULL, 'p'},
     {"quiet", no_argument, NULL, 'q'},		{"ring-period-s", required_argument, NULL, 'r'},
-    {"scenario", required_argument, NULL, 's'}, {"targets", required_argument, NULL, 't'},
+    {"scenario", required_argument, NULL, 's'}, {"speedup", required_argument, NULL, 'S'},
+    {"t0", required_argument, NULL, 'T'},	{"targets", required_argument, NULL, 't'},
     {"write", required_argument, NULL, 'w'},	{NULL, 0, NULL, 0},
 };
 
@@ -68,6 +76,8 @@ struct aargs {
 	struct analyze_opts o;
 	const char *scenario, *targets;
 	double ring_period_s, duration_s;
+	double speedup, t0_s;
+	bool t0_set;
 	struct summary_window win[MAX_PHASES];
 	char names[MAX_PHASES][64];
 	size_t n_win;
@@ -170,6 +180,18 @@ static int parse(int argc, char **argv, struct aargs *a)
 		case 's':
 			a->scenario = optarg;
 			break;
+		case 'S':
+			if (cli_double(PROG, "--speedup", optarg, 0, 1e6, &a->speedup))
+				return 2;
+			if (!(a->speedup > 0))
+				return cli_usage_error(PROG, "--speedup: expected a number above 0, got '%s'",
+						       optarg);
+			break;
+		case 'T':
+			if (cli_double(PROG, "--t0", optarg, 0, 1e11, &a->t0_s))
+				return 2;
+			a->t0_set = true;
+			break;
 		case 't':
 			if (parse_targets(a, optarg))
 				return 2;
@@ -193,6 +215,13 @@ static int parse(int argc, char **argv, struct aargs *a)
 				       "missing CAPTURE (a pcap or pcapng file) or --interface IF");
 	if (!a->o.iface && (a->o.filter || a->o.write_path || a->duration_s > 0))
 		return cli_usage_error(PROG, "--filter, --write and --duration need --interface");
+	if (a->speedup > 0 && !a->t0_set)
+		return cli_usage_error(PROG, "--speedup needs --t0 EPOCH, the live run's time zero "
+					     "(t0_epoch in its summary.json)");
+	if (a->t0_set) {
+		a->o.speedup = a->speedup > 0 ? a->speedup : 1.0;
+		a->o.t0_epoch = rb_s_to_us(a->t0_s);
+	}
 	a->o.files = argv + optind;
 	a->o.n_files = (size_t)(argc - optind);
 	if (a->o.iface) {

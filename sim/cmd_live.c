@@ -45,11 +45,16 @@ static void usage(FILE *out)
 	      "  --transport udp|tcp   (default udp)\n"
 	      "\n"
 	      "writes DIR/summary.json (engine live), DIR/calls.csv and DIR/timeline.csv in\n"
-	      "scenario time; DIR/capture.pcap and DIR/capture/ (the capture's analysis, wire\n"
-	      "time); DIR/sipp/ (SIPp's injection file, statistics and log).\n"
+	      "scenario time, the one judged; DIR/capture.pcap and DIR/capture/ (the capture's\n"
+	      "analysis in wire time: calls.csv, timeline.csv and wire-summary.json, which\n"
+	      "judges nothing); DIR/sipp/ (SIPp's injection file, statistics and log).\n"
+	      "`ringbench analyze DIR/capture.pcap --scenario FILE --speedup F --t0 T0`, T0\n"
+	      "being t0_epoch in DIR/summary.json, judges the capture in scenario time.\n"
 	      "exit status: 0 every target met, 1 a target missed, 2 bad usage or input,\n"
 	      "3 the run itself failed (verdict error in summary.json; also when every call\n"
-	      "placed was refused by the target's authentication: wrong or missing --auth).\n",
+	      "placed was refused by the target's authentication: wrong or missing --auth),\n"
+	      "4 inconclusive (none missed, but one cannot be decided from these calls, or\n"
+	      "the schedule was not kept: INVITE lateness p99 over its limit).\n",
 	      out);
 }
 

@@ -45,7 +45,8 @@ static void usage(FILE *out)
 		"\n"
 		"writes DIR/summary.json, DIR/calls.csv, DIR/timeline.csv.\n"
 		"exit status: 0 every target met, 1 a target missed, 2 bad usage or input,\n"
-		"3 the run itself failed.\n",
+		"3 the run itself failed, 4 inconclusive (none missed, one cannot be decided:\n"
+		"more calls or replications would decide).\n",
 		CSV_DEFAULT);
 }
 

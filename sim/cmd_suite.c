@@ -25,7 +25,9 @@ static void usage(FILE *out)
 	      "Runs every run of a suite file (scenarios in the model or live, with overrides:\n"
 	      "operators, backup, replications, seed, speedup), prints a table of verdicts\n"
 	      "and writes JUnit XML: one test case per target, a missed target a failure, a\n"
-	      "run that failed an error. See scenarios/suites/*.yaml and docs/live.md.\n"
+	      "target that cannot be decided (or a run capped at inconclusive, e.g. a live\n"
+	      "schedule not kept) a failure of type inconclusive saying why, a run that\n"
+	      "failed an error. See scenarios/suites/*.yaml and docs/live.md.\n"
 	      "\n"
 	      "options:\n"
 	      "  --help          this help\n"
@@ -34,7 +36,7 @@ static void usage(FILE *out)
 	      "  --quiet         no progress\n"
 	      "\n"
 	      "exit status: 0 every target met, 1 a target missed, 2 bad usage or input,\n"
-	      "3 a run failed.\n",
+	      "3 a run failed, 4 inconclusive (none missed, at least one run undecided).\n",
 	      out);
 }
 

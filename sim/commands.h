@@ -3,7 +3,8 @@
  * the style of git's builtins. Each parses its own options and calls library
  * code; each returns the process exit status of DEFINITIONS.md (0 done or
  * every target met, 1 a target missed or a difference found, 2 bad usage or
- * bad input, 3 the run itself failed).
+ * bad input, 3 the run itself failed, 4 inconclusive: no target missed, at
+ * least one undecided).
  *
  * The declarations are weak so that the tool links while a subcommand's
  * module is not built yet; main() says so instead of crashing.

@@ -14,7 +14,8 @@
  *      a CANCEL the capture sees may draw a redial (schedule_redial),
  *      placed by one more SIPp (DIR/sipp/redial-K/) started shortly before;
  *   5. after every SIPp ends and 2 s more, the capture stops, secretaryd is
- *      stopped, `ringbench analyze` is run on the capture into capture/;
+ *      stopped, `ringbench analyze` is run on the capture into capture/
+ *      (wire time, judging nothing: capture/wire-summary.json);
  *   6. each scheduled call is found in the capture by its Call-ID key and
  *      reported in scenario time (wire × F), with screened and the one who
  *      answered from secretaryd's CDRs; lateness = capture time of the
@@ -56,11 +57,41 @@ struct live_lateness {
 };
 
 /*
- * Runs every replication. Returns the exit status of DEFINITIONS.md: 0
- * every target met, 1 one missed, 2 bad input, 3 the run failed (SIPp
- * aborted, the server died, capture not permitted, calls unaccounted for:
- * then summary.json says verdict error and why). lat (may be NULL) gets
- * replication 0's lateness.
+ * Whether the run kept its schedule (live_schedule.c): kept when every
+ * replication's INVITE lateness p99 is within the limit, 5 % of the ring
+ * period on the wire (ring period / F). The figures are the worst
+ * replication's (highest p99). A run that did not keep it is at best
+ * inconclusive; summary.json holds this as "schedule".
+ */
+struct live_schedule {
+	bool kept;
+	size_t invites;		       /* INVITEs measured, every replication */
+	double p50_ms, p99_ms, max_ms; /* the worst replication's; 0 when none */
+	double limit_ms;
+	int worst_rep; /* -1 when no INVITE was measured */
+};
+
+/* The lateness limit on the wire, ms: 5 % of ring_period / F. */
+double live_lateness_limit_ms(rb_us ring_period, double F);
+/* Judges lat[0..n_reps) (one per replication) into out. */
+void live_schedule_judge(const struct live_lateness *lat, int n_reps, rb_us ring_period, double F,
+			 struct live_schedule *out);
+/*
+ * The reason for summary_set_inconclusive() when not kept ("schedule not
+ * kept: INVITE lateness p99 16.4 ms over its limit 10 ms"), else "".
+ * Returns what snprintf returns.
+ */
+int live_schedule_reason(const struct live_schedule *sc, int n_reps, char *buf, size_t n);
+/* summary.json's "schedule" object (NULL on ENOMEM). */
+struct json_t;
+struct json_t *live_schedule_json(const struct live_schedule *sc);
+
+/*
+ * Runs every replication. Returns the exit status: 0 every target met, 1
+ * one missed, 2 bad input, 3 the run failed (SIPp aborted, the server
+ * died, capture not permitted, calls unaccounted for: then summary.json
+ * says verdict error and why), 4 inconclusive (a target undecided, or the
+ * schedule not kept). lat (may be NULL) gets replication 0's lateness.
  */
 int live_run(const struct live_opts *o, struct live_lateness *lat);
 

@@ -1,9 +1,11 @@
 /*
  * live_collect: a live replication's calls back from the wire. The capture
  * analysis (`ringbench analyze` into DIR/capture: calls.csv in wire time
- * from the capture's first packet, t0_epoch in summary.json) gives each
- * call's times and outcome; the run's own time zero and speed-up turn them
- * into scenario time; secretaryd's CDRs add screened and who answered.
+ * from the capture's first packet, t0_epoch in wire-summary.json, which
+ * judges nothing) gives each call's times and outcome; the run's own time
+ * zero and speed-up turn them into scenario time (rb_wall_to_scenario, as
+ * `ringbench analyze --speedup F --t0 EPOCH` does); secretaryd's CDRs add
+ * screened and who answered.
  * Calls are matched by the key before "///" in their Call-ID (live_caller.xml).
  */
 #define LOG_TAG "live"
@@ -144,13 +146,13 @@ static rb_us to_scn(rb_us t_cap, rb_us cap_t0, rb_us t0, double F)
 {
 	if (t_cap == RB_T_NONE)
 		return RB_T_NONE;
-	return (rb_us)llround((double)(cap_t0 + t_cap - t0) * F);
+	return rb_wall_to_scenario(cap_t0 + t_cap, t0, F);
 }
 
 static int read_cap_t0(const char *cap_dir, rb_us *out, char *err, size_t errlen)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/summary.json", cap_dir);
+	snprintf(path, sizeof(path), "%s/" LIVE_WIRE_SUMMARY, cap_dir);
 	json_error_t je;
 	json_t *j = json_load_file(path, 0, &je);
 	if (!j) {

@@ -40,6 +40,13 @@ int live_find_secretaryd(char *buf, size_t n);
 /* A SIPp flow file: flows_dir, $RINGBENCH_FLOWS, ./scenarios/sipp, the source tree. */
 int live_find_flow(const char *flows_dir, const char *name, char *buf, size_t n);
 
+/*
+ * The capture's own analysis beside a live run, in wire time: DIR/capture/
+ * holds calls.csv, timeline.csv and this, which judges no target and has
+ * verdict null, so that no search for summary.json takes it for a result.
+ */
+#define LIVE_WIRE_SUMMARY "wire-summary.json"
+
 /* --- one scheduled call's result --- */
 struct live_call {
 	const struct sched_call *sc;
@@ -51,7 +58,7 @@ struct live_call {
 };
 
 /*
- * Fills calls[i].rec from DIR/capture/calls.csv and summary.json (the
+ * Fills calls[i].rec from DIR/capture/calls.csv and wire-summary.json (the
  * analysis of the capture) and, when cdr_path exists, secretaryd's CDRs.
  * t0_epoch: the live run's time zero (µs); F the speed-up. Keys are
  * "<prefix><seq>". Returns 0, or errno with why in err.

@@ -32,7 +32,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-9s %s%s\n", cmds[i].name, cmds[i].summary,
 			cmds[i].fn ? "" : " (not built)");
 	fprintf(out, "\nexit status: 0 done / every target met, 1 a target missed, 2 bad usage or\n"
-		     "input, 3 the run itself failed. Version " RB_VERSION ".\n");
+		     "input, 3 the run itself failed, 4 inconclusive (no target missed, one\n"
+		     "undecided). Version " RB_VERSION ".\n");
 }
 
 int main(int argc, char **argv)

@@ -368,11 +368,47 @@ static void target_name(json_t *t, char *buf, size_t n)
 	}
 }
 
-/* Reads the entry's verdict and targets back from DIR/summary.json. */
-static void collect(struct suite_entry *e, const char *dir)
+static enum suite_result target_result(json_t *t)
 {
-	char path[PATH_MAX + 32];
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	const char *r = json_string_value(json_object_get(t, "result"));
+	if (r)
+		return !strcmp(r, "pass")   ? SUITE_PASS
+		       : !strcmp(r, "fail") ? SUITE_FAIL
+					    : SUITE_INCONCLUSIVE;
+	json_t *p = json_object_get(t, "pass");
+	return json_is_true(p) ? SUITE_PASS : json_is_false(p) ? SUITE_FAIL : SUITE_INCONCLUSIVE;
+}
+
+/* "a; b; c" of a JSON array of strings, cut to fit. */
+static void join_strings(json_t *a, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < json_array_size(a) && len < n; i++) {
+		const char *s = json_string_value(json_array_get(a, i));
+		if (!s)
+			continue;
+		int w = snprintf(buf + len, n - len, "%s%s", len ? "; " : "", s);
+		len += w > 0 ? (size_t)w : 0;
+	}
+}
+
+/* A live run's "schedule" object, in one line. */
+static void schedule_line(json_t *sc, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (!json_is_object(sc))
+		return;
+	json_t *p50 = json_object_get(sc, "lateness_p50_ms"),
+	       *p99 = json_object_get(sc, "lateness_p99_ms");
+	json_t *lim = json_object_get(sc, "limit_ms");
+	snprintf(buf, n, "INVITE lateness p50 %.2f ms, p99 %.2f ms, limit %.2f ms: %s",
+		 json_number_value(p50), json_number_value(p99), json_number_value(lim),
+		 json_is_true(json_object_get(sc, "kept")) ? "kept" : "not kept");
+}
+
+void suite_collect(struct suite_entry *e, const char *path)
+{
 	json_error_t je;
 	json_t *j = json_load_file(path, 0, &je);
 	if (!j) {
@@ -386,16 +422,27 @@ static void collect(struct suite_entry *e, const char *dir)
 	const char *why = json_string_value(json_object_get(j, "error"));
 	if (why && !e->error[0])
 		snprintf(e->error, sizeof(e->error), "%s", why);
+	join_strings(json_object_get(j, "inconclusive_reasons"), e->reasons, sizeof(e->reasons));
+	schedule_line(json_object_get(j, "schedule"), e->schedule, sizeof(e->schedule));
 	json_t *ts = json_object_get(j, "targets");
 	size_t n = json_array_size(ts);
+	free(e->targets);
 	e->targets = calloc(n ? n : 1, sizeof(*e->targets));
+	e->n_targets = 0;
 	if (e->targets) {
 		for (size_t i = 0; i < n; i++) {
 			json_t *t = json_array_get(ts, i);
-			target_name(t, e->targets[i].name, sizeof(e->targets[i].name));
-			json_t *m = json_object_get(t, "measured");
-			e->targets[i].measured = json_is_number(m) ? json_number_value(m) : NAN;
-			e->targets[i].pass = json_is_true(json_object_get(t, "pass"));
+			struct suite_target *st = &e->targets[i];
+			target_name(t, st->name, sizeof(st->name));
+			json_t *m = json_object_get(t, "measured"),
+			       *ci = json_object_get(t, "ci95");
+			st->measured = json_is_number(m) ? json_number_value(m) : NAN;
+			json_t *lo = json_array_get(ci, 0), *hi = json_array_get(ci, 1);
+			st->lo = json_is_number(lo) ? json_number_value(lo) : NAN;
+			st->hi = json_is_number(hi) ? json_number_value(hi) : NAN;
+			st->result = target_result(t);
+			const char *note = json_string_value(json_object_get(t, "note"));
+			snprintf(st->note, sizeof(st->note), "%s", note ? note : "");
 		}
 		e->n_targets = n;
 	}
@@ -436,15 +483,29 @@ static int run_entry(struct suite_entry *e, const char *out_dir, bool quiet)
 		};
 		rc = live_run(&lo, NULL);
 	}
-	collect(e, dir);
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	suite_collect(e, path);
 out:
-	if (rc >= 2 && strcmp(e->verdict, "error")) {
+	if ((rc == 2 || rc == 3) && strcmp(e->verdict, "error")) {
 		snprintf(e->verdict, sizeof(e->verdict), "error");
 	}
 	e->exit_code = rc;
 	e->seconds = rb_us_to_s(rb_now_mono_us() - t_start);
 	scn_free(sc);
 	return rc;
+}
+
+/* 0 pass < 4 inconclusive < 1 fail < 3 error: a failed run outranks a miss, a miss an undecided
+ * run. */
+static int severity(int rc)
+{
+	return rc == 0 ? 0 : rc == 4 ? 1 : rc == 1 ? 2 : 3;
+}
+
+int suite_worse(int a, int b)
+{
+	return severity(b) > severity(a) ? b : a;
 }
 
 int suite_run(struct suite *s, const char *out_dir, bool quiet)
@@ -456,9 +517,8 @@ int suite_run(struct suite *s, const char *out_dir, bool quiet)
 			fprintf(stderr, "suite: %zu/%zu %s (%s %s)\n", i + 1, s->n, e->name,
 				e->engine == SUITE_LIVE ? "live" : "model", e->scenario);
 		int rc = run_entry(e, out_dir, quiet);
-		int norm = rc == 0 ? 0 : rc == 1 ? 1 : 3;
-		if (norm > worst)
-			worst = norm;
+		int norm = rc == 0 || rc == 1 || rc == 4 ? rc : 3;
+		worst = suite_worse(worst, norm);
 	}
 	return worst;
 }

@@ -20,7 +20,9 @@
  * suite_run() runs every entry into OUT/<name>/ and collects each target's
  * result from the entry's summary.json; suite_junit() writes the XML: one
  * <testsuite> per run, one <testcase> per target, a run that failed as an
- * <error> in each of its test cases, a missed target as a <failure>.
+ * <error> in each of its test cases, a missed target as a <failure>, and a
+ * target that could not be decided (or a run capped at inconclusive, e.g. a
+ * live schedule not kept) as a <failure type="inconclusive"> saying why.
  */
 #ifndef RB_SUITE_H
 #define RB_SUITE_H
@@ -32,10 +34,15 @@
 
 enum suite_engine { SUITE_MODEL = 0, SUITE_LIVE };
 
+/* A target's result in summary.json ("result"; docs/results.md). */
+enum suite_result { SUITE_PASS = 0, SUITE_FAIL, SUITE_INCONCLUSIVE };
+
 struct suite_target {
 	char name[160];    /* "sla within 3 rings >= 0.8 [peak]" */
 	double measured;   /* NaN when none */
-	bool pass;
+	double lo, hi;	   /* its 95 % interval; NaN when none */
+	enum suite_result result;
+	char note[160]; /* why it is undecided (or missed), from summary.json */
 };
 
 struct suite_entry {
@@ -49,8 +56,10 @@ struct suite_entry {
 	double speedup;    /* live; 0: 1 */
 	int line;          /* in the suite file */
 	/* results */
-	char verdict[16];  /* pass, fail, error */
+	char verdict[16]; /* pass, fail, inconclusive, error */
 	char error[4096 + 256];
+	char reasons[1024]; /* inconclusive_reasons, "; "-joined; "" when none */
+	char schedule[256]; /* a live run's schedule ("INVITE lateness p50 ..."); "" when none */
 	double seconds;
 	struct suite_target *targets;
 	size_t n_targets;
@@ -70,9 +79,22 @@ void suite_free(struct suite *s);
 
 /*
  * Runs every entry into out_dir/<name>/. Returns the exit status: 0 every
- * target met, 1 one missed, 3 a run failed (others still run).
+ * target met, 1 one missed, 3 a run failed (others still run), 4 none
+ * missed but at least one run inconclusive. The worst wins, in the order
+ * 3, 1, 4, 0.
  */
 int suite_run(struct suite *s, const char *out_dir, bool quiet);
+
+/* The suite's exit status of two entries' (the order above). */
+int suite_worse(int a, int b);
+
+/*
+ * Reads an entry's verdict, targets, inconclusive reasons and (live) schedule
+ * back from its summary.json at path; a file that cannot be read makes the
+ * verdict error. Each target's "result" is read ("pass" as a fallback for
+ * files written before results had three values).
+ */
+void suite_collect(struct suite_entry *e, const char *path);
 
 /* The verdict table. */
 void suite_print(const struct suite *s, FILE *out);

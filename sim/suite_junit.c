@@ -2,7 +2,11 @@
  * suite_junit: a suite's verdict table and its JUnit XML (suite.h). The XML
  * follows the common JUnit schema CI servers read (Jenkins, GitLab):
  * <testsuites> of <testsuite> (one per run) of <testcase> (one per target);
- * a missed target is a <failure>, a run that failed an <error>.
+ * a missed target is a <failure type="missed">, a run that failed an
+ * <error>. An undecided target, and every target of a run capped at
+ * inconclusive (a live schedule not kept), is a <failure type="inconclusive">
+ * whose message says why: CI servers know no third state, and an
+ * inconclusive run has not shown that its targets are met.
  */
 #define LOG_TAG "suite"
 #include "suite.h"
@@ -38,7 +42,99 @@ static void xml_esc(FILE *f, const char *s)
 
 static bool is_error(const struct suite_entry *e)
 {
-	return !strcmp(e->verdict, "error") || e->exit_code >= 2;
+	return !strcmp(e->verdict, "error") || e->exit_code == 2 || e->exit_code == 3;
+}
+
+/* Capped at inconclusive whatever its targets say (summary_set_inconclusive). */
+static bool is_capped(const struct suite_entry *e)
+{
+	return !strcmp(e->verdict, "inconclusive") && e->reasons[0];
+}
+
+/* What a test case reports: nothing (passed), a failure, or inconclusive. */
+static enum suite_result case_result(const struct suite_entry *e, const struct suite_target *t)
+{
+	if (t && t->result != SUITE_PASS)
+		return t->result;
+	if (is_capped(e) || (!t && !strcmp(e->verdict, "inconclusive")))
+		return SUITE_INCONCLUSIVE;
+	if (!t && !strcmp(e->verdict, "fail"))
+		return SUITE_FAIL;
+	return SUITE_PASS;
+}
+
+/* The measured value and its interval, e.g. "measured 0.8123 (95 % CI 0.7712 to 0.8534)". */
+static void measured_text(const struct suite_target *t, char *buf, size_t n)
+{
+	if (!t || isnan(t->measured))
+		snprintf(buf, n, "no calls to measure");
+	else if (isnan(t->lo) || isnan(t->hi))
+		snprintf(buf, n, "measured %.4f", t->measured);
+	else
+		snprintf(buf, n, "measured %.4f (95 %% CI %.4f to %.4f)", t->measured, t->lo,
+			 t->hi);
+}
+
+static void write_case_result(FILE *f, const struct suite_entry *e, const struct suite_target *t)
+{
+	char m[sizeof(t->note) + sizeof(e->reasons) + 200], meas[96];
+	measured_text(t, meas, sizeof(meas));
+	switch (case_result(e, t)) {
+	case SUITE_PASS:
+		return;
+	case SUITE_FAIL:
+		snprintf(m, sizeof(m), "missed: %s", meas);
+		fputs("<failure type=\"missed\" message=\"", f);
+		break;
+	case SUITE_INCONCLUSIVE: {
+		/* The target's own reason, then the run's (e.g. a schedule not kept). */
+		const char *note =
+		    t && t->result == SUITE_INCONCLUSIVE && t->note[0] ? t->note : "";
+		if (!t)
+			snprintf(meas, sizeof(meas), "the run");
+		snprintf(m, sizeof(m), "inconclusive: %s%s%s%s%s", meas, note[0] ? ": " : "", note,
+			 e->reasons[0] ? "; " : "", e->reasons);
+		fputs("<failure type=\"inconclusive\" message=\"", f);
+		break;
+	}
+	}
+	xml_esc(f, m);
+	fputs("\"/>", f);
+}
+
+/* Failures (missed or inconclusive) among e's test cases; 0 for a run that failed. */
+static size_t count_failures(const struct suite_entry *e)
+{
+	if (is_error(e))
+		return 0;
+	if (!e->n_targets)
+		return case_result(e, NULL) != SUITE_PASS;
+	size_t nf = 0;
+	for (size_t k = 0; k < e->n_targets; k++)
+		nf += case_result(e, &e->targets[k]) != SUITE_PASS;
+	return nf;
+}
+
+static void write_properties(FILE *f, const struct suite_entry *e)
+{
+	fputs("    <properties><property name=\"scenario\" value=\"", f);
+	xml_esc(f, e->scenario);
+	fprintf(f, "\"/><property name=\"engine\" value=\"%s\"/>",
+		e->engine == SUITE_LIVE ? "live" : "model");
+	fputs("<property name=\"verdict\" value=\"", f);
+	xml_esc(f, is_error(e) ? "error" : e->verdict);
+	fputs("\"/>", f);
+	if (e->schedule[0]) {
+		fputs("<property name=\"schedule\" value=\"", f);
+		xml_esc(f, e->schedule);
+		fputs("\"/>", f);
+	}
+	if (e->reasons[0]) {
+		fputs("<property name=\"inconclusive_reasons\" value=\"", f);
+		xml_esc(f, e->reasons);
+		fputs("\"/>", f);
+	}
+	fputs("</properties>\n", f);
 }
 
 int suite_junit(const struct suite *s, const char *path)
@@ -55,9 +151,7 @@ int suite_junit(const struct suite *s, const char *path)
 		secs += e->seconds;
 		if (is_error(e))
 			errors += nt;
-		else
-			for (size_t k = 0; k < e->n_targets; k++)
-				fails += !e->targets[k].pass;
+		fails += count_failures(e);
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"", f);
 	xml_esc(f, s->name);
@@ -66,17 +160,12 @@ int suite_junit(const struct suite *s, const char *path)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct suite_entry *e = &s->entries[i];
 		bool err = is_error(e);
-		size_t nt = e->n_targets ? e->n_targets : 1, nf = 0;
-		for (size_t k = 0; k < e->n_targets && !err; k++)
-			nf += !e->targets[k].pass;
+		size_t nt = e->n_targets ? e->n_targets : 1;
 		fputs("  <testsuite name=\"", f);
 		xml_esc(f, e->name);
-		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", nt, nf,
-			err ? nt : 0, e->seconds);
-		fputs("    <properties><property name=\"scenario\" value=\"", f);
-		xml_esc(f, e->scenario);
-		fprintf(f, "\"/><property name=\"engine\" value=\"%s\"/></properties>\n",
-			e->engine == SUITE_LIVE ? "live" : "model");
+		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", nt,
+			count_failures(e), err ? nt : 0, e->seconds);
+		write_properties(f, e);
 		for (size_t k = 0; k < nt; k++) {
 			const struct suite_target *t = e->n_targets ? &e->targets[k] : NULL;
 			fputs("    <testcase classname=\"", f);
@@ -90,15 +179,8 @@ int suite_junit(const struct suite *s, const char *path)
 				fputs("<error message=\"", f);
 				xml_esc(f, e->error[0] ? e->error : "the run failed");
 				fputs("\"/>", f);
-			} else if (t && !t->pass) {
-				fputs("<failure message=\"", f);
-				char m[96];
-				if (isnan(t->measured))
-					snprintf(m, sizeof(m), "missed: no calls to measure");
-				else
-					snprintf(m, sizeof(m), "missed: measured %.4f", t->measured);
-				xml_esc(f, m);
-				fputs("\"/>", f);
+			} else {
+				write_case_result(f, e, t);
 			}
 			fputs("</testcase>\n", f);
 		}
@@ -113,20 +195,31 @@ int suite_junit(const struct suite *s, const char *path)
 void suite_print(const struct suite *s, FILE *out)
 {
 	fprintf(out, "suite %s\n", s->name);
-	fprintf(out, "  %-24s %-6s %-7s %8s  %s\n", "run", "engine", "verdict", "time", "targets");
+	fprintf(out, "  %-24s %-6s %-12s %8s  %s\n", "run", "engine", "verdict", "time", "targets");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct suite_entry *e = &s->entries[i];
 		size_t passed = 0;
 		for (size_t k = 0; k < e->n_targets; k++)
-			passed += e->targets[k].pass;
-		fprintf(out, "  %-24s %-6s %-7s %7.1fs  %zu/%zu met", e->name,
-			e->engine == SUITE_LIVE ? "live" : "model", is_error(e) ? "ERROR" : e->verdict,
-			e->seconds, passed, e->n_targets);
+			passed += e->targets[k].result == SUITE_PASS;
+		fprintf(out, "  %-24s %-6s %-12s %7.1fs  %zu/%zu met", e->name,
+			e->engine == SUITE_LIVE ? "live" : "model",
+			is_error(e) ? "ERROR" : e->verdict, e->seconds, passed, e->n_targets);
 		if (is_error(e))
 			fprintf(out, "  (%s)", e->error[0] ? e->error : "the run failed");
 		fputc('\n', out);
-		for (size_t k = 0; k < e->n_targets && !is_error(e); k++)
-			if (!e->targets[k].pass)
-				fprintf(out, "      missed: %s: %.4f\n", e->targets[k].name, e->targets[k].measured);
+		if (is_error(e))
+			continue;
+		for (size_t k = 0; k < e->n_targets; k++) {
+			const struct suite_target *t = &e->targets[k];
+			if (t->result == SUITE_FAIL)
+				fprintf(out, "      missed: %s: %.4f\n", t->name, t->measured);
+			else if (t->result == SUITE_INCONCLUSIVE)
+				fprintf(out, "      undecided: %s: %.4f%s%s\n", t->name,
+					t->measured, t->note[0] ? ": " : "", t->note);
+		}
+		if (e->reasons[0])
+			fprintf(out, "      not decided: %s\n", e->reasons);
+		if (e->schedule[0])
+			fprintf(out, "      schedule: %s\n", e->schedule);
 	}
 }

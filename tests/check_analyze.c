@@ -119,18 +119,28 @@ START_TEST(test_sipp_udp_outcomes_and_files)
 }
 END_TEST
 
-START_TEST(test_target_missed_exits_1)
+/*
+ * Nine calls in one capture give no interval (too few for batch means), so
+ * a target is undecided whichever side of it the point falls: exit 4,
+ * verdict inconclusive, the target's result and note saying why.
+ */
+START_TEST(test_target_without_interval_exits_4)
 {
 	struct scn_target t;
 	ck_assert_int_eq(scn_target_parse("3:0.95", &t), 0);
 	char *f[1] = {PCAP_DIR "sipp_tcp6.pcap"};
 	/* sla within 3 rings = 3 answered / (9 - 3 abandoned) = 0.5 < 0.95 */
-	ck_assert_int_eq(run_files(f, 1, &t, 1), 1);
+	ck_assert_int_eq(run_files(f, 1, &t, 1), 4);
 	json_t *j = load_summary();
-	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "fail");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "inconclusive");
+	json_t *t0 = json_array_get(json_object_get(j, "targets"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(t0, "result")), "inconclusive");
+	ck_assert(json_is_null(json_object_get(t0, "pass")));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(t0, "note")), "no interval"));
 	json_decref(j);
 	ck_assert_int_eq(scn_target_parse("3:0.5", &t), 0);
-	ck_assert_int_eq(run_files(f, 1, &t, 1), 0);
+	ck_assert_int_eq(run_files(f, 1, &t, 1), 4);
+	ck_assert_int_eq(run_files(f, 1, NULL, 0), 0); /* no target: nothing to decide */
 }
 END_TEST
 
@@ -321,8 +331,9 @@ START_TEST(test_scenario_tenant_and_rings_heard)
 	o.out_dir = tmpdir;
 	o.scn = s;
 	o.quiet = 1;
-	/* the scenario's target: 3 answered / (9 - 3 abandoned) = 0.5 < 0.9 */
-	ck_assert_int_eq(analyze_run(&o), 1);
+	/* the scenario's target: 3 answered / (9 - 3 abandoned) = 0.5 < 0.9, but
+	 * nine calls give no interval to decide it by: inconclusive */
+	ck_assert_int_eq(analyze_run(&o), 4);
 	char v[64];
 	csv_field("1-21865@", "tenant", v, sizeof(v));
 	ck_assert_str_eq(v, "sippco");
@@ -365,6 +376,99 @@ START_TEST(test_phase_windows_split_calls)
 }
 END_TEST
 
+/*
+ * A live run's capture judged in scenario time: --t0 2 s before the first
+ * packet and --speedup 10 put the calls at (wire + 2 s) x 10, so windows
+ * ten times the wire ones (less the offset) split them as before; each
+ * time and wait is ten times the wire's, the RFC 6076 delays stay in wire
+ * time, and t0_epoch is the one given.
+ */
+START_TEST(test_speedup_and_t0_give_scenario_time)
+{
+	char *f[1] = {PCAP_DIR "sipp_udp6.pcap"};
+	struct analyze_opts o = {0};
+	o.files = f;
+	o.n_files = 1;
+	o.out_dir = tmpdir;
+	o.quiet = 1;
+	ck_assert_int_eq(analyze_run(&o), 0);
+	json_t *w = load_summary();
+	rb_us cap_t0 = rb_s_to_us(json_number_value(json_object_get(w, "t0_epoch")));
+	double srd_wire = json_number_value(
+	    json_object_get(json_object_get(json_object_get(w, "rfc6076"), "srd_s"), "mean"));
+	json_decref(w);
+	char v[64];
+	csv_field("2-22627@", "t_invite", v, sizeof(v));
+	ck_assert_str_eq(v, "3.523434");
+
+	/* Wire [0, 3 s) and [3 s, 60 s) become [0, 50 s) and [50 s, 620 s). */
+	struct summary_window win[2] = {{"early", 0, 50 * RB_US_PER_S},
+					{"late", 50 * RB_US_PER_S, 620 * RB_US_PER_S}};
+	o.windows = win;
+	o.n_windows = 2;
+	o.speedup = 10;
+	o.t0_epoch = cap_t0 - 2 * RB_US_PER_S;
+	ck_assert_int_eq(analyze_run(&o), 0);
+	json_t *j = load_summary();
+	json_t *ph = json_object_get(j, "phases");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "early"), "answered")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "early"), "offered")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "late"), "abandoned")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "late"), "rejected")), 3);
+	ck_assert_int_eq(rb_s_to_us(json_number_value(json_object_get(j, "t0_epoch"))), o.t0_epoch);
+	double srd = json_number_value(
+	    json_object_get(json_object_get(json_object_get(j, "rfc6076"), "srd_s"), "mean"));
+	ck_assert_double_eq_tol(srd, srd_wire, 1e-9);
+	json_decref(j);
+	csv_field("2-22627@", "t_invite", v, sizeof(v));
+	ck_assert_str_eq(v, "55.234340"); /* (3.523434 + 2) x 10 */
+	csv_field("2-22627@", "wait_s", v, sizeof(v));
+	ck_assert_str_eq(v, "12.042560"); /* 1.204256 x 10 */
+	csv_field("2-22627@", "rings", v, sizeof(v));
+	ck_assert_str_eq(v, "5"); /* floor(12.04 / 3) + 1, not the wire's 1 */
+
+	/* In wire time the same windows hold every call in "early". */
+	o.speedup = 0;
+	ck_assert_int_eq(analyze_run(&o), 0);
+	j = load_summary();
+	ph = json_object_get(j, "phases");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "early"), "offered")), 9);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ph, "late"), "offered")), 0);
+	json_decref(j);
+}
+END_TEST
+
+/* The wire-time analysis beside a live run: its own file name, no target
+ * judged (even one that would be missed), verdict null, exit 0. */
+START_TEST(test_unjudged_writes_wire_summary_without_verdict)
+{
+	char *f[1] = {PCAP_DIR "sipp_udp6.pcap"};
+	struct scn_target tg;
+	ck_assert_int_eq(scn_target_parse("1:1", &tg), 0);
+	struct analyze_opts o = {0};
+	o.files = f;
+	o.n_files = 1;
+	o.out_dir = tmpdir;
+	o.quiet = 1;
+	o.targets = &tg;
+	o.n_targets = 1;
+	o.unjudged = true;
+	o.summary_name = "wire-summary.json";
+	ck_assert_int_eq(analyze_run(&o), 0);
+	char p[400];
+	snprintf(p, sizeof(p), "%s/summary.json", tmpdir);
+	ck_assert_int_ne(access(p, F_OK), 0);
+	snprintf(p, sizeof(p), "%s/wire-summary.json", tmpdir);
+	json_error_t e;
+	json_t *j = json_load_file(p, 0, &e);
+	ck_assert_msg(j != NULL, "wire-summary.json: %s", e.text);
+	ck_assert(json_is_null(json_object_get(j, "verdict")));
+	ck_assert_int_eq(json_array_size(json_object_get(j, "targets")), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "overall"), "offered")), 9);
+	json_decref(j);
+}
+END_TEST
+
 static Suite *analyze_suite(void)
 {
 	Suite *s = suite_create("analyze");
@@ -372,7 +476,7 @@ static Suite *analyze_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sipp_udp_outcomes_and_files);
-	tcase_add_test(tc, test_target_missed_exits_1);
+	tcase_add_test(tc, test_target_without_interval_exits_4);
 	tcase_add_test(tc, test_not_a_capture_exits_2);
 	tcase_add_test(tc, test_truncated_file_counted_and_analysed);
 	tcase_add_test(tc, test_garbage_counted);
@@ -382,6 +486,8 @@ static Suite *analyze_suite(void)
 	tcase_add_test(tc, test_live_lo_writes_and_stops);
 	tcase_add_test(tc, test_scenario_tenant_and_rings_heard);
 	tcase_add_test(tc, test_phase_windows_split_calls);
+	tcase_add_test(tc, test_speedup_and_t0_give_scenario_time);
+	tcase_add_test(tc, test_unjudged_writes_wire_summary_without_verdict);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -216,6 +216,46 @@ START_TEST(test_report_of_a_folder)
 }
 END_TEST
 
+/* An inconclusive live run: its verdict and undecided target in amber, each
+ * with why, and the schedule that capped it. */
+START_TEST(test_report_shows_inconclusive)
+{
+	static const char incon_json[] =
+		"{\"engine\": \"live\", \"scenario\": \"tiny\", \"seed\": 1, \"replications\": 1,\n"
+		" \"ring_period_s\": 3, \"verdict\": \"inconclusive\",\n"
+		" \"inconclusive_reasons\": [\"schedule not kept: INVITE lateness p99 16.4 ms over its limit 10 ms\"],\n"
+		" \"schedule\": {\"kept\": false, \"invites\": 40, \"lateness_p50_ms\": 2.5,"
+		"   \"lateness_p99_ms\": 16.4, \"limit_ms\": 10},\n"
+		" \"overall\": {\"dialled\": 10, \"offered\": 9, \"answered\": 8, \"abandoned\": 1},\n"
+		" \"phases\": {}, \"by_tenant\": {}, \"by_forwarding\": {},\n"
+		" \"targets\": [{\"rings\": 3, \"min\": 0.8, \"measured\": 0.82, \"ci95\": [0.7, 0.9],"
+		"   \"pass\": null, \"result\": \"inconclusive\", \"note\": \"the interval straddles the target\"},\n"
+		"   {\"abandon_max\": 0.5, \"measured\": 0.11, \"ci95\": [0.05, 0.2], \"pass\": true,"
+		"   \"result\": \"pass\"}]}\n";
+	struct report_run *r = NULL;
+	char err[512] = "", path[600];
+	put(tmpdir, "summary.json", incon_json);
+	ck_assert_msg(report_load(tmpdir, &r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(report_run_verdict(r), "inconclusive");
+	struct report_opts o = {.quiet = true};
+	ck_assert_msg(report_write(&r, 1, &o, err, sizeof(err)) == 0, "%s", err);
+	snprintf(path, sizeof(path), "%s/report/index.html", tmpdir);
+	char *html = slurp(path);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_nonnull(strstr(html, "<span class=\"inconclusive\">INCONCLUSIVE</span>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"inconclusive\">INCONCLUSIVE</td><td>the interval straddles"));
+	ck_assert_ptr_nonnull(strstr(html, "class=\"pass\">PASS"));
+	ck_assert_ptr_nonnull(strstr(html, "td.inconclusive{"));
+	ck_assert_ptr_nonnull(strstr(html, "not decided: schedule not kept: INVITE lateness p99 16.4 ms"));
+	ck_assert_ptr_nonnull(strstr(html, "p99 16.40 ms on the wire, limit 10.00 ms: not kept"));
+	free(html);
+	ck_assert_str_eq(report_verdict_class("error"), "error");
+	ck_assert_str_eq(report_verdict_label("inconclusive"), "INCONCLUSIVE");
+	ck_assert_str_eq(report_verdict_class("maybe"), "unknown");
+	report_run_free(r);
+}
+END_TEST
+
 START_TEST(test_missing_gnuplot_is_reported)
 {
 	struct report_run *r = NULL;
@@ -278,6 +318,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_folder_without_results_is_refused);
 	tcase_add_test(tc, test_malformed_summary_says_line_and_column);
 	tcase_add_test(tc, test_report_of_a_folder);
+	tcase_add_test(tc, test_report_shows_inconclusive);
 	tcase_add_test(tc, test_missing_gnuplot_is_reported);
 	tcase_add_test(tc, test_scenario_splits_calls_by_phase);
 	suite_add_tcase(s, tc);

@@ -1,15 +1,22 @@
 /*
  * check_schedule: the live run's per-call schedule (sim/schedule.h) draws
  * the model's callers: same seed and replication, same dial instants,
- * tenants, caller types and abandons before forwarding.
+ * tenants, caller types and abandons before forwarding. And whether a live
+ * run kept that schedule (live_schedule_judge): a p99 lateness over 5 % of
+ * the ring period on the wire caps the verdict at inconclusive.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <unistd.h>
+
+#include "live.h"
 #include "model.h"
 #include "scn.h"
 #include "schedule.h"
+#include "summary.h"
 
 /* Two tenants (one no-answer), three caller types, two phases, two bursts
  * (one spread, one all at once), no redial: the model's calls are exactly
@@ -314,6 +321,80 @@ START_TEST(test_schedule_redials_match_model)
 }
 END_TEST
 
+/* 3 s rings at speed-up 15: the limit is 5 % of 200 ms on the wire, 10 ms. */
+START_TEST(test_schedule_kept_within_limit)
+{
+	ck_assert_double_eq_tol(live_lateness_limit_ms(3 * RB_US_PER_S, 15), 10.0, 1e-9);
+	ck_assert_double_eq_tol(live_lateness_limit_ms(3 * RB_US_PER_S, 30), 5.0, 1e-9);
+	struct live_lateness lat[2] = {{.n = 40, .median_ms = 2, .p99_ms = 8, .max_ms = 9},
+				       {.n = 41, .median_ms = 3, .p99_ms = 10, .max_ms = 12}};
+	struct live_schedule sc;
+	live_schedule_judge(lat, 2, 3 * RB_US_PER_S, 15, &sc);
+	ck_assert(sc.kept); /* a p99 at the limit is not over it */
+	ck_assert_uint_eq(sc.invites, 81);
+	ck_assert_int_eq(sc.worst_rep, 1);
+	ck_assert_double_eq_tol(sc.p99_ms, 10, 1e-9);
+	char why[200] = "x";
+	live_schedule_reason(&sc, 2, why, sizeof(why));
+	ck_assert_str_eq(why, "");
+	/* nothing on the wire: nothing to judge, kept */
+	struct live_lateness none = {0};
+	live_schedule_judge(&none, 1, 3 * RB_US_PER_S, 15, &sc);
+	ck_assert(sc.kept);
+	ck_assert_int_eq(sc.worst_rep, -1);
+}
+END_TEST
+
+START_TEST(test_schedule_not_kept_caps_at_inconclusive)
+{
+	struct live_lateness lat[2] = {{.n = 40, .median_ms = 2, .p99_ms = 8, .max_ms = 9},
+				       {.n = 41, .median_ms = 3.5, .p99_ms = 16.4, .max_ms = 30}};
+	struct live_schedule sc;
+	live_schedule_judge(lat, 2, 3 * RB_US_PER_S, 15, &sc);
+	ck_assert(!sc.kept);
+	ck_assert_int_eq(sc.worst_rep, 1);
+	ck_assert_double_eq_tol(sc.p50_ms, 3.5, 1e-9);
+	char why[200];
+	live_schedule_reason(&sc, 1, why, sizeof(why));
+	ck_assert_str_eq(why, "schedule not kept: INVITE lateness p99 16.4 ms over its limit 10 ms");
+	live_schedule_reason(&sc, 2, why, sizeof(why));
+	ck_assert_str_eq(why, "schedule not kept: INVITE lateness p99 16.4 ms over its limit 10 ms "
+			      "(replication 1)");
+
+	/* In summary.json: the schedule object, the reason, verdict inconclusive, exit 4. */
+	struct scenario *s = load();
+	struct scn_target none;
+	struct summary_opts so = {.engine = ENGINE_LIVE, .command = "check_schedule", .scn = s,
+				  .replications = 1, .t0_epoch = 0, .targets = &none, .n_targets = 0};
+	struct summary *sum = summary_new(&so);
+	ck_assert_ptr_nonnull(sum);
+	summary_set_extra(sum, "schedule", live_schedule_json(&sc));
+	ck_assert_int_eq(summary_set_inconclusive(sum, why), 0);
+	ck_assert_int_eq(summary_finish(sum), 0);
+	ck_assert_int_eq(summary_verdict(sum), VERDICT_INCONCLUSIVE);
+	ck_assert_int_eq(summary_exit_code(sum), 4);
+	char path[] = "/tmp/check_schedule.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(summary_write_json(sum, path), 0);
+	json_error_t je;
+	json_t *j = json_load_file(path, 0, &je);
+	unlink(path);
+	ck_assert_msg(j != NULL, "%s", je.text);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "inconclusive");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(j, "inconclusive_reasons"), 0)), why);
+	json_t *sj = json_object_get(j, "schedule");
+	ck_assert(json_is_false(json_object_get(sj, "kept")));
+	ck_assert_double_eq_tol(json_number_value(json_object_get(sj, "lateness_p99_ms")), 16.4, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(sj, "limit_ms")), 10, 1e-9);
+	ck_assert_int_eq(json_integer_value(json_object_get(sj, "replication")), 1);
+	json_decref(j);
+	summary_free(sum);
+	scn_free(s);
+}
+END_TEST
+
 static Suite *schedule_suite(void)
 {
 	Suite *su = suite_create("schedule");
@@ -323,6 +404,8 @@ static Suite *schedule_suite(void)
 	tcase_add_test(tc, test_schedule_same_seed_same_calls);
 	tcase_add_test(tc, test_schedule_redials);
 	tcase_add_test(tc, test_schedule_redials_match_model);
+	tcase_add_test(tc, test_schedule_kept_within_limit);
+	tcase_add_test(tc, test_schedule_not_kept_caps_at_inconclusive);
 	suite_add_tcase(su, tc);
 	return su;
 }

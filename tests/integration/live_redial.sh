@@ -31,8 +31,10 @@ YAML
 
 "$RB" live redial.yaml --speedup 30 --out run >live.out 2>live.err
 rc=$?
-if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then fail "live exit status $rc (0 or 1 expected)"; cat live.err; fi
-check "verdict not error" True "$(json run/summary.json 'd["verdict"] in ("pass", "fail")')"
+# 4 (inconclusive) is a legitimate end of a short run: few calls, or a
+# schedule not kept on a busy machine; 2 and 3 are not.
+case $rc in 0 | 1 | 4) ;; *) fail "live exit status $rc (0, 1 or 4 expected)"; cat live.err ;; esac
+check "verdict not error" True "$(json run/summary.json 'd["verdict"] in ("pass", "fail", "inconclusive")')"
 dialled=$(json run/summary.json 'd["overall"]["dialled"]')
 rows=$(($(wc -l <run/calls.csv) - 1))
 check "one calls.csv row per dialled call, redials included" "$dialled" "$rows"

@@ -1,6 +1,7 @@
 # ringbench suite: runs each entry, prints the table, writes JUnit XML that
-# is well-formed and carries every target (a miss as <failure>, a run that
-# failed as <error>); exit 0 / 1 / 3; a bad suite file is exit 2 with
+# is well-formed and carries every target (a miss as <failure>, an undecided
+# target as <failure type="inconclusive"> saying why, a run that failed as
+# <error>); exit 0 / 1 / 3 / 4; a bad suite file is exit 2 with
 # file:line:col.
 . "$(dirname "$0")/live_lib.sh"
 S=$SRC/scenarios
@@ -46,6 +47,30 @@ runs:
 YAML
 "$RB" suite s2.yaml --out out2 --quiet >/dev/null 2>&1
 check "a missed target: exit 1" 1 $?
+
+# Two replications of quick.yaml cannot decide its rush and abandon targets:
+# the run is inconclusive (exit 4), a failure of type inconclusive in JUnit,
+# never an error.
+cat >s5.yaml <<YAML
+name: t5
+runs:
+  - {name: undecided, scenario: $S/quick.yaml, replications: 2}
+YAML
+"$RB" suite s5.yaml --junit s5.xml --out out5 --quiet >t5.txt 2>&1
+check "an undecided target: exit 4" 4 $?
+grep -q 'undecided *model *inconclusive' t5.txt && pass "table shows inconclusive" || fail "$(cat t5.txt)"
+/usr/bin/python3 - s5.xml >x5.txt <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert int(root.get("errors")) == 0 and not root.findall(".//error"), "inconclusive is not an error"
+f = root.findall(".//failure")
+assert f and all(x.get("type") == "inconclusive" for x in f), [x.attrib for x in f]
+assert all(x.get("message").startswith("inconclusive: ") for x in f), [x.attrib for x in f]
+assert all("straddles" in x.get("message") for x in f), [x.attrib for x in f]
+assert int(root.get("failures")) == len(f)
+print("ok")
+PY
+check "JUnit: inconclusive as a failure saying why" ok "$(tail -1 x5.txt)"
 
 cat >s3.yaml <<YAML
 name: t3
