@@ -715,7 +715,7 @@ static int rep_run(struct rep *r)
 				  .unjudged = true,
 				  .summary_name = LIVE_WIRE_SUMMARY};
 	int arc = analyze_run(&ao);
-	if (arc >= 2) {
+	if (arc == 2 || arc == 3) { /* 4, undecided, is not a failure of the analysis */
 		snprintf(r->why, sizeof(r->why), "the capture could not be analysed (%s)", capdir);
 		goto out;
 	}
