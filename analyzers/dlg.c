@@ -24,7 +24,7 @@ struct call {
 	struct lnode l;
 	struct callrec r;
 	struct dlg_extra x;
-	char branch[80];
+	uint64_t branch_hash; /* the top Via branch of the current INVITE, whole */
 	size_t branch_len;
 	uint32_t invite_cseq;
 	rb_us last; /* last message (open) or end (over, challenged) */
@@ -255,7 +255,8 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 	struct sip_span br = top_branch(m);
 	struct call *c = find(d, m->call_id, m->from_tag);
 	if (c) {
-		bool same = br.len ? (br.len == c->branch_len && !memcmp(br.p, c->branch, br.len))
+		bool same = br.len ? (br.len == c->branch_len &&
+				      htab_hash(HTAB_SEED, br.p, br.len) == c->branch_hash)
 				   : m->cseq == c->invite_cseq;
 		if (same || (int32_t)(m->cseq - c->invite_cseq) < 0) {
 			c->last = c->over ? c->last : t; /* a retransmission */
@@ -276,8 +277,8 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 			}
 		}
 		c->invite_cseq = m->cseq;
-		c->branch_len = br.len < sizeof(c->branch) ? br.len : sizeof(c->branch);
-		memcpy(c->branch, br.p, c->branch_len);
+		c->branch_len = br.len;
+		c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
 		c->x.invites++;
 		if (!c->over) {
 			c->last = t;
@@ -300,9 +301,8 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 	c->x.t_bye_ok = RB_T_NONE;
 	c->x.invites = 1;
 	c->invite_cseq = m->cseq;
-	c->branch_len = br.len < sizeof(c->branch) ? br.len : sizeof(c->branch);
-	if (c->branch_len)
-		memcpy(c->branch, br.p, c->branch_len);
+	c->branch_len = br.len;
+	c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
 	fill_invite(c, m, pkt);
 	c->last = t;
 	c->waiting = true;

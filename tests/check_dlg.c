@@ -195,6 +195,29 @@ START_TEST(test_407_resent_30s_later_counts_from_first_invite)
 }
 END_TEST
 
+START_TEST(test_long_branch_retransmission_is_not_a_new_transaction)
+{
+	char br1[200], br2[200];
+	longstr(br1, 150, "proxy-prefix-", "-1");
+	longstr(br2, 150, "proxy-prefix-", "-2");
+	msg_key(0, 0, "INVITE", "cb", "fb", 1, br1);
+	msg_key(1000, 486, "INVITE", "cb", "fb", 1, br1);
+	msg_key(500000, 0, "INVITE", "cb", "fb", 1, br1); /* late retransmission */
+	msg_key(600000, 0, "INVITE", "cb2", "fb", 1, br1);
+	msg_key(601000, 407, "INVITE", "cb2", "fb", 1, br1);
+	msg_key(700000, 0, "INVITE", "cb2", "fb", 2, br2); /* alike for 148 characters */
+	msg_key(800000, 200, "INVITE", "cb2", "fb", 2, br2);
+	dlg_flush(d, 2 * S);
+	ck_assert_int_eq(ngot, 2);
+	int a = strcmp(gotcid[0], "cb") == 0 ? 0 : 1;
+	ck_assert_int_eq(got[a].outcome, OUTCOME_REJECTED);
+	ck_assert_int_eq(got[a].final_status, 486);
+	ck_assert_int_eq(gotx[a].invites, 1);
+	ck_assert_int_eq(got[1 - a].outcome, OUTCOME_ANSWERED);
+	ck_assert_int_eq(gotx[1 - a].invites, 2);
+}
+END_TEST
+
 START_TEST(test_challenge_waits_then_rejected_last_transaction_decides)
 {
 	/* resent 200 s after its 407 (past DLG_LINGER): still one call; its
@@ -422,6 +445,7 @@ static Suite *dlg_suite(void)
 	tcase_add_test(tc, test_500_char_call_id_kept_whole);
 	tcase_add_test(tc, test_407_resent_30s_later_counts_from_first_invite);
 	tcase_add_test(tc, test_challenge_waits_then_rejected_last_transaction_decides);
+	tcase_add_test(tc, test_long_branch_retransmission_is_not_a_new_transaction);
 	tcase_add_test(tc, test_crossed_cancel_and_200_is_answered);
 	tcase_add_test(tc, test_cancel_487_abandoned_and_cancel_alone_abandoned);
 	tcase_add_test(tc, test_reinvite_is_not_a_new_call_nor_its_200);
