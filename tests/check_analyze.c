@@ -146,8 +146,9 @@ START_TEST(test_long_keys_challenge_pppoe_mpls_captures)
 	ck_assert_int_eq(overall(j, "rejected"), 1);
 	ck_assert_int_eq(csv_rows(row, sizeof(row)), 3);
 	ck_assert_msg(strstr(row, "challenge-late@gen,f-cl,") == row, "%s", row);
-	ck_assert_msg(strstr(row, ",0.000000,30.003000,37.000250,,37.000250,45.000000,200,answered,,"
-				  "37.000250,13,13,6.997250,30.003000,"),
+	ck_assert_msg(strstr(row,
+			     ",0.000000,30.003000,37.000250,,37.000250,45.000000,200,answered,,"
+			     "37.000250,13,13,6.997250,30.003000,"),
 		      "%s", row);
 	json_decref(j);
 	/* PPPoE and MPLS framings (plain, IPv6, behind 802.1Q): nothing lost */

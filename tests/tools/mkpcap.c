@@ -548,8 +548,7 @@ static void flow(struct ctx *c, enum flow f, int64_t t, const struct call *k)
 		send_msg(c, t + r + 999, 0,
 			 req(c, k, "INVITE", 2, NULL, br2, false, false,
 			     "Proxy-Authorization: Digest username=\"a\"\r\n", 0));
-		send_msg(c, t + r + 1 * MS, 1,
-			 resp(c, k, 100, "Trying", 2, "INVITE", br2, false));
+		send_msg(c, t + r + 1 * MS, 1, resp(c, k, 100, "Trying", 2, "INVITE", br2, false));
 		send_msg(c, t + r + 3 * MS + 999, 1,
 			 resp(c, k, 180, "Ringing", 2, "INVITE", br2, true));
 		send_msg(c, t + r + 7 * SEC + 250 * us + 999, 1,
@@ -558,7 +557,8 @@ static void flow(struct ctx *c, enum flow f, int64_t t, const struct call *k)
 			 req(c, k, "ACK", 2, NULL, "ack2", true, false, NULL, 0));
 		send_msg(c, t + r + 15 * SEC, 0,
 			 req(c, k, "BYE", 3, NULL, "bye", true, false, NULL, 0));
-		send_msg(c, t + r + 15 * SEC + 1 * MS, 1, resp(c, k, 200, "OK", 3, "BYE", "bye", true));
+		send_msg(c, t + r + 15 * SEC + 1 * MS, 1,
+			 resp(c, k, 200, "OK", 3, "BYE", "bye", true));
 		return;
 	}
 	default:
@@ -884,9 +884,15 @@ static void file_longtags(const char *dir)
 	c.bport = 5060;
 	longstr(fa, 250, "b2bua-0123456789-leg-", "-A");
 	longstr(fb, 250, "b2bua-0123456789-leg-", "-B");
-	struct call a = {.id = "longtags@gen", .ftag = fa, .ttag = "t-la", .user = "0312000001",
+	struct call a = {.id = "longtags@gen",
+			 .ftag = fa,
+			 .ttag = "t-la",
+			 .user = "0312000001",
 			 .branch = "lt-a"};
-	struct call b = {.id = "longtags@gen", .ftag = fb, .ttag = "t-lb", .user = "0312000002",
+	struct call b = {.id = "longtags@gen",
+			 .ftag = fb,
+			 .ttag = "t-lb",
+			 .user = "0312000002",
 			 .branch = "lt-b"};
 	flow(&c, ANSWERED, 0, &a);
 	flow(&c, ABANDONED, 1 * SEC + 250 * MS, &b);
@@ -905,10 +911,10 @@ static void file_longcallid(const char *dir)
 	c.bport = 5060;
 	longstr(ia, 500, "0123456789abcdef", "@gen1");
 	longstr(ib, 500, "0123456789abcdef", "@gen2");
-	struct call a = {.id = ia, .ftag = "f-lc", .ttag = "t-lca", .user = "0312000001",
-			 .branch = "lc-a"};
-	struct call b = {.id = ib, .ftag = "f-lc", .ttag = "t-lcb", .user = "0312000002",
-			 .branch = "lc-b"};
+	struct call a = {
+	    .id = ia, .ftag = "f-lc", .ttag = "t-lca", .user = "0312000001", .branch = "lc-a"};
+	struct call b = {
+	    .id = ib, .ftag = "f-lc", .ttag = "t-lcb", .user = "0312000002", .branch = "lc-b"};
 	flow(&c, ANSWERED, 0, &a);
 	flow(&c, REJECTED, 2 * SEC, &b);
 	close_out(&c);
@@ -924,19 +930,23 @@ static void file_challenge(const char *dir)
 	c.af = 4;
 	c.aport = 5062;
 	c.bport = 5060;
-	struct call a = {.id = "challenge-late@gen", .ftag = "f-cl", .ttag = "t-cl",
-			 .user = "0312000001"};
+	struct call a = {
+	    .id = "challenge-late@gen", .ftag = "f-cl", .ttag = "t-cl", .user = "0312000001"};
 	flow(&c, CHALLENGE_LATE, 0, &a);
-	struct call a2 = {.id = "challenge-90s@gen", .ftag = "f-c90", .ttag = "t-c90",
-			  .user = "0312000001", .resend = 90 * SEC};
+	struct call a2 = {.id = "challenge-90s@gen",
+			  .ftag = "f-c90",
+			  .ttag = "t-c90",
+			  .user = "0312000001",
+			  .resend = 90 * SEC};
 	flow(&c, CHALLENGE_LATE, 10 * SEC, &a2);
-	struct call b = {.id = "challenge-only@gen", .ftag = "f-co", .ttag = "t-co",
-			 .user = "0312000002"};
+	struct call b = {
+	    .id = "challenge-only@gen", .ftag = "f-co", .ttag = "t-co", .user = "0312000002"};
 	/* the 407 and its ACK only: rejected with 407 */
 	send_msg(&c, 5 * SEC, 0, req(&c, &b, "INVITE", 1, NULL, "co-1", false, false, NULL, 0));
 	send_msg(&c, 5 * SEC + 2 * MS + 999, 1,
 		 resp(&c, &b, 407, "Proxy Authentication Required", 1, "INVITE", "co-1", true));
-	send_msg(&c, 5 * SEC + 3 * MS, 0, req(&c, &b, "ACK", 1, NULL, "co-1", true, false, NULL, 0));
+	send_msg(&c, 5 * SEC + 3 * MS, 0,
+		 req(&c, &b, "ACK", 1, NULL, "co-1", true, false, NULL, 0));
 	close_out(&c);
 }
 
