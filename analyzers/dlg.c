@@ -1,10 +1,13 @@
 /*
  * dlg: SIP call tracking; see dlg.h for the rules.
  *
- * Calls live in a hash table keyed by Call-ID + From tag and in one of two
- * lists: `open` ordered by last message (closed after DLG_IDLE without one)
- * and `over` ordered by when they ended (reported DLG_LINGER later, so late
- * retransmissions and the BYE's 200 still find them).
+ * Calls live in a hash table keyed by Call-ID + From tag, compared whole
+ * (each call holds its key in full behind its struct, one allocation), and
+ * in one of three lists: `open` ordered by last message (closed after
+ * DLG_IDLE without one), `over` ordered by when they ended (reported
+ * DLG_LINGER later, so late retransmissions and the BYE's 200 still find
+ * them) and `challenged` ordered by their 401/407 (reported DLG_CHALLENGE
+ * later unless the INVITE is sent again with credentials).
  */
 #include "dlg.h"
 
@@ -21,18 +24,20 @@ struct call {
 	struct lnode l;
 	struct callrec r;
 	struct dlg_extra x;
-	char branch[80];
+	uint64_t branch_hash; /* the top Via branch of the current INVITE, whole */
 	size_t branch_len;
 	uint32_t invite_cseq;
-	rb_us last; /* last message (open) or end (over) */
-	bool over;
+	rb_us last; /* last message (open) or end (over, challenged) */
+	bool over;  /* in `over` or `challenged` */
 	bool waiting;
+	size_t cid_len, tag_len;
+	char key[]; /* Call-ID, NUL, From tag, NUL: r's key points here when long */
 };
 
 struct dlg {
 	struct dlg_hooks hk;
 	struct htab calls;
-	struct lnode open, over;
+	struct lnode open, over, challenged;
 	size_t n;
 };
 
@@ -48,6 +53,7 @@ struct dlg *dlg_new(const struct dlg_hooks *hooks)
 	d->hk = *hooks;
 	list_init(&d->open);
 	list_init(&d->over);
+	list_init(&d->challenged);
 	return d;
 }
 
@@ -67,6 +73,8 @@ void dlg_free(struct dlg *d)
 		call_free(d, container_of(d->open.next, struct call, l));
 	while (!list_empty(&d->over))
 		call_free(d, container_of(d->over.next, struct call, l));
+	while (!list_empty(&d->challenged))
+		call_free(d, container_of(d->challenged.next, struct call, l));
 	htab_fini(&d->calls);
 	free(d);
 }
@@ -85,21 +93,12 @@ static void put(char *dst, size_t n, struct sip_span s)
 	dst[l] = '\0';
 }
 
-/* The key as stored (truncated like the record's fields). */
+/* The whole key: Call-ID, a NUL that cannot occur in it, From tag. */
 static uint64_t key_hash(struct sip_span cid, struct sip_span tag)
 {
-	struct callrec *r = NULL;
-	size_t cl = cid.len < sizeof(r->call_id) - 1 ? cid.len : sizeof(r->call_id) - 1;
-	size_t tl = tag.len < sizeof(r->from_tag) - 1 ? tag.len : sizeof(r->from_tag) - 1;
-	uint64_t h = htab_hash(HTAB_SEED, cid.p, cl);
+	uint64_t h = htab_hash(HTAB_SEED, cid.p, cid.len);
 	h = htab_hash(h, "\0", 1);
-	return htab_hash(h, tag.p, tl);
-}
-
-static bool field_eq(const char *f, size_t cap, struct sip_span s)
-{
-	size_t l = s.len < cap - 1 ? s.len : cap - 1;
-	return strlen(f) == l && !memcmp(f, s.p, l);
+	return htab_hash(h, tag.p, tag.len);
 }
 
 static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag)
@@ -109,8 +108,9 @@ static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag
 	uint64_t hv = key_hash(cid, tag);
 	for (struct hnode *x = htab_first(&d->calls, hv); x; x = htab_next(x, hv)) {
 		struct call *c = container_of(x, struct call, h);
-		if (field_eq(c->r.call_id, sizeof(c->r.call_id), cid) &&
-		    field_eq(c->r.from_tag, sizeof(c->r.from_tag), tag))
+		if (c->cid_len == cid.len && c->tag_len == tag.len &&
+		    !memcmp(c->key, cid.p, cid.len) &&
+		    (!tag.len || !memcmp(c->key + cid.len + 1, tag.p, tag.len)))
 			return c;
 	}
 	return NULL;
@@ -133,6 +133,17 @@ static void set_over(struct dlg *d, struct call *c, rb_us t)
 	c->last = t;
 	list_unlink(&c->l);
 	list_append(&d->over, &c->l);
+}
+
+/* A 401/407: the INVITE may come again with credentials (docs/analyze.md). */
+static void set_challenged(struct dlg *d, struct call *c, rb_us t)
+{
+	if (c->over)
+		return;
+	c->over = true;
+	c->last = t;
+	list_unlink(&c->l);
+	list_append(&d->challenged, &c->l);
 }
 
 static void reopen(struct dlg *d, struct call *c, rb_us t)
@@ -169,6 +180,12 @@ void dlg_tick(struct dlg *d, rb_us now)
 			break;
 		report(d, c, now);
 	}
+	while (!list_empty(&d->challenged)) {
+		struct call *c = container_of(d->challenged.next, struct call, l);
+		if (now - c->last < DLG_CHALLENGE)
+			break;
+		report(d, c, now);
+	}
 	while (!list_empty(&d->open)) {
 		struct call *c = container_of(d->open.next, struct call, l);
 		if (now - c->last < DLG_IDLE)
@@ -181,6 +198,8 @@ void dlg_flush(struct dlg *d, rb_us now)
 {
 	while (!list_empty(&d->over))
 		report(d, container_of(d->over.next, struct call, l), now);
+	while (!list_empty(&d->challenged))
+		report(d, container_of(d->challenged.next, struct call, l), now);
 	while (!list_empty(&d->open))
 		report(d, container_of(d->open.next, struct call, l), now);
 }
@@ -236,7 +255,8 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 	struct sip_span br = top_branch(m);
 	struct call *c = find(d, m->call_id, m->from_tag);
 	if (c) {
-		bool same = br.len ? (br.len == c->branch_len && !memcmp(br.p, c->branch, br.len))
+		bool same = br.len ? (br.len == c->branch_len &&
+				      htab_hash(HTAB_SEED, br.p, br.len) == c->branch_hash)
 				   : m->cseq == c->invite_cseq;
 		if (same || (int32_t)(m->cseq - c->invite_cseq) < 0) {
 			c->last = c->over ? c->last : t; /* a retransmission */
@@ -257,8 +277,8 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 			}
 		}
 		c->invite_cseq = m->cseq;
-		c->branch_len = br.len < sizeof(c->branch) ? br.len : sizeof(c->branch);
-		memcpy(c->branch, br.p, c->branch_len);
+		c->branch_len = br.len;
+		c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
 		c->x.invites++;
 		if (!c->over) {
 			c->last = t;
@@ -266,19 +286,23 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 		}
 		return 1;
 	}
-	c = calloc(1, sizeof(*c));
+	size_t cl = m->call_id.len, tl = m->from_tag.len;
+	c = calloc(1, sizeof(*c) + cl + tl + 2);
 	if (!c)
 		return ENOMEM;
 	callrec_init(&c->r);
-	put(c->r.call_id, sizeof(c->r.call_id), m->call_id);
-	put(c->r.from_tag, sizeof(c->r.from_tag), m->from_tag);
+	c->cid_len = cl;
+	c->tag_len = tl;
+	memcpy(c->key, m->call_id.p, cl);
+	if (tl)
+		memcpy(c->key + cl + 1, m->from_tag.p, tl);
+	callrec_set_key(&c->r, c->key, c->key + cl + 1);
 	c->r.t_invite = t;
 	c->x.t_bye_ok = RB_T_NONE;
 	c->x.invites = 1;
 	c->invite_cseq = m->cseq;
-	c->branch_len = br.len < sizeof(c->branch) ? br.len : sizeof(c->branch);
-	if (c->branch_len)
-		memcpy(c->branch, br.p, c->branch_len);
+	c->branch_len = br.len;
+	c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
 	fill_invite(c, m, pkt);
 	c->last = t;
 	c->waiting = true;
@@ -314,7 +338,10 @@ static void invite_response(struct dlg *d, struct call *c, const struct sipmsg *
 			r->t_final = t;
 			r->final_status = s;
 			waiting_end(d, c, t);
-			set_over(d, c, t);
+			if (s == 401 || s == 407)
+				set_challenged(d, c, t);
+			else
+				set_over(d, c, t);
 		}
 	}
 }

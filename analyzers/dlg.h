@@ -2,7 +2,8 @@
  * dlg: calls from SIP messages, as seen on the wire (DEFINITIONS.md, "A
  * call's path", "Measures"; docs/analyze.md says every rule).
  *
- * A call is an initial INVITE (no To tag), keyed by Call-ID and From tag. A
+ * A call is an initial INVITE (no To tag), keyed by Call-ID and From tag,
+ * compared whole whatever their length (r's key: callrec_call_id()). A
  * retransmission (same top Via branch) and a re-INVITE (To tag) are not new
  * calls; an INVITE with a new branch and the same key (resent after a 401/407
  * challenge) continues the call and makes its earlier final answer void.
@@ -20,7 +21,8 @@
  * A call is over (hooks.done) DLG_LINGER after its final answer when it was
  * not answered, or after its BYE; a call with no message for DLG_IDLE of
  * capture time is closed as it stands (incomplete when it had no final
- * answer). So memory is bounded by the calls in progress.
+ * answer), and a call challenged (401/407) DLG_CHALLENGE after the challenge
+ * unless its INVITE came again. So memory is bounded by the calls in progress.
  */
 #ifndef RB_DLG_H
 #define RB_DLG_H
@@ -34,6 +36,9 @@
 
 #define DLG_LINGER (32 * RB_US_PER_S) /* 64 x T1: retransmissions are over */
 #define DLG_IDLE   (3600 * RB_US_PER_S)
+/* How long a call challenged (401/407) waits for its INVITE again with
+ * credentials before it is reported as rejected: a person may type them. */
+#define DLG_CHALLENGE (300 * RB_US_PER_S)
 
 /* What RFC 6076 needs beyond the call record. */
 struct dlg_extra {

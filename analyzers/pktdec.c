@@ -46,6 +46,8 @@ struct l3 {
 
 static void ip_packet(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int depth);
 static void ether(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int depth);
+static void ethertype(struct pktdec *d, int64_t ts, uint16_t type, const uint8_t *p, size_t n,
+		      int depth);
 
 static inline uint16_t rd16(const uint8_t *p)
 {
@@ -263,6 +265,10 @@ static void gre(struct pktdec *d, const struct l3 *c, const uint8_t *p, size_t n
 		return;
 	case 0x6558: /* transparent Ethernet bridging */
 		ether(d, c->ts, p, n, c->depth + 1);
+		return;
+	case 0x8847: /* MPLS in GRE (RFC 4023) */
+	case 0x8848:
+		ethertype(d, c->ts, type, p, n, c->depth + 1);
 		return;
 	case 0x88BE: /* ERSPAN: type II has an 8-byte header (S bit set); type I none */
 		if (flags & 0x1000) {
@@ -549,13 +555,93 @@ static void ip_packet(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, 
 
 /* ---- link ---- */
 
+/*
+ * PPPoE session stage (RFC 2516): ver/type, code 0, session, length, then
+ * the PPP protocol (two bytes, or one when compressed, RFC 1661 6.5): 0x0021
+ * IPv4, 0x0057 IPv6. The length field bounds the payload (Ethernet pads).
+ */
+static void pppoe(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int depth)
+{
+	if (n < 8) {
+		skip(d, ASKIP_TRUNCATED);
+		return;
+	}
+	if (p[0] != 0x11 || p[1] != 0x00) {
+		skip(d, ASKIP_NON_IP);
+		return;
+	}
+	size_t len = rd16(p + 4);
+	if (len > n - 6) {
+		skip(d, ASKIP_TRUNCATED);
+		return;
+	}
+	p += 6;
+	n = len;
+	uint16_t proto;
+	if (n >= 1 && (p[0] & 1)) { /* protocol field compressed */
+		proto = p[0];
+		p += 1;
+		n -= 1;
+	} else if (n >= 2) {
+		proto = rd16(p);
+		p += 2;
+		n -= 2;
+	} else {
+		skip(d, ASKIP_TRUNCATED);
+		return;
+	}
+	if (proto == 0x0021 || proto == 0x0057)
+		ip_packet(d, ts, p, n, depth);
+	else
+		skip(d, ASKIP_NON_IP); /* LCP, IPCP, CHAP ... */
+}
+
+/*
+ * An MPLS label stack (RFC 3032): 4-byte entries up to the one with the
+ * bottom-of-stack bit; then IPv4 or IPv6 by the first nibble (RFC 4385
+ * reserves 0 and 1 for pseudowire control words: not IP, counted non_ip).
+ */
+static void mpls(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int depth)
+{
+	for (int i = 0; i < PKTDEC_MPLS_MAX; i++) {
+		if (n < 4) {
+			skip(d, ASKIP_TRUNCATED);
+			return;
+		}
+		int bos = p[2] & 0x01;
+		p += 4;
+		n -= 4;
+		if (!bos)
+			continue;
+		if (n >= 1 && ((p[0] >> 4) == 4 || (p[0] >> 4) == 6))
+			ip_packet(d, ts, p, n, depth);
+		else if (n < 1)
+			skip(d, ASKIP_TRUNCATED);
+		else
+			skip(d, ASKIP_NON_IP);
+		return;
+	}
+	skip(d, ASKIP_TUNNEL_DEPTH); /* a stack deeper than any real one */
+}
+
 static void ethertype(struct pktdec *d, int64_t ts, uint16_t type, const uint8_t *p, size_t n,
 		      int depth)
 {
-	if (type == 0x0800 || type == 0x86DD)
+	switch (type) {
+	case 0x0800:
+	case 0x86DD:
 		ip_packet(d, ts, p, n, depth);
-	else
+		return;
+	case 0x8864: /* PPPoE session (0x8863, discovery, carries no IP) */
+		pppoe(d, ts, p, n, depth);
+		return;
+	case 0x8847: /* MPLS unicast */
+	case 0x8848: /* MPLS multicast */
+		mpls(d, ts, p, n, depth);
+		return;
+	default:
 		skip(d, ASKIP_NON_IP);
+	}
 }
 
 static void ether(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int depth)

@@ -2,7 +2,10 @@
  * pktdec: from a captured frame to UDP datagrams and TCP segments.
  *
  * Link layers: Ethernet (802.1Q / QinQ tags), Linux cooked v1 (SLL) and v2
- * (SLL2), BSD null / loopback, raw IP (DLT_RAW, LINKTYPE_IPV4/IPV6). Network:
+ * (SLL2), BSD null / loopback, raw IP (DLT_RAW, LINKTYPE_IPV4/IPV6); over any
+ * of them (behind VLAN tags too) PPPoE sessions (0x8864, PPP IPv4 / IPv6) and
+ * MPLS label stacks (0x8847 / 0x8848, also in GRE), IP found by the first
+ * nibble after the bottom of the stack. Network:
  * IPv4 with fragment reassembly, IPv6 with extension headers and its fragment
  * header, IP-in-IP (4in4, 6in4, 4in6, 6in6), GRE (IPv4/IPv6 payloads,
  * transparent Ethernet bridging 0x6558, ERSPAN type I/II 0x88BE and type III
@@ -28,6 +31,7 @@
 #define PKTDEC_FRAG_MAX	       1024
 #define PKTDEC_FRAG_TIMEOUT_NS (INT64_C(30) * 1000000000)
 #define PKTDEC_MAX_DEPTH       6 /* tunnels within tunnels */
+#define PKTDEC_MPLS_MAX	       16 /* labels in one stack */
 
 /* Link types as libpcap's DLT_ values (the ones this decoder knows). */
 #define PKTDEC_DLT_NULL	      0

@@ -5,6 +5,7 @@
 #include "callrec.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ring.h"
@@ -81,6 +82,25 @@ void callrec_init(struct callrec *r)
 	r->drawn_backup_pickup = r->drawn_wrapup = RB_T_NONE;
 }
 
+/* Copies s into the inline field when it fits; else points at it. */
+static void set_key_field(char *field, size_t cap, const char **lng, const char *s)
+{
+	size_t n = strlen(s);
+	if (n < cap) {
+		memcpy(field, s, n + 1);
+		*lng = NULL;
+	} else {
+		field[0] = '\0';
+		*lng = s;
+	}
+}
+
+void callrec_set_key(struct callrec *r, const char *call_id, const char *from_tag)
+{
+	set_key_field(r->call_id, sizeof(r->call_id), &r->call_id_long, call_id);
+	set_key_field(r->from_tag, sizeof(r->from_tag), &r->from_tag_long, from_tag);
+}
+
 void callrec_derive(struct callrec *r, rb_us ring_period)
 {
 	rb_us wait = RB_T_NONE;
@@ -125,18 +145,33 @@ const char *callrec_csv_header(void)
 	       "diversion_reason,history_info_cause,ruri_user,transport,src,dst\n";
 }
 
-/* A growing line buffer: one fwrite per row. */
+/* A row's buffer: one fwrite per row. Every field but the key has a fixed
+ * size, so rows fit the inline buffer; a long Call-ID or From tag (a capture's)
+ * moves the row to the heap, the model's rows never do. */
 struct line {
-	char b[2048]; /* > twice every string field plus the times */
-	size_t n;
-	bool overflow;
+	char ib[2048]; /* > twice every fixed string field plus the times */
+	char *b;       /* ib, or heap */
+	size_t n, cap;
+	bool nomem;
 };
 
 static void put(struct line *l, const char *s, size_t len)
 {
-	if (l->n + len >= sizeof(l->b)) {
-		l->overflow = true;
+	if (l->nomem)
 		return;
+	if (len >= l->cap - l->n) {
+		size_t cap = l->cap;
+		while (len >= cap - l->n)
+			cap *= 2;
+		char *b = l->b == l->ib ? malloc(cap) : realloc(l->b, cap);
+		if (!b) {
+			l->nomem = true;
+			return;
+		}
+		if (l->b == l->ib)
+			memcpy(b, l->ib, l->n);
+		l->b = b;
+		l->cap = cap;
 	}
 	memcpy(l->b + l->n, s, len);
 	l->n += len;
@@ -193,11 +228,14 @@ static void put_int(struct line *l, long v, bool known)
 int callrec_csv_write(FILE *f, const struct callrec *r)
 {
 	struct line l;
+	l.b = l.ib;
 	l.n = 0;
-	l.overflow = false;
+	l.cap = sizeof(l.ib);
+	l.nomem = false;
 
-	put_str(&l, r->call_id, sizeof(r->call_id), false);
-	PUT_STR(&l, r->from_tag);
+	const char *cid = callrec_call_id(r), *tag = callrec_from_tag(r);
+	put_str(&l, cid, strlen(cid), false);
+	put_str(&l, tag, strlen(tag), true);
 	PUT_STR(&l, r->tenant);
 	PUT_STR(&l, r->caller_type);
 	put_int(&l, r->redial ? 1 : 0, true);
@@ -228,9 +266,12 @@ int callrec_csv_write(FILE *f, const struct callrec *r)
 	PUT_STR(&l, r->src);
 	PUT_STR(&l, r->dst);
 	put(&l, "\n", 1);
-	if (l.overflow)
-		return EOVERFLOW; /* cannot happen with the fixed field sizes */
-	if (fwrite(l.b, 1, l.n, f) != l.n)
-		return errno ? errno : EIO;
-	return 0;
+	int rc = 0;
+	if (l.nomem)
+		rc = ENOMEM;
+	else if (fwrite(l.b, 1, l.n, f) != l.n)
+		rc = errno ? errno : EIO;
+	if (l.b != l.ib)
+		free(l.b);
+	return rc;
 }

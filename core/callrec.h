@@ -6,7 +6,11 @@
  * callrec per call and hand it to the summary (summary.h) and, when asked, to
  * the calls.csv writer below. Times are scenario (or capture) time in
  * microseconds from time zero; RB_T_NONE where not known. Strings are
- * fixed-size and truncated, so a record can live on the stack of a hot loop.
+ * fixed-size and truncated, so a record can live on the stack of a hot loop,
+ * except the call's key (Call-ID and From tag), which is compared and written
+ * whole: a key that does not fit its inline field is held by the record's
+ * producer and pointed at by call_id_long / from_tag_long. Read the key with
+ * callrec_call_id() and callrec_from_tag(), never the fields directly.
  */
 #ifndef RB_CALLREC_H
 #define RB_CALLREC_H
@@ -40,8 +44,15 @@ int call_outcome_parse(const char *s, enum call_outcome *o);
 int call_fwd_parse(const char *s, enum call_fwd *f);
 
 struct callrec {
+	/* The key: inline when it fits (the model's and SIPp's always do), else
+	 * the inline field is empty and the *_long pointer has it whole,
+	 * NUL-terminated, owned by whoever filled the record (the analyzer: valid
+	 * during its done hook). NULL when the inline field holds the value.
+	 * callrec_set_key() fills both ways. */
 	char call_id[96];
 	char from_tag[64];
+	const char *call_id_long;
+	const char *from_tag_long;
 	char tenant[64];      /* tenant id (or Request-URI user when unknown) */
 	char caller_type[24]; /* "" when unknown */
 	bool redial;
@@ -85,6 +96,24 @@ struct callrec {
  */
 void callrec_init(struct callrec *r);
 
+/* The Call-ID and the From tag, whole (inline or long); never NULL. */
+static inline const char *callrec_call_id(const struct callrec *r)
+{
+	return r->call_id_long ? r->call_id_long : r->call_id;
+}
+static inline const char *callrec_from_tag(const struct callrec *r)
+{
+	return r->from_tag_long ? r->from_tag_long : r->from_tag;
+}
+
+/*
+ * Sets the key from call_id and from_tag (NUL-terminated): each is copied
+ * into its inline field when it fits, else the record points at it
+ * (*_long), so the caller keeps that string alive as long as the record is
+ * read. Never truncates.
+ */
+void callrec_set_key(struct callrec *r, const char *call_id, const char *from_tag);
+
 /*
  * Fills wait, rings and rings_heard from the times, outcome and no-answer
  * delay (DEFINITIONS.md, Measures): the one place that arithmetic lives.
@@ -100,7 +129,8 @@ void callrec_derive(struct callrec *r, rb_us ring_period);
 const char *callrec_csv_header(void);
 /*
  * Writes one row (with "\n"), quoting fields per RFC 4180; times as seconds
- * with six decimals, empty where not known. Returns 0 or an errno.
+ * with six decimals, empty where not known; the key whole. Returns 0 or an
+ * errno (ENOMEM only for a row with a long key, which needs the heap).
  */
 int callrec_csv_write(FILE *f, const struct callrec *r);
 

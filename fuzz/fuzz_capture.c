@@ -18,7 +18,8 @@ static void on_done(const struct callrec *r, const struct dlg_extra *x, void *ar
 	(void)x;
 	unsigned long *n = arg;
 	/* Touch what the writer would read. */
-	*n += (unsigned long)(r->outcome + strlen(r->call_id) + strlen(r->src));
+	*n += (unsigned long)(r->outcome + strlen(callrec_call_id(r)) +
+			      strlen(callrec_from_tag(r)) + strlen(r->src));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

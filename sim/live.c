@@ -153,6 +153,7 @@ struct rep {
 	char why[3 * PATH_MAX];  /* why it failed */
 	struct schedule sc;
 	struct live_call *calls;
+	size_t n_calls;         /* calls allocated (sc.n once they all are) */
 	rb_us t0;               /* epoch µs */
 	pid_t sd_pid, sipp_pid;
 	char host[256];
@@ -390,6 +391,7 @@ static int take_cancels(struct rep *r, struct cap_th *ct)
 			break;
 		}
 		r->calls = lc;
+		r->n_calls = r->sc.n;
 		memset(lc + old_n, 0, (r->sc.n - old_n) * sizeof(*lc));
 		for (size_t j = 0; j < r->sc.n; j++)
 			lc[j].sc = &r->sc.calls[j];
@@ -564,6 +566,8 @@ static int rep_run(struct rep *r)
 	r->calls = calloc(r->sc.n ? r->sc.n : 1, sizeof(*r->calls));
 	size_t n_wire = 0;
 	w = schedule_wire_order(&r->sc, &n_wire);
+	if (r->calls)
+		r->n_calls = r->sc.n;
 	if (!r->calls || (n_wire && !w)) {
 		snprintf(r->why, sizeof(r->why), "out of memory");
 		goto out;
@@ -782,6 +786,7 @@ static void rep_free(struct rep *r)
 {
 	free(r->pend);
 	free(r->rd);
+	live_calls_release(r->calls, r->n_calls);
 	free(r->calls);
 	schedule_free(&r->sc);
 }

@@ -122,15 +122,17 @@ static int key_cmp(const void *a, const void *b)
 	return strcmp(((const struct key_idx *)a)->key, ((const struct key_idx *)b)->key);
 }
 
-/* The key part of a Call-ID ("KEY///sipp-id") into buf. */
-static void key_of(const char *call_id, char *buf, size_t n)
+/* The key part of a Call-ID ("KEY///sipp-id") into buf. Returns 0, or
+ * ENAMETOOLONG when it does not fit (then it is none of ours: never cut). */
+static int key_of(const char *call_id, char *buf, size_t n)
 {
 	const char *sl = strstr(call_id, "///");
 	size_t k = sl ? (size_t)(sl - call_id) : strlen(call_id);
 	if (k >= n)
-		k = n - 1;
+		return ENAMETOOLONG;
 	memcpy(buf, call_id, k);
 	buf[k] = '\0';
+	return 0;
 }
 
 static struct live_call *find(struct key_idx *ix, size_t n, struct live_call *calls, const char *key)
@@ -193,7 +195,8 @@ static void add_cdrs(const char *cdr_path, struct key_idx *ix, size_t n, struct 
 		if (!cid)
 			continue;
 		char key[48];
-		key_of(cid, key, sizeof(key));
+		if (key_of(cid, key, sizeof(key)))
+			continue;
 		struct live_call *c = find(ix, n, calls, key);
 		if (!c || !c->found)
 			continue;
@@ -214,7 +217,8 @@ static void add_cdrs(const char *cdr_path, struct key_idx *ix, size_t n, struct 
 			if (!cid || sqlite3_column_type(rq, 1) == SQLITE_NULL)
 				continue;
 			char key[48];
-			key_of(cid, key, sizeof(key));
+			if (key_of(cid, key, sizeof(key)))
+				continue;
 			struct live_call *c = find(ix, n, calls, key);
 			if (c)
 				c->report_s = sqlite3_column_double(rq, 1);
@@ -230,12 +234,46 @@ out:
 	sqlite3_close(db);
 }
 
+void live_calls_release(struct live_call *calls, size_t n)
+{
+	for (size_t i = 0; calls && i < n; i++) {
+		free(calls[i].wire_key);
+		calls[i].wire_key = NULL;
+	}
+}
+
+/*
+ * The key as the capture's calls.csv has it, whole: inline in the record
+ * when it fits, else in c->wire_key. Returns 0 or ENOMEM.
+ */
+static int set_wire_key(struct live_call *c, const char *cid, const char *tag)
+{
+	struct callrec *r = &c->rec;
+	size_t cl = strlen(cid), tl = strlen(tag);
+	free(c->wire_key);
+	c->wire_key = NULL;
+	if (cl < sizeof(r->call_id) && tl < sizeof(r->from_tag)) {
+		callrec_set_key(r, cid, tag);
+		return 0;
+	}
+	char *k = malloc(cl + tl + 2);
+	if (!k)
+		return ENOMEM;
+	memcpy(k, cid, cl + 1);
+	memcpy(k + cl + 1, tag, tl + 1);
+	c->wire_key = k;
+	callrec_set_key(r, k, k + cl + 1);
+	return 0;
+}
+
 /* The record of a call that never reached the wire, or its base. */
 static void base_rec(const struct scenario *s, struct live_call *c, const char *prefix)
 {
 	const struct sched_call *sc = c->sc;
 	const struct scn_tenant *t = &s->tenants[sc->tenant];
 	struct callrec *r = &c->rec;
+	free(c->wire_key);
+	c->wire_key = NULL;
 	callrec_init(r);
 	snprintf(r->call_id, sizeof(r->call_id), "%s%llu", prefix, (unsigned long long)sc->seq);
 	set_str(r->tenant, sizeof(r->tenant), t->id);
@@ -314,7 +352,8 @@ int live_collect(const struct scenario *s, struct live_call *calls, size_t n, co
 	while ((nf = csv_record(f, &line, &cap, fl)) > 0) {
 #define FLD(k) (col[k] >= 0 && col[k] < nf ? fl[col[k]] : "")
 		char key[48];
-		key_of(FLD(C_ID), key, sizeof(key));
+		if (key_of(FLD(C_ID), key, sizeof(key)))
+			continue; /* longer than any key of ours */
 		struct live_call *c = find(ix, n, calls, key);
 		if (!c || c->sc->before_forward || c->found)
 			continue; /* not one of ours (or a second INVITE dialog) */
@@ -330,14 +369,17 @@ int live_collect(const struct scenario *s, struct live_call *calls, size_t n, co
 		r->final_status = (int)strtol(FLD(C_ST), NULL, 10);
 		enum call_outcome o;
 		r->outcome = call_outcome_parse(FLD(C_OUT), &o) == 0 ? o : OUTCOME_INCOMPLETE;
-		set_str(r->from_tag, sizeof(r->from_tag), FLD(C_TAG));
 		set_str(r->diversion_reason, sizeof(r->diversion_reason), FLD(C_DIV));
 		set_str(r->history_info_cause, sizeof(r->history_info_cause), FLD(C_HI));
 		set_str(r->transport, sizeof(r->transport), FLD(C_TR));
 		set_str(r->src, sizeof(r->src), FLD(C_SRC));
 		set_str(r->dst, sizeof(r->dst), FLD(C_DST));
-		/* The Call-ID on the wire in full, so the row finds its CDR. */
-		set_str(r->call_id, sizeof(r->call_id), FLD(C_ID));
+		/* The Call-ID and From tag on the wire in full, so the row finds
+		 * its CDR. */
+		if (set_wire_key(c, FLD(C_ID), FLD(C_TAG))) {
+			rc = ENOMEM;
+			goto out;
+		}
 		if (inv != RB_T_NONE) {
 			rb_us sched = t0 + (rb_us)llround((double)c->sc->t_invite / F);
 			c->lateness = cap_t0 + inv - sched;

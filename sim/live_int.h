@@ -55,7 +55,12 @@ struct live_call {
 	double report_s;      /* hang-up to report delivered (secretaryd's CDRs,
 	                         wall-clock seconds); NaN when none */
 	bool found;           /* in the capture */
+	char *wire_key;       /* owned "Call-ID\0From tag\0" when either is too
+	                         long for rec's fields (rec points here); else NULL */
 };
+
+/* Frees what calls[0..n) own (not the array). */
+void live_calls_release(struct live_call *calls, size_t n);
 
 /*
  * Fills calls[i].rec from DIR/capture/calls.csv and wire-summary.json (the

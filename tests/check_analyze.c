@@ -119,6 +119,54 @@ START_TEST(test_sipp_udp_outcomes_and_files)
 }
 END_TEST
 
+START_TEST(test_long_keys_challenge_pppoe_mpls_captures)
+{
+	/* From tags alike for 248 characters, one Call-ID: two calls */
+	ck_assert_int_eq(run1(PCAP_DIR "edge_longtags.pcap"), 0);
+	json_t *j = load_summary();
+	ck_assert_int_eq(overall(j, "answered"), 1);
+	ck_assert_int_eq(overall(j, "abandoned"), 1);
+	ck_assert_int_eq(csv_rows(NULL, 0), 2);
+	json_decref(j);
+	/* 500-character Call-IDs differing in the last: two calls, written whole */
+	char row[2048];
+	ck_assert_int_eq(run1(PCAP_DIR "edge_longcallid.pcap"), 0);
+	j = load_summary();
+	ck_assert_int_eq(overall(j, "answered"), 1);
+	ck_assert_int_eq(overall(j, "rejected"), 1);
+	ck_assert_int_eq(csv_rows(row, sizeof(row)), 2);
+	ck_assert_int_eq((int)(strchr(row, ',') - row), 500);
+	json_decref(j);
+	/* a 407, the INVITE again 30 s later, answered: one call from the first
+	 * INVITE (wait 37.000250 s, 13 rings, SRD 30.003 s); another resent 90 s
+	 * later, one call too; a 407 alone: rejected */
+	ck_assert_int_eq(run1(PCAP_DIR "edge_challenge.pcap"), 0);
+	j = load_summary();
+	ck_assert_int_eq(overall(j, "answered"), 2);
+	ck_assert_int_eq(overall(j, "rejected"), 1);
+	ck_assert_int_eq(csv_rows(row, sizeof(row)), 3);
+	ck_assert_msg(strstr(row, "challenge-late@gen,f-cl,") == row, "%s", row);
+	ck_assert_msg(strstr(row,
+			     ",0.000000,30.003000,37.000250,,37.000250,45.000000,200,answered,,"
+			     "37.000250,13,13,6.997250,30.003000,"),
+		      "%s", row);
+	json_decref(j);
+	/* PPPoE and MPLS framings (plain, IPv6, behind 802.1Q): nothing lost */
+	ck_assert_int_eq(run1(PCAP_DIR "edge_pppoe.pcap"), 0);
+	j = load_summary();
+	ck_assert_int_eq(overall(j, "answered"), 3);
+	ck_assert_int_eq(overall(j, "abandoned"), 3);
+	ck_assert_int_eq(skipped(j, "non_ip"), 0);
+	json_decref(j);
+	ck_assert_int_eq(run1(PCAP_DIR "edge_mpls.pcap"), 0);
+	j = load_summary();
+	ck_assert_int_eq(overall(j, "answered"), 3);
+	ck_assert_int_eq(overall(j, "abandoned"), 3);
+	ck_assert_int_eq(skipped(j, "non_ip"), 0);
+	json_decref(j);
+}
+END_TEST
+
 /*
  * Nine calls in one capture give no interval (too few for batch means), so
  * a target is undecided whichever side of it the point falls: exit 4,
@@ -477,6 +525,7 @@ static Suite *analyze_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sipp_udp_outcomes_and_files);
 	tcase_add_test(tc, test_target_without_interval_exits_4);
+	tcase_add_test(tc, test_long_keys_challenge_pppoe_mpls_captures);
 	tcase_add_test(tc, test_not_a_capture_exits_2);
 	tcase_add_test(tc, test_truncated_file_counted_and_analysed);
 	tcase_add_test(tc, test_garbage_counted);

@@ -164,6 +164,39 @@ START_TEST(test_callrec_csv_quotes_per_rfc4180)
 }
 END_TEST
 
+START_TEST(test_callrec_long_key_written_whole)
+{
+	struct callrec r;
+	callrec_init(&r);
+	/* short keys: inline, no pointer (the model's case) */
+	callrec_set_key(&r, "c1@host", "tag1");
+	ck_assert_ptr_null(r.call_id_long);
+	ck_assert_ptr_null(r.from_tag_long);
+	ck_assert_str_eq(callrec_call_id(&r), "c1@host");
+	/* a key one byte too long for its field: pointed at, never cut */
+	char tag[sizeof(r.from_tag) + 1], cid[5001];
+	memset(tag, 't', sizeof(tag) - 1);
+	tag[sizeof(tag) - 1] = '\0';
+	memset(cid, 'c', sizeof(cid) - 1);
+	cid[sizeof(cid) - 1] = '\0';
+	cid[2500] = ','; /* quoted, in a row past the inline buffer */
+	callrec_set_key(&r, cid, tag);
+	ck_assert_ptr_eq(callrec_call_id(&r), cid);
+	ck_assert_ptr_eq(callrec_from_tag(&r), tag);
+	ck_assert_str_eq(r.call_id, "");
+	char *b = row(&r);
+	ck_assert_uint_eq(strlen(b), 1 + 5000 + 1 + 1 + sizeof(tag) - 1 +
+					     strlen(",,,0,,,,,,,,,,,incomplete,,,,,,,,,,,,,,\n"));
+	ck_assert(b[0] == '"' && !strncmp(b + 1, cid, 5000) && b[5001] == '"');
+	ck_assert(!strncmp(b + 5003, tag, sizeof(tag) - 1));
+	free(b);
+	/* and back to a short key: inline again */
+	callrec_set_key(&r, "x", "y");
+	ck_assert_ptr_null(r.call_id_long);
+	ck_assert_str_eq(callrec_from_tag(&r), "y");
+}
+END_TEST
+
 static Suite *callrec_suite(void)
 {
 	Suite *s = suite_create("callrec");
@@ -173,6 +206,7 @@ static Suite *callrec_suite(void)
 	tcase_add_test(tc, test_callrec_derive_abandoned_and_heard);
 	tcase_add_test(tc, test_callrec_csv_columns_and_format);
 	tcase_add_test(tc, test_callrec_csv_quotes_per_rfc4180);
+	tcase_add_test(tc, test_callrec_long_key_written_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }

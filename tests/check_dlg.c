@@ -13,6 +13,7 @@
 #define MAXC 16
 static struct callrec got[MAXC];
 static struct dlg_extra gotx[MAXC];
+static char gotcid[MAXC][1024], gottag[MAXC][1024]; /* the key, whole */
 static int ngot, waiting;
 static struct dlg *d;
 static struct pkt_l4 pkt;
@@ -22,6 +23,8 @@ static void on_done(const struct callrec *r, const struct dlg_extra *x, void *ar
 	(void)arg;
 	ck_assert_int_lt(ngot, MAXC);
 	got[ngot] = *r;
+	snprintf(gotcid[ngot], sizeof(gotcid[ngot]), "%s", callrec_call_id(r));
+	snprintf(gottag[ngot], sizeof(gottag[ngot]), "%s", callrec_from_tag(r));
 	gotx[ngot++] = *x;
 }
 
@@ -89,6 +92,158 @@ static int rs(rb_us t, int code, const char *cid, int cseq, const char *m)
 }
 
 #define S RB_US_PER_S
+
+/* A message of the call (cid, from tag ftag): an initial INVITE (code 0,
+ * method "INVITE"), another request, or a response to cseq's method. */
+static int msg_key(rb_us t, int code, const char *m, const char *cid, const char *ftag, int cseq,
+		   const char *branch)
+{
+	static char b[8192];
+	if (code)
+		snprintf(b, sizeof(b),
+			 "SIP/2.0 %d X\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK%s\r\n"
+			 "From: <sip:a@x>;tag=%s\r\nTo: <sip:b@x>;tag=callee\r\nCall-ID: %s\r\n"
+			 "CSeq: %d %s\r\nContent-Length: 0\r\n\r\n",
+			 code, branch, ftag, cid, cseq, m);
+	else
+		snprintf(b, sizeof(b),
+			 "%s sip:0312000001@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK%s\r\n"
+			 "From: <sip:a@x>;tag=%s\r\nTo: <sip:b@x>\r\nCall-ID: %s\r\n"
+			 "CSeq: %d %s\r\nContent-Length: 0\r\n\r\n",
+			 m, branch, ftag, cid, cseq, m);
+	struct sipmsg msg;
+	ck_assert_int_eq(sipmsg_parse(&msg, b, strlen(b), SIPMSG_LENIENT), 0);
+	dlg_tick(d, t);
+	return dlg_track(d, &msg, t, &pkt);
+}
+
+/* n characters: prefix repeated, then suffix. */
+static void longstr(char *buf, size_t n, const char *prefix, const char *suffix)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+	for (size_t i = 0; i + sl < n; i++)
+		buf[i] = prefix[i % pl];
+	memcpy(buf + n - sl, suffix, sl + 1);
+}
+
+START_TEST(test_from_tags_differing_after_200_chars_are_two_calls)
+{
+	char t1[260], t2[260];
+	longstr(t1, 250, "b2bua-leg-", "-A");
+	longstr(t2, 250, "b2bua-leg-", "-B");
+	ck_assert(!memcmp(t1, t2, 248));
+	msg_key(0, 0, "INVITE", "same-cid", t1, 1, "a1");
+	msg_key(1000, 0, "INVITE", "same-cid", t2, 1, "b1");
+	msg_key(2 * S, 200, "INVITE", "same-cid", t1, 1, "a1");
+	msg_key(3 * S, 486, "INVITE", "same-cid", t2, 1, "b1");
+	ck_assert_uint_eq(dlg_open_calls(d), 2);
+	dlg_flush(d, 4 * S);
+	ck_assert_int_eq(ngot, 2);
+	int a = strcmp(gottag[0], t1) == 0 ? 0 : 1;
+	ck_assert_str_eq(gottag[a], t1);
+	ck_assert_str_eq(gottag[1 - a], t2);
+	ck_assert_int_eq(got[a].outcome, OUTCOME_ANSWERED);
+	ck_assert_int_eq(got[1 - a].outcome, OUTCOME_REJECTED);
+	ck_assert_int_eq(got[1 - a].t_invite, 1000);
+}
+END_TEST
+
+START_TEST(test_500_char_call_id_kept_whole)
+{
+	char cid[520], cid2[520], tag[100];
+	longstr(cid, 500, "0123456789abcdef", "@host-1");
+	longstr(cid2, 500, "0123456789abcdef", "@host-2");
+	longstr(tag, 70, "t", "x"); /* longer than the inline field too */
+	msg_key(0, 0, "INVITE", cid, tag, 1, "a1");
+	msg_key(1000, 0, "INVITE", cid2, tag, 1, "b1");
+	msg_key(1 * S, 180, "INVITE", cid, tag, 1, "a1");
+	msg_key(2 * S, 200, "INVITE", cid, tag, 1, "a1");
+	msg_key(9 * S, 0, "BYE", cid, tag, 2, "bye");
+	dlg_flush(d, 10 * S);
+	ck_assert_int_eq(ngot, 2);
+	int a = strcmp(gotcid[0], cid) == 0 ? 0 : 1;
+	ck_assert_uint_eq(strlen(gotcid[a]), 500);
+	ck_assert_str_eq(gotcid[a], cid);
+	ck_assert_str_eq(gotcid[1 - a], cid2);
+	ck_assert_str_eq(gottag[a], tag);
+	ck_assert_int_eq(got[a].t_ringing, 1 * S);
+	ck_assert_int_eq(got[a].t_end, 9 * S);
+	ck_assert_int_eq(got[a].outcome, OUTCOME_ANSWERED);
+	ck_assert_int_eq(got[1 - a].outcome, OUTCOME_INCOMPLETE);
+}
+END_TEST
+
+START_TEST(test_407_resent_30s_later_counts_from_first_invite)
+{
+	msg_key(0, 0, "INVITE", "c407", "f407", 1, "a1");
+	msg_key(2000, 407, "INVITE", "c407", "f407", 1, "a1");
+	msg_key(3000, 0, "ACK", "c407", "f407", 1, "a1");
+	/* the user types the password: the INVITE again 30 s later */
+	msg_key(30 * S, 0, "INVITE", "c407", "f407", 2, "a2");
+	msg_key(30 * S + 5000, 180, "INVITE", "c407", "f407", 2, "a2");
+	msg_key(36 * S, 200, "INVITE", "c407", "f407", 2, "a2");
+	ck_assert_int_eq(ngot, 0);
+	dlg_flush(d, 40 * S);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_int_eq(got[0].t_invite, 0);
+	ck_assert_int_eq(got[0].t_ringing, 30 * S + 5000);
+	ck_assert_int_eq(got[0].t_answer, 36 * S);
+	ck_assert_int_eq(got[0].final_status, 200);
+	ck_assert_int_eq(got[0].outcome, OUTCOME_ANSWERED);
+	ck_assert_int_eq(gotx[0].invites, 2);
+	ck_assert_int_eq(waiting, 0);
+}
+END_TEST
+
+START_TEST(test_long_branch_retransmission_is_not_a_new_transaction)
+{
+	char br1[200], br2[200];
+	longstr(br1, 150, "proxy-prefix-", "-1");
+	longstr(br2, 150, "proxy-prefix-", "-2");
+	msg_key(0, 0, "INVITE", "cb", "fb", 1, br1);
+	msg_key(1000, 486, "INVITE", "cb", "fb", 1, br1);
+	msg_key(500000, 0, "INVITE", "cb", "fb", 1, br1); /* late retransmission */
+	msg_key(600000, 0, "INVITE", "cb2", "fb", 1, br1);
+	msg_key(601000, 407, "INVITE", "cb2", "fb", 1, br1);
+	msg_key(700000, 0, "INVITE", "cb2", "fb", 2, br2); /* alike for 148 characters */
+	msg_key(800000, 200, "INVITE", "cb2", "fb", 2, br2);
+	dlg_flush(d, 2 * S);
+	ck_assert_int_eq(ngot, 2);
+	int a = strcmp(gotcid[0], "cb") == 0 ? 0 : 1;
+	ck_assert_int_eq(got[a].outcome, OUTCOME_REJECTED);
+	ck_assert_int_eq(got[a].final_status, 486);
+	ck_assert_int_eq(gotx[a].invites, 1);
+	ck_assert_int_eq(got[1 - a].outcome, OUTCOME_ANSWERED);
+	ck_assert_int_eq(gotx[1 - a].invites, 2);
+}
+END_TEST
+
+START_TEST(test_challenge_waits_then_rejected_last_transaction_decides)
+{
+	/* resent 200 s after its 407 (past DLG_LINGER): still one call; its
+	 * second INVITE is refused 486, so rejected with 486, not 407 */
+	msg_key(0, 0, "INVITE", "cw", "fw", 1, "a1");
+	msg_key(1000, 407, "INVITE", "cw", "fw", 1, "a1");
+	msg_key(200 * S, 0, "INVITE", "cw", "fw", 2, "a2");
+	msg_key(201 * S, 486, "INVITE", "cw", "fw", 2, "a2");
+	/* a 401 never answered with credentials: reported DLG_CHALLENGE later */
+	msg_key(300 * S, 0, "INVITE", "cn", "fn", 1, "b1");
+	msg_key(300 * S + 1000, 401, "INVITE", "cn", "fn", 1, "b1");
+	dlg_tick(d, 201 * S + DLG_LINGER);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_str_eq(gotcid[0], "cw");
+	ck_assert_int_eq(got[0].t_invite, 0);
+	ck_assert_int_eq(got[0].final_status, 486);
+	ck_assert_int_eq(got[0].outcome, OUTCOME_REJECTED);
+	dlg_tick(d, 300 * S + 1000 + DLG_CHALLENGE - 1);
+	ck_assert_int_eq(ngot, 1);
+	dlg_tick(d, 300 * S + 1000 + DLG_CHALLENGE);
+	ck_assert_int_eq(ngot, 2);
+	ck_assert_int_eq(got[1].final_status, 401);
+	ck_assert_int_eq(got[1].outcome, OUTCOME_REJECTED);
+	ck_assert_uint_eq(dlg_open_calls(d), 0);
+}
+END_TEST
 
 START_TEST(test_retransmitted_invite_is_one_call_first_time_kept)
 {
@@ -286,6 +441,11 @@ static Suite *dlg_suite(void)
 	tcase_add_test(tc, test_retransmitted_invite_is_one_call_first_time_kept);
 	tcase_add_test(tc, test_invite_after_401_continues_the_call);
 	tcase_add_test(tc, test_401_without_new_invite_is_rejected);
+	tcase_add_test(tc, test_from_tags_differing_after_200_chars_are_two_calls);
+	tcase_add_test(tc, test_500_char_call_id_kept_whole);
+	tcase_add_test(tc, test_407_resent_30s_later_counts_from_first_invite);
+	tcase_add_test(tc, test_challenge_waits_then_rejected_last_transaction_decides);
+	tcase_add_test(tc, test_long_branch_retransmission_is_not_a_new_transaction);
 	tcase_add_test(tc, test_crossed_cancel_and_200_is_answered);
 	tcase_add_test(tc, test_cancel_487_abandoned_and_cancel_alone_abandoned);
 	tcase_add_test(tc, test_reinvite_is_not_a_new_call_nor_its_200);

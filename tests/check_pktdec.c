@@ -136,6 +136,132 @@ START_TEST(test_vlan_and_qinq_tags)
 }
 END_TEST
 
+/* A PPPoE session header and the PPP protocol before payload; returns its length. */
+static size_t pppoe(uint8_t *p, unsigned proto, const uint8_t *payload, size_t n)
+{
+	p[0] = 0x11;
+	p[1] = 0;
+	w16(p + 2, 0x1234);
+	w16(p + 4, (unsigned)(n + 2));
+	w16(p + 6, proto);
+	memcpy(p + 8, payload, n);
+	return 8 + n;
+}
+
+START_TEST(test_pppoe_session_ipv4_ipv6_and_behind_vlan)
+{
+	uint8_t ip[200], pp[300], f[400];
+	size_t in = ip4udp(ip, "pppoe4");
+	size_t n = eth(f, 0x8864, pp, pppoe(pp, 0x0021, ip, in));
+	n += 6; /* Ethernet padding beyond PPPoE's length: not payload */
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_int_eq(nl4, 1);
+	ck_assert_uint_eq(last.len, 6);
+	ck_assert(!memcmp(last.data, "pppoe4", 6));
+	/* IPv6 in PPP (0x0057) */
+	size_t un = udp(ip + 40, "pppoe6");
+	in = ip6(ip, un, 17) + un;
+	n = eth(f, 0x8864, pp, pppoe(pp, 0x0057, ip, in));
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_int_eq(nl4, 2);
+	ck_assert_int_eq(last.af, 6);
+	ck_assert(!memcmp(last.data, "pppoe6", 6));
+	/* behind an 802.1Q tag */
+	in = ip4udp(ip, "vlanpppoe");
+	size_t pn = pppoe(pp, 0x0021, ip, in);
+	memset(f, 0, 12);
+	w16(f + 12, 0x8100);
+	w16(f + 14, 7);
+	w16(f + 16, 0x8864);
+	memcpy(f + 18, pp, pn);
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, 18 + pn);
+	ck_assert_int_eq(nl4, 3);
+	ck_assert(!memcmp(last.data, "vlanpppoe", 9));
+	/* LCP is not IP; a length past the capture is truncated; discovery is not IP */
+	n = eth(f, 0x8864, pp, pppoe(pp, 0xC021, ip, in));
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_uint_eq(st.n[ASKIP_NON_IP], 1);
+	n = eth(f, 0x8864, pp, pppoe(pp, 0x0021, ip, in));
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n - 10);
+	ck_assert_uint_eq(st.n[ASKIP_TRUNCATED], 1);
+	n = eth(f, 0x8863, pp, pppoe(pp, 0x0021, ip, in));
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_uint_eq(st.n[ASKIP_NON_IP], 2);
+	ck_assert_int_eq(nl4, 3);
+}
+END_TEST
+
+/* n MPLS labels (the last with bottom-of-stack) before payload. */
+static size_t mpls(uint8_t *p, int labels, const uint8_t *payload, size_t n)
+{
+	for (int i = 0; i < labels; i++) {
+		unsigned label = 16 + (unsigned)i;
+		p[4 * i] = (uint8_t)(label >> 12);
+		p[4 * i + 1] = (uint8_t)(label >> 4);
+		p[4 * i + 2] = (uint8_t)((label & 0xf) << 4 | (i == labels - 1));
+		p[4 * i + 3] = 64;
+	}
+	memcpy(p + 4 * labels, payload, n);
+	return 4 * (size_t)labels + n;
+}
+
+START_TEST(test_mpls_label_stacks_ipv4_ipv6_vlan_gre)
+{
+	uint8_t ip[200], m[300], f[400];
+	size_t in = ip4udp(ip, "mpls1");
+	size_t n = eth(f, 0x8847, m, mpls(m, 1, ip, in));
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_int_eq(nl4, 1);
+	ck_assert(!memcmp(last.data, "mpls1", 5));
+	/* three labels, IPv6, multicast ethertype */
+	size_t un = udp(ip + 40, "mpls6");
+	in = ip6(ip, un, 17) + un;
+	n = eth(f, 0x8848, m, mpls(m, 3, ip, in));
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_int_eq(nl4, 2);
+	ck_assert_int_eq(last.af, 6);
+	/* behind QinQ tags */
+	in = ip4udp(ip, "qinqmpls");
+	size_t mn = mpls(m, 2, ip, in);
+	memset(f, 0, 12);
+	w16(f + 12, 0x88A8);
+	w16(f + 14, 100);
+	w16(f + 16, 0x8100);
+	w16(f + 18, 42);
+	w16(f + 20, 0x8847);
+	memcpy(f + 22, m, mn);
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, 22 + mn);
+	ck_assert_int_eq(nl4, 3);
+	ck_assert(!memcmp(last.data, "qinqmpls", 8));
+	/* in GRE (protocol 0x8847) */
+	uint8_t p[500];
+	uint8_t g[4] = {0, 0, 0x88, 0x47};
+	memcpy(p + 20, g, 4);
+	memcpy(p + 24, m, mn);
+	ip4(p, 4 + mn, 47, 1, 0);
+	pktdec_packet(d, PKTDEC_DLT_RAW, 0, p, 24 + mn);
+	ck_assert_int_eq(nl4, 4);
+	/* a pseudowire control word (first nibble 0) is not IP */
+	uint8_t cw[60] = {0};
+	n = eth(f, 0x8847, m, mpls(m, 1, cw, sizeof(cw)));
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_uint_eq(st.n[ASKIP_NON_IP], 1);
+	/* a stack with no bottom within the capture is truncated, never read past */
+	mpls(m, 3, ip, 0);
+	m[10] &= 0xfe; /* the third label loses its bottom-of-stack bit */
+	n = eth(f, 0x8847, m, 12);
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_uint_eq(st.n[ASKIP_TRUNCATED], 1);
+	/* too many labels */
+	static uint8_t big[4 * 40 + 200];
+	mpls(big, 40, ip, in);
+	n = eth(f, 0x8847, big, 4 * 20); /* 20 labels, none the bottom */
+	pktdec_packet(d, PKTDEC_DLT_EN10MB, 0, f, n);
+	ck_assert_uint_eq(st.n[ASKIP_TUNNEL_DEPTH], 1);
+	ck_assert_int_eq(nl4, 4);
+}
+END_TEST
+
 START_TEST(test_cooked_null_raw_links)
 {
 	uint8_t ip[200], f[300];
@@ -433,6 +559,8 @@ static Suite *pktdec_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_ethernet_ipv4_udp);
 	tcase_add_test(tc, test_vlan_and_qinq_tags);
+	tcase_add_test(tc, test_pppoe_session_ipv4_ipv6_and_behind_vlan);
+	tcase_add_test(tc, test_mpls_label_stacks_ipv4_ipv6_vlan_gre);
 	tcase_add_test(tc, test_cooked_null_raw_links);
 	tcase_add_test(tc, test_ipv4_fragments_out_of_order_and_duplicated);
 	tcase_add_test(tc, test_incomplete_fragments_time_out_and_are_counted);

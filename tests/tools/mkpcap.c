@@ -1,12 +1,15 @@
 /*
  * mkpcap: writes the analyzer's hand-made test captures with libpcap's
  * pcap_dump (tests/data/pcap/edge_*.pcap): fragments (IPv4, IPv6), VLAN and
- * QinQ tags, Linux cooked v1/v2, BSD null, raw IP, GRE (IP, Ethernet
+ * QinQ tags, PPPoE sessions and MPLS label stacks (plain and behind a VLAN
+ * tag), Linux cooked v1/v2, BSD null, raw IP, GRE (IP, Ethernet
  * bridging, ERSPAN II and III), IP-in-IP, TCP (a message across segments,
  * several per segment, retransmitted and out-of-order segments), a truncated
  * last record, garbage, and call flows (crossed CANCEL/200, a 401 challenge
  * then a new INVITE, re-INVITE, retransmitted INVITE, BYE from the callee,
- * no final answer, 183, Diversion and History-Info).
+ * no final answer, 183, Diversion and History-Info), long keys (From tags
+ * alike for 248 characters, 500-character Call-IDs) and a 407 challenge
+ * answered with credentials 30 s later.
  *
  *   mkpcap OUTDIR
  *
@@ -35,6 +38,8 @@ struct ctx {
 	pcap_dumper_t *d;
 	enum link link;
 	int vlan; /* 0, 1 (802.1Q) or 2 (QinQ) */
+	bool pppoe; /* a PPPoE session header after the tags */
+	int mpls;   /* labels after the tags (0: none) */
 	enum tun tun;
 	int af; /* 4 or 6 */
 	bool tcp;
@@ -197,6 +202,25 @@ static void link_out(struct ctx *c, int64_t t, const uint8_t *ip, size_t n)
 			w16(b + h, 0x8100);
 			w16(b + h + 2, 42);
 			h += 4;
+		}
+		if (c->pppoe) {
+			w16(b + h, 0x8864);
+			b[h + 2] = 0x11; /* version 1, type 1 */
+			b[h + 3] = 0;	 /* code: session data */
+			w16(b + h + 4, 0x2a01);
+			w16(b + h + 6, (uint16_t)(n + 2));
+			w16(b + h + 8, v6 ? 0x0057 : 0x0021);
+			h += 10;
+			break;
+		}
+		if (c->mpls) {
+			w16(b + h, 0x8847);
+			h += 2;
+			for (int i = 0; i < c->mpls; i++, h += 4) {
+				uint32_t label = 1000u + (uint32_t)i;
+				w32(b + h, label << 12 | (i + 1 == c->mpls ? 0x100u : 0) | 64u);
+			}
+			break;
 		}
 		w16(b + h, et);
 		h += 2;
@@ -391,6 +415,8 @@ struct call {
 	const char *user;  /* Request-URI user (the tenant's number) */
 	const char *extra; /* headers for the INVITE, each ending CRLF */
 	size_t pad;	   /* body bytes for the INVITE (fragments) */
+	const char *branch; /* Via branch prefix; NULL: the Call-ID */
+	int64_t resend;	    /* CHALLENGE_LATE: the INVITE again after (0: 30 s) */
 };
 
 static const char *proto_name(const struct ctx *c)
@@ -414,7 +440,7 @@ static char *req(const struct ctx *c, const struct call *k, const char *m, int c
 			bl += (size_t)snprintf(body + bl, sizeof(body) - bl, "a=x-pad:%030zu\r\n",
 					       bl);
 	}
-	char ft[80], tt[80];
+	char ft[1100], tt[1100];
 	snprintf(ft, sizeof(ft), ";tag=%s", from_callee ? k->ttag : k->ftag);
 	snprintf(tt, sizeof(tt), ";tag=%s", from_callee ? k->ftag : k->ttag);
 	snprintf(b, sizeof(b),
@@ -467,14 +493,15 @@ enum flow {
 	INCOMPLETE,
 	CALLEE_BYE,
 	SESSION_PROGRESS,
-	NO_RINGING
+	NO_RINGING,
+	CHALLENGE_LATE
 };
 
 static void flow(struct ctx *c, enum flow f, int64_t t, const struct call *k)
 {
 	char br[64], br2[64];
-	snprintf(br, sizeof(br), "%s-1", k->id);
-	snprintf(br2, sizeof(br2), "%s-2", k->id);
+	snprintf(br, sizeof(br), "%s-1", k->branch ? k->branch : k->id);
+	snprintf(br2, sizeof(br2), "%s-2", k->branch ? k->branch : k->id);
 	const int64_t us = 1000;
 	send_msg(c, t, 0, req(c, k, "INVITE", 1, NULL, br, false, false, k->extra, k->pad));
 	int64_t t1 = t + 1 * MS + 999; /* …999 ns: must be cut, not rounded */
@@ -512,6 +539,28 @@ static void flow(struct ctx *c, enum flow f, int64_t t, const struct call *k)
 			 req(c, k, "BYE", 3, NULL, "bye", true, false, NULL, 0));
 		send_msg(c, t + 12 * SEC + 1 * MS, 1, resp(c, k, 200, "OK", 3, "BYE", "bye", true));
 		return;
+	case CHALLENGE_LATE: { /* a proxy's 407; the INVITE again (30 s) later, answered */
+		int64_t r = k->resend ? k->resend : 30 * SEC;
+		send_msg(c, t1, 1, resp(c, k, 100, "Trying", 1, "INVITE", br, false));
+		send_msg(c, t + 2 * MS + 999, 1,
+			 resp(c, k, 407, "Proxy Authentication Required", 1, "INVITE", br, true));
+		send_msg(c, t + 3 * MS, 0, req(c, k, "ACK", 1, NULL, br, true, false, NULL, 0));
+		send_msg(c, t + r + 999, 0,
+			 req(c, k, "INVITE", 2, NULL, br2, false, false,
+			     "Proxy-Authorization: Digest username=\"a\"\r\n", 0));
+		send_msg(c, t + r + 1 * MS, 1, resp(c, k, 100, "Trying", 2, "INVITE", br2, false));
+		send_msg(c, t + r + 3 * MS + 999, 1,
+			 resp(c, k, 180, "Ringing", 2, "INVITE", br2, true));
+		send_msg(c, t + r + 7 * SEC + 250 * us + 999, 1,
+			 resp(c, k, 200, "OK", 2, "INVITE", br2, true));
+		send_msg(c, t + r + 7 * SEC + 300 * us, 0,
+			 req(c, k, "ACK", 2, NULL, "ack2", true, false, NULL, 0));
+		send_msg(c, t + r + 15 * SEC, 0,
+			 req(c, k, "BYE", 3, NULL, "bye", true, false, NULL, 0));
+		send_msg(c, t + r + 15 * SEC + 1 * MS, 1,
+			 resp(c, k, 200, "OK", 3, "BYE", "bye", true));
+		return;
+	}
 	default:
 		break;
 	}
@@ -813,6 +862,134 @@ static void file_truncated(const char *dir)
 		die("truncate");
 }
 
+/* n characters: prefix repeated, then suffix (n includes the suffix). */
+static void longstr(char *buf, size_t n, const char *prefix, const char *suffix)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+	for (size_t i = 0; i + sl < n; i++)
+		buf[i] = prefix[i % pl];
+	memcpy(buf + n - sl, suffix, sl + 1);
+}
+
+/* Two calls of one Call-ID whose From tags (250 characters) differ only in
+ * the last two, as a B2BUA that prefixes its legs' tags makes them. */
+static void file_longtags(const char *dir)
+{
+	struct ctx c = {0};
+	char fa[260], fb[260];
+	open_out(&c, dir, "edge_longtags.pcap", DLT_EN10MB);
+	c.link = L_ETH;
+	c.af = 4;
+	c.aport = 5062;
+	c.bport = 5060;
+	longstr(fa, 250, "b2bua-0123456789-leg-", "-A");
+	longstr(fb, 250, "b2bua-0123456789-leg-", "-B");
+	struct call a = {.id = "longtags@gen",
+			 .ftag = fa,
+			 .ttag = "t-la",
+			 .user = "0312000001",
+			 .branch = "lt-a"};
+	struct call b = {.id = "longtags@gen",
+			 .ftag = fb,
+			 .ttag = "t-lb",
+			 .user = "0312000002",
+			 .branch = "lt-b"};
+	flow(&c, ANSWERED, 0, &a);
+	flow(&c, ABANDONED, 1 * SEC + 250 * MS, &b);
+	close_out(&c);
+}
+
+/* Two calls whose Call-IDs (500 characters) differ only in the last. */
+static void file_longcallid(const char *dir)
+{
+	struct ctx c = {0};
+	char ia[520], ib[520];
+	open_out(&c, dir, "edge_longcallid.pcap", DLT_EN10MB);
+	c.link = L_ETH;
+	c.af = 4;
+	c.aport = 5062;
+	c.bport = 5060;
+	longstr(ia, 500, "0123456789abcdef", "@gen1");
+	longstr(ib, 500, "0123456789abcdef", "@gen2");
+	struct call a = {
+	    .id = ia, .ftag = "f-lc", .ttag = "t-lca", .user = "0312000001", .branch = "lc-a"};
+	struct call b = {
+	    .id = ib, .ftag = "f-lc", .ttag = "t-lcb", .user = "0312000002", .branch = "lc-b"};
+	flow(&c, ANSWERED, 0, &a);
+	flow(&c, REJECTED, 2 * SEC, &b);
+	close_out(&c);
+}
+
+/* A 407 answered with credentials 30 s later, one 90 s later (past 64 x T1);
+ * another never answered so. */
+static void file_challenge(const char *dir)
+{
+	struct ctx c = {0};
+	open_out(&c, dir, "edge_challenge.pcap", DLT_EN10MB);
+	c.link = L_ETH;
+	c.af = 4;
+	c.aport = 5062;
+	c.bport = 5060;
+	struct call a = {
+	    .id = "challenge-late@gen", .ftag = "f-cl", .ttag = "t-cl", .user = "0312000001"};
+	flow(&c, CHALLENGE_LATE, 0, &a);
+	struct call a2 = {.id = "challenge-90s@gen",
+			  .ftag = "f-c90",
+			  .ttag = "t-c90",
+			  .user = "0312000001",
+			  .resend = 90 * SEC};
+	flow(&c, CHALLENGE_LATE, 10 * SEC, &a2);
+	struct call b = {
+	    .id = "challenge-only@gen", .ftag = "f-co", .ttag = "t-co", .user = "0312000002"};
+	/* the 407 and its ACK only: rejected with 407 */
+	send_msg(&c, 5 * SEC, 0, req(&c, &b, "INVITE", 1, NULL, "co-1", false, false, NULL, 0));
+	send_msg(&c, 5 * SEC + 2 * MS + 999, 1,
+		 resp(&c, &b, 407, "Proxy Authentication Required", 1, "INVITE", "co-1", true));
+	send_msg(&c, 5 * SEC + 3 * MS, 0,
+		 req(&c, &b, "ACK", 1, NULL, "co-1", true, false, NULL, 0));
+	close_out(&c);
+}
+
+/* Calls in PPPoE sessions (IPv4, IPv6, behind an 802.1Q tag). */
+static void file_pppoe(const char *dir)
+{
+	struct ctx c = {0};
+	open_out(&c, dir, "edge_pppoe.pcap", DLT_EN10MB);
+	c.link = L_ETH;
+	c.aport = 5062;
+	c.bport = 5060;
+	c.pppoe = true;
+	c.af = 4;
+	pair(&c, "pppoe-v4", 0);
+	c.af = 6;
+	pair(&c, "pppoe-v6", 3 * SEC);
+	c.af = 4;
+	c.vlan = 1;
+	pair(&c, "vlan-pppoe", 6 * SEC);
+	close_out(&c);
+}
+
+/* Calls behind MPLS label stacks (one label IPv4, three IPv6, VLAN + two). */
+static void file_mpls(const char *dir)
+{
+	struct ctx c = {0};
+	open_out(&c, dir, "edge_mpls.pcap", DLT_EN10MB);
+	c.link = L_ETH;
+	c.aport = 5062;
+	c.bport = 5060;
+	c.af = 4;
+	c.mpls = 1;
+	pair(&c, "mpls1-v4", 0);
+	c.af = 6;
+	c.mpls = 3;
+	pair(&c, "mpls3-v6", 3 * SEC);
+	c.af = 4;
+	c.mpls = 2;
+	c.vlan = 1;
+	pair(&c, "vlan-mpls2", 6 * SEC);
+	close_out(&c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -826,6 +1003,11 @@ int main(int argc, char **argv)
 	file_frag(d, "edge_frag6.pcap", 6);
 	file_garbage(d);
 	file_truncated(d);
+	file_longtags(d);
+	file_longcallid(d);
+	file_challenge(d);
+	file_pppoe(d);
+	file_mpls(d);
 	{
 		struct ctx c = {0};
 		open_out(&c, d, "edge_vlan.pcap", DLT_EN10MB);

@@ -4,12 +4,17 @@
 Expected per-call values come from tshark's fields on the same file
 (frame.time_relative, sip.Call-ID, tags, method, status, CSeq, Via branch),
 turned into calls by the rules of DEFINITIONS.md / docs/analyze.md written
-here a second time, independently of the C code. Every call's t_invite,
-t_ringing, t_answer, t_cancel, t_final, t_end (to the microsecond: tshark's
-nanoseconds cut after six decimals), final_status and outcome must agree.
+here a second time, independently of the C code. Calls are keyed by the
+whole Call-ID and From tag, as tshark prints them. Every call's t_invite
+(the first INVITE, also when it was challenged), t_ringing, t_answer,
+t_cancel, t_final, t_end (to the microsecond: tshark's nanoseconds cut
+after six decimals), final_status, outcome and the wait, rings and SRD
+derived from them must agree.
 
-usage: tshark_calls.py RINGBENCH CAPTURE [--min-calls N]
+usage: tshark_calls.py RINGBENCH CAPTURE [--min-calls N] [--calls N]
+  --calls N: tshark and ringbench must both find exactly N calls.
 """
+import argparse
 import csv
 import os
 import subprocess
@@ -113,22 +118,61 @@ def expected_calls(msgs):
     return calls
 
 
+def to_us(s):
+    """'37.000250' -> 37000250; '' -> None."""
+    if not s:
+        return None
+    whole, _, frac = s.partition(".")
+    return int(whole) * 1000000 + int((frac + "000000")[:6])
+
+
+def fmt_us(v):
+    return "" if v is None else "%d.%06d" % (v // 1000000, v % 1000000)
+
+
+def derive(c, period_us=3000000):
+    """wait_s, rings, srd_s from the times (DEFINITIONS.md, Measures)."""
+    inv, ans = to_us(c["t_invite"]), to_us(c["t_answer"])
+    end = to_us(c["t_cancel"]) or to_us(c["t_final"])
+    wait = None
+    if c["outcome"] == "answered":
+        wait = ans - inv
+    elif c["outcome"] == "abandoned" and end is not None:
+        wait = end - inv
+    c["wait_s"] = fmt_us(wait)
+    c["rings"] = "" if wait is None else str(wait // period_us + 1)
+    ring = to_us(c["t_ringing"])
+    c["srd_s"] = "" if ring is None else fmt_us(ring - inv)
+
+
 def main():
-    if len(sys.argv) < 3:
-        raise SystemExit(__doc__)
-    rb, cap = sys.argv[1], sys.argv[2]
-    min_calls = int(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[3] == "--min-calls" else 1
+    ap = argparse.ArgumentParser(usage=__doc__)
+    ap.add_argument("ringbench")
+    ap.add_argument("capture")
+    ap.add_argument("--min-calls", type=int, default=1)
+    ap.add_argument("--calls", type=int, default=None)
+    a = ap.parse_args()
+    rb, cap, min_calls = a.ringbench, a.capture, a.min_calls
     exp = expected_calls(tshark_messages(cap))
+    for c in exp.values():
+        derive(c)
     with tempfile.TemporaryDirectory() as d:
         r = subprocess.run([rb, "analyze", cap, "--out", d, "--quiet"],
                            stderr=subprocess.PIPE, text=True, check=False)
         if r.returncode not in (0, 1):
             raise SystemExit("ringbench analyze exited %d: %s" % (r.returncode, r.stderr))
         with open(os.path.join(d, "calls.csv"), newline="") as f:
-            got = {(row["call_id"], row["from_tag"]): row for row in csv.DictReader(f)}
+            rows = list(csv.DictReader(f))
+    got = {(row["call_id"], row["from_tag"]): row for row in rows}
     bad = 0
+    if len(rows) != len(got):
+        print("ringbench wrote %d rows for %d distinct keys" % (len(rows), len(got)))
+        bad += 1
     if len(exp) < min_calls:
         print("tshark found only %d calls (want >= %d)" % (len(exp), min_calls))
+        bad += 1
+    if a.calls is not None and (len(exp) != a.calls or len(got) != a.calls):
+        print("calls: want %d, tshark %d, ringbench %d" % (a.calls, len(exp), len(got)))
         bad += 1
     for key in sorted(set(exp) | set(got)):
         e, g = exp.get(key), got.get(key)
@@ -137,11 +181,12 @@ def main():
             bad += 1
             continue
         for f in ("t_invite", "t_ringing", "t_answer", "t_cancel", "t_final", "t_end",
-                  "final_status", "outcome"):
+                  "final_status", "outcome", "wait_s", "rings", "srd_s"):
             if e[f] != g[f]:
                 print("%s %s: tshark %r, ringbench %r" % (key[0], f, e[f], g[f]))
                 bad += 1
-    print("%s: %d calls compared with tshark, %d differences" % (os.path.basename(cap), len(exp), bad))
+    print("%s: %d calls by tshark, %d by ringbench, %d differences"
+          % (os.path.basename(cap), len(exp), len(got), bad))
     sys.exit(1 if bad else 0)
 
 
