@@ -114,6 +114,7 @@ struct model_seq_result {
 	bool reached;             /* the precision was reached at n */
 	double worst_half_width;  /* at n (see model_seq_progress_h) */
 	int looks;
+	int step;                 /* replications added between looks */
 	bool default_target;      /* no targets: overall sla at 3 rings */
 };
 

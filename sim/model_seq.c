@@ -158,6 +158,7 @@ int model_seq_choose(const struct model_opts *o, const struct model_seq_opts *so
 	res->reached = reached;
 	res->worst_half_width = worst;
 	res->looks = looks;
+	res->step = step;
 	res->default_target = dflt;
 	return 0;
 }
@@ -172,7 +173,7 @@ json_t *model_seq_json(const struct model_seq_opts *so, const struct model_seq_r
 	json_object_set_new(o, "delta", json_real(so->delta));
 	json_object_set_new(o, "n0", json_integer(so->n0));
 	json_object_set_new(o, "max", json_integer(so->max));
-	json_object_set_new(o, "step", json_integer(so->step));
+	json_object_set_new(o, "step", json_integer(res->step));
 	json_object_set_new(o, "judged_on", json_string(res->default_target ? "overall sla 3 rings"
 									    : "targets"));
 	json_object_set_new(o, "stopped_at", json_integer(res->n));
