@@ -4,3 +4,6 @@ target_compile_options(rb_model PRIVATE $<$<CONFIG:RelWithDebInfo,Release>:-O3>)
 rb_tool_lib(model)
 rb_check(model SOURCES tests/check_model.c sim/cmd_model.c DEPS model LABELS unit TIMEOUT 120)
 target_include_directories(check_model PRIVATE ${CMAKE_SOURCE_DIR}/sim)
+rb_check(model_auto SOURCES tests/check_model_auto.c sim/cmd_model.c DEPS model PkgConfig::JANSSON
+  LABELS unit TIMEOUT 120)
+target_include_directories(check_model_auto PRIVATE ${CMAKE_SOURCE_DIR}/sim)
