@@ -95,8 +95,10 @@ static int parse_reps(const char *v, struct margs *a)
 	if (!v[4])
 		return 0;
 	if (v[4] != ':')
-		return cli_usage_error(PROG, "--replications: expected a number or auto[:MAX], got '%s'", v);
-	return cli_long(PROG, "--replications auto:MAX", v + 5, MODEL_SEQ_N0, 1000000, &a->auto_max);
+		return cli_usage_error(PROG,
+				       "--replications: expected a number or auto[:MAX], got '%s'", v);
+	return cli_long(PROG, "--replications auto:MAX", v + 5, MODEL_SEQ_N0, 1000000,
+			&a->auto_max);
 }
 
 /* Returns 0 to run, -1 after --help (exit 0), or 2. */
@@ -165,8 +167,9 @@ static int parse(int argc, char **argv, struct margs *a)
 static void seq_progress(int n, double hw, const struct model_seq_opts *so, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "\r%s: auto: %d replications, worst half-width %.4f (want <= %g, at most %d)", PROG,
-		n, hw, so->delta, so->max);
+	fprintf(stderr,
+		"\r%s: auto: %d replications, worst half-width %.4f (want <= %g, at most %d)",
+		PROG, n, hw, so->delta, so->max);
 	fflush(stderr);
 }
 
@@ -243,22 +246,24 @@ int cmd_model(int argc, char **argv)
 	struct model_seq_opts sq;
 	struct model_seq_result sr;
 	model_seq_defaults(&sq);
+	memset(&sr, 0, sizeof(sr));
+	int seq_err = 0; /* recorded as the run's error in summary.json */
 	if (a.reps_auto) {
 		sq.max = (int)a.auto_max;
 		if (a.tolerance > 0)
 			sq.delta = a.tolerance;
 		if (!a.quiet && isatty(2))
 			sq.progress_h = seq_progress;
-		struct model_opts mo = {.scn = s, .seed = a.seed_set ? a.seed : s->run.seed, .jobs = (int)jobs};
-		e = model_seq_choose(&mo, &sq, &sr);
-		if (sq.progress_h)
+		struct model_opts mo = {
+			.scn = s,
+			.seed = a.seed_set ? a.seed : s->run.seed,
+			.jobs = (int)jobs,
+		};
+		seq_err = model_seq_choose(&mo, &sq, &sr);
+		if (sq.progress_h && !seq_err)
 			fprintf(stderr, "\n%s: auto: %d replications, %s\n", PROG, sr.n,
-				e ? "failed" : sr.reached ? "precision reached" : "precision NOT reached");
-		if (e) {
-			fprintf(stderr, "%s: choosing the replications failed: %s\n", PROG, strerror(e));
-			goto out;
-		}
-		a.reps = sr.n;
+				sr.reached ? "precision reached" : "precision NOT reached");
+		a.reps = seq_err ? 1 : sr.n;
 	}
 	struct summary_opts so = {
 		.engine = ENGINE_MODEL,
@@ -275,7 +280,7 @@ int cmd_model(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		goto out;
 	}
-	if (a.reps_auto) {
+	if (a.reps_auto && !seq_err) {
 		struct json_t *rule = model_seq_json(&sq, &sr);
 		if (!rule) {
 			fprintf(stderr, "%s: out of memory\n", PROG);
@@ -302,7 +307,8 @@ int cmd_model(int argc, char **argv)
 		.progress_h = (!a.quiet && isatty(2) && so.replications > 1) ? progress : NULL,
 	};
 	struct model_stats st;
-	e = model_run(&mo, &st);
+	memset(&st, 0, sizeof(st));
+	e = seq_err ? seq_err : model_run(&mo, &st);
 	int ce = fclose(csv) ? (errno ? errno : EIO) : 0;
 	csv = NULL;
 	if (!e)

@@ -174,8 +174,8 @@ json_t *model_seq_json(const struct model_seq_opts *so, const struct model_seq_r
 	json_object_set_new(o, "n0", json_integer(so->n0));
 	json_object_set_new(o, "max", json_integer(so->max));
 	json_object_set_new(o, "step", json_integer(res->step));
-	json_object_set_new(o, "judged_on", json_string(res->default_target ? "overall sla 3 rings"
-									    : "targets"));
+	json_object_set_new(o, "judged_on",
+			    json_string(res->default_target ? "overall sla 3 rings" : "targets"));
 	json_object_set_new(o, "stopped_at", json_integer(res->n));
 	json_object_set_new(o, "reached_precision", json_boolean(res->reached));
 	json_object_set_new(o, "half_width", isfinite(hw) ? json_real(hw) : json_null());

@@ -125,7 +125,9 @@ START_TEST(test_model_stages_same_as_one_run)
 		};
 		struct summary *sum = summary_new(&so);
 		ck_assert_ptr_nonnull(sum);
-		struct model_opts o = {.scn = s, .seed = 7, .replications = 7, .jobs = 2, .summary = sum};
+		struct model_opts o = {
+			.scn = s, .seed = 7, .replications = 7, .jobs = 2, .summary = sum,
+		};
 		if (k == 1) { /* 0..2, then 3..6 */
 			o.replications = 3;
 			ck_assert_int_eq(model_run(&o, NULL), 0);
@@ -145,7 +147,9 @@ START_TEST(test_model_stages_same_as_one_run)
 	ck_assert_str_eq(text[0], text[1]);
 	free(text[0]);
 	free(text[1]);
-	struct model_opts bad = {.scn = s, .seed = 7, .replications = 3, .first_replication = 3, .jobs = 1};
+	struct model_opts bad = {
+		.scn = s, .seed = 7, .replications = 3, .first_replication = 3, .jobs = 1,
+	};
 	ck_assert_int_eq(model_run(&bad, NULL), EINVAL);
 	scn_free(s);
 }
@@ -181,7 +185,8 @@ START_TEST(test_model_auto_folder_is_that_of_fixed_n)
 	json_t *t = json_array_get(json_object_get(ja, "targets"), 0);
 	double m = json_real_value(json_object_get(t, "measured"));
 	json_t *ci = json_object_get(t, "ci95");
-	double lo = json_real_value(json_array_get(ci, 0)), hi = json_real_value(json_array_get(ci, 1));
+	double lo = json_real_value(json_array_get(ci, 0));
+	double hi = json_real_value(json_array_get(ci, 1));
 	ck_assert(fabs((m - lo > hi - m ? m - lo : hi - m) - hw) < 1e-12);
 	json_decref(ja);
 
@@ -248,7 +253,8 @@ START_TEST(test_model_auto_no_targets_judges_overall_sla_3)
 	ck_assert_int_eq(run_cmd(args), 0); /* no targets: pass */
 	json_t *j = load_json(dir);
 	json_t *rule = json_object_get(j, "replications_rule");
-	ck_assert_str_eq(json_string_value(json_object_get(rule, "judged_on")), "overall sla 3 rings");
+	ck_assert_str_eq(json_string_value(json_object_get(rule, "judged_on")),
+			 "overall sla 3 rings");
 	ck_assert(json_is_true(json_object_get(rule, "reached_precision")));
 	ck_assert_int_eq(json_array_size(json_object_get(j, "targets")), 0);
 	json_decref(j);
