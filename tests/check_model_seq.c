@@ -38,11 +38,20 @@
 #define DELTA	 0.01
 #define MAX_RATE 0.025
 
-/* The rule's tolerance: DELTA unless RB_SEQ_TOL says otherwise (experiments). */
+/*
+ * The rule's tolerance and n0: DELTA and the default unless RB_SEQ_TOL,
+ * RB_SEQ_N0 say otherwise (experiments; the assertions stay the same).
+ */
 static double tolerance(void)
 {
 	const char *e = getenv("RB_SEQ_TOL");
 	return e && atof(e) > 0 ? atof(e) : DELTA;
+}
+
+static int first_look(void)
+{
+	const char *e = getenv("RB_SEQ_N0");
+	return e && atoi(e) >= 2 ? atoi(e) : MODEL_SEQ_N0;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -95,6 +104,7 @@ START_TEST(test_model_seq_error_rates_erlang_a)
 		struct model_seq_result sr;
 		model_seq_defaults(&sq);
 		sq.delta = tol;
+		sq.n0 = first_look();
 		sq.targets = tg;
 		sq.n_targets = 2;
 		ck_assert_int_eq(model_seq_choose(&mo, &sq, &sr), 0);
@@ -134,20 +144,18 @@ START_TEST(test_model_seq_error_rates_erlang_a)
 	scn_free(scn);
 	int allowed = (int)floor(MAX_RATE * seeds + 1e-9);
 	qsort(ns, (size_t)seeds, sizeof(int), cmp_int);
-	printf(
-	    "model_seq: erlang-a, exact sla[3] %.6f, targets exact -/+ %.3g, tolerance %.3g, %d "
-	    "seeds: replications mean %.1f (min %d, p10 %d, median %d, p90 %d, max %d), precision "
-	    "not reached %d; final intervals covering the exact value %d (%.1f %%)\n",
-	    exact, DELTA, tol, seeds, (double)reps_total / seeds, ns[0], ns[seeds / 10],
-	    ns[seeds / 2], ns[seeds * 9 / 10], ns[seeds - 1], not_reached, covered,
-	    100.0 * covered / seeds);
+	printf("model_seq: erlang-a, exact sla[3] %.6f, targets exact -/+ %.3g, tolerance %.3g, "
+	       "n0 %d, %d seeds: replications mean %.1f (min %d, p10 %d, median %d, p90 %d, max "
+	       "%d), precision not reached %d; final intervals covering the exact value %d "
+	       "(%.1f %%)\n",
+	       exact, DELTA, tol, first_look(), seeds, (double)reps_total / seeds, ns[0],
+	       ns[seeds / 10], ns[seeds / 2], ns[seeds * 9 / 10], ns[seeds - 1], not_reached,
+	       covered, 100.0 * covered / seeds);
 	free(ns);
-	printf(
-	    "  target >= exact - delta (true):  pass %d, fail %d (false fails), inconclusive %d\n",
-	    count[0][0], count[0][1], count[0][2]);
-	printf(
-	    "  target >= exact + delta (false): pass %d (false passes), fail %d, inconclusive %d\n",
-	    count[1][0], count[1][1], count[1][2]);
+	printf("  target >= exact - delta (true):  pass %d, fail %d (false fails), inconclusive %d\n",
+	       count[0][0], count[0][1], count[0][2]);
+	printf("  target >= exact + delta (false): pass %d (false passes), fail %d, inconclusive %d\n",
+	       count[1][0], count[1][1], count[1][2]);
 	printf("  allowed: at most %d of %d each\n", allowed, seeds);
 	fflush(stdout);
 	ck_assert_msg(count[0][1] <= allowed, "false fails %d of %d (at most %d)", count[0][1],

@@ -38,8 +38,8 @@ rb_check(model_erlang SOURCES tests/check_model_erlang.c DEPS model erlang resul
 
 # The sequential rule of `ringbench model --replications auto` by its error
 # rates (tests/check_model_seq.c): erlang-a, false fails and false passes at
-# most 2.5 % each; 100 seeds as `statistical` (~30 s on 2 idle cores), the
-# full 400 as `slow`.
+# most 2.5 % each; 100 seeds as `statistical` (~15 s), the full 400 as
+# `slow` (~60 s).
 rb_check(model_seq SOURCES tests/check_model_seq.c DEPS model erlang results
   LABELS statistical TIMEOUT 300)
 set_property(TEST model_seq APPEND PROPERTY ENVIRONMENT RB_SEQ_SEEDS=100)
