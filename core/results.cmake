@@ -1,7 +1,7 @@
 # results: the result files of DEFINITIONS.md (calls.csv, summary.json,
 # timeline.csv) and `ringbench compare` (sim/cmd_compare.c); docs/results.md
 # restates the contract they keep.
-rb_module(results SOURCES callrec.c stats.c estimate.c summary.c summary_finish.c summary_json.c timeline.c
+rb_module(results SOURCES callrec.c stats.c estimate.c summary.c summary_finish.c summary_json.c summary_query.c timeline.c
   compare.c
   DEPS scn base PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)
 rb_tool_lib(results)

@@ -159,6 +159,34 @@ int summary_exit_code(const struct summary *s);
 
 /* summary.json's object (after summary_finish; a new reference, NULL before). */
 struct json_t *summary_to_json(const struct summary *s);
+
+/*
+ * The targets as judged (after summary_finish; core/summary_query.c), in
+ * the order of the options' (or the scenario's) targets.
+ * summary_target_count: 0 before summary_finish.
+ * summary_target_ci: the target's measured value and its 95 % interval
+ * [lo, hi] (NaN when not known: no calls, no interval). Returns 0, or
+ * EINVAL when i is out of range or s is not finished.
+ * summary_target_judgement: pass, fail or inconclusive (inconclusive when i
+ * is out of range).
+ */
+size_t summary_target_count(const struct summary *s);
+int summary_target_ci(const struct summary *s, size_t i, double *measured, double *lo, double *hi);
+enum rb_judgement summary_target_judgement(const struct summary *s, size_t i);
+
+/*
+ * Replication r of dst (not finished) gets the counters of replication
+ * src_r of src, which must be done (summary_rep_done) and laid out alike
+ * (same scenario and windows; several replications in both): the groups'
+ * counts and time-weighted sums, and its wait quantiles. The pooled wait
+ * histograms are not copied, so dst's targets and intervals are those of
+ * the same replications run into it, its pooled quantiles are not: for
+ * deciding how many replications to run, never for writing. Returns 0,
+ * EINVAL (out of range, not done, a different layout, tenants met by name
+ * only), or ENOMEM.
+ */
+int summary_rep_import(struct summary *dst, int r, const struct summary *src, int src_r);
+
 /* Writes summary.json (after summary_finish). Returns 0 or errno. */
 int summary_write_json(const struct summary *s, const char *path);
 /* A short human summary and the verdict, for the terminal. */

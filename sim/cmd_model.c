@@ -40,14 +40,23 @@ static void usage(FILE *out)
 		"  --out DIR           result folder (default results/<scenario>-<YYYYmmdd-HHMMSS>)\n"
 		"  --quiet             no summary on stdout, no progress\n"
 		"  --replications R    replications (default: the scenario's run.replications)\n"
+		"  --replications auto[:MAX]\n"
+		"                      as many as the targets need: %d first, then --jobs more\n"
+		"                      at a time, until every target's 95 %% interval has a\n"
+		"                      half-width of at most the tolerance, or MAX (default\n"
+		"                      %d); with no targets, the overall sla at 3 rings. The\n"
+		"                      folder is that of --replications N with the N reached,\n"
+		"                      plus \"replications_rule\" in summary.json\n"
 		"  --seed N            the seed (default: the scenario's run.seed); the same\n"
 		"                      seed gives the same summary.json whatever --jobs\n"
+		"  --tolerance D       with auto: the half-width wanted, a fraction (default\n"
+		"                      %g, i.e. one percentage point)\n"
 		"\n"
 		"writes DIR/summary.json, DIR/calls.csv, DIR/timeline.csv.\n"
 		"exit status: 0 every target met, 1 a target missed, 2 bad usage or input,\n"
 		"3 the run itself failed, 4 inconclusive (none missed, one cannot be decided:\n"
-		"more calls or replications would decide).\n",
-		CSV_DEFAULT);
+		"its interval straddles the target; more calls or replications would decide).\n",
+		CSV_DEFAULT, MODEL_SEQ_N0, MODEL_SEQ_MAX, MODEL_SEQ_DELTA);
 }
 
 struct margs {
@@ -56,6 +65,9 @@ struct margs {
 	bool seed_set;
 	long reps, jobs, calls;
 	bool quiet;
+	bool reps_auto;  /* --replications auto[:MAX] */
+	long auto_max;
+	double tolerance; /* 0: not given */
 };
 
 /* Option table, sorted by name. */
@@ -67,8 +79,28 @@ static const struct option longopts[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"replications", required_argument, NULL, 'r'},
 	{"seed", required_argument, NULL, 's'},
+	{"tolerance", required_argument, NULL, 't'},
 	{NULL, 0, NULL, 0},
 };
+
+/* --replications R or auto[:MAX]. Returns 0 or 2. */
+static int parse_reps(const char *v, struct margs *a)
+{
+	if (strncmp(v, "auto", 4) != 0) {
+		a->reps_auto = false;
+		return cli_long(PROG, "--replications", v, 1, 1000000, &a->reps);
+	}
+	a->reps_auto = true;
+	a->reps = -1;
+	a->auto_max = MODEL_SEQ_MAX;
+	if (!v[4])
+		return 0;
+	if (v[4] != ':')
+		return cli_usage_error(PROG,
+				       "--replications: expected a number or auto[:MAX], got '%s'", v);
+	return cli_long(PROG, "--replications auto:MAX", v + 5, MODEL_SEQ_N0, 1000000,
+			&a->auto_max);
+}
 
 /* Returns 0 to run, -1 after --help (exit 0), or 2. */
 static int parse(int argc, char **argv, struct margs *a)
@@ -104,13 +136,17 @@ static int parse(int argc, char **argv, struct margs *a)
 			a->quiet = true;
 			break;
 		case 'r':
-			if (cli_long(PROG, "--replications", optarg, 1, 1000000, &a->reps))
+			if (parse_reps(optarg, a))
 				return 2;
 			break;
 		case 's':
 			if (cli_u64(PROG, "--seed", optarg, &a->seed))
 				return 2;
 			a->seed_set = true;
+			break;
+		case 't':
+			if (cli_double(PROG, "--tolerance", optarg, 1e-6, 0.5, &a->tolerance))
+				return 2;
 			break;
 		default:
 			if (optopt)
@@ -119,12 +155,23 @@ static int parse(int argc, char **argv, struct margs *a)
 			return cli_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (a->tolerance > 0 && !a->reps_auto)
+		return cli_usage_error(PROG, "--tolerance applies to --replications auto only");
 	if (optind >= argc)
 		return cli_usage_error(PROG, "missing SCENARIO (a scenario file, e.g. scenarios/morning-burst.yaml)");
 	if (optind + 1 < argc)
 		return cli_usage_error(PROG, "unexpected argument '%s'", argv[optind + 1]);
 	a->scenario = argv[optind];
 	return 0;
+}
+
+static void seq_progress(int n, double hw, const struct model_seq_opts *so, void *arg)
+{
+	(void)arg;
+	fprintf(stderr,
+		"\r%s: auto: %d replications, worst half-width %.4f (want <= %g, at most %d)",
+		PROG, n, hw, so->delta, so->max);
+	fflush(stderr);
 }
 
 static void progress(int done, int total, void *arg)
@@ -196,6 +243,29 @@ int cmd_model(int argc, char **argv)
 		if (jobs < 1)
 			jobs = 1;
 	}
+	/* --replications auto: how many, by the sequential rule, then a fixed run of that many */
+	struct model_seq_opts sq;
+	struct model_seq_result sr;
+	model_seq_defaults(&sq);
+	memset(&sr, 0, sizeof(sr));
+	int seq_err = 0; /* recorded as the run's error in summary.json */
+	if (a.reps_auto) {
+		sq.max = (int)a.auto_max;
+		if (a.tolerance > 0)
+			sq.delta = a.tolerance;
+		if (!a.quiet && isatty(2))
+			sq.progress_h = seq_progress;
+		struct model_opts mo = {
+			.scn = s,
+			.seed = a.seed_set ? a.seed : s->run.seed,
+			.jobs = (int)jobs,
+		};
+		seq_err = model_seq_choose(&mo, &sq, &sr);
+		if (sq.progress_h && !seq_err)
+			fprintf(stderr, "\n%s: auto: %d replications, %s\n", PROG, sr.n,
+				sr.reached ? "precision reached" : "precision NOT reached");
+		a.reps = seq_err ? 1 : sr.n;
+	}
 	struct summary_opts so = {
 		.engine = ENGINE_MODEL,
 		.command = command ? command : "ringbench model",
@@ -210,6 +280,14 @@ int cmd_model(int argc, char **argv)
 	if (!sum || !tl) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		goto out;
+	}
+	if (a.reps_auto && !seq_err) {
+		struct json_t *rule = model_seq_json(&sq, &sr);
+		if (!rule) {
+			fprintf(stderr, "%s: out of memory\n", PROG);
+			goto out;
+		}
+		summary_set_extra(sum, "replications_rule", rule);
 	}
 	/* With --calls none, the header alone: every result folder has the file. */
 	if ((e = path_in(path, sizeof(path), dir, "calls.csv")) || !(csv = fopen(path, "w"))) {
@@ -230,7 +308,8 @@ int cmd_model(int argc, char **argv)
 		.progress_h = (!a.quiet && isatty(2) && so.replications > 1) ? progress : NULL,
 	};
 	struct model_stats st;
-	e = model_run(&mo, &st);
+	memset(&st, 0, sizeof(st));
+	e = seq_err ? seq_err : model_run(&mo, &st);
 	int ce = fclose(csv) ? (errno ? errno : EIO) : 0;
 	csv = NULL;
 	if (!e)

@@ -37,13 +37,21 @@
 
 /* Called once per finished call (tests): rep is the replication. */
 typedef void(model_call_h)(const struct callrec *r, int rep, void *arg);
-/* Called after each replication ends (from the thread that ran it, serialised). */
+/*
+ * Called after each replication ends (from the thread that ran it,
+ * serialised): done of total, counting only this call's replications.
+ */
 typedef void(model_progress_h)(int done, int total, void *arg);
 
 struct model_opts {
 	const struct scenario *scn;   /* required */
 	uint64_t seed;
 	int replications;             /* >= 1 */
+	int first_replication;        /* runs replications first_replication ..
+	                                 replications - 1 (0: all); a replication's
+	                                 results depend only on the seed and its
+	                                 number, so running 0..n-1, then n..m-1,
+	                                 gives what one run of m would */
 	int jobs;                     /* threads, >= 1 (capped at replications) */
 	struct summary *summary;      /* NULL: no summary (tests) */
 	struct timeline *timeline;    /* replication 0's; NULL: none */
@@ -75,5 +83,62 @@ struct model_stats {
  * not finished (the caller calls summary_finish).
  */
 int model_run(const struct model_opts *o, struct model_stats *stats);
+
+/*
+ * How many replications (`--replications auto[:MAX]`, sim/model_seq.c): a
+ * fixed-width sequential rule (Chow-Robbins). Replications are run n0 first,
+ * then `step` more at a time, until every target's 95 % interval, computed
+ * as the verdict computes it, has a half-width (its longer arm from the
+ * measured value) of at most delta, or max replications are reached.
+ * Targets are proportions, so delta is absolute. A target with no calls at
+ * all is not waited for; with no targets, the overall sla at 3 rings is.
+ * The rule looks only at the intervals' widths, never at the targets'
+ * limits, so the verdict on the final interval keeps its error rates.
+ */
+#define MODEL_SEQ_N0 10
+#define MODEL_SEQ_MAX 200
+#define MODEL_SEQ_DELTA 0.01
+
+struct model_seq_opts;
+/* After each look: n replications so far, the worst half-width (INFINITY
+ * while a target has no interval, NaN when no target has a value). */
+typedef void(model_seq_progress_h)(int n, double worst_half_width,
+				   const struct model_seq_opts *so, void *arg);
+
+struct model_seq_opts {
+	double delta;                  /* wanted half-width, > 0 */
+	int n0;                        /* replications before the first look, >= 2 */
+	int max;                       /* at most, >= n0 */
+	int step;                      /* replications added between looks; 0: jobs */
+	const struct scn_target *targets; /* NULL: the scenario's */
+	size_t n_targets;
+	model_seq_progress_h *progress_h; /* optional */
+	void *progress_arg;
+};
+
+struct model_seq_result {
+	int n;                    /* the replications to run */
+	bool reached;             /* the precision was reached at n */
+	double worst_half_width;  /* at n (see model_seq_progress_h) */
+	int looks;
+	int step;                 /* replications added between looks */
+	bool default_target;      /* no targets: overall sla at 3 rings */
+};
+
+/* delta, n0 and max at their defaults (above), the rest 0. */
+void model_seq_defaults(struct model_seq_opts *so);
+
+/*
+ * Chooses the number of replications for o's scenario, seed and jobs (o's
+ * replications, summary, timeline and calls.csv are ignored); the caller
+ * then runs that many as a fixed run. Returns 0, EINVAL for bad options,
+ * ENOMEM, or model_run's error.
+ */
+int model_seq_choose(const struct model_opts *o, const struct model_seq_opts *so,
+		     struct model_seq_result *res);
+
+/* summary.json's "replications_rule" object, or NULL (no memory). */
+struct json_t;
+struct json_t *model_seq_json(const struct model_seq_opts *so, const struct model_seq_result *res);
 
 #endif

@@ -16,7 +16,7 @@
 struct pool {
 	const struct model_opts *o;
 	pthread_mutex_t mu;
-	int next, done;
+	int next, done, n_run; /* n_run: replications this call runs */
 	int err;
 	struct model_stats total;
 };
@@ -40,7 +40,7 @@ static void *worker(void *arg)
 		p->total.leftover += st.leftover;
 		p->done++;
 		if (p->o->progress_h && !err)
-			p->o->progress_h(p->done, p->o->replications, p->o->progress_arg);
+			p->o->progress_h(p->done, p->n_run, p->o->progress_arg);
 		pthread_mutex_unlock(&p->mu);
 	}
 	return NULL;
@@ -49,7 +49,8 @@ static void *worker(void *arg)
 static bool opts_ok(const struct model_opts *o)
 {
 	const struct scenario *s = o->scn;
-	if (!s || o->replications < 1 || o->jobs < 1 || s->n_tenants < 1 || s->callers.n_types < 1 ||
+	if (!s || o->replications < 1 || o->jobs < 1 || o->first_replication < 0 ||
+	    o->first_replication >= o->replications || s->n_tenants < 1 || s->callers.n_types < 1 ||
 	    s->ring_period <= 0)
 		return false;
 	return true;
@@ -62,8 +63,10 @@ int model_run(const struct model_opts *o, struct model_stats *stats)
 	struct pool p;
 	memset(&p, 0, sizeof(p));
 	p.o = o;
+	p.next = o->first_replication;
+	p.n_run = o->replications - o->first_replication;
 	pthread_mutex_init(&p.mu, NULL);
-	int jobs = o->jobs < o->replications ? o->jobs : o->replications;
+	int jobs = o->jobs < p.n_run ? o->jobs : p.n_run;
 	if (jobs == 1) {
 		worker(&p);
 	} else {

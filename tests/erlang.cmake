@@ -39,3 +39,14 @@ rb_check(model_erlang SOURCES tests/check_model_erlang.c DEPS model erlang resul
 # (tests/check_verdicts.c): statistical, about a minute on one core.
 rb_check(verdicts SOURCES tests/check_verdicts.c DEPS model erlang results PkgConfig::GSL PkgConfig::JANSSON
   LABELS statistical TIMEOUT 900)
+
+# The sequential rule of `ringbench model --replications auto` by its error
+# rates (tests/check_model_seq.c): erlang-a, false fails and false passes at
+# most 2.5 % each; 100 seeds as `statistical` (~15 s), the full 400 as
+# `slow` (~60 s).
+rb_check(model_seq SOURCES tests/check_model_seq.c DEPS model erlang results
+  LABELS statistical TIMEOUT 300)
+set_property(TEST model_seq APPEND PROPERTY ENVIRONMENT RB_SEQ_SEEDS=100)
+add_test(NAME model_seq_400 COMMAND check_model_seq)
+set_tests_properties(model_seq_400 PROPERTIES LABELS slow TIMEOUT 900
+  ENVIRONMENT "CK_DEFAULT_TIMEOUT=900;RB_SEQ_SEEDS=400")
