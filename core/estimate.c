@@ -78,8 +78,10 @@ void est_interval(struct est *e, enum est_range r, double cap)
 	double t2n = t * t / n_eff;
 	double centre = (p + t2n / 2) / (1 + t2n);
 	double half = t / (1 + t2n) * sqrt(p * (1 - p) / n_eff + t2n / (4 * n_eff));
-	e->lo = fmax(0, centre - half);
-	e->hi = fmin(1, centre + half);
+	/* Wilson's interval holds p and lies in [0, 1]; these only undo
+	 * rounding (at p = 1, centre + half can come out as 1 − 2⁻⁵³) */
+	e->lo = fmax(0, fmin(p, centre - half));
+	e->hi = fmin(1, fmax(p, centre + half));
 	e->valid = true;
 }
 

@@ -21,6 +21,10 @@
  *   at least as often as the unpaired test of the same folders (measured:
  *   see the printed rates).
  *
+ * - Range: over every shipped scenario at 1 and at 10 replications, every
+ *   ci95 in summary.json (every group, every measure, every target) lies
+ *   within its measure's range and holds its point.
+ *
  * Every seed is fixed; the rates measured are printed (ctest -V).
  */
 #include <check.h>
@@ -246,6 +250,96 @@ START_TEST(test_compare_power_20_against_19_operators)
 }
 END_TEST
 
+/* Is key a measure in [0, 1]? (Not a time, a queue length or a count.) */
+static bool is_proportion(const char *path)
+{
+	return !strstr(path, "wait_s") && !strstr(path, "queue_len");
+}
+
+/* Walks ci95 (and the values beside it) of group g; returns the intervals seen. */
+static int walk(json_t *ci, json_t *val, const char *path, int *bad)
+{
+	int n = 0;
+	const char *k;
+	json_t *c;
+	json_object_foreach(ci, k, c) {
+		char sub[256];
+		snprintf(sub, sizeof(sub), "%s.%s", path, k);
+		json_t *v = json_object_get(val, k);
+		if (json_is_object(c)) {
+			n += walk(c, v, sub, bad);
+			continue;
+		}
+		if (!json_is_array(c))
+			continue;
+		n++;
+		double lo = json_number_value(json_array_get(c, 0));
+		double hi = json_number_value(json_array_get(c, 1));
+		double x = json_number_value(v);
+		bool ok = lo >= 0 && lo <= hi && (!is_proportion(sub) || hi <= 1) &&
+			  lo <= x + 1e-12 && x <= hi + 1e-12;
+		if (!ok) {
+			if (*bad < 10)
+				printf("out of range: %s = %.17g [%.17g, %.17g]\n", sub, x, lo, hi), fflush(stdout);
+			(*bad)++;
+		}
+	}
+	return n;
+}
+
+static int walk_group(json_t *g, const char *name, int *bad)
+{
+	return walk(json_object_get(g, "ci95"), g, name, bad);
+}
+
+START_TEST(test_intervals_stay_in_range)
+{
+	const char *scns[] = {"erlang-a.yaml", "morning-burst.yaml", "split-floors.yaml",
+			      "quick.yaml", "live-demo.yaml"};
+	const int reps[] = {1, 10};
+	int total = 0, bad = 0;
+	for (size_t i = 0; i < sizeof(scns) / sizeof(scns[0]); i++) {
+		struct scenario *s = load(scns[i]);
+		for (int r = 0; r < 2; r++) {
+			json_t *j = run(s, 77, reps[r], 0);
+			total += walk_group(json_object_get(j, "overall"), "overall", &bad);
+			const char *sect[] = {"phases", "by_tenant", "by_forwarding"};
+			for (int k = 0; k < 3; k++) {
+				const char *name;
+				json_t *g;
+				json_object_foreach(json_object_get(j, sect[k]), name, g)
+					total += walk_group(g, name, &bad);
+			}
+			size_t x;
+			json_t *g;
+			json_array_foreach(json_object_get(j, "intervals"), x, g)
+				total += walk_group(g, "interval", &bad);
+			json_array_foreach(json_object_get(j, "targets"), x, g) {
+				json_t *c = json_object_get(g, "ci95");
+				if (!json_is_array(c))
+					continue;
+				total++;
+				double lo = json_number_value(json_array_get(c, 0));
+				double hi = json_number_value(json_array_get(c, 1));
+				double m = json_number_value(json_object_get(g, "measured"));
+				if (!(lo >= 0 && hi <= 1 && lo <= m && m <= hi)) {
+					printf("target out of range: %.17g [%.17g, %.17g]\n", m, lo, hi);
+					bad++;
+				}
+			}
+			json_decref(j);
+		}
+		scn_free(s);
+	}
+	fflush(stdout);
+	printf("intervals walked over %zu scenarios at 1 and 10 replications: %d, out of range: %d\n",
+	       sizeof(scns) / sizeof(scns[0]), total, bad);
+	fflush(stdout);
+	ck_assert_int_gt(total, 1000);
+	ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 static Suite *verdicts_suite(void)
 {
 	Suite *s = suite_create("verdicts");
@@ -256,6 +350,7 @@ static Suite *verdicts_suite(void)
 	tcase_add_test(tc, test_compare_paired_null_replications);
 	tcase_add_test(tc, test_compare_paired_null_batches);
 	tcase_add_test(tc, test_compare_power_20_against_19_operators);
+	tcase_add_test(tc, test_intervals_stay_in_range);
 	suite_add_tcase(s, tc);
 	return s;
 }
