@@ -296,14 +296,18 @@ static int common_groups(json_t *a, json_t *b, char ***out, size_t *n_out)
 	return 0;
 }
 
-static int pick_specs(json_t *a, json_t *b, const struct cmp_opts *o, const struct mdef *defs,
-		      size_t nd, struct cmp_result *r, struct rowspec **sp, size_t *n)
+/*
+ * The targets of both folders as (group, measure): marked as targets among
+ * the rows, added first by default. A target compare cannot read (rings
+ * heard: no per-group figure) is counted in r->n_target_unreadable, which
+ * leaves the comparison undecided.
+ */
+static int target_specs(json_t *a, json_t *b, const struct mdef *defs, size_t nd,
+			struct cmp_result *r, struct rowspec **sp, size_t *n)
 {
 	size_t cap = 0;
-	int err = 0;
 	json_t *roots[2] = {a, b};
-	/* the targets' measures: listed first, and marked */
-	for (int k = 0; k < 2 && !err; k++) {
+	for (int k = 0; k < 2; k++) {
 		json_t *tg = json_object_get(roots[k], "targets"), *t;
 		size_t i;
 		json_array_foreach(tg, i, t) {
@@ -314,21 +318,34 @@ static int pick_specs(json_t *a, json_t *b, const struct cmp_opts *o, const stru
 				snprintf(group, sizeof(group), "phases.%.80s", ph);
 			else
 				snprintf(group, sizeof(group), "overall");
-			if (!d) /* a target compare cannot read: listed, undecided */
+			if (!d) {
+				r->n_target_unreadable += k == 0;
 				continue;
-			if (!o->measures && !o->all)
-				err = add_spec(sp, n, &cap, group, d, true);
+			}
+			if (add_spec(sp, n, &cap, group, d, true))
+				return ENOMEM;
 		}
 	}
-	if (err)
-		return err;
-	bool every = o->all || o->measures || *n == 0;
-	r->no_targets = !o->all && !o->measures && *n == 0;
-	if (!every)
+	return 0;
+}
+
+static int pick_specs(json_t *a, json_t *b, const struct cmp_opts *o, const struct mdef *defs,
+		      size_t nd, struct cmp_result *r, struct rowspec **sp, size_t *n)
+{
+	struct rowspec *tg = NULL;
+	size_t nt = 0, cap = 0;
+	int err = target_specs(a, b, defs, nd, r, &tg, &nt);
+	bool every = o->all || o->measures || (nt == 0 && !r->n_target_unreadable);
+	r->no_targets = !o->all && !o->measures && nt == 0 && !r->n_target_unreadable;
+	if (!err && !every) { /* the default: the targets' rows alone */
+		*sp = tg;
+		*n = nt;
 		return 0;
+	}
 	char **groups = NULL;
 	size_t ng = 0;
-	err = common_groups(a, b, &groups, &ng);
+	if (!err)
+		err = common_groups(a, b, &groups, &ng);
 	for (size_t g = 0; g < ng && !err; g++)
 		for (size_t i = 0; i < nd && !err; i++)
 			if (!o->measures || picked(o->measures, defs[i].path))
@@ -336,20 +353,12 @@ static int pick_specs(json_t *a, json_t *b, const struct cmp_opts *o, const stru
 	for (size_t g = 0; g < ng; g++)
 		free(groups[g]);
 	free(groups);
-	/* targets still count as targets when every measure is listed */
-	for (int k = 0; k < 2 && !err; k++) {
-		json_t *tg = json_object_get(roots[k], "targets"), *t;
-		size_t i;
-		json_array_foreach(tg, i, t) {
-			const struct mdef *d = target_def(t, defs, nd);
-			const char *ph = json_string_value(json_object_get(t, "phase"));
-			char group[96];
-			snprintf(group, sizeof(group), ph ? "phases.%.80s" : "overall", ph);
-			for (size_t j = 0; d && j < *n; j++)
-				if ((*sp)[j].def == d && !strcmp((*sp)[j].group, group))
-					(*sp)[j].target = true;
-		}
-	}
+	/* targets still count as targets among every measure listed */
+	for (size_t t = 0; t < nt && !err; t++)
+		for (size_t j = 0; j < *n; j++)
+			if ((*sp)[j].def == tg[t].def && !strcmp((*sp)[j].group, tg[t].group))
+				(*sp)[j].target = true;
+	free(tg);
 	return err;
 }
 
@@ -400,8 +409,8 @@ static bool decide_pairing(json_t *a, json_t *b, const struct cmp_opts *o, struc
 /*
  * The paired test's se and df: the differences sample by sample; batches
  * merged in pairs until the differences pass the lag-1 test (at least
- * SUM_MIN_BATCHES kept), with the first-order correction for what is left,
- * as estimate.c does for one folder.
+ * CMP_MIN_BATCHES kept), with the same correction for what correlation is
+ * left as one folder's batch means get (estimate.h).
  */
 #define CMP_MIN_BATCHES 10
 static void paired_se(json_t *va, json_t *vb, bool batches, struct cmp_row *w)
@@ -414,43 +423,15 @@ static void paired_se(json_t *va, json_t *vb, bool batches, struct cmp_row *w)
 	double *d = calloc(n, sizeof(*d));
 	if (!d)
 		return;
-	int known = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		d[i] = jnum(json_array_get(va, i)) - jnum(json_array_get(vb, i));
-		known += !isnan(d[i]);
-	}
 	int m = (int)n, min = batches ? CMP_MIN_BATCHES : 2;
-	double r1 = NAN;
-	while (batches && known >= min) {
-		r1 = est_lag1(d, m);
-		if (est_lag1_passes(r1, known))
-			break;
-		double *t = malloc(sizeof(*t) * (size_t)m);
-		if (!t)
-			break;
-		memcpy(t, d, sizeof(*t) * (size_t)m);
-		int mm = est_merge_pairs(t, m), kk = 0;
-		for (int i = 0; i < mm; i++)
-			kk += !isnan(t[i]);
-		if (kk < min) {
-			free(t);
-			break;
-		}
-		memcpy(d, t, sizeof(*t) * (size_t)mm);
-		free(t);
-		m = mm;
-		known = kk;
-		r1 = NAN;
-	}
-	if (known >= min) {
-		struct stats_ci c = stats_ci(d, (size_t)m);
-		if (batches) {
-			if (isnan(r1))
-				r1 = est_lag1(d, m);
-			if (!isnan(r1))
-				c.se *= sqrt(1 + 2 * fmin(0.5, fmax(0, r1 + 1.0 / c.n)));
-		}
-		w->se = c.se;
+	if (batches)
+		for (int level = est_batch_level(d, m, min); level > 1; level /= 2)
+			m = est_merge_pairs(d, m);
+	struct stats_ci c = stats_ci(d, (size_t)m);
+	if (c.valid && c.n >= min) {
+		w->se = batches ? est_lag1_inflate(c.se, est_lag1(d, m), c.n) : c.se;
 		w->df = c.n - 1;
 		w->pairs = c.n;
 	}
@@ -634,6 +615,7 @@ int compare_run(json_t *a, json_t *b, const struct cmp_opts *o, struct cmp_resul
 		r->n_targets += w->target;
 		r->n_target_undecided += w->target && undecided;
 	}
+	r->n_target_undecided += r->n_target_unreadable;
 	double rpa = jnum(json_object_get(a, "ring_period_s"));
 	double rpb = jnum(json_object_get(b, "ring_period_s"));
 	r->ring_period_differs = rpa != rpb;
@@ -715,8 +697,10 @@ void compare_print(const struct cmp_result *r, const char *name_a, const char *n
 			r->n_different == 1 ? "" : "s");
 	else if (r->n_target_undecided || !r->n_judged)
 		fprintf(out, "result: cannot tell: %zu target measure%s could not be judged "
-			     "(more calls, batches or replications would decide)\n",
-			r->n_target_undecided, r->n_target_undecided == 1 ? "" : "s");
+			     "(more calls, batches or replications would decide%s)\n",
+			r->n_target_undecided, r->n_target_undecided == 1 ? "" : "s",
+			r->n_target_unreadable ? "; a target on rings heard has no per-group figure "
+						 "to compare" : "");
 	else
 		fprintf(out, "result: no real difference among the %zu measure%s judged\n",
 			r->n_judged, r->n_judged == 1 ? "" : "s");

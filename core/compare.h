@@ -83,6 +83,7 @@ struct cmp_result {
 	size_t n_judged;       /* m of Holm's correction */
 	size_t n_different, n_too_few;
 	size_t n_target_undecided; /* target measures that could not be judged */
+	size_t n_target_unreadable; /* targets compare cannot read (rings heard) */
 	size_t n_targets;      /* target measures listed */
 	bool paired;
 	char pairing[160];     /* why paired or not, in words */

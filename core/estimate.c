@@ -154,6 +154,13 @@ bool est_lag1_passes(double r1, int n)
 	return r1 <= -1.0 / n + gsl_cdf_ugaussian_Qinv(est_lag1_alpha) / sqrt((double)n);
 }
 
+double est_lag1_inflate(double se, double r1, int n)
+{
+	if (isnan(r1) || n < 3)
+		return se;
+	return se * sqrt(1 + 2 * fmin(0.5, fmax(0, r1 + 1.0 / n)));
+}
+
 int est_merge_pairs(double *x, int n)
 {
 	int m = 0;
@@ -264,10 +271,8 @@ struct est est_batches(const struct est_part *p, int n, int min_parts, int merge
 	 * kept within [0, 0.5], brings both to within 1 % (see the coverage
 	 * test in tests/check_verdicts.c).
 	 */
-	if (!isnan(r1) && e.n >= 3 && !isnan(e.se)) {
-		double rho = fmin(0.5, fmax(0, r1 + 1.0 / e.n));
-		e.se *= sqrt(1 + 2 * rho);
-	}
+	if (!isnan(e.se))
+		e.se = est_lag1_inflate(e.se, r1, e.n);
 	if (e.n < min_parts) {
 		e.se = NAN;
 		e.df = 0;

@@ -101,6 +101,13 @@ bool est_lag1_passes(double r1, int n);
 extern const double est_lag1_alpha;
 
 /*
+ * se × √(1 + 2ρ), ρ = r1 + 1/n (its bias under no correlation) within
+ * [0, 0.5]: the first-order correction for the lag-1 correlation r1 left
+ * between n batches. se itself when r1 is NaN or n < 3.
+ */
+double est_lag1_inflate(double se, double r1, int n);
+
+/*
  * Merges a series of n values in adjacent pairs (the mean of the two, or
  * the one known), in place; returns the new length. For paired batch
  * differences, whose parts are already values.
