@@ -1,5 +1,5 @@
 /*
- * dlg: calls from SIP messages, as seen on the wire (DEFINITIONS.md, "A
+ * dlg: calls from SIP messages, as seen on the wire (docs/definitions.md, "A
  * call's path", "Measures"; docs/analyze.md says every rule).
  *
  * A call is an initial INVITE (no To tag), keyed by Call-ID and From tag,

@@ -1,5 +1,5 @@
 /*
- * callrec: one call, as every engine reports it (DEFINITIONS.md, "A call's
+ * callrec: one call, as every engine reports it (docs/definitions.md, "A call's
  * path", "Measures" and calls.csv).
  *
  * The model, the live runner and the capture analyzer each fill a struct
@@ -116,7 +116,7 @@ void callrec_set_key(struct callrec *r, const char *call_id, const char *from_ta
 
 /*
  * Fills wait, rings and rings_heard from the times, outcome and no-answer
- * delay (DEFINITIONS.md, Measures): the one place that arithmetic lives.
+ * delay (docs/definitions.md, Measures): the one place that arithmetic lives.
  * Wait: t_answer − t_invite (answered), t_cancel − t_invite (abandoned; the
  * final answer's time when no CANCEL was seen), RB_T_NONE otherwise. Rings
  * heard add no_answer only under no-answer forwarding (0, unknown, when that

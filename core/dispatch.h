@@ -1,7 +1,7 @@
 /*
  * dispatch: who takes which call at the center. The one state machine that
  * both the model (sim/model) and secretaryd use, so that they keep the rules
- * of DEFINITIONS.md ("A call's path") through one implementation:
+ * of docs/definitions.md ("A call's path") through one implementation:
  *
  *   - waiting calls are taken oldest first (by t_invite, ties in arrival
  *     order);

@@ -2,7 +2,7 @@
  * erlang: the exact steady-state measures of Erlang A (M/M/n+M: Poisson
  * arrivals, exponential talk, exponential patience, n operators, one FIFO
  * queue) and Erlang C (M/M/n, nobody abandons), in the terms of
- * DEFINITIONS.md (Measures): the long-run fraction of calls answered within k
+ * docs/definitions.md (Measures): the long-run fraction of calls answered within k
  * rings, sla, sl, sl2, abandonment, occupancy and the mean waits. The model
  * engine is checked against these (tests/check_model_erlang.c), and
  * `ringbench erlang` prints them. docs/erlang.md gives the formulas.
@@ -35,7 +35,7 @@
  * patience under overload. */
 #define ERLANG_MAX_QUEUE 2000000
 
-/* Which service level a target judges (DEFINITIONS.md, Targets). */
+/* Which service level a target judges (docs/definitions.md, Targets). */
 enum erlang_measure {
 	ERLANG_SLA = 0,          /* the default judge */
 	ERLANG_ANSWERED_WITHIN,

@@ -90,7 +90,7 @@ int evq_schedule(struct evq *q, struct evq_ev *ev, rb_us t);
  * prio 0 (evq_schedule's) fires first, then 1, 2, 3; equal priorities in
  * scheduling order. The model uses it so that at one instant a staff member
  * freeing up goes before a backup's join check, which goes before a CANCEL
- * (DEFINITIONS.md: the 200 wins). Costs nothing: the priority is the top two
+ * (docs/definitions.md: the 200 wins). Costs nothing: the priority is the top two
  * bits of the sequence number.
  */
 int evq_schedule_prio(struct evq *q, struct evq_ev *ev, rb_us t, unsigned prio);

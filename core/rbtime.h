@@ -1,5 +1,5 @@
 /*
- * rbtime: time as every part of ringbench keeps it (DEFINITIONS.md, Time).
+ * rbtime: time as every part of ringbench keeps it (docs/definitions.md, Time).
  *
  * Inside, a time or a duration is an int64 count of microseconds (rb_us), so
  * the 3 s / 9 s / 15 s ring boundaries never hinge on float rounding. In files

@@ -1,4 +1,4 @@
-# results: the result files of DEFINITIONS.md (calls.csv, summary.json,
+# results: the result files of docs/definitions.md (calls.csv, summary.json,
 # timeline.csv) and `ringbench compare` (sim/cmd_compare.c); docs/results.md
 # restates the contract they keep.
 rb_module(results SOURCES callrec.c stats.c estimate.c summary.c summary_finish.c summary_json.c summary_query.c timeline.c

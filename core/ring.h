@@ -1,5 +1,5 @@
 /*
- * ring: the ring arithmetic of DEFINITIONS.md, in one place.
+ * ring: the ring arithmetic of docs/definitions.md, in one place.
  *
  * A call answered (or abandoned) `wait` after its first ring has been heard
  * ringing floor(wait / period) + 1 times. With Japan's 3 s period: a wait

@@ -30,7 +30,7 @@ enum scn_mobile {
 struct scn_tenant {
 	char *id;
 	char *number;     /* the tenant's number: the Request-URI user */
-	char *name;       /* answering name (validated, DOMAIN.md Q9) */
+	char *name;       /* answering name (validated, docs/service.md Q9) */
 	double share;
 	enum call_fwd forwarding; /* FWD_UNCONDITIONAL or FWD_NO_ANSWER */
 	rb_us no_answer;  /* the client's phone rings this long first */

@@ -1,6 +1,6 @@
 /*
  * summary: counts, service levels, quantiles and confidence intervals of a
- * run, and the summary.json that holds them (DEFINITIONS.md, Measures,
+ * run, and the summary.json that holds them (docs/definitions.md, Measures,
  * Targets, Result files; docs/results.md restates the shape).
  *
  * Usage:
@@ -36,7 +36,7 @@
 #define RB_INTERVAL_US (15 * 60 * RB_US_PER_S)
 
 enum rb_engine { ENGINE_MODEL = 0, ENGINE_LIVE, ENGINE_CAPTURE };
-/* The run's verdict (DEFINITIONS: Verdicts); values are stable, new ones last. */
+/* The run's verdict (docs/definitions.md, Verdicts); values are stable, new ones last. */
 enum rb_verdict { VERDICT_PASS = 0, VERDICT_FAIL, VERDICT_ERROR, VERDICT_INCONCLUSIVE };
 
 /*

@@ -281,7 +281,7 @@ double sum_target_value(const struct scn_target *t, const struct sum_cell *c)
 
 
 /*
- * A target on its interval (DEFINITIONS: Verdicts): pass when all of it
+ * A target on its interval (docs/definitions.md, Verdicts): pass when all of it
  * meets the target, fail when all of it misses, else inconclusive. With no
  * interval (too few replications or batches) nothing can be decided.
  */

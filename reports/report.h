@@ -1,6 +1,6 @@
 /*
  * report: the plots and HTML page capacity planners read, drawn from result
- * folders' files (summary.json, calls.csv, timeline.csv; DEFINITIONS.md,
+ * folders' files (summary.json, calls.csv, timeline.csv; docs/definitions.md,
  * "Result files") and from sweep folders (sweep.csv, staffing.csv; see
  * docs/sweep.md).
  *

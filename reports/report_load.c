@@ -265,7 +265,7 @@ int report_load(const char *dir, struct report_run **out, char *err, size_t errl
 	}
 	if (!json_is_object(r->summary) || !json_is_object(json_object_get(r->summary, "overall"))) {
 		seterr(err, errlen, "%s: expected a JSON object with \"overall\" measures "
-				    "(DEFINITIONS.md, Result files)", path);
+				    "(docs/definitions.md, Result files)", path);
 		rc = EINVAL;
 		goto out;
 	}

@@ -161,7 +161,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /*
- * One curve, the default judge of DEFINITIONS.md as a function of t: SLA(t) =
+ * One curve, the default judge of docs/definitions.md as a function of t: SLA(t) =
  * answered within t / (offered - abandoned within t), over calls with t_dial
  * in [from, to). At t = k x period it is sla[k].
  */

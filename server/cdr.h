@@ -10,7 +10,7 @@
  * second before a crash is on disk: synchronous=FULL in WAL mode, so even a
  * power cut keeps committed rows). The SIP thread never waits for the disk:
  * cdr_add only takes a mutex and appends. The columns are calls.csv's
- * (DEFINITIONS.md) that the center knows, plus who answered and what the
+ * (docs/definitions.md) that the center knows, plus who answered and what the
  * caller said; docs/secretaryd.md lists them.
  */
 #ifndef RB_CDR_H

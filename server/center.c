@@ -1,5 +1,5 @@
 /*
- * center: a call's life at the answering center (DEFINITIONS.md, "A call's
+ * center: a call's life at the answering center (docs/definitions.md, "A call's
  * path"): queue and dispatch through core/dispatch, pick-up, talk, the
  * operator's BYE, wrap-up, shifts, CDRs and the queue_log, draining. The SIP
  * side (transactions, retransmissions, building messages) is sip_tsx.c.

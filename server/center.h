@@ -1,7 +1,7 @@
 /*
  * center: secretaryd, the reference answering center, as a library: SIP on
  * the transport (sip_transport.h), calls through core's dispatch (who takes
- * which call, DEFINITIONS.md), timers on one heap (stimer.h), CDRs (cdr.h)
+ * which call, docs/definitions.md), timers on one heap (stimer.h), CDRs (cdr.h)
  * and an Asterisk queue_log (queue_log.h). secretaryd.c's main() only parses
  * options and calls this.
  *

@@ -19,7 +19,7 @@
  * every changing request (PUT) needs the token, sent as
  * "Authorization: Bearer TOKEN" (401 without it, 403 when no token was
  * configured, so that changes are off). GET requests need none: the
- * wallboard is for everyone in the center (DOMAIN.md Q2).
+ * wallboard is for everyone in the center (docs/service.md Q2).
  */
 #ifndef RB_HTTP_ADMIN_H
 #define RB_HTTP_ADMIN_H

@@ -1,7 +1,7 @@
 /*
  * http_wallboard: the wallboard page (GET /wallboard): plain HTML and a
  * short script that polls /api/state every 500 ms and redraws, for a wall
- * screen (DOMAIN.md Q2: everyone sees everyone's state). No external
+ * screen (docs/service.md Q2: everyone sees everyone's state). No external
  * resources, no network beyond this server. Each staff tile carries
  * data-name and data-state, the ringing list data-count, so a headless
  * browser test can read the page.

@@ -1,5 +1,5 @@
 /*
- * report_mail: the call report as an e-mail message (DOMAIN.md Q1, Q7, Q8).
+ * report_mail: the call report as an e-mail message (docs/service.md Q1, Q7, Q8).
  *
  *   struct report_call rc = {.answering_name = "株式会社アクメ", ...};
  *   char *msg; size_t len;

@@ -1,7 +1,7 @@
 /*
  * report_stats: what /metrics (Prometheus text format 0.0.4) and /api/state
  * (JSON) show: calls by tenant and outcome, rings, service levels for 3 and
- * 5 rings (DEFINITIONS.md `sla`: answered within k / (offered - abandoned
+ * 5 rings (docs/definitions.md `sla`: answered within k / (offered - abandoned
  * within k)) over the current 15-minute interval of scenario time and since
  * start, the report latency histograms, the spool, the staff and the
  * ringing calls from the center's snapshot functions.
@@ -218,7 +218,7 @@ char *rstats_metrics(struct rstats *st, struct center *c, struct spool *sp, rb_u
 	fprintf(f, "secretaryd_answered_rings_sum %llu\nsecretaryd_answered_rings_count %llu\n",
 		(unsigned long long)st->rings_sum, (unsigned long long)st->rings_count);
 	head(f, "secretaryd_service_level", "gauge",
-	     "Answered within k rings / (offered - abandoned within k) (DEFINITIONS.md sla); "
+	     "Answered within k rings / (offered - abandoned within k) (docs/definitions.md sla); "
 	     "window interval: the current 15-minute interval of scenario time.");
 	bool cur = st->interval_id == center_now(c) / INTERVAL_US;
 	for (int k = 3; k <= 5; k += 2) {

@@ -1,6 +1,6 @@
 /*
  * spool: the durable queue of call reports between "written" and
- * "delivered" (DOMAIN.md Q1: reports are never lost, never sent twice).
+ * "delivered" (docs/service.md Q1: reports are never lost, never sent twice).
  *
  *   struct spool_opts o; spool_opts_default(&o);
  *   o.dir = "data/spool"; o.dlv = &maildir_deliverer; o.done = on_done;

@@ -13,7 +13,7 @@
 #include "log.h"
 #include "tenant_rules_int.h"
 
-/* DOMAIN.md Q9: labels that make callers expect the operator to solve their
+/* docs/service.md Q9: labels that make callers expect the operator to solve their
  * problem. docs/secretaryd-reports.md lists them. */
 static const char *const builtin[] = {
 	"お客様窓口",

@@ -1,5 +1,5 @@
 /*
- * tenant_rules: the answering service's own rules for a tenant (DOMAIN.md
+ * tenant_rules: the answering service's own rules for a tenant (docs/service.md
  * Q6, Q8, Q9, Q10), and the tenant settings that may change at run time.
  *
  *   struct trule_set *ts;

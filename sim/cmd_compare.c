@@ -1,6 +1,6 @@
 /*
  * ringbench compare DIR_A DIR_B: two result folders side by side, measure
- * by measure, and which differences are real (DEFINITIONS.md, "Comparing two
+ * by measure, and which differences are real (docs/definitions.md, "Comparing two
  * result folders"; core/compare.h does the work).
  */
 #include <errno.h>

@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"Erlang C with --patience-s inf (nobody hangs up), as JSON on stdout:\n"
 	"p_wait, p_abandon, occupancy, mean_wait_served_s, mean_wait_s, mean_queue,\n"
 	"and per ring count answered_within, abandoned_within, sla, sl, sl2\n"
-	"(DEFINITIONS.md, Measures; 'within k rings' is a wait below k ring periods).\n"
+	"(docs/definitions.md, Measures; 'within k rings' is a wait below k ring periods).\n"
 	"\n"
 	"options:\n"
 	"  --help              this text\n"

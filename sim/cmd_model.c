@@ -1,6 +1,6 @@
 /*
  * ringbench model SCENARIO: run a scenario in the discrete-event model and
- * write summary.json, calls.csv and timeline.csv (DEFINITIONS.md, Result
+ * write summary.json, calls.csv and timeline.csv (docs/definitions.md, Result
  * files). The engine is sim/model; this file only parses options and writes.
  */
 #define LOG_TAG "model"

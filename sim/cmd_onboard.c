@@ -1,5 +1,5 @@
 /*
- * ringbench onboard: the start-of-service test call of one tenant (DOMAIN.md
+ * ringbench onboard: the start-of-service test call of one tenant (docs/service.md
  * Q6). Options only; the call and its checks are sim/onboard (onboard.h).
  */
 #define LOG_TAG "onboard"

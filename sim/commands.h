@@ -1,7 +1,7 @@
 /*
  * commands: the ringbench subcommands, one file each (sim/cmd_<name>.c), in
  * the style of git's builtins. Each parses its own options and calls library
- * code; each returns the process exit status of DEFINITIONS.md (0 done or
+ * code; each returns the process exit status of docs/definitions.md (0 done or
  * every target met, 1 a target missed or a difference found, 2 bad usage or
  * bad input, 3 the run itself failed, 4 inconclusive: no target missed, at
  * least one undecided).

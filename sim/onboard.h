@@ -1,5 +1,5 @@
 /*
- * onboard: the service's start-of-use test call (DOMAIN.md Q6), for
+ * onboard: the service's start-of-use test call (docs/service.md Q6), for
  * `ringbench onboard`.
  *
  * onboard_run() places one call over UDP to the target from the tenant's

@@ -1,5 +1,5 @@
 /*
- * The dispatch rules of DEFINITIONS.md ("A call's path"), one test each:
+ * The dispatch rules of docs/definitions.md ("A call's path"), one test each:
  * oldest first, idle longest, backup after K rings (not before), operator
  * preferred over backup, hang-up during pick-up, floors, shifts, and a backup
  * member who frees up taking an aged call.

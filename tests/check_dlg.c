@@ -1,5 +1,5 @@
 /*
- * check_dlg: the call tracker's rules (DEFINITIONS.md; docs/analyze.md):
+ * check_dlg: the call tracker's rules (docs/definitions.md; docs/analyze.md):
  * what is a new call, which transmission's time counts, outcomes, closing.
  */
 #include <check.h>

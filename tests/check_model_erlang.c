@@ -1,6 +1,6 @@
 /*
  * The model engine (sim/model.h) against exact Erlang A / Erlang C
- * (core/erlang.h): DEFINITIONS.md's measures, simulated on generated
+ * (core/erlang.h): the measures of docs/definitions.md, simulated on generated
  * scenarios that are exactly M/M/n+M (one unconditional tenant, one caller
  * type, exponential talk and patience, zero pick-up and wrap-up, no backup,
  * no redial, a warm-up), must agree with the exact figures.

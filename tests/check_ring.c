@@ -1,4 +1,4 @@
-/* Ring arithmetic at its boundaries (DEFINITIONS.md, Measures). */
+/* Ring arithmetic at its boundaries (docs/definitions.md, Measures). */
 #include <check.h>
 #include <stdlib.h>
 

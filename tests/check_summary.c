@@ -1,7 +1,7 @@
 /*
  * summary: counts, every measure, targets, intervals, time-weighted
  * measures, ci95 and the written file, on small sets of calls whose answers
- * are worked out by hand in the comments (DEFINITIONS.md, Measures).
+ * are worked out by hand in the comments (docs/definitions.md, Measures).
  */
 #include <check.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The model's speed benchmark (issue 2, "Fast"): the M/M/n+M case of
+# The model's speed benchmark (the model's "Fast" figure): the M/M/n+M case of
 # bench/model/mmnm.yaml (2 calls/s, exponential talk mean 120 s and patience
 # mean 60 s, 250 operators) through the general engine (`ringbench model`,
 # no special path), against a plain Python heapq event loop of the same model

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Call reports into the Maildir (DOMAIN.md Q1, Q6, Q7, Q8): a report for an
+# Call reports into the Maildir (docs/service.md Q1, Q6, Q7, Q8): a report for an
 # inquiry with the right headers (the RFC 2047 subject decoded here) and
 # body; none for a screened sales call (screen_prob 1), which is counted;
 # test calls marked in the subject; the mobile number offered per policy;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The tenant rules (DOMAIN.md Q9, Q10): answering names that make callers
+# The tenant rules (docs/service.md Q9, Q10): answering names that make callers
 # expect a help desk are refused at start, each with a message naming the
 # tenant and the label; SIGHUP applies a valid change to new calls only
 # (a call in progress keeps the settings it started with); an invalid

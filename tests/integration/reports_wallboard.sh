@@ -1,5 +1,5 @@
 #!/bin/bash
-# The wallboard in headless Chromium (DOMAIN.md Q2): the page loads, shows
+# The wallboard in headless Chromium (docs/service.md Q2): the page loads, shows
 # every operator and the backup staff, and changes when a call arrives
 # (a DOM dump before the call and one while it is being picked up and
 # talked). Also keeps a screenshot (wallboard.png, in the work folder when

@@ -36,7 +36,7 @@ grep -q "404" notenant.out || true
 
 # 5. Diversion reason=no-answer to beta (configured no-answer after 9 s), and
 # reason=unconditional to beta: the header decides the forwarding, the delay
-# comes from the tenant's configuration (DEFINITIONS.md).
+# comes from the tenant's configuration (docs/definitions.md).
 csv c5.csv "0398765432;inquiry;no-answer" "0398765432;inquiry;unconditional"
 sipp_run diversion uac_diversion.xml c5.csv -m 2 -r 10
 check "diversion: SIPp succeeded" 0 $?

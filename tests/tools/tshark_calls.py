@@ -3,7 +3,7 @@
 
 Expected per-call values come from tshark's fields on the same file
 (frame.time_relative, sip.Call-ID, tags, method, status, CSeq, Via branch),
-turned into calls by the rules of DEFINITIONS.md / docs/analyze.md written
+turned into calls by the rules of docs/definitions.md and docs/analyze.md written
 here a second time, independently of the C code. Calls are keyed by the
 whole Call-ID and From tag, as tshark prints them. Every call's t_invite
 (the first INVITE, also when it was challenged), t_ringing, t_answer,
@@ -131,7 +131,7 @@ def fmt_us(v):
 
 
 def derive(c, period_us=3000000):
-    """wait_s, rings, srd_s from the times (DEFINITIONS.md, Measures)."""
+    """wait_s, rings, srd_s from the times (docs/definitions.md, Measures)."""
     inv, ans = to_us(c["t_invite"]), to_us(c["t_answer"])
     end = to_us(c["t_cancel"]) or to_us(c["t_final"])
     wait = None
