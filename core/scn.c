@@ -46,6 +46,7 @@ static void free_server(struct scn_server *s)
 	free_strv(s->refused_labels, s->n_refused_labels);
 	free(s->admin);
 	free(s->admin_email);
+	free(s->timezone);
 }
 
 void scn_free(struct scenario *s)

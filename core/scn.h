@@ -118,7 +118,11 @@ struct scn_server {
 	size_t n_refused_labels;
 	char *admin;          /* admin address "127.0.0.1:8080", "off" */
 	char *admin_email;
+	char *timezone;       /* tz database name for local times; SCN_DEFAULT_TIMEZONE */
 };
+
+/* The service's country: call reports and the wallboard speak its time. */
+#define SCN_DEFAULT_TIMEZONE "Asia/Tokyo"
 
 struct scn_run {
 	uint64_t seed;        /* default 1 */

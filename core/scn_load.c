@@ -5,6 +5,7 @@
  * contract and scenarios/README.md for every key.
  */
 #include "scn_int.h"
+#include "tzone.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -191,7 +192,7 @@ static bool admin_ok(const char *a)
 static int parse_server(struct scn_ctx *c, yaml_node_t *n, struct scn_server *sv)
 {
 	static const char *const keys[] = {"delivery", "smtp",	      "refused_labels",
-					   "admin",    "admin_email", NULL};
+					   "admin",    "admin_email", "timezone", NULL};
 	yaml_node_t *v;
 
 	if (scn_map_check(c, n, "server", keys))
@@ -224,6 +225,20 @@ static int parse_server(struct scn_ctx *c, yaml_node_t *n, struct scn_server *sv
 	}
 	if ((v = scn_map_get(c, n, "admin_email")) && scn_str(c, v, &sv->admin_email))
 		return EINVAL;
+	if ((v = scn_map_get(c, n, "timezone"))) {
+		char why[512];
+		struct tzone *z = NULL;
+		if (scn_str(c, v, &sv->timezone))
+			return EINVAL;
+		/* Checked against the system tz database now, so a typo stops the
+		 * start, not the first report. */
+		int e = tzone_load(sv->timezone, &z, why, sizeof why);
+		tzone_free(z);
+		if (e == ENOMEM)
+			return ENOMEM;
+		if (e)
+			return scn_err(c, v, "%s", why);
+	}
 	return 0;
 }
 
@@ -387,6 +402,8 @@ static int load(const char *text, size_t len, const char *name, const char *dir,
 	if (!rc && !(s->path = strdup(name)))
 		rc = ENOMEM;
 	if (!rc && !s->server.delivery && !(s->server.delivery = strdup("maildir")))
+		rc = ENOMEM;
+	if (!rc && !s->server.timezone && !(s->server.timezone = strdup(SCN_DEFAULT_TIMEZONE)))
 		rc = ENOMEM;
 	if (!rc && !EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL))
 		rc = ENOMEM;

@@ -302,6 +302,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(s->server.delivery, "maildir");
 	ck_assert_int_eq(s->server.smtp_port, 25);
 	ck_assert_ptr_null(s->server.admin);
+	ck_assert_str_eq(s->server.timezone, "Asia/Tokyo"); /* the service's country */
 	scn_free(s);
 }
 END_TEST
@@ -405,9 +406,11 @@ START_TEST(test_server_and_tenant_extras)
 	    "  smtp: {host: 127.0.0.1, port: 2525, starttls: true, from: rb@example.org}\n"
 	    "  refused_labels: [help desk, hotline]\n"
 	    "  admin: off\n"
-	    "  admin_email: ops@example.org\n");
+	    "  admin_email: ops@example.org\n"
+	    "  timezone: Europe/London\n");
 
 	ck_assert_str_eq(s->name, "srv");
+	ck_assert_str_eq(s->server.timezone, "Europe/London");
 	ck_assert_str_eq(s->description, "a test");
 	ck_assert_str_eq(s->server.delivery, "smtp");
 	ck_assert_str_eq(s->server.smtp_host, "127.0.0.1");
@@ -535,6 +538,8 @@ static const struct {
     {"abandon-mixed.yaml", "10:5: a target is one of {rings, min, measure, count}, "
 			   "{abandon_max} or {abandon_before_forward_max}"},
     {"warmup-too-long.yaml", "9:17: warmup_s (3600 s) must be shorter than the load (3600 s)"},
+    {"timezone-unknown.yaml", "6:13: unknown time zone 'Asia/Tokio' (not in "
+			      "/usr/share/zoneinfo; e.g. Asia/Tokyo)"},
     {"never-talk.yaml", "6:19: 'never' is only for patience_s"},
     {"empty.yaml", "1:1: expected a mapping of scenario keys (center, tenants, callers, load, "
 		   "...), got an empty file"},
