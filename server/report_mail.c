@@ -183,16 +183,36 @@ char *report_rfc2047(const char *utf8)
 	return b.p;
 }
 
-static void local_tm(rb_us epoch_us, struct tm *tm)
+/* The report's local time (tzone: thread-safe, no process-wide TZ). */
+static void local_tm(const struct report_call *rc, rb_us epoch_us, struct tm *tm, long *gmtoff)
 {
-	time_t t = (time_t)(epoch_us / RB_US_PER_S);
-	localtime_r(&t, tm);
+	int64_t t = epoch_us / RB_US_PER_S;
+	if (rc->zone) {
+		tzone_local(rc->zone, t, tm, gmtoff);
+		return;
+	}
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, tm);
+	*gmtoff = 0;
+}
+
+/* "2025-12-04 18:49:30 +0900" (body) or "Thu, 04 Dec 2025 18:49:30 +0900" (Date). */
+static void fmt_when(const struct report_call *rc, rb_us epoch_us, bool rfc5322, char *buf, size_t n)
+{
+	struct tm tm;
+	long off;
+	char z[8];
+	local_tm(rc, epoch_us, &tm, &off);
+	tzone_fmt_offset(z, sizeof z, off);
+	size_t l = strftime(buf, n, rfc5322 ? "%a, %d %b %Y %H:%M:%S " : "%Y-%m-%d %H:%M:%S ", &tm);
+	snprintf(buf + l, n - l, "%s", z);
 }
 
 static void mb_subject(struct mbuf *b, const struct report_call *rc)
 {
 	struct tm tm;
-	local_tm(rc->t_call_epoch, &tm);
+	long off;
+	local_tm(rc, rc->t_call_epoch, &tm, &off);
 	if (rc->test_call)
 		mb_str(b, "【テスト】");
 	mb_str(b, "【電話報告】");
@@ -268,10 +288,8 @@ static void mb_mobile(struct mbuf *b, const struct report_call *rc)
 
 static void mb_body(struct mbuf *b, const struct report_call *rc)
 {
-	struct tm tm;
 	char when[64];
-	local_tm(rc->t_call_epoch, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
+	fmt_when(rc, rc->t_call_epoch, false, when, sizeof when);
 	bool cb = !empty(rc->callback_number);
 	const char *tj = type_ja(rc->caller_type);
 	if (rc->test_call)
@@ -322,10 +340,8 @@ int report_compose(const struct report_call *rc, char **msg, size_t *len)
 	if (empty(rc->report_to))
 		return EINVAL;
 	struct mbuf b = {0};
-	struct tm tm;
 	char date[64];
-	local_tm(rc->t_written_epoch, &tm);
-	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S %z", &tm);
+	fmt_when(rc, rc->t_written_epoch, true, date, sizeof date);
 	const char *from = empty(rc->from_addr) ? "secretaryd@localhost" : rc->from_addr;
 	const char *dom = strchr(from, '@');
 	mb_fmt(&b, "Date: %s\r\n", date);

@@ -17,6 +17,10 @@
  * Machine-readable X-Ringbench-* headers carry the Call-ID, tenant, caller
  * type, test flag and mobile action for tests and filters.
  *
+ * Dates (the Date header, the subject's "M/D hh:mm", the body's date and
+ * time) are in rc->zone, never the process's TZ: a Japanese client's report
+ * says +0900 from a server that runs in UTC.
+ *
  * Every value is cleaned before use: control characters become spaces and
  * bytes that are not UTF-8 become '?', so nothing a caller sends can add a
  * header or break the encoding.
@@ -30,6 +34,7 @@
 
 #include "rbtime.h"
 #include "tenant_rules.h"
+#include "tzone.h"
 
 /* What the report says about one answered call. Strings may be NULL or "". */
 struct report_call {
@@ -52,6 +57,7 @@ struct report_call {
 	bool test_call;
 	const char *answered_by;      /* "op3" */
 	double talk_s;
+	const struct tzone *zone;     /* the dates' time zone (scenario server.timezone); NULL: UTC */
 };
 
 /*

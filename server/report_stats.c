@@ -300,7 +300,8 @@ static json_t *jnum(double v)
 	return isnan(v) ? json_null() : json_real(v);
 }
 
-char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, rb_us period)
+char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, rb_us period,
+			const char *timezone)
 {
 	struct state_ctx x = {json_array(), center_now(c), period};
 	center_foreach_staff(c, staff_cb, &x);
@@ -336,6 +337,8 @@ char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, r
 	    "delivered", (json_int_t)ss.delivered, "draining", cs.draining);
 	if (!o)
 		return NULL;
+	/* the wallboard's clock shows time_epoch in the center's zone */
+	json_object_set_new(o, "timezone", json_string(timezone ? timezone : "UTC"));
 	char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9));
 	json_decref(o);
 	return s;

@@ -154,6 +154,18 @@ int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, c
 			if ((rs->extra_labels[i] = strdup(o->extra_labels[i])))
 				rs->n_extra++;
 	}
+	/* Read once, before any thread starts; never the process's TZ. */
+	const char *tz = !empty(o->timezone) ? o->timezone
+			 : !empty(sv->timezone) ? sv->timezone : SCN_DEFAULT_TIMEZONE;
+	if ((rc = tzone_load(tz, &rs->zone, err, errlen))) {
+		if (rc != ENOMEM) {
+			char why[512];
+			snprintf(why, sizeof why, "%s", err);
+			snprintf(err, errlen, "--timezone: %s", why);
+			rc = EINVAL;
+		}
+		goto out;
+	}
 	struct trule_set *ts = NULL;
 	if ((rc = make_set(rs, o->scn, &ts, err, errlen)))
 		goto out;
@@ -233,6 +245,7 @@ static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *sta
 		.seq = row->seq,
 		.t_call_epoch = row->t_invite_epoch,
 		.t_written_epoch = written,
+		.zone = rs->zone,
 		.caller_name = row->caller_name,
 		.caller_company = row->caller_company,
 		.callback_number = gave_cb ? row->callback_number : "",
@@ -347,7 +360,7 @@ static int http_put(void *arg, const char *id, const char *body, size_t len, cha
 static char *http_state(void *arg)
 {
 	struct rsvc *rs = arg;
-	return rstats_state_json(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period);
+	return rstats_state_json(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period, tzone_name(rs->zone));
 }
 
 static char *http_metrics(void *arg)
@@ -380,6 +393,7 @@ int rsvc_attach(struct rsvc *rs, struct center *c, char *bound, size_t n, char *
 void rsvc_summary(struct rsvc *rs, FILE *f)
 {
 	trules_summary(f, trules_hist_current(&rs->hist));
+	fprintf(f, "time zone: %s (call reports, the wallboard's clock)\n", tzone_name(rs->zone));
 	if (!rs->sp)
 		fprintf(f, "call reports: not written (--data-dir none)\n");
 	else if (!strcmp(rs->delivery, "smtp"))
@@ -412,6 +426,7 @@ int rsvc_close(struct rsvc *rs, rb_us wait)
 		free(rs->extra_labels[i]);
 	free(rs->extra_labels);
 	free(rs->from);
+	tzone_free(rs->zone);
 	free(rs);
 	return rc;
 }

@@ -43,6 +43,7 @@ struct rsvc_opts {
 	const char *admin_token;
 	double speedup;             /* for the hang-up's wall-clock time */
 	rb_us backoff_max;          /* spool retries; default 30 s */
+	const char *timezone;       /* --timezone: over scn's server.timezone */
 };
 void rsvc_opts_default(struct rsvc_opts *o);
 

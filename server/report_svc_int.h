@@ -11,6 +11,7 @@
 #include "report_svc.h"
 #include "spool.h"
 #include "tenant_rules.h"
+#include "tzone.h"
 
 /* ---- report_cdr.c: the latencies in the CDR database ---- */
 struct rcdr {
@@ -58,7 +59,8 @@ void rstats_free(struct rstats *st);
 void rstats_call(struct rstats *st, const struct cdr_row *row, rb_us period);
 void rstats_delivered(struct rstats *st, const struct spool_done_info *d); /* any thread */
 char *rstats_metrics(struct rstats *st, struct center *c, struct spool *sp, rb_us period);
-char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, rb_us period);
+char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, rb_us period,
+			const char *timezone);
 
 /* ---- report_svc.c ---- */
 struct rsvc {
@@ -76,6 +78,7 @@ struct rsvc {
 	char *from;              /* envelope sender */
 	const char *delivery;
 	bool warned_no_address;
+	struct tzone *zone;      /* reports' and the wallboard's local time; read-only */
 };
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "center.h"
 #include "cli.h"
+#include "datadir.h"
 #include "log.h"
 #include "report_svc.h"
 #include "scn.h"
@@ -36,8 +37,11 @@ static void usage(FILE *f)
 		"  --admin-token T     needed for changing requests and off-loopback --http\n"
 		"                      (default: $SECRETARYD_ADMIN_TOKEN)\n"
 		"  --check-config      validate the tenants, print the configuration summary, exit\n"
-		"  --data-dir DIR      where cdr.sqlite, queue_log, spool/ and maildir/ go\n"
-		"                      (default: .); 'none': no files, reports only counted\n"
+		"  --data-dir DIR      where cdr.sqlite, queue_log, spool/ and maildir/ go, created\n"
+		"                      (0750) if missing; 'none': no files, reports only counted.\n"
+		"                      Default: $STATE_DIRECTORY (systemd), /var/lib/secretaryd as\n"
+		"                      root or under systemd, else $XDG_STATE_HOME/secretaryd or\n"
+		"                      ~/.local/state/secretaryd; never the current directory\n"
 		"  --delivery M        maildir (default) or smtp: how call reports leave the spool\n"
 		"  --grace S           on SIGTERM, wait at most S seconds for calls in progress (60)\n"
 		"  --help              this text\n"
@@ -58,6 +62,8 @@ static void usage(FILE *f)
 		"  --speedup F         divide every drawn duration and the ring period by F (1)\n"
 		"  --t0 EPOCH          the scenario's time zero, Unix seconds (default: start-up),\n"
 		"                      so shifts change staff at the scenario's instants\n"
+		"  --timezone Z        local time of reports and the wallboard, a tz database name\n"
+		"                      (default: the scenario's server.timezone, else Asia/Tokyo)\n"
 		"  --version           print the version\n\n"
 		"When ready it prints one line on stdout:\n"
 		"  secretaryd ready udp=127.0.0.1:5060 tcp=127.0.0.1:5060 http=127.0.0.1:8080\n"
@@ -90,7 +96,7 @@ int main(int argc, char **argv)
 	enum {
 		O_ADMIN_EMAIL = 256, O_TOKEN, O_CHECK, O_DATA, O_DELIVERY, O_GRACE, O_HELP, O_HTTP,
 		O_LISTEN, O_LOG, O_REFUSE, O_RETRY, O_SCN, O_SEED, O_SMTP_FROM, O_SMTP_HOST,
-		O_SMTP_PORT, O_SMTP_TLS, O_SPEEDUP, O_T0, O_VER
+		O_SMTP_PORT, O_SMTP_TLS, O_SPEEDUP, O_T0, O_TZ, O_VER
 	};
 	static const struct option opts[] = {
 		{"admin-email", required_argument, NULL, O_ADMIN_EMAIL},
@@ -113,10 +119,11 @@ int main(int argc, char **argv)
 		{"smtp-starttls", no_argument, NULL, O_SMTP_TLS},
 		{"speedup", required_argument, NULL, O_SPEEDUP},
 		{"t0", required_argument, NULL, O_T0},
+		{"timezone", required_argument, NULL, O_TZ},
 		{"version", no_argument, NULL, O_VER},
 		{NULL, 0, NULL, 0},
 	};
-	const char *listen[16], *scn_path = NULL, *data_dir = ".", *admin_email = NULL;
+	const char *listen[16], *scn_path = NULL, *data_dir = NULL, *admin_email = NULL;
 	const char *labels[64];
 	size_t n_listen = 0;
 	uint64_t seed = 0;
@@ -209,6 +216,9 @@ int main(int argc, char **argv)
 			if ((rc = cli_double(prog, "--t0", optarg, 0, 1e11, &t0)))
 				return rc;
 			break;
+		case O_TZ:
+			ro.timezone = optarg;
+			break;
 		case O_VER:
 			printf("secretaryd " RB_VERSION "\n");
 			return 0;
@@ -228,11 +238,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
 		return 2;
 	}
+	char dd[4096], derr[4096 + 512];
+	const char *why = "--data-dir";
+	if (!data_dir) {
+		struct datadir_env env;
+		datadir_env_get(&env);
+		if ((e = datadir_default(&env, dd, sizeof dd, &why))) {
+			fprintf(stderr, "%s: no default data directory (%s); give --data-dir DIR\n", prog,
+				e == ENOENT ? "neither $HOME nor $XDG_STATE_HOME is an absolute path"
+					    : strerror(e));
+			scn_free(scn);
+			return 2;
+		}
+		data_dir = dd;
+	}
+	bool files = strcmp(data_dir, "none") != 0;
+	if (files && !check_config && (e = datadir_prepare(data_dir, derr, sizeof derr))) {
+		fprintf(stderr, "%s: %s\n", prog, derr);
+		scn_free(scn);
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	uv_loop_t *loop = uv_default_loop();
 	ro.scn = scn;
 	ro.scn_path = scn_path;
-	ro.data_dir = check_config || !strcmp(data_dir, "none") ? NULL : data_dir;
+	ro.data_dir = check_config || !files ? NULL : data_dir;
 	ro.speedup = speedup;
 	ro.smtp_port = (int)smtp_port;
 	ro.backoff_max = (rb_us)(retry_max * 1e6);
@@ -247,12 +277,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	rsvc_summary(rs, check_config ? stdout : stderr);
+	if (files)
+		fprintf(check_config ? stdout : stderr, "data directory: %s (%s%s)\n", data_dir,
+			!strcmp(why, "--data-dir") ? "" : "default, by ", why);
+	else
+		fprintf(check_config ? stdout : stderr, "data directory: none (--data-dir none: no files)\n");
 	if (check_config)
 		goto out;
 	struct center_opts co;
 	center_opts_default(&co);
 	co.scn = scn;
-	co.data_dir = strcmp(data_dir, "none") ? data_dir : NULL;
+	co.data_dir = files ? data_dir : NULL;
 	co.seed = have_seed ? seed : scn->run.seed;
 	co.speedup = speedup;
 	co.t0_epoch = t0 >= 0 ? (rb_us)(t0 * 1e6) : RB_T_NONE;

@@ -3,5 +3,7 @@
 # secretaryd.c holds main() alone.
 rb_module(center SOURCES stimer.c sip_transport.c sip_tsx.c center.c cdr.c queue_log.c
   DEPS sipmsg dispatch scn results rv evq base PkgConfig::UV PkgConfig::SQLITE Threads::Threads)
+#   datadir: the default data directory ($STATE_DIRECTORY, /var/lib, XDG)
+rb_module(datadir SOURCES datadir.c)
 add_executable(secretaryd ${CMAKE_CURRENT_LIST_DIR}/secretaryd.c)
-target_link_libraries(secretaryd PRIVATE rb_report_svc rb_center)
+target_link_libraries(secretaryd PRIVATE rb_report_svc rb_center rb_datadir)

@@ -3,6 +3,7 @@
  * Python's email parser reads the same messages in the integration tests. */
 #include <check.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "report_mail.h"
@@ -251,6 +252,43 @@ START_TEST(test_report_needs_an_address)
 }
 END_TEST
 
+/* A report for a fixed UTC instant speaks Tokyo time (+0900) whatever the
+ * process's TZ: the zone comes from the scenario, not the environment. */
+START_TEST(test_report_dates_in_the_zone_not_the_process_tz)
+{
+	static const char *const process_tz[] = {"UTC", "America/Los_Angeles", "Europe/Berlin"};
+	char err[256];
+	struct tzone *tokyo = NULL;
+	ck_assert_msg(tzone_load("Asia/Tokyo", &tokyo, err, sizeof err) == 0, "%s", err);
+	for (size_t i = 0; i < sizeof process_tz / sizeof process_tz[0]; i++) {
+		setenv("TZ", process_tz[i], 1); /* single-threaded test: safe here */
+		tzset();
+		struct report_call rc = sample();
+		rc.zone = tokyo;
+		rc.t_call_epoch = INT64_C(1764257400) * 1000000;    /* 2025-11-27 15:30:00 UTC */
+		rc.t_written_epoch = INT64_C(1764257501) * 1000000; /* 15:31:41 UTC */
+		char *m, *subj = report_subject(&rc);
+		size_t n;
+		ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+		char *date = header(m, "Date");
+		ck_assert_str_eq(date, " Fri, 28 Nov 2025 00:31:41 +0900");
+		ck_assert_msg(strstr(m, "日時: 2025-11-28 00:30:00 +0900\r\n"), "TZ=%s: %s", process_tz[i], m);
+		ck_assert_msg(strstr(subj, "(11/28 00:30)"), "TZ=%s: %s", process_tz[i], subj);
+		free(date), free(subj), free(m);
+	}
+	/* without a zone: UTC, said as +0000 (never the process's TZ either) */
+	struct report_call rc = sample();
+	char *m;
+	size_t n;
+	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_msg(strstr(m, "日時: 2025-11-27 12:00:00 +0000\r\n"), "%s", m);
+	free(m);
+	unsetenv("TZ");
+	tzset();
+	tzone_free(tokyo);
+}
+END_TEST
+
 static Suite *report_mail_suite(void)
 {
 	Suite *s = suite_create("report_mail");
@@ -263,6 +301,7 @@ static Suite *report_mail_suite(void)
 	tcase_add_test(tc, test_report_caller_input_cannot_add_headers);
 	tcase_add_test(tc, test_rfc2047_long_subject_split_on_characters);
 	tcase_add_test(tc, test_report_needs_an_address);
+	tcase_add_test(tc, test_report_dates_in_the_zone_not_the_process_tz);
 	suite_add_tcase(s, tc);
 	return s;
 }
