@@ -322,10 +322,13 @@ char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, r
 	struct spool_stats ss = {0};
 	if (sp)
 		spool_get_stats(sp, &ss);
+	/* Whole seconds and milliseconds: as a real, JSON_REAL_PRECISION(9)
+	 * would round an epoch to 10 s. */
+	rb_us now_ms = rb_now_epoch_us() / 1000;
 	json_t *o = json_pack(
-	    "{s:f, s:f, s:f, s:o, s:o, s:{s:i, s:i, s:f}, s:{s:I, s:I, s:I, s:I},"
+	    "{s:f, s:I, s:f, s:o, s:o, s:{s:i, s:i, s:f}, s:{s:I, s:I, s:I, s:I},"
 	    " s:{s:{s:o, s:o}, s:{s:o, s:o}}, s:{s:I, s:I, s:I}, s:b}",
-	    "now_s", rb_us_to_s(x.now), "time_epoch", rb_us_to_s(rb_now_epoch_us()), "ring_period_s",
+	    "now_s", rb_us_to_s(x.now), "time_epoch", (json_int_t)(now_ms / 1000), "ring_period_s",
 	    rb_us_to_s(period), "staff", staff, "ringing", ringing, "queue", "ringing", cs.ringing,
 	    "longest_wait_rings", lr, "longest_wait_s", rb_us_to_s(w), "counts", "answered",
 	    (json_int_t)cs.answered, "abandoned", (json_int_t)cs.abandoned, "rejected",
@@ -339,6 +342,7 @@ char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, r
 		return NULL;
 	/* the wallboard's clock shows time_epoch in the center's zone */
 	json_object_set_new(o, "timezone", json_string(timezone ? timezone : "UTC"));
+	json_object_set_new(o, "time_epoch_ms", json_integer((json_int_t)now_ms));
 	char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9));
 	json_decref(o);
 	return s;
