@@ -1,3 +1,6 @@
 # base: time, rings, logging: what every other module uses.
-rb_module(base SOURCES rbtime.c ring.c log.c cli.c)
+rb_module(base SOURCES rbtime.c ring.c log.c cli.c datadir.c)
+# datadir.c: the shipped files, installed (RB_DATADIR) or in this source tree.
+set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/datadir.c PROPERTIES COMPILE_DEFINITIONS
+  "RB_DATADIR=\"${CMAKE_INSTALL_FULL_DATADIR}/ringbench\";RB_TREE_DATADIR=\"${CMAKE_SOURCE_DIR}\"")
 rb_check(ring SOURCES tests/check_ring.c DEPS base LABELS unit)
