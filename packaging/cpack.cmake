@@ -9,10 +9,14 @@ endif()
 
 # Debian's changelog and copyright files (lintian wants both, compressed changelog).
 set(rb_deb_doc ${CMAKE_BINARY_DIR}/packaging/deb-doc)
-configure_file(${CMAKE_SOURCE_DIR}/packaging/deb/copyright.in ${rb_deb_doc}/copyright @ONLY)
+# A Debian revision (-1): the package is made apart from the upstream
+# source, so it is not a "native" package (lintian: changelog.Debian.gz).
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 string(TIMESTAMP rb_deb_date "%a, %d %b %Y %H:%M:%S +0000" UTC)
+string(TIMESTAMP rb_deb_year "%Y" UTC)
+configure_file(${CMAKE_SOURCE_DIR}/packaging/deb/copyright.in ${rb_deb_doc}/copyright @ONLY)
 file(WRITE ${rb_deb_doc}/changelog.Debian
-  "ringbench (${PROJECT_VERSION}) unstable; urgency=medium\n\n"
+  "ringbench (${PROJECT_VERSION}-${CPACK_DEBIAN_PACKAGE_RELEASE}) unstable; urgency=medium\n\n"
   "  * Package built from the source tree with CPack.\n\n"
   " -- ringbench maintainers <ringbench@example.org>  ${rb_deb_date}\n")
 add_custom_command(OUTPUT ${rb_deb_doc}/changelog.Debian.gz
@@ -21,6 +25,8 @@ add_custom_command(OUTPUT ${rb_deb_doc}/changelog.Debian.gz
 add_custom_target(rb_deb_doc ALL DEPENDS ${rb_deb_doc}/changelog.Debian.gz)
 install(FILES ${rb_deb_doc}/copyright ${rb_deb_doc}/changelog.Debian.gz
   DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT deb EXCLUDE_FROM_ALL)
+install(FILES ${CMAKE_SOURCE_DIR}/packaging/deb/lintian-overrides
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME ringbench COMPONENT deb EXCLUDE_FROM_ALL)
 
 set(CPACK_PACKAGE_NAME ringbench)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -35,6 +41,7 @@ packet capture, and how many operators it takes. It ships secretaryd, a
 reference answering center over SIP, with a systemd unit.")
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_GENERATOR DEB)
+set(CPACK_STRIP_FILES ON)
 # One package of every component: the default one and the Debian-only files
 # (COMPONENT deb, left out of a plain `cmake --install`).
 set(CPACK_DEB_COMPONENT_INSTALL ON)
