@@ -339,7 +339,7 @@ FOREIGN = {
     'cmake': ['--build', '--install', '--prefix', '--target', '--component'],
     'ctest': ['--output-on-failure', '--test-dir'],
     'cpack': ['--config'],
-    'setcap': [],
+    'systemctl': ['--now'],
     'apt': ['--no-install-recommends'],
 }
 
