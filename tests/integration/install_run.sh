@@ -54,4 +54,15 @@ fi
 MANPAGER=cat man -l "$P/share/man/man1/ringbench.1.gz" 2>/dev/null | grep -q 'ringbench model' ||
 	fail "man page ringbench.1 does not render"
 bash -n "$P/share/bash-completion/completions/ringbench" || fail "completion: bash syntax"
+# the completion completes: a command, a command's option, a scenario file
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	cp "$P/share/ringbench/scenarios/quick.yaml" "$T/"
+	got=$(bash -c '
+		. /usr/share/bash-completion/bash_completion; . "$1"
+		t() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		      COMPREPLY=(); _ringbench; echo "${COMPREPLY[*]}"; }
+		t ringbench mo; t ringbench sweep --me; t ringbench model qu' sh \
+		"$P/share/bash-completion/completions/ringbench")
+	[ "$got" = "$(printf 'model\n--merge\nquick.yaml')" ] || fail "completion gave: $got"
+fi
 echo PASS
