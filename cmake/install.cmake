@@ -1,7 +1,7 @@
 # Installing ringbench (GNUInstallDirs; `cmake --install build`) and its
 # Debian package (`cpack -G DEB` in build/): the programs, the shipped
 # scenarios and SIPp flows (DATADIR/ringbench, where the installed ringbench
-# looks: core/datadir.h), the documents, man pages and bash completion made
+# looks: core/sharedir.h), the documents, man pages and bash completion made
 # from the programs' own --help at build time (cmake/rb_helpdoc.py), and
 # secretaryd's systemd unit.
 #

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "datadir.h"
+#include "sharedir.h"
 #include "log.h"
 #include "report_int.h"
 #ifdef RB_HAVE_SCN
@@ -85,7 +85,7 @@ const char *report_verdict_label(const char *verdict)
 /*
  * The scenario file of the run, for the tenants' answering names: a .yaml
  * argument of the recorded command (as given, then from the folder's parent),
- * else scenarios/NAME.yaml (here, then as shipped: datadir.h). False when none
+ * else scenarios/NAME.yaml (here, then as shipped: sharedir.h). False when none
  * is found.
  */
 static bool scenario_path(const struct report_run *r, char *buf, size_t n)
@@ -120,7 +120,7 @@ static bool scenario_path(const struct report_run *r, char *buf, size_t n)
 		snprintf(buf, n, "%s", rel);
 		if (exists(buf))
 			return true;
-		if (datadir_find(rel, buf, n) == 0) /* installed, or the source tree's */
+		if (sharedir_find(rel, buf, n) == 0) /* installed, or the source tree's */
 			return true;
 	}
 	return false;

@@ -39,7 +39,7 @@ int live_self_dir(char *buf, size_t n);
 int live_find_secretaryd(char *buf, size_t n);
 /*
  * A SIPp flow file: flows_dir, $RINGBENCH_FLOWS, ./scenarios/sipp, then the
- * installed or source tree's scenarios/sipp (datadir.h).
+ * installed or source tree's scenarios/sipp (sharedir.h).
  */
 int live_find_flow(const char *flows_dir, const char *name, char *buf, size_t n);
 

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "datadir.h"
+#include "sharedir.h"
 #include "log.h"
 
 int live_spawn(char *const argv[], const char *out_path, int *pipe_fd, pid_t *pid_out)
@@ -191,7 +191,7 @@ int live_find_flow(const char *flows_dir, const char *name, char *buf, size_t n)
 	}
 	char rel[PATH_MAX];
 	snprintf(rel, sizeof(rel), "scenarios/sipp/%s", name);
-	return datadir_find(rel, buf, n) ? ENOENT : 0;
+	return sharedir_find(rel, buf, n) ? ENOENT : 0;
 }
 
 bool live_has_option(const char *bin, const char *opt)

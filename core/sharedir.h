@@ -1,5 +1,5 @@
 /*
- * datadir: where ringbench finds the files it ships (scenarios/, the SIPp
+ * sharedir: where ringbench finds the files it ships (scenarios/, the SIPp
  * flows in scenarios/sipp/) when the path given is not in the current folder.
  *
  * The same relative name ("scenarios/sipp/live_caller.xml") is looked up, in
@@ -11,8 +11,8 @@
  * The source tree comes before RB_DATADIR so that a build tree's binary uses
  * its own checkout's files, not an older installed copy's.
  */
-#ifndef RB_DATADIR_H
-#define RB_DATADIR_H
+#ifndef RB_SHAREDIR_H
+#define RB_SHAREDIR_H
 
 #include <stddef.h>
 
@@ -20,6 +20,6 @@
  * The first existing regular file REL under the folders above, written to
  * buf. Returns 0, ENOENT when none has it, ENAMETOOLONG when buf is too short.
  */
-int datadir_find(const char *rel, char *buf, size_t n);
+int sharedir_find(const char *rel, char *buf, size_t n);
 
 #endif

@@ -1,5 +1,5 @@
-/* datadir: the shipped files' folders; see datadir.h. */
-#include "datadir.h"
+/* datadir: the shipped files' folders; see sharedir.h. */
+#include "sharedir.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -30,7 +30,7 @@ static int self_share(char *buf, size_t n)
 	return w < 0 || (size_t)w >= n ? ENAMETOOLONG : 0;
 }
 
-int datadir_find(const char *rel, char *buf, size_t n)
+int sharedir_find(const char *rel, char *buf, size_t n)
 {
 	char self[PATH_MAX];
 	const char *dirs[3] = {
