@@ -1,4 +1,4 @@
-/* datadir: the shipped files' folders; see sharedir.h. */
+/* sharedir: the shipped files' folders; see sharedir.h. */
 #include "sharedir.h"
 
 #include <errno.h>
