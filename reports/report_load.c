@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sharedir.h"
 #include "log.h"
 #include "report_int.h"
 #ifdef RB_HAVE_SCN
@@ -84,7 +85,8 @@ const char *report_verdict_label(const char *verdict)
 /*
  * The scenario file of the run, for the tenants' answering names: a .yaml
  * argument of the recorded command (as given, then from the folder's parent),
- * else scenarios/NAME.yaml. False when none is found.
+ * else scenarios/NAME.yaml (here, then as shipped: sharedir.h). False when none
+ * is found.
  */
 static bool scenario_path(const struct report_run *r, char *buf, size_t n)
 {
@@ -113,8 +115,12 @@ static bool scenario_path(const struct report_run *r, char *buf, size_t n)
 		}
 	}
 	if (json_is_string(name)) {
-		snprintf(buf, n, "scenarios/%s.yaml", json_string_value(name));
+		char rel[512];
+		snprintf(rel, sizeof(rel), "scenarios/%s.yaml", json_string_value(name));
+		snprintf(buf, n, "%s", rel);
 		if (exists(buf))
+			return true;
+		if (sharedir_find(rel, buf, n) == 0) /* installed, or the source tree's */
 			return true;
 	}
 	return false;

@@ -292,8 +292,8 @@ static int start_sipp(struct rep *r, const char *inj, size_t n, double limit_s, 
 		snprintf(user, sizeof(user), "%.*s", (int)(pass++ - o->auth), o->auth);
 	if (live_find_flow(o->flows_dir, fname, flow, sizeof(flow))) {
 		snprintf(r->why, sizeof(r->why),
-			 "scenarios/sipp/%s not found (run from the source tree or set "
-			 "RINGBENCH_FLOWS)", fname);
+			 "scenarios/sipp/%s not found (not installed, no source tree: "
+			 "set RINGBENCH_FLOWS)", fname);
 		return ENOENT;
 	}
 	if (strchr(r->host, ':'))

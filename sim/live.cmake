@@ -2,7 +2,6 @@
 # and judged), with its per-call schedule; see sim/live.h, docs/live.md.
 rb_module(live SOURCES schedule.c live.c live_proc.c live_collect.c live_schedule.c
   DEPS analyze scn rv results base PkgConfig::SQLITE PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)
-target_compile_definitions(rb_live PRIVATE RB_FLOWS_DIR="${CMAKE_SOURCE_DIR}/scenarios/sipp")
 rb_tool_lib(live)
 # onboard: `ringbench onboard`, the test call of one tenant (sim/onboard.h).
 rb_module(onboard SOURCES onboard.c onboard_report.c DEPS scn base Threads::Threads)

@@ -37,7 +37,10 @@ bool live_has_option(const char *bin, const char *opt);
 int live_self_dir(char *buf, size_t n);
 /* secretaryd: $RINGBENCH_SECRETARYD, next to ringbench, else on PATH. */
 int live_find_secretaryd(char *buf, size_t n);
-/* A SIPp flow file: flows_dir, $RINGBENCH_FLOWS, ./scenarios/sipp, the source tree. */
+/*
+ * A SIPp flow file: flows_dir, $RINGBENCH_FLOWS, ./scenarios/sipp, then the
+ * installed or source tree's scenarios/sipp (sharedir.h).
+ */
 int live_find_flow(const char *flows_dir, const char *name, char *buf, size_t n);
 
 /*

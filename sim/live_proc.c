@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sharedir.h"
 #include "log.h"
 
 int live_spawn(char *const argv[], const char *out_path, int *pipe_fd, pid_t *pid_out)
@@ -180,21 +181,17 @@ int live_find_secretaryd(char *buf, size_t n)
 
 int live_find_flow(const char *flows_dir, const char *name, char *buf, size_t n)
 {
-	const char *cands[4] = {flows_dir, getenv("RINGBENCH_FLOWS"), "scenarios/sipp",
-#ifdef RB_FLOWS_DIR
-				RB_FLOWS_DIR
-#else
-				NULL
-#endif
-	};
-	for (size_t i = 0; i < 4; i++) {
+	const char *cands[3] = {flows_dir, getenv("RINGBENCH_FLOWS"), "scenarios/sipp"};
+	for (size_t i = 0; i < 3; i++) {
 		if (!cands[i] || !*cands[i])
 			continue;
 		snprintf(buf, n, "%s/%s", cands[i], name);
 		if (is_file(buf))
 			return 0;
 	}
-	return ENOENT;
+	char rel[PATH_MAX];
+	snprintf(rel, sizeof(rel), "scenarios/sipp/%s", name);
+	return sharedir_find(rel, buf, n) ? ENOENT : 0;
 }
 
 bool live_has_option(const char *bin, const char *opt)
