@@ -213,7 +213,7 @@ int main(int argc, char **argv)
 			printf("secretaryd " RB_VERSION "\n");
 			return 0;
 		default:
-			return cli_usage_error(prog, "unknown option");
+			return cli_bad_option(prog, argv[optind - 1], opts);
 		}
 	}
 	if (optind < argc)

@@ -70,7 +70,7 @@ int cmd_suite(int argc, char **argv)
 			quiet = true;
 			break;
 		default:
-			return cli_usage_error(PROG, "unknown option or missing value: '%s'", argv[optind - 1]);
+			return cli_bad_option(PROG, argv[optind - 1], longopts);
 		}
 	}
 	if (optind >= argc)

@@ -478,7 +478,7 @@ START_TEST(test_target_parse)
 {
 	struct scn_target t;
 
-	ck_assert_int_eq(scn_target_parse("3:0.95", &t), 0);
+	ck_assert_int_eq(scn_target_parse("3:0.95", NULL, &t, NULL, 0), 0);
 	ck_assert_int_eq(t.kind, TARGET_RINGS);
 	ck_assert_int_eq(t.rings, 3);
 	ck_assert(t.min == 0.95);
@@ -486,17 +486,17 @@ START_TEST(test_target_parse)
 	ck_assert_int_eq(t.count, COUNT_CENTER);
 	ck_assert_int_eq(t.phase_idx, -1);
 	ck_assert_ptr_null(t.phase);
-	ck_assert_int_eq(scn_target_parse("10:1", &t), 0);
+	ck_assert_int_eq(scn_target_parse("10:1", NULL, &t, NULL, 0), 0);
 	ck_assert_int_eq(t.rings, 10);
-	ck_assert_int_eq(scn_target_parse("0:0.9", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("11:0.9", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3:", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3:1.5", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3:-0.5", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("x:0.9", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3:0.9x", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("-3:0.9", &t), EINVAL);
+	ck_assert_int_eq(scn_target_parse("0:0.9", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("11:0.9", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3:", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3:1.5", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3:-0.5", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("x:0.9", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3:0.9x", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("-3:0.9", NULL, &t, NULL, 0), EINVAL);
 }
 END_TEST
 
