@@ -506,7 +506,10 @@ static const struct {
 } bad[] = {
     {"unknown-key.yaml", "2:3: unknown key 'operater' (did you mean 'operators'?)"},
     {"wrong-type.yaml", "2:14: expected a number, got 'abc'"},
-    {"negative-rate.yaml", "8:53: rate_per_min must be >= 0, got -4"},
+    {"negative-rate.yaml", "8:53: rate_per_min must be >= 0, got -4; a phase without calls has "
+			   "rate_per_min: 0"},
+    {"zero-no-answer.yaml", "4:64: no_answer_s must be > 0 seconds, got 0; for calls that reach "
+			    "the center at once, use `forwarding: unconditional`"},
     {"zero-duration.yaml", "8:33: duration_s must be > 0 seconds, got 0"},
     {"shares-sum.yaml", "4:3: tenant shares sum to 0.9, not 1 (shares are never normalised)"},
     {"type-shares-sum.yaml",
@@ -534,7 +537,8 @@ static const struct {
      "6:27: cannot read '" BAD_DIR "no-such-talk-times.csv': No such file or directory"},
     {"abandon-mixed.yaml", "10:5: a target is one of {rings, min, measure, count}, "
 			   "{abandon_max} or {abandon_before_forward_max}"},
-    {"warmup-too-long.yaml", "9:17: warmup_s (3600 s) must be shorter than the load (3600 s)"},
+    {"warmup-too-long.yaml", "9:17: warmup_s (3600 s) must be shorter than the load (3600 s); "
+			     "shorten warmup_s, or lengthen the phases' duration_s"},
     {"never-talk.yaml", "6:19: 'never' is only for patience_s"},
     {"empty.yaml", "1:1: expected a mapping of scenario keys (center, tenants, callers, load, "
 		   "...), got an empty file"},
