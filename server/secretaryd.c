@@ -229,6 +229,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* start-up warnings wait until every address is bound: an error first */
+	if (!check_config)
+		rb_log_hold();
 	uv_loop_t *loop = uv_default_loop();
 	ro.scn = scn;
 	ro.scn_path = scn_path;
@@ -246,9 +249,10 @@ int main(int argc, char **argv)
 		rc = e == EINVAL ? 2 : 3;
 		goto out;
 	}
-	rsvc_summary(rs, check_config ? stdout : stderr);
-	if (check_config)
+	if (check_config) {
+		rsvc_summary(rs, stdout);
 		goto out;
+	}
 	struct center_opts co;
 	center_opts_default(&co);
 	co.scn = scn;
@@ -270,10 +274,18 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n_listen; i++) {
 		char b[256];
 		if ((e = center_listen(c, listen[i], b, sizeof b))) {
-			fprintf(stderr, "%s: --listen %s: %s\n", prog, listen[i],
-				e == EINVAL ? "expected a numeric ADDR:PORT such as 127.0.0.1:5060 or [::1]:0"
-					    : strerror(e));
-			rc = e == EINVAL ? 2 : 3;
+			const char *port = strrchr(listen[i], ':');
+			if (e == EADDRINUSE)
+				fprintf(stderr,
+					"%s: --listen %s: port %s is in use; choose another with "
+					"--listen HOST:PORT, or port 0 for any free port\n",
+					prog, listen[i], port ? port + 1 : listen[i]);
+			else
+				fprintf(stderr, "%s: --listen %s: %s\n", prog, listen[i],
+					e == EINVAL ? "expected a numeric ADDR:PORT such as "
+						      "127.0.0.1:5060 or [::1]:0"
+						    : strerror(e));
+			rc = e == EINVAL || e == EADDRINUSE ? 2 : 3;
 			goto out;
 		}
 		rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
@@ -288,6 +300,10 @@ int main(int argc, char **argv)
 		if (b[0])
 			rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
 	}
+	/* the configuration once every address is bound: a usage or bind error
+	 * comes first, not after a dozen lines that do not matter then */
+	rb_log_flush();
+	rsvc_summary(rs, stderr);
 	uv_signal_t sig_term, sig_int, sig_hup;
 	uv_signal_init(loop, &sig_term);
 	uv_signal_init(loop, &sig_int);
@@ -307,6 +323,7 @@ int main(int argc, char **argv)
 	rsvc_detach(rs);
 	ran = true;
 out:
+	rb_log_flush(); /* after the error, if any */
 	/* The center first: operators still in wrap-up hand their reports over. */
 	if (center_destroy(c) && ran)
 		rc = 3;
