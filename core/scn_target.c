@@ -13,7 +13,7 @@
 #include <string.h>
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -25,7 +25,7 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 }
 
 static const char *const target_measures[] = {"sla", "answered_within", "sl", "sl2"};
-#define TARGET_FORM                                                                              \
+#define TARGET_FORM                                                                                \
 	"expected [PHASE:]K:F[:MEASURE]: rings K from 1 to 10, a fraction F from 0 to 1, MEASURE " \
 	"sla (the default), answered_within, sl or sl2 (e.g. 5:0.9 or peak:5:0.9:sl)"
 
@@ -72,7 +72,8 @@ static void phase_list(const struct scenario *s, char *buf, size_t n)
 	size_t used = 0;
 	buf[0] = 0;
 	for (size_t i = 0; i < s->n_phases && used < n; i++)
-		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", s->phases[i].name);
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+					 s->phases[i].name);
 }
 
 /* The last ':' in [p, end), or NULL. */
@@ -85,24 +86,26 @@ static const char *last_colon(const char *p, const char *end)
 }
 
 int scn_target_parse(const char *arg, const struct scenario *s, struct scn_target *t, char *err,
-		       size_t errlen)
+		     size_t errlen)
 {
 	if (!arg || !t) {
 		seterr(err, errlen, "--target: " TARGET_FORM);
 		return EINVAL;
 	}
-	struct scn_target r = {.kind = TARGET_RINGS, .phase_idx = -1, .measure = MEASURE_SLA,
-			       .count = COUNT_CENTER};
+	struct scn_target r = {
+	    .kind = TARGET_RINGS, .phase_idx = -1, .measure = MEASURE_SLA, .count = COUNT_CENTER};
 	/* from the right, so that a phase name may hold ':': [:MEASURE], :F, K, [PHASE:] */
 	const char *end = arg + strlen(arg), *c = last_colon(arg, end);
 	if (c && ((c[1] >= 'a' && c[1] <= 'z') || (c[1] >= 'A' && c[1] <= 'Z'))) {
 		size_t m, len = (size_t)(end - c - 1);
 		for (m = 0; m < 4; m++)
-			if (strlen(target_measures[m]) == len && !strncmp(c + 1, target_measures[m], len))
+			if (strlen(target_measures[m]) == len &&
+			    !strncmp(c + 1, target_measures[m], len))
 				break;
 		if (m == 4) {
-			seterr(err, errlen, "--target '%s': '%s' is not a measure (sla, answered_within, sl "
-					    "or sl2); a phase goes first, as in %s:5:0.9",
+			seterr(err, errlen,
+			       "--target '%s': '%s' is not a measure (sla, answered_within, sl "
+			       "or sl2); a phase goes first, as in %s:5:0.9",
 			       arg, c + 1, c + 1);
 			return EINVAL;
 		}
@@ -130,8 +133,8 @@ int scn_target_parse(const char *arg, const struct scenario *s, struct scn_targe
 		if (s && r.phase_idx < 0) {
 			char names[512];
 			phase_list(s, names, sizeof(names));
-			seterr(err, errlen, "--target '%s': no phase '%s' in %s; its phases: %s", arg,
-			       r.phase, s->name ? s->name : "the scenario", names);
+			seterr(err, errlen, "--target '%s': no phase '%s' in %s; its phases: %s",
+			       arg, r.phase, s->name ? s->name : "the scenario", names);
 			free(r.phase);
 			return EINVAL;
 		}

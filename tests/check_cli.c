@@ -46,8 +46,8 @@ END_TEST
 
 START_TEST(test_cli_closest_within_two_or_a_prefix)
 {
-	static const char *const cmds[] = {"analyze", "compare", "erlang", "live", "model",
-					   "onboard", "report",  "suite",  "sweep", NULL};
+	static const char *const cmds[] = {"analyze", "compare", "erlang", "live",  "model",
+					   "onboard", "report",	 "suite",  "sweep", NULL};
 	ck_assert_str_eq(cli_closest("modle", cmds), "model");
 	ck_assert_str_eq(cli_closest("swep", cmds), "sweep");
 	ck_assert_str_eq(cli_closest("analyse", cmds), "analyze");
@@ -80,8 +80,9 @@ START_TEST(test_cli_unknown_option_says_the_fix)
 	buf[k] = '\0';
 	fclose(tmp);
 	ck_assert_int_eq(r1 + r2 + r3 + r4 + r5, 10);
-	ck_assert_msg(strstr(buf, "rb x: unknown option '--replicatons'; did you mean --replications?\n"
-				  "Try 'rb x --help'.\n"),
+	ck_assert_msg(strstr(buf,
+			     "rb x: unknown option '--replicatons'; did you mean --replications?\n"
+			     "Try 'rb x --help'.\n"),
 		      "%s", buf);
 	ck_assert_msg(strstr(buf, "rb x: --seed needs a value\n"), "%s", buf);
 	ck_assert_msg(strstr(buf, "rb x: --help takes no value"), "%s", buf);
@@ -93,10 +94,10 @@ END_TEST
 START_TEST(test_cli_bad_option_from_getopt_table)
 {
 	static const struct option opts[] = {
-		{"out", required_argument, NULL, 'o'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"replications", required_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
+	    {"out", required_argument, NULL, 'o'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"replications", required_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0},
 	};
 	char buf[512];
 	fflush(stderr);
@@ -125,7 +126,7 @@ START_TEST(test_cli_is_hostport)
 	ck_assert(cli_is_hostport("localhost:5060"));
 	ck_assert(cli_is_hostport("[::1]:5060"));
 	ck_assert(!cli_is_hostport("3:0.9"));
-	ck_assert(!cli_is_hostport("3:1"));   /* 3 rings, every call: a target */
+	ck_assert(!cli_is_hostport("3:1")); /* 3 rings, every call: a target */
 	ck_assert(!cli_is_hostport("peak:5:0.9"));
 	ck_assert(!cli_is_hostport("host:0"));
 	ck_assert(!cli_is_hostport("host:65536"));
@@ -185,8 +186,8 @@ END_TEST
 START_TEST(test_model_target_replaces_and_checks)
 {
 	char buf[1024];
-	char *argv[] = {"model", "--target", "peak:5:0.9",
-			RB_SOURCE_DIR "/scenarios/quick.yaml", NULL};
+	char *argv[] = {"model", "--target", "peak:5:0.9", RB_SOURCE_DIR "/scenarios/quick.yaml",
+			NULL};
 	ck_assert_int_eq(run_err(cmd_model, 4, argv, buf, sizeof(buf)), 2);
 	ck_assert_msg(strstr(buf, "no phase 'peak' in quick; its phases:"), "%s", buf);
 	char *argv2[] = {"model", "--tagret", "3:0.9", "x.yaml", NULL};
@@ -211,15 +212,15 @@ START_TEST(test_every_command_suggests)
 		int (*fn)(int, char **);
 		const char *cmd, *bad, *want;
 	} c[] = {
-		{cmd_analyze, "analyze", "--senario", "did you mean --scenario?"},
-		{cmd_compare, "compare", "--unpared", "did you mean --unpaired?"},
-		{cmd_erlang, "erlang", "--operater", "did you mean --operators?"},
-		{cmd_live, "live", "--replicatons", "did you mean --replications?"},
-		{cmd_model, "model", "--replicatons", "did you mean --replications?"},
-		{cmd_onboard, "onboard", "--tenat", "did you mean --tenant?"},
-		{cmd_report, "report", "--qiet", "did you mean --quiet?"},
-		{cmd_suite, "suite", "--junti", "did you mean --junit?"},
-		{cmd_sweep, "sweep", "--operater", "did you mean --operators?"},
+	    {cmd_analyze, "analyze", "--senario", "did you mean --scenario?"},
+	    {cmd_compare, "compare", "--unpared", "did you mean --unpaired?"},
+	    {cmd_erlang, "erlang", "--operater", "did you mean --operators?"},
+	    {cmd_live, "live", "--replicatons", "did you mean --replications?"},
+	    {cmd_model, "model", "--replicatons", "did you mean --replications?"},
+	    {cmd_onboard, "onboard", "--tenat", "did you mean --tenant?"},
+	    {cmd_report, "report", "--qiet", "did you mean --quiet?"},
+	    {cmd_suite, "suite", "--junti", "did you mean --junit?"},
+	    {cmd_sweep, "sweep", "--operater", "did you mean --operators?"},
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		char buf[1024];
