@@ -78,6 +78,7 @@ static const struct option longopts[] = {
 struct aargs {
 	struct analyze_opts o;
 	const char *scenario;
+	bool old_targets; /* --targets seen: a note once the command line is good */
 	double ring_period_s, duration_s;
 	double speedup, t0_s;
 	bool t0_set;
@@ -204,9 +205,7 @@ static int parse(int argc, char **argv, struct aargs *a)
 				return 2;
 			break;
 		case 'L':
-			fprintf(stderr, "%s: note: --targets is now --target, one target each, "
-					"repeatable (--target 3:0.9 --target 5:0.95)\n",
-				PROG);
+			a->old_targets = true;
 			if (parse_targets(a, optarg, true))
 				return 2;
 			break;
@@ -260,6 +259,11 @@ int cmd_analyze(int argc, char **argv)
 		status = status < 0 ? 0 : status;
 		goto out;
 	}
+	/* after the usage errors, which come first */
+	if (a->old_targets)
+		fprintf(stderr, "%s: note: --targets is now --target, one target each, repeatable "
+				"(--target 3:0.9 --target 5:0.95)\n",
+			PROG);
 	if (a->scenario) {
 		char err[512];
 		int rc = scn_load(a->scenario, &scn, err, sizeof(err));
