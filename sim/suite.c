@@ -138,7 +138,7 @@ static int check_target_phases(struct ld *l, yaml_node_t *m, struct suite_entry 
 
 static const char *const entry_keys[] = {"name",	  "scenario", "engine",  "replications",
 					  "seed",	  "operators", "backup", "speedup",
-					  "targets", "expect",	NULL};
+					  "server",  "targets",	 "expect", NULL};
 
 static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_t idx)
 {
@@ -194,6 +194,13 @@ static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_
 			if (!val || *end || !(d >= 1e-3 && d <= 1e4))
 				return bad(l, v, "expected speedup: a number from 0.001 to 10000");
 			e->speedup = d;
+		} else if (!strcmp(key, "server")) {
+			if (!val || !cli_is_hostport(val))
+				return bad(l, v, "expected server: HOST:PORT (e.g. 127.0.0.1:5060)");
+			free(e->server);
+			e->server = strdup(val);
+			if (!e->server)
+				return ENOMEM;
 		} else if (!strcmp(key, "targets")) {
 			if (e->targets_arg)
 				return bad(l, k, "targets given twice");
@@ -212,7 +219,7 @@ static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_
 			char msg[200];
 			snprintf(msg, sizeof(msg),
 				 "unknown key '%s'%s%s%s (expected name, scenario, engine, replications, "
-				 "seed, operators, backup, speedup, targets, expect)",
+				 "seed, operators, backup, speedup, server, targets, expect)",
 				 key, cli_closest(key, entry_keys) ? "; did you mean '" : "",
 				 cli_closest(key, entry_keys) ? cli_closest(key, entry_keys) : "",
 				 cli_closest(key, entry_keys) ? "'?" : "");
@@ -226,6 +233,11 @@ static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_
 				 "(secretaryd reads the scenario file itself)");
 	if (e->engine == SUITE_MODEL && e->speedup > 0)
 		return bad(l, m, "speedup is for live runs only");
+	if (e->engine == SUITE_MODEL && e->server)
+		return bad(l, m, "server is for live runs only (engine: live)");
+	if (e->server && e->speedup > 0 && e->speedup != 1)
+		return bad(l, m, "speedup cannot be used with server: another server's pick-up does "
+				 "not speed up; leave speedup out");
 	if (!e->name) {
 		const char *b = strrchr(e->scenario, '/');
 		b = b ? b + 1 : e->scenario;
@@ -339,6 +351,7 @@ void suite_free(struct suite *s)
 		free(s->entries[i].name);
 		free(s->entries[i].scenario);
 		free(s->entries[i].targets);
+		free(s->entries[i].server);
 		for (size_t k = 0; k < s->entries[i].n_targets_arg; k++)
 			free(s->entries[i].targets_arg[k]);
 		free(s->entries[i].targets_arg);
@@ -565,6 +578,7 @@ static int run_entry(struct suite_entry *e, const char *out_dir)
 			.speedup = e->speedup > 0 ? e->speedup : 1.0,
 			.replications = e->replications > 0 ? (int)e->replications : 1,
 			.seed = e->seed_set ? e->seed : sc->run.seed,
+			.server = e->server,
 			.out_dir = dir,
 			.command = "ringbench suite: live",
 			.quiet = true, /* the suite's own progress line says how it went */

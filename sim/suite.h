@@ -15,6 +15,7 @@
  *       operators: 10                 # model only: every phase's operators
  *       backup: 2                     # model only: every phase's backup staff
  *       speedup: 60                   # live only
+ *       server: 10.0.0.5:5060         # live only: that SIP server, not secretaryd
  *       targets: [peak:5:0.9, 3:0.8]  # replace the scenario's targets
  *       expect: fail                  # pass (default), fail or inconclusive
  *
@@ -60,6 +61,7 @@ struct suite_entry {
 	uint64_t seed;
 	int operators, backup; /* -1: unchanged */
 	double speedup;    /* live; 0: 1 */
+	char *server;      /* live: HOST:PORT of the SIP server under test; NULL: secretaryd */
 	char **targets_arg; /* targets: "[PHASE:]K:F[:MEASURE]", replacing the scenario's */
 	size_t n_targets_arg;
 	enum suite_result expect; /* expect: the verdict that passes the suite (default pass) */

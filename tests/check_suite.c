@@ -193,6 +193,24 @@ START_TEST(test_expect_read_and_misspelt_key_suggested)
 }
 END_TEST
 
+START_TEST(test_server_for_live_runs_only)
+{
+	struct suite *s = NULL;
+	char err[1024];
+	ck_assert_int_eq(load_one(", engine: live, server: 127.0.0.1:5060", &s, err, sizeof(err)), 0);
+	ck_assert_str_eq(s->entries[0].server, "127.0.0.1:5060");
+	suite_free(s);
+	ck_assert_int_eq(load_one(", server: 127.0.0.1:5060", &s, err, sizeof(err)), EINVAL);
+	ck_assert_msg(strstr(err, "server is for live runs only"), "%s", err);
+	ck_assert_int_eq(load_one(", engine: live, server: nowhere", &s, err, sizeof(err)), EINVAL);
+	ck_assert_msg(strstr(err, "expected server: HOST:PORT"), "%s", err);
+	ck_assert_int_eq(
+	    load_one(", engine: live, server: 127.0.0.1:5060, speedup: 10", &s, err, sizeof(err)),
+	    EINVAL);
+	ck_assert_msg(strstr(err, "speedup cannot be used with server"), "%s", err);
+}
+END_TEST
+
 START_TEST(test_expect_decides_the_entry_status)
 {
 	struct {
@@ -276,6 +294,7 @@ static Suite *suite_suite(void)
 	tcase_add_test(tc, test_exit_status_ranks);
 	tcase_add_test(tc, test_targets_override_read_and_checked);
 	tcase_add_test(tc, test_expect_read_and_misspelt_key_suggested);
+	tcase_add_test(tc, test_server_for_live_runs_only);
 	tcase_add_test(tc, test_expect_decides_the_entry_status);
 	tcase_add_test(tc, test_expected_failure_passes_in_junit);
 	suite_add_tcase(su, tc);
