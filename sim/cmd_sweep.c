@@ -258,10 +258,19 @@ int cmd_sweep(int argc, char **argv)
 		rc = cli_usage_error(prog, "--rate-scale '%s': expected scales above 0", a_rate);
 		goto out;
 	}
+	/* every target checked before any note: a usage error is the first line */
 	for (size_t i = 0; i < n_targets; i++) {
 		struct scn_target t;
 		if ((rc = scn_target_parse(targets[i], s, &t, err, sizeof(err)))) {
 			rc = rc == ENOMEM ? 3 : cli_usage_error(prog, "%s", err);
+			goto out;
+		}
+		scn_target_clear(&t);
+	}
+	for (size_t i = 0; i < n_targets; i++) {
+		struct scn_target t;
+		if ((rc = scn_target_parse(targets[i], s, &t, err, sizeof(err)))) {
+			rc = 3;
 			goto out;
 		}
 		if (!t.phase && s->n_phases > 1 && !quiet) {
