@@ -127,6 +127,7 @@ int main(int argc, char **argv)
 	ro.extra_labels = labels;
 	ro.admin_token = getenv("SECRETARYD_ADMIN_TOKEN");
 	int o, rc = 0;
+	opterr = 0; /* cli_bad_option says it, with the nearest option */
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case O_ADMIN_EMAIL:
