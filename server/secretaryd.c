@@ -294,8 +294,8 @@ int main(int argc, char **argv)
 	{
 		char b[256] = "";
 		if ((e = rsvc_attach(rs, c, b, sizeof b, err, sizeof err))) {
-			fprintf(stderr, "%s: --http: %s\n", prog, err[0] ? err : strerror(e));
-			rc = e == EINVAL ? 2 : 3;
+			fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
+			rc = e == EINVAL || e == EADDRINUSE ? 2 : 3;
 			goto out;
 		}
 		if (b[0])

@@ -1,7 +1,7 @@
 #!/bin/bash
-# A --listen port already taken: secretaryd says so first (before any
-# warning or the configuration summary), with the fix, and exits 2; with
-# port 0 it starts.
+# A --listen (or --http) port already taken: secretaryd says so first
+# (before any warning or the configuration summary), with the fix, and
+# exits 2; with port 0 it starts.
 . "$(dirname "$0")/secretaryd_lib.sh"
 SCN=$SRC/tests/data/scn-server/basic.yaml
 
@@ -19,6 +19,12 @@ PORT=$(cat port.txt)
 "$SD_BIN" --scenario "$SCN" --listen "127.0.0.1:$PORT" --http 127.0.0.1:0 --data-dir none \
 	>out.txt 2>err.txt
 check "a port in use: exit 2" 2 $?
+"$SD_BIN" --scenario "$SCN" --listen 127.0.0.1:0 --http "127.0.0.1:$PORT" --data-dir none \
+	>out2.txt 2>err2.txt
+check "an --http port in use: exit 2" 2 $?
+check "its first line says the port and the fix" \
+	"secretaryd: --http 127.0.0.1:$PORT: port $PORT is in use; choose another with --http HOST:PORT, port 0 for any free port, or --http off" \
+	"$(head -1 err2.txt)"
 kill "$HOLD_PID" 2>/dev/null
 wait "$HOLD_PID" 2>/dev/null
 check "the first line says the port and the fix" \
