@@ -341,6 +341,11 @@ FOREIGN = {
     'cpack': ['--config'],
     'systemctl': ['--now'],
     'apt': ['--no-install-recommends'],
+    # not programs: spellings the docs show on purpose, each refused or
+    # noted by the program (a typo that "did you mean" corrects; the old
+    # spelling of analyze --target, still read with a note)
+    'typo shown by README.md': ['--replicatons'],
+    'old spelling (analyze)': ['--targets'],
 }
 
 

@@ -7,6 +7,9 @@
 #ifndef RB_CLI_H
 #define RB_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 int cli_long(const char *prog, const char *opt, const char *val, long min, long max, long *out);
@@ -16,6 +19,38 @@ int cli_double(const char *prog, const char *opt, const char *val, double min, d
 
 /* Prints "prog: message" and "Try 'prog --help'." to stderr; returns 2. */
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * "Did you mean": the edit distance of a and b (Damerau-Levenshtein, the
+ * optimal-string-alignment kind: insert, delete, substitute, swap two
+ * neighbours; each costs 1). Strings longer than 63 bytes count as far.
+ */
+int cli_distance(const char *a, const char *b);
+/*
+ * The name in names (NULL-terminated) closest to word: within 2 edits, or
+ * one that starts with word (word at least 2 characters). Ties go to the
+ * earlier name. NULL when none is close.
+ */
+const char *cli_closest(const char *word, const char *const *names);
+/*
+ * An option a command does not know, or one missing its value, arg being the
+ * command-line word (as "--replicatons", "--seed" or "--x=1"): prints
+ * "prog: unknown option '--replicatons'; did you mean --replications?" (or
+ * "prog: --seed needs a value") and the --help line; returns 2. names are
+ * the option names without "--", NULL-terminated; value_opts (may be NULL)
+ * those that take a value. cli_bad_option is the same for getopt_long's
+ * table.
+ */
+int cli_unknown_option(const char *prog, const char *arg, const char *const *names,
+		       const char *const *value_opts);
+int cli_bad_option(const char *prog, const char *arg, const struct option *opts);
+/*
+ * True when s has the form HOST:PORT (a port 1..65535 after the last ':',
+ * a host before it that is more than a ring count): what an old
+ * "--target 127.0.0.1:5060" meant before it was spelt --server. "peak:5:1"
+ * passes too: try scn_target_parse first.
+ */
+bool cli_is_hostport(const char *s);
 
 /*
  * The command line as one string (args quoted where needed), for the

@@ -41,12 +41,37 @@ int rb_log_level(void)
 	return level;
 }
 
+enum { HOLD_MAX = 64 };
+static int holding;
+static char *held[HOLD_MAX];
+static int n_held;
+
+void rb_log_hold(void)
+{
+	holding = 1;
+}
+
+void rb_log_flush(void)
+{
+	for (int i = 0; i < n_held; i++) {
+		fputs(held[i], stderr);
+		free(held[i]);
+	}
+	n_held = 0;
+	holding = 0;
+}
+
 void rb_log_at(int l, const char *tag, const char *fmt, ...)
 {
-	char buf[2048];
+	char buf[2048], line[2200];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s: %s\n", tag, names[l & 7], buf);
+	snprintf(line, sizeof(line), "%s: %s: %s\n", tag, names[l & 7], buf);
+	if (holding && n_held < HOLD_MAX && (held[n_held] = strdup(line)) != NULL) {
+		n_held++;
+		return;
+	}
+	fputs(line, stderr);
 }

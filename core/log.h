@@ -24,6 +24,13 @@ int rb_log_level(void);
 int rb_log_level_parse(const char *name);
 void rb_log_at(int level, const char *tag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Holds log lines back (up to 64; more are printed at once) until
+ * rb_log_flush(), which prints them and stops holding: a program's start-up
+ * can report a usage or bind error first and its warnings after it.
+ */
+void rb_log_hold(void);
+void rb_log_flush(void);
 
 #define rb_log(level, ...)                                   \
 	do {                                                 \

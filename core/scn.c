@@ -1,5 +1,5 @@
 /*
- * scn: the scenario's lookups, command-line targets and scn_free (see
+ * scn: the scenario's lookups and scn_free (see
  * scn.h); loading is in scn_load.c.
  */
 #include "scn.h"
@@ -122,33 +122,4 @@ int scn_tenant_by_id(const struct scenario *s, const char *id)
 		if (!strcmp(s->tenants[i].id, id))
 			return (int)i;
 	return -1;
-}
-
-int scn_target_parse(const char *arg, struct scn_target *t)
-{
-	char *end;
-	long k;
-	double f;
-
-	if (!arg || !t || *arg < '0' || *arg > '9')
-		return EINVAL;
-	errno = 0;
-	k = strtol(arg, &end, 10);
-	if (errno || *end != ':' || k < 1 || k > 10)
-		return EINVAL;
-	arg = end + 1;
-	if (!((*arg >= '0' && *arg <= '9') || *arg == '.'))
-		return EINVAL;
-	f = strtod(arg, &end);
-	if (errno || *end || !(f >= 0 && f <= 1))
-		return EINVAL;
-	memset(t, 0, sizeof(*t));
-	t->kind = TARGET_RINGS;
-	t->phase = NULL;
-	t->phase_idx = -1;
-	t->rings = (int)k;
-	t->min = f;
-	t->measure = MEASURE_SLA;
-	t->count = COUNT_CENTER;
-	return 0;
 }

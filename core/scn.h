@@ -171,9 +171,28 @@ int scn_tenant_by_number(const struct scenario *s, const char *number);
 int scn_tenant_by_id(const struct scenario *s, const char *id);
 
 /*
- * Parses a command-line target "K:F" ({rings: K, min: F}, defaults
- * elsewhere). Returns 0 or EINVAL.
+ * Parses a target as written on a command line (--target) or in a suite
+ * file, "[PHASE:]K:F[:MEASURE]", into *t: MEASURE (sla, answered_within, sl
+ * or sl2; default sla) within K rings (1..10) at least F (0..1), counted at
+ * the center, in the phase PHASE (a phase of s, checked when s is not NULL)
+ * or, without PHASE, over the whole run. A phase name may itself hold ':'
+ * (the fields are taken from the right). The one parser of this form: model,
+ * live, sweep, analyze, erlang and suite all use it. Returns 0 (t->phase is
+ * then NULL or allocated: scn_target_clear frees it), ENOMEM, or EINVAL with
+ * "--target 'ARG': ..." in err (may be NULL) saying the form expected or,
+ * for an unknown phase, the scenario's phase names.
  */
-int scn_target_parse(const char *arg, struct scn_target *t);
+int scn_target_parse(const char *arg, const struct scenario *s, struct scn_target *t, char *err,
+		     size_t errlen);
+void scn_target_clear(struct scn_target *t);
+/* The target as --target would spell it: "peak:5:0.9", "3:0.8:sl2", "abandon<=0.05". */
+void scn_target_label(const struct scn_target *t, char *buf, size_t n);
+/*
+ * Replaces s's targets with args[0..n) parsed by scn_target_parse (phases
+ * checked against s). On failure s is untouched. Returns 0, ENOMEM or EINVAL
+ * (message in err).
+ */
+int scn_targets_replace(struct scenario *s, const char *const *args, size_t n, char *err,
+			size_t errlen);
 
 #endif

@@ -146,7 +146,9 @@ static int parse_run(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 		if (scn_secs(c, v, "warmup_s", true, &s->run.warmup))
 			return EINVAL;
 		if (s->run.warmup >= s->end)
-			return scn_err(c, v, "warmup_s (%g s) must be shorter than the load (%g s)",
+			return scn_err(c, v,
+				       "warmup_s (%g s) must be shorter than the load (%g s); shorten "
+				       "warmup_s, or lengthen the phases' duration_s",
 				       rb_us_to_s(s->run.warmup), rb_us_to_s(s->end));
 	}
 	return 0;

@@ -36,8 +36,15 @@ static int parse_forwarding(struct scn_ctx *c, yaml_node_t *v, struct scn_tenant
 		return scn_err(c, v,
 			       "expected 'unconditional' or {no_answer_s: seconds} for forwarding");
 	if (scn_map_check(c, v, "forwarding", keys) ||
-	    scn_map_need(c, v, "no_answer_s", "seconds the client's phone rings first", &na) ||
-	    scn_secs(c, na, "no_answer_s", false, &t->no_answer))
+	    scn_map_need(c, v, "no_answer_s", "seconds the client's phone rings first", &na))
+		return EINVAL;
+	double x;
+	/* 0 s of the client's phone is another forwarding, not a delay: say which */
+	if (scn_num(c, na, &x) == 0 && x == 0)
+		return scn_err(c, na,
+			       "no_answer_s must be > 0 seconds, got 0; for calls that reach the "
+			       "center at once, use `forwarding: unconditional`");
+	if (scn_secs(c, na, "no_answer_s", false, &t->no_answer))
 		return EINVAL;
 	t->forwarding = FWD_NO_ANSWER;
 	return 0;
@@ -354,7 +361,8 @@ static int parse_rate(struct scn_ctx *c, yaml_node_t *n, struct scn_phase *ph)
 		if (scn_num(c, v, &x))
 			return EINVAL;
 		if (x < 0)
-			return scn_err(c, v, "%s must be >= 0, got %g", rk[i], x);
+			return scn_err(c, v, "%s must be >= 0, got %g; a phase without calls has %s: 0",
+				       rk[i], x, rk[i]);
 		ph->rate_per_s = x / per[i];
 	}
 	if (!found)

@@ -583,7 +583,7 @@ int center_destroy(struct center *c)
 		}
 		dsp_destroy(&c->dsp);
 	}
-	if (c->tq_ok) {
+	if (c->tq_ok && c->tq.fired) { /* a center that never ran has nothing to say */
 		const uint64_t *h = c->tq.late_hist;
 		rb_log(LOG_NOTICE, "timers: %llu fired; late <1 ms %llu, <2 %llu, <5 %llu, <10 %llu, "
 		       "<20 %llu, <50 %llu, <100 %llu, more %llu; max %.1f ms",

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,24 @@ static void drive(struct http_admin *h)
 		uv_timer_stop(&h->timer);
 }
 
+/*
+ * libmicrohttpd's own messages, through our log. While the daemon starts
+ * they are dropped: a failure there is reported once, by the caller, with
+ * the fix ("Failed to bind to port 0" named the wrong port besides).
+ */
+static int mhd_starting;
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+	(void)cls;
+	if (mhd_starting)
+		return;
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	rb_log(LOG_WARNING, "%s", buf);
+}
+
 int http_admin_start(struct http_admin **out, uv_loop_t *loop, const struct http_admin_opts *o,
 		     char *bound, size_t boundlen, char *err, size_t errlen)
 {
@@ -250,12 +269,22 @@ int http_admin_start(struct http_admin **out, uv_loop_t *loop, const struct http
 	}
 	h->cbs = o->cbs;
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	mhd_starting = 1;
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+				(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	mhd_starting = 0;
 	if (!h->d) {
 		int e = errno ? errno : EADDRINUSE;
-		snprintf(err, errlen, "--http %s: cannot listen: %s", o->addr, strerror(e));
+		const char *port = strrchr(o->addr, ':');
+		if (e == EADDRINUSE)
+			snprintf(err, errlen,
+				 "--http %s: port %s is in use; choose another with --http HOST:PORT, "
+				 "port 0 for any free port, or --http off",
+				 o->addr, port ? port + 1 : o->addr);
+		else
+			snprintf(err, errlen, "--http %s: cannot listen: %s", o->addr, strerror(e));
 		free(h->token);
 		free(h);
 		return e;

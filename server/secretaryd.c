@@ -91,6 +91,16 @@ static void on_hup(uv_signal_t *h, int signum)
 		rb_log(LOG_NOTICE, "reload: tenant settings re-read; new calls use them");
 }
 
+/* The configuration summary's last line: where the center keeps its files. */
+static void print_data_dir(FILE *f, bool files, const char *data_dir, const char *why)
+{
+	if (files)
+		fprintf(f, "data directory: %s (%s%s)\n", data_dir,
+			!strcmp(why, "--data-dir") ? "" : "default, by ", why);
+	else
+		fprintf(f, "data directory: none (--data-dir none: no files)\n");
+}
+
 int main(int argc, char **argv)
 {
 	enum {
@@ -134,6 +144,7 @@ int main(int argc, char **argv)
 	ro.extra_labels = labels;
 	ro.admin_token = getenv("SECRETARYD_ADMIN_TOKEN");
 	int o, rc = 0;
+	opterr = 0; /* cli_bad_option says it, with the nearest option */
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case O_ADMIN_EMAIL:
@@ -223,7 +234,7 @@ int main(int argc, char **argv)
 			printf("secretaryd " RB_VERSION "\n");
 			return 0;
 		default:
-			return cli_usage_error(prog, "unknown option");
+			return cli_bad_option(prog, argv[optind - 1], opts);
 		}
 	}
 	if (optind < argc)
@@ -259,6 +270,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* start-up warnings wait until every address is bound: an error first */
+	if (!check_config)
+		rb_log_hold();
 	uv_loop_t *loop = uv_default_loop();
 	ro.scn = scn;
 	ro.scn_path = scn_path;
@@ -276,14 +290,11 @@ int main(int argc, char **argv)
 		rc = e == EINVAL ? 2 : 3;
 		goto out;
 	}
-	rsvc_summary(rs, check_config ? stdout : stderr);
-	if (files)
-		fprintf(check_config ? stdout : stderr, "data directory: %s (%s%s)\n", data_dir,
-			!strcmp(why, "--data-dir") ? "" : "default, by ", why);
-	else
-		fprintf(check_config ? stdout : stderr, "data directory: none (--data-dir none: no files)\n");
-	if (check_config)
+	if (check_config) {
+		rsvc_summary(rs, stdout);
+		print_data_dir(stdout, files, data_dir, why);
 		goto out;
+	}
 	struct center_opts co;
 	center_opts_default(&co);
 	co.scn = scn;
@@ -305,10 +316,18 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n_listen; i++) {
 		char b[256];
 		if ((e = center_listen(c, listen[i], b, sizeof b))) {
-			fprintf(stderr, "%s: --listen %s: %s\n", prog, listen[i],
-				e == EINVAL ? "expected a numeric ADDR:PORT such as 127.0.0.1:5060 or [::1]:0"
-					    : strerror(e));
-			rc = e == EINVAL ? 2 : 3;
+			const char *port = strrchr(listen[i], ':');
+			if (e == EADDRINUSE)
+				fprintf(stderr,
+					"%s: --listen %s: port %s is in use; choose another with "
+					"--listen HOST:PORT, or port 0 for any free port\n",
+					prog, listen[i], port ? port + 1 : listen[i]);
+			else
+				fprintf(stderr, "%s: --listen %s: %s\n", prog, listen[i],
+					e == EINVAL ? "expected a numeric ADDR:PORT such as "
+						      "127.0.0.1:5060 or [::1]:0"
+						    : strerror(e));
+			rc = e == EINVAL || e == EADDRINUSE ? 2 : 3;
 			goto out;
 		}
 		rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
@@ -316,13 +335,18 @@ int main(int argc, char **argv)
 	{
 		char b[256] = "";
 		if ((e = rsvc_attach(rs, c, b, sizeof b, err, sizeof err))) {
-			fprintf(stderr, "%s: --http: %s\n", prog, err[0] ? err : strerror(e));
-			rc = e == EINVAL ? 2 : 3;
+			fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
+			rc = e == EINVAL || e == EADDRINUSE ? 2 : 3;
 			goto out;
 		}
 		if (b[0])
 			rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
 	}
+	/* the configuration once every address is bound: a usage or bind error
+	 * comes first, not after a dozen lines that do not matter then */
+	rb_log_flush();
+	rsvc_summary(rs, stderr);
+	print_data_dir(stderr, files, data_dir, why);
 	uv_signal_t sig_term, sig_int, sig_hup;
 	uv_signal_init(loop, &sig_term);
 	uv_signal_init(loop, &sig_int);
@@ -342,6 +366,7 @@ int main(int argc, char **argv)
 	rsvc_detach(rs);
 	ran = true;
 out:
+	rb_log_flush(); /* after the error, if any */
 	/* The center first: operators still in wrap-up hand their reports over. */
 	if (center_destroy(c) && ran)
 		rc = 3;

@@ -50,7 +50,9 @@ static void usage(FILE *out)
 	      "                      phases and targets apply as they did for the live run\n"
 	      "  --t0 EPOCH          the live run's time zero, seconds since the epoch\n"
 	      "                      (t0_epoch in its summary.json); alone: --speedup 1\n"
-	      "  --targets LIST      K:F[,K:F...]: answered within K rings >= F (sla measure)\n"
+	      "  --target [PHASE:]K:F[:MEASURE]\n"
+	      "                      a target instead of the scenario's (repeatable; e.g.\n"
+	      "                      3:0.9 or peak:5:0.95:sl; docs/definitions.md)\n"
 	      "  --write FILE        live: also write the capture to FILE (pcap)\n"
 	      "\n"
 	      "writes DIR/calls.csv (as calls complete), DIR/summary.json (with \"rfc6076\"\n"
@@ -68,13 +70,15 @@ static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'},	{"phase", required_argument, NULL, 'p'},
     {"quiet", no_argument, NULL, 'q'},		{"ring-period-s", required_argument, NULL, 'r'},
     {"scenario", required_argument, NULL, 's'}, {"speedup", required_argument, NULL, 'S'},
-    {"t0", required_argument, NULL, 'T'},	{"targets", required_argument, NULL, 't'},
+    {"t0", required_argument, NULL, 'T'},	{"target", required_argument, NULL, 't'},
+    {"targets", required_argument, NULL, 'L'},
     {"write", required_argument, NULL, 'w'},	{NULL, 0, NULL, 0},
 };
 
 struct aargs {
 	struct analyze_opts o;
-	const char *scenario, *targets;
+	const char *scenario;
+	bool old_targets; /* --targets seen: a note once the command line is good */
 	double ring_period_s, duration_s;
 	double speedup, t0_s;
 	bool t0_set;
@@ -117,24 +121,28 @@ static int parse_phase(struct aargs *a, const char *arg)
 	return 0;
 }
 
-static int parse_targets(struct aargs *a, const char *list)
+/*
+ * One --target [PHASE:]K:F[:MEASURE] (the form of every command), or with
+ * old set the comma-separated list of the old --targets spelling. A PHASE
+ * is matched by name against the phase windows. Returns 0 or 2.
+ */
+static int parse_targets(struct aargs *a, const char *list, bool old)
 {
 	char buf[512];
 	size_t n = strlen(list);
 	if (n >= sizeof(buf))
-		return cli_usage_error(PROG, "--targets: too long");
+		return cli_usage_error(PROG, "--target: too long");
 	memcpy(buf, list, n + 1);
 	char *p = buf;
 	while (p && *p) {
-		char *comma = strchr(p, ',');
+		char *comma = old ? strchr(p, ',') : NULL;
 		if (comma)
 			*comma = '\0';
 		if (a->n_tg >= MAX_TARGETS)
-			return cli_usage_error(PROG, "--targets: at most %d", MAX_TARGETS);
-		if (scn_target_parse(p, &a->tg[a->n_tg]) != 0)
-			return cli_usage_error(
-			    PROG, "--targets: expected K:F (rings 1..10, fraction 0..1), got '%s'",
-			    p);
+			return cli_usage_error(PROG, "--target: at most %d", MAX_TARGETS);
+		char err[512] = "";
+		if (scn_target_parse(p, NULL, &a->tg[a->n_tg], err, sizeof(err)) != 0)
+			return cli_usage_error(PROG, "%s", err);
 		a->n_tg++;
 		p = comma ? comma + 1 : NULL;
 	}
@@ -193,19 +201,19 @@ static int parse(int argc, char **argv, struct aargs *a)
 			a->t0_set = true;
 			break;
 		case 't':
-			if (parse_targets(a, optarg))
+			if (parse_targets(a, optarg, false))
 				return 2;
-			a->targets = optarg;
+			break;
+		case 'L':
+			a->old_targets = true;
+			if (parse_targets(a, optarg, true))
+				return 2;
 			break;
 		case 'w':
 			a->o.write_path = optarg;
 			break;
 		default:
-			if (optopt)
-				return cli_usage_error(PROG,
-						       "unknown option or missing value: '%s'",
-						       argv[optind - 1]);
-			return cli_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(PROG, argv[optind - 1], longopts);
 		}
 	}
 	if (a->o.iface && optind < argc)
@@ -251,6 +259,11 @@ int cmd_analyze(int argc, char **argv)
 		status = status < 0 ? 0 : status;
 		goto out;
 	}
+	/* after the usage errors, which come first */
+	if (a->old_targets)
+		fprintf(stderr, "%s: note: --targets is now --target, one target each, repeatable "
+				"(--target 3:0.9 --target 5:0.95)\n",
+			PROG);
 	if (a->scenario) {
 		char err[512];
 		int rc = scn_load(a->scenario, &scn, err, sizeof(err));
@@ -293,6 +306,8 @@ int cmd_analyze(int argc, char **argv)
 out:
 	free(command);
 	scn_free(scn);
+	for (size_t i = 0; i < a->n_tg; i++)
+		scn_target_clear(&a->tg[i]);
 	free(a);
 	return status;
 }

@@ -74,7 +74,10 @@ int cmd_compare(int argc, char **argv)
 			else if (cli_long(PROG, a, v, 1, 1000000000, &o.min_calls))
 				return 2;
 		} else if (a[0] == '-' && a[1]) {
-			return cli_usage_error(PROG, "unknown option '%s'", a);
+			static const char *const names[] = {"all",	  "help",      "json",
+							    "measures", "min-calls", "unpaired", NULL};
+			static const char *const vals[] = {"json", "measures", "min-calls", NULL};
+			return cli_unknown_option(PROG, a, names, vals);
 		} else if (nd < 2) {
 			dirs[nd++] = a;
 		} else {

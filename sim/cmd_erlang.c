@@ -14,13 +14,14 @@
 #include "cli.h"
 #include "commands.h"
 #include "erlang.h"
+#include "scn.h"
 
 #define PROG "ringbench erlang"
 
 static const char usage_text[] =
 	"usage: ringbench erlang --rate-per-min L --talk-s T --patience-s P|inf\n"
 	"                        --operators N [--ring-period-s 3] [--rings 1,2,...]\n"
-	"                        [--target K:F [--measure sla]]\n"
+	"                        [--target K:F[:MEASURE] [--measure sla]]\n"
 	"\n"
 	"The exact steady-state measures of Erlang A (M/M/n+M: Poisson arrivals,\n"
 	"exponential talk and patience, N operators, one queue, oldest first), or of\n"
@@ -40,8 +41,10 @@ static const char usage_text[] =
 	"  --ring-period-s S   one ring, seconds (default 3: Japan)\n"
 	"  --rings LIST        ring counts to show, from 1..10 (default all ten)\n"
 	"  --talk-s T          mean talk time in seconds (exponential)\n"
-	"  --target K:F        at least F (0 < F < 1) within K rings; adds \"staffing\":\n"
-	"                      the least N meeting it\n"
+	"  --target K:F[:MEASURE]\n"
+	"                      at least F (0 < F < 1) within K rings, measured by\n"
+	"                      MEASURE (default --measure's); adds \"staffing\": the\n"
+	"                      least N meeting it (the form of every command's --target)\n"
 	"\n"
 	"Erlang C is refused when the load (rate x talk) reaches the operators: it\n"
 	"has no steady state there. Exit status: 0 done (and --operators meets\n"
@@ -102,29 +105,32 @@ static int parse_rings(const char *val, int *rings)
 	return 0;
 }
 
+/*
+ * --target [PHASE:]K:F[:MEASURE], read by the parser every command shares
+ * (scn_target_parse); Erlang has no phases, and F must lie strictly
+ * between 0 and 1 for a staffing to exist.
+ */
 static int parse_target(const char *val, struct opts *o)
 {
-	const char *colon = val ? strchr(val, ':') : NULL;
-	char *end;
-	long k = 0;
-	double f = 0;
-	if (colon) {
-		errno = 0;
-		k = strtol(val, &end, 10);
-		if (end != colon || errno)
-			k = 0;
-		errno = 0;
-		f = strtod(colon + 1, &end);
-		if (end == colon + 1 || *end || errno)
-			f = NAN;
+	struct scn_target t;
+	char err[512] = "";
+	if (scn_target_parse(val, NULL, &t, err, sizeof(err)))
+		return cli_usage_error(PROG, "%s", err);
+	if (t.phase) {
+		int rc = cli_usage_error(PROG, "--target '%s': Erlang has no phases; give %s",
+					 val, val + strlen(t.phase) + 1);
+		scn_target_clear(&t);
+		return rc;
 	}
-	if (!colon || k < 1 || k > ERLANG_MAX_RINGS || !(f > 0 && f < 1))
+	if (t.rings > ERLANG_MAX_RINGS || !(t.min > 0 && t.min < 1))
 		return cli_usage_error(PROG,
 				       "--target: expected K:F, K rings from 1 to %d and a fraction "
 				       "0 < F < 1 (e.g. 3:0.95), got '%s'",
 				       ERLANG_MAX_RINGS, val ? val : "");
-	o->target_k = (int)k;
-	o->target_f = f;
+	if (t.measure != MEASURE_SLA)
+		o->measure = (enum erlang_measure)t.measure;
+	o->target_k = t.rings;
+	o->target_f = t.min;
 	o->target_text = val;
 	return 0;
 }
@@ -167,6 +173,10 @@ static int parse_opt(const char *name, const char *val, struct opts *o)
 	return -1;
 }
 
+static const char *const opt_names[] = {"help",	      "measure", "operators", "patience-s",
+					 "rate-per-min",  "ring-period-s", "rings",  "talk-s",
+					 "target",	      NULL};
+
 static int parse_args(int argc, char **argv, struct opts *o, int *help)
 {
 	for (int i = 1; i < argc; i++) {
@@ -181,7 +191,7 @@ static int parse_args(int argc, char **argv, struct opts *o, int *help)
 		const char *eq = strchr(a, '='), *val;
 		size_t len = eq ? (size_t)(eq - a) : strlen(a);
 		if (len >= sizeof(name))
-			return cli_usage_error(PROG, "unknown option '%s'", a);
+			return cli_unknown_option(PROG, a, opt_names, NULL);
 		memcpy(name, a, len);
 		name[len] = '\0';
 		if (eq) {
@@ -189,14 +199,14 @@ static int parse_args(int argc, char **argv, struct opts *o, int *help)
 		} else {
 			if (i + 1 >= argc) {
 				if (parse_opt(name, NULL, o) < 0)
-					return cli_usage_error(PROG, "unknown option '%s'", a);
+					return cli_unknown_option(PROG, a, opt_names, NULL);
 				return 2; /* parse_opt said what was missing */
 			}
 			val = argv[++i];
 		}
 		int err = parse_opt(name, val, o);
 		if (err < 0)
-			return cli_usage_error(PROG, "unknown option '%s'", name);
+			return cli_unknown_option(PROG, name, opt_names, NULL);
 		if (err)
 			return err;
 	}

@@ -1,7 +1,7 @@
 /*
  * ringbench live SCENARIO: the scenario's calls placed over SIP by SIPp
- * against secretaryd (started for the run) or any SIP target, captured and
- * judged. Options only; the run is sim/live (live.h, docs/live.md).
+ * against secretaryd (started for the run) or any SIP server (--server),
+ * captured and judged. Options only; the run is sim/live (live.h, docs/live.md).
  */
 #define LOG_TAG "live"
 #include <errno.h>
@@ -25,7 +25,7 @@ static void usage(FILE *out)
 	fputs("usage: ringbench live SCENARIO [options]\n"
 	      "\n"
 	      "Places the scenario's calls over SIP with SIPp, each at its own instant,\n"
-	      "against secretaryd (started on a free loopback port for the run) or --target,\n"
+	      "against secretaryd (started on a free loopback port for the run) or --server,\n"
 	      "captures the traffic with libpcap and judges it against the scenario's targets.\n"
 	      "Needs root or CAP_NET_RAW to capture (docs/live.md).\n"
 	      "\n"
@@ -39,9 +39,12 @@ static void usage(FILE *out)
 	      "  --replications R      runs, one after another (default 1)\n"
 	      "  --seed N              the seed (default: the scenario's run.seed)\n"
 	      "  --speedup F           every scenario duration divided by F on the wire\n"
-	      "                        (default 1; refused with --target)\n"
-	      "  --target HOST:PORT    any SIP server instead of secretaryd; dials the\n"
+	      "                        (default 1; refused with --server)\n"
+	      "  --server HOST:PORT    any SIP server instead of secretaryd; dials the\n"
 	      "                        scenario's tenant numbers there\n"
+	      "  --target [PHASE:]K:F[:MEASURE]\n"
+	      "                        a target instead of the scenario's (repeatable;\n"
+	      "                        e.g. 3:0.9 or peak:5:0.95:sl; docs/definitions.md)\n"
 	      "  --transport udp|tcp   (default udp)\n"
 	      "\n"
 	      "writes DIR/summary.json (engine live), DIR/calls.csv and DIR/timeline.csv in\n"
@@ -52,7 +55,7 @@ static void usage(FILE *out)
 	      "being t0_epoch in DIR/summary.json, judges the capture in scenario time.\n"
 	      "exit status: 0 every target met, 1 a target missed, 2 bad usage or input,\n"
 	      "3 the run itself failed (verdict error in summary.json; also when every call\n"
-	      "placed was refused by the target's authentication: wrong or missing --auth),\n"
+	      "placed was refused by the server's authentication: wrong or missing --auth),\n"
 	      "4 inconclusive (none missed, but one cannot be decided from these calls, or\n"
 	      "the schedule was not kept: INVITE lateness p99 over its limit).\n",
 	      out);
@@ -65,6 +68,7 @@ static const struct option longopts[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"replications", required_argument, NULL, 'r'},
 	{"seed", required_argument, NULL, 's'},
+	{"server", required_argument, NULL, 'S'},
 	{"speedup", required_argument, NULL, 'F'},
 	{"target", required_argument, NULL, 't'},
 	{"transport", required_argument, NULL, 'T'},
@@ -108,12 +112,26 @@ static char *join_masked(int argc, char **argv)
 	return s;
 }
 
+/* "--target 127.0.0.1:5060": the old spelling of --server, not a target. */
+static bool old_server_spelling(const char *arg)
+{
+	struct scn_target t;
+	if (!cli_is_hostport(arg))
+		return false;
+	if (scn_target_parse(arg, NULL, &t, NULL, 0))
+		return true;
+	scn_target_clear(&t);
+	return false;
+}
+
 int cmd_live(int argc, char **argv)
 {
 	struct live_opts o = {.speedup = 1.0, .replications = 1};
 	bool seed_set = false, speed_set = false;
 	long reps = 1;
 	const char *out = NULL;
+	const char *targets[64];
+	size_t n_targets = 0;
 	int c;
 	optind = 0;
 	opterr = 0;
@@ -147,8 +165,18 @@ int cmd_live(int argc, char **argv)
 				return 2;
 			speed_set = true;
 			break;
+		case 'S':
+			o.server = optarg;
+			break;
 		case 't':
-			o.target = optarg;
+			if (old_server_spelling(optarg))
+				return cli_usage_error(PROG, "--target is a service-level target now "
+							     "([PHASE:]K:F[:MEASURE]); for the SIP server "
+							     "under test use --server %s",
+						       optarg);
+			if (n_targets == sizeof(targets) / sizeof(targets[0]))
+				return cli_usage_error(PROG, "--target: at most %zu", n_targets);
+			targets[n_targets++] = optarg;
 			break;
 		case 'T':
 			if (!strcmp(optarg, "tcp"))
@@ -157,29 +185,30 @@ int cmd_live(int argc, char **argv)
 				return cli_usage_error(PROG, "--transport: expected udp or tcp, got '%s'", optarg);
 			break;
 		default:
-			return cli_usage_error(PROG, "unknown option or missing value: '%s'", argv[optind - 1]);
+			return cli_bad_option(PROG, argv[optind - 1], longopts);
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error(PROG, "missing SCENARIO (a scenario file, e.g. scenarios/live-demo.yaml)");
 	if (optind + 1 < argc)
 		return cli_usage_error(PROG, "unexpected argument '%s'", argv[optind + 1]);
-	if (o.target && speed_set && o.speedup != 1.0)
-		return cli_usage_error(PROG, "--speedup cannot be used with --target: another server's "
-					     "pick-up does not speed up");
-	if (o.target) {
-		const char *colon = strrchr(o.target, ':');
-		char *end;
-		long p = colon ? strtol(colon + 1, &end, 10) : 0;
-		if (!colon || colon == o.target || *end || p < 1 || p > 65535)
-			return cli_usage_error(PROG, "--target: expected HOST:PORT, got '%s'", o.target);
-	}
+	if (o.server && speed_set && o.speedup != 1.0)
+		return cli_usage_error(PROG, "--speedup cannot be used with --server: another server's "
+					     "pick-up does not speed up; leave --speedup out");
+	if (o.server && !cli_is_hostport(o.server))
+		return cli_usage_error(PROG, "--server: expected HOST:PORT (e.g. 127.0.0.1:5060), got '%s'",
+				       o.server);
 	o.scenario_path = argv[optind];
 	char err[1024] = "";
 	struct scenario *s = NULL;
 	int e = scn_load(o.scenario_path, &s, err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "%s\n", err[0] ? err : strerror(e));
+		return 2;
+	}
+	if (n_targets && (e = scn_targets_replace(s, targets, n_targets, err, sizeof(err)))) {
+		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(e));
+		scn_free(s);
 		return 2;
 	}
 	o.scn = s;

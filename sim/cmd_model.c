@@ -49,6 +49,9 @@ static void usage(FILE *out)
 		"                      plus \"replications_rule\" in summary.json\n"
 		"  --seed N            the seed (default: the scenario's run.seed); the same\n"
 		"                      seed gives the same summary.json whatever --jobs\n"
+		"  --target [PHASE:]K:F[:MEASURE]\n"
+		"                      a target instead of the scenario's (repeatable; e.g.\n"
+		"                      3:0.9 or peak:5:0.95:sl; docs/definitions.md)\n"
 		"  --tolerance D       with auto: the half-width wanted, a fraction (default\n"
 		"                      %g, i.e. one percentage point)\n"
 		"\n"
@@ -68,6 +71,8 @@ struct margs {
 	bool reps_auto;  /* --replications auto[:MAX] */
 	long auto_max;
 	double tolerance; /* 0: not given */
+	const char *targets[64]; /* --target, replacing the scenario's */
+	size_t n_targets;
 };
 
 /* Option table, sorted by name. */
@@ -79,6 +84,7 @@ static const struct option longopts[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"replications", required_argument, NULL, 'r'},
 	{"seed", required_argument, NULL, 's'},
+	{"target", required_argument, NULL, 'T'},
 	{"tolerance", required_argument, NULL, 't'},
 	{NULL, 0, NULL, 0},
 };
@@ -144,15 +150,17 @@ static int parse(int argc, char **argv, struct margs *a)
 				return 2;
 			a->seed_set = true;
 			break;
+		case 'T':
+			if (a->n_targets == sizeof(a->targets) / sizeof(a->targets[0]))
+				return cli_usage_error(PROG, "--target: at most %zu", a->n_targets);
+			a->targets[a->n_targets++] = optarg;
+			break;
 		case 't':
 			if (cli_double(PROG, "--tolerance", optarg, 1e-6, 0.5, &a->tolerance))
 				return 2;
 			break;
 		default:
-			if (optopt)
-				return cli_usage_error(PROG, "unknown option or missing value: '%s'",
-						       argv[optind - 1]);
-			return cli_usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(PROG, argv[optind - 1], longopts);
 		}
 	}
 	if (a->tolerance > 0 && !a->reps_auto)
@@ -223,6 +231,12 @@ int cmd_model(int argc, char **argv)
 	struct timeline *tl = NULL;
 	FILE *csv = NULL;
 	int e = scn_load(a.scenario, &s, err, sizeof(err));
+	if (!e && a.n_targets && (e = scn_targets_replace(s, a.targets, a.n_targets, err, sizeof(err)))) {
+		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(e));
+		scn_free(s);
+		free(command);
+		return 2;
+	}
 	if (e) {
 		fprintf(stderr, "%s\n", err[0] ? err : strerror(e));
 		free(command);

@@ -19,7 +19,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: ringbench onboard --target HOST:PORT --scenario FILE --tenant ID\n"
+	fputs("usage: ringbench onboard --server HOST:PORT --scenario FILE --tenant ID\n"
 	      "                         (--maildir DIR | --smtp-sink HOST:PORT) [options]\n"
 	      "\n"
 	      "The tenant's start-of-service test call: a call from the tenant's own number\n"
@@ -33,9 +33,10 @@ static void usage(FILE *out)
 	      "  --report-within S     how long to wait for the report after the hang-up (default 120)\n"
 	      "  --rings K             ring target (default: the scenario's first rings target, else 3)\n"
 	      "  --scenario FILE       the scenario that holds the tenant (number, forwarding)\n"
+	      "  --server HOST:PORT    the center (UDP, an IPv4 address)\n"
 	      "  --smtp-sink HOST:PORT listen there for the report (point the center's SMTP at it)\n"
 	      "  --speedup F           the center's speed-up (its ring period is period / F; default 1)\n"
-	      "  --target HOST:PORT    the center (UDP)\n"
+
 	      "  --tenant ID           the tenant's id in the scenario\n"
 	      "\n"
 	      "exit status: 0 all three checks hold, 1 one failed, 2 bad usage or input,\n"
@@ -49,6 +50,7 @@ static const struct option longopts[] = {
 	{"report-within", required_argument, NULL, 'w'},
 	{"rings", required_argument, NULL, 'k'},
 	{"scenario", required_argument, NULL, 's'},
+	{"server", required_argument, NULL, 'A'},
 	{"smtp-sink", required_argument, NULL, 'S'},
 	{"speedup", required_argument, NULL, 'F'},
 	{"target", required_argument, NULL, 't'},
@@ -91,20 +93,28 @@ int cmd_onboard(int argc, char **argv)
 			if (cli_double(PROG, "--speedup", optarg, 1e-3, 1e4, &o.speedup))
 				return 2;
 			break;
-		case 't':
-			o.target = optarg;
+		case 'A':
+			o.server = optarg;
 			break;
+		case 't':
+			/* the old spelling of --server: refused, --target being a service-level target */
+			if (cli_is_hostport(optarg))
+				return cli_usage_error(PROG, "--target is a service-level target now; for the "
+							     "center under test use --server %s",
+						       optarg);
+			return cli_usage_error(PROG, "--target: onboard judges one ring target, given "
+						     "with --rings K; the center is --server HOST:PORT");
 		case 'T':
 			o.tenant_id = optarg;
 			break;
 		default:
-			return cli_usage_error(PROG, "unknown option or missing value: '%s'", argv[optind - 1]);
+			return cli_bad_option(PROG, argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
-	if (!o.target || !scn_path || !o.tenant_id)
-		return cli_usage_error(PROG, "--target, --scenario and --tenant are required");
+	if (!o.server || !scn_path || !o.tenant_id)
+		return cli_usage_error(PROG, "--server, --scenario and --tenant are required");
 	if (!o.maildir == !o.smtp_sink)
 		return cli_usage_error(PROG, "give one of --maildir DIR or --smtp-sink HOST:PORT");
 	char err[1024] = "";

@@ -85,8 +85,7 @@ int cmd_report(int argc, char **argv)
 		case 'q': o.quiet = true; break;
 		case 's': scenario = optarg; break;
 		default:
-			return cli_usage_error(prog, "unknown option or missing value: '%s'",
-					       argv[optind - 1]);
+			return cli_bad_option(prog, argv[optind - 1], longopts);
 		}
 	}
 	if (optind >= argc)

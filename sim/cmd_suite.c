@@ -23,20 +23,23 @@ static void usage(FILE *out)
 	fputs("usage: ringbench suite FILE [--junit OUT.xml] [--out DIR] [--quiet]\n"
 	      "\n"
 	      "Runs every run of a suite file (scenarios in the model or live, with overrides:\n"
-	      "operators, backup, replications, seed, speedup), prints a table of verdicts\n"
-	      "and writes JUnit XML: one test case per target, a missed target a failure, a\n"
-	      "target that cannot be decided (or a run capped at inconclusive, e.g. a live\n"
-	      "schedule not kept) a failure of type inconclusive saying why, a run that\n"
-	      "failed an error. See scenarios/suites/*.yaml and docs/live.md.\n"
+	      "operators, backup, replications, seed, speedup, server, targets), prints a\n"
+	      "line per run as it ends and a table of verdicts, and writes JUnit XML: one\n"
+	      "test case per target, a missed target a failure, a target that cannot be\n"
+	      "decided (or a run capped at inconclusive, e.g. a live schedule not kept) a\n"
+	      "failure of type inconclusive saying why, a run that failed an error. A run\n"
+	      "with expect: fail (or inconclusive) passes when it ends so. See docs/suite.md.\n"
 	      "\n"
 	      "options:\n"
 	      "  --help          this help\n"
 	      "  --junit FILE    JUnit XML report\n"
 	      "  --out DIR       result folders DIR/<run>/ (default results/suite-<name>-<time>)\n"
-	      "  --quiet         no progress\n"
+	      "  --quiet         no progress lines\n"
 	      "\n"
-	      "exit status: 0 every target met, 1 a target missed, 2 bad usage or input,\n"
-	      "3 a run failed, 4 inconclusive (none missed, at least one run undecided).\n",
+	      "exit status, the worst run's (3 > 1 > 4 > 0): 0 every run ended as expected\n"
+	      "(by default: every target met), 1 a target missed (or a run passed that was\n"
+	      "expected not to), 2 bad usage or a bad suite file, 3 a run failed,\n"
+	      "4 inconclusive (none missed, at least one run undecided).\n",
 	      out);
 }
 
@@ -70,7 +73,7 @@ int cmd_suite(int argc, char **argv)
 			quiet = true;
 			break;
 		default:
-			return cli_usage_error(PROG, "unknown option or missing value: '%s'", argv[optind - 1]);
+			return cli_bad_option(PROG, argv[optind - 1], longopts);
 		}
 	}
 	if (optind >= argc)

@@ -210,7 +210,7 @@ int cmd_sweep(int argc, char **argv)
 			break;
 		case 't': targets[n_targets++] = optarg; break;
 		default:
-			rc = cli_usage_error(prog, "unknown option or missing value: '%s'", argv[optind - 1]);
+			rc = cli_bad_option(prog, argv[optind - 1], longopts);
 			goto out;
 		}
 	}
@@ -258,10 +258,19 @@ int cmd_sweep(int argc, char **argv)
 		rc = cli_usage_error(prog, "--rate-scale '%s': expected scales above 0", a_rate);
 		goto out;
 	}
+	/* every target checked before any note: a usage error is the first line */
 	for (size_t i = 0; i < n_targets; i++) {
 		struct scn_target t;
-		if ((rc = sweep_target_parse(targets[i], s, &t, err, sizeof(err)))) {
+		if ((rc = scn_target_parse(targets[i], s, &t, err, sizeof(err)))) {
 			rc = rc == ENOMEM ? 3 : cli_usage_error(prog, "%s", err);
+			goto out;
+		}
+		scn_target_clear(&t);
+	}
+	for (size_t i = 0; i < n_targets; i++) {
+		struct scn_target t;
+		if ((rc = scn_target_parse(targets[i], s, &t, err, sizeof(err)))) {
+			rc = 3;
 			goto out;
 		}
 		if (!t.phase && s->n_phases > 1 && !quiet) {
@@ -275,7 +284,7 @@ int cmd_sweep(int argc, char **argv)
 				"(%s); PHASE:%s judges one phase only\n",
 				prog, targets[i], names, targets[i]);
 		}
-		sweep_target_clear(&t);
+		scn_target_clear(&t);
 	}
 	if (!out) {
 		const char *base = s->name && *s->name ? s->name : "scenario";

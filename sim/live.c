@@ -487,7 +487,7 @@ static int launch_redials(struct rep *r, rb_us end_epoch)
 	if (cli_mkdirs(dir)) {
 		snprintf(r->why, sizeof(r->why), "cannot create %s", dir);
 		e = EIO;
-	} else if ((e = write_injection(r, b, nb, inj, !r->o->target))) {
+	} else if ((e = write_injection(r, b, nb, inj, !r->o->server))) {
 		snprintf(r->why, sizeof(r->why), "cannot write %s: %s", inj, strerror(e));
 	} else {
 		double limit_s = rb_us_to_s(end_epoch - rb_now_epoch_us()) + 3600.0 / r->o->speedup + 120.0;
@@ -581,11 +581,11 @@ static int rep_run(struct rep *r)
 	}
 	/* Time zero: far enough ahead for SIPp to create every call first. */
 	r->t0 = rb_now_epoch_us() + 1500000 + (rb_us)((double)n_wire * 1e6 / SIPP_RATE);
-	if (!o->target) {
+	if (!o->server) {
 		if (start_secretaryd(r))
 			goto out;
-	} else if (split_target(o->target, r->host, sizeof(r->host), &r->port)) {
-		snprintf(r->why, sizeof(r->why), "--target: expected HOST:PORT, got '%s'", o->target);
+	} else if (split_target(o->server, r->host, sizeof(r->host), &r->port)) {
+		snprintf(r->why, sizeof(r->why), "--server: expected HOST:PORT, got '%s'", o->server);
 		goto out;
 	}
 	/* The capture, filtered to the run's port. */
@@ -608,7 +608,7 @@ static int rep_run(struct rep *r)
 	cap_running = true;
 
 	path_of(inj, sizeof(inj), r->dir, "sipp/injection.csv");
-	if ((e = write_injection(r, w, n_wire, inj, !o->target))) {
+	if ((e = write_injection(r, w, n_wire, inj, !o->server))) {
 		snprintf(r->why, sizeof(r->why), "cannot write %s: %s", inj, strerror(e));
 		goto out;
 	}
@@ -730,7 +730,7 @@ static int rep_run(struct rep *r)
 		for (size_t i = 0; i < r->sc.n; i++)
 			r->calls[i].found = false;
 	}
-	e = live_collect(s, r->calls, r->sc.n, capdir, o->target ? NULL : cdr, prefix, r->t0, F, cerr,
+	e = live_collect(s, r->calls, r->sc.n, capdir, o->server ? NULL : cdr, prefix, r->t0, F, cerr,
 			 sizeof(cerr));
 	if (e && n_wire) {
 		snprintf(r->why, sizeof(r->why), "cannot read the capture's analysis: %s", cerr);

@@ -1,4 +1,4 @@
-# live: `ringbench live` (SIPp against secretaryd or any SIP target, captured
+# live: `ringbench live` (SIPp against secretaryd or any SIP server (--server), captured
 # and judged), with its per-call schedule; see sim/live.h, docs/live.md.
 rb_module(live SOURCES schedule.c live.c live_proc.c live_collect.c live_schedule.c
   DEPS analyze scn rv results base PkgConfig::SQLITE PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)

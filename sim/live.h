@@ -7,7 +7,7 @@
  *      whose patience ends while the tenant's phone rings never reach the
  *      wire (abandoned before forwarding), and their redials;
  *   2. secretaryd is started on a free loopback port (same scenario, seed,
- *      speed-up and time zero), unless a target was given;
+ *      speed-up and time zero), unless --server was given;
  *   3. a libpcap capture of the run's port starts (capture.pcap);
  *   4. SIPp runs scenarios/sipp/live_caller.xml with an injection file: each
  *      call pauses until its own wall-clock instant (t0 + t_invite / F);
@@ -36,7 +36,7 @@
 struct live_opts {
 	const char *scenario_path;   /* required (secretaryd reads it too) */
 	const struct scenario *scn;  /* loaded from scenario_path */
-	const char *target;          /* "HOST:PORT", NULL: start secretaryd */
+	const char *server;          /* --server "HOST:PORT", NULL: start secretaryd */
 	double speedup;              /* >= 1e-3; 1 without --speedup */
 	int replications;            /* >= 1 */
 	uint64_t seed;

@@ -76,7 +76,7 @@ int live_collect(const struct scenario *s, struct live_call *calls, size_t n, co
 		 size_t errlen);
 
 /*
- * Calls refused by the target's digest authentication (final 401/407, or
+ * Calls refused by the server's digest authentication (final 401/407, or
  * 403 with auth given) once challenges (401/407 to INVITEs) were seen:
  * when every call placed was, EACCES with why (the run measured nothing);
  * some of them, a warning on stderr and 0; none, 0. auth: "user:password"

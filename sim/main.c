@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 
 struct cmd {
@@ -59,6 +60,19 @@ int main(int argc, char **argv)
 		}
 		return cmds[i].fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "ringbench: '%s' is not a command. See 'ringbench --help'.\n", argv[1]);
+	if (argv[1][0] == '-') {
+		static const char *const opts[] = {"help", "version", NULL};
+		return cli_unknown_option("ringbench", argv[1], opts, NULL);
+	}
+	const char *names[sizeof(cmds) / sizeof(cmds[0]) + 1];
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		names[i] = cmds[i].name;
+	names[sizeof(cmds) / sizeof(cmds[0])] = NULL;
+	const char *near = cli_closest(argv[1], names);
+	if (near)
+		fprintf(stderr, "ringbench: '%s' is not a command; did you mean '%s'? See 'ringbench --help'.\n",
+			argv[1], near);
+	else
+		fprintf(stderr, "ringbench: '%s' is not a command. See 'ringbench --help'.\n", argv[1]);
 	return 2;
 }

@@ -122,13 +122,13 @@ static int uac_open(struct uac *u, const char *target, char *err, size_t errlen)
 	size_t hl = colon ? (size_t)(colon - target) : 0;
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	if (!colon || !hl || hl >= sizeof(u->host) || *end || port < 1 || port > 65535) {
-		snprintf(err, errlen, "--target: expected HOST:PORT (IPv4), got '%s'", target);
+		snprintf(err, errlen, "--server: expected HOST:PORT (IPv4), got '%s'", target);
 		return EINVAL;
 	}
 	memcpy(u->host, target, hl);
 	u->host[hl] = '\0';
 	if (inet_pton(AF_INET, u->host, &sa.sin_addr) != 1) {
-		snprintf(err, errlen, "--target: '%s' is not an IPv4 address", u->host);
+		snprintf(err, errlen, "--server: '%s' is not an IPv4 address (give the address, e.g. 127.0.0.1:5060)", u->host);
 		return EINVAL;
 	}
 	u->port = (int)port;
@@ -285,7 +285,7 @@ int onboard_run(const struct onboard_opts *o, struct onboard_result *res, char *
 	struct uac u = {.fd = -1, .num = t->number, .t = t};
 	struct ob_sink sink;
 	bool sink_on = false;
-	int rc = uac_open(&u, o->target, err, errlen);
+	int rc = uac_open(&u, o->server, err, errlen);
 	if (rc)
 		goto out;
 	if (o->smtp_sink) {
@@ -321,7 +321,7 @@ int onboard_run(const struct onboard_opts *o, struct onboard_result *res, char *
 			 cs.final);
 	} else {
 		snprintf(res->seen[OB_REACHED], sizeof(res->seen[0]),
-			 "no answer at all from %s (nothing came back)", o->target);
+			 "no answer at all from %s (nothing came back)", o->server);
 	}
 	/* 2. answered within the target */
 	if (cs.t_ans != RB_T_NONE) {

@@ -28,10 +28,10 @@
 struct onboard_opts {
 	const struct scenario *scn;
 	const char *tenant_id;
-	const char *target;       /* HOST:PORT (IPv4) */
+	const char *server;       /* --server HOST:PORT (IPv4) */
 	const char *maildir;      /* or */
 	const char *smtp_sink;    /* HOST:PORT to listen on */
-	double speedup;           /* the target's speed-up (ring period / F); 1 */
+	double speedup;           /* the center's speed-up (ring period / F); 1 */
 	int rings;                /* 0: from the scenario's targets */
 	rb_us report_limit;       /* default 120 s */
 	rb_us talk;               /* how long the caller stays after the 200; default 1 s */

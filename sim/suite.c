@@ -78,6 +78,68 @@ static char *resolve(const char *suite_path, const char *p)
 	return r;
 }
 
+/*
+ * targets: a list of "[PHASE:]K:F[:MEASURE]" (or one such string), read by
+ * the parser every --target uses; phases are checked once the scenario is
+ * known (check_target_phases).
+ */
+static int load_targets(struct ld *l, yaml_node_t *v, struct suite_entry *e)
+{
+	yaml_node_item_t *items = NULL;
+	size_t n = 1;
+	if (v->type == YAML_SEQUENCE_NODE) {
+		items = v->data.sequence.items.start;
+		n = (size_t)(v->data.sequence.items.top - items);
+	} else if (!scalar(v)) {
+		return bad(l, v, "expected targets: a list such as [3:0.9, peak:5:0.95:sl]");
+	}
+	if (n == 0)
+		return bad(l, v, "expected targets: at least one (leave targets out for the "
+				 "scenario's)");
+	e->targets_arg = calloc(n, sizeof(char *));
+	if (!e->targets_arg)
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *t = items ? yaml_document_get_node(&l->doc, items[i]) : v;
+		const char *a = scalar(t);
+		struct scn_target st;
+		char err[512] = "";
+		if (!a || scn_target_parse(a, NULL, &st, err, sizeof(err))) {
+			char m[600];
+			snprintf(m, sizeof(m), "%s", a ? err + (strncmp(err, "--target ", 9) ? 0 : 9)
+						    : "expected a target such as 3:0.9");
+			return bad(l, t, m);
+		}
+		scn_target_clear(&st);
+		if (!(e->targets_arg[i] = strdup(a)))
+			return ENOMEM;
+		e->n_targets_arg = i + 1;
+	}
+	return 0;
+}
+
+/* The targets' phases against the scenario, when it loads (a missing one is the run's error). */
+static int check_target_phases(struct ld *l, yaml_node_t *m, struct suite_entry *e)
+{
+	struct scenario *sc = NULL;
+	char err[1024] = "";
+	if (!e->n_targets_arg || scn_load(e->scenario, &sc, err, sizeof(err)))
+		return 0;
+	int rc = scn_targets_replace(sc, (const char *const *)e->targets_arg, e->n_targets_arg, err,
+				     sizeof(err));
+	scn_free(sc);
+	if (rc == EINVAL) {
+		char msg[1100];
+		snprintf(msg, sizeof(msg), "targets: %s", err + (strncmp(err, "--target ", 9) ? 0 : 9));
+		return bad(l, m, msg);
+	}
+	return rc;
+}
+
+static const char *const entry_keys[] = {"name",	  "scenario", "engine",  "replications",
+					  "seed",	  "operators", "backup", "speedup",
+					  "server",  "targets",	 "expect", NULL};
+
 static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_t idx)
 {
 	if (m->type != YAML_MAPPING_NODE)
@@ -132,12 +194,35 @@ static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_
 			if (!val || *end || !(d >= 1e-3 && d <= 1e4))
 				return bad(l, v, "expected speedup: a number from 0.001 to 10000");
 			e->speedup = d;
+		} else if (!strcmp(key, "server")) {
+			if (!val || !cli_is_hostport(val))
+				return bad(l, v, "expected server: HOST:PORT (e.g. 127.0.0.1:5060)");
+			free(e->server);
+			e->server = strdup(val);
+			if (!e->server)
+				return ENOMEM;
+		} else if (!strcmp(key, "targets")) {
+			if (e->targets_arg)
+				return bad(l, k, "targets given twice");
+			if ((rc = load_targets(l, v, e)))
+				return rc;
+		} else if (!strcmp(key, "expect")) {
+			if (val && !strcmp(val, "pass"))
+				e->expect = SUITE_PASS;
+			else if (val && !strcmp(val, "fail"))
+				e->expect = SUITE_FAIL;
+			else if (val && !strcmp(val, "inconclusive"))
+				e->expect = SUITE_INCONCLUSIVE;
+			else
+				return bad(l, v, "expected expect: pass, fail or inconclusive");
 		} else {
 			char msg[200];
 			snprintf(msg, sizeof(msg),
-				 "unknown key '%s' (expected name, scenario, engine, replications, seed, "
-				 "operators, backup, speedup)",
-				 key);
+				 "unknown key '%s'%s%s%s (expected name, scenario, engine, replications, "
+				 "seed, operators, backup, speedup, server, targets, expect)",
+				 key, cli_closest(key, entry_keys) ? "; did you mean '" : "",
+				 cli_closest(key, entry_keys) ? cli_closest(key, entry_keys) : "",
+				 cli_closest(key, entry_keys) ? "'?" : "");
 			return bad(l, k, msg);
 		}
 	}
@@ -148,6 +233,11 @@ static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_
 				 "(secretaryd reads the scenario file itself)");
 	if (e->engine == SUITE_MODEL && e->speedup > 0)
 		return bad(l, m, "speedup is for live runs only");
+	if (e->engine == SUITE_MODEL && e->server)
+		return bad(l, m, "server is for live runs only (engine: live)");
+	if (e->server && e->speedup > 0 && e->speedup != 1)
+		return bad(l, m, "speedup cannot be used with server: another server's pick-up does "
+				 "not speed up; leave speedup out");
 	if (!e->name) {
 		const char *b = strrchr(e->scenario, '/');
 		b = b ? b + 1 : e->scenario;
@@ -159,7 +249,7 @@ static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_
 		return ENOMEM;
 	if (strchr(e->name, '/') || e->name[0] == '.')
 		return bad(l, m, "a run's name may not contain '/' or start with '.'");
-	return 0;
+	return check_target_phases(l, m, e);
 }
 
 int suite_load(const char *path, struct suite **out, char *err, size_t errlen)
@@ -261,6 +351,10 @@ void suite_free(struct suite *s)
 		free(s->entries[i].name);
 		free(s->entries[i].scenario);
 		free(s->entries[i].targets);
+		free(s->entries[i].server);
+		for (size_t k = 0; k < s->entries[i].n_targets_arg; k++)
+			free(s->entries[i].targets_arg[k]);
+		free(s->entries[i].targets_arg);
 	}
 	free(s->entries);
 	free(s->name);
@@ -449,7 +543,7 @@ void suite_collect(struct suite_entry *e, const char *path)
 	json_decref(j);
 }
 
-static int run_entry(struct suite_entry *e, const char *out_dir, bool quiet)
+static int run_entry(struct suite_entry *e, const char *out_dir)
 {
 	char dir[PATH_MAX], err[1024] = "";
 	snprintf(dir, sizeof(dir), "%s/%s", out_dir, e->name);
@@ -467,6 +561,13 @@ static int run_entry(struct suite_entry *e, const char *out_dir, bool quiet)
 		rc = 3;
 		goto out;
 	}
+	if (e->n_targets_arg &&
+	    (le = scn_targets_replace(sc, (const char *const *)e->targets_arg, e->n_targets_arg, err,
+				      sizeof(err)))) {
+		snprintf(e->error, sizeof(e->error), "targets: %s", err[0] ? err : strerror(le));
+		rc = 3;
+		goto out;
+	}
 	if (e->engine == SUITE_MODEL) {
 		apply_overrides(sc, e);
 		rc = run_model(e, sc, dir);
@@ -477,9 +578,10 @@ static int run_entry(struct suite_entry *e, const char *out_dir, bool quiet)
 			.speedup = e->speedup > 0 ? e->speedup : 1.0,
 			.replications = e->replications > 0 ? (int)e->replications : 1,
 			.seed = e->seed_set ? e->seed : sc->run.seed,
+			.server = e->server,
 			.out_dir = dir,
 			.command = "ringbench suite: live",
-			.quiet = quiet,
+			.quiet = true, /* the suite's own progress line says how it went */
 		};
 		rc = live_run(&lo, NULL);
 	}
@@ -508,17 +610,59 @@ int suite_worse(int a, int b)
 	return severity(b) > severity(a) ? b : a;
 }
 
+const char *suite_result_name(enum suite_result r)
+{
+	return r == SUITE_PASS ? "pass" : r == SUITE_FAIL ? "fail" : "inconclusive";
+}
+
+int suite_entry_status(const struct suite_entry *e)
+{
+	int rc = e->exit_code;
+	if (!(rc == 0 || rc == 1 || rc == 4) || !strcmp(e->verdict, "error"))
+		return 3;
+	enum suite_result got = rc == 0 ? SUITE_PASS : rc == 1 ? SUITE_FAIL : SUITE_INCONCLUSIVE;
+	if (got == e->expect)
+		return 0;
+	return got == SUITE_INCONCLUSIVE ? 4 : 1;
+}
+
+/*
+ * One line per run, after it: "suite: 2/5 burst-live  live  pass  41.2 s". On
+ * a terminal the line is first shown while the run runs, then overwritten.
+ */
+static void progress(const struct suite *s, size_t i, bool tty, bool done)
+{
+	const struct suite_entry *e = &s->entries[i];
+	const char *engine = e->engine == SUITE_LIVE ? "live" : "model";
+	if (!done) {
+		if (tty)
+			fprintf(stderr, "\rsuite: %zu/%zu %-24s %-5s running ...\033[K", i + 1, s->n,
+				e->name, engine);
+		fflush(stderr);
+		return;
+	}
+	char expect[48] = "";
+	if (e->expect != SUITE_PASS)
+		snprintf(expect, sizeof(expect), " (expected %s: %s)", suite_result_name(e->expect),
+			 suite_entry_status(e) ? "not met" : "met");
+	fprintf(stderr, "%ssuite: %zu/%zu %-24s %-5s %-12s %7.1f s%s\n", tty ? "\r\033[K" : "",
+		i + 1, s->n, e->name, engine, e->verdict[0] ? e->verdict : "error", e->seconds,
+		expect);
+	fflush(stderr);
+}
+
 int suite_run(struct suite *s, const char *out_dir, bool quiet)
 {
 	int worst = 0;
+	bool tty = !quiet && isatty(STDERR_FILENO);
 	for (size_t i = 0; i < s->n; i++) {
 		struct suite_entry *e = &s->entries[i];
 		if (!quiet)
-			fprintf(stderr, "suite: %zu/%zu %s (%s %s)\n", i + 1, s->n, e->name,
-				e->engine == SUITE_LIVE ? "live" : "model", e->scenario);
-		int rc = run_entry(e, out_dir, quiet);
-		int norm = rc == 0 || rc == 1 || rc == 4 ? rc : 3;
-		worst = suite_worse(worst, norm);
+			progress(s, i, tty, false);
+		run_entry(e, out_dir);
+		if (!quiet)
+			progress(s, i, tty, true);
+		worst = suite_worse(worst, suite_entry_status(e));
 	}
 	return worst;
 }

@@ -15,6 +15,9 @@
  *       operators: 10                 # model only: every phase's operators
  *       backup: 2                     # model only: every phase's backup staff
  *       speedup: 60                   # live only
+ *       server: 10.0.0.5:5060         # live only: that SIP server, not secretaryd
+ *       targets: [peak:5:0.9, 3:0.8]  # replace the scenario's targets
+ *       expect: fail                  # pass (default), fail or inconclusive
  *
  * suite_load() reads it (errors as FILE:LINE:COL: what was expected);
  * suite_run() runs every entry into OUT/<name>/ and collects each target's
@@ -23,6 +26,10 @@
  * <error> in each of its test cases, a missed target as a <failure>, and a
  * target that could not be decided (or a run capped at inconclusive, e.g. a
  * live schedule not kept) as a <failure type="inconclusive"> saying why.
+ * A run with expect: fail (or inconclusive) that ends so passes the suite;
+ * its test cases pass with a <system-out> saying what was expected and
+ * seen, and one that ends otherwise is a <failure type="unexpected">.
+ * docs/suite.md is the user's reference.
  */
 #ifndef RB_SUITE_H
 #define RB_SUITE_H
@@ -54,6 +61,10 @@ struct suite_entry {
 	uint64_t seed;
 	int operators, backup; /* -1: unchanged */
 	double speedup;    /* live; 0: 1 */
+	char *server;      /* live: HOST:PORT of the SIP server under test; NULL: secretaryd */
+	char **targets_arg; /* targets: "[PHASE:]K:F[:MEASURE]", replacing the scenario's */
+	size_t n_targets_arg;
+	enum suite_result expect; /* expect: the verdict that passes the suite (default pass) */
 	int line;          /* in the suite file */
 	/* results */
 	char verdict[16]; /* pass, fail, inconclusive, error */
@@ -89,6 +100,16 @@ int suite_run(struct suite *s, const char *out_dir, bool quiet);
 int suite_worse(int a, int b);
 
 /*
+ * What an entry adds to the suite's exit status, from its verdict and its
+ * expect: 3 the run failed (whatever was expected), 0 the verdict is the
+ * one expected, 4 inconclusive when another was expected, 1 otherwise
+ * (a miss when a pass was expected, or a pass when a fail was).
+ */
+int suite_entry_status(const struct suite_entry *e);
+/* "pass", "fail" or "inconclusive". */
+const char *suite_result_name(enum suite_result r);
+
+/*
  * Reads an entry's verdict, targets, inconclusive reasons and (live) schedule
  * back from its summary.json at path; a file that cannot be read makes the
  * verdict error. Each target's "result" is read ("pass" as a fallback for
@@ -96,7 +117,7 @@ int suite_worse(int a, int b);
  */
 void suite_collect(struct suite_entry *e, const char *path);
 
-/* The verdict table. */
+/* The verdict table (an entry's line ends "expected fail" when it was). */
 void suite_print(const struct suite *s, FILE *out);
 
 /* JUnit XML to path. Returns 0 or errno. */

@@ -6,7 +6,10 @@
  * <error>. An undecided target, and every target of a run capped at
  * inconclusive (a live schedule not kept), is a <failure type="inconclusive">
  * whose message says why: CI servers know no third state, and an
- * inconclusive run has not shown that its targets are met.
+ * inconclusive run has not shown that its targets are met. A run given
+ * expect: fail (or inconclusive) that ends so has passing test cases with
+ * a <system-out> saying so; one that passes instead fails every test case
+ * with type="unexpected".
  */
 #define LOG_TAG "suite"
 #include "suite.h"
@@ -75,16 +78,22 @@ static void measured_text(const struct suite_target *t, char *buf, size_t n)
 			 t->hi);
 }
 
-static void write_case_result(FILE *f, const struct suite_entry *e, const struct suite_target *t)
+/* What a test case says ("missed: measured ..."); returns its result. */
+static enum suite_result case_text(const struct suite_entry *e, const struct suite_target *t,
+				   char *m, size_t n)
 {
-	char m[sizeof(t->note) + sizeof(e->reasons) + 200], meas[96];
+	char meas[96];
 	measured_text(t, meas, sizeof(meas));
-	switch (case_result(e, t)) {
+	enum suite_result r = case_result(e, t);
+	switch (r) {
 	case SUITE_PASS:
-		return;
+		if (t)
+			snprintf(m, n, "met: %s", meas);
+		else
+			snprintf(m, n, "passed");
+		break;
 	case SUITE_FAIL:
-		snprintf(m, sizeof(m), "missed: %s", meas);
-		fputs("<failure type=\"missed\" message=\"", f);
+		snprintf(m, n, "missed: %s", meas);
 		break;
 	case SUITE_INCONCLUSIVE: {
 		/* The target's own reason, then the run's (e.g. a schedule not kept). */
@@ -92,21 +101,73 @@ static void write_case_result(FILE *f, const struct suite_entry *e, const struct
 		    t && t->result == SUITE_INCONCLUSIVE && t->note[0] ? t->note : "";
 		if (!t)
 			snprintf(meas, sizeof(meas), "the run");
-		snprintf(m, sizeof(m), "inconclusive: %s%s%s%s%s", meas, note[0] ? ": " : "", note,
+		snprintf(m, n, "inconclusive: %s%s%s%s%s", meas, note[0] ? ": " : "", note,
 			 e->reasons[0] ? "; " : "", e->reasons);
-		fputs("<failure type=\"inconclusive\" message=\"", f);
 		break;
 	}
 	}
+	return r;
+}
+
+/*
+ * How an entry's test cases read against its expect: as they are (expect
+ * pass, or a verdict that is neither the one expected nor a pass), all
+ * passing with a note (the verdict expected), or all failing (a pass where
+ * a fail or an inconclusive was expected).
+ */
+enum case_mode { MODE_PLAIN, MODE_EXPECTED, MODE_UNEXPECTED };
+
+static enum case_mode entry_mode(const struct suite_entry *e)
+{
+	if (e->expect == SUITE_PASS || is_error(e))
+		return MODE_PLAIN;
+	if (suite_entry_status(e) == 0)
+		return MODE_EXPECTED;
+	if (!strcmp(e->verdict, "pass"))
+		return MODE_UNEXPECTED;
+	return MODE_PLAIN;
+}
+
+static void write_case_result(FILE *f, const struct suite_entry *e, const struct suite_target *t)
+{
+	char m[sizeof(t->note) + sizeof(e->reasons) + 200], x[sizeof(m) + 100];
+	enum suite_result r = case_text(e, t, m, sizeof(m));
+	switch (entry_mode(e)) {
+	case MODE_EXPECTED:
+		snprintf(x, sizeof(x), "expected %s, and the run ended %s: %s",
+			 suite_result_name(e->expect), e->verdict, m);
+		fputs("<system-out>", f);
+		xml_esc(f, x);
+		fputs("</system-out>", f);
+		return;
+	case MODE_UNEXPECTED:
+		snprintf(x, sizeof(x), "expected %s, but the run passed: %s",
+			 suite_result_name(e->expect), m);
+		fputs("<failure type=\"unexpected\" message=\"", f);
+		xml_esc(f, x);
+		fputs("\"/>", f);
+		return;
+	case MODE_PLAIN:
+		break;
+	}
+	if (r == SUITE_PASS)
+		return;
+	fputs(r == SUITE_FAIL ? "<failure type=\"missed\" message=\""
+			      : "<failure type=\"inconclusive\" message=\"",
+	      f);
 	xml_esc(f, m);
 	fputs("\"/>", f);
 }
 
-/* Failures (missed or inconclusive) among e's test cases; 0 for a run that failed. */
+/* Failures (missed, inconclusive or unexpected) among e's test cases; 0 for a run that failed. */
 static size_t count_failures(const struct suite_entry *e)
 {
 	if (is_error(e))
 		return 0;
+	enum case_mode mode = entry_mode(e);
+	size_t nt = e->n_targets ? e->n_targets : 1;
+	if (mode != MODE_PLAIN)
+		return mode == MODE_EXPECTED ? 0 : nt;
 	if (!e->n_targets)
 		return case_result(e, NULL) != SUITE_PASS;
 	size_t nf = 0;
@@ -124,6 +185,7 @@ static void write_properties(FILE *f, const struct suite_entry *e)
 	fputs("<property name=\"verdict\" value=\"", f);
 	xml_esc(f, is_error(e) ? "error" : e->verdict);
 	fputs("\"/>", f);
+	fprintf(f, "<property name=\"expect\" value=\"%s\"/>", suite_result_name(e->expect));
 	if (e->schedule[0]) {
 		fputs("<property name=\"schedule\" value=\"", f);
 		xml_esc(f, e->schedule);
@@ -206,6 +268,9 @@ void suite_print(const struct suite *s, FILE *out)
 			is_error(e) ? "ERROR" : e->verdict, e->seconds, passed, e->n_targets);
 		if (is_error(e))
 			fprintf(out, "  (%s)", e->error[0] ? e->error : "the run failed");
+		else if (e->expect != SUITE_PASS)
+			fprintf(out, "  expected %s: %s", suite_result_name(e->expect),
+				suite_entry_status(e) == 0 ? "counts as passed" : "not so");
 		fputc('\n', out);
 		if (is_error(e))
 			continue;

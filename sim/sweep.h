@@ -71,21 +71,7 @@ int sweep_range_double(const char *opt, const char *arg, double min, struct swee
 /* "pooled", "floors" or "pooled,floors" into g. Returns 0 or EINVAL. */
 int sweep_layout_parse(const char *arg, struct sweep_grid *g, char *err, size_t errlen);
 
-/*
- * Parses a command-line target "[PHASE:]K:F[:MEASURE]" into *t: MEASURE
- * (sla, answered_within, sl or sl2; default sla) within K rings (1..10) at
- * least F (0..1), counted at the center, in the phase PHASE (a phase of s,
- * checked when s is not NULL) or, without PHASE, over the whole run. A
- * phase name may itself hold ':' (the fields are taken from the right).
- * Returns 0 (t->phase is then NULL or allocated: sweep_target_clear frees
- * it), ENOMEM, or EINVAL with "--target 'ARG': ..." in err saying the form
- * expected or, for an unknown phase, the scenario's phase names.
- */
-int sweep_target_parse(const char *arg, const struct scenario *s, struct scn_target *t, char *err,
-		       size_t errlen);
-void sweep_target_clear(struct scn_target *t);
-/* The target as --target would spell it: "peak:5:0.9", "3:0.8:sl2", "abandon<=0.05". */
-void sweep_target_label(const struct scn_target *t, char *buf, size_t n);
+/* Targets on the command line: scn_target_parse (core/scn.h). */
 
 /* Values in a range, and points in the grid. */
 size_t sweep_irange_count(const struct sweep_irange *r);

@@ -194,7 +194,7 @@ static void target_label(const json_t *t, char *buf, size_t n)
 {
 	struct scn_target st;
 	target_from_json(t, &st);
-	sweep_target_label(&st, buf, n);
+	scn_target_label(&st, buf, n);
 }
 
 /* Met on the point estimate: the measured value on the right side of the limit. */

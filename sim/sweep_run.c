@@ -98,7 +98,7 @@ static int manifest(const struct sweep_cfg *cfg, const struct work *w, const str
 		/* the targets judged (phases added), so that a folder of an older sweep
 		 * judging fewer is refused rather than mixed */
 		char label[256];
-		sweep_target_label(&w->targets[i], label, sizeof(label));
+		scn_target_label(&w->targets[i], label, sizeof(label));
 		json_array_append_new(tg, json_string(label));
 	}
 	json_object_set_new(m, "scenario", json_string(s->name ? s->name : ""));
@@ -265,7 +265,7 @@ static void add_target(struct work *w, struct scn_target *t)
 {
 	for (size_t i = 0; i < w->n_targets; i++)
 		if (same_target(&w->targets[i], t)) {
-			sweep_target_clear(t);
+			scn_target_clear(t);
 			return;
 		}
 	w->targets[w->n_targets++] = *t;
@@ -287,7 +287,7 @@ static int expand_targets(const struct sweep_cfg *cfg, const struct scenario *s,
 		return ENOMEM;
 	for (size_t i = 0; i < cfg->n_targets; i++) {
 		struct scn_target t;
-		int rc = sweep_target_parse(cfg->targets[i], s, &t, err, errlen);
+		int rc = scn_target_parse(cfg->targets[i], s, &t, err, errlen);
 		if (rc)
 			return rc;
 		bool whole = !t.phase;
@@ -306,7 +306,7 @@ static int expand_targets(const struct sweep_cfg *cfg, const struct scenario *s,
 static void free_targets(struct work *w)
 {
 	for (size_t i = 0; i < w->n_targets; i++)
-		sweep_target_clear(&w->targets[i]);
+		scn_target_clear(&w->targets[i]);
 	free(w->targets);
 	w->targets = NULL;
 	w->n_targets = 0;

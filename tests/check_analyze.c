@@ -175,7 +175,7 @@ END_TEST
 START_TEST(test_target_without_interval_exits_4)
 {
 	struct scn_target t;
-	ck_assert_int_eq(scn_target_parse("3:0.95", &t), 0);
+	ck_assert_int_eq(scn_target_parse("3:0.95", NULL, &t, NULL, 0), 0);
 	char *f[1] = {PCAP_DIR "sipp_tcp6.pcap"};
 	/* sla within 3 rings = 3 answered / (9 - 3 abandoned) = 0.5 < 0.95 */
 	ck_assert_int_eq(run_files(f, 1, &t, 1), 4);
@@ -186,7 +186,7 @@ START_TEST(test_target_without_interval_exits_4)
 	ck_assert(json_is_null(json_object_get(t0, "pass")));
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(t0, "note")), "no interval"));
 	json_decref(j);
-	ck_assert_int_eq(scn_target_parse("3:0.5", &t), 0);
+	ck_assert_int_eq(scn_target_parse("3:0.5", NULL, &t, NULL, 0), 0);
 	ck_assert_int_eq(run_files(f, 1, &t, 1), 4);
 	ck_assert_int_eq(run_files(f, 1, NULL, 0), 0); /* no target: nothing to decide */
 }
@@ -492,7 +492,7 @@ START_TEST(test_unjudged_writes_wire_summary_without_verdict)
 {
 	char *f[1] = {PCAP_DIR "sipp_udp6.pcap"};
 	struct scn_target tg;
-	ck_assert_int_eq(scn_target_parse("1:1", &tg), 0);
+	ck_assert_int_eq(scn_target_parse("1:1", NULL, &tg, NULL, 0), 0);
 	struct analyze_opts o = {0};
 	o.files = f;
 	o.n_files = 1;

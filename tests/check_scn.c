@@ -481,7 +481,7 @@ START_TEST(test_target_parse)
 {
 	struct scn_target t;
 
-	ck_assert_int_eq(scn_target_parse("3:0.95", &t), 0);
+	ck_assert_int_eq(scn_target_parse("3:0.95", NULL, &t, NULL, 0), 0);
 	ck_assert_int_eq(t.kind, TARGET_RINGS);
 	ck_assert_int_eq(t.rings, 3);
 	ck_assert(t.min == 0.95);
@@ -489,17 +489,17 @@ START_TEST(test_target_parse)
 	ck_assert_int_eq(t.count, COUNT_CENTER);
 	ck_assert_int_eq(t.phase_idx, -1);
 	ck_assert_ptr_null(t.phase);
-	ck_assert_int_eq(scn_target_parse("10:1", &t), 0);
+	ck_assert_int_eq(scn_target_parse("10:1", NULL, &t, NULL, 0), 0);
 	ck_assert_int_eq(t.rings, 10);
-	ck_assert_int_eq(scn_target_parse("0:0.9", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("11:0.9", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3:", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3:1.5", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3:-0.5", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("x:0.9", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("3:0.9x", &t), EINVAL);
-	ck_assert_int_eq(scn_target_parse("-3:0.9", &t), EINVAL);
+	ck_assert_int_eq(scn_target_parse("0:0.9", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("11:0.9", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3:", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3:1.5", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3:-0.5", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("x:0.9", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("3:0.9x", NULL, &t, NULL, 0), EINVAL);
+	ck_assert_int_eq(scn_target_parse("-3:0.9", NULL, &t, NULL, 0), EINVAL);
 }
 END_TEST
 
@@ -509,7 +509,10 @@ static const struct {
 } bad[] = {
     {"unknown-key.yaml", "2:3: unknown key 'operater' (did you mean 'operators'?)"},
     {"wrong-type.yaml", "2:14: expected a number, got 'abc'"},
-    {"negative-rate.yaml", "8:53: rate_per_min must be >= 0, got -4"},
+    {"negative-rate.yaml", "8:53: rate_per_min must be >= 0, got -4; a phase without calls has "
+			   "rate_per_min: 0"},
+    {"zero-no-answer.yaml", "4:64: no_answer_s must be > 0 seconds, got 0; for calls that reach "
+			    "the center at once, use `forwarding: unconditional`"},
     {"zero-duration.yaml", "8:33: duration_s must be > 0 seconds, got 0"},
     {"shares-sum.yaml", "4:3: tenant shares sum to 0.9, not 1 (shares are never normalised)"},
     {"type-shares-sum.yaml",
@@ -537,7 +540,8 @@ static const struct {
      "6:27: cannot read '" BAD_DIR "no-such-talk-times.csv': No such file or directory"},
     {"abandon-mixed.yaml", "10:5: a target is one of {rings, min, measure, count}, "
 			   "{abandon_max} or {abandon_before_forward_max}"},
-    {"warmup-too-long.yaml", "9:17: warmup_s (3600 s) must be shorter than the load (3600 s)"},
+    {"warmup-too-long.yaml", "9:17: warmup_s (3600 s) must be shorter than the load (3600 s); "
+			     "shorten warmup_s, or lengthen the phases' duration_s"},
     {"timezone-unknown.yaml", "6:13: unknown time zone 'Asia/Tokio' (not in "
 			      "/usr/share/zoneinfo; e.g. Asia/Tokyo)"},
     {"never-talk.yaml", "6:19: 'never' is only for patience_s"},

@@ -442,7 +442,7 @@ START_TEST(test_target_parse_forms)
 	struct scenario *s = load_tiny();
 	struct scn_target t;
 	char err[512] = "", label[128];
-	ck_assert_int_eq(sweep_target_parse("5:0.9", s, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(scn_target_parse("5:0.9", s, &t, err, sizeof(err)), 0);
 	ck_assert_ptr_null(t.phase);
 	ck_assert_int_eq(t.phase_idx, -1);
 	ck_assert_int_eq(t.kind, TARGET_RINGS);
@@ -450,32 +450,32 @@ START_TEST(test_target_parse_forms)
 	ck_assert_double_eq_tol(t.min, 0.9, 1e-12);
 	ck_assert_int_eq(t.measure, MEASURE_SLA);
 	ck_assert_int_eq(t.count, COUNT_CENTER);
-	ck_assert_int_eq(sweep_target_parse("rush:3:0.8", s, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(scn_target_parse("rush:3:0.8", s, &t, err, sizeof(err)), 0);
 	ck_assert_str_eq(t.phase, "rush");
 	ck_assert_int_eq(t.phase_idx, 1);
 	ck_assert_int_eq(t.rings, 3);
-	sweep_target_label(&t, label, sizeof(label));
+	scn_target_label(&t, label, sizeof(label));
 	ck_assert_str_eq(label, "rush:3:0.8");
-	sweep_target_clear(&t);
+	scn_target_clear(&t);
 	ck_assert_ptr_null(t.phase);
-	ck_assert_int_eq(sweep_target_parse("10:1:sl2", s, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(scn_target_parse("10:1:sl2", s, &t, err, sizeof(err)), 0);
 	ck_assert_int_eq(t.rings, 10);
 	ck_assert_int_eq(t.measure, MEASURE_SL2);
 	ck_assert_ptr_null(t.phase);
-	ck_assert_int_eq(sweep_target_parse("quiet:2:.95:answered_within", s, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(scn_target_parse("quiet:2:.95:answered_within", s, &t, err, sizeof(err)), 0);
 	ck_assert_str_eq(t.phase, "quiet");
 	ck_assert_int_eq(t.measure, MEASURE_ANSWERED_WITHIN);
 	ck_assert_double_eq_tol(t.min, 0.95, 1e-12);
-	sweep_target_label(&t, label, sizeof(label));
+	scn_target_label(&t, label, sizeof(label));
 	ck_assert_str_eq(label, "quiet:2:0.95:answered_within");
-	sweep_target_clear(&t);
-	ck_assert_int_eq(sweep_target_parse("quiet:4:0:sl", s, &t, err, sizeof(err)), 0);
+	scn_target_clear(&t);
+	ck_assert_int_eq(scn_target_parse("quiet:4:0:sl", s, &t, err, sizeof(err)), 0);
 	ck_assert_int_eq(t.measure, MEASURE_SL);
-	sweep_target_clear(&t);
+	scn_target_clear(&t);
 	/* without a scenario the phase is not checked */
-	ck_assert_int_eq(sweep_target_parse("lunch:1:0.5", NULL, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(scn_target_parse("lunch:1:0.5", NULL, &t, err, sizeof(err)), 0);
 	ck_assert_str_eq(t.phase, "lunch");
-	sweep_target_clear(&t);
+	scn_target_clear(&t);
 	scn_free(s);
 }
 END_TEST
@@ -491,7 +491,7 @@ START_TEST(test_target_parse_refusals)
 	char err[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;
-		ck_assert_msg(sweep_target_parse(bad[i], s, &t, err, sizeof(err)) == EINVAL, "'%s' taken",
+		ck_assert_msg(scn_target_parse(bad[i], s, &t, err, sizeof(err)) == EINVAL, "'%s' taken",
 			      bad[i]);
 		ck_assert_msg(strstr(err, "--target '") != NULL, "'%s': %s", bad[i], err);
 		ck_assert_msg(strstr(err, "expected [PHASE:]K:F[:MEASURE]") != NULL ||
@@ -499,11 +499,11 @@ START_TEST(test_target_parse_refusals)
 			      "'%s': %s", bad[i], err);
 	}
 	/* an unknown measure, or a phase written last */
-	ck_assert_int_eq(sweep_target_parse("5:0.9:rush", s, &t, err, sizeof(err)), EINVAL);
+	ck_assert_int_eq(scn_target_parse("5:0.9:rush", s, &t, err, sizeof(err)), EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "'rush' is not a measure"));
 	ck_assert_ptr_nonnull(strstr(err, "rush:5:0.9"));
 	/* an unknown phase: the scenario's phases are named */
-	ck_assert_int_eq(sweep_target_parse("peak:5:0.9", s, &t, err, sizeof(err)), EINVAL);
+	ck_assert_int_eq(scn_target_parse("peak:5:0.9", s, &t, err, sizeof(err)), EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "no phase 'peak' in tiny"));
 	ck_assert_ptr_nonnull(strstr(err, "quiet, rush"));
 	scn_free(s);

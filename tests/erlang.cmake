@@ -22,11 +22,11 @@ rb_erlang_cli(erlang_cli_target_missed 1 "\"given_operators_meet_it\": false"
   --rate-per-min 9 --talk-s 120 --patience-s 60 --operators 20 --target 3:0.95)
 rb_erlang_cli(erlang_cli_negative_rate 2 "--rate-per-min: expected calls per minute above 0, got '-1'"
   --rate-per-min -1 --talk-s 120 --patience-s 60 --operators 20)
-rb_erlang_cli(erlang_cli_bad_target 2 "--target: expected K:F"
+rb_erlang_cli(erlang_cli_bad_target 2 "--target '3:1.5': expected .PHASE:.K:F"
   --rate-per-min 9 --talk-s 120 --patience-s 60 --operators 20 --target 3:1.5)
 rb_erlang_cli(erlang_cli_bad_rings 2 "--rings: expected ring counts from 1 to 10"
   --rate-per-min 9 --talk-s 120 --patience-s 60 --operators 20 --rings 0,11)
-rb_erlang_cli(erlang_cli_unknown_option 2 "unknown option '--operater'"
+rb_erlang_cli(erlang_cli_unknown_option 2 "unknown option '--operater'; did you mean --operators[?]"
   --rate-per-min 9 --talk-s 120 --patience-s 60 --operater 20)
 rb_erlang_cli(erlang_cli_missing_operators 2 "--operators is required"
   --rate-per-min 9 --talk-s 120 --patience-s 60)

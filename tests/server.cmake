@@ -5,5 +5,5 @@ if(TARGET secretaryd)
   rb_check(stimer SOURCES tests/check_stimer.c DEPS center LABELS unit TIMEOUT 60)
   rb_check(cdr SOURCES tests/check_cdr.c DEPS center LABELS unit TIMEOUT 60)
   rb_script_tests(PREFIX secretaryd_ ARG $<TARGET_FILE:secretaryd> TIMEOUT 120
-    NAMES calls order torture kill9 drain time timers)
+    NAMES calls order torture kill9 drain time timers port_in_use)
 endif()

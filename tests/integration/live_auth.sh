@@ -50,7 +50,7 @@ YAML
 
 # 1. The right credentials.
 start_uas ok
-timeout 90 "$RB" live auth.yaml --target 127.0.0.1:$UAS_PORT --auth user:secret --out ok --quiet >ok.out 2>ok.err
+timeout 90 "$RB" live auth.yaml --server 127.0.0.1:$UAS_PORT --auth user:secret --out ok --quiet >ok.out 2>ok.err
 rc=$?
 stop_uas
 # Four calls decide no interval: inconclusive (4) is expected, 2 and 3 are not.
@@ -80,7 +80,7 @@ check "the command keeps the user" True "$(json ok/summary.json '"--auth user:**
 
 # 2. A wrong password: the UAS answers 403 to every authenticated INVITE.
 start_uas bad
-timeout 90 "$RB" live auth.yaml --target 127.0.0.1:$UAS_PORT --auth user:wrong --out bad --quiet >bad.out 2>bad.err
+timeout 90 "$RB" live auth.yaml --server 127.0.0.1:$UAS_PORT --auth user:wrong --out bad --quiet >bad.out 2>bad.err
 rc=$?
 stop_uas
 check "wrong password: exit 3 (the run measured nothing)" 3 "$rc"
@@ -92,7 +92,7 @@ check "the capture: every call rejected with 403" 4 "$(grep -c ',403,rejected,' 
 
 # 3. No --auth at all: told to give one.
 start_uas none
-timeout 90 "$RB" live auth.yaml --target 127.0.0.1:$UAS_PORT --out none --quiet >none.out 2>none.err
+timeout 90 "$RB" live auth.yaml --server 127.0.0.1:$UAS_PORT --out none --quiet >none.out 2>none.err
 rc=$?
 stop_uas
 check "no --auth against a challenging target: exit 3" 3 "$rc"
@@ -100,10 +100,10 @@ grep -q "challenged for digest authentication (401/407) and not answered: give -
 	pass "says to give --auth" || fail "no clear message: $(cat none.err)"
 
 # Usage errors.
-"$RB" live auth.yaml --target 127.0.0.1:5060 --auth nocolon 2>err.txt
+"$RB" live auth.yaml --server 127.0.0.1:5060 --auth nocolon 2>err.txt
 check "--auth without a colon refused" 2 $?
 grep -q 'expected USER:PASSWORD' err.txt && pass "says the form" || fail "no reason: $(cat err.txt)"
-"$RB" live auth.yaml --target 127.0.0.1:5060 --auth :pw 2>err.txt
+"$RB" live auth.yaml --server 127.0.0.1:5060 --auth :pw 2>err.txt
 check "--auth without a user refused" 2 $?
 "$RB" live --help | grep -q -- '--auth USER:PASSWORD' && pass "--help lists --auth" || fail "--help lacks --auth"
 finish

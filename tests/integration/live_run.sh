@@ -73,8 +73,8 @@ for f in sys.argv[2:]:
 print("ok")' "$SRC/docs/summary.schema.json" run/summary.json scn/summary.json 2>&1 | tail -1)"
 
 # Usage errors: exit 2 with a clear message.
-"$RB" live short.yaml --target 127.0.0.1:5060 --speedup 10 2>err.txt
-check "--speedup with --target refused" 2 $?
+"$RB" live short.yaml --server 127.0.0.1:5060 --speedup 10 2>err.txt
+check "--speedup with --server refused" 2 $?
 grep -q "another server's pick-up does not speed up" err.txt && pass "says why" || fail "no reason: $(cat err.txt)"
 printf 'name: x\nload: 3\n' >bad.yaml
 "$RB" live bad.yaml 2>err.txt

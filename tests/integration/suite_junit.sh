@@ -86,4 +86,30 @@ runs:
 YAML
 "$RB" suite s4.yaml --out out4 2>err.txt
 check "staffing override on a live run refused" 2 $?
+# expect: fail makes an understaffed run pass the suite (JUnit says so), and
+# targets: replaces the scenario's; one progress line per run on stderr.
+cat >s6.yaml <<YAML
+name: t6
+runs:
+  - {name: understaffed, scenario: $S/morning-burst.yaml, operators: 8, backup: 0, replications: 2, expect: fail}
+  - {name: easy, scenario: $S/erlang-a.yaml, replications: 3, targets: ["5:0.01", "5:0.01:sl"]}
+YAML
+"$RB" suite s6.yaml --junit s6.xml --out out6 >t6.txt 2>e6.txt
+check "an expected failure and an override: exit 0" 0 $?
+grep -q '^suite: 1/2 understaffed  *model fail .* s (expected fail: met)$' e6.txt && pass "progress line says expected" || fail "$(cat e6.txt)"
+check "one progress line per run" 2 "$(grep -c '^suite: [12]/2 ' e6.txt)"
+grep -q 'understaffed .*expected fail: counts as passed' t6.txt && pass "table says expected" || fail "$(cat t6.txt)"
+/usr/bin/python3 - s6.xml >x6.txt <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert int(root.get("failures")) == 0 and int(root.get("errors")) == 0, root.attrib
+u = [s for s in root.findall("testsuite") if s.get("name") == "understaffed"][0]
+outs = u.findall("testcase/system-out")
+assert outs and all(o.text.startswith("expected fail, and the run ended fail") for o in outs), outs
+e = [s for s in root.findall("testsuite") if s.get("name") == "easy"][0]
+names = [c.get("name") for c in e.findall("testcase")]
+assert names == ["sla within 5 rings >= 0.01 [whole run]", "sl within 5 rings >= 0.01 [whole run]"], names
+print("ok")
+PY
+check "JUnit: expected failure passes, overrides judged" ok "$(tail -1 x6.txt)"
 finish
