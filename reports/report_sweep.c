@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "report_int.h"
@@ -749,9 +750,15 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 	fputs(". Every layout and delay: <a href=\"../staffing.csv\">staffing.csv</a>; every point "
 	      "with its 95 % intervals: <a href=\"../sweep.csv\">sweep.csv</a>.</p>\n", f);
 	staffing_table(f, s);
-	page_html_figures(f, pg);
-	fputs("<p class=\"meta\">Each plot's gnuplot script and data sit next to its image: edit the "
-	      "script, then <code>gnuplot NAME.gp</code> in this folder redraws it.</p>\n</body></html>\n", f);
+	int frc = page_html_figures(f, pg);
+	if (frc) {
+		fclose(f);
+		unlink(tmp);
+		return frc;
+	}
+	fputs("<p class=\"meta\">This page holds every plot: it can be mailed or kept on its own. "
+	      "Each plot's gnuplot script and data sit in the report folder: edit the "
+	      "script, then <code>gnuplot NAME.gp</code> in that folder redraws it.</p>\n</body></html>\n", f);
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;
 	if (bad || rename(tmp, path) != 0)
