@@ -293,7 +293,7 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 				fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorbars pt 7 ps 0.9 lc rgb \"%s\" title \"",
 					nplot++ ? ", \\\n     " : "", blk++, col);
 				gp_esc(pc, lab);
-				fputs(": sla[k], all replications, 95% CI\"", pc);
+				fputs(": all replications, 95% CI\"", pc);
 				if (i == 0 && g == ng - 1)
 					aw5 = mk(m, "sla", 5);
 			}
