@@ -93,6 +93,10 @@
 		var key = null, lines = [], marks = [];
 		Array.prototype.forEach.call(svg.querySelectorAll("g[id*='gnuplot_plot_']"), function (g) {
 			var d = drawables(g), a = null, kb = null, cy = 0;
+			// the sample is on the side the text is not anchored to (gnuplot's
+			// key: right-aligned text, sample after it; "reverse": before)
+			var anc = d.length ? d[0].closest("[text-anchor]") : null;
+			var after = !anc || anc.getAttribute("text-anchor") !== "start";
 			if (d.length > 1 && d[0].tagName === "text") {
 				a = d[0].getBoundingClientRect();
 				kb = box(a);
@@ -117,7 +121,7 @@
 				}
 				var b = e.getBoundingClientRect();
 				if (a && b.height <= 2 * a.height && Math.abs((b.top + b.bottom) / 2 - cy) <= 8 &&
-				    Math.min(Math.abs(b.left - a.right), Math.abs(a.left - b.right)) <= 80) {
+				    (after ? b.left >= a.right - 2 && b.left - a.right <= 80 : b.right <= a.left + 2 && a.left - b.right <= 80)) {
 					kb = union(kb, box(b));
 					continue;
 				}
