@@ -604,7 +604,7 @@ static void svg_write_inline(FILE *f, const char *svg, const char *name, const c
 			p += 21;
 		} else if (ws && !strncmp(p, "id=", 3) && (p[3] == '"' || p[3] == '\'') &&
 			   (q = strchr(p + 4, p[3]))) {
-			/* gnuplot writes each gnuplot_plot_N twice (key entry and curve) */
+			/* an opaque key is drawn twice, its gnuplot_plot_N groups with it */
 			int n = 0;
 			for (const char *o = svg; (o = strstr(o, " id=")) && o < p - 1; o += 4)
 				n += !strncmp(o + 5, p + 4, (size_t)(q - p - 4) + 1);
