@@ -12,7 +12,8 @@
  * Every plot is drawn by gnuplot, run as a program, into PNG (pngcairo) and
  * SVG; its script (.gp) and data (.dat) stay next to the images, so a user can
  * restyle a plot and redraw it with `cd DIR/report && gnuplot NAME.gp`. The
- * page is self-contained: no network, no script, inline CSS.
+ * page is self-contained: every plot's SVG is inside it (ids prefixed per
+ * plot), no network, no script, inline CSS.
  *
  * Errors: functions return 0 or a positive errno and, where they take err,
  * write one human line into it: EINVAL bad input (a folder without results,

@@ -84,6 +84,8 @@ void page_free(struct page *pg);
  */
 int plot_open(struct page *pg, struct plot *p, const char *name, const char *title,
 	      const char *caption, int width, int height);
+/* A new height (the legend's rows), written after plot_open's settings. */
+void plot_set_height(struct page *pg, struct plot *p, int height);
 /*
  * Ends the script (the same plot again to SVG), closes the files, runs
  * gnuplot in the page's folder, and adds the figure to the page. Returns 0,
@@ -101,13 +103,26 @@ void html_esc(FILE *f, const char *s);
 /* Writes s as a gnuplot double-quoted string's contents (escapes " and \). */
 void gp_esc(FILE *f, const char *s);
 
-/* The page's shared head (title, inline CSS) and the figure list. */
+/*
+ * The page's shared head (title, inline CSS) and the figure list. The
+ * figures are the plots' SVGs written into the page, ids made unique per
+ * plot, so that index.html alone shows every plot (mailed, or kept by CI);
+ * returns 0, or an errno with pg->err set when an SVG cannot be read.
+ */
 void page_html_head(FILE *f, const char *title);
-void page_html_figures(FILE *f, const struct page *pg);
+int page_html_figures(FILE *f, const struct page *pg);
 
 /* json helpers: number or NAN; object member path "a.b.c" */
 double jnum(const json_t *o, const char *key);
 const json_t *jpath(const json_t *o, const char *path);
+
+/*
+ * The marker of a target in the plots (gnuplot's pointtype; the pngcairo and
+ * svg terminals draw the same shapes), and the shape's name for captions:
+ * "filled diamond" for 13, "" for a number it does not know.
+ */
+#define RPT_PT_TARGET 13
+const char *gp_point_name(int pt);
 
 /* The two ring lines every ring plot draws. */
 #define RPT_COLOR_PASS "#1a7f37"

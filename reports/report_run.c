@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "report_int.h"
@@ -53,14 +54,19 @@ static void pct(char *buf, size_t n, double v)
 		snprintf(buf, n, "n/a");
 }
 
-/* The ring lines: targets sit at the end of ring 3 and ring 5. */
-static void ring_lines(FILE *gp, double x3, double x5, const char *unit)
+/*
+ * The ring lines: targets sit at the end of ring 3 and ring 5. Each label
+ * stands a whole character left of its line (half a character let the
+ * dashes run through the last letter), at y (graph units: 0.95 near the
+ * top, for plots whose data fills the bottom; low for rising curves).
+ */
+static void ring_lines(FILE *gp, double x3, double x5, const char *unit, double y)
 {
 	fprintf(gp, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 2 lc rgb \"#2e7d32\" front\n"
 		    "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 2 lc rgb \"#b71c1c\" front\n"
-		    "set label \"3 rings%s\" at %g, graph 0.97 right offset -0.5,0 tc rgb \"#2e7d32\" front\n"
-		    "set label \"5 rings%s\" at %g, graph 0.90 right offset -0.5,0 tc rgb \"#b71c1c\" front\n",
-		x3, x3, x5, x5, unit, x3, unit, x5);
+		    "set label \"3 rings%s\" at %g, graph %g right offset -1,0 tc rgb \"#2e7d32\" front\n"
+		    "set label \"5 rings%s\" at %g, graph %g right offset -1,0 tc rgb \"#b71c1c\" front\n",
+		x3, x3, x5, x5, unit, x3, y, unit, x5, y);
 }
 
 /* ---- ring-count histogram per phase ---------------------------------------- */
@@ -114,12 +120,12 @@ static int plot_rings_phase(struct page *pg, struct report_run *const *runs, siz
 			blk++;
 		}
 	}
-	fprintf(p.gp, "set xlabel \"ring on which the call was answered (at the center)\"\n"
+	fprintf(p.gp, "set xlabel \"ring on which the call was answered (at the center)\\n\"\n"
 		      "set ylabel \"share of calls offered to the center\"\n"
 		      "set format y \"%%.0f%%%%\"\nset yrange [0:*]\nset xrange [0.4:12.6]\n"
 		      "set xtics (\"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5\" 5, \"6\" 6, \"7\" 7, \"8\" 8, "
 		      "\"9\" 9, \"10\" 10, \"later\" 11, \"abandoned\" 12)\n");
-	ring_lines(p.gp, 3.5, 5.5, "");
+	ring_lines(p.gp, 3.5, 5.5, "", 0.95);
 	fprintf(p.gp, "plot ");
 	blk = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -276,7 +282,7 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 				fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with steps lw 2 dt %zu lc rgb \"%s\" title \"",
 					nplot++ ? ", \\\n     " : "", blk++, i + 1, col);
 				gp_esc(pc, lab);
-				fputs(" (first replication)\"", pc);
+				fputs(": first replication\"", pc);
 			}
 			if (m) {
 				fprintf(p.dat, "# %s: sla[k], all replications\n", lab);
@@ -287,18 +293,18 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 				fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorbars pt 7 ps 0.9 lc rgb \"%s\" title \"",
 					nplot++ ? ", \\\n     " : "", blk++, col);
 				gp_esc(pc, lab);
-				fputs(": sla within k rings, all replications (95% CI)\"", pc);
+				fputs(": all replications, 95% CI\"", pc);
 				if (i == 0 && g == ng - 1)
 					aw5 = mk(m, "sla", 5);
 			}
 		}
 	}
-	/* the targets: a diamond at (K x period, min), in its phase's colour */
+	/* the targets: a marker at (K x period, min), in its phase's colour */
 	const struct report_run *r0 = runs[0];
 	const json_t *tg = json_object_get(r0->summary, "targets");
 	size_t ti;
 	const json_t *t;
-	int nlabels = 0;
+	int ntargets = 0;
 	json_array_foreach(tg, ti, t) {
 		double k = jnum(t, "rings"), f = jnum(t, "min");
 		if (!isfinite(k) || !isfinite(f))
@@ -310,12 +316,13 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 				col = phase_colors[g % NCOLORS(phase_colors)];
 		fprintf(p.dat, "# target %zu\n%g %g \"%s%s%.0f%% in %g rings\"\n\n\n", ti + 1, k * per, f,
 			json_is_string(ph) ? json_string_value(ph) : "whole run", ": ", f * 100, k);
-		/* every other label one line lower: targets a ring or two apart (3 and
-		 * 5 rings) would otherwise print their labels over each other */
-		fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with points pt 9 ps 2.4 lc rgb \"%s\" notitle, \\\n"
-			    "     \"\" index %zu using 1:($2*100):3 with labels left offset 1.3,%.1f tc rgb \"%s\" notitle",
-			nplot++ ? ", \\\n     " : "", blk, col, blk, nlabels++ % 2 ? -2.1 : -0.9, col);
+		/* named in the legend, not beside the marker: a label there ran over
+		 * the other ring line and the curves */
+		fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with points pt %d ps 2 lc rgb \"%s\" title \"target: %s%s%.0f%% in %g rings\"",
+			nplot++ ? ", \\\n     " : "", blk, RPT_PT_TARGET, col,
+			json_is_string(ph) ? json_string_value(ph) : "whole run", ", ", f * 100, k);
 		blk++;
+		ntargets++;
 	}
 	fclose(pc);
 	if (rc || !nplot) {
@@ -326,24 +333,28 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 	if (xmax > 40 * per)
 		xmax = 40 * per;
 	double xr = ceil(xmax / per) * per;
-	fprintf(p.gp, "set xlabel \"wait at the center t (seconds from the INVITE)\"\n"
+	fprintf(p.gp, "set xlabel \"wait at the center t (seconds from the INVITE)\\n\"\n"
 		      "set ylabel \"SLA(t): answered within t / (offered - abandoned within t)\"\nset format y \"%%.0f%%%%\"\n"
-		      "set yrange [0:108]\nset xrange [0:%g]\nset key inside right bottom opaque\n"
+		      "set yrange [0:108]\nset xrange [0:%g]\n"
 		      "set x2tics (", xr);
 	for (int k = 1; k * per <= xr; k++)
 		fprintf(p.gp, "%s\"%d\" %g", k > 1 ? ", " : "", k, (k - 0.5) * per);
 	fprintf(p.gp, ")\nset x2range [0:%g]\nset x2label \"ring number\"\n", xr);
-	ring_lines(p.gp, 3 * per, 5 * per, " end");
+	ring_lines(p.gp, 3 * per, 5 * per, " end", 0.05);
+	/* room for the legend below: two entries a row */
+	plot_set_height(pg, &p, 440 + 20 * ((nplot + 1) / 2));
 	fprintf(p.gp, "plot %s\n", cmd);
 	free(cmd);
-	char a5[32], capb[700];
+	char a5[32], capb[700], tgt[160] = "";
 	pct(a5, sizeof(a5), aw5);
+	if (ntargets)
+		snprintf(tgt, sizeof(tgt), " A target (%s) on or below its phase's dots (same "
+			 "colour) is met; above them, missed.", gp_point_name(RPT_PT_TARGET));
 	snprintf(capb, sizeof(capb),
 		 "Read each curve's height at the dashed lines: its phase's service level (sla, the "
-		 "default judge) within 3 and 5 rings (last phase: %s within 5). A target diamond on "
-		 "or below its phase's dots (same colour) is met; above them, missed. Dots with 95 %% "
+		 "default judge) within 3 and 5 rings (last phase: %s within 5).%s Dots with 95 %% "
 		 "bars: all replications; curves: the first replication's calls.",
-		 a5);
+		 a5, tgt);
 	free(p.caption);
 	p.caption = strdup(capb);
 	return plot_close(pg, &p);
@@ -417,11 +428,11 @@ static int plot_rings_heard(struct page *pg, struct report_run *const *runs, siz
 		plot_discard(pg, &p);
 		return 0;
 	}
-	fprintf(p.gp, "set xlabel \"rings heard by the caller (client's phone + center)\"\n"
+	fprintf(p.gp, "set xlabel \"rings heard by the caller (client's phone + center)\\n\"\n"
 		      "set ylabel \"share of the mode's calls\"\nset format y \"%%.0f%%%%\"\n"
 		      "set yrange [0:*]\nset xrange [0.4:31.6]\nset xtics 1\nset xtics add (\"31+\" 31)\n"
-		      "set key inside right top opaque\n");
-	ring_lines(p.gp, 3.5, 5.5, "");
+		      "");
+	ring_lines(p.gp, 3.5, 5.5, "", 0.95);
 	fprintf(p.gp, "plot %s\n", plotcmd);
 	char full[1200];
 	snprintf(full, sizeof(full),
@@ -495,7 +506,7 @@ static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
 		       "(calls.csv: the first replication)\n");
 	for (size_t i = 0; i < nmin; i++)
 		fprintf(p.dat, "%zu %.0f %.0f %.0f\n", i, at[i], bf[i], dl[i]);
-	fprintf(p.gp, "set xlabel \"minute of the run (scenario time)\"\nset ylabel \"calls per minute\"\n"
+	fprintf(p.gp, "set xlabel \"minute of the run (scenario time)\\n\"\nset ylabel \"calls per minute\"\n"
 		      "set y2label \"calls dialled per minute\"\nset y2tics\nset ytics nomirror\n"
 		      "set yrange [0:*]\nset y2range [0:*]\nset style histogram rowstacked\n"
 		      "plot \"%s.dat\" using ($1+0.5):($2+$3):(1) with boxes lc rgb \"#e0803a\" title \"abandoned before forwarding\", \\\n"
@@ -524,10 +535,10 @@ static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
 	for (int b = 0; b <= 40; b++)
 		if (hc[b] + hb[b] > 0)
 			last = b;
-	ring_lines(p.gp, 9, 15, "");
-	fprintf(p.gp, "set xlabel \"seconds from dialling the client to hanging up (3 s bins = rings heard; last bin: 120 s or more)\"\n"
+	ring_lines(p.gp, 9, 15, "", 0.95);
+	fprintf(p.gp, "set xlabel \"seconds from dialling the client to hanging up (3 s bins = rings heard; last bin: 120 s or more)\\n\"\n"
 		      "set ylabel \"abandoned calls\"\nset yrange [0:*]\nset xrange [0:%d]\n"
-		      "set key inside right top\n", last * 3 + 6);
+		      "", last * 3 + 6);
 	fprintf(p.gp, ""
 		      "plot \"%s.dat\" using ($1+1.5):($2+$3):(3) with boxes lc rgb \"#e0803a\" title \"before forwarding\", \\\n"
 		      "     \"\" using ($1+1.5):2:(3) with boxes lc rgb \"#c62828\" title \"at the center\"\n",
@@ -597,8 +608,8 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 	for (size_t i = 0; i < r->n_phases; i++)
 		fprintf(p.dat, "%.4f %d %d\n%.4f %d %d\n", r->phase_from[i] / 60, r->phase_ops[i],
 			r->phase_backup[i], r->phase_to[i] / 60, r->phase_ops[i], r->phase_backup[i]);
-	fprintf(p.gp, "set xlabel \"minutes from the start\"\nset ylabel \"calls or staff\"\n"
-		      "set yrange [0:*]\nset key inside left top\nplot ");
+	fprintf(p.gp, "set xlabel \"minutes from the start\\n\"\nset ylabel \"calls or staff\"\n"
+		      "set yrange [0:*]\nplot ");
 	/* the busy staff curves only when the folder knows them (a capture does not) */
 	if (staff_known)
 		fprintf(p.gp, "\"%s.dat\" index 0 using 1:3 with steps lw 1.2 lc rgb \"#4c8bd6\" title \"operators busy\", \\\n"
@@ -661,8 +672,8 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 		fprintf(p.dat, "%.0f %d %d\n%.0f %d %d\n", a, r->phase_ops[i], r->phase_backup[i], b,
 			r->phase_ops[i], r->phase_backup[i]);
 	}
-	fprintf(p.gp, "set xlabel \"seconds from the start\"\nset ylabel \"calls or staff\"\n"
-		      "set yrange [0:*]\nset xrange [%g:%g]\nset key inside right top\n"
+	fprintf(p.gp, "set xlabel \"seconds from the start\\n\"\nset ylabel \"calls or staff\"\n"
+		      "set yrange [0:*]\nset xrange [%g:%g]\n"
 		      "plot \"%s.dat\" index 0 using 1:2 with filledcurves y1=0 fs transparent solid 0.25 lc rgb \"#c62828\" title \"calls ringing\", \\\n"
 		      "%s"
 		      "     \"\" index 0 using 1:($6 > 0 ? $6 : 1/0) with impulses lw 3 lc rgb \"#000000\" title \"abandoned (per second)\"%s\n",
@@ -727,7 +738,7 @@ static int plot_tenants(struct page *pg, struct report_run *r)
 	}
 	fprintf(p.gp, ") scale 0\n");
 	fprintf(p.gp, "set ylabel \"share\"\nset format y \"%%.0f%%%%\"\nset yrange [0:105]\n"
-		      "set xrange [-0.6:%zu.6]\nset key outside right top\n"
+		      "set xrange [-0.6:%zu.6]\n"
 		      "plot \"tenants.dat\" using ($1-0.3):($2*100):(0.2) with boxes lc rgb \"#4c8bd6\" title \"SLA, 3 rings\", \\\n"
 		      "     \"\" using ($1-0.1):($3*100):(0.2) with boxes lc rgb \"#1f5fa8\" title \"SLA, 5 rings\", \\\n"
 		      "     \"\" using ($1+0.1):($4*100):(0.2) with boxes lc rgb \"#c62828\" title \"abandoned at the center\", \\\n"
@@ -783,9 +794,9 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 				       "%s\"report_latency.dat\" index %zu using 1:($2*100) with steps lw 2 lc rgb \"%s\" title \"%s\"",
 				       pl ? ", " : "", blk++, run_colors[i % NCOLORS(run_colors)], r->label);
 	}
-	fprintf(p.gp, "set xlabel \"seconds from the call's end to the report delivered\"\n"
+	fprintf(p.gp, "set xlabel \"seconds from the call's end to the report delivered\\n\"\n"
 		      "set ylabel \"reports delivered within\"\nset format y \"%%.0f%%%%\"\n"
-		      "set yrange [0:105]\nset logscale x\nset key inside right bottom\nplot %s\n", plotcmd);
+		      "set yrange [0:105]\nset logscale x\nplot %s\n", plotcmd);
 	char full[600];
 	snprintf(full, sizeof(full), "Callers who asked for a callback call again if the client is slow "
 				     "(Q1): read how far right the curve reaches 100%%. %s.", cap);
@@ -805,9 +816,9 @@ static int plot_compare(struct page *pg, struct report_run *const *runs, size_t 
 			   "", 1000, 440);
 	if (rc)
 		return rc;
-	ring_lines(p.gp, 3, 5, "");
-	fprintf(p.gp, "set xlabel \"rings k\"\nset ylabel \"sla[k]\"\nset format y \"%%.0f%%%%\"\n"
-		      "set xrange [0.5:10.5]\nset xtics 1\nset yrange [*:100.5]\nset key inside right bottom\nplot ");
+	ring_lines(p.gp, 3, 5, "", 0.06);
+	fprintf(p.gp, "set xlabel \"rings k\\n\"\nset ylabel \"sla[k]\"\nset format y \"%%.0f%%%%\"\n"
+		      "set xrange [0.5:10.5]\nset xtics 1\nset yrange [*:100.5]\nplot ");
 	for (size_t i = 0; i < n; i++) {
 		const json_t *m = json_object_get(runs[i]->summary, "overall");
 		const json_t *ci = json_object_get(json_object_get(m, "ci95"), "sla");
@@ -1051,9 +1062,15 @@ static int write_html(struct page *pg, struct report_run *const *runs, size_t n)
 		fputs("</h2>\n", f);
 		measures_table(f, runs[i]);
 	}
-	page_html_figures(f, pg);
-	fputs("<p class=\"meta\">Each plot's gnuplot script and data sit next to its image: edit the "
-	      "script, then <code>gnuplot NAME.gp</code> in this folder redraws the PNG and SVG.</p>\n"
+	int frc = page_html_figures(f, pg);
+	if (frc) {
+		fclose(f);
+		unlink(tmp);
+		return frc;
+	}
+	fputs("<p class=\"meta\">This page holds every plot: it can be mailed or kept on its own. "
+	      "Each plot's gnuplot script and data sit in the report folder: edit the "
+	      "script, then <code>gnuplot NAME.gp</code> in that folder redraws the PNG and SVG.</p>\n"
 	      "</body></html>\n", f);
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;

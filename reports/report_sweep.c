@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "report_int.h"
@@ -206,41 +207,9 @@ static const char *slice_text(const struct sweep_rep *s, char *buf, size_t n)
 
 static void xops(FILE *gp, const struct sweep_rep *s)
 {
-	fprintf(gp, "set xlabel \"operators\"\nset xrange [%g:%g]\n", s->ops_lo - 0.5, s->ops_hi + 0.5);
+	fprintf(gp, "set xlabel \"operators\\n\"\nset xrange [%g:%g]\n", s->ops_lo - 0.5, s->ops_hi + 0.5);
 	if (s->ops_hi - s->ops_lo <= 40)
 		fprintf(gp, "set xtics %d\n", s->ops_hi - s->ops_lo > 20 ? 2 : 1);
-}
-
-/* Horizontal target lines for targets matching pred (ring targets or abandon). */
-static void target_lines(FILE *gp, const struct sweep_rep *s, bool rings, int only)
-{
-	size_t ti;
-	const json_t *t;
-	int nl = 0;
-	json_array_foreach(s->targets, ti, t) {
-		double mn = jnum(t, rings ? "min" : "abandon_max"), k = jnum(t, "rings");
-		if (!isfinite(mn) || (rings && !isfinite(k)) || (only >= 0 && (size_t)only != ti))
-			continue;
-		const json_t *ph = json_object_get(t, "phase");
-		fprintf(gp, "set arrow from graph 0, first %g to graph 1, first %g nohead lw 2 dt 4 lc rgb \"#b71c1c\" front\n"
-			    "set label \"target: ", mn * 100, mn * 100);
-		if (json_is_string(ph)) {
-			gp_esc(gp, json_string_value(ph));
-			fputs(", ", gp);
-		}
-		if (rings)
-			fprintf(gp, "%.0f%% within %g rings", mn * 100, k);
-		else
-			fprintf(gp, "abandoned at most %.0f%%", mn * 100);
-		/* targets at the same level would print over each other: stagger them */
-		if (only >= 0) /* one target: at the right, where curves have flattened */
-			fprintf(gp, "\" at graph 0.99, first %g right offset 0,%s tc rgb \"#b71c1c\" front\n",
-				mn * 100, rings ? "-0.9" : "0.7");
-		else
-			fprintf(gp, "\" at graph %g, first %g offset 0,%s tc rgb \"#b71c1c\" front\n",
-				0.01 + 0.5 * (double)(nl % 2), mn * 100, nl / 2 % 2 ? "-1.9" : "-0.9");
-		nl++;
-	}
 }
 
 struct cmdbuf {
@@ -256,6 +225,51 @@ static void cmd_sep(struct cmdbuf *c)
 		fputs(", \\\n     ", c->f);
 }
 
+/*
+ * The targets as horizontal lines named in the legend: the ring targets
+ * (rings) or the abandon targets, all of them or target only (>= 0). Targets
+ * at one level share one line and one entry: as labels on the plot they sat
+ * on one line over the points.
+ */
+static void target_lines(struct cmdbuf *c, const struct sweep_rep *s, bool rings, int only)
+{
+	size_t ti, tj;
+	const json_t *t, *u;
+	json_array_foreach(s->targets, ti, t) {
+		double mn = jnum(t, rings ? "min" : "abandon_max");
+		if (!isfinite(mn) || (rings && !isfinite(jnum(t, "rings"))) || (only >= 0 && (size_t)only != ti))
+			continue;
+		bool drawn = false; /* an earlier target at this level has the line */
+		json_array_foreach(s->targets, tj, u) {
+			if (tj >= ti)
+				break;
+			drawn |= (only < 0 || (size_t)only == tj) && jnum(u, rings ? "min" : "abandon_max") == mn &&
+				 (!rings || isfinite(jnum(u, "rings")));
+		}
+		if (drawn)
+			continue;
+		cmd_sep(c);
+		fprintf(c->f, "%g with lines lw 2 dt 4 lc rgb \"#b71c1c\" title \"target: ", mn * 100);
+		int n = 0;
+		json_array_foreach(s->targets, tj, u) {
+			if (tj < ti || (only >= 0 && (size_t)only != tj) || jnum(u, rings ? "min" : "abandon_max") != mn ||
+			    (rings && !isfinite(jnum(u, "rings"))))
+				continue;
+			const json_t *ph = json_object_get(u, "phase");
+			fputs(n++ ? "; " : "", c->f);
+			if (json_is_string(ph)) {
+				gp_esc(c->f, json_string_value(ph));
+				fputs(", ", c->f);
+			}
+			if (rings)
+				fprintf(c->f, "%.0f%% within %g rings", mn * 100, jnum(u, "rings"));
+			else
+				fprintf(c->f, "abandoned at most %.0f%%", mn * 100);
+		}
+		fputc('"', c->f);
+	}
+}
+
 /* Ends the plot command and writes it after the settings. */
 static int cmd_end(struct page *pg, struct plot *p, struct cmdbuf *c)
 {
@@ -266,6 +280,11 @@ static int cmd_end(struct page *pg, struct plot *p, struct cmdbuf *c)
 		plot_discard(pg, p);
 		return 0;
 	}
+	/* the legend is below the plot (plot_open): a row per two entries */
+	int entries = 0;
+	for (const char *t = c->buf; (t = strstr(t, " title \"")); t++)
+		entries++;
+	plot_set_height(pg, p, p->height + 20 * ((entries + 1) / 2));
 	fprintf(p->gp, "plot %s\n", c->buf);
 	free(c->buf);
 	return plot_close(pg, p);
@@ -292,7 +311,7 @@ static int plot_sl(struct page *pg, struct sweep_rep *s)
 	fprintf(p.dat, "# %s; per backup value: operators, sla_3, lo, hi, sla_5, lo, hi\n",
 		slice_text(s, sl, sizeof(sl)));
 	fprintf(p.gp, "set ylabel \"SLA, whole run\"\nset format y \"%%.0f%%%%\"\nset yrange [0:102]\n"
-		      "set key outside right top\n");
+		      "");
 	xops(p.gp, s);
 	size_t blk = 0;
 	for (int i = 0; i < s->n_bks; i++) {
@@ -311,7 +330,8 @@ static int plot_sl(struct page *pg, struct sweep_rep *s)
 			blk, blk);
 		blk++;
 	}
-	target_lines(p.gp, s, true, -1);
+	if (c.n)
+		target_lines(&c, s, true, -1);
 	snprintf(cap, sizeof(cap),
 		 "Read across at a target line: the first operator count whose curve (with its 95 %% "
 		 "interval) clears it is the least staffing for that measure (%s). The grey Erlang A "
@@ -389,13 +409,14 @@ static int plot_targets(struct page *pg, struct sweep_rep *s)
 					name, blk++);
 			}
 		}
-		fprintf(p.gp, "set ylabel \"%s\"\nset format y \"%%.0f%%%%\"\nset yrange [%s]\nset key outside right top\n",
+		fprintf(p.gp, "set ylabel \"%s\"\nset format y \"%%.0f%%%%\"\nset yrange [%s]\n",
 			ab ? "abandoned" : "service level", ab ? "0:*" : "*:102");
 		xops(p.gp, s);
-		target_lines(p.gp, s, !ab, (int)ti);
-		if (ab) {
-			fprintf(p.gp, "set arrow from graph 0, first %g to graph 1, first %g nohead lw 2 dt 4 lc rgb \"#b71c1c\" front\n",
-				lim * 100, lim * 100);
+		if (!ab) {
+			target_lines(&c, s, true, (int)ti);
+		} else {
+			cmd_sep(&c);
+			fprintf(c.f, "%g with lines lw 2 dt 4 lc rgb \"#b71c1c\" title \"target: %s\"", lim * 100, lab);
 		}
 		snprintf(cap, sizeof(cap),
 			 "The value this target judges, per operator count (%s): %s; the least staffing "
@@ -438,9 +459,10 @@ static int plot_abandon(struct page *pg, struct sweep_rep *s)
 		fprintf(c.f, "\"sweep_abandon.dat\" index %zu using 1:($2*100) with lines lw 4 lc rgb \"#999999\" title \"Erlang A\"", blk++);
 	}
 	fprintf(p.gp, "set ylabel \"abandoned (share)\"\nset format y \"%%.0f%%%%\"\nset yrange [0:*]\n"
-		      "set key outside right top\n");
+		      "");
 	xops(p.gp, s);
-	target_lines(p.gp, s, false, -1);
+	if (c.n)
+		target_lines(&c, s, false, -1);
 	snprintf(cap, sizeof(cap),
 		 "Callers lost against operators (%s): the solid curve must drop under the red line; "
 		 "the dashed one, callers who hung up while the client's phone still rang, barely moves "
@@ -481,10 +503,15 @@ static int plot_occupancy(struct page *pg, struct sweep_rep *s)
 		fprintf(c.f, "\"sweep_occupancy.dat\" index %zu using 1:($2*100) with lines lw 4 lc rgb \"#999999\" title \"Erlang A\"", blk++);
 	}
 	fprintf(p.gp, "set ylabel \"busy time / staffed time\"\nset format y \"%%.0f%%%%\"\nset yrange [0:100]\n"
-		      "set key outside right top\n"
-		      "set object 1 rect from graph 0, first 90 to graph 1, first 100 fc rgb \"#f6c6c6\" fs solid 0.5 noborder behind\n"
-		      "set label \"above 90 %%: no slack for a burst, operators burn out\" at graph 0.02, first 95 tc rgb \"#8a1212\" front\n");
+		      ""
+		      "set object 1 rect from graph 0, first 90 to graph 1, first 100 fc rgb \"#f6c6c6\" fs solid 0.5 noborder behind\n");
 	xops(p.gp, s);
+	/* the band's meaning in the legend: written in the band it covered the curves */
+	if (c.n) {
+		cmd_sep(&c);
+		fputs("1/0 with boxes fc rgb \"#f6c6c6\" fs solid 0.5 noborder "
+		      "title \"above 90 %: no slack for a burst, operators burn out\"", c.f);
+	}
 	snprintf(cap, sizeof(cap),
 		 "Occupancy inside the red band (above 90 %%) means operators go from call to call with "
 		 "no slack: the staffing meets averages but not bursts, and is hard to sustain (%s).",
@@ -535,10 +562,10 @@ static int plot_noanswer(struct page *pg, struct sweep_rep *s)
 		}
 		fputc('\n', p.dat);
 	}
-	fprintf(p.gp, "set xlabel \"no-answer delay (seconds the client's phone rings first)\"\n"
+	fprintf(p.gp, "set xlabel \"no-answer delay (seconds the client's phone rings first)\\n\"\n"
 		      "set ylabel \"abandoned (share)\"\nset format y \"%%.0f%%%%\"\nset yrange [0:*]\n"
 		      "set y2label \"mean rings heard\"\nset y2tics\nset ytics nomirror\nset y2range [0:*]\n"
-		      "set key outside right top\n");
+		      "");
 	cmd_sep(&c);
 	fprintf(c.f, "\"sweep_noanswer.dat\" using 1:($2*100):($3*100):($4*100) with yerrorlines lw 2 pt 7 lc rgb \"#c62828\" title \"abandoned at the center\", \\\n"
 		     "     \"\" using 1:($5*100):($6*100):($7*100) with yerrorlines lw 2 pt 5 lc rgb \"#e0803a\" title \"abandoned before forwarding\", \\\n"
@@ -572,7 +599,7 @@ static int plot_layout(struct page *pg, struct sweep_rep *s)
 	block(p.dat, s, b, true, "floors", cols, 2, true);
 	fprintf(p.gp, "set ylabel \"SLA within 3 rings\"\nset format y \"%%.0f%%%%\"\nset yrange [0:102]\n"
 		      "set y2label \"abandoned\"\nset y2tics\nset ytics nomirror\nset format y2 \"%%.0f%%%%\"\n"
-		      "set y2range [0:*]\nset key outside right top\n");
+		      "set y2range [0:*]\n");
 	xops(p.gp, s);
 	cmd_sep(&c);
 	fprintf(c.f, "\"sweep_layout.dat\" index 0 using 1:($2*100):($3*100):($4*100) with yerrorlines lw 2 pt 7 lc rgb \"#1f5fa8\" title \"pooled: SLA 3 rings\", \\\n"
@@ -633,8 +660,8 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 		fputs("\"", c.f);
 		blk++;
 	}
-	fprintf(p.gp, "set xlabel \"load (rate scale: 1 = the scenario as written)\"\n"
-		      "set ylabel \"least operators meeting the target\"\nset key outside right top\n"
+	fprintf(p.gp, "set xlabel \"load (rate scale: 1 = the scenario as written)\\n\"\n"
+		      "set ylabel \"least operators meeting the target\"\n"
 		      "set yrange [0:*]\n");
 	free(p.caption);
 	p.caption = strdup("The staffing table as a curve (least operators whose measured value meets "
@@ -734,9 +761,19 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 		fputs("</code>", f);
 	}
 	const json_t *el = json_object_get(s->man, "erlang");
-	fprintf(f, "<br>Erlang A reference at the run's mean load: %.2f calls/min, mean handling "
-		   "(pick-up + talk + wrap-up) %.0f s, mean patience %.0f s.</p>\n",
-		jnum(el, "lambda_per_s") * 60, jnum(el, "mean_handle_s"), jnum(el, "mean_patience_s"));
+	/* sweep.json's load is the scenario as written (rate scale 1); the plots'
+	 * Erlang A curves are at the slice's rate scale: erlang.csv has that load */
+	double lam = jnum(el, "lambda_per_s") * 60, rs = 1;
+	for (size_t r = 0; s->has_er && r < s->er.nrow; r++) {
+		if (fabs(cell(&s->er, r, "rate_scale") - s->rs) < 1e-9 && isfinite(cell(&s->er, r, "lambda_per_s"))) {
+			lam = cell(&s->er, r, "lambda_per_s") * 60;
+			rs = s->rs;
+			break;
+		}
+	}
+	fprintf(f, "<br>Erlang A reference at the plots' mean load (rate scale %g): %.2f calls/min, "
+		   "mean handling (pick-up + talk + wrap-up) %.0f s, mean patience %.0f s.</p>\n",
+		rs, lam, jnum(el, "mean_handle_s"), jnum(el, "mean_patience_s"));
 	char sl[128];
 	fputs("<h2>Staffing table</h2>\n<p>Per load and target: the least operators, and at that "
 	      "count the least backup staff, whose measured value meets the target (measured), with "
@@ -749,9 +786,15 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 	fputs(". Every layout and delay: <a href=\"../staffing.csv\">staffing.csv</a>; every point "
 	      "with its 95 % intervals: <a href=\"../sweep.csv\">sweep.csv</a>.</p>\n", f);
 	staffing_table(f, s);
-	page_html_figures(f, pg);
-	fputs("<p class=\"meta\">Each plot's gnuplot script and data sit next to its image: edit the "
-	      "script, then <code>gnuplot NAME.gp</code> in this folder redraws it.</p>\n</body></html>\n", f);
+	int frc = page_html_figures(f, pg);
+	if (frc) {
+		fclose(f);
+		unlink(tmp);
+		return frc;
+	}
+	fputs("<p class=\"meta\">This page holds every plot: it can be mailed or kept on its own. "
+	      "Each plot's gnuplot script and data sit in the report folder: edit the "
+	      "script, then <code>gnuplot NAME.gp</code> in that folder redraws it.</p>\n</body></html>\n", f);
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;
 	if (bad || rename(tmp, path) != 0)

@@ -3,6 +3,7 @@
  * and gnuplot string escaping, and the plot writer that runs gnuplot.
  */
 #define LOG_TAG "report"
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -281,6 +282,17 @@ void gp_esc(FILE *f, const char *s)
 	}
 }
 
+const char *gp_point_name(int pt)
+{
+	/* gnuplot 5's cairo and svg terminals (`test` draws them) */
+	static const char *const names[] = {
+		"", "plus", "cross", "star", "open square", "filled square", "open circle",
+		"filled circle", "open triangle", "filled triangle", "open inverted triangle",
+		"filled inverted triangle", "open diamond", "filled diamond", "open pentagon",
+		"filled pentagon"};
+	return pt > 0 && (size_t)pt < sizeof(names) / sizeof(names[0]) ? names[pt] : "";
+}
+
 double jnum(const json_t *o, const char *key)
 {
 	const json_t *v = o && json_is_object(o) ? json_object_get(o, key) : NULL;
@@ -376,11 +388,21 @@ int plot_open(struct page *pg, struct plot *p, const char *name, const char *tit
 	fprintf(p->gp, "set output \"%s.png\"\n", name);
 	fprintf(p->gp, "set title \"");
 	gp_esc(p->gp, title);
+	/* The legend goes below the plot, where it covers no curve, two entries a
+	 * row. The svg terminal puts the key's top at the x label's baseline (its
+	 * descenders touch the box): the run plots' x labels end in "\n". */
 	fprintf(p->gp, "\" font \",13\"\nset grid lc rgb \"#dddddd\"\nset border lc rgb \"#555555\"\n"
-		       "set key outside right top box lc rgb \"#cccccc\"\n"
+		       "set key outside below center horizontal maxcols 2 box lc rgb \"#cccccc\"\n"
 		       "set datafile missing \"?\"\nset style fill solid 0.6 border -1\n");
 	fprintf(p->dat, "# data of %s.png (%s)\n", name, title);
 	return 0;
+}
+
+void plot_set_height(struct page *pg, struct plot *p, int height)
+{
+	p->height = height;
+	terminal(p->gp, pg, "pngcairo", p->width, height);
+	fprintf(p->gp, "set output \"%s.png\"\n", p->name);
 }
 
 static int run_gnuplot(struct page *pg, const char *script)
@@ -531,25 +553,113 @@ void page_html_head(FILE *f, const char *title)
 	      "td.fail{background:#fbdada;color:#8a1212;font-weight:bold}\n"
 	      "td.inconclusive{background:#fdebc8;color:#8a5a00;font-weight:bold}\n"
 	      "td.unknown{background:#eee}\n"
-	      "figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #ddd}\n"
+	      "figure{margin:1.2em 0}figure svg.plot{display:block;max-width:100%;height:auto;"
+	      "border:1px solid #ddd}\n"
 	      "figcaption{margin-top:.3em}figcaption .files{color:#666;font-size:.85em}\n"
 	      ".meta{color:#555;font-size:.9em}\n"
 	      "</style></head><body>\n", f);
 }
 
-void page_html_figures(FILE *f, const struct page *pg)
+/*
+ * gnuplot's SVGs all use the same ids (gnuplot_canvas, gpPt0..., gpPat1...),
+ * and a page holds many of them: an id prefixed "NAME-" and every reference
+ * to one (url(#ID), href="#ID") with it keep each plot's markers its own.
+ * The XML prolog and the namespace declarations go (the HTML parser puts
+ * <svg> and xlink:href in their namespaces), and so does "http://" with them.
+ */
+static const char *svg_attr_skip(const char *p)
+{
+	static const char *const drop[] = {"xmlns=", "xmlns:xlink="};
+	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
+		size_t n = strlen(drop[i]);
+		if (strncmp(p, drop[i], n) || (p[n] != '"' && p[n] != '\''))
+			continue;
+		const char *e = strchr(p + n + 1, p[n]);
+		return e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void svg_write_inline(FILE *f, const char *svg, const char *name, const char *title)
+{
+	const char *p = strstr(svg, "<svg");
+	bool first = true;
+	if (!p)
+		return;
+	for (; *p; p++) {
+		const char *q;
+		bool ws = p > svg && isspace((unsigned char)p[-1]);
+		if (first && !strncmp(p, "<svg", 4) && isspace((unsigned char)p[4])) {
+			fputs("<svg class=\"plot\" role=\"img\" aria-label=\"", f);
+			html_esc(f, title);
+			fputc('"', f);
+			p += 3;
+			first = false;
+		} else if (ws && (q = svg_attr_skip(p))) {
+			p = q - 1;
+		} else if (!strncmp(p, "<title>Gnuplot</title>", 22)) {
+			fputs("<title>", f);
+			html_esc(f, title);
+			fputs("</title>", f);
+			p += 21;
+		} else if (ws && !strncmp(p, "id=", 3) && (p[3] == '"' || p[3] == '\'') &&
+			   (q = strchr(p + 4, p[3]))) {
+			/* an opaque key is drawn twice, its gnuplot_plot_N groups with it */
+			int n = 0;
+			for (const char *o = svg; (o = strstr(o, " id=")) && o < p - 1; o += 4)
+				n += !strncmp(o + 5, p + 4, (size_t)(q - p - 4) + 1);
+			fprintf(f, "id=%c%s-%.*s", p[3], name, (int)(q - p - 4), p + 4);
+			if (n)
+				fprintf(f, "-%d", n + 1);
+			fputc(p[3], f);
+			p = q;
+		} else if (!strncmp(p, "href=", 5) && (p[5] == '"' || p[5] == '\'') && p[6] == '#') {
+			fprintf(f, "href=%c#%s-", p[5], name);
+			p += 6;
+		} else if (!strncmp(p, "url(#", 5)) {
+			fprintf(f, "url(#%s-", name);
+			p += 4;
+		} else {
+			fputc(*p, f);
+		}
+	}
+}
+
+int page_html_figures(FILE *f, const struct page *pg)
 {
 	for (size_t i = 0; i < pg->n_figs; i++) {
 		const struct figure *g = &pg->figs[i];
+		char path[4096], *svg = NULL;
+		size_t len;
+		snprintf(path, sizeof(path), "%s/%s.svg", pg->dir, g->name);
+		int rc = read_file(path, &svg, &len);
+		char *z = rc ? NULL : realloc(svg, len + 1);
+		if (!rc && !z)
+			rc = ENOMEM;
+		if (rc) {
+			free(svg);
+			seterr(pg->err, pg->errlen, "%s: cannot read the plot to put it in the page: %s",
+			       path, strerror(rc));
+			return rc;
+		}
+		z[len] = 0;
+		if (!strstr(z, "<svg")) {
+			free(z);
+			seterr(pg->err, pg->errlen, "%s: not an SVG (gnuplot's svg terminal wrote it)", path);
+			return EINVAL;
+		}
 		fprintf(f, "<figure id=\"%s\"><h2>", g->name);
 		html_esc(f, g->title);
-		fprintf(f, "</h2><img src=\"%s.png\" alt=\"", g->name);
-		html_esc(f, g->title);
-		fputs("\"><figcaption>", f);
+		fputs("</h2>\n", f);
+		svg_write_inline(f, z, g->name, g->title);
+		free(z);
+		fputs("\n<figcaption>", f);
 		html_esc(f, g->caption);
-		fprintf(f, " <span class=\"files\">(<a href=\"%s.svg\">SVG</a>, "
-			   "<a href=\"%s.gp\">gnuplot script</a>, <a href=\"%s.dat\">data</a>)</span>"
+		fprintf(f, " <span class=\"files\">(in the report folder: <code>%s.png</code>, "
+			   "<code>%s.svg</code>, the gnuplot script <code>%s.gp</code>, its data "
+			   "<code>%s.dat</code>)</span>"
 			   "</figcaption></figure>\n",
-			g->name, g->name, g->name);
+			g->name, g->name, g->name, g->name);
 	}
+	return 0;
 }

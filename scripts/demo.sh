@@ -5,7 +5,7 @@
 #   scripts/demo.sh [SCENARIO]
 #
 # Without SCENARIO it plays scenarios/live-demo.yaml live (SIPp against
-# secretaryd, --speedup 15, about 80 s; at 15 the 5 %-of-a-ring lateness
+# secretaryd, --speedup 15, about 90 s with setup; at 15 the 5 %-of-a-ring lateness
 # limit on the wire is 10 ms, above this machine's p99 of about 8 ms) when it
 # can capture on loopback (root, or build/ringbench with cap_net_raw), and otherwise runs
 # scenarios/morning-burst.yaml in the model. A SCENARIO given is run in the
@@ -42,7 +42,7 @@ esac
 out=results/demo-$(basename "$scn" .yaml)-$engine-$(date +%Y%m%d-%H%M%S)
 
 if [ "$engine" = live ]; then
-	echo "== ringbench live $scn --speedup 15 (about 80 s)" >&2
+	echo "== ringbench live $scn --speedup 15 (about 90 s)" >&2
 	"$build/ringbench" live "$scn" --speedup 15 --out "$out"
 else
 	echo "== ringbench model $scn" >&2

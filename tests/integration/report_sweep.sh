@@ -35,4 +35,10 @@ for p in sweep_sla sweep_abandon sweep_occupancy sweep_noanswer sweep_layout swe
 		{ echo "FAIL: missing $p"; exit 1; }
 done
 page_check "$T/sw/report/index.html" report_sweep "$ART" || exit 1
+# at another load, the page says that load, not the scenario's (rate scale 1)
+"$RB" sweep "$SCN" --operators 10:14:2 --backup 0 --rate-scale 1.5 --replications 2 --out "$T/rs" --quiet >/dev/null 2>&1 ||
+	{ echo "FAIL: sweep --rate-scale 1.5"; exit 1; }
+grep -q 'rate scale 1.5' "$T/rs/report/index.html" || { echo "FAIL: the page does not say rate scale 1.5"; exit 1; }
+! grep -Eq 'rate scale 1[^.0-9]' "$T/rs/report/index.html" || { echo "FAIL: the page says rate scale 1 at 1.5"; exit 1; }
+page_check "$T/rs/report/index.html" report_sweep_rate "$ART" || exit 1
 echo PASS
