@@ -3,3 +3,9 @@
 add_test(NAME repo_self_contained
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/repo/self_contained.sh ${CMAKE_SOURCE_DIR})
 set_tests_properties(repo_self_contained PROPERTIES LABELS unit TIMEOUT 60)
+# Every option a --help lists is known to its command's parser (the man
+# pages and completion come from --help; this ties the parsers to it).
+add_test(NAME help_options_accepted
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/repo/help_options_accepted.sh
+          $<TARGET_FILE:ringbench> $<TARGET_FILE:secretaryd>)
+set_tests_properties(help_options_accepted PROPERTIES LABELS unit TIMEOUT 300)
