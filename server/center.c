@@ -591,8 +591,9 @@ int center_destroy(struct center *c)
 		       (unsigned long long)h[2], (unsigned long long)h[3], (unsigned long long)h[4],
 		       (unsigned long long)h[5], (unsigned long long)h[6], (unsigned long long)h[7],
 		       c->tq.max_late / 1000.0);
-		tmrq_close(&c->tq);
 	}
+	if (c->tq_ok) /* and its timer queue goes whether it ran or not */
+		tmrq_close(&c->tq);
 	if (c->tp_ok) {
 		uv_run(c->loop, UV_RUN_NOWAIT);
 		stp_free(&c->tp);
