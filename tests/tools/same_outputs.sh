@@ -92,6 +92,10 @@ norm() {
 		# progress lines come at most so often: how many depends on the speed
 		grep -v '^ringbench sweep: [0-9]*/[0-9]* .* elapsed, ' "$f"
 		;;
+	*/err-suite.txt)
+		# a run's duration, in its progress line
+		sed -e "s|$w|@WORK@|g" -e 's/ [0-9]*\.[0-9] s$/ @T@ s/; s/ [0-9]*\.[0-9] s (/ @T@ s (/' "$f"
+		;;
 	*.png)
 		# gnuplot's PNGs carry no time; compared as they are
 		cat "$f"
