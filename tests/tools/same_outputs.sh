@@ -52,6 +52,14 @@ run_all() {
 		r "analyze-$n" analyze "$p" --out "a/$n"
 		r "analyze-$n-scn" analyze "$p" --scenario "$src/tests/data/pcap/tenants.yaml" --out "a/$n-scn"
 	done
+	r analyze-t0 analyze "$src/tests/data/pcap/sipp_udp4.pcap" --scenario "$src/tests/data/pcap/tenants.yaml" --t0 1700000000.25 --speedup 2 --out a/t0
+	r analyze-target analyze "$src/tests/data/pcap/sipp_tcp4.pcap" --target 3:0.5 --phase all:0:100 --out a/target
+	# failures: what is left behind, and what is said
+	r analyze-missing analyze no-such.pcap --out e/missing
+	touch e-file
+	r analyze-blocked analyze "$src/tests/data/pcap/sipp_udp4.pcap" --out e-file/x
+	r model-blocked model "$src/scenarios/erlang-a.yaml" --replications 1 --out e-file/x
+	r sweep-blocked sweep "$src/scenarios/erlang-a.yaml" --operators 8:9 --replications 1 --no-report --out e-file/x
 	r sweep sweep "$src/scenarios/morning-burst.yaml" --operators 8:30:2 --replications 3 --seed 2 --jobs 1 --no-report --out sw
 	cat >suite.yaml <<EOS
 name: same-outputs
