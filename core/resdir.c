@@ -123,8 +123,8 @@ bool resdir_wants_calls(const struct resdir *d)
 
 int resdir_call(struct resdir *d, const struct callrec *r)
 {
-	if (!d->csv || d->csv_left == 0)
-		return 0;
+	if (!d->csv || d->csv_left == 0 || d->csv_err)
+		return 0; /* after an error, the file is lost: no more rows */
 	int err = callrec_csv_write(d->csv, r);
 	if (err && !d->csv_err)
 		d->csv_err = err;

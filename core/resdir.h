@@ -93,10 +93,10 @@ int resdir_calls_open(struct resdir *d);
  * filling a record's strings when not (the model does, per call). */
 bool resdir_wants_calls(const struct resdir *d);
 /*
- * Writes r's row when calls.csv wants it (else nothing): no copy, no
- * allocation (but for a long key, callrec_csv_write). From one thread only
- * (the model: replication 0's). Returns 0 or the first write error, which
- * resdir_calls_close returns again.
+ * Writes r's row when calls.csv wants it (else nothing; nothing either
+ * after a write error): no copy, no allocation (but for a long key,
+ * callrec_csv_write). From one thread only (the model: replication 0's).
+ * Returns 0 or the write error, which resdir_calls_close returns again.
  */
 int resdir_call(struct resdir *d, const struct callrec *r);
 /*
