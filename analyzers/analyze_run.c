@@ -3,8 +3,8 @@
  * analyze.h. The pipeline reports each call when it is over; this file
  * completes the record (tenant, forwarding, no-answer delay from the
  * scenario; derived measures), hands it to the result folder (core/resdir:
- * its calls.csv row at once), adds it to
- * the summary and the RFC 6076 sums, and keeps the timeline's queue length.
+ * its calls.csv row at once, the summary), adds it to the RFC 6076 sums, and
+ * keeps the timeline's queue length.
  */
 #include <errno.h>
 #include <jansson.h>

@@ -36,7 +36,7 @@
 
 /* Which files the folder gets (resdir_opts.files). */
 enum resdir_file {
-	RESDIR_CALLS = 1 << 0,    /* calls.csv */
+	RESDIR_CALLS = 1 << 0,	  /* calls.csv */
 	RESDIR_TIMELINE = 1 << 1, /* timeline.csv */
 	RESDIR_SUMMARY = 1 << 2,  /* summary.json (always written) */
 	RESDIR_ALL = RESDIR_CALLS | RESDIR_TIMELINE | RESDIR_SUMMARY,
@@ -47,17 +47,17 @@ struct resdir_opts {
 	 * windows, t0_epoch, time-weighted or not, unjudged (summary.h). Its
 	 * pointers must outlive the resdir. */
 	struct summary_opts summary;
-	unsigned files;            /* enum resdir_file bits; 0: RESDIR_ALL */
-	const char *summary_name;  /* NULL: "summary.json" */
-	rb_us timeline_limit;      /* scenario time the timeline keeps; 0: one day */
-	bool timeline_staff;       /* the engine knows operators (false: a capture) */
-	long calls_cap;            /* rows of calls.csv at most: < 0 all, 0 the header only */
+	unsigned files;		  /* enum resdir_file bits; 0: RESDIR_ALL */
+	const char *summary_name; /* NULL: "summary.json" */
+	rb_us timeline_limit;	  /* scenario time the timeline keeps; 0: one day */
+	bool timeline_staff;	  /* the engine knows operators (false: a capture) */
+	long calls_cap;		  /* rows of calls.csv at most: < 0 all, 0 the header only */
 };
 
 /* What resdir_finish (or resdir_abort) made of the run. */
 struct resdir_result {
 	enum rb_verdict verdict;
-	int exit_code;      /* summary_exit_code(); 3 when the folder could not be written */
+	int exit_code;	    /* summary_exit_code(); 3 when the folder could not be written */
 	const char *failed; /* the file that could not be written ("calls.csv",
 			       "timeline.csv", the summary's name), NULL otherwise */
 };
@@ -118,11 +118,12 @@ void resdir_set_error(struct resdir *d, const char *why);
 
 /*
  * Ends the run: closes calls.csv if still open (a row or close error: the
- * run failed, "calls.csv could not be written", no timeline.csv), writes timeline.csv (its failure: the
- * run failed, "timeline.csv could not be written", and summary.json says so),
- * finishes the summary and writes summary.json. Call once. Returns 0, or the
- * errno of the file in res->failed, or ENOMEM (res->failed NULL); res is
- * filled either way (exit code 3 on an error).
+ * run failed, "calls.csv could not be written", and no timeline.csv),
+ * writes timeline.csv (its failure: the run failed, "timeline.csv could not
+ * be written", and summary.json says so), finishes the summary and writes
+ * summary.json. Call once. Returns 0, or the errno of the file in
+ * res->failed, or ENOMEM (res->failed NULL); res is filled either way (exit
+ * code 3 on an error).
  */
 int resdir_finish(struct resdir *d, struct resdir_result *res);
 /*

@@ -65,9 +65,12 @@ static void answered_call(struct callrec *r, int i)
 static struct resdir_opts capture_opts(long cap)
 {
 	struct resdir_opts o = {
-		.summary = {.engine = ENGINE_CAPTURE, .command = "check_resdir", .ring_period = S(3),
-			    .replications = 1, .t0_epoch = RB_T_NONE},
-		.calls_cap = cap,
+	    .summary = {.engine = ENGINE_CAPTURE,
+			.command = "check_resdir",
+			.ring_period = S(3),
+			.replications = 1,
+			.t0_epoch = RB_T_NONE},
+	    .calls_cap = cap,
 	};
 	return o;
 }
