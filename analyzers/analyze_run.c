@@ -2,12 +2,12 @@
  * analyze_run: `ringbench analyze` from input to result files; see
  * analyze.h. The pipeline reports each call when it is over; this file
  * completes the record (tenant, forwarding, no-answer delay from the
- * scenario; derived measures), writes its calls.csv row at once, adds it to
- * the summary and the RFC 6076 sums, and keeps the timeline's queue length.
+ * scenario; derived measures), hands it to the result folder (core/resdir:
+ * its calls.csv row at once, the summary), adds it to the RFC 6076 sums, and
+ * keeps the timeline's queue length.
  */
 #include <errno.h>
 #include <jansson.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,9 +17,8 @@
 #define LOG_TAG "analyze"
 #include "analyze.h"
 #include "callrec.h"
-#include "cli.h"
 #include "log.h"
-#include "timeline.h"
+#include "resdir.h"
 
 /* mean / min / max of one RFC 6076 delay. */
 struct dsum {
@@ -35,12 +34,9 @@ struct rfc6076 {
 struct run {
 	const struct analyze_opts *o;
 	rb_us period;
-	struct summary_opts so;
-	struct summary *sum;
+	struct resdir *rd;
 	struct summary_rep *rep;
 	struct timeline *tl;
-	FILE *csv;
-	int csv_err;
 	int waiting;
 	rb_us wait_since;
 	struct rfc6076 rfc;
@@ -184,8 +180,7 @@ static void on_done(const struct callrec *rin, const struct dlg_extra *x, void *
 	rec_to_base(u, &r);
 	complete(u, &r);
 	u->calls++;
-	if (u->csv && !u->csv_err)
-		u->csv_err = callrec_csv_write(u->csv, &r);
+	resdir_call(u->rd, &r); /* an error comes back from resdir_calls_close */
 	if (r.t_dial == RB_T_NONE)
 		r.t_dial = r.t_invite; /* phase windows and intervals need a time */
 	if (u->rep)
@@ -238,51 +233,44 @@ static void skipped_log(const struct astats *st)
 	fputc('\n', stderr);
 }
 
-static int make_summary(struct run *u, rb_us t0_epoch)
+/* The result folder: created, nothing written yet. Returns 0 or errno. */
+static int open_resdir(struct run *u)
 {
 	const struct analyze_opts *o = u->o;
-	struct summary_opts *so = &u->so;
-	memset(so, 0, sizeof(*so));
-	so->engine = ENGINE_CAPTURE;
-	so->command = o->command;
-	so->scn = o->scn;
-	so->ring_period = u->period;
-	so->replications = 1;
-	so->t0_epoch = o->speedup > 0 ? o->t0_epoch : t0_epoch;
-	so->unjudged = o->unjudged;
-	so->targets = o->targets;
-	so->n_targets = o->n_targets;
-	so->windows = o->windows;
-	so->n_windows = o->n_windows;
-	so->time_weighted = false;
-	u->sum = summary_new(so);
-	if (!u->sum)
-		return ENOMEM;
-	u->rep = summary_rep(u->sum, 0);
+	struct resdir_opts ro = {
+		.summary = {
+			.engine = ENGINE_CAPTURE,
+			.command = o->command,
+			.scn = o->scn,
+			.ring_period = u->period,
+			.replications = 1,
+			/* without --speedup, the first packet's time (run_loop) */
+			.t0_epoch = o->speedup > 0 ? o->t0_epoch : RB_T_NONE,
+			.unjudged = o->unjudged,
+			.targets = o->targets,
+			.n_targets = o->n_targets,
+			.windows = o->windows,
+			.n_windows = o->n_windows,
+			.time_weighted = false,
+		},
+		.summary_name = o->summary_name,
+		.timeline_staff = false,
+		.calls_cap = -1,
+	};
+	int rc = resdir_open(&u->rd, o->out_dir, &ro);
+	if (rc)
+		return rc;
+	u->rep = resdir_rep(u->rd, 0);
+	u->tl = resdir_timeline(u->rd);
 	return 0;
 }
 
-static const char *summary_name(const struct analyze_opts *o)
-{
-	return o->summary_name ? o->summary_name : "summary.json";
-}
-
-static void path_in(char *buf, size_t n, const char *dir, const char *name)
-{
-	snprintf(buf, n, "%s/%s", dir, name);
-}
-
-/* The summary with verdict error (the run could not be made). */
+/* The summary alone, with verdict error (the run could not be made). */
 static int fail_run(struct run *u, const char *why)
 {
-	char p[PATH_MAX];
-	if (!u->sum && make_summary(u, RB_T_NONE))
-		return 3;
-	summary_set_error(u->sum, why);
-	summary_finish(u->sum);
-	path_in(p, sizeof(p), u->o->out_dir, summary_name(u->o));
-	summary_write_json(u->sum, p);
-	return 3;
+	struct resdir_result res;
+	resdir_abort(u->rd, why, &res);
+	return res.exit_code;
 }
 
 static int open_input(struct run *u, struct capture **c, struct astats *st)
@@ -312,12 +300,13 @@ static int run_loop(struct run *u, struct capture *c, struct astats *st)
 	struct cap_pkt p;
 	int rc = 0;
 	g_cap = c;
+	bool first = true;
 	while (!g_stop && capture_next(c, &p) == 0) {
-		if (!u->sum) {
+		if (first) {
+			first = false;
 			u->cap_t0 = capture_t0_ns(c) / 1000;
-			rc = make_summary(u, u->cap_t0);
-			if (rc)
-				break;
+			if (!(u->o->speedup > 0))
+				resdir_set_t0_epoch(u->rd, u->cap_t0);
 		}
 		anl_packet(a, &p, capture_t0_ns(c));
 	}
@@ -338,69 +327,47 @@ int analyze_run(const struct analyze_opts *o)
 	g_stop = 0;
 	memset(&st, 0, sizeof(st));
 	struct capture *c = NULL;
-	char p[PATH_MAX];
 	int status = 3, rc;
 
 	u.period =
 	    o->ring_period ? o->ring_period : (o->scn ? o->scn->ring_period : 3 * RB_US_PER_S);
-	if ((rc = cli_mkdirs(o->out_dir)) != 0) {
+	if ((rc = open_resdir(&u)) != 0) {
 		fprintf(stderr, "ringbench analyze: %s: %s\n", o->out_dir, strerror(rc));
 		return 3;
 	}
 	status = open_input(&u, &c, &st);
 	if (status)
 		goto out;
-	status = 3;
-	path_in(p, sizeof(p), o->out_dir, "calls.csv");
-	u.csv = fopen(p, "w");
-	if (!u.csv) {
-		fprintf(stderr, "ringbench analyze: %s: %s\n", p, strerror(errno));
+	if ((rc = resdir_calls_open(u.rd)) != 0) {
+		fprintf(stderr, "ringbench analyze: %s/calls.csv: %s\n", o->out_dir, strerror(rc));
 		status = fail_run(&u, "calls.csv could not be written");
 		goto out;
 	}
-	fputs(callrec_csv_header(), u.csv);
-	u.tl = timeline_new(0, false);
-	if (!u.tl || run_loop(&u, c, &st)) {
+	if (run_loop(&u, c, &st)) {
 		status = fail_run(&u, "out of memory");
 		goto out;
 	}
-	if (!u.sum && make_summary(&u, RB_T_NONE)) /* an empty capture */
-		goto out;
-	summary_set_extra(u.sum, "skipped", skipped_json(&st));
-	summary_set_extra(u.sum, "rfc6076", rfc_json(&u.rfc));
+	resdir_set_extra(u.rd, "skipped", skipped_json(&st));
+	resdir_set_extra(u.rd, "rfc6076", rfc_json(&u.rfc));
 	json_t *pk = json_object();
 	json_object_set_new(pk, "packets", json_integer((json_int_t)st.packets));
 	json_object_set_new(pk, "sip_messages", json_integer((json_int_t)st.sip_messages));
 	json_object_set_new(pk, "calls", json_integer((json_int_t)u.calls));
-	summary_set_extra(u.sum, "capture", pk);
+	resdir_set_extra(u.rd, "capture", pk);
 	skipped_log(&st);
-	if (fclose(u.csv) != 0 || u.csv_err) {
-		u.csv = NULL;
+	if (resdir_calls_close(u.rd)) {
 		status = fail_run(&u, "calls.csv could not be written");
 		goto out;
 	}
-	u.csv = NULL;
-	path_in(p, sizeof(p), o->out_dir, "timeline.csv");
-	if ((rc = timeline_write(u.tl, p, u.wait_since)) != 0) {
-		fprintf(stderr, "ringbench analyze: %s: %s\n", p, strerror(rc));
-		status = fail_run(&u, "timeline.csv could not be written");
-		goto out;
-	}
-	if (summary_finish(u.sum))
-		goto out;
-	path_in(p, sizeof(p), o->out_dir, summary_name(o));
-	if ((rc = summary_write_json(u.sum, p)) != 0) {
-		fprintf(stderr, "ringbench analyze: %s: %s\n", p, strerror(rc));
-		goto out;
-	}
-	if (!o->quiet)
-		summary_print(u.sum, stdout);
-	status = summary_exit_code(u.sum);
+	resdir_set_timeline_end(u.rd, u.wait_since);
+	struct resdir_result res;
+	if ((rc = resdir_finish(u.rd, &res)) != 0 && res.failed)
+		fprintf(stderr, "ringbench analyze: %s/%s: %s\n", o->out_dir, res.failed, strerror(rc));
+	if (!rc && !o->quiet)
+		summary_print(resdir_summary(u.rd), stdout);
+	status = res.exit_code;
 out:
-	if (u.csv)
-		fclose(u.csv);
 	capture_close(c);
-	timeline_free(u.tl);
-	summary_free(u.sum);
+	resdir_free(u.rd);
 	return status;
 }

@@ -762,6 +762,11 @@ void summary_set_extra(struct summary *s, const char *key, struct json_t *value)
 	json_object_set_new(s->extra, key, value);
 }
 
+void summary_set_t0_epoch(struct summary *s, rb_us t0_epoch)
+{
+	s->o.t0_epoch = t0_epoch;
+}
+
 void summary_set_error(struct summary *s, const char *why)
 {
 	free(s->error);

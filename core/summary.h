@@ -137,6 +137,10 @@ void summary_rep_span_sums(struct summary_rep *h, rb_us t, const struct summary_
 struct json_t;
 void summary_set_extra(struct summary *s, const char *key, struct json_t *value /* stolen */);
 
+/* The run's time zero (opts' t0_epoch), when known only once the run has
+ * begun (a capture's first packet). Before summary_finish. */
+void summary_set_t0_epoch(struct summary *s, rb_us t0_epoch);
+
 /* Marks the run failed: verdict error, with why. */
 void summary_set_error(struct summary *s, const char *why);
 

@@ -17,9 +17,9 @@
 #include "commands.h"
 #include "log.h"
 #include "model.h"
+#include "resdir.h"
 #include "scn.h"
 #include "summary.h"
-#include "timeline.h"
 
 #define PROG "ringbench model"
 #define CSV_DEFAULT 100000
@@ -202,12 +202,6 @@ static void default_out(const struct scenario *s, char *buf, size_t n)
 	snprintf(buf, n, "results/%s-%s", s->name ? s->name : "scenario", ts);
 }
 
-static int path_in(char *buf, size_t n, const char *dir, const char *file)
-{
-	int k = snprintf(buf, n, "%s/%s", dir, file);
-	return k < 0 || (size_t)k >= n ? ENAMETOOLONG : 0;
-}
-
 int cmd_model(int argc, char **argv)
 {
 	struct margs a;
@@ -225,11 +219,9 @@ int cmd_model(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	}
 
-	char err[1024] = "", dir[PATH_MAX], path[PATH_MAX + 32];
+	char err[1024] = "", dir[PATH_MAX];
 	struct scenario *s = NULL;
-	struct summary *sum = NULL;
-	struct timeline *tl = NULL;
-	FILE *csv = NULL;
+	struct resdir *rd = NULL;
 	int e = scn_load(a.scenario, &s, err, sizeof(err));
 	if (!e && a.n_targets && (e = scn_targets_replace(s, a.targets, a.n_targets, err, sizeof(err)))) {
 		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(e));
@@ -280,19 +272,23 @@ int cmd_model(int argc, char **argv)
 				sr.reached ? "precision reached" : "precision NOT reached");
 		a.reps = seq_err ? 1 : sr.n;
 	}
-	struct summary_opts so = {
-		.engine = ENGINE_MODEL,
-		.command = command ? command : "ringbench model",
-		.scn = s,
-		.seed = a.seed_set ? a.seed : s->run.seed,
-		.replications = a.reps > 0 ? (int)a.reps : (s->run.replications > 0 ? s->run.replications : 1),
-		.t0_epoch = RB_T_NONE,
-		.time_weighted = true,
+	struct resdir_opts ro = {
+		.summary = {
+			.engine = ENGINE_MODEL,
+			.command = command ? command : "ringbench model",
+			.scn = s,
+			.seed = a.seed_set ? a.seed : s->run.seed,
+			.replications = a.reps > 0 ? (int)a.reps
+						   : (s->run.replications > 0 ? s->run.replications : 1),
+			.t0_epoch = RB_T_NONE,
+			.time_weighted = true,
+		},
+		.timeline_limit = 0, /* one day */
+		.timeline_staff = true,
+		.calls_cap = a.calls,
 	};
-	sum = summary_new(&so);
-	tl = timeline_new(0, true);
-	if (!sum || !tl) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
+	if ((e = resdir_open(&rd, dir, &ro))) {
+		fprintf(stderr, "%s: %s\n", PROG, e == ENOMEM ? "out of memory" : strerror(e));
 		goto out;
 	}
 	if (a.reps_auto && !seq_err) {
@@ -301,63 +297,51 @@ int cmd_model(int argc, char **argv)
 			fprintf(stderr, "%s: out of memory\n", PROG);
 			goto out;
 		}
-		summary_set_extra(sum, "replications_rule", rule);
+		resdir_set_extra(rd, "replications_rule", rule);
 	}
 	/* With --calls none, the header alone: every result folder has the file. */
-	if ((e = path_in(path, sizeof(path), dir, "calls.csv")) || !(csv = fopen(path, "w"))) {
-		fprintf(stderr, "%s: cannot write %s/calls.csv: %s\n", PROG, dir, strerror(e ? e : errno));
+	if ((e = resdir_calls_open(rd))) {
+		fprintf(stderr, "%s: cannot write %s/calls.csv: %s\n", PROG, dir, strerror(e));
 		goto out;
 	}
-	fputs(callrec_csv_header(), csv);
 	struct model_opts mo = {
 		.scn = s,
-		.seed = so.seed,
-		.replications = so.replications,
+		.seed = ro.summary.seed,
+		.replications = ro.summary.replications,
 		.jobs = (int)jobs,
-		.summary = sum,
-		.timeline = tl,
-		.calls_csv = a.calls != 0 ? csv : NULL,
-		.max_csv_calls = a.calls,
-		.timeline_limit = 0, /* timeline_new(0, ...): one day */
-		.progress_h = (!a.quiet && isatty(2) && so.replications > 1) ? progress : NULL,
+		.summary = resdir_summary(rd),
+		.timeline = resdir_timeline(rd),
+		.timeline_limit = ro.timeline_limit,
+		.calls = rd,
+		.progress_h = (!a.quiet && isatty(2) && ro.summary.replications > 1) ? progress : NULL,
 	};
 	struct model_stats st;
 	memset(&st, 0, sizeof(st));
 	e = seq_err ? seq_err : model_run(&mo, &st);
-	int ce = fclose(csv) ? (errno ? errno : EIO) : 0;
-	csv = NULL;
+	int ce = resdir_calls_close(rd);
 	if (!e)
 		e = ce;
 	if (e) {
 		char why[256];
 		snprintf(why, sizeof(why), "the model failed: %s", strerror(e));
-		summary_set_error(sum, why);
+		resdir_set_error(rd, why);
 	}
-	if (summary_finish(sum)) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
-		goto out;
-	}
-	if ((e = path_in(path, sizeof(path), dir, "summary.json")) ||
-	    (e = summary_write_json(sum, path))) {
-		fprintf(stderr, "%s: cannot write %s/summary.json: %s\n", PROG, dir, strerror(e));
-		goto out;
-	}
-	if ((e = path_in(path, sizeof(path), dir, "timeline.csv")) ||
-	    (e = timeline_write(tl, path, s->end))) {
-		fprintf(stderr, "%s: cannot write %s/timeline.csv: %s\n", PROG, dir, strerror(e));
+	struct resdir_result res;
+	if ((e = resdir_finish(rd, &res))) {
+		if (res.failed)
+			fprintf(stderr, "%s: cannot write %s/%s: %s\n", PROG, dir, res.failed, strerror(e));
+		else
+			fprintf(stderr, "%s: out of memory\n", PROG);
 		goto out;
 	}
 	if (!a.quiet) {
-		summary_print(sum, stdout);
+		summary_print(resdir_summary(rd), stdout);
 		printf("results: %s/\n", dir);
 	}
-	rc = summary_exit_code(sum);
+	rc = res.exit_code;
 out:
-	if (csv)
-		fclose(csv);
 	free(command);
-	timeline_free(tl);
-	summary_free(sum);
+	resdir_free(rd);
 	scn_free(s);
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "log.h"
+#include "resdir.h"
 
 #define SIPP_RATE 1000     /* calls SIPp creates per second (each then waits) */
 #define CAPTURE_TAIL_MS 2000 /* the capture needs this after the last call */
@@ -858,10 +859,7 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 {
 	const struct scenario *s = o->scn;
 	int rc = 3;
-	struct summary *sum = NULL;
-	struct timeline *tl = NULL;
-	FILE *csv = NULL;
-	char path[PATH_MAX + 64];
+	struct resdir *rd = NULL;
 	json_t *lat_all = json_array();
 	json_t *rd_all = json_array();
 	struct live_lateness lat0 = {0};
@@ -869,8 +867,25 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 	int n_lats = 0;
 	rb_us t0_first = RB_T_NONE;
 
-	if (cli_mkdirs(o->out_dir)) {
-		fprintf(stderr, "ringbench live: cannot create %s\n", o->out_dir);
+	struct resdir_opts ro = {
+		.summary = {
+			.engine = ENGINE_LIVE,
+			.command = o->command ? o->command : "ringbench live",
+			.scn = s,
+			.seed = o->seed,
+			.replications = o->replications,
+			.t0_epoch = RB_T_NONE, /* replication 0's, once it ran */
+			.time_weighted = false,
+		},
+		.timeline_staff = false,
+		.calls_cap = -1,
+	};
+	int oe = resdir_open(&rd, o->out_dir, &ro);
+	if (oe) {
+		if (oe == ENOMEM)
+			fprintf(stderr, "ringbench live: cannot write %s/calls.csv\n", o->out_dir);
+		else
+			fprintf(stderr, "ringbench live: cannot create %s\n", o->out_dir);
 		json_decref(lat_all);
 		json_decref(rd_all);
 		return 3;
@@ -880,14 +895,10 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	tl = timeline_new(0, false);
-	path_of(path, sizeof(path), o->out_dir, "calls.csv");
-	csv = fopen(path, "w");
-	if (!tl || !csv || !lat_all || !rd_all) {
-		fprintf(stderr, "ringbench live: cannot write %s\n", path);
+	if (resdir_calls_open(rd) || !lat_all || !rd_all) {
+		fprintf(stderr, "ringbench live: cannot write %s/calls.csv\n", o->out_dir);
 		goto out;
 	}
-	fputs(callrec_csv_header(), csv);
 	char failed[3 * PATH_MAX + 64] = "";
 	struct rep *reps = calloc((size_t)o->replications, sizeof(*reps));
 	lats = calloc((size_t)o->replications, sizeof(*lats));
@@ -949,55 +960,42 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 					l.p99_ms, limit_ms);
 		}
 	}
-	struct summary_opts so = {
-		.engine = ENGINE_LIVE,
-		.command = o->command ? o->command : "ringbench live",
-		.scn = s,
-		.seed = o->seed,
-		.replications = o->replications,
-		.t0_epoch = t0_first,
-		.time_weighted = false,
-	};
-	sum = summary_new(&so);
-	if (!sum)
-		goto out_reps;
+	resdir_set_t0_epoch(rd, t0_first);
 	for (int i = 0; i < o->replications && !failed[0]; i++) {
 		struct rep *r = &reps[i];
-		struct summary_rep *h = summary_rep(sum, i);
+		struct summary_rep *h = resdir_rep(rd, i);
 		for (size_t k = 0; k < r->sc.n; k++) {
 			if (h)
 				summary_rep_call(h, &r->calls[k].rec);
-			if (i == 0 && callrec_csv_write(csv, &r->calls[k].rec)) {
+			if (i == 0 && resdir_call(rd, &r->calls[k].rec)) {
 				snprintf(failed, sizeof(failed), "cannot write calls.csv");
 				break;
 			}
 		}
 		if (i == 0)
-			live_timeline(tl, r->calls, r->sc.n, s->end);
+			live_timeline(resdir_timeline(rd), r->calls, r->sc.n, s->end);
 	}
 	json_t *extra = json_pack("{s:f, s:o, s:o, s:o}", "speedup", o->speedup, "lateness", lat_all,
 				  "report_latency_s", report_json(reps, failed[0] ? 0 : o->replications),
 				  "redials", rd_all);
 	lat_all = rd_all = NULL;
 	if (extra)
-		summary_set_extra(sum, "live", extra);
+		resdir_set_extra(rd, "live", extra);
+	if (resdir_calls_close(rd) && !failed[0])
+		snprintf(failed, sizeof(failed), "cannot write calls.csv");
 	struct live_schedule sched = {.kept = true, .worst_rep = -1};
 	if (failed[0])
-		summary_set_error(sum, failed);
+		resdir_set_error(rd, failed);
 	else
-		judge_schedule(sum, lats, n_lats, o, &sched);
-	if (summary_finish(sum))
+		judge_schedule(resdir_summary(rd), lats, n_lats, o, &sched);
+	struct resdir_result res;
+	int fe = resdir_finish(rd, &res);
+	if (fe && res.failed)
+		fprintf(stderr, "ringbench live: cannot write %s/%s\n", o->out_dir, res.failed);
+	if (fe)
 		goto out_reps;
-	path_of(path, sizeof(path), o->out_dir, "summary.json");
-	if (summary_write_json(sum, path)) {
-		fprintf(stderr, "ringbench live: cannot write %s\n", path);
-		goto out_reps;
-	}
-	path_of(path, sizeof(path), o->out_dir, "timeline.csv");
-	if (timeline_write(tl, path, s->end))
-		fprintf(stderr, "ringbench live: cannot write %s\n", path);
 	if (!o->quiet) {
-		summary_print(sum, stdout);
+		summary_print(resdir_summary(rd), stdout);
 		if (!failed[0] && sched.invites)
 			printf("schedule: INVITE lateness p50 %.2f ms, p99 %.2f ms on the wire, "
 			       "limit %.3g ms: %s\n",
@@ -1007,7 +1005,7 @@ int live_run(const struct live_opts *o, struct live_lateness *lat_out)
 		    "results: %s/ (the capture's analysis in wire time, not judged: %s/capture/)\n",
 		    o->out_dir, o->out_dir);
 	}
-	rc = summary_exit_code(sum);
+	rc = res.exit_code;
 	if (lat_out)
 		*lat_out = lat0;
 out_reps:
@@ -1020,9 +1018,6 @@ out:
 	json_decref(lat_all);
 	json_decref(rd_all);
 	free(lats);
-	if (csv && fclose(csv) && rc == 0)
-		rc = 3;
-	timeline_free(tl);
-	summary_free(sum);
+	resdir_free(rd);
 	return rc;
 }

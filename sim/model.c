@@ -236,7 +236,7 @@ static void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
 	callrec_derive(r, m->scn->ring_period);
 	if (m->sum)
 		summary_rep_call(m->sum, r);
-	bool csv = m->csv && m->csv_left != 0;
+	bool csv = m->csv && resdir_wants_calls(m->csv);
 	if (csv || m->o->call_h) {
 		fill_strings(m, c, r);
 		fill_draws(m, c, r);
@@ -244,11 +244,9 @@ static void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
 	if (m->o->call_h)
 		m->o->call_h(r, m->idx, m->o->call_arg);
 	if (csv) {
-		int err = callrec_csv_write(m->csv, r);
+		int err = resdir_call(m->csv, r);
 		if (err && !m->err)
 			m->err = err;
-		if (m->csv_left > 0)
-			m->csv_left--;
 	}
 }
 
@@ -763,8 +761,7 @@ int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats
 	if (idx == 0) {
 		m->tl = o->timeline;
 		m->tl_end = o->timeline_limit > 0 ? o->timeline_limit : 86400 * RB_US_PER_S;
-		m->csv = o->calls_csv;
-		m->csv_left = o->max_csv_calls;
+		m->csv = o->calls;
 	}
 	int err = rep_setup(m);
 	if (!err) {

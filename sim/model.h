@@ -32,6 +32,7 @@
 
 #include "callrec.h"
 #include "scn.h"
+#include "resdir.h"
 #include "summary.h"
 #include "timeline.h"
 
@@ -57,8 +58,8 @@ struct model_opts {
 	struct timeline *timeline;    /* replication 0's; NULL: none */
 	rb_us timeline_limit;         /* as given to timeline_new (0: one day);
 	                                 nothing later is fed to it */
-	FILE *calls_csv;              /* replication 0's calls.csv; NULL: none */
-	long max_csv_calls;           /* rows at most (after the header); < 0: all */
+	struct resdir *calls;         /* replication 0's calls.csv rows (resdir_call,
+	                                 its cap); NULL: none */
 	model_call_h *call_h;         /* optional, every call of every replication */
 	void *call_arg;
 	model_progress_h *progress_h; /* optional */

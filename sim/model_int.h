@@ -84,8 +84,7 @@ struct mrep {
 	struct summary_rep *sum;
 	struct timeline *tl;       /* replication 0 only */
 	rb_us tl_end;              /* the timeline keeps nothing from here on */
-	FILE *csv;                 /* replication 0 only */
-	long csv_left;             /* rows still to write; < 0: all */
+	struct resdir *csv;        /* replication 0 only: calls.csv rows */
 	int err;                   /* first error (writing calls.csv) */
 
 	struct evq_ev *phase_ev;   /* n_phases */

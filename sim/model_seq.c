@@ -98,8 +98,7 @@ static int run_more(const struct model_opts *base, struct summary *probe, int fr
 	mo.first_replication = from;
 	mo.summary = probe;
 	mo.timeline = NULL;
-	mo.calls_csv = NULL;
-	mo.max_csv_calls = 0;
+	mo.calls = NULL;
 	mo.call_h = NULL;
 	mo.progress_h = NULL;
 	int err = model_run(&mo, NULL);

@@ -19,9 +19,9 @@
 #include "live.h"
 #include "log.h"
 #include "model.h"
+#include "resdir.h"
 #include "scn.h"
 #include "summary.h"
-#include "timeline.h"
 
 /* --- loading ---------------------------------------------------------------------- */
 
@@ -383,60 +383,50 @@ static void apply_overrides(struct scenario *sc, const struct suite_entry *e)
 
 static int run_model(struct suite_entry *e, struct scenario *sc, const char *dir)
 {
-	char path[PATH_MAX + 32], cmd[PATH_MAX + 128];
-	int rc = 3;
+	char cmd[PATH_MAX + 128];
 	snprintf(cmd, sizeof(cmd), "ringbench suite: model %s", e->scenario);
-	struct summary_opts so = {
-		.engine = ENGINE_MODEL,
-		.command = cmd,
-		.scn = sc,
-		.seed = e->seed_set ? e->seed : sc->run.seed,
-		.replications = e->replications > 0 ? (int)e->replications
-						    : (sc->run.replications > 0 ? sc->run.replications : 1),
-		.t0_epoch = RB_T_NONE,
-		.time_weighted = true,
+	struct resdir_opts ro = {
+		.summary = {
+			.engine = ENGINE_MODEL,
+			.command = cmd,
+			.scn = sc,
+			.seed = e->seed_set ? e->seed : sc->run.seed,
+			.replications = e->replications > 0
+					    ? (int)e->replications
+					    : (sc->run.replications > 0 ? sc->run.replications : 1),
+			.t0_epoch = RB_T_NONE,
+			.time_weighted = true,
+		},
+		.timeline_staff = true,
+		.calls_cap = 100000,
 	};
-	struct summary *sum = summary_new(&so);
-	struct timeline *tl = timeline_new(0, true);
-	snprintf(path, sizeof(path), "%s/calls.csv", dir);
-	FILE *csv = fopen(path, "w");
-	if (!sum || !tl || !csv) {
-		snprintf(e->error, sizeof(e->error), "cannot write %s", path);
-		goto out;
+	struct resdir *rd = NULL;
+	if (resdir_open(&rd, dir, &ro) || resdir_calls_open(rd)) {
+		snprintf(e->error, sizeof(e->error), "cannot write %s/calls.csv", dir);
+		resdir_free(rd);
+		return 3;
 	}
-	fputs(callrec_csv_header(), csv);
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	struct model_opts mo = {
 		.scn = sc,
-		.seed = so.seed,
-		.replications = so.replications,
+		.seed = ro.summary.seed,
+		.replications = ro.summary.replications,
 		.jobs = jobs > 0 ? (int)jobs : 1,
-		.summary = sum,
-		.timeline = tl,
-		.calls_csv = csv,
-		.max_csv_calls = 100000,
+		.summary = resdir_summary(rd),
+		.timeline = resdir_timeline(rd),
+		.calls = rd,
 	};
 	struct model_stats st;
 	int err = model_run(&mo, &st);
 	if (err) {
 		char why[256];
 		snprintf(why, sizeof(why), "the model failed: %s", strerror(err));
-		summary_set_error(sum, why);
+		resdir_set_error(rd, why);
 	}
-	if (summary_finish(sum))
-		goto out;
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	if (summary_write_json(sum, path))
-		goto out;
-	snprintf(path, sizeof(path), "%s/timeline.csv", dir);
-	timeline_write(tl, path, sc->end);
-	rc = summary_exit_code(sum);
-out:
-	if (csv)
-		fclose(csv);
-	timeline_free(tl);
-	summary_free(sum);
-	return rc;
+	struct resdir_result res;
+	resdir_finish(rd, &res);
+	resdir_free(rd);
+	return res.exit_code;
 }
 
 static void target_name(json_t *t, char *buf, size_t n)

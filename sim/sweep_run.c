@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "log.h"
 #include "model.h"
+#include "resdir.h"
 #include "summary.h"
 #include "sweep.h"
 
@@ -176,8 +177,8 @@ static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char 
 	const struct sweep_cfg *cfg = w->cfg;
 	struct sweep_point p;
 	struct scenario *s = NULL;
-	struct summary *sum = NULL;
-	char path[4096], tmp[4300];
+	struct resdir *rd = NULL;
+	char dir[4096], name[160];
 	sweep_grid_point(cfg->grid, idx, &p);
 	sweep_point_key(&p, key, keylen);
 	int rc = scn_load(cfg->scenario_path, &s, err, errlen);
@@ -185,40 +186,38 @@ static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char 
 		return rc;
 	if ((rc = sweep_apply(s, &p, err, errlen)))
 		goto out;
-	struct summary_opts so = {
-		.engine = ENGINE_MODEL,
-		.command = cfg->command,
-		.scn = s,
-		.seed = w->seed,
-		.replications = w->reps,
-		.t0_epoch = RB_T_NONE,
-		.targets = w->targets,
-		.n_targets = w->n_targets,
-		.time_weighted = true,
+	/* points/KEY.json, a summary.json alone */
+	snprintf(dir, sizeof(dir), "%s/points", cfg->out_dir);
+	snprintf(name, sizeof(name), "%s.json", key);
+	struct resdir_opts ro = {
+		.summary = {
+			.engine = ENGINE_MODEL,
+			.command = cfg->command,
+			.scn = s,
+			.seed = w->seed,
+			.replications = w->reps,
+			.t0_epoch = RB_T_NONE,
+			.targets = w->targets,
+			.n_targets = w->n_targets,
+			.time_weighted = true,
+		},
+		.files = RESDIR_SUMMARY,
+		.summary_name = name,
 	};
-	sum = summary_new(&so);
-	if (!sum) {
-		rc = ENOMEM;
+	if ((rc = resdir_open(&rd, dir, &ro)))
 		goto out;
-	}
 	struct model_opts mo = {.scn = s, .seed = w->seed, .replications = w->reps, .jobs = 1,
-				.summary = sum, .max_csv_calls = 0};
+				.summary = resdir_summary(rd)};
 	if ((rc = model_run(&mo, NULL))) {
 		seterr(err, errlen, "%s: the model failed: %s", key, strerror(rc));
 		goto out;
 	}
-	summary_set_extra(sum, "sweep_point", point_json(&p, s));
-	if ((rc = summary_finish(sum)))
-		goto out;
-	snprintf(path, sizeof(path), "%s/points/%s.json", cfg->out_dir, key);
-	snprintf(tmp, sizeof(tmp), "%s/points/.%s.json.%ld.tmp", cfg->out_dir, key, (long)getpid());
-	if ((rc = summary_write_json(sum, tmp)) || rename(tmp, path) != 0) {
-		rc = rc ? rc : errno;
-		seterr(err, errlen, "%s: cannot write: %s", path, strerror(rc));
-		unlink(tmp);
-	}
+	resdir_set_extra(rd, "sweep_point", point_json(&p, s));
+	struct resdir_result res;
+	if ((rc = resdir_finish(rd, &res)) && res.failed)
+		seterr(err, errlen, "%s/%s: cannot write: %s", dir, name, strerror(rc));
 out:
-	summary_free(sum);
+	resdir_free(rd);
 	scn_free(s);
 	return rc;
 }

@@ -291,7 +291,6 @@ static int run_set(const struct pset *p, double counted_s)
 		.replications = p->replications,
 		.jobs = 2,
 		.summary = sum,
-		.max_csv_calls = 0,
 		.call_h = on_call,
 		.call_arg = &run,
 	};

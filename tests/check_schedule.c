@@ -90,7 +90,7 @@ START_TEST(test_schedule_matches_model_callers)
 	struct scenario *s = load();
 	struct coll c = {0};
 	struct model_opts mo = {.scn = s, .seed = 3, .replications = 1, .jobs = 1,
-				.call_h = on_call, .call_arg = &c, .max_csv_calls = 0};
+				.call_h = on_call, .call_arg = &c};
 	struct model_stats st;
 	ck_assert_int_eq(model_run(&mo, &st), 0);
 	qsort(c.v, c.n, sizeof(*c.v), by_id);

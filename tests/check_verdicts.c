@@ -76,7 +76,7 @@ static json_t *run(const struct scenario *s, uint64_t seed, int reps, uint64_t t
 	struct summary *sum = summary_new(&so);
 	ck_assert_ptr_nonnull(sum);
 	struct model_opts mo = {.scn = s, .seed = seed, .replications = reps, .jobs = 1,
-				.summary = sum, .max_csv_calls = 0, .talk_sub = talk_sub};
+				.summary = sum, .talk_sub = talk_sub};
 	ck_assert_int_eq(model_run(&mo, NULL), 0);
 	ck_assert_int_eq(summary_finish(sum), 0);
 	json_t *j = summary_to_json(sum);

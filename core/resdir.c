@@ -1,0 +1,233 @@
+/*
+ * resdir: a result folder's files; see resdir.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "resdir.h"
+
+struct resdir {
+	FILE *csv;
+	long csv_left; /* rows still wanted; < 0: all */
+	int csv_err;   /* the first row or close error */
+	unsigned files;
+	char *dir;
+	const char *summary_name;
+	struct summary *sum;
+	struct timeline *tl;
+	rb_us tl_end;
+};
+
+int resdir_open(struct resdir **dp, const char *dir, const struct resdir_opts *o)
+{
+	int err = cli_mkdirs(dir);
+	if (err)
+		return err;
+	struct resdir *d = calloc(1, sizeof(*d));
+	if (!d)
+		return ENOMEM;
+	d->files = o->files ? o->files | RESDIR_SUMMARY : RESDIR_ALL;
+	d->csv_left = o->calls_cap;
+	d->summary_name = o->summary_name ? o->summary_name : "summary.json";
+	d->tl_end = o->summary.scn ? o->summary.scn->end : 0;
+	d->dir = strdup(dir);
+	d->sum = summary_new(&o->summary);
+	if (d->files & RESDIR_TIMELINE)
+		d->tl = timeline_new(o->timeline_limit, o->timeline_staff);
+	if (!d->dir || !d->sum || ((d->files & RESDIR_TIMELINE) && !d->tl)) {
+		resdir_free(d);
+		return ENOMEM;
+	}
+	*dp = d;
+	return 0;
+}
+
+void resdir_free(struct resdir *d)
+{
+	if (!d)
+		return;
+	if (d->csv)
+		fclose(d->csv);
+	timeline_free(d->tl);
+	summary_free(d->sum);
+	free(d->dir);
+	free(d);
+}
+
+const char *resdir_dir(const struct resdir *d)
+{
+	return d->dir;
+}
+
+struct summary *resdir_summary(struct resdir *d)
+{
+	return d->sum;
+}
+
+struct summary_rep *resdir_rep(struct resdir *d, int r)
+{
+	return summary_rep(d->sum, r);
+}
+
+struct timeline *resdir_timeline(struct resdir *d)
+{
+	return d->tl;
+}
+
+/* DIR/NAME into a new string; NULL on ENOMEM. */
+static char *path_of(const struct resdir *d, const char *name)
+{
+	size_t n = strlen(d->dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", d->dir, name);
+	return p;
+}
+
+/* DIR/.NAME.PID.tmp: unique to this process, so that two processes writing
+ * one folder (sweep shards, a rerun) never write into each other's file. */
+static char *tmp_of(const struct resdir *d, const char *name)
+{
+	size_t n = strlen(d->dir) + strlen(name) + 40;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/.%s.%ld.tmp", d->dir, name, (long)getpid());
+	return p;
+}
+
+int resdir_calls_open(struct resdir *d)
+{
+	if (!(d->files & RESDIR_CALLS) || d->csv)
+		return 0;
+	char *p = path_of(d, "calls.csv");
+	if (!p)
+		return ENOMEM;
+	int err = 0;
+	d->csv = fopen(p, "w");
+	if (!d->csv)
+		err = errno;
+	else if (fputs(callrec_csv_header(), d->csv) == EOF)
+		err = d->csv_err = errno ? errno : EIO;
+	free(p);
+	return err;
+}
+
+bool resdir_wants_calls(const struct resdir *d)
+{
+	return d->csv && d->csv_left != 0;
+}
+
+int resdir_call(struct resdir *d, const struct callrec *r)
+{
+	if (!d->csv || d->csv_left == 0 || d->csv_err)
+		return 0; /* after an error, the file is lost: no more rows */
+	int err = callrec_csv_write(d->csv, r);
+	if (err && !d->csv_err)
+		d->csv_err = err;
+	if (d->csv_left > 0)
+		d->csv_left--;
+	return err;
+}
+
+int resdir_calls_close(struct resdir *d)
+{
+	if (d->csv) {
+		int ce = fclose(d->csv) ? (errno ? errno : EIO) : 0;
+		d->csv = NULL;
+		if (ce && !d->csv_err)
+			d->csv_err = ce;
+	}
+	return d->csv_err;
+}
+
+void resdir_set_timeline_end(struct resdir *d, rb_us end)
+{
+	d->tl_end = end;
+}
+
+void resdir_set_t0_epoch(struct resdir *d, rb_us t0)
+{
+	summary_set_t0_epoch(d->sum, t0);
+}
+
+void resdir_set_extra(struct resdir *d, const char *key, struct json_t *value)
+{
+	summary_set_extra(d->sum, key, value);
+}
+
+void resdir_set_error(struct resdir *d, const char *why)
+{
+	summary_set_error(d->sum, why);
+}
+
+/* Writes NAME whole under a temporary name, then renames it. */
+static int write_atomic(struct resdir *d, const char *name)
+{
+	char *p = path_of(d, name), *tmp = tmp_of(d, name);
+	int err = 0;
+	if (!p || !tmp) {
+		err = ENOMEM;
+		goto out;
+	}
+	if (!strcmp(name, "timeline.csv"))
+		err = timeline_write(d->tl, tmp, d->tl_end);
+	else
+		err = summary_write_json(d->sum, tmp);
+	if (!err && rename(tmp, p))
+		err = errno;
+	if (err)
+		unlink(tmp);
+out:
+	free(p);
+	free(tmp);
+	return err;
+}
+
+/* summary_finish, summary.json, and res. */
+static int write_summary(struct resdir *d, int err, const char *failed, struct resdir_result *res)
+{
+	int e = summary_finish(d->sum);
+	if (!e) {
+		e = write_atomic(d, d->summary_name);
+		if (e)
+			failed = d->summary_name;
+	} else {
+		failed = NULL;
+	}
+	if (!err)
+		err = e;
+	res->failed = err ? failed : NULL;
+	res->verdict = err ? VERDICT_ERROR : summary_verdict(d->sum);
+	res->exit_code = err ? 3 : summary_exit_code(d->sum);
+	return err;
+}
+
+int resdir_finish(struct resdir *d, struct resdir_result *res)
+{
+	const char *failed = NULL;
+	int err = 0;
+	if (d->csv && resdir_calls_close(d)) {
+		err = d->csv_err;
+		failed = "calls.csv";
+		summary_set_error(d->sum, "calls.csv could not be written");
+	}
+	if (!err && d->tl && (err = write_atomic(d, "timeline.csv"))) {
+		failed = "timeline.csv";
+		summary_set_error(d->sum, "timeline.csv could not be written");
+	}
+	return write_summary(d, err, failed, res);
+}
+
+int resdir_abort(struct resdir *d, const char *why, struct resdir_result *res)
+{
+	resdir_calls_close(d);
+	summary_set_error(d->sum, why);
+	int err = write_summary(d, 0, NULL, res);
+	res->verdict = VERDICT_ERROR;
+	res->exit_code = 3;
+	return err;
+}

@@ -1,0 +1,192 @@
+/* resdir: a result folder's files, written by the sink alone (core/resdir.h). */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "resdir.h"
+
+#define S(x) ((rb_us)((x) * RB_US_PER_S))
+
+/* A fresh folder under the build tree. */
+static void fresh(char *dir, size_t n, const char *name)
+{
+	snprintf(dir, n, "%s/check_resdir.d/%s", RB_BINARY_DIR, name);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int lines_of(const char *dir, const char *name)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return -1;
+	int n = 0, c;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* How many files dir holds, hidden ones (temporary files) left out. */
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void answered_call(struct callrec *r, int i)
+{
+	callrec_init(r);
+	snprintf(r->call_id, sizeof(r->call_id), "call-%d", i);
+	snprintf(r->from_tag, sizeof(r->from_tag), "tag-%d", i);
+	r->t_dial = r->t_invite = S(i);
+	r->t_ringing = S(i);
+	r->t_answer = S(i) + S(2);
+	r->t_end = S(i) + S(60);
+	r->forwarding = FWD_UNCONDITIONAL;
+	r->no_answer = 0;
+	r->outcome = OUTCOME_ANSWERED;
+	callrec_derive(r, S(3));
+}
+
+static struct resdir_opts capture_opts(long cap)
+{
+	struct resdir_opts o = {
+	    .summary = {.engine = ENGINE_CAPTURE,
+			.command = "check_resdir",
+			.ring_period = S(3),
+			.replications = 1,
+			.t0_epoch = RB_T_NONE},
+	    .calls_cap = cap,
+	};
+	return o;
+}
+
+START_TEST(test_resdir_writes_the_three_files_and_caps_calls)
+{
+	char dir[400];
+	fresh(dir, sizeof(dir), "three/deep");
+	struct resdir_opts o = capture_opts(2);
+	struct resdir *d = NULL;
+	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	ck_assert_int_eq(resdir_calls_open(d), 0);
+	ck_assert(resdir_wants_calls(d));
+	for (int i = 0; i < 3; i++) {
+		struct callrec r;
+		answered_call(&r, i);
+		ck_assert_int_eq(resdir_call(d, &r), 0);
+		summary_rep_call(resdir_rep(d, 0), &r);
+		timeline_answered(resdir_timeline(d), r.t_answer);
+	}
+	ck_assert(!resdir_wants_calls(d));
+	resdir_set_timeline_end(d, S(5));
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_finish(d, &res), 0);
+	ck_assert_ptr_null(res.failed);
+	ck_assert_int_eq(res.exit_code, summary_exit_code(resdir_summary(d)));
+	ck_assert_int_eq(lines_of(dir, "calls.csv"), 3); /* the header and two rows */
+	ck_assert_int_eq(lines_of(dir, "timeline.csv"), 6);
+	ck_assert_int_gt(lines_of(dir, "summary.json"), 10);
+	ck_assert_int_eq(count_files(dir), 3); /* no temporary file left */
+	resdir_free(d);
+}
+END_TEST
+
+START_TEST(test_resdir_summary_only_under_its_name)
+{
+	char dir[400];
+	fresh(dir, sizeof(dir), "points");
+	struct resdir_opts o = capture_opts(-1);
+	o.files = RESDIR_SUMMARY;
+	o.summary_name = "o10.json";
+	struct resdir *d = NULL;
+	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	ck_assert_ptr_null(resdir_timeline(d));
+	ck_assert_int_eq(resdir_calls_open(d), 0); /* no calls.csv wanted: nothing */
+	ck_assert(!resdir_wants_calls(d));
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_finish(d, &res), 0);
+	ck_assert_int_gt(lines_of(dir, "o10.json"), 10);
+	ck_assert_int_eq(count_files(dir), 1);
+	resdir_free(d);
+}
+END_TEST
+
+START_TEST(test_resdir_abort_writes_the_error_alone)
+{
+	char dir[400];
+	fresh(dir, sizeof(dir), "abort");
+	struct resdir_opts o = capture_opts(-1);
+	struct resdir *d = NULL;
+	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	resdir_set_t0_epoch(d, S(1700000000));
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_abort(d, "no capture", &res), 0);
+	ck_assert_int_eq(res.exit_code, 3);
+	ck_assert_int_eq(res.verdict, VERDICT_ERROR);
+	ck_assert_int_eq(count_files(dir), 1);
+	char p[512];
+	static char buf[1 << 16];
+	snprintf(p, sizeof(p), "%s/summary.json", dir);
+	FILE *f = fopen(p, "r");
+	ck_assert_ptr_nonnull(f);
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "\"error\": \"no capture\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"t0_epoch\": 1700000000.0"));
+	resdir_free(d);
+}
+END_TEST
+
+START_TEST(test_resdir_open_fails_on_a_file_in_the_way)
+{
+	char dir[400], sub[450];
+	fresh(dir, sizeof(dir), "blocked");
+	struct resdir_opts o = capture_opts(-1);
+	struct resdir *d = NULL;
+	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	resdir_free(d);
+	snprintf(sub, sizeof(sub), "%s/file", dir);
+	FILE *f = fopen(sub, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	snprintf(sub, sizeof(sub), "%s/file/below", dir);
+	d = NULL;
+	ck_assert_int_ne(resdir_open(&d, sub, &o), 0);
+	ck_assert_ptr_null(d);
+}
+END_TEST
+
+static Suite *resdir_suite(void)
+{
+	Suite *s = suite_create("resdir");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_resdir_writes_the_three_files_and_caps_calls);
+	tcase_add_test(tc, test_resdir_summary_only_under_its_name);
+	tcase_add_test(tc, test_resdir_abort_writes_the_error_alone);
+	tcase_add_test(tc, test_resdir_open_fails_on_a_file_in_the_way);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(resdir_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
