@@ -3,6 +3,7 @@
  * line or in a suite file, "[PHASE:]K:F[:MEASURE]" (docs/definitions.md), used
  * by model, live, sweep, analyze, erlang and suite alike; see scn.h.
  */
+#include "errbuf.h"
 #include "scn.h"
 
 #include <errno.h>
@@ -11,18 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static const char *const target_measures[] = {"sla", "answered_within", "sl", "sl2"};
 #define TARGET_FORM                                                                                \
@@ -89,7 +78,7 @@ int scn_target_parse(const char *arg, const struct scenario *s, struct scn_targe
 		     size_t errlen)
 {
 	if (!arg || !t) {
-		seterr(err, errlen, "--target: " TARGET_FORM);
+		errbuf_set(err, errlen, "--target: " TARGET_FORM);
 		return EINVAL;
 	}
 	struct scn_target r = {
@@ -103,7 +92,7 @@ int scn_target_parse(const char *arg, const struct scenario *s, struct scn_targe
 			    !strncmp(c + 1, target_measures[m], len))
 				break;
 		if (m == 4) {
-			seterr(err, errlen,
+			errbuf_set(err, errlen,
 			       "--target '%s': '%s' is not a measure (sla, answered_within, sl "
 			       "or sl2); a phase goes first, as in %s:5:0.9",
 			       arg, c + 1, c + 1);
@@ -114,14 +103,14 @@ int scn_target_parse(const char *arg, const struct scenario *s, struct scn_targe
 		c = last_colon(arg, end);
 	}
 	if (!c || !target_fraction(c + 1, (size_t)(end - c - 1), &r.min)) {
-		seterr(err, errlen, "--target '%s': " TARGET_FORM, arg);
+		errbuf_set(err, errlen, "--target '%s': " TARGET_FORM, arg);
 		return EINVAL;
 	}
 	end = c;
 	c = last_colon(arg, end);
 	const char *kp = c ? c + 1 : arg;
 	if (!target_rings(kp, (size_t)(end - kp), &r.rings) || (c && c == arg)) {
-		seterr(err, errlen, "--target '%s': " TARGET_FORM, arg);
+		errbuf_set(err, errlen, "--target '%s': " TARGET_FORM, arg);
 		return EINVAL;
 	}
 	if (c) {
@@ -133,7 +122,7 @@ int scn_target_parse(const char *arg, const struct scenario *s, struct scn_targe
 		if (s && r.phase_idx < 0) {
 			char names[512];
 			phase_list(s, names, sizeof(names));
-			seterr(err, errlen, "--target '%s': no phase '%s' in %s; its phases: %s",
+			errbuf_set(err, errlen, "--target '%s': no phase '%s' in %s; its phases: %s",
 			       arg, r.phase, s->name ? s->name : "the scenario", names);
 			free(r.phase);
 			return EINVAL;

@@ -10,24 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "errbuf.h"
 #include "sharedir.h"
 #include "log.h"
 #include "report_int.h"
 #ifdef RB_HAVE_SCN
 #include "scn.h"
 #endif
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static bool exists(const char *path)
 {
@@ -245,32 +234,32 @@ int report_load(const char *dir, struct report_run **out, char *err, size_t errl
 	}
 	struct stat st;
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		seterr(err, errlen, "%s: not a folder", dir);
+		errbuf_set(err, errlen, "%s: not a folder", dir);
 		rc = ENOENT;
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/sweep.json", dir);
 	if (exists(path)) { /* a sweep's folder, but without its tables (sweep.csv) */
-		seterr(err, errlen, "%s: a sweep folder without sweep.csv: no point computed yet "
+		errbuf_set(err, errlen, "%s: a sweep folder without sweep.csv: no point computed yet "
 				    "(run or resume `ringbench sweep`, or `ringbench sweep --merge`)", dir);
 		rc = ENOENT;
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	if (!exists(path)) {
-		seterr(err, errlen, "%s: no summary.json: not a result folder (expected the folder "
+		errbuf_set(err, errlen, "%s: no summary.json: not a result folder (expected the folder "
 				    "that `ringbench model --out DIR` or `ringbench live` wrote)", dir);
 		rc = ENOENT;
 		goto out;
 	}
 	r->summary = json_load_file(path, JSON_DECODE_ANY, &je);
 	if (!r->summary) {
-		seterr(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		errbuf_set(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 		rc = EINVAL;
 		goto out;
 	}
 	if (!json_is_object(r->summary) || !json_is_object(json_object_get(r->summary, "overall"))) {
-		seterr(err, errlen, "%s: expected a JSON object with \"overall\" measures "
+		errbuf_set(err, errlen, "%s: expected a JSON object with \"overall\" measures "
 				    "(docs/definitions.md, Result files)", path);
 		rc = EINVAL;
 		goto out;

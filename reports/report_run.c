@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "log.h"
 #include "report_int.h"
 
@@ -19,18 +20,6 @@ static const char *const run_colors[] = {"#1f5fa8", "#d2461e", "#2e8b57", "#8e44
 static const char *const phase_colors[] = {"#4c8bd6", "#e0803a", "#5aa05a", "#b060c0",
 					   "#c04040", "#40a0a0"};
 #define NCOLORS(a) (sizeof(a) / sizeof(a[0]))
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* m[measure]["k"] or NAN. */
 static double mk(const json_t *m, const char *measure, int k)
@@ -1031,7 +1020,7 @@ static int write_html(struct page *pg, struct report_run *const *runs, size_t n)
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
 		int rc = errno;
-		seterr(pg->err, pg->errlen, "%s: %s", tmp, strerror(rc));
+		errbuf_set(pg->err, pg->errlen, "%s: %s", tmp, strerror(rc));
 		return rc;
 	}
 	const json_t *sc = json_object_get(runs[0]->summary, "scenario");
@@ -1075,7 +1064,7 @@ static int write_html(struct page *pg, struct report_run *const *runs, size_t n)
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;
 	if (bad || rename(tmp, path) != 0) {
-		seterr(pg->err, pg->errlen, "%s: cannot write", path);
+		errbuf_set(pg->err, pg->errlen, "%s: cannot write", path);
 		return EIO;
 	}
 	return 0;
@@ -1094,7 +1083,7 @@ int report_write(struct report_run *const *runs, size_t n, const struct report_o
 		snprintf(dir, sizeof(dir), "%s/report", runs[0]->dir);
 	int rc = report_gnuplot_check(opts ? opts->gnuplot : NULL);
 	if (rc) {
-		seterr(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
+		errbuf_set(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
 		       report_gnuplot_name(opts ? opts->gnuplot : NULL));
 		return ENOENT;
 	}

@@ -14,23 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "log.h"
 #include "report_int.h"
 
 static const char *const bk_colors[] = {"#1f5fa8", "#2e8b57", "#d2461e", "#8e44ad", "#b8860b"};
 #define MAX_BK 5
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 bool report_is_sweep(const char *dir)
 {
@@ -821,7 +810,7 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 	memset(&s, 0, sizeof(s));
 	memset(&pg, 0, sizeof(pg));
 	if (report_gnuplot_check(opts ? opts->gnuplot : NULL)) {
-		seterr(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
+		errbuf_set(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
 		       report_gnuplot_name(opts ? opts->gnuplot : NULL));
 		return ENOENT;
 	}
@@ -841,7 +830,7 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 	s.c_na = csv_col(&s.sw, "no_answer_s");
 	s.c_lay = csv_col(&s.sw, "layout");
 	if (!s.sw.nrow || s.c_ops < 0 || s.c_bk < 0 || s.c_rs < 0 || s.c_na < 0 || s.c_lay < 0) {
-		seterr(err, errlen, "%s/sweep.csv: expected the columns of ringbench sweep and one row "
+		errbuf_set(err, errlen, "%s/sweep.csv: expected the columns of ringbench sweep and one row "
 				    "or more", dir);
 		rc = EINVAL;
 		goto out;
@@ -865,7 +854,7 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 	    (rc = plot_layout(&pg, &s)) || (rc = plot_staffing(&pg, &s)))
 		goto out;
 	if ((rc = write_page(&pg, &s, dir)))
-		seterr(err, errlen, "%s/index.html: cannot write", out);
+		errbuf_set(err, errlen, "%s/index.html: cannot write", out);
 out:
 	page_free(&pg);
 	sweep_rep_free(&s);

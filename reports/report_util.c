@@ -13,21 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "cli.h"
 #include "log.h"
 #include "report_int.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- CSV ---------------------------------------------------------------- */
 
@@ -171,7 +160,7 @@ int csv_load(const char *path, struct csvtab *t, char *err, size_t errlen)
 	int rc = read_file(path, &text, &len);
 	memset(t, 0, sizeof(*t));
 	if (rc) {
-		seterr(err, errlen, "%s: %s", path, strerror(rc));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(rc));
 		return rc;
 	}
 	const char *p = text, *end = text + len;
@@ -184,7 +173,7 @@ int csv_load(const char *path, struct csvtab *t, char *err, size_t errlen)
 		if ((rc = csv_field(&p, end, &buf, &cap, &flen, &eol, &bad)))
 			goto out;
 		if (bad) {
-			seterr(err, errlen, "%s:%zu: unterminated quoted field", path, line);
+			errbuf_set(err, errlen, "%s:%zu: unterminated quoted field", path, line);
 			rc = EINVAL;
 			goto out;
 		}
@@ -195,7 +184,7 @@ int csv_load(const char *path, struct csvtab *t, char *err, size_t errlen)
 			if (line == 1) {
 				ncol = col;
 			} else if (col != ncol) {
-				seterr(err, errlen, "%s:%zu: expected %zu fields as in the header, got %zu",
+				errbuf_set(err, errlen, "%s:%zu: expected %zu fields as in the header, got %zu",
 				       path, line, ncol, col);
 				rc = EINVAL;
 				goto out;
@@ -205,7 +194,7 @@ int csv_load(const char *path, struct csvtab *t, char *err, size_t errlen)
 		}
 	}
 	if (ncol == 0) {
-		seterr(err, errlen, "%s:1: expected a header line, the file is empty", path);
+		errbuf_set(err, errlen, "%s:1: expected a header line, the file is empty", path);
 		rc = EINVAL;
 		goto out;
 	}
@@ -328,7 +317,7 @@ int page_init(struct page *pg, const char *dir, const struct report_opts *o, cha
 	pg->quiet = o && o->quiet;
 	int rc = cli_mkdirs(dir);
 	if (rc) {
-		seterr(err, errlen, "%s: cannot create the report folder: %s", dir, strerror(rc));
+		errbuf_set(err, errlen, "%s: cannot create the report folder: %s", dir, strerror(rc));
 		return rc;
 	}
 	pg->dir = strdup(dir);
@@ -374,7 +363,7 @@ int plot_open(struct page *pg, struct plot *p, const char *name, const char *tit
 	p->dat = open_in(pg, name, "dat");
 	if (!p->title || !p->caption || !p->gp || !p->dat) {
 		int rc = errno ? errno : ENOMEM;
-		seterr(pg->err, pg->errlen, "%s/%s: cannot write the plot: %s", pg->dir, name,
+		errbuf_set(pg->err, pg->errlen, "%s/%s: cannot write the plot: %s", pg->dir, name,
 		       strerror(rc));
 		plot_discard(pg, p);
 		return rc;
@@ -476,18 +465,18 @@ int plot_close(struct page *pg, struct plot *p)
 	p->gp = p->dat = NULL;
 	if (bad) {
 		rc = EIO;
-		seterr(pg->err, pg->errlen, "%s/%s: cannot write the plot files", pg->dir, p->name);
+		errbuf_set(pg->err, pg->errlen, "%s/%s: cannot write the plot files", pg->dir, p->name);
 		goto out;
 	}
 	snprintf(script, sizeof(script), "%s.gp", p->name);
 	rc = run_gnuplot(pg, script);
 	if (rc == ENOENT) {
-		seterr(pg->err, pg->errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
+		errbuf_set(pg->err, pg->errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
 		       pg->gnuplot);
 		goto out;
 	}
 	if (rc) {
-		seterr(pg->err, pg->errlen, "gnuplot failed on %s/%s.gp (see its message above)",
+		errbuf_set(pg->err, pg->errlen, "gnuplot failed on %s/%s.gp (see its message above)",
 		       pg->dir, p->name);
 		goto out;
 	}
@@ -638,14 +627,14 @@ int page_html_figures(FILE *f, const struct page *pg)
 			rc = ENOMEM;
 		if (rc) {
 			free(svg);
-			seterr(pg->err, pg->errlen, "%s: cannot read the plot to put it in the page: %s",
+			errbuf_set(pg->err, pg->errlen, "%s: cannot read the plot to put it in the page: %s",
 			       path, strerror(rc));
 			return rc;
 		}
 		z[len] = 0;
 		if (!strstr(z, "<svg")) {
 			free(z);
-			seterr(pg->err, pg->errlen, "%s: not an SVG (gnuplot's svg terminal wrote it)", path);
+			errbuf_set(pg->err, pg->errlen, "%s: not an SVG (gnuplot's svg terminal wrote it)", path);
 			return EINVAL;
 		}
 		fprintf(f, "<figure id=\"%s\"><h2>", g->name);

@@ -8,20 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "log.h"
 #include "sweep.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void sweep_grid_default(struct sweep_grid *g, const struct scenario *s)
 {
@@ -69,32 +58,32 @@ int sweep_range_double(const char *opt, const char *arg, double min, struct swee
 	double v[3] = {0, 0, 1};
 	int n = split3(arg, parts);
 	if (!n) {
-		seterr(err, errlen, "%s '%s': expected A, A:B or A:B:STEP", opt, arg);
+		errbuf_set(err, errlen, "%s '%s': expected A, A:B or A:B:STEP", opt, arg);
 		return EINVAL;
 	}
 	for (int i = 0; i < n; i++) {
 		if (!num(parts[i], &v[i])) {
-			seterr(err, errlen, "%s '%s': expected a number, got '%s'", opt, arg, parts[i]);
+			errbuf_set(err, errlen, "%s '%s': expected a number, got '%s'", opt, arg, parts[i]);
 			return EINVAL;
 		}
 	}
 	if (n == 1)
 		v[1] = v[0];
 	if (v[1] < v[0]) {
-		seterr(err, errlen, "%s '%s': empty range: the end %g is below the start %g", opt, arg,
+		errbuf_set(err, errlen, "%s '%s': empty range: the end %g is below the start %g", opt, arg,
 		       v[1], v[0]);
 		return EINVAL;
 	}
 	if (v[2] <= 0) {
-		seterr(err, errlen, "%s '%s': expected a step above 0, got %g", opt, arg, v[2]);
+		errbuf_set(err, errlen, "%s '%s': expected a step above 0, got %g", opt, arg, v[2]);
 		return EINVAL;
 	}
 	if (v[0] < min) {
-		seterr(err, errlen, "%s '%s': expected values from %g, got %g", opt, arg, min, v[0]);
+		errbuf_set(err, errlen, "%s '%s': expected values from %g, got %g", opt, arg, min, v[0]);
 		return EINVAL;
 	}
 	if ((v[1] - v[0]) / v[2] > 100000) {
-		seterr(err, errlen, "%s '%s': more than 100000 values", opt, arg);
+		errbuf_set(err, errlen, "%s '%s': more than 100000 values", opt, arg);
 		return EINVAL;
 	}
 	*r = (struct sweep_drange){v[0], v[1], v[2]};
@@ -109,7 +98,7 @@ int sweep_range_int(const char *opt, const char *arg, int min, struct sweep_iran
 	if (rc)
 		return rc;
 	if (d.lo != floor(d.lo) || d.hi != floor(d.hi) || d.step != floor(d.step) || d.hi > 1000000) {
-		seterr(err, errlen, "%s '%s': expected whole numbers (at most 1000000)", opt, arg);
+		errbuf_set(err, errlen, "%s '%s': expected whole numbers (at most 1000000)", opt, arg);
 		return EINVAL;
 	}
 	*r = (struct sweep_irange){(int)d.lo, (int)d.hi, (int)d.step};
@@ -128,13 +117,13 @@ int sweep_layout_parse(const char *arg, struct sweep_grid *g, char *err, size_t 
 		else if (len == 6 && !strncmp(p, "floors", 6))
 			floors = true;
 		else {
-			seterr(err, errlen, "--layout '%s': expected pooled, floors or pooled,floors", arg);
+			errbuf_set(err, errlen, "--layout '%s': expected pooled, floors or pooled,floors", arg);
 			return EINVAL;
 		}
 		p += len + (c ? 1 : 0);
 	}
 	if (!pooled && !floors) {
-		seterr(err, errlen, "--layout '%s': expected pooled, floors or pooled,floors", arg);
+		errbuf_set(err, errlen, "--layout '%s': expected pooled, floors or pooled,floors", arg);
 		return EINVAL;
 	}
 	g->pooled = pooled;
@@ -236,7 +225,7 @@ int sweep_apply(struct scenario *s, const struct sweep_point *p, char *err, size
 			n++;
 		}
 		if (!n) {
-			seterr(err, errlen, "--no-answer-s: %s has no tenant on no-answer forwarding",
+			errbuf_set(err, errlen, "--no-answer-s: %s has no tenant on no-answer forwarding",
 			       s->path ? s->path : "the scenario");
 			return EINVAL;
 		}

@@ -15,22 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "cli.h"
 #include "erlang.h"
 #include "log.h"
 #include "sweep.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 struct prow {
 	char key[128];
@@ -99,7 +88,7 @@ static int load_points(const char *dir, struct prow **out, size_t *nout, char *e
 	snprintf(path, sizeof(path), "%s/points", dir);
 	DIR *d = opendir(path);
 	if (!d) {
-		seterr(err, errlen, "%s: no points: not a sweep folder, or nothing computed yet", dir);
+		errbuf_set(err, errlen, "%s: no points: not a sweep folder, or nothing computed yet", dir);
 		return ENOENT;
 	}
 	struct prow *rows = NULL;
@@ -126,7 +115,7 @@ static int load_points(const char *dir, struct prow **out, size_t *nout, char *e
 		r->sum = json_load_file(path, 0, &je);
 		const json_t *sp = r->sum ? json_object_get(r->sum, "sweep_point") : NULL;
 		if (!json_is_object(sp)) {
-			seterr(err, errlen, "%s:%d: not a sweep point (%s)", path, je.line,
+			errbuf_set(err, errlen, "%s:%d: not a sweep point (%s)", path, je.line,
 			       r->sum ? "no \"sweep_point\"" : je.text);
 			json_decref(r->sum);
 			rc = EINVAL;
@@ -148,7 +137,7 @@ static int load_points(const char *dir, struct prow **out, size_t *nout, char *e
 		n++;
 	}
 	if (!n) {
-		seterr(err, errlen, "%s/points: no point computed yet", dir);
+		errbuf_set(err, errlen, "%s/points: no point computed yet", dir);
 		rc = ENOENT;
 		goto out;
 	}
@@ -647,7 +636,7 @@ int sweep_collect(const char *out_dir, char *err, size_t errlen)
 		return rc;
 	if ((rc = write_sweep_csv(out_dir, rows, n)) || (rc = write_staffing(out_dir, rows, n)) ||
 	    (rc = write_erlang(out_dir, rows, n)))
-		seterr(err, errlen, "%s: cannot write the sweep's tables: %s", out_dir, strerror(rc));
+		errbuf_set(err, errlen, "%s: cannot write the sweep's tables: %s", out_dir, strerror(rc));
 	rows_free(rows, n);
 	return rc;
 }
@@ -688,14 +677,14 @@ int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *er
 	int rc = 0;
 	snprintf(path, sizeof(path), "%s/points", out_dir);
 	if ((rc = cli_mkdirs(path))) {
-		seterr(err, errlen, "%s: cannot create: %s", path, strerror(rc));
+		errbuf_set(err, errlen, "%s: cannot create: %s", path, strerror(rc));
 		return rc;
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		snprintf(path, sizeof(path), "%s/sweep.json", dirs[i]);
 		json_t *m = json_load_file(path, 0, &je);
 		if (!m) {
-			seterr(err, errlen, "%s: not a sweep folder (no readable sweep.json)", dirs[i]);
+			errbuf_set(err, errlen, "%s: not a sweep folder (no readable sweep.json)", dirs[i]);
 			rc = EINVAL;
 			break;
 		}
@@ -706,11 +695,11 @@ int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *er
 			bool same = stat(path, &a) == 0 && stat(to, &b) == 0 && a.st_ino == b.st_ino &&
 				    a.st_dev == b.st_dev;
 			if (!same && (rc = copy_file(path, to)))
-				seterr(err, errlen, "%s: %s", to, strerror(rc));
+				errbuf_set(err, errlen, "%s: %s", to, strerror(rc));
 		} else {
 			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 				if (!json_equal(json_object_get(first, keys[k]), json_object_get(m, keys[k]))) {
-					seterr(err, errlen, "%s: a sweep with another %s than %s: not merged",
+					errbuf_set(err, errlen, "%s: a sweep with another %s than %s: not merged",
 					       dirs[i], keys[k], dirs[0]);
 					rc = EINVAL;
 				}
@@ -735,7 +724,7 @@ int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *er
 			if (stat(path, &a) != 0)
 				continue;
 			if ((rc = copy_file(path, to)))
-				seterr(err, errlen, "%s: %s", to, strerror(rc));
+				errbuf_set(err, errlen, "%s: %s", to, strerror(rc));
 		}
 		closedir(d);
 	}

@@ -19,24 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "cli.h"
 #include "log.h"
 #include "model.h"
 #include "resdir.h"
 #include "summary.h"
 #include "sweep.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 struct work {
 	const struct sweep_cfg *cfg;
@@ -116,7 +105,7 @@ static int manifest(const struct sweep_cfg *cfg, const struct work *w, const str
 		static const char *const keys[] = {"scenario_sha256", "seed", "replications", "targets"};
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			if (!json_equal(json_object_get(old, keys[i]), json_object_get(m, keys[i]))) {
-				seterr(err, errlen, "%s holds a sweep with another %s: give another --out "
+				errbuf_set(err, errlen, "%s holds a sweep with another %s: give another --out "
 						    "(or remove that folder) rather than mix them",
 				       cfg->out_dir, keys[i]);
 				rc = EINVAL;
@@ -126,7 +115,7 @@ static int manifest(const struct sweep_cfg *cfg, const struct work *w, const str
 	}
 	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()); /* shards may share DIR */
 	if (json_dump_file(m, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) != 0 || rename(tmp, path) != 0) {
-		seterr(err, errlen, "%s: cannot write", path);
+		errbuf_set(err, errlen, "%s: cannot write", path);
 		rc = EIO;
 	}
 out:
@@ -209,13 +198,13 @@ static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char 
 	struct model_opts mo = {.scn = s, .seed = w->seed, .replications = w->reps, .jobs = 1,
 				.summary = resdir_summary(rd)};
 	if ((rc = model_run(&mo, NULL))) {
-		seterr(err, errlen, "%s: the model failed: %s", key, strerror(rc));
+		errbuf_set(err, errlen, "%s: the model failed: %s", key, strerror(rc));
 		goto out;
 	}
 	resdir_set_extra(rd, "sweep_point", point_json(&p, s));
 	struct resdir_result res;
 	if ((rc = resdir_finish(rd, &res)) && res.failed)
-		seterr(err, errlen, "%s/%s: cannot write: %s", dir, name, strerror(rc));
+		errbuf_set(err, errlen, "%s/%s: cannot write: %s", dir, name, strerror(rc));
 out:
 	resdir_free(rd);
 	scn_free(s);
@@ -329,7 +318,7 @@ static int prepare(const struct sweep_cfg *cfg, struct work *w, char *err, size_
 		goto out;
 	snprintf(path, sizeof(path), "%s/points", cfg->out_dir);
 	if ((rc = cli_mkdirs(path))) {
-		seterr(err, errlen, "%s: cannot create: %s", path, strerror(rc));
+		errbuf_set(err, errlen, "%s: cannot create: %s", path, strerror(rc));
 		goto out;
 	}
 	scn_free(s);
@@ -351,7 +340,7 @@ int sweep_run(const struct sweep_cfg *cfg, char *err, size_t errlen)
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
 	if (!total) {
-		seterr(err, errlen, "the grid is empty");
+		errbuf_set(err, errlen, "the grid is empty");
 		rc = EINVAL;
 		goto out;
 	}
@@ -400,7 +389,7 @@ int sweep_run(const struct sweep_cfg *cfg, char *err, size_t errlen)
 		pthread_join(th[i], NULL);
 	if (!rc && w.err) {
 		rc = w.err;
-		seterr(err, errlen, "%s", w.errmsg);
+		errbuf_set(err, errlen, "%s", w.errmsg);
 	}
 out:
 	free(w.todo);
