@@ -111,6 +111,11 @@ void gp_esc(FILE *f, const char *s);
  */
 void page_html_head(FILE *f, const char *title);
 int page_html_figures(FILE *f, const struct page *pg);
+/*
+ * The page's last words (every plot is in it; the scripts sit beside it),
+ * then closes f and renames tmp to path. Returns 0 or EIO.
+ */
+int page_html_end(FILE *f, const char *tmp, const char *path);
 
 /* json helpers: number or NAN; object member path "a.b.c" */
 double jnum(const json_t *o, const char *key);

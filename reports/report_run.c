@@ -1057,13 +1057,7 @@ static int write_html(struct page *pg, struct report_run *const *runs, size_t n)
 		unlink(tmp);
 		return frc;
 	}
-	fputs("<p class=\"meta\">This page holds every plot: it can be mailed or kept on its own. "
-	      "Each plot's gnuplot script and data sit in the report folder: edit the "
-	      "script, then <code>gnuplot NAME.gp</code> in that folder redraws the PNG and SVG.</p>\n"
-	      "</body></html>\n", f);
-	bool bad = ferror(f) != 0;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
+	if (page_html_end(f, tmp, path)) {
 		errbuf_set(pg->err, pg->errlen, "%s: cannot write", path);
 		return EIO;
 	}

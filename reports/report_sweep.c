@@ -781,14 +781,7 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 		unlink(tmp);
 		return frc;
 	}
-	fputs("<p class=\"meta\">This page holds every plot: it can be mailed or kept on its own. "
-	      "Each plot's gnuplot script and data sit in the report folder: edit the "
-	      "script, then <code>gnuplot NAME.gp</code> in that folder redraws it.</p>\n</body></html>\n", f);
-	bool bad = ferror(f) != 0;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0)
-		return EIO;
-	return 0;
+	return page_html_end(f, tmp, path);
 }
 
 static void sweep_rep_free(struct sweep_rep *s)
