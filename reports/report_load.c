@@ -14,9 +14,7 @@
 #include "sharedir.h"
 #include "log.h"
 #include "report_int.h"
-#ifdef RB_HAVE_SCN
 #include "scn.h"
-#endif
 
 static bool exists(const char *path)
 {
@@ -70,7 +68,6 @@ const char *report_verdict_label(const char *verdict)
 	return "?";
 }
 
-#ifdef RB_HAVE_SCN
 /*
  * The scenario file of the run, for the tenants' answering names: a .yaml
  * argument of the recorded command (as given, then from the folder's parent),
@@ -114,7 +111,6 @@ static bool scenario_path(const struct report_run *r, char *buf, size_t n)
 	}
 	return false;
 }
-#endif
 
 /* Display names of the tenants: tenants.ID.name (summary.json), else the scenario's, else the id. */
 static void names_free(struct report_run *r)
@@ -147,7 +143,6 @@ static int tenant_names(struct report_run *r, const char *forced)
 	r->tenant_names = calloc(n + 1, sizeof(char *));
 	if (!r->tenant_ids || !r->tenant_names)
 		return ENOMEM;
-#ifdef RB_HAVE_SCN
 	struct scenario *scn = NULL;
 	char path[4096];
 	if (forced)
@@ -157,9 +152,6 @@ static int tenant_names(struct report_run *r, const char *forced)
 		if (scn_load(path, &scn, e, sizeof(e)) != 0)
 			scn = NULL;
 	}
-#else
-	(void)forced;
-#endif
 	const char *id;
 	const json_t *m;
 	json_object_foreach((json_t *)bt, id, m) {
@@ -169,24 +161,19 @@ static int tenant_names(struct report_run *r, const char *forced)
 			jn = json_object_get(m, "name");
 		if (json_is_string(jn))
 			name = json_string_value(jn);
-#ifdef RB_HAVE_SCN
 		int ti = scn ? scn_tenant_by_id(scn, id) : -1;
 		if (!name && ti >= 0 && scn->tenants[ti].name)
 			name = scn->tenants[ti].name;
-#endif
 		r->tenant_ids[r->n_tenants] = strdup(id);
 		r->tenant_names[r->n_tenants] = strdup(name ? name : id);
 		if (!r->tenant_ids[r->n_tenants] || !r->tenant_names[r->n_tenants]) {
 			free(r->tenant_ids[r->n_tenants]);
 			free(r->tenant_names[r->n_tenants]);
-#ifdef RB_HAVE_SCN
 			scn_free(scn);
-#endif
 			return ENOMEM;
 		}
 		r->n_tenants++;
 	}
-#ifdef RB_HAVE_SCN
 	if (scn && scn->n_phases) {
 		r->phase_names = calloc(scn->n_phases, sizeof(char *));
 		r->phase_from = calloc(scn->n_phases, sizeof(double));
@@ -215,7 +202,6 @@ static int tenant_names(struct report_run *r, const char *forced)
 		}
 	}
 	scn_free(scn);
-#endif
 	return 0;
 }
 
@@ -292,7 +278,6 @@ out:
 
 int report_run_set_scenario(struct report_run *r, const char *path, char *err, size_t errlen)
 {
-#ifdef RB_HAVE_SCN
 	struct scenario *scn = NULL;
 	int rc = scn_load(path, &scn, err, errlen);
 	if (rc)
@@ -300,8 +285,4 @@ int report_run_set_scenario(struct report_run *r, const char *path, char *err, s
 	scn_free(scn);
 	names_free(r);
 	return tenant_names(r, path);
-#else
-	snprintf(err, errlen, "%s: scenario files are not supported in this build", path);
-	return ENOTSUP;
-#endif
 }

@@ -5,25 +5,18 @@
  * every target met, 1 a target missed or a difference found, 2 bad usage or
  * bad input, 3 the run itself failed, 4 inconclusive: no target missed, at
  * least one undecided).
- *
- * The declarations are weak so that the tool links while a subcommand's
- * module is not built yet; main() says so instead of crashing.
  */
 #ifndef RB_COMMANDS_H
 #define RB_COMMANDS_H
 
-#define RB_CMD(name) int cmd_##name(int argc, char **argv) __attribute__((weak))
-
-RB_CMD(analyze);
-RB_CMD(compare);
-RB_CMD(erlang);
-RB_CMD(live);
-RB_CMD(model);
-RB_CMD(onboard);
-RB_CMD(report);
-RB_CMD(suite);
-RB_CMD(sweep);
-
-#undef RB_CMD
+int cmd_analyze(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_erlang(int argc, char **argv);
+int cmd_live(int argc, char **argv);
+int cmd_model(int argc, char **argv);
+int cmd_onboard(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_suite(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -216,12 +216,9 @@ static int start_secretaryd(struct rep *r)
 	snprintf(t0, sizeof(t0), "%.6f", rb_us_to_s(r->t0));
 	char *argv[] = {o->secretaryd ? (char *)o->secretaryd : bin, "--scenario", (char *)o->scenario_path,
 			"--listen", "127.0.0.1:0", "--data-dir", data, "--seed", seed,
-			"--speedup", sp, "--t0", t0, "--grace", "10", NULL, NULL, NULL};
-	/* secretaryd's admin interface (issue 4) is not wanted for the run. */
-	if (live_has_option(argv[0], "--http")) {
-		argv[15] = "--http";
-		argv[16] = "off";
-	}
+			"--speedup", sp, "--t0", t0, "--grace", "10",
+			"--http", "off", /* its admin interface is not wanted for the run */
+			NULL};
 	int fd = -1;
 	int e = live_spawn(argv, log, &fd, &r->sd_pid);
 	if (e) {

@@ -31,8 +31,6 @@ int live_read_line(int fd, char *buf, size_t n, int timeout_ms);
 int live_wait(pid_t pid, int timeout_ms, int *status);
 /* SIGTERM, then SIGKILL after grace_ms; reaps. status may be NULL. */
 int live_stop(pid_t pid, int grace_ms, int *status);
-/* Whether `bin --help` lists option opt ("--http"). */
-bool live_has_option(const char *bin, const char *opt);
 /* The folder of the running binary. */
 int live_self_dir(char *buf, size_t n);
 /* secretaryd: $RINGBENCH_SECRETARYD, next to ringbench, else on PATH. */

@@ -193,33 +193,3 @@ int live_find_flow(const char *flows_dir, const char *name, char *buf, size_t n)
 	snprintf(rel, sizeof(rel), "scenarios/sipp/%s", name);
 	return sharedir_find(rel, buf, n) ? ENOENT : 0;
 }
-
-bool live_has_option(const char *bin, const char *opt)
-{
-	char *argv[] = {(char *)bin, "--help", NULL};
-	int fd = -1;
-	pid_t pid;
-	if (live_spawn(argv, NULL, &fd, &pid))
-		return false;
-	char buf[16384];
-	size_t n = 0;
-	for (;;) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
-		if (poll(&p, 1, 3000) <= 0)
-			break;
-		ssize_t g = read(fd, buf + n, sizeof(buf) - 1 - n);
-		if (g <= 0)
-			break;
-		n += (size_t)g;
-		if (n == sizeof(buf) - 1)
-			break;
-	}
-	buf[n] = '\0';
-	close(fd);
-	live_stop(pid, 1000, NULL);
-	size_t k = strlen(opt);
-	for (const char *h = buf; (h = strstr(h, opt)); h += k)
-		if (h[k] == ' ' || h[k] == '=' || h[k] == '\n' || h[k] == ',')
-			return true;
-	return false;
-}

@@ -1,9 +1,10 @@
-# Tests of secretaryd part 2 (issue 4): unit tests of the report pieces.
+# secretaryd's reports: unit tests of the pieces (tenant rules, the e-mailed
+# call report, its spool, the admin interface).
 rb_check(tenant_rules SOURCES tests/check_tenant_rules.c DEPS tenant_rules LABELS unit TIMEOUT 60)
 rb_check(report_mail SOURCES tests/check_report_mail.c DEPS report_mail LABELS unit TIMEOUT 60)
 rb_check(spool SOURCES tests/check_spool.c DEPS spool LABELS unit TIMEOUT 60)
 rb_check(http_admin SOURCES tests/check_http_admin.c DEPS http_admin PkgConfig::CURL LABELS unit TIMEOUT 60)
-# Integration tests of part 2 with SIPp, aiosmtpd, curl and Chromium on
+# Integration tests with SIPp, aiosmtpd, curl and Chromium on
 # 127.0.0.1 (each bounded in time).
 if(TARGET secretaryd)
   rb_script_tests(PREFIX reports_ ARG $<TARGET_FILE:secretaryd> TIMEOUT 180
