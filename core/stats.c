@@ -43,17 +43,6 @@ struct stats_ci stats_ci(const double *v, size_t n)
 	return c;
 }
 
-struct stats_ci stats_ci_at(const double *v, size_t n, double point)
-{
-	struct stats_ci c = stats_ci(v, n);
-	if (c.valid && !isnan(point)) {
-		double h = (c.hi - c.lo) / 2;
-		c.lo = point - h;
-		c.hi = point + h;
-	}
-	return c;
-}
-
 void stats_whist_init(struct stats_whist *h)
 {
 	memset(h, 0, sizeof(*h));

@@ -2,9 +2,9 @@
  * stats: the small statistics the result files need (summary.c, compare.c).
  *
  * - stats_t975(): Student's t quantile for two-sided 95 % intervals.
- * - stats_ci(): mean ± t·sd/√n of per-replication (or per-batch) values,
- *   skipping the ones that cannot be known (NaN); stats_ci_at(): the same
- *   half-width about a given point (the pooled estimate).
+ * - stats_ci(): mean ± t·sd/√n of values, skipping the ones that cannot
+ *   be known (NaN); result files' intervals come from estimate.h, which
+ *   uses it for per-replication quantiles and paired differences.
  * - struct stats_whist: a compact log-linear histogram of waits (in the
  *   spirit of HdrHistogram): a bin of its own for a wait of exactly 0 (an
  *   operator was free), then exact to the millisecond below 64 ms, then 64
@@ -34,15 +34,6 @@ struct stats_ci {
 
 /* The interval of values v[0..n) (NaN ones skipped). */
 struct stats_ci stats_ci(const double *v, size_t n);
-
-/*
- * The same spread (se from v), centred on point: what a result file shows,
- * where the point is the pooled estimate (all calls' ratio) and v are the
- * replications' or batches' own values. The mean of batch ratios is not the
- * pooled ratio (a batch with few calls weighs as much as a full one), and an
- * interval about it need not even contain the point shown beside it.
- */
-struct stats_ci stats_ci_at(const double *v, size_t n, double point);
 
 #define STATS_WH_SUB_BITS 6
 #define STATS_WH_SUB (1 << STATS_WH_SUB_BITS)      /* 64 bins per doubling */

@@ -272,14 +272,6 @@ void sum_target_parts(const struct scn_target *t, const struct sum_cell *c, doub
 	}
 }
 
-double sum_target_value(const struct scn_target *t, const struct sum_cell *c)
-{
-	double num, den;
-	sum_target_parts(t, c, &num, &den);
-	return den > 0 ? num / den : NAN;
-}
-
-
 /*
  * A target on its interval (docs/definitions.md, Verdicts): pass when all of it
  * meets the target, fail when all of it misses, else inconclusive. With no

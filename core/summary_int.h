@@ -219,9 +219,7 @@ static inline uint64_t sum_dialled(const struct sum_cell *c)
 	return sum_offered(c) + C_ABF(c) + C_INC(c);
 }
 
-/* A target's measure (rings level, or abandon fraction) of a cell; NaN 0/0. */
-double sum_target_value(const struct scn_target *t, const struct sum_cell *c);
-/* The same as a ratio (sum_partfn's shape: t is the target). */
+/* A target's measure (rings level, or abandon fraction) of a cell, as a ratio. */
 void sum_level_parts(const struct sum_cell *c, enum scn_measure m, enum scn_count cnt, int k,
 		     double *num, double *den);
 void sum_target_parts(const struct scn_target *t, const struct sum_cell *c, double *num,
