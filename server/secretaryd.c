@@ -1,7 +1,7 @@
 /*
  * secretaryd: the reference answering center (main alone; the logic is in
  * center.c and sip_tsx.c, so tests link it; call reports, tenant rules and
- * the admin interface in report_svc.c). docs/secretaryd.md and
+ * the admin interface in callreport.c). docs/secretaryd.md and
  * docs/secretaryd-reports.md are the user's guide.
  */
 #define LOG_TAG "secretaryd"
@@ -18,7 +18,7 @@
 #include "cli.h"
 #include "datadir.h"
 #include "log.h"
-#include "report_svc.h"
+#include "callreport.h"
 #include "scn.h"
 
 static const char *prog = "secretaryd";
@@ -83,9 +83,9 @@ static void on_signal(uv_signal_t *h, int signum)
 /* SIGHUP: an invalid change is refused whole and the old settings stay. */
 static void on_hup(uv_signal_t *h, int signum)
 {
-	struct rsvc *rs = h->data;
+	struct callreport *rs = h->data;
 	char err[1024] = "";
-	if (rsvc_reload(rs, err, sizeof err))
+	if (callreport_reload(rs, err, sizeof err))
 		rb_log(LOG_ERR, "reload refused, the old settings stay: %s", err);
 	else
 		rb_log(LOG_NOTICE, "reload: tenant settings re-read; new calls use them");
@@ -139,8 +139,8 @@ int main(int argc, char **argv)
 	uint64_t seed = 0;
 	bool have_seed = false, check_config = false, ran = false;
 	double speedup = 1, t0 = -1, grace = 60, retry_max = 30, smtp_port = 0;
-	struct rsvc_opts ro;
-	rsvc_opts_default(&ro);
+	struct callreport_opts ro;
+	callreport_opts_default(&ro);
 	ro.extra_labels = labels;
 	ro.admin_token = getenv("SECRETARYD_ADMIN_TOKEN");
 	int o, rc = 0;
@@ -283,15 +283,15 @@ int main(int argc, char **argv)
 	ro.admin_email = admin_email;
 	if (check_config)
 		rb_log_set_level(LOG_ERR); /* no "reports only counted" warning here */
-	struct rsvc *rs = NULL;
+	struct callreport *rs = NULL;
 	struct center *c = NULL;
-	if ((e = rsvc_create(&rs, loop, &ro, err, sizeof err))) {
+	if ((e = callreport_create(&rs, loop, &ro, err, sizeof err))) {
 		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
 		rc = e == EINVAL ? 2 : 3;
 		goto out;
 	}
 	if (check_config) {
-		rsvc_summary(rs, stdout);
+		callreport_summary(rs, stdout);
 		print_data_dir(stdout, files, data_dir, why);
 		goto out;
 	}
@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 	co.speedup = speedup;
 	co.t0_epoch = t0 >= 0 ? (rb_us)(t0 * 1e6) : RB_T_NONE;
 	co.grace = (rb_us)(grace * 1e6);
-	co.hooks = rsvc_hooks(rs);
+	co.hooks = callreport_hooks(rs);
 	if ((e = center_create(&c, loop, &co, err, sizeof err))) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		rc = 3;
@@ -334,7 +334,7 @@ int main(int argc, char **argv)
 	}
 	{
 		char b[256] = "";
-		if ((e = rsvc_attach(rs, c, b, sizeof b, err, sizeof err))) {
+		if ((e = callreport_attach(rs, c, b, sizeof b, err, sizeof err))) {
 			fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
 			rc = e == EINVAL || e == EADDRINUSE ? 2 : 3;
 			goto out;
@@ -345,7 +345,7 @@ int main(int argc, char **argv)
 	/* the configuration once every address is bound: a usage or bind error
 	 * comes first, not after a dozen lines that do not matter then */
 	rb_log_flush();
-	rsvc_summary(rs, stderr);
+	callreport_summary(rs, stderr);
 	print_data_dir(stderr, files, data_dir, why);
 	uv_signal_t sig_term, sig_int, sig_hup;
 	uv_signal_init(loop, &sig_term);
@@ -363,7 +363,7 @@ int main(int argc, char **argv)
 	uv_close((uv_handle_t *)&sig_term, NULL);
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_hup, NULL);
-	rsvc_detach(rs);
+	callreport_detach(rs);
 	ran = true;
 out:
 	rb_log_flush(); /* after the error, if any */
@@ -372,7 +372,7 @@ out:
 		rc = 3;
 	/* Then the spool: every report is on disk; after a run, delivery gets
 	 * a few seconds (undelivered ones wait for the next start). */
-	if (rs && rsvc_close(rs, ran ? 5 * RB_US_PER_S : 0) && ran)
+	if (rs && callreport_close(rs, ran ? 5 * RB_US_PER_S : 0) && ran)
 		rc = 3;
 	uv_run(loop, UV_RUN_NOWAIT);
 	uv_loop_close(loop);

@@ -6,4 +6,4 @@ rb_module(center SOURCES stimer.c sip_transport.c sip_tsx.c center.c cdr.c queue
 #   datadir: the default data directory ($STATE_DIRECTORY, /var/lib, XDG)
 rb_module(datadir SOURCES datadir.c)
 add_executable(secretaryd ${CMAKE_CURRENT_LIST_DIR}/secretaryd.c)
-target_link_libraries(secretaryd PRIVATE rb_report_svc rb_center rb_datadir)
+target_link_libraries(secretaryd PRIVATE rb_callreport rb_center rb_datadir)

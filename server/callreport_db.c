@@ -1,5 +1,5 @@
 /*
- * report_cdr: the report latencies of each call, in the CDR database
+ * callreport_db: the report latencies of each call, in the CDR database
  * (DATA_DIR/cdr.sqlite, beside the center's `calls` table): table
  * `reports`, one row per delivered report, and the view `calls_reports`
  * (calls joined with their report's latencies). A thread commits queued
@@ -9,7 +9,7 @@
  * which is why the latencies have their own table rather than an UPDATE.
  */
 #define LOG_TAG "reportcdr"
-#include "report_svc_int.h"
+#include "callreport_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@
 
 #include "log.h"
 
-struct rcdr_item {
+struct crdb_item {
 	char call_id[96], tenant[64], name[64];
 	rb_us hangup, written, delivered;
 	unsigned attempts;
@@ -38,7 +38,7 @@ static const char schema[] =
 	" reports.hangup_to_delivered_s, reports.written_to_delivered_s, reports.attempts"
 	" FROM calls LEFT JOIN reports USING (call_id);";
 
-static int commit(struct rcdr *r, struct rcdr_item *v, size_t n)
+static int commit(struct crdb *r, struct crdb_item *v, size_t n)
 {
 	int rc = sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL);
 	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
@@ -68,7 +68,7 @@ static int commit(struct rcdr *r, struct rcdr_item *v, size_t n)
 
 static void *writer(void *arg)
 {
-	struct rcdr *r = arg;
+	struct crdb *r = arg;
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
 		if (!r->n && !r->stop) {
@@ -83,7 +83,7 @@ static void *writer(void *arg)
 		}
 		if (!r->n && r->stop)
 			break;
-		struct rcdr_item *v = r->q;
+		struct crdb_item *v = r->q;
 		size_t n = r->n;
 		r->q = NULL;
 		r->n = r->cap = 0;
@@ -108,9 +108,9 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-int rcdr_open(struct rcdr **out, const char *path, const char *delivery, char *err, size_t errlen)
+int crdb_open(struct crdb **out, const char *path, const char *delivery, char *err, size_t errlen)
 {
-	struct rcdr *r = calloc(1, sizeof *r);
+	struct crdb *r = calloc(1, sizeof *r);
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
 		return ENOMEM;
@@ -141,12 +141,12 @@ int rcdr_open(struct rcdr **out, const char *path, const char *delivery, char *e
 	return 0;
 }
 
-void rcdr_add(struct rcdr *r, const struct spool_done_info *d)
+void crdb_add(struct crdb *r, const struct spool_done_info *d)
 {
 	pthread_mutex_lock(&r->mu);
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct rcdr_item *q = realloc(r->q, cap * sizeof *q);
+		struct crdb_item *q = realloc(r->q, cap * sizeof *q);
 		if (!q) {
 			pthread_mutex_unlock(&r->mu);
 			rb_log(LOG_ERR, "report latency of %s lost: out of memory", d->call_id);
@@ -155,7 +155,7 @@ void rcdr_add(struct rcdr *r, const struct spool_done_info *d)
 		r->q = q;
 		r->cap = cap;
 	}
-	struct rcdr_item *it = &r->q[r->n++];
+	struct crdb_item *it = &r->q[r->n++];
 	snprintf(it->call_id, sizeof it->call_id, "%s", d->call_id);
 	snprintf(it->tenant, sizeof it->tenant, "%s", d->tenant);
 	snprintf(it->name, sizeof it->name, "%s", d->name);
@@ -166,7 +166,7 @@ void rcdr_add(struct rcdr *r, const struct spool_done_info *d)
 	pthread_mutex_unlock(&r->mu);
 }
 
-void rcdr_close(struct rcdr *r)
+void crdb_close(struct crdb *r)
 {
 	if (!r)
 		return;
