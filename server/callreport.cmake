@@ -14,6 +14,6 @@ rb_module(spool SOURCES spool.c spool_file.c deliver_maildir.c deliver_smtp.c
 rb_module(http_admin SOURCES http_admin.c http_wallboard.c
   DEPS base PkgConfig::MHD PkgConfig::UV)
 #   callreport    all of the above beside the center: hooks, reload, PUT,
-#                 metrics, the report latencies (callreport_db)
+#                 metrics, the report latencies (callreport_db, through sqlq)
 rb_module(callreport SOURCES callreport.c callreport_stats.c callreport_db.c
-  DEPS center tenant_rules callreport_mail spool http_admin PkgConfig::JANSSON PkgConfig::SQLITE)
+  DEPS center sqlq tenant_rules callreport_mail spool http_admin PkgConfig::JANSSON PkgConfig::SQLITE)

@@ -14,17 +14,7 @@
 #include "tzone.h"
 
 /* ---- callreport_db.c: the latencies in the CDR database ---- */
-struct crdb {
-	struct sqlite3 *db;
-	struct sqlite3_stmt *ins;
-	char delivery[16];
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct crdb_item *q;
-	size_t n, cap;
-	bool stop;
-};
+struct crdb;
 int crdb_open(struct crdb **out, const char *path, const char *delivery, char *err, size_t errlen);
 void crdb_add(struct crdb *r, const struct spool_done_info *d); /* any thread */
 void crdb_close(struct crdb *r);

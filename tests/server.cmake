@@ -1,6 +1,7 @@
 # secretaryd's tests: unit tests of its pieces, and integration tests with
 # SIPp on 127.0.0.1 (each bounded in time).
 rb_check(datadir SOURCES tests/check_datadir.c DEPS datadir LABELS unit TIMEOUT 60)
+rb_check(sqlq SOURCES tests/check_sqlq.c DEPS sqlq LABELS unit TIMEOUT 60)
 if(TARGET secretaryd)
   rb_check(stimer SOURCES tests/check_stimer.c DEPS center LABELS unit TIMEOUT 60)
   rb_check(cdr SOURCES tests/check_cdr.c DEPS center LABELS unit TIMEOUT 60)
