@@ -21,7 +21,7 @@
 #include "callreport.h"
 #include "scn.h"
 
-static const char *prog = "secretaryd";
+static const char prog[] = "secretaryd";
 
 static void usage(FILE *f)
 {

@@ -40,8 +40,6 @@ struct stp_conn {
 	struct stp_conn *prev, *next; /* the transport's open connections */
 };
 
-static struct stp_conn *conns; /* open connections, for stp_close */
-
 const char *stp_kind_name(enum stp_kind k)
 {
 	return k == STP_TCP ? "tcp" : "udp";
@@ -182,7 +180,7 @@ static void conn_close(struct stp_conn *c)
 	if (c->prev)
 		c->prev->next = c->next;
 	else
-		conns = c->next;
+		c->t->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
 	uv_close((uv_handle_t *)&c->tcp, conn_closed);
@@ -280,10 +278,10 @@ static void tcp_accept(uv_stream_t *srv, int status)
 	uv_tcp_nodelay(&c->tcp, 1);
 	int alen = sizeof c->addr;
 	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->addr, &alen);
-	c->next = conns;
-	if (conns)
-		conns->prev = c;
-	conns = c;
+	c->next = l->t->conns;
+	if (c->next)
+		c->next->prev = c;
+	l->t->conns = c;
 	uv_read_start((uv_stream_t *)&c->tcp, tcp_alloc, tcp_read);
 }
 
@@ -451,8 +449,8 @@ void stp_close(struct stp *t)
 		uv_close((uv_handle_t *)&l->udp, lis_closed);
 		uv_close((uv_handle_t *)&l->tcp, lis_closed);
 	}
-	while (conns)
-		conn_close(conns);
+	while (t->conns)
+		conn_close(t->conns);
 }
 
 void stp_free(struct stp *t)

@@ -47,6 +47,7 @@ struct stp {
 	void *arg;
 	struct stp_listener **lis;
 	size_t n_lis;
+	struct stp_conn *conns;          /* open TCP connections, for stp_close */
 	bool closing;
 	uint64_t rx_msgs, tx_msgs, tx_errors, tcp_dropped;
 	char *udp_buf;                   /* shared receive buffer */
