@@ -118,6 +118,32 @@ static int open_delivery(struct callreport *rs, char *err, size_t errlen)
 	return crdb_open(&rs->crdb, path, rs->delivery, err, errlen);
 }
 
+/* The option strings the service keeps, copied: the caller's (argv, a
+ * buffer on its stack) may be gone before the service is. */
+static int keep_strings(struct callreport *rs)
+{
+	const char **v[] = {&rs->o.scn_path, &rs->o.data_dir, &rs->o.delivery, &rs->o.smtp_host,
+			    &rs->o.smtp_from, &rs->o.admin_email, &rs->o.http, &rs->o.admin_token,
+			    &rs->o.timezone};
+	_Static_assert(sizeof v / sizeof v[0] <= sizeof rs->owned / sizeof rs->owned[0],
+		       "room for every kept string");
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		if (!*v[i])
+			continue;
+		if (!(rs->owned[rs->n_owned] = strdup(*v[i])))
+			return ENOMEM;
+		*v[i] = rs->owned[rs->n_owned++];
+	}
+	return 0;
+}
+
+static void free_strings(struct callreport *rs)
+{
+	for (size_t i = 0; i < rs->n_owned; i++)
+		free(rs->owned[i]);
+	rs->n_owned = 0;
+}
+
 int callreport_create(struct callreport **out, uv_loop_t *loop, const struct callreport_opts *o, char *err,
 		size_t errlen)
 {
@@ -128,6 +154,13 @@ int callreport_create(struct callreport **out, uv_loop_t *loop, const struct cal
 	}
 	rs->o = *o;
 	rs->loop = loop;
+	if (keep_strings(rs)) {
+		free_strings(rs);
+		free(rs);
+		snprintf(err, errlen, "out of memory");
+		return ENOMEM;
+	}
+	o = &rs->o; /* from here on, the copies */
 	const struct scn_server *sv = &o->scn->server;
 	/* the scenario's server section, where no flag said otherwise */
 	if (empty(rs->o.smtp_host))
@@ -144,6 +177,7 @@ int callreport_create(struct callreport **out, uv_loop_t *loop, const struct cal
 						     : "secretaryd@localhost";
 	if (!(rs->from = strdup(from)) || crstats_init(&rs->st, o->scn)) {
 		free(rs->from);
+		free_strings(rs);
 		free(rs);
 		snprintf(err, errlen, "out of memory");
 		return ENOMEM;
@@ -154,6 +188,7 @@ int callreport_create(struct callreport **out, uv_loop_t *loop, const struct cal
 			if ((rs->extra_labels[i] = strdup(o->extra_labels[i])))
 				rs->n_extra++;
 	}
+	rs->o.extra_labels = NULL; /* the caller's array: rs->extra_labels has the copies */
 	/* Read once, before any thread starts; never the process's TZ. */
 	const char *tz = !empty(o->timezone) ? o->timezone
 			 : !empty(sv->timezone) ? sv->timezone : SCN_DEFAULT_TIMEZONE;
@@ -427,6 +462,7 @@ int callreport_close(struct callreport *rs, rb_us wait)
 	free(rs->extra_labels);
 	free(rs->from);
 	tzone_free(rs->zone);
+	free_strings(rs);
 	free(rs);
 	return rc;
 }

@@ -29,6 +29,7 @@
 #include "center.h"
 #include "scn.h"
 
+/* The strings are copied; the scenario is kept. */
 struct callreport_opts {
 	const struct scenario *scn; /* required; must outlive the service */
 	const char *scn_path;       /* re-read on SIGHUP */

@@ -54,7 +54,9 @@ char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp,
 
 /* ---- callreport.c ---- */
 struct callreport {
-	struct callreport_opts o;
+	struct callreport_opts o;    /* its strings are owned[]: copies */
+	char *owned[9];
+	size_t n_owned;
 	uv_loop_t *loop;
 	struct center *c;
 	struct trules_hist hist;

@@ -477,6 +477,7 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 			goto out;
 		}
 	}
+	c->o.data_dir = NULL; /* used above only: the caller's string is not kept */
 	*out = c;
 	return 0;
 out:

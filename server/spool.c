@@ -22,7 +22,8 @@
 #include "spool_int.h"
 
 struct spool {
-	struct spool_opts o;
+	struct spool_opts o;   /* o.dir is dir: the caller's string may not outlive spool_open */
+	char *dir;
 	int dfd, dfd_tmp, dfd_queue, dfd_done;
 	pthread_mutex_t mu;
 	pthread_cond_t wcv, dcv, idle_cv;
@@ -456,6 +457,12 @@ int spool_open(struct spool **out, const struct spool_opts *o, char *err, size_t
 		return ENOMEM;
 	}
 	sp->o = *o;
+	if (!(sp->dir = strdup(o->dir))) {
+		free(sp);
+		snprintf(err, errlen, "out of memory");
+		return ENOMEM;
+	}
+	sp->o.dir = sp->dir;
 	sp->dfd = sp->dfd_tmp = sp->dfd_queue = sp->dfd_done = -1;
 	int rc = 0;
 	if (mkdir(o->dir, 0755) && errno != EEXIST) {
@@ -508,6 +515,7 @@ out:
 		for (size_t i = 0; i < 4; i++)
 			if (fds[i] >= 0)
 				close(fds[i]);
+		free(sp->dir);
 		free(sp);
 		return rc;
 	}
@@ -574,6 +582,7 @@ int spool_close(struct spool *sp, rb_us wait_deliver)
 	close(sp->dfd_queue);
 	close(sp->dfd_done);
 	close(sp->dfd);
+	free(sp->dir);
 	free(sp);
 	return rc;
 }
