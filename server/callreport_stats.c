@@ -172,13 +172,9 @@ static int longest_rings(struct center *c, rb_us period, rb_us *wait)
 	return l.n ? ring_count(*wait < 0 ? 0 : *wait, period) : 0;
 }
 
-char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb_us period)
+/* Calls by tenant and outcome, and the screened ones. */
+static void metrics_calls(FILE *f, const struct crstats *st)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
 	static const char *const outcome[] = {"answered", "abandoned", "rejected"};
 	head(f, "secretaryd_calls_total", "counter",
 	     "Calls that reached the center, by tenant and outcome (unknown: no tenant's number).");
@@ -195,16 +191,20 @@ char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb
 		label(f, st->tenant_ids[t]);
 		fprintf(f, "\"} %llu\n", (unsigned long long)st->calls[t][3]);
 	}
-	struct center_stats cs;
-	center_get_stats(c, &cs);
+}
+
+/* The center now: ringing calls, staff, the longest wait; rings and service levels. */
+static void metrics_center(FILE *f, const struct crstats *st, struct center *c,
+			   const struct center_stats *cs, rb_us period)
+{
 	head(f, "secretaryd_calls_ringing", "gauge", "Calls ringing now (waiting or being picked up).");
-	fprintf(f, "secretaryd_calls_ringing %d\n", cs.ringing);
+	fprintf(f, "secretaryd_calls_ringing %d\n", cs->ringing);
 	head(f, "secretaryd_staff_busy", "gauge", "Operators and backup staff busy now (pick-up, talk, wrap-up).");
 	fprintf(f, "secretaryd_staff_busy{role=\"operator\"} %d\nsecretaryd_staff_busy{role=\"backup\"} %d\n",
-		cs.dsp.ops_busy, cs.dsp.backup_busy);
+		cs->dsp.ops_busy, cs->dsp.backup_busy);
 	head(f, "secretaryd_staff_on_shift", "gauge", "Operators and backup staff on shift now.");
 	fprintf(f, "secretaryd_staff_on_shift{role=\"operator\"} %d\nsecretaryd_staff_on_shift{role=\"backup\"} %d\n",
-		cs.dsp.ops_staffed, cs.dsp.backup_staffed);
+		cs->dsp.ops_staffed, cs->dsp.backup_staffed);
 	rb_us w;
 	head(f, "secretaryd_queue_longest_wait_rings", "gauge", "Rings of the call waiting longest now (0: none).");
 	fprintf(f, "secretaryd_queue_longest_wait_rings %d\n", longest_rings(c, period, &w));
@@ -228,6 +228,11 @@ char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb
 		num(f, sla(&st->since_start, k));
 		fputc('\n', f);
 	}
+}
+
+/* The reports' latencies, the spool and what became of the reports. */
+static void metrics_reports(FILE *f, struct crstats *st, struct spool *sp)
+{
 	pthread_mutex_lock(&st->mu);
 	hist_out(f, "secretaryd_report_hangup_to_delivered_seconds", &st->hangup_to_delivered,
 		 "Caller hang-up to call report delivered (wrap-up included), wall-clock seconds.");
@@ -249,9 +254,14 @@ char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb
 		(unsigned long long)st->not_reported_screened, (unsigned long long)st->skipped_no_address);
 	head(f, "secretaryd_report_delivery_failures_total", "counter", "Delivery attempts that failed (retried).");
 	fprintf(f, "secretaryd_report_delivery_failures_total %llu\n", (unsigned long long)ss.failures);
+}
+
+/* Timer lateness and the tenant setting changes. */
+static void metrics_misc(FILE *f, const struct crstats *st, const struct center_stats *cs)
+{
 	head(f, "secretaryd_timer_lateness_max_seconds", "gauge", "The latest any timer has fired so far.");
 	fputs("secretaryd_timer_lateness_max_seconds ", f);
-	num(f, rb_us_to_s(cs.timer_late_max));
+	num(f, rb_us_to_s(cs->timer_late_max));
 	fputc('\n', f);
 	head(f, "secretaryd_tenant_changes_total", "counter", "Tenant setting changes (SIGHUP, PUT) by result.");
 	fprintf(f,
@@ -261,6 +271,21 @@ char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb
 		"secretaryd_tenant_changes_total{via=\"put\",result=\"refused\"} %llu\n",
 		(unsigned long long)st->reloads_ok, (unsigned long long)st->reloads_refused,
 		(unsigned long long)st->puts_ok, (unsigned long long)st->puts_refused);
+}
+
+char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb_us period)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	struct center_stats cs;
+	metrics_calls(f, st);
+	center_get_stats(c, &cs);
+	metrics_center(f, st, c, &cs, period);
+	metrics_reports(f, st, sp);
+	metrics_misc(f, st, &cs);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
