@@ -30,8 +30,8 @@ static bool empty(const char *s)
 }
 
 /* Builds a tenant set from scn, with the --refuse-label labels added. */
-static int make_set(struct callreport *rs, const struct scenario *scn, struct trule_set **out, char *err,
-		    size_t errlen)
+static int make_set(struct callreport *rs, const struct scenario *scn, struct trule_set **out,
+		    char *err, size_t errlen)
 {
 	struct trule_set *ts = NULL;
 	int rc = trules_set_from_scn(scn, &ts, err, errlen);
@@ -144,8 +144,8 @@ static void free_strings(struct callreport *rs)
 	rs->n_owned = 0;
 }
 
-int callreport_create(struct callreport **out, uv_loop_t *loop, const struct callreport_opts *o, char *err,
-		size_t errlen)
+int callreport_create(struct callreport **out, uv_loop_t *loop, const struct callreport_opts *o,
+		      char *err, size_t errlen)
 {
 	struct callreport *rs = calloc(1, sizeof *rs);
 	if (!rs) {
@@ -404,7 +404,8 @@ static char *http_metrics(void *arg)
 	return crstats_metrics(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period);
 }
 
-int callreport_attach(struct callreport *rs, struct center *c, char *bound, size_t n, char *err, size_t errlen)
+int callreport_attach(struct callreport *rs, struct center *c, char *bound, size_t n, char *err,
+		      size_t errlen)
 {
 	rs->c = c;
 	bound[0] = 0;

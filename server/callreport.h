@@ -59,8 +59,8 @@ struct callreport;
  * message in err for a configuration that breaks the rules (exit 2); another
  * errno for a failure to open (exit 3).
  */
-int callreport_create(struct callreport **out, uv_loop_t *loop, const struct callreport_opts *o, char *err,
-		size_t errlen);
+int callreport_create(struct callreport **out, uv_loop_t *loop, const struct callreport_opts *o,
+		      char *err, size_t errlen);
 /* The center hooks that feed the service. */
 struct center_hooks callreport_hooks(struct callreport *rs);
 /*
@@ -68,7 +68,8 @@ struct center_hooks callreport_hooks(struct callreport *rs);
  * starts the admin interface. bound gets "http=ADDR:PORT" or "" when off.
  * Returns 0, EINVAL (bad --http or a missing token, message in err) or errno.
  */
-int callreport_attach(struct callreport *rs, struct center *c, char *bound, size_t n, char *err, size_t errlen);
+int callreport_attach(struct callreport *rs, struct center *c, char *bound, size_t n, char *err,
+		      size_t errlen);
 /* Prints the configuration summary (tenants, registration fees, delivery). */
 void callreport_summary(struct callreport *rs, FILE *f);
 /*

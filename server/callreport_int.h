@@ -50,7 +50,7 @@ void crstats_call(struct crstats *st, const struct cdr_row *row, rb_us period);
 void crstats_delivered(struct crstats *st, const struct spool_done_info *d); /* any thread */
 char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb_us period);
 char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp, rb_us period,
-			const char *timezone);
+			 const char *timezone);
 
 /* ---- callreport.c ---- */
 struct callreport {

@@ -197,7 +197,8 @@ static void local_tm(const struct crmail_call *rc, rb_us epoch_us, struct tm *tm
 }
 
 /* "2025-12-04 18:49:30 +0900" (body) or "Thu, 04 Dec 2025 18:49:30 +0900" (Date). */
-static void fmt_when(const struct crmail_call *rc, rb_us epoch_us, bool rfc5322, char *buf, size_t n)
+static void fmt_when(const struct crmail_call *rc, rb_us epoch_us, bool rfc5322, char *buf,
+		     size_t n)
 {
 	struct tm tm;
 	long off;

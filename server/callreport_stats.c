@@ -21,7 +21,7 @@
 #include "ring.h"
 
 static const double lat_le[CRST_LAT_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-					       2.5,   5,    10,    30,   60,  120,  300, 600};
+						2.5,   5,    10,    30,   60,  120,  300, 600};
 #define INTERVAL_US (900 * RB_US_PER_S)
 
 int crstats_init(struct crstats *st, const struct scenario *scn)
@@ -326,7 +326,7 @@ static json_t *jnum(double v)
 }
 
 char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp, rb_us period,
-			const char *timezone)
+			 const char *timezone)
 {
 	struct state_ctx x = {json_array(), center_now(c), period};
 	center_foreach_staff(c, staff_cb, &x);

@@ -233,7 +233,8 @@ static int center_option(struct sd_args *a, int o, const char *arg)
 	case O_LOG: {
 		int l = rb_log_level_parse(arg);
 		if (l < 0)
-			return cli_usage_error(prog, "--log-level: expected debug, info, notice, warning or err, got '%s'", arg);
+			return cli_usage_error(prog, "--log-level: expected debug, info, notice, "
+						     "warning or err, got '%s'", arg);
 		rb_log_set_level(l);
 		return 0;
 	}
