@@ -102,7 +102,9 @@ static int commit_batch(struct sqlq *q, const char **why)
  * The one place that decides what a failed batch becomes. Today: logged,
  * counted and dropped (sqlq_close reports EIO). Keeping it for the next
  * period instead is leaving q->batch.n as it is: take_pending appends the
- * newer items after it and the loop in writer() commits it again.
+ * newer items after it and the loop in writer() commits it again (its exit
+ * test, pending empty once stopping, would then also want the batch empty
+ * or a last try given up).
  */
 static void batch_failed(struct sqlq *q, const char *why)
 {
