@@ -1,7 +1,8 @@
 /*
- * secretaryd: the reference answering center (main alone; the logic is in
- * center.c and sip_tsx.c, so tests link it; call reports, tenant rules and
- * the admin interface in callreport.c). docs/secretaryd.md and
+ * secretaryd: the reference answering center (main and its stages alone:
+ * parse_args, load, start, run, stop; the logic is in center.c and
+ * sip_tsx.c, so tests link it; call reports, tenant rules and the admin
+ * interface in callreport.c). docs/secretaryd.md and
  * docs/secretaryd-reports.md are the user's guide.
  */
 #define LOG_TAG "secretaryd"
