@@ -20,6 +20,7 @@
 #include "callrec.h"
 #include "rbtime.h"
 #include "rv.h"
+#include "scn_planning.h"
 
 enum scn_mobile {
 	MOBILE_NONE = 0, /* never give the client's mobile number */
@@ -151,6 +152,7 @@ struct scenario {
 	size_t n_targets;
 	struct scn_run run;
 	struct scn_server server;
+	struct scn_planning *planning; /* `planning:` (ringbench plan); NULL: none */
 };
 
 /*

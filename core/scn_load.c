@@ -19,7 +19,7 @@
 
 static const char *const top_keys[] = {
     "name", "description", "ring_period_s", "start_time", "center", "tenants", "callers",
-    "load", "targets",	   "run",	    "server", NULL};
+    "load", "targets",	   "run",	    "server", "planning", NULL};
 
 static int parse_layout(struct scn_ctx *c, yaml_node_t *n, struct scn_center *ce)
 {
@@ -294,6 +294,8 @@ static int parse_top(struct scn_ctx *c, yaml_node_t *root, struct scenario *s)
 	if ((v = scn_map_get(c, root, "run")) && parse_run(c, v, s))
 		return EINVAL;
 	if ((v = scn_map_get(c, root, "server")) && parse_server(c, v, &s->server))
+		return EINVAL;
+	if ((v = scn_map_get(c, root, "planning")) && scn_parse_planning(c, v, s))
 		return EINVAL;
 	return 0;
 }
