@@ -1,0 +1,38 @@
+/* plan_int: plan's private helpers, shared by plan.c, plan_day.c and
+ * plan_out.c. Not part of the public interface. */
+#ifndef RB_PLAN_INT_H
+#define RB_PLAN_INT_H
+
+#include "plan.h"
+
+struct plan_ctx {
+	const struct plan_opts *o;
+	struct plan_result *res;
+	struct scenario *day;	   /* a private copy: staffing and rates are changed */
+	struct scn_target **it;	   /* the targets of each interval */
+	size_t *n_it;
+	struct scn_target *eval_targets; /* those of the evaluation in hand */
+	int evaluations;
+	int unreachable_iv;	   /* -1 */
+};
+
+void plan_say(const struct plan_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+double plan_now_s(void);
+double plan_rate_factor(const struct scn_planning *p);
+double plan_handle_s(const struct scenario *s);
+/* Interval i's arrivals a second: its Poisson rate and its bursts' calls over its length. */
+double plan_phase_rate(const struct scenario *s, size_t i);
+/* The least operators meeting targets t by Erlang A at rate_per_s (0 at no load). */
+int plan_erlang_interval(const struct scenario *s, double rate_per_s, const struct scn_target *t,
+			 size_t nt, int *out, char *err, size_t errlen);
+/* One model run of the day's first upto phases at operators ops, judging the
+ * targets of intervals from..upto-1; *out finished (free with plan_eval_free). */
+int plan_eval(struct plan_ctx *x, const int *ops, size_t upto, size_t from, struct summary **out);
+void plan_eval_free(struct plan_ctx *x, struct summary *s);
+bool plan_target_passes(const struct plan_ctx *x, const struct summary *s, size_t k);
+/* The model's least passing staffing per interval, from req (in and out). */
+int plan_model_requirement(struct plan_ctx *x, int *req, char *err, size_t errlen);
+/* The limit of interval i with unlimited staff, into res->unreachable. */
+void plan_unreachable(struct plan_ctx *x, int i);
+
+#endif
