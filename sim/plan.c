@@ -267,18 +267,21 @@ static int passes(struct plan_ctx *x, int *ops, size_t i, int n, bool *ok)
 /* The least n passing for interval i, from n0: gallop, then bisect (the
  * measures grow with staffing; common random numbers keep that so between
  * evaluations). *reached false when even the cap fails. */
-static int least_passing(struct plan_ctx *x, int *ops, size_t i, int n0, int cap, int *out, bool *reached)
+static int least_passing(struct plan_ctx *x, int *ops, size_t i, int n0, int lo, int cap, int *out,
+			 bool *reached)
 {
 	bool ok;
 	int rc, good, bad, step = 1;
 	*reached = true;
+	if (n0 < lo)
+		n0 = lo;
 	if ((rc = passes(x, ops, i, n0, &ok)))
 		return rc;
 	if (ok) {
 		good = n0;
-		bad = -1;
-		while (good > 0) {
-			int probe = good - step < 0 ? 0 : good - step;
+		bad = lo - 1; /* below the floors: never staffed, not evaluated */
+		while (good > lo) {
+			int probe = good - step < lo ? lo : good - step;
 			if ((rc = passes(x, ops, i, probe, &ok)))
 				return rc;
 			if (!ok) {
@@ -343,9 +346,9 @@ int plan_model_requirement(struct plan_ctx *x, int *req, char *err, size_t errle
 			int cap = req[i] * 4 + 50, m;
 			bool reached;
 			if (x->n_it[i] == 0 || !(plan_phase_rate(x->day, i) > 0)) {
-				m = 0;
+				m = x->floor[i];
 				reached = true;
-			} else if ((rc = least_passing(x, req, i, req[i], cap, &m, &reached))) {
+			} else if ((rc = least_passing(x, req, i, req[i], x->floor[i], cap, &m, &reached))) {
 				break;
 			}
 			if (!reached) {

@@ -46,6 +46,7 @@ static void ctx_free(struct plan_ctx *x)
 		free(x->it[i]);
 	free(x->it);
 	free(x->n_it);
+	free(x->floor);
 	scn_free(x->day);
 }
 
@@ -282,25 +283,35 @@ static int setup(struct plan_ctx *x, char *err, size_t errlen)
 	return 0;
 }
 
-/* Floors on the requirement: min_staff, and the occupancy cap as offered
- * load / operators <= occupancy_max. */
-static void apply_floors(struct plan_ctx *x)
+/*
+ * Floors on the requirement: min_staff, and the occupancy cap as offered
+ * load / operators <= occupancy_max. The model's search never goes below
+ * them (an interval is evaluated with the staffing it will have), and
+ * `bound` says which one decided when the targets alone would need no more.
+ */
+static void compute_floors(struct plan_ctx *x, const char **why)
 {
 	const struct scn_planning *p = x->day->planning;
 	double h = plan_handle_s(x->day);
 	for (size_t i = 0; i < x->res->n; i++) {
-		struct plan_interval *v = &x->res->iv[i];
-		v->required = v->model;
-		v->bound = "target";
+		const struct plan_interval *v = &x->res->iv[i];
 		int occ = p->occupancy_max < 1 ? (int)ceil(v->plan_rate_per_s * h / p->occupancy_max - 1e-9) : 0;
-		if (occ > v->required) {
-			v->required = occ;
-			v->bound = "occupancy";
+		x->floor[i] = occ;
+		why[i] = occ > 0 ? "occupancy" : "target";
+		if (p->min_staff > x->floor[i] || (p->min_staff == x->floor[i] && p->min_staff > 0)) {
+			x->floor[i] = p->min_staff;
+			why[i] = "min_staff";
 		}
-		if (p->min_staff > v->required) {
-			v->required = p->min_staff;
-			v->bound = "min_staff";
-		}
+	}
+}
+
+static void apply_floors(struct plan_ctx *x, const char **why)
+{
+	for (size_t i = 0; i < x->res->n; i++) {
+		struct plan_interval *v = &x->res->iv[i];
+		bool by_floor = x->floor[i] >= v->model;
+		v->required = by_floor ? x->floor[i] : v->model;
+		v->bound = by_floor && x->floor[i] > 0 ? why[i] : "target";
 	}
 }
 
@@ -311,10 +322,14 @@ int plan_run(const struct plan_opts *o, struct plan_result *res, char *err, size
 	double t0 = plan_now_s();
 	int rc = setup(&x, err, errlen);
 	int *req = rc ? NULL : calloc(res->n, sizeof *req);
-	if (!rc && !req)
+	const char **why = rc ? NULL : calloc(res->n, sizeof *why);
+	x.floor = rc ? NULL : calloc(res->n, sizeof *x.floor);
+	if (!rc && (!req || !why || !x.floor))
 		rc = ENOMEM;
+	if (!rc)
+		compute_floors(&x, why);
 	for (size_t i = 0; !rc && i < res->n; i++)
-		req[i] = res->iv[i].erlang;
+		req[i] = res->iv[i].erlang > x.floor[i] ? res->iv[i].erlang : x.floor[i];
 	if (!rc && o->method == PLAN_MODEL) {
 		plan_say(o, "model: %zu intervals, %d replications an evaluation, %s", res->n, o->replications,
 			 o->point ? "decided on the point estimate (--point)" : "decided on the 95 % interval");
@@ -328,7 +343,8 @@ int plan_run(const struct plan_opts *o, struct plan_result *res, char *err, size
 	res->evaluations = x.evaluations;
 	res->seconds_requirement = plan_now_s() - t0;
 	if (!rc)
-		apply_floors(&x);
+		apply_floors(&x, why);
+	free(why);
 	if (!rc && o->no_roster) {
 		ctx_free(&x);
 		return 0;

@@ -14,6 +14,7 @@ struct plan_ctx {
 	struct scn_target *eval_targets; /* those of the evaluation in hand */
 	int evaluations;
 	int unreachable_iv;	   /* -1 */
+	int *floor;		   /* per interval: min_staff and the occupancy cap's least */
 };
 
 void plan_say(const struct plan_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
