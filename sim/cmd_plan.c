@@ -107,9 +107,11 @@ static void print_plan(const struct plan_opts *o, const struct plan_result *r, F
 		"backup", "rostered", "staffed", "pass", "set by");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct plan_interval *v = &r->iv[i];
-		fprintf(f, "%-6s %9.1f %7d %6d %8d %7d %8d %7d %6s  %s\n", v->name, v->plan_rate_per_s * 3600,
+		fprintf(f, "%-6s %9.1f %7d %6d %8d %7d %8d %7d %6s  %s%s%s\n", v->name, v->plan_rate_per_s * 3600,
 			v->erlang, v->model, v->required, v->backup, v->rostered, v->staffed,
-			r->check_rounds ? (v->passed ? "yes" : "NO") : "-", v->bound ? v->bound : "");
+			r->check_rounds ? (v->passed ? "yes" : "NO") : "-", v->bound ? v->bound : "",
+			v->rule == RULE_POINT && !o->point ? " (point: too few calls for the 95 % rule)" : "",
+			v->unreachable ? " (a target unreachable by staffing, below)" : "");
 	}
 	if (!r->have_roster)
 		return;
@@ -129,9 +131,16 @@ static void print_plan(const struct plan_opts *o, const struct plan_result *r, F
 		fprintf(f, "backup: fixed as the scenario staffs them, %.1f hours\n", r->backup_hours);
 	}
 	fprintf(f, "cost of the day: %.0f yen\n", r->cost);
+	int by_point = 0;
+	for (size_t i = 0; i < r->n; i++)
+		by_point += r->iv[i].rule == RULE_POINT;
 	if (o->max_check_rounds >= 0)
-		fprintf(f, "check: %s after %d round%s (%s)%s%s\n", r->check_passed ? "PASS" : "NOT PASSED",
-			r->check_rounds, r->check_rounds == 1 ? "" : "s", summary_verdict_name(r->check_verdict),
+		fprintf(f, "check: %s after %d round%s (the model's verdict on the rostered day%s: %s%s)%s%s\n",
+			r->check_passed ? "PASS" : "NOT PASSED", r->check_rounds, r->check_rounds == 1 ? "" : "s",
+			r->unreachable[0] ? ", judged on the targets staffing can meet" : "", summary_verdict_name(r->check_verdict),
+			by_point && !o->point && r->check_verdict == VERDICT_INCONCLUSIVE
+				? ", as intervals with too few calls for the 95 % rule are decided on the point estimate"
+				: "",
 			r->check_log[0] ? "; changed: " : "", r->check_log);
 }
 
@@ -227,9 +236,7 @@ int cmd_plan(int argc, char **argv)
 	double secs = plan_now_wall() - t0;
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		if (r.unreachable[0])
-			fprintf(stderr, "%s: %s\n", prog, r.unreachable);
-		rc = r.unreachable[0] ? 1 : rc == EINVAL ? 2 : 3;
+		rc = rc == EINVAL ? 2 : 3;
 		goto done;
 	}
 	if (!quiet) {
@@ -251,7 +258,9 @@ int cmd_plan(int argc, char **argv)
 	}
 	printf("%s/requirements.csv\n%s/shifts.csv\n%s/roster.csv\n%s/planned.yaml\n%s/plan.json\n", out, out, out,
 	       out, out);
-	rc = o.max_check_rounds < 0 || r.check_passed ? 0 : 1;
+	if (r.unreachable[0])
+		printf("%s\n", r.unreachable);
+	rc = (o.max_check_rounds < 0 || r.check_passed) && !r.unreachable[0] ? 0 : 1;
 done:
 	if (have_r)
 		plan_result_free(&r);

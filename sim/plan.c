@@ -239,9 +239,10 @@ bool plan_target_passes(const struct plan_ctx *x, const struct summary *s, size_
 	summary_target_ci(s, k, &m, &lo, &hi);
 	if (isnan(m))
 		return true;
-	if (!x->o->point)
-		return summary_target_judgement(s, k) == JUDGE_PASS;
 	const struct scn_target *t = &x->eval_targets[k];
+	bool point = x->o->point || (x->rule && x->rule[t->phase_idx] == RULE_POINT);
+	if (!point)
+		return summary_target_judgement(s, k) == JUDGE_PASS;
 	return t->kind == TARGET_RINGS ? m >= t->min : m <= t->max;
 }
 
@@ -384,54 +385,135 @@ double plan_now_s(void)
 	return now_s();
 }
 
-/*
- * The limit with unlimited staff: interval i with more operators than it
- * has calls (every call taken the moment it reaches the center), its
- * targets' values then. What is left of the abandons is no staffing's
- * doing: callers who hang up before forwarding, or during the pick-up
- * delay (with nobody ever waiting, every abandon at the center is one).
- */
-void plan_unreachable(struct plan_ctx *x, int i)
+/* What unlimited staff comes to: more operators than the calls of the day. */
+static int unlimited(const struct scenario *s)
 {
-	size_t n = x->day->n_phases, upto = (size_t)i + 2 < n ? (size_t)i + 2 : n;
-	int *ops = calloc(n, sizeof *ops);
-	if (!ops)
-		return;
 	double calls = 0;
-	for (size_t j = 0; j < upto; j++)
-		calls += plan_phase_rate(x->day, j) * rb_us_to_s(x->day->phases[j].duration);
-	for (size_t j = 0; j < n; j++)
-		ops[j] = (int)fmin(calls + 10, 2000);
-	struct summary *s;
-	if (plan_eval(x, ops, upto, (size_t)i, &s)) {
-		free(ops);
-		return;
-	}
-	free(ops);
-	json_t *j = summary_to_json(s), *g = json_object_get(json_object_get(j, "phases"), x->day->phases[i].name);
-	double ab = json_number_value(json_object_get(g, "abandon_fraction"));
-	double abf = json_number_value(json_object_get(g, "abandon_before_forward_fraction"));
+	for (size_t j = 0; j < s->n_phases; j++)
+		calls += plan_phase_rate(s, j) * rb_us_to_s(s->phases[j].duration);
+	return (int)fmin(calls + 10, 2000);
+}
+
+/* The limit of the unreachable targets (bad[k]), one line per kind of
+ * target: the interval's figures when it is one interval, else the day's
+ * with unlimited staff and the worst interval. */
+static void describe_unreachable(struct plan_ctx *x, const struct summary *s, const bool *bad)
+{
+	json_t *j = summary_to_json(s), *phases = json_object_get(j, "phases"), *all = json_object_get(j, "overall");
 	char *out = x->res->unreachable;
-	size_t used = 0, cap = sizeof x->res->unreachable;
-	for (size_t k = 0; k < summary_target_count(s) && used < cap; k++) {
-		if (x->eval_targets[k].phase_idx != i || plan_target_passes(x, s, k))
+	size_t used = strlen(out), cap = sizeof x->res->unreachable, nt = summary_target_count(s);
+	bool *done = calloc(nt + 1, sizeof *done);
+	for (size_t k = 0; done && k < nt; k++) {
+		if (!bad[k] || done[k])
 			continue;
-		char lab[96];
-		scn_target_label(&x->eval_targets[k], lab, sizeof lab);
-		double m, lo, hi;
-		summary_target_ci(s, k, &m, &lo, &hi);
-		if (x->eval_targets[k].kind == TARGET_ABANDON_MAX)
+		char lab[96], lab2[96];
+		struct scn_target b = x->eval_targets[k];
+		b.phase = NULL;
+		b.phase_idx = -1;
+		scn_target_label(&b, lab, sizeof lab);
+		int count = 0, first = -1, last = -1, worst = -1;
+		double worst_m = NAN;
+		for (size_t q = k; q < nt; q++) {
+			struct scn_target c = x->eval_targets[q];
+			c.phase = NULL;
+			c.phase_idx = -1;
+			scn_target_label(&c, lab2, sizeof lab2);
+			if (!bad[q] || strcmp(lab, lab2))
+				continue;
+			done[q] = true;
+			double m, lo, hi;
+			summary_target_ci(s, q, &m, &lo, &hi);
+			int i = x->eval_targets[q].phase_idx;
+			count++;
+			first = first < 0 ? i : first;
+			last = i;
+			bool worse = b.kind == TARGET_RINGS ? !(m >= worst_m) : !(m <= worst_m);
+			if (worst < 0 || worse) {
+				worst = i;
+				worst_m = m;
+			}
+		}
+		json_t *g = count == 1 ? json_object_get(phases, x->day->phases[first].name) : all;
+		double ab = json_number_value(json_object_get(g, "abandon_fraction"));
+		double abf = json_number_value(json_object_get(g, "abandon_before_forward_fraction"));
+		char where[96];
+		if (count == 1)
+			snprintf(where, sizeof where, "in %s", x->day->phases[first].name);
+		else
+			snprintf(where, sizeof where, "in %d intervals (%s to %s), the whole day", count,
+				 x->day->phases[first].name, x->day->phases[last].name);
+		if (used + 1 >= cap)
+			break;
+		if (b.kind == TARGET_ABANDON_MAX)
 			used += (size_t)snprintf(out + used, cap - used,
-						 "%sunreachable by staffing: %s in %s: %.1f %% abandoned with unlimited "
-						 "staff (before forwarding %.1f %% of those dialled, during pick-up %.1f %%)",
-						 used ? "; " : "", lab, x->day->phases[i].name, 100 * ab, 100 * abf, 100 * ab);
+						 "%sunreachable by staffing: %s %s: %.1f %% abandoned with unlimited staff "
+						 "(before forwarding %.1f %% of those dialled, during pick-up %.1f %%)%s",
+						 used ? "\n" : "", lab, where, 100 * ab, 100 * abf, 100 * ab, "");
 		else
 			used += (size_t)snprintf(out + used, cap - used,
-						 "%sunreachable by staffing: %s in %s: %.3f [%.3f, %.3f] with unlimited staff",
-						 used ? "; " : "", lab, x->day->phases[i].name, m, lo, hi);
+						 "%sunreachable by staffing: %s %s: at best %.3f with unlimited staff",
+						 used ? "\n" : "", lab, where, worst_m);
+		if (count > 1 && used + 1 < cap)
+			used += (size_t)snprintf(out + used, cap - used, b.kind == TARGET_RINGS ? "; worst %s: %.3f" : "; worst %s: %.1f %%",
+						 x->day->phases[worst].name, b.kind == TARGET_RINGS ? worst_m : 100 * worst_m);
 	}
+	free(done);
 	json_decref(j);
+}
+
+int plan_limits(struct plan_ctx *x)
+{
+	size_t n = x->day->n_phases;
+	int *ops = calloc(n, sizeof *ops), u = unlimited(x->day);
+	if (!ops)
+		return ENOMEM;
+	for (size_t j = 0; j < n; j++)
+		ops[j] = u;
+	struct summary *s;
+	enum plan_rule *keep = x->rule;
+	x->rule = NULL; /* judge by the verdict rule first */
+	int rc = plan_eval(x, ops, n, 0, &s);
+	free(ops);
+	x->rule = keep;
+	if (rc)
+		return rc;
+	bool *bad = calloc(summary_target_count(s) + 1, sizeof *bad);
+	if (!bad) {
+		plan_eval_free(x, s);
+		return ENOMEM;
+	}
+	for (size_t k = 0; k < summary_target_count(s); k++) {
+		const struct scn_target *t = &x->eval_targets[k];
+		int i = t->phase_idx;
+		enum plan_rule saved = x->rule[i];
+		x->rule[i] = RULE_INTERVAL;
+		bool by_interval = plan_target_passes(x, s, k);
+		x->rule[i] = RULE_POINT;
+		bool by_point = plan_target_passes(x, s, k);
+		x->rule[i] = saved;
+		if (by_interval)
+			continue;
+		if (by_point) {
+			x->rule[i] = RULE_POINT;
+			continue;
+		}
+		bad[k] = true;
+		x->res->iv[i].unreachable = true;
+	}
+	describe_unreachable(x, s, bad);
+	/* Unreachable targets leave the search and the check's raising: no
+	 * staffing changes them. The interval's other targets still decide. */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t keep = 0, had = x->n_it[i];
+		for (size_t q = 0; q < had; q++, k++)
+			if (!bad[k])
+				x->it[i][keep++] = x->it[i][q];
+		x->n_it[i] = keep;
+	}
+	free(bad);
 	plan_eval_free(x, s);
+	return 0;
 }
 
 double plan_now_wall(void)

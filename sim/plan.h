@@ -37,6 +37,9 @@
 #include "summary.h"
 
 enum plan_method { PLAN_MODEL = 0, PLAN_ERLANG };
+/* How an interval is decided: by the verdict rule, or on the point estimate
+ * (too few calls for the rule, or --point). */
+enum plan_rule { RULE_INTERVAL = 0, RULE_POINT };
 
 #define PLAN_MAX_ROUNDS 4	/* model sweeps over the day, at most */
 #define PLAN_MAX_CHECK_ROUNDS 4 /* roster-and-check rounds, at most */
@@ -84,6 +87,8 @@ struct plan_interval {
 	struct plan_judged *judged;	   /* targets applying to this interval, in the check */
 	size_t n_judged;
 	bool passed;		/* every target passed in the check */
+	enum plan_rule rule;
+	bool unreachable;	/* a target of it no staffing meets (plan_result.unreachable) */
 	const char *bound;	/* what set the requirement: "target", "min_staff", "occupancy", "check" */
 };
 
@@ -111,7 +116,7 @@ struct plan_result {
 	double seconds_requirement, seconds_roster, seconds_check;
 	int replications;
 	double rate_factor;	  /* the forecast quantile over the forecast (1: rate_cv 0) */
-	char unreachable[512];	  /* the limit with unlimited staff, when a target cannot be met */
+	char unreachable[2048];	  /* the limit with unlimited staff, when a target cannot be met */
 };
 
 /*

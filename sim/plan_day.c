@@ -47,6 +47,7 @@ static void ctx_free(struct plan_ctx *x)
 	free(x->it);
 	free(x->n_it);
 	free(x->floor);
+	free(x->rule);
 	scn_free(x->day);
 }
 
@@ -326,16 +327,21 @@ int plan_run(const struct plan_opts *o, struct plan_result *res, char *err, size
 	x.floor = rc ? NULL : calloc(res->n, sizeof *x.floor);
 	if (!rc && (!req || !why || !x.floor))
 		rc = ENOMEM;
+	x.rule = rc ? NULL : calloc(res->n, sizeof *x.rule);
+	if (!rc && !x.rule)
+		rc = ENOMEM;
 	if (!rc)
 		compute_floors(&x, why);
+	if (!rc && (o->method == PLAN_MODEL || (o->max_check_rounds >= 0 && !o->no_roster)))
+		rc = plan_limits(&x);
+	for (size_t i = 0; !rc && i < res->n; i++)
+		res->iv[i].rule = x.rule[i];
 	for (size_t i = 0; !rc && i < res->n; i++)
 		req[i] = res->iv[i].erlang > x.floor[i] ? res->iv[i].erlang : x.floor[i];
 	if (!rc && o->method == PLAN_MODEL) {
 		plan_say(o, "model: %zu intervals, %d replications an evaluation, %s", res->n, o->replications,
 			 o->point ? "decided on the point estimate (--point)" : "decided on the 95 % interval");
 		rc = plan_model_requirement(&x, req, err, errlen);
-		if (rc == EINVAL && x.unreachable_iv >= 0)
-			plan_unreachable(&x, x.unreachable_iv);
 	}
 	for (size_t i = 0; !rc && i < res->n; i++)
 		res->iv[i].model = req[i];
@@ -377,6 +383,9 @@ int plan_run(const struct plan_opts *o, struct plan_result *res, char *err, size
 		}
 	}
 	res->check_passed = all && o->max_check_rounds >= 0;
+	for (size_t i = 0; i < res->n; i++)
+		if (res->iv[i].unreachable) /* its unreachable target fails, whatever the staffing */
+			res->check_passed = res->iv[i].passed = false;
 	if (!rc) {
 		const struct scn_planning *p = x.day->planning;
 		res->operator_hours = res->roster.paid_hours;

@@ -14,6 +14,7 @@ struct plan_ctx {
 	struct scn_target *eval_targets; /* those of the evaluation in hand */
 	int evaluations;
 	int unreachable_iv;	   /* -1 */
+	enum plan_rule *rule;	   /* per interval: how it is decided (plan_limits) */
 	int *floor;		   /* per interval: min_staff and the occupancy cap's least */
 };
 
@@ -33,7 +34,15 @@ void plan_eval_free(struct plan_ctx *x, struct summary *s);
 bool plan_target_passes(const struct plan_ctx *x, const struct summary *s, size_t k);
 /* The model's least passing staffing per interval, from req (in and out). */
 int plan_model_requirement(struct plan_ctx *x, int *req, char *err, size_t errlen);
-/* The limit of interval i with unlimited staff, into res->unreachable. */
-void plan_unreachable(struct plan_ctx *x, int i);
+/*
+ * The day with unlimited staff (every call taken the moment it reaches the
+ * center), once, before any search: an interval whose targets pass there
+ * is decided by the verdict rule; one whose targets only pass on the point
+ * estimate has too few calls for a 95 % interval to ever clear the target
+ * at these replications, and is decided on the point estimate (said so);
+ * one that fails even so cannot be met by staffing: res->unreachable says
+ * its limit, and the search leaves it at its floors.
+ */
+int plan_limits(struct plan_ctx *x);
 
 #endif

@@ -94,7 +94,7 @@ static int write_requirements(const struct plan_opts *o, const struct plan_resul
 		fputc(',', f);
 		num(f, v->occupancy, "%.4f");
 		fprintf(f, ",%s,%d,%d,%s,%d,%d,%s\n",
-			o->method == PLAN_ERLANG ? "erlang" : (o->point ? "model-point" : "model"), v->erlang, v->model,
+			o->method == PLAN_ERLANG ? "erlang" : (o->point || v->rule == RULE_POINT ? "model-point" : "model"), v->erlang, v->model,
 			v->bound ? v->bound : "", v->rostered, v->staffed, v->n_judged ? (v->passed ? "yes" : "no") : "");
 	}
 	free(cols);
@@ -382,10 +382,11 @@ static int write_json(const struct plan_opts *o, const struct plan_result *r, co
 							    jnum(d->measured), "ci95", jnum(d->lo), jnum(d->hi),
 							    "result", judgement_name(d->j)));
 		}
-		json_array_append_new(ivs, json_pack("{s:s, s:f, s:f, s:i, s:i, s:i, s:s, s:i, s:i, s:o, s:o, s:b, s:o}",
+		json_array_append_new(ivs, json_pack("{s:s, s:f, s:f, s:i, s:i, s:i, s:s, s:s, s:i, s:i, s:o, s:o, s:b, s:o}",
 						     "interval", v->name, "rate_per_min", v->rate_per_s * 60,
 						     "planned_rate_per_min", v->plan_rate_per_s * 60, "erlang", v->erlang,
-						     "model", v->model, "required", v->required, "bound",
+						     "model", v->model, "required", v->required, "decided_on",
+						     v->rule == RULE_POINT || o->point ? "point estimate" : "95 % interval", "bound",
 						     v->bound ? v->bound : "", "backup", v->backup, "staffed", v->staffed,
 						     "abandon_fraction", jnum(v->abandon_fraction), "occupancy",
 						     jnum(v->occupancy), "passed", v->passed, "targets", tg));

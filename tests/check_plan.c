@@ -319,6 +319,47 @@ START_TEST(test_day_roster_within_one_percent_of_lp_bound)
 }
 END_TEST
 
+/* ---- the limit no staffing passes -------------------------------------------------- */
+
+START_TEST(test_unreachable_abandon_limit)
+{
+	/* Everyone forwarded at once and taken at once by unlimited staff, but
+	 * pick-up takes 4 s and patience is exponential with mean 40 s from
+	 * dialling: 1 - exp(-4/40) = 9.52 % hang up during pick-up, whatever the
+	 * staffing. 300 calls an hour for an hour, 10 replications: about 3000
+	 * calls, a standard error near 0.55 points; tolerance 2 points. */
+	char *path = write_scn("unreach",
+			       "center: {operators: 1, pickup_s: 4}\n"
+			       "tenants: [{id: a, number: \"0300000001\"}]\n"
+			       "callers: {patience_s: {exponential: 40}, talk_s: {exponential: 60}}\n"
+			       "start_time: \"09:00\"\n"
+			       "load: {profile: {interval_s: 1800, rates_per_hour: [300, 300]}}\n"
+			       "targets: [{rings: 3, min: 0.8}, {abandon_max: 0.05}]\n"
+			       "planning: {cost_per_hour: {operators: 1000}, shifts: [{name: d, length_s: 1800}]}\n");
+	struct scenario *s = load(path);
+	struct plan_opts o = {.scn_path = path, .scn = s, .method = PLAN_MODEL, .replications = 10, .seed = 11,
+			      .jobs = 1};
+	struct plan_result r;
+	run(&o, &r);
+	const char *m = strstr(r.unreachable, "unreachable by staffing: abandon<=0.05 in 2 intervals");
+	ck_assert_msg(m, "got '%s'", r.unreachable);
+	const char *p = strstr(m, "the whole day: ");
+	double x, y, z;
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p, "the whole day: %lf %% abandoned with unlimited staff (before forwarding %lf "
+				   "%% of those dialled, during pick-up %lf",
+				&x, &y, &z),
+			 3);
+	ck_assert_double_eq_tol(x, 100 * (1 - exp(-0.1)), 2);
+	ck_assert_double_eq_tol(y, 0, 1e-9);
+	ck_assert(r.iv[0].unreachable && r.iv[1].unreachable && !r.check_passed);
+	/* the 3-ring target still staffs the intervals */
+	ck_assert_int_gt(r.iv[0].model, 0);
+	plan_result_free(&r);
+	scn_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -329,6 +370,7 @@ int main(void)
 	tcase_add_test(tc, test_carry_over_raises_next_interval);
 	tcase_add_test(tc, test_roster_covers_after_shrinkage);
 	tcase_add_test(tc, test_day_roster_within_one_percent_of_lp_bound);
+	tcase_add_test(tc, test_unreachable_abandon_limit);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
