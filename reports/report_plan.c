@@ -53,6 +53,17 @@ static void xlabel_col(FILE *dat, const struct csvtab *t, size_t r)
 	fprintf(dat, "%zu %s", r, (r % 2 == 0 || t->nrow <= 16) ? csv_get(t, r, csv_col(t, "interval")) : "\"\"");
 }
 
+/* One data row per interval: its number, its label, then cols scaled. */
+static void dat_rows(FILE *dat, const struct csvtab *t, const char *const *cols, const double *scale, size_t n)
+{
+	for (size_t r = 0; r < t->nrow; r++) {
+		xlabel_col(dat, t, r);
+		for (size_t c = 0; c < n; c++)
+			num_or_missing(dat, scale[c] * cell(t, r, cols[c]));
+		fputc('\n', dat);
+	}
+}
+
 static int plot_staffing(struct page *pg, const struct plan_rep *s)
 {
 	struct plot p;
@@ -63,15 +74,10 @@ static int plot_staffing(struct page *pg, const struct plan_rep *s)
 			   1000, 520);
 	if (rc)
 		return rc;
+	static const char *const cols[] = {"operators", "staffed", "rostered", "backup"};
+	static const double one[] = {1, 1, 1, 1};
 	fprintf(p.dat, "# index label required staffed rostered backup\n");
-	for (size_t r = 0; r < s->req.nrow; r++) {
-		xlabel_col(p.dat, &s->req, r);
-		num_or_missing(p.dat, cell(&s->req, r, "operators"));
-		num_or_missing(p.dat, cell(&s->req, r, "staffed"));
-		num_or_missing(p.dat, cell(&s->req, r, "rostered"));
-		num_or_missing(p.dat, cell(&s->req, r, "backup"));
-		fputc('\n', p.dat);
-	}
+	dat_rows(p.dat, &s->req, cols, one, 4);
 	xaxis(p.gp, s->req.nrow);
 	fprintf(p.gp, "set ylabel \"people\"\nset yrange [0:*]\n"
 		      "plot \"plan_staffing.dat\" using 1:3:xtic(2) with histeps lw 3 lc rgb \"#c62828\" title \"required\", \\\n"
@@ -94,14 +100,10 @@ static int plot_methods(struct page *pg, const struct plan_rep *s)
 			   1000, 520);
 	if (rc)
 		return rc;
+	static const char *const cols[] = {"erlang_operators", "model_operators", "rate_per_min"};
+	static const double scale[] = {1, 1, 60};
 	fprintf(p.dat, "# index label erlang model calls_per_hour\n");
-	for (size_t r = 0; r < s->req.nrow; r++) {
-		xlabel_col(p.dat, &s->req, r);
-		num_or_missing(p.dat, cell(&s->req, r, "erlang_operators"));
-		num_or_missing(p.dat, cell(&s->req, r, "model_operators"));
-		num_or_missing(p.dat, cell(&s->req, r, "rate_per_min") * 60);
-		fputc('\n', p.dat);
-	}
+	dat_rows(p.dat, &s->req, cols, scale, 3);
 	xaxis(p.gp, s->req.nrow);
 	fprintf(p.gp, "set ylabel \"operators\"\nset yrange [0:*]\nset y2label \"calls an hour\"\nset y2range [0:*]\n"
 		      "set y2tics\nset boxwidth 0.8\n"

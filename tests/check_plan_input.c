@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scn.h"
+#include "scn_check.h"
 
 #define HEAD                                                                                       \
 	"center: {operators: 5}\n"                                                                 \
@@ -16,23 +17,8 @@
 	"load: {profile: {interval_s: 1800, rates_per_hour: [30, 60, 120, 90, 60, 30, 30, 20]}}\n"
 /* line 6 on */
 
-static struct scenario *ok(const char *text)
-{
-	struct scenario *s = NULL;
-	char err[512] = "";
-	int rc = scn_load_string(text, strlen(text), "t.yaml", &s, err, sizeof err);
-	ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
-	return s;
-}
-
-static void bad(const char *text, const char *want)
-{
-	struct scenario *s = NULL;
-	char err[512] = "";
-	ck_assert_int_eq(scn_load_string(text, strlen(text), "t.yaml", &s, err, sizeof err), EINVAL);
-	ck_assert_msg(strstr(err, want), "got '%s', wanted '%s'", err, want);
-	ck_assert_ptr_null(s);
-}
+#define ok scn_check_ok
+#define bad scn_check_bad
 
 START_TEST(test_planning_read)
 {

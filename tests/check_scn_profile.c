@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scn.h"
+#include "scn_check.h"
 
 #define HEAD                                                                                       \
 	"center: {operators: 5, layout: pooled}\n"                                                 \
@@ -15,23 +16,8 @@
 	"  - {id: a, number: \"0300000001\", name: A, share: 1, forwarding: unconditional}\n"      \
 	"callers: {talk_s: 120}\n"
 
-static struct scenario *ok(const char *text)
-{
-	struct scenario *s = NULL;
-	char err[512] = "";
-	int rc = scn_load_string(text, strlen(text), "t.yaml", &s, err, sizeof err);
-	ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
-	return s;
-}
-
-static void bad(const char *text, const char *want)
-{
-	struct scenario *s = NULL;
-	char err[512] = "";
-	ck_assert_int_eq(scn_load_string(text, strlen(text), "t.yaml", &s, err, sizeof err), EINVAL);
-	ck_assert_msg(strstr(err, want), "got '%s', wanted '%s'", err, want);
-	ck_assert_ptr_null(s);
-}
+#define ok scn_check_ok
+#define bad scn_check_bad
 
 START_TEST(test_profile_expands_to_clock_phases)
 {
