@@ -20,6 +20,7 @@
 #include "callrec.h"
 #include "rbtime.h"
 #include "rv.h"
+#include "scn_planning.h"
 
 enum scn_mobile {
 	MOBILE_NONE = 0, /* never give the client's mobile number */
@@ -144,10 +145,14 @@ struct scenario {
 	struct scn_phase *phases;
 	size_t n_phases;
 	rb_us end;            /* end of the last phase */
+	int start_time_s;     /* clock time of time zero, seconds after midnight in
+			       * the scenario's time zone (start_time); -1: not given */
+	rb_us interval;       /* load given as a profile: its interval; 0: phases */
 	struct scn_target *targets;
 	size_t n_targets;
 	struct scn_run run;
 	struct scn_server server;
+	struct scn_planning *planning; /* `planning:` (ringbench plan); NULL: none */
 };
 
 /*

@@ -28,7 +28,7 @@ static void usage(FILE *f)
 		"next to it) and writes a self-contained HTML page, every plot inside it (it can be\n"
 		"mailed alone): DIR/report/index.html, with the verdict table at the top. DIR is a\n"
 		"result folder (summary.json, calls.csv, timeline.csv: ringbench model, live or\n"
-		"analyze) or a sweep folder (ringbench sweep).\n"
+		"analyze), a sweep folder (ringbench sweep) or a plan folder (ringbench plan).\n"
 		"Several result folders are overlaid (e.g. model and live); the report goes to the\n"
 		"first one's folder unless --out.\n\n"
 		"  --out DIR       write the report into DIR instead\n"
@@ -95,8 +95,9 @@ int cmd_report(int argc, char **argv)
 	char outbuf[4096];
 	const char *out_dir = o.out_dir;
 
-	if (nd == 1 && report_is_sweep(argv[optind])) {
-		rc = report_sweep_write(argv[optind], &o, err, sizeof(err));
+	if (nd == 1 && (report_is_sweep(argv[optind]) || report_is_plan(argv[optind]))) {
+		rc = report_is_plan(argv[optind]) ? report_plan_write(argv[optind], &o, err, sizeof(err))
+						 : report_sweep_write(argv[optind], &o, err, sizeof(err));
 		if (!out_dir) {
 			snprintf(outbuf, sizeof(outbuf), "%s/report", argv[optind]);
 			out_dir = outbuf;

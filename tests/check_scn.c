@@ -580,7 +580,7 @@ START_TEST(test_string_errors)
 {
 	string_bad("center: {operators: 1}\nfoo: 2\n",
 		   "2:1: unknown key 'foo' in the scenario (expected one of: name, description, "
-		   "ring_period_s, center, tenants, callers, load, targets, run, server)");
+		   "ring_period_s, start_time, center, tenants, callers, load, targets, run, server, planning)");
 	string_bad("center: {operators: 1}\ncenter: {operators: 2}\n",
 		   "2:1: duplicate key 'center' in the scenario");
 	string_bad("- 1\n", "1:1: expected a mapping for the scenario, got a list");
