@@ -445,6 +445,15 @@ int main(int argc, char **argv)
 	}
 	pcap_dump_close(dumper);
 	pcap_close(pd);
+	/* what the capture holds, for bench/analyze/run.sh to check the
+	 * analyzers' answers against (machine-readable, on stdout) */
+	size_t ans = 0, can = 0;
+	for (size_t k = 0; k < n; k++) {
+		ans += rows[k].t_answer >= 0;
+		can += rows[k].t_answer < 0 && rows[k].t_cancel >= 0;
+	}
+	printf("calls %zu answered %zu cancelled %zu other %zu packets %llu\n", n, ans, can,
+	       n - ans - can, pk);
 	fprintf(stderr, "mkcapture: %zu calls, %llu packets -> %s\n", n, pk, out);
 	free(rows);
 	return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Runs a command and writes its CPU time, taken from the kernel's rusage of
 the child (os.wait4: the child and every descendant it waited for), to a
-file as one JSON line: {"status": S, "user_s": U, "sys_s": Y, "cpu_s": U+Y}.
+file as one JSON line: {"status": S, "user_s": U, "sys_s": Y, "cpu_s": U+Y,
+"wall_s": W}, W from fork to the child's end (monotonic clock).
 
     rusage.py OUT.json CMD [ARG...]
 
@@ -16,6 +17,7 @@ started.
 import json
 import os
 import sys
+import time
 
 
 def main():
@@ -23,6 +25,7 @@ def main():
         sys.stderr.write(__doc__)
         return 2
     out, cmd = sys.argv[1], sys.argv[2:]
+    t0 = time.monotonic()
     try:
         pid = os.fork()
     except OSError as e:
@@ -35,11 +38,12 @@ def main():
             sys.stderr.write("rusage.py: %s: %s\n" % (cmd[0], e))
         os._exit(127)
     _, status, ru = os.wait4(pid, 0)
+    wall = time.monotonic() - t0
     code = os.waitstatus_to_exitcode(status)
     code = 128 - code if code < 0 else code
     with open(out, "w") as f:
         f.write(json.dumps({"status": code, "user_s": ru.ru_utime, "sys_s": ru.ru_stime,
-                            "cpu_s": ru.ru_utime + ru.ru_stime}) + "\n")
+                            "cpu_s": ru.ru_utime + ru.ru_stime, "wall_s": wall}) + "\n")
     return code
 
 
