@@ -34,9 +34,12 @@
 # asked and its achieved rate was at least 95 % of the nominal. A side's
 # highest clean rate is the highest rate below which (and at which) every
 # rate run was clean; a side is not run at higher rates after its first
-# unclean one. If the caller could not reach the rate, the rate is
-# unclean for the side it ran against, and the report says so: that is a
-# limit of this load generator on this machine, not of the answering side.
+# unclean one. If the caller alone fell short (no call failed), the rate is
+# tried once more (a neighbour on a shared machine may have had the CPU);
+# if it falls short again the rate is unclean for the side it ran against,
+# and the report says so: that is a limit of this load generator on this
+# machine at that moment, not of the answering side. Each SIPp caller run
+# is bounded: SIPp's -timeout at the calls' span + 20 s, `timeout` at + 40 s.
 #
 # Then (EXTRAS=1): peak RSS of each side at about 10,000 concurrent calls
 # (1,000 calls/s, each 200 ms + 10 s), and the INVITE-to-200 time minus the
@@ -122,9 +125,9 @@ load() {
 	shift 3
 	printf 'SEQUENTIAL\n0312345678;inquiry;%s\n' "$talk" >calls.csv
 	rm -f uac_caller_bye_*_.csv uac_caller_bye_*_rtt.csv
-	timeout $((calls / rate + 90)) sipp "127.0.0.1:$PEER_PORT" -sf "$FLOWS/uac_caller_bye.xml" \
+	timeout $((calls / rate + 40)) sipp "127.0.0.1:$PEER_PORT" -sf "$FLOWS/uac_caller_bye.xml" \
 		-inf calls.csv -r "$rate" -m "$calls" -l 60000 -nostdin -buff_size 8388608 \
-		-max_socket 65000 -timeout $((calls / rate + 60))s -trace_stat -fd 1 \
+		-max_socket 65000 -timeout $((calls / rate + 20))s -trace_stat -fd 1 \
 		-trace_err -error_file "err_${PEER_NAME}_$rate.txt" "$@" \
 		>uac.out 2>&1 </dev/null
 	$PY - <<'PY'
@@ -167,45 +170,56 @@ for rate in $RATES; do
 	fi
 	for peer in sipp secretaryd; do
 		[ -n "${DONE[$peer]:-}" ] && continue
-		start_peer $peer
-		t0=$(cpu_ticks "$PEER_PID")
-		r=$(load "$rate" $((rate * SECS)) 100)
-		alive "$rate"
-		sleep 0.5 # the last calls' wrap-ups and CDRs
-		alive "$rate"
-		t1=$(cpu_ticks "$PEER_PID")
-		stop_peer
-		echo "$r" | grep -q '"error"' && { cat uac.out >&2; die "$(field "$r" error) at $rate/s against $peer"; }
-		line=$($PY - "$peer" "$rate" "$SECS" "$t0" "$t1" "$TICK" "$r" <<-'PY'
-			import json, sys
-			peer, rate, secs, t0, t1, tick = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-			r = json.loads(sys.argv[7])
-			cpu = (t1 - t0) / tick
-			r.update({"side": peer, "rate": rate, "asked": rate * secs, "cpu_s": cpu,
-			          "cpu_us_per_attempted": cpu * 1e6 / max(r["attempted"], 1)})
-			why = []
-			if r["failed"]: why.append("%d failed" % r["failed"])
-			if r["attempted"] < r["asked"]: why.append("only %d of %d calls placed" % (r["attempted"], r["asked"]))
-			if r["achieved"] < 0.95 * rate: why.append("caller reached %.0f/s" % r["achieved"])
-			r["clean"], r["why"] = not why, ", ".join(why)
-			print(json.dumps(r))
-		PY
-		)
-		echo "$line" >>runs.jsonl
-		ratio=
-		if [ "$peer" = secretaryd ]; then
-			ratio=$($PY - "$rate" <<-'PY'
+		for try in 1 2; do
+			start_peer $peer
+			t0=$(cpu_ticks "$PEER_PID")
+			r=$(load "$rate" $((rate * SECS)) 100)
+			alive "$rate"
+			sleep 0.5 # the last calls' wrap-ups and CDRs
+			alive "$rate"
+			t1=$(cpu_ticks "$PEER_PID")
+			stop_peer
+			echo "$r" | grep -q '"error"' && { cat uac.out >&2; die "$(field "$r" error) at $rate/s against $peer"; }
+			line=$($PY - "$peer" "$rate" "$SECS" "$t0" "$t1" "$TICK" "$r" <<-'PY'
 				import json, sys
-				rs = [json.loads(l) for l in open("runs.jsonl") if json.loads(l)["rate"] == int(sys.argv[1])]
-				c = {r["side"]: r["cpu_us_per_attempted"] for r in rs}
-				print("%.2f" % (c["secretaryd"] / c["sipp"]) if c.get("sipp") else "-")
+				peer, rate, secs, t0, t1, tick = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+				r = json.loads(sys.argv[7])
+				cpu = (t1 - t0) / tick
+				r.update({"side": peer, "rate": rate, "asked": rate * secs, "cpu_s": cpu,
+				          "cpu_us_per_attempted": cpu * 1e6 / max(r["attempted"], 1)})
+				why = []
+				if r["failed"]: why.append("%d failed" % r["failed"])
+				if r["attempted"] < r["asked"]: why.append("only %d of %d calls placed" % (r["attempted"], r["asked"]))
+				if r["achieved"] < 0.95 * rate: why.append("caller reached %.0f/s" % r["achieved"])
+				r["clean"], r["why"] = not why, ", ".join(why)
+				print(json.dumps(r))
 			PY
 			)
-		fi
-		$PY -c 'import json,sys; r=json.loads(sys.argv[1]); print("%-7d %-10s %9d %9.0f %7d %10.2f %12.1f %7s  %s" % (r["rate"], r["side"], r["attempted"], r["achieved"], r["failed"], r["cpu_s"], r["cpu_us_per_attempted"], sys.argv[2] or "", "yes" if r["clean"] else "NO: " + r["why"]))' "$line" "$ratio"
+			echo "$line" >>runs.jsonl
+			ratio=
+			if [ "$peer" = secretaryd ]; then
+				ratio=$($PY - "$rate" <<-'PY'
+					import json, sys
+					rs = [json.loads(l) for l in open("runs.jsonl") if json.loads(l)["rate"] == int(sys.argv[1])]
+					c = {r["side"]: r["cpu_us_per_attempted"] for r in rs}
+					print("%.2f" % (c["secretaryd"] / c["sipp"]) if c.get("sipp") else "-")
+				PY
+				)
+			fi
+			$PY -c 'import json,sys; r=json.loads(sys.argv[1]); print("%-7d %-10s %9d %9.0f %7d %10.2f %12.1f %7s  %s" % (r["rate"], r["side"], r["attempted"], r["achieved"], r["failed"], r["cpu_s"], r["cpu_us_per_attempted"], sys.argv[2] or "", "yes" if r["clean"] else "NO: " + r["why"]))' "$line" "$ratio"
+			# The caller alone fell short (no call failed): a busy neighbour may
+			# have taken its CPU, so the rate is tried once more; the retry's
+			# line replaces the first in the result.
+			if [ "$try" = 1 ] && [ "$(field "$line" clean)" != True ] && [ "$(field "$line" failed)" = 0 ]; then
+				echo "   (the caller fell short: once more)"
+				sed -i '$d' runs.jsonl
+				continue
+			fi
+			break
+		done
 		if [ "$(field "$line" clean)" != True ]; then
 			DONE[$peer]=$rate
-			if [ -s "err_${peer}_$rate.txt" ]; then
+			if [ "$(field "$line" failed)" != 0 ] && [ -s "err_${peer}_$rate.txt" ]; then
 				echo "   why (SIPp's first errors):"
 				grep -o 'Aborting call[^:]*: [^\x27]*\|while expecting [^,]*, received [^\n]\{0,40\}\|[A-Z][a-z]* timeout[^.]*' \
 					"err_${peer}_$rate.txt" | sed 's/[0-9-]*@127.*//' | sort | uniq -c | sort -rn | head -3 | sed 's/^/     /'
