@@ -5,7 +5,10 @@
 #   bench/secretaryd/run.sh [BUILD_DIR]
 #
 # Environment (defaults in brackets):
-#   RATES ["2000 5000 10000 15000 20000 25000 30000"]  calls/s, ascending
+#   RATES ["2000 5000 8000 10000 12000 14000 16000 18000 20000 22500 25000 30000"]
+#                       calls/s, ascending: past where each side has been
+#                       seen to fail (SIPp's UAS above 12,000/s, secretaryd
+#                       above 20,000/s on a quiet machine)
 #   SECS [5]            seconds of calls per rate (RATE x SECS calls)
 #   MAX_TOTAL_S [900]   time budget: no new rate is started after it
 #   EXTRAS [1]          0 skips the RSS and answer-timing runs at the end
@@ -56,7 +59,7 @@ case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 SD=$BUILD/secretaryd
 FLOWS=$SRC/scenarios/sipp
 SCN=$HERE/fast.yaml
-RATES=${RATES:-"2000 5000 10000 15000 20000 25000 30000"}
+RATES=${RATES:-"2000 5000 8000 10000 12000 14000 16000 18000 20000 22500 25000 30000"}
 SECS=${SECS:-5}
 MAX_TOTAL_S=${MAX_TOTAL_S:-900}
 EXTRAS=${EXTRAS:-1}
