@@ -7,13 +7,14 @@
 #   bench/analyze/run.sh [--million] [BUILD_DIR]
 #
 # Environment (defaults in brackets):
-#   SIZES ["10000 30000 100000"]  calls per capture; one capture per size
+#   SIZES ["10000 30000 100000"]  calls dialled, one capture per size
 #   ROUNDS [3]                    rounds per size; each runs every peer once
 #   TSHARK_MAX [100000]           tshark only on sizes up to this
 #   OUT [results/bench/analyze]   where the JSON result goes
-# --million adds a 1,000,000-call size (a capture of about 2.8 GB in a
+# --million adds a 1,000,000-call size (a capture of about 2.3 GB in a
 # temporary folder, removed as soon as it has been measured; tshark skipped
 # unless TSHARK_MAX allows it: it would take hours, see below).
+# SIZES=1000000 without --million runs the million-call size alone.
 #
 # Per size: `ringbench model` runs bench.yaml for SIZE calls dialled (the
 # capture holds those that reached the center, about 88 %: some callers of
