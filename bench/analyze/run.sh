@@ -10,6 +10,10 @@
 #   SIZES ["10000 30000 100000"]  calls dialled, one capture per size
 #   ROUNDS [3]                    rounds per size; each runs every peer once
 #   TSHARK_MAX [100000]           tshark only on sizes up to this
+#   TSHARK_WHY [0]                1: per size, tshark once more without its
+#                                 SIP dissector, and once on the same calls
+#                                 with a UDP port per call (mkcapture
+#                                 --port-per-call): where its growth is
 #   OUT [results/bench/analyze]   where the JSON result goes
 # --million adds a 1,000,000-call size (a capture of about 2.3 GB in a
 # temporary folder, removed as soon as it has been measured; tshark skipped
@@ -36,11 +40,14 @@
 # Ratios are within a round, then min/median/max over the rounds:
 #   floor share  pcapread CPU / ringbench CPU (1 would be "as fast as reading")
 #   tshark x     tshark CPU / ringbench CPU
-# tshark's ratio grows with the size: every call in these captures shares one
-# UDP 5-tuple (10.1.0.10:5061 <-> 10.1.0.20:5060, as one SIPp against one
-# center), so tshark's conversation tracking piles every packet onto one
-# conversation, and its cost per packet grows with the packets already seen
-# (superlinear). That is why it is measured at several sizes.
+# tshark's ratio grows with the size: its time grows about as the square of
+# the capture, so the ratio is measured at several sizes. Every call in these
+# captures shares one UDP 5-tuple (10.1.0.10:5061 <-> 10.1.0.20:5060, as one
+# SIPp against one center), and one suspect was tshark's conversation
+# tracking on that one conversation; TSHARK_WHY=1 measured otherwise here
+# (bench/README.md): without the SIP dissector tshark grows linearly, and
+# with a port per call it grows as before, so the growth is in the SIP
+# dissector's own state, whatever the 5-tuples.
 #
 # Checks (exit status 1 if one fails, 3 if a step fails to run): every
 # generated file exists and is not empty; pcapread saw every packet mkcapture
@@ -60,6 +67,7 @@ SIZES=${SIZES:-"10000 30000 100000"}
 [ "$million" = 1 ] && SIZES="$SIZES 1000000"
 ROUNDS=${ROUNDS:-3}
 TSHARK_MAX=${TSHARK_MAX:-100000}
+TSHARK_WHY=${TSHARK_WHY:-0}
 OUT=${OUT:-$root/results/bench/analyze}
 rusage=$root/bench/lib/rusage.py
 PY=/usr/bin/python3
@@ -98,7 +106,7 @@ capture() {
 		{ cat "$work/mk.log" >&2; die "mkcapture failed"; }
 	need "$2" mkcapture
 	need "$work/truth" mkcapture
-	rm -rf "$work/model"
+	# $work/model/calls.csv stays for TSHARK_WHY's second capture
 }
 
 # measure PEER ROUND CALLS CMD...: runs CMD under rusage.py and /usr/bin/time,
@@ -157,7 +165,22 @@ for size in $SIZES; do
 			check "$size" tshark lines "$(wc -l <"$work/stdout")" "$packets"
 		fi
 	done
-	rm -f "$cap" "$work/stdout"
+	if [ "$TSHARK_WHY" = 1 ] && [ "$size" -le "$TSHARK_MAX" ]; then
+		echo "   why tshark grows: once without its SIP dissector, once with a port per call"
+		measure tshark-nosip 0 "$size" tshark -r "$cap" -n --disable-protocol sdp \
+			--disable-protocol sip -T fields -e frame.time_relative -e udp.srcport
+		check "$size" tshark-nosip lines "$(wc -l <"$work/stdout")" "$packets"
+		rm -f "$cap"
+		"$work/mkcapture" --port-per-call "$work/model/calls.csv" "$cap" >"$work/truth2" 2>"$work/mk.log" ||
+			{ cat "$work/mk.log" >&2; die "mkcapture --port-per-call failed"; }
+		need "$cap" "mkcapture --port-per-call"
+		cat "$cap" >/dev/null
+		measure tshark-ports 0 "$size" tshark -r "$cap" -n --disable-protocol sdp -Y sip -T fields \
+			-e frame.time_relative -e sip.Call-ID -e sip.from.tag -e sip.to.tag -e sip.Method \
+			-e sip.Status-Code -e sip.CSeq.method -e sip.CSeq.seq -e sip.Via.branch
+		check "$size" tshark-ports lines "$(wc -l <"$work/stdout")" "$packets"
+	fi
+	rm -rf "$cap" "$work/stdout" "$work/model"
 done
 
 mkdir -p "$OUT"
@@ -181,7 +204,7 @@ print()
 print("%-13s %9s %-36s %7s %7s %7s" % ("capture", "packets", "ratio (same round, CPU time)", "min", "median", "max"))
 for s in sizes:
     n = s["size"]
-    rounds = sorted({r["round"] for r in runs if r["size"] == n})
+    rounds = sorted({r["round"] for r in runs if r["size"] == n and r["peer"] == "ringbench"})
     share = [get["pcapread", n, k]["cpu_s"] / get["ringbench", n, k]["cpu_s"] for k in rounds]
     ts = [get["tshark", n, k]["cpu_s"] / get["ringbench", n, k]["cpu_s"] for k in rounds if ("tshark", n, k) in get]
     row = {"size": n, "label": label(s["calls"]), **s,
@@ -200,11 +223,16 @@ for row in res:
         row["label"], row["ringbench_packets_per_cpu_s"]["median"] / 1e6, row["maxrss_kb"]["ringbench"] / 1024,
         row["maxrss_kb"]["pcapread"] / 1024,
         ", tshark %.1f MB" % (row["maxrss_kb"]["tshark"] / 1024) if row["maxrss_kb"]["tshark"] else ""))
+why = [r for r in runs if r["peer"] in ("tshark-nosip", "tshark-ports")]
+if why:
+    print()
+    for r in why:
+        print("%-13s %-13s %9.3f s cpu (one run)" % (label([s for s in sizes if s["size"] == r["size"]][0]["calls"]), r["peer"], r["cpu_s"]))
 bad = [c for c in checks if not c["ok"]]
 print("\nchecks: %d, failed %d" % (len(checks), len(bad)))
 doc = {"benchmark": "analyze", "date_utc": os.path.basename(dest)[8:-5], "commit": sys.argv[5],
        "machine": {"cpus": os.cpu_count(), "load_before": sys.argv[3], "load_after": sys.argv[4]},
-       "sizes": res, "runs": runs, "checks": checks, "ok": not bad}
+       "sizes": res, "runs": runs, "tshark_why": why, "checks": checks, "ok": not bad}
 with open(dest, "w") as f:
     json.dump(doc, f, indent=1)
 print("result: " + dest)
