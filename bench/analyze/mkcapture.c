@@ -4,6 +4,11 @@
  *
  *   mkcapture CALLS.CSV OUT.pcap      calls from `ringbench model --calls all`
  *   mkcapture --synthetic N OUT.pcap  N calls of its own (Poisson at 10/s)
+ *   mkcapture --port-per-call ...     either, with each call's caller on a
+ *                                     port of its own (10000 + call % 50000)
+ *                                     instead of every call on 5061: one UDP
+ *                                     5-tuple per call, to tell whether a
+ *                                     peer's cost comes from the shared one
  *
  * Each call offered to the center becomes what SIPp and a center would send:
  * INVITE with an SDP offer (Diversion when forwarded after no answer), 100,
@@ -105,8 +110,11 @@ static void w16(uint8_t *p, unsigned v)
 	p[1] = (uint8_t)v;
 }
 
-static void emit(int64_t t, int from_center, const char *msg, size_t n)
+static int port_per_call;
+
+static void emit(int64_t t, int from_center, unsigned call, const char *msg, size_t n)
 {
+	unsigned caller = port_per_call ? 10000 + call % 50000 : 5061;
 	static uint8_t b[4096];
 	memcpy(b, "\x00\x00\x5e\x00\x53\x02\x00\x00\x5e\x00\x53\x01\x08\x00", 14);
 	uint8_t *ip = b + 14;
@@ -120,8 +128,8 @@ static void emit(int64_t t, int from_center, const char *msg, size_t n)
 	memcpy(ip + 12, from_center ? c : a, 4);
 	memcpy(ip + 16, from_center ? a : c, 4);
 	uint8_t *u = ip + 20;
-	w16(u, from_center ? 5060 : 5061);
-	w16(u + 2, from_center ? 5061 : 5060);
+	w16(u, from_center ? 5060 : caller);
+	w16(u + 2, from_center ? caller : 5060);
 	w16(u + 4, (unsigned)(8 + n));
 	w16(u + 6, 0);
 	memcpy(u + 8, msg, n);
@@ -222,7 +230,7 @@ static void message(const struct call *k, int kind, int64_t t)
 			  : "",
 		      sdp ? "Content-Type: application/sdp\r\n" : "", sdp ? strlen(SDP) : (size_t)0,
 		      sdp ? SDP : "");
-	emit(t, center, b, (size_t)n);
+	emit(t, center, k->n, b, (size_t)n);
 }
 
 /* calls.csv columns we read. */
@@ -397,8 +405,13 @@ static void build(struct call *c, const struct row *x, unsigned n)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--port-per-call")) {
+		port_per_call = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 3 && !(argc == 4 && !strcmp(argv[1], "--synthetic"))) {
-		fprintf(stderr, "usage: mkcapture CALLS.CSV OUT.pcap | --synthetic N OUT.pcap\n");
+		fprintf(stderr, "usage: mkcapture [--port-per-call] CALLS.CSV OUT.pcap | --synthetic N OUT.pcap\n");
 		return 2;
 	}
 	size_t n;
@@ -445,6 +458,15 @@ int main(int argc, char **argv)
 	}
 	pcap_dump_close(dumper);
 	pcap_close(pd);
+	/* what the capture holds, for bench/analyze/run.sh to check the
+	 * analyzers' answers against (machine-readable, on stdout) */
+	size_t ans = 0, can = 0;
+	for (size_t k = 0; k < n; k++) {
+		ans += rows[k].t_answer >= 0;
+		can += rows[k].t_answer < 0 && rows[k].t_cancel >= 0;
+	}
+	printf("calls %zu answered %zu cancelled %zu other %zu packets %llu\n", n, ans, can,
+	       n - ans - can, pk);
 	fprintf(stderr, "mkcapture: %zu calls, %llu packets -> %s\n", n, pk, out);
 	free(rows);
 	return 0;

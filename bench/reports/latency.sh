@@ -8,11 +8,15 @@
 # SMTP uses Debian's aiosmtpd on loopback as the mail server.
 set -u
 BUILD=${1:?usage: latency.sh BUILD_DIR [RATE [SECONDS [maildir|smtp]]]}
+# absolute: the script works in a temporary folder, where a relative
+# build path would point nowhere
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 RATE=${2:-100}
 SECS=${3:-20}
 MODE=${4:-maildir}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SD=$BUILD/secretaryd
+[ -x "$SD" ] || { echo "latency.sh: no secretaryd at $SD" >&2; exit 3; }
 WORK=$(mktemp -d /tmp/reports-bench.XXXXXX)
 cd "$WORK" || exit 3
 PIDS=()
@@ -28,13 +32,24 @@ fi
 "$SD" --scenario "$SRC/bench/reports/load.yaml" --listen 127.0.0.1:0 --http off --data-dir data \
 	"${extra[@]}" >ready.txt 2>server.log &
 PIDS+=($!)
-for _ in $(seq 100); do grep -q ready ready.txt && break; sleep 0.05; done
+for _ in $(seq 100); do
+	grep -q ready ready.txt && break
+	kill -0 "${PIDS[-1]}" 2>/dev/null || break # it exited: it will not get ready
+	sleep 0.05
+done
 SIP=$(sed -n 's/.*udp=127\.0\.0\.1:\([0-9]*\).*/\1/p' ready.txt)
+if [ -z "$SIP" ] || ! kill -0 "${PIDS[-1]}" 2>/dev/null; then
+	echo "latency.sh: secretaryd did not start; its log:" >&2
+	cat server.log >&2
+	exit 3
+fi
 printf 'SEQUENTIAL\n0312345678;inquiry;09012345678;山田;山田工業\n0398765432;inquiry;09087654321;佐藤;\n' >c.csv
 N=$((RATE * SECS))
 timeout $((SECS + 60)) sipp "127.0.0.1:$SIP" -sf "$SRC/tests/integration/reports_uac.xml" -inf c.csv \
 	-r "$RATE" -m "$N" -nostdin -timeout $((SECS + 50))s >sipp.out 2>&1 </dev/null
-echo "SIPp exit status $? ($N calls at $RATE/s)"
+st=$?
+echo "SIPp exit status $st ($N calls at $RATE/s)"
+[ "$st" -le 1 ] || { tail -20 sipp.out >&2; echo "latency.sh: SIPp failed" >&2; exit 3; }
 sleep 5 # the last wrap-ups and deliveries
 kill -TERM "${PIDS[-1]}"
 wait "${PIDS[-1]}"
