@@ -5,3 +5,5 @@ rb_check(scn SOURCES tests/check_scn.c DEPS scn LABELS unit TIMEOUT 60)
 rb_check(scn_hash SOURCES tests/check_scn_hash.c DEPS scn LABELS unit TIMEOUT 60)
 rb_check(scn_profile SOURCES tests/check_scn_profile.c DEPS scn LABELS unit TIMEOUT 60)
 rb_check(plan_input SOURCES tests/check_plan_input.c DEPS scn LABELS unit TIMEOUT 60)
+# Issue 12's limits: every number range-checked, names, nesting and size.
+rb_check(scn_limits SOURCES tests/check_scn_limits.c DEPS scn LABELS unit TIMEOUT 60)

@@ -56,7 +56,17 @@ int scn_int(struct scn_ctx *c, yaml_node_t *n, const char *what, long lo, long h
 int scn_bool(struct scn_ctx *c, yaml_node_t *n, bool *out);
 /* A non-empty string (any scalar), duplicated into *out (caller frees). */
 int scn_str(struct scn_ctx *c, yaml_node_t *n, char **out);
-/* Seconds >= 0 (> 0 unless allow_zero) to microseconds. */
+/*
+ * Every duration, and every parameter of a distribution, is at most RV_MAX_S
+ * (rv.h: 1e9 s), the longest draw; with it, no sum of a few scenario times
+ * can overflow int64 microseconds. scenarios/README.md (Limits) lists every
+ * bound.
+ */
+#define SCN_MAX_S_TEXT "1e9 s (about 31 years)"
+/* A distribution's parameter in seconds, at most RV_MAX_S (what names it). */
+int scn_dist_param(struct scn_ctx *c, yaml_node_t *n, const char *what, double *out);
+/* Seconds >= 0 (> 0 unless allow_zero, and then at least 1 µs), at most
+ * RV_MAX_S, to microseconds. */
 int scn_secs(struct scn_ctx *c, yaml_node_t *n, const char *what, bool allow_zero, rb_us *out);
 /* A distribution (a bare number means fixed); never only when allow_never. */
 int scn_dist(struct scn_ctx *c, yaml_node_t *n, bool allow_never, struct rv_dist *d);

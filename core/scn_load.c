@@ -259,6 +259,29 @@ static char *default_name(const char *path)
 	return strndup(b, len ? len : strlen(b));
 }
 
+/* Ring cadences are seconds long (Japan 3 s, the UK 3 s, the US 6 s): a
+ * period far outside that is a unit slip, and one that rounds to 0 µs
+ * would divide by zero in every ring count. */
+#define SCN_RING_MIN_S 0.01
+#define SCN_RING_MAX_S 60.0
+
+static int parse_ring_period(struct scn_ctx *c, yaml_node_t *v, struct scenario *s)
+{
+	double x;
+
+	if (scn_num(c, v, &x))
+		return EINVAL;
+	if (x == 0 || x < 0)
+		return scn_err(c, v, "ring_period_s must be > 0 seconds, got %g", x);
+	if (x < SCN_RING_MIN_S || x > SCN_RING_MAX_S)
+		return scn_err(c, v,
+			       "ring_period_s must be between %g and %g seconds, got %g (Japan's "
+			       "ring: 3)",
+			       SCN_RING_MIN_S, SCN_RING_MAX_S, x);
+	s->ring_period = rb_s_to_us(x);
+	return 0;
+}
+
 static int parse_top(struct scn_ctx *c, yaml_node_t *root, struct scenario *s)
 {
 	yaml_node_t *v;
@@ -273,8 +296,7 @@ static int parse_top(struct scn_ctx *c, yaml_node_t *root, struct scenario *s)
 		return EINVAL;
 	if ((v = scn_map_get(c, root, "description")) && scn_str(c, v, &s->description))
 		return EINVAL;
-	if ((v = scn_map_get(c, root, "ring_period_s")) &&
-	    scn_secs(c, v, "ring_period_s", false, &s->ring_period))
+	if ((v = scn_map_get(c, root, "ring_period_s")) && parse_ring_period(c, v, s))
 		return EINVAL;
 	if (scn_map_need(c, root, "center", "operators and how they answer", &v) ||
 	    parse_center(c, v, &s->center))

@@ -343,6 +343,10 @@ static int parse_bursts(struct scn_ctx *c, yaml_node_t *n, struct scn_phase *ph)
 	return 0;
 }
 
+/* Far beyond any answering center (the model's calls a second); above it a
+ * phase's mean gap between calls would be under 100 µs. */
+#define SCN_MAX_RATE_PER_S 10000.0
+
 static int parse_rate(struct scn_ctx *c, yaml_node_t *n, struct scn_phase *ph)
 {
 	static const char *const rk[] = {"rate_per_s", "rate_per_min", "rate_per_hour"};
@@ -363,6 +367,9 @@ static int parse_rate(struct scn_ctx *c, yaml_node_t *n, struct scn_phase *ph)
 		if (x < 0)
 			return scn_err(c, v, "%s must be >= 0, got %g; a phase without calls has %s: 0",
 				       rk[i], x, rk[i]);
+		if (x > SCN_MAX_RATE_PER_S * per[i])
+			return scn_err(c, v, "%s must be at most %g (%g calls a second), got %g", rk[i],
+				       SCN_MAX_RATE_PER_S * per[i], SCN_MAX_RATE_PER_S, x);
 		ph->rate_per_s = x / per[i];
 	}
 	if (!found)
@@ -481,6 +488,12 @@ int scn_parse_load(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 		    scn_secs(c, v, "duration_s", false, &ph->duration) || parse_rate(c, pn, ph) ||
 		    (rc = phase_staff(c, pn, &s->center, ph)))
 			return EINVAL;
+		if (ph->duration > RV_MAX_US - t)
+			return scn_err(c, v,
+				       "the phases add up to more than " SCN_MAX_S_TEXT
+				       " at phase '%s': expected the load's duration_s to add up "
+				       "to at most 1e9 s",
+				       ph->name);
 		ph->start = t;
 		t += ph->duration;
 		if ((v = scn_map_get(c, pn, "bursts")) && (rc = parse_bursts(c, v, ph)))
