@@ -73,6 +73,18 @@ int scn_dist(struct scn_ctx *c, yaml_node_t *n, bool allow_never, struct rv_dist
 /* Deep copy (empirical values). Returns 0 or ENOMEM. */
 int scn_dist_copy(struct rv_dist *dst, const struct rv_dist *src);
 
+/*
+ * Names (scn_names.c). The scenario's name: at most SCN_NAME_MAX bytes of
+ * ASCII letters, digits, '-', '_', '.' and any non-ASCII (UTF-8) byte, not
+ * starting with '.' or '-'. A tenant id: at most SCN_NAME_MAX bytes of ASCII
+ * letters, digits, '-' and '_', unique even ignoring case (t[0..idx) are the
+ * tenants before it). EINVAL with the message at n.
+ */
+#define SCN_NAME_MAX 63
+int scn_check_name(struct scn_ctx *c, yaml_node_t *n, const char *name);
+int scn_check_tenant_id(struct scn_ctx *c, yaml_node_t *n, const struct scn_tenant *t,
+			size_t idx);
+
 /* Sections (scn_sections.c). */
 int scn_parse_tenants(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
 int scn_parse_callers(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);

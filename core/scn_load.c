@@ -292,7 +292,8 @@ static int parse_top(struct scn_ctx *c, yaml_node_t *root, struct scenario *s)
 			       "callers, load, ...), got an empty file");
 	if (scn_map_check(c, root, "the scenario", top_keys))
 		return EINVAL;
-	if ((v = scn_map_get(c, root, "name")) && scn_str(c, v, &s->name))
+	if ((v = scn_map_get(c, root, "name")) &&
+	    (scn_str(c, v, &s->name) || scn_check_name(c, v, s->name)))
 		return EINVAL;
 	if ((v = scn_map_get(c, root, "description")) && scn_str(c, v, &s->description))
 		return EINVAL;

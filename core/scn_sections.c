@@ -96,11 +96,8 @@ static int parse_tenant(struct scn_ctx *c, yaml_node_t *n, size_t idx, size_t co
 		return EINVAL;
 	if (scn_map_need(c, n, "id", "the tenant's short name", &v) || (rc = scn_str(c, v, &t->id)))
 		return EINVAL;
-	if (strlen(t->id) > 63)
-		return scn_err(c, v, "a tenant id is at most 63 bytes");
-	for (size_t j = 0; j < idx; j++)
-		if (!strcmp(s->tenants[j].id, t->id))
-			return scn_err(c, v, "duplicate tenant id '%s'", t->id);
+	if (scn_check_tenant_id(c, v, s->tenants, idx))
+		return EINVAL;
 	if (scn_map_need(c, n, "number", "the tenant's phone number", &v) ||
 	    scn_str(c, v, &t->number))
 		return EINVAL;

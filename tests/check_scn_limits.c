@@ -204,6 +204,61 @@ START_TEST(test_heavy_tail_draws_saturate_and_are_counted)
 }
 END_TEST
 
+/* Names that become file names (issue 12, item 9). */
+static const struct {
+	const char *text, *msg;
+} bad_names[] = {
+    {MINI "name: ../../../elsewhere/x\n",
+     "5:7: the scenario's name '../../../elsewhere/x' starts with '.': expected a letter, a "
+     "digit or '_' first (it names the result folder)"},
+    {MINI "name: a/../../x\n",
+     "5:7: the scenario's name 'a/../../x' holds '/' at byte 2: expected letters, digits, '-', "
+     "'_' and '.' only, or non-ASCII letters (it names the result folder: "
+     "results/<name>-<time>)"},
+    {MINI "name: '-rf'\n",
+     "5:7: the scenario's name '-rf' starts with '-': expected a letter, a digit or '_' first "
+     "(it names the result folder)"},
+    {MINI "name: 'a b'\n",
+     "5:7: the scenario's name 'a b' holds ' ' at byte 2: expected letters, digits, '-', '_' "
+     "and '.' only, or non-ASCII letters (it names the result folder: results/<name>-<time>)"},
+    {MINI "name: x0123456789012345678901234567890123456789012345678901234567890123\n",
+     "5:7: the scenario's name is 65 bytes: expected at most 63"},
+    {"center: {operators: 1}\ntenants: [{id: a/b, number: \"1\"}]\ncallers: {talk_s: 60}\n"
+     "load: [{phase: p, duration_s: 60, rate_per_min: 1}]\n",
+     "2:16: tenant id 'a/b' holds '/' at byte 2: expected ASCII letters, digits, '-' and '_' "
+     "only (it names the tenant's Maildir folder and is a field of calls.csv and queue_log)"},
+    {"center: {operators: 1}\ntenants: [{id: .x, number: \"1\"}]\ncallers: {talk_s: 60}\n"
+     "load: [{phase: p, duration_s: 60, rate_per_min: 1}]\n",
+     "2:16: tenant id '.x' holds '.' at byte 1: expected ASCII letters, digits, '-' and '_' "
+     "only (it names the tenant's Maildir folder and is a field of calls.csv and queue_log)"},
+    {"center: {operators: 1}\ntenants: [{id: 'a|b', number: \"1\"}]\ncallers: {talk_s: 60}\n"
+     "load: [{phase: p, duration_s: 60, rate_per_min: 1}]\n",
+     "2:16: tenant id 'a|b' holds '|' at byte 2: expected ASCII letters, digits, '-' and '_' "
+     "only (it names the tenant's Maildir folder and is a field of calls.csv and queue_log)"},
+    {"center: {operators: 1}\n"
+     "tenants: [{id: Acme, number: \"1\", share: 0.5}, {id: acme, number: \"2\", share: "
+     "0.5}]\ncallers: {talk_s: 60}\nload: [{phase: p, duration_s: 60, rate_per_min: 1}]\n",
+     "2:53: tenant id 'acme' differs from tenant 'Acme' only in case: their Maildir folders "
+     "would be one on a case-insensitive file system; give them ids that differ in letters"},
+};
+
+START_TEST(test_names_that_become_paths_are_refused)
+{
+	string_bad(bad_names[_i].text, bad_names[_i].msg);
+}
+END_TEST
+
+START_TEST(test_good_names_load)
+{
+	string_ok(MINI "name: morning-burst_2.v1\n");
+	string_ok(MINI "name: 朝のピーク\n");
+	string_ok("center: {operators: 1}\n"
+		  "tenants: [{id: a_b, number: \"1\", share: 0.5}, {id: A-b9, number: \"2\", "
+		  "share: 0.5}]\ncallers: {talk_s: 60}\n"
+		  "load: [{phase: p, duration_s: 60, rate_per_min: 1}]\n");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("scn_limits");
@@ -213,6 +268,9 @@ static Suite *suite(void)
 			    (int)(sizeof(bad_numbers) / sizeof(bad_numbers[0])));
 	tcase_add_test(tc, test_the_bounds_themselves_load);
 	tcase_add_test(tc, test_heavy_tail_draws_saturate_and_are_counted);
+	tcase_add_loop_test(tc, test_names_that_become_paths_are_refused, 0,
+			    (int)(sizeof(bad_names) / sizeof(bad_names[0])));
+	tcase_add_test(tc, test_good_names_load);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -55,5 +55,21 @@ scn light.yaml 60
 "$RB" model light.yaml --out "$T/light" >/dev/null 2>&1
 [ "$(jq -r '.saturated_draws' "$T/light/summary.json")" = 0 ] || fail "light: saturated_draws not 0"
 
+# --- B. names that become paths: refused at load, nothing written outside results/
+SD=$(dirname "$RB")/secretaryd
+mkdir -p "$T/w/a/b" && cd "$T/w/a/b" || exit 1
+scn esc.yaml 60 'name: ../../../elsewhere/x
+'
+expect 2 "esc.yaml:5:7: the scenario's name '../../../elsewhere/x' starts with '.'" "$RB" model esc.yaml
+expect 2 "esc.yaml:5:7:" "$RB" sweep esc.yaml --operators 1:2
+expect 2 "esc.yaml:5:7:" "$RB" live esc.yaml
+[ ! -e "$T/elsewhere" ] && [ ! -e "$T/w/elsewhere" ] && [ ! -e results ] ||
+	fail "a refused name wrote: $(find "$T" -name 'x-*' -o -name results | head -3)"
+cd "$T" || exit 1
+printf 'center: {operators: 1}\ntenants: [{id: a_b, number: "1", share: 0.5}, {id: a/b, number: "2", share: 0.5}]\ncallers: {talk_s: 60}\nload: [{phase: p, duration_s: 60, rate_per_min: 1}]\n' >collide.yaml
+expect 2 "collide.yaml:2:52: tenant id 'a/b' holds '/'" "$SD" --scenario collide.yaml --data-dir "$T/sd" --check-config
+printf 'center: {operators: 1}\ntenants: [{id: _x, number: "1", share: 0.5}, {id: .x, number: "2", share: 0.5}]\ncallers: {talk_s: 60}\nload: [{phase: p, duration_s: 60, rate_per_min: 1}]\n' >dot.yaml
+expect 2 "dot.yaml:2:51: tenant id '.x' holds '.'" "$SD" --scenario dot.yaml --data-dir "$T/sd" --check-config
+
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
