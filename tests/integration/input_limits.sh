@@ -71,5 +71,17 @@ expect 2 "collide.yaml:2:52: tenant id 'a/b' holds '/'" "$SD" --scenario collide
 printf 'center: {operators: 1}\ntenants: [{id: _x, number: "1", share: 0.5}, {id: .x, number: "2", share: 0.5}]\ncallers: {talk_s: 60}\nload: [{phase: p, duration_s: 60, rate_per_min: 1}]\n' >dot.yaml
 expect 2 "dot.yaml:2:51: tenant id '.x' holds '.'" "$SD" --scenario dot.yaml --data-dir "$T/sd" --check-config
 
+# --- C. the sweep's grid: each axis was capped, their product was not
+Q=$SRC/scenarios/quick.yaml
+expect 2 "the grid has 10000100000 points (100000 operator counts x 100001 backup counts" \
+	"$RB" sweep "$Q" --operators 1:100000 --backup 0:100000 --out "$T/g1"
+grep -qF "expected at most 100000; narrow it with a coarser STEP (A:B:STEP) or a shorter range, e.g. --operators 1:100000:317 --backup 0:100000:317" "$T/err" ||
+	fail "grid: no cap or hint in: $(cat "$T/err")"
+# four long axes and two layouts: 2e20 points, beyond size_t, still counted right
+expect 2 "the grid has 200004000020000014336 points" "$RB" sweep "$Q" --operators 1:100000 \
+	--backup 0:100000 --rate-scale 0.00001:1:0.00001 --no-answer-s 0:100000 --layout pooled,floors --out "$T/g2"
+expect 2 "e.g. --operators 1:100000:4" "$RB" sweep "$Q" --operators 1:100000 --backup 0:2 --out "$T/g3"
+for d in g1 g2 g3; do [ ! -e "$T/$d" ] || fail "a refused grid wrote $d"; done
+
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
