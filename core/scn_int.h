@@ -85,6 +85,17 @@ int scn_check_name(struct scn_ctx *c, yaml_node_t *n, const char *name);
 int scn_check_tenant_id(struct scn_ctx *c, yaml_node_t *n, const struct scn_tenant *t,
 			size_t idx);
 
+/*
+ * The file's bounds (scn_bounds.c), checked before libyaml builds the
+ * document: at most SCN_MAX_BYTES, collections nested at most SCN_MAX_DEPTH
+ * deep. Returns 0, ENOMEM, or EINVAL with "name:line:col: ..." in err.
+ */
+#define SCN_MAX_BYTES (1u << 20)
+#define SCN_MAX_DEPTH 64
+/* An empirical_csv file's values (8 bytes each, kept for every draw). */
+#define SCN_MAX_CSV_VALUES 1000000
+int scn_check_bounds(const char *text, size_t len, const char *name, char *err, size_t errlen);
+
 /* Sections (scn_sections.c). */
 int scn_parse_tenants(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
 int scn_parse_callers(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);

@@ -14,7 +14,6 @@
 
 #include <openssl/evp.h>
 
-#define SCN_MAX_BYTES  (64u << 20) /* a scenario is a few kB; refuse silly sizes */
 #define SCN_MAX_FLOORS 64
 
 static const char *const top_keys[] = {
@@ -407,6 +406,8 @@ static int load(const char *text, size_t len, const char *name, const char *dir,
 	unsigned char md[EVP_MAX_MD_SIZE];
 	int rc;
 
+	if ((rc = scn_check_bounds(text, len, name, err, errlen)))
+		return rc;
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err, errlen, "%s: %s", name, strerror(ENOMEM));
 		return ENOMEM;
@@ -474,20 +475,23 @@ static int read_file(const char *path, char **buf, size_t *len)
 
 	if (!f)
 		return errno;
+	/* One byte past the limit at most: enough for scn_check_bounds to say
+	 * where the file outgrows it, and a FIFO or /dev/zero ends too. */
 	do {
+		size_t want;
+
 		if (cap - n < 4096) {
 			cap *= 2;
-		}
-		if (cap > SCN_MAX_BYTES) {
-			rc = EFBIG;
-			goto out;
 		}
 		if (!(nb = realloc(b, cap))) {
 			rc = ENOMEM;
 			goto out;
 		}
 		b = nb;
-		k = fread(b + n, 1, cap - n - 1, f);
+		want = cap - n - 1;
+		if (want > SCN_MAX_BYTES + 1 - n)
+			want = SCN_MAX_BYTES + 1 - n;
+		k = want ? fread(b + n, 1, want, f) : 0;
 		n += k;
 	} while (k > 0);
 	if (ferror(f)) {

@@ -417,6 +417,11 @@ static int csv_values(struct scn_ctx *c, yaml_node_t *v, struct rv_dist *d)
 				     path, lineno, x);
 			goto out;
 		}
+		if (d->n == SCN_MAX_CSV_VALUES) {
+			rc = scn_err(c, v, "%s:%zu: more than %d values: expected at most %d", path,
+				     lineno, SCN_MAX_CSV_VALUES, SCN_MAX_CSV_VALUES);
+			goto out;
+		}
 		if (d->n == alloc) {
 			double *nv = realloc(d->values, sizeof(double) * (alloc ? alloc * 2 : 64));
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rv.h"
 #include "scn.h"
@@ -259,6 +260,93 @@ START_TEST(test_good_names_load)
 }
 END_TEST
 
+/* Seconds of CLOCK_MONOTONIC. */
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* MINI, then "description: " and n '[' then n ']' (line 5, from column 14). */
+static char *deep(size_t n, size_t *len)
+{
+	size_t head = strlen(MINI "description: ");
+	char *t = malloc(head + 2 * n + 2);
+
+	ck_assert_ptr_nonnull(t);
+	memcpy(t, MINI "description: ", head);
+	memset(t + head, '[', n);
+	memset(t + head + n, ']', n);
+	t[head + 2 * n] = '\n';
+	t[head + 2 * n + 1] = '\0';
+	*len = head + 2 * n + 1;
+	return t;
+}
+
+/*
+ * 100,000 nested brackets took libyaml 37 s (quadratic in the depth):
+ * refused now at the 65th level, at once. The bound is generous, so the
+ * test allows 2 s (under valgrind too); it took about 1 ms.
+ */
+START_TEST(test_deep_nesting_refused_fast)
+{
+	struct scenario *s = (struct scenario *)&s;
+	char err[512];
+	size_t len;
+	char *t = deep(100000, &len);
+	double t0 = now_s();
+	int rc = scn_load_string(t, len, "t.yaml", &s, err, sizeof(err));
+	double took = now_s() - t0;
+
+	ck_assert_int_eq(rc, EINVAL);
+	ck_assert_str_eq(err, "t.yaml:5:77: lists and mappings nested more than 64 deep: expected "
+			      "at most 64 (a scenario needs about 7)");
+	ck_assert_ptr_eq(s, (struct scenario *)&s);
+	ck_assert_msg(took < 2.0, "took %.3f s", took);
+	free(t);
+	/* 64 levels in all (the top mapping and 63 lists) pass the bound: the
+	 * loader then says what description should be */
+	t = deep(63, &len);
+	ck_assert_int_eq(scn_load_string(t, len, "t.yaml", &s, err, sizeof(err)), EINVAL);
+	ck_assert_str_eq(err, "t.yaml:5:14: expected a string, got a list");
+	free(t);
+	/* block nesting counts the same */
+	char blk[20000] = MINI "description:\n";
+	for (int i = 0; i < 80; i++) {
+		size_t k = strlen(blk);
+		memset(blk + k, ' ', (size_t)i);
+		strcpy(blk + k + (size_t)i, "- \n");
+	}
+	ck_assert_int_eq(scn_load_string(blk, strlen(blk), "t.yaml", &s, err, sizeof(err)), EINVAL);
+	ck_assert_str_eq(err, "t.yaml:69:64: lists and mappings nested more than 64 deep: "
+			      "expected at most 64 (a scenario needs about 7)");
+}
+END_TEST
+
+/* The file's size: at most 1 MiB, refused where it outgrows it. */
+START_TEST(test_huge_file_refused_with_its_position)
+{
+	struct scenario *s = (struct scenario *)&s;
+	char err[512];
+	size_t n = (1u << 20) + 1;
+	char *t = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(t);
+	memset(t, '#', n);
+	memcpy(t, MINI, strlen(MINI)); /* four lines, then a long comment */
+	t[n] = '\0';
+	ck_assert_int_eq(scn_load_string(t, n, "t.yaml", &s, err, sizeof(err)), EINVAL);
+	ck_assert_str_eq(err, "t.yaml:5:1048448: the file is longer than 1048576 bytes (1 MiB): "
+			      "expected a scenario of a few kB; put long lists of values in an "
+			      "empirical_csv file");
+	/* exactly 1 MiB is allowed */
+	ck_assert_int_eq(scn_load_string(t, n - 1, "t.yaml", &s, err, sizeof(err)), 0);
+	scn_free(s);
+	free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("scn_limits");
@@ -271,6 +359,8 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_names_that_become_paths_are_refused, 0,
 			    (int)(sizeof(bad_names) / sizeof(bad_names[0])));
 	tcase_add_test(tc, test_good_names_load);
+	tcase_add_test(tc, test_deep_nesting_refused_fast);
+	tcase_add_test(tc, test_huge_file_refused_with_its_position);
 	suite_add_tcase(s, tc);
 	return s;
 }

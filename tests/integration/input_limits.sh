@@ -83,5 +83,15 @@ expect 2 "the grid has 200004000020000014336 points" "$RB" sweep "$Q" --operator
 expect 2 "e.g. --operators 1:100000:4" "$RB" sweep "$Q" --operators 1:100000 --backup 0:2 --out "$T/g3"
 for d in g1 g2 g3; do [ ! -e "$T/$d" ] || fail "a refused grid wrote $d"; done
 
+# --- D. deep and huge files: refused at once (100,000 levels took 37 s)
+scn deep.yaml 60 "description: $(printf '%*s' 100000 '' | tr ' ' '[')$(printf '%*s' 100000 '' | tr ' ' ']')
+"
+expect 2 "deep.yaml:5:77: lists and mappings nested more than 64 deep: expected at most 64" \
+	timeout 10 "$RB" model deep.yaml --out "$T/d1"
+head -c 2000000 /dev/zero | tr '\0' '#' >huge.yaml
+expect 2 "huge.yaml:1:1048577: the file is longer than 1048576 bytes (1 MiB)" \
+	timeout 10 "$RB" model huge.yaml --out "$T/d2"
+expect 2 "deep.yaml:5:77: lists and mappings nested" timeout 10 "$SD" --scenario deep.yaml --data-dir "$T/sd" --check-config
+
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
