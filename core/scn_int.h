@@ -92,6 +92,9 @@ int scn_check_tenant_id(struct scn_ctx *c, yaml_node_t *n, const struct scn_tena
  */
 #define SCN_MAX_BYTES (1u << 20)
 #define SCN_MAX_DEPTH 64
+/* Values and keys, aliases counted as what they repeat (a full 1 MiB list
+ * has about 500,000). */
+#define SCN_MAX_NODES 1000000
 /* An empirical_csv file's values (8 bytes each, kept for every draw). */
 #define SCN_MAX_CSV_VALUES 1000000
 int scn_check_bounds(const char *text, size_t len, const char *name, char *err, size_t errlen);
