@@ -323,7 +323,7 @@ int http_admin_start(struct http_admin **out, uv_loop_t *loop, const struct http
 	h->cbs = o->cbs;
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 	h->starting = true;
-	/* Limits (docs/secretaryd.md): a connection idle HTTP_IDLE_S is closed
+	/* Limits (docs/secretaryd-reports.md): a connection idle HTTP_IDLE_S is closed
 	 * (a slow body or slow headers), at most HTTP_MAX_CONNS at a time, and on
 	 * an address other than loopback at most HTTP_MAX_PER_IP of them from one
 	 * host, so that no single host can take every slot from the wallboards
