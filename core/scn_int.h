@@ -63,6 +63,9 @@ int scn_str(struct scn_ctx *c, yaml_node_t *n, char **out);
  * bound.
  */
 #define SCN_MAX_S_TEXT "1e9 s (about 31 years)"
+/* Calls a second in any phase or interval: far beyond any answering center;
+ * above it the mean gap between calls would be under 100 µs. */
+#define SCN_MAX_RATE_PER_S 10000.0
 /* A distribution's parameter in seconds, at most RV_MAX_S (what names it). */
 int scn_dist_param(struct scn_ctx *c, yaml_node_t *n, const char *what, double *out);
 /* Seconds >= 0 (> 0 unless allow_zero, and then at least 1 µs), at most

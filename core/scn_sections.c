@@ -340,10 +340,6 @@ static int parse_bursts(struct scn_ctx *c, yaml_node_t *n, struct scn_phase *ph)
 	return 0;
 }
 
-/* Far beyond any answering center (the model's calls a second); above it a
- * phase's mean gap between calls would be under 100 µs. */
-#define SCN_MAX_RATE_PER_S 10000.0
-
 static int parse_rate(struct scn_ctx *c, yaml_node_t *n, struct scn_phase *ph)
 {
 	static const char *const rk[] = {"rate_per_s", "rate_per_min", "rate_per_hour"};

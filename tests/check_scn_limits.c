@@ -126,6 +126,9 @@ static const struct {
     {"center: {operators: 1}\ntenants: [{id: a, number: \"1\"}]\ncallers: {talk_s: 60}\n"
      "load: [{phase: p, duration_s: 60, rate_per_min: 1e6}]\n",
      "4:49: rate_per_min must be at most 600000 (10000 calls a second), got 1e+06"},
+    {"center: {operators: 1}\ntenants: [{id: a, number: \"1\"}]\ncallers: {talk_s: 60}\n"
+     "load: {profile: {interval_s: 3600, rates_per_min: [1, 1e6]}}\n",
+     "4:55: an interval's arrival rate must be between 0 and 600000, got 1e+06"},
     /* counts */
     {"center: {operators: 1e7}\ntenants: [{id: a, number: \"1\"}]\ncallers: {talk_s: 60}\n"
      "load: [{phase: p, duration_s: 60, rate_per_min: 1}]\n",
