@@ -102,6 +102,7 @@ int rv_stream_init(struct rv_stream *s, uint64_t seed, unsigned replication, enu
 	}
 	xo_seed(r->state, stream_key(seed, replication, p));
 	s->rng = r;
+	s->saturated = 0;
 	return 0;
 }
 
@@ -127,7 +128,7 @@ double rv_uniform01(struct rv_stream *s)
 	return rv_u01(s); /* gsl_rng_uniform's value, without its indirect call */
 }
 
-double rv_draw(const struct rv_dist *d, struct rv_stream *s)
+static double draw_raw(const struct rv_dist *d, struct rv_stream *s)
 {
 	const gsl_rng *r = s->rng;
 	double x;
@@ -162,6 +163,18 @@ double rv_draw(const struct rv_dist *d, struct rv_stream *s)
 	return NAN;
 }
 
+/* Cut at RV_MAX_S and counted (rv.h); NaN, which no valid distribution
+ * draws, is cut too rather than turned into an undefined conversion. */
+double rv_draw(const struct rv_dist *d, struct rv_stream *s)
+{
+	double x = draw_raw(d, s);
+
+	if (d->kind == RV_NEVER || x <= RV_MAX_S)
+		return x;
+	s->saturated++;
+	return RV_MAX_S;
+}
+
 rb_us rv_draw_us(const struct rv_dist *d, struct rv_stream *s)
 {
 	double x;
@@ -169,9 +182,7 @@ rb_us rv_draw_us(const struct rv_dist *d, struct rv_stream *s)
 	if (d->kind == RV_NEVER)
 		return INT64_MAX;
 	x = rv_draw(d, s);
-	/* Draws are >= 0: adding 0.5 and truncating rounds to nearest. */
-	if (x >= 9.2e12)
-		return INT64_MAX;
+	/* Draws are in [0, RV_MAX_S]: adding 0.5 and truncating rounds to nearest. */
 	return (rb_us)(x * 1e6 + 0.5);
 }
 

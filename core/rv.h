@@ -83,7 +83,22 @@ enum rv_process {
 
 struct rv_stream {
 	gsl_rng *rng;
+	uint64_t saturated; /* draws cut to RV_MAX_S (rv_draw, rv_draw_us) */
 };
+
+/*
+ * The longest draw: 1e9 s (about 31.7 years), in seconds and microseconds.
+ * The scenario loader refuses a parameter above it, but a heavy-tailed
+ * distribution with sane parameters (a lognormal with a large sd) can still
+ * draw more, and a time of 1e13 s or more would overflow the int64
+ * microseconds that every time is kept in once two of them are added. So a
+ * draw above RV_MAX_S is cut to it ("saturated") and counted in the
+ * stream's `saturated`, which summary.json reports as saturated_draws.
+ * 1e15 µs leaves room for thousands of such durations added up before
+ * INT64_MAX (9.2e18 µs).
+ */
+#define RV_MAX_S 1e9
+#define RV_MAX_US INT64_C(1000000000000000)
 
 /* Seeds s for (seed, replication, process). Returns 0 or ENOMEM. */
 int rv_stream_init(struct rv_stream *s, uint64_t seed, unsigned replication, enum rv_process p);
@@ -101,9 +116,9 @@ void rv_stream_rekey(struct rv_stream *s, uint64_t seed, unsigned replication, e
 /* A uniform double in [0, 1). */
 double rv_uniform01(struct rv_stream *s);
 
-/* One draw in seconds (+INFINITY for RV_NEVER). */
+/* One draw in seconds, at most RV_MAX_S (+INFINITY for RV_NEVER). */
 double rv_draw(const struct rv_dist *d, struct rv_stream *s);
-/* One draw in microseconds (INT64_MAX for RV_NEVER). */
+/* One draw in microseconds, at most RV_MAX_US (INT64_MAX for RV_NEVER). */
 rb_us rv_draw_us(const struct rv_dist *d, struct rv_stream *s);
 
 /* The distribution's exact mean and variance (for tests and Erlang checks). */

@@ -56,12 +56,51 @@ int scn_int(struct scn_ctx *c, yaml_node_t *n, const char *what, long lo, long h
 int scn_bool(struct scn_ctx *c, yaml_node_t *n, bool *out);
 /* A non-empty string (any scalar), duplicated into *out (caller frees). */
 int scn_str(struct scn_ctx *c, yaml_node_t *n, char **out);
-/* Seconds >= 0 (> 0 unless allow_zero) to microseconds. */
+/*
+ * Every duration, and every parameter of a distribution, is at most RV_MAX_S
+ * (rv.h: 1e9 s), the longest draw; with it, no sum of a few scenario times
+ * can overflow int64 microseconds. scenarios/README.md (Limits) lists every
+ * bound.
+ */
+#define SCN_MAX_S_TEXT "1e9 s (about 31 years)"
+/* Calls a second in any phase or interval: far beyond any answering center;
+ * above it the mean gap between calls would be under 100 µs. */
+#define SCN_MAX_RATE_PER_S 10000.0
+/* A distribution's parameter in seconds, at most RV_MAX_S (what names it). */
+int scn_dist_param(struct scn_ctx *c, yaml_node_t *n, const char *what, double *out);
+/* Seconds >= 0 (> 0 unless allow_zero, and then at least 1 µs), at most
+ * RV_MAX_S, to microseconds. */
 int scn_secs(struct scn_ctx *c, yaml_node_t *n, const char *what, bool allow_zero, rb_us *out);
 /* A distribution (a bare number means fixed); never only when allow_never. */
 int scn_dist(struct scn_ctx *c, yaml_node_t *n, bool allow_never, struct rv_dist *d);
 /* Deep copy (empirical values). Returns 0 or ENOMEM. */
 int scn_dist_copy(struct rv_dist *dst, const struct rv_dist *src);
+
+/*
+ * Names (scn_names.c). The scenario's name: at most SCN_NAME_MAX bytes of
+ * ASCII letters, digits, '-', '_', '.' and any non-ASCII (UTF-8) byte, not
+ * starting with '.' or '-'. A tenant id: at most SCN_NAME_MAX bytes of ASCII
+ * letters, digits, '-' and '_', unique even ignoring case (t[0..idx) are the
+ * tenants before it). EINVAL with the message at n.
+ */
+#define SCN_NAME_MAX 63
+int scn_check_name(struct scn_ctx *c, yaml_node_t *n, const char *name);
+int scn_check_tenant_id(struct scn_ctx *c, yaml_node_t *n, const struct scn_tenant *t,
+			size_t idx);
+
+/*
+ * The file's bounds (scn_bounds.c), checked before libyaml builds the
+ * document: at most SCN_MAX_BYTES, collections nested at most SCN_MAX_DEPTH
+ * deep. Returns 0, ENOMEM, or EINVAL with "name:line:col: ..." in err.
+ */
+#define SCN_MAX_BYTES (1u << 20)
+#define SCN_MAX_DEPTH 64
+/* Values and keys, aliases counted as what they repeat (a full 1 MiB list
+ * has about 500,000). */
+#define SCN_MAX_NODES 1000000
+/* An empirical_csv file's values (8 bytes each, kept for every draw). */
+#define SCN_MAX_CSV_VALUES 1000000
+int scn_check_bounds(const char *text, size_t len, const char *name, char *err, size_t errlen);
 
 /* Sections (scn_sections.c). */
 int scn_parse_tenants(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);

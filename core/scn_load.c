@@ -14,7 +14,6 @@
 
 #include <openssl/evp.h>
 
-#define SCN_MAX_BYTES  (64u << 20) /* a scenario is a few kB; refuse silly sizes */
 #define SCN_MAX_FLOORS 64
 
 static const char *const top_keys[] = {
@@ -259,6 +258,29 @@ static char *default_name(const char *path)
 	return strndup(b, len ? len : strlen(b));
 }
 
+/* Ring cadences are seconds long (Japan 3 s, the UK 3 s, the US 6 s): a
+ * period far outside that is a unit slip, and one that rounds to 0 µs
+ * would divide by zero in every ring count. */
+#define SCN_RING_MIN_S 0.01
+#define SCN_RING_MAX_S 60.0
+
+static int parse_ring_period(struct scn_ctx *c, yaml_node_t *v, struct scenario *s)
+{
+	double x;
+
+	if (scn_num(c, v, &x))
+		return EINVAL;
+	if (x == 0 || x < 0)
+		return scn_err(c, v, "ring_period_s must be > 0 seconds, got %g", x);
+	if (x < SCN_RING_MIN_S || x > SCN_RING_MAX_S)
+		return scn_err(c, v,
+			       "ring_period_s must be between %g and %g seconds, got %g (Japan's "
+			       "ring: 3)",
+			       SCN_RING_MIN_S, SCN_RING_MAX_S, x);
+	s->ring_period = rb_s_to_us(x);
+	return 0;
+}
+
 static int parse_top(struct scn_ctx *c, yaml_node_t *root, struct scenario *s)
 {
 	yaml_node_t *v;
@@ -269,12 +291,12 @@ static int parse_top(struct scn_ctx *c, yaml_node_t *root, struct scenario *s)
 			       "callers, load, ...), got an empty file");
 	if (scn_map_check(c, root, "the scenario", top_keys))
 		return EINVAL;
-	if ((v = scn_map_get(c, root, "name")) && scn_str(c, v, &s->name))
+	if ((v = scn_map_get(c, root, "name")) &&
+	    (scn_str(c, v, &s->name) || scn_check_name(c, v, s->name)))
 		return EINVAL;
 	if ((v = scn_map_get(c, root, "description")) && scn_str(c, v, &s->description))
 		return EINVAL;
-	if ((v = scn_map_get(c, root, "ring_period_s")) &&
-	    scn_secs(c, v, "ring_period_s", false, &s->ring_period))
+	if ((v = scn_map_get(c, root, "ring_period_s")) && parse_ring_period(c, v, s))
 		return EINVAL;
 	if (scn_map_need(c, root, "center", "operators and how they answer", &v) ||
 	    parse_center(c, v, &s->center))
@@ -384,6 +406,8 @@ static int load(const char *text, size_t len, const char *name, const char *dir,
 	unsigned char md[EVP_MAX_MD_SIZE];
 	int rc;
 
+	if ((rc = scn_check_bounds(text, len, name, err, errlen)))
+		return rc;
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err, errlen, "%s: %s", name, strerror(ENOMEM));
 		return ENOMEM;
@@ -451,20 +475,23 @@ static int read_file(const char *path, char **buf, size_t *len)
 
 	if (!f)
 		return errno;
+	/* One byte past the limit at most: enough for scn_check_bounds to say
+	 * where the file outgrows it, and a FIFO or /dev/zero ends too. */
 	do {
+		size_t want;
+
 		if (cap - n < 4096) {
 			cap *= 2;
-		}
-		if (cap > SCN_MAX_BYTES) {
-			rc = EFBIG;
-			goto out;
 		}
 		if (!(nb = realloc(b, cap))) {
 			rc = ENOMEM;
 			goto out;
 		}
 		b = nb;
-		k = fread(b + n, 1, cap - n - 1, f);
+		want = cap - n - 1;
+		if (want > SCN_MAX_BYTES + 1 - n)
+			want = SCN_MAX_BYTES + 1 - n;
+		k = want ? fread(b + n, 1, want, f) : 0;
 		n += k;
 	} while (k > 0);
 	if (ferror(f)) {

@@ -52,7 +52,9 @@ static int profile_rates(struct scn_ctx *c, yaml_node_t *p, double **rates, size
 		return ENOMEM;
 	for (size_t i = 0; i < *n; i++) {
 		double x;
-		if (scn_num_range(c, scn_seq_item(c, v, i), "an interval's arrival rate", 0, 1e7, &x))
+		double per = ph ? 3600 : 60, hi = SCN_MAX_RATE_PER_S * per; /* issue 12 */
+		if (scn_num_range(c, scn_seq_item(c, v, i), "an interval's arrival rate", 0,
+				  hi < 1e7 ? hi : 1e7, &x))
 			return EINVAL;
 		(*rates)[i] = x / (ph ? 3600 : 60);
 	}

@@ -96,11 +96,8 @@ static int parse_tenant(struct scn_ctx *c, yaml_node_t *n, size_t idx, size_t co
 		return EINVAL;
 	if (scn_map_need(c, n, "id", "the tenant's short name", &v) || (rc = scn_str(c, v, &t->id)))
 		return EINVAL;
-	if (strlen(t->id) > 63)
-		return scn_err(c, v, "a tenant id is at most 63 bytes");
-	for (size_t j = 0; j < idx; j++)
-		if (!strcmp(s->tenants[j].id, t->id))
-			return scn_err(c, v, "duplicate tenant id '%s'", t->id);
+	if (scn_check_tenant_id(c, v, s->tenants, idx))
+		return EINVAL;
 	if (scn_map_need(c, n, "number", "the tenant's phone number", &v) ||
 	    scn_str(c, v, &t->number))
 		return EINVAL;
@@ -363,6 +360,9 @@ static int parse_rate(struct scn_ctx *c, yaml_node_t *n, struct scn_phase *ph)
 		if (x < 0)
 			return scn_err(c, v, "%s must be >= 0, got %g; a phase without calls has %s: 0",
 				       rk[i], x, rk[i]);
+		if (x > SCN_MAX_RATE_PER_S * per[i])
+			return scn_err(c, v, "%s must be at most %g (%g calls a second), got %g", rk[i],
+				       SCN_MAX_RATE_PER_S * per[i], SCN_MAX_RATE_PER_S, x);
 		ph->rate_per_s = x / per[i];
 	}
 	if (!found)
@@ -481,6 +481,12 @@ int scn_parse_load(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 		    scn_secs(c, v, "duration_s", false, &ph->duration) || parse_rate(c, pn, ph) ||
 		    (rc = phase_staff(c, pn, &s->center, ph)))
 			return EINVAL;
+		if (ph->duration > RV_MAX_US - t)
+			return scn_err(c, v,
+				       "the phases add up to more than " SCN_MAX_S_TEXT
+				       " at phase '%s': expected the load's duration_s to add up "
+				       "to at most 1e9 s",
+				       ph->name);
 		ph->start = t;
 		t += ph->duration;
 		if ((v = scn_map_get(c, pn, "bursts")) && (rc = parse_bursts(c, v, ph)))

@@ -283,9 +283,26 @@ int scn_secs(struct scn_ctx *c, yaml_node_t *n, const char *what, bool allow_zer
 	if (x < 0 || (!allow_zero && x == 0))
 		return scn_err(c, n, "%s must be %s 0 seconds, got %g", what,
 			       allow_zero ? ">=" : ">", x);
-	if (x > 1e9)
-		return scn_err(c, n, "%s is too long (%g s; at most 1e9)", what, x);
+	if (x > RV_MAX_S)
+		return scn_err(c, n, "%s is too long: expected at most " SCN_MAX_S_TEXT ", got %g s",
+			       what, x);
+	/* A positive duration that rounds to 0 µs would be 0 after all. */
+	if (!allow_zero && x < 0.5e-6)
+		return scn_err(c, n,
+			       "%s is shorter than the resolution of times (1 µs): expected at "
+			       "least 0.000001 s, got %g s",
+			       what, x);
 	*out = rb_s_to_us(x);
+	return 0;
+}
+
+int scn_dist_param(struct scn_ctx *c, yaml_node_t *n, const char *what, double *out)
+{
+	if (scn_num(c, n, out))
+		return EINVAL;
+	if (*out > RV_MAX_S)
+		return scn_err(c, n, "%s is too large: expected at most " SCN_MAX_S_TEXT ", got %g s",
+			       what, *out);
 	return 0;
 }
 
@@ -320,9 +337,17 @@ static int two_params(struct scn_ctx *c, yaml_node_t *v, const char *dist, const
 
 	snprintf(what, sizeof(what), "%s (%s, %s)", dist, ka, kb);
 	if (scn_map_check(c, v, what, keys) || scn_map_need(c, v, ka, what, &na) ||
-	    scn_map_need(c, v, kb, what, &nb) || scn_num(c, na, a) || scn_num(c, nb, b))
+	    scn_map_need(c, v, kb, what, &nb))
 		return EINVAL;
-	return 0;
+	if (!strcmp(ka, "k")) { /* erlang: k stages, then a mean in seconds */
+		long k;
+		if (scn_int(c, na, "k", 1, 1000000, &k))
+			return EINVAL;
+		*a = (double)k;
+	} else if (scn_dist_param(c, na, ka, a)) {
+		return EINVAL;
+	}
+	return scn_dist_param(c, nb, kb, b);
 }
 
 static int num_list(struct scn_ctx *c, yaml_node_t *v, const char *what, struct rv_dist *d)
@@ -337,7 +362,7 @@ static int num_list(struct scn_ctx *c, yaml_node_t *v, const char *what, struct 
 		return ENOMEM;
 	d->n = n;
 	for (size_t i = 0; i < n; i++)
-		if (scn_num(c, scn_seq_item(c, v, i), &d->values[i]))
+		if (scn_dist_param(c, scn_seq_item(c, v, i), "an empirical value", &d->values[i]))
 			return EINVAL;
 	return 0;
 }
@@ -385,6 +410,18 @@ static int csv_values(struct scn_ctx *c, yaml_node_t *v, struct rv_dist *d)
 			goto out;
 		}
 		first = false;
+		if (x > RV_MAX_S) {
+			rc = scn_err(c, v,
+				     "%s:%zu: value too large: expected at most " SCN_MAX_S_TEXT
+				     ", got %g s",
+				     path, lineno, x);
+			goto out;
+		}
+		if (d->n == SCN_MAX_CSV_VALUES) {
+			rc = scn_err(c, v, "%s:%zu: more than %d values: expected at most %d", path,
+				     lineno, SCN_MAX_CSV_VALUES, SCN_MAX_CSV_VALUES);
+			goto out;
+		}
 		if (d->n == alloc) {
 			double *nv = realloc(d->values, sizeof(double) * (alloc ? alloc * 2 : 64));
 
@@ -412,11 +449,11 @@ static int dist_body(struct scn_ctx *c, const char *kind, yaml_node_t *v, bool a
 
 	if (!strcmp(kind, "fixed")) {
 		d->kind = RV_FIXED;
-		return scn_num(c, v, &d->a);
+		return scn_dist_param(c, v, "a fixed value", &d->a);
 	}
 	if (!strcmp(kind, "exponential")) {
 		d->kind = RV_EXPONENTIAL;
-		return scn_num(c, v, &d->a);
+		return scn_dist_param(c, v, "an exponential mean", &d->a);
 	}
 	if (!strcmp(kind, "uniform")) {
 		d->kind = RV_UNIFORM;
@@ -424,8 +461,8 @@ static int dist_body(struct scn_ctx *c, const char *kind, yaml_node_t *v, bool a
 			return EINVAL;
 		if (scn_seq_len(v) != 2)
 			return scn_err(c, v, "expected two bounds [a, b] for uniform");
-		return scn_num(c, scn_seq_item(c, v, 0), &d->a) ||
-		       scn_num(c, scn_seq_item(c, v, 1), &d->b);
+		return scn_dist_param(c, scn_seq_item(c, v, 0), "a uniform bound", &d->a) ||
+		       scn_dist_param(c, scn_seq_item(c, v, 1), "a uniform bound", &d->b);
 	}
 	if (!strcmp(kind, "normal") || !strcmp(kind, "lognormal") || !strcmp(kind, "gamma")) {
 		d->kind = kind[0] == 'n' ? RV_NORMAL : kind[0] == 'l' ? RV_LOGNORMAL : RV_GAMMA;
@@ -467,6 +504,8 @@ int scn_dist(struct scn_ctx *c, yaml_node_t *n, bool allow_never, struct rv_dist
 		d->kind = RV_FIXED;
 		if (parse_double(scn_scalar(n), &d->a))
 			return scn_err(c, n, DIST_EXPECTED ", got %s", got(n, buf, sizeof(buf)));
+		if (scn_dist_param(c, n, "a fixed value", &d->a))
+			return EINVAL;
 		v = n;
 		goto prepare;
 	}

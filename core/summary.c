@@ -253,6 +253,14 @@ static void pend_flush(struct summary_rep *h)
 	pd->any = false;
 }
 
+void summary_rep_saturated(struct summary_rep *h, uint64_t n)
+{
+	if (!h)
+		return;
+	h->saturated += n;
+	h->saturated_known = true;
+}
+
 void summary_rep_done(struct summary_rep *h)
 {
 	if (!h || h->done)

@@ -113,6 +113,13 @@ void summary_rep_done(struct summary_rep *h);
  */
 void summary_rep_call(struct summary_rep *h, const struct callrec *r);
 
+/*
+ * n of replication h's draws were cut at the longest draw, RV_MAX_S (rv.h).
+ * summary.json's "saturated_draws" is their total over the replications;
+ * null when no replication reported (a capture has no draws).
+ */
+void summary_rep_saturated(struct summary_rep *h, uint64_t n);
+
 /* The center was in state st from `from` to `to` (scenario time). */
 void summary_rep_span(struct summary_rep *h, rb_us from, rb_us to, const struct summary_state *st);
 

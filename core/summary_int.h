@@ -114,6 +114,8 @@ struct summary_rep {
 	struct sum_xten *xten;
 	int n_xten, cap_xten;
 	bool oom;                   /* a tenant group could not be added */
+	uint64_t saturated;         /* draws cut at RV_MAX_S (summary_rep_saturated) */
+	bool saturated_known;
 	/* batches while the end is unknown: bins of width bin_w from t_lo */
 	rb_us bin_w;
 	int bins_used;

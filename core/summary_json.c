@@ -320,6 +320,18 @@ static void pairing_json(json_t *root, const struct summary_opts *o)
 	json_object_set_new(root, "pairing_key", ok ? json_string(key) : json_null());
 }
 
+/* Total of the replications' saturated draws, null when none reported. */
+static json_t *saturated_json(const struct summary *s)
+{
+	uint64_t n = 0;
+	bool known = false;
+	for (int r = 0; r < s->n_reps; r++) {
+		n += s->reps[r].saturated;
+		known = known || s->reps[r].saturated_known;
+	}
+	return known ? json_integer((json_int_t)n) : json_null();
+}
+
 json_t *summary_to_json(const struct summary *s)
 {
 	if (!s->finished)
@@ -337,6 +349,7 @@ json_t *summary_to_json(const struct summary *s)
 	pairing_json(root, o);
 	json_object_set_new(root, "seed", json_integer((json_int_t)o->seed));
 	json_object_set_new(root, "replications", json_integer(s->n_reps));
+	json_object_set_new(root, "saturated_draws", saturated_json(s));
 	json_object_set_new(root, "ring_period_s", json_real(rb_us_to_s(s->ring_period)));
 	json_object_set_new(root, "t0_epoch", o->engine == ENGINE_MODEL || o->t0_epoch == RB_T_NONE
 						      ? json_null()

@@ -48,8 +48,9 @@ int dlv_smtp_open(struct dlv **out, const struct dlv_smtp_opts *o, char *err, si
 const struct spool_deliverer *dlv_deliverer(struct dlv *d);
 void dlv_close(struct dlv *d);
 
-/* Maildir folder name for a tenant id: '/' and a leading '.' become '_'.
- * Writes into buf (n bytes). */
+/* Maildir folder name for a tenant id, one to one: a byte other than an
+ * ASCII letter, digit, '-' or '_' becomes %XX; no tenant is "%". Writes
+ * into buf (n bytes; an id too long for it is cut at a whole byte). */
 void dlv_maildir_folder(const char *tenant, char *buf, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* syncfs */
 #define LOG_TAG "maildir"
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,12 +32,39 @@ void dlv_close(struct dlv *d)
 		d->close(d);
 }
 
+/*
+ * Injective, so that no two tenants share a mailbox (issue 12): a byte
+ * other than an ASCII letter, digit, '-' or '_' becomes %XX ('%' included),
+ * so "a/b" is "a%2Fb" beside "a_b", ".x" is "%2Ex" beside "_x", and no
+ * folder is "..", hidden, or holds a '/'. The loader allows only those
+ * bytes in tenant ids (core/scn_names.c), for which this is the id itself.
+ */
 void dlv_maildir_folder(const char *tenant, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s", tenant && *tenant ? tenant : "_");
-	for (char *p = buf; *p; p++)
-		if (*p == '/' || (p == buf && *p == '.'))
-			*p = '_';
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)(tenant ? tenant : "");
+	size_t k = 0;
+
+	if (!n)
+		return;
+	if (!*p) { /* no tenant: a name no id encodes to */
+		snprintf(buf, n, "%%");
+		return;
+	}
+	for (; *p && k + 1 < n; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
+		if (plain) {
+			buf[k++] = (char)*p;
+		} else if (k + 3 < n) {
+			buf[k++] = '%';
+			buf[k++] = hex[*p >> 4];
+			buf[k++] = hex[*p & 15];
+		} else {
+			break;
+		}
+	}
+	buf[k] = '\0';
 }
 
 static int mkdir_at(int at, const char *name)

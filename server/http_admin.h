@@ -20,6 +20,11 @@
  * "Authorization: Bearer TOKEN" (401 without it, 403 when no token was
  * configured, so that changes are off). GET requests need none: the
  * wallboard is for everyone in the center (docs/service.md Q2).
+ *
+ * Limits (docs/secretaryd-reports.md): a PUT's path, token and
+ * Content-Length are judged on its headers, before the body is read; a
+ * body is at most 64 KB (a chunked one is cut there); a connection idle
+ * 10 s is closed; 256 connections at most, 32 per host off loopback.
  */
 #ifndef RB_HTTP_ADMIN_H
 #define RB_HTTP_ADMIN_H

@@ -20,6 +20,7 @@
 #include "report.h"
 #include "scn.h"
 #include "sweep.h"
+#include "sweep_grid_cap.h"
 
 static const char prog[] = "ringbench sweep";
 
@@ -258,6 +259,10 @@ int cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	g.noans_set = a_noans != NULL;
+	if (sweep_grid_cap_check(&g, err, sizeof(err))) {
+		rc = cli_usage_error(prog, "%s", err);
+		goto out;
+	}
 	if (g.rate.lo <= 0) {
 		rc = cli_usage_error(prog, "--rate-scale '%s': expected scales above 0", a_rate);
 		goto out;

@@ -86,23 +86,29 @@ static int sched(struct mrep *m, struct evq_ev *ev, int type, rb_us t)
  * exponential is -mean ln(1 - U), as GSL's gsl_ran_exponential, but with
  * log() instead of log1p(): 1 - U is exact for GSL's 53-bit uniforms, so the
  * variate is the same to the last bit or so, and log() costs about half
- * (log1p was 15 % of the benchmark's time). Rounded to the nearest µs as
- * rv_draw_us does.
+ * (log1p was 15 % of the benchmark's time). Rounded to the nearest µs and
+ * cut at RV_MAX_US (counted in the stream) as rv_draw_us does.
  */
-static inline rb_us exp_us(double mean, double u)
+static rb_us sat_us(struct rv_stream *rs)
+{
+	rs->saturated++;
+	return RV_MAX_US;
+}
+
+static inline rb_us exp_us(double mean, double u, struct rv_stream *rs)
 {
 	double x = -mean * log(1.0 - u);
-	return x >= 9.2e12 ? INT64_MAX : (rb_us)(x * 1e6 + 0.5);
+	return x > RV_MAX_S ? sat_us(rs) : (rb_us)(x * 1e6 + 0.5);
 }
 
 static inline rb_us draw_rs(const struct rv_dist *d, struct rv_stream *rs)
 {
 	switch (d->kind) {
 	case RV_FIXED:
-		return d->a >= 9.2e12 ? INT64_MAX : (rb_us)(d->a * 1e6 + 0.5);
+		return d->a > RV_MAX_S ? sat_us(rs) : (rb_us)(d->a * 1e6 + 0.5);
 	case RV_EXPONENTIAL:
 		/* rv_u01: the stream's next uniform, inline (rv_int.h) */
-		return exp_us(d->a, rv_u01(rs));
+		return exp_us(d->a, rv_u01(rs), rs);
 	default:
 		return rv_draw_us(d, rs);
 	}
@@ -120,7 +126,7 @@ static inline rb_us draw_rs(const struct rv_dist *d, struct rv_stream *rs)
 static inline rb_us patience_us(struct mrep *m, struct mcall *c)
 {
 	if (c->patience == PAT_LATER)
-		c->patience = exp_us(m->scn->callers.patience.a, c->pat_u);
+		c->patience = exp_us(m->scn->callers.patience.a, c->pat_u, &m->rs[RVP_PATIENCE]);
 	return c->patience;
 }
 
@@ -726,6 +732,16 @@ static int rep_setup(struct mrep *m)
 	return m->err;
 }
 
+/* Draws cut at RV_MAX_S in this replication, over all its streams. */
+static uint64_t saturated_draws(const struct mrep *m)
+{
+	uint64_t n = 0;
+	for (int p = 0; p < RVP_COUNT; p++)
+		if (m->rs_ok[p])
+			n += m->rs[p].saturated;
+	return n;
+}
+
 static void rep_teardown(struct mrep *m)
 {
 	dsp_destroy(&m->d);
@@ -785,6 +801,8 @@ int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats
 		if (m->sum)
 			span_flush(m);
 		rep_leftovers(m, now);
+		if (m->sum)
+			summary_rep_saturated(m->sum, saturated_draws(m));
 		err = m->err;
 	}
 	if (stats)

@@ -370,9 +370,19 @@ START_TEST(test_maildir_folder_names_are_safe)
 {
 	char b[64];
 	dlv_maildir_folder("../etc", b, sizeof b);
-	ck_assert_str_eq(b, "_._etc");
+	ck_assert_str_eq(b, "%2E%2E%2Fetc");
 	dlv_maildir_folder("acme", b, sizeof b);
 	ck_assert_str_eq(b, "acme");
+	/* one to one (issue 12): these pairs once shared a mailbox */
+	char b2[64];
+	static const char *const pairs[][2] = {{"a/b", "a_b"}, {".x", "_x"}, {"a%2Fb", "a/b"}, {"", "_"}};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		dlv_maildir_folder(pairs[i][0], b, sizeof b);
+		dlv_maildir_folder(pairs[i][1], b2, sizeof b2);
+		ck_assert_str_ne(b, b2);
+		ck_assert_ptr_null(strchr(b, '/'));
+		ck_assert_int_ne(b[0], '.');
+	}
 }
 END_TEST
 
