@@ -88,6 +88,18 @@ char *cli_join(int argc, char **argv)
 	return s;
 }
 
+char *cli_command(int argc, char **argv)
+{
+	char *joined = cli_join(argc, argv), *command = NULL;
+	if (joined) {
+		size_t n = strlen(joined) + sizeof("ringbench ");
+		if ((command = malloc(n)))
+			snprintf(command, n, "ringbench %s", joined);
+		free(joined);
+	}
+	return command;
+}
+
 int cli_mkdirs(const char *dir)
 {
 	char buf[4096];
