@@ -280,6 +280,7 @@ static int run(const struct scenario *s, struct sargs *a, const struct sweep_gri
 {
 	char err[1024] = "";
 	struct progress pr = {.tty = isatty(STDERR_FILENO), .quiet = a->quiet};
+	a->cfg.scn = s;
 	a->cfg.grid = g;
 	a->cfg.out_dir = a->out;
 	a->cfg.targets = a->targets;

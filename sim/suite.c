@@ -364,23 +364,6 @@ void suite_free(struct suite *s)
 
 /* --- running ------------------------------------------------------------------------ */
 
-/* Flat staffing: the center and every phase. */
-static void apply_overrides(struct scenario *sc, const struct suite_entry *e)
-{
-	if (e->operators >= 0) {
-		sc->center.operators = e->operators;
-		if (sc->center.floor_ops)
-			sc->center.floor_ops[0] = e->operators;
-		for (size_t p = 0; p < sc->n_phases; p++)
-			sc->phases[p].operators = e->operators;
-	}
-	if (e->backup >= 0) {
-		sc->center.backup = e->backup;
-		for (size_t p = 0; p < sc->n_phases; p++)
-			sc->phases[p].backup = e->backup;
-	}
-}
-
 static int run_model(struct suite_entry *e, struct scenario *sc, const char *dir)
 {
 	char cmd[PATH_MAX + 128];
@@ -559,7 +542,11 @@ static int run_entry(struct suite_entry *e, const char *out_dir)
 		goto out;
 	}
 	if (e->engine == SUITE_MODEL) {
-		apply_overrides(sc, e);
+		if (scn_staff_flat(sc, e->operators, e->backup)) {
+			snprintf(e->error, sizeof(e->error), "out of memory");
+			rc = 3;
+			goto out;
+		}
 		rc = run_model(e, sc, dir);
 	} else {
 		struct live_opts lo = {

@@ -181,38 +181,24 @@ void sweep_point_key(const struct sweep_point *p, char *buf, size_t n)
 		 p->floors ? "floors" : "pooled");
 }
 
-/* n operators split evenly over nf floors, the first floors taking the remainder. */
-static void split_even(int n, int nf, int *out)
-{
-	for (int f = 0; f < nf; f++)
-		out[f] = n / nf + (f < n % nf ? 1 : 0);
-}
-
 int sweep_apply(struct scenario *s, const struct sweep_point *p, char *err, size_t errlen)
 {
 	struct scn_center *ce = &s->center;
-	int nf = p->floors ? (ce->n_floors > 1 ? ce->n_floors : 2) : 1;
-	int *fo = calloc((size_t)nf, sizeof(int));
-	if (!fo)
+	int nf = p->floors ? (ce->n_floors > 1 ? ce->n_floors : 2) : 1, old_nf = ce->n_floors;
+	/* the layout first: scn_staff_flat splits over the floors there are */
+	ce->n_floors = nf;
+	if (scn_staff_flat(s, p->operators, p->backup)) {
+		ce->n_floors = old_nf;
 		return ENOMEM;
-	split_even(p->operators, nf, fo);
-	if (p->floors && ce->n_floors <= 1)
+	}
+	if (p->floors && old_nf <= 1)
 		for (size_t t = 0; t < s->n_tenants; t++)
 			s->tenants[t].floor = (int)(t % (size_t)nf);
 	if (!p->floors)
 		for (size_t t = 0; t < s->n_tenants; t++)
 			s->tenants[t].floor = 0;
-	free(ce->floor_ops);
-	ce->floor_ops = fo;
-	ce->n_floors = nf;
-	ce->operators = p->operators;
-	ce->backup = p->backup;
 	for (size_t i = 0; i < s->n_phases; i++) {
 		struct scn_phase *ph = &s->phases[i];
-		free(ph->floor_ops);
-		ph->floor_ops = NULL;
-		ph->operators = -1;
-		ph->backup = -1;
 		ph->rate_per_s *= p->rate_scale;
 		for (size_t b = 0; b < ph->n_bursts; b++)
 			ph->bursts[b].calls = (int)lround(ph->bursts[b].calls * p->rate_scale);

@@ -130,6 +130,9 @@ typedef void(sweep_progress_h)(size_t done, size_t total, size_t skipped, const 
 
 struct sweep_cfg {
 	const char *scenario_path;
+	const struct scenario *scn;  /* scenario_path loaded (scn_load), not changed;
+				      * NULL: sweep_run loads it. Each point
+				      * changes a copy (scn_dup). */
 	const struct sweep_grid *grid;
 	const char *out_dir;
 	const char *const *targets;  /* "K:F" strings; NULL: the scenario's */
