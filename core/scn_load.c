@@ -4,6 +4,7 @@
  * cross-checks; the list sections are in scn_sections.c. See scn.h for the
  * contract and scenarios/README.md for every key.
  */
+#include "rbfile.h"
 #include "scn_int.h"
 #include "tzone.h"
 
@@ -436,46 +437,6 @@ int scn_load_string(const char *text, size_t len, const char *name, struct scena
 	return load(text, len, name ? name : "<string>", "", out, err, errlen);
 }
 
-/* Reads the whole file into *buf (NUL-terminated). Returns 0 or errno. */
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 8192, n = 0, k;
-	char *b = NULL, *nb;
-	int rc = 0;
-
-	if (!f)
-		return errno;
-	do {
-		if (cap - n < 4096) {
-			cap *= 2;
-		}
-		if (cap > SCN_MAX_BYTES) {
-			rc = EFBIG;
-			goto out;
-		}
-		if (!(nb = realloc(b, cap))) {
-			rc = ENOMEM;
-			goto out;
-		}
-		b = nb;
-		k = fread(b + n, 1, cap - n - 1, f);
-		n += k;
-	} while (k > 0);
-	if (ferror(f)) {
-		rc = errno ? errno : EIO;
-		goto out;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	b = NULL;
-out:
-	free(b);
-	fclose(f);
-	return rc;
-}
-
 int scn_load(const char *path, struct scenario **out, char *err, size_t errlen)
 {
 	char *text = NULL, *dir;
@@ -485,7 +446,7 @@ int scn_load(const char *path, struct scenario **out, char *err, size_t errlen)
 
 	if (!path || !out || !err || !errlen)
 		return EINVAL;
-	rc = read_file(path, &text, &len);
+	rc = rbfile_read(path, SCN_MAX_BYTES, &text, &len);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", path, strerror(rc));
 		return rc;

@@ -26,12 +26,12 @@ static double mk(const json_t *m, const char *measure, int k)
 {
 	char key[8];
 	snprintf(key, sizeof(key), "%d", k);
-	return jnum(json_object_get(m, measure), key);
+	return rbjson_path_num(json_object_get(m, measure), key);
 }
 
 static double period_s(const struct report_run *r)
 {
-	double p = jnum(r->summary, "ring_period_s");
+	double p = rbjson_path_num(r->summary, "ring_period_s");
 	return isfinite(p) && p > 0 ? p : 3.0;
 }
 
@@ -90,10 +90,10 @@ static int plot_rings_phase(struct page *pg, struct report_run *const *runs, siz
 				if (isfinite(a))
 					prev = a;
 			}
-			double off = jnum(m, "offered"), ans = jnum(m, "answered");
+			double off = rbjson_path_num(m, "offered"), ans = rbjson_path_num(m, "answered");
 			double later = off > 0 ? ans / off - prev : 0;
 			fprintf(p.dat, "11 %.6f\n12 %.6f\n\n\n", later > 0 ? later : 0,
-				isfinite(jnum(m, "abandon_fraction")) ? jnum(m, "abandon_fraction") : 0);
+				isfinite(rbjson_path_num(m, "abandon_fraction")) ? rbjson_path_num(m, "abandon_fraction") : 0);
 			char a3[32], a5[32];
 			pct(a3, sizeof(a3), mk(m, "answered_within", 3));
 			pct(a5, sizeof(a5), mk(m, "answered_within", 5));
@@ -162,8 +162,8 @@ static int cmp_double(const void *a, const void *b)
  */
 static int cdf_block(FILE *dat, struct report_run *r, double from, double to, double *xmax)
 {
-	int cw = csv_col(&r->calls, "wait_s"), co = csv_col(&r->calls, "outcome"),
-	    cd = csv_col(&r->calls, "t_dial");
+	int cw = csvtab_col(&r->calls, "wait_s"), co = csvtab_col(&r->calls, "outcome"),
+	    cd = csvtab_col(&r->calls, "t_dial");
 	size_t na = 0, nb = 0, off = 0;
 	double *w = malloc((r->calls.nrow + 1) * sizeof(double));
 	double *ab = malloc((r->calls.nrow + 1) * sizeof(double));
@@ -173,16 +173,16 @@ static int cdf_block(FILE *dat, struct report_run *r, double from, double to, do
 		return ENOMEM;
 	}
 	for (size_t row = 0; row < r->calls.nrow; row++) {
-		const char *o = csv_get(&r->calls, row, co);
+		const char *o = csvtab_get(&r->calls, row, co);
 		double v, td;
-		if (csv_num(&r->calls, row, cd, &td) && (td < from || td >= to))
+		if (csvtab_num(&r->calls, row, cd, &td) && (td < from || td >= to))
 			continue;
 		bool ans = !strcmp(o, "answered"), aban = !strcmp(o, "abandoned");
 		if (ans || aban || !strcmp(o, "rejected"))
 			off++;
-		if (ans && csv_num(&r->calls, row, cw, &v))
+		if (ans && csvtab_num(&r->calls, row, cw, &v))
 			w[na++] = v;
-		if (aban && csv_num(&r->calls, row, cw, &v))
+		if (aban && csvtab_num(&r->calls, row, cw, &v))
 			ab[nb++] = v;
 	}
 	qsort(w, na, sizeof(double), cmp_double);
@@ -295,7 +295,7 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 	const json_t *t;
 	int ntargets = 0;
 	json_array_foreach(tg, ti, t) {
-		double k = jnum(t, "rings"), f = jnum(t, "min");
+		double k = rbjson_path_num(t, "rings"), f = rbjson_path_num(t, "min");
 		if (!isfinite(k) || !isfinite(f))
 			continue;
 		const json_t *ph = json_object_get(t, "phase");
@@ -367,7 +367,7 @@ static int plot_rings_heard(struct page *pg, struct report_run *const *runs, siz
 	size_t nblk = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t md = 0; md < 2; md++)
-			if (jpath(runs[i]->summary, "by_forwarding") &&
+			if (rbjson_path(runs[i]->summary, "by_forwarding") &&
 			    json_object_get(json_object_get(runs[i]->summary, "by_forwarding"), modes[md]))
 				nblk++;
 	double bw = nblk ? 0.8 / (double)nblk : 0.8;
@@ -383,7 +383,7 @@ static int plot_rings_heard(struct page *pg, struct report_run *const *runs, siz
 			for (int k = 1; k <= 31; k++) {
 				char key[8];
 				snprintf(key, sizeof(key), k == 31 ? "31+" : "%d", k);
-				double v = jnum(h, key);
+				double v = rbjson_path_num(h, key);
 				cnt[k] = isfinite(v) ? v : 0;
 				tot += cnt[k];
 				sum += cnt[k] * k;
@@ -440,12 +440,12 @@ static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
 	char name[64];
 	if (!r->has_calls)
 		return 0;
-	int co = csv_col(&r->calls, "outcome"), cd = csv_col(&r->calls, "t_dial"),
-	    cc = csv_col(&r->calls, "t_cancel");
+	int co = csvtab_col(&r->calls, "outcome"), cd = csvtab_col(&r->calls, "t_dial"),
+	    cc = csvtab_col(&r->calls, "t_cancel");
 	size_t nmin = 0;
 	for (size_t row = 0; row < r->calls.nrow; row++) {
 		double td;
-		if (csv_num(&r->calls, row, cd, &td) && td >= 0 && (size_t)(td / 60) + 1 > nmin)
+		if (csvtab_num(&r->calls, row, cd, &td) && td >= 0 && (size_t)(td / 60) + 1 > nmin)
 			nmin = (size_t)(td / 60) + 1;
 	}
 	if (!nmin)
@@ -461,13 +461,13 @@ static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
 		goto out;
 	}
 	for (size_t row = 0; row < r->calls.nrow; row++) {
-		const char *o = csv_get(&r->calls, row, co);
+		const char *o = csvtab_get(&r->calls, row, co);
 		double td, tc;
-		if (!csv_num(&r->calls, row, cd, &td) || td < 0)
+		if (!csvtab_num(&r->calls, row, cd, &td) || td < 0)
 			continue;
 		dl[(size_t)(td / 60)]++;
 		bool center = !strcmp(o, "abandoned"), before = !strcmp(o, "abandoned_before_forward");
-		if (!(center || before) || !csv_num(&r->calls, row, cc, &tc) || tc < 0)
+		if (!(center || before) || !csvtab_num(&r->calls, row, cc, &tc) || tc < 0)
 			continue;
 		size_t mi = (size_t)(tc / 60);
 		if (mi >= nmin)
@@ -555,24 +555,24 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 	if (!r->has_timeline || r->timeline.nrow == 0)
 		return 0;
 	const struct csvtab *t = &r->timeline;
-	int ct = csv_col(t, "t"), cr = csv_col(t, "ringing"), cob = csv_col(t, "operators_busy"),
-	    cbb = csv_col(t, "backup_busy"), can = csv_col(t, "answered"), cab = csv_col(t, "abandoned");
+	int ct = csvtab_col(t, "t"), cr = csvtab_col(t, "ringing"), cob = csvtab_col(t, "operators_busy"),
+	    cbb = csvtab_col(t, "backup_busy"), can = csvtab_col(t, "answered"), cab = csvtab_col(t, "abandoned");
 	if (ct < 0 || cr < 0)
 		return 0;
 	size_t imax = 0;
 	double vmax = -1, obmax = 0, bbmax = 0, v;
 	bool staff_known = false; /* a capture (live, analyze) does not see the operators */
 	for (size_t i = 0; i < t->nrow; i++) {
-		if (csv_num(t, i, cr, &v) && v > vmax) {
+		if (csvtab_num(t, i, cr, &v) && v > vmax) {
 			vmax = v;
 			imax = i;
 		}
-		if (csv_num(t, i, cob, &v)) {
+		if (csvtab_num(t, i, cob, &v)) {
 			staff_known = true;
 			if (v > obmax)
 				obmax = v;
 		}
-		if (csv_num(t, i, cbb, &v)) {
+		if (csvtab_num(t, i, cbb, &v)) {
 			staff_known = true;
 			if (v > bbmax)
 				bbmax = v;
@@ -587,11 +587,11 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 		       "first replication; empty: not known)\n");
 	for (size_t i = 0; i < t->nrow; i++) {
 		double tt;
-		if (!csv_num(t, i, ct, &tt))
+		if (!csvtab_num(t, i, ct, &tt))
 			continue;
-		fprintf(p.dat, "%.4f %s %s %s\n", tt / 60, *csv_get(t, i, cr) ? csv_get(t, i, cr) : "?",
-			*csv_get(t, i, cob) ? csv_get(t, i, cob) : "?",
-			*csv_get(t, i, cbb) ? csv_get(t, i, cbb) : "?");
+		fprintf(p.dat, "%.4f %s %s %s\n", tt / 60, *csvtab_get(t, i, cr) ? csvtab_get(t, i, cr) : "?",
+			*csvtab_get(t, i, cob) ? csvtab_get(t, i, cob) : "?",
+			*csvtab_get(t, i, cbb) ? csvtab_get(t, i, cbb) : "?");
 	}
 	fprintf(p.dat, "\n\n# minutes, operators on shift, backup staff on shift (from the scenario)\n");
 	for (size_t i = 0; i < r->n_phases; i++)
@@ -612,13 +612,13 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 			 "Read the plateaus: operators busy (solid) pinned at the operators on shift (dashed) "
 			 "while calls ring means every operator is taken; here up to %.0f operators were busy, "
 			 "%.0f calls rang at once (minute %.1f), and backup staff reached %.0f busy.",
-			 obmax, vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0, bbmax);
+			 obmax, vmax, csvtab_num(t, imax, ct, &v) ? v / 60 : 0.0, bbmax);
 	else
 		snprintf(cap, sizeof(cap),
 			 "Calls ringing against the staff on shift (dashed, from the scenario); this folder "
 			 "does not see the operators (a capture), so how many were busy is not shown. "
 			 "%.0f calls rang at once (minute %.1f).",
-			 vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0);
+			 vmax, csvtab_num(t, imax, ct, &v) ? v / 60 : 0.0);
 	free(p.caption);
 	p.caption = strdup(cap);
 	if ((rc = plot_close(pg, &p)))
@@ -626,7 +626,7 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 
 	/* zoom: from a minute before the peak to four minutes after */
 	double tpk = 0;
-	csv_num(t, imax, ct, &tpk);
+	csvtab_num(t, imax, ct, &tpk);
 	double from = tpk - 60 > 0 ? tpk - 60 : 0, to = tpk + 240;
 	snprintf(name, sizeof(name), "burst%s", sfx);
 	snprintf(title, sizeof(title), "The largest burst, second by second%s%s", *sfx ? ": " : "",
@@ -637,18 +637,18 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 	double nab = 0, nan_ = 0;
 	for (size_t i = 0; i < t->nrow; i++) {
 		double tt;
-		if (!csv_num(t, i, ct, &tt) || tt < from || tt > to)
+		if (!csvtab_num(t, i, ct, &tt) || tt < from || tt > to)
 			continue;
 		double a, b;
-		if (csv_num(t, i, can, &a))
+		if (csvtab_num(t, i, can, &a))
 			nan_ += a;
-		if (csv_num(t, i, cab, &b))
+		if (csvtab_num(t, i, cab, &b))
 			nab += b;
-		fprintf(p.dat, "%.0f %s %s %s %s %s\n", tt, *csv_get(t, i, cr) ? csv_get(t, i, cr) : "?",
-			*csv_get(t, i, cob) ? csv_get(t, i, cob) : "?",
-			*csv_get(t, i, cbb) ? csv_get(t, i, cbb) : "?",
-			*csv_get(t, i, can) ? csv_get(t, i, can) : "?",
-			*csv_get(t, i, cab) ? csv_get(t, i, cab) : "?");
+		fprintf(p.dat, "%.0f %s %s %s %s %s\n", tt, *csvtab_get(t, i, cr) ? csvtab_get(t, i, cr) : "?",
+			*csvtab_get(t, i, cob) ? csvtab_get(t, i, cob) : "?",
+			*csvtab_get(t, i, cbb) ? csvtab_get(t, i, cbb) : "?",
+			*csvtab_get(t, i, can) ? csvtab_get(t, i, can) : "?",
+			*csvtab_get(t, i, cab) ? csvtab_get(t, i, cab) : "?");
 	}
 	fprintf(p.dat, "\n\n# seconds, operators on shift, backup staff on shift (from the scenario)\n");
 	/* each phase cut to the window: a segment with both ends outside the
@@ -696,8 +696,8 @@ static int plot_tenants(struct page *pg, struct report_run *r)
 	fprintf(p.dat, "# i, sla[3], sla[5], abandon_fraction, abandon_before_forward_fraction, name\n");
 	for (size_t i = 0; i < r->n_tenants; i++) {
 		const json_t *m = json_object_get(bt, r->tenant_ids[i]);
-		double v[4] = {mk(m, "sla", 3), mk(m, "sla", 5), jnum(m, "abandon_fraction"),
-			       jnum(m, "abandon_before_forward_fraction")};
+		double v[4] = {mk(m, "sla", 3), mk(m, "sla", 5), rbjson_path_num(m, "abandon_fraction"),
+			       rbjson_path_num(m, "abandon_before_forward_fraction")};
 		fprintf(p.dat, "%zu", i);
 		for (int k = 0; k < 4; k++) {
 			if (isfinite(v[k]))
@@ -747,7 +747,7 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 	struct plot p;
 	bool any = false;
 	for (size_t i = 0; i < n; i++)
-		any |= runs[i]->has_calls && csv_col(&runs[i]->calls, "report_latency_s") >= 0;
+		any |= runs[i]->has_calls && csvtab_col(&runs[i]->calls, "report_latency_s") >= 0;
 	if (!any)
 		return 0;
 	int rc = plot_open(pg, &p, "report_latency",
@@ -758,7 +758,7 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 	size_t pl = 0, blk = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct report_run *r = runs[i];
-		int c = r->has_calls ? csv_col(&r->calls, "report_latency_s") : -1;
+		int c = r->has_calls ? csvtab_col(&r->calls, "report_latency_s") : -1;
 		if (c < 0)
 			continue;
 		double *v = malloc((r->calls.nrow + 1) * sizeof(double));
@@ -768,7 +768,7 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 			return ENOMEM;
 		}
 		for (size_t row = 0; row < r->calls.nrow; row++)
-			if (csv_num(&r->calls, row, c, &v[nv]))
+			if (csvtab_num(&r->calls, row, c, &v[nv]))
 				nv++;
 		qsort(v, nv, sizeof(double), cmp_double);
 		fprintf(p.dat, "# %s: latency_s, share of reports delivered within it\n", r->label);
@@ -843,16 +843,16 @@ static void target_text(FILE *f, const json_t *t)
 	const json_t *ph = json_object_get(t, "phase");
 	const char *phase = json_is_string(ph) ? json_string_value(ph) : "whole run";
 	double v;
-	if (isfinite(v = jnum(t, "abandon_max")))
+	if (isfinite(v = rbjson_path_num(t, "abandon_max")))
 		snprintf(buf, sizeof(buf), "%s: abandoned at the center ≤ %.1f %%", phase, v * 100);
-	else if (isfinite(v = jnum(t, "abandon_before_forward_max")))
+	else if (isfinite(v = rbjson_path_num(t, "abandon_before_forward_max")))
 		snprintf(buf, sizeof(buf), "%s: abandoned before forwarding ≤ %.1f %%", phase, v * 100);
 	else {
 		const json_t *me = json_object_get(t, "measure"), *cn = json_object_get(t, "count");
 		snprintf(buf, sizeof(buf), "%s: %s within %.0f rings%s ≥ %.1f %%", phase,
-			 json_is_string(me) ? json_string_value(me) : "sla", jnum(t, "rings"),
+			 json_is_string(me) ? json_string_value(me) : "sla", rbjson_path_num(t, "rings"),
 			 json_is_string(cn) && !strcmp(json_string_value(cn), "heard") ? " heard" : "",
-			 jnum(t, "min") * 100);
+			 rbjson_path_num(t, "min") * 100);
 	}
 	html_esc(f, buf);
 }
@@ -876,7 +876,7 @@ static void verdict_table(FILE *f, const struct report_run *r)
 	      "<th>verdict</th><th>note</th></tr>\n",
 	      f);
 	json_array_foreach(tg, i, t) {
-		double m = jnum(t, "measured");
+		double m = rbjson_path_num(t, "measured");
 		const json_t *ci = json_object_get(t, "ci95"), *note = json_object_get(t, "note");
 		fputs("<tr><td>", f);
 		target_text(f, t);
@@ -918,16 +918,16 @@ static void measures_row(FILE *f, const char *name, const json_t *m)
 	fputs("<tr><td>", f);
 	html_esc(f, name);
 	fputs("</td>", f);
-	cell_num(f, jnum(m, "dialled"), "%.0f", 1);
-	cell_num(f, jnum(m, "offered"), "%.0f", 1);
+	cell_num(f, rbjson_path_num(m, "dialled"), "%.0f", 1);
+	cell_num(f, rbjson_path_num(m, "offered"), "%.0f", 1);
 	cell_num(f, mk(m, "sla", 3), "%.1f %%", 100);
 	cell_num(f, mk(m, "sla", 5), "%.1f %%", 100);
-	cell_num(f, jnum(m, "abandon_fraction"), "%.1f %%", 100);
-	cell_num(f, jnum(m, "abandon_before_forward_fraction"), "%.1f %%", 100);
-	cell_num(f, jnum(json_object_get(m, "wait_s"), "mean"), "%.1f s", 1);
-	cell_num(f, jnum(json_object_get(m, "wait_s"), "p90"), "%.1f s", 1);
-	cell_num(f, jnum(m, "occupancy"), "%.0f %%", 100);
-	cell_num(f, jnum(m, "backup_occupancy"), "%.0f %%", 100);
+	cell_num(f, rbjson_path_num(m, "abandon_fraction"), "%.1f %%", 100);
+	cell_num(f, rbjson_path_num(m, "abandon_before_forward_fraction"), "%.1f %%", 100);
+	cell_num(f, rbjson_path_num(json_object_get(m, "wait_s"), "mean"), "%.1f s", 1);
+	cell_num(f, rbjson_path_num(json_object_get(m, "wait_s"), "p90"), "%.1f s", 1);
+	cell_num(f, rbjson_path_num(m, "occupancy"), "%.0f %%", 100);
+	cell_num(f, rbjson_path_num(m, "backup_occupancy"), "%.0f %%", 100);
 	fputs("</tr>\n", f);
 }
 
@@ -966,7 +966,7 @@ static void schedule_meta(FILE *f, const json_t *sc)
 	fprintf(
 	    f,
 	    "<br>schedule: INVITE lateness p50 %.2f ms, p99 %.2f ms on the wire, limit %.2f ms: %s",
-	    jnum(sc, "lateness_p50_ms"), jnum(sc, "lateness_p99_ms"), jnum(sc, "limit_ms"),
+	    rbjson_path_num(sc, "lateness_p50_ms"), rbjson_path_num(sc, "lateness_p99_ms"), rbjson_path_num(sc, "limit_ms"),
 	    json_is_true(json_object_get(sc, "kept")) ? "kept" : "not kept");
 }
 
