@@ -333,88 +333,108 @@ static int plot_sl(struct page *pg, struct sweep_rep *s)
 	return cmd_end(pg, &p, &c);
 }
 
+/* Target ti's measured value and interval per backup value: a data block
+ * and a curve each. blk: the next data block. */
+static void target_blocks(struct plot *p, struct cmdbuf *c, struct sweep_rep *s, size_t ti,
+			  const char *name, size_t *blk)
+{
+	const struct csvtab *tb = &s->sw;
+	char col[48], clo[32], chi[32];
+	snprintf(col, sizeof(col), "target%zu_measured", ti + 1);
+	/* the _lo/_hi columns are target<i>_lo, not target<i>_measured_lo */
+	snprintf(clo, sizeof(clo), "target%zu_lo", ti + 1);
+	snprintf(chi, sizeof(chi), "target%zu_hi", ti + 1);
+	for (int i = 0; i < s->n_bks; i++) {
+		fprintf(p->dat, "# backup %d\n", s->bks[i]);
+		for (size_t r = 0; r < tb->nrow; r++) {
+			if (!in_slice(s, r, false, false) || (int)cell(tb, r, "backup") != s->bks[i])
+				continue;
+			const char *v = csvtab_get(tb, r, csvtab_col(tb, col)), *lo = csvtab_get(tb, r, csvtab_col(tb, clo)),
+				   *hi = csvtab_get(tb, r, csvtab_col(tb, chi));
+			fprintf(p->dat, "%s %s %s %s\n", csvtab_get(tb, r, s->c_ops), *v ? v : "?",
+				*lo ? lo : "?", *hi ? hi : "?");
+		}
+		fprintf(p->dat, "\n\n");
+		cmd_sep(c);
+		fprintf(c->f, "\"%s.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorlines lw 2 pt 7 lc rgb \"%s\" title \"backup %d\"",
+			name, (*blk)++, bk_colors[i % MAX_BK], s->bks[i]);
+	}
+}
+
+/* Erlang A's curve of the same measure, for a whole-run target. */
+static void target_erlang(struct plot *p, struct cmdbuf *c, struct sweep_rep *s, const json_t *t,
+			  bool ab, const char *name, size_t *blk)
+{
+	const char *ecol[1];
+	char ek[32];
+	if (ab) {
+		ecol[0] = "abandon_fraction";
+	} else {
+		snprintf(ek, sizeof(ek), "sla_%g", rbjson_path_num(t, "rings"));
+		ecol[0] = ek;
+	}
+	if (csvtab_col(&s->er, ecol[0]) >= 0 && erlang_block(p->dat, s, ecol, 1)) {
+		cmd_sep(c);
+		fprintf(c->f, "\"%s.dat\" index %zu using 1:($2*100) with lines lw 4 lc rgb \"#999999\" title \"Erlang A\"",
+			name, (*blk)++);
+	}
+}
+
+/* Target ti (t): its judged value against operators. */
+static int plot_target(struct page *pg, struct sweep_rep *s, size_t ti, const json_t *t)
+{
+	char name[48], title[256], lab[160], cap[700], sl[128];
+	const json_t *ph = json_object_get(t, "phase");
+	double amax = rbjson_path_num(t, "abandon_max"),
+	       bfmax = rbjson_path_num(t, "abandon_before_forward_max");
+	bool ab = isfinite(amax) || isfinite(bfmax);
+	double lim = ab ? (isfinite(amax) ? amax : bfmax) : rbjson_path_num(t, "min");
+	if (ab)
+		snprintf(lab, sizeof(lab), "abandoned%s at most %.1f %%",
+			 isfinite(amax) ? "" : " before forwarding", lim * 100);
+	else
+		snprintf(lab, sizeof(lab), "sla within %g rings at least %.1f %%", rbjson_path_num(t, "rings"), lim * 100);
+	snprintf(title, sizeof(title), "Target %zu: %s%s%s, against operators", ti + 1,
+		 json_is_string(ph) ? json_string_value(ph) : "", json_is_string(ph) ? ": " : "", lab);
+	snprintf(name, sizeof(name), "sweep_target%zu", ti + 1);
+	struct plot p;
+	struct cmdbuf c;
+	int rc;
+	if ((rc = plot_open(pg, &p, name, title, "", 1000, 460)) || (rc = cmd_begin(&c)))
+		return rc;
+	fprintf(p.dat, "# %s; per backup value: operators, measured, lo, hi\n",
+		slice_text(s, sl, sizeof(sl)));
+	size_t blk = 0;
+	target_blocks(&p, &c, s, ti, name, &blk);
+	if (!json_is_string(ph) && s->has_er)
+		target_erlang(&p, &c, s, t, ab, name, &blk);
+	fprintf(p.gp, "set ylabel \"%s\"\nset format y \"%%.0f%%%%\"\nset yrange [%s]\n",
+		ab ? "abandoned" : "service level", ab ? "0:*" : "*:102");
+	xops(p.gp, s);
+	if (!ab) {
+		target_lines(&c, s, true, (int)ti);
+	} else {
+		cmd_sep(&c);
+		fprintf(c.f, "%g with lines lw 2 dt 4 lc rgb \"#b71c1c\" title \"target: %s\"", lim * 100, lab);
+	}
+	snprintf(cap, sizeof(cap),
+		 "The value this target judges, per operator count (%s): %s; the least staffing "
+		 "meeting it is in the staffing table above.",
+		 slice_text(s, sl, sizeof(sl)),
+		 ab ? "it must stay below the red line" : "it must reach the red line");
+	free(p.caption);
+	p.caption = strdup(cap);
+	return cmd_end(pg, &p, &c);
+}
+
 /* Each target's judged value against operators (phase targets included). */
 static int plot_targets(struct page *pg, struct sweep_rep *s)
 {
 	size_t ti;
 	const json_t *t;
-	int rc = 0;
 	json_array_foreach(s->targets, ti, t) {
-		char name[48], col[48], title[256], lab[160], cap[700], sl[128];
-		const json_t *ph = json_object_get(t, "phase");
-		bool ab = isfinite(rbjson_path_num(t, "abandon_max")) || isfinite(rbjson_path_num(t, "abandon_before_forward_max"));
-		double lim = ab ? (isfinite(rbjson_path_num(t, "abandon_max")) ? rbjson_path_num(t, "abandon_max")
-								   : rbjson_path_num(t, "abandon_before_forward_max"))
-				: rbjson_path_num(t, "min");
-		if (ab)
-			snprintf(lab, sizeof(lab), "abandoned%s at most %.1f %%",
-				 isfinite(rbjson_path_num(t, "abandon_max")) ? "" : " before forwarding", lim * 100);
-		else
-			snprintf(lab, sizeof(lab), "sla within %g rings at least %.1f %%", rbjson_path_num(t, "rings"), lim * 100);
-		snprintf(title, sizeof(title), "Target %zu: %s%s%s, against operators", ti + 1,
-			 json_is_string(ph) ? json_string_value(ph) : "", json_is_string(ph) ? ": " : "", lab);
-		snprintf(name, sizeof(name), "sweep_target%zu", ti + 1);
-		snprintf(col, sizeof(col), "target%zu_measured", ti + 1);
-		const char *cols[] = {col};
-		struct plot p;
-		struct cmdbuf c;
-		if ((rc = plot_open(pg, &p, name, title, "", 1000, 460)) || (rc = cmd_begin(&c)))
-			return rc;
-		/* the _lo/_hi columns are target<i>_lo, not target<i>_measured_lo: write them by hand */
-		fprintf(p.dat, "# %s; per backup value: operators, measured, lo, hi\n",
-			slice_text(s, sl, sizeof(sl)));
-		size_t blk = 0;
-		for (int i = 0; i < s->n_bks; i++) {
-			const struct csvtab *tb = &s->sw;
-			char clo[32], chi[32];
-			snprintf(clo, sizeof(clo), "target%zu_lo", ti + 1);
-			snprintf(chi, sizeof(chi), "target%zu_hi", ti + 1);
-			fprintf(p.dat, "# backup %d\n", s->bks[i]);
-			for (size_t r = 0; r < tb->nrow; r++) {
-				if (!in_slice(s, r, false, false) || (int)cell(tb, r, "backup") != s->bks[i])
-					continue;
-				const char *v = csvtab_get(tb, r, csvtab_col(tb, cols[0])), *lo = csvtab_get(tb, r, csvtab_col(tb, clo)),
-					   *hi = csvtab_get(tb, r, csvtab_col(tb, chi));
-				fprintf(p.dat, "%s %s %s %s\n", csvtab_get(tb, r, s->c_ops), *v ? v : "?",
-					*lo ? lo : "?", *hi ? hi : "?");
-			}
-			fprintf(p.dat, "\n\n");
-			cmd_sep(&c);
-			fprintf(c.f, "\"%s.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorlines lw 2 pt 7 lc rgb \"%s\" title \"backup %d\"",
-				name, blk++, bk_colors[i % MAX_BK], s->bks[i]);
-		}
-		if (!json_is_string(ph) && s->has_er) {
-			const char *ecol[1];
-			char ek[32];
-			if (ab) {
-				ecol[0] = "abandon_fraction";
-			} else {
-				snprintf(ek, sizeof(ek), "sla_%g", rbjson_path_num(t, "rings"));
-				ecol[0] = ek;
-			}
-			if (csvtab_col(&s->er, ecol[0]) >= 0 && erlang_block(p.dat, s, ecol, 1)) {
-				cmd_sep(&c);
-				fprintf(c.f, "\"%s.dat\" index %zu using 1:($2*100) with lines lw 4 lc rgb \"#999999\" title \"Erlang A\"",
-					name, blk++);
-			}
-		}
-		fprintf(p.gp, "set ylabel \"%s\"\nset format y \"%%.0f%%%%\"\nset yrange [%s]\n",
-			ab ? "abandoned" : "service level", ab ? "0:*" : "*:102");
-		xops(p.gp, s);
-		if (!ab) {
-			target_lines(&c, s, true, (int)ti);
-		} else {
-			cmd_sep(&c);
-			fprintf(c.f, "%g with lines lw 2 dt 4 lc rgb \"#b71c1c\" title \"target: %s\"", lim * 100, lab);
-		}
-		snprintf(cap, sizeof(cap),
-			 "The value this target judges, per operator count (%s): %s; the least staffing "
-			 "meeting it is in the staffing table above.",
-			 slice_text(s, sl, sizeof(sl)),
-			 ab ? "it must stay below the red line" : "it must reach the red line");
-		free(p.caption);
-		p.caption = strdup(cap);
-		if ((rc = cmd_end(pg, &p, &c)))
+		int rc = plot_target(pg, s, ti, t);
+		if (rc)
 			return rc;
 	}
 	return 0;
