@@ -75,6 +75,31 @@ static struct resdir_opts capture_opts(long cap)
 	return o;
 }
 
+/* The whole of DIR/NAME into a static buffer ("" when missing). */
+static const char *text_of(const char *dir, const char *name)
+{
+	static char buf[1 << 16];
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	buf[0] = 0;
+	FILE *f = fopen(p, "r");
+	if (f) {
+		buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+/* A new result folder (a capture's) in a fresh folder under the build tree. */
+static struct resdir *open_fresh(char *dir, size_t n, const char *name)
+{
+	fresh(dir, n, name);
+	struct resdir_opts o = capture_opts(-1);
+	struct resdir *d = NULL;
+	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	return d;
+}
+
 START_TEST(test_resdir_writes_the_three_files_and_caps_calls)
 {
 	char dir[400];
@@ -138,13 +163,7 @@ START_TEST(test_resdir_abort_writes_the_error_alone)
 	ck_assert_int_eq(res.exit_code, 3);
 	ck_assert_int_eq(res.verdict, VERDICT_ERROR);
 	ck_assert_int_eq(count_files(dir), 1);
-	char p[512];
-	static char buf[1 << 16];
-	snprintf(p, sizeof(p), "%s/summary.json", dir);
-	FILE *f = fopen(p, "r");
-	ck_assert_ptr_nonnull(f);
-	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
-	fclose(f);
+	const char *buf = text_of(dir, "summary.json");
 	ck_assert_ptr_nonnull(strstr(buf, "\"error\": \"no capture\""));
 	ck_assert_ptr_nonnull(strstr(buf, "\"t0_epoch\": 1700000000.0"));
 	resdir_free(d);
@@ -170,28 +189,10 @@ START_TEST(test_resdir_open_fails_on_a_file_in_the_way)
 }
 END_TEST
 
-/* The whole of DIR/NAME into a static buffer ("" when missing). */
-static const char *text_of(const char *dir, const char *name)
-{
-	static char buf[1 << 16];
-	char p[512];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	buf[0] = 0;
-	FILE *f = fopen(p, "r");
-	if (f) {
-		buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
-		fclose(f);
-	}
-	return buf;
-}
-
 START_TEST(test_resdir_table_written_whole_and_quoted)
 {
 	char dir[400];
-	fresh(dir, sizeof(dir), "table");
-	struct resdir_opts o = capture_opts(-1);
-	struct resdir *d = NULL;
-	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	struct resdir *d = open_fresh(dir, sizeof(dir), "table");
 	static const char *const cols[] = {"phase", "operators", "note"};
 	struct resdir_table *t = NULL;
 	ck_assert_int_eq(resdir_table_open(d, "requirements.csv", cols, 3, &t), 0);
@@ -215,10 +216,7 @@ END_TEST
 START_TEST(test_resdir_table_names_refused)
 {
 	char dir[400];
-	fresh(dir, sizeof(dir), "table-names");
-	struct resdir_opts o = capture_opts(-1);
-	struct resdir *d = NULL;
-	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	struct resdir *d = open_fresh(dir, sizeof(dir), "table-names");
 	static const char *const cols[] = {"a"};
 	struct resdir_table *t = NULL, *t2 = NULL;
 	ck_assert_int_eq(resdir_table_open(d, "calls.csv", cols, 1, &t), EINVAL);
@@ -247,10 +245,7 @@ END_TEST
 START_TEST(test_resdir_finish_closes_open_tables_and_feeds_spans)
 {
 	char dir[400];
-	fresh(dir, sizeof(dir), "table-finish");
-	struct resdir_opts o = capture_opts(-1);
-	struct resdir *d = NULL;
-	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	struct resdir *d = open_fresh(dir, sizeof(dir), "table-finish");
 	static const char *const cols[] = {"leg", "operator"};
 	struct resdir_table *t = NULL;
 	ck_assert_int_eq(resdir_table_open(d, "operator_legs.csv", cols, 2, &t), 0);
