@@ -67,6 +67,8 @@ void page_free(struct page *pg);
  */
 int plot_open(struct page *pg, struct plot *p, const char *name, const char *title,
 	      const char *caption, int width, int height);
+/* The figure's caption, once its figures are known (replaces plot_open's). */
+void plot_set_caption(struct plot *p, const char *caption);
 /* A new height (the legend's rows), written after plot_open's settings. */
 void plot_set_height(struct page *pg, struct plot *p, int height);
 /*

@@ -58,6 +58,17 @@ static void ring_lines(FILE *gp, double x3, double x5, const char *unit, double 
 		x3, x3, x5, x5, unit, x3, y, unit, x5, y);
 }
 
+/* A plot of one folder among several: NAME is stem + sfx, the title says
+ * which folder when there are several (sfx not empty). */
+static int run_plot_open(struct page *pg, struct plot *p, const struct report_run *r,
+			 const char *sfx, const char *stem, const char *what, int w, int h)
+{
+	char name[64], title[256];
+	snprintf(name, sizeof(name), "%s%s", stem, sfx);
+	snprintf(title, sizeof(title), "%s%s%s", what, *sfx ? ": " : "", *sfx ? r->label : "");
+	return plot_open(pg, p, name, title, "", w, h);
+}
+
 /* ---- ring-count histogram per phase ---------------------------------------- */
 
 /* One phase's bars (its data block) and its words in the caption (cap, len). */
@@ -152,8 +163,7 @@ static int plot_rings_phase(struct page *pg, struct report_run *const *runs, siz
 		 "Bars left of the green line were answered within 3 rings, left of the red within 5; "
 		 "the last bars are calls answered after ring 10 or abandoned. Answered within, of all "
 		 "calls offered (the table's SLA leaves out calls abandoned within the rings): %s.", cap);
-	free(p.caption);
-	p.caption = strdup(full);
+	plot_set_caption(&p, full);
 	return plot_close(pg, &p);
 }
 
@@ -348,8 +358,7 @@ static int wcdf_finish(struct page *pg, struct wcdf *w, const char *cmd)
 		 "default judge) within 3 and 5 rings (last phase: %s within 5).%s Dots with 95 %% "
 		 "bars: all replications; curves: the first replication's calls.",
 		 a5, tgt);
-	free(w->p.caption);
-	w->p.caption = strdup(capb);
+	plot_set_caption(&w->p, capb);
 	return plot_close(pg, &w->p);
 }
 
@@ -462,8 +471,7 @@ static int plot_rings_heard(struct page *pg, struct report_run *const *runs, siz
 	snprintf(full, sizeof(full),
 		 "What the no-answer delay costs callers: the orange mass sits to the right by the rings "
 		 "of the client's own phone. %s.", cap);
-	free(p.caption);
-	p.caption = strdup(full);
+	plot_set_caption(&p, full);
 	return plot_close(pg, &p);
 }
 
@@ -522,11 +530,9 @@ static int plot_abandon_time(struct page *pg, struct report_run *r, const char *
 			     const struct abandons *a)
 {
 	struct plot p;
-	char name[64], title[256], cap[700];
+	char name[64], cap[700];
+	int rc = run_plot_open(pg, &p, r, sfx, "abandon_time", "Abandoned calls per minute", 1000, 420);
 	snprintf(name, sizeof(name), "abandon_time%s", sfx);
-	snprintf(title, sizeof(title), "Abandoned calls per minute%s%s", *sfx ? ": " : "",
-		 *sfx ? r->label : "");
-	int rc = plot_open(pg, &p, name, title, "", 1000, 420);
 	if (rc)
 		return rc;
 	fprintf(p.dat, "# minute, abandoned at the center, abandoned before forwarding, calls dialled "
@@ -544,8 +550,7 @@ static int plot_abandon_time(struct page *pg, struct report_run *r, const char *
 		 "When callers give up: %zu abandoned at the center and %zu before forwarding in the "
 		 "first replication; red peaks that follow the grey load peaks mean the staffing does not "
 		 "absorb the bursts.", a->n_ab, a->n_bf);
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return plot_close(pg, &p);
 }
 
@@ -553,11 +558,9 @@ static int plot_abandon_wait(struct page *pg, struct report_run *r, const char *
 			     const struct abandons *a)
 {
 	struct plot p;
-	char name[64], title[256], cap[700];
+	char name[64], cap[700];
+	int rc = run_plot_open(pg, &p, r, sfx, "abandon_wait", "Time to abandon, from dialling", 1000, 420);
 	snprintf(name, sizeof(name), "abandon_wait%s", sfx);
-	snprintf(title, sizeof(title), "Time to abandon, from dialling%s%s", *sfx ? ": " : "",
-		 *sfx ? r->label : "");
-	int rc = plot_open(pg, &p, name, title, "", 1000, 420);
 	if (rc)
 		return rc;
 	fprintf(p.dat, "# seconds from dialling to hanging up (3 s bins, 120: later), abandoned at the "
@@ -580,8 +583,7 @@ static int plot_abandon_wait(struct page *pg, struct report_run *r, const char *
 		 "How long the callers who hung up had waited since dialling (stacked): bars left of the "
 		 "5-ring line are callers lost early, often while the client's phone still rang "
 		 "(no-answer forwarding).");
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return plot_close(pg, &p);
 }
 
@@ -654,12 +656,11 @@ static int plot_center(struct page *pg, struct report_run *r, const char *sfx,
 		       const struct tl_scan *k)
 {
 	struct plot p;
-	char name[64], title[256], cap[700];
+	char name[64], cap[700];
 	const struct csvtab *t = &r->timeline;
 	double v;
+	int rc = run_plot_open(pg, &p, r, sfx, "timeline", "The center over the run", 1000, 420);
 	snprintf(name, sizeof(name), "timeline%s", sfx);
-	snprintf(title, sizeof(title), "The center over the run%s%s", *sfx ? ": " : "", *sfx ? r->label : "");
-	int rc = plot_open(pg, &p, name, title, "", 1000, 420);
 	if (rc)
 		return rc;
 	fprintf(p.dat, "# minutes, calls ringing, operators busy, backup staff busy (per second, the "
@@ -697,8 +698,7 @@ static int plot_center(struct page *pg, struct report_run *r, const char *sfx,
 			 "does not see the operators (a capture), so how many were busy is not shown. "
 			 "%.0f calls rang at once (minute %.1f).",
 			 k->vmax, csvtab_num(t, k->imax, k->ct, &v) ? v / 60 : 0.0);
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return plot_close(pg, &p);
 }
 
@@ -739,14 +739,12 @@ static int plot_burst(struct page *pg, struct report_run *r, const char *sfx,
 		      const struct tl_scan *k)
 {
 	struct plot p;
-	char name[64], title[256], cap[700];
+	char name[64], cap[700];
 	double tpk = 0, nans, nab;
 	csvtab_num(&r->timeline, k->imax, k->ct, &tpk);
 	double from = tpk - 60 > 0 ? tpk - 60 : 0, to = tpk + 240;
+	int rc = run_plot_open(pg, &p, r, sfx, "burst", "The largest burst, second by second", 1000, 460);
 	snprintf(name, sizeof(name), "burst%s", sfx);
-	snprintf(title, sizeof(title), "The largest burst, second by second%s%s", *sfx ? ": " : "",
-		 *sfx ? r->label : "");
-	int rc = plot_open(pg, &p, name, title, "", 1000, 460);
 	if (rc)
 		return rc;
 	burst_dat(p.dat, r, k, from, to, &nans, &nab);
@@ -765,8 +763,7 @@ static int plot_burst(struct page *pg, struct report_run *r, const char *sfx,
 		 "At %.0f s, %.0f calls rang at once; read how long the red area takes to drain%s: "
 		 "%.0f answered and %.0f abandoned in this window.",
 		 tpk, k->vmax, k->staff_known ? " and whether backup staff join (green)" : "", nans, nab);
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return plot_close(pg, &p);
 }
 
@@ -835,8 +832,7 @@ static int plot_tenants(struct page *pg, struct report_run *r)
 		      "     \"\" using ($1+0.1):($4*100):(0.2) with boxes lc rgb \"#c62828\" title \"abandoned at the center\", \\\n"
 		      "     \"\" using ($1+0.3):($5*100):(0.2) with boxes lc rgb \"#e0803a\" title \"abandoned before forwarding\"\n",
 		r->n_tenants - 1);
-	free(p.caption);
-	p.caption = strdup("Compare tenants side by side: a tenant on no-answer forwarding loses callers "
+	plot_set_caption(&p, "Compare tenants side by side: a tenant on no-answer forwarding loses callers "
 			   "before the center ever sees them (orange), which its own service level "
 			   "does not show.");
 	return plot_close(pg, &p);
@@ -891,8 +887,7 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 	char full[600];
 	snprintf(full, sizeof(full), "Callers who asked for a callback call again if the client is slow "
 				     "(Q1): read how far right the curve reaches 100%%. %s.", cap);
-	free(p.caption);
-	p.caption = strdup(full);
+	plot_set_caption(&p, full);
 	return plot_close(pg, &p);
 }
 
@@ -931,8 +926,7 @@ static int plot_compare(struct page *pg, struct report_run *const *runs, size_t 
 		fputs("\"", p.gp);
 	}
 	fputc('\n', p.gp);
-	free(p.caption);
-	p.caption = strdup("Where the 95 % intervals of two folders do not overlap, the model and the "
+	plot_set_caption(&p, "Where the 95 % intervals of two folders do not overlap, the model and the "
 			   "live center disagree at that ring count (ringbench compare gives the test).");
 	return plot_close(pg, &p);
 }

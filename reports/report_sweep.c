@@ -328,8 +328,7 @@ static int plot_sl(struct page *pg, struct sweep_rep *s)
 		 "bursts cost service that an average hides. Phase targets are judged on their phase "
 		 "(next plots).",
 		 slice_text(s, sl, sizeof(sl)));
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -422,8 +421,7 @@ static int plot_target(struct page *pg, struct sweep_rep *s, size_t ti, const js
 		 "meeting it is in the staffing table above.",
 		 slice_text(s, sl, sizeof(sl)),
 		 ab ? "it must stay below the red line" : "it must reach the red line");
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -477,8 +475,7 @@ static int plot_abandon(struct page *pg, struct sweep_rep *s)
 		 "the dashed one, callers who hung up while the client's phone still rang, barely moves "
 		 "with staffing: only the forwarding mode fixes it.",
 		 slice_text(s, sl, sizeof(sl)));
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -525,8 +522,7 @@ static int plot_occupancy(struct page *pg, struct sweep_rep *s)
 		 "Occupancy inside the red band (above 90 %%) means operators go from call to call with "
 		 "no slack: the staffing meets averages but not bursts, and is hard to sustain (%s).",
 		 slice_text(s, sl, sizeof(sl)));
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -584,8 +580,7 @@ static int plot_noanswer(struct page *pg, struct sweep_rep *s)
 		 "Each second of no-answer delay is paid by the caller (%d operators, %d backup): the "
 		 "orange curve is callers lost before the center could answer, the blue one the rings "
 		 "everybody hears; unconditional forwarding is the left edge.", ob, bb);
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -672,8 +667,7 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 	fprintf(p.gp, "set xlabel \"load (rate scale: 1 = the scenario as written)\\n\"\n"
 		      "set ylabel \"least operators meeting the target\"\n"
 		      "set yrange [0:*]\n");
-	free(p.caption);
-	p.caption = strdup("The staffing table as a curve (least operators whose measured value meets "
+	plot_set_caption(&p, "The staffing table as a curve (least operators whose measured value meets "
 			   "each target, in the phase it names): read the operators needed at the load "
 			   "you expect (black: every target at once); a missing point means the grid's "
 			   "largest staffing did not meet it.");

@@ -141,6 +141,12 @@ int plot_open(struct page *pg, struct plot *p, const char *name, const char *tit
 	return 0;
 }
 
+void plot_set_caption(struct plot *p, const char *caption)
+{
+	free(p->caption);
+	p->caption = strdup(caption);
+}
+
 void plot_set_height(struct page *pg, struct plot *p, int height)
 {
 	p->height = height;
