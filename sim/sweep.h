@@ -4,9 +4,10 @@
  * (docs/sweep.md).
  *
  *   struct sweep_grid g;
- *   sweep_grid_default(&g, scn);                  one point: the scenario as written
- *   sweep_range_int("--operators", "4:40", &g.ops, err, n);   each flag narrows/widens
- *   struct sweep_cfg cfg = {.scenario_path = ..., .grid = &g, .out_dir = ...};
+ *   sweep_grid_parse(&g, scn, &args, err, n);     the scenario's point, each range
+ *                                                 given narrowing/widening it
+ *   sweep_targets_check(scn, targets, nt, err, n);
+ *   struct sweep_cfg cfg = {.scenario_path = ..., .scn = scn, .grid = &g, .out_dir = ...};
  *   sweep_run(&cfg, err, n);      computes the points not in out_dir/points/ yet
  *   sweep_collect(out_dir, err, n);    sweep.csv, staffing.csv, erlang.csv
  *
