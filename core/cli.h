@@ -61,6 +61,10 @@ char *cli_join(int argc, char **argv);
  * ringbench subcommand (argv[0] its name). Returns a malloc'd string or NULL. */
 char *cli_command(int argc, char **argv);
 
+/* "results/STEM-YYYYmmdd-HHMMSS" (local time, now) into buf: a command's
+ * default result folder. */
+void cli_results_dir(char *buf, size_t n, const char *stem);
+
 /* Creates dir and its parents (mode 0755). Returns 0 or errno. */
 int cli_mkdirs(const char *dir);
 

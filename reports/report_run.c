@@ -530,9 +530,8 @@ static int plot_abandon_time(struct page *pg, struct report_run *r, const char *
 			     const struct abandons *a)
 {
 	struct plot p;
-	char name[64], cap[700];
+	char cap[700];
 	int rc = run_plot_open(pg, &p, r, sfx, "abandon_time", "Abandoned calls per minute", 1000, 420);
-	snprintf(name, sizeof(name), "abandon_time%s", sfx);
 	if (rc)
 		return rc;
 	fprintf(p.dat, "# minute, abandoned at the center, abandoned before forwarding, calls dialled "
@@ -545,7 +544,7 @@ static int plot_abandon_time(struct page *pg, struct report_run *r, const char *
 		      "plot \"%s.dat\" using ($1+0.5):($2+$3):(1) with boxes lc rgb \"#e0803a\" title \"abandoned before forwarding\", \\\n"
 		      "     \"\" using ($1+0.5):2:(1) with boxes lc rgb \"#c62828\" title \"abandoned at the center\", \\\n"
 		      "     \"\" using ($1+0.5):4 axes x1y2 with lines lw 1.5 lc rgb \"#555555\" title \"dialled (right axis)\"\n",
-		name);
+		p.name);
 	snprintf(cap, sizeof(cap),
 		 "When callers give up: %zu abandoned at the center and %zu before forwarding in the "
 		 "first replication; red peaks that follow the grey load peaks mean the staffing does not "
@@ -558,9 +557,8 @@ static int plot_abandon_wait(struct page *pg, struct report_run *r, const char *
 			     const struct abandons *a)
 {
 	struct plot p;
-	char name[64], cap[700];
+	char cap[700];
 	int rc = run_plot_open(pg, &p, r, sfx, "abandon_wait", "Time to abandon, from dialling", 1000, 420);
-	snprintf(name, sizeof(name), "abandon_wait%s", sfx);
 	if (rc)
 		return rc;
 	fprintf(p.dat, "# seconds from dialling to hanging up (3 s bins, 120: later), abandoned at the "
@@ -578,7 +576,7 @@ static int plot_abandon_wait(struct page *pg, struct report_run *r, const char *
 	fprintf(p.gp, ""
 		      "plot \"%s.dat\" using ($1+1.5):($2+$3):(3) with boxes lc rgb \"#e0803a\" title \"before forwarding\", \\\n"
 		      "     \"\" using ($1+1.5):2:(3) with boxes lc rgb \"#c62828\" title \"at the center\"\n",
-		name);
+		p.name);
 	snprintf(cap, sizeof(cap),
 		 "How long the callers who hung up had waited since dialling (stacked): bars left of the "
 		 "5-ring line are callers lost early, often while the client's phone still rang "
@@ -656,11 +654,10 @@ static int plot_center(struct page *pg, struct report_run *r, const char *sfx,
 		       const struct tl_scan *k)
 {
 	struct plot p;
-	char name[64], cap[700];
+	char cap[700];
 	const struct csvtab *t = &r->timeline;
 	double v;
 	int rc = run_plot_open(pg, &p, r, sfx, "timeline", "The center over the run", 1000, 420);
-	snprintf(name, sizeof(name), "timeline%s", sfx);
 	if (rc)
 		return rc;
 	fprintf(p.dat, "# minutes, calls ringing, operators busy, backup staff busy (per second, the "
@@ -682,9 +679,9 @@ static int plot_center(struct page *pg, struct report_run *r, const char *sfx,
 	if (k->staff_known)
 		fprintf(p.gp, "\"%s.dat\" index 0 using 1:3 with steps lw 1.2 lc rgb \"#4c8bd6\" title \"operators busy\", \\\n"
 			      "     \"\" index 0 using 1:4 with steps lw 1.2 lc rgb \"#5aa05a\" title \"backup staff busy\", \\\n     ",
-			name);
+			p.name);
 	fprintf(p.gp, "\"%s.dat\" index 0 using 1:2 with steps lw 1.5 lc rgb \"#c62828\" title \"calls ringing (waiting)\"%s\n",
-		name, r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
+		p.name, r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
 				    "     \"\" index 1 using 1:3 with lines lw 2 dt 2 lc rgb \"#2e8b57\" title \"backup staff on shift\"" : "");
 	if (k->staff_known)
 		snprintf(cap, sizeof(cap),
@@ -739,12 +736,11 @@ static int plot_burst(struct page *pg, struct report_run *r, const char *sfx,
 		      const struct tl_scan *k)
 {
 	struct plot p;
-	char name[64], cap[700];
+	char cap[700];
 	double tpk = 0, nans, nab;
 	csvtab_num(&r->timeline, k->imax, k->ct, &tpk);
 	double from = tpk - 60 > 0 ? tpk - 60 : 0, to = tpk + 240;
 	int rc = run_plot_open(pg, &p, r, sfx, "burst", "The largest burst, second by second", 1000, 460);
-	snprintf(name, sizeof(name), "burst%s", sfx);
 	if (rc)
 		return rc;
 	burst_dat(p.dat, r, k, from, to, &nans, &nab);
@@ -753,7 +749,7 @@ static int plot_burst(struct page *pg, struct report_run *r, const char *sfx,
 		      "plot \"%s.dat\" index 0 using 1:2 with filledcurves y1=0 fs transparent solid 0.25 lc rgb \"#c62828\" title \"calls ringing\", \\\n"
 		      "%s"
 		      "     \"\" index 0 using 1:($6 > 0 ? $6 : 1/0) with impulses lw 3 lc rgb \"#000000\" title \"abandoned (per second)\"%s\n",
-		from, to, name,
+		from, to, p.name,
 		k->staff_known ? "     \"\" index 0 using 1:3 with steps lw 2 lc rgb \"#1f5fa8\" title \"operators busy\", \\\n"
 				 "     \"\" index 0 using 1:4 with steps lw 2 lc rgb \"#2e8b57\" title \"backup staff busy\", \\\n"
 			       : "",

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -192,17 +191,6 @@ static void progress(int done, int total, void *arg)
 	fflush(stderr);
 }
 
-/* results/<name>-<YYYYmmdd-HHMMSS> into buf. */
-static void default_out(const struct scenario *s, char *buf, size_t n)
-{
-	char ts[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
-	snprintf(buf, n, "results/%s-%s", s->name ? s->name : "scenario", ts);
-}
-
 /* "--replications auto" on a terminal: how many it chose. */
 static void seq_done(const struct model_seq_result *sr, void *arg)
 {
@@ -282,7 +270,7 @@ int cmd_model(int argc, char **argv)
 	if (a.out)
 		snprintf(dir, sizeof(dir), "%s", a.out);
 	else
-		default_out(s, dir, sizeof(dir));
+		cli_results_dir(dir, sizeof(dir), s->name ? s->name : "scenario");
 	struct model_write_opts wo;
 	write_opts(&a, s, &wo);
 	wo.dir = dir;
