@@ -191,3 +191,20 @@ bool csvtab_num(const struct csvtab *t, size_t r, int c, double *v)
 	*v = d;
 	return true;
 }
+
+void csvtab_put(FILE *f, const char *s, bool always_quote)
+{
+	if (!s)
+		s = "";
+	if (!always_quote && !strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}

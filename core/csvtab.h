@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct csvtab {
 	size_t ncol, nrow;
@@ -28,5 +29,14 @@ static inline const char *csvtab_get(const struct csvtab *t, size_t r, int c)
 }
 /* Parses the cell as a number; false when empty or not a number. */
 bool csvtab_num(const struct csvtab *t, size_t r, int c, double *v);
+
+/*
+ * Writes one cell s (NULL: empty) to f as RFC 4180 wants it: in quotes, any
+ * quote doubled, when it holds a comma, quote or line break, or always when
+ * always_quote (a free-text column, quoted in every row). The separator is
+ * the caller's. (calls.csv's rows, written per call into a buffer, have
+ * their own: core/callrec.c.)
+ */
+void csvtab_put(FILE *f, const char *s, bool always_quote);
 
 #endif

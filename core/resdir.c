@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csvtab.h"
 #include "resdir.h"
 
 /* An extra table being written (resdir_table_open). */
@@ -167,32 +168,15 @@ void resdir_span(struct resdir *d, rb_us from, rb_us to, int ringing, int ops_bu
 		timeline_span(d->tl, from, to, ringing, ops_busy, backup_busy);
 }
 
-/* One cell, quoted when it must be; a separator before all but the first. */
-static void table_cell(FILE *f, const char *s, bool first)
-{
-	if (!first)
-		fputc(',', f);
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static int table_line(struct resdir_table *t, const char *const *cells)
 {
 	if (t->err)
 		return t->err;
-	for (size_t i = 0; i < t->ncol; i++)
-		table_cell(t->f, cells[i], i == 0);
+	for (size_t i = 0; i < t->ncol; i++) {
+		if (i)
+			fputc(',', t->f);
+		csvtab_put(t->f, cells[i], false);
+	}
 	if (fputc('\n', t->f) == EOF || ferror(t->f))
 		t->err = errno ? errno : EIO;
 	return t->err;

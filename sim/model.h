@@ -172,7 +172,9 @@ struct model_write_opts {
  * error, and is no error here. Returns 0 with *rdp (the caller prints
  * resdir_summary(*rdp) and frees it) and res filled (its exit code), or an
  * errno when the folder could not be made or written, with
- * "cannot write DIR/FILE: ..." (or "out of memory") in err and *rdp NULL.
+ * "cannot write DIR/FILE: ..." (or "out of memory") in err and *rdp NULL;
+ * res is filled then only when the folder was finished but a file of it
+ * could not be written (resdir_finish: exit code 3), else left as it was.
  */
 int model_write(const struct model_write_opts *o, struct resdir **rdp, struct resdir_result *res,
 		char *err, size_t errlen);

@@ -403,48 +403,28 @@ void suite_free(struct suite *s)
 
 static int run_model(struct suite_entry *e, struct scenario *sc, const char *dir)
 {
-	char cmd[PATH_MAX + 128];
+	char cmd[PATH_MAX + 128], err[512];
 	snprintf(cmd, sizeof(cmd), "ringbench suite: model %s", e->scenario);
-	struct resdir_opts ro = {
-		.summary = {
-			.engine = ENGINE_MODEL,
-			.command = cmd,
-			.scn = sc,
-			.seed = e->seed_set ? e->seed : sc->run.seed,
-			.replications = e->replications > 0
-					    ? (int)e->replications
-					    : (sc->run.replications > 0 ? sc->run.replications : 1),
-			.t0_epoch = RB_T_NONE,
-			.time_weighted = true,
-		},
-		.timeline_staff = true,
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	struct model_write_opts wo = {
+		.scn = sc,
+		.dir = dir,
+		.command = cmd,
+		.seed = e->seed_set ? e->seed : sc->run.seed,
+		.replications = e->replications > 0
+				    ? (int)e->replications
+				    : (sc->run.replications > 0 ? sc->run.replications : 1),
+		.jobs = jobs > 0 ? (int)jobs : 1,
 		.calls_cap = 100000,
 	};
 	struct resdir *rd = NULL;
-	if (resdir_open(&rd, dir, &ro) || resdir_calls_open(rd)) {
+	struct resdir_result res = {0};
+	if (model_write(&wo, &rd, &res, err, sizeof(err)) && !res.exit_code) {
+		/* the folder could not be made (res.exit_code 3: written, then not
+		 * finished, which summary.json cannot say either) */
 		snprintf(e->error, sizeof(e->error), "cannot write %s/calls.csv", dir);
-		resdir_free(rd);
 		return 3;
 	}
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	struct model_opts mo = {
-		.scn = sc,
-		.seed = ro.summary.seed,
-		.replications = ro.summary.replications,
-		.jobs = jobs > 0 ? (int)jobs : 1,
-		.summary = resdir_summary(rd),
-		.timeline = resdir_timeline(rd),
-		.calls = rd,
-	};
-	struct model_stats st;
-	int err = model_run(&mo, &st);
-	if (err) {
-		char why[256];
-		snprintf(why, sizeof(why), "the model failed: %s", strerror(err));
-		resdir_set_error(rd, why);
-	}
-	struct resdir_result res;
-	resdir_finish(rd, &res);
 	resdir_free(rd);
 	return res.exit_code;
 }

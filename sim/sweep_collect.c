@@ -355,16 +355,11 @@ static const struct prow *least(const struct prow *rows, size_t g, size_t e, lon
 	return best;
 }
 
-/* A CSV field in quotes (doubling any quote in it). */
+/* A free-text field, always in quotes: the separator, then the cell. */
 static void put_quoted(FILE *f, const char *v)
 {
-	fputs(",\"", f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	fputc('"', f);
+	fputc(',', f);
+	csvtab_put(f, v, true);
 }
 
 /* measured, lo, hi of target t at row r (three empty fields when none). */

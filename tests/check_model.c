@@ -685,6 +685,18 @@ static int count_lines(const char *path)
 	return n;
 }
 
+/* Removes a result folder of the three files. */
+static void remove_result_folder(const char *out)
+{
+	const char *files[] = {"calls.csv", "summary.json", "timeline.csv"};
+	char p[700];
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", out, files[i]);
+		unlink(p);
+	}
+	rmdir(out);
+}
+
 START_TEST(test_cmd_model_bad_input_exit_2)
 {
 	char dir[] = "/tmp/check_model_cmdXXXXXX";
@@ -751,12 +763,7 @@ START_TEST(test_cmd_model_writes_files_and_exit_per_verdict)
 	fclose(f);
 	ck_assert_int_eq(run_cmd(y, "--out", out, "--quiet", "--calls", "none"), 1);
 	ck_assert_int_eq(count_lines(p), 1); /* the header alone */
-	const char *files[] = {"calls.csv", "summary.json", "timeline.csv"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", out, files[i]);
-		unlink(p);
-	}
-	rmdir(out);
+	remove_result_folder(out);
 	unlink(y);
 	rmdir(dir);
 }
@@ -791,12 +798,7 @@ START_TEST(test_model_write_folder_and_its_errors)
 	ck_assert_ptr_nonnull(strstr(err, "cannot create"));
 	ck_assert_ptr_nonnull(strstr(err, blocked));
 	scn_free(s);
-	const char *files[] = {"calls.csv", "summary.json", "timeline.csv"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", out, files[i]);
-		unlink(p);
-	}
-	rmdir(out);
+	remove_result_folder(out);
 	rmdir(dir);
 }
 END_TEST
