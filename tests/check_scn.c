@@ -125,9 +125,9 @@ static void string_bad(const char *text, const char *msg)
 	ck_assert_ptr_eq(s, (struct scenario *)&s);
 }
 
-START_TEST(test_issue_example_loads_as_written)
+/* The example's center: staff, pick-up, backup, wrap-up. */
+static void example_center(const struct scenario *s)
 {
-	struct scenario *s = load_ok(SCN_DIR "morning-burst.yaml");
 	const struct scn_center *c = &s->center;
 
 	ck_assert_str_eq(s->name, "morning-burst");
@@ -145,7 +145,11 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert(c->wrapup.a == 40 && c->wrapup.b == 15);
 	ck_assert_double_eq_tol(exp(c->wrapup.mu + c->wrapup.sigma * c->wrapup.sigma / 2), 40,
 				1e-9);
+}
 
+/* Its tenants: numbers, names, forwarding, mobile disclosure, shares. */
+static void example_tenants(const struct scenario *s)
+{
 	ck_assert_uint_eq(s->n_tenants, 2);
 	ck_assert_str_eq(s->tenants[0].id, "acme");
 	ck_assert_str_eq(s->tenants[0].number, "0312345678");
@@ -162,7 +166,11 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert_ptr_null(s->tenants[1].mobile_number);
 	ck_assert_ptr_null(s->tenants[1].report_to);
 	ck_assert(s->tenant_cum[0] == 0.6 && s->tenant_cum[1] == 1.0);
+}
 
+/* Its callers: patience, redials, caller types and their shares. */
+static void example_callers(const struct scenario *s)
+{
 	ck_assert_int_eq(s->callers.patience.kind, RV_EXPONENTIAL);
 	ck_assert(s->callers.patience.a == 40);
 	ck_assert(s->callers.redial);
@@ -185,7 +193,11 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert_double_eq_tol(s->callers.type_cum[1], 0.87, 1e-15);
 	ck_assert_double_eq_tol(s->callers.type_cum[2], 0.92, 1e-15);
 	ck_assert(s->callers.type_cum[3] == 1.0);
+}
 
+/* Its load: two phases, the peak's staffing and bursts. */
+static void example_load(const struct scenario *s)
+{
 	ck_assert_uint_eq(s->n_phases, 2);
 	ck_assert_str_eq(s->phases[0].name, "normal");
 	ck_assert(s->phases[0].start == 0 && s->phases[0].duration == 3600 * RB_US_PER_S);
@@ -206,7 +218,11 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert(s->phases[1].bursts[1].within == 0);
 	ck_assert_int_eq(s->phases[1].bursts[1].calls, 30);
 	ck_assert(s->end == 4500 * RB_US_PER_S);
+}
 
+/* Its targets: per phase and over the whole run. */
+static void example_targets(const struct scenario *s)
+{
 	ck_assert_uint_eq(s->n_targets, 3);
 	ck_assert_int_eq(s->targets[0].kind, TARGET_RINGS);
 	ck_assert_str_eq(s->targets[0].phase, "normal");
@@ -221,11 +237,27 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert_int_eq(s->targets[2].phase_idx, -1);
 	ck_assert_ptr_null(s->targets[2].phase);
 	ck_assert(s->targets[2].max == 0.05);
+}
 
+/* Its run settings and the file's hash. */
+static void example_run(const struct scenario *s)
+{
 	ck_assert(s->run.seed == 1);
 	ck_assert_int_eq(s->run.replications, 10);
 	ck_assert(s->run.warmup == 0);
 	ck_assert_int_eq((int)strlen(s->sha256), 64);
+}
+
+START_TEST(test_issue_example_loads_as_written)
+{
+	struct scenario *s = load_ok(SCN_DIR "morning-burst.yaml");
+
+	example_center(s);
+	example_tenants(s);
+	example_callers(s);
+	example_load(s);
+	example_targets(s);
+	example_run(s);
 	scn_free(s);
 }
 END_TEST
