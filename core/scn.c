@@ -80,6 +80,7 @@ void scn_free(struct scenario *s)
 		free(s->targets[i].phase);
 	free(s->targets);
 	free_server(&s->server);
+	scn_planning_free(s->planning);
 	free(s);
 }
 

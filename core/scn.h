@@ -20,6 +20,7 @@
 #include "callrec.h"
 #include "rbtime.h"
 #include "rv.h"
+#include "scn_planning.h"
 
 enum scn_mobile {
 	MOBILE_NONE = 0, /* never give the client's mobile number */
@@ -144,10 +145,14 @@ struct scenario {
 	struct scn_phase *phases;
 	size_t n_phases;
 	rb_us end;            /* end of the last phase */
+	int start_time_s;     /* clock time of time zero, seconds after midnight in
+			       * the scenario's time zone (start_time); -1: not given */
+	rb_us interval;       /* load given as a profile: its interval; 0: phases */
 	struct scn_target *targets;
 	size_t n_targets;
 	struct scn_run run;
 	struct scn_server server;
+	struct scn_planning *planning; /* `planning:` (ringbench plan); NULL: none */
 };
 
 /*
@@ -163,7 +168,9 @@ int scn_load_string(const char *text, size_t len, const char *name, struct scena
 void scn_free(struct scenario *s);
 /*
  * A deep copy of s (free with scn_free), to change without parsing the file
- * again (a sweep's grid points). Returns 0 or ENOMEM (*out untouched).
+ * again (a sweep's grid points). Returns 0 or ENOMEM (*out untouched). A
+ * pointer added to struct scenario is copied in core/scn_dup.c too (its
+ * test, check_scn's test_dup_is_deep, frees the original first).
  */
 int scn_dup(const struct scenario *s, struct scenario **out);
 /*

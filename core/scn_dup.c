@@ -100,6 +100,22 @@ static void dup_server(bool *oom, struct scn_server *s)
 	s->timezone = dstr(oom, s->timezone);
 }
 
+static void dup_shifts(bool *oom, struct scn_plan_shift **v, size_t n)
+{
+	*v = dmem(oom, *v, n * sizeof(**v));
+	for (size_t i = 0; *v && i < n; i++)
+		(*v)[i].name = dstr(oom, (*v)[i].name);
+}
+
+static void dup_planning(bool *oom, struct scn_planning **pp)
+{
+	*pp = dmem(oom, *pp, sizeof(**pp));
+	if (!*pp)
+		return;
+	dup_shifts(oom, &(*pp)->shifts, (*pp)->n_shifts);
+	dup_shifts(oom, &(*pp)->backup_shifts, (*pp)->n_backup_shifts);
+}
+
 int scn_dup(const struct scenario *s, struct scenario **out)
 {
 	bool oom = false;
@@ -120,6 +136,7 @@ int scn_dup(const struct scenario *s, struct scenario **out)
 	dup_callers(&oom, &d->callers);
 	dup_phases(&oom, d);
 	dup_server(&oom, &d->server);
+	dup_planning(&oom, &d->planning);
 	if (oom) {
 		scn_free(d);
 		return ENOMEM;

@@ -68,6 +68,12 @@ int scn_parse_tenants(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
 int scn_parse_callers(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
 int scn_parse_load(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
 int scn_parse_targets(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+/* load as a day profile (scn_profile.c): load: {profile: ..., bursts: ...}. */
+int scn_parse_profile(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+/* planning: (scn_planning.c), after the load it refers to. */
+int scn_parse_planning(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+/* "HH:MM" to seconds after midnight. */
+int scn_clock(struct scn_ctx *c, yaml_node_t *n, const char *what, int *out);
 
 /* Cumulative shares, last exactly 1.0; EINVAL (with message at n) unless they sum to 1. */
 int scn_cum_shares(struct scn_ctx *c, yaml_node_t *n, const char *what, const double *shares,

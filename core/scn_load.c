@@ -19,8 +19,8 @@
 #define SCN_MAX_FLOORS 64
 
 static const char *const top_keys[] = {
-    "name", "description", "ring_period_s", "center", "tenants", "callers",
-    "load", "targets",	   "run",	    "server", NULL};
+    "name", "description", "ring_period_s", "start_time", "center", "tenants", "callers",
+    "load", "targets",	   "run",	    "server", "planning", NULL};
 
 static int parse_layout(struct scn_ctx *c, yaml_node_t *n, struct scn_center *ce)
 {
@@ -285,6 +285,9 @@ static int parse_top(struct scn_ctx *c, yaml_node_t *root, struct scenario *s)
 		return EINVAL;
 	if (scn_map_need(c, root, "callers", "talk_s or types", &v) || scn_parse_callers(c, v, s))
 		return EINVAL;
+	s->start_time_s = -1;
+	if ((v = scn_map_get(c, root, "start_time")) && scn_clock(c, v, "start_time", &s->start_time_s))
+		return EINVAL;
 	if (scn_map_need(c, root, "load", "the phases", &v) || scn_parse_load(c, v, s))
 		return EINVAL;
 	if ((v = scn_map_get(c, root, "targets")) && scn_parse_targets(c, v, s))
@@ -292,6 +295,8 @@ static int parse_top(struct scn_ctx *c, yaml_node_t *root, struct scenario *s)
 	if ((v = scn_map_get(c, root, "run")) && parse_run(c, v, s))
 		return EINVAL;
 	if ((v = scn_map_get(c, root, "server")) && parse_server(c, v, &s->server))
+		return EINVAL;
+	if ((v = scn_map_get(c, root, "planning")) && scn_parse_planning(c, v, s))
 		return EINVAL;
 	return 0;
 }

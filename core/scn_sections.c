@@ -458,6 +458,8 @@ int scn_parse_load(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 	rb_us t = 0;
 	int rc;
 
+	if (n && n->type == YAML_MAPPING_NODE)
+		return scn_parse_profile(c, n, s);
 	if (scn_seq_check(c, n, "load (the phases)", true))
 		return EINVAL;
 	s->n_phases = scn_seq_len(n);

@@ -81,6 +81,16 @@ bool report_is_sweep(const char *dir);
  */
 int report_sweep_write(const char *dir, const struct report_opts *opts, char *err, size_t errlen);
 
+/* True when dir holds a plan (plan.json, ringbench plan): report it with report_plan_write. */
+bool report_is_plan(const char *dir);
+/*
+ * Writes the report of the plan folder dir (requirements.csv, shifts.csv,
+ * plan.json; docs/plan.md) into opts->out_dir (NULL: dir/report): required
+ * against staffed, service level per interval with the targets, Erlang
+ * beside the model, cost by shift type. Same returns as report_write.
+ */
+int report_plan_write(const char *dir, const struct report_opts *opts, char *err, size_t errlen);
+
 /* 0 when the gnuplot program (NULL: default) runs, else ENOENT. */
 int report_gnuplot_check(const char *gnuplot);
 

@@ -447,6 +447,8 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 	tmr_init(&c->t_shift);
 	tmr_init(&c->t_flush);
 	tmr_init(&c->t_grace);
+	if ((e = tsx_init(c)))
+		goto out;
 	if ((e = stp_init(&c->tp, loop, tsx_on_message, c)))
 		goto out;
 	c->tp_ok = true;
@@ -475,6 +477,7 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 			goto out;
 		}
 	}
+	c->o.data_dir = NULL; /* used above only: the caller's string is not kept */
 	*out = c;
 	return 0;
 out:
@@ -607,6 +610,7 @@ int center_destroy(struct center *c)
 	rv_stream_free(&c->rs_talk);
 	rv_stream_free(&c->rs_screen);
 	rv_stream_free(&c->rs_wrapup);
+	tsx_fini(c);
 	free(c->ht);
 	free(c);
 	return e;

@@ -49,7 +49,7 @@ struct center_hooks {
 
 struct center_opts {
 	const struct scenario *scn;  /* required; must outlive the center */
-	const char *data_dir;        /* cdr.sqlite and queue_log; NULL: none written */
+	const char *data_dir;        /* cdr.sqlite and queue_log; NULL: none written (not kept) */
 	uint64_t seed;
 	double speedup;              /* >= 1e-6; durations on the wire are divided by it */
 	rb_us t0_epoch;              /* scenario time zero, wall-clock microseconds */

@@ -28,6 +28,7 @@ enum call_sst {
 };
 
 struct staff_ext;
+struct tsx_bufs;
 
 struct call {
 	struct dsp_call dc;
@@ -77,6 +78,7 @@ struct center {
 	const struct scenario *scn;
 	struct tmrq tq;
 	struct stp tp;
+	struct tsx_bufs *tsx;          /* sip_tsx.c's scratch: the message built, the parses */
 	struct dsp dsp;
 	bool dsp_ok, tq_ok, tp_ok;
 	struct rv_stream rs_pickup, rs_backup, rs_talk, rs_screen, rs_wrapup;
@@ -107,7 +109,10 @@ rb_us center_wire(const struct center *c, rb_us scn_us);
  * final response and queues its CDR. */
 void center_call_reject(struct call *call, int status);
 
-/* sip_tsx.c: the center acts. */
+/* sip_tsx.c: the center acts. tsx_init allocates c->tsx (0 or ENOMEM);
+ * tsx_fini frees it. */
+int tsx_init(struct center *c);
+void tsx_fini(struct center *c);
 void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, void *arg);
 /* Sends 200 OK with SDP (Timer G/H). Returns 0 or errno. */
 int tsx_send_answer(struct call *call);

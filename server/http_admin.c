@@ -24,6 +24,7 @@ struct http_admin {
 	int closing;
 	char *token;
 	struct http_admin_cbs cbs;
+	bool starting;     /* in MHD_start_daemon: mhd_log drops its messages */
 };
 
 /* Per request: the PUT body as it arrives. */
@@ -234,13 +235,11 @@ static void drive(struct http_admin *h)
  * they are dropped: a failure there is reported once, by the caller, with
  * the fix ("Failed to bind to port 0" named the wrong port besides).
  */
-static int mhd_starting;
-
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	const struct http_admin *h = cls;
 	char buf[512];
-	(void)cls;
-	if (mhd_starting)
+	if (h->starting)
 		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	buf[strcspn(buf, "\n")] = '\0';
@@ -269,12 +268,12 @@ int http_admin_start(struct http_admin **out, uv_loop_t *loop, const struct http
 	}
 	h->cbs = o->cbs;
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-	mhd_starting = 1;
+	h->starting = true;
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
-	mhd_starting = 0;
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_END);
+	h->starting = false;
 	if (!h->d) {
 		int e = errno ? errno : EADDRINUSE;
 		const char *port = strrchr(o->addr, ':');

@@ -1,7 +1,8 @@
 /*
- * secretaryd: the reference answering center (main alone; the logic is in
- * center.c and sip_tsx.c, so tests link it; call reports, tenant rules and
- * the admin interface in report_svc.c). docs/secretaryd.md and
+ * secretaryd: the reference answering center (main and its stages alone:
+ * parse_args, load, start, run, stop; the logic is in center.c and
+ * sip_tsx.c, so tests link it; call reports, tenant rules and the admin
+ * interface in callreport.c). docs/secretaryd.md and
  * docs/secretaryd-reports.md are the user's guide.
  */
 #define LOG_TAG "secretaryd"
@@ -18,10 +19,10 @@
 #include "cli.h"
 #include "datadir.h"
 #include "log.h"
-#include "report_svc.h"
+#include "callreport.h"
 #include "scn.h"
 
-static const char *prog = "secretaryd";
+static const char prog[] = "secretaryd";
 
 static void usage(FILE *f)
 {
@@ -83,9 +84,9 @@ static void on_signal(uv_signal_t *h, int signum)
 /* SIGHUP: an invalid change is refused whole and the old settings stay. */
 static void on_hup(uv_signal_t *h, int signum)
 {
-	struct rsvc *rs = h->data;
+	struct callreport *rs = h->data;
 	char err[1024] = "";
-	if (rsvc_reload(rs, err, sizeof err))
+	if (callreport_reload(rs, err, sizeof err))
 		rb_log(LOG_ERR, "reload refused, the old settings stay: %s", err);
 	else
 		rb_log(LOG_NOTICE, "reload: tenant settings re-read; new calls use them");
@@ -101,283 +102,387 @@ static void print_data_dir(FILE *f, bool files, const char *data_dir, const char
 		fprintf(f, "data directory: none (--data-dir none: no files)\n");
 }
 
-int main(int argc, char **argv)
+/* What the command line asked for. */
+struct sd_args {
+	const char *listen[16];
+	size_t n_listen;
+	const char *scn_path, *data_dir;
+	const char *labels[64];     /* --refuse-label, in ro.extra_labels */
+	uint64_t seed;
+	bool have_seed, check_config;
+	double speedup, t0, grace, retry_max, smtp_port;
+	struct callreport_opts ro;  /* the call reports' options, filled as read */
+};
+
+/* The daemon, stage by stage: parse_args, load, start, run, stop. */
+struct sd {
+	struct sd_args a;
+	struct scenario *scn;
+	char dd[4096];              /* the default data directory */
+	const char *data_dir, *why; /* and where it came from */
+	bool files;                 /* false: --data-dir none */
+	uv_loop_t *loop;
+	struct callreport *rs;
+	struct center *c;
+	uv_signal_t sig_term, sig_int, sig_hup;
+	bool ran;                   /* served: the exit status says how it ended */
+	char ready[2048];           /* "secretaryd ready udp=... tcp=... http=..." */
+};
+
+enum {
+	O_ADMIN_EMAIL = 256, O_TOKEN, O_CHECK, O_DATA, O_DELIVERY, O_GRACE, O_HELP, O_HTTP,
+	O_LISTEN, O_LOG, O_REFUSE, O_RETRY, O_SCN, O_SEED, O_SMTP_FROM, O_SMTP_HOST,
+	O_SMTP_PORT, O_SMTP_TLS, O_SPEEDUP, O_T0, O_TZ, O_VER
+};
+
+static const struct option opts[] = {
+	{"admin-email", required_argument, NULL, O_ADMIN_EMAIL},
+	{"admin-token", required_argument, NULL, O_TOKEN},
+	{"check-config", no_argument, NULL, O_CHECK},
+	{"data-dir", required_argument, NULL, O_DATA},
+	{"delivery", required_argument, NULL, O_DELIVERY},
+	{"grace", required_argument, NULL, O_GRACE},
+	{"help", no_argument, NULL, O_HELP},
+	{"http", required_argument, NULL, O_HTTP},
+	{"listen", required_argument, NULL, O_LISTEN},
+	{"log-level", required_argument, NULL, O_LOG},
+	{"refuse-label", required_argument, NULL, O_REFUSE},
+	{"retry-max", required_argument, NULL, O_RETRY},
+	{"scenario", required_argument, NULL, O_SCN},
+	{"seed", required_argument, NULL, O_SEED},
+	{"smtp-from", required_argument, NULL, O_SMTP_FROM},
+	{"smtp-host", required_argument, NULL, O_SMTP_HOST},
+	{"smtp-port", required_argument, NULL, O_SMTP_PORT},
+	{"smtp-starttls", no_argument, NULL, O_SMTP_TLS},
+	{"speedup", required_argument, NULL, O_SPEEDUP},
+	{"t0", required_argument, NULL, O_T0},
+	{"timezone", required_argument, NULL, O_TZ},
+	{"version", no_argument, NULL, O_VER},
+	{NULL, 0, NULL, 0},
+};
+
+/* The options of call reports, tenant rules and the admin interface.
+ * Returns 0 when o was one of them and is taken, -1 when it is not one of
+ * them, or an exit status. */
+static int report_option(struct sd_args *a, int o, const char *arg)
 {
-	enum {
-		O_ADMIN_EMAIL = 256, O_TOKEN, O_CHECK, O_DATA, O_DELIVERY, O_GRACE, O_HELP, O_HTTP,
-		O_LISTEN, O_LOG, O_REFUSE, O_RETRY, O_SCN, O_SEED, O_SMTP_FROM, O_SMTP_HOST,
-		O_SMTP_PORT, O_SMTP_TLS, O_SPEEDUP, O_T0, O_TZ, O_VER
-	};
-	static const struct option opts[] = {
-		{"admin-email", required_argument, NULL, O_ADMIN_EMAIL},
-		{"admin-token", required_argument, NULL, O_TOKEN},
-		{"check-config", no_argument, NULL, O_CHECK},
-		{"data-dir", required_argument, NULL, O_DATA},
-		{"delivery", required_argument, NULL, O_DELIVERY},
-		{"grace", required_argument, NULL, O_GRACE},
-		{"help", no_argument, NULL, O_HELP},
-		{"http", required_argument, NULL, O_HTTP},
-		{"listen", required_argument, NULL, O_LISTEN},
-		{"log-level", required_argument, NULL, O_LOG},
-		{"refuse-label", required_argument, NULL, O_REFUSE},
-		{"retry-max", required_argument, NULL, O_RETRY},
-		{"scenario", required_argument, NULL, O_SCN},
-		{"seed", required_argument, NULL, O_SEED},
-		{"smtp-from", required_argument, NULL, O_SMTP_FROM},
-		{"smtp-host", required_argument, NULL, O_SMTP_HOST},
-		{"smtp-port", required_argument, NULL, O_SMTP_PORT},
-		{"smtp-starttls", no_argument, NULL, O_SMTP_TLS},
-		{"speedup", required_argument, NULL, O_SPEEDUP},
-		{"t0", required_argument, NULL, O_T0},
-		{"timezone", required_argument, NULL, O_TZ},
-		{"version", no_argument, NULL, O_VER},
-		{NULL, 0, NULL, 0},
-	};
-	const char *listen[16], *scn_path = NULL, *data_dir = NULL, *admin_email = NULL;
-	const char *labels[64];
-	size_t n_listen = 0;
-	uint64_t seed = 0;
-	bool have_seed = false, check_config = false, ran = false;
-	double speedup = 1, t0 = -1, grace = 60, retry_max = 30, smtp_port = 0;
-	struct rsvc_opts ro;
-	rsvc_opts_default(&ro);
-	ro.extra_labels = labels;
-	ro.admin_token = getenv("SECRETARYD_ADMIN_TOKEN");
-	int o, rc = 0;
+	struct callreport_opts *ro = &a->ro;
+	switch (o) {
+	case O_ADMIN_EMAIL:
+		ro->admin_email = arg;
+		return 0;
+	case O_TOKEN:
+		ro->admin_token = arg;
+		return 0;
+	case O_DELIVERY:
+		if (strcmp(arg, "maildir") && strcmp(arg, "smtp"))
+			return cli_usage_error(prog, "--delivery: expected maildir or smtp, got '%s'", arg);
+		ro->delivery = arg;
+		return 0;
+	case O_HTTP:
+		ro->http = arg;
+		return 0;
+	case O_REFUSE:
+		if (ro->n_extra_labels == sizeof a->labels / sizeof a->labels[0])
+			return cli_usage_error(prog, "--refuse-label: at most 64 labels");
+		if (!*arg)
+			return cli_usage_error(prog, "--refuse-label: expected a non-empty label");
+		a->labels[ro->n_extra_labels++] = arg;
+		return 0;
+	case O_RETRY:
+		return cli_double(prog, "--retry-max", arg, 0.01, 86400, &a->retry_max);
+	case O_SMTP_FROM:
+		ro->smtp_from = arg;
+		return 0;
+	case O_SMTP_HOST:
+		ro->smtp_host = arg;
+		return 0;
+	case O_SMTP_PORT:
+		return cli_double(prog, "--smtp-port", arg, 1, 65535, &a->smtp_port);
+	case O_SMTP_TLS:
+		ro->smtp_starttls = true;
+		return 0;
+	case O_TZ:
+		ro->timezone = arg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The center's options, --help and --version; as report_option. */
+static int center_option(struct sd_args *a, int o, const char *arg)
+{
+	switch (o) {
+	case O_CHECK:
+		a->check_config = true;
+		return 0;
+	case O_DATA:
+		a->data_dir = arg;
+		return 0;
+	case O_GRACE:
+		return cli_double(prog, "--grace", arg, 0, 86400, &a->grace);
+	case 'h':
+	case O_HELP:
+		usage(stdout);
+		return 0;
+	case O_LISTEN:
+		if (a->n_listen == sizeof a->listen / sizeof a->listen[0])
+			return cli_usage_error(prog, "--listen: at most 16 addresses");
+		a->listen[a->n_listen++] = arg;
+		return 0;
+	case O_LOG: {
+		int l = rb_log_level_parse(arg);
+		if (l < 0)
+			return cli_usage_error(prog, "--log-level: expected debug, info, notice, "
+						     "warning or err, got '%s'", arg);
+		rb_log_set_level(l);
+		return 0;
+	}
+	case O_SCN:
+		a->scn_path = arg;
+		return 0;
+	case O_SEED:
+		a->have_seed = true;
+		return cli_u64(prog, "--seed", arg, &a->seed);
+	case O_SPEEDUP:
+		return cli_double(prog, "--speedup", arg, 1e-3, 1e6, &a->speedup);
+	case O_T0:
+		return cli_double(prog, "--t0", arg, 0, 1e11, &a->t0);
+	case O_VER:
+		printf("secretaryd " RB_VERSION "\n");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Reads the command line into a. Returns -1 to go on, or the exit status
+ * (0 after --help or --version, 2 for a usage error). */
+static int parse_args(struct sd_args *a, int argc, char **argv)
+{
+	memset(a, 0, sizeof *a);
+	a->speedup = 1;
+	a->t0 = -1;
+	a->grace = 60;
+	a->retry_max = 30;
+	callreport_opts_default(&a->ro);
+	a->ro.extra_labels = a->labels;
+	a->ro.admin_token = getenv("SECRETARYD_ADMIN_TOKEN");
 	opterr = 0; /* cli_bad_option says it, with the nearest option */
+	int o, rc;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (o) {
-		case O_ADMIN_EMAIL:
-			admin_email = optarg;
-			break;
-		case O_TOKEN:
-			ro.admin_token = optarg;
-			break;
-		case O_CHECK:
-			check_config = true;
-			break;
-		case O_DATA:
-			data_dir = optarg;
-			break;
-		case O_DELIVERY:
-			if (strcmp(optarg, "maildir") && strcmp(optarg, "smtp"))
-				return cli_usage_error(prog, "--delivery: expected maildir or smtp, got '%s'", optarg);
-			ro.delivery = optarg;
-			break;
-		case O_HTTP:
-			ro.http = optarg;
-			break;
-		case O_REFUSE:
-			if (ro.n_extra_labels == sizeof labels / sizeof labels[0])
-				return cli_usage_error(prog, "--refuse-label: at most 64 labels");
-			if (!*optarg)
-				return cli_usage_error(prog, "--refuse-label: expected a non-empty label");
-			labels[ro.n_extra_labels++] = optarg;
-			break;
-		case O_RETRY:
-			if ((rc = cli_double(prog, "--retry-max", optarg, 0.01, 86400, &retry_max)))
-				return rc;
-			break;
-		case O_SMTP_FROM:
-			ro.smtp_from = optarg;
-			break;
-		case O_SMTP_HOST:
-			ro.smtp_host = optarg;
-			break;
-		case O_SMTP_PORT:
-			if ((rc = cli_double(prog, "--smtp-port", optarg, 1, 65535, &smtp_port)))
-				return rc;
-			break;
-		case O_SMTP_TLS:
-			ro.smtp_starttls = true;
-			break;
-		case O_GRACE:
-			if ((rc = cli_double(prog, "--grace", optarg, 0, 86400, &grace)))
-				return rc;
-			break;
-		case 'h':
-		case O_HELP:
-			usage(stdout);
-			return 0;
-		case O_LISTEN:
-			if (n_listen == sizeof listen / sizeof listen[0])
-				return cli_usage_error(prog, "--listen: at most 16 addresses");
-			listen[n_listen++] = optarg;
-			break;
-		case O_LOG: {
-			int l = rb_log_level_parse(optarg);
-			if (l < 0)
-				return cli_usage_error(prog, "--log-level: expected debug, info, notice, warning or err, got '%s'", optarg);
-			rb_log_set_level(l);
-			break;
-		}
-		case O_SCN:
-			scn_path = optarg;
-			break;
-		case O_SEED:
-			if ((rc = cli_u64(prog, "--seed", optarg, &seed)))
-				return rc;
-			have_seed = true;
-			break;
-		case O_SPEEDUP:
-			if ((rc = cli_double(prog, "--speedup", optarg, 1e-3, 1e6, &speedup)))
-				return rc;
-			break;
-		case O_T0:
-			if ((rc = cli_double(prog, "--t0", optarg, 0, 1e11, &t0)))
-				return rc;
-			break;
-		case O_TZ:
-			ro.timezone = optarg;
-			break;
-		case O_VER:
-			printf("secretaryd " RB_VERSION "\n");
-			return 0;
-		default:
+		if ((rc = report_option(a, o, optarg)) < 0 && (rc = center_option(a, o, optarg)) < 0)
 			return cli_bad_option(prog, argv[optind - 1], opts);
-		}
+		if (rc)
+			return rc;
+		if (o == 'h' || o == O_HELP || o == O_VER)
+			return 0;
 	}
 	if (optind < argc)
 		return cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
-	if (!scn_path)
+	if (!a->scn_path)
 		return cli_usage_error(prog, "--scenario FILE is required");
+	if (a->n_listen == 0)
+		a->listen[a->n_listen++] = "127.0.0.1:5060";
+	return -1;
+}
 
-	char err[1024] = "";
-	struct scenario *scn = NULL;
-	int e = scn_load(scn_path, &scn, err, sizeof err);
+/* The scenario and the data directory (the default one when not given;
+ * created and checked unless --check-config). -1 to go on, or 2. */
+static int load(struct sd *d)
+{
+	char err[1024] = "", derr[4096 + 512];
+	int e = scn_load(d->a.scn_path, &d->scn, err, sizeof err);
 	if (e) {
 		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
 		return 2;
 	}
-	char dd[4096], derr[4096 + 512];
-	const char *why = "--data-dir";
-	if (!data_dir) {
+	d->data_dir = d->a.data_dir;
+	d->why = "--data-dir";
+	if (!d->data_dir) {
 		struct datadir_env env;
 		datadir_env_get(&env);
-		if ((e = datadir_default(&env, dd, sizeof dd, &why))) {
+		if ((e = datadir_default(&env, d->dd, sizeof d->dd, &d->why))) {
 			fprintf(stderr, "%s: no default data directory (%s); give --data-dir DIR\n", prog,
 				e == ENOENT ? "neither $HOME nor $XDG_STATE_HOME is an absolute path"
 					    : strerror(e));
-			scn_free(scn);
 			return 2;
 		}
-		data_dir = dd;
+		d->data_dir = d->dd;
 	}
-	bool files = strcmp(data_dir, "none") != 0;
-	if (files && !check_config && (e = datadir_prepare(data_dir, derr, sizeof derr))) {
+	d->files = strcmp(d->data_dir, "none") != 0;
+	if (d->files && !d->a.check_config && (e = datadir_prepare(d->data_dir, derr, sizeof derr))) {
 		fprintf(stderr, "%s: %s\n", prog, derr);
-		scn_free(scn);
 		return 2;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	/* start-up warnings wait until every address is bound: an error first */
-	if (!check_config)
-		rb_log_hold();
-	uv_loop_t *loop = uv_default_loop();
-	ro.scn = scn;
-	ro.scn_path = scn_path;
-	ro.data_dir = check_config || !files ? NULL : data_dir;
-	ro.speedup = speedup;
-	ro.smtp_port = (int)smtp_port;
-	ro.backoff_max = (rb_us)(retry_max * 1e6);
-	ro.admin_email = admin_email;
-	if (check_config)
+	return -1;
+}
+
+/* The call-report service (which validates the tenants). -1 to go on, or
+ * the exit status: 2 for a configuration that breaks the rules, 3 for one
+ * that cannot be opened; 0 after --check-config's summary. */
+static int start_reports(struct sd *d)
+{
+	struct callreport_opts *ro = &d->a.ro;
+	char err[1024] = "";
+	ro->scn = d->scn;
+	ro->scn_path = d->a.scn_path;
+	ro->data_dir = d->a.check_config || !d->files ? NULL : d->data_dir;
+	ro->speedup = d->a.speedup;
+	ro->smtp_port = (int)d->a.smtp_port;
+	ro->backoff_max = (rb_us)(d->a.retry_max * 1e6);
+	if (d->a.check_config)
 		rb_log_set_level(LOG_ERR); /* no "reports only counted" warning here */
-	struct rsvc *rs = NULL;
-	struct center *c = NULL;
-	if ((e = rsvc_create(&rs, loop, &ro, err, sizeof err))) {
+	int e = callreport_create(&d->rs, d->loop, ro, err, sizeof err);
+	if (e) {
 		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
-		rc = e == EINVAL ? 2 : 3;
-		goto out;
+		return e == EINVAL ? 2 : 3;
 	}
-	if (check_config) {
-		rsvc_summary(rs, stdout);
-		print_data_dir(stdout, files, data_dir, why);
-		goto out;
+	if (d->a.check_config) {
+		callreport_summary(d->rs, stdout);
+		print_data_dir(stdout, d->files, d->data_dir, d->why);
+		return 0;
 	}
+	return -1;
+}
+
+/* Appends " word" to the ready line. */
+static void ready_add(struct sd *d, const char *word)
+{
+	size_t n = strlen(d->ready);
+	snprintf(d->ready + n, sizeof d->ready - n, " %s", word);
+}
+
+/* The center on every --listen address. -1 to go on, or 2 (a usage error,
+ * a port in use) or 3. */
+static int start_center(struct sd *d)
+{
+	char err[1024] = "";
 	struct center_opts co;
 	center_opts_default(&co);
-	co.scn = scn;
-	co.data_dir = files ? data_dir : NULL;
-	co.seed = have_seed ? seed : scn->run.seed;
-	co.speedup = speedup;
-	co.t0_epoch = t0 >= 0 ? (rb_us)(t0 * 1e6) : RB_T_NONE;
-	co.grace = (rb_us)(grace * 1e6);
-	co.hooks = rsvc_hooks(rs);
-	if ((e = center_create(&c, loop, &co, err, sizeof err))) {
+	co.scn = d->scn;
+	co.data_dir = d->files ? d->data_dir : NULL;
+	co.seed = d->a.have_seed ? d->a.seed : d->scn->run.seed;
+	co.speedup = d->a.speedup;
+	co.t0_epoch = d->a.t0 >= 0 ? (rb_us)(d->a.t0 * 1e6) : RB_T_NONE;
+	co.grace = (rb_us)(d->a.grace * 1e6);
+	co.hooks = callreport_hooks(d->rs);
+	int e = center_create(&d->c, d->loop, &co, err, sizeof err);
+	if (e) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		rc = 3;
-		goto out;
+		return 3;
 	}
-	char ready[2048] = "secretaryd ready";
-	size_t rl = strlen(ready);
-	if (n_listen == 0)
-		listen[n_listen++] = "127.0.0.1:5060";
-	for (size_t i = 0; i < n_listen; i++) {
+	for (size_t i = 0; i < d->a.n_listen; i++) {
+		const char *spec = d->a.listen[i];
 		char b[256];
-		if ((e = center_listen(c, listen[i], b, sizeof b))) {
-			const char *port = strrchr(listen[i], ':');
-			if (e == EADDRINUSE)
-				fprintf(stderr,
-					"%s: --listen %s: port %s is in use; choose another with "
-					"--listen HOST:PORT, or port 0 for any free port\n",
-					prog, listen[i], port ? port + 1 : listen[i]);
-			else
-				fprintf(stderr, "%s: --listen %s: %s\n", prog, listen[i],
-					e == EINVAL ? "expected a numeric ADDR:PORT such as "
-						      "127.0.0.1:5060 or [::1]:0"
-						    : strerror(e));
-			rc = e == EINVAL || e == EADDRINUSE ? 2 : 3;
-			goto out;
+		if (!(e = center_listen(d->c, spec, b, sizeof b))) {
+			ready_add(d, b);
+			continue;
 		}
-		rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
+		const char *port = strrchr(spec, ':');
+		if (e == EADDRINUSE)
+			fprintf(stderr,
+				"%s: --listen %s: port %s is in use; choose another with "
+				"--listen HOST:PORT, or port 0 for any free port\n",
+				prog, spec, port ? port + 1 : spec);
+		else
+			fprintf(stderr, "%s: --listen %s: %s\n", prog, spec,
+				e == EINVAL ? "expected a numeric ADDR:PORT such as "
+					      "127.0.0.1:5060 or [::1]:0"
+					    : strerror(e));
+		return e == EINVAL || e == EADDRINUSE ? 2 : 3;
 	}
-	{
-		char b[256] = "";
-		if ((e = rsvc_attach(rs, c, b, sizeof b, err, sizeof err))) {
-			fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
-			rc = e == EINVAL || e == EADDRINUSE ? 2 : 3;
-			goto out;
-		}
-		if (b[0])
-			rl += (size_t)snprintf(ready + rl, sizeof ready - rl, " %s", b);
+	return -1;
+}
+
+/* SIGTERM and SIGINT drain the center; SIGHUP re-reads the tenants. */
+static void start_signals(struct sd *d)
+{
+	uv_signal_init(d->loop, &d->sig_term);
+	uv_signal_init(d->loop, &d->sig_int);
+	uv_signal_init(d->loop, &d->sig_hup);
+	d->sig_term.data = d->sig_int.data = d->c;
+	d->sig_hup.data = d->rs;
+	uv_signal_start(&d->sig_term, on_signal, SIGTERM);
+	uv_signal_start(&d->sig_int, on_signal, SIGINT);
+	uv_signal_start(&d->sig_hup, on_hup, SIGHUP);
+}
+
+/* Everything up to the ready line. -1 when serving, or the exit status. */
+static int start(struct sd *d)
+{
+	signal(SIGPIPE, SIG_IGN);
+	/* start-up warnings wait until every address is bound: an error first */
+	if (!d->a.check_config)
+		rb_log_hold();
+	d->loop = uv_default_loop();
+	snprintf(d->ready, sizeof d->ready, "secretaryd ready");
+	int rc;
+	if ((rc = start_reports(d)) >= 0 || (rc = start_center(d)) >= 0)
+		return rc;
+	char b[256] = "", err[1024] = "";
+	int e = callreport_attach(d->rs, d->c, b, sizeof b, err, sizeof err);
+	if (e) {
+		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
+		return e == EINVAL || e == EADDRINUSE ? 2 : 3;
 	}
+	if (b[0])
+		ready_add(d, b);
 	/* the configuration once every address is bound: a usage or bind error
 	 * comes first, not after a dozen lines that do not matter then */
 	rb_log_flush();
-	rsvc_summary(rs, stderr);
-	print_data_dir(stderr, files, data_dir, why);
-	uv_signal_t sig_term, sig_int, sig_hup;
-	uv_signal_init(loop, &sig_term);
-	uv_signal_init(loop, &sig_int);
-	uv_signal_init(loop, &sig_hup);
-	sig_term.data = sig_int.data = c;
-	sig_hup.data = rs;
-	uv_signal_start(&sig_term, on_signal, SIGTERM);
-	uv_signal_start(&sig_int, on_signal, SIGINT);
-	uv_signal_start(&sig_hup, on_hup, SIGHUP);
-	center_start(c);
-	printf("%s\n", ready);
+	callreport_summary(d->rs, stderr);
+	print_data_dir(stderr, d->files, d->data_dir, d->why);
+	start_signals(d);
+	center_start(d->c);
+	printf("%s\n", d->ready);
 	fflush(stdout);
-	uv_run(loop, UV_RUN_DEFAULT);
-	uv_close((uv_handle_t *)&sig_term, NULL);
-	uv_close((uv_handle_t *)&sig_int, NULL);
-	uv_close((uv_handle_t *)&sig_hup, NULL);
-	rsvc_detach(rs);
-	ran = true;
-out:
+	return -1;
+}
+
+/* Serves until a drain has finished. */
+static void run(struct sd *d)
+{
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	uv_close((uv_handle_t *)&d->sig_term, NULL);
+	uv_close((uv_handle_t *)&d->sig_int, NULL);
+	uv_close((uv_handle_t *)&d->sig_hup, NULL);
+	callreport_detach(d->rs);
+	d->ran = true;
+}
+
+/* Closes everything; returns the exit status (rc, or 3 when a run's CDRs
+ * or reports could not be made durable). */
+static int stop(struct sd *d, int rc)
+{
 	rb_log_flush(); /* after the error, if any */
 	/* The center first: operators still in wrap-up hand their reports over. */
-	if (center_destroy(c) && ran)
+	if (center_destroy(d->c) && d->ran)
 		rc = 3;
 	/* Then the spool: every report is on disk; after a run, delivery gets
 	 * a few seconds (undelivered ones wait for the next start). */
-	if (rs && rsvc_close(rs, ran ? 5 * RB_US_PER_S : 0) && ran)
+	if (d->rs && callreport_close(d->rs, d->ran ? 5 * RB_US_PER_S : 0) && d->ran)
 		rc = 3;
-	uv_run(loop, UV_RUN_NOWAIT);
-	uv_loop_close(loop);
-	scn_free(scn);
-	if (ran)
+	if (d->loop) {
+		uv_run(d->loop, UV_RUN_NOWAIT);
+		uv_loop_close(d->loop);
+	}
+	scn_free(d->scn);
+	if (d->ran)
 		rb_log(LOG_NOTICE, "stopped");
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct sd d;
+	memset(&d, 0, sizeof d);
+	int rc = parse_args(&d.a, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if ((rc = load(&d)) >= 0 || (rc = start(&d)) >= 0)
+		return stop(&d, rc);
+	run(&d);
+	return stop(&d, 0);
 }

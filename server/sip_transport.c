@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "sipmsg.h"
@@ -39,8 +40,6 @@ struct stp_conn {
 	size_t len, cap;
 	struct stp_conn *prev, *next; /* the transport's open connections */
 };
-
-static struct stp_conn *conns; /* open connections, for stp_close */
 
 const char *stp_kind_name(enum stp_kind k)
 {
@@ -182,7 +181,7 @@ static void conn_close(struct stp_conn *c)
 	if (c->prev)
 		c->prev->next = c->next;
 	else
-		conns = c->next;
+		c->t->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
 	uv_close((uv_handle_t *)&c->tcp, conn_closed);
@@ -280,10 +279,10 @@ static void tcp_accept(uv_stream_t *srv, int status)
 	uv_tcp_nodelay(&c->tcp, 1);
 	int alen = sizeof c->addr;
 	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->addr, &alen);
-	c->next = conns;
-	if (conns)
-		conns->prev = c;
-	conns = c;
+	c->next = l->t->conns;
+	if (c->next)
+		c->next->prev = c;
+	l->t->conns = c;
 	uv_read_start((uv_stream_t *)&c->tcp, tcp_alloc, tcp_read);
 }
 
@@ -379,6 +378,61 @@ static int parse_spec(const char *spec, struct sockaddr_storage *ss)
 	return EINVAL;
 }
 
+/* One UDP socket bound to ss and one TCP socket listening on the same
+ * address and port (the one the kernel gave UDP, for port 0). Returns 0 or
+ * errno; on failure both are closed. */
+static int bind_pair_once(const struct sockaddr_storage *ss, struct sockaddr_storage *local,
+			  int *ufd, int *tfd)
+{
+	socklen_t sl = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						 : sizeof(struct sockaddr_in);
+	socklen_t ll = sizeof *local;
+	int one = 1, e = 0;
+	int u = socket(ss->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int t = u < 0 ? -1 : socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* SO_REUSEADDR on both, as libuv's UV_UDP_REUSEADDR and uv_tcp_bind set it */
+	if (u < 0 || t < 0 || setsockopt(u, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+	    setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+	    bind(u, (const struct sockaddr *)ss, sl) ||
+	    getsockname(u, (struct sockaddr *)local, &ll) ||
+	    bind(t, (const struct sockaddr *)local, sl) || listen(t, 4096)) {
+		e = errno;
+		if (u >= 0)
+			close(u);
+		if (t >= 0)
+			close(t);
+		return e;
+	}
+	*ufd = u;
+	*tfd = t;
+	return 0;
+}
+
+static int port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port
+					       : ((const struct sockaddr_in *)ss)->sin_port);
+}
+
+/*
+ * bind_pair_once, retried for port 0: the kernel chooses UDP's port without
+ * knowing whether TCP's is free (another program, a TCP socket in
+ * TIME_WAIT), so a taken one means another pair, STP_PORT_TRIES at most.
+ * A port that was asked for is tried once: in use is the user's to fix.
+ */
+static int bind_pair(const struct sockaddr_storage *ss, struct sockaddr_storage *local, int *ufd,
+		     int *tfd)
+{
+	int tries = port_of(ss) == 0 ? STP_PORT_TRIES : 1, e = 0;
+	for (int i = 0; i < tries; i++) {
+		if ((e = bind_pair_once(ss, local, ufd, tfd)) != EADDRINUSE)
+			break;
+		rb_log(LOG_INFO, "port %d is free for UDP, not for TCP: trying another",
+		       port_of(local));
+	}
+	return e;
+}
+
 static void lis_closed(uv_handle_t *h)
 {
 	struct stp_listener *l = h->data;
@@ -407,13 +461,18 @@ int stp_listen(struct stp *t, const char *spec, char *bound, size_t n)
 	l->udp.data = l->tcp.data = l;
 	l->open = 2;
 	t->lis[t->n_lis++] = l;
-	if ((e = -uv_udp_bind(&l->udp, (struct sockaddr *)&ss, UV_UDP_REUSEADDR)))
+	int ufd = -1, tfd = -1;
+	if ((e = bind_pair(&ss, &l->local, &ufd, &tfd)))
 		goto out;
-	int alen = sizeof l->local;
-	uv_udp_getsockname(&l->udp, (struct sockaddr *)&l->local, &alen);
-	/* TCP on the port UDP got (port 0 asked: the kernel chose it for UDP). */
-	if ((e = -uv_tcp_bind(&l->tcp, (struct sockaddr *)&l->local, 0)))
+	if ((e = -uv_udp_open(&l->udp, ufd))) {
+		close(ufd);
+		close(tfd);
 		goto out;
+	}
+	if ((e = -uv_tcp_open(&l->tcp, tfd))) {
+		close(tfd);
+		goto out;
+	}
 	if ((e = -uv_listen((uv_stream_t *)&l->tcp, 4096, tcp_accept)))
 		goto out;
 	int want = RCVBUF_WANT, got = 0;
@@ -451,8 +510,8 @@ void stp_close(struct stp *t)
 		uv_close((uv_handle_t *)&l->udp, lis_closed);
 		uv_close((uv_handle_t *)&l->tcp, lis_closed);
 	}
-	while (conns)
-		conn_close(conns);
+	while (t->conns)
+		conn_close(t->conns);
 }
 
 void stp_free(struct stp *t)

@@ -28,6 +28,9 @@
 
 enum stp_kind { STP_UDP = 0, STP_TCP };
 
+/* Port pairs tried for port 0 before giving up with EADDRINUSE. */
+#define STP_PORT_TRIES 16
+
 struct stp_conn;
 struct stp_listener;
 
@@ -47,6 +50,7 @@ struct stp {
 	void *arg;
 	struct stp_listener **lis;
 	size_t n_lis;
+	struct stp_conn *conns;          /* open TCP connections, for stp_close */
 	bool closing;
 	uint64_t rx_msgs, tx_msgs, tx_errors, tcp_dropped;
 	char *udp_buf;                   /* shared receive buffer */
@@ -57,7 +61,8 @@ int stp_init(struct stp *t, uv_loop_t *loop, stp_recv_h *h, void *arg);
 /*
  * Listens on spec ("127.0.0.1:5060", "[::1]:0", "localhost" not accepted:
  * numeric addresses only) over UDP and TCP on the same port (port 0: the
- * kernel picks one for UDP and TCP then binds the same). Writes the bound
+ * kernel picks one for UDP and TCP then binds the same; when TCP finds it
+ * taken, another pair is tried, STP_PORT_TRIES in all). Writes the bound
  * "addr:port" (IPv6 in brackets) into bound. Returns 0, EINVAL for a bad
  * spec, or the socket error (EADDRINUSE...).
  */

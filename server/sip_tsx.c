@@ -24,8 +24,29 @@
 
 #include "log.h"
 
-static char obuf[SIPMSG_MAX_SIZE + 8192]; /* one outgoing message at a time */
-static struct sipmsg pm;                   /* re-parses of a stored INVITE */
+/*
+ * A center's SIP scratch space: one outgoing message is built at a time
+ * (73 KB, too big for the stack of a deep call chain), and the parses are
+ * large too (128 header slots). Per center, not per process, so that two
+ * centers in one process (tests) do not share them.
+ */
+struct tsx_bufs {
+	char obuf[SIPMSG_MAX_SIZE + 8192]; /* the message being sent */
+	struct sipmsg in;                  /* the message received */
+	struct sipmsg inv;                 /* a stored INVITE parsed again */
+};
+
+int tsx_init(struct center *c)
+{
+	c->tsx = calloc(1, sizeof *c->tsx);
+	return c->tsx ? 0 : ENOMEM;
+}
+
+void tsx_fini(struct center *c)
+{
+	free(c->tsx);
+	c->tsx = NULL;
+}
 
 static const char allow_hdr[] = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n";
 
@@ -163,7 +184,8 @@ static size_t reply(struct center *c, const struct stp_peer *peer, const struct 
 		r.body_len = body_len;
 	}
 	size_t len = 0;
-	if (sipmsg_reply_write(obuf, sizeof obuf, req, &r, &len)) {
+	char *obuf = c->tsx->obuf;
+	if (sipmsg_reply_write(obuf, sizeof c->tsx->obuf, req, &r, &len)) {
 		rb_log(LOG_INFO, "cannot build a %d response", status);
 		return 0;
 	}
@@ -206,15 +228,17 @@ static size_t sdp_answer(const struct call *call, const struct sipmsg *inv, char
 	return k < 0 ? 0 : (size_t)k;
 }
 
-static bool parse_invite(struct call *call)
+/* The call's INVITE parsed again (into the center's scratch), or NULL. */
+static const struct sipmsg *parse_invite(struct call *call)
 {
+	struct sipmsg *pm = &call->ctr->tsx->inv;
 	if (!call->invite)
-		return false;
-	if (sipmsg_parse(&pm, call->invite, call->invite_len, SIPMSG_STRICT)) {
+		return NULL;
+	if (sipmsg_parse(pm, call->invite, call->invite_len, SIPMSG_STRICT)) {
 		rb_log(LOG_ERR, "%s: stored INVITE does not parse again", call->call_id);
-		return false;
+		return NULL;
 	}
-	return true;
+	return pm;
 }
 
 static void keep_retx(struct call *call, size_t len)
@@ -223,7 +247,7 @@ static void keep_retx(struct call *call, size_t len)
 	call->retx = malloc(len);
 	call->retx_len = call->retx ? len : 0;
 	if (call->retx)
-		memcpy(call->retx, obuf, len);
+		memcpy(call->retx, call->ctr->tsx->obuf, len);
 }
 
 static void on_retx(struct tmr *t, void *arg)
@@ -257,7 +281,7 @@ static void on_timeout(struct tmr *t, void *arg)
 	tsx_maybe_linger(call);
 }
 
-/* Starts retransmitting obuf[0..len) (UDP: Timer G/E) with a Timer H/F limit. */
+/* Starts retransmitting the scratch obuf[0..len) (UDP: Timer G/E) with a Timer H/F limit. */
 static void start_retx(struct call *call, size_t len)
 {
 	struct center *c = call->ctr;
@@ -272,13 +296,14 @@ static void start_retx(struct call *call, size_t len)
 int tsx_send_answer(struct call *call)
 {
 	struct center *c = call->ctr;
-	if (!parse_invite(call))
+	const struct sipmsg *pm = parse_invite(call);
+	if (!pm)
 		return EINVAL;
 	char sdp[512], hdrs[256];
-	size_t sl = sdp_answer(call, &pm, sdp, sizeof sdp);
+	size_t sl = sdp_answer(call, pm, sdp, sizeof sdp);
 	size_t hl = contact_line(&call->peer, hdrs, sizeof hdrs);
 	snprintf(hdrs + hl, sizeof hdrs - hl, "%s", allow_hdr);
-	size_t len = reply(c, &call->peer, &pm, 200, NULL, call->to_tag, hdrs, sdp, sl, true);
+	size_t len = reply(c, &call->peer, pm, 200, NULL, call->to_tag, hdrs, sdp, sl, true);
 	if (!len)
 		return EINVAL;
 	call->sst = CS_ANSWERED;
@@ -289,9 +314,10 @@ int tsx_send_answer(struct call *call)
 int tsx_send_final(struct call *call, int status)
 {
 	struct center *c = call->ctr;
-	if (!parse_invite(call))
+	const struct sipmsg *pm = parse_invite(call);
+	if (!pm)
 		return EINVAL;
-	size_t len = reply(c, &call->peer, &pm, status, NULL, call->to_tag,
+	size_t len = reply(c, &call->peer, pm, status, NULL, call->to_tag,
 			   status == 503 ? "Retry-After: 30\r\n" : NULL, NULL, 0, true);
 	if (!len)
 		return EINVAL;
@@ -303,7 +329,9 @@ int tsx_send_final(struct call *call, int status)
 int tsx_send_bye(struct call *call)
 {
 	struct center *c = call->ctr;
-	if (call->sst == CS_DONE || call->sst == CS_BYE_SENT || !parse_invite(call))
+	const struct sipmsg *pm = call->sst == CS_DONE || call->sst == CS_BYE_SENT ? NULL
+				  : parse_invite(call);
+	if (!pm)
 		return EINVAL;
 	tmr_stop(&c->tq, &call->t_retx);
 	tmr_stop(&c->tq, &call->t_limit);
@@ -311,34 +339,34 @@ int tsx_send_bye(struct call *call)
 	snprintf(via, sizeof via, "SIP/2.0/%s %s:%d;branch=z9hG4bKsdb%" PRIx64 "x%s;rport",
 		 call->peer.kind == STP_TCP ? "TCP" : "UDP", stp_local_host(&call->peer),
 		 stp_local_port(&call->peer), ++c->tag_seq, call->to_tag);
-	snprintf(from, sizeof from, "%.*s;tag=%s", (int)pm.to.len, pm.to.p, call->to_tag);
+	snprintf(from, sizeof from, "%.*s;tag=%s", (int)pm->to.len, pm->to.p, call->to_tag);
 	struct sip_span target = {0}, v;
 	struct sip_addr a;
-	if (sipmsg_hdr_value(&pm, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
+	if (sipmsg_hdr_value(pm, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
 		target = a.uri_text;
-	else if (sipmsg_addr_parse(pm.from, &a) == 0)
+	else if (sipmsg_addr_parse(pm->from, &a) == 0)
 		target = a.uri_text;
 	snprintf(ruri, sizeof ruri, "%.*s", (int)target.len, target.p);
-	const struct sip_hdr *rr = sipmsg_hdr(&pm, SIP_HDR_RECORD_ROUTE, 0);
+	const struct sip_hdr *rr = sipmsg_hdr(pm, SIP_HDR_RECORD_ROUTE, 0);
 	struct sipmsg_request r = {
 		.method = "BYE",
 		.ruri = sip_span_cstr(ruri),
 		.via = sip_span_cstr(via),
 		.from = sip_span_cstr(from),
-		.to = pm.from,
-		.call_id = pm.call_id,
+		.to = pm->from,
+		.call_id = pm->call_id,
 		.cseq = 1,
 		.max_forwards = -1,
 	};
 	if (rr)
 		r.route = rr->value;
 	size_t len = 0;
-	if (sipmsg_request_write(obuf, sizeof obuf, &r, &len)) {
+	if (sipmsg_request_write(c->tsx->obuf, sizeof c->tsx->obuf, &r, &len)) {
 		rb_log(LOG_ERR, "%s: cannot build our BYE", call->call_id);
 		call->sst = CS_DONE;
 		return EINVAL;
 	}
-	send_buf(c, &call->peer, obuf, len);
+	send_buf(c, &call->peer, c->tsx->obuf, len);
 	call->sst = CS_BYE_SENT;
 	start_retx(call, len);
 	return 0;
@@ -603,48 +631,50 @@ static void on_response(struct center *c, const struct sipmsg *m)
 void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, void *arg)
 {
 	struct center *c = arg;
-	static struct sipmsg m;
 	if (c->stopping)
 		return;
-	if (sipmsg_parse(&m, buf, len, SIPMSG_STRICT)) {
-		if (m.err_status && m.is_request && m.method_id != SIP_ACK) {
+	struct sipmsg *m = &c->tsx->in;
+	if (sipmsg_parse(m, buf, len, SIPMSG_STRICT)) {
+		if (m->err_status && m->is_request && m->method_id != SIP_ACK) {
+			char from[80];
 			c->st.bad_requests++;
 			rb_log(LOG_INFO, "bad request from %s: %d %s",
-			       stp_addr_str(&peer->addr, obuf, 80), m.err_status, sipmsg_err_reason(m.err));
-			reply(c, peer, &m, m.err_status, sipmsg_err_reason(m.err), NULL, NULL, NULL, 0,
+			       stp_addr_str(&peer->addr, from, sizeof from), m->err_status,
+			       sipmsg_err_reason(m->err));
+			reply(c, peer, m, m->err_status, sipmsg_err_reason(m->err), NULL, NULL, NULL, 0,
 			      true);
 		} else {
 			c->st.dropped++;
 		}
 		return;
 	}
-	if (!m.is_request) {
-		on_response(c, &m);
+	if (!m->is_request) {
+		on_response(c, m);
 		return;
 	}
-	switch (m.method_id) {
+	switch (m->method_id) {
 	case SIP_INVITE:
-		on_invite(c, &m, peer);
+		on_invite(c, m, peer);
 		break;
 	case SIP_ACK:
-		on_ack(c, &m);
+		on_ack(c, m);
 		break;
 	case SIP_CANCEL:
-		on_cancel(c, &m, peer);
+		on_cancel(c, m, peer);
 		break;
 	case SIP_BYE:
-		on_bye(c, &m, peer);
+		on_bye(c, m, peer);
 		break;
 	case SIP_OPTIONS:
-		reply(c, peer, &m, 200, NULL, NULL,
+		reply(c, peer, m, 200, NULL, NULL,
 		      "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nAccept: application/sdp\r\n", NULL,
 		      0, true);
 		break;
 	case SIP_METHOD_UNKNOWN:
-		reply(c, peer, &m, 501, NULL, NULL, allow_hdr, NULL, 0, true);
+		reply(c, peer, m, 501, NULL, NULL, allow_hdr, NULL, 0, true);
 		break;
 	default: /* a SIP method this center does not take */
-		reply(c, peer, &m, 405, NULL, NULL, allow_hdr, NULL, 0, true);
+		reply(c, peer, m, 405, NULL, NULL, allow_hdr, NULL, 0, true);
 		break;
 	}
 }

@@ -22,7 +22,8 @@
 #include "spool_int.h"
 
 struct spool {
-	struct spool_opts o;
+	struct spool_opts o;   /* o.dir is dir: the caller's string may not outlive spool_open */
+	char *dir;
 	int dfd, dfd_tmp, dfd_queue, dfd_done;
 	pthread_mutex_t mu;
 	pthread_cond_t wcv, dcv, idle_cv;
@@ -236,6 +237,70 @@ static void deliver_batch(struct spool *sp, struct sp_ent **v, size_t n, enum sp
 		}
 }
 
+/* After a delivery attempt: the done callback for each delivered report,
+ * the next try for the others. *server_down: one failed for want of a
+ * server; returns whether any was delivered. Unlocked. */
+static bool after_attempt(struct spool *sp, struct sp_ent **v, const enum spool_result *res,
+			  size_t n, bool *server_down)
+{
+	rb_us done_at = rb_now_epoch_us();
+	bool any_ok = false;
+	*server_down = false;
+	for (size_t i = 0; i < n; i++) {
+		v[i]->attempts++;
+		if (res[i] == SPOOL_DELIVERED) {
+			any_ok = true;
+			struct spool_done_info d = {
+				.name = v[i]->name,
+				.call_id = v[i]->call_id,
+				.tenant = v[i]->tenant,
+				.t_hangup_epoch = v[i]->hangup,
+				.t_written_epoch = v[i]->written,
+				.t_delivered_epoch = done_at,
+				.attempts = v[i]->attempts,
+			};
+			if (sp->o.done)
+				sp->o.done(&d, sp->o.done_arg);
+		} else {
+			*server_down |= res[i] == SPOOL_SERVER_FAILED;
+			v[i]->next_try = rb_now_mono_us() + backoff(sp, v[i]->attempts);
+		}
+	}
+	return any_ok;
+}
+
+/* Frees the delivered reports, puts the others back in front of the queue
+ * (in their order: they are the oldest) and sets the server's backoff.
+ * Returns locked. */
+static void settle_batch(struct spool *sp, struct sp_ent **v, const enum spool_result *res,
+			 size_t n)
+{
+	bool server_down, any_ok = after_attempt(sp, v, res, n, &server_down);
+	pthread_mutex_lock(&sp->mu);
+	sp->n_inflight = 0;
+	for (size_t i = n; i-- > 0;) {
+		if (res[i] == SPOOL_DELIVERED) {
+			sp->st.delivered++;
+			spf_free(v[i]);
+			continue;
+		}
+		sp->st.failures++;
+		v[i]->next = sp->q_head;
+		sp->q_head = v[i];
+		if (!sp->q_tail)
+			sp->q_tail = v[i];
+		sp->n_q++;
+	}
+	if (server_down) {
+		sp->server_backoff = sp->server_backoff ? sp->server_backoff * 2 : sp->o.backoff_min;
+		if (sp->server_backoff > sp->o.backoff_max)
+			sp->server_backoff = sp->o.backoff_max;
+		sp->server_wait_until = rb_now_mono_us() + sp->server_backoff;
+	} else if (any_ok) {
+		sp->server_backoff = 0;
+	}
+}
+
 static void *deliverer_main(void *arg)
 {
 	struct spool *sp = arg;
@@ -265,53 +330,7 @@ static void *deliverer_main(void *arg)
 
 		deliver_batch(sp, v, n, res);
 		mark_delivered(sp, v, res, n);
-		rb_us done_at = rb_now_epoch_us();
-		bool server_down = false, any_ok = false;
-		for (size_t i = 0; i < n; i++) {
-			v[i]->attempts++;
-			if (res[i] == SPOOL_DELIVERED) {
-				any_ok = true;
-				struct spool_done_info d = {
-					.name = v[i]->name,
-					.call_id = v[i]->call_id,
-					.tenant = v[i]->tenant,
-					.t_hangup_epoch = v[i]->hangup,
-					.t_written_epoch = v[i]->written,
-					.t_delivered_epoch = done_at,
-					.attempts = v[i]->attempts,
-				};
-				if (sp->o.done)
-					sp->o.done(&d, sp->o.done_arg);
-			} else {
-				server_down |= res[i] == SPOOL_SERVER_FAILED;
-				v[i]->next_try = rb_now_mono_us() + backoff(sp, v[i]->attempts);
-			}
-		}
-
-		pthread_mutex_lock(&sp->mu);
-		sp->n_inflight = 0;
-		/* Failed ones go back in front, in their order: they are the oldest. */
-		for (size_t i = n; i-- > 0;) {
-			if (res[i] == SPOOL_DELIVERED) {
-				sp->st.delivered++;
-				spf_free(v[i]);
-				continue;
-			}
-			sp->st.failures++;
-			v[i]->next = sp->q_head;
-			sp->q_head = v[i];
-			if (!sp->q_tail)
-				sp->q_tail = v[i];
-			sp->n_q++;
-		}
-		if (server_down) {
-			sp->server_backoff = sp->server_backoff ? sp->server_backoff * 2 : sp->o.backoff_min;
-			if (sp->server_backoff > sp->o.backoff_max)
-				sp->server_backoff = sp->o.backoff_max;
-			sp->server_wait_until = rb_now_mono_us() + sp->server_backoff;
-		} else if (any_ok) {
-			sp->server_backoff = 0;
-		}
+		settle_batch(sp, v, res, n);
 		pthread_cond_broadcast(&sp->idle_cv);
 	}
 	pthread_mutex_unlock(&sp->mu);
@@ -456,6 +475,12 @@ int spool_open(struct spool **out, const struct spool_opts *o, char *err, size_t
 		return ENOMEM;
 	}
 	sp->o = *o;
+	if (!(sp->dir = strdup(o->dir))) {
+		free(sp);
+		snprintf(err, errlen, "out of memory");
+		return ENOMEM;
+	}
+	sp->o.dir = sp->dir;
 	sp->dfd = sp->dfd_tmp = sp->dfd_queue = sp->dfd_done = -1;
 	int rc = 0;
 	if (mkdir(o->dir, 0755) && errno != EEXIST) {
@@ -508,6 +533,7 @@ out:
 		for (size_t i = 0; i < 4; i++)
 			if (fds[i] >= 0)
 				close(fds[i]);
+		free(sp->dir);
 		free(sp);
 		return rc;
 	}
@@ -574,6 +600,7 @@ int spool_close(struct spool *sp, rb_us wait_deliver)
 	close(sp->dfd_queue);
 	close(sp->dfd_done);
 	close(sp->dfd);
+	free(sp->dir);
 	free(sp);
 	return rc;
 }

@@ -97,8 +97,8 @@ struct spool_done_info {
 typedef void(spool_done_h)(const struct spool_done_info *d, void *arg);
 
 struct spool_opts {
-	const char *dir;
-	const struct spool_deliverer *dlv;
+	const char *dir;      /* copied */
+	const struct spool_deliverer *dlv; /* kept: must outlive the spool */
 	spool_done_h *done;   /* may be NULL */
 	void *done_arg;
 	rb_us backoff_min;    /* default 500 ms */

@@ -15,6 +15,7 @@ int cmd_erlang(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_onboard(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_suite(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);

@@ -19,6 +19,7 @@ static const struct cmd cmds[] = {
 	{"live", cmd_live, "place a scenario's calls over SIP with SIPp and judge them"},
 	{"model", cmd_model, "run a scenario in the discrete-event model"},
 	{"onboard", cmd_onboard, "the start-of-service test call of one tenant"},
+	{"plan", cmd_plan, "a day's staffing per interval, rostered into shifts, checked in the model"},
 	{"report", cmd_report, "plots and an HTML page from result folders"},
 	{"suite", cmd_suite, "run a suite of scenarios; JUnit XML for CI"},
 	{"sweep", cmd_sweep, "run the model over a staffing grid; staffing table"},

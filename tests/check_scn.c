@@ -612,7 +612,7 @@ START_TEST(test_string_errors)
 {
 	string_bad("center: {operators: 1}\nfoo: 2\n",
 		   "2:1: unknown key 'foo' in the scenario (expected one of: name, description, "
-		   "ring_period_s, center, tenants, callers, load, targets, run, server)");
+		   "ring_period_s, start_time, center, tenants, callers, load, targets, run, server, planning)");
 	string_bad("center: {operators: 1}\ncenter: {operators: 2}\n",
 		   "2:1: duplicate key 'center' in the scenario");
 	string_bad("- 1\n", "1:1: expected a mapping for the scenario, got a list");
@@ -810,6 +810,20 @@ START_TEST(test_dup_is_deep)
 	check_dup(SCN_DIR "morning-burst.yaml");
 	check_dup(SCN_DIR "split-floors.yaml");
 	check_dup(SCN_DIR "erlang-a.yaml");
+	/* a day profile with planning: its shifts are the copy's own */
+	struct scenario *s = load_ok(SCN_DIR "day.yaml"), *d = NULL;
+	ck_assert_ptr_nonnull(s->planning);
+	ck_assert_uint_gt(s->planning->n_shifts, 0);
+	ck_assert_int_eq(scn_dup(s, &d), 0);
+	ck_assert_ptr_ne(d->planning, s->planning);
+	ck_assert_ptr_ne(d->planning->shifts, s->planning->shifts);
+	ck_assert_str_eq(d->planning->shifts[0].name, s->planning->shifts[0].name);
+	ck_assert_ptr_ne(d->planning->shifts[0].name, s->planning->shifts[0].name);
+	ck_assert_int_eq(d->start_time_s, s->start_time_s);
+	scn_free(s);
+	ck_assert_int_gt(d->planning->shifts[0].length, 0);
+	scn_free(d);
+	check_dup(SCN_DIR "day.yaml");
 }
 END_TEST
 

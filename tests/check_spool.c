@@ -167,6 +167,62 @@ START_TEST(test_spool_delivers_each_report_once)
 }
 END_TEST
 
+/* Runs with fd 2 into a file; returns what was written there (malloc'd). */
+static int stderr_to(const char *path)
+{
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert(saved >= 0 && fd >= 0);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	close(fd);
+	return saved;
+}
+
+static char *stderr_back(int saved, const char *path)
+{
+	ck_assert_int_eq(dup2(saved, 2), 2);
+	close(saved);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char *s = calloc(1, 65536);
+	size_t n = fread(s, 1, 65535, f);
+	s[n] = 0;
+	fclose(f);
+	return s;
+}
+
+/*
+ * The spool's folder name is the caller's string only during spool_open:
+ * callreport.c passed a buffer on its stack, and a later error printed
+ * whatever was there (under ASan: a use after free here). Delivery then
+ * fails to mark (done/ removed), and the error must name the folder.
+ */
+START_TEST(test_spool_keeps_its_own_copy_of_the_folder_name)
+{
+	char *root = mkroot(), want[300], logf[320], *dir = malloc(300);
+	snprintf(dir, 300, "%s/spool", root);
+	snprintf(want, sizeof want, "%s: mark ", dir);
+	snprintf(logf, sizeof logf, "%s/log", root);
+	struct fake f = {.mu = PTHREAD_MUTEX_INITIALIZER};
+	struct spool_deliverer d = fake_dlv(&f, true);
+	struct spool *sp = open_sp(dir, &d, &f);
+	memset(dir, 'X', 299);
+	dir[299] = 0;
+	free(dir);
+	char done[320];
+	snprintf(done, sizeof done, "%s/spool/done", root);
+	ck_assert_int_eq(rmdir(done), 0);
+	int saved = stderr_to(logf);
+	submit(sp, 1, "a@example.org");
+	wait_depth0(sp, 10 * RB_US_PER_S);
+	ck_assert_int_eq(spool_close(sp, 0), 0);
+	char *log = stderr_back(saved, logf);
+	ck_assert_msg(strstr(log, want) != NULL, "the log should name %s: %s", want, log);
+	free(log);
+	rmtree(root);
+	free(root);
+}
+END_TEST
+
 START_TEST(test_spool_retries_with_backoff_when_server_down)
 {
 	char *root = mkroot(), dir[300];
@@ -348,6 +404,7 @@ static Suite *spool_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_spool_delivers_each_report_once);
+	tcase_add_test(tc, test_spool_keeps_its_own_copy_of_the_folder_name);
 	tcase_add_test(tc, test_spool_retries_with_backoff_when_server_down);
 	tcase_add_test(tc, test_spool_refused_message_does_not_block_others);
 	tcase_add_test(tc, test_spool_survives_restart_and_delivers_once);

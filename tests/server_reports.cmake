@@ -1,7 +1,8 @@
 # secretaryd's reports: unit tests of the pieces (tenant rules, the e-mailed
 # call report, its spool, the admin interface).
 rb_check(tenant_rules SOURCES tests/check_tenant_rules.c DEPS tenant_rules LABELS unit TIMEOUT 60)
-rb_check(report_mail SOURCES tests/check_report_mail.c DEPS report_mail LABELS unit TIMEOUT 60)
+rb_check(callreport_mail SOURCES tests/check_callreport_mail.c DEPS callreport_mail LABELS unit TIMEOUT 60)
+rb_check(callreport SOURCES tests/check_callreport.c DEPS callreport LABELS unit TIMEOUT 60)
 rb_check(spool SOURCES tests/check_spool.c DEPS spool LABELS unit TIMEOUT 60)
 rb_check(http_admin SOURCES tests/check_http_admin.c DEPS http_admin PkgConfig::CURL LABELS unit TIMEOUT 60)
 # Integration tests with SIPp, aiosmtpd, curl and Chromium on

@@ -1,5 +1,5 @@
 /*
- * report_stats: what /metrics (Prometheus text format 0.0.4) and /api/state
+ * callreport_stats: what /metrics (Prometheus text format 0.0.4) and /api/state
  * (JSON) show: calls by tenant and outcome, rings, service levels for 3 and
  * 5 rings (docs/definitions.md `sla`: answered within k / (offered - abandoned
  * within k)) over the current 15-minute interval of scenario time and since
@@ -7,7 +7,7 @@
  * ringing calls from the center's snapshot functions.
  */
 #define LOG_TAG "stats"
-#include "report_svc_int.h"
+#include "callreport_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -20,11 +20,11 @@
 #include "log.h"
 #include "ring.h"
 
-static const double lat_le[RST_LAT_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-					       2.5,   5,    10,    30,   60,  120,  300, 600};
+static const double lat_le[CRST_LAT_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+						2.5,   5,    10,    30,   60,  120,  300, 600};
 #define INTERVAL_US (900 * RB_US_PER_S)
 
-int rstats_init(struct rstats *st, const struct scenario *scn)
+int crstats_init(struct crstats *st, const struct scenario *scn)
 {
 	memset(st, 0, sizeof *st);
 	st->n_tenants = scn->n_tenants;
@@ -42,17 +42,17 @@ int rstats_init(struct rstats *st, const struct scenario *scn)
 	return 0;
 }
 
-void rstats_free(struct rstats *st)
+void crstats_free(struct crstats *st)
 {
 	free(st->tenant_ids);
 	free(st->calls);
 	pthread_mutex_destroy(&st->mu);
 }
 
-static void sl_add(struct rst_sl *s, const struct callrec *r)
+static void sl_add(struct crst_sl *s, const struct callrec *r)
 {
 	s->offered++;
-	for (int k = 1; k <= RST_RING_MAX; k++) {
+	for (int k = 1; k <= CRST_RING_MAX; k++) {
 		if (r->outcome == OUTCOME_ANSWERED && r->rings > 0 && r->rings <= k)
 			s->ans_le[k]++;
 		if (r->outcome == OUTCOME_ABANDONED && r->rings > 0 && r->rings <= k)
@@ -60,13 +60,13 @@ static void sl_add(struct rst_sl *s, const struct callrec *r)
 	}
 }
 
-static double sla(const struct rst_sl *s, int k)
+static double sla(const struct crst_sl *s, int k)
 {
 	double den = (double)s->offered - (double)s->aba_le[k];
 	return den > 0 ? (double)s->ans_le[k] / den : NAN;
 }
 
-void rstats_call(struct rstats *st, const struct cdr_row *row, rb_us period)
+void crstats_call(struct crstats *st, const struct cdr_row *row, rb_us period)
 {
 	const struct callrec *r = &row->r;
 	size_t t = st->n_tenants;
@@ -78,7 +78,7 @@ void rstats_call(struct rstats *st, const struct cdr_row *row, rb_us period)
 	if (r->outcome == OUTCOME_ANSWERED && r->screened == 1)
 		st->calls[t][3]++;
 	if (r->outcome == OUTCOME_ANSWERED && r->rings > 0) {
-		st->rings[r->rings <= RST_RING_MAX ? r->rings : 0]++;
+		st->rings[r->rings <= CRST_RING_MAX ? r->rings : 0]++;
 		st->rings_sum += (uint64_t)r->rings;
 		st->rings_count++;
 	}
@@ -94,17 +94,17 @@ void rstats_call(struct rstats *st, const struct cdr_row *row, rb_us period)
 	}
 }
 
-static void hist_add(struct rst_hist *h, double v)
+static void hist_add(struct crst_hist *h, double v)
 {
 	size_t i = 0;
-	while (i < RST_LAT_BUCKETS && v > lat_le[i])
+	while (i < CRST_LAT_BUCKETS && v > lat_le[i])
 		i++;
 	h->b[i]++;
 	h->sum += v;
 	h->count++;
 }
 
-void rstats_delivered(struct rstats *st, const struct spool_done_info *d)
+void crstats_delivered(struct crstats *st, const struct spool_done_info *d)
 {
 	pthread_mutex_lock(&st->mu);
 	hist_add(&st->hangup_to_delivered, rb_us_to_s(d->t_delivered_epoch - d->t_hangup_epoch));
@@ -138,15 +138,15 @@ static void head(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void hist_out(FILE *f, const char *name, const struct rst_hist *h, const char *help)
+static void hist_out(FILE *f, const char *name, const struct crst_hist *h, const char *help)
 {
 	head(f, name, "histogram", help);
 	uint64_t cum = 0;
-	for (size_t i = 0; i < RST_LAT_BUCKETS; i++) {
+	for (size_t i = 0; i < CRST_LAT_BUCKETS; i++) {
 		cum += h->b[i];
 		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, lat_le[i], (unsigned long long)cum);
 	}
-	cum += h->b[RST_LAT_BUCKETS];
+	cum += h->b[CRST_LAT_BUCKETS];
 	fprintf(f, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum ", name, (unsigned long long)cum, name);
 	num(f, h->sum);
 	fprintf(f, "\n%s_count %llu\n", name, (unsigned long long)h->count);
@@ -172,13 +172,9 @@ static int longest_rings(struct center *c, rb_us period, rb_us *wait)
 	return l.n ? ring_count(*wait < 0 ? 0 : *wait, period) : 0;
 }
 
-char *rstats_metrics(struct rstats *st, struct center *c, struct spool *sp, rb_us period)
+/* Calls by tenant and outcome, and the screened ones. */
+static void metrics_calls(FILE *f, const struct crstats *st)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
 	static const char *const outcome[] = {"answered", "abandoned", "rejected"};
 	head(f, "secretaryd_calls_total", "counter",
 	     "Calls that reached the center, by tenant and outcome (unknown: no tenant's number).");
@@ -195,22 +191,26 @@ char *rstats_metrics(struct rstats *st, struct center *c, struct spool *sp, rb_u
 		label(f, st->tenant_ids[t]);
 		fprintf(f, "\"} %llu\n", (unsigned long long)st->calls[t][3]);
 	}
-	struct center_stats cs;
-	center_get_stats(c, &cs);
+}
+
+/* The center now: ringing calls, staff, the longest wait; rings and service levels. */
+static void metrics_center(FILE *f, const struct crstats *st, struct center *c,
+			   const struct center_stats *cs, rb_us period)
+{
 	head(f, "secretaryd_calls_ringing", "gauge", "Calls ringing now (waiting or being picked up).");
-	fprintf(f, "secretaryd_calls_ringing %d\n", cs.ringing);
+	fprintf(f, "secretaryd_calls_ringing %d\n", cs->ringing);
 	head(f, "secretaryd_staff_busy", "gauge", "Operators and backup staff busy now (pick-up, talk, wrap-up).");
 	fprintf(f, "secretaryd_staff_busy{role=\"operator\"} %d\nsecretaryd_staff_busy{role=\"backup\"} %d\n",
-		cs.dsp.ops_busy, cs.dsp.backup_busy);
+		cs->dsp.ops_busy, cs->dsp.backup_busy);
 	head(f, "secretaryd_staff_on_shift", "gauge", "Operators and backup staff on shift now.");
 	fprintf(f, "secretaryd_staff_on_shift{role=\"operator\"} %d\nsecretaryd_staff_on_shift{role=\"backup\"} %d\n",
-		cs.dsp.ops_staffed, cs.dsp.backup_staffed);
+		cs->dsp.ops_staffed, cs->dsp.backup_staffed);
 	rb_us w;
 	head(f, "secretaryd_queue_longest_wait_rings", "gauge", "Rings of the call waiting longest now (0: none).");
 	fprintf(f, "secretaryd_queue_longest_wait_rings %d\n", longest_rings(c, period, &w));
 	head(f, "secretaryd_answered_rings", "histogram", "Rings at the center before an answer.");
 	uint64_t cum = 0;
-	for (int k = 1; k <= RST_RING_MAX; k++) {
+	for (int k = 1; k <= CRST_RING_MAX; k++) {
 		cum += st->rings[k];
 		fprintf(f, "secretaryd_answered_rings_bucket{le=\"%d\"} %llu\n", k, (unsigned long long)cum);
 	}
@@ -228,6 +228,11 @@ char *rstats_metrics(struct rstats *st, struct center *c, struct spool *sp, rb_u
 		num(f, sla(&st->since_start, k));
 		fputc('\n', f);
 	}
+}
+
+/* The reports' latencies, the spool and what became of the reports. */
+static void metrics_reports(FILE *f, struct crstats *st, struct spool *sp)
+{
 	pthread_mutex_lock(&st->mu);
 	hist_out(f, "secretaryd_report_hangup_to_delivered_seconds", &st->hangup_to_delivered,
 		 "Caller hang-up to call report delivered (wrap-up included), wall-clock seconds.");
@@ -249,9 +254,14 @@ char *rstats_metrics(struct rstats *st, struct center *c, struct spool *sp, rb_u
 		(unsigned long long)st->not_reported_screened, (unsigned long long)st->skipped_no_address);
 	head(f, "secretaryd_report_delivery_failures_total", "counter", "Delivery attempts that failed (retried).");
 	fprintf(f, "secretaryd_report_delivery_failures_total %llu\n", (unsigned long long)ss.failures);
+}
+
+/* Timer lateness and the tenant setting changes. */
+static void metrics_misc(FILE *f, const struct crstats *st, const struct center_stats *cs)
+{
 	head(f, "secretaryd_timer_lateness_max_seconds", "gauge", "The latest any timer has fired so far.");
 	fputs("secretaryd_timer_lateness_max_seconds ", f);
-	num(f, rb_us_to_s(cs.timer_late_max));
+	num(f, rb_us_to_s(cs->timer_late_max));
 	fputc('\n', f);
 	head(f, "secretaryd_tenant_changes_total", "counter", "Tenant setting changes (SIGHUP, PUT) by result.");
 	fprintf(f,
@@ -261,6 +271,21 @@ char *rstats_metrics(struct rstats *st, struct center *c, struct spool *sp, rb_u
 		"secretaryd_tenant_changes_total{via=\"put\",result=\"refused\"} %llu\n",
 		(unsigned long long)st->reloads_ok, (unsigned long long)st->reloads_refused,
 		(unsigned long long)st->puts_ok, (unsigned long long)st->puts_refused);
+}
+
+char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb_us period)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	struct center_stats cs;
+	metrics_calls(f, st);
+	center_get_stats(c, &cs);
+	metrics_center(f, st, c, &cs, period);
+	metrics_reports(f, st, sp);
+	metrics_misc(f, st, &cs);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
@@ -300,8 +325,8 @@ static json_t *jnum(double v)
 	return isnan(v) ? json_null() : json_real(v);
 }
 
-char *rstats_state_json(struct rstats *st, struct center *c, struct spool *sp, rb_us period,
-			const char *timezone)
+char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp, rb_us period,
+			 const char *timezone)
 {
 	struct state_ctx x = {json_array(), center_now(c), period};
 	center_foreach_staff(c, staff_cb, &x);

@@ -1,10 +1,10 @@
 /*
- * report_svc: secretaryd part 2 beside the center (report_svc.h): the
+ * callreport: secretaryd part 2 beside the center (callreport.h): the
  * center's hooks make call reports and statistics; SIGHUP and PUT change the
  * tenant settings; the admin interface serves the state.
  */
 #define LOG_TAG "reports"
-#include "report_svc_int.h"
+#include "callreport_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,9 +15,9 @@
 
 #include "cli.h"
 #include "log.h"
-#include "report_mail.h"
+#include "callreport_mail.h"
 
-void rsvc_opts_default(struct rsvc_opts *o)
+void callreport_opts_default(struct callreport_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->speedup = 1;
@@ -30,8 +30,8 @@ static bool empty(const char *s)
 }
 
 /* Builds a tenant set from scn, with the --refuse-label labels added. */
-static int make_set(struct rsvc *rs, const struct scenario *scn, struct trule_set **out, char *err,
-		    size_t errlen)
+static int make_set(struct callreport *rs, const struct scenario *scn, struct trule_set **out,
+		    char *err, size_t errlen)
 {
 	struct trule_set *ts = NULL;
 	int rc = trules_set_from_scn(scn, &ts, err, errlen);
@@ -64,17 +64,17 @@ static int make_set(struct rsvc *rs, const struct scenario *scn, struct trule_se
 
 static void on_delivered(const struct spool_done_info *d, void *arg)
 {
-	struct rsvc *rs = arg;
-	rstats_delivered(&rs->st, d);
-	if (rs->rcdr)
-		rcdr_add(rs->rcdr, d);
+	struct callreport *rs = arg;
+	crstats_delivered(&rs->st, d);
+	if (rs->crdb)
+		crdb_add(rs->crdb, d);
 	rb_log(LOG_DEBUG, "report of %s delivered (%s) %.3f s after the hang-up", d->call_id,
 	       d->tenant, rb_us_to_s(d->t_delivered_epoch - d->t_hangup_epoch));
 }
 
-static int open_delivery(struct rsvc *rs, char *err, size_t errlen)
+static int open_delivery(struct callreport *rs, char *err, size_t errlen)
 {
-	const struct rsvc_opts *o = &rs->o;
+	const struct callreport_opts *o = &rs->o;
 	char path[1024];
 	int rc;
 	if ((rc = cli_mkdirs(o->data_dir))) {
@@ -115,19 +115,52 @@ static int open_delivery(struct rsvc *rs, char *err, size_t errlen)
 	if ((rc = spool_open(&rs->sp, &so, err, errlen)))
 		return rc;
 	snprintf(path, sizeof path, "%s/cdr.sqlite", o->data_dir);
-	return rcdr_open(&rs->rcdr, path, rs->delivery, err, errlen);
+	return crdb_open(&rs->crdb, path, rs->delivery, err, errlen);
 }
 
-int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, char *err,
-		size_t errlen)
+/* The option strings the service keeps, copied: the caller's (argv, a
+ * buffer on its stack) may be gone before the service is. */
+static int keep_strings(struct callreport *rs)
 {
-	struct rsvc *rs = calloc(1, sizeof *rs);
+	const char **v[] = {&rs->o.scn_path, &rs->o.data_dir, &rs->o.delivery, &rs->o.smtp_host,
+			    &rs->o.smtp_from, &rs->o.admin_email, &rs->o.http, &rs->o.admin_token,
+			    &rs->o.timezone};
+	_Static_assert(sizeof v / sizeof v[0] <= sizeof rs->owned / sizeof rs->owned[0],
+		       "room for every kept string");
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		if (!*v[i])
+			continue;
+		if (!(rs->owned[rs->n_owned] = strdup(*v[i])))
+			return ENOMEM;
+		*v[i] = rs->owned[rs->n_owned++];
+	}
+	return 0;
+}
+
+static void free_strings(struct callreport *rs)
+{
+	for (size_t i = 0; i < rs->n_owned; i++)
+		free(rs->owned[i]);
+	rs->n_owned = 0;
+}
+
+int callreport_create(struct callreport **out, uv_loop_t *loop, const struct callreport_opts *o,
+		      char *err, size_t errlen)
+{
+	struct callreport *rs = calloc(1, sizeof *rs);
 	if (!rs) {
 		snprintf(err, errlen, "out of memory");
 		return ENOMEM;
 	}
 	rs->o = *o;
 	rs->loop = loop;
+	if (keep_strings(rs)) {
+		free_strings(rs);
+		free(rs);
+		snprintf(err, errlen, "out of memory");
+		return ENOMEM;
+	}
+	o = &rs->o; /* from here on, the copies */
 	const struct scn_server *sv = &o->scn->server;
 	/* the scenario's server section, where no flag said otherwise */
 	if (empty(rs->o.smtp_host))
@@ -142,8 +175,9 @@ int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, c
 			   : !empty(o->admin_email) ? o->admin_email
 			   : !empty(sv->admin_email) ? sv->admin_email
 						     : "secretaryd@localhost";
-	if (!(rs->from = strdup(from)) || rstats_init(&rs->st, o->scn)) {
+	if (!(rs->from = strdup(from)) || crstats_init(&rs->st, o->scn)) {
 		free(rs->from);
+		free_strings(rs);
 		free(rs);
 		snprintf(err, errlen, "out of memory");
 		return ENOMEM;
@@ -154,6 +188,7 @@ int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, c
 			if ((rs->extra_labels[i] = strdup(o->extra_labels[i])))
 				rs->n_extra++;
 	}
+	rs->o.extra_labels = NULL; /* the caller's array: rs->extra_labels has the copies */
 	/* Read once, before any thread starts; never the process's TZ. */
 	const char *tz = !empty(o->timezone) ? o->timezone
 			 : !empty(sv->timezone) ? sv->timezone : SCN_DEFAULT_TIMEZONE;
@@ -179,7 +214,7 @@ int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, c
 		rb_log(LOG_WARNING, "--data-dir none: call reports are counted, not written");
 out:
 	if (rc) {
-		rsvc_close(rs, 0);
+		callreport_close(rs, 0);
 		return rc;
 	}
 	*out = rs;
@@ -190,12 +225,12 @@ out:
 
 static void on_call_ended(const struct cdr_row *row, void *arg)
 {
-	struct rsvc *rs = arg;
-	rstats_call(&rs->st, row, rs->o.scn->ring_period);
+	struct callreport *rs = arg;
+	crstats_call(&rs->st, row, rs->o.scn->ring_period);
 }
 
 /* The wall-clock instant the call ended for the caller. */
-static rb_us hangup_epoch(const struct rsvc *rs, const struct cdr_row *row)
+static rb_us hangup_epoch(const struct callreport *rs, const struct cdr_row *row)
 {
 	const struct callrec *r = &row->r;
 	if (row->t_invite_epoch == RB_T_NONE || r->t_end == RB_T_NONE || r->t_invite == RB_T_NONE)
@@ -206,7 +241,7 @@ static rb_us hangup_epoch(const struct rsvc *rs, const struct cdr_row *row)
 /* Wrap-up is over: the operator has written the report. */
 static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *staff, void *arg)
 {
-	struct rsvc *rs = arg;
+	struct callreport *rs = arg;
 	const struct callrec *r = &row->r;
 	if (r->screened == 1) {
 		rs->st.not_reported_screened++; /* Q7: counted, never reported */
@@ -236,7 +271,7 @@ static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *sta
 	enum trule_mobile_act mob = trules_mobile(t, row->from_user, gave_cb);
 	char ans[32];
 	snprintf(ans, sizeof ans, "%s", r->answered_by);
-	struct report_call rc = {
+	struct crmail_call rc = {
 		.tenant_id = t->id,
 		.answering_name = t->name,
 		.report_to = t->report_to,
@@ -260,7 +295,7 @@ static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *sta
 	};
 	char *msg = NULL;
 	size_t len = 0;
-	int e = report_compose(&rc, &msg, &len);
+	int e = crmail_compose(&rc, &msg, &len);
 	if (!e) {
 		struct spool_meta m = {t->report_to, t->id, rs->from, r->call_id, hangup_epoch(rs, row), written};
 		e = spool_submit(rs->sp, &m, msg, len);
@@ -274,7 +309,7 @@ static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *sta
 	rs->st.reports_written++;
 }
 
-struct center_hooks rsvc_hooks(struct rsvc *rs)
+struct center_hooks callreport_hooks(struct callreport *rs)
 {
 	struct center_hooks h = {.call_ended = on_call_ended, .staff_done = on_staff_done, .arg = rs};
 	return h;
@@ -283,7 +318,7 @@ struct center_hooks rsvc_hooks(struct rsvc *rs)
 /* ---- changes ---- */
 
 /* Makes ts the settings of calls arriving from now on. */
-static int apply(struct rsvc *rs, struct trule_set *ts)
+static int apply(struct callreport *rs, struct trule_set *ts)
 {
 	rb_us now = rb_now_epoch_us();
 	int rc = trules_hist_push(&rs->hist, ts, now);
@@ -297,7 +332,7 @@ static int apply(struct rsvc *rs, struct trule_set *ts)
 	return 0;
 }
 
-int rsvc_reload(struct rsvc *rs, char *err, size_t errlen)
+int callreport_reload(struct callreport *rs, char *err, size_t errlen)
 {
 	struct scenario *scn = NULL;
 	struct trule_set *ts = NULL;
@@ -323,13 +358,13 @@ out:
 	}
 	rs->st.reloads_ok++;
 	rb_log(LOG_NOTICE, "reload: tenant settings applied to new calls");
-	rsvc_summary(rs, stderr);
+	callreport_summary(rs, stderr);
 	return 0;
 }
 
 static int http_put(void *arg, const char *id, const char *body, size_t len, char **resp)
 {
-	struct rsvc *rs = arg;
+	struct callreport *rs = arg;
 	char err[1024] = "";
 	struct trule_set *ns = NULL;
 	int rc = trules_set_put(trules_hist_current(&rs->hist), id, body, len, &ns, err, sizeof err);
@@ -359,17 +394,18 @@ static int http_put(void *arg, const char *id, const char *body, size_t len, cha
 
 static char *http_state(void *arg)
 {
-	struct rsvc *rs = arg;
-	return rstats_state_json(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period, tzone_name(rs->zone));
+	struct callreport *rs = arg;
+	return crstats_state_json(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period, tzone_name(rs->zone));
 }
 
 static char *http_metrics(void *arg)
 {
-	struct rsvc *rs = arg;
-	return rstats_metrics(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period);
+	struct callreport *rs = arg;
+	return crstats_metrics(&rs->st, rs->c, rs->sp, rs->o.scn->ring_period);
 }
 
-int rsvc_attach(struct rsvc *rs, struct center *c, char *bound, size_t n, char *err, size_t errlen)
+int callreport_attach(struct callreport *rs, struct center *c, char *bound, size_t n, char *err,
+		      size_t errlen)
 {
 	rs->c = c;
 	bound[0] = 0;
@@ -390,7 +426,7 @@ int rsvc_attach(struct rsvc *rs, struct center *c, char *bound, size_t n, char *
 	return rc;
 }
 
-void rsvc_summary(struct rsvc *rs, FILE *f)
+void callreport_summary(struct callreport *rs, FILE *f)
 {
 	trules_summary(f, trules_hist_current(&rs->hist));
 	fprintf(f, "time zone: %s (call reports, the wallboard's clock)\n", tzone_name(rs->zone));
@@ -404,7 +440,7 @@ void rsvc_summary(struct rsvc *rs, FILE *f)
 		fprintf(f, "call reports: Maildir under %s/maildir/<tenant>/, from %s\n", rs->o.data_dir, rs->from);
 }
 
-void rsvc_detach(struct rsvc *rs)
+void callreport_detach(struct callreport *rs)
 {
 	if (rs && rs->http) {
 		http_admin_stop(rs->http);
@@ -412,21 +448,22 @@ void rsvc_detach(struct rsvc *rs)
 	}
 }
 
-int rsvc_close(struct rsvc *rs, rb_us wait)
+int callreport_close(struct callreport *rs, rb_us wait)
 {
 	if (!rs)
 		return 0;
-	rsvc_detach(rs);
+	callreport_detach(rs);
 	int rc = rs->sp ? spool_close(rs->sp, wait) : 0;
-	rcdr_close(rs->rcdr);
+	crdb_close(rs->crdb);
 	dlv_close(rs->dlv);
 	trules_hist_free(&rs->hist);
-	rstats_free(&rs->st);
+	crstats_free(&rs->st);
 	for (size_t i = 0; i < rs->n_extra; i++)
 		free(rs->extra_labels[i]);
 	free(rs->extra_labels);
 	free(rs->from);
 	tzone_free(rs->zone);
+	free_strings(rs);
 	free(rs);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* Unit tests of the call report message (server/report_mail.c): headers,
+/* Unit tests of the call report message (server/callreport_mail.c): headers,
  * the RFC 2047 subject (decoded here), the body, cleaning of caller input.
  * Python's email parser reads the same messages in the integration tests. */
 #include <check.h>
@@ -6,11 +6,11 @@
 #include <time.h>
 #include <string.h>
 
-#include "report_mail.h"
+#include "callreport_mail.h"
 
-static struct report_call sample(void)
+static struct crmail_call sample(void)
 {
-	struct report_call rc = {
+	struct crmail_call rc = {
 		.tenant_id = "acme",
 		.answering_name = "株式会社アクメ",
 		.report_to = "acme@example.org",
@@ -97,10 +97,10 @@ static char *header(const char *msg, const char *name)
 
 START_TEST(test_report_headers_and_mime)
 {
-	struct report_call rc = sample();
+	struct crmail_call rc = sample();
 	char *m;
 	size_t n;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 	ck_assert_uint_eq(strlen(m), n);
 	char *to = header(m, "To"), *ct = header(m, "Content-Type"), *mv = header(m, "MIME-Version");
 	ck_assert_str_eq(to, " acme@example.org");
@@ -125,15 +125,15 @@ END_TEST
 
 START_TEST(test_report_subject_is_rfc2047_japanese)
 {
-	struct report_call rc = sample();
+	struct crmail_call rc = sample();
 	char *m;
 	size_t n;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 	char *raw = header(m, "Subject");
 	for (const char *p = raw; *p; p++)
 		ck_assert_msg((unsigned char)*p < 0x80, "8-bit byte in the subject header");
 	char *subj = decode_2047(raw, strlen(raw));
-	char *want = report_subject(&rc);
+	char *want = crmail_subject(&rc);
 	ck_assert_str_eq(subj, want);
 	ck_assert_msg(strstr(subj, "株式会社アクメ") && strstr(subj, "山田太郎"), "%s", subj);
 	ck_assert_msg(!strstr(subj, "テスト"), "not a test call: %s", subj);
@@ -143,12 +143,12 @@ END_TEST
 
 START_TEST(test_report_test_call_marked_in_subject)
 {
-	struct report_call rc = sample();
+	struct crmail_call rc = sample();
 	rc.test_call = true;
 	rc.caller_type = "test";
 	char *m;
 	size_t n;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 	char *raw = header(m, "Subject");
 	char *subj = decode_2047(raw, strlen(raw));
 	ck_assert_msg(strncmp(subj, "【テスト】", strlen("【テスト】")) == 0, "%s", subj);
@@ -160,10 +160,10 @@ END_TEST
 
 START_TEST(test_report_body_says_what_the_issue_lists)
 {
-	struct report_call rc = sample();
+	struct crmail_call rc = sample();
 	char *m;
 	size_t n;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 	const char *body = strstr(m, "\r\n\r\n") + 4;
 	const char *want[] = {"応対名: 株式会社アクメ", "お名前: 山田太郎 様",
 			      "会社名: 山田工業株式会社", "折り返し先: 09012345678",
@@ -180,21 +180,21 @@ END_TEST
 
 START_TEST(test_report_no_callback_says_so_and_mobile_action)
 {
-	struct report_call rc = sample();
+	struct crmail_call rc = sample();
 	rc.callback_number = "";
 	rc.caller_type = "no_callback";
 	rc.mobile = TMOB_OFFERED;
 	rc.mobile_number = "09099998888";
 	char *m;
 	size_t n;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 	ck_assert_msg(strstr(m, "折り返し先: お教えいただけませんでした"), "%s", m);
 	ck_assert_msg(strstr(m, "携帯番号 (09099998888) をお伝えしました"), "%s", m);
 	ck_assert_msg(strstr(m, "折り返しのご希望: なし"), "%s", m);
 	ck_assert_msg(strstr(m, "X-Ringbench-Mobile: offered"), "%s", m);
 	free(m);
 	rc.mobile = TMOB_NOT_LISTED;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 	ck_assert_msg(strstr(m, "していません（ご案内先に登録のない方）"), "%s", m);
 	free(m);
 }
@@ -202,13 +202,13 @@ END_TEST
 
 START_TEST(test_report_caller_input_cannot_add_headers)
 {
-	struct report_call rc = sample();
+	struct crmail_call rc = sample();
 	rc.caller_name = "Eve\r\nBcc: victim@example.org\r\n";
 	rc.call_id = "x\r\nBcc: a@b.c";
 	rc.caller_company = "bad \xff\xfe utf8";
 	char *m;
 	size_t n;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 	ck_assert_ptr_null(strstr(m, "\r\nBcc:"));
 	ck_assert_ptr_nonnull(strstr(m, "bad ?? utf8"));
 	free(m);
@@ -222,7 +222,7 @@ START_TEST(test_rfc2047_long_subject_split_on_characters)
 	for (int i = 0; i < 40; i++)
 		memcpy(s + 3 * i, "あ", 3);
 	s[120] = 0;
-	char *e = report_rfc2047(s);
+	char *e = crmail_rfc2047(s);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_ptr_nonnull(strstr(e, "\r\n =?UTF-8?B?"));
 	char *d = decode_2047(e, strlen(e));
@@ -243,11 +243,11 @@ END_TEST
 
 START_TEST(test_report_needs_an_address)
 {
-	struct report_call rc = sample();
+	struct crmail_call rc = sample();
 	rc.report_to = NULL;
 	char *m = NULL;
 	size_t n;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), EINVAL);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), EINVAL);
 	ck_assert_ptr_null(m);
 }
 END_TEST
@@ -263,13 +263,13 @@ START_TEST(test_report_dates_in_the_zone_not_the_process_tz)
 	for (size_t i = 0; i < sizeof process_tz / sizeof process_tz[0]; i++) {
 		setenv("TZ", process_tz[i], 1); /* single-threaded test: safe here */
 		tzset();
-		struct report_call rc = sample();
+		struct crmail_call rc = sample();
 		rc.zone = tokyo;
 		rc.t_call_epoch = INT64_C(1764257400) * 1000000;    /* 2025-11-27 15:30:00 UTC */
 		rc.t_written_epoch = INT64_C(1764257501) * 1000000; /* 15:31:41 UTC */
-		char *m, *subj = report_subject(&rc);
+		char *m, *subj = crmail_subject(&rc);
 		size_t n;
-		ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+		ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 		char *date = header(m, "Date");
 		ck_assert_str_eq(date, " Fri, 28 Nov 2025 00:31:41 +0900");
 		ck_assert_msg(strstr(m, "日時: 2025-11-28 00:30:00 +0900\r\n"), "TZ=%s: %s", process_tz[i], m);
@@ -277,10 +277,10 @@ START_TEST(test_report_dates_in_the_zone_not_the_process_tz)
 		free(date), free(subj), free(m);
 	}
 	/* without a zone: UTC, said as +0000 (never the process's TZ either) */
-	struct report_call rc = sample();
+	struct crmail_call rc = sample();
 	char *m;
 	size_t n;
-	ck_assert_int_eq(report_compose(&rc, &m, &n), 0);
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
 	ck_assert_msg(strstr(m, "日時: 2025-11-27 12:00:00 +0000\r\n"), "%s", m);
 	free(m);
 	unsetenv("TZ");
@@ -289,9 +289,9 @@ START_TEST(test_report_dates_in_the_zone_not_the_process_tz)
 }
 END_TEST
 
-static Suite *report_mail_suite(void)
+static Suite *crmail_suite(void)
 {
-	Suite *s = suite_create("report_mail");
+	Suite *s = suite_create("callreport_mail");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_report_headers_and_mime);
 	tcase_add_test(tc, test_report_subject_is_rfc2047_japanese);
@@ -308,7 +308,7 @@ static Suite *report_mail_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(report_mail_suite());
+	SRunner *sr = srunner_create(crmail_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,9 +1,9 @@
 /*
- * report_mail: the call report as an e-mail message (docs/service.md Q1, Q7, Q8).
+ * callreport_mail: the call report as an e-mail message (docs/service.md Q1, Q7, Q8).
  *
- *   struct report_call rc = {.answering_name = "株式会社アクメ", ...};
+ *   struct crmail_call rc = {.answering_name = "株式会社アクメ", ...};
  *   char *msg; size_t len;
- *   report_compose(&rc, &msg, &len);    RFC 5322, CRLF line ends
+ *   crmail_compose(&rc, &msg, &len);    RFC 5322, CRLF line ends
  *   ... spool it ...; free(msg);
  *
  * The message is RFC 5322 in UTF-8 with MIME headers (MIME-Version,
@@ -25,8 +25,8 @@
  * bytes that are not UTF-8 become '?', so nothing a caller sends can add a
  * header or break the encoding.
  */
-#ifndef RB_REPORT_MAIL_H
-#define RB_REPORT_MAIL_H
+#ifndef RB_CALLREPORT_MAIL_H
+#define RB_CALLREPORT_MAIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,7 +37,7 @@
 #include "tzone.h"
 
 /* What the report says about one answered call. Strings may be NULL or "". */
-struct report_call {
+struct crmail_call {
 	const char *tenant_id;
 	const char *answering_name;   /* NULL: the tenant id */
 	const char *report_to;        /* required */
@@ -65,16 +65,16 @@ struct report_call {
  * *msg (caller frees) with its length in *len; EINVAL without report_to;
  * ENOMEM.
  */
-int report_compose(const struct report_call *rc, char **msg, size_t *len);
+int crmail_compose(const struct crmail_call *rc, char **msg, size_t *len);
 
 /*
  * Encodes a UTF-8 header value per RFC 2047 ("=?UTF-8?B?...?=" words joined
  * by CRLF SP). Returns a malloc'd string or NULL (out of memory). Exposed for
  * tests.
  */
-char *report_rfc2047(const char *utf8);
+char *crmail_rfc2047(const char *utf8);
 
 /* The subject before encoding (UTF-8), malloc'd, or NULL. For tests and logs. */
-char *report_subject(const struct report_call *rc);
+char *crmail_subject(const struct crmail_call *rc);
 
 #endif

@@ -1,21 +1,24 @@
 /*
- * report_svc: secretaryd part 2 as one object beside the center: call
+ * callreport: secretaryd part 2 as one object beside the center: call
  * reports (composed when the operator finishes wrap-up, spooled, delivered
  * by Maildir or SMTP), the tenant rules and their changes (SIGHUP, PUT),
  * the admin interface (/metrics, /api/state, /wallboard) and the report
  * latencies in the CDR database. docs/secretaryd-reports.md is the guide.
+ * (The e-mailed call report of one call; the gnuplot report of a run is
+ * reports/, a different thing. Modules: callreport_mail composes the
+ * message, callreport_db keeps the latencies, callreport_stats counts.)
  *
- *   struct rsvc_opts o; rsvc_opts_default(&o); o.scn = scn; ...
- *   struct rsvc *rs; rsvc_create(&rs, loop, &o, err, sizeof err);  EINVAL: bad tenants
- *   center_opts.hooks = rsvc_hooks(rs);
- *   center_create(&c, ...); rsvc_attach(rs, c, bound, sizeof bound, err, sizeof err);
- *   ... SIGHUP: rsvc_reload(rs, err, sizeof err);
- *   center_destroy(c); rsvc_close(rs);
+ *   struct callreport_opts o; callreport_opts_default(&o); o.scn = scn; ...
+ *   struct callreport *rs; callreport_create(&rs, loop, &o, err, sizeof err);  EINVAL: bad tenants
+ *   center_opts.hooks = callreport_hooks(rs);
+ *   center_create(&c, ...); callreport_attach(rs, c, bound, sizeof bound, err, sizeof err);
+ *   ... SIGHUP: callreport_reload(rs, err, sizeof err);
+ *   center_destroy(c); callreport_close(rs);
  *
  * Everything but the spool's delivery runs on the loop's thread.
  */
-#ifndef RB_REPORT_SVC_H
-#define RB_REPORT_SVC_H
+#ifndef RB_CALLREPORT_H
+#define RB_CALLREPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,7 +29,8 @@
 #include "center.h"
 #include "scn.h"
 
-struct rsvc_opts {
+/* The strings are copied; the scenario is kept. */
+struct callreport_opts {
 	const struct scenario *scn; /* required; must outlive the service */
 	const char *scn_path;       /* re-read on SIGHUP */
 	const char *data_dir;       /* spool/, maildir/, cdr.sqlite; NULL: no reports */
@@ -45,9 +49,9 @@ struct rsvc_opts {
 	rb_us backoff_max;          /* spool retries; default 30 s */
 	const char *timezone;       /* --timezone: over scn's server.timezone */
 };
-void rsvc_opts_default(struct rsvc_opts *o);
+void callreport_opts_default(struct callreport_opts *o);
 
-struct rsvc;
+struct callreport;
 
 /*
  * Validates the tenants (answering names etc.), opens the spool (recovering
@@ -55,29 +59,30 @@ struct rsvc;
  * message in err for a configuration that breaks the rules (exit 2); another
  * errno for a failure to open (exit 3).
  */
-int rsvc_create(struct rsvc **out, uv_loop_t *loop, const struct rsvc_opts *o, char *err,
-		size_t errlen);
+int callreport_create(struct callreport **out, uv_loop_t *loop, const struct callreport_opts *o,
+		      char *err, size_t errlen);
 /* The center hooks that feed the service. */
-struct center_hooks rsvc_hooks(struct rsvc *rs);
+struct center_hooks callreport_hooks(struct callreport *rs);
 /*
  * Attaches the running center (state for /api/state and /metrics) and
  * starts the admin interface. bound gets "http=ADDR:PORT" or "" when off.
  * Returns 0, EINVAL (bad --http or a missing token, message in err) or errno.
  */
-int rsvc_attach(struct rsvc *rs, struct center *c, char *bound, size_t n, char *err, size_t errlen);
+int callreport_attach(struct callreport *rs, struct center *c, char *bound, size_t n, char *err,
+		      size_t errlen);
 /* Prints the configuration summary (tenants, registration fees, delivery). */
-void rsvc_summary(struct rsvc *rs, FILE *f);
+void callreport_summary(struct callreport *rs, FILE *f);
 /*
  * SIGHUP: re-reads the scenario file and applies the tenants' answering
  * names, report addresses and mobile policies to calls that arrive from
  * now on. Returns 0, or EINVAL with why in err (the old settings stay).
  */
-int rsvc_reload(struct rsvc *rs, char *err, size_t errlen);
+int callreport_reload(struct callreport *rs, char *err, size_t errlen);
 /* Stops the admin interface (call before the loop's last run). */
-void rsvc_detach(struct rsvc *rs);
+void callreport_detach(struct callreport *rs);
 /* Closes the spool (pending reports are written; undelivered ones stay for
  * the next start, after waiting up to wait for delivery) and frees rs.
  * Returns 0 or EIO. */
-int rsvc_close(struct rsvc *rs, rb_us wait);
+int callreport_close(struct callreport *rs, rb_us wait);
 
 #endif

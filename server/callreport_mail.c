@@ -1,7 +1,7 @@
 /*
- * report_mail: composes the call report message (report_mail.h).
+ * callreport_mail: composes the call report message (callreport_mail.h).
  */
-#include "report_mail.h"
+#include "callreport_mail.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -172,7 +172,7 @@ static void mb_rfc2047(struct mbuf *b, const char *utf8)
 	free(c.p);
 }
 
-char *report_rfc2047(const char *utf8)
+char *crmail_rfc2047(const char *utf8)
 {
 	struct mbuf b = {0};
 	mb_rfc2047(&b, utf8);
@@ -184,7 +184,7 @@ char *report_rfc2047(const char *utf8)
 }
 
 /* The report's local time (tzone: thread-safe, no process-wide TZ). */
-static void local_tm(const struct report_call *rc, rb_us epoch_us, struct tm *tm, long *gmtoff)
+static void local_tm(const struct crmail_call *rc, rb_us epoch_us, struct tm *tm, long *gmtoff)
 {
 	int64_t t = epoch_us / RB_US_PER_S;
 	if (rc->zone) {
@@ -197,7 +197,8 @@ static void local_tm(const struct report_call *rc, rb_us epoch_us, struct tm *tm
 }
 
 /* "2025-12-04 18:49:30 +0900" (body) or "Thu, 04 Dec 2025 18:49:30 +0900" (Date). */
-static void fmt_when(const struct report_call *rc, rb_us epoch_us, bool rfc5322, char *buf, size_t n)
+static void fmt_when(const struct crmail_call *rc, rb_us epoch_us, bool rfc5322, char *buf,
+		     size_t n)
 {
 	struct tm tm;
 	long off;
@@ -208,7 +209,7 @@ static void fmt_when(const struct report_call *rc, rb_us epoch_us, bool rfc5322,
 	snprintf(buf + l, n - l, "%s", z);
 }
 
-static void mb_subject(struct mbuf *b, const struct report_call *rc)
+static void mb_subject(struct mbuf *b, const struct crmail_call *rc)
 {
 	struct tm tm;
 	long off;
@@ -223,7 +224,7 @@ static void mb_subject(struct mbuf *b, const struct report_call *rc)
 	mb_fmt(b, " (%d/%d %02d:%02d)", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
-char *report_subject(const struct report_call *rc)
+char *crmail_subject(const struct crmail_call *rc)
 {
 	struct mbuf b = {0};
 	mb_subject(&b, rc);
@@ -250,7 +251,7 @@ static const char *type_ja(const char *t)
 }
 
 /* The gist, from what the caller type says about the call. */
-static const char *gist(const struct report_call *rc)
+static const char *gist(const struct crmail_call *rc)
 {
 	const char *t = rc->caller_type;
 	if (rc->test_call)
@@ -264,7 +265,7 @@ static const char *gist(const struct report_call *rc)
 	return "ご担当者様宛のお問い合わせです。ご担当者様はただいま不在とお伝えし、折り返しのお電話をお約束しました。";
 }
 
-static void mb_mobile(struct mbuf *b, const struct report_call *rc)
+static void mb_mobile(struct mbuf *b, const struct crmail_call *rc)
 {
 	switch (rc->mobile) {
 	case TMOB_NOT_NEEDED:
@@ -286,7 +287,7 @@ static void mb_mobile(struct mbuf *b, const struct report_call *rc)
 	}
 }
 
-static void mb_body(struct mbuf *b, const struct report_call *rc)
+static void mb_body(struct mbuf *b, const struct crmail_call *rc)
 {
 	char when[64];
 	fmt_when(rc, rc->t_call_epoch, false, when, sizeof when);
@@ -335,7 +336,7 @@ static void mb_body(struct mbuf *b, const struct report_call *rc)
 	mb_str(b, "\r\n\r\n-- \r\nsecretaryd (ringbench) 電話代行 自動報告\r\n");
 }
 
-int report_compose(const struct report_call *rc, char **msg, size_t *len)
+int crmail_compose(const struct crmail_call *rc, char **msg, size_t *len)
 {
 	if (empty(rc->report_to))
 		return EINVAL;

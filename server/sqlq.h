@@ -1,0 +1,70 @@
+/*
+ * sqlq: a queued SQLite writer. Producers on any thread append fixed-size
+ * items; one writer thread commits what is queued in one transaction per
+ * period, so neither the SIP loop nor the spool's delivery thread ever waits
+ * for the disk. secretaryd's CDRs (cdr.c, table calls) and its call-report
+ * latencies (callreport_db.c, table reports) are its two users.
+ *
+ *   struct sqlq_opts o = {.path = "data/cdr.sqlite", .schema = "CREATE ...",
+ *                         .insert = "INSERT INTO t VALUES (?,?)",
+ *                         .item_size = sizeof(struct row), .bind = bind_row,
+ *                         .every = 200000, .what = "calls"};
+ *   struct sqlq *q; sqlq_open(&q, &o, err, sizeof err);
+ *   sqlq_add(q, &row);      copies the item; never touches the disk
+ *   sqlq_close(q);          commits what is queued, joins the writer
+ *
+ * Each period the writer takes the queued items as one batch and inserts
+ * them (o.bind, then one step of the insert statement, each) between BEGIN
+ * and COMMIT. A batch that fails is rolled back, logged and counted
+ * (sqlq_close then returns EIO); what happens to its items is decided in
+ * one place, batch_failed() in sqlq.c: today they are dropped, as before
+ * this module existed. The batch is kept apart from the producers' queue
+ * so that keeping a failed batch for the next period is a change there.
+ */
+#ifndef RB_SQLQ_H
+#define RB_SQLQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rbtime.h"
+
+struct sqlite3_stmt;
+
+/* Binds one item to the insert statement's parameters (from 1). Returns 0,
+ * or an errno to fail the batch. Called on the writer thread. */
+typedef int(sqlq_bind_fn)(struct sqlite3_stmt *s, const void *item, void *arg);
+
+struct sqlq_opts {
+	const char *path;     /* the database file, created if missing */
+	const char *schema;   /* run once at open (pragmas, CREATE ... IF NOT EXISTS) */
+	const char *insert;   /* the statement each item is bound to */
+	size_t item_size;     /* bytes copied per sqlq_add */
+	sqlq_bind_fn *bind;
+	void *bind_arg;
+	rb_us every;          /* commit period; default 200 ms, at most 1 s */
+	int busy_ms;          /* sqlite3_busy_timeout; default 5000 */
+	const char *what;     /* names the table in logs ("calls", "reports") */
+	const char *log_tag;  /* its log lines' tag: the user's module ("cdr") */
+};
+
+struct sqlq;
+
+/* Opens (creating) the database, runs the schema, prepares the insert and
+ * starts the writer. Strings in o are copied where kept. Returns 0, EINVAL
+ * (incomplete options), EIO with "PATH: sqlite's message" in err, ENOMEM, or
+ * the error of pthread_create. */
+int sqlq_open(struct sqlq **out, const struct sqlq_opts *o, char *err, size_t errlen);
+/* Queues a copy of item (o.item_size bytes). Returns 0 or ENOMEM. Thread-safe. */
+int sqlq_add(struct sqlq *q, const void *item);
+/* Asks the writer to commit now (does not wait). */
+void sqlq_flush_soon(struct sqlq *q);
+/* Items committed so far. */
+uint64_t sqlq_committed(struct sqlq *q);
+/* Batches that failed so far. */
+uint64_t sqlq_failed_batches(struct sqlq *q);
+/* Commits everything queued, stops the writer, closes the database and frees
+ * q (NULL is fine). Returns 0, or EIO if a batch failed or closing failed. */
+int sqlq_close(struct sqlq *q);
+
+#endif

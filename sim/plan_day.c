@@ -1,0 +1,405 @@
+/*
+ * plan_day: plan_run, the order of the work (sim/plan.h): the interval's
+ * targets, the Erlang requirement, the model's, the floors, then roster and
+ * check until the rostered day passes or the rounds run out.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "plan_int.h"
+
+static void free_shifts(struct roster_shift *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free((char *)s[i].name);
+	free(s);
+}
+
+void plan_result_free(struct plan_result *res)
+{
+	if (!res)
+		return;
+	for (size_t i = 0; res->iv && i < res->n; i++) {
+		free(res->iv[i].name);
+		free(res->iv[i].judged);
+	}
+	free(res->iv);
+	if (res->have_roster)
+		roster_result_free(&res->roster);
+	if (res->have_broster)
+		roster_result_free(&res->broster);
+	free(res->need);
+	free(res->bneed);
+	free_shifts(res->shifts, (size_t)res->n_shifts);
+	free_shifts(res->bshifts, (size_t)res->n_bshifts);
+	memset(res, 0, sizeof *res);
+}
+
+static void ctx_free(struct plan_ctx *x)
+{
+	for (size_t i = 0; x->it && x->day && i < x->day->n_phases; i++)
+		free(x->it[i]);
+	free(x->it);
+	free(x->n_it);
+	free(x->floor);
+	free(x->rule);
+	scn_free(x->day);
+}
+
+/* The planning's shift types as the roster's (names copied: the result
+ * outlives the scenario copy they come from). */
+static struct roster_shift *roster_shifts(const struct scn_plan_shift *p, size_t n)
+{
+	struct roster_shift *r = calloc(n ? n : 1, sizeof *r);
+	for (size_t i = 0; r && i < n; i++) {
+		char *name = strdup(p[i].name);
+		if (!name) {
+			free_shifts(r, i);
+			return NULL;
+		}
+		r[i] = (struct roster_shift){
+			.name = name,
+			.length = p[i].length,
+			.first_start = p[i].first_start,
+			.last_start = p[i].last_start,
+			.start_step = p[i].start_step,
+			.break_len = p[i].break_len,
+			.break_earliest = p[i].break_earliest,
+			.break_latest = p[i].break_latest,
+			.cost_per_hour = p[i].cost_per_hour,
+			.paid_break = p[i].paid_break,
+			.max_count = p[i].max_count,
+		};
+	}
+	return r;
+}
+
+/* People at their desks of those rostered: absence takes its share, rounded
+ * down so the check never counts a fraction of a person. */
+static int at_desk(int rostered, double shrinkage)
+{
+	return (int)floor(rostered * (1 - shrinkage) + 1e-9);
+}
+
+/* need per planning interval: the most any of its phases needs, after shrinkage. */
+static void fill_need(const struct plan_result *r, const struct scn_planning *p, int per, bool backup,
+		      int *need)
+{
+	for (int t = 0; t < p->n_intervals; t++) {
+		int m = 0;
+		for (int k = 0; k < per; k++) {
+			const struct plan_interval *v = &r->iv[t * per + k];
+			int q = backup ? v->backup : v->required;
+			if (q > m)
+				m = q;
+		}
+		need[t] = m ? (int)ceil(m / (1 - p->shrinkage) - 1e-9) : 0;
+	}
+}
+
+static int solve_roster(const struct plan_ctx *x, bool backup, char *err, size_t errlen)
+{
+	struct plan_result *r = x->res;
+	const struct scn_planning *p = x->day->planning;
+	struct roster_problem *rp = backup ? &r->brp : &r->rp;
+	struct roster_result *rr = backup ? &r->broster : &r->roster;
+	bool *have = backup ? &r->have_broster : &r->have_roster;
+	if (*have)
+		roster_result_free(rr);
+	*have = false;
+	fill_need(r, p, (int)(p->interval / x->day->interval), backup, backup ? r->bneed : r->need);
+	*rp = (struct roster_problem){
+		.n = p->n_intervals,
+		.interval_s = rb_us_to_s(p->interval),
+		.need = backup ? r->bneed : r->need,
+		.max_staff = backup ? 0 : p->max_staff,
+		.shifts = backup ? r->bshifts : r->shifts,
+		.n_shifts = (int)(backup ? p->n_backup_shifts : p->n_shifts),
+		.time_limit_s = 30,
+		.mip_gap = 0.001,
+	};
+	char why[256] = "";
+	int rc = roster_solve(rp, rr, why, sizeof why);
+	if (rc) {
+		snprintf(err, errlen, "roster%s: %s", backup ? " (backup)" : "", why[0] ? why : strerror(rc));
+		return rc;
+	}
+	*have = true;
+	if (rr->status == ROSTER_INFEASIBLE) {
+		snprintf(err, errlen,
+			 "roster%s: no roster of the candidate shifts covers the requirement (check starts, "
+			 "max_count and max_staff against requirements.csv)",
+			 backup ? " (backup)" : "");
+		return EINVAL;
+	}
+	return 0;
+}
+
+/* The judged figures of the check, interval by interval. */
+static int record_check(struct plan_ctx *x, const struct summary *s)
+{
+	struct plan_result *r = x->res;
+	json_t *j = summary_to_json(s), *ph = j ? json_object_get(j, "phases") : NULL;
+	for (size_t i = 0; i < r->n; i++) {
+		struct plan_interval *v = &r->iv[i];
+		json_t *g = ph ? json_object_get(ph, x->day->phases[i].name) : NULL;
+		json_t *a = g ? json_object_get(g, "abandon_fraction") : NULL, *o = g ? json_object_get(g, "occupancy") : NULL;
+		v->abandon_fraction = json_is_number(a) ? json_number_value(a) : NAN;
+		v->occupancy = json_is_number(o) ? json_number_value(o) : NAN;
+		free(v->judged);
+		v->n_judged = 0;
+		v->passed = true;
+		if (!(v->judged = calloc(x->n_it[i] ? x->n_it[i] : 1, sizeof *v->judged)))
+			return json_decref(j), ENOMEM;
+	}
+	for (size_t k = 0; k < summary_target_count(s); k++) {
+		const struct scn_target *t = &x->eval_targets[k];
+		struct plan_interval *v = &r->iv[t->phase_idx];
+		struct plan_judged *d = &v->judged[v->n_judged++];
+		d->t = *t;
+		summary_target_ci(s, k, &d->measured, &d->lo, &d->hi);
+		d->j = summary_target_judgement(s, k);
+		if (!plan_target_passes(x, s, k))
+			v->passed = false;
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* One check: the rostered day in the model. */
+static int check_once(struct plan_ctx *x, int round, bool *all)
+{
+	struct plan_result *r = x->res;
+	const struct scn_planning *p = x->day->planning;
+	int per = (int)(p->interval / x->day->interval);
+	int *ops = calloc(r->n, sizeof *ops);
+	if (!ops)
+		return ENOMEM;
+	for (size_t i = 0; i < r->n; i++) {
+		struct plan_interval *v = &r->iv[i];
+		v->rostered = r->roster.staffed[i / per];
+		v->staffed = at_desk(v->rostered, p->shrinkage);
+		v->backup_staffed = r->have_broster ? at_desk(r->broster.staffed[i / per], p->shrinkage) : v->backup;
+		ops[i] = v->staffed;
+		x->day->phases[i].backup = v->backup_staffed;
+	}
+	*all = true;
+	if (x->o->max_check_rounds < 0) {
+		free(ops);
+		return 0;
+	}
+	struct summary *s;
+	int rc = plan_eval(x, ops, r->n, 0, &s);
+	free(ops);
+	if (rc)
+		return rc;
+	r->check_verdict = summary_verdict(s);
+	rc = record_check(x, s);
+	plan_eval_free(x, s);
+	if (rc)
+		return rc;
+	size_t used = strlen(r->check_log);
+	int failing = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		struct plan_interval *v = &r->iv[i];
+		if (v->passed)
+			continue;
+		failing++;
+		int to = (v->staffed > v->required ? v->staffed : v->required) + 1;
+		if (used < sizeof r->check_log - 64)
+			used += (size_t)snprintf(r->check_log + used, sizeof r->check_log - used,
+						 "%sround %d: %s %d -> %d", used ? "; " : "", round, v->name,
+						 v->required, to);
+		v->required = to;
+		v->bound = "check";
+		*all = false;
+	}
+	plan_say(x->o, "check: round %d: %s (%d interval%s not passing)", round,
+		 summary_verdict_name(r->check_verdict), failing, failing == 1 ? "" : "s");
+	return 0;
+}
+
+static int setup(struct plan_ctx *x, char *err, size_t errlen)
+{
+	const struct plan_opts *o = x->o;
+	struct plan_result *r = x->res;
+	int rc = scn_load(o->scn_path, &x->day, err, errlen);
+	if (rc)
+		return rc;
+	struct scenario *d = x->day;
+	if (!d->planning) {
+		snprintf(err, errlen, "%s: no planning: section (interval, shrinkage, costs, shifts; docs/plan.md)",
+			 o->scn_path);
+		return EINVAL;
+	}
+	const struct scn_target *t = o->targets ? o->targets : o->scn->targets;
+	size_t nt = o->targets ? o->n_targets : o->scn->n_targets;
+	if (!nt) {
+		snprintf(err, errlen, "%s: no targets to plan for: give targets in the scenario or --target K:F",
+			 o->scn_path);
+		return EINVAL;
+	}
+	r->n = d->n_phases;
+	r->replications = o->replications;
+	if (!(r->iv = calloc(r->n, sizeof *r->iv)) || !(x->it = calloc(r->n, sizeof *x->it)) ||
+	    !(x->n_it = calloc(r->n, sizeof *x->n_it)) ||
+	    !(r->need = calloc((size_t)d->planning->n_intervals, sizeof *r->need)) ||
+	    !(r->bneed = calloc((size_t)d->planning->n_intervals, sizeof *r->bneed)) ||
+	    !(r->shifts = roster_shifts(d->planning->shifts, d->planning->n_shifts)) ||
+	    !(r->bshifts = roster_shifts(d->planning->backup_shifts, d->planning->n_backup_shifts)))
+		return ENOMEM;
+	r->n_shifts = (int)d->planning->n_shifts;
+	r->n_bshifts = (int)d->planning->n_backup_shifts;
+	double f = plan_rate_factor(d->planning);
+	r->rate_factor = f;
+	int backup = d->center.backup;
+	for (size_t i = 0; i < r->n; i++) {
+		struct scn_phase *ph = &d->phases[i];
+		struct plan_interval *v = &r->iv[i];
+		if ((rc = plan_interval_targets(d, t, nt, i, &x->it[i], &x->n_it[i])))
+			return rc;
+		if (!(v->name = strdup(ph->name)))
+			return ENOMEM;
+		v->start_s = rb_us_to_s(ph->start);
+		v->end_s = rb_us_to_s(ph->start + ph->duration);
+		v->rate_per_s = plan_phase_rate(d, i);
+		ph->rate_per_s *= f; /* plan for the forecast's quantile */
+		for (size_t b = 0; b < ph->n_bursts; b++)
+			ph->bursts[b].calls = (int)lround(ph->bursts[b].calls * f) > 0 ? (int)lround(ph->bursts[b].calls * f) : 1;
+		v->plan_rate_per_s = plan_phase_rate(d, i);
+		if (ph->backup >= 0)
+			backup = ph->backup;
+		v->backup = backup;
+		ph->backup = backup;
+		v->abandon_fraction = v->occupancy = NAN;
+		v->passed = true;
+		if ((rc = plan_erlang_interval(d, v->plan_rate_per_s, x->it[i], x->n_it[i], &v->erlang, err, errlen)))
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Floors on the requirement: min_staff, and the occupancy cap as offered
+ * load / operators <= occupancy_max. The model's search never goes below
+ * them (an interval is evaluated with the staffing it will have), and
+ * `bound` says which one decided when the targets alone would need no more.
+ */
+static void compute_floors(struct plan_ctx *x, const char **why)
+{
+	const struct scn_planning *p = x->day->planning;
+	double h = plan_handle_s(x->day);
+	for (size_t i = 0; i < x->res->n; i++) {
+		const struct plan_interval *v = &x->res->iv[i];
+		int occ = p->occupancy_max < 1 ? (int)ceil(v->plan_rate_per_s * h / p->occupancy_max - 1e-9) : 0;
+		x->floor[i] = occ;
+		why[i] = occ > 0 ? "occupancy" : "target";
+		if (p->min_staff > x->floor[i] || (p->min_staff == x->floor[i] && p->min_staff > 0)) {
+			x->floor[i] = p->min_staff;
+			why[i] = "min_staff";
+		}
+	}
+}
+
+static void apply_floors(struct plan_ctx *x, const char **why)
+{
+	for (size_t i = 0; i < x->res->n; i++) {
+		struct plan_interval *v = &x->res->iv[i];
+		bool by_floor = x->floor[i] >= v->model;
+		v->required = by_floor ? x->floor[i] : v->model;
+		v->bound = by_floor && x->floor[i] > 0 ? why[i] : "target";
+	}
+}
+
+int plan_run(const struct plan_opts *o, struct plan_result *res, char *err, size_t errlen)
+{
+	struct plan_ctx x = {.o = o, .res = res, .unreachable_iv = -1};
+	memset(res, 0, sizeof *res);
+	double t0 = plan_now_s();
+	int rc = setup(&x, err, errlen);
+	int *req = rc ? NULL : calloc(res->n, sizeof *req);
+	const char **why = rc ? NULL : calloc(res->n, sizeof *why);
+	x.floor = rc ? NULL : calloc(res->n, sizeof *x.floor);
+	if (!rc && (!req || !why || !x.floor))
+		rc = ENOMEM;
+	x.rule = rc ? NULL : calloc(res->n, sizeof *x.rule);
+	if (!rc && !x.rule)
+		rc = ENOMEM;
+	if (!rc)
+		compute_floors(&x, why);
+	if (!rc && (o->method == PLAN_MODEL || (o->max_check_rounds >= 0 && !o->no_roster)))
+		rc = plan_limits(&x);
+	for (size_t i = 0; !rc && i < res->n; i++)
+		res->iv[i].rule = x.rule[i];
+	for (size_t i = 0; !rc && i < res->n; i++)
+		req[i] = res->iv[i].erlang > x.floor[i] ? res->iv[i].erlang : x.floor[i];
+	if (!rc && o->method == PLAN_MODEL) {
+		plan_say(o, "model: %zu intervals, %d replications an evaluation, %s", res->n, o->replications,
+			 o->point ? "decided on the point estimate (--point)" : "decided on the 95 % interval");
+		rc = plan_model_requirement(&x, req, err, errlen);
+	}
+	for (size_t i = 0; !rc && i < res->n; i++)
+		res->iv[i].model = req[i];
+	free(req);
+	res->evaluations = x.evaluations;
+	res->seconds_requirement = plan_now_s() - t0;
+	if (!rc)
+		apply_floors(&x, why);
+	free(why);
+	if (!rc && o->no_roster) {
+		ctx_free(&x);
+		return 0;
+	}
+	int maxc = o->max_check_rounds > 0 ? o->max_check_rounds : PLAN_MAX_CHECK_ROUNDS;
+	bool all = false;
+	for (int round = 1; !rc && round <= maxc + 1; round++) {
+		double t1 = plan_now_s();
+		if ((rc = solve_roster(&x, false, err, errlen)))
+			break;
+		if (!x.day->planning->backup_fixed && (rc = solve_roster(&x, true, err, errlen)))
+			break;
+		res->seconds_roster += plan_now_s() - t1;
+		if (round > maxc) /* the last roster stands unchecked: say so */
+			break;
+		t1 = plan_now_s();
+		rc = check_once(&x, round, &all);
+		res->seconds_check += plan_now_s() - t1;
+		res->check_rounds = o->max_check_rounds < 0 ? 0 : round;
+		if (all)
+			break;
+	}
+	if (!rc && !all && o->max_check_rounds >= 0) {
+		/* staffing of the final, re-solved roster, unchecked */
+		const struct scn_planning *p = x.day->planning;
+		int per = (int)(p->interval / x.day->interval);
+		for (size_t i = 0; i < res->n; i++) {
+			res->iv[i].rostered = res->roster.staffed[i / per];
+			res->iv[i].staffed = at_desk(res->iv[i].rostered, p->shrinkage);
+		}
+	}
+	res->check_passed = all && o->max_check_rounds >= 0;
+	for (size_t i = 0; i < res->n; i++)
+		if (res->iv[i].unreachable) /* its unreachable target fails, whatever the staffing */
+			res->check_passed = res->iv[i].passed = false;
+	if (!rc) {
+		const struct scn_planning *p = x.day->planning;
+		res->operator_hours = res->roster.paid_hours;
+		res->cost = res->roster.cost;
+		if (res->have_broster) {
+			res->backup_hours = res->broster.paid_hours;
+			res->cost += res->broster.cost;
+		} else {
+			for (size_t i = 0; i < res->n; i++)
+				res->backup_hours += res->iv[i].backup * (res->iv[i].end_s - res->iv[i].start_s) / 3600;
+			res->cost += res->backup_hours * p->cost_backup;
+		}
+	}
+	res->evaluations = x.evaluations;
+	ctx_free(&x);
+	return rc;
+}
