@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 int cli_usage_error(const char *prog, const char *fmt, ...)
 {
@@ -86,6 +87,28 @@ char *cli_join(int argc, char **argv)
 	}
 	*p = '\0';
 	return s;
+}
+
+void cli_results_dir(char *buf, size_t n, const char *stem)
+{
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
+	snprintf(buf, n, "results/%s-%s", stem, ts);
+}
+
+char *cli_command(int argc, char **argv)
+{
+	char *joined = cli_join(argc, argv), *command = NULL;
+	if (joined) {
+		size_t n = strlen(joined) + sizeof("ringbench ");
+		if ((command = malloc(n)))
+			snprintf(command, n, "ringbench %s", joined);
+		free(joined);
+	}
+	return command;
 }
 
 int cli_mkdirs(const char *dir)

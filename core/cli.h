@@ -57,6 +57,13 @@ bool cli_is_hostport(const char *s);
  * "command" field of summary.json. Returns a malloc'd string or NULL.
  */
 char *cli_join(int argc, char **argv);
+/* "ringbench " and cli_join(argc, argv): summary.json's "command" of a
+ * ringbench subcommand (argv[0] its name). Returns a malloc'd string or NULL. */
+char *cli_command(int argc, char **argv);
+
+/* "results/STEM-YYYYmmdd-HHMMSS" (local time, now) into buf: a command's
+ * default result folder. */
+void cli_results_dir(char *buf, size_t n, const char *stem);
 
 /* Creates dir and its parents (mode 0755). Returns 0 or errno. */
 int cli_mkdirs(const char *dir);

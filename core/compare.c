@@ -9,6 +9,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "estimate.h"
+#include "rbjson.h"
 #include "stats.h"
 
 const char *cmp_status_name(enum cmp_status s)
@@ -106,32 +107,12 @@ static bool picked(const char *list, const char *path)
 	return false;
 }
 
-static json_t *dig(json_t *o, const char *path)
-{
-	char buf[64];
-	snprintf(buf, sizeof(buf), "%s", path);
-	char *s = buf;
-	while (o && s) {
-		char *dot = strchr(s, '.');
-		if (dot)
-			*dot = '\0';
-		o = json_object_get(o, s);
-		s = dot ? dot + 1 : NULL;
-	}
-	return o;
-}
-
-static double jnum(json_t *v)
-{
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static void group_ci(json_t *g, const char *path, double ci[2])
 {
-	json_t *v = dig(json_object_get(g, "ci95"), path);
+	const json_t *v = rbjson_path(json_object_get(g, "ci95"), path);
 	bool ok = json_is_array(v) && json_array_size(v) == 2;
-	ci[0] = ok ? jnum(json_array_get(v, 0)) : NAN;
-	ci[1] = ok ? jnum(json_array_get(v, 1)) : NAN;
+	ci[0] = ok ? rbjson_num(json_array_get(v, 0)) : NAN;
+	ci[1] = ok ? rbjson_num(json_array_get(v, 1)) : NAN;
 }
 
 static long long calls_over(json_t *g, enum over o)
@@ -144,9 +125,9 @@ static long long calls_over(json_t *g, enum over o)
 }
 
 /* A measure's per-sample values (summary.json "values"), or NULL. */
-static json_t *series(json_t *g, const char *path)
+static const json_t *series(json_t *g, const char *path)
 {
-	json_t *v = dig(json_object_get(g, "values"), path);
+	const json_t *v = rbjson_path(json_object_get(g, "values"), path);
 	return json_is_array(v) ? v : NULL;
 }
 
@@ -157,15 +138,15 @@ static json_t *series(json_t *g, const char *path)
  */
 static void folder_se(json_t *g, const char *path, double *se, long *df)
 {
-	*se = jnum(dig(json_object_get(g, "se"), path));
-	json_t *d = dig(json_object_get(g, "df"), path);
+	*se = rbjson_num(rbjson_path(json_object_get(g, "se"), path));
+	const json_t *d = rbjson_path(json_object_get(g, "df"), path);
 	*df = json_is_integer(d) ? (long)json_integer_value(d) : 0;
 	if (json_is_object(json_object_get(g, "df"))) {
 		if (*df < 1)
 			*se = NAN;
 		return;
 	}
-	json_t *v = series(g, path);
+	const json_t *v = series(g, path);
 	size_t n = v ? json_array_size(v) : 0;
 	double *x = calloc(n ? n : 1, sizeof(*x));
 	if (!x) {
@@ -173,7 +154,7 @@ static void folder_se(json_t *g, const char *path, double *se, long *df)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		x[i] = jnum(json_array_get(v, i));
+		x[i] = rbjson_num(json_array_get(v, i));
 	struct stats_ci c = stats_ci(x, n);
 	free(x);
 	*se = c.valid ? c.se : NAN;
@@ -370,7 +351,7 @@ static bool same_edges(json_t *a, json_t *b)
 	if (!json_is_array(ea) || !json_is_array(eb) || json_array_size(ea) != json_array_size(eb))
 		return false;
 	for (size_t i = 0; i < json_array_size(ea); i++)
-		if (fabs(jnum(json_array_get(ea, i)) - jnum(json_array_get(eb, i))) > 1e-6)
+		if (fabs(rbjson_num(json_array_get(ea, i)) - rbjson_num(json_array_get(eb, i))) > 1e-6)
 			return false;
 	return true;
 }
@@ -413,7 +394,7 @@ static bool decide_pairing(json_t *a, json_t *b, const struct cmp_opts *o, struc
  * left as one folder's batch means get (estimate.h).
  */
 #define CMP_MIN_BATCHES 10
-static void paired_se(json_t *va, json_t *vb, bool batches, struct cmp_row *w)
+static void paired_se(const json_t *va, const json_t *vb, bool batches, struct cmp_row *w)
 {
 	size_t n = json_array_size(va);
 	w->se = NAN;
@@ -424,7 +405,7 @@ static void paired_se(json_t *va, json_t *vb, bool batches, struct cmp_row *w)
 	if (!d)
 		return;
 	for (size_t i = 0; i < n; i++)
-		d[i] = jnum(json_array_get(va, i)) - jnum(json_array_get(vb, i));
+		d[i] = rbjson_num(json_array_get(va, i)) - rbjson_num(json_array_get(vb, i));
 	int m = (int)n, min = batches ? CMP_MIN_BATCHES : 2;
 	if (batches)
 		for (int level = est_batch_level(d, m, min); level > 1; level /= 2)
@@ -487,8 +468,8 @@ static void fill_row(json_t *ra, json_t *rb, const struct rowspec *sp, const str
 	const char *path = sp->def->path;
 	snprintf(w->measure, sizeof(w->measure), "%.80s.%.40s", sp->group, path);
 	w->target = sp->target;
-	w->a = jnum(dig(ga, path));
-	w->b = jnum(dig(gb, path));
+	w->a = rbjson_num(rbjson_path(ga, path));
+	w->b = rbjson_num(rbjson_path(gb, path));
 	folder_se(ga, path, &w->se_a, &w->df_a);
 	folder_se(gb, path, &w->se_b, &w->df_b);
 	group_ci(ga, path, w->ci_a);
@@ -507,7 +488,7 @@ static void fill_row(json_t *ra, json_t *rb, const struct rowspec *sp, const str
 		w->status = CMP_TOO_FEW;
 		return;
 	}
-	json_t *va = series(ga, path), *vb = series(gb, path);
+	const json_t *va = series(ga, path), *vb = series(gb, path);
 	double tested_diff = w->diff;
 	if (paired && va && vb) {
 		paired_se(va, vb, batches, w);
@@ -614,8 +595,8 @@ int compare_run(json_t *a, json_t *b, const struct cmp_opts *o, struct cmp_resul
 		r->n_target_undecided += w->target && undecided;
 	}
 	r->n_target_undecided += r->n_target_unreadable;
-	double rpa = jnum(json_object_get(a, "ring_period_s"));
-	double rpb = jnum(json_object_get(b, "ring_period_s"));
+	double rpa = rbjson_num(json_object_get(a, "ring_period_s"));
+	double rpb = rbjson_num(json_object_get(b, "ring_period_s"));
 	r->ring_period_differs = rpa != rpb;
 	return 0;
 }

@@ -8,9 +8,22 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csvtab.h"
 #include "resdir.h"
 
+/* An extra table being written (resdir_table_open). */
+struct resdir_table {
+	struct resdir *d;
+	struct resdir_table *next; /* the folder's open tables */
+	FILE *f;
+	char *name, *tmp;
+	size_t ncol;
+	int err;  /* the first write error */
+};
+
 struct resdir {
+	struct resdir_table *tables; /* open ones */
+	char table_failed[256];      /* the table resdir_finish could not write */
 	FILE *csv;
 	long csv_left; /* rows still wanted; < 0: all */
 	int csv_err;   /* the first row or close error */
@@ -46,10 +59,14 @@ int resdir_open(struct resdir **dp, const char *dir, const struct resdir_opts *o
 	return 0;
 }
 
+static void table_drop(struct resdir_table *t);
+
 void resdir_free(struct resdir *d)
 {
 	if (!d)
 		return;
+	while (d->tables)
+		table_drop(d->tables); /* not closed: not written */
 	if (d->csv)
 		fclose(d->csv);
 	timeline_free(d->tl);
@@ -144,6 +161,132 @@ int resdir_calls_close(struct resdir *d)
 	return d->csv_err;
 }
 
+void resdir_span(struct resdir *d, rb_us from, rb_us to, int ringing, int ops_busy,
+		 int backup_busy)
+{
+	if (d->tl) /* the timeline keeps its own limit */
+		timeline_span(d->tl, from, to, ringing, ops_busy, backup_busy);
+}
+
+static int table_line(struct resdir_table *t, const char *const *cells)
+{
+	if (t->err)
+		return t->err;
+	for (size_t i = 0; i < t->ncol; i++) {
+		if (i)
+			fputc(',', t->f);
+		csvtab_put(t->f, cells[i], false);
+	}
+	if (fputc('\n', t->f) == EOF || ferror(t->f))
+		t->err = errno ? errno : EIO;
+	return t->err;
+}
+
+/* Unlinks t from its folder, closes and removes its temporary file. */
+static void table_drop(struct resdir_table *t)
+{
+	struct resdir_table **pp = &t->d->tables;
+	while (*pp && *pp != t)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = t->next;
+	if (t->f)
+		fclose(t->f);
+	if (t->tmp)
+		unlink(t->tmp);
+	free(t->name);
+	free(t->tmp);
+	free(t);
+}
+
+/* A name the folder's own files do not use, and no path. */
+static bool table_name_ok(const struct resdir *d, const char *name)
+{
+	return name && *name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") &&
+	       strcmp(name, "calls.csv") && strcmp(name, "timeline.csv") &&
+	       strcmp(name, d->summary_name);
+}
+
+int resdir_table_open(struct resdir *d, const char *name, const char *const *cols, size_t ncol,
+		      struct resdir_table **tp)
+{
+	if (!table_name_ok(d, name) || ncol == 0 || !cols)
+		return EINVAL;
+	for (struct resdir_table *o = d->tables; o; o = o->next)
+		if (!strcmp(o->name, name))
+			return EINVAL; /* open twice: the second would overwrite the first */
+	struct resdir_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return ENOMEM;
+	t->d = d;
+	t->ncol = ncol;
+	t->name = strdup(name);
+	t->tmp = tmp_of(d, name);
+	t->next = d->tables;
+	d->tables = t;
+	if (!t->name || !t->tmp) {
+		table_drop(t);
+		return ENOMEM;
+	}
+	if (!(t->f = fopen(t->tmp, "w"))) {
+		int err = errno;
+		free(t->tmp);
+		t->tmp = NULL; /* nothing to remove */
+		table_drop(t);
+		return err;
+	}
+	int err = table_line(t, cols);
+	if (err) {
+		table_drop(t);
+		return err;
+	}
+	*tp = t;
+	return 0;
+}
+
+int resdir_table_row(struct resdir_table *t, const char *const *cells)
+{
+	return table_line(t, cells);
+}
+
+int resdir_table_close(struct resdir_table *t)
+{
+	int err = t->err;
+	char *p = path_of(t->d, t->name);
+	if (fclose(t->f) && !err)
+		err = errno ? errno : EIO;
+	t->f = NULL;
+	if (!err && !p)
+		err = ENOMEM;
+	if (!err && rename(t->tmp, p))
+		err = errno;
+	if (!err) {
+		free(t->tmp);
+		t->tmp = NULL; /* renamed: nothing to remove */
+	}
+	free(p);
+	table_drop(t);
+	return err;
+}
+
+/* Closes the tables still open; the first failure's name into *failed. */
+static int tables_close(struct resdir *d, const char **failed)
+{
+	int err = 0;
+	while (d->tables) {
+		struct resdir_table *t = d->tables;
+		char name[sizeof(d->table_failed)];
+		snprintf(name, sizeof(name), "%s", t->name);
+		int e = resdir_table_close(t);
+		if (e && !err) {
+			err = e;
+			memcpy(d->table_failed, name, sizeof(name));
+			*failed = d->table_failed;
+		}
+	}
+	return err;
+}
+
 void resdir_set_timeline_end(struct resdir *d, rb_us end)
 {
 	d->tl_end = end;
@@ -214,6 +357,11 @@ int resdir_finish(struct resdir *d, struct resdir_result *res)
 		err = d->csv_err;
 		failed = "calls.csv";
 		summary_set_error(d->sum, "calls.csv could not be written");
+	}
+	if (!err && d->tables && (err = tables_close(d, &failed))) {
+		char why[sizeof(d->table_failed) + 32];
+		snprintf(why, sizeof(why), "%s could not be written", failed);
+		summary_set_error(d->sum, why);
 	}
 	if (!err && d->tl && (err = write_atomic(d, "timeline.csv"))) {
 		failed = "timeline.csv";

@@ -11,7 +11,10 @@
  *   resdir_calls_open(d);              calls.csv and its header
  *   per call:  resdir_call(d, &rec);   a row (one thread only)
  *              summary_rep_call(resdir_rep(d, r), &rec);
- *   spans:     summary_rep_span(...), timeline_span(resdir_timeline(d), ...)
+ *   spans:     summary_rep_span(...), resdir_span(d, ...)  timeline.csv's
+ *   extra tables (requirements.csv, operator legs...):
+ *     resdir_table_open(d, "NAME.csv", cols, ncol, &t);  its header
+ *     resdir_table_row(t, cells);  ...  resdir_table_close(t);
  *   resdir_set_extra(d, "key", json); summary.json's extra top-level members
  *   resdir_finish(d, &res);            timeline.csv, then summary.json, each
  *                                      atomically; res: the verdict, exit code
@@ -59,7 +62,8 @@ struct resdir_result {
 	enum rb_verdict verdict;
 	int exit_code;	    /* summary_exit_code(); 3 when the folder could not be written */
 	const char *failed; /* the file that could not be written ("calls.csv",
-			       "timeline.csv", the summary's name), NULL otherwise */
+			       "timeline.csv", an extra table's name, the summary's
+			       name; valid until resdir_free), NULL otherwise */
 };
 
 struct resdir;
@@ -106,6 +110,40 @@ int resdir_call(struct resdir *d, const struct callrec *r);
  */
 int resdir_calls_close(struct resdir *d);
 
+/*
+ * A span [from, to) of the center's state for timeline.csv (replication
+ * 0's, from the engine's thread): calls ringing, operators and backup staff
+ * busy. Nothing when the folder has no timeline. (The model feeds its
+ * timeline directly: it is its inner loop.)
+ */
+void resdir_span(struct resdir *d, rb_us from, rb_us to, int ringing, int ops_busy,
+		 int backup_busy);
+
+/*
+ * An extra table a command writes into the folder beside the three files
+ * (a planner's requirements.csv, the operators' legs): CSV with a header
+ * row, cells quoted as RFC 4180 wants (a comma, quote or line break).
+ * Written under a temporary name and renamed at resdir_table_close, so a
+ * reader never sees half of one; tables still open at resdir_finish are
+ * closed there, before summary.json (a table that cannot be written is then
+ * the run's error, "NAME could not be written", as calls.csv's is).
+ */
+struct resdir_table;
+/*
+ * Opens DIR/name (a plain file name: no '/', not one of the folder's own
+ * files) and writes its header, ncol >= 1 column names. Returns 0 with *tp
+ * (owned by d until closed), EINVAL for a bad name or no columns, ENOMEM, or
+ * the errno of creating it.
+ */
+int resdir_table_open(struct resdir *d, const char *name, const char *const *cols, size_t ncol,
+		      struct resdir_table **tp);
+/* One row of ncol cells (NULL: empty). Returns 0 or the write error (kept:
+ * resdir_table_close returns it again, and the file is not renamed). */
+int resdir_table_row(struct resdir_table *t, const char *const *cells);
+/* Writes the table under its name. Returns 0 or the first error of its
+ * rows, its close or its rename (then no file of that name is left). */
+int resdir_table_close(struct resdir_table *t);
+
 /* Where timeline.csv ends (scenario time): default the scenario's end, or 0. */
 void resdir_set_timeline_end(struct resdir *d, rb_us end);
 /* The run's time zero, µs since the epoch, when known only once it ran (a
@@ -118,7 +156,8 @@ void resdir_set_error(struct resdir *d, const char *why);
 
 /*
  * Ends the run: closes calls.csv if still open (a row or close error: the
- * run failed, "calls.csv could not be written", and no timeline.csv),
+ * run failed, "calls.csv could not be written", and no timeline.csv), then
+ * the extra tables still open (likewise, "NAME could not be written"),
  * writes timeline.csv (its failure: the run failed, "timeline.csv could not
  * be written", and summary.json says so), finishes the summary and writes
  * summary.json. Call once. Returns 0, or the errno of the file in

@@ -1,10 +1,12 @@
 # results: the result files of docs/definitions.md (calls.csv, summary.json,
 # timeline.csv) and `ringbench compare` (sim/cmd_compare.c); docs/results.md
 # restates the contract they keep.
+# rbjson: the jansson helpers the result files' readers and writers share.
+rb_module(rbjson SOURCES rbjson.c DEPS PkgConfig::JANSSON)
 rb_module(results SOURCES callrec.c stats.c estimate.c summary.c summary_finish.c summary_json.c summary_query.c timeline.c
   resdir.c
   compare.c
-  DEPS scn base PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)
+  DEPS rbjson scn base PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)
 rb_tool_lib(results)
 rb_check(summary SOURCES tests/check_summary.c DEPS results LABELS unit TIMEOUT 60)
 rb_check(callrec SOURCES tests/check_callrec.c DEPS results LABELS unit TIMEOUT 60)

@@ -166,6 +166,20 @@ int scn_load(const char *path, struct scenario **out, char *err, size_t errlen);
 int scn_load_string(const char *text, size_t len, const char *name, struct scenario **out,
 		    char *err, size_t errlen);
 void scn_free(struct scenario *s);
+/*
+ * A deep copy of s (free with scn_free), to change without parsing the file
+ * again (a sweep's grid points). Returns 0 or ENOMEM (*out untouched). A
+ * pointer added to struct scenario is copied in core/scn_dup.c too (its
+ * test, check_scn's test_dup_is_deep, frees the original first).
+ */
+int scn_dup(const struct scenario *s, struct scenario **out);
+/*
+ * Flat staffing (`sweep --operators/--backup`, a suite entry's `operators`
+ * and `backup`): operators, when >= 0, on shift through the whole run,
+ * split evenly over the scenario's floors (a phase's own shift is
+ * replaced); backup likewise. Returns 0 or ENOMEM (s unchanged).
+ */
+int scn_staff_flat(struct scenario *s, int operators, int backup);
 
 /* Index of the phase named name, or -1. */
 int scn_phase_index(const struct scenario *s, const char *name);

@@ -4,6 +4,7 @@
  * cross-checks; the list sections are in scn_sections.c. See scn.h for the
  * contract and scenarios/README.md for every key.
  */
+#include "rbfile.h"
 #include "scn_int.h"
 #include "tzone.h"
 
@@ -465,49 +466,6 @@ int scn_load_string(const char *text, size_t len, const char *name, struct scena
 	return load(text, len, name ? name : "<string>", "", out, err, errlen);
 }
 
-/* Reads the whole file into *buf (NUL-terminated). Returns 0 or errno. */
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 8192, n = 0, k;
-	char *b = NULL, *nb;
-	int rc = 0;
-
-	if (!f)
-		return errno;
-	/* One byte past the limit at most: enough for scn_check_bounds to say
-	 * where the file outgrows it, and a FIFO or /dev/zero ends too. */
-	do {
-		size_t want;
-
-		if (cap - n < 4096) {
-			cap *= 2;
-		}
-		if (!(nb = realloc(b, cap))) {
-			rc = ENOMEM;
-			goto out;
-		}
-		b = nb;
-		want = cap - n - 1;
-		if (want > SCN_MAX_BYTES + 1 - n)
-			want = SCN_MAX_BYTES + 1 - n;
-		k = want ? fread(b + n, 1, want, f) : 0;
-		n += k;
-	} while (k > 0);
-	if (ferror(f)) {
-		rc = errno ? errno : EIO;
-		goto out;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	b = NULL;
-out:
-	free(b);
-	fclose(f);
-	return rc;
-}
-
 int scn_load(const char *path, struct scenario **out, char *err, size_t errlen)
 {
 	char *text = NULL, *dir;
@@ -517,7 +475,8 @@ int scn_load(const char *path, struct scenario **out, char *err, size_t errlen)
 
 	if (!path || !out || !err || !errlen)
 		return EINVAL;
-	rc = read_file(path, &text, &len);
+	/* One byte past the limit: scn_check_bounds says where the file outgrows it. */
+	rc = rbfile_read_head(path, SCN_MAX_BYTES + 1, &text, &len);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", path, strerror(rc));
 		return rc;

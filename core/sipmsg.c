@@ -480,43 +480,44 @@ static const char *parse_headers(struct sipmsg *m, const char *p,
 	return p;
 }
 
-int sipmsg_parse(struct sipmsg *m, const char *buf, size_t len,
-		 enum sipmsg_mode mode)
+/*
+ * Where the message starts in p..end (leading blank lines skipped, and in
+ * lenient mode junk before a start line); its line's end into *nl.
+ * Returns NULL when there is no message (m->err says why).
+ */
+static const char *message_start(struct sipmsg *m, const char *buf, const char *p,
+				 const char *end, bool strict, const char **nl)
 {
-	if (!m || (!buf && len))
-		return EINVAL;
-	if (!buf)
-		buf = "";
-	bool strict = mode == SIPMSG_STRICT;
-	reset(m, buf, len, mode);
-	const char *p = buf, *end = buf + len;
 	while (p < end && (*p == '\r' || *p == '\n'))
 		p++;
-
-	const char *nl = line_end(p, end);
-	if (!strict && !sipmsg_is_start_line_(p, strip_cr(p, nl))) {
+	*nl = line_end(p, end);
+	if (!strict && !sipmsg_is_start_line_(p, strip_cr(p, *nl))) {
 		const char *s = find_start(p, end);
 		if (!s) {
 			m->skipped = (size_t)(p - buf);
 			m->buf = p;
 			m->len = (size_t)(end - p);
 			m->err = SIPMSG_E_NOT_SIP;
-			return EBADMSG;
+			return NULL;
 		}
 		m->flags |= SIPMSG_F_JUNK;
 		p = s;
-		nl = line_end(p, end);
+		*nl = line_end(p, end);
 	}
 	m->skipped = (size_t)(p - buf);
 	m->buf = p;
 	if (p == end) {
 		m->err = SIPMSG_E_NOT_SIP;
 		m->len = 0;
-		return EBADMSG;
+		return NULL;
 	}
-	if (strict && (size_t)(end - p) > SIPMSG_MAX_SIZE)
-		fail(m, SIPMSG_E_TOO_LARGE);
+	return p;
+}
 
+/* The start line p..nl: a status line or a request line. */
+static void start_line(struct sipmsg *m, const char *p, const char *nl, const char *end,
+		       bool strict)
+{
 	const char *sle = strip_cr(p, nl);
 	if (nl < end && sle == nl) {
 		m->flags |= SIPMSG_F_BARE_LF;
@@ -529,27 +530,24 @@ int sipmsg_parse(struct sipmsg *m, const char *buf, size_t len,
 		parse_status_line(m, p, sle);
 	else
 		parse_request_line(m, p, sle);
+}
 
-	bool ended;
-	const char *hs = nl < end ? nl + 1 : end;
-	const char *bs = parse_headers(m, hs, end, &ended);
-	m->header_section = span_from(hs, bs);
-	if (!ended) {
-		m->flags |= SIPMSG_F_NO_END;
-		fail(m, SIPMSG_E_NO_END);
-	}
-	/* NUL: only as a quoted-pair ("\\" NUL, RFC 3261 25.1 allows it in a
-	 * quoted string); we do not check that the pair is inside quotes. */
-	for (const char *z = p; (z = memchr(z, '\0', (size_t)(bs - z)));
-	     z++) {
+/* NUL: only as a quoted-pair ("\\" NUL, RFC 3261 25.1 allows it in a
+ * quoted string); we do not check that the pair is inside quotes. */
+static void check_nul(struct sipmsg *m, const char *p, const char *bs)
+{
+	for (const char *z = p; (z = memchr(z, '\0', (size_t)(bs - z))); z++) {
 		if (z > p && z[-1] == '\\')
 			continue;
 		m->flags |= SIPMSG_F_NUL;
 		fail(m, SIPMSG_E_NUL);
 		break;
 	}
+}
 
-	/* Body. */
+/* The body from bs, as long as Content-Length says (what there is without it). */
+static void body(struct sipmsg *m, const char *p, const char *bs, const char *end)
+{
 	size_t avail = (size_t)(end - bs);
 	size_t blen = avail;
 	if (m->content_length < 0) {
@@ -565,12 +563,14 @@ int sipmsg_parse(struct sipmsg *m, const char *buf, size_t len,
 	}
 	m->body = span_from(bs, bs + blen);
 	m->len = (size_t)(bs + blen - p);
+}
 
+/* The verdict: lenient keeps the anomalies in flags only. */
+static int verdict(struct sipmsg *m, bool strict)
+{
 	enum sipmsg_err drop = SIPMSG_E_NONE;
 	check_mandatory(m, &drop);
-
 	if (!strict) {
-		/* Lenient keeps the anomalies in flags only. */
 		m->err = SIPMSG_E_NONE;
 		return 0;
 	}
@@ -583,4 +583,34 @@ int sipmsg_parse(struct sipmsg *m, const char *buf, size_t len,
 		return 0;
 	m->err_status = m->is_request ? sipmsg_err_status(m->err) : 0;
 	return EBADMSG;
+}
+
+int sipmsg_parse(struct sipmsg *m, const char *buf, size_t len,
+		 enum sipmsg_mode mode)
+{
+	if (!m || (!buf && len))
+		return EINVAL;
+	if (!buf)
+		buf = "";
+	bool strict = mode == SIPMSG_STRICT;
+	reset(m, buf, len, mode);
+	const char *end = buf + len, *nl;
+	const char *p = message_start(m, buf, buf, end, strict, &nl);
+	if (!p)
+		return EBADMSG;
+	if (strict && (size_t)(end - p) > SIPMSG_MAX_SIZE)
+		fail(m, SIPMSG_E_TOO_LARGE);
+	start_line(m, p, nl, end, strict);
+
+	bool ended;
+	const char *hs = nl < end ? nl + 1 : end;
+	const char *bs = parse_headers(m, hs, end, &ended);
+	m->header_section = span_from(hs, bs);
+	if (!ended) {
+		m->flags |= SIPMSG_F_NO_END;
+		fail(m, SIPMSG_E_NO_END);
+	}
+	check_nul(m, p, bs);
+	body(m, p, bs, end);
+	return verdict(m, strict);
 }

@@ -529,6 +529,77 @@ static int call_groups(struct summary_rep *h, const struct callrec *r, int w, in
 	return n;
 }
 
+/* The call p into n cells and their wait histograms (always inline: the
+ * per-call path, measured with callgrind as it was before it was split). */
+static inline __attribute__((always_inline)) void cells_add(struct sum_cell *const *cells, struct stats_whist *const *hists, int n,
+			     const struct pcall *p)
+{
+	for (int i = 0; i < n; i++)
+		cell_add_call(cells[i], p);
+	if (p->wn) {
+		int wi = stats_whist_index(p->wait);
+		for (int i = 0; i < n; i++)
+			stats_whist_add_at(hists[i], wi, p->wait);
+	}
+}
+
+/*
+ * The call's groups differ from the last call's: works them out and keeps
+ * them for the next calls (h->gc_*). Returns true when the call was added
+ * here already: groups not kept (an extra tenant, or none).
+ */
+static bool groups_refresh(struct summary_rep *h, const struct callrec *r, int w, int tg, int fg,
+			   const struct pcall *p)
+{
+	pend_flush(h); /* before call_groups: it may merge batches */
+	h->gc_hits = 0;
+	struct sum_xten *xt = NULL;
+	struct sum_cell *cells[5];
+	struct stats_whist *hists[5];
+	rb_us lo, hi;
+	int n = call_groups(h, r, w, fg, cells, hists, &xt, &lo, &hi);
+	if (xt || tg < 0) {
+		/* an extra tenant (captures) or none: not kept */
+		cells_add(cells, hists, n, p);
+		return true;
+	}
+	h->gc_valid = true;
+	h->gc_w = w;
+	h->gc_tg = tg;
+	h->gc_fg = fg;
+	h->gc_lo = lo;
+	h->gc_hi = hi;
+	h->gc_n = n;
+	memcpy(h->gc_cell, cells, sizeof(h->gc_cell));
+	memcpy(h->gc_hist, hists, sizeof(h->gc_hist));
+	return false;
+}
+
+/*
+ * A run: after PEND_AFTER calls in a row in the same groups, the calls
+ * add up in one pending cell and histogram instead of one per group
+ * (pend_flush hands them over). Not at once, so that calls whose groups
+ * change at nearly every call (many tenants; the calls that straddle a
+ * 15-minute row's end) do not pay a hand-over each. Measured on
+ * bench/model's case (callgrind, 200,000 calls): 268 instructions per
+ * call in here before this run-length path. Returns true when p was added.
+ */
+static inline __attribute__((always_inline)) bool pend_add(struct summary_rep *h, const struct pcall *p)
+{
+	struct sum_pend *pd = h->pend;
+	if (!pd || ++h->gc_hits <= PEND_AFTER)
+		return false;
+	pd->any = true;
+	cell_add_call(&pd->cell, p);
+	if (p->wn) {
+		int wi = stats_whist_index(p->wait);
+		if (!pd->hist.bin[wi])
+			pd->touched[pd->n_touched++] = (uint16_t)wi;
+		stats_whist_add_at(&pd->hist, wi, p->wait);
+	}
+	return true;
+}
+
 void summary_rep_call(struct summary_rep *h, const struct callrec *r)
 {
 	assert(!h->done);
@@ -561,64 +632,12 @@ void summary_rep_call(struct summary_rep *h, const struct callrec *r)
 	 * per call in here before, 268 after.
 	 */
 	if (!(h->gc_valid && tg >= 0 && w == h->gc_w && tg == h->gc_tg && fg == h->gc_fg &&
-	      r->t_dial >= h->gc_lo && r->t_dial < h->gc_hi)) {
-		pend_flush(h); /* before call_groups: it may merge batches */
-		h->gc_hits = 0;
-		struct sum_xten *xt = NULL;
-		struct sum_cell *cells[5];
-		struct stats_whist *hists[5];
-		rb_us lo, hi;
-		int n = call_groups(h, r, w, fg, cells, hists, &xt, &lo, &hi);
-		if (xt || tg < 0) {
-			/* an extra tenant (captures) or none: not kept */
-			for (int i = 0; i < n; i++)
-				cell_add_call(cells[i], &p);
-			if (p.wn) {
-				int wi = stats_whist_index(p.wait);
-				for (int i = 0; i < n; i++)
-					stats_whist_add_at(hists[i], wi, p.wait);
-			}
-			return;
-		}
-		h->gc_valid = true;
-		h->gc_w = w;
-		h->gc_tg = tg;
-		h->gc_fg = fg;
-		h->gc_lo = lo;
-		h->gc_hi = hi;
-		h->gc_n = n;
-		memcpy(h->gc_cell, cells, sizeof(h->gc_cell));
-		memcpy(h->gc_hist, hists, sizeof(h->gc_hist));
-	}
-	/*
-	 * A run: after PEND_AFTER calls in a row in the same groups, the calls
-	 * add up in one pending cell and histogram instead of one per group
-	 * (pend_flush hands them over). Not at once, so that calls whose groups
-	 * change at nearly every call (many tenants; the calls that straddle a
-	 * 15-minute row's end) do not pay a hand-over each. Measured on
-	 * bench/model's case (callgrind, 200,000 calls): 268 instructions per
-	 * call in here before this run-length path.
-	 */
-	struct sum_pend *pd = h->pend;
-	if (pd && ++h->gc_hits > PEND_AFTER) {
-		pd->any = true;
-		cell_add_call(&pd->cell, &p);
-		if (p.wn) {
-			int wi = stats_whist_index(p.wait);
-			if (!pd->hist.bin[wi])
-				pd->touched[pd->n_touched++] = (uint16_t)wi;
-			stats_whist_add_at(&pd->hist, wi, p.wait);
-		}
+	      r->t_dial >= h->gc_lo && r->t_dial < h->gc_hi) &&
+	    groups_refresh(h, r, w, tg, fg, &p))
 		return;
-	}
-	int n = h->gc_n;
-	for (int i = 0; i < n; i++)
-		cell_add_call(h->gc_cell[i], &p);
-	if (p.wn) {
-		int wi = stats_whist_index(p.wait);
-		for (int i = 0; i < n; i++)
-			stats_whist_add_at(h->gc_hist[i], wi, p.wait);
-	}
+	if (pend_add(h, &p))
+		return;
+	cells_add(h->gc_cell, h->gc_hist, h->gc_n, &p);
 }
 
 /* ---- spans ------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "rbjson.h"
 #include "rv.h"
 #include "scn_hash.h"
 #include "summary.h"
@@ -18,11 +19,6 @@
 #define SUM_JSON_FLAGS (JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16))
 
 static const char *const measure_names[] = {"sla", "answered_within", "sl", "sl2"};
-
-static json_t *jnum(double v)
-{
-	return isnan(v) || isinf(v) ? json_null() : json_real(v);
-}
 
 static json_t *jci(const struct est *c)
 {
@@ -85,7 +81,7 @@ struct mdst {
 
 static void put_values(struct mdst *d, const char *key, const struct est *c, json_t *series)
 {
-	json_object_set_new(d->m, key, jnum(c->point));
+	json_object_set_new(d->m, key, rbjson_real(c->point));
 	json_object_set_new(d->ci, key, jci(c));
 	json_object_set_new(d->se, key, jse(c));
 	json_object_set_new(d->df, key, jdf(c));
@@ -107,7 +103,7 @@ static void put_x(struct mdst *d, const char *key, sum_partfn f, int a, int b, e
 			for (int i = 0; i < d->v->n_samples; i++) {
 				double num, den;
 				f(d->v->samples[i], a, b, &num, &den);
-				json_array_append_new(series, jnum(den > 0 ? num / den : NAN));
+				json_array_append_new(series, rbjson_real(den > 0 ? num / den : NAN));
 			}
 		}
 	}
@@ -148,7 +144,7 @@ static void put_quantile(struct mdst *d, const char *key, int j)
 		series = json_array();
 		for (int i = 0; q && i < v->n_samples; i++) {
 			q[i] = v->sq[i * SUM_NQ + j];
-			json_array_append_new(series, jnum(q[i]));
+			json_array_append_new(series, rbjson_real(q[i]));
 		}
 		if (q)
 			c = est_values(q, v->n_samples, point, EST_NONNEG);
@@ -256,7 +252,7 @@ static json_t *target_json(const struct sum_target *tr)
 		json_object_set_new(o, "abandon_before_forward_max", json_real(t->max));
 		break;
 	}
-	json_object_set_new(o, "measured", jnum(tr->measured));
+	json_object_set_new(o, "measured", rbjson_real(tr->measured));
 	json_object_set_new(o, "ci95", jci(&tr->ci));
 	json_object_set_new(o, "se", jse(&tr->ci));
 	/* pass: true or false once decided, null while inconclusive */

@@ -1,5 +1,5 @@
 /*
- * report_int: private to the report module's files: a small CSV table reader, the plot
+ * report_int: private to the report module's files: the plot
  * writer (script + data + gnuplot run) and the page's figure list.
  */
 #ifndef RB_REPORT_INT_H
@@ -10,26 +10,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "csvtab.h"
+#include "rbjson.h"
 #include "report.h"
-
-/* A whole CSV file (RFC 4180 quoting), header row first. */
-struct csvtab {
-	size_t ncol, nrow;
-	char **head;  /* ncol names */
-	char **cell;  /* nrow * ncol strings, never NULL ("" when empty) */
-};
-
-/* Loads path; ENOENT when missing, EINVAL "path:line: ..." when malformed. */
-int csv_load(const char *path, struct csvtab *t, char *err, size_t errlen);
-void csv_free(struct csvtab *t);
-/* Index of the column named name, or -1. */
-int csv_col(const struct csvtab *t, const char *name);
-static inline const char *csv_get(const struct csvtab *t, size_t r, int c)
-{
-	return c < 0 ? "" : t->cell[r * t->ncol + (size_t)c];
-}
-/* Parses the cell as a number; false when empty or not a number. */
-bool csv_num(const struct csvtab *t, size_t r, int c, double *v);
 
 struct report_run {
 	char *dir;
@@ -84,6 +67,8 @@ void page_free(struct page *pg);
  */
 int plot_open(struct page *pg, struct plot *p, const char *name, const char *title,
 	      const char *caption, int width, int height);
+/* The figure's caption, once its figures are known (replaces plot_open's). */
+void plot_set_caption(struct plot *p, const char *caption);
 /* A new height (the legend's rows), written after plot_open's settings. */
 void plot_set_height(struct page *pg, struct plot *p, int height);
 /*
@@ -118,8 +103,6 @@ int page_html_figures(FILE *f, const struct page *pg);
 int page_html_end(FILE *f, const char *tmp, const char *path);
 
 /* json helpers: number or NAN; object member path "a.b.c" */
-double jnum(const json_t *o, const char *key);
-const json_t *jpath(const json_t *o, const char *path);
 
 /*
  * The marker of a target in the plots (gnuplot's pointtype; the pngcairo and

@@ -31,8 +31,8 @@ void report_run_free(struct report_run *r)
 	free(r->dir);
 	free(r->label);
 	json_decref(r->summary);
-	csv_free(&r->calls);
-	csv_free(&r->timeline);
+	csvtab_free(&r->calls);
+	csvtab_free(&r->timeline);
 	names_free(r);
 	free(r);
 }
@@ -252,13 +252,13 @@ int report_load(const char *dir, struct report_run **out, char *err, size_t errl
 	}
 	snprintf(path, sizeof(path), "%s/calls.csv", dir);
 	if (exists(path)) {
-		if ((rc = csv_load(path, &r->calls, err, errlen)))
+		if ((rc = csvtab_load(path, &r->calls, err, errlen)))
 			goto out;
 		r->has_calls = true;
 	}
 	snprintf(path, sizeof(path), "%s/timeline.csv", dir);
 	if (exists(path)) {
-		if ((rc = csv_load(path, &r->timeline, err, errlen)))
+		if ((rc = csvtab_load(path, &r->timeline, err, errlen)))
 			goto out;
 		r->has_timeline = true;
 	}

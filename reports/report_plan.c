@@ -30,7 +30,7 @@ bool report_is_plan(const char *dir)
 static double cell(const struct csvtab *t, size_t r, const char *col)
 {
 	double v;
-	return csv_num(t, r, csv_col(t, col), &v) ? v : NAN;
+	return csvtab_num(t, r, csvtab_col(t, col), &v) ? v : NAN;
 }
 
 static void num_or_missing(FILE *f, double v)
@@ -50,7 +50,7 @@ static void xaxis(FILE *gp, size_t n)
 
 static void xlabel_col(FILE *dat, const struct csvtab *t, size_t r)
 {
-	fprintf(dat, "%zu %s", r, (r % 2 == 0 || t->nrow <= 16) ? csv_get(t, r, csv_col(t, "interval")) : "\"\"");
+	fprintf(dat, "%zu %s", r, (r % 2 == 0 || t->nrow <= 16) ? csvtab_get(t, r, csvtab_col(t, "interval")) : "\"\"");
 }
 
 /* One data row per interval: its number, its label, then cols scaled. */
@@ -193,8 +193,8 @@ static int plot_cost(struct page *pg, const struct plan_rep *s)
 	size_t rows = 0;
 	for (size_t r = 0; r < s->sh.nrow; r++) {
 		double cost = cell(&s->sh, r, "cost");
-		fprintf(p.dat, "%zu \"%s %s\"", r, csv_get(&s->sh, r, csv_col(&s->sh, "kind")),
-			csv_get(&s->sh, r, csv_col(&s->sh, "shift")));
+		fprintf(p.dat, "%zu \"%s %s\"", r, csvtab_get(&s->sh, r, csvtab_col(&s->sh, "kind")),
+			csvtab_get(&s->sh, r, csvtab_col(&s->sh, "shift")));
 		num_or_missing(p.dat, cost);
 		num_or_missing(p.dat, cell(&s->sh, r, "people"));
 		fputc('\n', p.dat);
@@ -232,15 +232,15 @@ static int write_page(struct page *pg, const struct plan_rep *s, const char *dir
 	fprintf(f, " · method %s, decided on the ", json_is_string(m) ? json_string_value(m) : "?");
 	html_esc(f, json_is_string(d) ? json_string_value(d) : "?");
 	fprintf(f, " · %.0f replications an evaluation, seed %.0f · %.0f rounds, %.0f evaluations</p>\n",
-		jnum(pl, "replications"), jnum(pl, "seed"), jnum(pl, "rounds"), jnum(pl, "evaluations"));
+		rbjson_path_num(pl, "replications"), rbjson_path_num(pl, "seed"), rbjson_path_num(pl, "rounds"), rbjson_path_num(pl, "evaluations"));
 	const json_t *v = json_object_get(ck, "verdict"), *ch = json_object_get(ck, "changed");
 	bool passed = json_is_true(json_object_get(ck, "passed"));
 	fprintf(f, "<p>Cost of the day: <b>%.0f yen</b> (%.1f operator-hours paid, %.1f backup hours). "
 		   "Operators' roster: %.0f yen, GLPK's LP bound %.0f yen (%.2f %% above it), last gap %.2f %%. "
 		   "Check: <span class=\"%s\">%s</span> after %.0f round(s), the model's verdict ",
-		jnum(pl, "cost"), jnum(pl, "operator_hours"), jnum(pl, "backup_hours"), jnum(ro, "cost"),
-		jnum(ro, "lp_bound"), jnum(ro, "lp_bound") > 0 ? 100 * (jnum(ro, "cost") / jnum(ro, "lp_bound") - 1) : 0,
-		100 * jnum(ro, "mip_gap"), passed ? "pass" : "fail", passed ? "PASS" : "NOT PASSED", jnum(ck, "rounds"));
+		rbjson_path_num(pl, "cost"), rbjson_path_num(pl, "operator_hours"), rbjson_path_num(pl, "backup_hours"), rbjson_path_num(ro, "cost"),
+		rbjson_path_num(ro, "lp_bound"), rbjson_path_num(ro, "lp_bound") > 0 ? 100 * (rbjson_path_num(ro, "cost") / rbjson_path_num(ro, "lp_bound") - 1) : 0,
+		100 * rbjson_path_num(ro, "mip_gap"), passed ? "pass" : "fail", passed ? "PASS" : "NOT PASSED", rbjson_path_num(ck, "rounds"));
 	html_esc(f, json_is_string(v) ? json_string_value(v) : "?");
 	if (json_is_string(ch) && json_string_length(ch)) {
 		fputs("; changed: ", f);
@@ -276,10 +276,10 @@ int report_plan_write(const char *dir, const struct report_opts *opts, char *err
 		return ENOENT;
 	}
 	snprintf(path, sizeof(path), "%s/requirements.csv", dir);
-	if ((rc = csv_load(path, &s.req, err, errlen)))
+	if ((rc = csvtab_load(path, &s.req, err, errlen)))
 		goto out;
 	snprintf(path, sizeof(path), "%s/shifts.csv", dir);
-	if ((rc = csv_load(path, &s.sh, err, errlen)))
+	if ((rc = csvtab_load(path, &s.sh, err, errlen)))
 		goto out;
 	snprintf(path, sizeof(path), "%s/plan.json", dir);
 	if (!(s.plan = json_load_file(path, 0, &je))) {
@@ -287,7 +287,7 @@ int report_plan_write(const char *dir, const struct report_opts *opts, char *err
 		rc = EINVAL;
 		goto out;
 	}
-	if (!s.req.nrow || csv_col(&s.req, "operators") < 0 || csv_col(&s.req, "staffed") < 0) {
+	if (!s.req.nrow || csvtab_col(&s.req, "operators") < 0 || csvtab_col(&s.req, "staffed") < 0) {
 		errbuf_set(err, errlen, "%s/requirements.csv: expected the columns of ringbench plan", dir);
 		rc = EINVAL;
 		goto out;
@@ -305,8 +305,8 @@ int report_plan_write(const char *dir, const struct report_opts *opts, char *err
 		errbuf_set(err, errlen, "%s/index.html: cannot write", out);
 out:
 	page_free(&pg);
-	csv_free(&s.req);
-	csv_free(&s.sh);
+	csvtab_free(&s.req);
+	csvtab_free(&s.sh);
 	json_decref(s.plan);
 	return rc;
 }

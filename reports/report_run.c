@@ -26,12 +26,12 @@ static double mk(const json_t *m, const char *measure, int k)
 {
 	char key[8];
 	snprintf(key, sizeof(key), "%d", k);
-	return jnum(json_object_get(m, measure), key);
+	return rbjson_path_num(json_object_get(m, measure), key);
 }
 
 static double period_s(const struct report_run *r)
 {
-	double p = jnum(r->summary, "ring_period_s");
+	double p = rbjson_path_num(r->summary, "ring_period_s");
 	return isfinite(p) && p > 0 ? p : 3.0;
 }
 
@@ -58,13 +58,82 @@ static void ring_lines(FILE *gp, double x3, double x5, const char *unit, double 
 		x3, x3, x5, x5, unit, x3, y, unit, x5, y);
 }
 
+/* A plot of one folder among several: NAME is stem + sfx, the title says
+ * which folder when there are several (sfx not empty). */
+static int run_plot_open(struct page *pg, struct plot *p, const struct report_run *r,
+			 const char *sfx, const char *stem, const char *what, int w, int h)
+{
+	char name[64], title[256];
+	snprintf(name, sizeof(name), "%s%s", stem, sfx);
+	snprintf(title, sizeof(title), "%s%s%s", what, *sfx ? ": " : "", *sfx ? r->label : "");
+	return plot_open(pg, p, name, title, "", w, h);
+}
+
 /* ---- ring-count histogram per phase ---------------------------------------- */
+
+/* One phase's bars (its data block) and its words in the caption (cap, len). */
+static void rphase_block(FILE *dat, const struct report_run *r, bool several, const char *name,
+			 const json_t *m, char *cap, size_t capsize, size_t *len)
+{
+	char part[256];
+	double prev = 0;
+	fprintf(dat, "# %s %s\n", r->label, name);
+	for (int k = 1; k <= 10; k++) {
+		double a = mk(m, "answered_within", k);
+		fprintf(dat, "%d %.6f\n", k, isfinite(a) ? a - prev : 0);
+		if (isfinite(a))
+			prev = a;
+	}
+	double off = rbjson_path_num(m, "offered"), ans = rbjson_path_num(m, "answered");
+	double later = off > 0 ? ans / off - prev : 0;
+	fprintf(dat, "11 %.6f\n12 %.6f\n\n\n", later > 0 ? later : 0,
+		isfinite(rbjson_path_num(m, "abandon_fraction")) ? rbjson_path_num(m, "abandon_fraction") : 0);
+	char a3[32], a5[32];
+	pct(a3, sizeof(a3), mk(m, "answered_within", 3));
+	pct(a5, sizeof(a5), mk(m, "answered_within", 5));
+	if (several)
+		snprintf(part, sizeof(part), "%s%s %s: %s within 3 rings, %s within 5",
+			 *len ? "; " : "", r->label, name, a3, a5);
+	else
+		snprintf(part, sizeof(part), "%s%s: %s within 3 rings, %s within 5", *len ? "; " : "",
+			 name, a3, a5);
+	*len += (size_t)snprintf(cap + *len, *len < capsize ? capsize - *len : 0, "%s", part);
+	if (*len >= capsize)
+		*len = capsize - 1;
+}
+
+/* The plot command: a bar per phase and folder, side by side (width bw). */
+static void rphase_plot(FILE *gp, struct report_run *const *runs, size_t n, size_t nblk, double bw)
+{
+	size_t blk = 0;
+	fprintf(gp, "plot ");
+	for (size_t i = 0; i < n; i++) {
+		const char *name;
+		const json_t *m;
+		size_t ph = 0; /* a phase keeps its colour from folder to folder */
+		json_object_foreach(json_object_get(runs[i]->summary, "phases"), name, m) {
+			double off = ((double)blk - (double)(nblk - 1) / 2) * bw;
+			fprintf(gp, "%s\"rings_phase.dat\" index %zu using ($1%+g):($2*100):(%g) with boxes "
+				      "lc rgb \"%s\"%s title \"",
+				blk ? ", \\\n     " : "", blk, off, bw, phase_colors[ph++ % NCOLORS(phase_colors)],
+				i > 0 ? " fill pattern 4" : "");
+			if (n > 1) {
+				gp_esc(gp, runs[i]->label);
+				fputc(' ', gp);
+			}
+			gp_esc(gp, name);
+			fprintf(gp, "\"");
+			blk++;
+		}
+	}
+	fprintf(gp, "\n");
+}
 
 static int plot_rings_phase(struct page *pg, struct report_run *const *runs, size_t n)
 {
 	struct plot p;
-	char cap[1024] = "", part[256];
-	size_t nblk = 0;
+	char cap[1024] = "";
+	size_t nblk = 0, len = 0;
 	for (size_t i = 0; i < n; i++)
 		nblk += json_object_size(json_object_get(runs[i]->summary, "phases"));
 	if (!nblk)
@@ -76,38 +145,11 @@ static int plot_rings_phase(struct page *pg, struct report_run *const *runs, siz
 		return rc;
 	fprintf(p.dat, "# ring k (11: later than ring 10, 12: abandoned at the center), "
 		       "fraction of calls offered to the center answered on ring k\n");
-	size_t blk = 0;
-	size_t len = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name;
 		const json_t *m;
-		json_object_foreach(json_object_get(runs[i]->summary, "phases"), name, m) {
-			double prev = 0;
-			fprintf(p.dat, "# %s %s\n", runs[i]->label, name);
-			for (int k = 1; k <= 10; k++) {
-				double a = mk(m, "answered_within", k);
-				fprintf(p.dat, "%d %.6f\n", k, isfinite(a) ? a - prev : 0);
-				if (isfinite(a))
-					prev = a;
-			}
-			double off = jnum(m, "offered"), ans = jnum(m, "answered");
-			double later = off > 0 ? ans / off - prev : 0;
-			fprintf(p.dat, "11 %.6f\n12 %.6f\n\n\n", later > 0 ? later : 0,
-				isfinite(jnum(m, "abandon_fraction")) ? jnum(m, "abandon_fraction") : 0);
-			char a3[32], a5[32];
-			pct(a3, sizeof(a3), mk(m, "answered_within", 3));
-			pct(a5, sizeof(a5), mk(m, "answered_within", 5));
-			snprintf(part, sizeof(part), "%s%s%s: %s within 3 rings, %s within 5", len ? "; " : "",
-				 n > 1 ? runs[i]->label : "", name, a3, a5);
-			if (n > 1)
-				snprintf(part, sizeof(part), "%s%s %s: %s within 3 rings, %s within 5",
-					 len ? "; " : "", runs[i]->label, name, a3, a5);
-			len += (size_t)snprintf(cap + len, len < sizeof(cap) ? sizeof(cap) - len : 0, "%s",
-						part);
-			if (len >= sizeof(cap))
-				len = sizeof(cap) - 1;
-			blk++;
-		}
+		json_object_foreach(json_object_get(runs[i]->summary, "phases"), name, m)
+			rphase_block(p.dat, runs[i], n > 1, name, m, cap, sizeof(cap), &len);
 	}
 	fprintf(p.gp, "set xlabel \"ring on which the call was answered (at the center)\\n\"\n"
 		      "set ylabel \"share of calls offered to the center\"\n"
@@ -115,35 +157,13 @@ static int plot_rings_phase(struct page *pg, struct report_run *const *runs, siz
 		      "set xtics (\"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5\" 5, \"6\" 6, \"7\" 7, \"8\" 8, "
 		      "\"9\" 9, \"10\" 10, \"later\" 11, \"abandoned\" 12)\n");
 	ring_lines(p.gp, 3.5, 5.5, "", 0.95);
-	fprintf(p.gp, "plot ");
-	blk = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *name;
-		const json_t *m;
-		size_t ph = 0; /* a phase keeps its colour from folder to folder */
-		json_object_foreach(json_object_get(runs[i]->summary, "phases"), name, m) {
-			double off = ((double)blk - (double)(nblk - 1) / 2) * bw;
-			fprintf(p.gp, "%s\"rings_phase.dat\" index %zu using ($1%+g):($2*100):(%g) with boxes "
-				      "lc rgb \"%s\"%s title \"",
-				blk ? ", \\\n     " : "", blk, off, bw, phase_colors[ph++ % NCOLORS(phase_colors)],
-				i > 0 ? " fill pattern 4" : "");
-			if (n > 1) {
-				gp_esc(p.gp, runs[i]->label);
-				fputc(' ', p.gp);
-			}
-			gp_esc(p.gp, name);
-			fprintf(p.gp, "\"");
-			blk++;
-		}
-	}
-	fprintf(p.gp, "\n");
+	rphase_plot(p.gp, runs, n, nblk, bw);
 	char full[1400];
 	snprintf(full, sizeof(full),
 		 "Bars left of the green line were answered within 3 rings, left of the red within 5; "
 		 "the last bars are calls answered after ring 10 or abandoned. Answered within, of all "
 		 "calls offered (the table's SLA leaves out calls abandoned within the rings): %s.", cap);
-	free(p.caption);
-	p.caption = strdup(full);
+	plot_set_caption(&p, full);
 	return plot_close(pg, &p);
 }
 
@@ -162,8 +182,8 @@ static int cmp_double(const void *a, const void *b)
  */
 static int cdf_block(FILE *dat, struct report_run *r, double from, double to, double *xmax)
 {
-	int cw = csv_col(&r->calls, "wait_s"), co = csv_col(&r->calls, "outcome"),
-	    cd = csv_col(&r->calls, "t_dial");
+	int cw = csvtab_col(&r->calls, "wait_s"), co = csvtab_col(&r->calls, "outcome"),
+	    cd = csvtab_col(&r->calls, "t_dial");
 	size_t na = 0, nb = 0, off = 0;
 	double *w = malloc((r->calls.nrow + 1) * sizeof(double));
 	double *ab = malloc((r->calls.nrow + 1) * sizeof(double));
@@ -173,16 +193,16 @@ static int cdf_block(FILE *dat, struct report_run *r, double from, double to, do
 		return ENOMEM;
 	}
 	for (size_t row = 0; row < r->calls.nrow; row++) {
-		const char *o = csv_get(&r->calls, row, co);
+		const char *o = csvtab_get(&r->calls, row, co);
 		double v, td;
-		if (csv_num(&r->calls, row, cd, &td) && (td < from || td >= to))
+		if (csvtab_num(&r->calls, row, cd, &td) && (td < from || td >= to))
 			continue;
 		bool ans = !strcmp(o, "answered"), aban = !strcmp(o, "abandoned");
 		if (ans || aban || !strcmp(o, "rejected"))
 			off++;
-		if (ans && csv_num(&r->calls, row, cw, &v))
+		if (ans && csvtab_num(&r->calls, row, cw, &v))
 			w[na++] = v;
-		if (aban && csv_num(&r->calls, row, cw, &v))
+		if (aban && csvtab_num(&r->calls, row, cw, &v))
 			ab[nb++] = v;
 	}
 	qsort(w, na, sizeof(double), cmp_double);
@@ -229,73 +249,70 @@ static int aw_block(FILE *dat, const json_t *m, double per)
 	return n;
 }
 
-static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t n)
-{
+/* plot_wait_cdf's plot being built: its data blocks and plot command. */
+struct wcdf {
 	struct plot p;
-	double per = period_s(runs[0]), xmax = 6 * per;
-	int rc = plot_open(pg, &p, "wait_cdf", "Service level (SLA) within t seconds of reaching the center, per phase",
-			   "", 1000, 520);
-	if (rc)
-		return rc;
-	fprintf(p.dat, "# per folder and phase: (a) t_s, SLA(t) = answered within t / (offered - "
-		       "abandoned within t) (calls.csv: the first replication); (b) t_s = k x ring "
-		       "period, sla[k] over all replications, ci95 lo, hi (summary.json)\n");
-	char *cmd = NULL;
-	size_t cmdlen = 0;
-	FILE *pc = open_memstream(&cmd, &cmdlen);
-	if (!pc) {
-		plot_discard(pg, &p);
-		return ENOMEM;
-	}
-	size_t blk = 0;
-	int nplot = 0;
-	double aw5 = NAN;
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct report_run *r = runs[i];
-		const json_t *phases = json_object_get(r->summary, "phases");
-		bool per_phase = r->n_phases > 0 && json_object_size(phases) > 0;
-		size_t ng = per_phase ? r->n_phases : 1;
-		for (size_t g = 0; g < ng && !rc; g++) {
-			const char *gname = per_phase ? r->phase_names[g] : "all calls";
-			const json_t *m = per_phase ? json_object_get(phases, gname)
-						    : json_object_get(r->summary, "overall");
-			const char *col = per_phase ? phase_colors[g % NCOLORS(phase_colors)]
-						    : run_colors[i % NCOLORS(run_colors)];
-			char lab[256];
-			snprintf(lab, sizeof(lab), "%s%s%s", n > 1 ? r->label : "", n > 1 ? " " : "", gname);
-			if (r->has_calls) {
-				fprintf(p.dat, "# %s\n", lab);
-				if ((rc = cdf_block(p.dat, r, per_phase ? r->phase_from[g] : -INFINITY,
-						    per_phase ? r->phase_to[g] : INFINITY, &xmax)))
-					break;
-				fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with steps lw 2 dt %zu lc rgb \"%s\" title \"",
-					nplot++ ? ", \\\n     " : "", blk++, i + 1, col);
-				gp_esc(pc, lab);
-				fputs(": first replication\"", pc);
+	FILE *pc;      /* the plot command's terms */
+	size_t blk;    /* data blocks so far */
+	int nplot;     /* terms so far */
+	int ntargets;
+	double per;    /* ring period, s */
+	double xmax;   /* the longest wait drawn */
+	double aw5;    /* the first folder's last group: sla within 5 rings */
+};
+
+/* Folder i's groups (its phases, or all calls): the first replication's
+ * curve, all replications' dots. Returns 0 or an errno. */
+static int wcdf_folder(struct wcdf *w, struct report_run *const *runs, size_t n, size_t i)
+{
+	struct report_run *r = runs[i];
+	const json_t *phases = json_object_get(r->summary, "phases");
+	bool per_phase = r->n_phases > 0 && json_object_size(phases) > 0;
+	size_t ng = per_phase ? r->n_phases : 1;
+	int rc = 0;
+	for (size_t g = 0; g < ng && !rc; g++) {
+		const char *gname = per_phase ? r->phase_names[g] : "all calls";
+		const json_t *m = per_phase ? json_object_get(phases, gname)
+					    : json_object_get(r->summary, "overall");
+		const char *col = per_phase ? phase_colors[g % NCOLORS(phase_colors)]
+					    : run_colors[i % NCOLORS(run_colors)];
+		char lab[256];
+		snprintf(lab, sizeof(lab), "%s%s%s", n > 1 ? r->label : "", n > 1 ? " " : "", gname);
+		if (r->has_calls) {
+			fprintf(w->p.dat, "# %s\n", lab);
+			if ((rc = cdf_block(w->p.dat, r, per_phase ? r->phase_from[g] : -INFINITY,
+					    per_phase ? r->phase_to[g] : INFINITY, &w->xmax)))
+				break;
+			fprintf(w->pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with steps lw 2 dt %zu lc rgb \"%s\" title \"",
+				w->nplot++ ? ", \\\n     " : "", w->blk++, i + 1, col);
+			gp_esc(w->pc, lab);
+			fputs(": first replication\"", w->pc);
+		}
+		if (m) {
+			fprintf(w->p.dat, "# %s: sla[k], all replications\n", lab);
+			if (!aw_block(w->p.dat, m, w->per)) {
+				w->blk++;
+				continue;
 			}
-			if (m) {
-				fprintf(p.dat, "# %s: sla[k], all replications\n", lab);
-				if (!aw_block(p.dat, m, per)) {
-					blk++;
-					continue;
-				}
-				fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorbars pt 7 ps 0.9 lc rgb \"%s\" title \"",
-					nplot++ ? ", \\\n     " : "", blk++, col);
-				gp_esc(pc, lab);
-				fputs(": all replications, 95% CI\"", pc);
-				if (i == 0 && g == ng - 1)
-					aw5 = mk(m, "sla", 5);
-			}
+			fprintf(w->pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorbars pt 7 ps 0.9 lc rgb \"%s\" title \"",
+				w->nplot++ ? ", \\\n     " : "", w->blk++, col);
+			gp_esc(w->pc, lab);
+			fputs(": all replications, 95% CI\"", w->pc);
+			if (i == 0 && g == ng - 1)
+				w->aw5 = mk(m, "sla", 5);
 		}
 	}
-	/* the targets: a marker at (K x period, min), in its phase's colour */
-	const struct report_run *r0 = runs[0];
+	return rc;
+}
+
+/* The targets: a marker at (K x period, min), in its phase's colour. */
+static void wcdf_targets(struct wcdf *w, const struct report_run *r0)
+{
 	const json_t *tg = json_object_get(r0->summary, "targets");
 	size_t ti;
 	const json_t *t;
-	int ntargets = 0;
 	json_array_foreach(tg, ti, t) {
-		double k = jnum(t, "rings"), f = jnum(t, "min");
+		double k = rbjson_path_num(t, "rings"), f = rbjson_path_num(t, "min");
 		if (!isfinite(k) || !isfinite(f))
 			continue;
 		const json_t *ph = json_object_get(t, "phase");
@@ -303,40 +320,37 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 		for (size_t g = 0; json_is_string(ph) && g < r0->n_phases; g++)
 			if (!strcmp(r0->phase_names[g], json_string_value(ph)))
 				col = phase_colors[g % NCOLORS(phase_colors)];
-		fprintf(p.dat, "# target %zu\n%g %g \"%s%s%.0f%% in %g rings\"\n\n\n", ti + 1, k * per, f,
+		fprintf(w->p.dat, "# target %zu\n%g %g \"%s%s%.0f%% in %g rings\"\n\n\n", ti + 1, k * w->per, f,
 			json_is_string(ph) ? json_string_value(ph) : "whole run", ": ", f * 100, k);
 		/* named in the legend, not beside the marker: a label there ran over
 		 * the other ring line and the curves */
-		fprintf(pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with points pt %d ps 2 lc rgb \"%s\" title \"target: %s%s%.0f%% in %g rings\"",
-			nplot++ ? ", \\\n     " : "", blk, RPT_PT_TARGET, col,
+		fprintf(w->pc, "%s\"wait_cdf.dat\" index %zu using 1:($2*100) with points pt %d ps 2 lc rgb \"%s\" title \"target: %s%s%.0f%% in %g rings\"",
+			w->nplot++ ? ", \\\n     " : "", w->blk, RPT_PT_TARGET, col,
 			json_is_string(ph) ? json_string_value(ph) : "whole run", ", ", f * 100, k);
-		blk++;
-		ntargets++;
+		w->blk++;
+		w->ntargets++;
 	}
-	fclose(pc);
-	if (rc || !nplot) {
-		free(cmd);
-		plot_discard(pg, &p);
-		return rc;
-	}
-	if (xmax > 40 * per)
-		xmax = 40 * per;
+}
+
+/* The axes, ring lines and plot command (cmd: its terms), then the caption. */
+static int wcdf_finish(struct page *pg, struct wcdf *w, const char *cmd)
+{
+	double per = w->per, xmax = w->xmax > 40 * per ? 40 * per : w->xmax;
 	double xr = ceil(xmax / per) * per;
-	fprintf(p.gp, "set xlabel \"wait at the center t (seconds from the INVITE)\\n\"\n"
+	fprintf(w->p.gp, "set xlabel \"wait at the center t (seconds from the INVITE)\\n\"\n"
 		      "set ylabel \"SLA(t): answered within t / (offered - abandoned within t)\"\nset format y \"%%.0f%%%%\"\n"
 		      "set yrange [0:108]\nset xrange [0:%g]\n"
 		      "set x2tics (", xr);
 	for (int k = 1; k * per <= xr; k++)
-		fprintf(p.gp, "%s\"%d\" %g", k > 1 ? ", " : "", k, (k - 0.5) * per);
-	fprintf(p.gp, ")\nset x2range [0:%g]\nset x2label \"ring number\"\n", xr);
-	ring_lines(p.gp, 3 * per, 5 * per, " end", 0.05);
+		fprintf(w->p.gp, "%s\"%d\" %g", k > 1 ? ", " : "", k, (k - 0.5) * per);
+	fprintf(w->p.gp, ")\nset x2range [0:%g]\nset x2label \"ring number\"\n", xr);
+	ring_lines(w->p.gp, 3 * per, 5 * per, " end", 0.05);
 	/* room for the legend below: two entries a row */
-	plot_set_height(pg, &p, 440 + 20 * ((nplot + 1) / 2));
-	fprintf(p.gp, "plot %s\n", cmd);
-	free(cmd);
+	plot_set_height(pg, &w->p, 440 + 20 * ((w->nplot + 1) / 2));
+	fprintf(w->p.gp, "plot %s\n", cmd);
 	char a5[32], capb[700], tgt[160] = "";
-	pct(a5, sizeof(a5), aw5);
-	if (ntargets)
+	pct(a5, sizeof(a5), w->aw5);
+	if (w->ntargets)
 		snprintf(tgt, sizeof(tgt), " A target (%s) on or below its phase's dots (same "
 			 "colour) is met; above them, missed.", gp_point_name(RPT_PT_TARGET));
 	snprintf(capb, sizeof(capb),
@@ -344,9 +358,39 @@ static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t
 		 "default judge) within 3 and 5 rings (last phase: %s within 5).%s Dots with 95 %% "
 		 "bars: all replications; curves: the first replication's calls.",
 		 a5, tgt);
-	free(p.caption);
-	p.caption = strdup(capb);
-	return plot_close(pg, &p);
+	plot_set_caption(&w->p, capb);
+	return plot_close(pg, &w->p);
+}
+
+static int plot_wait_cdf(struct page *pg, struct report_run *const *runs, size_t n)
+{
+	struct wcdf w = {.per = period_s(runs[0]), .aw5 = NAN};
+	w.xmax = 6 * w.per;
+	int rc = plot_open(pg, &w.p, "wait_cdf", "Service level (SLA) within t seconds of reaching the center, per phase",
+			   "", 1000, 520);
+	if (rc)
+		return rc;
+	fprintf(w.p.dat, "# per folder and phase: (a) t_s, SLA(t) = answered within t / (offered - "
+		       "abandoned within t) (calls.csv: the first replication); (b) t_s = k x ring "
+		       "period, sla[k] over all replications, ci95 lo, hi (summary.json)\n");
+	char *cmd = NULL;
+	size_t cmdlen = 0;
+	if (!(w.pc = open_memstream(&cmd, &cmdlen))) {
+		plot_discard(pg, &w.p);
+		return ENOMEM;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = wcdf_folder(&w, runs, n, i);
+	wcdf_targets(&w, runs[0]);
+	fclose(w.pc);
+	if (rc || !w.nplot) {
+		free(cmd);
+		plot_discard(pg, &w.p);
+		return rc;
+	}
+	rc = wcdf_finish(pg, &w, cmd);
+	free(cmd);
+	return rc;
 }
 
 /* ---- rings heard by forwarding mode ----------------------------------------- */
@@ -367,7 +411,7 @@ static int plot_rings_heard(struct page *pg, struct report_run *const *runs, siz
 	size_t nblk = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t md = 0; md < 2; md++)
-			if (jpath(runs[i]->summary, "by_forwarding") &&
+			if (rbjson_path(runs[i]->summary, "by_forwarding") &&
 			    json_object_get(json_object_get(runs[i]->summary, "by_forwarding"), modes[md]))
 				nblk++;
 	double bw = nblk ? 0.8 / (double)nblk : 0.8;
@@ -383,7 +427,7 @@ static int plot_rings_heard(struct page *pg, struct report_run *const *runs, siz
 			for (int k = 1; k <= 31; k++) {
 				char key[8];
 				snprintf(key, sizeof(key), k == 31 ? "31+" : "%d", k);
-				double v = jnum(h, key);
+				double v = rbjson_path_num(h, key);
 				cnt[k] = isfinite(v) ? v : 0;
 				tot += cnt[k];
 				sum += cnt[k] * k;
@@ -427,102 +471,103 @@ static int plot_rings_heard(struct page *pg, struct report_run *const *runs, siz
 	snprintf(full, sizeof(full),
 		 "What the no-answer delay costs callers: the orange mass sits to the right by the rings "
 		 "of the client's own phone. %s.", cap);
-	free(p.caption);
-	p.caption = strdup(full);
+	plot_set_caption(&p, full);
 	return plot_close(pg, &p);
 }
 
 /* ---- abandoned calls over time, and time to abandon ------------------------ */
 
-static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
+/* Abandoned calls counted from calls.csv: per minute and by time to abandon. */
+struct abandons {
+	size_t nmin;            /* minutes (rows of at, bf, dl) */
+	double *at, *bf, *dl;   /* per minute: abandoned at the center, before forwarding, dialled */
+	double hc[41], hb[41];  /* per 3 s of waiting (the last: 120 s or more) */
+	size_t n_ab, n_bf;
+};
+
+/* Counts r's calls into a (its arrays allocated). Returns 0, ENOENT when
+ * no call has a dial time, or ENOMEM. */
+static int abandons_count(const struct report_run *r, struct abandons *a)
 {
-	struct plot p;
-	char name[64];
-	if (!r->has_calls)
-		return 0;
-	int co = csv_col(&r->calls, "outcome"), cd = csv_col(&r->calls, "t_dial"),
-	    cc = csv_col(&r->calls, "t_cancel");
-	size_t nmin = 0;
+	int co = csvtab_col(&r->calls, "outcome"), cd = csvtab_col(&r->calls, "t_dial"),
+	    cc = csvtab_col(&r->calls, "t_cancel");
 	for (size_t row = 0; row < r->calls.nrow; row++) {
 		double td;
-		if (csv_num(&r->calls, row, cd, &td) && td >= 0 && (size_t)(td / 60) + 1 > nmin)
-			nmin = (size_t)(td / 60) + 1;
+		if (csvtab_num(&r->calls, row, cd, &td) && td >= 0 && (size_t)(td / 60) + 1 > a->nmin)
+			a->nmin = (size_t)(td / 60) + 1;
 	}
-	if (!nmin)
-		return 0;
-	nmin += 2;
-	double *at = calloc(nmin, sizeof(double)), *bf = calloc(nmin, sizeof(double)),
-	       *dl = calloc(nmin, sizeof(double));
-	double hc[41] = {0}, hb[41] = {0};
-	size_t n_ab = 0, n_bf = 0;
-	int rc = 0;
-	if (!at || !bf || !dl) {
-		rc = ENOMEM;
-		goto out;
-	}
+	if (!a->nmin)
+		return ENOENT;
+	a->nmin += 2;
+	a->at = calloc(a->nmin, sizeof(double));
+	a->bf = calloc(a->nmin, sizeof(double));
+	a->dl = calloc(a->nmin, sizeof(double));
+	if (!a->at || !a->bf || !a->dl)
+		return ENOMEM;
 	for (size_t row = 0; row < r->calls.nrow; row++) {
-		const char *o = csv_get(&r->calls, row, co);
+		const char *o = csvtab_get(&r->calls, row, co);
 		double td, tc;
-		if (!csv_num(&r->calls, row, cd, &td) || td < 0)
+		if (!csvtab_num(&r->calls, row, cd, &td) || td < 0)
 			continue;
-		dl[(size_t)(td / 60)]++;
+		a->dl[(size_t)(td / 60)]++;
 		bool center = !strcmp(o, "abandoned"), before = !strcmp(o, "abandoned_before_forward");
-		if (!(center || before) || !csv_num(&r->calls, row, cc, &tc) || tc < 0)
+		if (!(center || before) || !csvtab_num(&r->calls, row, cc, &tc) || tc < 0)
 			continue;
 		size_t mi = (size_t)(tc / 60);
-		if (mi >= nmin)
-			mi = nmin - 1;
+		if (mi >= a->nmin)
+			mi = a->nmin - 1;
 		size_t b = (size_t)((tc - td) / 3.0);
 		if (b > 40)
 			b = 40;
-		if (center) {
-			at[mi]++;
-			hc[b]++;
-			n_ab++;
-		} else {
-			bf[mi]++;
-			hb[b]++;
-			n_bf++;
-		}
+		(center ? a->at : a->bf)[mi]++;
+		(center ? a->hc : a->hb)[b]++;
+		(*(center ? &a->n_ab : &a->n_bf))++;
 	}
-	snprintf(name, sizeof(name), "abandon_time%s", sfx);
-	char title[256], cap[700];
-	snprintf(title, sizeof(title), "Abandoned calls per minute%s%s", *sfx ? ": " : "",
-		 *sfx ? r->label : "");
-	if ((rc = plot_open(pg, &p, name, title, "", 1000, 420)))
-		goto out;
+	return 0;
+}
+
+static int plot_abandon_time(struct page *pg, struct report_run *r, const char *sfx,
+			     const struct abandons *a)
+{
+	struct plot p;
+	char cap[700];
+	int rc = run_plot_open(pg, &p, r, sfx, "abandon_time", "Abandoned calls per minute", 1000, 420);
+	if (rc)
+		return rc;
 	fprintf(p.dat, "# minute, abandoned at the center, abandoned before forwarding, calls dialled "
 		       "(calls.csv: the first replication)\n");
-	for (size_t i = 0; i < nmin; i++)
-		fprintf(p.dat, "%zu %.0f %.0f %.0f\n", i, at[i], bf[i], dl[i]);
+	for (size_t i = 0; i < a->nmin; i++)
+		fprintf(p.dat, "%zu %.0f %.0f %.0f\n", i, a->at[i], a->bf[i], a->dl[i]);
 	fprintf(p.gp, "set xlabel \"minute of the run (scenario time)\\n\"\nset ylabel \"calls per minute\"\n"
 		      "set y2label \"calls dialled per minute\"\nset y2tics\nset ytics nomirror\n"
 		      "set yrange [0:*]\nset y2range [0:*]\nset style histogram rowstacked\n"
 		      "plot \"%s.dat\" using ($1+0.5):($2+$3):(1) with boxes lc rgb \"#e0803a\" title \"abandoned before forwarding\", \\\n"
 		      "     \"\" using ($1+0.5):2:(1) with boxes lc rgb \"#c62828\" title \"abandoned at the center\", \\\n"
 		      "     \"\" using ($1+0.5):4 axes x1y2 with lines lw 1.5 lc rgb \"#555555\" title \"dialled (right axis)\"\n",
-		name);
+		p.name);
 	snprintf(cap, sizeof(cap),
 		 "When callers give up: %zu abandoned at the center and %zu before forwarding in the "
 		 "first replication; red peaks that follow the grey load peaks mean the staffing does not "
-		 "absorb the bursts.", n_ab, n_bf);
-	free(p.caption);
-	p.caption = strdup(cap);
-	if ((rc = plot_close(pg, &p)))
-		goto out;
+		 "absorb the bursts.", a->n_ab, a->n_bf);
+	plot_set_caption(&p, cap);
+	return plot_close(pg, &p);
+}
 
-	snprintf(name, sizeof(name), "abandon_wait%s", sfx);
-	snprintf(title, sizeof(title), "Time to abandon, from dialling%s%s", *sfx ? ": " : "",
-		 *sfx ? r->label : "");
-	if ((rc = plot_open(pg, &p, name, title, "", 1000, 420)))
-		goto out;
+static int plot_abandon_wait(struct page *pg, struct report_run *r, const char *sfx,
+			     const struct abandons *a)
+{
+	struct plot p;
+	char cap[700];
+	int rc = run_plot_open(pg, &p, r, sfx, "abandon_wait", "Time to abandon, from dialling", 1000, 420);
+	if (rc)
+		return rc;
 	fprintf(p.dat, "# seconds from dialling to hanging up (3 s bins, 120: later), abandoned at the "
 		       "center, abandoned before forwarding\n");
 	for (int b = 0; b <= 40; b++)
-		fprintf(p.dat, "%d %.0f %.0f\n", b * 3, hc[b], hb[b]);
+		fprintf(p.dat, "%d %.0f %.0f\n", b * 3, a->hc[b], a->hb[b]);
 	int last = 0;
 	for (int b = 0; b <= 40; b++)
-		if (hc[b] + hb[b] > 0)
+		if (a->hc[b] + a->hb[b] > 0)
 			last = b;
 	ring_lines(p.gp, 9, 15, "", 0.95);
 	fprintf(p.gp, "set xlabel \"seconds from dialling the client to hanging up (3 s bins = rings heard; last bin: 120 s or more)\\n\"\n"
@@ -531,67 +576,98 @@ static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
 	fprintf(p.gp, ""
 		      "plot \"%s.dat\" using ($1+1.5):($2+$3):(3) with boxes lc rgb \"#e0803a\" title \"before forwarding\", \\\n"
 		      "     \"\" using ($1+1.5):2:(3) with boxes lc rgb \"#c62828\" title \"at the center\"\n",
-		name);
+		p.name);
 	snprintf(cap, sizeof(cap),
 		 "How long the callers who hung up had waited since dialling (stacked): bars left of the "
 		 "5-ring line are callers lost early, often while the client's phone still rang "
 		 "(no-answer forwarding).");
-	free(p.caption);
-	p.caption = strdup(cap);
-	rc = plot_close(pg, &p);
-out:
-	free(at);
-	free(bf);
-	free(dl);
+	plot_set_caption(&p, cap);
+	return plot_close(pg, &p);
+}
+
+/* Abandoned calls over time, then by time to abandon: two plots. */
+static int plot_abandon(struct page *pg, struct report_run *r, const char *sfx)
+{
+	struct abandons a = {0};
+	if (!r->has_calls)
+		return 0;
+	int rc = abandons_count(r, &a);
+	if (rc == ENOENT)
+		rc = 0; /* no call to count: no plot */
+	else if (!rc && !(rc = plot_abandon_time(pg, r, sfx, &a)))
+		rc = plot_abandon_wait(pg, r, sfx, &a);
+	free(a.at);
+	free(a.bf);
+	free(a.dl);
 	return rc;
 }
 
 /* ---- the timeline and its largest burst ------------------------------------ */
 
-static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
+/* timeline.csv's columns (-1: missing) and what the plots say of its peak. */
+struct tl_scan {
+	int ct, cr, cob, cbb, can, cab;
+	size_t imax;           /* the row with the most calls ringing */
+	double vmax, obmax, bbmax;
+	bool staff_known;      /* a capture (live, analyze) does not see the operators */
+};
+
+/* A cell as gnuplot reads it: "?" when empty (not known). */
+static const char *cell_q(const struct csvtab *t, size_t i, int c)
 {
-	struct plot p;
-	char name[64], title[256], cap[700];
-	if (!r->has_timeline || r->timeline.nrow == 0)
-		return 0;
-	const struct csvtab *t = &r->timeline;
-	int ct = csv_col(t, "t"), cr = csv_col(t, "ringing"), cob = csv_col(t, "operators_busy"),
-	    cbb = csv_col(t, "backup_busy"), can = csv_col(t, "answered"), cab = csv_col(t, "abandoned");
-	if (ct < 0 || cr < 0)
-		return 0;
-	size_t imax = 0;
-	double vmax = -1, obmax = 0, bbmax = 0, v;
-	bool staff_known = false; /* a capture (live, analyze) does not see the operators */
+	return *csvtab_get(t, i, c) ? csvtab_get(t, i, c) : "?";
+}
+
+static void tl_scan(const struct csvtab *t, struct tl_scan *k)
+{
+	double v;
+	k->ct = csvtab_col(t, "t");
+	k->cr = csvtab_col(t, "ringing");
+	k->cob = csvtab_col(t, "operators_busy");
+	k->cbb = csvtab_col(t, "backup_busy");
+	k->can = csvtab_col(t, "answered");
+	k->cab = csvtab_col(t, "abandoned");
+	k->imax = 0;
+	k->vmax = -1;
+	k->obmax = k->bbmax = 0;
+	k->staff_known = false;
 	for (size_t i = 0; i < t->nrow; i++) {
-		if (csv_num(t, i, cr, &v) && v > vmax) {
-			vmax = v;
-			imax = i;
+		if (csvtab_num(t, i, k->cr, &v) && v > k->vmax) {
+			k->vmax = v;
+			k->imax = i;
 		}
-		if (csv_num(t, i, cob, &v)) {
-			staff_known = true;
-			if (v > obmax)
-				obmax = v;
+		if (csvtab_num(t, i, k->cob, &v)) {
+			k->staff_known = true;
+			if (v > k->obmax)
+				k->obmax = v;
 		}
-		if (csv_num(t, i, cbb, &v)) {
-			staff_known = true;
-			if (v > bbmax)
-				bbmax = v;
+		if (csvtab_num(t, i, k->cbb, &v)) {
+			k->staff_known = true;
+			if (v > k->bbmax)
+				k->bbmax = v;
 		}
 	}
-	snprintf(name, sizeof(name), "timeline%s", sfx);
-	snprintf(title, sizeof(title), "The center over the run%s%s", *sfx ? ": " : "", *sfx ? r->label : "");
-	int rc = plot_open(pg, &p, name, title, "", 1000, 420);
+}
+
+/* The whole run, minute by minute. */
+static int plot_center(struct page *pg, struct report_run *r, const char *sfx,
+		       const struct tl_scan *k)
+{
+	struct plot p;
+	char cap[700];
+	const struct csvtab *t = &r->timeline;
+	double v;
+	int rc = run_plot_open(pg, &p, r, sfx, "timeline", "The center over the run", 1000, 420);
 	if (rc)
 		return rc;
 	fprintf(p.dat, "# minutes, calls ringing, operators busy, backup staff busy (per second, the "
 		       "first replication; empty: not known)\n");
 	for (size_t i = 0; i < t->nrow; i++) {
 		double tt;
-		if (!csv_num(t, i, ct, &tt))
+		if (!csvtab_num(t, i, k->ct, &tt))
 			continue;
-		fprintf(p.dat, "%.4f %s %s %s\n", tt / 60, *csv_get(t, i, cr) ? csv_get(t, i, cr) : "?",
-			*csv_get(t, i, cob) ? csv_get(t, i, cob) : "?",
-			*csv_get(t, i, cbb) ? csv_get(t, i, cbb) : "?");
+		fprintf(p.dat, "%.4f %s %s %s\n", tt / 60, cell_q(t, i, k->cr), cell_q(t, i, k->cob),
+			cell_q(t, i, k->cbb));
 	}
 	fprintf(p.dat, "\n\n# minutes, operators on shift, backup staff on shift (from the scenario)\n");
 	for (size_t i = 0; i < r->n_phases; i++)
@@ -600,57 +676,49 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 	fprintf(p.gp, "set xlabel \"minutes from the start\\n\"\nset ylabel \"calls or staff\"\n"
 		      "set yrange [0:*]\nplot ");
 	/* the busy staff curves only when the folder knows them (a capture does not) */
-	if (staff_known)
+	if (k->staff_known)
 		fprintf(p.gp, "\"%s.dat\" index 0 using 1:3 with steps lw 1.2 lc rgb \"#4c8bd6\" title \"operators busy\", \\\n"
 			      "     \"\" index 0 using 1:4 with steps lw 1.2 lc rgb \"#5aa05a\" title \"backup staff busy\", \\\n     ",
-			name);
+			p.name);
 	fprintf(p.gp, "\"%s.dat\" index 0 using 1:2 with steps lw 1.5 lc rgb \"#c62828\" title \"calls ringing (waiting)\"%s\n",
-		name, r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
+		p.name, r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
 				    "     \"\" index 1 using 1:3 with lines lw 2 dt 2 lc rgb \"#2e8b57\" title \"backup staff on shift\"" : "");
-	if (staff_known)
+	if (k->staff_known)
 		snprintf(cap, sizeof(cap),
 			 "Read the plateaus: operators busy (solid) pinned at the operators on shift (dashed) "
 			 "while calls ring means every operator is taken; here up to %.0f operators were busy, "
 			 "%.0f calls rang at once (minute %.1f), and backup staff reached %.0f busy.",
-			 obmax, vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0, bbmax);
+			 k->obmax, k->vmax, csvtab_num(t, k->imax, k->ct, &v) ? v / 60 : 0.0, k->bbmax);
 	else
 		snprintf(cap, sizeof(cap),
 			 "Calls ringing against the staff on shift (dashed, from the scenario); this folder "
 			 "does not see the operators (a capture), so how many were busy is not shown. "
 			 "%.0f calls rang at once (minute %.1f).",
-			 vmax, csv_num(t, imax, ct, &v) ? v / 60 : 0.0);
-	free(p.caption);
-	p.caption = strdup(cap);
-	if ((rc = plot_close(pg, &p)))
-		return rc;
+			 k->vmax, csvtab_num(t, k->imax, k->ct, &v) ? v / 60 : 0.0);
+	plot_set_caption(&p, cap);
+	return plot_close(pg, &p);
+}
 
-	/* zoom: from a minute before the peak to four minutes after */
-	double tpk = 0;
-	csv_num(t, imax, ct, &tpk);
-	double from = tpk - 60 > 0 ? tpk - 60 : 0, to = tpk + 240;
-	snprintf(name, sizeof(name), "burst%s", sfx);
-	snprintf(title, sizeof(title), "The largest burst, second by second%s%s", *sfx ? ": " : "",
-		 *sfx ? r->label : "");
-	if ((rc = plot_open(pg, &p, name, title, "", 1000, 460)))
-		return rc;
-	fprintf(p.dat, "# seconds, ringing, operators busy, backup busy, answered, abandoned in [t, t+1)\n");
-	double nab = 0, nan_ = 0;
+/* The burst's data, seconds from..to; the calls answered and abandoned there. */
+static void burst_dat(FILE *dat, const struct report_run *r, const struct tl_scan *k, double from,
+		      double to, double *nans, double *nab)
+{
+	const struct csvtab *t = &r->timeline;
+	fprintf(dat, "# seconds, ringing, operators busy, backup busy, answered, abandoned in [t, t+1)\n");
+	*nans = *nab = 0;
 	for (size_t i = 0; i < t->nrow; i++) {
 		double tt;
-		if (!csv_num(t, i, ct, &tt) || tt < from || tt > to)
+		if (!csvtab_num(t, i, k->ct, &tt) || tt < from || tt > to)
 			continue;
 		double a, b;
-		if (csv_num(t, i, can, &a))
-			nan_ += a;
-		if (csv_num(t, i, cab, &b))
-			nab += b;
-		fprintf(p.dat, "%.0f %s %s %s %s %s\n", tt, *csv_get(t, i, cr) ? csv_get(t, i, cr) : "?",
-			*csv_get(t, i, cob) ? csv_get(t, i, cob) : "?",
-			*csv_get(t, i, cbb) ? csv_get(t, i, cbb) : "?",
-			*csv_get(t, i, can) ? csv_get(t, i, can) : "?",
-			*csv_get(t, i, cab) ? csv_get(t, i, cab) : "?");
+		if (csvtab_num(t, i, k->can, &a))
+			*nans += a;
+		if (csvtab_num(t, i, k->cab, &b))
+			*nab += b;
+		fprintf(dat, "%.0f %s %s %s %s %s\n", tt, cell_q(t, i, k->cr), cell_q(t, i, k->cob),
+			cell_q(t, i, k->cbb), cell_q(t, i, k->can), cell_q(t, i, k->cab));
 	}
-	fprintf(p.dat, "\n\n# seconds, operators on shift, backup staff on shift (from the scenario)\n");
+	fprintf(dat, "\n\n# seconds, operators on shift, backup staff on shift (from the scenario)\n");
 	/* each phase cut to the window: a segment with both ends outside the
 	 * x range is not drawn by gnuplot */
 	for (size_t i = 0; i < r->n_phases; i++) {
@@ -658,27 +726,54 @@ static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
 		double b = r->phase_to[i] < to ? r->phase_to[i] : to;
 		if (a > b)
 			continue;
-		fprintf(p.dat, "%.0f %d %d\n%.0f %d %d\n", a, r->phase_ops[i], r->phase_backup[i], b,
+		fprintf(dat, "%.0f %d %d\n%.0f %d %d\n", a, r->phase_ops[i], r->phase_backup[i], b,
 			r->phase_ops[i], r->phase_backup[i]);
 	}
+}
+
+/* The largest burst, zoomed: from a minute before the peak to four minutes after. */
+static int plot_burst(struct page *pg, struct report_run *r, const char *sfx,
+		      const struct tl_scan *k)
+{
+	struct plot p;
+	char cap[700];
+	double tpk = 0, nans, nab;
+	csvtab_num(&r->timeline, k->imax, k->ct, &tpk);
+	double from = tpk - 60 > 0 ? tpk - 60 : 0, to = tpk + 240;
+	int rc = run_plot_open(pg, &p, r, sfx, "burst", "The largest burst, second by second", 1000, 460);
+	if (rc)
+		return rc;
+	burst_dat(p.dat, r, k, from, to, &nans, &nab);
 	fprintf(p.gp, "set xlabel \"seconds from the start\\n\"\nset ylabel \"calls or staff\"\n"
 		      "set yrange [0:*]\nset xrange [%g:%g]\n"
 		      "plot \"%s.dat\" index 0 using 1:2 with filledcurves y1=0 fs transparent solid 0.25 lc rgb \"#c62828\" title \"calls ringing\", \\\n"
 		      "%s"
 		      "     \"\" index 0 using 1:($6 > 0 ? $6 : 1/0) with impulses lw 3 lc rgb \"#000000\" title \"abandoned (per second)\"%s\n",
-		from, to, name,
-		staff_known ? "     \"\" index 0 using 1:3 with steps lw 2 lc rgb \"#1f5fa8\" title \"operators busy\", \\\n"
-			      "     \"\" index 0 using 1:4 with steps lw 2 lc rgb \"#2e8b57\" title \"backup staff busy\", \\\n"
-			    : "",
+		from, to, p.name,
+		k->staff_known ? "     \"\" index 0 using 1:3 with steps lw 2 lc rgb \"#1f5fa8\" title \"operators busy\", \\\n"
+				 "     \"\" index 0 using 1:4 with steps lw 2 lc rgb \"#2e8b57\" title \"backup staff busy\", \\\n"
+			       : "",
 		r->n_phases ? ", \\\n     \"\" index 1 using 1:2 with lines lw 2 dt 2 lc rgb \"#1f5fa8\" title \"operators on shift\", \\\n"
 			      "     \"\" index 1 using 1:3 with lines lw 2 dt 2 lc rgb \"#2e8b57\" title \"backup staff on shift\"" : "");
 	snprintf(cap, sizeof(cap),
 		 "At %.0f s, %.0f calls rang at once; read how long the red area takes to drain%s: "
 		 "%.0f answered and %.0f abandoned in this window.",
-		 tpk, vmax, staff_known ? " and whether backup staff join (green)" : "", nan_, nab);
-	free(p.caption);
-	p.caption = strdup(cap);
+		 tpk, k->vmax, k->staff_known ? " and whether backup staff join (green)" : "", nans, nab);
+	plot_set_caption(&p, cap);
 	return plot_close(pg, &p);
+}
+
+/* The center over the run, then its largest burst: two plots. */
+static int plot_timeline(struct page *pg, struct report_run *r, const char *sfx)
+{
+	struct tl_scan k;
+	if (!r->has_timeline || r->timeline.nrow == 0)
+		return 0;
+	tl_scan(&r->timeline, &k);
+	if (k.ct < 0 || k.cr < 0)
+		return 0;
+	int rc = plot_center(pg, r, sfx, &k);
+	return rc ? rc : plot_burst(pg, r, sfx, &k);
 }
 
 /* ---- per tenant (names as the scenario writes them, Japanese included) ------ */
@@ -696,8 +791,8 @@ static int plot_tenants(struct page *pg, struct report_run *r)
 	fprintf(p.dat, "# i, sla[3], sla[5], abandon_fraction, abandon_before_forward_fraction, name\n");
 	for (size_t i = 0; i < r->n_tenants; i++) {
 		const json_t *m = json_object_get(bt, r->tenant_ids[i]);
-		double v[4] = {mk(m, "sla", 3), mk(m, "sla", 5), jnum(m, "abandon_fraction"),
-			       jnum(m, "abandon_before_forward_fraction")};
+		double v[4] = {mk(m, "sla", 3), mk(m, "sla", 5), rbjson_path_num(m, "abandon_fraction"),
+			       rbjson_path_num(m, "abandon_before_forward_fraction")};
 		fprintf(p.dat, "%zu", i);
 		for (int k = 0; k < 4; k++) {
 			if (isfinite(v[k]))
@@ -733,8 +828,7 @@ static int plot_tenants(struct page *pg, struct report_run *r)
 		      "     \"\" using ($1+0.1):($4*100):(0.2) with boxes lc rgb \"#c62828\" title \"abandoned at the center\", \\\n"
 		      "     \"\" using ($1+0.3):($5*100):(0.2) with boxes lc rgb \"#e0803a\" title \"abandoned before forwarding\"\n",
 		r->n_tenants - 1);
-	free(p.caption);
-	p.caption = strdup("Compare tenants side by side: a tenant on no-answer forwarding loses callers "
+	plot_set_caption(&p, "Compare tenants side by side: a tenant on no-answer forwarding loses callers "
 			   "before the center ever sees them (orange), which its own service level "
 			   "does not show.");
 	return plot_close(pg, &p);
@@ -747,7 +841,7 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 	struct plot p;
 	bool any = false;
 	for (size_t i = 0; i < n; i++)
-		any |= runs[i]->has_calls && csv_col(&runs[i]->calls, "report_latency_s") >= 0;
+		any |= runs[i]->has_calls && csvtab_col(&runs[i]->calls, "report_latency_s") >= 0;
 	if (!any)
 		return 0;
 	int rc = plot_open(pg, &p, "report_latency",
@@ -758,7 +852,7 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 	size_t pl = 0, blk = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct report_run *r = runs[i];
-		int c = r->has_calls ? csv_col(&r->calls, "report_latency_s") : -1;
+		int c = r->has_calls ? csvtab_col(&r->calls, "report_latency_s") : -1;
 		if (c < 0)
 			continue;
 		double *v = malloc((r->calls.nrow + 1) * sizeof(double));
@@ -768,7 +862,7 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 			return ENOMEM;
 		}
 		for (size_t row = 0; row < r->calls.nrow; row++)
-			if (csv_num(&r->calls, row, c, &v[nv]))
+			if (csvtab_num(&r->calls, row, c, &v[nv]))
 				nv++;
 		qsort(v, nv, sizeof(double), cmp_double);
 		fprintf(p.dat, "# %s: latency_s, share of reports delivered within it\n", r->label);
@@ -789,8 +883,7 @@ static int plot_latency(struct page *pg, struct report_run *const *runs, size_t 
 	char full[600];
 	snprintf(full, sizeof(full), "Callers who asked for a callback call again if the client is slow "
 				     "(Q1): read how far right the curve reaches 100%%. %s.", cap);
-	free(p.caption);
-	p.caption = strdup(full);
+	plot_set_caption(&p, full);
 	return plot_close(pg, &p);
 }
 
@@ -829,8 +922,7 @@ static int plot_compare(struct page *pg, struct report_run *const *runs, size_t 
 		fputs("\"", p.gp);
 	}
 	fputc('\n', p.gp);
-	free(p.caption);
-	p.caption = strdup("Where the 95 % intervals of two folders do not overlap, the model and the "
+	plot_set_caption(&p, "Where the 95 % intervals of two folders do not overlap, the model and the "
 			   "live center disagree at that ring count (ringbench compare gives the test).");
 	return plot_close(pg, &p);
 }
@@ -843,16 +935,16 @@ static void target_text(FILE *f, const json_t *t)
 	const json_t *ph = json_object_get(t, "phase");
 	const char *phase = json_is_string(ph) ? json_string_value(ph) : "whole run";
 	double v;
-	if (isfinite(v = jnum(t, "abandon_max")))
+	if (isfinite(v = rbjson_path_num(t, "abandon_max")))
 		snprintf(buf, sizeof(buf), "%s: abandoned at the center ≤ %.1f %%", phase, v * 100);
-	else if (isfinite(v = jnum(t, "abandon_before_forward_max")))
+	else if (isfinite(v = rbjson_path_num(t, "abandon_before_forward_max")))
 		snprintf(buf, sizeof(buf), "%s: abandoned before forwarding ≤ %.1f %%", phase, v * 100);
 	else {
 		const json_t *me = json_object_get(t, "measure"), *cn = json_object_get(t, "count");
 		snprintf(buf, sizeof(buf), "%s: %s within %.0f rings%s ≥ %.1f %%", phase,
-			 json_is_string(me) ? json_string_value(me) : "sla", jnum(t, "rings"),
+			 json_is_string(me) ? json_string_value(me) : "sla", rbjson_path_num(t, "rings"),
 			 json_is_string(cn) && !strcmp(json_string_value(cn), "heard") ? " heard" : "",
-			 jnum(t, "min") * 100);
+			 rbjson_path_num(t, "min") * 100);
 	}
 	html_esc(f, buf);
 }
@@ -876,7 +968,7 @@ static void verdict_table(FILE *f, const struct report_run *r)
 	      "<th>verdict</th><th>note</th></tr>\n",
 	      f);
 	json_array_foreach(tg, i, t) {
-		double m = jnum(t, "measured");
+		double m = rbjson_path_num(t, "measured");
 		const json_t *ci = json_object_get(t, "ci95"), *note = json_object_get(t, "note");
 		fputs("<tr><td>", f);
 		target_text(f, t);
@@ -918,16 +1010,16 @@ static void measures_row(FILE *f, const char *name, const json_t *m)
 	fputs("<tr><td>", f);
 	html_esc(f, name);
 	fputs("</td>", f);
-	cell_num(f, jnum(m, "dialled"), "%.0f", 1);
-	cell_num(f, jnum(m, "offered"), "%.0f", 1);
+	cell_num(f, rbjson_path_num(m, "dialled"), "%.0f", 1);
+	cell_num(f, rbjson_path_num(m, "offered"), "%.0f", 1);
 	cell_num(f, mk(m, "sla", 3), "%.1f %%", 100);
 	cell_num(f, mk(m, "sla", 5), "%.1f %%", 100);
-	cell_num(f, jnum(m, "abandon_fraction"), "%.1f %%", 100);
-	cell_num(f, jnum(m, "abandon_before_forward_fraction"), "%.1f %%", 100);
-	cell_num(f, jnum(json_object_get(m, "wait_s"), "mean"), "%.1f s", 1);
-	cell_num(f, jnum(json_object_get(m, "wait_s"), "p90"), "%.1f s", 1);
-	cell_num(f, jnum(m, "occupancy"), "%.0f %%", 100);
-	cell_num(f, jnum(m, "backup_occupancy"), "%.0f %%", 100);
+	cell_num(f, rbjson_path_num(m, "abandon_fraction"), "%.1f %%", 100);
+	cell_num(f, rbjson_path_num(m, "abandon_before_forward_fraction"), "%.1f %%", 100);
+	cell_num(f, rbjson_path_num(json_object_get(m, "wait_s"), "mean"), "%.1f s", 1);
+	cell_num(f, rbjson_path_num(json_object_get(m, "wait_s"), "p90"), "%.1f s", 1);
+	cell_num(f, rbjson_path_num(m, "occupancy"), "%.0f %%", 100);
+	cell_num(f, rbjson_path_num(m, "backup_occupancy"), "%.0f %%", 100);
 	fputs("</tr>\n", f);
 }
 
@@ -966,7 +1058,7 @@ static void schedule_meta(FILE *f, const json_t *sc)
 	fprintf(
 	    f,
 	    "<br>schedule: INVITE lateness p50 %.2f ms, p99 %.2f ms on the wire, limit %.2f ms: %s",
-	    jnum(sc, "lateness_p50_ms"), jnum(sc, "lateness_p99_ms"), jnum(sc, "limit_ms"),
+	    rbjson_path_num(sc, "lateness_p50_ms"), rbjson_path_num(sc, "lateness_p99_ms"), rbjson_path_num(sc, "limit_ms"),
 	    json_is_true(json_object_get(sc, "kept")) ? "kept" : "not kept");
 }
 

@@ -49,18 +49,18 @@ struct sweep_rep {
 static double cell(const struct csvtab *t, size_t r, const char *col)
 {
 	double v;
-	return csv_num(t, r, csv_col(t, col), &v) ? v : NAN;
+	return csvtab_num(t, r, csvtab_col(t, col), &v) ? v : NAN;
 }
 
 static bool in_slice(const struct sweep_rep *s, size_t r, bool any_layout, bool any_na)
 {
 	const struct csvtab *t = &s->sw;
 	double rs;
-	if (!csv_num(t, r, s->c_rs, &rs) || fabs(rs - s->rs) > 1e-9)
+	if (!csvtab_num(t, r, s->c_rs, &rs) || fabs(rs - s->rs) > 1e-9)
 		return false;
-	if (!any_na && strcmp(csv_get(t, r, s->c_na), s->na))
+	if (!any_na && strcmp(csvtab_get(t, r, s->c_na), s->na))
 		return false;
-	return any_layout || !strcmp(csv_get(t, r, s->c_lay), s->layout);
+	return any_layout || !strcmp(csvtab_get(t, r, s->c_lay), s->layout);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -82,11 +82,11 @@ static void choose_slice(struct sweep_rep *s)
 		double rs = cell(t, r, "rate_scale");
 		if (fabs(rs - 1) < fabs(best - 1))
 			best = rs;
-		const char *lay = csv_get(t, r, s->c_lay);
+		const char *lay = csvtab_get(t, r, s->c_lay);
 		pooled |= !strcmp(lay, "pooled");
 		floors |= !strcmp(lay, "floors");
 		if (!na_set) {
-			snprintf(na0, sizeof(na0), "%s", csv_get(t, r, s->c_na));
+			snprintf(na0, sizeof(na0), "%s", csvtab_get(t, r, s->c_na));
 			na_set = true;
 		}
 		int o = (int)cell(t, r, "operators");
@@ -102,7 +102,7 @@ static void choose_slice(struct sweep_rep *s)
 	double rss[256];
 	size_t nna = 0, nrs = 0;
 	for (size_t r = 0; r < t->nrow; r++) {
-		const char *na = csv_get(t, r, s->c_na);
+		const char *na = csvtab_get(t, r, s->c_na);
 		size_t i;
 		for (i = 0; i < nna && strcmp(nas[i], na); i++)
 			;
@@ -144,15 +144,15 @@ static size_t block(FILE *f, const struct sweep_rep *s, int b, bool any_layout, 
 	for (size_t r = 0; r < t->nrow; r++) {
 		if (!in_slice(s, r, any_layout || layout, false))
 			continue;
-		if (layout && strcmp(csv_get(t, r, s->c_lay), layout))
+		if (layout && strcmp(csvtab_get(t, r, s->c_lay), layout))
 			continue;
 		if (b >= 0 && (int)cell(t, r, "backup") != b)
 			continue;
-		fprintf(f, "%s", csv_get(t, r, s->c_ops));
+		fprintf(f, "%s", csvtab_get(t, r, s->c_ops));
 		for (size_t c = 0; c < ncols; c++) {
 			for (int j = 0; j < (with_ci ? 3 : 1); j++) {
 				snprintf(name, sizeof(name), "%s%s", cols[c], j == 0 ? "" : j == 1 ? "_lo" : "_hi");
-				const char *v = csv_get(t, r, csv_col(t, name));
+				const char *v = csvtab_get(t, r, csvtab_col(t, name));
 				fprintf(f, " %s", *v ? v : "?");
 			}
 		}
@@ -173,9 +173,9 @@ static size_t erlang_block(FILE *f, const struct sweep_rep *s, const char *const
 	for (size_t r = 0; r < s->er.nrow; r++) {
 		if (fabs(cell(&s->er, r, "rate_scale") - s->rs) > 1e-9)
 			continue;
-		fprintf(f, "%s", csv_get(&s->er, r, csv_col(&s->er, "operators")));
+		fprintf(f, "%s", csvtab_get(&s->er, r, csvtab_col(&s->er, "operators")));
 		for (size_t c = 0; c < ncols; c++) {
-			const char *v = csv_get(&s->er, r, csv_col(&s->er, cols[c]));
+			const char *v = csvtab_get(&s->er, r, csvtab_col(&s->er, cols[c]));
 			fprintf(f, " %s", *v ? v : "?");
 		}
 		fputc('\n', f);
@@ -225,15 +225,15 @@ static void target_lines(struct cmdbuf *c, const struct sweep_rep *s, bool rings
 	size_t ti, tj;
 	const json_t *t, *u;
 	json_array_foreach(s->targets, ti, t) {
-		double mn = jnum(t, rings ? "min" : "abandon_max");
-		if (!isfinite(mn) || (rings && !isfinite(jnum(t, "rings"))) || (only >= 0 && (size_t)only != ti))
+		double mn = rbjson_path_num(t, rings ? "min" : "abandon_max");
+		if (!isfinite(mn) || (rings && !isfinite(rbjson_path_num(t, "rings"))) || (only >= 0 && (size_t)only != ti))
 			continue;
 		bool drawn = false; /* an earlier target at this level has the line */
 		json_array_foreach(s->targets, tj, u) {
 			if (tj >= ti)
 				break;
-			drawn |= (only < 0 || (size_t)only == tj) && jnum(u, rings ? "min" : "abandon_max") == mn &&
-				 (!rings || isfinite(jnum(u, "rings")));
+			drawn |= (only < 0 || (size_t)only == tj) && rbjson_path_num(u, rings ? "min" : "abandon_max") == mn &&
+				 (!rings || isfinite(rbjson_path_num(u, "rings")));
 		}
 		if (drawn)
 			continue;
@@ -241,8 +241,8 @@ static void target_lines(struct cmdbuf *c, const struct sweep_rep *s, bool rings
 		fprintf(c->f, "%g with lines lw 2 dt 4 lc rgb \"#b71c1c\" title \"target: ", mn * 100);
 		int n = 0;
 		json_array_foreach(s->targets, tj, u) {
-			if (tj < ti || (only >= 0 && (size_t)only != tj) || jnum(u, rings ? "min" : "abandon_max") != mn ||
-			    (rings && !isfinite(jnum(u, "rings"))))
+			if (tj < ti || (only >= 0 && (size_t)only != tj) || rbjson_path_num(u, rings ? "min" : "abandon_max") != mn ||
+			    (rings && !isfinite(rbjson_path_num(u, "rings"))))
 				continue;
 			const json_t *ph = json_object_get(u, "phase");
 			fputs(n++ ? "; " : "", c->f);
@@ -251,7 +251,7 @@ static void target_lines(struct cmdbuf *c, const struct sweep_rep *s, bool rings
 				fputs(", ", c->f);
 			}
 			if (rings)
-				fprintf(c->f, "%.0f%% within %g rings", mn * 100, jnum(u, "rings"));
+				fprintf(c->f, "%.0f%% within %g rings", mn * 100, rbjson_path_num(u, "rings"));
 			else
 				fprintf(c->f, "abandoned at most %.0f%%", mn * 100);
 		}
@@ -328,8 +328,100 @@ static int plot_sl(struct page *pg, struct sweep_rep *s)
 		 "bursts cost service that an average hides. Phase targets are judged on their phase "
 		 "(next plots).",
 		 slice_text(s, sl, sizeof(sl)));
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
+	return cmd_end(pg, &p, &c);
+}
+
+/* Target ti's measured value and interval per backup value: a data block
+ * and a curve each. blk: the next data block. */
+static void target_blocks(struct plot *p, struct cmdbuf *c, struct sweep_rep *s, size_t ti,
+			  const char *name, size_t *blk)
+{
+	const struct csvtab *tb = &s->sw;
+	char col[48], clo[32], chi[32];
+	snprintf(col, sizeof(col), "target%zu_measured", ti + 1);
+	/* the _lo/_hi columns are target<i>_lo, not target<i>_measured_lo */
+	snprintf(clo, sizeof(clo), "target%zu_lo", ti + 1);
+	snprintf(chi, sizeof(chi), "target%zu_hi", ti + 1);
+	for (int i = 0; i < s->n_bks; i++) {
+		fprintf(p->dat, "# backup %d\n", s->bks[i]);
+		for (size_t r = 0; r < tb->nrow; r++) {
+			if (!in_slice(s, r, false, false) || (int)cell(tb, r, "backup") != s->bks[i])
+				continue;
+			const char *v = csvtab_get(tb, r, csvtab_col(tb, col)), *lo = csvtab_get(tb, r, csvtab_col(tb, clo)),
+				   *hi = csvtab_get(tb, r, csvtab_col(tb, chi));
+			fprintf(p->dat, "%s %s %s %s\n", csvtab_get(tb, r, s->c_ops), *v ? v : "?",
+				*lo ? lo : "?", *hi ? hi : "?");
+		}
+		fprintf(p->dat, "\n\n");
+		cmd_sep(c);
+		fprintf(c->f, "\"%s.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorlines lw 2 pt 7 lc rgb \"%s\" title \"backup %d\"",
+			name, (*blk)++, bk_colors[i % MAX_BK], s->bks[i]);
+	}
+}
+
+/* Erlang A's curve of the same measure, for a whole-run target. */
+static void target_erlang(struct plot *p, struct cmdbuf *c, struct sweep_rep *s, const json_t *t,
+			  bool ab, const char *name, size_t *blk)
+{
+	const char *ecol[1];
+	char ek[32];
+	if (ab) {
+		ecol[0] = "abandon_fraction";
+	} else {
+		snprintf(ek, sizeof(ek), "sla_%g", rbjson_path_num(t, "rings"));
+		ecol[0] = ek;
+	}
+	if (csvtab_col(&s->er, ecol[0]) >= 0 && erlang_block(p->dat, s, ecol, 1)) {
+		cmd_sep(c);
+		fprintf(c->f, "\"%s.dat\" index %zu using 1:($2*100) with lines lw 4 lc rgb \"#999999\" title \"Erlang A\"",
+			name, (*blk)++);
+	}
+}
+
+/* Target ti (t): its judged value against operators. */
+static int plot_target(struct page *pg, struct sweep_rep *s, size_t ti, const json_t *t)
+{
+	char name[48], title[256], lab[160], cap[700], sl[128];
+	const json_t *ph = json_object_get(t, "phase");
+	double amax = rbjson_path_num(t, "abandon_max"),
+	       bfmax = rbjson_path_num(t, "abandon_before_forward_max");
+	bool ab = isfinite(amax) || isfinite(bfmax);
+	double lim = ab ? (isfinite(amax) ? amax : bfmax) : rbjson_path_num(t, "min");
+	if (ab)
+		snprintf(lab, sizeof(lab), "abandoned%s at most %.1f %%",
+			 isfinite(amax) ? "" : " before forwarding", lim * 100);
+	else
+		snprintf(lab, sizeof(lab), "sla within %g rings at least %.1f %%", rbjson_path_num(t, "rings"), lim * 100);
+	snprintf(title, sizeof(title), "Target %zu: %s%s%s, against operators", ti + 1,
+		 json_is_string(ph) ? json_string_value(ph) : "", json_is_string(ph) ? ": " : "", lab);
+	snprintf(name, sizeof(name), "sweep_target%zu", ti + 1);
+	struct plot p;
+	struct cmdbuf c;
+	int rc;
+	if ((rc = plot_open(pg, &p, name, title, "", 1000, 460)) || (rc = cmd_begin(&c)))
+		return rc;
+	fprintf(p.dat, "# %s; per backup value: operators, measured, lo, hi\n",
+		slice_text(s, sl, sizeof(sl)));
+	size_t blk = 0;
+	target_blocks(&p, &c, s, ti, name, &blk);
+	if (!json_is_string(ph) && s->has_er)
+		target_erlang(&p, &c, s, t, ab, name, &blk);
+	fprintf(p.gp, "set ylabel \"%s\"\nset format y \"%%.0f%%%%\"\nset yrange [%s]\n",
+		ab ? "abandoned" : "service level", ab ? "0:*" : "*:102");
+	xops(p.gp, s);
+	if (!ab) {
+		target_lines(&c, s, true, (int)ti);
+	} else {
+		cmd_sep(&c);
+		fprintf(c.f, "%g with lines lw 2 dt 4 lc rgb \"#b71c1c\" title \"target: %s\"", lim * 100, lab);
+	}
+	snprintf(cap, sizeof(cap),
+		 "The value this target judges, per operator count (%s): %s; the least staffing "
+		 "meeting it is in the staffing table above.",
+		 slice_text(s, sl, sizeof(sl)),
+		 ab ? "it must stay below the red line" : "it must reach the red line");
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -338,83 +430,9 @@ static int plot_targets(struct page *pg, struct sweep_rep *s)
 {
 	size_t ti;
 	const json_t *t;
-	int rc = 0;
 	json_array_foreach(s->targets, ti, t) {
-		char name[48], col[48], title[256], lab[160], cap[700], sl[128];
-		const json_t *ph = json_object_get(t, "phase");
-		bool ab = isfinite(jnum(t, "abandon_max")) || isfinite(jnum(t, "abandon_before_forward_max"));
-		double lim = ab ? (isfinite(jnum(t, "abandon_max")) ? jnum(t, "abandon_max")
-								   : jnum(t, "abandon_before_forward_max"))
-				: jnum(t, "min");
-		if (ab)
-			snprintf(lab, sizeof(lab), "abandoned%s at most %.1f %%",
-				 isfinite(jnum(t, "abandon_max")) ? "" : " before forwarding", lim * 100);
-		else
-			snprintf(lab, sizeof(lab), "sla within %g rings at least %.1f %%", jnum(t, "rings"), lim * 100);
-		snprintf(title, sizeof(title), "Target %zu: %s%s%s, against operators", ti + 1,
-			 json_is_string(ph) ? json_string_value(ph) : "", json_is_string(ph) ? ": " : "", lab);
-		snprintf(name, sizeof(name), "sweep_target%zu", ti + 1);
-		snprintf(col, sizeof(col), "target%zu_measured", ti + 1);
-		const char *cols[] = {col};
-		struct plot p;
-		struct cmdbuf c;
-		if ((rc = plot_open(pg, &p, name, title, "", 1000, 460)) || (rc = cmd_begin(&c)))
-			return rc;
-		/* the _lo/_hi columns are target<i>_lo, not target<i>_measured_lo: write them by hand */
-		fprintf(p.dat, "# %s; per backup value: operators, measured, lo, hi\n",
-			slice_text(s, sl, sizeof(sl)));
-		size_t blk = 0;
-		for (int i = 0; i < s->n_bks; i++) {
-			const struct csvtab *tb = &s->sw;
-			char clo[32], chi[32];
-			snprintf(clo, sizeof(clo), "target%zu_lo", ti + 1);
-			snprintf(chi, sizeof(chi), "target%zu_hi", ti + 1);
-			fprintf(p.dat, "# backup %d\n", s->bks[i]);
-			for (size_t r = 0; r < tb->nrow; r++) {
-				if (!in_slice(s, r, false, false) || (int)cell(tb, r, "backup") != s->bks[i])
-					continue;
-				const char *v = csv_get(tb, r, csv_col(tb, cols[0])), *lo = csv_get(tb, r, csv_col(tb, clo)),
-					   *hi = csv_get(tb, r, csv_col(tb, chi));
-				fprintf(p.dat, "%s %s %s %s\n", csv_get(tb, r, s->c_ops), *v ? v : "?",
-					*lo ? lo : "?", *hi ? hi : "?");
-			}
-			fprintf(p.dat, "\n\n");
-			cmd_sep(&c);
-			fprintf(c.f, "\"%s.dat\" index %zu using 1:($2*100):($3*100):($4*100) with yerrorlines lw 2 pt 7 lc rgb \"%s\" title \"backup %d\"",
-				name, blk++, bk_colors[i % MAX_BK], s->bks[i]);
-		}
-		if (!json_is_string(ph) && s->has_er) {
-			const char *ecol[1];
-			char ek[32];
-			if (ab) {
-				ecol[0] = "abandon_fraction";
-			} else {
-				snprintf(ek, sizeof(ek), "sla_%g", jnum(t, "rings"));
-				ecol[0] = ek;
-			}
-			if (csv_col(&s->er, ecol[0]) >= 0 && erlang_block(p.dat, s, ecol, 1)) {
-				cmd_sep(&c);
-				fprintf(c.f, "\"%s.dat\" index %zu using 1:($2*100) with lines lw 4 lc rgb \"#999999\" title \"Erlang A\"",
-					name, blk++);
-			}
-		}
-		fprintf(p.gp, "set ylabel \"%s\"\nset format y \"%%.0f%%%%\"\nset yrange [%s]\n",
-			ab ? "abandoned" : "service level", ab ? "0:*" : "*:102");
-		xops(p.gp, s);
-		if (!ab) {
-			target_lines(&c, s, true, (int)ti);
-		} else {
-			cmd_sep(&c);
-			fprintf(c.f, "%g with lines lw 2 dt 4 lc rgb \"#b71c1c\" title \"target: %s\"", lim * 100, lab);
-		}
-		snprintf(cap, sizeof(cap),
-			 "The value this target judges, per operator count (%s): %s; the least staffing "
-			 "meeting it is in the staffing table above.",
-			 slice_text(s, sl, sizeof(sl)),
-			 ab ? "it must stay below the red line" : "it must reach the red line");
-		free(p.caption);
-		p.caption = strdup(cap);
-		if ((rc = cmd_end(pg, &p, &c)))
+		int rc = plot_target(pg, s, ti, t);
+		if (rc)
 			return rc;
 	}
 	return 0;
@@ -457,8 +475,7 @@ static int plot_abandon(struct page *pg, struct sweep_rep *s)
 		 "the dashed one, callers who hung up while the client's phone still rang, barely moves "
 		 "with staffing: only the forwarding mode fixes it.",
 		 slice_text(s, sl, sizeof(sl)));
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -505,8 +522,7 @@ static int plot_occupancy(struct page *pg, struct sweep_rep *s)
 		 "Occupancy inside the red band (above 90 %%) means operators go from call to call with "
 		 "no slack: the staffing meets averages but not bursts, and is hard to sustain (%s).",
 		 slice_text(s, sl, sizeof(sl)));
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -546,7 +562,7 @@ static int plot_noanswer(struct page *pg, struct sweep_rep *s)
 						   "abandon_before_forward_fraction_lo",
 						   "abandon_before_forward_fraction_hi", "rings_heard_mean"};
 		for (size_t k = 0; k < 8; k++) {
-			const char *v = csv_get(t, r, csv_col(t, cols[k]));
+			const char *v = csvtab_get(t, r, csvtab_col(t, cols[k]));
 			fprintf(p.dat, "%s%s", k ? " " : "", *v ? v : "?");
 		}
 		fputc('\n', p.dat);
@@ -564,8 +580,7 @@ static int plot_noanswer(struct page *pg, struct sweep_rep *s)
 		 "Each second of no-answer delay is paid by the caller (%d operators, %d backup): the "
 		 "orange curve is callers lost before the center could answer, the blue one the rings "
 		 "everybody hears; unconditional forwarding is the left edge.", ob, bb);
-	free(p.caption);
-	p.caption = strdup(cap);
+	plot_set_caption(&p, cap);
 	return cmd_end(pg, &p, &c);
 }
 
@@ -614,11 +629,11 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 			   "", 1000, 460);
 	if (rc || (rc = cmd_begin(&c)))
 		return rc;
-	int ct = csv_col(t, "target"), cl = csv_col(t, "layout"), cn = csv_col(t, "no_answer_s");
+	int ct = csvtab_col(t, "target"), cl = csvtab_col(t, "layout"), cn = csvtab_col(t, "no_answer_s");
 	char done[32][160];
 	size_t nd = 0, blk = 0;
 	for (size_t r = 0; r < t->nrow && nd < 32; r++) {
-		const char *tg = csv_get(t, r, ct);
+		const char *tg = csvtab_get(t, r, ct);
 		size_t i;
 		for (i = 0; i < nd && strcmp(done[i], tg); i++)
 			;
@@ -628,12 +643,12 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 		fprintf(p.dat, "# target %s: rate_scale, min_operators, min_backup (measured value)\n", tg);
 		size_t valid = 0;
 		for (size_t q = 0; q < t->nrow; q++) {
-			if (strcmp(csv_get(t, q, ct), tg) || strcmp(csv_get(t, q, cl), s->layout) ||
-			    strcmp(csv_get(t, q, cn), s->na))
+			if (strcmp(csvtab_get(t, q, ct), tg) || strcmp(csvtab_get(t, q, cl), s->layout) ||
+			    strcmp(csvtab_get(t, q, cn), s->na))
 				continue;
-			const char *mo = csv_get(t, q, csv_col(t, "min_operators")),
-				   *mb = csv_get(t, q, csv_col(t, "min_backup"));
-			fprintf(p.dat, "%s %s %s\n", csv_get(t, q, csv_col(t, "rate_scale")), *mo ? mo : "?",
+			const char *mo = csvtab_get(t, q, csvtab_col(t, "min_operators")),
+				   *mb = csvtab_get(t, q, csvtab_col(t, "min_backup"));
+			fprintf(p.dat, "%s %s %s\n", csvtab_get(t, q, csvtab_col(t, "rate_scale")), *mo ? mo : "?",
 				*mb ? mb : "?");
 			valid += *mo != 0;
 		}
@@ -652,8 +667,7 @@ static int plot_staffing(struct page *pg, struct sweep_rep *s)
 	fprintf(p.gp, "set xlabel \"load (rate scale: 1 = the scenario as written)\\n\"\n"
 		      "set ylabel \"least operators meeting the target\"\n"
 		      "set yrange [0:*]\n");
-	free(p.caption);
-	p.caption = strdup("The staffing table as a curve (least operators whose measured value meets "
+	plot_set_caption(&p, "The staffing table as a curve (least operators whose measured value meets "
 			   "each target, in the phase it names): read the operators needed at the load "
 			   "you expect (black: every target at once); a missing point means the grid's "
 			   "largest staffing did not meet it.");
@@ -672,7 +686,7 @@ static void staffing_table(FILE *f, const struct sweep_rep *s)
 					    "least staff: 95 % interval passes", "occupancy", "abandoned",
 					    "mean wait", "SLA 3 rings", "SLA 5 rings", "note"};
 	const struct csvtab *t = &s->st;
-	int cl = csv_col(t, "layout"), cn = csv_col(t, "no_answer_s");
+	int cl = csvtab_col(t, "layout"), cn = csvtab_col(t, "no_answer_s");
 	fputs("<table class=\"staffing\"><tr>", f);
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 		fputs(!strcmp(cols[i], "note") ? "<th style=\"min-width:12em\">" : "<th>", f);
@@ -681,18 +695,18 @@ static void staffing_table(FILE *f, const struct sweep_rep *s)
 	}
 	fputs("</tr>\n", f);
 	for (size_t r = 0; r < t->nrow; r++) {
-		if (strcmp(csv_get(t, r, cl), s->layout) || strcmp(csv_get(t, r, cn), s->na))
+		if (strcmp(csvtab_get(t, r, cl), s->layout) || strcmp(csvtab_get(t, r, cn), s->na))
 			continue;
 		fputs("<tr>", f);
 		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			const char *v = csv_get(t, r, csv_col(t, cols[i]));
+			const char *v = csvtab_get(t, r, csvtab_col(t, cols[i]));
 			double d;
 			bool frac = !strcmp(cols[i], "occupancy") || !strcmp(cols[i], "abandon_fraction") ||
 				    !strncmp(cols[i], "sla_", 4);
 			bool ops = !strcmp(cols[i], "min_operators") || !strcmp(cols[i], "pass_operators");
 			bool text = !strcmp(cols[i], "target") || !strcmp(cols[i], "phase") ||
 				    !strcmp(cols[i], "note");
-			if (ops && csv_col(t, cols[i]) < 0) { /* a table written before this column */
+			if (ops && csvtab_col(t, cols[i]) < 0) { /* a table written before this column */
 				fputs("<td class=\"num\">–</td>", f);
 				continue;
 			}
@@ -700,19 +714,19 @@ static void staffing_table(FILE *f, const struct sweep_rep *s)
 				fprintf(f, "<td class=\"%s\">", *v ? "pass num" : "fail");
 			else
 				fprintf(f, "<td%s>", text ? "" : " class=\"num\"");
-			if (frac && csv_num(t, r, csv_col(t, cols[i]), &d))
+			if (frac && csvtab_num(t, r, csvtab_col(t, cols[i]), &d))
 				fprintf(f, "%.1f %%", d * 100);
-			else if (!strcmp(cols[i], "wait_mean_s") && csv_num(t, r, csv_col(t, cols[i]), &d))
+			else if (!strcmp(cols[i], "wait_mean_s") && csvtab_num(t, r, csvtab_col(t, cols[i]), &d))
 				fprintf(f, "%.1f s", d);
 			else if (ops && !*v) {
 				fputs(cols[i][0] == 'm' ? "not met up to " : "not passed up to ", f);
-				const char *tr = strchr(csv_get(t, r, csv_col(t, "operators_tried")), ':');
+				const char *tr = strchr(csvtab_get(t, r, csvtab_col(t, "operators_tried")), ':');
 				html_esc(f, tr ? tr + 1 : "?");
 			} else if (ops) {
 				html_esc(f, v);
 				fputs(" + ", f);
 				const char *bk = cols[i][0] == 'm' ? "min_backup" : "pass_backup";
-				html_esc(f, csv_get(t, r, csv_col(t, bk)));
+				html_esc(f, csvtab_get(t, r, csvtab_col(t, bk)));
 				fputs(" backup", f);
 			} else if (!strcmp(cols[i], "target") && !strcmp(v, "all"))
 				fputs("<strong>every target</strong>", f);
@@ -742,7 +756,7 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 	fputs("</h1>\n<p class=\"meta\">", f);
 	html_esc(f, dir);
 	fprintf(f, " · %zu points · replications per point: %.0f · seed %.0f", s->sw.nrow,
-		jnum(s->man, "replications"), jnum(s->man, "seed"));
+		rbjson_path_num(s->man, "replications"), rbjson_path_num(s->man, "seed"));
 	const json_t *cmd = json_object_get(s->man, "command");
 	if (json_is_string(cmd)) {
 		fputs(" · command: <code>", f);
@@ -752,7 +766,7 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 	const json_t *el = json_object_get(s->man, "erlang");
 	/* sweep.json's load is the scenario as written (rate scale 1); the plots'
 	 * Erlang A curves are at the slice's rate scale: erlang.csv has that load */
-	double lam = jnum(el, "lambda_per_s") * 60, rs = 1;
+	double lam = rbjson_path_num(el, "lambda_per_s") * 60, rs = 1;
 	for (size_t r = 0; s->has_er && r < s->er.nrow; r++) {
 		if (fabs(cell(&s->er, r, "rate_scale") - s->rs) < 1e-9 && isfinite(cell(&s->er, r, "lambda_per_s"))) {
 			lam = cell(&s->er, r, "lambda_per_s") * 60;
@@ -762,7 +776,7 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 	}
 	fprintf(f, "<br>Erlang A reference at the plots' mean load (rate scale %g): %.2f calls/min, "
 		   "mean handling (pick-up + talk + wrap-up) %.0f s, mean patience %.0f s.</p>\n",
-		rs, lam, jnum(el, "mean_handle_s"), jnum(el, "mean_patience_s"));
+		rs, lam, rbjson_path_num(el, "mean_handle_s"), rbjson_path_num(el, "mean_patience_s"));
 	char sl[128];
 	fputs("<h2>Staffing table</h2>\n<p>Per load and target: the least operators, and at that "
 	      "count the least backup staff, whose measured value meets the target (measured), with "
@@ -786,9 +800,9 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 
 static void sweep_rep_free(struct sweep_rep *s)
 {
-	csv_free(&s->sw);
-	csv_free(&s->st);
-	csv_free(&s->er);
+	csvtab_free(&s->sw);
+	csvtab_free(&s->st);
+	csvtab_free(&s->er);
 	json_decref(s->man);
 	json_decref(s->targets);
 }
@@ -808,20 +822,20 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 		return ENOENT;
 	}
 	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
-	if ((rc = csv_load(path, &s.sw, err, errlen)))
+	if ((rc = csvtab_load(path, &s.sw, err, errlen)))
 		goto out;
 	snprintf(path, sizeof(path), "%s/staffing.csv", dir);
-	if ((rc = csv_load(path, &s.st, err, errlen)))
+	if ((rc = csvtab_load(path, &s.st, err, errlen)))
 		goto out;
 	snprintf(path, sizeof(path), "%s/erlang.csv", dir);
-	s.has_er = csv_load(path, &s.er, NULL, 0) == 0 && s.er.nrow > 0;
+	s.has_er = csvtab_load(path, &s.er, NULL, 0) == 0 && s.er.nrow > 0;
 	snprintf(path, sizeof(path), "%s/sweep.json", dir);
 	s.man = json_load_file(path, 0, &je);
-	s.c_ops = csv_col(&s.sw, "operators");
-	s.c_bk = csv_col(&s.sw, "backup");
-	s.c_rs = csv_col(&s.sw, "rate_scale");
-	s.c_na = csv_col(&s.sw, "no_answer_s");
-	s.c_lay = csv_col(&s.sw, "layout");
+	s.c_ops = csvtab_col(&s.sw, "operators");
+	s.c_bk = csvtab_col(&s.sw, "backup");
+	s.c_rs = csvtab_col(&s.sw, "rate_scale");
+	s.c_na = csvtab_col(&s.sw, "no_answer_s");
+	s.c_lay = csvtab_col(&s.sw, "layout");
 	if (!s.sw.nrow || s.c_ops < 0 || s.c_bk < 0 || s.c_rs < 0 || s.c_na < 0 || s.c_lay < 0) {
 		errbuf_set(err, errlen, "%s/sweep.csv: expected the columns of ringbench sweep and one row "
 				    "or more", dir);
@@ -829,7 +843,7 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 		goto out;
 	}
 	/* the targets' definitions, from the first point's file */
-	snprintf(path, sizeof(path), "%s/points/%s.json", dir, csv_get(&s.sw, 0, csv_col(&s.sw, "key")));
+	snprintf(path, sizeof(path), "%s/points/%s.json", dir, csvtab_get(&s.sw, 0, csvtab_col(&s.sw, "key")));
 	json_t *p0 = json_load_file(path, 0, &je);
 	s.targets = json_incref(json_object_get(p0, "targets"));
 	json_decref(p0);

@@ -1,6 +1,6 @@
 /*
- * report_util: the pieces every report plot uses: a CSV table reader, HTML
- * and gnuplot string escaping, and the plot writer that runs gnuplot.
+ * report_util: the pieces every report plot uses: HTML and gnuplot string
+ * escaping, and the plot writer that runs gnuplot.
  */
 #define LOG_TAG "report"
 #include <ctype.h>
@@ -16,232 +16,8 @@
 #include "errbuf.h"
 #include "cli.h"
 #include "log.h"
+#include "rbfile.h"
 #include "report_int.h"
-
-/* ---- CSV ---------------------------------------------------------------- */
-
-struct strv {
-	char **v;
-	size_t n, cap;
-};
-
-static int strv_push(struct strv *s, const char *p, size_t len)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		char **v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	char *c = malloc(len + 1);
-	if (!c)
-		return ENOMEM;
-	memcpy(c, p, len);
-	c[len] = 0;
-	s->v[s->n++] = c;
-	return 0;
-}
-
-/* Reads one field starting at *pp; sets *eol when it ended a line. */
-static int csv_field(const char **pp, const char *end, char **buf, size_t *cap, size_t *len,
-		     bool *eol, bool *bad)
-{
-	const char *p = *pp;
-	*len = 0;
-	*eol = false;
-	bool quoted = p < end && *p == '"';
-	if (quoted)
-		p++;
-	for (;;) {
-		if (p >= end) {
-			if (quoted)
-				*bad = true;
-			*eol = true;
-			break;
-		}
-		char c = *p;
-		if (quoted) {
-			if (c == '"') {
-				if (p + 1 < end && p[1] == '"') {
-					p++;
-				} else {
-					quoted = false;
-					p++;
-					continue;
-				}
-			}
-		} else if (c == ',') {
-			p++;
-			break;
-		} else if (c == '\n' || c == '\r') {
-			if (c == '\r' && p + 1 < end && p[1] == '\n')
-				p++;
-			p++;
-			*eol = true;
-			break;
-		}
-		if (*len + 1 >= *cap) {
-			size_t nc = *cap ? *cap * 2 : 64;
-			char *nb = realloc(*buf, nc);
-			if (!nb)
-				return ENOMEM;
-			*buf = nb;
-			*cap = nc;
-		}
-		(*buf)[(*len)++] = c;
-		p++;
-	}
-	*pp = p;
-	return 0;
-}
-
-static int read_file(const char *path, char **text, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return errno;
-	int rc = 0;
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-	if (!b) {
-		rc = ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				rc = ENOMEM;
-				goto out;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f))
-		rc = EIO;
-out:
-	fclose(f);
-	if (rc) {
-		free(b);
-		return rc;
-	}
-	*text = b;
-	*len = n;
-	return 0;
-}
-
-void csv_free(struct csvtab *t)
-{
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->ncol; i++)
-		free(t->head ? t->head[i] : NULL);
-	for (size_t i = 0; t->cell && i < t->nrow * t->ncol; i++)
-		free(t->cell[i]);
-	free(t->head);
-	free(t->cell);
-	memset(t, 0, sizeof(*t));
-}
-
-int csv_load(const char *path, struct csvtab *t, char *err, size_t errlen)
-{
-	char *text = NULL, *buf = NULL;
-	size_t len = 0, cap = 0, flen;
-	struct strv cells = {0};
-	size_t ncol = 0, line = 1, col = 0;
-	bool eol, bad = false;
-	int rc = read_file(path, &text, &len);
-	memset(t, 0, sizeof(*t));
-	if (rc) {
-		errbuf_set(err, errlen, "%s: %s", path, strerror(rc));
-		return rc;
-	}
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		if (col == 0 && (*p == '\n' || *p == '\r')) { /* blank line */
-			p++;
-			line++;
-			continue;
-		}
-		if ((rc = csv_field(&p, end, &buf, &cap, &flen, &eol, &bad)))
-			goto out;
-		if (bad) {
-			errbuf_set(err, errlen, "%s:%zu: unterminated quoted field", path, line);
-			rc = EINVAL;
-			goto out;
-		}
-		if ((rc = strv_push(&cells, buf ? buf : "", flen)))
-			goto out;
-		col++;
-		if (eol) {
-			if (line == 1) {
-				ncol = col;
-			} else if (col != ncol) {
-				errbuf_set(err, errlen, "%s:%zu: expected %zu fields as in the header, got %zu",
-				       path, line, ncol, col);
-				rc = EINVAL;
-				goto out;
-			}
-			col = 0;
-			line++;
-		}
-	}
-	if (ncol == 0) {
-		errbuf_set(err, errlen, "%s:1: expected a header line, the file is empty", path);
-		rc = EINVAL;
-		goto out;
-	}
-	t->ncol = ncol;
-	t->nrow = cells.n / ncol - 1;
-	t->head = malloc(ncol * sizeof(char *));
-	t->cell = malloc((cells.n - ncol + 1) * sizeof(char *));
-	if (!t->head || !t->cell) {
-		free(t->head);
-		free(t->cell);
-		memset(t, 0, sizeof(*t));
-		rc = ENOMEM;
-		goto out;
-	}
-	memcpy(t->head, cells.v, ncol * sizeof(char *));
-	memcpy(t->cell, cells.v + ncol, (cells.n - ncol) * sizeof(char *));
-	cells.n = 0;
-out:
-	for (size_t i = 0; i < cells.n; i++)
-		free(cells.v[i]);
-	free(cells.v);
-	free(buf);
-	free(text);
-	return rc;
-}
-
-int csv_col(const struct csvtab *t, const char *name)
-{
-	for (size_t i = 0; i < t->ncol; i++)
-		if (!strcmp(t->head[i], name))
-			return (int)i;
-	return -1;
-}
-
-bool csv_num(const struct csvtab *t, size_t r, int c, double *v)
-{
-	const char *s = csv_get(t, r, c);
-	if (!*s)
-		return false;
-	char *e;
-	errno = 0;
-	double d = strtod(s, &e);
-	if (e == s || *e || errno)
-		return false;
-	*v = d;
-	return true;
-}
 
 /* ---- escaping and JSON ---------------------------------------------------- */
 
@@ -280,28 +56,6 @@ const char *gp_point_name(int pt)
 		"filled inverted triangle", "open diamond", "filled diamond", "open pentagon",
 		"filled pentagon"};
 	return pt > 0 && (size_t)pt < sizeof(names) / sizeof(names[0]) ? names[pt] : "";
-}
-
-double jnum(const json_t *o, const char *key)
-{
-	const json_t *v = o && json_is_object(o) ? json_object_get(o, key) : NULL;
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-const json_t *jpath(const json_t *o, const char *path)
-{
-	char part[128];
-	while (o && *path) {
-		const char *dot = strchr(path, '.');
-		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-		if (n >= sizeof(part) || !json_is_object(o))
-			return NULL;
-		memcpy(part, path, n);
-		part[n] = 0;
-		o = json_object_get(o, part);
-		path += n + (dot ? 1 : 0);
-	}
-	return o;
 }
 
 /* ---- the page and its plots -------------------------------------------- */
@@ -385,6 +139,12 @@ int plot_open(struct page *pg, struct plot *p, const char *name, const char *tit
 		       "set datafile missing \"?\"\nset style fill solid 0.6 border -1\n");
 	fprintf(p->dat, "# data of %s.png (%s)\n", name, title);
 	return 0;
+}
+
+void plot_set_caption(struct plot *p, const char *caption)
+{
+	free(p->caption);
+	p->caption = strdup(caption);
 }
 
 void plot_set_height(struct page *pg, struct plot *p, int height)
@@ -632,7 +392,7 @@ int page_html_figures(FILE *f, const struct page *pg)
 		char path[4096], *svg = NULL;
 		size_t len;
 		snprintf(path, sizeof(path), "%s/%s.svg", pg->dir, g->name);
-		int rc = read_file(path, &svg, &len);
+		int rc = rbfile_read(path, 0, &svg, &len);
 		char *z = rc ? NULL : realloc(svg, len + 1);
 		if (!rc && !z)
 			rc = ENOMEM;

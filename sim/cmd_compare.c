@@ -49,30 +49,31 @@ static void usage(FILE *out)
 		"was found.\n");
 }
 
-int cmd_compare(int argc, char **argv)
+/* The command line into dirs, json_out and o. Returns 0 to run, -1 after
+ * --help (exit 0), or the exit status. */
+static int parse(int argc, char **argv, const char *dirs[2], const char **json_out,
+		 struct cmp_opts *o)
 {
-	const char *dirs[2] = {NULL, NULL}, *json_out = NULL;
-	struct cmp_opts o = {.measures = NULL, .min_calls = 30};
 	int nd = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
-			return 0;
+			return -1;
 		} else if (!strcmp(a, "--all")) {
-			o.all = true;
+			o->all = true;
 		} else if (!strcmp(a, "--unpaired")) {
-			o.unpaired = true;
+			o->unpaired = true;
 		} else if (!strcmp(a, "--json") || !strcmp(a, "--measures") ||
 			   !strcmp(a, "--min-calls")) {
 			if (i + 1 >= argc)
 				return cli_usage_error(PROG, "%s needs a value", a);
 			const char *v = argv[++i];
 			if (!strcmp(a, "--json"))
-				json_out = v;
+				*json_out = v;
 			else if (!strcmp(a, "--measures"))
-				o.measures = v;
-			else if (cli_long(PROG, a, v, 1, 1000000000, &o.min_calls))
+				o->measures = v;
+			else if (cli_long(PROG, a, v, 1, 1000000000, &o->min_calls))
 				return 2;
 		} else if (a[0] == '-' && a[1]) {
 			static const char *const names[] = {"all",	  "help",      "json",
@@ -87,8 +88,18 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (nd != 2)
 		return cli_usage_error(PROG, "expected two result folders DIR_A DIR_B");
-	if (o.all && o.measures)
+	if (o->all && o->measures)
 		return cli_usage_error(PROG, "--all and --measures: give one of them");
+	return 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	const char *dirs[2] = {NULL, NULL}, *json_out = NULL;
+	struct cmp_opts o = {.measures = NULL, .min_calls = 30};
+	int prc = parse(argc, argv, dirs, &json_out, &o);
+	if (prc)
+		return prc < 0 ? 0 : prc;
 
 	json_t *j[2] = {NULL, NULL};
 	char err[4200];

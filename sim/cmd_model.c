@@ -1,7 +1,8 @@
 /*
  * ringbench model SCENARIO: run a scenario in the discrete-event model and
  * write summary.json, calls.csv and timeline.csv (docs/definitions.md, Result
- * files). The engine is sim/model; this file only parses options and writes.
+ * files). The work is model_write (sim/model.h); this file parses options,
+ * prints and chooses the exit status.
  */
 #define LOG_TAG "model"
 #include <errno.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -191,155 +191,102 @@ static void progress(int done, int total, void *arg)
 	fflush(stderr);
 }
 
-/* results/<name>-<YYYYmmdd-HHMMSS> into buf. */
-static void default_out(const struct scenario *s, char *buf, size_t n)
+/* "--replications auto" on a terminal: how many it chose. */
+static void seq_done(const struct model_seq_result *sr, void *arg)
 {
-	char ts[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
-	snprintf(buf, n, "results/%s-%s", s->name ? s->name : "scenario", ts);
+	(void)arg;
+	fprintf(stderr, "\n%s: auto: %d replications, %s\n", PROG, sr->n,
+		sr->reached ? "precision reached" : "precision NOT reached");
+}
+
+/* The scenario with --target's replacing its own. Returns 0 or 2 (said). */
+static int load(const struct margs *a, struct scenario **sp)
+{
+	char err[1024] = "";
+	int e = scn_load(a->scenario, sp, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "%s\n", err[0] ? err : strerror(e));
+		return 2;
+	}
+	if (a->n_targets && (e = scn_targets_replace(*sp, a->targets, a->n_targets, err, sizeof(err)))) {
+		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(e));
+		scn_free(*sp);
+		*sp = NULL;
+		return 2;
+	}
+	return 0;
+}
+
+/* The library's options from the command line's. */
+static void write_opts(const struct margs *a, const struct scenario *s, struct model_write_opts *wo)
+{
+	long jobs = a->jobs;
+	if (jobs < 1) {
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		if (jobs < 1)
+			jobs = 1;
+	}
+	bool tty = !a->quiet && isatty(2);
+	memset(wo, 0, sizeof(*wo));
+	wo->scn = s;
+	wo->seed = a->seed_set ? a->seed : s->run.seed;
+	wo->replications = a->reps > 0 ? (int)a->reps
+				      : (s->run.replications > 0 ? s->run.replications : 1);
+	wo->jobs = (int)jobs;
+	wo->calls_cap = a->calls;
+	wo->reps_auto = a->reps_auto;
+	model_seq_defaults(&wo->seq);
+	if (a->reps_auto) {
+		wo->seq.max = (int)a->auto_max;
+		if (a->tolerance > 0)
+			wo->seq.delta = a->tolerance;
+		if (tty) {
+			wo->seq.progress_h = seq_progress;
+			wo->seq_done_h = seq_done;
+		}
+	}
+	/* per replication on a terminal; with auto, whether more than one is
+	 * known only once chosen, and the fixed run's count decided it before */
+	if (tty && (a->reps_auto || wo->replications > 1))
+		wo->progress_h = progress;
 }
 
 int cmd_model(int argc, char **argv)
 {
 	struct margs a;
 	/* The command line as given (getopt reorders argv). */
-	char *joined = cli_join(argc, argv), *command = NULL;
-	if (joined) {
-		size_t n = strlen(joined) + sizeof("ringbench ");
-		if ((command = malloc(n)))
-			snprintf(command, n, "ringbench %s", joined);
-		free(joined);
-	}
+	char *command = cli_command(argc, argv);
 	int rc = parse(argc, argv, &a);
 	if (rc) {
 		free(command);
 		return rc < 0 ? 0 : rc;
 	}
-
-	char err[1024] = "", dir[PATH_MAX];
 	struct scenario *s = NULL;
-	struct resdir *rd = NULL;
-	int e = scn_load(a.scenario, &s, err, sizeof(err));
-	if (!e && a.n_targets && (e = scn_targets_replace(s, a.targets, a.n_targets, err, sizeof(err)))) {
-		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(e));
-		scn_free(s);
+	if ((rc = load(&a, &s))) {
 		free(command);
-		return 2;
+		return rc;
 	}
-	if (e) {
-		fprintf(stderr, "%s\n", err[0] ? err : strerror(e));
-		free(command);
-		return 2;
-	}
-	rc = 3;
+	char err[1024] = "", dir[PATH_MAX];
 	if (a.out)
 		snprintf(dir, sizeof(dir), "%s", a.out);
 	else
-		default_out(s, dir, sizeof(dir));
-	if ((e = cli_mkdirs(dir))) {
-		fprintf(stderr, "%s: cannot create %s: %s\n", PROG, dir, strerror(e));
-		goto out;
-	}
-	long jobs = a.jobs;
-	if (jobs < 1) {
-		jobs = sysconf(_SC_NPROCESSORS_ONLN);
-		if (jobs < 1)
-			jobs = 1;
-	}
-	/* --replications auto: how many, by the sequential rule, then a fixed run of that many */
-	struct model_seq_opts sq;
-	struct model_seq_result sr;
-	model_seq_defaults(&sq);
-	memset(&sr, 0, sizeof(sr));
-	int seq_err = 0; /* recorded as the run's error in summary.json */
-	if (a.reps_auto) {
-		sq.max = (int)a.auto_max;
-		if (a.tolerance > 0)
-			sq.delta = a.tolerance;
-		if (!a.quiet && isatty(2))
-			sq.progress_h = seq_progress;
-		struct model_opts mo = {
-			.scn = s,
-			.seed = a.seed_set ? a.seed : s->run.seed,
-			.jobs = (int)jobs,
-		};
-		seq_err = model_seq_choose(&mo, &sq, &sr);
-		if (sq.progress_h && !seq_err)
-			fprintf(stderr, "\n%s: auto: %d replications, %s\n", PROG, sr.n,
-				sr.reached ? "precision reached" : "precision NOT reached");
-		a.reps = seq_err ? 1 : sr.n;
-	}
-	struct resdir_opts ro = {
-		.summary = {
-			.engine = ENGINE_MODEL,
-			.command = command ? command : "ringbench model",
-			.scn = s,
-			.seed = a.seed_set ? a.seed : s->run.seed,
-			.replications = a.reps > 0 ? (int)a.reps
-						   : (s->run.replications > 0 ? s->run.replications : 1),
-			.t0_epoch = RB_T_NONE,
-			.time_weighted = true,
-		},
-		.timeline_limit = 0, /* one day */
-		.timeline_staff = true,
-		.calls_cap = a.calls,
-	};
-	if ((e = resdir_open(&rd, dir, &ro))) {
-		fprintf(stderr, "%s: %s\n", PROG, e == ENOMEM ? "out of memory" : strerror(e));
-		goto out;
-	}
-	if (a.reps_auto && !seq_err) {
-		struct json_t *rule = model_seq_json(&sq, &sr);
-		if (!rule) {
-			fprintf(stderr, "%s: out of memory\n", PROG);
-			goto out;
-		}
-		resdir_set_extra(rd, "replications_rule", rule);
-	}
-	/* With --calls none, the header alone: every result folder has the file. */
-	if ((e = resdir_calls_open(rd))) {
-		fprintf(stderr, "%s: cannot write %s/calls.csv: %s\n", PROG, dir, strerror(e));
-		goto out;
-	}
-	struct model_opts mo = {
-		.scn = s,
-		.seed = ro.summary.seed,
-		.replications = ro.summary.replications,
-		.jobs = (int)jobs,
-		.summary = resdir_summary(rd),
-		.timeline = resdir_timeline(rd),
-		.timeline_limit = ro.timeline_limit,
-		.calls = rd,
-		.progress_h = (!a.quiet && isatty(2) && ro.summary.replications > 1) ? progress : NULL,
-	};
-	struct model_stats st;
-	memset(&st, 0, sizeof(st));
-	e = seq_err ? seq_err : model_run(&mo, &st);
-	int ce = resdir_calls_close(rd);
-	if (!e)
-		e = ce;
-	if (e) {
-		char why[256];
-		snprintf(why, sizeof(why), "the model failed: %s", strerror(e));
-		resdir_set_error(rd, why);
-	}
+		cli_results_dir(dir, sizeof(dir), s->name ? s->name : "scenario");
+	struct model_write_opts wo;
+	write_opts(&a, s, &wo);
+	wo.dir = dir;
+	wo.command = command ? command : "ringbench model";
+	struct resdir *rd = NULL;
 	struct resdir_result res;
-	if ((e = resdir_finish(rd, &res))) {
-		if (res.failed)
-			fprintf(stderr, "%s: cannot write %s/%s: %s\n", PROG, dir, res.failed, strerror(e));
-		else
-			fprintf(stderr, "%s: out of memory\n", PROG);
-		goto out;
+	rc = 3;
+	if (model_write(&wo, &rd, &res, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+	} else {
+		if (!a.quiet) {
+			summary_print(resdir_summary(rd), stdout);
+			printf("results: %s/\n", dir);
+		}
+		rc = res.exit_code;
 	}
-	if (!a.quiet) {
-		summary_print(resdir_summary(rd), stdout);
-		printf("results: %s/\n", dir);
-	}
-	rc = res.exit_code;
-out:
 	free(command);
 	resdir_free(rd);
 	scn_free(s);

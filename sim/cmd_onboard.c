@@ -58,65 +58,65 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* The old spelling of --server: refused, --target being a service-level target. */
+static int old_target(const char *arg)
+{
+	if (cli_is_hostport(arg))
+		return cli_usage_error(PROG, "--target is a service-level target now; for the "
+					     "center under test use --server %s",
+				       arg);
+	return cli_usage_error(PROG, "--target: onboard judges one ring target, given "
+				     "with --rings K; the center is --server HOST:PORT");
+}
+
+/* One option into o. Returns 0, -1 after --help, or the exit status. */
+static int parse_opt(int c, char **argv, struct onboard_opts *o, const char **scn_path,
+		     double *within, long *rings)
+{
+	switch (c) {
+	case 'h': usage(stdout); return -1;
+	case 'm': o->maildir = optarg; return 0;
+	case 'w': return cli_double(PROG, "--report-within", optarg, 0.1, 86400, within) ? 2 : 0;
+	case 'k': return cli_long(PROG, "--rings", optarg, 1, 30, rings) ? 2 : 0;
+	case 's': *scn_path = optarg; return 0;
+	case 'S': o->smtp_sink = optarg; return 0;
+	case 'F': return cli_double(PROG, "--speedup", optarg, 1e-3, 1e4, &o->speedup) ? 2 : 0;
+	case 'A': o->server = optarg; return 0;
+	case 't': return old_target(optarg);
+	case 'T': o->tenant_id = optarg; return 0;
+	default: return cli_bad_option(PROG, argv[optind - 1], longopts);
+	}
+}
+
+/* Returns 0 to run, -1 after --help (exit 0), or the exit status. */
+static int parse(int argc, char **argv, struct onboard_opts *o, const char **scn_path)
+{
+	double within = 120;
+	long rings = 0;
+	int c, rc;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((rc = parse_opt(c, argv, o, scn_path, &within, &rings)))
+			return rc;
+	if (optind < argc)
+		return cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
+	if (!o->server || !*scn_path || !o->tenant_id)
+		return cli_usage_error(PROG, "--server, --scenario and --tenant are required");
+	if (!o->maildir == !o->smtp_sink)
+		return cli_usage_error(PROG, "give one of --maildir DIR or --smtp-sink HOST:PORT");
+	o->rings = (int)rings;
+	o->report_limit = rb_s_to_us(within);
+	return 0;
+}
+
 int cmd_onboard(int argc, char **argv)
 {
 	struct onboard_opts o = {.speedup = 1.0};
 	const char *scn_path = NULL;
-	double within = 120;
-	long rings = 0;
-	int c;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'm':
-			o.maildir = optarg;
-			break;
-		case 'w':
-			if (cli_double(PROG, "--report-within", optarg, 0.1, 86400, &within))
-				return 2;
-			break;
-		case 'k':
-			if (cli_long(PROG, "--rings", optarg, 1, 30, &rings))
-				return 2;
-			break;
-		case 's':
-			scn_path = optarg;
-			break;
-		case 'S':
-			o.smtp_sink = optarg;
-			break;
-		case 'F':
-			if (cli_double(PROG, "--speedup", optarg, 1e-3, 1e4, &o.speedup))
-				return 2;
-			break;
-		case 'A':
-			o.server = optarg;
-			break;
-		case 't':
-			/* the old spelling of --server: refused, --target being a service-level target */
-			if (cli_is_hostport(optarg))
-				return cli_usage_error(PROG, "--target is a service-level target now; for the "
-							     "center under test use --server %s",
-						       optarg);
-			return cli_usage_error(PROG, "--target: onboard judges one ring target, given "
-						     "with --rings K; the center is --server HOST:PORT");
-		case 'T':
-			o.tenant_id = optarg;
-			break;
-		default:
-			return cli_bad_option(PROG, argv[optind - 1], longopts);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
-	if (!o.server || !scn_path || !o.tenant_id)
-		return cli_usage_error(PROG, "--server, --scenario and --tenant are required");
-	if (!o.maildir == !o.smtp_sink)
-		return cli_usage_error(PROG, "give one of --maildir DIR or --smtp-sink HOST:PORT");
+	int rc = parse(argc, argv, &o, &scn_path);
+	if (rc)
+		return rc < 0 ? 0 : rc;
 	char err[1024] = "";
 	struct scenario *s = NULL;
 	int e = scn_load(scn_path, &s, err, sizeof(err));
@@ -125,11 +125,8 @@ int cmd_onboard(int argc, char **argv)
 		return 2;
 	}
 	o.scn = s;
-	o.rings = (int)rings;
-	o.report_limit = rb_s_to_us(within);
 	struct onboard_result res;
 	e = onboard_run(&o, &res, err, sizeof(err));
-	int rc;
 	if (e) {
 		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(e));
 		rc = e == EINVAL ? 2 : 3;

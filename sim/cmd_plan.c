@@ -144,69 +144,118 @@ static void print_plan(const struct plan_opts *o, const struct plan_result *r, F
 			r->check_log[0] ? "; changed: " : "", r->check_log);
 }
 
+/* One option into o. Returns 0, -1 after --help, or the exit status. */
+static int parse_opt(int c, char **argv, struct plan_opts *o, const char **targets,
+		     size_t *n_targets, const char **out, bool *quiet, bool *seed_set)
+{
+	long v;
+	switch (c) {
+	case 'm':
+		if (!strcmp(optarg, "model"))
+			o->method = PLAN_MODEL;
+		else if (!strcmp(optarg, "erlang"))
+			o->method = PLAN_ERLANG;
+		else
+			return cli_usage_error(prog, "--method: expected model or erlang, got '%s'", optarg);
+		return 0;
+	case 't': targets[(*n_targets)++] = optarg; return 0;
+	case 'O': *out = optarg; return 0;
+	case 'p': o->point = true; return 0;
+	case 'q': *quiet = true; return 0;
+	case 'R':
+		if (cli_long(prog, "--replications", optarg, 2, 100000, &v))
+			return 2;
+		o->replications = (int)v;
+		return 0;
+	case 's':
+		if (cli_u64(prog, "--seed", optarg, &o->seed))
+			return 2;
+		*seed_set = true;
+		return 0;
+	case 'j':
+		if (cli_long(prog, "--jobs", optarg, 1, 64, &v))
+			return 2;
+		o->jobs = (int)v;
+		return 0;
+	case 'r':
+		if (cli_long(prog, "--rounds", optarg, 1, 100, &v))
+			return 2;
+		o->max_rounds = (int)v;
+		return 0;
+	case 'c':
+		if (cli_long(prog, "--check-rounds", optarg, 0, 100, &v))
+			return 2;
+		o->max_check_rounds = v ? (int)v : -1;
+		return 0;
+	case 'h': usage(stdout); return -1;
+	default: return cli_bad_option(prog, argv[optind - 1], longopts);
+	}
+}
+
+/* The run's figures, after the plan. */
+static void print_run(const struct plan_opts *o, const struct plan_result *r, double secs)
+{
+	printf("%s: %zu intervals, %s; %d round%s%s, %d replications an evaluation, %d evaluations, "
+	       "%.1f s (requirement %.1f s, roster %.1f s, check %.1f s)\n",
+	       o->method == PLAN_ERLANG ? "erlang" : "model", r->n,
+	       o->method == PLAN_ERLANG ? "Erlang A per interval"
+	       : o->point		 ? "decided on the point estimate (--point)"
+					 : "decided on the 95 % interval",
+	       r->rounds, r->rounds == 1 ? "" : "s",
+	       o->method == PLAN_ERLANG ? "" : (r->converged ? " (converged)" : " (NOT converged: --rounds)"),
+	       o->replications, r->evaluations, secs, r->seconds_requirement, r->seconds_roster, r->seconds_check);
+}
+
+/* Plans o (loaded) into out and prints it. Returns the exit status. */
+static int plan(struct plan_opts *o, const char *out, bool quiet)
+{
+	char err[1024] = "";
+	struct plan_result r;
+	double t0 = plan_now_wall();
+	int rc = plan_run(o, &r, err, sizeof err);
+	double secs = plan_now_wall() - t0;
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		rc = rc == EINVAL ? 2 : 3;
+	} else {
+		if (!quiet) {
+			print_plan(o, &r, stdout);
+			print_run(o, &r, secs);
+		}
+		if ((rc = plan_write(o, &r, out, err, sizeof err))) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			rc = 3;
+		} else {
+			printf("%s/requirements.csv\n%s/shifts.csv\n%s/roster.csv\n%s/planned.yaml\n%s/plan.json\n",
+			       out, out, out, out, out);
+			if (r.unreachable[0])
+				printf("%s\n", r.unreachable);
+			rc = (o->max_check_rounds < 0 || r.check_passed) && !r.unreachable[0] ? 0 : 1;
+		}
+	}
+	plan_result_free(&r);
+	return rc;
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	struct plan_opts o = {.replications = 10, .method = PLAN_MODEL};
 	const char **targets = calloc((size_t)argc + 1, sizeof *targets), *out = NULL;
 	size_t n_targets = 0;
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	bool quiet = false, seed_set = false;
 	char err[1024] = "", outbuf[4096];
 	struct scenario *s = NULL;
-	struct plan_result r;
 	int c, rc = 0;
-	bool have_r = false;
 
 	if (!targets)
 		return 3;
 	o.jobs = jobs > 0 ? (int)jobs : 1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (!strcmp(optarg, "model"))
-				o.method = PLAN_MODEL;
-			else if (!strcmp(optarg, "erlang"))
-				o.method = PLAN_ERLANG;
-			else {
-				rc = cli_usage_error(prog, "--method: expected model or erlang, got '%s'", optarg);
-				goto done;
-			}
-			break;
-		case 't': targets[n_targets++] = optarg; break;
-		case 'O': out = optarg; break;
-		case 'p': o.point = true; break;
-		case 'q': quiet = true; break;
-		case 'R':
-			if ((rc = cli_long(prog, "--replications", optarg, 2, 100000, &v)))
-				goto done;
-			o.replications = (int)v;
-			break;
-		case 's':
-			if ((rc = cli_u64(prog, "--seed", optarg, &o.seed)))
-				goto done;
-			seed_set = true;
-			break;
-		case 'j':
-			if ((rc = cli_long(prog, "--jobs", optarg, 1, 64, &v)))
-				goto done;
-			o.jobs = (int)v;
-			break;
-		case 'r':
-			if ((rc = cli_long(prog, "--rounds", optarg, 1, 100, &v)))
-				goto done;
-			o.max_rounds = (int)v;
-			break;
-		case 'c':
-			if ((rc = cli_long(prog, "--check-rounds", optarg, 0, 100, &v)))
-				goto done;
-			o.max_check_rounds = v ? (int)v : -1;
-			break;
-		case 'h': usage(stdout); goto done;
-		default: rc = cli_bad_option(prog, argv[optind - 1], longopts); goto done;
-		}
-	}
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((rc = parse_opt(c, argv, &o, targets, &n_targets, &out, &quiet, &seed_set)))
+			goto done;
 	if (optind + 1 != argc) {
 		rc = cli_usage_error(prog, "expected one scenario file");
 		goto done;
@@ -230,41 +279,9 @@ int cmd_plan(int argc, char **argv)
 		snprintf(outbuf, sizeof outbuf, "results/%s-plan", s->name);
 		out = outbuf;
 	}
-	double t0 = plan_now_wall();
-	rc = plan_run(&o, &r, err, sizeof err);
-	have_r = true;
-	double secs = plan_now_wall() - t0;
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		rc = rc == EINVAL ? 2 : 3;
-		goto done;
-	}
-	if (!quiet) {
-		print_plan(&o, &r, stdout);
-		printf("%s: %zu intervals, %s; %d round%s%s, %d replications an evaluation, %d evaluations, "
-		       "%.1f s (requirement %.1f s, roster %.1f s, check %.1f s)\n",
-		       o.method == PLAN_ERLANG ? "erlang" : "model", r.n,
-		       o.method == PLAN_ERLANG ? "Erlang A per interval"
-		       : o.point		 ? "decided on the point estimate (--point)"
-						 : "decided on the 95 % interval",
-		       r.rounds, r.rounds == 1 ? "" : "s",
-		       o.method == PLAN_ERLANG ? "" : (r.converged ? " (converged)" : " (NOT converged: --rounds)"),
-		       o.replications, r.evaluations, secs, r.seconds_requirement, r.seconds_roster, r.seconds_check);
-	}
-	if ((rc = plan_write(&o, &r, out, err, sizeof err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		rc = 3;
-		goto done;
-	}
-	printf("%s/requirements.csv\n%s/shifts.csv\n%s/roster.csv\n%s/planned.yaml\n%s/plan.json\n", out, out, out,
-	       out, out);
-	if (r.unreachable[0])
-		printf("%s\n", r.unreachable);
-	rc = (o.max_check_rounds < 0 || r.check_passed) && !r.unreachable[0] ? 0 : 1;
+	rc = plan(&o, out, quiet);
 done:
-	if (have_r)
-		plan_result_free(&r);
 	scn_free(s);
 	free(targets);
-	return rc;
+	return rc < 0 ? 0 : rc;
 }

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -91,12 +90,9 @@ int cmd_suite(int argc, char **argv)
 	if (out) {
 		snprintf(dir, sizeof(dir), "%s", out);
 	} else {
-		char ts[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
-		snprintf(dir, sizeof(dir), "results/suite-%s-%s", s->name, ts);
+		char stem[256];
+		snprintf(stem, sizeof(stem), "suite-%s", s->name);
+		cli_results_dir(dir, sizeof(dir), stem);
 	}
 	if ((e = cli_mkdirs(dir))) {
 		fprintf(stderr, "%s: cannot create %s: %s\n", PROG, dir, strerror(e));

@@ -20,7 +20,6 @@
 #include "report.h"
 #include "scn.h"
 #include "sweep.h"
-#include "sweep_grid_cap.h"
 
 static const char prog[] = "ringbench sweep";
 
@@ -143,210 +142,212 @@ static int report(const char *out, bool quiet)
 	return 0;
 }
 
+/* The command line, parsed. */
+struct sargs {
+	struct sweep_grid_args grid;
+	const char *out;
+	const char **targets; /* argc + 1 slots */
+	size_t n_targets;
+	bool merge, no_report, quiet;
+	struct sweep_cfg cfg;
+};
+
+static const struct option longopts[] = {
+	{"backup", required_argument, NULL, 'b'},
+	{"help", no_argument, NULL, 'h'},
+	{"jobs", required_argument, NULL, 'j'},
+	{"layout", required_argument, NULL, 'L'},
+	{"merge", no_argument, NULL, 'M'},
+	{"no-answer-s", required_argument, NULL, 'n'},
+	{"no-report", no_argument, NULL, 'N'},
+	{"operators", required_argument, NULL, 'o'},
+	{"out", required_argument, NULL, 'O'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"rate-scale", required_argument, NULL, 'r'},
+	{"replications", required_argument, NULL, 'R'},
+	{"seed", required_argument, NULL, 's'},
+	{"shard", required_argument, NULL, 'S'},
+	{"target", required_argument, NULL, 't'},
+	{NULL, 0, NULL, 0},
+};
+
+/* One option into a. Returns 0, -1 after --help, or the exit status. */
+static int parse_opt(int c, struct sargs *a, char **argv)
+{
+	long v;
+	switch (c) {
+	case 'b': a->grid.backup = optarg; return 0;
+	case 'h': usage(stdout); return -1;
+	case 'j':
+		if (cli_long(prog, "--jobs", optarg, 1, 64, &v))
+			return 2;
+		a->cfg.jobs = (int)v;
+		return 0;
+	case 'L': a->grid.layout = optarg; return 0;
+	case 'M': a->merge = true; return 0;
+	case 'n': a->grid.noans = optarg; return 0;
+	case 'N': a->no_report = true; return 0;
+	case 'o': a->grid.ops = optarg; return 0;
+	case 'O': a->out = optarg; return 0;
+	case 'q': a->quiet = true; return 0;
+	case 'r': a->grid.rate = optarg; return 0;
+	case 'R':
+		if (cli_long(prog, "--replications", optarg, 1, 1000000, &v))
+			return 2;
+		a->cfg.replications = (int)v;
+		return 0;
+	case 's':
+		if (cli_u64(prog, "--seed", optarg, &a->cfg.seed))
+			return 2;
+		a->cfg.seed_set = true;
+		return 0;
+	case 'S':
+		if (parse_shard(optarg, &a->cfg.shard_i, &a->cfg.shard_n))
+			return cli_usage_error(prog, "--shard '%s': expected I/N with 1 <= I <= N", optarg);
+		return 0;
+	case 't': a->targets[a->n_targets++] = optarg; return 0;
+	default:
+		return cli_bad_option(prog, argv[optind - 1], longopts);
+	}
+}
+
+/* Returns 0 to run, -1 after --help (exit 0), or the exit status. */
+static int parse(int argc, char **argv, struct sargs *a)
+{
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int c, rc;
+	a->cfg.jobs = jobs > 0 ? (int)jobs : 1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((rc = parse_opt(c, a, argv)))
+			return rc;
+	return 0;
+}
+
+/* The staffing table and the files' names, then the report. */
+static int show(const char *out, const struct sargs *a)
+{
+	if (!a->quiet) {
+		sweep_staffing_print(out, stdout, 40);
+		printf("%s/sweep.csv\n%s/staffing.csv\n", out, out);
+	}
+	return a->no_report ? 0 : report(out, a->quiet);
+}
+
+/* --merge DIR... --out DIR */
+static int merge(int argc, char **argv, const struct sargs *a)
+{
+	char err[1024] = "";
+	if (optind >= argc || !a->out)
+		return cli_usage_error(prog, "--merge: expected shard folders and --out DIR");
+	int rc = sweep_merge((const char *const *)argv + optind, (size_t)(argc - optind), a->out, err,
+			     sizeof(err));
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return rc == EINVAL || rc == ENOENT ? 2 : 3;
+	}
+	return show(a->out, a);
+}
+
+/* The grid and targets checked against s, the notes. Returns 0 or the exit status. */
+static int check(const struct scenario *s, struct sargs *a, struct sweep_grid *g)
+{
+	char err[1024] = "";
+	int rc;
+	if (sweep_grid_parse(g, s, &a->grid, err, sizeof(err)))
+		return cli_usage_error(prog, "%s", err);
+	/* every target checked before any note: a usage error is the first line */
+	if ((rc = sweep_targets_check(s, a->targets, a->n_targets, err, sizeof(err))))
+		return rc == ENOMEM ? 3 : cli_usage_error(prog, "%s", err);
+	for (size_t i = 0; i < a->n_targets; i++) {
+		char names[512];
+		bool unphased;
+		if (sweep_target_unphased(s, a->targets[i], &unphased, names, sizeof(names)))
+			return 3;
+		if (unphased && !a->quiet)
+			fprintf(stderr,
+				"%s: note: --target %s has no phase: judged over the whole run (every "
+				"phase's calls together) and, in the staffing table, in each phase too "
+				"(%s); PHASE:%s judges one phase only\n",
+				prog, a->targets[i], names, a->targets[i]);
+	}
+	return 0;
+}
+
+/* The grid's points computed into a->out, then the tables. */
+static int run(const struct scenario *s, struct sargs *a, const struct sweep_grid *g)
+{
+	char err[1024] = "";
+	struct progress pr = {.tty = isatty(STDERR_FILENO), .quiet = a->quiet};
+	a->cfg.scn = s;
+	a->cfg.grid = g;
+	a->cfg.out_dir = a->out;
+	a->cfg.targets = a->targets;
+	a->cfg.n_targets = a->n_targets;
+	a->cfg.progress_h = on_progress;
+	a->cfg.progress_arg = &pr;
+	if (!a->quiet)
+		fprintf(stderr, "%s: %zu points x %d replications into %s\n", prog, sweep_grid_size(g),
+			a->cfg.replications ? a->cfg.replications : s->run.replications, a->out);
+	int rc = sweep_run(&a->cfg, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, *err ? err : strerror(rc));
+		return rc == EINVAL ? 2 : 3;
+	}
+	if ((rc = sweep_collect(a->out, err, sizeof(err)))) {
+		if (rc == ENOENT && a->cfg.shard_n > 1) {
+			/* a grid smaller than the shards: this share is empty, which
+			 * is no failure (--merge joins the shares that have points) */
+			fprintf(stderr, "%s: shard %d/%d: no point of the %zu-point grid falls in this "
+					"share; nothing to do\n", prog, a->cfg.shard_i, a->cfg.shard_n,
+				sweep_grid_size(g));
+			return 0;
+		}
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return 3;
+	}
+	return show(a->out, a);
+}
+
 int cmd_sweep(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"backup", required_argument, NULL, 'b'},
-		{"help", no_argument, NULL, 'h'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"layout", required_argument, NULL, 'L'},
-		{"merge", no_argument, NULL, 'M'},
-		{"no-answer-s", required_argument, NULL, 'n'},
-		{"no-report", no_argument, NULL, 'N'},
-		{"operators", required_argument, NULL, 'o'},
-		{"out", required_argument, NULL, 'O'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"rate-scale", required_argument, NULL, 'r'},
-		{"replications", required_argument, NULL, 'R'},
-		{"seed", required_argument, NULL, 's'},
-		{"shard", required_argument, NULL, 'S'},
-		{"target", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *a_ops = NULL, *a_backup = NULL, *a_rate = NULL, *a_noans = NULL, *a_layout = NULL;
-	const char *out = NULL;
-	const char **targets = calloc((size_t)argc + 1, sizeof(char *));
-	size_t n_targets = 0;
-	bool merge = false, no_report = false, quiet = false;
-	struct sweep_cfg cfg = {0};
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN), reps = 0;
+	struct sargs a = {.targets = calloc((size_t)argc + 1, sizeof(char *))};
 	char err[1024] = "", outbuf[4096];
 	struct scenario *s = NULL;
 	char *command = NULL;
-	int c, rc = 0;
+	int rc;
 
-	if (!targets)
+	if (!a.targets)
 		return 3;
-	cfg.jobs = jobs > 0 ? (int)jobs : 1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b': a_backup = optarg; break;
-		case 'h': usage(stdout); goto out;
-		case 'j':
-			if ((rc = cli_long(prog, "--jobs", optarg, 1, 64, &jobs)))
-				goto out;
-			cfg.jobs = (int)jobs;
-			break;
-		case 'L': a_layout = optarg; break;
-		case 'M': merge = true; break;
-		case 'n': a_noans = optarg; break;
-		case 'N': no_report = true; break;
-		case 'o': a_ops = optarg; break;
-		case 'O': out = optarg; break;
-		case 'q': quiet = true; break;
-		case 'r': a_rate = optarg; break;
-		case 'R':
-			if ((rc = cli_long(prog, "--replications", optarg, 1, 1000000, &reps)))
-				goto out;
-			cfg.replications = (int)reps;
-			break;
-		case 's':
-			if ((rc = cli_u64(prog, "--seed", optarg, &cfg.seed)))
-				goto out;
-			cfg.seed_set = true;
-			break;
-		case 'S':
-			if (parse_shard(optarg, &cfg.shard_i, &cfg.shard_n)) {
-				rc = cli_usage_error(prog, "--shard '%s': expected I/N with 1 <= I <= N", optarg);
-				goto out;
-			}
-			break;
-		case 't': targets[n_targets++] = optarg; break;
-		default:
-			rc = cli_bad_option(prog, argv[optind - 1], longopts);
-			goto out;
-		}
-	}
-	if (merge) {
-		if (optind >= argc || !out) {
-			rc = cli_usage_error(prog, "--merge: expected shard folders and --out DIR");
-			goto out;
-		}
-		rc = sweep_merge((const char *const *)argv + optind, (size_t)(argc - optind), out, err,
-				 sizeof(err));
-		if (rc) {
-			fprintf(stderr, "%s: %s\n", prog, err);
-			rc = rc == EINVAL || rc == ENOENT ? 2 : 3;
-			goto out;
-		}
-		if (!quiet) {
-			sweep_staffing_print(out, stdout, 40);
-			printf("%s/sweep.csv\n%s/staffing.csv\n", out, out);
-		}
-		rc = no_report ? 0 : report(out, quiet);
+	if ((rc = parse(argc, argv, &a)))
+		goto out;
+	if (a.merge) {
+		rc = merge(argc, argv, &a);
 		goto out;
 	}
 	if (optind + 1 != argc) {
 		rc = cli_usage_error(prog, "expected one scenario file");
 		goto out;
 	}
-	cfg.scenario_path = argv[optind];
-	if ((rc = scn_load(cfg.scenario_path, &s, err, sizeof(err)))) {
+	a.cfg.scenario_path = argv[optind];
+	if ((rc = scn_load(a.cfg.scenario_path, &s, err, sizeof(err)))) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		rc = rc == ENOMEM ? 3 : 2;
 		goto out;
 	}
 	struct sweep_grid g;
-	sweep_grid_default(&g, s);
-	if ((a_ops && (rc = sweep_range_int("--operators", a_ops, 0, &g.ops, err, sizeof(err)))) ||
-	    (a_backup && (rc = sweep_range_int("--backup", a_backup, 0, &g.backup, err, sizeof(err)))) ||
-	    (a_rate && (rc = sweep_range_double("--rate-scale", a_rate, 0, &g.rate, err, sizeof(err)))) ||
-	    (a_noans && (rc = sweep_range_double("--no-answer-s", a_noans, 0, &g.noans, err, sizeof(err)))) ||
-	    (a_layout && (rc = sweep_layout_parse(a_layout, &g, err, sizeof(err))))) {
-		rc = cli_usage_error(prog, "%s", err);
+	if ((rc = check(s, &a, &g)))
 		goto out;
+	if (!a.out) {
+		sweep_default_out(s, outbuf, sizeof(outbuf));
+		a.out = outbuf;
 	}
-	g.noans_set = a_noans != NULL;
-	if (sweep_grid_cap_check(&g, err, sizeof(err))) {
-		rc = cli_usage_error(prog, "%s", err);
-		goto out;
-	}
-	if (g.rate.lo <= 0) {
-		rc = cli_usage_error(prog, "--rate-scale '%s': expected scales above 0", a_rate);
-		goto out;
-	}
-	/* every target checked before any note: a usage error is the first line */
-	for (size_t i = 0; i < n_targets; i++) {
-		struct scn_target t;
-		if ((rc = scn_target_parse(targets[i], s, &t, err, sizeof(err)))) {
-			rc = rc == ENOMEM ? 3 : cli_usage_error(prog, "%s", err);
-			goto out;
-		}
-		scn_target_clear(&t);
-	}
-	for (size_t i = 0; i < n_targets; i++) {
-		struct scn_target t;
-		if ((rc = scn_target_parse(targets[i], s, &t, err, sizeof(err)))) {
-			rc = 3;
-			goto out;
-		}
-		if (!t.phase && s->n_phases > 1 && !quiet) {
-			char names[512] = "";
-			for (size_t p = 0, used = 0; p < s->n_phases && used < sizeof(names); p++)
-				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-							 p ? ", " : "", s->phases[p].name);
-			fprintf(stderr,
-				"%s: note: --target %s has no phase: judged over the whole run (every "
-				"phase's calls together) and, in the staffing table, in each phase too "
-				"(%s); PHASE:%s judges one phase only\n",
-				prog, targets[i], names, targets[i]);
-		}
-		scn_target_clear(&t);
-	}
-	if (!out) {
-		const char *base = s->name && *s->name ? s->name : "scenario";
-		snprintf(outbuf, sizeof(outbuf), "results/%s-sweep", base);
-		out = outbuf;
-	}
-	char *joined = cli_join(argc, argv);
-	if (joined) {
-		size_t len = strlen(joined) + sizeof("ringbench ");
-		command = malloc(len);
-		if (command)
-			snprintf(command, len, "ringbench %s", joined);
-		free(joined);
-	}
-	cfg.grid = &g;
-	cfg.out_dir = out;
-	cfg.targets = targets;
-	cfg.n_targets = n_targets;
-	cfg.command = command;
-	struct progress pr = {.tty = isatty(STDERR_FILENO), .quiet = quiet};
-	cfg.progress_h = on_progress;
-	cfg.progress_arg = &pr;
-	if (!quiet)
-		fprintf(stderr, "%s: %zu points x %d replications into %s\n", prog, sweep_grid_size(&g),
-			cfg.replications ? cfg.replications : s->run.replications, out);
-	rc = sweep_run(&cfg, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", prog, *err ? err : strerror(rc));
-		rc = rc == EINVAL ? 2 : 3;
-		goto out;
-	}
-	if ((rc = sweep_collect(out, err, sizeof(err)))) {
-		if (rc == ENOENT && cfg.shard_n > 1) {
-			/* a grid smaller than the shards: this share is empty, which
-			 * is no failure (--merge joins the shares that have points) */
-			fprintf(stderr, "%s: shard %d/%d: no point of the %zu-point grid falls in this "
-					"share; nothing to do\n", prog, cfg.shard_i, cfg.shard_n,
-				sweep_grid_size(&g));
-			rc = 0;
-			goto out;
-		}
-		fprintf(stderr, "%s: %s\n", prog, err);
-		rc = 3;
-		goto out;
-	}
-	if (!quiet) {
-		sweep_staffing_print(out, stdout, 40);
-		printf("%s/sweep.csv\n%s/staffing.csv\n", out, out);
-	}
-	rc = no_report ? 0 : report(out, quiet);
+	a.cfg.command = command = cli_command(argc, argv);
+	rc = run(s, &a, &g);
 out:
 	free(command);
 	scn_free(s);
-	free(targets);
-	return rc;
+	free(a.targets);
+	return rc < 0 ? 0 : rc;
 }

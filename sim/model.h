@@ -142,4 +142,41 @@ int model_seq_choose(const struct model_opts *o, const struct model_seq_opts *so
 struct json_t;
 struct json_t *model_seq_json(const struct model_seq_opts *so, const struct model_seq_result *res);
 
+/*
+ * `ringbench model` as a library call (sim/model_write.c): runs the scenario
+ * and writes its result folder through core/resdir.
+ */
+/* After --replications auto chose how many (before they run). */
+typedef void(model_seq_done_h)(const struct model_seq_result *res, void *arg);
+
+struct model_write_opts {
+	const struct scenario *scn;   /* required */
+	const char *dir;              /* the result folder (created) */
+	const char *command;          /* summary.json's "command" */
+	uint64_t seed;
+	int replications;             /* fixed run, >= 1 (ignored with reps_auto) */
+	bool reps_auto;               /* choose them: model_seq_choose with seq */
+	struct model_seq_opts seq;    /* with reps_auto */
+	model_seq_done_h *seq_done_h; /* optional, with reps_auto */
+	void *seq_done_arg;
+	int jobs;                     /* threads, >= 1 */
+	long calls_cap;               /* resdir_opts.calls_cap */
+	model_progress_h *progress_h; /* optional (model_opts) */
+	void *progress_arg;
+};
+
+/*
+ * Runs o's scenario (the replications chosen first with reps_auto) and
+ * writes o->dir: calls.csv, timeline.csv, summary.json. A run that fails
+ * (the model, or --replications auto) is recorded in summary.json, verdict
+ * error, and is no error here. Returns 0 with *rdp (the caller prints
+ * resdir_summary(*rdp) and frees it) and res filled (its exit code), or an
+ * errno when the folder could not be made or written, with
+ * "cannot write DIR/FILE: ..." (or "out of memory") in err and *rdp NULL;
+ * res is filled then only when the folder was finished but a file of it
+ * could not be written (resdir_finish: exit code 3), else left as it was.
+ */
+int model_write(const struct model_write_opts *o, struct resdir **rdp, struct resdir_result *res,
+		char *err, size_t errlen);
+
 #endif

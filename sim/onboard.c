@@ -269,19 +269,108 @@ static int target_rings(const struct scenario *s, int given)
 	return 3;
 }
 
-int onboard_run(const struct onboard_opts *o, struct onboard_result *res, char *err, size_t errlen)
+/* Check 1: the call reached the center (it rang). */
+static void judge_reached(const struct onboard_opts *o, const struct scn_tenant *t,
+			  const struct call_seen *cs, struct onboard_result *res)
 {
-	memset(res, 0, sizeof(*res));
+	char *seen = res->seen[OB_REACHED];
+	size_t n = sizeof(res->seen[0]);
+	if (cs->t_ring != RB_T_NONE) {
+		res->ok[OB_REACHED] = true;
+		snprintf(seen, n, "180 Ringing %.0f ms after the INVITE",
+			 (double)(cs->t_ring - cs->t_inv) / 1e3);
+	} else if (cs->final == 404) {
+		snprintf(seen, n,
+			 "404 Not Found: the center does not know the number %s (tenant '%s' not set up there?)",
+			 t->number, t->id);
+	} else if (cs->final) {
+		snprintf(seen, n, "no ringing; final answer %d", cs->final);
+	} else {
+		snprintf(seen, n, "no answer at all from %s (nothing came back)", o->server);
+	}
+}
+
+/* Check 2: a person answered within K rings of period. */
+static void judge_answered(const struct call_seen *cs, int K, rb_us period,
+			   struct onboard_result *res)
+{
+	char *seen = res->seen[OB_ANSWERED];
+	size_t n = sizeof(res->seen[0]);
+	if (cs->t_ans != RB_T_NONE) {
+		rb_us wait = cs->t_ans - cs->t_inv;
+		int rings = ring_count(wait, period);
+		res->ok[OB_ANSWERED] = rings <= K;
+		snprintf(seen, n, "200 OK after %.2f s: ring %d (target: within %d rings of %.2f s)",
+			 rb_us_to_s(wait), rings, K, rb_us_to_s(period));
+	} else if (res->ok[OB_REACHED] && cs->final == 0) {
+		snprintf(seen, n, "no answer: nobody picked up within %d rings (hung up after %d)", K,
+			 K + 2);
+	} else if (cs->final >= 300) {
+		snprintf(seen, n, "no answer: the call got %d", cs->final);
+	} else {
+		snprintf(seen, n, "no answer");
+	}
+}
+
+/* Check 3: the call report arrived, marked as a test (waits up to the limit). */
+static void judge_report(const struct onboard_opts *o, const struct uac *u, struct ob_sink *sink,
+			 const struct call_seen *cs, struct onboard_result *res)
+{
+	char *seen = res->seen[OB_REPORT];
+	size_t n = sizeof(res->seen[0]);
+	if (cs->t_ans == RB_T_NONE) {
+		snprintf(seen, n, "no report expected: the call was not answered");
+		return;
+	}
+	rb_us limit = o->report_limit > 0 ? o->report_limit : 120 * RB_US_PER_S;
+	rb_us until = cs->t_end + limit;
+	bool found = false, test = false;
+	char where[4096] = "";
+	for (;;) {
+		if (o->maildir)
+			found = ob_maildir_find(o->maildir, u->call_id, &test, where, sizeof(where));
+		else if (sink)
+			found = ob_sink_find(sink, u->call_id, &test);
+		if (found || rb_now_mono_us() >= until)
+			break;
+		struct timespec ts = {0, 200 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	double after = rb_us_to_s(rb_now_mono_us() - cs->t_end);
+	if (found && test) {
+		res->ok[OB_REPORT] = true;
+		snprintf(seen, n, "report arrived %.1f s after the hang-up, marked as a test%s%.180s",
+			 after, where[0] ? ": " : "", where);
+	} else if (found) {
+		snprintf(seen, n, "a report arrived (%.1f s) but is not marked as a test call", after);
+	} else {
+		snprintf(seen, n, "no report for Call-ID %s within %.0f s in %s", u->call_id,
+			 rb_us_to_s(limit), o->maildir ? o->maildir : o->smtp_sink);
+	}
+}
+
+/* The tenant of o, with a number. Returns it, or NULL with err. */
+static const struct scn_tenant *tenant_of(const struct onboard_opts *o, char *err, size_t errlen)
+{
 	int ti = scn_tenant_by_id(o->scn, o->tenant_id);
 	if (ti < 0) {
 		snprintf(err, errlen, "--tenant: no tenant '%s' in %s", o->tenant_id, o->scn->path);
-		return EINVAL;
+		return NULL;
 	}
 	const struct scn_tenant *t = &o->scn->tenants[ti];
 	if (!t->number) {
 		snprintf(err, errlen, "tenant '%s' has no number in %s", o->tenant_id, o->scn->path);
-		return EINVAL;
+		return NULL;
 	}
+	return t;
+}
+
+int onboard_run(const struct onboard_opts *o, struct onboard_result *res, char *err, size_t errlen)
+{
+	memset(res, 0, sizeof(*res));
+	const struct scn_tenant *t = tenant_of(o, err, errlen);
+	if (!t)
+		return EINVAL;
 	struct uac u = {.fd = -1, .num = t->number, .t = t};
 	struct ob_sink sink;
 	bool sink_on = false;
@@ -306,73 +395,9 @@ int onboard_run(const struct onboard_opts *o, struct onboard_result *res, char *
 	struct call_seen cs = {RB_T_NONE, RB_T_NONE, RB_T_NONE, RB_T_NONE, 0, false};
 	place_call(&u, (rb_us)(K + 2) * period, o->talk > 0 ? o->talk : RB_US_PER_S, &cs);
 	res->final_status = cs.final;
-
-	/* 1. reached the center */
-	if (cs.t_ring != RB_T_NONE) {
-		res->ok[OB_REACHED] = true;
-		snprintf(res->seen[OB_REACHED], sizeof(res->seen[0]), "180 Ringing %.0f ms after the INVITE",
-			 (double)(cs.t_ring - cs.t_inv) / 1e3);
-	} else if (cs.final == 404) {
-		snprintf(res->seen[OB_REACHED], sizeof(res->seen[0]),
-			 "404 Not Found: the center does not know the number %s (tenant '%s' not set up there?)",
-			 t->number, t->id);
-	} else if (cs.final) {
-		snprintf(res->seen[OB_REACHED], sizeof(res->seen[0]), "no ringing; final answer %d",
-			 cs.final);
-	} else {
-		snprintf(res->seen[OB_REACHED], sizeof(res->seen[0]),
-			 "no answer at all from %s (nothing came back)", o->server);
-	}
-	/* 2. answered within the target */
-	if (cs.t_ans != RB_T_NONE) {
-		rb_us wait = cs.t_ans - cs.t_inv;
-		int rings = ring_count(wait, period);
-		res->ok[OB_ANSWERED] = rings <= K;
-		snprintf(res->seen[OB_ANSWERED], sizeof(res->seen[0]),
-			 "200 OK after %.2f s: ring %d (target: within %d rings of %.2f s)", rb_us_to_s(wait),
-			 rings, K, rb_us_to_s(period));
-	} else if (res->ok[OB_REACHED] && cs.final == 0) {
-		snprintf(res->seen[OB_ANSWERED], sizeof(res->seen[0]),
-			 "no answer: nobody picked up within %d rings (hung up after %d)", K, K + 2);
-	} else if (cs.final >= 300) {
-		snprintf(res->seen[OB_ANSWERED], sizeof(res->seen[0]), "no answer: the call got %d", cs.final);
-	} else {
-		snprintf(res->seen[OB_ANSWERED], sizeof(res->seen[0]), "no answer");
-	}
-	/* 3. the report */
-	if (cs.t_ans == RB_T_NONE) {
-		snprintf(res->seen[OB_REPORT], sizeof(res->seen[0]),
-			 "no report expected: the call was not answered");
-	} else {
-		rb_us limit = o->report_limit > 0 ? o->report_limit : 120 * RB_US_PER_S;
-		rb_us until = cs.t_end + limit;
-		bool found = false, test = false;
-		char where[4096] = "";
-		for (;;) {
-			if (o->maildir)
-				found = ob_maildir_find(o->maildir, u.call_id, &test, where, sizeof(where));
-			else if (sink_on)
-				found = ob_sink_find(&sink, u.call_id, &test);
-			if (found || rb_now_mono_us() >= until)
-				break;
-			struct timespec ts = {0, 200 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-		}
-		double after = rb_us_to_s(rb_now_mono_us() - cs.t_end);
-		if (found && test) {
-			res->ok[OB_REPORT] = true;
-			snprintf(res->seen[OB_REPORT], sizeof(res->seen[0]),
-				 "report arrived %.1f s after the hang-up, marked as a test%s%.180s", after,
-				 where[0] ? ": " : "", where);
-		} else if (found) {
-			snprintf(res->seen[OB_REPORT], sizeof(res->seen[0]),
-				 "a report arrived (%.1f s) but is not marked as a test call", after);
-		} else {
-			snprintf(res->seen[OB_REPORT], sizeof(res->seen[0]),
-				 "no report for Call-ID %s within %.0f s in %s", u.call_id, rb_us_to_s(limit),
-				 o->maildir ? o->maildir : o->smtp_sink);
-		}
-	}
+	judge_reached(o, t, &cs, res);
+	judge_answered(&cs, K, period, res);
+	judge_report(o, &u, sink_on ? &sink : NULL, &cs, res);
 out:
 	if (sink_on)
 		ob_sink_stop(&sink);

@@ -162,6 +162,10 @@ static int record_check(struct plan_ctx *x, const struct summary *s)
 		struct plan_interval *v = &r->iv[t->phase_idx];
 		struct plan_judged *d = &v->judged[v->n_judged++];
 		d->t = *t;
+		/* its phase is this interval's: borrowed from the result, which
+		 * outlives the day's scenario the check ran (freed by plan_run) */
+		if (d->t.phase)
+			d->t.phase = v->name;
 		summary_target_ci(s, k, &d->measured, &d->lo, &d->hi);
 		d->j = summary_target_judgement(s, k);
 		if (!plan_target_passes(x, s, k))

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "plan_int.h"
+#include "rbjson.h"
 
 static const char *clock_of(const struct scenario *s, double at_s, char buf[8])
 {
@@ -325,11 +326,6 @@ static int write_planned(const struct plan_opts *o, const struct plan_result *r,
 
 /* ---- plan.json ------------------------------------------------------------------ */
 
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static const char *judgement_name(enum rb_judgement j)
 {
 	return j == JUDGE_PASS ? "pass" : j == JUDGE_FAIL ? "fail" : "inconclusive";
@@ -338,9 +334,9 @@ static const char *judgement_name(enum rb_judgement j)
 static json_t *roster_json(const struct roster_result *rr)
 {
 	const char *st = rr->status == ROSTER_OPTIMAL ? "optimal" : rr->status == ROSTER_FEASIBLE ? "feasible" : "infeasible";
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:i, s:o}", "status", st, "cost", jnum(rr->cost), "lp_bound",
-			 jnum(rr->lp_bound), "mip_gap", jnum(rr->mip_gap), "paid_hours", jnum(rr->paid_hours),
-			 "columns", rr->columns, "seconds", jnum(rr->seconds));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:i, s:o}", "status", st, "cost", rbjson_real(rr->cost), "lp_bound",
+			 rbjson_real(rr->lp_bound), "mip_gap", rbjson_real(rr->mip_gap), "paid_hours", rbjson_real(rr->paid_hours),
+			 "columns", rr->columns, "seconds", rbjson_real(rr->seconds));
 }
 
 static int write_json(const struct plan_opts *o, const struct plan_result *r, const char *path)
@@ -354,9 +350,9 @@ static int write_json(const struct plan_opts *o, const struct plan_result *r, co
 	json_object_set_new(root, "rounds", json_integer(r->rounds));
 	json_object_set_new(root, "converged", json_boolean(o->method == PLAN_ERLANG || r->converged));
 	json_object_set_new(root, "evaluations", json_integer(r->evaluations));
-	json_object_set_new(root, "operator_hours", jnum(r->operator_hours));
-	json_object_set_new(root, "backup_hours", jnum(r->backup_hours));
-	json_object_set_new(root, "cost", jnum(r->cost));
+	json_object_set_new(root, "operator_hours", rbjson_real(r->operator_hours));
+	json_object_set_new(root, "backup_hours", rbjson_real(r->backup_hours));
+	json_object_set_new(root, "cost", rbjson_real(r->cost));
 	json_object_set_new(root, "currency", json_string("JPY"));
 	json_object_set_new(root, "roster", roster_json(&r->roster));
 	if (r->have_broster)
@@ -366,8 +362,8 @@ static int write_json(const struct plan_opts *o, const struct plan_result *r, co
 				      "verdict", r->check_rounds ? summary_verdict_name(r->check_verdict) : "not checked",
 				      "changed", r->check_log));
 	json_object_set_new(root, "seconds",
-			    json_pack("{s:o, s:o, s:o}", "requirement", jnum(r->seconds_requirement), "roster",
-				      jnum(r->seconds_roster), "check", jnum(r->seconds_check)));
+			    json_pack("{s:o, s:o, s:o}", "requirement", rbjson_real(r->seconds_requirement), "roster",
+				      rbjson_real(r->seconds_roster), "check", rbjson_real(r->seconds_check)));
 	json_object_set_new(root, "unreachable", r->unreachable[0] ? json_string(r->unreachable) : json_null());
 	for (size_t i = 0; i < r->n; i++) {
 		const struct plan_interval *v = &r->iv[i];
@@ -379,7 +375,7 @@ static int write_json(const struct plan_opts *o, const struct plan_result *r, co
 			char lab[96];
 			scn_target_label(&d->t, lab, sizeof lab);
 			json_array_append_new(tg, json_pack("{s:s, s:o, s:[o,o], s:s}", "target", lab, "measured",
-							    jnum(d->measured), "ci95", jnum(d->lo), jnum(d->hi),
+							    rbjson_real(d->measured), "ci95", rbjson_real(d->lo), rbjson_real(d->hi),
 							    "result", judgement_name(d->j)));
 		}
 		json_array_append_new(ivs, json_pack("{s:s, s:f, s:f, s:i, s:i, s:i, s:s, s:s, s:i, s:i, s:o, s:o, s:b, s:o}",
@@ -388,8 +384,8 @@ static int write_json(const struct plan_opts *o, const struct plan_result *r, co
 						     "model", v->model, "required", v->required, "decided_on",
 						     v->rule == RULE_POINT || o->point ? "point estimate" : "95 % interval", "bound",
 						     v->bound ? v->bound : "", "backup", v->backup, "staffed", v->staffed,
-						     "abandon_fraction", jnum(v->abandon_fraction), "occupancy",
-						     jnum(v->occupancy), "passed", v->passed, "targets", tg));
+						     "abandon_fraction", rbjson_real(v->abandon_fraction), "occupancy",
+						     rbjson_real(v->occupancy), "passed", v->passed, "targets", tg));
 	}
 	json_object_set_new(root, "coverage", cov);
 	json_object_set_new(root, "intervals", ivs);

@@ -216,82 +216,101 @@ int schedule_redial(struct schedule *sc, size_t i, rb_us t_hangup, size_t *added
 	return 0;
 }
 
+/* x's streams (*ok of them made) and bursts, in the model's setup order:
+ * bursts' first draws, then the first arrival. Returns 0 or an errno. */
+static int st_init(struct st *x, const struct scenario *s, uint64_t seed, int rep, int *ok)
+{
+	int err;
+	memset(x, 0, sizeof(*x));
+	x->s = s;
+	for (*ok = 0; *ok < RVP_COUNT; (*ok)++)
+		if ((err = rv_stream_init(&x->rs[*ok], seed, (unsigned)rep, (enum rv_process)*ok)))
+			return err;
+	for (size_t p = 0; p < s->n_phases; p++)
+		x->n_bursts += s->phases[p].n_bursts;
+	x->bursts = calloc(x->n_bursts ? x->n_bursts : 1, sizeof(*x->bursts));
+	if (!x->bursts)
+		return ENOMEM;
+	size_t i = 0;
+	for (size_t p = 0; p < s->n_phases; p++)
+		for (size_t k = 0; k < s->phases[p].n_bursts; k++, i++) {
+			const struct scn_burst *b = &s->phases[p].bursts[k];
+			x->bursts[i].phase = (int)p;
+			x->bursts[i].left = b->calls;
+			x->bursts[i].end = s->phases[p].start + b->at + b->within;
+			next_burst(x, &x->bursts[i], s->phases[p].start + b->at);
+		}
+	next_arrival(x, 0);
+	return 0;
+}
+
+/* Every first call, Poisson arrivals and bursts merged in time order. */
+static int draw_all(struct st *x, struct schedule *sc)
+{
+	int err;
+	for (;;) {
+		/* The earliest pending burst arrival (first in order on ties). */
+		struct sb *bb = NULL;
+		for (size_t j = 0; j < x->n_bursts; j++)
+			if (x->bursts[j].pending && (!bb || x->bursts[j].next < bb->next))
+				bb = &x->bursts[j];
+		struct sched_call *c;
+		if (x->arr_pending && (!bb || x->arr_t < bb->next)) {
+			rb_us t = x->arr_t;
+			int ph = x->arr_phase;
+			if ((err = push(sc, &c)))
+				return err;
+			draw_call(x, c, t, ph);
+			next_arrival(x, t);
+		} else if (bb) {
+			rb_us t = bb->next;
+			bb->left--;
+			if ((err = push(sc, &c)))
+				return err;
+			draw_call(x, c, t, bb->phase);
+			next_burst(x, bb, t);
+		} else {
+			return 0;
+		}
+	}
+}
+
+/* Redials of the callers who hung up before forwarding (known now;
+ * schedule_redial appends, so this also reaches redials' redials). */
+static int first_redials(struct schedule *sc, uint64_t seed, int rep)
+{
+	int err;
+	if ((err = rv_stream_init(&sc->redial_rs, seed, (unsigned)rep, RVP_RETRY)))
+		return err;
+	sc->redial_ok = true;
+	size_t n_first = sc->n;
+	for (size_t j = 0; j < n_first; j++) {
+		size_t added;
+		if (sc->calls[j].before_forward &&
+		    (err = schedule_redial(sc, j, hangup_of(&sc->calls[j]), &added)))
+			return err;
+	}
+	return 0;
+}
+
 int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct schedule *out)
 {
 	if (!s || !out || s->n_phases == 0)
 		return EINVAL;
 	struct st x;
 	struct schedule sc = {0};
-	int err = 0;
-	memset(&x, 0, sizeof(x));
-	x.s = s;
 	int ok = 0;
-	for (; ok < RVP_COUNT; ok++)
-		if ((err = rv_stream_init(&x.rs[ok], seed, (unsigned)rep, (enum rv_process)ok)))
-			goto out;
-	for (size_t p = 0; p < s->n_phases; p++)
-		x.n_bursts += s->phases[p].n_bursts;
-	x.bursts = calloc(x.n_bursts ? x.n_bursts : 1, sizeof(*x.bursts));
-	if (!x.bursts) {
-		err = ENOMEM;
+	int err = st_init(&x, s, seed, rep, &ok);
+	if (err || (err = draw_all(&x, &sc)))
 		goto out;
-	}
-	/* Setup order as the model's: bursts' first draws, then the first arrival. */
-	size_t i = 0;
-	for (size_t p = 0; p < s->n_phases; p++)
-		for (size_t k = 0; k < s->phases[p].n_bursts; k++, i++) {
-			const struct scn_burst *b = &s->phases[p].bursts[k];
-			x.bursts[i].phase = (int)p;
-			x.bursts[i].left = b->calls;
-			x.bursts[i].end = s->phases[p].start + b->at + b->within;
-			next_burst(&x, &x.bursts[i], s->phases[p].start + b->at);
-		}
-	next_arrival(&x, 0);
-	for (;;) {
-		/* The earliest pending burst arrival (first in order on ties). */
-		struct sb *bb = NULL;
-		for (size_t j = 0; j < x.n_bursts; j++)
-			if (x.bursts[j].pending && (!bb || x.bursts[j].next < bb->next))
-				bb = &x.bursts[j];
-		struct sched_call *c;
-		if (x.arr_pending && (!bb || x.arr_t < bb->next)) {
-			rb_us t = x.arr_t;
-			int ph = x.arr_phase;
-			if ((err = push(&sc, &c)))
-				goto out;
-			draw_call(&x, c, t, ph);
-			next_arrival(&x, t);
-		} else if (bb) {
-			rb_us t = bb->next;
-			bb->left--;
-			if ((err = push(&sc, &c)))
-				goto out;
-			draw_call(&x, c, t, bb->phase);
-			next_burst(&x, bb, t);
-		} else {
-			break;
-		}
-	}
 	for (size_t j = 0; j < sc.n; j++)
 		if (!sc.calls[j].before_forward)
 			sc.n_wire++;
-	/* Redials of the callers who hung up before forwarding (known now;
-	 * schedule_redial appends, so this also reaches redials' redials). */
 	sc.s = s;
 	sc.seed = seed;
 	sc.rep = rep;
-	if (s->callers.redial && s->callers.redial_prob > 0) {
-		if ((err = rv_stream_init(&sc.redial_rs, seed, (unsigned)rep, RVP_RETRY)))
-			goto out;
-		sc.redial_ok = true;
-		size_t n_first = sc.n;
-		for (size_t j = 0; j < n_first; j++) {
-			size_t added;
-			if (sc.calls[j].before_forward &&
-			    (err = schedule_redial(&sc, j, hangup_of(&sc.calls[j]), &added)))
-				goto out;
-		}
-	}
+	if (s->callers.redial && s->callers.redial_prob > 0 && (err = first_redials(&sc, seed, rep)))
+		goto out;
 	*out = sc;
 	sc.calls = NULL;
 	sc.redial_ok = false;

@@ -140,92 +140,98 @@ static const char *const entry_keys[] = {"name",	  "scenario", "engine",  "repli
 					  "seed",	  "operators", "backup", "speedup",
 					  "server",  "targets",	 "expect", NULL};
 
-static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_t idx)
+/* A key saying what runs: name, scenario, engine, expect. Returns 0, an
+ * error, or -1 when the key is not one of these. */
+static int key_what(struct ld *l, const char *key, yaml_node_t *v, struct suite_entry *e)
 {
-	if (m->type != YAML_MAPPING_NODE)
-		return bad(l, m, "expected a run: {scenario: FILE, engine: model|live, ...}");
-	e->replications = -1;
-	e->operators = e->backup = -1;
-	e->line = (int)m->start_mark.line + 1;
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
-		const char *key = scalar(k), *val = scalar(v);
-		long x;
-		int rc;
-		if (!key)
-			return bad(l, k, "expected a key");
-		if (!strcmp(key, "name")) {
-			if (!val || !*val)
-				return bad(l, v, "expected a name");
-			free(e->name);
-			e->name = strdup(val);
-		} else if (!strcmp(key, "scenario")) {
-			if (!val || !*val)
-				return bad(l, v, "expected a scenario file");
-			free(e->scenario);
-			e->scenario = resolve(l->path, val);
-		} else if (!strcmp(key, "engine")) {
-			if (val && !strcmp(val, "model"))
-				e->engine = SUITE_MODEL;
-			else if (val && !strcmp(val, "live"))
-				e->engine = SUITE_LIVE;
-			else
-				return bad(l, v, "expected engine: model or live");
-		} else if (!strcmp(key, "replications")) {
-			if ((rc = get_long(l, v, 1, 100000, &e->replications)))
-				return rc;
-		} else if (!strcmp(key, "seed")) {
-			if ((rc = get_long(l, v, 0, LONG_MAX, &x)))
-				return rc;
+	const char *val = scalar(v);
+	if (!strcmp(key, "name")) {
+		if (!val || !*val)
+			return bad(l, v, "expected a name");
+		free(e->name);
+		e->name = strdup(val);
+	} else if (!strcmp(key, "scenario")) {
+		if (!val || !*val)
+			return bad(l, v, "expected a scenario file");
+		free(e->scenario);
+		e->scenario = resolve(l->path, val);
+	} else if (!strcmp(key, "engine")) {
+		if (val && !strcmp(val, "model"))
+			e->engine = SUITE_MODEL;
+		else if (val && !strcmp(val, "live"))
+			e->engine = SUITE_LIVE;
+		else
+			return bad(l, v, "expected engine: model or live");
+	} else if (!strcmp(key, "expect")) {
+		if (val && !strcmp(val, "pass"))
+			e->expect = SUITE_PASS;
+		else if (val && !strcmp(val, "fail"))
+			e->expect = SUITE_FAIL;
+		else if (val && !strcmp(val, "inconclusive"))
+			e->expect = SUITE_INCONCLUSIVE;
+		else
+			return bad(l, v, "expected expect: pass, fail or inconclusive");
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* A key overriding the scenario's run: replications, seed, operators,
+ * backup, speedup, server, targets. Returns as key_what. */
+static int key_override(struct ld *l, const char *key, yaml_node_t *k, yaml_node_t *v,
+			struct suite_entry *e)
+{
+	const char *val = scalar(v);
+	long x;
+	int rc = 0;
+	if (!strcmp(key, "replications")) {
+		rc = get_long(l, v, 1, 100000, &e->replications);
+	} else if (!strcmp(key, "seed")) {
+		if (!(rc = get_long(l, v, 0, LONG_MAX, &x))) {
 			e->seed = (uint64_t)x;
 			e->seed_set = true;
-		} else if (!strcmp(key, "operators")) {
-			if ((rc = get_long(l, v, 0, 100000, &x)))
-				return rc;
-			e->operators = (int)x;
-		} else if (!strcmp(key, "backup")) {
-			if ((rc = get_long(l, v, 0, 100000, &x)))
-				return rc;
-			e->backup = (int)x;
-		} else if (!strcmp(key, "speedup")) {
-			char *end;
-			double d = val ? strtod(val, &end) : 0;
-			if (!val || *end || !(d >= 1e-3 && d <= 1e4))
-				return bad(l, v, "expected speedup: a number from 0.001 to 10000");
-			e->speedup = d;
-		} else if (!strcmp(key, "server")) {
-			if (!val || !cli_is_hostport(val))
-				return bad(l, v, "expected server: HOST:PORT (e.g. 127.0.0.1:5060)");
-			free(e->server);
-			e->server = strdup(val);
-			if (!e->server)
-				return ENOMEM;
-		} else if (!strcmp(key, "targets")) {
-			if (e->targets_arg)
-				return bad(l, k, "targets given twice");
-			if ((rc = load_targets(l, v, e)))
-				return rc;
-		} else if (!strcmp(key, "expect")) {
-			if (val && !strcmp(val, "pass"))
-				e->expect = SUITE_PASS;
-			else if (val && !strcmp(val, "fail"))
-				e->expect = SUITE_FAIL;
-			else if (val && !strcmp(val, "inconclusive"))
-				e->expect = SUITE_INCONCLUSIVE;
-			else
-				return bad(l, v, "expected expect: pass, fail or inconclusive");
-		} else {
-			char msg[200];
-			snprintf(msg, sizeof(msg),
-				 "unknown key '%s'%s%s%s (expected name, scenario, engine, replications, "
-				 "seed, operators, backup, speedup, server, targets, expect)",
-				 key, cli_closest(key, entry_keys) ? "; did you mean '" : "",
-				 cli_closest(key, entry_keys) ? cli_closest(key, entry_keys) : "",
-				 cli_closest(key, entry_keys) ? "'?" : "");
-			return bad(l, k, msg);
 		}
+	} else if (!strcmp(key, "operators") || !strcmp(key, "backup")) {
+		if (!(rc = get_long(l, v, 0, 100000, &x)))
+			*(key[0] == 'o' ? &e->operators : &e->backup) = (int)x;
+	} else if (!strcmp(key, "speedup")) {
+		char *end;
+		double d = val ? strtod(val, &end) : 0;
+		if (!val || *end || !(d >= 1e-3 && d <= 1e4))
+			return bad(l, v, "expected speedup: a number from 0.001 to 10000");
+		e->speedup = d;
+	} else if (!strcmp(key, "server")) {
+		if (!val || !cli_is_hostport(val))
+			return bad(l, v, "expected server: HOST:PORT (e.g. 127.0.0.1:5060)");
+		free(e->server);
+		if (!(e->server = strdup(val)))
+			return ENOMEM;
+	} else if (!strcmp(key, "targets")) {
+		if (e->targets_arg)
+			return bad(l, k, "targets given twice");
+		rc = load_targets(l, v, e);
+	} else {
+		return -1;
 	}
+	return rc;
+}
+
+static int key_unknown(struct ld *l, yaml_node_t *k, const char *key)
+{
+	char msg[200];
+	const char *near = cli_closest(key, entry_keys);
+	snprintf(msg, sizeof(msg),
+		 "unknown key '%s'%s%s%s (expected name, scenario, engine, replications, "
+		 "seed, operators, backup, speedup, server, targets, expect)",
+		 key, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+	return bad(l, k, msg);
+}
+
+/* What a run's keys cannot say alone: the engine and overrides agree; the
+ * default name, run idx's. */
+static int entry_check(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_t idx)
+{
 	if (!e->scenario)
 		return bad(l, m, "a run needs scenario: FILE");
 	if (e->engine == SUITE_LIVE && (e->operators >= 0 || e->backup >= 0))
@@ -250,6 +256,77 @@ static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_
 	if (strchr(e->name, '/') || e->name[0] == '.')
 		return bad(l, m, "a run's name may not contain '/' or start with '.'");
 	return check_target_phases(l, m, e);
+}
+
+static int load_entry(struct ld *l, yaml_node_t *m, struct suite_entry *e, size_t idx)
+{
+	if (m->type != YAML_MAPPING_NODE)
+		return bad(l, m, "expected a run: {scenario: FILE, engine: model|live, ...}");
+	e->replications = -1;
+	e->operators = e->backup = -1;
+	e->line = (int)m->start_mark.line + 1;
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
+		const char *key = scalar(k);
+		if (!key)
+			return bad(l, k, "expected a key");
+		int rc = key_what(l, key, v, e);
+		if (rc < 0)
+			rc = key_override(l, key, k, v, e);
+		if (rc < 0)
+			rc = key_unknown(l, k, key);
+		if (rc)
+			return rc;
+	}
+	return entry_check(l, m, e, idx);
+}
+
+/* The suite's top level: its name, and its runs into *runs. */
+static int load_root(struct ld *l, yaml_node_t *root, struct suite *s, yaml_node_t **runs)
+{
+	if (!root || root->type != YAML_MAPPING_NODE)
+		return bad(l, root, "expected a suite: {name: N, runs: [...]}");
+	*runs = NULL;
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
+		const char *key = scalar(k);
+		if (key && !strcmp(key, "name") && scalar(v)) {
+			free(s->name);
+			s->name = strdup(scalar(v));
+		} else if (key && !strcmp(key, "runs")) {
+			*runs = v;
+		} else if (key && !strcmp(key, "description")) {
+			/* free text */
+		} else {
+			return bad(l, k, "unknown key (expected name, description, runs)");
+		}
+	}
+	if (!*runs || (*runs)->type != YAML_SEQUENCE_NODE ||
+	    (*runs)->data.sequence.items.top == (*runs)->data.sequence.items.start)
+		return bad(l, *runs ? *runs : root, "expected runs: a list of at least one run");
+	return 0;
+}
+
+/* Every run of the list, names unique. */
+static int load_runs(struct ld *l, yaml_node_t *runs, struct suite *s)
+{
+	size_t n = (size_t)(runs->data.sequence.items.top - runs->data.sequence.items.start);
+	s->entries = calloc(n, sizeof(*s->entries));
+	if (!s->entries)
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *m = yaml_document_get_node(&l->doc, runs->data.sequence.items.start[i]);
+		s->n = i + 1;
+		int rc = load_entry(l, m, &s->entries[i], i);
+		if (rc)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(s->entries[j].name, s->entries[i].name))
+				return bad(l, m, "two runs with the same name");
+	}
+	return 0;
 }
 
 int suite_load(const char *path, struct suite **out, char *err, size_t errlen)
@@ -281,50 +358,10 @@ int suite_load(const char *path, struct suite **out, char *err, size_t errlen)
 	}
 	doc_ok = true;
 	s->path = strdup(path);
-	yaml_node_t *root = yaml_document_get_root_node(&l.doc);
-	if (!root || root->type != YAML_MAPPING_NODE) {
-		rc = bad(&l, root, "expected a suite: {name: N, runs: [...]}");
+	yaml_node_t *runs;
+	if ((rc = load_root(&l, yaml_document_get_root_node(&l.doc), s, &runs)) ||
+	    (rc = load_runs(&l, runs, s)))
 		goto out;
-	}
-	yaml_node_t *runs = NULL;
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&l.doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&l.doc, p->value);
-		const char *key = scalar(k);
-		if (key && !strcmp(key, "name") && scalar(v)) {
-			free(s->name);
-			s->name = strdup(scalar(v));
-		} else if (key && !strcmp(key, "runs")) {
-			runs = v;
-		} else if (key && !strcmp(key, "description")) {
-			/* free text */
-		} else {
-			rc = bad(&l, k, "unknown key (expected name, description, runs)");
-			goto out;
-		}
-	}
-	if (!runs || runs->type != YAML_SEQUENCE_NODE ||
-	    runs->data.sequence.items.top == runs->data.sequence.items.start) {
-		rc = bad(&l, runs ? runs : root, "expected runs: a list of at least one run");
-		goto out;
-	}
-	size_t n = (size_t)(runs->data.sequence.items.top - runs->data.sequence.items.start);
-	s->entries = calloc(n, sizeof(*s->entries));
-	if (!s->entries) {
-		rc = ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *m = yaml_document_get_node(&l.doc, runs->data.sequence.items.start[i]);
-		s->n = i + 1;
-		if ((rc = load_entry(&l, m, &s->entries[i], i)))
-			goto out;
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(s->entries[j].name, s->entries[i].name)) {
-				rc = bad(&l, m, "two runs with the same name");
-				goto out;
-			}
-	}
 	if (!s->name) {
 		const char *b = strrchr(path, '/');
 		b = b ? b + 1 : path;
@@ -364,67 +401,30 @@ void suite_free(struct suite *s)
 
 /* --- running ------------------------------------------------------------------------ */
 
-/* Flat staffing: the center and every phase. */
-static void apply_overrides(struct scenario *sc, const struct suite_entry *e)
-{
-	if (e->operators >= 0) {
-		sc->center.operators = e->operators;
-		if (sc->center.floor_ops)
-			sc->center.floor_ops[0] = e->operators;
-		for (size_t p = 0; p < sc->n_phases; p++)
-			sc->phases[p].operators = e->operators;
-	}
-	if (e->backup >= 0) {
-		sc->center.backup = e->backup;
-		for (size_t p = 0; p < sc->n_phases; p++)
-			sc->phases[p].backup = e->backup;
-	}
-}
-
 static int run_model(struct suite_entry *e, struct scenario *sc, const char *dir)
 {
-	char cmd[PATH_MAX + 128];
+	char cmd[PATH_MAX + 128], err[512];
 	snprintf(cmd, sizeof(cmd), "ringbench suite: model %s", e->scenario);
-	struct resdir_opts ro = {
-		.summary = {
-			.engine = ENGINE_MODEL,
-			.command = cmd,
-			.scn = sc,
-			.seed = e->seed_set ? e->seed : sc->run.seed,
-			.replications = e->replications > 0
-					    ? (int)e->replications
-					    : (sc->run.replications > 0 ? sc->run.replications : 1),
-			.t0_epoch = RB_T_NONE,
-			.time_weighted = true,
-		},
-		.timeline_staff = true,
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	struct model_write_opts wo = {
+		.scn = sc,
+		.dir = dir,
+		.command = cmd,
+		.seed = e->seed_set ? e->seed : sc->run.seed,
+		.replications = e->replications > 0
+				    ? (int)e->replications
+				    : (sc->run.replications > 0 ? sc->run.replications : 1),
+		.jobs = jobs > 0 ? (int)jobs : 1,
 		.calls_cap = 100000,
 	};
 	struct resdir *rd = NULL;
-	if (resdir_open(&rd, dir, &ro) || resdir_calls_open(rd)) {
+	struct resdir_result res = {0};
+	if (model_write(&wo, &rd, &res, err, sizeof(err)) && !res.exit_code) {
+		/* the folder could not be made (res.exit_code 3: written, then not
+		 * finished, which summary.json cannot say either) */
 		snprintf(e->error, sizeof(e->error), "cannot write %s/calls.csv", dir);
-		resdir_free(rd);
 		return 3;
 	}
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	struct model_opts mo = {
-		.scn = sc,
-		.seed = ro.summary.seed,
-		.replications = ro.summary.replications,
-		.jobs = jobs > 0 ? (int)jobs : 1,
-		.summary = resdir_summary(rd),
-		.timeline = resdir_timeline(rd),
-		.calls = rd,
-	};
-	struct model_stats st;
-	int err = model_run(&mo, &st);
-	if (err) {
-		char why[256];
-		snprintf(why, sizeof(why), "the model failed: %s", strerror(err));
-		resdir_set_error(rd, why);
-	}
-	struct resdir_result res;
-	resdir_finish(rd, &res);
 	resdir_free(rd);
 	return res.exit_code;
 }
@@ -559,7 +559,11 @@ static int run_entry(struct suite_entry *e, const char *out_dir)
 		goto out;
 	}
 	if (e->engine == SUITE_MODEL) {
-		apply_overrides(sc, e);
+		if (scn_staff_flat(sc, e->operators, e->backup)) {
+			snprintf(e->error, sizeof(e->error), "out of memory");
+			rc = 3;
+			goto out;
+		}
 		rc = run_model(e, sc, dir);
 	} else {
 		struct live_opts lo = {

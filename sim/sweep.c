@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errbuf.h"
 #include "log.h"
 #include "sweep.h"
+#include "sweep_grid_cap.h"
 
 void sweep_grid_default(struct sweep_grid *g, const struct scenario *s)
 {
@@ -180,38 +182,24 @@ void sweep_point_key(const struct sweep_point *p, char *buf, size_t n)
 		 p->floors ? "floors" : "pooled");
 }
 
-/* n operators split evenly over nf floors, the first floors taking the remainder. */
-static void split_even(int n, int nf, int *out)
-{
-	for (int f = 0; f < nf; f++)
-		out[f] = n / nf + (f < n % nf ? 1 : 0);
-}
-
 int sweep_apply(struct scenario *s, const struct sweep_point *p, char *err, size_t errlen)
 {
 	struct scn_center *ce = &s->center;
-	int nf = p->floors ? (ce->n_floors > 1 ? ce->n_floors : 2) : 1;
-	int *fo = calloc((size_t)nf, sizeof(int));
-	if (!fo)
+	int nf = p->floors ? (ce->n_floors > 1 ? ce->n_floors : 2) : 1, old_nf = ce->n_floors;
+	/* the layout first: scn_staff_flat splits over the floors there are */
+	ce->n_floors = nf;
+	if (scn_staff_flat(s, p->operators, p->backup)) {
+		ce->n_floors = old_nf;
 		return ENOMEM;
-	split_even(p->operators, nf, fo);
-	if (p->floors && ce->n_floors <= 1)
+	}
+	if (p->floors && old_nf <= 1)
 		for (size_t t = 0; t < s->n_tenants; t++)
 			s->tenants[t].floor = (int)(t % (size_t)nf);
 	if (!p->floors)
 		for (size_t t = 0; t < s->n_tenants; t++)
 			s->tenants[t].floor = 0;
-	free(ce->floor_ops);
-	ce->floor_ops = fo;
-	ce->n_floors = nf;
-	ce->operators = p->operators;
-	ce->backup = p->backup;
 	for (size_t i = 0; i < s->n_phases; i++) {
 		struct scn_phase *ph = &s->phases[i];
-		free(ph->floor_ops);
-		ph->floor_ops = NULL;
-		ph->operators = -1;
-		ph->backup = -1;
 		ph->rate_per_s *= p->rate_scale;
 		for (size_t b = 0; b < ph->n_bursts; b++)
 			ph->bursts[b].calls = (int)lround(ph->bursts[b].calls * p->rate_scale);
@@ -233,3 +221,61 @@ int sweep_apply(struct scenario *s, const struct sweep_point *p, char *err, size
 	return 0;
 }
 
+
+int sweep_grid_parse(struct sweep_grid *g, const struct scenario *s,
+		     const struct sweep_grid_args *a, char *err, size_t errlen)
+{
+	int rc = 0;
+	sweep_grid_default(g, s);
+	if ((a->ops && (rc = sweep_range_int("--operators", a->ops, 0, &g->ops, err, errlen))) ||
+	    (a->backup && (rc = sweep_range_int("--backup", a->backup, 0, &g->backup, err, errlen))) ||
+	    (a->rate && (rc = sweep_range_double("--rate-scale", a->rate, 0, &g->rate, err, errlen))) ||
+	    (a->noans && (rc = sweep_range_double("--no-answer-s", a->noans, 0, &g->noans, err, errlen))) ||
+	    (a->layout && (rc = sweep_layout_parse(a->layout, g, err, errlen))))
+		return rc;
+	g->noans_set = a->noans != NULL;
+	if ((rc = sweep_grid_cap_check(g, err, errlen)))
+		return rc;
+	if (g->rate.lo <= 0) {
+		errbuf_set(err, errlen, "--rate-scale '%s': expected scales above 0", a->rate);
+		return EINVAL;
+	}
+	return 0;
+}
+
+int sweep_targets_check(const struct scenario *s, const char *const *targets, size_t n, char *err,
+			size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct scn_target t;
+		int rc = scn_target_parse(targets[i], s, &t, err, errlen);
+		if (rc)
+			return rc;
+		scn_target_clear(&t);
+	}
+	return 0;
+}
+
+int sweep_target_unphased(const struct scenario *s, const char *target, bool *unphased,
+			  char *names, size_t n)
+{
+	struct scn_target t;
+	char err[256];
+	*unphased = false;
+	if (n)
+		names[0] = 0;
+	if (scn_target_parse(target, s, &t, err, sizeof(err)))
+		return ENOMEM; /* checked before: only memory can fail now */
+	*unphased = !t.phase && s->n_phases > 1;
+	scn_target_clear(&t);
+	for (size_t p = 0, used = 0; *unphased && p < s->n_phases && used < n; p++)
+		used += (size_t)snprintf(names + used, n - used, "%s%s", p ? ", " : "",
+					 s->phases[p].name);
+	return 0;
+}
+
+void sweep_default_out(const struct scenario *s, char *buf, size_t n)
+{
+	const char *base = s->name && *s->name ? s->name : "scenario";
+	snprintf(buf, n, "results/%s-sweep", base);
+}

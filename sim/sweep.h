@@ -4,9 +4,10 @@
  * (docs/sweep.md).
  *
  *   struct sweep_grid g;
- *   sweep_grid_default(&g, scn);                  one point: the scenario as written
- *   sweep_range_int("--operators", "4:40", &g.ops, err, n);   each flag narrows/widens
- *   struct sweep_cfg cfg = {.scenario_path = ..., .grid = &g, .out_dir = ...};
+ *   sweep_grid_parse(&g, scn, &args, err, n);     the scenario's point, each range
+ *                                                 given narrowing/widening it
+ *   sweep_targets_check(scn, targets, nt, err, n);
+ *   struct sweep_cfg cfg = {.scenario_path = ..., .scn = scn, .grid = &g, .out_dir = ...};
  *   sweep_run(&cfg, err, n);      computes the points not in out_dir/points/ yet
  *   sweep_collect(out_dir, err, n);    sweep.csv, staffing.csv, erlang.csv
  *
@@ -71,7 +72,35 @@ int sweep_range_double(const char *opt, const char *arg, double min, struct swee
 /* "pooled", "floors" or "pooled,floors" into g. Returns 0 or EINVAL. */
 int sweep_layout_parse(const char *arg, struct sweep_grid *g, char *err, size_t errlen);
 
-/* Targets on the command line: scn_target_parse (core/scn.h). */
+/* The grid options as given (NULL: left out, the scenario's value). */
+struct sweep_grid_args {
+	const char *ops, *backup, *rate, *noans, *layout;
+};
+
+/*
+ * The grid of s narrowed or widened by a's ranges. Returns 0, or EINVAL
+ * with the option's error in err ("--operators '10:4': empty range ...").
+ */
+int sweep_grid_parse(struct sweep_grid *g, const struct scenario *s,
+		     const struct sweep_grid_args *a, char *err, size_t errlen);
+
+/*
+ * Targets on the command line: each must parse against s
+ * (scn_target_parse, core/scn.h). Returns 0, EINVAL with the first bad one's
+ * error in err, or ENOMEM.
+ */
+int sweep_targets_check(const struct scenario *s, const char *const *targets, size_t n, char *err,
+			size_t errlen);
+/*
+ * Whether target (valid) names no phase while s has several: it is then
+ * judged over the whole run and, in the staffing table, in each phase.
+ * The phases' names, ", "-separated, into names. Returns 0 or ENOMEM.
+ */
+int sweep_target_unphased(const struct scenario *s, const char *target, bool *unphased,
+			  char *names, size_t n);
+
+/* results/<scenario name>-sweep into buf: a sweep's default folder. */
+void sweep_default_out(const struct scenario *s, char *buf, size_t n);
 
 /* Values in a range, and points in the grid. */
 size_t sweep_irange_count(const struct sweep_irange *r);
@@ -102,6 +131,9 @@ typedef void(sweep_progress_h)(size_t done, size_t total, size_t skipped, const 
 
 struct sweep_cfg {
 	const char *scenario_path;
+	const struct scenario *scn;  /* scenario_path loaded (scn_load), not changed;
+				      * NULL: sweep_run loads it. Each point
+				      * changes a copy (scn_dup). */
 	const struct sweep_grid *grid;
 	const char *out_dir;
 	const char *const *targets;  /* "K:F" strings; NULL: the scenario's */

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "errbuf.h"
+#include "rbjson.h"
 #include "cli.h"
+#include "csvtab.h"
 #include "erlang.h"
 #include "log.h"
 #include "sweep.h"
@@ -29,28 +31,6 @@ struct prow {
 	bool floors;
 	char floor_ops[64];
 };
-
-static const json_t *jget(const json_t *o, const char *path)
-{
-	char part[128];
-	while (o && *path) {
-		const char *dot = strchr(path, '.');
-		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-		if (n >= sizeof(part) || !json_is_object(o))
-			return NULL;
-		memcpy(part, path, n);
-		part[n] = 0;
-		o = json_object_get(o, part);
-		path += n + (dot ? 1 : 0);
-	}
-	return o;
-}
-
-static double jd(const json_t *o, const char *path)
-{
-	const json_t *v = jget(o, path);
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
 
 static void put(FILE *f, double v)
 {
@@ -123,10 +103,10 @@ static int load_points(const char *dir, struct prow **out, size_t *nout, char *e
 		}
 		memcpy(r->key, e->d_name, len - 5);
 		r->key[len - 5] = 0;
-		r->ops = (int)jd(sp, "operators");
-		r->backup = (int)jd(sp, "backup");
-		r->rs = jd(sp, "rate_scale");
-		r->na = jd(sp, "no_answer_s");
+		r->ops = (int)rbjson_path_num(sp, "operators");
+		r->backup = (int)rbjson_path_num(sp, "backup");
+		r->rs = rbjson_path_num(sp, "rate_scale");
+		r->na = rbjson_path_num(sp, "no_answer_s");
 		const json_t *lay = json_object_get(sp, "layout");
 		r->floors = json_is_string(lay) && !strcmp(json_string_value(lay), "floors");
 		size_t fl = 0, i;
@@ -162,14 +142,14 @@ static void target_from_json(const json_t *t, struct scn_target *out)
 	memset(out, 0, sizeof(*out));
 	out->phase = json_is_string(ph) ? (char *)json_string_value(ph) : NULL;
 	out->phase_idx = -1;
-	if (isfinite(out->max = jd(t, "abandon_max"))) {
+	if (isfinite(out->max = rbjson_path_num(t, "abandon_max"))) {
 		out->kind = TARGET_ABANDON_MAX;
-	} else if (isfinite(out->max = jd(t, "abandon_before_forward_max"))) {
+	} else if (isfinite(out->max = rbjson_path_num(t, "abandon_before_forward_max"))) {
 		out->kind = TARGET_ABANDON_BEFORE_FORWARD_MAX;
 	} else {
 		out->kind = TARGET_RINGS;
-		out->rings = (int)jd(t, "rings");
-		out->min = jd(t, "min");
+		out->rings = (int)rbjson_path_num(t, "rings");
+		out->min = rbjson_path_num(t, "min");
 		for (int m = 0; m < 4; m++)
 			if (json_is_string(me) && !strcmp(json_string_value(me), mnames[m]))
 				out->measure = (enum scn_measure)m;
@@ -190,7 +170,7 @@ static void target_label(const json_t *t, char *buf, size_t n)
 static bool target_met(const json_t *t)
 {
 	struct scn_target st;
-	double v = jd(t, "measured");
+	double v = rbjson_path_num(t, "measured");
 	target_from_json(t, &st);
 	if (!isfinite(v))
 		return false;
@@ -223,7 +203,7 @@ static double rings_heard_mean(const json_t *m)
 	for (int k = 1; k <= 31; k++) {
 		char key[8];
 		snprintf(key, sizeof(key), k == 31 ? "31+" : "%d", k);
-		double v = jd(h, key);
+		double v = rbjson_path_num(h, key);
 		if (isfinite(v)) {
 			tot += v;
 			sum += v * k;
@@ -237,10 +217,10 @@ static void triplet(FILE *f, const json_t *m, const char *path)
 {
 	char ci[160];
 	snprintf(ci, sizeof(ci), "ci95.%s", path);
-	const json_t *c = jget(m, ci);
-	put(f, jd(m, path));
-	put(f, json_is_array(c) ? json_number_value(json_array_get(c, 0)) : NAN);
-	put(f, json_is_array(c) ? json_number_value(json_array_get(c, 1)) : NAN);
+	const json_t *c = rbjson_path(m, ci);
+	put(f, rbjson_path_num(m, path));
+	put(f, rbjson_at(c, 0));
+	put(f, rbjson_at(c, 1));
 }
 
 static const char *const measures[] = {
@@ -304,11 +284,11 @@ static int write_sweep_csv(const char *dir, const struct prow *rows, size_t n)
 		if (isfinite(rows[r].na))
 			fprintf(f, "%g", rows[r].na);
 		fprintf(f, ",%s,%s", rows[r].floors ? "floors" : "pooled", rows[r].floor_ops);
-		put(f, jd(s, "replications"));
-		put(f, jd(m, "dialled"));
-		put(f, jd(m, "offered"));
-		put(f, jd(m, "answered"));
-		put(f, jd(m, "abandoned"));
+		put(f, rbjson_path_num(s, "replications"));
+		put(f, rbjson_path_num(m, "dialled"));
+		put(f, rbjson_path_num(m, "offered"));
+		put(f, rbjson_path_num(m, "answered"));
+		put(f, rbjson_path_num(m, "abandoned"));
 		for (size_t i = 0; i < N_MEASURES; i++)
 			triplet(f, m, measures[i]);
 		put(f, rings_heard_mean(m));
@@ -322,9 +302,9 @@ static int write_sweep_csv(const char *dir, const struct prow *rows, size_t n)
 		const json_t *t;
 		json_array_foreach(json_object_get(s, "targets"), ti, t) {
 			const json_t *ci = json_object_get(t, "ci95");
-			put(f, jd(t, "measured"));
-			put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 0)) : NAN);
-			put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 1)) : NAN);
+			put(f, rbjson_path_num(t, "measured"));
+			put(f, rbjson_at(ci, 0));
+			put(f, rbjson_at(ci, 1));
 			fprintf(f, ",%d,%s", target_met(t) ? 1 : 0, target_result(t));
 			all_met &= target_met(t);
 			all_pass &= target_passed(t);
@@ -375,16 +355,11 @@ static const struct prow *least(const struct prow *rows, size_t g, size_t e, lon
 	return best;
 }
 
-/* A CSV field in quotes (doubling any quote in it). */
+/* A free-text field, always in quotes: the separator, then the cell. */
 static void put_quoted(FILE *f, const char *v)
 {
-	fputs(",\"", f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	fputc('"', f);
+	fputc(',', f);
+	csvtab_put(f, v, true);
 }
 
 /* measured, lo, hi of target t at row r (three empty fields when none). */
@@ -396,9 +371,9 @@ static void put_judged(FILE *f, const struct prow *r, long t)
 	}
 	const json_t *tt = json_array_get(json_object_get(r->sum, "targets"), (size_t)t);
 	const json_t *ci = json_object_get(tt, "ci95");
-	put(f, jd(tt, "measured"));
-	put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 0)) : NAN);
-	put(f, json_is_array(ci) ? json_number_value(json_array_get(ci, 1)) : NAN);
+	put(f, rbjson_path_num(tt, "measured"));
+	put(f, rbjson_at(ci, 0));
+	put(f, rbjson_at(ci, 1));
 }
 
 static void add_note(char *buf, size_t n, const char *note)
@@ -439,15 +414,15 @@ static void staffing_row(FILE *f, const struct prow *rows, size_t g, size_t e, l
 		const json_t *pm = json_object_get(json_object_get(met->sum, "phases"), json_string_value(tph));
 		m = pm ? pm : m;
 	}
-	put(f, jd(m, "occupancy"));
-	put(f, jd(m, "abandon_fraction"));
-	put(f, jd(m, "wait_s.mean"));
+	put(f, rbjson_path_num(m, "occupancy"));
+	put(f, rbjson_path_num(m, "abandon_fraction"));
+	put(f, rbjson_path_num(m, "wait_s.mean"));
 	fprintf(f, ",%s,", rows[g].floors ? "floors" : "pooled");
 	if (isfinite(rows[g].na))
 		fprintf(f, "%g", rows[g].na);
-	put(f, jd(m, "backup_occupancy"));
-	put(f, jd(m, "sla.3"));
-	put(f, jd(m, "sla.5"));
+	put(f, rbjson_path_num(m, "backup_occupancy"));
+	put(f, rbjson_path_num(m, "sla.3"));
+	put(f, rbjson_path_num(m, "sla.5"));
 	put_judged(f, met, t);
 	put_judged(f, pass, t);
 	fprintf(f, ",%d:%d", omin, omax);
@@ -499,47 +474,35 @@ static int write_staffing(const char *dir, const struct prow *rows, size_t n)
 	return 0;
 }
 
-/* Splits one CSV line (quotes as write_staffing writes them) into at most max fields. */
-static size_t csv_split(char *line, char **fields, size_t max)
-{
-	size_t n = 0;
-	char *p = line, *w;
-	while (n < max) {
-		fields[n++] = w = p;
-		bool q = *p == '"';
-		if (q)
-			p++;
-		for (; *p && (q || (*p != ',' && *p != '\n')); p++) {
-			if (q && *p == '"') {
-				if (p[1] != '"') {
-					q = false;
-					continue;
-				}
-				p++;
-			}
-			*w++ = *p;
-		}
-		char c = *p;
-		*w = 0;
-		if (c != ',')
-			break;
-		p++;
-	}
-	return n;
-}
-
 enum { ST_RS, ST_TARGET, ST_PHASE, ST_MINO, ST_MINB, ST_PASSO, ST_PASSB, ST_LAYOUT = 10, ST_NA,
        ST_NOTE = 22, ST_NCOL };
 
+/* Row r of staffing.csv as the table shows it. */
+static void print_staffing_row(FILE *out, const struct csvtab *t, size_t r)
+{
+	const char *c[ST_NCOL];
+	char met[32], pass[32];
+	for (int k = 0; k < ST_NCOL; k++)
+		c[k] = csvtab_get(t, r, k);
+	snprintf(met, sizeof(met), "%s%s%s", *c[ST_MINO] ? c[ST_MINO] : "-", *c[ST_MINO] ? "+" : "",
+		 c[ST_MINB]);
+	snprintf(pass, sizeof(pass), "%s%s%s", *c[ST_PASSO] ? c[ST_PASSO] : "-",
+		 *c[ST_PASSO] ? "+" : "", c[ST_PASSB]);
+	fprintf(out, "%-6s %-7s %-9s %-24s %-16s %-8s %-*s%s%s\n", c[ST_RS], c[ST_LAYOUT],
+		*c[ST_NA] ? c[ST_NA] : "-", c[ST_TARGET], c[ST_PHASE], met, *c[ST_NOTE] ? 8 : 0, pass,
+		*c[ST_NOTE] ? " " : "", c[ST_NOTE]);
+}
+
 int sweep_staffing_print(const char *out_dir, FILE *out, size_t max_rows)
 {
-	char path[4096], line[4096];
+	char path[4096], err[512];
+	struct csvtab t;
 	snprintf(path, sizeof(path), "%s/staffing.csv", out_dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return errno;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
+	int rc = csvtab_load(path, &t, err, sizeof(err));
+	if (rc)
+		return rc;
+	if (t.ncol < ST_NCOL) {
+		csvtab_free(&t);
 		return EINVAL;
 	}
 	fputs("staffing: the least operators+backup meeting each target; met: on its measured "
@@ -547,25 +510,12 @@ int sweep_staffing_print(const char *out_dir, FILE *out, size_t max_rows)
 	      out);
 	fprintf(out, "%-6s %-7s %-9s %-24s %-16s %-8s %-8s %s\n", "load", "layout", "no-answer",
 		"target", "judged over", "met", "pass", "note");
-	size_t shown = 0, total = 0;
-	while (fgets(line, sizeof(line), f)) {
-		char *c[ST_NCOL], met[32], pass[32];
-		if (csv_split(line, c, ST_NCOL) < ST_NCOL)
-			continue;
-		if (total++ >= max_rows)
-			continue;
-		snprintf(met, sizeof(met), "%s%s%s", *c[ST_MINO] ? c[ST_MINO] : "-", *c[ST_MINO] ? "+" : "",
-			 c[ST_MINB]);
-		snprintf(pass, sizeof(pass), "%s%s%s", *c[ST_PASSO] ? c[ST_PASSO] : "-",
-			 *c[ST_PASSO] ? "+" : "", c[ST_PASSB]);
-		fprintf(out, "%-6s %-7s %-9s %-24s %-16s %-8s %-*s%s%s\n", c[ST_RS], c[ST_LAYOUT],
-			*c[ST_NA] ? c[ST_NA] : "-", c[ST_TARGET], c[ST_PHASE], met, *c[ST_NOTE] ? 8 : 0,
-			pass, *c[ST_NOTE] ? " " : "", c[ST_NOTE]);
-		shown++;
-	}
-	if (total > shown)
-		fprintf(out, "... %zu more rows in %s\n", total - shown, path);
-	fclose(f);
+	size_t shown = t.nrow < max_rows ? t.nrow : max_rows;
+	for (size_t r = 0; r < shown; r++)
+		print_staffing_row(out, &t, r);
+	if (t.nrow > shown)
+		fprintf(out, "... %zu more rows in %s\n", t.nrow - shown, path);
+	csvtab_free(&t);
 	return 0;
 }
 
@@ -576,8 +526,8 @@ static int write_erlang(const char *dir, const struct prow *rows, size_t n)
 	snprintf(path, sizeof(path), "%s/sweep.json", dir);
 	json_t *man = json_load_file(path, 0, &je);
 	const json_t *el = man ? json_object_get(man, "erlang") : NULL;
-	double lambda = jd(el, "lambda_per_s"), handle = jd(el, "mean_handle_s"),
-	       patience = jd(el, "mean_patience_s"), period = jd(el, "ring_period_s");
+	double lambda = rbjson_path_num(el, "lambda_per_s"), handle = rbjson_path_num(el, "mean_handle_s"),
+	       patience = rbjson_path_num(el, "mean_patience_s"), period = rbjson_path_num(el, "ring_period_s");
 	snprintf(path, sizeof(path), "%s/erlang.csv", dir);
 	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
 	FILE *f = fopen(tmp, "w");

@@ -29,6 +29,8 @@
 
 struct work {
 	const struct sweep_cfg *cfg;
+	const struct scenario *scn;  /* as loaded: each point changes a copy */
+	struct scenario *loaded;     /* scn when sweep_run loaded it, else NULL */
 	struct scn_target *targets;  /* NULL: the scenario's */
 	size_t n_targets;
 	uint64_t seed;
@@ -159,7 +161,7 @@ static json_t *point_json(const struct sweep_point *p, const struct scenario *s)
 	return o;
 }
 
-/* One point: load, apply, run, write atomically. */
+/* One point: copy, apply, run, write atomically. */
 static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char *err,
 		     size_t errlen)
 {
@@ -170,7 +172,7 @@ static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char 
 	char dir[4096], name[160];
 	sweep_grid_point(cfg->grid, idx, &p);
 	sweep_point_key(&p, key, keylen);
-	int rc = scn_load(cfg->scenario_path, &s, err, errlen);
+	int rc = scn_dup(w->scn, &s);
 	if (rc)
 		return rc;
 	if ((rc = sweep_apply(s, &p, err, errlen)))
@@ -300,32 +302,43 @@ static void free_targets(struct work *w)
 	w->n_targets = 0;
 }
 
+/* The scenario as loaded: cfg's, or read from its path (into w->loaded). */
+static int load(const struct sweep_cfg *cfg, struct work *w, char *err, size_t errlen)
+{
+	if (cfg->scn) {
+		w->scn = cfg->scn;
+		return 0;
+	}
+	int rc = scn_load(cfg->scenario_path, &w->loaded, err, errlen);
+	if (rc)
+		return rc == ENOMEM ? ENOMEM : EINVAL;
+	w->scn = w->loaded;
+	return 0;
+}
+
 static int prepare(const struct sweep_cfg *cfg, struct work *w, char *err, size_t errlen)
 {
 	struct scenario *s = NULL;
 	char path[4096];
-	int rc = scn_load(cfg->scenario_path, &s, err, errlen);
+	int rc = load(cfg, w, err, errlen);
 	if (rc)
-		return rc == ENOMEM ? ENOMEM : EINVAL;
-	w->seed = cfg->seed_set ? cfg->seed : s->run.seed;
-	w->reps = cfg->replications > 0 ? cfg->replications : s->run.replications;
-	if (cfg->n_targets && (rc = expand_targets(cfg, s, w, err, errlen)))
-		goto out;
-	/* every point must apply: check the first of each kind on this scenario */
+		return rc;
+	w->seed = cfg->seed_set ? cfg->seed : w->scn->run.seed;
+	w->reps = cfg->replications > 0 ? cfg->replications : w->scn->run.replications;
+	if (cfg->n_targets && (rc = expand_targets(cfg, w->scn, w, err, errlen)))
+		return rc;
+	/* every point must apply: check the first of each kind on a copy */
 	struct sweep_point p;
 	sweep_grid_point(cfg->grid, 0, &p);
-	if (cfg->grid->noans_set && (rc = sweep_apply(s, &p, err, errlen)))
+	if (cfg->grid->noans_set &&
+	    ((rc = scn_dup(w->scn, &s)) || (rc = sweep_apply(s, &p, err, errlen))))
 		goto out;
 	snprintf(path, sizeof(path), "%s/points", cfg->out_dir);
 	if ((rc = cli_mkdirs(path))) {
 		errbuf_set(err, errlen, "%s: cannot create: %s", path, strerror(rc));
 		goto out;
 	}
-	scn_free(s);
-	s = NULL;
-	if ((rc = scn_load(cfg->scenario_path, &s, err, errlen)))
-		goto out;
-	rc = manifest(cfg, w, s, err, errlen);
+	rc = manifest(cfg, w, w->scn, err, errlen);
 out:
 	scn_free(s);
 	return rc;
@@ -394,6 +407,7 @@ int sweep_run(const struct sweep_cfg *cfg, char *err, size_t errlen)
 out:
 	free(w.todo);
 	free_targets(&w);
+	scn_free(w.loaded);
 	pthread_mutex_destroy(&w.mu);
 	pthread_cond_destroy(&w.cv);
 	return rc;

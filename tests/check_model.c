@@ -685,6 +685,18 @@ static int count_lines(const char *path)
 	return n;
 }
 
+/* Removes a result folder of the three files. */
+static void remove_result_folder(const char *out)
+{
+	const char *files[] = {"calls.csv", "summary.json", "timeline.csv"};
+	char p[700];
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", out, files[i]);
+		unlink(p);
+	}
+	rmdir(out);
+}
+
 START_TEST(test_cmd_model_bad_input_exit_2)
 {
 	char dir[] = "/tmp/check_model_cmdXXXXXX";
@@ -751,13 +763,42 @@ START_TEST(test_cmd_model_writes_files_and_exit_per_verdict)
 	fclose(f);
 	ck_assert_int_eq(run_cmd(y, "--out", out, "--quiet", "--calls", "none"), 1);
 	ck_assert_int_eq(count_lines(p), 1); /* the header alone */
-	const char *files[] = {"calls.csv", "summary.json", "timeline.csv"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", out, files[i]);
-		unlink(p);
-	}
-	rmdir(out);
+	remove_result_folder(out);
 	unlink(y);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_model_write_folder_and_its_errors)
+{
+	char dir[] = "/tmp/check_model_writeXXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char out[512], blocked[600], p[700], err[512] = "";
+	snprintf(out, sizeof(out), "%s/out", dir);
+	struct scenario *s = load(CENTER_1OP("0", "0", "") ONE_TENANT
+				  "callers: {patience_s: {never: true}, talk_s: {fixed: 60}}\n"
+				  "load:\n  - {phase: p, duration_s: 100, rate_per_min: 0,"
+				  " bursts: [{at_s: 0, calls: 2, within_s: 0}]}\n");
+	struct model_write_opts wo = {.scn = s, .dir = out, .command = "check_model", .seed = 1,
+				      .replications = 2, .jobs = 1, .calls_cap = -1};
+	struct resdir *rd = NULL;
+	struct resdir_result res;
+	ck_assert_msg(model_write(&wo, &rd, &res, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_ptr_nonnull(rd);
+	ck_assert_int_eq(res.exit_code, summary_exit_code(resdir_summary(rd)));
+	resdir_free(rd);
+	snprintf(p, sizeof(p), "%s/calls.csv", out);
+	ck_assert_int_eq(count_lines(p), 3); /* replication 0's two calls */
+	/* a file where the folder should be: an errno and the folder named */
+	snprintf(blocked, sizeof(blocked), "%s/calls.csv/below", out);
+	wo.dir = blocked;
+	rd = (struct resdir *)&rd; /* a sentinel */
+	ck_assert_int_ne(model_write(&wo, &rd, &res, err, sizeof(err)), 0);
+	ck_assert_ptr_null(rd);
+	ck_assert_ptr_nonnull(strstr(err, "cannot create"));
+	ck_assert_ptr_nonnull(strstr(err, blocked));
+	scn_free(s);
+	remove_result_folder(out);
 	rmdir(dir);
 }
 END_TEST
@@ -784,6 +825,7 @@ static Suite *model_suite(void)
 	TCase *tcmd = tcase_create("command");
 	tcase_add_test(tcmd, test_cmd_model_bad_input_exit_2);
 	tcase_add_test(tcmd, test_cmd_model_writes_files_and_exit_per_verdict);
+	tcase_add_test(tcmd, test_model_write_folder_and_its_errors);
 	suite_add_tcase(s, tcmd);
 	TCase *tr = tcase_create("reproducible");
 	tcase_set_timeout(tr, 60);

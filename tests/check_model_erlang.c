@@ -251,19 +251,9 @@ static int check_summary_file(const struct pset *p, const char *path,
 	return fails;
 }
 
-static int run_set(const struct pset *p, double counted_s)
+/* The set's scenario, counted_s seconds counted per replication. */
+static struct scenario *set_scenario(const struct pset *p, double counted_s)
 {
-	struct erlang_params ep = {
-		.lambda = p->rate_per_min / 60.0,
-		.mu = 1.0 / p->talk_s,
-		.theta = p->patience_s > 0 ? 1.0 / p->patience_s : 0.0,
-		.n = p->n,
-		.ring_period = 3.0,
-		.max_rings = NRINGS,
-	};
-	struct erlang_result ex;
-	ck_assert_int_eq(erlang_solve(&ep, &ex), 0);
-
 	char *text = scenario_text(p, counted_s);
 	ck_assert_ptr_nonnull(text);
 	struct scenario *scn = NULL;
@@ -271,9 +261,13 @@ static int run_set(const struct pset *p, double counted_s)
 	int rc = scn_load_string(text, strlen(text), "erlang-check.yaml", &scn, err, sizeof(err));
 	ck_assert_msg(rc == 0, "scenario: %s\n%s", err, text);
 	free(text);
+	return scn;
+}
 
-	struct run run = {calloc((size_t)p->replications, sizeof(struct acc)), p->replications};
-	ck_assert_ptr_nonnull(run.reps);
+/* The model's replications: every call into run, the summary into path. */
+static void simulate(const struct pset *p, const struct scenario *scn, struct run *run,
+		     struct model_stats *st, const char *path)
+{
 	struct summary_opts so = {
 		.engine = ENGINE_MODEL,
 		.command = "check_model_erlang",
@@ -292,20 +286,82 @@ static int run_set(const struct pset *p, double counted_s)
 		.jobs = 2,
 		.summary = sum,
 		.call_h = on_call,
-		.call_arg = &run,
+		.call_arg = run,
 	};
-	struct model_stats st;
-	memset(&st, 0, sizeof(st));
-	ck_assert_int_eq(model_run(&mo, &st), 0);
+	memset(st, 0, sizeof(*st));
+	ck_assert_int_eq(model_run(&mo, st), 0);
 	ck_assert_int_eq(summary_finish(sum), 0);
-	char path[512];
-	snprintf(path, sizeof(path), "%s/check_model_erlang_summary.json", RB_BINARY_DIR);
 	ck_assert_int_eq(summary_write_json(sum, path), 0);
 	summary_free(sum);
+}
 
+/* Each replication's calls against the exact figures; returns the misses. */
+static int check_reps(const struct pset *p, const struct erlang_params *ep,
+		      const struct erlang_result *ex, const struct run *run, double counted_s,
+		      double offered)
+{
 	int nrep = p->replications, fails = 0;
 	double *v = calloc((size_t)nrep, sizeof(double));
 	ck_assert_ptr_nonnull(v);
+	for (int i = 0; i < nrep; i++) {
+		ck_assert_msg(run->reps[i].offered > 0, "replication %d counted no calls", i);
+		ck_assert_msg(run->reps[i].rejected == 0, "replication %d rejected calls", i);
+		ck_assert_msg(run->reps[i].bad_rings == 0,
+			      "replication %d: %g calls whose rings are not floor(wait / 3 s) + 1", i,
+			      run->reps[i].bad_rings);
+	}
+	if (ep->theta > 0) {
+		for (int i = 0; i < nrep; i++)
+			v[i] = run->reps[i].abandoned / run->reps[i].offered;
+		fails += check_measure(p->name, "p_abandon", v, nrep, ex->p_abandon, offered, 0);
+	} else {
+		for (int i = 0; i < nrep; i++)
+			ck_assert_msg(run->reps[i].abandoned == 0, "Erlang C: %g abandoned",
+				      run->reps[i].abandoned);
+	}
+	for (int k = 1; k <= NRINGS; k++) {
+		char what[32];
+		for (int i = 0; i < nrep; i++)
+			v[i] = run->reps[i].aw[k] / run->reps[i].offered;
+		snprintf(what, sizeof(what), "answered_within[%d]", k);
+		fails += check_measure(p->name, what, v, nrep, ex->answered_within[k], offered, 1);
+		for (int i = 0; i < nrep; i++)
+			v[i] = run->reps[i].aw[k] / (run->reps[i].offered - run->reps[i].abw[k]);
+		snprintf(what, sizeof(what), "sla[%d]", k);
+		fails += check_measure(p->name, what, v, nrep, ex->sla[k], offered, 1);
+	}
+	for (int i = 0; i < nrep; i++)
+		v[i] = run->reps[i].wait_answered_s / run->reps[i].answered;
+	fails += check_measure(p->name, "mean_wait_served_s", v, nrep, ex->mean_wait_served_s, 0,
+			       0);
+	for (int i = 0; i < nrep; i++)
+		v[i] = run->reps[i].talk_s / (p->n * counted_s);
+	fails += check_measure(p->name, "occupancy", v, nrep, ex->occupancy, 0, 0);
+	free(v);
+	return fails;
+}
+
+static int run_set(const struct pset *p, double counted_s)
+{
+	struct erlang_params ep = {
+		.lambda = p->rate_per_min / 60.0,
+		.mu = 1.0 / p->talk_s,
+		.theta = p->patience_s > 0 ? 1.0 / p->patience_s : 0.0,
+		.n = p->n,
+		.ring_period = 3.0,
+		.max_rings = NRINGS,
+	};
+	struct erlang_result ex;
+	ck_assert_int_eq(erlang_solve(&ep, &ex), 0);
+	struct scenario *scn = set_scenario(p, counted_s);
+	struct run run = {calloc((size_t)p->replications, sizeof(struct acc)), p->replications};
+	ck_assert_ptr_nonnull(run.reps);
+	struct model_stats st;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/check_model_erlang_summary.json", RB_BINARY_DIR);
+	simulate(p, scn, &run, &st, path);
+
+	int nrep = p->replications;
 	double offered = 0;
 	for (int i = 0; i < nrep; i++)
 		offered += run.reps[i].offered;
@@ -316,44 +372,10 @@ static int run_set(const struct pset *p, double counted_s)
 	       "(%g s warm-up + %g s), %.0f counted calls, %llu simulated; seed %u\n",
 	       p->name, p->n, p->rate_per_min, p->talk_s, pat, nrep, p->warmup_s, counted_s, offered, (unsigned long long)st.calls,
 	       SEED);
-	for (int i = 0; i < nrep; i++) {
-		ck_assert_msg(run.reps[i].offered > 0, "replication %d counted no calls", i);
-		ck_assert_msg(run.reps[i].rejected == 0, "replication %d rejected calls", i);
-		ck_assert_msg(run.reps[i].bad_rings == 0,
-			      "replication %d: %g calls whose rings are not floor(wait / 3 s) + 1", i,
-			      run.reps[i].bad_rings);
-	}
-	if (ep.theta > 0) {
-		for (int i = 0; i < nrep; i++)
-			v[i] = run.reps[i].abandoned / run.reps[i].offered;
-		fails += check_measure(p->name, "p_abandon", v, nrep, ex.p_abandon, offered, 0);
-	} else {
-		for (int i = 0; i < nrep; i++)
-			ck_assert_msg(run.reps[i].abandoned == 0, "Erlang C: %g abandoned",
-				      run.reps[i].abandoned);
-	}
-	for (int k = 1; k <= NRINGS; k++) {
-		char what[32];
-		for (int i = 0; i < nrep; i++)
-			v[i] = run.reps[i].aw[k] / run.reps[i].offered;
-		snprintf(what, sizeof(what), "answered_within[%d]", k);
-		fails += check_measure(p->name, what, v, nrep, ex.answered_within[k], offered, 1);
-		for (int i = 0; i < nrep; i++)
-			v[i] = run.reps[i].aw[k] / (run.reps[i].offered - run.reps[i].abw[k]);
-		snprintf(what, sizeof(what), "sla[%d]", k);
-		fails += check_measure(p->name, what, v, nrep, ex.sla[k], offered, 1);
-	}
-	for (int i = 0; i < nrep; i++)
-		v[i] = run.reps[i].wait_answered_s / run.reps[i].answered;
-	fails += check_measure(p->name, "mean_wait_served_s", v, nrep, ex.mean_wait_served_s, 0,
-			       0);
-	for (int i = 0; i < nrep; i++)
-		v[i] = run.reps[i].talk_s / (p->n * counted_s);
-	fails += check_measure(p->name, "occupancy", v, nrep, ex.occupancy, 0, 0);
+	int fails = check_reps(p, &ep, &ex, &run, counted_s, offered);
 	fails += check_summary_file(p, path, &ex, offered);
 	remove(path);
 	fflush(stdout);
-	free(v);
 	free(run.reps);
 	scn_free(scn);
 	return fails;

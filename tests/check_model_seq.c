@@ -66,12 +66,66 @@ static int n_seeds(void)
 	return e && atoi(e) > 0 ? atoi(e) : 400;
 }
 
-START_TEST(test_model_seq_error_rates_erlang_a)
+/* What the seeds found (test_model_seq_error_rates_erlang_a). */
+struct tally {
+	int count[2][3]; /* [target][pass, fail, inconclusive] */
+	long reps_total;
+	int not_reached, covered;
+	int *ns;         /* replications chosen, per seed */
+};
+
+/* Seed i: the replications the rule chooses, then the fixed run of that
+ * many judged against both targets. */
+static void one_seed(struct scenario *scn, const struct scn_target *tg, double exact, double tol,
+		     int i, struct tally *y)
 {
-	struct scenario *scn = NULL;
-	char err[512] = "";
-	int rc = scn_load(RB_SOURCE_DIR "/scenarios/erlang-a.yaml", &scn, err, sizeof(err));
-	ck_assert_msg(rc == 0, "%s", err);
+	struct model_opts mo = {.scn = scn, .seed = (uint64_t)i, .jobs = 2};
+	struct model_seq_opts sq;
+	struct model_seq_result sr;
+	model_seq_defaults(&sq);
+	sq.delta = tol;
+	sq.n0 = first_look();
+	sq.targets = tg;
+	sq.n_targets = 2;
+	ck_assert_int_eq(model_seq_choose(&mo, &sq, &sr), 0);
+	y->reps_total += sr.n;
+	y->not_reached += !sr.reached;
+	y->ns[i - 1] = sr.n;
+
+	struct summary_opts so = {
+		.engine = ENGINE_MODEL,
+		.command = "check_model_seq",
+		.scn = scn,
+		.seed = (uint64_t)i,
+		.replications = sr.n,
+		.t0_epoch = RB_T_NONE,
+		.targets = tg,
+		.n_targets = 2,
+		.time_weighted = true,
+	};
+	struct summary *sum = summary_new(&so);
+	ck_assert_ptr_nonnull(sum);
+	mo.replications = sr.n;
+	mo.summary = sum;
+	ck_assert_int_eq(model_run(&mo, NULL), 0);
+	ck_assert_int_eq(summary_finish(sum), 0);
+	ck_assert_uint_eq(summary_target_count(sum), 2);
+	double m, lo, hi;
+	ck_assert_int_eq(summary_target_ci(sum, 0, &m, &lo, &hi), 0);
+	/* the final run's interval is the one the rule stopped on */
+	ck_assert(!sr.reached || fmax(m - lo, hi - m) <= tol);
+	y->covered += lo <= exact && exact <= hi;
+	for (int t = 0; t < 2; t++) {
+		enum rb_judgement j = summary_target_judgement(sum, (size_t)t);
+		y->count[t][j == JUDGE_PASS ? 0 : j == JUDGE_FAIL ? 1 : 2]++;
+	}
+	summary_free(sum);
+}
+
+/* Erlang A's exact sla within 3 rings for scenarios/erlang-a.yaml (checked
+ * to be the M/M/20+M it says). */
+static double exact_sla3(const struct scenario *scn)
+{
 	ck_assert_int_eq(scn->center.operators, 20);
 	ck_assert_uint_eq(scn->n_phases, 1);
 	ck_assert(fabs(scn->phases[0].rate_per_s - 9.0 / 60) < 1e-12);
@@ -85,82 +139,47 @@ START_TEST(test_model_seq_error_rates_erlang_a)
 	};
 	struct erlang_result ex;
 	ck_assert_int_eq(erlang_solve(&ep, &ex), 0);
-	double exact = ex.sla[3];
+	return ex.sla[3];
+}
 
+START_TEST(test_model_seq_error_rates_erlang_a)
+{
+	struct scenario *scn = NULL;
+	char err[512] = "";
+	int rc = scn_load(RB_SOURCE_DIR "/scenarios/erlang-a.yaml", &scn, err, sizeof(err));
+	ck_assert_msg(rc == 0, "%s", err);
+	double exact = exact_sla3(scn);
 	struct scn_target tg[2] = {
 		{.kind = TARGET_RINGS, .phase_idx = -1, .rings = 3, .min = exact - DELTA},
 		{.kind = TARGET_RINGS, .phase_idx = -1, .rings = 3, .min = exact + DELTA},
 	};
 	int seeds = n_seeds();
-	int count[2][3] = {{0}}; /* [target][pass, fail, inconclusive] */
-	long reps_total = 0;
-	int not_reached = 0, covered = 0;
-	int *ns = calloc((size_t)seeds, sizeof(int));
-	ck_assert_ptr_nonnull(ns);
+	struct tally y = {.ns = calloc((size_t)seeds, sizeof(int))};
+	ck_assert_ptr_nonnull(y.ns);
 	double tol = tolerance();
-	for (int i = 1; i <= seeds; i++) {
-		struct model_opts mo = {.scn = scn, .seed = (uint64_t)i, .jobs = 2};
-		struct model_seq_opts sq;
-		struct model_seq_result sr;
-		model_seq_defaults(&sq);
-		sq.delta = tol;
-		sq.n0 = first_look();
-		sq.targets = tg;
-		sq.n_targets = 2;
-		ck_assert_int_eq(model_seq_choose(&mo, &sq, &sr), 0);
-		reps_total += sr.n;
-		not_reached += !sr.reached;
-		ns[i - 1] = sr.n;
-
-		struct summary_opts so = {
-			.engine = ENGINE_MODEL,
-			.command = "check_model_seq",
-			.scn = scn,
-			.seed = (uint64_t)i,
-			.replications = sr.n,
-			.t0_epoch = RB_T_NONE,
-			.targets = tg,
-			.n_targets = 2,
-			.time_weighted = true,
-		};
-		struct summary *sum = summary_new(&so);
-		ck_assert_ptr_nonnull(sum);
-		mo.replications = sr.n;
-		mo.summary = sum;
-		ck_assert_int_eq(model_run(&mo, NULL), 0);
-		ck_assert_int_eq(summary_finish(sum), 0);
-		ck_assert_uint_eq(summary_target_count(sum), 2);
-		double m, lo, hi;
-		ck_assert_int_eq(summary_target_ci(sum, 0, &m, &lo, &hi), 0);
-		/* the final run's interval is the one the rule stopped on */
-		ck_assert(!sr.reached || fmax(m - lo, hi - m) <= tol);
-		covered += lo <= exact && exact <= hi;
-		for (int t = 0; t < 2; t++) {
-			enum rb_judgement j = summary_target_judgement(sum, (size_t)t);
-			count[t][j == JUDGE_PASS ? 0 : j == JUDGE_FAIL ? 1 : 2]++;
-		}
-		summary_free(sum);
-	}
+	for (int i = 1; i <= seeds; i++)
+		one_seed(scn, tg, exact, tol, i, &y);
 	scn_free(scn);
 	int allowed = (int)floor(MAX_RATE * seeds + 1e-9);
+	int *ns = y.ns;
 	qsort(ns, (size_t)seeds, sizeof(int), cmp_int);
 	printf("model_seq: erlang-a, exact sla[3] %.6f, targets exact -/+ %.3g, tolerance %.3g, "
 	       "n0 %d, %d seeds: replications mean %.1f (min %d, p10 %d, median %d, p90 %d, max "
 	       "%d), precision not reached %d; final intervals covering the exact value %d "
 	       "(%.1f %%)\n",
-	       exact, DELTA, tol, first_look(), seeds, (double)reps_total / seeds, ns[0],
-	       ns[seeds / 10], ns[seeds / 2], ns[seeds * 9 / 10], ns[seeds - 1], not_reached,
-	       covered, 100.0 * covered / seeds);
+	       exact, DELTA, tol, first_look(), seeds, (double)y.reps_total / seeds, ns[0],
+	       ns[seeds / 10], ns[seeds / 2], ns[seeds * 9 / 10], ns[seeds - 1], y.not_reached,
+	       y.covered, 100.0 * y.covered / seeds);
 	free(ns);
 	printf("  target >= exact - delta (true):  pass %d, fail %d (false fails), inconclusive %d\n",
-	       count[0][0], count[0][1], count[0][2]);
+	       y.count[0][0], y.count[0][1], y.count[0][2]);
 	printf("  target >= exact + delta (false): pass %d (false passes), fail %d, inconclusive %d\n",
-	       count[1][0], count[1][1], count[1][2]);
+	       y.count[1][0], y.count[1][1], y.count[1][2]);
 	printf("  allowed: at most %d of %d each\n", allowed, seeds);
 	fflush(stdout);
-	ck_assert_msg(count[0][1] <= allowed, "false fails %d of %d (at most %d)", count[0][1],
+	ck_assert_msg(y.count[0][1] <= allowed, "false fails %d of %d (at most %d)", y.count[0][1],
 		      seeds, allowed);
-	ck_assert_msg(count[1][0] <= allowed, "false passes %d of %d (at most %d)", count[1][0],
+	ck_assert_msg(y.count[1][0] <= allowed, "false passes %d of %d (at most %d)", y.count[1][0],
 		      seeds, allowed);
 }
 END_TEST

@@ -84,19 +84,19 @@ START_TEST(test_csv_quotes_commas_and_newlines)
 	put(tmpdir, "a.csv", "a,b,c\n1,\"x, y\",\"he said \"\"hi\"\"\"\n2,,\"two\nlines\"\r\n");
 	char path[512];
 	snprintf(path, sizeof(path), "%s/a.csv", tmpdir);
-	ck_assert_int_eq(csv_load(path, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(csvtab_load(path, &t, err, sizeof(err)), 0);
 	ck_assert_uint_eq(t.ncol, 3);
 	ck_assert_uint_eq(t.nrow, 2);
-	ck_assert_str_eq(csv_get(&t, 0, 1), "x, y");
-	ck_assert_str_eq(csv_get(&t, 0, 2), "he said \"hi\"");
-	ck_assert_str_eq(csv_get(&t, 1, 1), "");
-	ck_assert_str_eq(csv_get(&t, 1, 2), "two\nlines");
-	ck_assert_int_eq(csv_col(&t, "c"), 2);
-	ck_assert_int_eq(csv_col(&t, "d"), -1);
+	ck_assert_str_eq(csvtab_get(&t, 0, 1), "x, y");
+	ck_assert_str_eq(csvtab_get(&t, 0, 2), "he said \"hi\"");
+	ck_assert_str_eq(csvtab_get(&t, 1, 1), "");
+	ck_assert_str_eq(csvtab_get(&t, 1, 2), "two\nlines");
+	ck_assert_int_eq(csvtab_col(&t, "c"), 2);
+	ck_assert_int_eq(csvtab_col(&t, "d"), -1);
 	double v;
-	ck_assert(csv_num(&t, 1, 0, &v) && v == 2);
-	ck_assert(!csv_num(&t, 1, 1, &v));
-	csv_free(&t);
+	ck_assert(csvtab_num(&t, 1, 0, &v) && v == 2);
+	ck_assert(!csvtab_num(&t, 1, 1, &v));
+	csvtab_free(&t);
 }
 END_TEST
 
@@ -106,14 +106,14 @@ START_TEST(test_csv_bad_rows_say_where)
 	char err[256] = "", path[512];
 	put(tmpdir, "b.csv", "a,b\n1,2\n3\n");
 	snprintf(path, sizeof(path), "%s/b.csv", tmpdir);
-	ck_assert_int_eq(csv_load(path, &t, err, sizeof(err)), EINVAL);
+	ck_assert_int_eq(csvtab_load(path, &t, err, sizeof(err)), EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "b.csv:3:"));
 	put(tmpdir, "c.csv", "a,b\n1,\"open\n");
 	snprintf(path, sizeof(path), "%s/c.csv", tmpdir);
-	ck_assert_int_eq(csv_load(path, &t, err, sizeof(err)), EINVAL);
+	ck_assert_int_eq(csvtab_load(path, &t, err, sizeof(err)), EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "unterminated"));
 	snprintf(path, sizeof(path), "%s/none.csv", tmpdir);
-	ck_assert_int_eq(csv_load(path, &t, err, sizeof(err)), ENOENT);
+	ck_assert_int_eq(csvtab_load(path, &t, err, sizeof(err)), ENOENT);
 }
 END_TEST
 

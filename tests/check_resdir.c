@@ -75,6 +75,31 @@ static struct resdir_opts capture_opts(long cap)
 	return o;
 }
 
+/* The whole of DIR/NAME into a static buffer ("" when missing). */
+static const char *text_of(const char *dir, const char *name)
+{
+	static char buf[1 << 16];
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	buf[0] = 0;
+	FILE *f = fopen(p, "r");
+	if (f) {
+		buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+/* A new result folder (a capture's) in a fresh folder under the build tree. */
+static struct resdir *open_fresh(char *dir, size_t n, const char *name)
+{
+	fresh(dir, n, name);
+	struct resdir_opts o = capture_opts(-1);
+	struct resdir *d = NULL;
+	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	return d;
+}
+
 START_TEST(test_resdir_writes_the_three_files_and_caps_calls)
 {
 	char dir[400];
@@ -138,13 +163,7 @@ START_TEST(test_resdir_abort_writes_the_error_alone)
 	ck_assert_int_eq(res.exit_code, 3);
 	ck_assert_int_eq(res.verdict, VERDICT_ERROR);
 	ck_assert_int_eq(count_files(dir), 1);
-	char p[512];
-	static char buf[1 << 16];
-	snprintf(p, sizeof(p), "%s/summary.json", dir);
-	FILE *f = fopen(p, "r");
-	ck_assert_ptr_nonnull(f);
-	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
-	fclose(f);
+	const char *buf = text_of(dir, "summary.json");
 	ck_assert_ptr_nonnull(strstr(buf, "\"error\": \"no capture\""));
 	ck_assert_ptr_nonnull(strstr(buf, "\"t0_epoch\": 1700000000.0"));
 	resdir_free(d);
@@ -170,6 +189,81 @@ START_TEST(test_resdir_open_fails_on_a_file_in_the_way)
 }
 END_TEST
 
+START_TEST(test_resdir_table_written_whole_and_quoted)
+{
+	char dir[400];
+	struct resdir *d = open_fresh(dir, sizeof(dir), "table");
+	static const char *const cols[] = {"phase", "operators", "note"};
+	struct resdir_table *t = NULL;
+	ck_assert_int_eq(resdir_table_open(d, "requirements.csv", cols, 3, &t), 0);
+	const char *r1[] = {"peak", "14", "a, b"};
+	const char *r2[] = {"quiet", NULL, "say \"hi\"\nthen go"};
+	ck_assert_int_eq(resdir_table_row(t, r1), 0);
+	ck_assert_int_eq(resdir_table_row(t, r2), 0);
+	/* not under its name before it is closed: a reader never sees half */
+	ck_assert_int_eq(count_files(dir), 0);
+	ck_assert_int_eq(resdir_table_close(t), 0);
+	ck_assert_int_eq(count_files(dir), 1);
+	ck_assert_str_eq(text_of(dir, "requirements.csv"),
+			 "phase,operators,note\npeak,14,\"a, b\"\nquiet,,\"say \"\"hi\"\"\nthen go\"\n");
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_finish(d, &res), 0);
+	ck_assert_int_eq(count_files(dir), 3); /* the table, timeline.csv, summary.json */
+	resdir_free(d);
+}
+END_TEST
+
+START_TEST(test_resdir_table_names_refused)
+{
+	char dir[400];
+	struct resdir *d = open_fresh(dir, sizeof(dir), "table-names");
+	static const char *const cols[] = {"a"};
+	struct resdir_table *t = NULL, *t2 = NULL;
+	ck_assert_int_eq(resdir_table_open(d, "calls.csv", cols, 1, &t), EINVAL);
+	ck_assert_int_eq(resdir_table_open(d, "timeline.csv", cols, 1, &t), EINVAL);
+	ck_assert_int_eq(resdir_table_open(d, "summary.json", cols, 1, &t), EINVAL);
+	ck_assert_int_eq(resdir_table_open(d, "../x.csv", cols, 1, &t), EINVAL);
+	ck_assert_int_eq(resdir_table_open(d, "", cols, 1, &t), EINVAL);
+	ck_assert_int_eq(resdir_table_open(d, "x.csv", cols, 0, &t), EINVAL);
+	ck_assert_ptr_null(t);
+	ck_assert_int_eq(resdir_table_open(d, "x.csv", cols, 1, &t), 0);
+	ck_assert_int_eq(resdir_table_open(d, "x.csv", cols, 1, &t2), EINVAL); /* twice */
+	ck_assert_ptr_null(t2);
+	/* never closed, no resdir_finish: no file, not even the temporary one */
+	resdir_free(d);
+	DIR *dd = opendir(dir);
+	ck_assert_ptr_nonnull(dd);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(dd)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(dd);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+START_TEST(test_resdir_finish_closes_open_tables_and_feeds_spans)
+{
+	char dir[400];
+	struct resdir *d = open_fresh(dir, sizeof(dir), "table-finish");
+	static const char *const cols[] = {"leg", "operator"};
+	struct resdir_table *t = NULL;
+	ck_assert_int_eq(resdir_table_open(d, "operator_legs.csv", cols, 2, &t), 0);
+	const char *r[] = {"1", "op-3"};
+	ck_assert_int_eq(resdir_table_row(t, r), 0);
+	resdir_span(d, S(1), S(3), 4, 0, 0); /* seconds 1 and 2: four ringing */
+	resdir_set_timeline_end(d, S(4));
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_finish(d, &res), 0);
+	ck_assert_ptr_null(res.failed);
+	ck_assert_str_eq(text_of(dir, "operator_legs.csv"), "leg,operator\n1,op-3\n");
+	ck_assert_str_eq(text_of(dir, "timeline.csv"),
+			 "t,ringing,operators_busy,backup_busy,answered,abandoned\n"
+			 "0.000000,,,,0,0\n1.000000,4,,,0,0\n2.000000,4,,,0,0\n3.000000,,,,0,0\n");
+	resdir_free(d);
+}
+END_TEST
+
 static Suite *resdir_suite(void)
 {
 	Suite *s = suite_create("resdir");
@@ -178,6 +272,9 @@ static Suite *resdir_suite(void)
 	tcase_add_test(tc, test_resdir_summary_only_under_its_name);
 	tcase_add_test(tc, test_resdir_abort_writes_the_error_alone);
 	tcase_add_test(tc, test_resdir_open_fails_on_a_file_in_the_way);
+	tcase_add_test(tc, test_resdir_table_written_whole_and_quoted);
+	tcase_add_test(tc, test_resdir_table_names_refused);
+	tcase_add_test(tc, test_resdir_finish_closes_open_tables_and_feeds_spans);
 	suite_add_tcase(s, tc);
 	return s;
 }

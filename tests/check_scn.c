@@ -125,9 +125,9 @@ static void string_bad(const char *text, const char *msg)
 	ck_assert_ptr_eq(s, (struct scenario *)&s);
 }
 
-START_TEST(test_issue_example_loads_as_written)
+/* The example's center: staff, pick-up, backup, wrap-up. */
+static void example_center(const struct scenario *s)
 {
-	struct scenario *s = load_ok(SCN_DIR "morning-burst.yaml");
 	const struct scn_center *c = &s->center;
 
 	ck_assert_str_eq(s->name, "morning-burst");
@@ -145,7 +145,11 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert(c->wrapup.a == 40 && c->wrapup.b == 15);
 	ck_assert_double_eq_tol(exp(c->wrapup.mu + c->wrapup.sigma * c->wrapup.sigma / 2), 40,
 				1e-9);
+}
 
+/* Its tenants: numbers, names, forwarding, mobile disclosure, shares. */
+static void example_tenants(const struct scenario *s)
+{
 	ck_assert_uint_eq(s->n_tenants, 2);
 	ck_assert_str_eq(s->tenants[0].id, "acme");
 	ck_assert_str_eq(s->tenants[0].number, "0312345678");
@@ -162,7 +166,11 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert_ptr_null(s->tenants[1].mobile_number);
 	ck_assert_ptr_null(s->tenants[1].report_to);
 	ck_assert(s->tenant_cum[0] == 0.6 && s->tenant_cum[1] == 1.0);
+}
 
+/* Its callers: patience, redials, caller types and their shares. */
+static void example_callers(const struct scenario *s)
+{
 	ck_assert_int_eq(s->callers.patience.kind, RV_EXPONENTIAL);
 	ck_assert(s->callers.patience.a == 40);
 	ck_assert(s->callers.redial);
@@ -185,7 +193,11 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert_double_eq_tol(s->callers.type_cum[1], 0.87, 1e-15);
 	ck_assert_double_eq_tol(s->callers.type_cum[2], 0.92, 1e-15);
 	ck_assert(s->callers.type_cum[3] == 1.0);
+}
 
+/* Its load: two phases, the peak's staffing and bursts. */
+static void example_load(const struct scenario *s)
+{
 	ck_assert_uint_eq(s->n_phases, 2);
 	ck_assert_str_eq(s->phases[0].name, "normal");
 	ck_assert(s->phases[0].start == 0 && s->phases[0].duration == 3600 * RB_US_PER_S);
@@ -206,7 +218,11 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert(s->phases[1].bursts[1].within == 0);
 	ck_assert_int_eq(s->phases[1].bursts[1].calls, 30);
 	ck_assert(s->end == 4500 * RB_US_PER_S);
+}
 
+/* Its targets: per phase and over the whole run. */
+static void example_targets(const struct scenario *s)
+{
 	ck_assert_uint_eq(s->n_targets, 3);
 	ck_assert_int_eq(s->targets[0].kind, TARGET_RINGS);
 	ck_assert_str_eq(s->targets[0].phase, "normal");
@@ -221,11 +237,27 @@ START_TEST(test_issue_example_loads_as_written)
 	ck_assert_int_eq(s->targets[2].phase_idx, -1);
 	ck_assert_ptr_null(s->targets[2].phase);
 	ck_assert(s->targets[2].max == 0.05);
+}
 
+/* Its run settings and the file's hash. */
+static void example_run(const struct scenario *s)
+{
 	ck_assert(s->run.seed == 1);
 	ck_assert_int_eq(s->run.replications, 10);
 	ck_assert(s->run.warmup == 0);
 	ck_assert_int_eq((int)strlen(s->sha256), 64);
+}
+
+START_TEST(test_issue_example_loads_as_written)
+{
+	struct scenario *s = load_ok(SCN_DIR "morning-burst.yaml");
+
+	example_center(s);
+	example_tenants(s);
+	example_callers(s);
+	example_load(s);
+	example_targets(s);
+	example_run(s);
 	scn_free(s);
 }
 END_TEST
@@ -737,6 +769,133 @@ START_TEST(test_out_of_memory_at_every_allocation)
 }
 END_TEST
 
+/* A copy equal to the original and sharing none of its memory. */
+static void check_dup(const char *path)
+{
+	struct scenario *s = load_ok(path), *d = NULL;
+
+	ck_assert_int_eq(scn_dup(s, &d), 0);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(d->sha256, s->sha256);
+	ck_assert_ptr_ne(d->path, s->path);
+	ck_assert_str_eq(d->path, s->path);
+	ck_assert_ptr_ne(d->tenants, s->tenants);
+	ck_assert_str_eq(d->tenants[0].id, s->tenants[0].id);
+	ck_assert_ptr_ne(d->tenants[0].id, s->tenants[0].id);
+	ck_assert_ptr_ne(d->phases, s->phases);
+	ck_assert_str_eq(d->phases[d->n_phases - 1].name, s->phases[s->n_phases - 1].name);
+	ck_assert_ptr_ne(d->callers.types, s->callers.types);
+	ck_assert_ptr_ne(d->center.floor_ops, s->center.floor_ops);
+	ck_assert_int_eq(d->center.floor_ops[0], s->center.floor_ops[0]);
+	ck_assert(d->tenant_cum[d->n_tenants - 1] == s->tenant_cum[s->n_tenants - 1]);
+	ck_assert(d->callers.type_cum[d->callers.n_types - 1] ==
+		  s->callers.type_cum[s->callers.n_types - 1]);
+	ck_assert_uint_eq(d->n_targets, s->n_targets);
+	/* changing the copy leaves the original as loaded */
+	int ops = s->center.operators;
+	double rate = s->phases[0].rate_per_s;
+	d->center.operators++;
+	d->phases[0].rate_per_s *= 2;
+	ck_assert_int_eq(s->center.operators, ops);
+	ck_assert(s->phases[0].rate_per_s == rate);
+	/* the copy outlives the original: nothing of it is freed with s */
+	scn_free(s);
+	ck_assert_str_eq(d->server.timezone, SCN_DEFAULT_TIMEZONE);
+	ck_assert(d->phases[0].rate_per_s == 2 * rate);
+	scn_free(d);
+}
+
+START_TEST(test_dup_is_deep)
+{
+	check_dup(SCN_DIR "morning-burst.yaml");
+	check_dup(SCN_DIR "split-floors.yaml");
+	check_dup(SCN_DIR "erlang-a.yaml");
+	/* a day profile with planning: its shifts are the copy's own */
+	struct scenario *s = load_ok(SCN_DIR "day.yaml"), *d = NULL;
+	ck_assert_ptr_nonnull(s->planning);
+	ck_assert_uint_gt(s->planning->n_shifts, 0);
+	ck_assert_int_eq(scn_dup(s, &d), 0);
+	ck_assert_ptr_ne(d->planning, s->planning);
+	ck_assert_ptr_ne(d->planning->shifts, s->planning->shifts);
+	ck_assert_str_eq(d->planning->shifts[0].name, s->planning->shifts[0].name);
+	ck_assert_ptr_ne(d->planning->shifts[0].name, s->planning->shifts[0].name);
+	ck_assert_int_eq(d->start_time_s, s->start_time_s);
+	scn_free(s);
+	ck_assert_int_gt(d->planning->shifts[0].length, 0);
+	scn_free(d);
+	check_dup(SCN_DIR "day.yaml");
+}
+END_TEST
+
+START_TEST(test_dup_out_of_memory_at_every_allocation)
+{
+#ifdef RB_NO_MALLOC_WRAP
+	/* the allocator belongs to the sanitizer in this build */
+#else
+	void *(*volatile alloc)(size_t) = malloc; /* a real call, not inlined */
+	ours = 0;
+	free(alloc(16));
+	if (!ours)
+		return; /* valgrind's allocator, not ours: nothing to inject */
+	struct scenario *s = load_ok(SCN_DIR "morning-burst.yaml");
+	long n, failures = 0;
+	for (n = 0; n < 10000; n++) {
+		struct scenario *d = (struct scenario *)&d; /* a sentinel */
+		long before = live;
+		fail_at = n;
+		int rc = scn_dup(s, &d);
+		fail_at = -1;
+		if (rc == 0) {
+			scn_free(d);
+			ck_assert_int_eq(live, before);
+			break;
+		}
+		ck_assert_int_eq(rc, ENOMEM);
+		ck_assert_ptr_eq(d, (struct scenario *)&d);
+		ck_assert_msg(live == before, "allocation %ld: %ld blocks leaked", n, live - before);
+		failures++;
+	}
+	ck_assert_int_gt(failures, 10);
+	ck_assert_int_lt(n, 10000);
+	scn_free(s);
+#endif
+}
+END_TEST
+
+START_TEST(test_staff_flat)
+{
+	/* two floors of 6, tenants on each: 7 operators split 4 + 3, every
+	 * phase's own shift replaced */
+	struct scenario *s = load_ok(SCN_DIR "split-floors.yaml");
+	ck_assert_int_eq(scn_staff_flat(s, 7, 2), 0);
+	ck_assert_int_eq(s->center.operators, 7);
+	ck_assert_int_eq(s->center.n_floors, 2);
+	ck_assert_int_eq(s->center.floor_ops[0], 4);
+	ck_assert_int_eq(s->center.floor_ops[1], 3);
+	ck_assert_int_eq(s->center.backup, 2);
+	for (size_t p = 0; p < s->n_phases; p++) {
+		ck_assert_int_eq(s->phases[p].operators, -1);
+		ck_assert_ptr_null(s->phases[p].floor_ops);
+		ck_assert_int_eq(s->phases[p].backup, -1);
+	}
+	scn_free(s);
+
+	/* pooled; backup left as written (-1), a phase's own backup kept */
+	s = load_ok(SCN_DIR "morning-burst.yaml");
+	int backup = s->center.backup, peak = scn_phase_index(s, "peak");
+	ck_assert_int_ge(peak, 0);
+	ck_assert_int_eq(s->phases[peak].operators, 14);
+	int peak_backup = s->phases[peak].backup;
+	ck_assert_int_eq(scn_staff_flat(s, 10, -1), 0);
+	ck_assert_int_eq(s->center.operators, 10);
+	ck_assert_int_eq(s->center.floor_ops[0], 10);
+	ck_assert_int_eq(s->phases[peak].operators, -1);
+	ck_assert_int_eq(s->center.backup, backup);
+	ck_assert_int_eq(s->phases[peak].backup, peak_backup);
+	scn_free(s);
+}
+END_TEST
+
 static Suite *scn_suite(void)
 {
 	Suite *s = suite_create("scn");
@@ -758,6 +917,9 @@ static Suite *scn_suite(void)
 	tcase_add_test(tc, test_string_errors);
 	tcase_add_test(tc, test_every_truncation_of_the_example_fails_cleanly);
 	tcase_add_test(tc, test_out_of_memory_at_every_allocation);
+	tcase_add_test(tc, test_dup_is_deep);
+	tcase_add_test(tc, test_dup_out_of_memory_at_every_allocation);
+	tcase_add_test(tc, test_staff_flat);
 	suite_add_tcase(s, tc);
 	return s;
 }

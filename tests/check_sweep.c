@@ -112,6 +112,49 @@ START_TEST(test_range_malformed_is_refused)
 }
 END_TEST
 
+START_TEST(test_grid_parse_from_options)
+{
+	struct scenario *s = load_tiny();
+	struct sweep_grid g;
+	char err[256] = "";
+	struct sweep_grid_args a = {.ops = "2:6:2", .noans = "5"};
+	ck_assert_int_eq(sweep_grid_parse(&g, s, &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(g.ops.lo, 2);
+	ck_assert_int_eq(g.ops.hi, 6);
+	ck_assert_int_eq(g.ops.step, 2);
+	ck_assert_int_eq(g.backup.lo, 1); /* left out: the scenario's */
+	ck_assert_int_eq(g.backup.hi, 1);
+	ck_assert(g.noans_set);
+	ck_assert_uint_eq(sweep_grid_size(&g), 3);
+	/* the first bad option is the message */
+	a = (struct sweep_grid_args){.ops = "5:1", .backup = "x"};
+	ck_assert_int_eq(sweep_grid_parse(&g, s, &a, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--operators '5:1': empty range"));
+	a = (struct sweep_grid_args){.rate = "0:1"};
+	ck_assert_int_eq(sweep_grid_parse(&g, s, &a, err, sizeof(err)), EINVAL);
+	ck_assert_str_eq(err, "--rate-scale '0:1': expected scales above 0");
+	scn_free(s);
+}
+END_TEST
+
+START_TEST(test_targets_checked_and_unphased_named)
+{
+	struct scenario *s = load_tiny();
+	char err[256] = "", names[64];
+	bool unphased;
+	const char *good[] = {"3:0.9", "rush:5:0.8"}, *bad[] = {"3:0.9", "lunch:3:0.9"};
+	ck_assert_int_eq(sweep_targets_check(s, good, 2, err, sizeof(err)), 0);
+	ck_assert_int_eq(sweep_targets_check(s, bad, 2, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "lunch"));
+	ck_assert_int_eq(sweep_target_unphased(s, "3:0.9", &unphased, names, sizeof(names)), 0);
+	ck_assert(unphased);
+	ck_assert_str_eq(names, "quiet, rush");
+	ck_assert_int_eq(sweep_target_unphased(s, "rush:5:0.8", &unphased, names, sizeof(names)), 0);
+	ck_assert(!unphased);
+	scn_free(s);
+}
+END_TEST
+
 START_TEST(test_range_counts_and_values)
 {
 	struct sweep_irange r;
@@ -268,6 +311,44 @@ START_TEST(test_run_resumes_without_recomputing)
 	ck_assert_msg(run_grid(out, 0, 0, 2, &c, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(c.total, 1);
 	ck_assert_int_eq(access(path, R_OK), 0);
+}
+END_TEST
+
+START_TEST(test_run_from_a_loaded_scenario_reads_no_file)
+{
+	char out_a[400], out_b[400], err[512] = "", pa[500], pb[500], moved[400];
+	struct counts c = {0};
+	snprintf(out_a, sizeof(out_a), "%s/from-file", tmpdir);
+	ck_assert_msg(run_grid(out_a, 0, 0, 2, &c, err, sizeof(err)) == 0, "%s", err);
+	/* the file gone: the sweep of the scenario in memory cannot read it */
+	snprintf(moved, sizeof(moved), "%s/moved.yaml", tmpdir);
+	ck_assert_int_eq(rename(scn_path, moved), 0);
+	struct scenario *s = load_tiny();
+	struct sweep_grid g;
+	sweep_grid_default(&g, s);
+	ck_assert_int_eq(sweep_range_int("--operators", "2:5", 0, &g.ops, err, sizeof(err)), 0);
+	ck_assert_int_eq(sweep_range_int("--backup", "0:1", 0, &g.backup, err, sizeof(err)), 0);
+	snprintf(out_b, sizeof(out_b), "%s/from-memory", tmpdir);
+	struct sweep_cfg cfg = {.scenario_path = scn_path, .scn = s, .grid = &g, .out_dir = out_b,
+				.replications = 2, .jobs = 2, .command = "check_sweep"};
+	ck_assert_msg(sweep_run(&cfg, err, sizeof(err)) == 0, "%s", err);
+	/* and the scenario is as loaded: every point changed a copy */
+	ck_assert_int_eq(s->center.operators, 3);
+	ck_assert_int_eq(s->phases[1].operators, 5);
+	scn_free(s);
+	/* the same points, byte for byte */
+	static const char *const keys[] = {"o2-b0-r1.0000-nascn-pooled", "o5-b1-r1.0000-nascn-pooled"};
+	for (size_t k = 0; k < 2; k++) {
+		snprintf(pa, sizeof(pa), "%s/points/%s.json", out_a, keys[k]);
+		snprintf(pb, sizeof(pb), "%s/points/%s.json", out_b, keys[k]);
+		char *a = slurp(pa), *b = slurp(pb);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(b);
+		ck_assert_str_eq(a, b);
+		free(a);
+		free(b);
+	}
+	ck_assert_int_eq(rename(moved, scn_path), 0);
 }
 END_TEST
 
@@ -597,6 +678,8 @@ static Suite *sweep_suite(void)
 	TCase *g = tcase_create("grid");
 	tcase_add_test(g, test_range_empty_is_refused);
 	tcase_add_test(g, test_range_malformed_is_refused);
+	tcase_add_test(g, test_grid_parse_from_options);
+	tcase_add_test(g, test_targets_checked_and_unphased_named);
 	tcase_add_test(g, test_range_counts_and_values);
 	tcase_add_test(g, test_layout_parse);
 	tcase_add_test(g, test_grid_points_are_distinct_and_complete);
@@ -609,6 +692,7 @@ static Suite *sweep_suite(void)
 	tcase_add_checked_fixture(r, setup, teardown);
 	tcase_set_timeout(r, 60);
 	tcase_add_test(r, test_run_resumes_without_recomputing);
+	tcase_add_test(r, test_run_from_a_loaded_scenario_reads_no_file);
 	tcase_add_test(r, test_other_sweep_in_folder_is_refused);
 	tcase_add_test(r, test_shards_merge_to_the_full_sweep);
 	tcase_add_test(r, test_merge_refuses_a_different_sweep);

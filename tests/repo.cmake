@@ -9,3 +9,8 @@ add_test(NAME help_options_accepted
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/repo/help_options_accepted.sh
           $<TARGET_FILE:ringbench> $<TARGET_FILE:secretaryd>)
 set_tests_properties(help_options_accepted PROPERTIES LABELS unit TIMEOUT 300)
+# No C function over 80 lines but the few in tests/repo/function_size.allow,
+# each with its reason (tests/repo/function_size.sh).
+add_test(NAME repo_function_size
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/repo/function_size.sh ${CMAKE_SOURCE_DIR})
+set_tests_properties(repo_function_size PROPERTIES LABELS unit TIMEOUT 60)

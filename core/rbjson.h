@@ -1,0 +1,24 @@
+/*
+ * rbjson: the few jansson helpers every reader and writer of result files
+ * needs, once: a number that may be missing (NaN), a real that may not be
+ * finite (null, as summary.json writes figures that cannot be known), and a
+ * member by dotted path ("wait_s.p90").
+ */
+#ifndef RB_RBJSON_H
+#define RB_RBJSON_H
+
+#include <jansson.h>
+
+/* v's value when it is a number (integer or real), else NaN (missing, null, text). */
+double rbjson_num(const json_t *v);
+/* A new real, or null when v is NaN or infinite (JSON has neither). */
+json_t *rbjson_real(double v);
+/* o's member at a dotted path ("overall.wait_s.p90"), or NULL when any step
+ * is missing or not an object (a step over 127 bytes too). */
+const json_t *rbjson_path(const json_t *o, const char *path);
+/* rbjson_num(rbjson_path(o, path)). */
+double rbjson_path_num(const json_t *o, const char *path);
+/* The number at index i of array a, else NaN (an interval's end: ci95[0]). */
+double rbjson_at(const json_t *a, size_t i);
+
+#endif

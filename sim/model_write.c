@@ -1,0 +1,124 @@
+/*
+ * model_write: `ringbench model`'s work, so the command only parses options
+ * and prints (sim/model.h): the replications chosen (--replications auto),
+ * the run fed into a result folder (core/resdir), the folder finished.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "errbuf.h"
+#include "model.h"
+#include "resdir.h"
+
+/* How the command words resdir_open's errnos. */
+static void say_open(char *err, size_t errlen, int e)
+{
+	errbuf_set(err, errlen, "%s", e == ENOMEM ? "out of memory" : strerror(e));
+}
+
+/* --replications auto: how many, by the sequential rule; *seq_err is the
+ * rule's failure, recorded as the run's (one replication is then opened). */
+static int choose_reps(const struct model_write_opts *o, struct model_seq_result *sr, int *seq_err)
+{
+	memset(sr, 0, sizeof(*sr));
+	*seq_err = 0;
+	if (!o->reps_auto)
+		return o->replications;
+	struct model_opts mo = {.scn = o->scn, .seed = o->seed, .jobs = o->jobs};
+	*seq_err = model_seq_choose(&mo, &o->seq, sr);
+	if (!*seq_err && o->seq_done_h)
+		o->seq_done_h(sr, o->seq_done_arg);
+	return *seq_err ? 1 : sr->n;
+}
+
+/* The model's replications into rd; returns the run's error (not the folder's). */
+static int run_into(const struct model_write_opts *o, struct resdir *rd, int reps)
+{
+	struct model_opts mo = {
+		.scn = o->scn,
+		.seed = o->seed,
+		.replications = reps,
+		.jobs = o->jobs,
+		.summary = resdir_summary(rd),
+		.timeline = resdir_timeline(rd),
+		.timeline_limit = 0, /* one day, as the resdir's timeline */
+		.calls = rd,
+		.progress_h = o->progress_h,
+		.progress_arg = o->progress_arg,
+	};
+	struct model_stats st;
+	memset(&st, 0, sizeof(st));
+	return model_run(&mo, &st);
+}
+
+int model_write(const struct model_write_opts *o, struct resdir **rdp, struct resdir_result *res,
+		char *err, size_t errlen)
+{
+	struct resdir *rd = NULL;
+	*rdp = NULL;
+	int e = cli_mkdirs(o->dir);
+	if (e) {
+		errbuf_set(err, errlen, "cannot create %s: %s", o->dir, strerror(e));
+		return e;
+	}
+	struct model_seq_result sr;
+	int seq_err;
+	int reps = choose_reps(o, &sr, &seq_err);
+	struct resdir_opts ro = {
+		.summary = {
+			.engine = ENGINE_MODEL,
+			.command = o->command,
+			.scn = o->scn,
+			.seed = o->seed,
+			.replications = reps,
+			.t0_epoch = RB_T_NONE,
+			.time_weighted = true,
+		},
+		.timeline_limit = 0, /* one day */
+		.timeline_staff = true,
+		.calls_cap = o->calls_cap,
+	};
+	if ((e = resdir_open(&rd, o->dir, &ro))) {
+		say_open(err, errlen, e);
+		return e;
+	}
+	if (o->reps_auto && !seq_err) {
+		struct json_t *rule = model_seq_json(&o->seq, &sr);
+		if (!rule) {
+			e = ENOMEM;
+			say_open(err, errlen, e);
+			goto fail;
+		}
+		resdir_set_extra(rd, "replications_rule", rule);
+	}
+	/* With --calls none, the header alone: every result folder has the file. */
+	if ((e = resdir_calls_open(rd))) {
+		errbuf_set(err, errlen, "cannot write %s/calls.csv: %s", o->dir, strerror(e));
+		goto fail;
+	}
+	e = seq_err ? seq_err : run_into(o, rd, reps);
+	int ce = resdir_calls_close(rd);
+	if (!e)
+		e = ce;
+	if (e) {
+		char why[256];
+		snprintf(why, sizeof(why), "the model failed: %s", strerror(e));
+		resdir_set_error(rd, why);
+	}
+	if ((e = resdir_finish(rd, res))) {
+		/* res->failed NULL: the summary could not be made */
+		if (res->failed)
+			errbuf_set(err, errlen, "cannot write %s/%s: %s", o->dir, res->failed,
+				   strerror(e));
+		else
+			errbuf_set(err, errlen, "out of memory");
+		goto fail;
+	}
+	*rdp = rd;
+	return 0;
+fail:
+	resdir_free(rd);
+	return e;
+}
