@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""The checks of one network fault case (tests/faults/README.md).
+
+Reads a case's work folder (faults_lib.sh): run/ (ringbench live's result
+folder: sipp/injection.csv, sipp/stat.csv, calls.csv, capture/calls.csv,
+capture.pcap), sd/cdr.sqlite (secretaryd's CDRs) and box/ (the SMTP sink's
+Maildir), and checks, printing each:
+
+  accounted   every call placed (a line of SIPp's injection file) is in the
+              capture's analysis exactly once with a final outcome
+              (answered, abandoned, rejected), in the CDRs exactly once, and
+              SIPp created and finished as many; none lost, none counted
+              twice (retransmissions and duplicated packets are not calls)
+  tshark      the capture's analysis equals tshark's fields on the same
+              file (tests/tools/tshark_calls.py, --calls placed)
+  cdr=wire    each call's outcome and final status in the CDRs is the one
+              on the wire (the caller's side of the impaired leg)
+  reports     every answered, unscreened call's report reached the sink at
+              least once; duplicates (the same Message-ID again: SMTP may
+              lose the 250 after DATA) are counted, not failed; a second
+              report for one call under another Message-ID, or a report
+              for a call that should have none, fails
+
+and writes the case's table row (--row). Exit status: the number of
+failed checks (0: all passed).
+"""
+import argparse
+import collections
+import csv
+import email.parser
+import glob
+import os
+import sqlite3
+import subprocess
+import sys
+
+OUTCOMES = ("answered", "abandoned", "rejected")
+
+
+def key_of(call_id):
+    """'rbl0-12///12-345@10.77.1.1' -> 'rbl0-12' (the injection file's key)."""
+    return call_id.split("///")[0]
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def sipp_counts(run):
+    """Created, successful, failed and retransmissions, summed over every
+    SIPp of the run (the main one and any redial batches)."""
+    tot = collections.Counter()
+    for path in glob.glob(os.path.join(run, "sipp", "**", "stat.csv"), recursive=True):
+        with open(path) as f:
+            rows = [line.rstrip("\n").split(";") for line in f if line.strip()]
+        if len(rows) < 2:
+            continue
+        head, last = rows[0], rows[-1]
+        for col in ("OutgoingCall(C)", "SuccessfulCall(C)", "FailedCall(C)", "Retransmissions(C)"):
+            if col in head:
+                tot[col] += int(last[head.index(col)] or 0)
+    return tot
+
+
+def placed_keys(run):
+    keys = []
+    for path in glob.glob(os.path.join(run, "sipp", "**", "injection.csv"), recursive=True):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line and line != "SEQUENTIAL":
+                    keys.append(line.split(";")[0])
+    return keys
+
+
+def reports(box):
+    """[(call_id, message_id)] of every message the sink stored."""
+    out = []
+    p = email.parser.BytesHeaderParser()
+    for path in glob.glob(os.path.join(box, "new", "*")) + glob.glob(os.path.join(box, "cur", "*")):
+        with open(path, "rb") as f:
+            m = p.parse(f)
+        out.append((m.get("X-Ringbench-Call-ID", ""), m.get("Message-ID", "")))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--case", required=True)
+    ap.add_argument("--impairment", required=True, help="the impairment achieved, measured")
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--ringbench", required=True)
+    ap.add_argument("--tshark-calls", required=True)
+    ap.add_argument("--row", required=True)
+    a = ap.parse_args()
+    run = os.path.join(a.work, "run")
+    bad = 0
+
+    def check(what, ok, detail=""):
+        nonlocal bad
+        print("%s: %s%s" % ("ok" if ok else "FAIL", what, (": " + detail) if detail else ""))
+        if not ok:
+            bad += 1
+        return ok
+
+    # What was placed: the scenario's wire calls, as SIPp was given them.
+    placed = placed_keys(run)
+    check("placed calls have distinct keys", len(placed) == len(set(placed)))
+    placed_set = set(placed)
+    live_rows = read_csv(os.path.join(run, "calls.csv"))
+    live_wire = [r for r in live_rows if r["outcome"] != "abandoned_before_forward"]
+    check("ringbench live's calls.csv: one row per call placed", len(live_wire) == len(placed),
+          "%d rows, %d placed" % (len(live_wire), len(placed)))
+
+    sipp = sipp_counts(run)
+    check("SIPp created every call placed", sipp["OutgoingCall(C)"] == len(placed),
+          "SIPp %d, placed %d" % (sipp["OutgoingCall(C)"], len(placed)))
+    done = sipp["SuccessfulCall(C)"] + sipp["FailedCall(C)"]
+    check("SIPp finished every call (successful + failed)", done == len(placed),
+          "%d + %d of %d" % (sipp["SuccessfulCall(C)"], sipp["FailedCall(C)"], len(placed)))
+    print("   SIPp: created %d, successful %d, failed %d, retransmissions %d"
+          % (sipp["OutgoingCall(C)"], sipp["SuccessfulCall(C)"], sipp["FailedCall(C)"],
+             sipp["Retransmissions(C)"]))
+
+    # The capture's analysis (wire time): one row per call.
+    cap = [r for r in read_csv(os.path.join(run, "capture", "calls.csv")) if r["call_id"].startswith("rbl")]
+    cap_keys = collections.Counter(key_of(r["call_id"]) for r in cap)
+    twice_cap = sorted(k for k, n in cap_keys.items() if n > 1)
+    check("the analysis counts no call twice", not twice_cap, " ".join(twice_cap))
+    wire = {key_of(r["call_id"]): r for r in cap}
+    missing_cap = sorted(placed_set - set(wire))
+    check("every call placed is in the analysis", not missing_cap, " ".join(missing_cap))
+    extra_cap = sorted(set(wire) - placed_set)
+    check("the analysis has no call that was not placed", not extra_cap, " ".join(extra_cap))
+    unfinished = sorted(k for k, r in wire.items() if r["outcome"] not in OUTCOMES)
+    check("every call on the wire has a final outcome", not unfinished,
+          " ".join("%s=%s" % (k, wire[k]["outcome"]) for k in unfinished))
+    live_by_key = {key_of(r["call_id"]): r for r in live_wire}
+    differ = sorted(k for k in wire if k in live_by_key and live_by_key[k]["outcome"] != wire[k]["outcome"])
+    check("ringbench live's outcomes are the analysis'", not differ, " ".join(differ))
+
+    # The CDRs: the center's own account of the same calls.
+    db = sqlite3.connect(os.path.join(a.work, "sd", "cdr.sqlite"))
+    cdr_rows = db.execute("select call_id, outcome, final_status, screened from calls").fetchall()
+    cdr_keys = collections.Counter(key_of(r[0]) for r in cdr_rows)
+    twice_cdr = sorted(k for k, n in cdr_keys.items() if n > 1)
+    check("the CDRs count no call twice", not twice_cdr, " ".join(twice_cdr))
+    cdr = {key_of(r[0]): r for r in cdr_rows}
+    missing_cdr = sorted(placed_set - set(cdr))
+    check("every call placed has its CDR", not missing_cdr, " ".join(missing_cdr))
+    extra_cdr = sorted(set(cdr) - placed_set)
+    check("no CDR for a call not placed", not extra_cdr, " ".join(extra_cdr))
+    diffs = []
+    for k in sorted(set(cdr) & set(wire)):
+        w, c = wire[k], cdr[k]
+        if (w["outcome"], w["final_status"]) != (c[1], str(c[2] or "")):
+            diffs.append("%s wire %s/%s, CDR %s/%s" % (k, w["outcome"], w["final_status"], c[1], c[2]))
+    cdr_ok = check("CDRs = the calls on the wire (outcome, final status)", not diffs, "; ".join(diffs))
+
+    lost = set(missing_cap) | set(unfinished) | set(missing_cdr)
+    twice = set(twice_cap) | set(twice_cdr)
+    count = collections.Counter(wire[k]["outcome"] for k in wire)
+
+    # tshark on the same capture file.
+    r = subprocess.run([sys.executable, a.tshark_calls, a.ringbench, os.path.join(run, "capture.pcap"),
+                        "--calls", str(len(placed))], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, check=False)
+    lines = r.stdout.strip().splitlines()
+    for line in lines[-12:]:
+        print("   tshark: " + line)
+    tshark_ok = check("the analysis = tshark's fields", r.returncode == 0)
+
+    # Reports: answered calls not screened (every tenant has report_to).
+    want = {key_of(row[0]) for row in cdr_rows if row[1] == "answered" and row[3] == 0}
+    msgs = reports(os.path.join(a.work, "box"))
+    by_call = collections.defaultdict(list)
+    for cid, mid in msgs:
+        by_call[key_of(cid)].append(mid)
+    got = set(by_call)
+    undelivered = sorted(want - got)
+    check("every report delivered at least once", not undelivered,
+          "%d of %d missing: %s" % (len(undelivered), len(want), " ".join(undelivered)))
+    unwanted = sorted(got - want)
+    check("no report for a call that has none", not unwanted, " ".join(unwanted))
+    dupes = len(msgs) - len({mid for _, mid in msgs})
+    two_ids = sorted(k for k, mids in by_call.items() if len(set(mids)) > 1)
+    check("one Message-ID per call's report", not two_ids, " ".join(two_ids))
+    print("   reports: %d expected, %d calls reported, %d messages, %d duplicate(s) by Message-ID"
+          % (len(want), len(got & want), len(msgs), dupes))
+
+    row = [a.case, a.impairment, str(len(placed)), str(count["answered"]), str(count["abandoned"]),
+           str(count["rejected"]), str(len(lost)), str(len(twice)),
+           "yes" if tshark_ok else "NO", "yes" if cdr_ok else "NO (%d)" % len(diffs),
+           "%d/%d, %d dupes" % (len(got & want), len(want), dupes)]
+    with open(a.row, "w") as f:
+        f.write("\t".join(row) + "\n")
+    print("row: " + " | ".join(row))
+    sys.exit(min(bad, 100))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+/* rbf_relay: delay, jitter and reordering for the fault tests (tests/faults/).
+ *
+ * This kernel has neither the netem qdisc nor nfnetlink_queue, so the SIP
+ * leg is impaired in user space: the router namespace of faults_lib.sh
+ * routes every packet between the caller's and the center's namespaces
+ * into a TUN device (policy routing), this program reads each IP packet,
+ * holds it for its drawn delay and writes it back to the same device, from
+ * which the kernel forwards it on.  Packets are not changed (only the
+ * kernel's TTL decrement), so SIP sees the addresses and ports it would see
+ * without the relay.
+ *
+ *   rbf_relay --tun NAME [--delay-ms D] [--jitter-ms J] [--reorder-pct P]
+ *             [--reorder-ms R] [--seed S] --stats FILE
+ *
+ * Each packet waits D + U(-J, J) ms (never below 0; independent draws, so a
+ * large jitter may reorder, as netem's does); with probability P % it waits
+ * R ms more, so packets behind it on the same flow overtake it.  On SIGTERM
+ * or SIGINT the packets still held are sent at once and FILE gets what was
+ * achieved, measured, not configured: packets, delay min/mean/max, packets
+ * held back, and packets that left after a later packet of the same flow
+ * (source, destination) had left: the reordering a receiver sees.
+ * "ready" on stdout once the TUN device exists.  Exit 0, or 2 bad usage,
+ * 3 the device could not be made.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PKT 65536
+#define MAX_HELD 4096
+#define MAX_FLOWS 64
+
+struct pkt {
+	int64_t due_ns, in_ns;
+	uint64_t seq; /* read order: ties keep it, and it tells overtaking */
+	uint32_t src, dst;
+	size_t len;
+	unsigned char *data;
+};
+
+struct flow {
+	uint32_t src, dst;
+	uint64_t max_seq_out; /* highest read order already written, +1 */
+};
+
+static struct pkt heap[MAX_HELD];
+static size_t nheld;
+static struct flow flows[MAX_FLOWS];
+static size_t nflows;
+static volatile sig_atomic_t stop;
+
+static struct {
+	uint64_t packets, held_back, reordered, overflow, write_errors;
+	int64_t dmin_ns, dmax_ns, dsum_ns;
+} st = {.dmin_ns = INT64_MAX};
+
+static uint64_t rng_state;
+
+/* xorshift64*: a fixed seed gives the same draws, so a failing run can be
+ * repeated with the same impairment pattern. */
+static double uniform01(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (double)((rng_state * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int earlier(const struct pkt *a, const struct pkt *b)
+{
+	return a->due_ns < b->due_ns || (a->due_ns == b->due_ns && a->seq < b->seq);
+}
+
+static void heap_push(struct pkt p)
+{
+	size_t i = nheld++;
+	heap[i] = p;
+	while (i > 0 && earlier(&heap[i], &heap[(i - 1) / 2])) {
+		struct pkt t = heap[i];
+		heap[i] = heap[(i - 1) / 2];
+		heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static struct pkt heap_pop(void)
+{
+	struct pkt top = heap[0];
+	heap[0] = heap[--nheld];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < nheld && earlier(&heap[l], &heap[m]))
+			m = l;
+		if (r < nheld && earlier(&heap[r], &heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		struct pkt t = heap[i];
+		heap[i] = heap[m];
+		heap[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+static struct flow *flow_of(uint32_t src, uint32_t dst)
+{
+	for (size_t i = 0; i < nflows; i++)
+		if (flows[i].src == src && flows[i].dst == dst)
+			return &flows[i];
+	if (nflows == MAX_FLOWS)
+		return NULL; /* the test has two flows; more are not measured */
+	flows[nflows] = (struct flow){src, dst, 0};
+	return &flows[nflows++];
+}
+
+static void send_pkt(int fd, struct pkt *p)
+{
+	if (write(fd, p->data, p->len) != (ssize_t)p->len)
+		st.write_errors++;
+	int64_t d = now_ns() - p->in_ns;
+	if (d < st.dmin_ns)
+		st.dmin_ns = d;
+	if (d > st.dmax_ns)
+		st.dmax_ns = d;
+	st.dsum_ns += d;
+	struct flow *f = flow_of(p->src, p->dst);
+	if (f) {
+		if (p->seq + 1 < f->max_seq_out)
+			st.reordered++;
+		else
+			f->max_seq_out = p->seq + 1;
+	}
+	free(p->data);
+}
+
+static int tun_open(const char *name)
+{
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI; /* bare IP packets, no header */
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static uint32_t be32(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: rbf_relay --tun NAME [--delay-ms D] [--jitter-ms J] "
+			"[--reorder-pct P] [--reorder-ms R] [--seed S] --stats FILE\n");
+	return 2;
+}
+
+static int write_stats(const char *path, double delay, double jitter, double rpct, double rms)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	double n = st.packets ? (double)st.packets : 1;
+	fprintf(f, "configured_delay_ms=%.1f\nconfigured_jitter_ms=%.1f\n"
+		   "configured_reorder_pct=%.1f\nconfigured_reorder_ms=%.1f\n",
+		delay, jitter, rpct, rms);
+	fprintf(f, "packets=%llu\nheld_back=%llu\nreordered=%llu\n",
+		(unsigned long long)st.packets, (unsigned long long)st.held_back,
+		(unsigned long long)st.reordered);
+	fprintf(f, "reordered_pct=%.2f\n", 100.0 * (double)st.reordered / n);
+	fprintf(f, "delay_min_ms=%.2f\ndelay_mean_ms=%.2f\ndelay_max_ms=%.2f\n",
+		st.packets ? (double)st.dmin_ns / 1e6 : 0.0, (double)st.dsum_ns / n / 1e6,
+		(double)st.dmax_ns / 1e6);
+	fprintf(f, "overflow_sent_at_once=%llu\nwrite_errors=%llu\n",
+		(unsigned long long)st.overflow, (unsigned long long)st.write_errors);
+	return fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	const char *tun = NULL, *stats = NULL;
+	double delay = 0, jitter = 0, rpct = 0, rms = 40;
+	unsigned long long seed = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v)
+			return usage();
+		if (!strcmp(a, "--tun"))
+			tun = v;
+		else if (!strcmp(a, "--stats"))
+			stats = v;
+		else if (!strcmp(a, "--delay-ms"))
+			delay = atof(v);
+		else if (!strcmp(a, "--jitter-ms"))
+			jitter = atof(v);
+		else if (!strcmp(a, "--reorder-pct"))
+			rpct = atof(v);
+		else if (!strcmp(a, "--reorder-ms"))
+			rms = atof(v);
+		else if (!strcmp(a, "--seed"))
+			seed = strtoull(v, NULL, 10);
+		else
+			return usage();
+		i++;
+	}
+	if (!tun || !stats || delay < 0 || jitter < 0 || rpct < 0 || rpct > 100 || rms < 0)
+		return usage();
+	rng_state = seed ? seed : 1;
+
+	int fd = tun_open(tun);
+	if (fd < 0) {
+		fprintf(stderr, "rbf_relay: TUN device %s: %s\n", tun, strerror(errno));
+		return 3;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	printf("ready\n");
+	fflush(stdout);
+
+	static unsigned char buf[MAX_PKT];
+	uint64_t seq = 0;
+	while (!stop) {
+		int64_t now = now_ns();
+		while (nheld && heap[0].due_ns <= now) {
+			struct pkt p = heap_pop();
+			send_pkt(fd, &p);
+		}
+		int timeout = -1;
+		if (nheld) {
+			int64_t ms = (heap[0].due_ns - now + 999999) / 1000000;
+			timeout = ms > 1000 ? 1000 : (int)ms;
+		}
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		int r = poll(&pfd, 1, timeout);
+		if (r <= 0)
+			continue; /* a signal or a packet due */
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 20 || (buf[0] >> 4) != 4)
+			continue; /* IPv4 only: the test network has nothing else */
+		struct pkt p = {.in_ns = now_ns(), .seq = seq++, .len = (size_t)n,
+				.src = be32(buf + 12), .dst = be32(buf + 16)};
+		double d = delay + (2 * uniform01() - 1) * jitter;
+		if (rpct > 0 && uniform01() * 100 < rpct) {
+			d += rms;
+			st.held_back++;
+		}
+		if (d < 0)
+			d = 0;
+		p.due_ns = p.in_ns + (int64_t)(d * 1e6);
+		st.packets++;
+		p.data = malloc(p.len);
+		if (!p.data)
+			continue;
+		memcpy(p.data, buf, p.len);
+		if (nheld == MAX_HELD) {
+			/* Full: send it now rather than drop it, and say so, since a
+			 * drop here would be loss the test did not ask for. */
+			st.overflow++;
+			send_pkt(fd, &p);
+			continue;
+		}
+		heap_push(p);
+	}
+	while (nheld) {
+		struct pkt p = heap_pop();
+		send_pkt(fd, &p);
+	}
+	if (write_stats(stats, delay, jitter, rpct, rms) != 0) {
+		fprintf(stderr, "rbf_relay: %s: %s\n", stats, strerror(errno));
+		return 3;
+	}
+	return 0;
+}
