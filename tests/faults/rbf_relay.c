@@ -237,7 +237,12 @@ int main(int argc, char **argv)
 	}
 	if (!tun || !stats || delay < 0 || jitter < 0 || rpct < 0 || rpct > 100 || rms < 0)
 		return usage();
-	rng_state = seed ? seed : 1;
+	/* splitmix64 of the seed: a small seed straight into xorshift gives
+	 * small draws for the first packets (too many held back). */
+	uint64_t z = (uint64_t)seed + 0x9E3779B97F4A7C15ULL;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	rng_state = (z ^ (z >> 31)) | 1;
 
 	int fd = tun_open(tun);
 	if (fd < 0) {
