@@ -9,7 +9,8 @@ Maildir), and checks, printing each:
   accounted   every call placed (a line of SIPp's injection file) is in the
               capture's analysis exactly once with a final outcome
               (answered, abandoned, rejected), in the CDRs exactly once, and
-              SIPp created and finished as many; none lost, none counted
+              SIPp created as many and ended each as its flow expects (no
+              call failed in SIPp's own count); none lost, none counted
               twice (retransmissions and duplicated packets are not calls)
   tshark      the capture's analysis equals tshark's fields on the same
               file (tests/tools/tshark_calls.py, --calls placed)
@@ -57,9 +58,10 @@ def sipp_counts(run):
         if len(rows) < 2:
             continue
         head, last = rows[0], rows[-1]
-        for col in ("OutgoingCall(C)", "SuccessfulCall(C)", "FailedCall(C)", "Retransmissions(C)"):
-            if col in head:
-                tot[col] += int(last[head.index(col)] or 0)
+        for i, col in enumerate(head):
+            if col in ("OutgoingCall(C)", "SuccessfulCall(C)", "Retransmissions(C)") or \
+                    (col.startswith("Failed") and col.endswith("(C)")):
+                tot[col] += int(last[i] or 0)
     return tot
 
 
@@ -108,6 +110,7 @@ def main():
     placed = placed_keys(run)
     check("placed calls have distinct keys", len(placed) == len(set(placed)))
     placed_set = set(placed)
+    check("calls were placed", len(placed) > 0)
     live_rows = read_csv(os.path.join(run, "calls.csv"))
     live_wire = [r for r in live_rows if r["outcome"] != "abandoned_before_forward"]
     check("ringbench live's calls.csv: one row per call placed", len(live_wire) == len(placed),
@@ -119,6 +122,20 @@ def main():
     done = sipp["SuccessfulCall(C)"] + sipp["FailedCall(C)"]
     check("SIPp finished every call (successful + failed)", done == len(placed),
           "%d + %d of %d" % (sipp["SuccessfulCall(C)"], sipp["FailedCall(C)"], len(placed)))
+    # The caller flow ends every outcome (answered, abandoned, rejected) as
+    # a successful SIPp call; a failed one is a call SIPp's own count says
+    # went wrong while the wire says it ended: the flow lost track of it.
+    why = ", ".join("%s %d" % (k, v) for k, v in sorted(sipp.items())
+                    if k.startswith("Failed") and k != "FailedCall(C)" and v)
+    # Which ones: the flow logs "END key outcome" (calls.log) on each way out.
+    ended = set()
+    for path in glob.glob(os.path.join(run, "sipp", "**", "calls.log"), recursive=True):
+        with open(path, errors="replace") as f:
+            ended |= {w[1] for w in (line.split() for line in f) if len(w) >= 2 and w[0] == "END"}
+    no_end = sorted(placed_set - ended, key=lambda k: int(k.split("-")[-1]))
+    check("SIPp's own count: every call placed ended as its flow expects", sipp["FailedCall(C)"] == 0,
+          "%d failed in SIPp (%s); no END in calls.log: %s"
+          % (sipp["FailedCall(C)"], why, " ".join(no_end)))
     print("   SIPp: created %d, successful %d, failed %d, retransmissions %d"
           % (sipp["OutgoingCall(C)"], sipp["SuccessfulCall(C)"], sipp["FailedCall(C)"],
              sipp["Retransmissions(C)"]))
@@ -189,7 +206,7 @@ def main():
     print("   reports: %d expected, %d calls reported, %d messages, %d duplicate(s) by Message-ID"
           % (len(want), len(got & want), len(msgs), dupes))
 
-    row = [a.case, a.impairment, str(len(placed)), str(count["answered"]), str(count["abandoned"]),
+    row = [a.case, a.impairment, "%d (SIPp: %d ok, %d failed)" % (len(placed), sipp["SuccessfulCall(C)"], sipp["FailedCall(C)"]), str(count["answered"]), str(count["abandoned"]),
            str(count["rejected"]), str(len(lost)), str(len(twice)),
            "yes" if tshark_ok else "NO", "yes" if cdr_ok else "NO (%d)" % len(diffs),
            "%d/%d, %d dupes" % (len(got & want), len(want), dupes)]

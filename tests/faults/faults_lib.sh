@@ -100,8 +100,9 @@ table inet rbf {
 EOF
 }
 
-# nft_counter N: packets counted by the chain's Nth counter (1-based).
-nft_counter() { in_r nft list chain inet rbf fw | grep -o 'packets [0-9]*' | sed -n "${1}p" | cut -d' ' -f2; }
+# nft_counter N: packets counted by the router's Nth counter (1-based, in
+# ruleset order: the two totals first, then the impairment's two).
+nft_counter() { in_r nft list ruleset | grep -o 'packets [0-9]*' | sed -n "${1}p" | cut -d' ' -f2; }
 
 # impair_loss PERMILLE: each forwarded SIP packet, either way, dropped with
 # that probability (nftables numgen, one draw per packet).
@@ -113,11 +114,14 @@ impair_loss() {
 
 # impair_dup PERMILLE: each forwarded SIP packet, either way, sent twice with
 # that probability (nftables dup: the copy goes straight out, the original
-# is forwarded as usual).
+# is forwarded as usual). `dup` exists in the ip family only, not in inet:
+# a table of its own, after the counting chain.
 impair_dup() {
-	in_r nft add rule inet rbf fw iifname va udp dport $SIP_PORT numgen random mod 1000 '<' "$1" counter \
+	in_r nft add table ip rbfdup &&
+		in_r nft add chain ip rbfdup fw '{ type filter hook forward priority 10; }' &&
+		in_r nft add rule ip rbfdup fw iifname va udp dport $SIP_PORT numgen random mod 1000 '<' "$1" counter \
 		dup to $CENTER_IP device vb &&
-		in_r nft add rule inet rbf fw iifname vb udp sport $SIP_PORT numgen random mod 1000 '<' "$1" counter \
+		in_r nft add rule ip rbfdup fw iifname vb udp sport $SIP_PORT numgen random mod 1000 '<' "$1" counter \
 			dup to $CALLER_IP device va || skip "nftables dup refused"
 }
 

@@ -263,13 +263,16 @@ int main(int argc, char **argv)
 			struct pkt p = heap_pop();
 			send_pkt(fd, &p);
 		}
-		int timeout = -1;
+		/* ppoll: a nanosecond timeout, where poll's milliseconds rounded
+		 * up would add up to 1 ms to every delay. */
+		struct timespec ts = {1, 0};
 		if (nheld) {
-			int64_t ms = (heap[0].due_ns - now + 999999) / 1000000;
-			timeout = ms > 1000 ? 1000 : (int)ms;
+			int64_t ns = heap[0].due_ns - now;
+			if (ns < 1000000000)
+				ts = (struct timespec){0, (long)ns};
 		}
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		int r = poll(&pfd, 1, timeout);
+		int r = ppoll(&pfd, 1, &ts, NULL);
 		if (r <= 0)
 			continue; /* a signal or a packet due */
 		ssize_t n = read(fd, buf, sizeof buf);
