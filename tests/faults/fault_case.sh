@@ -62,7 +62,7 @@ delay | reorder)
 	[ "${n:-0}" -gt 0 ] || skip "no packet went through the relay"
 	[ "$(relay_stat overflow_sent_at_once)" = 0 ] || fail "the relay overflowed (packets sent undelayed)"
 	[ "$(relay_stat write_errors)" = 0 ] || fail "the relay could not send $(relay_stat write_errors) packet(s)"
-	dly="delay $(relay_stat delay_mean_ms) ms mean [$(relay_stat delay_min_ms), $(relay_stat delay_max_ms)]"
+	dly="delay mean $(relay_stat delay_mean_ms) ms, p50 <$(relay_stat delay_p50_ms), p99 <$(relay_stat delay_p99_ms), min $(relay_stat delay_min_ms), max $(relay_stat delay_max_ms)"
 	ro="$(relay_stat reordered_pct) % reordered ($(relay_stat reordered)/$n)"
 	if [ "$CASE" = delay ]; then
 		IMP="$dly, $ro"

@@ -128,7 +128,11 @@ impair_dup() {
 # impair_relay ARGS...: every packet between the two through rbf_relay
 # (its options: --delay-ms, --jitter-ms, --reorder-pct, --reorder-ms).
 impair_relay() {
-	ip netns exec "$NS_R" "$RELAY" --tun rbft --stats "$WORK/relay.stats" "$@" >relay.ready 2>relay.err &
+	# Real-time priority when it can be had: on a busy machine a relay
+	# waiting for a core would add its wait to every delay it measures.
+	local RT=
+	chrt -f 1 true 2>/dev/null && RT="chrt -f 1"
+	ip netns exec "$NS_R" $RT "$RELAY" --tun rbft --stats "$WORK/relay.stats" "$@" >relay.ready 2>relay.err &
 	RELAY_PID=$!
 	for _ in $(seq 50); do grep -q ready relay.ready 2>/dev/null && break; sleep 0.1; done
 	grep -q ready relay.ready || skip "TUN relay: $(cat relay.err)"
