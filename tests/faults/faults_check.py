@@ -15,7 +15,11 @@ Maildir), and checks, printing each:
   tshark      the capture's analysis equals tshark's fields on the same
               file (tests/tools/tshark_calls.py, --calls placed)
   cdr=wire    each call's outcome and final status in the CDRs is the one
-              on the wire (the caller's side of the impaired leg)
+              on the wire (the caller's side of the impaired leg), and for
+              an answered call the side that hung up (the first BYE on the
+              wire) is the CDR's ended_by
+  ack         every 2xx to an INVITE was ACKed by the caller (also one that
+              crossed its CANCEL, or answered a CANCEL that was lost)
   reports     every answered, unscreened call's report reached the sink at
               least once; duplicates (the same Message-ID again: SMTP may
               lose the 250 after DATA) are counted, not failed; a second
@@ -44,6 +48,11 @@ def key_of(call_id):
 
 
 def read_csv(path):
+    """The rows, or none when the file is missing (a run that broke: the
+    checks then fail on the counts, with this said)."""
+    if not os.path.exists(path):
+        print("FAIL: missing %s" % path)
+        return []
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
 
@@ -76,6 +85,36 @@ def placed_keys(run):
     return keys
 
 
+def first_bye_from(capture, caller_ip):
+    """{key: 'caller' or 'center'}: who sent each call's first BYE on the wire."""
+    out = subprocess.run(["tshark", "-r", capture, "-n", "-Y", 'sip.Method == "BYE"', "-T", "fields",
+                          "-e", "sip.Call-ID", "-e", "ip.src"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, check=False).stdout
+    first = {}
+    for line in out.splitlines():
+        cid, _, src = line.partition("\t")
+        first.setdefault(key_of(cid), "caller" if src == caller_ip else "center")
+    return first
+
+
+def unacked_2xx(capture, caller_ip):
+    """Keys of calls whose 2xx to the INVITE the caller never ACKed (an
+    ACK from the caller after the first 2xx), RFC 3261 13.2.2.4."""
+    out = subprocess.run(["tshark", "-r", capture, "-n", "-Y", "sip", "-T", "fields",
+                          "-E", "occurrence=f", "-e", "sip.Call-ID", "-e", "ip.src", "-e", "sip.Method",
+                          "-e", "sip.Status-Code", "-e", "sip.CSeq.method"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, check=False).stdout
+    answered, acked = set(), set()
+    for line in out.splitlines():
+        v = (line.split("\t") + [""] * 5)[:5]
+        k = key_of(v[0])
+        if v[3].startswith("2") and v[4] == "INVITE":
+            answered.add(k)
+        elif v[2] == "ACK" and v[1] == caller_ip and k in answered:
+            acked.add(k)
+    return sorted(answered - acked, key=lambda k: int(k.split("-")[-1]))
+
+
 def reports(box):
     """[(call_id, message_id)] of every message the sink stored."""
     out = []
@@ -95,6 +134,7 @@ def main():
     ap.add_argument("--ringbench", required=True)
     ap.add_argument("--tshark-calls", required=True)
     ap.add_argument("--row", required=True)
+    ap.add_argument("--caller-ip", default="10.77.1.1")
     a = ap.parse_args()
     run = os.path.join(a.work, "run")
     bad = 0
@@ -159,7 +199,7 @@ def main():
 
     # The CDRs: the center's own account of the same calls.
     db = sqlite3.connect(os.path.join(a.work, "sd", "cdr.sqlite"))
-    cdr_rows = db.execute("select call_id, outcome, final_status, screened from calls").fetchall()
+    cdr_rows = db.execute("select call_id, outcome, final_status, screened, ended_by from calls").fetchall()
     cdr_keys = collections.Counter(key_of(r[0]) for r in cdr_rows)
     twice_cdr = sorted(k for k, n in cdr_keys.items() if n > 1)
     check("the CDRs count no call twice", not twice_cdr, " ".join(twice_cdr))
@@ -173,7 +213,21 @@ def main():
         w, c = wire[k], cdr[k]
         if (w["outcome"], w["final_status"]) != (c[1], str(c[2] or "")):
             diffs.append("%s wire %s/%s, CDR %s/%s" % (k, w["outcome"], w["final_status"], c[1], c[2]))
-    cdr_ok = check("CDRs = the calls on the wire (outcome, final status)", not diffs, "; ".join(diffs))
+    # Who hung up an answered call: the first BYE on the wire, the CDR's
+    # ended_by. A caller's BYE that never reached the center leaves the
+    # center talking to nobody until its own BYE.
+    bye = first_bye_from(os.path.join(run, "capture.pcap"), a.caller_ip)
+    for k in sorted(set(cdr) & set(wire)):
+        if wire[k]["outcome"] == "answered" and bye.get(k, "nobody") != cdr[k][4]:
+            diffs.append("%s hung up by %s on the wire, by %s in the CDR" % (k, bye.get(k, "nobody"), cdr[k][4]))
+    cdr_ok = check("CDRs = the calls on the wire (outcome, final status, who hung up)", not diffs,
+                   "; ".join(diffs))
+
+    # Every 2xx to an INVITE needs the caller's ACK, also one that crossed
+    # the caller's CANCEL or answered a CANCEL that was lost: without it the
+    # center retransmits its 200 and keeps an operator on a call nobody is on.
+    noack = unacked_2xx(os.path.join(run, "capture.pcap"), a.caller_ip)
+    check("the caller ACKed every 2xx to its INVITE", not noack, " ".join(noack))
 
     lost = set(missing_cap) | set(unfinished) | set(missing_cdr)
     twice = set(twice_cap) | set(twice_cdr)

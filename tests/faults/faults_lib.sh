@@ -33,7 +33,7 @@ WORK=$(mktemp -d /tmp/rb-faults.XXXXXX)
 # Namespace names carry our pid: tests may run side by side.
 NS_C=rbf$$c NS_R=rbf$$r NS_S=rbf$$s
 CALLER_IP=10.77.1.1 CENTER_IP=10.77.2.1 SIP_PORT=5060 SMTP_PORT=2525
-SD_PID= SMTP_PID= RELAY_PID= LIVE_PID= NETS=
+SD_PID='' SMTP_PID='' RELAY_PID='' LIVE_PID='' NETS=''
 FAILS=0
 cd "$WORK" || exit 3
 
