@@ -18,6 +18,8 @@ Maildir), and checks, printing each:
               on the wire (the caller's side of the impaired leg), and for
               an answered call the side that hung up (the first BYE on the
               wire) is the CDR's ended_by
+  answered    every CANCEL and BYE the caller sent got a response on the
+              wire (a lost request or response is retransmitted, Timer E)
   ack         every 2xx to an INVITE was ACKed by the caller (also one that
               crossed its CANCEL, or answered a CANCEL that was lost)
   reports     every answered, unscreened call's report reached the sink at
@@ -85,16 +87,17 @@ def placed_keys(run):
     return keys
 
 
-def first_bye_from(capture, caller_ip):
-    """{key: 'caller' or 'center'}: who sent each call's first BYE on the wire."""
+def byes_by_side(capture, caller_ip):
+    """{key: {'caller': t, 'center': t}}: when each side's first BYE of a
+    call is on the capture (seconds from its first packet)."""
     out = subprocess.run(["tshark", "-r", capture, "-n", "-Y", 'sip.Method == "BYE"', "-T", "fields",
-                          "-e", "sip.Call-ID", "-e", "ip.src"], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True, check=False).stdout
-    first = {}
+                          "-e", "frame.time_relative", "-e", "sip.Call-ID", "-e", "ip.src"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False).stdout
+    byes = collections.defaultdict(dict)
     for line in out.splitlines():
-        cid, _, src = line.partition("\t")
-        first.setdefault(key_of(cid), "caller" if src == caller_ip else "center")
-    return first
+        t, cid, src = (line.split("\t") + ["", "", ""])[:3]
+        byes[key_of(cid)].setdefault("caller" if src == caller_ip else "center", float(t))
+    return byes
 
 
 def unacked_2xx(capture, caller_ip):
@@ -113,6 +116,26 @@ def unacked_2xx(capture, caller_ip):
         elif v[2] == "ACK" and v[1] == caller_ip and k in answered:
             acked.add(k)
     return sorted(answered - acked, key=lambda k: int(k.split("-")[-1]))
+
+
+def unanswered_requests(capture, caller_ip):
+    """['key METHOD']: the caller's CANCELs and BYEs that no response ever
+    answered on the capture. Over UDP a client transaction retransmits its
+    request until a response comes (RFC 3261 17.1.2, Timer E), so with a
+    packet lost either way the request is sent again and answered."""
+    out = subprocess.run(["tshark", "-r", capture, "-n", "-Y", "sip", "-T", "fields",
+                          "-E", "occurrence=f", "-e", "sip.Call-ID", "-e", "ip.src", "-e", "sip.Method",
+                          "-e", "sip.Status-Code", "-e", "sip.CSeq.method"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, check=False).stdout
+    sent, answered = set(), set()
+    for line in out.splitlines():
+        cid, src, meth, code, cmeth = (line.split("\t") + [""] * 5)[:5]
+        k = key_of(cid)
+        if src == caller_ip and meth in ("CANCEL", "BYE"):
+            sent.add((k, meth))
+        elif src != caller_ip and code and cmeth in ("CANCEL", "BYE"):
+            answered.add((k, cmeth))
+    return ["%s %s" % x for x in sorted(sent - answered, key=lambda x: (int(x[0].split("-")[-1]), x[1]))]
 
 
 def reports(box):
@@ -199,7 +222,8 @@ def main():
 
     # The CDRs: the center's own account of the same calls.
     db = sqlite3.connect(os.path.join(a.work, "sd", "cdr.sqlite"))
-    cdr_rows = db.execute("select call_id, outcome, final_status, screened, ended_by from calls").fetchall()
+    cdr_rows = db.execute("select call_id, outcome, final_status, screened, ended_by, t_end, t_invite "
+                          "from calls").fetchall()
     cdr_keys = collections.Counter(key_of(r[0]) for r in cdr_rows)
     twice_cdr = sorted(k for k, n in cdr_keys.items() if n > 1)
     check("the CDRs count no call twice", not twice_cdr, " ".join(twice_cdr))
@@ -213,13 +237,32 @@ def main():
         w, c = wire[k], cdr[k]
         if (w["outcome"], w["final_status"]) != (c[1], str(c[2] or "")):
             diffs.append("%s wire %s/%s, CDR %s/%s" % (k, w["outcome"], w["final_status"], c[1], c[2]))
-    # Who hung up an answered call: the first BYE on the wire, the CDR's
-    # ended_by. A caller's BYE that never reached the center leaves the
-    # center talking to nobody until its own BYE.
-    bye = first_bye_from(os.path.join(run, "capture.pcap"), a.caller_ip)
+    # Who hung up an answered call: the CDR's ended_by must have sent a BYE
+    # on the wire, and be the first to have sent one. The capture is at the
+    # caller's side, so a center BYE lost on its way is not on it while the
+    # caller's, sent after it, is: then the CDR's t_end, put in capture time
+    # by the call's own offset (CDR t_invite - capture t_invite, the INVITE's
+    # one-way delay included), must come before the caller's BYE. A caller
+    # BYE that never reached the center leaves the center talking to nobody
+    # until its own BYE, after the caller's: that fails.
+    byes = byes_by_side(os.path.join(run, "capture.pcap"), a.caller_ip)
+    crossed = []
     for k in sorted(set(cdr) & set(wire)):
-        if wire[k]["outcome"] == "answered" and bye.get(k, "nobody") != cdr[k][4]:
-            diffs.append("%s hung up by %s on the wire, by %s in the CDR" % (k, bye.get(k, "nobody"), cdr[k][4]))
+        if wire[k]["outcome"] != "answered":
+            continue
+        by, b = cdr[k][4], byes.get(k, {})
+        if by not in b:
+            diffs.append("%s: hung up by the %s in the CDR, no BYE from it on the wire" % (k, by))
+        elif min(b, key=b.get) != by:
+            t_end = cdr[k][5] - (cdr[k][6] - float(wire[k]["t_invite"])) if cdr[k][5] is not None else None
+            if by == "center" and t_end is not None and t_end < b["caller"]:
+                crossed.append(k)
+            else:
+                diffs.append("%s: hung up by the %s in the CDR (t_end %s in capture time), the %s's BYE "
+                             "first on the wire (%.6f)" % (k, by, "%.6f" % t_end if t_end is not None else "?",
+                                                          min(b, key=b.get), min(b.values())))
+    if crossed:
+        print("   BYEs crossed (the center's first, lost or slower): " + " ".join(crossed))
     cdr_ok = check("CDRs = the calls on the wire (outcome, final status, who hung up)", not diffs,
                    "; ".join(diffs))
 
@@ -228,6 +271,9 @@ def main():
     # center retransmits its 200 and keeps an operator on a call nobody is on.
     noack = unacked_2xx(os.path.join(run, "capture.pcap"), a.caller_ip)
     check("the caller ACKed every 2xx to its INVITE", not noack, " ".join(noack))
+
+    noresp = unanswered_requests(os.path.join(run, "capture.pcap"), a.caller_ip)
+    check("every CANCEL and BYE the caller sent was answered", not noresp, ", ".join(noresp))
 
     lost = set(missing_cap) | set(unfinished) | set(missing_cdr)
     twice = set(twice_cap) | set(twice_cdr)
