@@ -26,14 +26,14 @@ for c in "${cases[@]}"; do
 	echo "$c: $r in $(($(date +%s) - start)) s (log: $OUT/$c.log)" >&2
 done
 {
-	echo "| case | result | impairment achieved | placed | answered | abandoned | rejected | lost | counted twice | analysis=tshark | CDR=wire | reports delivered/expected, dupes |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| case | result | impairment achieved | placed | answered | abandoned | rejected | lost | counted twice | analysis=tshark | CDR=wire | reports delivered/expected, dupes | caller flow (SIP) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	while IFS=$'\t' read -r c r _; do
 		row=$(grep -P "^$c\t" "$RBF_TABLE" | head -1 | cut -f2-)
 		if [ -n "$row" ]; then
 			echo "| $c | $r | ${row//$'\t'/ | } |"
 		else
-			echo "| $c | $r | (no row: see $c.log) | | | | | | | | | |"
+			echo "| $c | $r | (no row: see $c.log) | | | | | | | | | | |"
 		fi
 	done <"$OUT/results.tsv"
 } | tee "$OUT/table.txt"

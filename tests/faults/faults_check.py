@@ -309,7 +309,13 @@ def main():
     row = [a.case, a.impairment, "%d (SIPp: %d ok, %d failed)" % (len(placed), sipp["SuccessfulCall(C)"], sipp["FailedCall(C)"]), str(count["answered"]), str(count["abandoned"]),
            str(count["rejected"]), str(len(lost)), str(len(twice)),
            "yes" if tshark_ok else "NO", "yes" if cdr_ok else "NO (%d)" % len(diffs),
-           "%d/%d, %d dupes" % (len(got & want), len(want), dupes)]
+           "%d/%d, %d dupes" % (len(got & want), len(want), dupes),
+           "; ".join(x for x in (
+               "SIPp failed: " + " ".join(no_end) if sipp["FailedCall(C)"] else "",
+               "unanswered: " + ", ".join(noresp) if noresp else "",
+               "2xx not ACKed: " + " ".join(noack) if noack else "",
+               "BYEs crossed: " + " ".join(crossed) if crossed else "")
+               if x) or "ok"]
     with open(a.row, "w") as f:
         f.write("\t".join(row) + "\n")
     print("row: " + " | ".join(row))
