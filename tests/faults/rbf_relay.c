@@ -50,6 +50,12 @@ struct pkt {
 	unsigned char *data;
 };
 
+struct opts {
+	const char *tun, *stats;
+	double delay, jitter, rpct, rms; /* ms, ms, %, ms */
+	unsigned long long seed;
+};
+
 struct flow {
 	uint32_t src, dst;
 	uint64_t max_seq_out; /* highest read order already written, +1 */
@@ -190,15 +196,15 @@ static int usage(void)
 	return 2;
 }
 
-static int write_stats(const char *path, double delay, double jitter, double rpct, double rms)
+static int write_stats(const struct opts *o)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(o->stats, "w");
 	if (!f)
 		return -1;
 	double n = st.packets ? (double)st.packets : 1;
 	fprintf(f, "configured_delay_ms=%.1f\nconfigured_jitter_ms=%.1f\n"
 		   "configured_reorder_pct=%.1f\nconfigured_reorder_ms=%.1f\n",
-		delay, jitter, rpct, rms);
+		o->delay, o->jitter, o->rpct, o->rms);
 	fprintf(f, "packets=%llu\nheld_back=%llu\nreordered=%llu\n",
 		(unsigned long long)st.packets, (unsigned long long)st.held_back,
 		(unsigned long long)st.reordered);
@@ -223,53 +229,81 @@ static int write_stats(const char *path, double delay, double jitter, double rpc
 	return fclose(f);
 }
 
-int main(int argc, char **argv)
+/* --name value pairs; 0, or usage()'s 2. */
+static int parse_args(int argc, char **argv, struct opts *o)
 {
-	const char *tun = NULL, *stats = NULL;
-	double delay = 0, jitter = 0, rpct = 0, rms = 40;
-	unsigned long long seed = 1;
-	for (int i = 1; i < argc; i++) {
+	*o = (struct opts){.rms = 40, .seed = 1};
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			return usage();
 		if (!strcmp(a, "--tun"))
-			tun = v;
+			o->tun = v;
 		else if (!strcmp(a, "--stats"))
-			stats = v;
+			o->stats = v;
 		else if (!strcmp(a, "--delay-ms"))
-			delay = atof(v);
+			o->delay = atof(v);
 		else if (!strcmp(a, "--jitter-ms"))
-			jitter = atof(v);
+			o->jitter = atof(v);
 		else if (!strcmp(a, "--reorder-pct"))
-			rpct = atof(v);
+			o->rpct = atof(v);
 		else if (!strcmp(a, "--reorder-ms"))
-			rms = atof(v);
+			o->rms = atof(v);
 		else if (!strcmp(a, "--seed"))
-			seed = strtoull(v, NULL, 10);
+			o->seed = strtoull(v, NULL, 10);
 		else
 			return usage();
-		i++;
 	}
-	if (!tun || !stats || delay < 0 || jitter < 0 || rpct < 0 || rpct > 100 || rms < 0)
+	if (!o->tun || !o->stats || o->delay < 0 || o->jitter < 0 || o->rpct < 0 || o->rpct > 100 ||
+	    o->rms < 0)
 		return usage();
-	/* splitmix64 of the seed: a small seed straight into xorshift gives
-	 * small draws for the first packets (too many held back). */
+	return 0;
+}
+
+/* splitmix64 of the seed: a small seed straight into xorshift gives small
+ * draws for the first packets (too many held back). */
+static void seed_rng(unsigned long long seed)
+{
 	uint64_t z = (uint64_t)seed + 0x9E3779B97F4A7C15ULL;
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
 	rng_state = (z ^ (z >> 31)) | 1;
+}
 
-	int fd = tun_open(tun);
-	if (fd < 0) {
-		fprintf(stderr, "rbf_relay: TUN device %s: %s\n", tun, strerror(errno));
-		return 3;
+/* One packet read from the device: its delay drawn, then held. */
+static void take_packet(int fd, const struct opts *o, const unsigned char *buf, size_t n, uint64_t seq)
+{
+	struct pkt p = {.in_ns = now_ns(), .seq = seq, .len = n, .src = be32(buf + 12),
+			.dst = be32(buf + 16)};
+	double d = o->delay + (2 * uniform01() - 1) * o->jitter;
+	if (o->rpct > 0 && uniform01() * 100 < o->rpct) {
+		d += o->rms;
+		st.held_back++;
 	}
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	printf("ready\n");
-	fflush(stdout);
+	if (d < 0)
+		d = 0;
+	p.due_ns = p.in_ns + (int64_t)(d * 1e6);
+	st.packets++;
+	p.data = malloc(p.len);
+	if (!p.data) {
+		st.write_errors++; /* not sent: said in the figures, not silent */
+		return;
+	}
+	memcpy(p.data, buf, p.len);
+	if (nheld == MAX_HELD) {
+		/* Full: send it now rather than drop it, and say so, since a drop
+		 * here would be loss the test did not ask for. */
+		st.overflow++;
+		send_pkt(fd, &p);
+		return;
+	}
+	heap_push(p);
+}
 
+/* Until SIGTERM/SIGINT: packets due are sent, new ones taken; then the
+ * packets still held are sent at once. */
+static void relay(int fd, const struct opts *o)
+{
 	static unsigned char buf[MAX_PKT];
 	uint64_t seq = 0;
 	while (!stop) {
@@ -281,48 +315,41 @@ int main(int argc, char **argv)
 		/* ppoll: a nanosecond timeout, where poll's milliseconds rounded
 		 * up would add up to 1 ms to every delay. */
 		struct timespec ts = {1, 0};
-		if (nheld) {
-			int64_t ns = heap[0].due_ns - now;
-			if (ns < 1000000000)
-				ts = (struct timespec){0, (long)ns};
-		}
+		if (nheld && heap[0].due_ns - now < 1000000000)
+			ts = (struct timespec){0, (long)(heap[0].due_ns - now)};
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		int r = ppoll(&pfd, 1, &ts, NULL);
-		if (r <= 0)
+		if (ppoll(&pfd, 1, &ts, NULL) <= 0)
 			continue; /* a signal or a packet due */
 		ssize_t n = read(fd, buf, sizeof buf);
 		if (n < 20 || (buf[0] >> 4) != 4)
 			continue; /* IPv4 only: the test network has nothing else */
-		struct pkt p = {.in_ns = now_ns(), .seq = seq++, .len = (size_t)n,
-				.src = be32(buf + 12), .dst = be32(buf + 16)};
-		double d = delay + (2 * uniform01() - 1) * jitter;
-		if (rpct > 0 && uniform01() * 100 < rpct) {
-			d += rms;
-			st.held_back++;
-		}
-		if (d < 0)
-			d = 0;
-		p.due_ns = p.in_ns + (int64_t)(d * 1e6);
-		st.packets++;
-		p.data = malloc(p.len);
-		if (!p.data)
-			continue;
-		memcpy(p.data, buf, p.len);
-		if (nheld == MAX_HELD) {
-			/* Full: send it now rather than drop it, and say so, since a
-			 * drop here would be loss the test did not ask for. */
-			st.overflow++;
-			send_pkt(fd, &p);
-			continue;
-		}
-		heap_push(p);
+		take_packet(fd, o, buf, (size_t)n, seq++);
 	}
 	while (nheld) {
 		struct pkt p = heap_pop();
 		send_pkt(fd, &p);
 	}
-	if (write_stats(stats, delay, jitter, rpct, rms) != 0) {
-		fprintf(stderr, "rbf_relay: %s: %s\n", stats, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	if (parse_args(argc, argv, &o) != 0)
+		return 2;
+	seed_rng(o.seed);
+	int fd = tun_open(o.tun);
+	if (fd < 0) {
+		fprintf(stderr, "rbf_relay: TUN device %s: %s\n", o.tun, strerror(errno));
+		return 3;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	printf("ready\n");
+	fflush(stdout);
+	relay(fd, &o);
+	if (write_stats(&o) != 0) {
+		fprintf(stderr, "rbf_relay: %s: %s\n", o.stats, strerror(errno));
 		return 3;
 	}
 	return 0;
