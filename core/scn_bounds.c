@@ -102,37 +102,115 @@ static const char *event_anchor(const yaml_event_t *ev)
 	}
 }
 
-int scn_check_bounds(const char *text, size_t len, const char *name, char *err, size_t errlen)
-{
-	yaml_parser_t p;
-	yaml_event_t ev;
-	int depth = 0, rc = 0;
-	bool done = false;
-	struct anchors anchors = {0};
+/* The walk over the file's events: depth, nodes counted, anchors' sizes. */
+struct walk {
+	const char *name;
+	char *err;
+	size_t errlen;
+	int depth;
+	bool done;
+	uint64_t nodes;
+	struct anchors anchors;
 	/* per open collection: its anchor's name (or NULL) and the nodes before it */
 	struct {
 		char *anchor;
 		uint64_t from;
 	} open[SCN_MAX_DEPTH + 1];
-	uint64_t nodes = 0;
+};
 
-	if (len > SCN_MAX_BYTES) {
-		size_t line = 1, col = 1;
+/* Refuses a text over SCN_MAX_BYTES at the line and column where it outgrows it. */
+static int check_size(const char *text, size_t len, const char *name, char *err, size_t errlen)
+{
+	if (len <= SCN_MAX_BYTES)
+		return 0;
+	size_t line = 1, col = 1;
+	for (size_t i = 0; i < SCN_MAX_BYTES; i++)
+		text[i] == '\n' ? (line++, col = 1) : col++;
+	snprintf(err, errlen,
+		 "%s:%zu:%zu: the file is longer than %u bytes (1 MiB): expected a "
+		 "scenario of a few kB; put long lists of values in an empirical_csv file",
+		 name, line, col, SCN_MAX_BYTES);
+	return EINVAL;
+}
 
-		for (size_t i = 0; i < SCN_MAX_BYTES; i++)
-			text[i] == '\n' ? (line++, col = 1) : col++;
-		snprintf(err, errlen,
-			 "%s:%zu:%zu: the file is longer than %u bytes (1 MiB): expected a "
-			 "scenario of a few kB; put long lists of values in an empirical_csv file",
-			 name, line, col, SCN_MAX_BYTES);
+static int open_collection(struct walk *w, const yaml_event_t *ev, const char *an, uint64_t before)
+{
+	if (++w->depth > SCN_MAX_DEPTH) {
+		snprintf(w->err, w->errlen,
+			 "%s:%zu:%zu: lists and mappings nested more than %d deep: "
+			 "expected at most %d (a scenario needs about 7)",
+			 w->name, ev->start_mark.line + 1, ev->start_mark.column + 1, SCN_MAX_DEPTH,
+			 SCN_MAX_DEPTH);
 		return EINVAL;
 	}
-	if (!yaml_parser_initialize(&p)) {
+	w->nodes++;
+	w->open[w->depth].from = before;
+	w->open[w->depth].anchor = an ? strdup(an) : NULL;
+	return an && !w->open[w->depth].anchor ? ENOMEM : 0;
+}
+
+/* One event: depth and node counts, anchors' sizes. Returns 0 or the error. */
+static int on_event(struct walk *w, const yaml_event_t *ev)
+{
+	const char *an = event_anchor(ev);
+	uint64_t before = w->nodes;
+	int rc = 0;
+	switch (ev->type) {
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		rc = open_collection(w, ev, an, before);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if (w->depth > 0 && w->open[w->depth].anchor) {
+			rc = anchor_set(&w->anchors, w->open[w->depth].anchor,
+					w->nodes - w->open[w->depth].from);
+			free(w->open[w->depth].anchor);
+		}
+		w->depth--;
+		break;
+	case YAML_SCALAR_EVENT:
+		w->nodes++;
+		if (an)
+			rc = anchor_set(&w->anchors, an, 1);
+		break;
+	case YAML_ALIAS_EVENT:
+		w->nodes += anchor_nodes(&w->anchors, (const char *)ev->data.alias.anchor);
+		break;
+	case YAML_STREAM_END_EVENT:
+		w->done = true;
+		break;
+	default:
+		break;
+	}
+	if (!rc && w->nodes > SCN_MAX_NODES) {
+		snprintf(w->err, w->errlen,
+			 "%s:%zu:%zu: the scenario holds more than %d values and keys, "
+			 "counting each alias (*name) as the values it repeats: expected at "
+			 "most %d; repeat less, or put long lists in an empirical_csv file",
+			 w->name, ev->start_mark.line + 1, ev->start_mark.column + 1, SCN_MAX_NODES,
+			 SCN_MAX_NODES);
+		rc = EINVAL;
+	}
+	return rc;
+}
+
+int scn_check_bounds(const char *text, size_t len, const char *name, char *err, size_t errlen)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int rc = check_size(text, len, name, err, errlen);
+	if (rc)
+		return rc;
+	struct walk *w = calloc(1, sizeof *w);
+	if (!w || !yaml_parser_initialize(&p)) {
+		free(w);
 		snprintf(err, errlen, "%s: %s", name, strerror(ENOMEM));
 		return ENOMEM;
 	}
+	*w = (struct walk){.name = name, .err = err, .errlen = errlen};
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	while (!done && !rc) {
+	while (!w->done && !rc) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			/* bad syntax: the loader's parse reports it. Out of memory
 			 * (libyaml leaves some failed allocations at NO_ERROR) is
@@ -143,66 +221,17 @@ int scn_check_bounds(const char *text, size_t len, const char *name, char *err, 
 			}
 			break;
 		}
-		const char *an = event_anchor(&ev);
-		uint64_t before = nodes;
-		switch (ev.type) {
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > SCN_MAX_DEPTH) {
-				snprintf(err, errlen,
-					 "%s:%zu:%zu: lists and mappings nested more than %d deep: "
-					 "expected at most %d (a scenario needs about 7)",
-					 name, ev.start_mark.line + 1, ev.start_mark.column + 1,
-					 SCN_MAX_DEPTH, SCN_MAX_DEPTH);
-				rc = EINVAL;
-				break;
-			}
-			nodes++;
-			open[depth].from = before;
-			open[depth].anchor = an ? strdup(an) : NULL;
-			if (an && !open[depth].anchor)
-				rc = ENOMEM;
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			if (depth > 0 && open[depth].anchor) {
-				rc = anchor_set(&anchors, open[depth].anchor, nodes - open[depth].from);
-				free(open[depth].anchor);
-			}
-			depth--;
-			break;
-		case YAML_SCALAR_EVENT:
-			nodes++;
-			if (an)
-				rc = anchor_set(&anchors, an, 1);
-			break;
-		case YAML_ALIAS_EVENT:
-			nodes += anchor_nodes(&anchors, (const char *)ev.data.alias.anchor);
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		default:
-			break;
-		}
-		if (!rc && nodes > SCN_MAX_NODES) {
-			snprintf(err, errlen,
-				 "%s:%zu:%zu: the scenario holds more than %d values and keys, "
-				 "counting each alias (*name) as the values it repeats: expected at "
-				 "most %d; repeat less, or put long lists in an empirical_csv file",
-				 name, ev.start_mark.line + 1, ev.start_mark.column + 1, SCN_MAX_NODES,
-				 SCN_MAX_NODES);
-			rc = EINVAL;
-		}
+		rc = on_event(w, &ev);
 		yaml_event_delete(&ev);
 	}
 	if (rc == ENOMEM)
 		snprintf(err, errlen, "%s: %s", name, strerror(ENOMEM));
-	if (depth > SCN_MAX_DEPTH) /* the level refused was never opened */
-		depth = SCN_MAX_DEPTH;
-	for (; depth > 0; depth--)
-		free(open[depth].anchor);
-	anchors_free(&anchors);
+	if (w->depth > SCN_MAX_DEPTH) /* the level refused was never opened */
+		w->depth = SCN_MAX_DEPTH;
+	for (; w->depth > 0; w->depth--)
+		free(w->open[w->depth].anchor);
+	anchors_free(&w->anchors);
+	free(w);
 	yaml_parser_delete(&p);
 	return rc;
 }
