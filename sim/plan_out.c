@@ -215,7 +215,8 @@ static int yaml_write_out(void *data, unsigned char *buf, size_t size)
 }
 
 /* The scenario as written, read back as a YAML document into *d. */
-static int load_scenario_doc(const struct plan_opts *o, yaml_document_t *d, char *err, size_t errlen)
+static int load_scenario_doc(const struct plan_opts *o, yaml_document_t *d, char *err,
+			     size_t errlen)
 {
 	FILE *in = fopen(o->scn_path, "rb");
 	if (!in)
@@ -260,8 +261,8 @@ static int set_staffing(const struct plan_opts *o, const struct plan_result *r, 
 
 /* The profile's rates (rp: rates_per_hour or, per_min, rates_per_min) times
  * the forecast's quantile factor. */
-static int scale_rates(const struct plan_result *r, yaml_document_t *d, int prof, yaml_node_pair_t *rp,
-		       bool per_min)
+static int scale_rates(const struct plan_result *r, yaml_document_t *d, int prof,
+		       yaml_node_pair_t *rp, bool per_min)
 {
 	int rc = 0;
 	/* read the rates first: adding nodes moves the node array */
