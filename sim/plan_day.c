@@ -320,89 +320,130 @@ static void apply_floors(struct plan_ctx *x, const char **why)
 	}
 }
 
-int plan_run(const struct plan_opts *o, struct plan_result *res, char *err, size_t errlen)
+/*
+ * The requirement, timed: the setup, the floors, the Erlang requirement and,
+ * with --method model, the model's, then the floors applied (docs/plan.md,
+ * step 1).
+ */
+static int plan_requirement(struct plan_ctx *x, char *err, size_t errlen)
 {
-	struct plan_ctx x = {.o = o, .res = res, .unreachable_iv = -1};
-	memset(res, 0, sizeof *res);
+	const struct plan_opts *o = x->o;
+	struct plan_result *res = x->res;
 	double t0 = plan_now_s();
-	int rc = setup(&x, err, errlen);
+	int rc = setup(x, err, errlen);
 	int *req = rc ? NULL : calloc(res->n, sizeof *req);
 	const char **why = rc ? NULL : calloc(res->n, sizeof *why);
-	x.floor = rc ? NULL : calloc(res->n, sizeof *x.floor);
-	if (!rc && (!req || !why || !x.floor))
+	x->floor = rc ? NULL : calloc(res->n, sizeof *x->floor);
+	if (!rc && (!req || !why || !x->floor))
 		rc = ENOMEM;
-	x.rule = rc ? NULL : calloc(res->n, sizeof *x.rule);
-	if (!rc && !x.rule)
+	x->rule = rc ? NULL : calloc(res->n, sizeof *x->rule);
+	if (!rc && !x->rule)
 		rc = ENOMEM;
 	if (!rc)
-		compute_floors(&x, why);
+		compute_floors(x, why);
 	if (!rc && (o->method == PLAN_MODEL || (o->max_check_rounds >= 0 && !o->no_roster)))
-		rc = plan_limits(&x);
+		rc = plan_limits(x);
 	for (size_t i = 0; !rc && i < res->n; i++)
-		res->iv[i].rule = x.rule[i];
+		res->iv[i].rule = x->rule[i];
 	for (size_t i = 0; !rc && i < res->n; i++)
-		req[i] = res->iv[i].erlang > x.floor[i] ? res->iv[i].erlang : x.floor[i];
+		req[i] = res->iv[i].erlang > x->floor[i] ? res->iv[i].erlang : x->floor[i];
 	if (!rc && o->method == PLAN_MODEL) {
 		plan_say(o, "model: %zu intervals, %d replications an evaluation, %s", res->n, o->replications,
 			 o->point ? "decided on the point estimate (--point)" : "decided on the 95 % interval");
-		rc = plan_model_requirement(&x, req, err, errlen);
+		rc = plan_model_requirement(x, req, err, errlen);
 	}
 	for (size_t i = 0; !rc && i < res->n; i++)
 		res->iv[i].model = req[i];
 	free(req);
-	res->evaluations = x.evaluations;
+	res->evaluations = x->evaluations;
 	res->seconds_requirement = plan_now_s() - t0;
 	if (!rc)
-		apply_floors(&x, why);
+		apply_floors(x, why);
 	free(why);
-	if (!rc && o->no_roster) {
-		ctx_free(&x);
-		return 0;
-	}
+	return rc;
+}
+
+/*
+ * Roster and check (steps 2 and 3): the roster is solved, the rostered day
+ * checked, until it passes (*all) or the check rounds run out; a roster
+ * left unchecked gives the staffing as it stands.
+ */
+static int roster_rounds(struct plan_ctx *x, bool *all, char *err, size_t errlen)
+{
+	const struct plan_opts *o = x->o;
+	struct plan_result *res = x->res;
+	int rc = 0;
 	int maxc = o->max_check_rounds > 0 ? o->max_check_rounds : PLAN_MAX_CHECK_ROUNDS;
-	bool all = false;
 	for (int round = 1; !rc && round <= maxc + 1; round++) {
 		double t1 = plan_now_s();
-		if ((rc = solve_roster(&x, false, err, errlen)))
+		if ((rc = solve_roster(x, false, err, errlen)))
 			break;
-		if (!x.day->planning->backup_fixed && (rc = solve_roster(&x, true, err, errlen)))
+		if (!x->day->planning->backup_fixed && (rc = solve_roster(x, true, err, errlen)))
 			break;
 		res->seconds_roster += plan_now_s() - t1;
 		if (round > maxc) /* the last roster stands unchecked: say so */
 			break;
 		t1 = plan_now_s();
-		rc = check_once(&x, round, &all);
+		rc = check_once(x, round, all);
 		res->seconds_check += plan_now_s() - t1;
 		res->check_rounds = o->max_check_rounds < 0 ? 0 : round;
-		if (all)
+		if (*all)
 			break;
 	}
-	if (!rc && !all && o->max_check_rounds >= 0) {
+	if (!rc && !*all && o->max_check_rounds >= 0) {
 		/* staffing of the final, re-solved roster, unchecked */
-		const struct scn_planning *p = x.day->planning;
-		int per = (int)(p->interval / x.day->interval);
+		const struct scn_planning *p = x->day->planning;
+		int per = (int)(p->interval / x->day->interval);
 		for (size_t i = 0; i < res->n; i++) {
 			res->iv[i].rostered = res->roster.staffed[i / per];
 			res->iv[i].staffed = at_desk(res->iv[i].rostered, p->shrinkage);
 		}
 	}
-	res->check_passed = all && o->max_check_rounds >= 0;
+	return rc;
+}
+
+/* Whether the plan passed: the check's verdict, and no unreachable target. */
+static void settle_passed(struct plan_ctx *x, bool all)
+{
+	struct plan_result *res = x->res;
+	res->check_passed = all && x->o->max_check_rounds >= 0;
 	for (size_t i = 0; i < res->n; i++)
 		if (res->iv[i].unreachable) /* its unreachable target fails, whatever the staffing */
 			res->check_passed = res->iv[i].passed = false;
-	if (!rc) {
-		const struct scn_planning *p = x.day->planning;
-		res->operator_hours = res->roster.paid_hours;
-		res->cost = res->roster.cost;
-		if (res->have_broster) {
-			res->backup_hours = res->broster.paid_hours;
-			res->cost += res->broster.cost;
-		} else {
-			for (size_t i = 0; i < res->n; i++)
-				res->backup_hours += res->iv[i].backup * (res->iv[i].end_s - res->iv[i].start_s) / 3600;
-			res->cost += res->backup_hours * p->cost_backup;
-		}
+}
+
+/* The day's operator and backup hours, and its cost. */
+static void add_up_costs(struct plan_ctx *x)
+{
+	struct plan_result *res = x->res;
+	const struct scn_planning *p = x->day->planning;
+	res->operator_hours = res->roster.paid_hours;
+	res->cost = res->roster.cost;
+	if (res->have_broster) {
+		res->backup_hours = res->broster.paid_hours;
+		res->cost += res->broster.cost;
+	} else {
+		for (size_t i = 0; i < res->n; i++)
+			res->backup_hours += res->iv[i].backup * (res->iv[i].end_s - res->iv[i].start_s) / 3600;
+		res->cost += res->backup_hours * p->cost_backup;
 	}
+}
+
+int plan_run(const struct plan_opts *o, struct plan_result *res, char *err, size_t errlen)
+{
+	struct plan_ctx x = {.o = o, .res = res, .unreachable_iv = -1};
+	memset(res, 0, sizeof *res);
+	int rc = plan_requirement(&x, err, errlen);
+	if (!rc && o->no_roster) {
+		ctx_free(&x);
+		return 0;
+	}
+	bool all = false;
+	if (!rc)
+		rc = roster_rounds(&x, &all, err, errlen);
+	settle_passed(&x, all);
+	if (!rc)
+		add_up_costs(&x);
 	res->evaluations = x.evaluations;
 	ctx_free(&x);
 	return rc;

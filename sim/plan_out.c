@@ -214,25 +214,33 @@ static int yaml_write_out(void *data, unsigned char *buf, size_t size)
 	return fwrite(buf, 1, size, data) == size;
 }
 
-static int write_planned(const struct plan_opts *o, const struct plan_result *r, const char *path, char *err,
-			 size_t errlen)
+/* The scenario as written, read back as a YAML document into *d. */
+static int load_scenario_doc(const struct plan_opts *o, yaml_document_t *d, char *err,
+			     size_t errlen)
 {
 	FILE *in = fopen(o->scn_path, "rb");
 	if (!in)
 		return errno;
 	yaml_parser_t ps;
-	yaml_document_t d;
 	yaml_parser_initialize(&ps);
 	yaml_parser_set_input_file(&ps, in);
-	int ok = yaml_parser_load(&ps, &d);
+	int ok = yaml_parser_load(&ps, d);
 	yaml_parser_delete(&ps);
 	fclose(in);
 	if (!ok)
 		return snprintf(err, errlen, "%s: cannot read back as YAML", o->scn_path), EINVAL;
+	return 0;
+}
+
+/* load.profile's operators (and backup, when rostered) as staffed interval
+ * by interval; *lp and *prof: the load pair and the profile's node, found. */
+static int set_staffing(const struct plan_opts *o, const struct plan_result *r, yaml_document_t *d,
+			yaml_node_pair_t **lp, int *prof, char *err, size_t errlen)
+{
 	int rc = 0, *ops = calloc(r->n, sizeof *ops), *bk = calloc(r->n, sizeof *bk), seq;
-	yaml_node_t *root = yaml_document_get_root_node(&d);
-	yaml_node_pair_t *lp = map_pair(&d, root, "load");
-	yaml_node_pair_t *pp = lp ? map_pair(&d, yaml_document_get_node(&d, lp->value), "profile") : NULL;
+	yaml_node_t *root = yaml_document_get_root_node(d);
+	*lp = map_pair(d, root, "load");
+	yaml_node_pair_t *pp = *lp ? map_pair(d, yaml_document_get_node(d, (*lp)->value), "profile") : NULL;
 	if (!ops || !bk)
 		rc = ENOMEM;
 	else if (!pp)
@@ -241,84 +249,133 @@ static int write_planned(const struct plan_opts *o, const struct plan_result *r,
 		ops[i] = r->iv[i].staffed;
 		bk[i] = r->iv[i].backup_staffed;
 	}
-	int prof = pp ? pp->value : 0;
-	if (!rc && !(rc = int_seq(&d, ops, r->n, &seq)))
-		rc = set_key(&d, prof, "operators", seq);
-	if (!rc && r->have_broster && !(rc = int_seq(&d, bk, r->n, &seq)))
-		rc = set_key(&d, prof, "backup", seq);
+	*prof = pp ? pp->value : 0;
+	if (!rc && !(rc = int_seq(d, ops, r->n, &seq)))
+		rc = set_key(d, *prof, "operators", seq);
+	if (!rc && r->have_broster && !(rc = int_seq(d, bk, r->n, &seq)))
+		rc = set_key(d, *prof, "backup", seq);
 	free(ops);
 	free(bk);
+	return rc;
+}
+
+/* The profile's rates (rp: rates_per_hour or, per_min, rates_per_min) times
+ * the forecast's quantile factor. */
+static int scale_rates(const struct plan_result *r, yaml_document_t *d, int prof,
+		       yaml_node_pair_t *rp, bool per_min)
+{
+	int rc = 0;
+	/* read the rates first: adding nodes moves the node array */
+	yaml_node_t *old = yaml_document_get_node(d, rp->value);
+	size_t nr = (size_t)(old->data.sequence.items.top - old->data.sequence.items.start);
+	double *x = calloc(nr ? nr : 1, sizeof *x);
+	for (size_t k = 0; x && k < nr; k++)
+		x[k] = strtod((char *)yaml_document_get_node(d, old->data.sequence.items.start[k])->data.scalar.value, NULL);
+	int s = x ? yaml_document_add_sequence(d, NULL, YAML_FLOW_SEQUENCE_STYLE) : 0;
+	for (size_t k = 0; s && k < nr && !rc; k++) {
+		int id = scalar(d, "%.6g", x[k] * r->rate_factor);
+		if (!id || !yaml_document_append_sequence_item(d, s, id))
+			rc = ENOMEM;
+	}
+	free(x);
+	if (!rc && !s)
+		rc = ENOMEM;
+	if (!rc)
+		map_pair(d, yaml_document_get_node(d, prof), per_min ? "rates_per_min" : "rates_per_hour")->value = s;
+	return rc;
+}
+
+/* Every burst's calls (load.bursts, load node load_id) times the same factor,
+ * at least 1. */
+static int scale_bursts(const struct plan_result *r, yaml_document_t *d, int load_id)
+{
+	int rc = 0;
+	yaml_node_pair_t *bp = map_pair(d, yaml_document_get_node(d, load_id), "bursts");
+	yaml_node_t *bs = bp ? yaml_document_get_node(d, bp->value) : NULL;
+	size_t nb = bs && bs->type == YAML_SEQUENCE_NODE ? (size_t)(bs->data.sequence.items.top - bs->data.sequence.items.start) : 0;
+	for (size_t k = 0; !rc && k < nb; k++) {
+		bs = yaml_document_get_node(d, bp->value); /* adding nodes may move them */
+		yaml_node_pair_t *cp = map_pair(d, yaml_document_get_node(d, bs->data.sequence.items.start[k]), "calls");
+		if (!cp)
+			continue;
+		long c0 = strtol((char *)yaml_document_get_node(d, cp->value)->data.scalar.value, NULL, 10);
+		long c1 = lround(c0 * r->rate_factor);
+		int id = scalar(d, "%.0f", (double)(c1 > 0 ? c1 : 1));
+		if (!id)
+			rc = ENOMEM;
+		cp->value = id;
+	}
+	return rc;
+}
+
+/* run.seed and run.replications: the plan's, so that the planned day runs as checked. */
+static int set_run(const struct plan_opts *o, yaml_document_t *d)
+{
+	int rc = 0;
+	yaml_node_pair_t *run = map_pair(d, yaml_document_get_root_node(d), "run");
+	int run_id = run ? run->value : yaml_document_add_mapping(d, NULL, YAML_FLOW_MAPPING_STYLE);
+	if (!run_id || (!run && set_key(d, 1, "run", run_id)))
+		rc = ENOMEM;
+	char sd[24];
+	snprintf(sd, sizeof sd, "%llu", (unsigned long long)o->seed);
+	int a = yaml_document_add_scalar(d, NULL, (yaml_char_t *)sd, -1, YAML_PLAIN_SCALAR_STYLE);
+	int b = scalar(d, "%.0f", (double)o->replications);
+	if (!rc && (!a || !b || set_key(d, run_id, "seed", a) || set_key(d, run_id, "replications", b)))
+		rc = ENOMEM;
+	return rc;
+}
+
+/* planned.yaml: a header comment, then the document (which the emitter
+ * deletes when it is written: then *d is cleared). */
+static int emit_planned(const struct plan_opts *o, const struct plan_result *r, yaml_document_t *d,
+			const char *path, char *err, size_t errlen)
+{
+	int rc = 0;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return errno;
+	fprintf(f, "# planned by `ringbench plan` from %s: the profile's operators%s are what the\n"
+		   "# roster puts at the desks interval by interval (after absence); run it with\n"
+		   "# `ringbench model` to see the planned day.\n",
+		o->scn_path, r->have_broster ? " and backup" : "");
+	yaml_emitter_t em;
+	yaml_emitter_initialize(&em);
+	yaml_emitter_set_output(&em, yaml_write_out, f);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, 100);
+	if (!yaml_emitter_open(&em) || !yaml_emitter_dump(&em, d) || !yaml_emitter_close(&em))
+		rc = EIO, snprintf(err, errlen, "%s: cannot write YAML", path);
+	else
+		memset(d, 0, sizeof *d); /* the emitter deleted the document */
+	yaml_emitter_delete(&em);
+	if (fclose(f) && !rc)
+		rc = errno;
+	return rc;
+}
+
+static int write_planned(const struct plan_opts *o, const struct plan_result *r, const char *path, char *err,
+			 size_t errlen)
+{
+	yaml_document_t d;
+	int rc = load_scenario_doc(o, &d, err, errlen);
+	if (rc)
+		return rc;
+	yaml_node_pair_t *lp;
+	int prof;
+	rc = set_staffing(o, r, &d, &lp, &prof, err, errlen);
 	/* The rates planned for (the forecast's quantile) and the plan's seed and
 	 * replications, so that `ringbench model planned.yaml` is the check. */
 	yaml_node_pair_t *rp = map_pair(&d, yaml_document_get_node(&d, prof), "rates_per_hour");
 	bool per_min = !rp && (rp = map_pair(&d, yaml_document_get_node(&d, prof), "rates_per_min"));
 	if (!rc && rp && r->rate_factor != 1) {
-		/* read the rates first: adding nodes moves the node array */
-		yaml_node_t *old = yaml_document_get_node(&d, rp->value);
-		size_t nr = (size_t)(old->data.sequence.items.top - old->data.sequence.items.start);
-		double *x = calloc(nr ? nr : 1, sizeof *x);
-		for (size_t k = 0; x && k < nr; k++)
-			x[k] = strtod((char *)yaml_document_get_node(&d, old->data.sequence.items.start[k])->data.scalar.value, NULL);
-		int s = x ? yaml_document_add_sequence(&d, NULL, YAML_FLOW_SEQUENCE_STYLE) : 0;
-		for (size_t k = 0; s && k < nr && !rc; k++) {
-			int id = scalar(&d, "%.6g", x[k] * r->rate_factor);
-			if (!id || !yaml_document_append_sequence_item(&d, s, id))
-				rc = ENOMEM;
-		}
-		free(x);
-		if (!rc && !s)
-			rc = ENOMEM;
+		rc = scale_rates(r, &d, prof, rp, per_min);
 		if (!rc)
-			map_pair(&d, yaml_document_get_node(&d, prof), per_min ? "rates_per_min" : "rates_per_hour")->value = s;
-		yaml_node_pair_t *bp = map_pair(&d, yaml_document_get_node(&d, lp->value), "bursts");
-		yaml_node_t *bs = bp ? yaml_document_get_node(&d, bp->value) : NULL;
-		size_t nb = bs && bs->type == YAML_SEQUENCE_NODE ? (size_t)(bs->data.sequence.items.top - bs->data.sequence.items.start) : 0;
-		for (size_t k = 0; !rc && k < nb; k++) {
-			bs = yaml_document_get_node(&d, bp->value); /* adding nodes may move them */
-			yaml_node_pair_t *cp = map_pair(&d, yaml_document_get_node(&d, bs->data.sequence.items.start[k]), "calls");
-			if (!cp)
-				continue;
-			long c0 = strtol((char *)yaml_document_get_node(&d, cp->value)->data.scalar.value, NULL, 10);
-			long c1 = lround(c0 * r->rate_factor);
-			int id = scalar(&d, "%.0f", (double)(c1 > 0 ? c1 : 1));
-			if (!id)
-				rc = ENOMEM;
-			cp->value = id;
-		}
+			rc = scale_bursts(r, &d, lp->value);
 	}
-	if (!rc) {
-		yaml_node_pair_t *run = map_pair(&d, yaml_document_get_root_node(&d), "run");
-		int run_id = run ? run->value : yaml_document_add_mapping(&d, NULL, YAML_FLOW_MAPPING_STYLE);
-		if (!run_id || (!run && set_key(&d, 1, "run", run_id)))
-			rc = ENOMEM;
-		char sd[24];
-		snprintf(sd, sizeof sd, "%llu", (unsigned long long)o->seed);
-		int a = yaml_document_add_scalar(&d, NULL, (yaml_char_t *)sd, -1, YAML_PLAIN_SCALAR_STYLE);
-		int b = scalar(&d, "%.0f", (double)o->replications);
-		if (!rc && (!a || !b || set_key(&d, run_id, "seed", a) || set_key(&d, run_id, "replications", b)))
-			rc = ENOMEM;
-	}
-	FILE *f = rc ? NULL : fopen(path, "w");
-	if (!rc && !f)
-		rc = errno;
-	if (!rc) {
-		fprintf(f, "# planned by `ringbench plan` from %s: the profile's operators%s are what the\n"
-			   "# roster puts at the desks interval by interval (after absence); run it with\n"
-			   "# `ringbench model` to see the planned day.\n",
-			o->scn_path, r->have_broster ? " and backup" : "");
-		yaml_emitter_t em;
-		yaml_emitter_initialize(&em);
-		yaml_emitter_set_output(&em, yaml_write_out, f);
-		yaml_emitter_set_unicode(&em, 1);
-		yaml_emitter_set_width(&em, 100);
-		if (!yaml_emitter_open(&em) || !yaml_emitter_dump(&em, &d) || !yaml_emitter_close(&em))
-			rc = EIO, snprintf(err, errlen, "%s: cannot write YAML", path);
-		else
-			memset(&d, 0, sizeof d); /* the emitter deleted the document */
-		yaml_emitter_delete(&em);
-		if (fclose(f) && !rc)
-			rc = errno;
-	}
+	if (!rc)
+		rc = set_run(o, &d);
+	if (!rc)
+		rc = emit_planned(o, r, &d, path, err, errlen);
 	if (rc && d.nodes.start)
 		yaml_document_delete(&d);
 	return rc;

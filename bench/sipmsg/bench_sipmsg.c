@@ -168,34 +168,61 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int main(int argc, char **argv)
+/* One run: its options, the corpus, what the parsers accepted, the arena
+ * and the rates measured. */
+struct run {
+	int rounds;
+	double mb;
+	const char *json;
+	struct msg *msgs;
+	size_t nmsg, total; /* messages read, and their bytes */
+	size_t accepted[NPARSERS], ncap, ntcp, cap_refused, disagree;
+	int failed;
+	char *arena;
+	size_t used; /* bytes of the arena holding messages */
+	struct entry *ent;
+	size_t nent;
+	size_t *order;
+	double rate[NPARSERS][100];
+	double mmm[NPARSERS + 2][3]; /* min, median, max of each rate and ratio */
+};
+
+/* The options; the index of the first message file, or -1 after the usage. */
+static int parse_args(struct run *r, int argc, char **argv)
 {
-	int rounds = 3;
-	double mb = 64;
-	const char *json = NULL;
+	r->rounds = 3;
+	r->mb = 64;
+	r->json = NULL;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i += 2) {
 		if (i + 1 >= argc)
 			break;
 		if (!strcmp(argv[i], "--rounds"))
-			rounds = atoi(argv[i + 1]);
+			r->rounds = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--mb"))
-			mb = atof(argv[i + 1]);
+			r->mb = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--json"))
-			json = argv[i + 1];
+			r->json = argv[i + 1];
 		else
 			break;
 	}
-	if (i >= argc || rounds < 1 || rounds > 100 || mb <= 0) {
+	if (i >= argc || r->rounds < 1 || r->rounds > 100 || r->mb <= 0) {
 		fprintf(stderr, "usage: bench_sipmsg [--rounds R] [--mb M] [--json FILE] MESSAGE-FILE...\n");
-		return 2;
+		return -1;
 	}
-	size_t nmsg = 0, total = 0;
-	struct msg *msgs = calloc((size_t)(argc - i), sizeof(*msgs));
-	if (!msgs)
+	return i;
+}
+
+/* The message files argv[i..argc-1], skipping those empty or unreadable;
+ * -1 when none is left. */
+static int load_corpus(struct run *r, int argc, char **argv, int i)
+{
+	r->nmsg = r->total = 0;
+	r->msgs = calloc((size_t)(argc - i), sizeof(*r->msgs));
+	if (!r->msgs)
 		abort();
 	for (; i < argc; i++) {
-		struct msg *x = &msgs[nmsg];
+		struct msg *x = &r->msgs[r->nmsg];
 		x->buf = read_file(argv[i], &x->len);
 		if (!x->buf)
 			continue; /* empty or unreadable: nothing to parse */
@@ -203,13 +230,18 @@ int main(int argc, char **argv)
 		x->name = base ? base + 1 : argv[i];
 		/* 1: a UDP datagram of a capture (a whole message); 2: a TCP segment */
 		x->from_capture = !strncmp(x->name, "cap_", 4) ? 1 : !strncmp(x->name, "tcp_", 4) ? 2 : 0;
-		total += x->len;
-		nmsg++;
+		r->total += x->len;
+		r->nmsg++;
 	}
-	if (nmsg == 0) {
+	if (r->nmsg == 0) {
 		fprintf(stderr, "bench_sipmsg: no messages\n");
-		return 1;
+		return -1;
 	}
+	return 0;
+}
+
+static void init_osip(void)
+{
 	parser_init();
 	/* osip logs every message it refuses to stderr (Debian's build traces
 	 * by default, and disabling the levels alone does not stop it): a
@@ -218,39 +250,48 @@ int main(int argc, char **argv)
 	osip_trace_initialize_func(TRACE_LEVEL0, no_trace);
 	for (int l = TRACE_LEVEL0; l < END_TRACE_LEVEL; l++)
 		osip_trace_disable_level((osip_trace_level_t)l);
+}
 
-	/* What each parser accepts, and do the answers agree? */
-	int failed = 0;
-	size_t accepted[NPARSERS] = {0}, ncap = 0, ntcp = 0, cap_refused = 0, disagree = 0;
-	for (size_t k = 0; k < nmsg; k++) {
+/* What each parser accepts, and do the answers agree? */
+static void check_answers(struct run *r)
+{
+	memset(r->accepted, 0, sizeof r->accepted);
+	r->ncap = r->ntcp = r->cap_refused = r->disagree = 0;
+	for (size_t k = 0; k < r->nmsg; k++) {
+		const struct msg *x = &r->msgs[k];
 		for (int p = 0; p < NPARSERS; p++)
-			accepted[p] += (size_t)parse_with(p, msgs[k].buf, msgs[k].len);
-		ntcp += msgs[k].from_capture == 2;
-		if (msgs[k].from_capture == 1) {
-			ncap++;
-			if (!parse_sipmsg(msgs[k].buf, msgs[k].len, SIPMSG_LENIENT)) {
+			r->accepted[p] += (size_t)parse_with(p, x->buf, x->len);
+		r->ntcp += x->from_capture == 2;
+		if (x->from_capture == 1) {
+			r->ncap++;
+			if (!parse_sipmsg(x->buf, x->len, SIPMSG_LENIENT)) {
 				fprintf(stderr, "bench_sipmsg: %s: sipmsg (lenient) refuses a captured message\n",
-					msgs[k].name);
-				cap_refused++;
+					x->name);
+				r->cap_refused++;
 			}
-			disagree += !agree(&msgs[k]);
+			r->disagree += !agree(x);
 		}
 	}
-	failed = cap_refused || disagree;
+	r->failed = r->cap_refused || r->disagree;
+}
 
-	/* The arena: shuffled copies of the corpus until it holds mb MB. */
-	size_t want = (size_t)(mb * 1048576), cap = want + 2 * SIPMSG_FRAME_MAX_LENIENT, used = 0;
-	size_t nent = 0, capent = 1024;
-	char *arena = malloc(cap);
-	struct entry *ent = malloc(capent * sizeof(*ent));
-	size_t *order = malloc(nmsg * sizeof(*order));
-	if (!arena || !ent || !order)
+/* The arena: shuffled copies of the corpus until it holds mb MB. */
+static void build_arena(struct run *r)
+{
+	size_t want = (size_t)(r->mb * 1048576), cap = want + 2 * SIPMSG_FRAME_MAX_LENIENT;
+	size_t capent = 1024;
+	r->used = r->nent = 0;
+	r->arena = malloc(cap);
+	r->ent = malloc(capent * sizeof(*r->ent));
+	r->order = malloc(r->nmsg * sizeof(*r->order));
+	if (!r->arena || !r->ent || !r->order)
 		abort();
+	size_t *order = r->order;
 	uint64_t rs = 88172645463325252ULL;
-	while (used < want) {
-		for (size_t k = 0; k < nmsg; k++)
+	while (r->used < want) {
+		for (size_t k = 0; k < r->nmsg; k++)
 			order[k] = k;
-		for (size_t k = nmsg - 1; k > 0; k--) { /* Fisher-Yates, xorshift64 */
+		for (size_t k = r->nmsg - 1; k > 0; k--) { /* Fisher-Yates, xorshift64 */
 			rs ^= rs << 13;
 			rs ^= rs >> 7;
 			rs ^= rs << 17;
@@ -258,81 +299,121 @@ int main(int argc, char **argv)
 			order[k] = order[j];
 			order[j] = t;
 		}
-		for (size_t k = 0; k < nmsg && used < want; k++) {
-			const struct msg *x = &msgs[order[k]];
-			if (nent == capent) {
+		for (size_t k = 0; k < r->nmsg && r->used < want; k++) {
+			const struct msg *x = &r->msgs[order[k]];
+			if (r->nent == capent) {
 				capent *= 2;
-				ent = realloc(ent, capent * sizeof(*ent));
-				if (!ent)
+				r->ent = realloc(r->ent, capent * sizeof(*r->ent));
+				if (!r->ent)
 					abort();
 			}
-			memcpy(arena + used, x->buf, x->len);
-			ent[nent].off = used;
-			ent[nent].len = x->len;
-			nent++;
-			used += (x->len + 63) & ~(size_t)63; /* each on its own cache lines */
+			memcpy(r->arena + r->used, x->buf, x->len);
+			r->ent[r->nent].off = r->used;
+			r->ent[r->nent].len = x->len;
+			r->nent++;
+			r->used += (x->len + 63) & ~(size_t)63; /* each on its own cache lines */
 		}
 	}
+}
 
-	double rate[NPARSERS][100];
-	for (int r = 0; r < rounds; r++)
+/* Each round, every parser walks the whole arena once. */
+static void time_rounds(struct run *r)
+{
+	for (int k = 0; k < r->rounds; k++)
 		for (int p = 0; p < NPARSERS; p++) {
 			double t0 = cpu_now();
-			for (size_t k = 0; k < nent; k++)
-				parse_with(p, arena + ent[k].off, ent[k].len);
-			rate[p][r] = (double)nent / (cpu_now() - t0);
+			for (size_t e = 0; e < r->nent; e++)
+				parse_with(p, r->arena + r->ent[e].off, r->ent[e].len);
+			r->rate[p][k] = (double)r->nent / (cpu_now() - t0);
 		}
+}
 
+static void print_corpus(const struct run *r)
+{
 	printf("corpus: %zu messages (%zu UDP datagrams and %zu TCP segments from the captures, %zu fuzz inputs), "
 	       "%zu bytes; arena %.0f MB, %zu messages per pass\n",
-	       nmsg, ncap, ntcp, nmsg - ncap - ntcp, total, (double)used / 1048576, nent);
-	printf("accepted: sipmsg strict %zu, lenient %zu, osip2 %zu of %zu\n", accepted[P_STRICT],
-	       accepted[P_LENIENT], accepted[P_OSIP], nmsg);
+	       r->nmsg, r->ncap, r->ntcp, r->nmsg - r->ncap - r->ntcp, r->total, (double)r->used / 1048576, r->nent);
+	printf("accepted: sipmsg strict %zu, lenient %zu, osip2 %zu of %zu\n", r->accepted[P_STRICT],
+	       r->accepted[P_LENIENT], r->accepted[P_OSIP], r->nmsg);
 	printf("answers: %zu captured messages, %zu refused by sipmsg lenient, %zu Call-ID/CSeq disagreements with osip2\n",
-	       ncap, cap_refused, disagree);
+	       r->ncap, r->cap_refused, r->disagree);
+}
+
+/* Min, median and max over the rounds of each parser's rate, then of each
+ * sipmsg mode's ratio to osip2 in the same round: into mmm, and printed. */
+static void print_table(struct run *r)
+{
+	int rounds = r->rounds;
 	printf("\n%-16s %14s %14s %14s   (messages per CPU second, %d rounds)\n", "parser", "min", "median", "max", rounds);
 	double sorted[100];
-	double mmm[NPARSERS + 2][3];
 	for (int p = 0; p < NPARSERS + 2; p++) {
-		for (int r = 0; r < rounds; r++)
-			sorted[r] = p < NPARSERS ? rate[p][r] : rate[p - NPARSERS][r] / rate[P_OSIP][r];
+		double *m = r->mmm[p];
+		for (int k = 0; k < rounds; k++)
+			sorted[k] = p < NPARSERS ? r->rate[p][k] : r->rate[p - NPARSERS][k] / r->rate[P_OSIP][k];
 		qsort(sorted, (size_t)rounds, sizeof(double), cmp_double);
-		mmm[p][0] = sorted[0];
-		mmm[p][1] = rounds % 2 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
-		mmm[p][2] = sorted[rounds - 1];
+		m[0] = sorted[0];
+		m[1] = rounds % 2 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
+		m[2] = sorted[rounds - 1];
 		if (p < NPARSERS)
-			printf("%-16s %14.0f %14.0f %14.0f\n", pname[p], mmm[p][0], mmm[p][1], mmm[p][2]);
+			printf("%-16s %14.0f %14.0f %14.0f\n", pname[p], m[0], m[1], m[2]);
 		else
-			printf("%-16s %14.2f %14.2f %14.2f   (x osip2, same round)\n", pname[p - NPARSERS],
-			       mmm[p][0], mmm[p][1], mmm[p][2]);
+			printf("%-16s %14.2f %14.2f %14.2f   (x osip2, same round)\n", pname[p - NPARSERS], m[0], m[1],
+			       m[2]);
 	}
-	if (json) {
-		FILE *f = fopen(json, "w");
-		if (!f) {
-			perror(json);
-			return 3;
-		}
-		fprintf(f, "{\"benchmark\": \"sipmsg\", \"messages\": %zu, \"from_captures\": %zu, \"bytes\": %zu, "
-			   "\"tcp_segments\": %zu, \"arena_mb\": %.1f, \"per_pass\": %zu, \"rounds\": %d,\n \"accepted\": {\"strict\": %zu, "
-			   "\"lenient\": %zu, \"osip2\": %zu}, \"captured_refused\": %zu, \"disagreements\": %zu,\n",
-			nmsg, ncap, total, ntcp, (double)used / 1048576, nent, rounds, accepted[P_STRICT],
-			accepted[P_LENIENT], accepted[P_OSIP], cap_refused, disagree);
-		const char *key[NPARSERS + 2] = {"strict", "lenient", "osip2", "strict_x_osip2", "lenient_x_osip2"};
-		fprintf(f, " \"messages_per_cpu_s\": {");
-		for (int p = 0; p < NPARSERS + 2; p++) {
-			if (p == NPARSERS)
-				fprintf(f, "},\n \"ratios\": {");
-			fprintf(f, "%s\"%s\": {\"min\": %.6g, \"median\": %.6g, \"max\": %.6g}",
-				p == 0 || p == NPARSERS ? "" : ", ", key[p], mmm[p][0], mmm[p][1], mmm[p][2]);
-		}
-		fprintf(f, "},\n \"ok\": %s}\n", failed ? "false" : "true");
-		fclose(f);
+}
+
+/* The run as JSON into r->json; 3 when it cannot be opened. */
+static int write_json(const struct run *r)
+{
+	FILE *f = fopen(r->json, "w");
+	if (!f) {
+		perror(r->json);
+		return 3;
 	}
-	for (size_t k = 0; k < nmsg; k++)
-		free(msgs[k].buf);
-	free(msgs);
-	free(arena);
-	free(ent);
-	free(order);
-	return failed ? 1 : 0;
+	fprintf(f, "{\"benchmark\": \"sipmsg\", \"messages\": %zu, \"from_captures\": %zu, \"bytes\": %zu, "
+		   "\"tcp_segments\": %zu, \"arena_mb\": %.1f, \"per_pass\": %zu, \"rounds\": %d,\n \"accepted\": {\"strict\": %zu, "
+		   "\"lenient\": %zu, \"osip2\": %zu}, \"captured_refused\": %zu, \"disagreements\": %zu,\n",
+		r->nmsg, r->ncap, r->total, r->ntcp, (double)r->used / 1048576, r->nent, r->rounds, r->accepted[P_STRICT],
+		r->accepted[P_LENIENT], r->accepted[P_OSIP], r->cap_refused, r->disagree);
+	const char *key[NPARSERS + 2] = {"strict", "lenient", "osip2", "strict_x_osip2", "lenient_x_osip2"};
+	fprintf(f, " \"messages_per_cpu_s\": {");
+	for (int p = 0; p < NPARSERS + 2; p++) {
+		if (p == NPARSERS)
+			fprintf(f, "},\n \"ratios\": {");
+		fprintf(f, "%s\"%s\": {\"min\": %.6g, \"median\": %.6g, \"max\": %.6g}",
+			p == 0 || p == NPARSERS ? "" : ", ", key[p], r->mmm[p][0], r->mmm[p][1], r->mmm[p][2]);
+	}
+	fprintf(f, "},\n \"ok\": %s}\n", r->failed ? "false" : "true");
+	fclose(f);
+	return 0;
+}
+
+static void free_run(struct run *r)
+{
+	for (size_t k = 0; k < r->nmsg; k++)
+		free(r->msgs[k].buf);
+	free(r->msgs);
+	free(r->arena);
+	free(r->ent);
+	free(r->order);
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r;
+	int first = parse_args(&r, argc, argv);
+	if (first < 0)
+		return 2;
+	if (load_corpus(&r, argc, argv, first))
+		return 1;
+	init_osip();
+	check_answers(&r);
+	build_arena(&r);
+	time_rounds(&r);
+	print_corpus(&r);
+	print_table(&r);
+	if (r.json && write_json(&r))
+		return 3;
+	free_run(&r);
+	return r.failed ? 1 : 0;
 }
