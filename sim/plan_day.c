@@ -248,9 +248,12 @@ static int setup(struct plan_ctx *x, char *err, size_t errlen)
 			 o->scn_path);
 		return EINVAL;
 	}
-	r->n = d->n_phases;
 	r->replications = o->replications;
-	if (!(r->iv = calloc(r->n, sizeof *r->iv)) || !(x->it = calloc(r->n, sizeof *x->it)) ||
+	/* r->n only once r->iv exists: every later loop over r->iv trusts it */
+	if (!(r->iv = calloc(d->n_phases, sizeof *r->iv)))
+		return ENOMEM;
+	r->n = d->n_phases;
+	if (!(x->it = calloc(r->n, sizeof *x->it)) ||
 	    !(x->n_it = calloc(r->n, sizeof *x->n_it)) ||
 	    !(r->need = calloc((size_t)d->planning->n_intervals, sizeof *r->need)) ||
 	    !(r->bneed = calloc((size_t)d->planning->n_intervals, sizeof *r->bneed)) ||
