@@ -7,6 +7,7 @@
 #define LOG_TAG "model"
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +34,17 @@ static void usage(FILE *out)
 		"own random streams), judged against the scenario's targets.\n"
 		"\n"
 		"options:\n"
+		"  --backup M          what-if: M backup staff in every phase (a phase's own\n"
+		"                      backup is replaced); recorded in summary.json's what_if\n"
 		"  --calls all|none|N  rows of calls.csv, first replication (default %d;\n"
 		"                      none: the header only)\n"
 		"  --help              this help\n"
 		"  --jobs J            replications run on J threads (default: the CPUs)\n"
+		"  --operators N       what-if: N operators in every phase (a phase's own shift\n"
+		"                      is replaced; split evenly over the scenario's floors),\n"
+		"                      as sweep and suite set them; the callers are the same\n"
+		"                      (same load hash and pairing key: compare pairs the\n"
+		"                      run with one of the scenario as written)\n"
 		"  --out DIR           result folder (default results/<scenario>-<YYYYmmdd-HHMMSS>)\n"
 		"  --quiet             no summary on stdout, no progress\n"
 		"  --replications R    replications (default: the scenario's run.replications)\n"
@@ -73,13 +81,16 @@ struct margs {
 	double tolerance; /* 0: not given */
 	const char *targets[64]; /* --target, replacing the scenario's */
 	size_t n_targets;
+	long operators, backup;  /* what-if staffing, -1: the scenario's */
 };
 
 /* Option table, sorted by name. */
 static const struct option longopts[] = {
+	{"backup", required_argument, NULL, 'b'},
 	{"calls", required_argument, NULL, 'c'},
 	{"help", no_argument, NULL, 'h'},
 	{"jobs", required_argument, NULL, 'j'},
+	{"operators", required_argument, NULL, 'O'},
 	{"out", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"replications", required_argument, NULL, 'r'},
@@ -116,10 +127,19 @@ static int parse(int argc, char **argv, struct margs *a)
 	a->reps = -1;
 	a->jobs = -1;
 	a->calls = CSV_DEFAULT;
+	a->operators = a->backup = -1;
 	optind = 0; /* full re-initialisation (GNU), for repeated calls in tests */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'b':
+			if (cli_long(PROG, "--backup", optarg, 0, 1000000, &a->backup))
+				return 2;
+			break;
+		case 'O':
+			if (cli_long(PROG, "--operators", optarg, 0, 1000000, &a->operators))
+				return 2;
+			break;
 		case 'c':
 			if (!strcmp(optarg, "all"))
 				a->calls = -1;
@@ -214,7 +234,28 @@ static int load(const struct margs *a, struct scenario **sp)
 		*sp = NULL;
 		return 2;
 	}
+	if ((a->operators >= 0 || a->backup >= 0) && scn_staff_flat(*sp, (int)a->operators, (int)a->backup)) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		scn_free(*sp);
+		*sp = NULL;
+		return 3;
+	}
 	return 0;
+}
+
+/* summary.json's "what_if": the staffing overrides as run (null: the
+ * scenario's), as a sweep point records its own; NULL when none. */
+static json_t *what_if_json(const struct margs *a, const struct scenario *s)
+{
+	if (a->operators < 0 && a->backup < 0)
+		return NULL;
+	json_t *o = json_object(), *fl = json_array();
+	for (int f = 0; f < s->center.n_floors; f++)
+		json_array_append_new(fl, json_integer(s->center.floor_ops[f]));
+	json_object_set_new(o, "operators", a->operators >= 0 ? json_integer(a->operators) : json_null());
+	json_object_set_new(o, "backup", a->backup >= 0 ? json_integer(a->backup) : json_null());
+	json_object_set_new(o, "floor_ops", a->operators >= 0 ? fl : (json_decref(fl), json_null()));
+	return o;
 }
 
 /* The library's options from the command line's. */
@@ -275,6 +316,8 @@ int cmd_model(int argc, char **argv)
 	write_opts(&a, s, &wo);
 	wo.dir = dir;
 	wo.command = command ? command : "ringbench model";
+	wo.extra_key = "what_if";
+	wo.extra = what_if_json(&a, s);
 	struct resdir *rd = NULL;
 	struct resdir_result res;
 	rc = 3;
@@ -283,6 +326,10 @@ int cmd_model(int argc, char **argv)
 	} else {
 		if (!a.quiet) {
 			summary_print(resdir_summary(rd), stdout);
+			if (a.operators >= 0)
+				printf("what-if: %ld operators in every phase\n", a.operators);
+			if (a.backup >= 0)
+				printf("what-if: %ld backup staff in every phase\n", a.backup);
 			printf("results: %s/\n", dir);
 		}
 		rc = res.exit_code;

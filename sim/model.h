@@ -163,6 +163,8 @@ struct model_write_opts {
 	long calls_cap;               /* resdir_opts.calls_cap */
 	model_progress_h *progress_h; /* optional (model_opts) */
 	void *progress_arg;
+	const char *extra_key;        /* optional: a member added to summary.json */
+	struct json_t *extra;         /* its value (model_write takes the reference) */
 };
 
 /*

@@ -4,6 +4,7 @@
  * the run fed into a result folder (core/resdir), the folder finished.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,6 +62,7 @@ int model_write(const struct model_write_opts *o, struct resdir **rdp, struct re
 	int e = cli_mkdirs(o->dir);
 	if (e) {
 		errbuf_set(err, errlen, "cannot create %s: %s", o->dir, strerror(e));
+		json_decref(o->extra);
 		return e;
 	}
 	struct model_seq_result sr;
@@ -82,8 +84,13 @@ int model_write(const struct model_write_opts *o, struct resdir **rdp, struct re
 	};
 	if ((e = resdir_open(&rd, o->dir, &ro))) {
 		say_open(err, errlen, e);
+		json_decref(o->extra);
 		return e;
 	}
+	if (o->extra_key && o->extra)
+		resdir_set_extra(rd, o->extra_key, o->extra);
+	else
+		json_decref(o->extra);
 	if (o->reps_auto && !seq_err) {
 		struct json_t *rule = model_seq_json(&o->seq, &sr);
 		if (!rule) {

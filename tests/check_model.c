@@ -14,6 +14,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -769,6 +770,75 @@ START_TEST(test_cmd_model_writes_files_and_exit_per_verdict)
 }
 END_TEST
 
+/* summary.json's member key (a string) of the folder out, into buf. */
+static void summary_str(const char *out, const char *key, char *buf, size_t n)
+{
+	char p[600];
+	snprintf(p, sizeof(p), "%s/summary.json", out);
+	json_t *j = json_load_file(p, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	const char *v = json_string_value(json_object_get(j, key));
+	snprintf(buf, n, "%s", v ? v : "(none)");
+	json_decref(j);
+}
+
+/*
+ * --operators N --backup M: the scenario's staffing replaced in every phase
+ * (scn_staff_flat), recorded as "what_if", the load hash and pairing key
+ * those of the scenario as written. 20 calls a minute of 60 s is 20 erlangs:
+ * 100 operators answer every call within 3 rings (pick-up 4 s), 15 cannot
+ * keep up (nobody abandons, the queue grows for 50 minutes).
+ */
+START_TEST(test_cmd_model_what_if_staffing)
+{
+	char dir[] = "/tmp/check_model_whatifXXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char y[512], out[512], out2[512], h1[80], h2[80], k1[80], k2[80], p[600];
+	snprintf(y, sizeof(y), "%s/t.yaml", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(out2, sizeof(out2), "%s/out2", dir);
+	FILE *f = fopen(y, "w");
+	fputs("name: t\nring_period_s: 3\n"
+	      "center: {operators: 100, pickup_s: 4, wrapup_s: 0}\n" ONE_TENANT
+	      "callers: {patience_s: {never: true}, talk_s: {fixed: 60}}\n"
+	      "load:\n  - {phase: p, duration_s: 3000, rate_per_min: 20}\n"
+	      "targets:\n  - {rings: 3, min: 0.99}\n", f);
+	fclose(f);
+	ck_assert_int_eq(run_cmd(y, "--out", out, "--quiet", "--calls", "none"), 0);
+	char *argv[] = {"model", y, "--out", out2, "--quiet", "--operators", "15", "--backup", "2", NULL};
+	ck_assert_int_eq(cmd_model(9, argv), 1);
+	snprintf(p, sizeof(p), "%s/summary.json", out2);
+	json_t *j = json_load_file(p, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	json_t *w = json_object_get(j, "what_if");
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(json_integer_value(json_object_get(w, "operators")), 15);
+	ck_assert_int_eq(json_integer_value(json_object_get(w, "backup")), 2);
+	ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(w, "floor_ops"), 0)), 15);
+	json_decref(j);
+	summary_str(out, "load_sha256", h1, sizeof(h1));
+	summary_str(out2, "load_sha256", h2, sizeof(h2));
+	ck_assert_str_eq(h1, h2);
+	summary_str(out, "pairing_key", k1, sizeof(k1));
+	summary_str(out2, "pairing_key", k2, sizeof(k2));
+	ck_assert_str_eq(k1, k2);
+	ck_assert_str_ne(k1, "(none)");
+	snprintf(p, sizeof(p), "%s/summary.json", out);
+	j = json_load_file(p, 0, NULL);
+	ck_assert_ptr_null(json_object_get(j, "what_if")); /* no override, no member */
+	json_decref(j);
+	/* bad values: exit 2, nothing written */
+	ck_assert_int_eq(run_cmd(y, "--operators", "-1", "--out", "/tmp/check_model_whatif_none", NULL), 2);
+	ck_assert_int_eq(run_cmd(y, "--operators", "ten", NULL, NULL, NULL), 2);
+	ck_assert_int_eq(run_cmd(y, "--backup", "2000000", NULL, NULL, NULL), 2);
+	ck_assert_int_eq(access("/tmp/check_model_whatif_none", F_OK), -1);
+	remove_result_folder(out);
+	remove_result_folder(out2);
+	unlink(y);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_model_write_folder_and_its_errors)
 {
 	char dir[] = "/tmp/check_model_writeXXXXXX";
@@ -826,6 +896,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tcmd, test_cmd_model_bad_input_exit_2);
 	tcase_add_test(tcmd, test_cmd_model_writes_files_and_exit_per_verdict);
 	tcase_add_test(tcmd, test_model_write_folder_and_its_errors);
+	tcase_add_test(tcmd, test_cmd_model_what_if_staffing);
 	suite_add_tcase(s, tcmd);
 	TCase *tr = tcase_create("reproducible");
 	tcase_set_timeout(tr, 60);
