@@ -27,7 +27,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ringbench sweep SCENARIO [--operators A:B[:S]] [--backup A:B[:S]]\n"
-		"         [--rate-scale A:B[:S]] [--no-answer-s A:B[:S]] [--layout pooled,floors]\n"
+		"         [--rate-scale A:B[:S]] [--burst-scale S] [--no-answer-s A:B[:S]]\n"
+		"         [--layout pooled,floors]\n"
 		"         [--target [PHASE:]K:F[:MEASURE] ...] [--replications R] [--seed N]\n"
 		"         [--jobs J] [--out DIR] [--shard I/N] [--no-report]\n"
 		"       ringbench sweep --merge DIR... --out DIR\n\n"
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 		"  --operators R     operators, in every phase (a phase's own shift is replaced)\n"
 		"  --backup R        backup staff, in every phase\n"
 		"  --rate-scale R    scale every phase's rate and every burst's calls\n"
+		"  --burst-scale S   scale every burst's calls by S instead (one value, 0 to\n"
+		"                    100; 0: no bursts): --rate-scale then scales the Poisson\n"
+		"                    rate alone\n"
 		"  --no-answer-s R   the no-answer tenants' delay, seconds\n"
 		"  --layout L        pooled, floors (operators split evenly over the scenario's\n"
 		"                    floors, or two), or pooled,floors\n"
@@ -154,6 +158,7 @@ struct sargs {
 
 static const struct option longopts[] = {
 	{"backup", required_argument, NULL, 'b'},
+	{"burst-scale", required_argument, NULL, 'B'},
 	{"help", no_argument, NULL, 'h'},
 	{"jobs", required_argument, NULL, 'j'},
 	{"layout", required_argument, NULL, 'L'},
@@ -177,6 +182,7 @@ static int parse_opt(int c, struct sargs *a, char **argv)
 	long v;
 	switch (c) {
 	case 'b': a->grid.backup = optarg; return 0;
+	case 'B': a->grid.burst = optarg; return 0;
 	case 'h': usage(stdout); return -1;
 	case 'j':
 		if (cli_long(prog, "--jobs", optarg, 1, 64, &v))

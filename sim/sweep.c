@@ -169,6 +169,8 @@ void sweep_grid_point(const struct sweep_grid *g, size_t i, struct sweep_point *
 	p->no_answer_s = g->noans_set ? sweep_drange_value(&g->noans, i % nn) : -1;
 	i /= nn;
 	p->floors = g->pooled && g->floors ? i % 2 == 1 : g->floors;
+	p->burst_set = g->burst_set;
+	p->burst_scale = g->burst_scale;
 }
 
 void sweep_point_key(const struct sweep_point *p, char *buf, size_t n)
@@ -178,8 +180,10 @@ void sweep_point_key(const struct sweep_point *p, char *buf, size_t n)
 		snprintf(na, sizeof(na), "scn");
 	else
 		snprintf(na, sizeof(na), "%.3f", p->no_answer_s);
-	snprintf(buf, n, "o%d-b%d-r%.4f-na%s-%s", p->operators, p->backup, p->rate_scale, na,
-		 p->floors ? "floors" : "pooled");
+	int used = snprintf(buf, n, "o%d-b%d-r%.4f-na%s-%s", p->operators, p->backup, p->rate_scale, na,
+			    p->floors ? "floors" : "pooled");
+	if (p->burst_set && used >= 0 && (size_t)used < n)
+		snprintf(buf + used, n - (size_t)used, "-bs%.4f", p->burst_scale);
 }
 
 int sweep_apply(struct scenario *s, const struct sweep_point *p, char *err, size_t errlen)
@@ -198,11 +202,14 @@ int sweep_apply(struct scenario *s, const struct sweep_point *p, char *err, size
 	if (!p->floors)
 		for (size_t t = 0; t < s->n_tenants; t++)
 			s->tenants[t].floor = 0;
+	double bs = p->burst_set ? p->burst_scale : p->rate_scale;
 	for (size_t i = 0; i < s->n_phases; i++) {
 		struct scn_phase *ph = &s->phases[i];
 		ph->rate_per_s *= p->rate_scale;
-		for (size_t b = 0; b < ph->n_bursts; b++)
-			ph->bursts[b].calls = (int)lround(ph->bursts[b].calls * p->rate_scale);
+		for (size_t b = 0; b < ph->n_bursts; b++) {
+			double c = (double)lround(ph->bursts[b].calls * bs);
+			ph->bursts[b].calls = c > 100000000 ? 100000000 : (int)c; /* the loader's cap */
+		}
 	}
 	if (p->no_answer_s >= 0) {
 		size_t n = 0;
@@ -222,6 +229,19 @@ int sweep_apply(struct scenario *s, const struct sweep_point *p, char *err, size
 }
 
 
+/* --burst-scale S: one number from 0 (no bursts) to SWEEP_MAX_BURST_SCALE. */
+static int burst_parse(const char *arg, double *out, char *err, size_t errlen)
+{
+	double v;
+	if (!num(arg, &v) || v < 0 || v > SWEEP_MAX_BURST_SCALE) {
+		errbuf_set(err, errlen, "--burst-scale '%s': expected a number from 0 to %d (one value, "
+					"not a range)", arg, SWEEP_MAX_BURST_SCALE);
+		return EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
 int sweep_grid_parse(struct sweep_grid *g, const struct scenario *s,
 		     const struct sweep_grid_args *a, char *err, size_t errlen)
 {
@@ -234,6 +254,9 @@ int sweep_grid_parse(struct sweep_grid *g, const struct scenario *s,
 	    (a->layout && (rc = sweep_layout_parse(a->layout, g, err, errlen))))
 		return rc;
 	g->noans_set = a->noans != NULL;
+	if (a->burst && (rc = burst_parse(a->burst, &g->burst_scale, err, errlen)))
+		return rc;
+	g->burst_set = a->burst != NULL;
 	if ((rc = sweep_grid_cap_check(g, err, errlen)))
 		return rc;
 	if (g->rate.lo <= 0) {

@@ -47,6 +47,8 @@ struct sweep_grid {
 	struct sweep_drange noans;   /* no-answer delay, seconds */
 	bool noans_set;              /* false: each tenant keeps its own delay */
 	bool pooled, floors;         /* the layouts to run (at least one) */
+	bool burst_set;              /* false: bursts x the point's rate scale */
+	double burst_scale;          /* with burst_set: the bursts' calls x this */
 };
 
 /* One point of the grid. */
@@ -55,6 +57,8 @@ struct sweep_point {
 	double rate_scale;
 	double no_answer_s;          /* < 0: the scenario's own delays */
 	bool floors;                 /* split floors, else pooled */
+	bool burst_set;              /* false: bursts scaled by rate_scale */
+	double burst_scale;          /* with burst_set: by this */
 };
 
 /* The grid of the scenario as written: one point. */
@@ -75,7 +79,10 @@ int sweep_layout_parse(const char *arg, struct sweep_grid *g, char *err, size_t 
 /* The grid options as given (NULL: left out, the scenario's value). */
 struct sweep_grid_args {
 	const char *ops, *backup, *rate, *noans, *layout;
+	const char *burst;           /* --burst-scale S: one value, 0 to SWEEP_MAX_BURST_SCALE */
 };
+
+#define SWEEP_MAX_BURST_SCALE 100
 
 /*
  * The grid of s narrowed or widened by a's ranges. Returns 0, or EINVAL
@@ -110,7 +117,8 @@ size_t sweep_grid_size(const struct sweep_grid *g);
 /* The i-th point (0 <= i < sweep_grid_size), operators varying fastest. */
 void sweep_grid_point(const struct sweep_grid *g, size_t i, struct sweep_point *p);
 
-/* The point's file name without ".json": "o12-b3-r1.000-na15.0-pooled". */
+/* The point's file name without ".json": "o12-b3-r1.000-na15.0-pooled", and
+ * "-bs2.0000" after it with a burst scale. */
 void sweep_point_key(const struct sweep_point *p, char *buf, size_t n);
 
 /*
@@ -118,8 +126,9 @@ void sweep_point_key(const struct sweep_point *p, char *buf, size_t n);
  * point: p->operators operators in every phase (a phase's own shift is
  * replaced), split evenly over the floors when p->floors (the scenario's
  * floors, or two when it is pooled: tenants then alternate floors), backup
- * staff likewise, every phase's rate and every burst's calls scaled, the
- * no-answer tenants' delay set. Returns 0, ENOMEM, or EINVAL (with err) when
+ * staff likewise, every phase's rate scaled by p->rate_scale and every
+ * burst's calls by p->burst_scale (by p->rate_scale without burst_set;
+ * rounded), the no-answer tenants' delay set. Returns 0, ENOMEM, or EINVAL (with err) when
  * the point cannot apply (a no-answer delay on a scenario without no-answer
  * tenants).
  */
@@ -174,6 +183,16 @@ int sweep_collect(const char *out_dir, char *err, size_t errlen);
  * rows, then how many more there are). Returns 0 or the errno of reading it.
  */
 int sweep_staffing_print(const char *out_dir, FILE *out, size_t max_rows);
+
+/*
+ * What two sweep.json files must share to be one sweep (NULL-ended):
+ * scenario_sha256, seed, replications, targets, burst_scale. A member
+ * absent from both, or null in one and absent from the other, is the same
+ * (burst_scale is written only when given, so older folders still match).
+ */
+extern const char *const sweep_same_keys[];
+struct json_t;
+bool sweep_same_member(const struct json_t *a, const struct json_t *b, const char *key);
 
 /*
  * Copies the point files of the shard folders dirs[0..n-1] into out_dir

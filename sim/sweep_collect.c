@@ -519,6 +519,17 @@ int sweep_staffing_print(const char *out_dir, FILE *out, size_t max_rows)
 	return 0;
 }
 
+/* The mean arrival rate at rate scale rs: everything x rs, or with a burst
+ * scale (sweep.json's erlang.burst_scale) the Poisson part x rs and the
+ * bursts' x the burst scale. */
+static double erlang_lambda(const json_t *el, double lambda, double rs)
+{
+	double bs = rbjson_path_num(el, "burst_scale");
+	if (!isfinite(bs))
+		return lambda * rs;
+	return rbjson_path_num(el, "poisson_lambda_per_s") * rs + rbjson_path_num(el, "burst_lambda_per_s") * bs;
+}
+
 static int write_erlang(const char *dir, const struct prow *rows, size_t n)
 {
 	char path[4096], tmp[4200];
@@ -554,7 +565,7 @@ static int write_erlang(const char *dir, const struct prow *rows, size_t n)
 			continue;
 		last_rs = rows[i].rs;
 		for (int o = omin < 1 ? 1 : omin; o <= omax; o++) {
-			struct erlang_params p = {.lambda = lambda * rows[i].rs, .mu = 1 / handle,
+			struct erlang_params p = {.lambda = erlang_lambda(el, lambda, rows[i].rs), .mu = 1 / handle,
 						  .theta = isfinite(patience) && patience > 0 ? 1 / patience : 0,
 						  .n = o, .ring_period = period};
 			struct erlang_result r;
@@ -618,9 +629,20 @@ static int copy_file(const char *from, const char *to)
 	return 0;
 }
 
+const char *const sweep_same_keys[] = {"scenario_sha256", "seed", "replications", "targets",
+				       "burst_scale", NULL};
+
+bool sweep_same_member(const json_t *a, const json_t *b, const char *key)
+{
+	json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
+	bool nx = !x || json_is_null(x), ny = !y || json_is_null(y);
+	if (nx || ny)
+		return nx && ny;
+	return json_equal(x, y);
+}
+
 int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"scenario_sha256", "seed", "replications", "targets"};
 	char path[4096], to[4096];
 	json_error_t je;
 	json_t *first = NULL;
@@ -647,10 +669,10 @@ int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *er
 			if (!same && (rc = copy_file(path, to)))
 				errbuf_set(err, errlen, "%s: %s", to, strerror(rc));
 		} else {
-			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-				if (!json_equal(json_object_get(first, keys[k]), json_object_get(m, keys[k]))) {
+			for (size_t k = 0; sweep_same_keys[k]; k++)
+				if (!sweep_same_member(first, m, sweep_same_keys[k])) {
 					errbuf_set(err, errlen, "%s: a sweep with another %s than %s: not merged",
-					       dirs[i], keys[k], dirs[0]);
+					       dirs[i], sweep_same_keys[k], dirs[0]);
 					rc = EINVAL;
 				}
 			json_decref(m);

@@ -43,15 +43,17 @@ struct work {
 	char errmsg[512];
 };
 
-/* The mean load, for the Erlang A curve of the report (sweep_collect). */
-static json_t *erlang_load(const struct scenario *s)
+/* The mean load, for the Erlang A curve of the report (sweep_collect); with
+ * a burst scale (g->burst_set) also its two parts, the bursts' scaled apart
+ * from the rate scale's. */
+static json_t *erlang_load(const struct scenario *s, const struct sweep_grid *g)
 {
-	double calls = 0, dur = 0, talk = 0, share = 0;
+	double calls = 0, bcalls = 0, dur = 0, talk = 0, share = 0;
 	for (size_t i = 0; i < s->n_phases; i++) {
 		const struct scn_phase *ph = &s->phases[i];
 		calls += ph->rate_per_s * rb_us_to_s(ph->duration);
 		for (size_t b = 0; b < ph->n_bursts; b++)
-			calls += ph->bursts[b].calls;
+			bcalls += ph->bursts[b].calls;
 		dur += rb_us_to_s(ph->duration);
 	}
 	for (size_t i = 0; i < s->callers.n_types; i++) {
@@ -65,7 +67,12 @@ static json_t *erlang_load(const struct scenario *s)
 		talk /= share;
 	double handle = rv_mean(&s->center.pickup) + talk + rv_mean(&s->center.wrapup);
 	json_t *o = json_object();
-	json_object_set_new(o, "lambda_per_s", json_real(dur > 0 ? calls / dur : 0));
+	json_object_set_new(o, "lambda_per_s", json_real(dur > 0 ? (calls + bcalls) / dur : 0));
+	if (g->burst_set) {
+		json_object_set_new(o, "poisson_lambda_per_s", json_real(dur > 0 ? calls / dur : 0));
+		json_object_set_new(o, "burst_lambda_per_s", json_real(dur > 0 ? bcalls / dur : 0));
+		json_object_set_new(o, "burst_scale", json_real(g->burst_scale));
+	}
 	json_object_set_new(o, "mean_handle_s", json_real(handle));
 	json_object_set_new(o, "mean_patience_s", s->callers.patience.kind == RV_NEVER
 							 ? json_null()
@@ -99,17 +106,18 @@ static int manifest(const struct sweep_cfg *cfg, const struct work *w, const str
 	json_object_set_new(m, "seed", json_integer((json_int_t)w->seed));
 	json_object_set_new(m, "replications", json_integer(w->reps));
 	json_object_set_new(m, "targets", w->n_targets ? tg : (json_decref(tg), json_null()));
-	json_object_set_new(m, "erlang", erlang_load(s));
+	if (cfg->grid->burst_set) /* left out without one: older folders compare equal */
+		json_object_set_new(m, "burst_scale", json_real(cfg->grid->burst_scale));
+	json_object_set_new(m, "erlang", erlang_load(s, cfg->grid));
 	json_object_set_new(m, "command", json_string(cfg->command ? cfg->command : ""));
 	int rc = 0;
 	json_t *old = json_load_file(path, 0, &je);
 	if (old) {
-		static const char *const keys[] = {"scenario_sha256", "seed", "replications", "targets"};
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-			if (!json_equal(json_object_get(old, keys[i]), json_object_get(m, keys[i]))) {
+		for (size_t i = 0; sweep_same_keys[i]; i++) {
+			if (!sweep_same_member(old, m, sweep_same_keys[i])) {
 				errbuf_set(err, errlen, "%s holds a sweep with another %s: give another --out "
 						    "(or remove that folder) rather than mix them",
-				       cfg->out_dir, keys[i]);
+				       cfg->out_dir, sweep_same_keys[i]);
 				rc = EINVAL;
 				goto out;
 			}
@@ -143,6 +151,8 @@ static json_t *point_json(const struct sweep_point *p, const struct scenario *s)
 	json_object_set_new(o, "operators", json_integer(p->operators));
 	json_object_set_new(o, "backup", json_integer(p->backup));
 	json_object_set_new(o, "rate_scale", json_real(p->rate_scale));
+	if (p->burst_set)
+		json_object_set_new(o, "burst_scale", json_real(p->burst_scale));
 	if (p->no_answer_s >= 0) {
 		json_object_set_new(o, "no_answer_s", json_real(p->no_answer_s));
 	} else {

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -474,6 +475,104 @@ static int sweep_least(const char *dir, int from_end)
 	return least;
 }
 
+/* The point file's total calls dialled in phase ph (over all replications). */
+static long point_dialled(const char *out, const char *key, const char *ph)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/points/%s.json", out, key);
+	json_t *j = json_load_file(path, 0, NULL);
+	ck_assert_msg(j != NULL, "%s: not read", path);
+	json_t *v = json_object_get(json_object_get(json_object_get(j, "phases"), ph), "dialled");
+	ck_assert_msg(json_is_integer(v), "%s: no phases.%s.dialled", path, ph);
+	long n = (long)json_integer_value(v);
+	json_decref(j);
+	return n;
+}
+
+/* One point (3 operators, 1 backup, rate scale 1) of tiny, burst scale bs (NULL: none). */
+static void run_burst_point(const char *out, const char *bs, int reps)
+{
+	char err[512] = "";
+	struct scenario *s = load_tiny();
+	struct sweep_grid g;
+	struct sweep_grid_args a = {.rate = "1", .burst = bs};
+	ck_assert_msg(sweep_grid_parse(&g, s, &a, err, sizeof(err)) == 0, "%s", err);
+	struct sweep_cfg cfg = {.scenario_path = scn_path, .scn = s, .grid = &g, .out_dir = out,
+				.replications = reps, .jobs = 1, .command = "check_sweep"};
+	ck_assert_msg(sweep_run(&cfg, err, sizeof(err)) == 0, "%s", err);
+	scn_free(s);
+}
+
+/*
+ * --rate-scale 1 --burst-scale 2: the rush's burst of 8 calls becomes 16,
+ * the Poisson arrivals stay. tiny has no redials, so every call dialled is
+ * a first attempt: tolerance 0, the rush gains exactly 8 calls in each of
+ * the R replications and the quiet phase (no burst) keeps its calls, the
+ * same seed drawing the same Poisson arrivals. A rate scale of 2 without
+ * --burst-scale doubles both, as before (the quiet phase's calls change).
+ */
+START_TEST(test_burst_scale_doubles_the_bursts_alone)
+{
+	char base[400], burst[400], both[400], err[512] = "";
+	const int reps = 5;
+	snprintf(base, sizeof(base), "%s/base", tmpdir);
+	snprintf(burst, sizeof(burst), "%s/burst", tmpdir);
+	snprintf(both, sizeof(both), "%s/both", tmpdir);
+	run_burst_point(base, NULL, reps);
+	run_burst_point(burst, "2", reps);
+	const char *k0 = "o3-b1-r1.0000-nascn-pooled", *k2 = "o3-b1-r1.0000-nascn-pooled-bs2.0000";
+	long q0 = point_dialled(base, k0, "quiet"), r0 = point_dialled(base, k0, "rush");
+	long q2 = point_dialled(burst, k2, "quiet"), r2 = point_dialled(burst, k2, "rush");
+	ck_assert_int_gt(q0, 0);
+	ck_assert_int_eq(q2, q0);
+	ck_assert_int_eq(r2 - r0, 8L * reps);
+	/* the rate scale alone scales the bursts too, and the Poisson arrivals */
+	struct scenario *s = load_tiny();
+	struct sweep_grid g;
+	struct sweep_grid_args a = {.rate = "2"};
+	ck_assert_int_eq(sweep_grid_parse(&g, s, &a, err, sizeof(err)), 0);
+	ck_assert(!g.burst_set);
+	struct sweep_cfg cfg = {.scenario_path = scn_path, .scn = s, .grid = &g, .out_dir = both,
+				.replications = reps, .jobs = 1, .command = "check_sweep"};
+	ck_assert_msg(sweep_run(&cfg, err, sizeof(err)) == 0, "%s", err);
+	scn_free(s);
+	ck_assert_int_gt(point_dialled(both, "o3-b1-r2.0000-nascn-pooled", "quiet"), q0 + q0 / 2);
+	/* a folder of the sweep without a burst scale refuses one with it */
+	s = load_tiny();
+	a = (struct sweep_grid_args){.rate = "1", .burst = "3"};
+	ck_assert_int_eq(sweep_grid_parse(&g, s, &a, err, sizeof(err)), 0);
+	cfg = (struct sweep_cfg){.scenario_path = scn_path, .scn = s, .grid = &g, .out_dir = base,
+				 .replications = reps, .jobs = 1, .command = "check_sweep"};
+	ck_assert_int_eq(sweep_run(&cfg, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "burst_scale"));
+	scn_free(s);
+}
+END_TEST
+
+START_TEST(test_burst_scale_refusals)
+{
+	char err[256] = "";
+	struct scenario *s = load_tiny();
+	struct sweep_grid g;
+	const char *bad[] = {"1:2", "-1", "x", "101", ""};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sweep_grid_args a = {.burst = bad[i]};
+		err[0] = 0;
+		ck_assert_int_eq(sweep_grid_parse(&g, s, &a, err, sizeof(err)), EINVAL);
+		ck_assert_msg(strstr(err, "--burst-scale") != NULL, "%s: %s", bad[i], err);
+	}
+	struct sweep_grid_args a = {.burst = "0"};
+	ck_assert_int_eq(sweep_grid_parse(&g, s, &a, err, sizeof(err)), 0);
+	ck_assert_double_eq(g.burst_scale, 0);
+	struct sweep_point p;
+	sweep_grid_point(&g, 0, &p);
+	ck_assert_int_eq(sweep_apply(s, &p, err, sizeof(err)), 0);
+	ck_assert_int_eq(s->phases[1].bursts[0].calls, 0); /* no bursts */
+	ck_assert_double_eq_tol(s->phases[1].rate_per_s, 4.0 / 60, 1e-12);
+	scn_free(s);
+}
+END_TEST
+
 START_TEST(test_staffing_is_the_least_meeting_and_passing_point)
 {
 	char out[400], err[512] = "", phase[64];
@@ -687,6 +786,7 @@ static Suite *sweep_suite(void)
 	tcase_add_test(g, test_apply_delay_without_no_answer_tenant_is_refused);
 	tcase_add_test(g, test_target_parse_forms);
 	tcase_add_test(g, test_target_parse_refusals);
+	tcase_add_test(g, test_burst_scale_refusals);
 	suite_add_tcase(s, g);
 	TCase *r = tcase_create("run");
 	tcase_add_checked_fixture(r, setup, teardown);
@@ -699,6 +799,7 @@ static Suite *sweep_suite(void)
 	tcase_add_test(r, test_staffing_is_the_least_meeting_and_passing_point);
 	tcase_add_test(r, test_staffing_reads_pass_of_older_points);
 	tcase_add_test(r, test_phaseless_target_is_judged_per_phase_too);
+	tcase_add_test(r, test_burst_scale_doubles_the_bursts_alone);
 	suite_add_tcase(s, r);
 	/* ctest runs this case on its own (CK_RUN_CASE=statistical, tests/report.cmake) */
 	TCase *st = tcase_create("statistical");
