@@ -24,7 +24,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ringbench plan SCENARIO [--method model|erlang] [--target [PHASE:]K:F[:MEASURE] ...]\n"
 		"         [--out DIR] [--point] [--replications R] [--seed N] [--jobs J]\n"
-		"         [--rounds N] [--check-rounds N] [--quiet]\n\n"
+		"         [--rounds N] [--check-rounds N] [--rate-scale X] [--burst-scale S] [--quiet]\n\n"
 		"Plans a day given as a profile (load: {profile: ...}) with a planning: section\n"
 		"(docs/plan.md, scenarios/README.md):\n"
 		"  1. the least operators per interval meeting every target that applies to it:\n"
@@ -56,6 +56,11 @@ static void usage(FILE *f)
 		"  --jobs J            threads for the replications (default: the cores)\n"
 		"  --rounds N          model sweeps over the day at most (default %d)\n"
 		"  --check-rounds N    roster-and-check rounds at most (default %d; 0: no check)\n"
+		"  --rate-scale X      what-if: every interval's Poisson rate and its bursts'\n"
+		"                      calls x X (0.001 to 100; on top of the forecast quantile)\n"
+		"  --burst-scale S     what-if: the bursts' calls x S instead (0.001 to 100; a\n"
+		"                      burst keeps at least one call), --rate-scale then\n"
+		"                      scaling the Poisson rate alone\n"
 		"  --quiet             print only the files written\n"
 		"  --help              this text\n\n"
 		"exit status: 0 the rostered day passes the check, 1 it does not (or a target\n"
@@ -74,6 +79,8 @@ static const struct option longopts[] = {
 	{"jobs", required_argument, NULL, 'j'},
 	{"rounds", required_argument, NULL, 'r'},
 	{"check-rounds", required_argument, NULL, 'c'},
+	{"rate-scale", required_argument, NULL, 'x'},
+	{"burst-scale", required_argument, NULL, 'B'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -187,6 +194,10 @@ static int parse_opt(int c, char **argv, struct plan_opts *o, const char **targe
 			return 2;
 		o->max_check_rounds = v ? (int)v : -1;
 		return 0;
+	case 'x': return cli_double(prog, "--rate-scale", optarg, 0.001, 100, &o->rate_scale) ? 2 : 0;
+	case 'B':
+		o->burst_set = true;
+		return cli_double(prog, "--burst-scale", optarg, 0.001, 100, &o->burst_scale) ? 2 : 0;
 	case 'h': usage(stdout); return -1;
 	default: return cli_bad_option(prog, argv[optind - 1], longopts);
 	}

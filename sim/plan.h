@@ -60,6 +60,10 @@ struct plan_opts {
 	int max_rounds;		      /* 0: PLAN_MAX_ROUNDS */
 	int max_check_rounds;	      /* 0: PLAN_MAX_CHECK_ROUNDS; -1: no check */
 	bool no_roster;		      /* requirement only (tests) */
+	double rate_scale;	      /* what-if: every interval's Poisson rate x this
+				       * (and its bursts' calls, unless burst_set); 0: 1 */
+	bool burst_set;		      /* the bursts' calls x burst_scale instead */
+	double burst_scale;	      /* > 0 (a burst keeps at least one call) */
 	plan_progress_h *progress_h;
 	void *progress_arg;
 };
@@ -115,7 +119,9 @@ struct plan_result {
 	double operator_hours, backup_hours, cost;
 	double seconds_requirement, seconds_roster, seconds_check;
 	int replications;
-	double rate_factor;	  /* the forecast quantile over the forecast (1: rate_cv 0) */
+	double rate_factor;	  /* the forecast quantile over the forecast (1: rate_cv 0),
+				   * times the what-if rate scale */
+	double burst_factor;	  /* the same for the bursts' calls (the burst scale's) */
 	char unreachable[2048];	  /* the limit with unlimited staff, when a target cannot be met */
 };
 

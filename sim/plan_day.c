@@ -262,8 +262,9 @@ static int setup(struct plan_ctx *x, char *err, size_t errlen)
 		return ENOMEM;
 	r->n_shifts = (int)d->planning->n_shifts;
 	r->n_bshifts = (int)d->planning->n_backup_shifts;
-	double f = plan_rate_factor(d->planning);
-	r->rate_factor = f;
+	double f = plan_rate_factor(d->planning), rs = o->rate_scale > 0 ? o->rate_scale : 1;
+	r->rate_factor = f * rs;
+	r->burst_factor = f * (o->burst_set ? o->burst_scale : rs);
 	int backup = d->center.backup;
 	for (size_t i = 0; i < r->n; i++) {
 		struct scn_phase *ph = &d->phases[i];
@@ -275,9 +276,11 @@ static int setup(struct plan_ctx *x, char *err, size_t errlen)
 		v->start_s = rb_us_to_s(ph->start);
 		v->end_s = rb_us_to_s(ph->start + ph->duration);
 		v->rate_per_s = plan_phase_rate(d, i);
-		ph->rate_per_s *= f; /* plan for the forecast's quantile */
-		for (size_t b = 0; b < ph->n_bursts; b++)
-			ph->bursts[b].calls = (int)lround(ph->bursts[b].calls * f) > 0 ? (int)lround(ph->bursts[b].calls * f) : 1;
+		ph->rate_per_s *= r->rate_factor; /* plan for the forecast's quantile (and the what-if) */
+		for (size_t b = 0; b < ph->n_bursts; b++) {
+			long c = lround(ph->bursts[b].calls * r->burst_factor);
+			ph->bursts[b].calls = c < 1 ? 1 : c > 100000000 ? 100000000 : (int)c;
+		}
 		v->plan_rate_per_s = plan_phase_rate(d, i);
 		if (ph->backup >= 0)
 			backup = ph->backup;

@@ -285,8 +285,8 @@ static int scale_rates(const struct plan_result *r, yaml_document_t *d, int prof
 	return rc;
 }
 
-/* Every burst's calls (load.bursts, load node load_id) times the same factor,
- * at least 1. */
+/* Every burst's calls (load.bursts, load node load_id) times the bursts'
+ * factor, at least 1. */
 static int scale_bursts(const struct plan_result *r, yaml_document_t *d, int load_id)
 {
 	int rc = 0;
@@ -299,7 +299,8 @@ static int scale_bursts(const struct plan_result *r, yaml_document_t *d, int loa
 		if (!cp)
 			continue;
 		long c0 = strtol((char *)yaml_document_get_node(d, cp->value)->data.scalar.value, NULL, 10);
-		long c1 = lround(c0 * r->rate_factor);
+		long c1 = lround(c0 * r->burst_factor);
+		c1 = c1 > 100000000 ? 100000000 : c1;
 		int id = scalar(d, "%.0f", (double)(c1 > 0 ? c1 : 1));
 		if (!id)
 			rc = ENOMEM;
@@ -367,7 +368,7 @@ static int write_planned(const struct plan_opts *o, const struct plan_result *r,
 	 * replications, so that `ringbench model planned.yaml` is the check. */
 	yaml_node_pair_t *rp = map_pair(&d, yaml_document_get_node(&d, prof), "rates_per_hour");
 	bool per_min = !rp && (rp = map_pair(&d, yaml_document_get_node(&d, prof), "rates_per_min"));
-	if (!rc && rp && r->rate_factor != 1) {
+	if (!rc && rp && (r->rate_factor != 1 || r->burst_factor != 1)) {
 		rc = scale_rates(r, &d, prof, rp, per_min);
 		if (!rc)
 			rc = scale_bursts(r, &d, lp->value);
@@ -404,6 +405,8 @@ static int write_json(const struct plan_opts *o, const struct plan_result *r, co
 	json_object_set_new(root, "decided_on", json_string(o->method == PLAN_ERLANG ? "erlang a" : o->point ? "point estimate" : "95 % interval"));
 	json_object_set_new(root, "replications", json_integer(o->replications));
 	json_object_set_new(root, "seed", json_integer((json_int_t)o->seed));
+	json_object_set_new(root, "rate_scale", json_real(o->rate_scale > 0 ? o->rate_scale : 1));
+	json_object_set_new(root, "burst_scale", o->burst_set ? json_real(o->burst_scale) : json_null());
 	json_object_set_new(root, "rounds", json_integer(r->rounds));
 	json_object_set_new(root, "converged", json_boolean(o->method == PLAN_ERLANG || r->converged));
 	json_object_set_new(root, "evaluations", json_integer(r->evaluations));

@@ -360,6 +360,71 @@ START_TEST(test_unreachable_abandon_limit)
 }
 END_TEST
 
+/* ---- what-if: --rate-scale and --burst-scale --------------------------------------- */
+
+static const char burst_day[] =
+	"center: {operators: 1, pickup_s: 0}\n"
+	"tenants: [{id: a, number: \"0300000001\"}]\n"
+	"callers: {patience_s: {exponential: 60}, talk_s: {exponential: 60}}\n"
+	"start_time: \"09:00\"\n"
+	"load: {profile: {interval_s: 1800, rates_per_hour: [60, 60]},\n"
+	"       bursts: [{at: \"09:40\", calls: 9, within_s: 60}]}\n"
+	"targets: [{rings: 3, min: 0.8}]\n"
+	"planning: {cost_per_hour: {operators: 1000}, shifts: [{name: d, length_s: 1800}]}\n";
+
+/* Plans burst_day by Erlang with the scales given (rs 0: none; bs < 0: no
+ * burst scale), planned.yaml into dir; the rates planned for into rate[2]
+ * and planned.yaml's burst calls into *calls. */
+static void plan_scaled(double rs, double bs, const char *dir, double rate[2], int *calls)
+{
+	char *path = write_scn("burst_day", burst_day), err[1024] = "", planned[600];
+	struct scenario *s = load(path);
+	struct plan_opts o = {.scn_path = path, .scn = s, .method = PLAN_ERLANG, .replications = 2, .seed = 1,
+			      .jobs = 1, .max_check_rounds = -1, .rate_scale = rs, .burst_set = bs >= 0,
+			      .burst_scale = bs};
+	struct plan_result r;
+	run(&o, &r);
+	ck_assert_uint_eq(r.n, 2);
+	rate[0] = r.iv[0].plan_rate_per_s;
+	rate[1] = r.iv[1].plan_rate_per_s;
+	ck_assert_msg(plan_write(&o, &r, dir, err, sizeof err) == 0, "%s", err);
+	plan_result_free(&r);
+	scn_free(s);
+	snprintf(planned, sizeof planned, "%s/planned.yaml", dir);
+	struct scenario *p = load(planned);
+	ck_assert_uint_eq(p->phases[1].n_bursts, 1);
+	*calls = p->phases[1].bursts[0].calls;
+	ck_assert_double_eq_tol(p->phases[0].rate_per_s, rate[0], 1e-9);
+	scn_free(p);
+}
+
+START_TEST(test_burst_scale_scales_the_bursts_alone)
+{
+	char dir[] = "/tmp/check_plan_burstXXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	double base[2], burst[2], rate[2];
+	int c0, c2, c3;
+	plan_scaled(0, -1, dir, base, &c0);
+	ck_assert_int_eq(c0, 9);
+	ck_assert_double_eq_tol(base[0], 60.0 / 3600, 1e-12);
+	ck_assert_double_eq_tol(base[1], 60.0 / 3600 + 9.0 / 1800, 1e-12);
+	/* --rate-scale 1 --burst-scale 2: the burst's 9 calls become 18, the
+	 * Poisson rate stays (the interval without a burst is unchanged) */
+	plan_scaled(1, 2, dir, burst, &c2);
+	ck_assert_int_eq(c2, 18);
+	ck_assert_double_eq_tol(burst[0], base[0], 1e-12);
+	ck_assert_double_eq_tol(burst[1], 60.0 / 3600 + 18.0 / 1800, 1e-12);
+	/* --rate-scale 2 alone scales both */
+	plan_scaled(2, -1, dir, rate, &c3);
+	ck_assert_int_eq(c3, 18);
+	ck_assert_double_eq_tol(rate[0], 2 * base[0], 1e-12);
+	ck_assert_double_eq_tol(rate[1], 2 * base[1], 1e-12);
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -371,6 +436,7 @@ int main(void)
 	tcase_add_test(tc, test_roster_covers_after_shrinkage);
 	tcase_add_test(tc, test_day_roster_within_one_percent_of_lp_bound);
 	tcase_add_test(tc, test_unreachable_abandon_limit);
+	tcase_add_test(tc, test_burst_scale_scales_the_bursts_alone);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
