@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "erlang.h"
+#include "limit.h"
 #include "model.h"
 #include "plan.h"
 #include "plan_int.h"
@@ -385,15 +386,6 @@ double plan_now_s(void)
 	return now_s();
 }
 
-/* What unlimited staff comes to: more operators than the calls of the day. */
-static int unlimited(const struct scenario *s)
-{
-	double calls = 0;
-	for (size_t j = 0; j < s->n_phases; j++)
-		calls += plan_phase_rate(s, j) * rb_us_to_s(s->phases[j].duration);
-	return (int)fmin(calls + 10, 2000);
-}
-
 /* The limit of the unreachable targets (bad[k]), one line per kind of
  * target: the interval's figures when it is one interval, else the day's
  * with unlimited staff and the worst interval. */
@@ -434,25 +426,18 @@ static void describe_unreachable(struct plan_ctx *x, const struct summary *s, co
 			}
 		}
 		json_t *g = count == 1 ? json_object_get(phases, x->day->phases[first].name) : all;
-		double ab = json_number_value(json_object_get(g, "abandon_fraction"));
-		double abf = json_number_value(json_object_get(g, "abandon_before_forward_fraction"));
-		char where[96];
+		char what[256];
 		if (count == 1)
-			snprintf(where, sizeof where, "in %s", x->day->phases[first].name);
+			snprintf(what, sizeof what, "%s in %s", lab, x->day->phases[first].name);
 		else
-			snprintf(where, sizeof where, "in %d intervals (%s to %s), the whole day", count,
+			snprintf(what, sizeof what, "%s in %d intervals (%s to %s), the whole day", lab, count,
 				 x->day->phases[first].name, x->day->phases[last].name);
-		if (used + 1 >= cap)
+		if (used + 2 >= cap)
 			break;
-		if (b.kind == TARGET_ABANDON_MAX)
-			used += (size_t)snprintf(out + used, cap - used,
-						 "%sunreachable by staffing: %s %s: %.1f %% abandoned with unlimited staff "
-						 "(before forwarding %.1f %% of those dialled, during pick-up %.1f %%)%s",
-						 used ? "\n" : "", lab, where, 100 * ab, 100 * abf, 100 * ab, "");
-		else
-			used += (size_t)snprintf(out + used, cap - used,
-						 "%sunreachable by staffing: %s %s: at best %.3f with unlimited staff",
-						 used ? "\n" : "", lab, where, worst_m);
+		if (used)
+			out[used++] = '\n';
+		int w = limit_say(out + used, cap - used, what, b.kind, g, worst_m);
+		used = w < 0 ? used : used + (size_t)w >= cap ? cap - 1 : used + (size_t)w;
 		if (count > 1 && used + 1 < cap)
 			used += (size_t)snprintf(out + used, cap - used, b.kind == TARGET_RINGS ? "; worst %s: %.3f" : "; worst %s: %.1f %%",
 						 x->day->phases[worst].name, b.kind == TARGET_RINGS ? worst_m : 100 * worst_m);
@@ -464,7 +449,7 @@ static void describe_unreachable(struct plan_ctx *x, const struct summary *s, co
 int plan_limits(struct plan_ctx *x)
 {
 	size_t n = x->day->n_phases;
-	int *ops = calloc(n, sizeof *ops), u = unlimited(x->day);
+	int *ops = calloc(n, sizeof *ops), u = limit_operators(x->day);
 	if (!ops)
 		return ENOMEM;
 	for (size_t j = 0; j < n; j++)

@@ -2,6 +2,6 @@
 # model), rostered into shifts (roster, GLPK) and checked in the model. See
 # sim/plan.h, docs/plan.md.
 rb_module(plan SOURCES plan.c plan_day.c plan_out.c
-  DEPS model roster erlang scn results base PkgConfig::JANSSON PkgConfig::YAML PkgConfig::GSL)
+  DEPS model limit roster erlang scn results base PkgConfig::JANSSON PkgConfig::YAML PkgConfig::GSL)
 rb_tool_lib(plan roster)
 rb_check(plan SOURCES tests/check_plan.c DEPS plan LABELS unit TIMEOUT 300)

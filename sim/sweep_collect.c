@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "csvtab.h"
 #include "erlang.h"
+#include "limit.h"
 #include "log.h"
 #include "sweep.h"
 
@@ -30,6 +31,12 @@ struct prow {
 	double rs, na; /* na: NAN when none */
 	bool floors;
 	char floor_ops[64];
+};
+
+/* The runs with unlimited staff (DIR/limits/), one per load, delay and layout. */
+struct lims {
+	struct prow *rows;
+	size_t n;
 };
 
 static void put(FILE *f, double v)
@@ -62,13 +69,16 @@ static void rows_free(struct prow *rows, size_t n)
 	free(rows);
 }
 
-static int load_points(const char *dir, struct prow **out, size_t *nout, char *err, size_t errlen)
+/* The point files of dir/sub ("points", or "limits": the runs with
+ * unlimited staff), sorted. ENOENT when there are none. */
+static int load_points(const char *dir, const char *sub, struct prow **out, size_t *nout, char *err,
+		       size_t errlen)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/points", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
 	DIR *d = opendir(path);
 	if (!d) {
-		errbuf_set(err, errlen, "%s: no points: not a sweep folder, or nothing computed yet", dir);
+		errbuf_set(err, errlen, "%s: no %s: not a sweep folder, or nothing computed yet", dir, sub);
 		return ENOENT;
 	}
 	struct prow *rows = NULL;
@@ -91,7 +101,7 @@ static int load_points(const char *dir, struct prow **out, size_t *nout, char *e
 		struct prow *r = &rows[n];
 		memset(r, 0, sizeof(*r));
 		json_error_t je;
-		snprintf(path, sizeof(path), "%s/points/%s", dir, e->d_name);
+		snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, e->d_name);
 		r->sum = json_load_file(path, 0, &je);
 		const json_t *sp = r->sum ? json_object_get(r->sum, "sweep_point") : NULL;
 		if (!json_is_object(sp)) {
@@ -117,7 +127,7 @@ static int load_points(const char *dir, struct prow **out, size_t *nout, char *e
 		n++;
 	}
 	if (!n) {
-		errbuf_set(err, errlen, "%s/points: no point computed yet", dir);
+		errbuf_set(err, errlen, "%s/%s: no point computed yet", dir, sub);
 		rc = ENOENT;
 		goto out;
 	}
@@ -382,13 +392,53 @@ static void add_note(char *buf, size_t n, const char *note)
 	snprintf(buf + len, n - len, "%s%s", len ? "; " : "", note);
 }
 
+/* The run with unlimited staff of r's load, delay and layout, or NULL. */
+static const struct prow *limit_of(const struct lims *L, const struct prow *r)
+{
+	for (size_t i = 0; L && i < L->n; i++)
+		if (same_group(&L->rows[i], r))
+			return &L->rows[i];
+	return NULL;
+}
+
+/*
+ * Why target t (every target when t < 0) is not met in the grid: when the
+ * run with unlimited staff (lim) does not meet it either, no staffing can
+ * (sim/limit.h says it, the words plan uses); else more staff would.
+ * Without lim (an older folder), "try more staff".
+ */
+static void not_met_note(char *note, size_t n, const struct prow *lim, long t)
+{
+	const json_t *targets = lim ? json_object_get(lim->sum, "targets") : NULL;
+	char say[400];
+	for (size_t k = t >= 0 ? (size_t)t : 0; k < json_array_size(targets); k++) {
+		const json_t *x = json_array_get(targets, k), *ph = json_object_get(x, "phase");
+		struct scn_target st;
+		if (isfinite(rbjson_path_num(x, "measured")) && !target_met(x)) {
+			target_from_json(x, &st);
+			const json_t *g = json_is_string(ph) ? json_object_get(json_object_get(lim->sum, "phases"),
+									      json_string_value(ph))
+							     : json_object_get(lim->sum, "overall");
+			char what[256] = "";
+			if (t < 0)
+				target_label(x, what, sizeof(what));
+			limit_say(say, sizeof(say), what, st.kind, g, rbjson_path_num(x, "measured"));
+			add_note(note, n, say);
+			return;
+		}
+		if (t >= 0)
+			break;
+	}
+	add_note(note, n, "not met in the grid: try more staff");
+}
+
 /*
  * One staffing row: group [g, e) of one layout, delay and load, target t
  * (every target together when t < 0), judged in the phase the target names
  * or over the whole run.
  */
 static void staffing_row(FILE *f, const struct prow *rows, size_t g, size_t e, long t, int omin,
-			 int omax)
+			 int omax, const struct prow *lim)
 {
 	const json_t *targets = json_object_get(rows[g].sum, "targets");
 	const json_t *tg = t >= 0 ? json_array_get(targets, (size_t)t) : NULL;
@@ -427,7 +477,7 @@ static void staffing_row(FILE *f, const struct prow *rows, size_t g, size_t e, l
 	put_judged(f, pass, t);
 	fprintf(f, ",%d:%d", omin, omax);
 	if (!met)
-		add_note(note, sizeof(note), "not met in the grid: try more staff");
+		not_met_note(note, sizeof(note), lim, t);
 	else if (!pass)
 		add_note(note, sizeof(note), "no point passes on its interval: try more staff or replications");
 	if ((met && met->ops == omin) || (pass && pass->ops == omin))
@@ -439,7 +489,7 @@ static void staffing_row(FILE *f, const struct prow *rows, size_t g, size_t e, l
 	fputc('\n', f);
 }
 
-static int write_staffing(const char *dir, const struct prow *rows, size_t n)
+static int write_staffing(const char *dir, const struct prow *rows, size_t n, const struct lims *L)
 {
 	char path[4096], tmp[4200];
 	snprintf(path, sizeof(path), "%s/staffing.csv", dir);
@@ -464,7 +514,7 @@ static int write_staffing(const char *dir, const struct prow *rows, size_t n)
 			e++;
 		}
 		for (long t = 0; t <= nt; t++) /* the last row: every target together */
-			staffing_row(f, rows, g, e, t < nt ? t : -1, omin, omax);
+			staffing_row(f, rows, g, e, t < nt ? t : -1, omin, omax, limit_of(L, &rows[g]));
 		g = e;
 	}
 	bool bad = ferror(f) != 0;
@@ -592,13 +642,19 @@ int sweep_collect(const char *out_dir, char *err, size_t errlen)
 {
 	struct prow *rows = NULL;
 	size_t n = 0;
-	int rc = load_points(out_dir, &rows, &n, err, errlen);
+	struct lims L = {0};
+	int rc = load_points(out_dir, "points", &rows, &n, err, errlen);
 	if (rc)
 		return rc;
-	if ((rc = write_sweep_csv(out_dir, rows, n)) || (rc = write_staffing(out_dir, rows, n)) ||
+	/* the runs with unlimited staff: none in older folders */
+	if ((rc = load_points(out_dir, "limits", &L.rows, &L.n, err, errlen)) && rc != ENOENT)
+		goto out;
+	if ((rc = write_sweep_csv(out_dir, rows, n)) || (rc = write_staffing(out_dir, rows, n, &L)) ||
 	    (rc = write_erlang(out_dir, rows, n)))
 		errbuf_set(err, errlen, "%s: cannot write the sweep's tables: %s", out_dir, strerror(rc));
+out:
 	rows_free(rows, n);
+	rows_free(L.rows, L.n);
 	return rc;
 }
 
@@ -641,6 +697,38 @@ bool sweep_same_member(const json_t *a, const json_t *b, const char *key)
 	return json_equal(x, y);
 }
 
+/* The .json files of from/sub not yet in to/sub copied there (to/sub made
+ * when from/sub exists). Returns 0 or an errno, with err. */
+static int copy_sub(const char *from, const char *to_dir, const char *sub, char *err, size_t errlen)
+{
+	char path[4096], to[4096];
+	int rc = 0;
+	snprintf(path, sizeof(path), "%s/%s", from, sub);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	snprintf(to, sizeof(to), "%s/%s", to_dir, sub);
+	if ((rc = cli_mkdirs(to)))
+		errbuf_set(err, errlen, "%s: cannot create: %s", to, strerror(rc));
+	struct dirent *e;
+	while (!rc && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", from, sub, e->d_name);
+		snprintf(to, sizeof(to), "%s/%s/%s", to_dir, sub, e->d_name);
+		struct stat st, a;
+		if (stat(to, &st) == 0) /* present already (or the same file) */
+			continue;
+		if (stat(path, &a) != 0)
+			continue;
+		if ((rc = copy_file(path, to)))
+			errbuf_set(err, errlen, "%s: %s", to, strerror(rc));
+	}
+	closedir(d);
+	return rc;
+}
+
 int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *err, size_t errlen)
 {
 	char path[4096], to[4096];
@@ -679,26 +767,8 @@ int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *er
 		}
 		if (rc)
 			break;
-		snprintf(path, sizeof(path), "%s/points", dirs[i]);
-		DIR *d = opendir(path);
-		if (!d)
-			continue;
-		struct dirent *e;
-		while (!rc && (e = readdir(d))) {
-			size_t len = strlen(e->d_name);
-			if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json"))
-				continue;
-			snprintf(path, sizeof(path), "%s/points/%s", dirs[i], e->d_name);
-			snprintf(to, sizeof(to), "%s/points/%s", out_dir, e->d_name);
-			struct stat st, a;
-			if (stat(to, &st) == 0) /* present already (or the same file) */
-				continue;
-			if (stat(path, &a) != 0)
-				continue;
-			if ((rc = copy_file(path, to)))
-				errbuf_set(err, errlen, "%s: %s", to, strerror(rc));
-		}
-		closedir(d);
+		if (!(rc = copy_sub(dirs[i], out_dir, "points", err, errlen)))
+			rc = copy_sub(dirs[i], out_dir, "limits", err, errlen);
 	}
 	json_decref(first);
 	if (rc)

@@ -21,6 +21,7 @@
 
 #include "errbuf.h"
 #include "cli.h"
+#include "limit.h"
 #include "log.h"
 #include "model.h"
 #include "resdir.h"
@@ -171,24 +172,32 @@ static json_t *point_json(const struct sweep_point *p, const struct scenario *s)
 	return o;
 }
 
-/* One point: copy, apply, run, write atomically. */
-static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char *err,
-		     size_t errlen)
+/*
+ * One run at point p into out_dir/SUB/KEY.json: copy, apply, run, write
+ * atomically. With unlimited, the point's staffing is replaced by
+ * limit_operators of the scaled scenario (and no backup): every call taken
+ * the moment it reaches the center (sim/limit.h).
+ */
+static int run_at(struct work *w, const struct sweep_point *p, const char *sub, const char *key, bool unlimited,
+		  char *err, size_t errlen)
 {
 	const struct sweep_cfg *cfg = w->cfg;
-	struct sweep_point p;
 	struct scenario *s = NULL;
 	struct resdir *rd = NULL;
 	char dir[4096], name[160];
-	sweep_grid_point(cfg->grid, idx, &p);
-	sweep_point_key(&p, key, keylen);
+	struct sweep_point q = *p;
 	int rc = scn_dup(w->scn, &s);
 	if (rc)
 		return rc;
-	if ((rc = sweep_apply(s, &p, err, errlen)))
+	if ((rc = sweep_apply(s, p, err, errlen)))
 		goto out;
-	/* points/KEY.json, a summary.json alone */
-	snprintf(dir, sizeof(dir), "%s/points", cfg->out_dir);
+	if (unlimited) {
+		q.operators = limit_operators(s);
+		q.backup = 0;
+		if ((rc = scn_staff_flat(s, q.operators, 0)))
+			goto out;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", cfg->out_dir, sub);
 	snprintf(name, sizeof(name), "%s.json", key);
 	struct resdir_opts ro = {
 		.summary = {
@@ -205,7 +214,7 @@ static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char 
 		.files = RESDIR_SUMMARY,
 		.summary_name = name,
 	};
-	if ((rc = resdir_open(&rd, dir, &ro)))
+	if ((rc = cli_mkdirs(dir)) || (rc = resdir_open(&rd, dir, &ro)))
 		goto out;
 	struct model_opts mo = {.scn = s, .seed = w->seed, .replications = w->reps, .jobs = 1,
 				.summary = resdir_summary(rd)};
@@ -213,7 +222,10 @@ static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char 
 		errbuf_set(err, errlen, "%s: the model failed: %s", key, strerror(rc));
 		goto out;
 	}
-	resdir_set_extra(rd, "sweep_point", point_json(&p, s));
+	json_t *pj = point_json(&q, s);
+	if (unlimited)
+		json_object_set_new(pj, "unlimited", json_true());
+	resdir_set_extra(rd, "sweep_point", pj);
 	struct resdir_result res;
 	if ((rc = resdir_finish(rd, &res)) && res.failed)
 		errbuf_set(err, errlen, "%s/%s: cannot write: %s", dir, name, strerror(rc));
@@ -221,6 +233,53 @@ out:
 	resdir_free(rd);
 	scn_free(s);
 	return rc;
+}
+
+/* Point idx of the grid into points/, its key into key. */
+static int run_point(struct work *w, size_t idx, char *key, size_t keylen, char *err, size_t errlen)
+{
+	struct sweep_point p;
+	sweep_grid_point(w->cfg->grid, idx, &p);
+	sweep_point_key(&p, key, keylen);
+	return run_at(w, &p, "points", key, false, err, errlen);
+}
+
+/* The limit's file name: the point's key without operators and backup,
+ * "r1.0000-nascn-pooled". */
+static void limit_key(const struct sweep_point *p, char *key, size_t n)
+{
+	char full[160];
+	sweep_point_key(p, full, sizeof(full));
+	const char *r = strstr(full, "-r");
+	snprintf(key, n, "%s", r ? r + 1 : full);
+}
+
+/*
+ * The runs with unlimited staff, one per load, delay and layout of the
+ * grid, into limits/ (those there already kept): what no staffing can
+ * beat, for the staffing table's "unreachable by staffing" (sweep_collect).
+ * Computed by the unsharded run or shard 1; merge copies them.
+ */
+static int run_limits(struct work *w, char *err, size_t errlen)
+{
+	const struct sweep_grid *g = w->cfg->grid;
+	size_t no = sweep_irange_count(&g->ops) * sweep_irange_count(&g->backup), total = sweep_grid_size(g);
+	if (w->cfg->shard_n > 1 && w->cfg->shard_i != 1)
+		return 0;
+	for (size_t i = 0; i < total; i += no) { /* operators and backup vary fastest */
+		struct sweep_point p;
+		char key[160], path[4400];
+		struct stat st;
+		sweep_grid_point(g, i, &p);
+		limit_key(&p, key, sizeof(key));
+		snprintf(path, sizeof(path), "%s/limits/%s.json", w->cfg->out_dir, key);
+		if (stat(path, &st) == 0)
+			continue;
+		int rc = run_at(w, &p, "limits", key, true, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static void *worker(void *arg)
@@ -414,6 +473,8 @@ int sweep_run(const struct sweep_cfg *cfg, char *err, size_t errlen)
 		rc = w.err;
 		errbuf_set(err, errlen, "%s", w.errmsg);
 	}
+	if (!rc)
+		rc = run_limits(&w, err, errlen);
 out:
 	free(w.todo);
 	free_targets(&w);
