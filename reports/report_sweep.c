@@ -30,8 +30,8 @@ bool report_is_sweep(const char *dir)
 }
 
 struct sweep_rep {
-	struct csvtab sw, st, er;
-	bool has_er;
+	struct csvtab sw, st, er, erp; /* erp: erlang_phases.csv, Erlang A at each phase's own load */
+	bool has_er, has_erp;
 	json_t *man;
 	json_t *targets;    /* the first point's judged targets (definitions) */
 	int c_ops, c_bk, c_rs, c_na, c_lay;
@@ -163,19 +163,23 @@ static size_t block(FILE *f, const struct sweep_rep *s, int b, bool any_layout, 
 	return n;
 }
 
-/* Erlang A rows of the slice's rate scale: ops, then the columns. */
-static size_t erlang_block(FILE *f, const struct sweep_rep *s, const char *const *cols, size_t ncols)
+/* Erlang A rows of table t (erlang.csv, or with phase erlang_phases.csv's
+ * rows of that phase) at the slice's rate scale: ops, then the columns. */
+static size_t erlang_rows_of(FILE *f, const struct sweep_rep *s, const struct csvtab *t, const char *phase,
+			     const char *const *cols, size_t ncols)
 {
 	size_t n = 0;
-	if (!s->has_er)
+	int cph = phase ? csvtab_col(t, "phase") : -1;
+	if (phase && cph < 0)
 		return 0;
-	fprintf(f, "# Erlang A (M/M/n+M) at the same mean load, rate scale %g\n", s->rs);
-	for (size_t r = 0; r < s->er.nrow; r++) {
-		if (fabs(cell(&s->er, r, "rate_scale") - s->rs) > 1e-9)
+	fprintf(f, "# Erlang A (M/M/n+M) at %s%s load, rate scale %g\n", phase ? phase : "the same mean",
+		phase ? "'s own" : "", s->rs);
+	for (size_t r = 0; r < t->nrow; r++) {
+		if (fabs(cell(t, r, "rate_scale") - s->rs) > 1e-9 || (phase && strcmp(csvtab_get(t, r, cph), phase)))
 			continue;
-		fprintf(f, "%s", csvtab_get(&s->er, r, csvtab_col(&s->er, "operators")));
+		fprintf(f, "%s", csvtab_get(t, r, csvtab_col(t, "operators")));
 		for (size_t c = 0; c < ncols; c++) {
-			const char *v = csvtab_get(&s->er, r, csvtab_col(&s->er, cols[c]));
+			const char *v = csvtab_get(t, r, csvtab_col(t, cols[c]));
 			fprintf(f, " %s", *v ? v : "?");
 		}
 		fputc('\n', f);
@@ -183,6 +187,12 @@ static size_t erlang_block(FILE *f, const struct sweep_rep *s, const char *const
 	}
 	fprintf(f, "\n\n");
 	return n;
+}
+
+/* Erlang A rows at the run's mean load. */
+static size_t erlang_block(FILE *f, const struct sweep_rep *s, const char *const *cols, size_t ncols)
+{
+	return s->has_er ? erlang_rows_of(f, s, &s->er, NULL, cols, ncols) : 0;
 }
 
 static const char *slice_text(const struct sweep_rep *s, char *buf, size_t n)
@@ -360,10 +370,14 @@ static void target_blocks(struct plot *p, struct cmdbuf *c, struct sweep_rep *s,
 	}
 }
 
-/* Erlang A's curve of the same measure, for a whole-run target. */
+/* Erlang A's curve of the same measure: at the run's mean load for a
+ * whole-run target, at the phase's own load for a phase's target (a peak
+ * judged against the day's mean load would look easy). */
 static void target_erlang(struct plot *p, struct cmdbuf *c, struct sweep_rep *s, const json_t *t,
 			  bool ab, const char *name, size_t *blk)
 {
+	const json_t *ph = json_object_get(t, "phase");
+	const char *phase = json_is_string(ph) ? json_string_value(ph) : NULL;
 	const char *ecol[1];
 	char ek[32];
 	if (ab) {
@@ -372,10 +386,12 @@ static void target_erlang(struct plot *p, struct cmdbuf *c, struct sweep_rep *s,
 		snprintf(ek, sizeof(ek), "sla_%g", rbjson_path_num(t, "rings"));
 		ecol[0] = ek;
 	}
-	if (csvtab_col(&s->er, ecol[0]) >= 0 && erlang_block(p->dat, s, ecol, 1)) {
+	const struct csvtab *et = phase ? &s->erp : &s->er;
+	if ((phase ? s->has_erp : s->has_er) && csvtab_col(et, ecol[0]) >= 0 &&
+	    erlang_rows_of(p->dat, s, et, phase, ecol, 1)) {
 		cmd_sep(c);
-		fprintf(c->f, "\"%s.dat\" index %zu using 1:($2*100) with lines lw 4 lc rgb \"#999999\" title \"Erlang A\"",
-			name, (*blk)++);
+		fprintf(c->f, "\"%s.dat\" index %zu using 1:($2*100) with lines lw 4 lc rgb \"#999999\" title \"Erlang A%s%s%s\"",
+			name, (*blk)++, phase ? " at " : "", phase ? phase : "", phase ? "'s load" : "");
 	}
 }
 
@@ -405,8 +421,7 @@ static int plot_target(struct page *pg, struct sweep_rep *s, size_t ti, const js
 		slice_text(s, sl, sizeof(sl)));
 	size_t blk = 0;
 	target_blocks(&p, &c, s, ti, name, &blk);
-	if (!json_is_string(ph) && s->has_er)
-		target_erlang(&p, &c, s, t, ab, name, &blk);
+	target_erlang(&p, &c, s, t, ab, name, &blk);
 	fprintf(p.gp, "set ylabel \"%s\"\nset format y \"%%.0f%%%%\"\nset yrange [%s]\n",
 		ab ? "abandoned" : "service level", ab ? "0:*" : "*:102");
 	xops(p.gp, s);
@@ -803,6 +818,7 @@ static void sweep_rep_free(struct sweep_rep *s)
 	csvtab_free(&s->sw);
 	csvtab_free(&s->st);
 	csvtab_free(&s->er);
+	csvtab_free(&s->erp);
 	json_decref(s->man);
 	json_decref(s->targets);
 }
@@ -829,6 +845,8 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 		goto out;
 	snprintf(path, sizeof(path), "%s/erlang.csv", dir);
 	s.has_er = csvtab_load(path, &s.er, NULL, 0) == 0 && s.er.nrow > 0;
+	snprintf(path, sizeof(path), "%s/erlang_phases.csv", dir); /* older sweeps: none */
+	s.has_erp = csvtab_load(path, &s.erp, NULL, 0) == 0 && s.erp.nrow > 0;
 	snprintf(path, sizeof(path), "%s/sweep.json", dir);
 	s.man = json_load_file(path, 0, &je);
 	s.c_ops = csvtab_col(&s.sw, "operators");

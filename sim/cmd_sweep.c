@@ -40,6 +40,7 @@ static void usage(FILE *f)
 		"                backup staff meeting the target on the measured value, and the\n"
 		"                least whose whole 95 %% interval passes it (the table printed)\n"
 		"  erlang.csv    Erlang A at the same mean load, per rate scale and operators\n"
+		"  erlang_phases.csv  the same at each phase's own load\n"
 		"  limits/       the scenario with unlimited staff per load, delay and layout: a\n"
 		"                target it misses is \"unreachable by staffing\" in the table\n"
 		"  sweep.json    what every point shares (scenario, seed, replications, command)\n"

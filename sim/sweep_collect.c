@@ -569,73 +569,107 @@ int sweep_staffing_print(const char *out_dir, FILE *out, size_t max_rows)
 	return 0;
 }
 
-/* The mean arrival rate at rate scale rs: everything x rs, or with a burst
- * scale (sweep.json's erlang.burst_scale) the Poisson part x rs and the
- * bursts' x the burst scale. */
-static double erlang_lambda(const json_t *el, double lambda, double rs)
+/* The mean arrival rate of load (sweep.json's erlang, or one of its
+ * phases) at rate scale rs: everything x rs, or with a burst scale
+ * (erlang.burst_scale, el) the Poisson part x rs and the bursts' x the
+ * burst scale. */
+static double erlang_lambda(const json_t *el, const json_t *load, double rs)
 {
-	double bs = rbjson_path_num(el, "burst_scale");
+	double bs = rbjson_path_num(el, "burst_scale"), lambda = rbjson_path_num(load, "lambda_per_s");
 	if (!isfinite(bs))
 		return lambda * rs;
-	return rbjson_path_num(el, "poisson_lambda_per_s") * rs + rbjson_path_num(el, "burst_lambda_per_s") * bs;
+	return rbjson_path_num(load, "poisson_lambda_per_s") * rs + rbjson_path_num(load, "burst_lambda_per_s") * bs;
 }
 
-static int write_erlang(const char *dir, const struct prow *rows, size_t n)
+/* What every Erlang row shares: the handling, patience and ring period of
+ * el, and the operators tried. */
+struct erl_ctx {
+	const json_t *el;
+	double handle, patience, period;
+	int omin, omax;
+};
+
+/* Erlang A rows of load (phase: its name, first column; NULL for the whole
+ * run), per rate scale of rows and operator count. */
+static void erlang_rows(FILE *f, const struct erl_ctx *e, const json_t *load, const char *phase,
+			const struct prow *rows, size_t n)
 {
-	char path[4096], tmp[4200];
-	json_error_t je;
-	snprintf(path, sizeof(path), "%s/sweep.json", dir);
-	json_t *man = json_load_file(path, 0, &je);
-	const json_t *el = man ? json_object_get(man, "erlang") : NULL;
-	double lambda = rbjson_path_num(el, "lambda_per_s"), handle = rbjson_path_num(el, "mean_handle_s"),
-	       patience = rbjson_path_num(el, "mean_patience_s"), period = rbjson_path_num(el, "ring_period_s");
-	snprintf(path, sizeof(path), "%s/erlang.csv", dir);
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		json_decref(man);
-		return errno;
-	}
-	fprintf(f, "rate_scale,operators,sla_3,sla_5,answered_within_3,answered_within_5,"
-		   "abandon_fraction,occupancy,wait_mean_s,lambda_per_s,mean_handle_s,mean_patience_s\n");
-	int omin = rows[0].ops, omax = rows[0].ops;
-	for (size_t i = 0; i < n; i++) {
-		omin = rows[i].ops < omin ? rows[i].ops : omin;
-		omax = rows[i].ops > omax ? rows[i].ops : omax;
-	}
-	if (!(lambda > 0) || !(handle > 0) || !(period > 0))
-		goto done;
-	double last_rs = NAN;
+	if (!(rbjson_path_num(load, "lambda_per_s") > 0) || !(e->handle > 0) || !(e->period > 0))
+		return;
 	for (size_t i = 0; i < n; i++) {
 		/* rows are sorted by layout first: each rate scale once */
 		bool seen = false;
-		for (size_t j = 0; j < i; j++)
-			seen |= rows[j].rs == rows[i].rs;
-		if (seen || rows[i].rs == last_rs)
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = rows[j].rs == rows[i].rs;
+		if (seen)
 			continue;
-		last_rs = rows[i].rs;
-		for (int o = omin < 1 ? 1 : omin; o <= omax; o++) {
-			struct erlang_params p = {.lambda = erlang_lambda(el, lambda, rows[i].rs), .mu = 1 / handle,
-						  .theta = isfinite(patience) && patience > 0 ? 1 / patience : 0,
-						  .n = o, .ring_period = period};
+		for (int o = e->omin < 1 ? 1 : e->omin; o <= e->omax; o++) {
+			struct erlang_params p = {.lambda = erlang_lambda(e->el, load, rows[i].rs), .mu = 1 / e->handle,
+						  .theta = isfinite(e->patience) && e->patience > 0 ? 1 / e->patience : 0,
+						  .n = o, .ring_period = e->period};
 			struct erlang_result r;
 			if (erlang_solve(&p, &r))
 				continue;
-			fprintf(f, "%g,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,", rows[i].rs, o,
-				r.sla[3], r.sla[5], r.answered_within[3], r.answered_within[5], r.p_abandon,
-				r.occupancy, r.mean_wait_s, p.lambda, handle);
-			if (isfinite(patience))
-				fprintf(f, "%.6g", patience);
+			if (phase)
+				csvtab_put(f, phase, true), fputc(',', f);
+			fprintf(f, "%g,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,", rows[i].rs, o, r.sla[3],
+				r.sla[5], r.answered_within[3], r.answered_within[5], r.p_abandon, r.occupancy,
+				r.mean_wait_s, p.lambda, e->handle);
+			if (isfinite(e->patience))
+				fprintf(f, "%.6g", e->patience);
 			fputc('\n', f);
 		}
 	}
-done:
-	json_decref(man);
+}
+
+/* dir/NAME written atomically: the header, then the whole run's rows
+ * (phases false) or every phase's at its own load (true). */
+static int erlang_file(const char *dir, const char *name, const struct erl_ctx *e, bool phases,
+		       const struct prow *rows, size_t n)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return errno;
+	fprintf(f, "%srate_scale,operators,sla_3,sla_5,answered_within_3,answered_within_5,"
+		   "abandon_fraction,occupancy,wait_mean_s,lambda_per_s,mean_handle_s,mean_patience_s\n",
+		phases ? "phase," : "");
+	const char *k;
+	const json_t *v;
+	if (!phases)
+		erlang_rows(f, e, e->el, NULL, rows, n);
+	else
+		json_object_foreach((json_t *)json_object_get(e->el, "phases"), k, v)
+			erlang_rows(f, e, v, k, rows, n);
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;
 	if (bad || rename(tmp, path) != 0)
 		return EIO;
 	return 0;
+}
+
+/* erlang.csv at the run's mean load, erlang_phases.csv at each phase's own. */
+static int write_erlang(const char *dir, const struct prow *rows, size_t n)
+{
+	char path[4096];
+	json_error_t je;
+	snprintf(path, sizeof(path), "%s/sweep.json", dir);
+	json_t *man = json_load_file(path, 0, &je);
+	struct erl_ctx e = {.el = man ? json_object_get(man, "erlang") : NULL, .omin = rows[0].ops, .omax = rows[0].ops};
+	e.handle = rbjson_path_num(e.el, "mean_handle_s");
+	e.patience = rbjson_path_num(e.el, "mean_patience_s");
+	e.period = rbjson_path_num(e.el, "ring_period_s");
+	for (size_t i = 0; i < n; i++) {
+		e.omin = rows[i].ops < e.omin ? rows[i].ops : e.omin;
+		e.omax = rows[i].ops > e.omax ? rows[i].ops : e.omax;
+	}
+	int rc = erlang_file(dir, "erlang.csv", &e, false, rows, n);
+	if (!rc)
+		rc = erlang_file(dir, "erlang_phases.csv", &e, true, rows, n);
+	json_decref(man);
+	return rc;
 }
 
 int sweep_collect(const char *out_dir, char *err, size_t errlen)

@@ -44,6 +44,24 @@ struct work {
 	char errmsg[512];
 };
 
+/* Each phase's own arrival rate (its Poisson rate, and its bursts' calls
+ * over its length), for Erlang A at the phase's load: {name: {lambda_per_s,
+ * poisson_lambda_per_s, burst_lambda_per_s}}. */
+static json_t *phase_loads(const struct scenario *s)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < s->n_phases; i++) {
+		const struct scn_phase *ph = &s->phases[i];
+		double d = rb_us_to_s(ph->duration), b = 0;
+		for (size_t k = 0; k < ph->n_bursts; k++)
+			b += ph->bursts[k].calls;
+		b = d > 0 ? b / d : 0;
+		json_object_set_new(o, ph->name, json_pack("{s:f, s:f, s:f}", "lambda_per_s", ph->rate_per_s + b,
+							   "poisson_lambda_per_s", ph->rate_per_s, "burst_lambda_per_s", b));
+	}
+	return o;
+}
+
 /* The mean load, for the Erlang A curve of the report (sweep_collect); with
  * a burst scale (g->burst_set) also its two parts, the bursts' scaled apart
  * from the rate scale's. */
@@ -68,6 +86,7 @@ static json_t *erlang_load(const struct scenario *s, const struct sweep_grid *g)
 		talk /= share;
 	double handle = rv_mean(&s->center.pickup) + talk + rv_mean(&s->center.wrapup);
 	json_t *o = json_object();
+	json_object_set_new(o, "phases", phase_loads(s));
 	json_object_set_new(o, "lambda_per_s", json_real(dur > 0 ? (calls + bcalls) / dur : 0));
 	if (g->burst_set) {
 		json_object_set_new(o, "poisson_lambda_per_s", json_real(dur > 0 ? calls / dur : 0));

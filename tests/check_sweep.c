@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csvtab.h"
 #include "erlang.h"
 #include "scn.h"
 #include "sweep.h"
@@ -652,6 +653,49 @@ START_TEST(test_unreachable_target_said_so)
 }
 END_TEST
 
+/*
+ * erlang_phases.csv: Erlang A at each phase's own load. tiny's rush has 4
+ * calls a minute and a burst of 8 over its 300 s: 4/60 + 8/300 a second,
+ * its quiet phase 2/60; erlang.csv keeps the run's mean load, (600 s x
+ * 2/60 + 300 s x 4/60 + 8) / 900 s. Handling 2 + 60 + 10 s, patience 40 s.
+ */
+START_TEST(test_erlang_at_each_phase_load)
+{
+	char out[400], err[512] = "", path[500];
+	struct counts c = {0};
+	snprintf(out, sizeof(out), "%s/erl", tmpdir);
+	ck_assert_msg(run_grid(out, 0, 0, 2, &c, err, sizeof(err)) == 0, "%s", err);
+	struct csvtab t, m;
+	snprintf(path, sizeof(path), "%s/erlang_phases.csv", out);
+	ck_assert_msg(csvtab_load(path, &t, err, sizeof(err)) == 0, "%s", err);
+	snprintf(path, sizeof(path), "%s/erlang.csv", out);
+	ck_assert_msg(csvtab_load(path, &m, err, sizeof(err)) == 0, "%s", err);
+	int cph = csvtab_col(&t, "phase"), cl = csvtab_col(&t, "lambda_per_s"), co = csvtab_col(&t, "operators"),
+	    c3 = csvtab_col(&t, "sla_3");
+	ck_assert_int_ge(cph, 0);
+	size_t seen[2] = {0, 0};
+	for (size_t r = 0; r < t.nrow; r++) {
+		bool rush = !strcmp(csvtab_get(&t, r, cph), "rush");
+		ck_assert(rush || !strcmp(csvtab_get(&t, r, cph), "quiet"));
+		double lam, ops, sla3;
+		ck_assert(csvtab_num(&t, r, cl, &lam) && csvtab_num(&t, r, co, &ops) && csvtab_num(&t, r, c3, &sla3));
+		ck_assert_double_eq_tol(lam, rush ? 4.0 / 60 + 8.0 / 300 : 2.0 / 60, 1e-6);
+		struct erlang_params p = {.lambda = lam, .mu = 1 / 72.0, .theta = 1 / 40.0, .n = (int)ops, .ring_period = 3};
+		struct erlang_result e;
+		ck_assert_int_eq(erlang_solve(&p, &e), 0);
+		ck_assert_double_eq_tol(sla3, e.sla[3], 1e-5);
+		seen[rush]++;
+	}
+	ck_assert_uint_eq(seen[0], 4); /* operators 2..5 each */
+	ck_assert_uint_eq(seen[1], 4);
+	double lm;
+	ck_assert(csvtab_num(&m, 0, csvtab_col(&m, "lambda_per_s"), &lm));
+	ck_assert_double_eq_tol(lm, (600 * 2.0 / 60 + 300 * 4.0 / 60 + 8) / 900, 1e-6);
+	csvtab_free(&t);
+	csvtab_free(&m);
+}
+END_TEST
+
 START_TEST(test_staffing_is_the_least_meeting_and_passing_point)
 {
 	char out[400], err[512] = "", phase[64];
@@ -880,6 +924,7 @@ static Suite *sweep_suite(void)
 	tcase_add_test(r, test_phaseless_target_is_judged_per_phase_too);
 	tcase_add_test(r, test_burst_scale_doubles_the_bursts_alone);
 	tcase_add_test(r, test_unreachable_target_said_so);
+	tcase_add_test(r, test_erlang_at_each_phase_load);
 	suite_add_tcase(s, r);
 	/* ctest runs this case on its own (CK_RUN_CASE=statistical, tests/report.cmake) */
 	TCase *st = tcase_create("statistical");

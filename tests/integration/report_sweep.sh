@@ -35,6 +35,17 @@ for p in sweep_sla sweep_abandon sweep_occupancy sweep_noanswer sweep_layout swe
 		{ echo "FAIL: missing $p"; exit 1; }
 done
 page_check "$T/sw/report/index.html" report_sweep "$ART" || exit 1
+# a phase's target (target 1: normal:3:0.95) gets Erlang A at that phase's own
+# load (erlang_phases.csv), the whole-run abandon target (3) the run's mean load
+grep -q "Erlang A at normal's load" "$T/sw/report/sweep_target1.gp" || { echo "FAIL: target 1: no Erlang A at normal's load"; exit 1; }
+grep -q "at normal's own load" "$T/sw/report/sweep_target1.dat" || { echo "FAIL: target 1's data: not at normal's load"; exit 1; }
+grep -q 'title "Erlang A"' "$T/sw/report/sweep_target3.gp" || { echo "FAIL: target 3: no Erlang A at the mean load"; exit 1; }
+# the shards merged keep the limit runs: the abandon target is unreachable
+# (the same run but for its command line)
+cmp <(grep -v '"command"' "$T/sw/limits/r1.0000-na0.000-pooled.json") \
+	<(grep -v '"command"' "$T/m/limits/r1.0000-na0.000-pooled.json") >/dev/null ||
+	{ echo "FAIL: merged limits differ"; exit 1; }
+grep -q 'unreachable by staffing' "$T/sw/staffing.csv" || { echo "FAIL: no unreachable target in staffing.csv"; exit 1; }
 # at another load, the page says that load, not the scenario's (rate scale 1)
 "$RB" sweep "$SCN" --operators 10:14:2 --backup 0 --rate-scale 1.5 --replications 2 --out "$T/rs" --quiet >/dev/null 2>&1 ||
 	{ echo "FAIL: sweep --rate-scale 1.5"; exit 1; }
