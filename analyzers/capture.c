@@ -243,6 +243,20 @@ void capture_stop(struct capture *c)
 		pcap_breakloop(c->s[0].p);
 }
 
+int capture_stats(struct capture *c, struct cap_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!c->live || !c->s[0].p)
+		return ENOTSUP;
+	struct pcap_stat ps;
+	if (pcap_stats(c->s[0].p, &ps) != 0)
+		return EIO;
+	st->received = ps.ps_recv;
+	st->dropped = ps.ps_drop;
+	st->if_dropped = ps.ps_ifdrop;
+	return 0;
+}
+
 int64_t capture_t0_ns(const struct capture *c)
 {
 	return c->t0;
