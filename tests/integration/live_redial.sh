@@ -82,6 +82,7 @@ check_run() {
 	wire=$((rows - abf))
 	check "every wire call's INVITE measured for lateness" "$wire" "$(json $run/summary.json 'd["live"]["lateness"][0]["invites"]')"
 	check "capture saw every wire call" "$wire" "$(cut -d, -f1 $run/capture/calls.csv | grep -c '^rbl0-')"
+	check "no packet dropped by the capture" "0 0" "$(json $run/summary.json '"%d %d" % (d["capture"]["dropped"], d["capture"]["if_dropped"])')"
 	runs=$(json $run/summary.json 'd["live"]["redials"][0]["redial_sipp_runs"]')
 	[ "$runs" -gt 0 ] && pass "SIPp runs for redials found during the run ($runs)" || fail "no redial SIPp run"
 	kept=$(ls $run/sipp/redial-*/stat.csv 2>/dev/null | wc -l)
