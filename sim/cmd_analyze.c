@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "analyze.h"
 #include "cli.h"
@@ -268,12 +267,7 @@ int cmd_analyze(int argc, char **argv)
 		}
 	}
 	if (!a->o.out_dir) {
-		char ts[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
-		snprintf(outbuf, sizeof(outbuf), "results/analyze-%s", ts);
+		cli_results_dir(outbuf, sizeof(outbuf), "analyze");
 		a->o.out_dir = outbuf;
 	}
 	a->o.scn = scn;

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -225,21 +224,6 @@ static int load(struct args *g, struct scenario **sp)
 	return 0;
 }
 
-/* --out, else results/<scenario>-live-<YYYYmmdd-HHMMSS>. */
-static void out_dir(const struct args *g, const struct scenario *s, char *dir, size_t n)
-{
-	if (g->out) {
-		snprintf(dir, n, "%s", g->out);
-		return;
-	}
-	char ts[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
-	snprintf(dir, n, "results/%s-live-%s", s->name ? s->name : "scenario", ts);
-}
-
 int cmd_live(int argc, char **argv)
 {
 	struct args g = {.o = {.speedup = 1.0, .replications = 1}, .reps = 1};
@@ -254,8 +238,12 @@ int cmd_live(int argc, char **argv)
 	o.replications = (int)g.reps;
 	if (!g.seed_set)
 		o.seed = s->run.seed;
-	char dir[PATH_MAX];
-	out_dir(&g, s, dir, sizeof(dir));
+	char dir[PATH_MAX], name[256];
+	snprintf(name, sizeof(name), "%s-live", s->name ? s->name : "scenario");
+	if (g.out)
+		snprintf(dir, sizeof(dir), "%s", g.out);
+	else
+		cli_results_dir(dir, sizeof(dir), name);
 	o.out_dir = dir;
 	/* summary.json keeps the command: without the password. */
 	char *command = o.auth ? join_masked(argc, argv) : cli_join(argc, argv);

@@ -77,15 +77,6 @@ int live_take_cancels(struct rep *r)
 	return err;
 }
 
-static int by_invite_p(const void *a, const void *b)
-{
-	const struct sched_call *x = *(const struct sched_call *const *)a;
-	const struct sched_call *y = *(const struct sched_call *const *)b;
-	if (x->t_invite != y->t_invite)
-		return x->t_invite < y->t_invite ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* The wall instant (epoch µs) the INVITE of c is due. */
 static rb_us wall_of(const struct rep *r, const struct sched_call *c)
 {
@@ -130,7 +121,7 @@ int live_launch_redials(struct rep *r)
 			r->pend[keep++] = r->pend[k];
 	}
 	r->n_pend = keep;
-	qsort(b, nb, sizeof(*b), by_invite_p);
+	schedule_sort_wire(b, nb);
 	int e = 0;
 	char dir[PATH_MAX + 64], inj[PATH_MAX + 96];
 	live_redial_dir(r, ++r->n_rd_runs, dir, sizeof(dir));
