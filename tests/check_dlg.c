@@ -606,6 +606,39 @@ START_TEST(test_tcp_split_compact_cancel_one_event)
 }
 END_TEST
 
+/* edge_compact.pcap (tests/tools/mkpcap.c): compact headers over UDP, and
+ * over TCP with every message in two segments; its three abandoned calls
+ * give three CANCEL events, each with its Call-ID whole. */
+START_TEST(test_compact_capture_cancels_over_udp_and_split_tcp)
+{
+	struct astats st;
+	memset(&st, 0, sizeof(st));
+	pl_events = pl_cancels = 0;
+	struct dlg_hooks hk = {.event = pl_ev};
+	struct anl *a = anl_new(&st, &hk);
+	ck_assert_ptr_nonnull(a);
+	char *files[] = {RB_SOURCE_DIR "/tests/data/pcap/edge_compact.pcap"};
+	struct capture *c;
+	char err[256];
+	ck_assert_int_eq(capture_open_files(&c, files, 1, &st, err, sizeof(err)), 0);
+	struct cap_pkt p;
+	int cancels_tcp = 0;
+	while (capture_next(c, &p) == 0) {
+		int before = pl_cancels;
+		anl_packet(a, &p, capture_t0_ns(c));
+		if (pl_cancels > before && !strncmp(pl_cid, "compact-tcp-", 12))
+			cancels_tcp++;
+	}
+	capture_close(c);
+	ck_assert_int_eq(pl_cancels, 3);
+	ck_assert_int_eq(cancels_tcp, 2);
+	ck_assert_str_eq(pl_cid, "compact-tcp-abandoned-2@gen"); /* the last, whole */
+	ck_assert_uint_eq(st.n[ASKIP_SIP_MALFORMED], 0);
+	anl_finish(a);
+	anl_free(a);
+}
+END_TEST
+
 static Suite *dlg_suite(void)
 {
 	Suite *s = suite_create("dlg");
@@ -631,6 +664,7 @@ static Suite *dlg_suite(void)
 	tcase_add_test(tc, test_events_answer_and_challenge_then_resent_invite);
 	tcase_add_test(tc, test_compact_form_cancel_is_an_abandon_event);
 	tcase_add_test(tc, test_tcp_split_compact_cancel_one_event);
+	tcase_add_test(tc, test_compact_capture_cancels_over_udp_and_split_tcp);
 	suite_add_tcase(s, tc);
 	return s;
 }
