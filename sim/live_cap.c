@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "capture.h"
@@ -43,6 +44,7 @@ struct live_cap {
 	bool wire_oom;
 	struct cap_stats stats;
 	int64_t t0_ns;
+	bool started;  /* the analysis's calls.csv is open */
 	bool finished; /* anl_session_finish ran */
 };
 
@@ -167,7 +169,8 @@ static void *cap_main(void *arg)
 	return NULL;
 }
 
-/* The wire-time analysis beside the run (DIR/capture/), judging nothing. */
+/* The wire-time analysis beside the run (DIR/capture/), judging nothing:
+ * its folder, no file yet. */
 static int open_analysis(struct live_cap *t, const struct live_cap_opts *o, char *err, size_t n)
 {
 	snprintf(t->cmd, sizeof(t->cmd), "ringbench analyze %s --scenario %s --out %s", o->pcap_path,
@@ -179,12 +182,28 @@ static int open_analysis(struct live_cap *t, const struct live_cap_opts *o, char
 				      .unjudged = true,
 				      .summary_name = LIVE_WIRE_SUMMARY};
 	struct anl_taps taps = {.call = on_call, .event = on_event, .arg = t};
-	const char *why = "";
 	int e = anl_session_open(&t->an, &t->ao, &taps);
-	if (!e && (e = anl_session_start(t->an, &why)) != 0)
-		snprintf(err, n, "the capture could not be analysed (%s: %s)", o->cap_dir, why);
-	else if (e)
+	if (e)
 		snprintf(err, n, "cannot create %s: %s", o->cap_dir, strerror(e));
+	return e;
+}
+
+/* The capture (its counts are the analysis's), then the analysis's calls.csv:
+ * a capture refused leaves no file in DIR/capture/. */
+static int open_capture(struct live_cap *t, const struct live_cap_opts *o, char *err, size_t n)
+{
+	char cerr[512] = "";
+	int e = capture_open_live(&t->c, o->iface, o->filter, o->pcap_path, 0,
+				  anl_session_stats(t->an), cerr, sizeof(cerr));
+	if (e) {
+		snprintf(err, n, "cannot capture: %s", cerr);
+		rmdir(o->cap_dir); /* made by open_analysis, still empty */
+		return e;
+	}
+	const char *why = "";
+	if ((e = anl_session_start(t->an, &why)) != 0)
+		snprintf(err, n, "the capture could not be analysed (%s: %s)", o->cap_dir, why);
+	t->started = e == 0;
 	return e;
 }
 
@@ -197,10 +216,8 @@ int live_cap_start(struct live_cap **out, const struct live_cap_opts *o, char *e
 	t->t0_ns = INT64_MIN;
 	snprintf(t->prefix, sizeof(t->prefix), "%s", o->prefix);
 	int e = open_analysis(t, o, err, n);
-	char cerr[512] = "";
-	if (!e && (e = capture_open_live(&t->c, o->iface, o->filter, o->pcap_path, 0,
-					 anl_session_stats(t->an), cerr, sizeof(cerr))) != 0)
-		snprintf(err, n, "cannot capture: %s", cerr);
+	if (!e)
+		e = open_capture(t, o, err, n);
 	if (!e && pthread_create(&t->th, NULL, cap_main, t)) {
 		snprintf(err, n, "cannot start the capture thread");
 		e = EAGAIN;
@@ -289,7 +306,7 @@ void live_cap_free(struct live_cap *t)
 		return;
 	live_cap_stop(t);
 	/* A run that failed before the analysis: its folder says so. */
-	if (t->an && !t->finished)
+	if (t->started && !t->finished)
 		anl_session_abort(t->an, "the live run failed before its capture was analysed");
 	anl_session_free(t->an);
 	for (size_t i = 0; i < t->n_wire; i++)
