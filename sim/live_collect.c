@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <jansson.h>
 #include <sqlite3.h>
 
 #include "log.h"
