@@ -548,6 +548,17 @@ static void pl_ev(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg
 	}
 }
 
+/* The analyzer's pipeline with pl_ev as its event hook, counters cleared. */
+static struct anl *pl_open(struct astats *st)
+{
+	memset(st, 0, sizeof(*st));
+	pl_events = pl_cancels = 0;
+	struct dlg_hooks hk = {.event = pl_ev};
+	struct anl *a = anl_new(st, &hk);
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
 /* One raw-IPv4 TCP segment 10.0.0.1:5062 -> 10.0.0.2:5060 at ts_ns. */
 static void tcp_frame(struct anl *a, int64_t ts_ns, uint32_t seq, const char *data, size_t n)
 {
@@ -577,11 +588,7 @@ static void tcp_frame(struct anl *a, int64_t ts_ns, uint32_t seq, const char *da
 START_TEST(test_tcp_split_compact_cancel_one_event)
 {
 	struct astats st;
-	memset(&st, 0, sizeof(st));
-	pl_events = pl_cancels = 0;
-	struct dlg_hooks hk = {.event = pl_ev};
-	struct anl *a = anl_new(&st, &hk);
-	ck_assert_ptr_nonnull(a);
+	struct anl *a = pl_open(&st);
 	const char *inv = "INVITE sip:0312000001@x SIP/2.0\r\nv: SIP/2.0/TCP h;branch=z9hG4bKs1\r\n"
 			  "f: <sip:a@x>;tag=t1\r\nt: <sip:b@x>\r\ni: rbl0-42///9-9@h\r\n"
 			  "CSeq: 1 INVITE\r\nl: 0\r\n\r\n";
@@ -612,11 +619,7 @@ END_TEST
 START_TEST(test_compact_capture_cancels_over_udp_and_split_tcp)
 {
 	struct astats st;
-	memset(&st, 0, sizeof(st));
-	pl_events = pl_cancels = 0;
-	struct dlg_hooks hk = {.event = pl_ev};
-	struct anl *a = anl_new(&st, &hk);
-	ck_assert_ptr_nonnull(a);
+	struct anl *a = pl_open(&st);
 	char *files[] = {RB_SOURCE_DIR "/tests/data/pcap/edge_compact.pcap"};
 	struct capture *c;
 	char err[256];
