@@ -84,6 +84,56 @@ struct analyze_opts {
  */
 int analyze_run(const struct analyze_opts *o);
 
+/*
+ * One analysis, packet by packet: what analyze_run does with its input,
+ * for a caller that reads the packets itself (ringbench live's capture
+ * thread). The result folder is o->out_dir, written as analyze_run writes
+ * it; the taps see the calls and their events as they come. From one thread.
+ *
+ *   anl_session_open(&s, &opts, &taps);      the folder (nothing written)
+ *   anl_session_start(s, &why);              calls.csv, the pipeline
+ *   per packet: anl_session_packet(s, &p, capture_t0_ns(c));
+ *   anl_session_finish(s, &res);             every call left, the files
+ *   anl_session_free(s);
+ */
+struct anl_taps {
+	/* A call over, as its calls.csv row has it (times in the folder's time
+	 * base: wire time from the first packet without a speed-up). r is valid
+	 * during the call only. May be NULL. */
+	void (*call)(const struct callrec *r, void *arg);
+	/* A call's event as the dialog layer sees it (dlg.h), t in wire time from
+	 * the first packet. May be NULL. */
+	void (*event)(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg);
+	void *arg;
+};
+
+struct anl_session;
+struct resdir_result;
+
+/* o and taps' arg must outlive s (taps is copied; may be NULL). Returns 0,
+ * ENOMEM, or the folder's errno. */
+int anl_session_open(struct anl_session **s, const struct analyze_opts *o,
+		     const struct anl_taps *taps);
+/* The counters the capture adds to (capture_open_*'s st). */
+struct astats *anl_session_stats(struct anl_session *s);
+/* Opens calls.csv and the pipeline. Returns 0, or errno with *why the
+ * reason for anl_session_abort ("calls.csv could not be written", "out of
+ * memory"). */
+int anl_session_start(struct anl_session *s, const char **why);
+/* One captured frame; t0_ns: time zero (capture_t0_ns). After start. */
+void anl_session_packet(struct anl_session *s, const struct cap_pkt *p, int64_t t0_ns);
+/*
+ * End of input: reports the calls left and writes the folder (resdir_finish).
+ * Returns 0, or errno with res saying what failed (res->exit_code 3).
+ */
+int anl_session_finish(struct anl_session *s, struct resdir_result *res);
+/* The analysis could not be made: summary.json alone, verdict error with
+ * why. Returns the exit status (3). Instead of anl_session_finish. */
+int anl_session_abort(struct anl_session *s, const char *why);
+/* The summary (for summary_print after anl_session_finish). */
+struct summary *anl_session_summary(struct anl_session *s);
+void anl_session_free(struct anl_session *s);
+
 /* Asks a running analyze_run to stop (async-signal-safe: for SIGINT). */
 void analyze_stop(void);
 

@@ -1,6 +1,7 @@
 /*
- * analyze_run: `ringbench analyze` from input to result files; see
- * analyze.h. The pipeline reports each call when it is over; this file
+ * analyze_run: `ringbench analyze` from input to result files, and the
+ * analysis session it runs (struct anl_session, also fed by `ringbench
+ * live`'s capture thread); see analyze.h. The pipeline reports each call when it is over; this file
  * completes the record (tenant, forwarding, no-answer delay from the
  * scenario; derived measures), hands it to the result folder (core/resdir:
  * its calls.csv row at once, the summary), adds it to the RFC 6076 sums, and
@@ -42,6 +43,10 @@ struct run {
 	struct rfc6076 rfc;
 	uint64_t calls;
 	rb_us cap_t0; /* the first packet, µs since the epoch */
+	bool started; /* a packet was seen */
+	struct astats st;
+	struct anl *a;
+	struct anl_taps taps;
 };
 
 static struct capture *volatile g_cap;
@@ -181,6 +186,8 @@ static void on_done(const struct callrec *rin, const struct dlg_extra *x, void *
 	complete(u, &r);
 	u->calls++;
 	resdir_call(u->rd, &r); /* an error comes back from resdir_calls_close */
+	if (u->taps.call)
+		u->taps.call(&r, u->taps.arg);
 	if (r.t_dial == RB_T_NONE)
 		r.t_dial = r.t_invite; /* phase windows and intervals need a time */
 	if (u->rep)
@@ -206,6 +213,13 @@ static void on_waiting(rb_us t, int delta, void *arg)
 		timeline_span(u->tl, u->wait_since, t, u->waiting, 0, 0);
 	u->wait_since = t;
 	u->waiting += delta;
+}
+
+static void on_event(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg)
+{
+	struct run *u = arg;
+	if (u->taps.event)
+		u->taps.event(ev, r, t, u->taps.arg);
 }
 
 static json_t *skipped_json(const struct astats *st)
@@ -244,7 +258,7 @@ static int open_resdir(struct run *u)
 			.scn = o->scn,
 			.ring_period = u->period,
 			.replications = 1,
-			/* without --speedup, the first packet's time (run_loop) */
+			/* without --speedup, the first packet's time (anl_session_packet) */
 			.t0_epoch = o->speedup > 0 ? o->t0_epoch : RB_T_NONE,
 			.unjudged = o->unjudged,
 			.targets = o->targets,
@@ -265,19 +279,118 @@ static int open_resdir(struct run *u)
 	return 0;
 }
 
-/* The summary alone, with verdict error (the run could not be made). */
-static int fail_run(struct run *u, const char *why)
+int anl_session_open(struct anl_session **out, const struct analyze_opts *o,
+		     const struct anl_taps *taps)
+{
+	struct run *u = calloc(1, sizeof(*u));
+	if (!u)
+		return ENOMEM;
+	u->o = o;
+	if (taps)
+		u->taps = *taps;
+	u->period =
+	    o->ring_period ? o->ring_period : (o->scn ? o->scn->ring_period : 3 * RB_US_PER_S);
+	int rc = open_resdir(u);
+	if (rc) {
+		free(u);
+		return rc;
+	}
+	*out = (struct anl_session *)u;
+	return 0;
+}
+
+struct astats *anl_session_stats(struct anl_session *s)
+{
+	return &((struct run *)s)->st;
+}
+
+int anl_session_start(struct anl_session *s, const char **why)
+{
+	struct run *u = (struct run *)s;
+	int rc = resdir_calls_open(u->rd);
+	if (rc) {
+		*why = "calls.csv could not be written";
+		return rc;
+	}
+	struct dlg_hooks hk = {.done = on_done, .waiting = on_waiting, .event = on_event, .arg = u};
+	if (!(u->a = anl_new(&u->st, &hk))) {
+		*why = "out of memory";
+		return ENOMEM;
+	}
+	return 0;
+}
+
+void anl_session_packet(struct anl_session *s, const struct cap_pkt *p, int64_t t0_ns)
+{
+	struct run *u = (struct run *)s;
+	if (!u->started) {
+		u->started = true;
+		u->cap_t0 = t0_ns / 1000;
+		if (!(u->o->speedup > 0))
+			resdir_set_t0_epoch(u->rd, u->cap_t0);
+	}
+	anl_packet(u->a, p, t0_ns);
+}
+
+/* End of input: every call still held reported, the timeline closed. */
+static void drain(struct run *u)
+{
+	anl_finish(u->a);
+	rb_us end = to_base(u, anl_last_time(u->a));
+	if (u->tl && end != RB_T_NONE && end > u->wait_since)
+		timeline_span(u->tl, u->wait_since, end, u->waiting, 0, 0);
+	u->wait_since = end == RB_T_NONE ? 0 : end;
+	anl_free(u->a);
+	u->a = NULL;
+}
+
+int anl_session_finish(struct anl_session *s, struct resdir_result *res)
+{
+	struct run *u = (struct run *)s;
+	drain(u);
+	resdir_set_extra(u->rd, "skipped", skipped_json(&u->st));
+	resdir_set_extra(u->rd, "rfc6076", rfc_json(&u->rfc));
+	json_t *pk = json_object();
+	json_object_set_new(pk, "packets", json_integer((json_int_t)u->st.packets));
+	json_object_set_new(pk, "sip_messages", json_integer((json_int_t)u->st.sip_messages));
+	json_object_set_new(pk, "calls", json_integer((json_int_t)u->calls));
+	resdir_set_extra(u->rd, "capture", pk);
+	skipped_log(&u->st);
+	if (resdir_calls_close(u->rd)) {
+		int rc = resdir_abort(u->rd, "calls.csv could not be written", res);
+		return rc ? rc : EIO;
+	}
+	resdir_set_timeline_end(u->rd, u->wait_since);
+	return resdir_finish(u->rd, res);
+}
+
+int anl_session_abort(struct anl_session *s, const char *why)
 {
 	struct resdir_result res;
-	resdir_abort(u->rd, why, &res);
+	resdir_abort(((struct run *)s)->rd, why, &res);
 	return res.exit_code;
 }
 
-static int open_input(struct run *u, struct capture **c, struct astats *st)
+struct summary *anl_session_summary(struct anl_session *s)
 {
-	const struct analyze_opts *o = u->o;
+	return resdir_summary(((struct run *)s)->rd);
+}
+
+void anl_session_free(struct anl_session *s)
+{
+	struct run *u = (struct run *)s;
+	if (!u)
+		return;
+	anl_free(u->a);
+	resdir_free(u->rd);
+	free(u);
+}
+
+static int open_input(struct anl_session *s, const struct analyze_opts *o, struct capture **c)
+{
 	char err[512] = "";
 	int rc;
+	struct astats *st = anl_session_stats(s);
 	if (o->iface)
 		rc = capture_open_live(c, o->iface, o->filter, o->write_path, o->duration_us, st,
 				       err, sizeof(err));
@@ -287,87 +400,44 @@ static int open_input(struct run *u, struct capture **c, struct astats *st)
 		return 0;
 	fprintf(stderr, "ringbench analyze: %s\n", err);
 	if (rc == EPERM || rc == EIO || rc == ENOMEM)
-		return fail_run(u, err);
+		return anl_session_abort(s, err);
 	return 2;
-}
-
-static int run_loop(struct run *u, struct capture *c, struct astats *st)
-{
-	struct dlg_hooks hk = {.done = on_done, .waiting = on_waiting, .arg = u};
-	struct anl *a = anl_new(st, &hk);
-	if (!a)
-		return ENOMEM;
-	struct cap_pkt p;
-	int rc = 0;
-	g_cap = c;
-	bool first = true;
-	while (!g_stop && capture_next(c, &p) == 0) {
-		if (first) {
-			first = false;
-			u->cap_t0 = capture_t0_ns(c) / 1000;
-			if (!(u->o->speedup > 0))
-				resdir_set_t0_epoch(u->rd, u->cap_t0);
-		}
-		anl_packet(a, &p, capture_t0_ns(c));
-	}
-	g_cap = NULL;
-	anl_finish(a);
-	rb_us end = to_base(u, anl_last_time(a));
-	if (u->tl && end != RB_T_NONE && end > u->wait_since)
-		timeline_span(u->tl, u->wait_since, end, u->waiting, 0, 0);
-	u->wait_since = end == RB_T_NONE ? 0 : end;
-	anl_free(a);
-	return rc;
 }
 
 int analyze_run(const struct analyze_opts *o)
 {
-	struct run u = {.o = o};
-	struct astats st;
-	g_stop = 0;
-	memset(&st, 0, sizeof(st));
+	struct anl_session *s = NULL;
 	struct capture *c = NULL;
-	int status = 3, rc;
-
-	u.period =
-	    o->ring_period ? o->ring_period : (o->scn ? o->scn->ring_period : 3 * RB_US_PER_S);
-	if ((rc = open_resdir(&u)) != 0) {
+	const char *why = NULL;
+	int status, rc;
+	g_stop = 0;
+	if ((rc = anl_session_open(&s, o, NULL)) != 0) {
 		fprintf(stderr, "ringbench analyze: %s: %s\n", o->out_dir, strerror(rc));
 		return 3;
 	}
-	status = open_input(&u, &c, &st);
+	status = open_input(s, o, &c);
 	if (status)
 		goto out;
-	if ((rc = resdir_calls_open(u.rd)) != 0) {
-		fprintf(stderr, "ringbench analyze: %s/calls.csv: %s\n", o->out_dir, strerror(rc));
-		status = fail_run(&u, "calls.csv could not be written");
+	if ((rc = anl_session_start(s, &why)) != 0) {
+		if (rc != ENOMEM)
+			fprintf(stderr, "ringbench analyze: %s/calls.csv: %s\n", o->out_dir,
+				strerror(rc));
+		status = anl_session_abort(s, why);
 		goto out;
 	}
-	if (run_loop(&u, c, &st)) {
-		status = fail_run(&u, "out of memory");
-		goto out;
-	}
-	resdir_set_extra(u.rd, "skipped", skipped_json(&st));
-	resdir_set_extra(u.rd, "rfc6076", rfc_json(&u.rfc));
-	json_t *pk = json_object();
-	json_object_set_new(pk, "packets", json_integer((json_int_t)st.packets));
-	json_object_set_new(pk, "sip_messages", json_integer((json_int_t)st.sip_messages));
-	json_object_set_new(pk, "calls", json_integer((json_int_t)u.calls));
-	resdir_set_extra(u.rd, "capture", pk);
-	skipped_log(&st);
-	if (resdir_calls_close(u.rd)) {
-		status = fail_run(&u, "calls.csv could not be written");
-		goto out;
-	}
-	resdir_set_timeline_end(u.rd, u.wait_since);
+	struct cap_pkt p;
+	g_cap = c;
+	while (!g_stop && capture_next(c, &p) == 0)
+		anl_session_packet(s, &p, capture_t0_ns(c));
+	g_cap = NULL;
 	struct resdir_result res;
-	if ((rc = resdir_finish(u.rd, &res)) != 0 && res.failed)
+	if ((rc = anl_session_finish(s, &res)) != 0 && res.failed)
 		fprintf(stderr, "ringbench analyze: %s/%s: %s\n", o->out_dir, res.failed, strerror(rc));
 	if (!rc && !o->quiet)
-		summary_print(resdir_summary(u.rd), stdout);
+		summary_print(anl_session_summary(s), stdout);
 	status = res.exit_code;
 out:
 	capture_close(c);
-	resdir_free(u.rd);
+	anl_session_free(s);
 	return status;
 }

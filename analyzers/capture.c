@@ -152,6 +152,44 @@ int capture_open_stream(struct capture **out, FILE *f, const char *name, struct 
 	return 0;
 }
 
+/* pcap_activate, its failure as an errno: EPERM (no capture right), ENODEV, EIO. */
+static int activate(pcap_t *p, const char *ifname, char *err, size_t errlen)
+{
+	int a = pcap_activate(p);
+	if (a >= 0)
+		return 0;
+	if (a == PCAP_ERROR_PERM_DENIED) {
+		snprintf(err, errlen,
+			 "%s: not permitted to capture (run as root or give the program "
+			 "CAP_NET_RAW: setcap cap_net_raw,cap_net_admin=eip): %s",
+			 ifname, pcap_geterr(p));
+		return EPERM;
+	}
+	if (a == PCAP_ERROR_NO_SUCH_DEVICE) {
+		snprintf(err, errlen, "%s: no such interface", ifname);
+		return ENODEV;
+	}
+	snprintf(err, errlen, "%s: %s", ifname, pcap_geterr(p));
+	return EIO;
+}
+
+/* The BPF filter: EINVAL when it does not compile, EIO when it cannot be set. */
+static int set_filter(pcap_t *p, const char *filter, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "--filter '%s': %s", filter, pcap_geterr(p));
+		return EINVAL;
+	}
+	int s = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (s != 0) {
+		snprintf(err, errlen, "--filter: %s", pcap_geterr(p));
+		return EIO;
+	}
+	return 0;
+}
+
 int capture_open_live(struct capture **out, const char *ifname, const char *filter,
 		      const char *write_path, int64_t duration_us, struct astats *st, char *err,
 		      size_t errlen)
@@ -175,40 +213,12 @@ int capture_open_live(struct capture **out, const char *ifname, const char *filt
 	pcap_set_timeout(p, 100);
 	pcap_set_buffer_size(p, 32 * 1024 * 1024);
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO); /* falls back to micro */
-	int a = pcap_activate(p);
-	if (a < 0) {
-		if (a == PCAP_ERROR_PERM_DENIED) {
-			rc = EPERM;
-			snprintf(err, errlen,
-				 "%s: not permitted to capture (run as root or give the program "
-				 "CAP_NET_RAW: setcap cap_net_raw,cap_net_admin=eip): %s",
-				 ifname, pcap_geterr(p));
-		} else if (a == PCAP_ERROR_NO_SUCH_DEVICE) {
-			rc = ENODEV;
-			snprintf(err, errlen, "%s: no such interface", ifname);
-		} else {
-			rc = EIO;
-			snprintf(err, errlen, "%s: %s", ifname, pcap_geterr(p));
-		}
+	if ((rc = activate(p, ifname, err, errlen)) != 0)
 		goto out;
-	}
 	c->s[0].dlt = pcap_datalink(p);
 	c->s[0].nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	if (filter && *filter) {
-		struct bpf_program prog;
-		if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-			rc = EINVAL;
-			snprintf(err, errlen, "--filter '%s': %s", filter, pcap_geterr(p));
-			goto out;
-		}
-		int s = pcap_setfilter(p, &prog);
-		pcap_freecode(&prog);
-		if (s != 0) {
-			rc = EIO;
-			snprintf(err, errlen, "--filter: %s", pcap_geterr(p));
-			goto out;
-		}
-	}
+	if (filter && *filter && (rc = set_filter(p, filter, err, errlen)) != 0)
+		goto out;
 	if (write_path) {
 		c->dump = pcap_dump_open(p, write_path);
 		if (!c->dump) {
@@ -241,6 +251,20 @@ void capture_stop(struct capture *c)
 	c->stop = 1;
 	if (c->live && c->s[0].p)
 		pcap_breakloop(c->s[0].p);
+}
+
+int capture_stats(struct capture *c, struct cap_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!c->live || !c->s[0].p)
+		return ENOTSUP;
+	struct pcap_stat ps;
+	if (pcap_stats(c->s[0].p, &ps) != 0)
+		return EIO;
+	st->received = ps.ps_recv;
+	st->dropped = ps.ps_drop;
+	st->if_dropped = ps.ps_ifdrop;
+	return 0;
 }
 
 int64_t capture_t0_ns(const struct capture *c)

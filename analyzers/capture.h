@@ -72,6 +72,17 @@ void capture_stop(struct capture *c);
 /* The epoch (ns) of the first packet of the first file; INT64_MIN before one is read. */
 int64_t capture_t0_ns(const struct capture *c);
 
+/* A live capture's packet counts so far, from libpcap (pcap_stats). */
+struct cap_stats {
+	uint64_t received;   /* ps_recv: packets the filter passed */
+	uint64_t dropped;    /* ps_drop: lost because the buffer was full (we read too slowly) */
+	uint64_t if_dropped; /* ps_ifdrop: dropped by the interface or its driver */
+};
+
+/* Fills st for a live capture (before capture_close). Returns 0, ENOTSUP
+ * for files, EIO when libpcap cannot say. */
+int capture_stats(struct capture *c, struct cap_stats *st);
+
 void capture_close(struct capture *c);
 
 #endif

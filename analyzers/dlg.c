@@ -116,6 +116,12 @@ static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag
 	return NULL;
 }
 
+static void fire(struct dlg *d, enum dlg_event ev, const struct call *c, rb_us t)
+{
+	if (d->hk.event)
+		d->hk.event(ev, &c->r, t, d->hk.arg);
+}
+
 static void waiting_end(struct dlg *d, struct call *c, rb_us t)
 {
 	if (!c->waiting)
@@ -312,6 +318,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 	d->n++;
 	if (d->hk.waiting)
 		d->hk.waiting(t, +1, d->hk.arg);
+	fire(d, DLG_EV_INVITE, c, t);
 	return 1;
 }
 
@@ -322,8 +329,10 @@ static void invite_response(struct dlg *d, struct call *c, const struct sipmsg *
 		return; /* an earlier transaction's, or a re-INVITE's */
 	int s = m->status;
 	if (s == 180 || s == 183) {
-		if (r->t_ringing == RB_T_NONE)
+		if (r->t_ringing == RB_T_NONE) {
 			r->t_ringing = t;
+			fire(d, DLG_EV_RINGING, c, t);
+		}
 	} else if (s >= 200 && s < 300) {
 		if (r->t_answer == RB_T_NONE) {
 			r->t_answer = t;
@@ -332,6 +341,7 @@ static void invite_response(struct dlg *d, struct call *c, const struct sipmsg *
 				r->final_status = s;
 			}
 			waiting_end(d, c, t);
+			fire(d, DLG_EV_ANSWERED, c, t);
 		}
 	} else if (s >= 300) {
 		if (r->t_final == RB_T_NONE && r->t_answer == RB_T_NONE) {
@@ -342,6 +352,7 @@ static void invite_response(struct dlg *d, struct call *c, const struct sipmsg *
 				set_challenged(d, c, t);
 			else
 				set_over(d, c, t);
+			fire(d, DLG_EV_FINAL, c, t);
 		}
 	}
 }
@@ -368,6 +379,7 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 			if (r->t_cancel == RB_T_NONE) {
 				r->t_cancel = t;
 				waiting_end(d, c, t);
+				fire(d, DLG_EV_CANCEL, c, t);
 			}
 			break;
 		case SIP_BYE:

@@ -46,6 +46,23 @@ struct dlg_extra {
 	int invites;	/* INVITE transactions of the call (a challenge makes 2) */
 };
 
+/*
+ * What happened to a call, as it happens (dlg_hooks.event): for whoever acts
+ * during the capture (ringbench live draws a redial on DLG_EV_CANCEL), not
+ * only once the call is over. Each fires once per call, at the message's
+ * time, with the call's record so far (wire fields; outcome not decided).
+ */
+enum dlg_event {
+	DLG_EV_INVITE,	 /* a new call: its first INVITE */
+	DLG_EV_RINGING,	 /* the first 180/183 */
+	DLG_EV_ANSWERED, /* the first 2xx to the INVITE */
+	DLG_EV_CANCEL,	 /* the caller's first CANCEL: it hung up while ringing
+			    (a 2xx crossing it still makes the call answered) */
+	DLG_EV_FINAL,	 /* a final answer >= 300 (r->final_status): a rejection,
+			    the 487 of a CANCEL, or a 401/407 challenge (fires again
+			    for the INVITE sent again) */
+};
+
 struct dlg_hooks {
 	/*
 	 * A call is over. r has the wire's fields and the outcome; tenant is the
@@ -56,6 +73,9 @@ struct dlg_hooks {
 	/* Calls waiting at the center (INVITE seen, no answer, final or CANCEL yet)
 	 * changed by delta at t. May be NULL. */
 	void (*waiting)(rb_us t, int delta, void *arg);
+	/* An event of a call (above) at t. May be NULL. r is valid during the
+	 * call only. */
+	void (*event)(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg);
 	void *arg;
 };
 

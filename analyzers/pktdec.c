@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,6 +327,64 @@ static uint64_t frag_hash(const struct l3 *c, uint32_t id, int proto)
 	return htab_hash(h, k, 2);
 }
 
+/* Datagram id's reassembly, found or started; NULL when the table is full
+ * (counted). */
+static struct frag *frag_get(struct pktdec *d, const struct l3 *c, uint32_t id, int proto,
+			     uint64_t hv)
+{
+	for (struct hnode *x = htab_first(&d->frags, hv); x; x = htab_next(x, hv)) {
+		struct frag *g = container_of(x, struct frag, h);
+		if (g->af == c->af && g->id == id && !memcmp(g->src, c->src, 16) &&
+		    !memcmp(g->dst, c->dst, 16) && (c->af == 6 || g->proto == proto))
+			return g;
+	}
+	struct frag *f = d->nfrag < PKTDEC_FRAG_MAX ? calloc(1, sizeof(*f)) : NULL;
+	if (!f) {
+		skip(d, ASKIP_FRAG_TABLE_FULL);
+		return NULL;
+	}
+	f->af = c->af;
+	f->proto = (uint8_t)proto;
+	f->id = id;
+	memcpy(f->src, c->src, 16);
+	memcpy(f->dst, c->dst, 16);
+	f->t_first = c->ts;
+	htab_insert(&d->frags, &f->h, hv);
+	list_init(&f->l);
+	list_append(&d->fq, &f->l);
+	d->nfrag++;
+	return f;
+}
+
+/* Copies [off, off+n) into f's buffer and marks its 8-byte blocks. Returns
+ * false when the buffer could not grow (f dropped, counted). */
+static bool frag_store(struct pktdec *d, struct frag *f, size_t off, const uint8_t *p, size_t n)
+{
+	if (off + n > f->cap) {
+		size_t cap = f->cap ? f->cap : 2048;
+		while (cap < off + n)
+			cap *= 2;
+		if (cap > 65536)
+			cap = 65536;
+		uint8_t *b = realloc(f->buf, cap);
+		if (!b) {
+			skip(d, ASKIP_FRAG_TABLE_FULL);
+			frag_drop(d, f);
+			return false;
+		}
+		f->buf = b;
+		f->cap = cap;
+	}
+	memcpy(f->buf + off, p, n);
+	for (size_t b = off / 8; b < (off + n + 7) / 8; b++) {
+		if (!(f->bits[b / 8] & (1u << (b % 8)))) {
+			f->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+			f->covered++;
+		}
+	}
+	return true;
+}
+
 /*
  * Adds the fragment [off, off+n) of datagram id. When the datagram is
  * complete, passes it on and frees it. proto is the payload's protocol (for
@@ -339,37 +398,9 @@ static void frag_add(struct pktdec *d, const struct l3 *c, uint32_t id, int prot
 		skip(d, ASKIP_FRAG_BAD);
 		return;
 	}
-	uint64_t hv = frag_hash(c, id, c->af == 4 ? proto : 0);
-	struct frag *f = NULL;
-	for (struct hnode *x = htab_first(&d->frags, hv); x; x = htab_next(x, hv)) {
-		struct frag *g = container_of(x, struct frag, h);
-		if (g->af == c->af && g->id == id && !memcmp(g->src, c->src, 16) &&
-		    !memcmp(g->dst, c->dst, 16) && (c->af == 6 || g->proto == proto)) {
-			f = g;
-			break;
-		}
-	}
-	if (!f) {
-		if (d->nfrag >= PKTDEC_FRAG_MAX) {
-			skip(d, ASKIP_FRAG_TABLE_FULL);
-			return;
-		}
-		f = calloc(1, sizeof(*f));
-		if (!f) {
-			skip(d, ASKIP_FRAG_TABLE_FULL);
-			return;
-		}
-		f->af = c->af;
-		f->proto = (uint8_t)proto;
-		f->id = id;
-		memcpy(f->src, c->src, 16);
-		memcpy(f->dst, c->dst, 16);
-		f->t_first = c->ts;
-		htab_insert(&d->frags, &f->h, hv);
-		list_init(&f->l);
-		list_append(&d->fq, &f->l);
-		d->nfrag++;
-	}
+	struct frag *f = frag_get(d, c, id, proto, frag_hash(c, id, c->af == 4 ? proto : 0));
+	if (!f)
+		return;
 	if (off == 0)
 		f->proto = (uint8_t)proto; /* IPv6: the first fragment says */
 	if (!more) {
@@ -380,28 +411,8 @@ static void frag_add(struct pktdec *d, const struct l3 *c, uint32_t id, int prot
 		}
 		f->total = (uint32_t)(off + n);
 	}
-	if (off + n > f->cap) {
-		size_t cap = f->cap ? f->cap : 2048;
-		while (cap < off + n)
-			cap *= 2;
-		if (cap > 65536)
-			cap = 65536;
-		uint8_t *b = realloc(f->buf, cap);
-		if (!b) {
-			skip(d, ASKIP_FRAG_TABLE_FULL);
-			frag_drop(d, f);
-			return;
-		}
-		f->buf = b;
-		f->cap = cap;
-	}
-	memcpy(f->buf + off, p, n);
-	for (size_t b = off / 8; b < (off + n + 7) / 8; b++) {
-		if (!(f->bits[b / 8] & (1u << (b % 8)))) {
-			f->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-			f->covered++;
-		}
-	}
+	if (!frag_store(d, f, off, p, n))
+		return;
 	if (!f->total || f->covered < (f->total + 7) / 8)
 		return;
 	if (f->total > f->cap) { /* only a zero-length datagram gets here without a buffer */
@@ -448,6 +459,42 @@ static void ipv4(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int d
 	ip_payload(d, &c, p[9], p + ihl, tot - ihl);
 }
 
+/* The length of an IPv6 extension header that only precedes the payload
+ * (hop-by-hop, routing, destination options, mobility, AH); 0 when it is
+ * truncated (counted). */
+static size_t ipv6_ext_len(struct pktdec *d, int nh, const uint8_t *q, size_t m)
+{
+	if (m < 8) {
+		skip(d, ASKIP_TRUNCATED);
+		return 0;
+	}
+	size_t el = nh == 51 ? ((size_t)q[1] + 2) * 4 : ((size_t)q[1] + 1) * 8;
+	if (el > m) {
+		skip(d, ASKIP_TRUNCATED);
+		return 0;
+	}
+	return el;
+}
+
+/* A fragment header at q: the fragment goes to reassembly (true), or, an
+ * atomic fragment, its next header follows (false, *nh set). */
+static bool ipv6_frag(struct pktdec *d, const struct l3 *c, int *nh, const uint8_t *q, size_t m)
+{
+	if (m < 8) {
+		skip(d, ASKIP_TRUNCATED);
+		return true;
+	}
+	uint16_t fo = rd16(q + 2);
+	size_t off = (size_t)(fo >> 3) * 8;
+	int more = fo & 1;
+	if (!off && !more) { /* atomic fragment */
+		*nh = q[0];
+		return false;
+	}
+	frag_add(d, c, rd32(q + 4), q[0], off, more, q + 8, m - 8);
+	return true;
+}
+
 static void ipv6(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int depth)
 {
 	if (n < 40) {
@@ -468,62 +515,26 @@ static void ipv6(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int d
 	memcpy(c.dst, p + 24, 16);
 	int nh = p[6];
 	const uint8_t *q = p + 40;
-	size_t m = plen;
+	size_t m = plen, el;
 	for (int i = 0; i < 8; i++) {
 		switch (nh) {
 		case 0:	  /* hop-by-hop */
 		case 43:  /* routing */
 		case 60:  /* destination options */
 		case 135: /* mobility */
-		{
-			if (m < 8) {
-				skip(d, ASKIP_TRUNCATED);
+		case 51:  /* AH */
+			if (!(el = ipv6_ext_len(d, nh, q, m)))
 				return;
-			}
-			size_t el = ((size_t)q[1] + 1) * 8;
-			if (el > m) {
-				skip(d, ASKIP_TRUNCATED);
-				return;
-			}
 			nh = q[0];
 			q += el;
 			m -= el;
 			continue;
-		}
-		case 51: { /* AH */
-			if (m < 8) {
-				skip(d, ASKIP_TRUNCATED);
+		case 44: /* fragment */
+			if (ipv6_frag(d, &c, &nh, q, m))
 				return;
-			}
-			size_t el = ((size_t)q[1] + 2) * 4;
-			if (el > m) {
-				skip(d, ASKIP_TRUNCATED);
-				return;
-			}
-			nh = q[0];
-			q += el;
-			m -= el;
+			q += 8;
+			m -= 8;
 			continue;
-		}
-		case 44: { /* fragment */
-			if (m < 8) {
-				skip(d, ASKIP_TRUNCATED);
-				return;
-			}
-			uint16_t fo = rd16(q + 2);
-			size_t off = (size_t)(fo >> 3) * 8;
-			int more = fo & 1;
-			uint32_t id = rd32(q + 4);
-			int next = q[0];
-			if (!off && !more) { /* atomic fragment */
-				nh = next;
-				q += 8;
-				m -= 8;
-				continue;
-			}
-			frag_add(d, &c, id, next, off, more, q + 8, m - 8);
-			return;
-		}
 		case 59: /* no next header */
 			skip(d, ASKIP_IP_PROTO);
 			return;

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "analyze.h"
 #include "cli.h"
@@ -149,73 +148,67 @@ static int parse_targets(struct aargs *a, const char *list, bool old)
 	return 0;
 }
 
+/* One option. Returns 0 to go on, -1 after --help, or 2. */
+static int take_option(struct aargs *a, int c, char **argv)
+{
+	switch (c) {
+	case 'd':
+		return cli_double(PROG, "--duration", optarg, 0.001, 1e7, &a->duration_s) ? 2 : 0;
+	case 'f':
+		a->o.filter = optarg;
+		return 0;
+	case 'h':
+		usage(stdout);
+		return -1;
+	case 'i':
+		a->o.iface = optarg;
+		return 0;
+	case 'o':
+		a->o.out_dir = optarg;
+		return 0;
+	case 'p':
+		return parse_phase(a, optarg) ? 2 : 0;
+	case 'q':
+		a->o.quiet = 1;
+		return 0;
+	case 'r':
+		return cli_double(PROG, "--ring-period-s", optarg, 0.001, 3600, &a->ring_period_s) ? 2
+													   : 0;
+	case 's':
+		a->scenario = optarg;
+		return 0;
+	case 'S':
+		if (cli_double(PROG, "--speedup", optarg, 0, 1e6, &a->speedup))
+			return 2;
+		if (!(a->speedup > 0))
+			return cli_usage_error(PROG, "--speedup: expected a number above 0, got '%s'",
+					       optarg);
+		return 0;
+	case 'T':
+		a->t0_set = true;
+		return cli_double(PROG, "--t0", optarg, 0, 1e11, &a->t0_s) ? 2 : 0;
+	case 't':
+		return parse_targets(a, optarg, false) ? 2 : 0;
+	case 'L':
+		a->old_targets = true;
+		return parse_targets(a, optarg, true) ? 2 : 0;
+	case 'w':
+		a->o.write_path = optarg;
+		return 0;
+	default:
+		return cli_bad_option(PROG, argv[optind - 1], longopts);
+	}
+}
+
 /* Returns 0 to run, -1 after --help, or 2. */
 static int parse(int argc, char **argv, struct aargs *a)
 {
-	int c;
+	int c, st;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (cli_double(PROG, "--duration", optarg, 0.001, 1e7, &a->duration_s))
-				return 2;
-			break;
-		case 'f':
-			a->o.filter = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		case 'i':
-			a->o.iface = optarg;
-			break;
-		case 'o':
-			a->o.out_dir = optarg;
-			break;
-		case 'p':
-			if (parse_phase(a, optarg))
-				return 2;
-			break;
-		case 'q':
-			a->o.quiet = 1;
-			break;
-		case 'r':
-			if (cli_double(PROG, "--ring-period-s", optarg, 0.001, 3600,
-				       &a->ring_period_s))
-				return 2;
-			break;
-		case 's':
-			a->scenario = optarg;
-			break;
-		case 'S':
-			if (cli_double(PROG, "--speedup", optarg, 0, 1e6, &a->speedup))
-				return 2;
-			if (!(a->speedup > 0))
-				return cli_usage_error(PROG, "--speedup: expected a number above 0, got '%s'",
-						       optarg);
-			break;
-		case 'T':
-			if (cli_double(PROG, "--t0", optarg, 0, 1e11, &a->t0_s))
-				return 2;
-			a->t0_set = true;
-			break;
-		case 't':
-			if (parse_targets(a, optarg, false))
-				return 2;
-			break;
-		case 'L':
-			a->old_targets = true;
-			if (parse_targets(a, optarg, true))
-				return 2;
-			break;
-		case 'w':
-			a->o.write_path = optarg;
-			break;
-		default:
-			return cli_bad_option(PROG, argv[optind - 1], longopts);
-		}
-	}
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((st = take_option(a, c, argv)) != 0)
+			return st;
 	if (a->o.iface && optind < argc)
 		return cli_usage_error(PROG, "give capture files or --interface, not both");
 	if (!a->o.iface && optind >= argc)
@@ -274,12 +267,7 @@ int cmd_analyze(int argc, char **argv)
 		}
 	}
 	if (!a->o.out_dir) {
-		char ts[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
-		snprintf(outbuf, sizeof(outbuf), "results/analyze-%s", ts);
+		cli_results_dir(outbuf, sizeof(outbuf), "analyze");
 		a->o.out_dir = outbuf;
 	}
 	a->o.scn = scn;

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -124,108 +123,127 @@ static bool old_server_spelling(const char *arg)
 	return false;
 }
 
-int cmd_live(int argc, char **argv)
-{
-	struct live_opts o = {.speedup = 1.0, .replications = 1};
-	bool seed_set = false, speed_set = false;
-	long reps = 1;
-	const char *out = NULL;
+/* The command line as parsed, before the scenario is loaded. */
+struct args {
+	struct live_opts o;
+	bool seed_set, speed_set;
+	long reps;
+	const char *out;
 	const char *targets[64];
-	size_t n_targets = 0;
-	int c;
+	size_t n_targets;
+};
+
+/* One option. Returns -1 to go on, else the exit status (help: 0). */
+static int take_option(struct args *g, int c, char **argv)
+{
+	switch (c) {
+	case 'a':
+		if (!strchr(optarg, ':') || optarg[0] == ':')
+			return cli_usage_error(PROG, "--auth: expected USER:PASSWORD");
+		g->o.auth = optarg;
+		return -1;
+	case 'h':
+		usage(stdout);
+		return 0;
+	case 'o':
+		g->out = optarg;
+		return -1;
+	case 'q':
+		g->o.quiet = true;
+		return -1;
+	case 'r':
+		return cli_long(PROG, "--replications", optarg, 1, 1000, &g->reps) ? 2 : -1;
+	case 's':
+		g->seed_set = true;
+		return cli_u64(PROG, "--seed", optarg, &g->o.seed) ? 2 : -1;
+	case 'F':
+		g->speed_set = true;
+		return cli_double(PROG, "--speedup", optarg, 1e-3, 1e4, &g->o.speedup) ? 2 : -1;
+	case 'S':
+		g->o.server = optarg;
+		return -1;
+	case 't':
+		if (old_server_spelling(optarg))
+			return cli_usage_error(PROG, "--target is a service-level target now "
+						     "([PHASE:]K:F[:MEASURE]); for the SIP server "
+						     "under test use --server %s",
+					       optarg);
+		if (g->n_targets == sizeof(g->targets) / sizeof(g->targets[0]))
+			return cli_usage_error(PROG, "--target: at most %zu", g->n_targets);
+		g->targets[g->n_targets++] = optarg;
+		return -1;
+	case 'T':
+		if (!strcmp(optarg, "tcp"))
+			g->o.tcp = true;
+		else if (strcmp(optarg, "udp"))
+			return cli_usage_error(PROG, "--transport: expected udp or tcp, got '%s'", optarg);
+		return -1;
+	default:
+		return cli_bad_option(PROG, argv[optind - 1], longopts);
+	}
+}
+
+/* Options and the scenario's path. Returns -1 to go on, else the exit status. */
+static int parse(struct args *g, int argc, char **argv)
+{
+	int c, st;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			if (!strchr(optarg, ':') || optarg[0] == ':')
-				return cli_usage_error(PROG, "--auth: expected USER:PASSWORD");
-			o.auth = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'o':
-			out = optarg;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'r':
-			if (cli_long(PROG, "--replications", optarg, 1, 1000, &reps))
-				return 2;
-			break;
-		case 's':
-			if (cli_u64(PROG, "--seed", optarg, &o.seed))
-				return 2;
-			seed_set = true;
-			break;
-		case 'F':
-			if (cli_double(PROG, "--speedup", optarg, 1e-3, 1e4, &o.speedup))
-				return 2;
-			speed_set = true;
-			break;
-		case 'S':
-			o.server = optarg;
-			break;
-		case 't':
-			if (old_server_spelling(optarg))
-				return cli_usage_error(PROG, "--target is a service-level target now "
-							     "([PHASE:]K:F[:MEASURE]); for the SIP server "
-							     "under test use --server %s",
-						       optarg);
-			if (n_targets == sizeof(targets) / sizeof(targets[0]))
-				return cli_usage_error(PROG, "--target: at most %zu", n_targets);
-			targets[n_targets++] = optarg;
-			break;
-		case 'T':
-			if (!strcmp(optarg, "tcp"))
-				o.tcp = true;
-			else if (strcmp(optarg, "udp"))
-				return cli_usage_error(PROG, "--transport: expected udp or tcp, got '%s'", optarg);
-			break;
-		default:
-			return cli_bad_option(PROG, argv[optind - 1], longopts);
-		}
-	}
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((st = take_option(g, c, argv)) >= 0)
+			return st;
 	if (optind >= argc)
 		return cli_usage_error(PROG, "missing SCENARIO (a scenario file, e.g. scenarios/live-demo.yaml)");
 	if (optind + 1 < argc)
 		return cli_usage_error(PROG, "unexpected argument '%s'", argv[optind + 1]);
-	if (o.server && speed_set && o.speedup != 1.0)
+	if (g->o.server && g->speed_set && g->o.speedup != 1.0)
 		return cli_usage_error(PROG, "--speedup cannot be used with --server: another server's "
 					     "pick-up does not speed up; leave --speedup out");
-	if (o.server && !cli_is_hostport(o.server))
+	if (g->o.server && !cli_is_hostport(g->o.server))
 		return cli_usage_error(PROG, "--server: expected HOST:PORT (e.g. 127.0.0.1:5060), got '%s'",
-				       o.server);
-	o.scenario_path = argv[optind];
+				       g->o.server);
+	g->o.scenario_path = argv[optind];
+	return -1;
+}
+
+/* The scenario, with --target's targets instead of its own. Returns 0 or 2 (said). */
+static int load(struct args *g, struct scenario **sp)
+{
 	char err[1024] = "";
-	struct scenario *s = NULL;
-	int e = scn_load(o.scenario_path, &s, err, sizeof(err));
+	int e = scn_load(g->o.scenario_path, sp, err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "%s\n", err[0] ? err : strerror(e));
 		return 2;
 	}
-	if (n_targets && (e = scn_targets_replace(s, targets, n_targets, err, sizeof(err)))) {
+	if (g->n_targets && (e = scn_targets_replace(*sp, g->targets, g->n_targets, err, sizeof(err)))) {
 		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(e));
-		scn_free(s);
+		scn_free(*sp);
+		*sp = NULL;
 		return 2;
 	}
+	return 0;
+}
+
+int cmd_live(int argc, char **argv)
+{
+	struct args g = {.o = {.speedup = 1.0, .replications = 1}, .reps = 1};
+	int st = parse(&g, argc, argv);
+	if (st >= 0)
+		return st;
+	struct scenario *s = NULL;
+	if (load(&g, &s))
+		return 2;
+	struct live_opts o = g.o;
 	o.scn = s;
-	o.replications = (int)reps;
-	if (!seed_set)
+	o.replications = (int)g.reps;
+	if (!g.seed_set)
 		o.seed = s->run.seed;
-	char dir[PATH_MAX];
-	if (out) {
-		snprintf(dir, sizeof(dir), "%s", out);
-	} else {
-		char ts[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm);
-		snprintf(dir, sizeof(dir), "results/%s-live-%s", s->name ? s->name : "scenario", ts);
-	}
+	char dir[PATH_MAX], name[256];
+	snprintf(name, sizeof(name), "%s-live", s->name ? s->name : "scenario");
+	if (g.out)
+		snprintf(dir, sizeof(dir), "%s", g.out);
+	else
+		cli_results_dir(dir, sizeof(dir), name);
 	o.out_dir = dir;
 	/* summary.json keeps the command: without the password. */
 	char *command = o.auth ? join_masked(argc, argv) : cli_join(argc, argv);

@@ -8,21 +8,25 @@
  *      wire (abandoned before forwarding), and their redials;
  *   2. secretaryd is started on a free loopback port (same scenario, seed,
  *      speed-up and time zero), unless --server was given;
- *   3. a libpcap capture of the run's port starts (capture.pcap);
+ *   3. a libpcap capture of the run's port starts (capture.pcap); a thread
+ *      hands every packet to the analyzer's pipeline as it comes, which
+ *      writes capture/ in wire time (judging nothing: wire-summary.json);
  *   4. SIPp runs scenarios/sipp/live_caller.xml with an injection file: each
  *      call pauses until its own wall-clock instant (t0 + t_invite / F);
- *      a CANCEL the capture sees may draw a redial (schedule_redial),
- *      placed by one more SIPp (DIR/sipp/redial-K/) started shortly before;
- *   5. after every SIPp ends and 2 s more, the capture stops, secretaryd is
- *      stopped, `ringbench analyze` is run on the capture into capture/
- *      (wire time, judging nothing: capture/wire-summary.json);
- *   6. each scheduled call is found in the capture by its Call-ID key and
- *      reported in scenario time (wire × F), with screened and the one who
- *      answered from secretaryd's CDRs; lateness = capture time of the
- *      INVITE's first transmission − its scheduled instant.
+ *      a CANCEL the dialog layer reports (DLG_EV_CANCEL) may draw a redial
+ *      (schedule_redial), placed by one more SIPp (DIR/sipp/redial-K/)
+ *      started shortly before;
+ *   5. after every SIPp ends and 2 s more, the capture stops (libpcap's
+ *      counts kept), secretaryd is stopped, the analysis ends its calls;
+ *   6. each scheduled call is matched in memory with the analysis's call of
+ *      its Call-ID key and reported in scenario time (wire × F), with
+ *      screened and the one who answered from secretaryd's CDRs; lateness =
+ *      capture time of the INVITE's first transmission − its scheduled
+ *      instant.
  *
  * live_run() runs the replications and writes DIR/summary.json (engine
- * live), DIR/calls.csv (replication 0) and DIR/timeline.csv.
+ * live; with the capture's counts), DIR/calls.csv (replication 0) and
+ * DIR/timeline.csv, once, through core/resdir.
  */
 #ifndef RB_LIVE_H
 #define RB_LIVE_H

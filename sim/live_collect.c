@@ -1,11 +1,10 @@
 /*
- * live_collect: a live replication's calls back from the wire. The capture
- * analysis (`ringbench analyze` into DIR/capture: calls.csv in wire time
- * from the capture's first packet, t0_epoch in wire-summary.json, which
- * judges nothing) gives each call's times and outcome; the run's own time
- * zero and speed-up turn them into scenario time (rb_wall_to_scenario, as
- * `ringbench analyze --speedup F --t0 EPOCH` does); secretaryd's CDRs add
- * screened and who answered.
+ * live_collect: a live replication's calls back from the wire, in memory.
+ * The capture thread's analysis (live_cap.c) hands over the calls of ours as
+ * they ended, in wire time from the capture's first packet; the run's own
+ * time zero and speed-up turn them into scenario time (rb_wall_to_scenario,
+ * as `ringbench analyze --speedup F --t0 EPOCH` does); secretaryd's CDRs
+ * add screened, who answered and report latency.
  * Calls are matched by the key before "///" in their Call-ID (live_caller.xml).
  */
 #define LOG_TAG "live"
@@ -18,219 +17,76 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <jansson.h>
 #include <sqlite3.h>
 
 #include "log.h"
-
-/* --- a small RFC 4180 reader ------------------------------------------------ */
-
-#define MAX_FIELDS 40
-
-/*
- * Splits one record of f into fields (pointers into *line, unquoted in
- * place). Returns the field count, 0 at the end, -1 on ENOMEM.
- */
-static int csv_record(FILE *f, char **line, size_t *cap, char *fields[MAX_FIELDS])
-{
-	size_t len = 0;
-	bool inq = false;
-	int ch;
-	while ((ch = fgetc(f)) != EOF) {
-		if (len + 2 >= *cap) {
-			size_t nc = *cap ? *cap * 2 : 1024;
-			char *p = realloc(*line, nc);
-			if (!p)
-				return -1;
-			*line = p;
-			*cap = nc;
-		}
-		if (ch == '"')
-			inq = !inq;
-		if (ch == '\n' && !inq)
-			break;
-		(*line)[len++] = (char)ch;
-	}
-	if (len == 0 && ch == EOF)
-		return 0;
-	if (len && (*line)[len - 1] == '\r')
-		len--;
-	(*line)[len] = '\0';
-	int nf = 0;
-	char *r = *line, *w = *line;
-	while (nf < MAX_FIELDS) {
-		fields[nf++] = w;
-		if (*r == '"') {
-			r++;
-			for (;;) {
-				if (*r == '"' && r[1] == '"') {
-					*w++ = '"';
-					r += 2;
-				} else if (*r == '"' || !*r) {
-					if (*r)
-						r++;
-					break;
-				} else {
-					*w++ = *r++;
-				}
-			}
-			while (*r && *r != ',')
-				r++;
-		} else {
-			while (*r && *r != ',')
-				*w++ = *r++;
-		}
-		if (*r != ',') {
-			*w = '\0';
-			break;
-		}
-		r++;
-		*w++ = '\0';
-	}
-	return nf;
-}
-
-static int col_of(char *hdr[], int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(hdr[i], name))
-			return i;
-	return -1;
-}
-
-/* Seconds (six decimals) to µs; RB_T_NONE when empty. */
-static rb_us parse_t(const char *s)
-{
-	if (!s || !*s)
-		return RB_T_NONE;
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s)
-		return RB_T_NONE;
-	return rb_s_to_us(v);
-}
-
-/* --- matching ---------------------------------------------------------------- */
-
-struct key_idx {
-	char key[48];
-	size_t i;
-};
-
-static int key_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct key_idx *)a)->key, ((const struct key_idx *)b)->key);
-}
-
-/* The key part of a Call-ID ("KEY///sipp-id") into buf. Returns 0, or
- * ENAMETOOLONG when it does not fit (then it is none of ours: never cut). */
-static int key_of(const char *call_id, char *buf, size_t n)
-{
-	const char *sl = strstr(call_id, "///");
-	size_t k = sl ? (size_t)(sl - call_id) : strlen(call_id);
-	if (k >= n)
-		return ENAMETOOLONG;
-	memcpy(buf, call_id, k);
-	buf[k] = '\0';
-	return 0;
-}
-
-static struct live_call *find(struct key_idx *ix, size_t n, struct live_call *calls, const char *key)
-{
-	struct key_idx q;
-	snprintf(q.key, sizeof(q.key), "%s", key);
-	struct key_idx *h = bsearch(&q, ix, n, sizeof(*ix), key_cmp);
-	return h ? &calls[h->i] : NULL;
-}
-
-/* Wire time of the capture (from its first packet) to scenario time. */
-static rb_us to_scn(rb_us t_cap, rb_us cap_t0, rb_us t0, double F)
-{
-	if (t_cap == RB_T_NONE)
-		return RB_T_NONE;
-	return rb_wall_to_scenario(cap_t0 + t_cap, t0, F);
-}
-
-static int read_cap_t0(const char *cap_dir, rb_us *out, char *err, size_t errlen)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/" LIVE_WIRE_SUMMARY, cap_dir);
-	json_error_t je;
-	json_t *j = json_load_file(path, 0, &je);
-	if (!j) {
-		snprintf(err, errlen, "%s: %s", path, je.text);
-		return EINVAL;
-	}
-	json_t *t = json_object_get(j, "t0_epoch");
-	int rc = 0;
-	if (!json_is_number(t)) {
-		snprintf(err, errlen, "%s: no t0_epoch (an empty capture?)", path);
-		rc = EINVAL;
-	} else {
-		*out = rb_s_to_us(json_number_value(t));
-	}
-	json_decref(j);
-	return rc;
-}
 
 static void set_str(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-/* Adds screened and answered_by from secretaryd's CDRs (when there). */
-static void add_cdrs(const char *cdr_path, struct key_idx *ix, size_t n, struct live_call *calls)
+/* Our call of a CDR's Call-ID, NULL when none. */
+static struct live_call *cdr_call(const char *cid, const char *prefix, struct live_call *calls,
+				  size_t n)
+{
+	uint64_t seq;
+	if (!cid || !live_key_seq(cid, prefix, &seq) || seq > n || calls[seq - 1].sc->seq != seq)
+		return NULL;
+	return &calls[seq - 1];
+}
+
+/* Screened and who answered, from the CDRs' calls table. */
+static int cdr_calls(sqlite3 *db, const char *prefix, struct live_call *calls, size_t n)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT call_id, screened, answered_by FROM calls", -1, &q,
+			       NULL) != SQLITE_OK)
+		return EIO;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		struct live_call *c = cdr_call((const char *)sqlite3_column_text(q, 0), prefix, calls, n);
+		if (!c || !c->found || c->rec.outcome != OUTCOME_ANSWERED)
+			continue;
+		if (sqlite3_column_type(q, 1) != SQLITE_NULL)
+			c->rec.screened = sqlite3_column_int(q, 1) ? 1 : 0;
+		const char *by = (const char *)sqlite3_column_text(q, 2);
+		if (by)
+			set_str(c->rec.answered_by, sizeof(c->rec.answered_by), by);
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+/* Report latencies (secretaryd's call reports, when it writes them). */
+static void cdr_reports(sqlite3 *db, const char *prefix, struct live_call *calls, size_t n)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT call_id, hangup_to_delivered_s FROM reports", -1, &q,
+			       NULL) != SQLITE_OK)
+		return; /* no reports table: no reports written */
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		struct live_call *c = cdr_call((const char *)sqlite3_column_text(q, 0), prefix, calls, n);
+		if (c && sqlite3_column_type(q, 1) != SQLITE_NULL)
+			c->report_s = sqlite3_column_double(q, 1);
+	}
+	sqlite3_finalize(q);
+}
+
+/* Adds what secretaryd's CDRs know (when its database is there). */
+static void add_cdrs(const char *cdr_path, const char *prefix, struct live_call *calls, size_t n)
 {
 	struct stat st;
 	if (!cdr_path || stat(cdr_path, &st) != 0)
 		return;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_open_v2(cdr_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		goto out;
-	if (sqlite3_prepare_v2(db, "SELECT call_id, screened, answered_by FROM calls", -1, &q, NULL) != SQLITE_OK)
-		goto out;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *cid = (const char *)sqlite3_column_text(q, 0);
-		if (!cid)
-			continue;
-		char key[48];
-		if (key_of(cid, key, sizeof(key)))
-			continue;
-		struct live_call *c = find(ix, n, calls, key);
-		if (!c || !c->found)
-			continue;
-		if (c->rec.outcome == OUTCOME_ANSWERED && sqlite3_column_type(q, 1) != SQLITE_NULL)
-			c->rec.screened = sqlite3_column_int(q, 1) ? 1 : 0;
-		const char *by = (const char *)sqlite3_column_text(q, 2);
-		if (by && c->rec.outcome == OUTCOME_ANSWERED)
-			set_str(c->rec.answered_by, sizeof(c->rec.answered_by), by);
+	if (sqlite3_open_v2(cdr_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    cdr_calls(db, prefix, calls, n)) {
+		if (db)
+			rb_log(LOG_WARNING, "%s: %s", cdr_path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return;
 	}
-	sqlite3_finalize(q);
-	q = NULL;
-	/* Report latencies (secretaryd's call reports, when it writes them). */
-	sqlite3_stmt *rq = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT call_id, hangup_to_delivered_s FROM reports", -1, &rq, NULL) ==
-	    SQLITE_OK) {
-		while (sqlite3_step(rq) == SQLITE_ROW) {
-			const char *cid = (const char *)sqlite3_column_text(rq, 0);
-			if (!cid || sqlite3_column_type(rq, 1) == SQLITE_NULL)
-				continue;
-			char key[48];
-			if (key_of(cid, key, sizeof(key)))
-				continue;
-			struct live_call *c = find(ix, n, calls, key);
-			if (c)
-				c->report_s = sqlite3_column_double(rq, 1);
-		}
-	}
-	sqlite3_finalize(rq);
-	sqlite3_close(db);
-	return;
-out:
-	if (db)
-		rb_log(LOG_WARNING, "%s: %s", cdr_path, sqlite3_errmsg(db));
-	sqlite3_finalize(q);
+	cdr_reports(db, prefix, calls, n);
 	sqlite3_close(db);
 }
 
@@ -296,109 +152,59 @@ static void base_rec(const struct scenario *s, struct live_call *c, const char *
 	}
 }
 
-int live_collect(const struct scenario *s, struct live_call *calls, size_t n, const char *cap_dir,
-		 const char *cdr_path, const char *prefix, rb_us t0, double F, char *err, size_t errlen)
+/* Wire time of the capture (from its first packet) to scenario time. */
+static rb_us to_scn(rb_us t_cap, const struct live_sources *src)
 {
-	int rc = 0;
-	FILE *f = NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	struct key_idx *ix = calloc(n ? n : 1, sizeof(*ix));
-	if (!ix)
-		return ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		base_rec(s, &calls[i], prefix);
-		set_str(ix[i].key, sizeof(ix[i].key), calls[i].rec.call_id);
-		ix[i].i = i;
-	}
-	qsort(ix, n, sizeof(*ix), key_cmp);
+	if (t_cap == RB_T_NONE)
+		return RB_T_NONE;
+	return rb_wall_to_scenario(src->cap_t0 + t_cap, src->t0, src->F);
+}
 
-	rb_us cap_t0;
-	if ((rc = read_cap_t0(cap_dir, &cap_t0, err, errlen)))
-		goto out;
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/calls.csv", cap_dir);
-	if (!(f = fopen(path, "r"))) {
-		rc = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(rc));
-		goto out;
+/* What the wire says of call c (its record's base from base_rec). */
+static int from_wire(struct live_call *c, const struct callrec *w, const struct live_sources *src)
+{
+	struct callrec *r = &c->rec;
+	c->found = true;
+	r->t_invite = to_scn(w->t_invite, src);
+	r->t_ringing = to_scn(w->t_ringing, src);
+	r->t_answer = to_scn(w->t_answer, src);
+	r->t_cancel = to_scn(w->t_cancel, src);
+	r->t_final = to_scn(w->t_final, src);
+	r->t_end = to_scn(w->t_end, src);
+	r->final_status = w->final_status;
+	r->outcome = w->outcome;
+	set_str(r->diversion_reason, sizeof(r->diversion_reason), w->diversion_reason);
+	set_str(r->history_info_cause, sizeof(r->history_info_cause), w->history_info_cause);
+	set_str(r->transport, sizeof(r->transport), w->transport);
+	set_str(r->src, sizeof(r->src), w->src);
+	set_str(r->dst, sizeof(r->dst), w->dst);
+	if (w->t_invite != RB_T_NONE) {
+		rb_us sched = src->t0 + (rb_us)llround((double)c->sc->t_invite / src->F);
+		c->lateness = src->cap_t0 + w->t_invite - sched;
 	}
-	char *fl[MAX_FIELDS], *hdr_copy[MAX_FIELDS];
-	char *hdr_line = NULL;
-	size_t hcap = 0;
-	int nh = csv_record(f, &hdr_line, &hcap, hdr_copy);
-	if (nh <= 0) {
-		free(hdr_line);
-		rc = EINVAL;
-		snprintf(err, errlen, "%s: no header", path);
-		goto out;
+	/* The Call-ID and From tag on the wire in full, as the capture's row. */
+	return set_wire_key(c, callrec_call_id(w), callrec_from_tag(w));
+}
+
+int live_collect(const struct scenario *s, struct live_call *calls, size_t n,
+		 const struct live_sources *src)
+{
+	for (size_t i = 0; i < n; i++)
+		base_rec(s, &calls[i], src->prefix);
+	for (size_t k = 0; k < src->n_wire; k++) {
+		const struct live_wire *w = &src->wire[k];
+		if (w->seq < 1 || w->seq > n)
+			continue;
+		struct live_call *c = &calls[w->seq - 1];
+		if (c->sc->seq != w->seq || c->sc->before_forward || c->found)
+			continue; /* not on the wire (or a second INVITE dialog) */
+		if (from_wire(c, &w->rec, src))
+			return ENOMEM;
 	}
-	enum { C_ID, C_TAG, C_INV, C_RING, C_ANS, C_CAN, C_FIN, C_END, C_ST, C_OUT, C_DIV, C_HI,
-	       C_RURI, C_TR, C_SRC, C_DST, C_N };
-	static const char *const names[C_N] = {
-		"call_id", "from_tag", "t_invite", "t_ringing", "t_answer", "t_cancel", "t_final", "t_end",
-		"final_status", "outcome", "diversion_reason", "history_info_cause", "ruri_user",
-		"transport", "src", "dst"};
-	int col[C_N];
-	for (int k = 0; k < C_N; k++)
-		col[k] = col_of(hdr_copy, nh, names[k]);
-	free(hdr_line);
-	if (col[C_ID] < 0 || col[C_INV] < 0 || col[C_OUT] < 0) {
-		rc = EINVAL;
-		snprintf(err, errlen, "%s: call_id, t_invite or outcome missing", path);
-		goto out;
-	}
-	int nf;
-	while ((nf = csv_record(f, &line, &cap, fl)) > 0) {
-#define FLD(k) (col[k] >= 0 && col[k] < nf ? fl[col[k]] : "")
-		char key[48];
-		if (key_of(FLD(C_ID), key, sizeof(key)))
-			continue; /* longer than any key of ours */
-		struct live_call *c = find(ix, n, calls, key);
-		if (!c || c->sc->before_forward || c->found)
-			continue; /* not one of ours (or a second INVITE dialog) */
-		struct callrec *r = &c->rec;
-		c->found = true;
-		rb_us inv = parse_t(FLD(C_INV));
-		r->t_invite = to_scn(inv, cap_t0, t0, F);
-		r->t_ringing = to_scn(parse_t(FLD(C_RING)), cap_t0, t0, F);
-		r->t_answer = to_scn(parse_t(FLD(C_ANS)), cap_t0, t0, F);
-		r->t_cancel = to_scn(parse_t(FLD(C_CAN)), cap_t0, t0, F);
-		r->t_final = to_scn(parse_t(FLD(C_FIN)), cap_t0, t0, F);
-		r->t_end = to_scn(parse_t(FLD(C_END)), cap_t0, t0, F);
-		r->final_status = (int)strtol(FLD(C_ST), NULL, 10);
-		enum call_outcome o;
-		r->outcome = call_outcome_parse(FLD(C_OUT), &o) == 0 ? o : OUTCOME_INCOMPLETE;
-		set_str(r->diversion_reason, sizeof(r->diversion_reason), FLD(C_DIV));
-		set_str(r->history_info_cause, sizeof(r->history_info_cause), FLD(C_HI));
-		set_str(r->transport, sizeof(r->transport), FLD(C_TR));
-		set_str(r->src, sizeof(r->src), FLD(C_SRC));
-		set_str(r->dst, sizeof(r->dst), FLD(C_DST));
-		/* The Call-ID and From tag on the wire in full, so the row finds
-		 * its CDR. */
-		if (set_wire_key(c, FLD(C_ID), FLD(C_TAG))) {
-			rc = ENOMEM;
-			goto out;
-		}
-		if (inv != RB_T_NONE) {
-			rb_us sched = t0 + (rb_us)llround((double)c->sc->t_invite / F);
-			c->lateness = cap_t0 + inv - sched;
-		}
-#undef FLD
-	}
-	if (nf < 0) {
-		rc = ENOMEM;
-		goto out;
-	}
-	add_cdrs(cdr_path, ix, n, calls);
+	add_cdrs(src->cdr_path, src->prefix, calls, n);
 	for (size_t i = 0; i < n; i++)
 		callrec_derive(&calls[i].rec, s->ring_period);
-out:
-	if (f)
-		fclose(f);
-	free(line);
-	free(ix);
-	return rc;
+	return 0;
 }
 
 static int dbl_cmp(const void *a, const void *b)

@@ -343,6 +343,11 @@ static int by_invite(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+void schedule_sort_wire(const struct sched_call **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), by_invite);
+}
+
 const struct sched_call **schedule_wire_order(const struct schedule *sc, size_t *n_out)
 {
 	*n_out = 0;

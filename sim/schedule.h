@@ -107,5 +107,8 @@ int schedule_redial(struct schedule *sc, size_t i, rb_us t_hangup, size_t *added
  * Returns NULL on ENOMEM (or when there are none, with *n_out 0).
  */
 const struct sched_call **schedule_wire_order(const struct schedule *sc, size_t *n_out);
+/* Sorts v[0..n) in send order, as schedule_wire_order does (INVITE time,
+ * then seq): a batch of redials for its injection file. */
+void schedule_sort_wire(const struct sched_call **v, size_t n);
 
 #endif

@@ -21,6 +21,7 @@ set(rb_pcap_calls_edge_longcallid 2) # 500-character Call-IDs differing in the l
 set(rb_pcap_calls_edge_challenge 3)  # 407s resent 30 s and 90 s later, answered; a 407 alone
 set(rb_pcap_calls_edge_pppoe 6)      # PPPoE sessions: IPv4, IPv6, behind 802.1Q
 set(rb_pcap_calls_edge_mpls 6)       # MPLS: 1 label IPv4, 3 IPv6, 802.1Q + 2
+set(rb_pcap_calls_edge_compact 6)    # compact headers, UDP and TCP split in two
 find_program(RB_TSHARK tshark)
 if(RB_TSHARK)
   file(GLOB rb_test_pcaps ${CMAKE_SOURCE_DIR}/tests/data/pcap/*.pcap)

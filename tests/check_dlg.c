@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "dlg.h"
 #include "sipmsg.h"
 
@@ -28,6 +29,28 @@ static void on_done(const struct callrec *r, const struct dlg_extra *x, void *ar
 	gotx[ngot++] = *x;
 }
 
+/* The events seen (dlg_hooks.event), in order. */
+#define MAXEV 32
+static struct {
+	enum dlg_event ev;
+	rb_us t;
+	int status;
+	char cid[128];
+} evs[MAXEV];
+static int nev;
+
+static void on_ev(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg)
+{
+	(void)arg;
+	if (nev == MAXEV)
+		return; /* a test of many calls: the first MAXEV events are kept */
+	evs[nev].ev = ev;
+	evs[nev].t = t;
+	evs[nev].status = r->final_status;
+	snprintf(evs[nev].cid, sizeof(evs[nev].cid), "%s", callrec_call_id(r));
+	nev++;
+}
+
 static void on_wait(rb_us t, int delta, void *arg)
 {
 	(void)t;
@@ -38,10 +61,11 @@ static void on_wait(rb_us t, int delta, void *arg)
 
 static void setup(void)
 {
-	struct dlg_hooks hk = {.done = on_done, .waiting = on_wait};
+	struct dlg_hooks hk = {.done = on_done, .waiting = on_wait, .event = on_ev};
 	d = dlg_new(&hk);
 	ck_assert_ptr_nonnull(d);
 	ngot = 0;
+	nev = 0;
 	waiting = 0;
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.af = 4;
@@ -433,6 +457,191 @@ START_TEST(test_unknown_messages_are_not_calls)
 }
 END_TEST
 
+/* One message given whole (compact forms and all). */
+static int raw(rb_us t, const char *b)
+{
+	struct sipmsg msg;
+	ck_assert_int_eq(sipmsg_parse(&msg, b, strlen(b), SIPMSG_LENIENT), 0);
+	dlg_tick(d, t);
+	return dlg_track(d, &msg, t, &pkt);
+}
+
+START_TEST(test_events_fire_once_each_at_their_message)
+{
+	rq(0, "INVITE", "e1", 1, "b1", false, false, NULL);
+	rq(500, "INVITE", "e1", 1, "b1", false, false, NULL); /* retransmission */
+	rs(1000, 180, "e1", 1, "INVITE");
+	rs(1500, 180, "e1", 1, "INVITE");
+	rq(4 * S, "CANCEL", "e1", 1, "b1", false, false, NULL);
+	rq(4 * S + 500, "CANCEL", "e1", 1, "b1", false, false, NULL);
+	rs(4 * S + 600, 200, "e1", 1, "CANCEL");
+	rs(4 * S + 700, 487, "e1", 1, "INVITE");
+	rs(4 * S + 900, 487, "e1", 1, "INVITE");
+	ck_assert_int_eq(nev, 4);
+	ck_assert_int_eq(evs[0].ev, DLG_EV_INVITE);
+	ck_assert_int_eq(evs[0].t, 0);
+	ck_assert_int_eq(evs[1].ev, DLG_EV_RINGING);
+	ck_assert_int_eq(evs[1].t, 1000);
+	ck_assert_int_eq(evs[2].ev, DLG_EV_CANCEL);
+	ck_assert_int_eq(evs[2].t, 4 * S);
+	ck_assert_str_eq(evs[2].cid, "e1");
+	ck_assert_int_eq(evs[3].ev, DLG_EV_FINAL);
+	ck_assert_int_eq(evs[3].status, 487);
+	ck_assert_int_eq(ngot, 0); /* the call is not over: it lingers */
+}
+END_TEST
+
+START_TEST(test_events_answer_and_challenge_then_resent_invite)
+{
+	rq(0, "INVITE", "e2", 1, "b1", false, false, NULL);
+	rs(100, 407, "e2", 1, "INVITE");
+	rs(200, 407, "e2", 1, "INVITE"); /* retransmitted: no second event */
+	rq(1 * S, "INVITE", "e2", 2, "b2", false, false, NULL);
+	rs(2 * S, 200, "e2", 2, "INVITE");
+	rs(2 * S + 1, 200, "e2", 2, "INVITE");
+	ck_assert_int_eq(nev, 3);
+	ck_assert_int_eq(evs[0].ev, DLG_EV_INVITE);
+	ck_assert_int_eq(evs[1].ev, DLG_EV_FINAL);
+	ck_assert_int_eq(evs[1].status, 407);
+	ck_assert_int_eq(evs[2].ev, DLG_EV_ANSWERED);
+	ck_assert_int_eq(evs[2].t, 2 * S);
+}
+END_TEST
+
+/* Compact header names (RFC 3261 section 7.3.3): i for Call-ID, f From,
+ * t To, v Via, l Content-Length; the CANCEL is an abandon all the same. */
+START_TEST(test_compact_form_cancel_is_an_abandon_event)
+{
+	raw(0, "INVITE sip:0312000001@x SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bKc1\r\n"
+	       "f: <sip:a@x>;tag=t1\r\nt: <sip:b@x>\r\ni: rbl0-7///1-2@h\r\nCSeq: 1 INVITE\r\n"
+	       "l: 0\r\n\r\n");
+	raw(1000, "SIP/2.0 180 Ringing\r\nv: SIP/2.0/UDP h;branch=z9hG4bKc1\r\n"
+		  "f: <sip:a@x>;tag=t1\r\nt: <sip:b@x>;tag=c\r\ni: rbl0-7///1-2@h\r\n"
+		  "CSeq: 1 INVITE\r\nl: 0\r\n\r\n");
+	raw(5 * S, "CANCEL sip:0312000001@x SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bKc1\r\n"
+		   "f: <sip:a@x>;tag=t1\r\nt: <sip:b@x>\r\ni: rbl0-7///1-2@h\r\nCSeq: 1 CANCEL\r\n"
+		   "l: 0\r\n\r\n");
+	ck_assert_int_eq(nev, 3);
+	ck_assert_int_eq(evs[2].ev, DLG_EV_CANCEL);
+	ck_assert_int_eq(evs[2].t, 5 * S);
+	ck_assert_str_eq(evs[2].cid, "rbl0-7///1-2@h");
+	dlg_flush(d, 6 * S);
+	ck_assert_int_eq(ngot, 1);
+	ck_assert_int_eq(got[0].outcome, OUTCOME_ABANDONED);
+}
+END_TEST
+
+/* --- the whole pipeline: frames -> TCP reassembly -> events ------------------- */
+
+static int pl_events, pl_cancels;
+static rb_us pl_cancel_t;
+static char pl_cid[128];
+
+static void pl_ev(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg)
+{
+	(void)arg;
+	pl_events++;
+	if (ev == DLG_EV_CANCEL) {
+		pl_cancels++;
+		pl_cancel_t = t;
+		snprintf(pl_cid, sizeof(pl_cid), "%s", callrec_call_id(r));
+	}
+}
+
+/* The analyzer's pipeline with pl_ev as its event hook, counters cleared. */
+static struct anl *pl_open(struct astats *st)
+{
+	memset(st, 0, sizeof(*st));
+	pl_events = pl_cancels = 0;
+	struct dlg_hooks hk = {.event = pl_ev};
+	struct anl *a = anl_new(st, &hk);
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+/* One raw-IPv4 TCP segment 10.0.0.1:5062 -> 10.0.0.2:5060 at ts_ns. */
+static void tcp_frame(struct anl *a, int64_t ts_ns, uint32_t seq, const char *data, size_t n)
+{
+	uint8_t f[2048] = {0};
+	ck_assert_uint_le(n + 40, sizeof(f));
+	size_t tot = 40 + n;
+	f[0] = 0x45;
+	f[2] = (uint8_t)(tot >> 8);
+	f[3] = (uint8_t)tot;
+	f[8] = 64;
+	f[9] = 6;
+	f[12] = 10, f[15] = 1, f[16] = 10, f[19] = 2;
+	f[20] = 5062 >> 8, f[21] = 5062 & 255, f[22] = 5060 >> 8, f[23] = 5060 & 255;
+	f[24] = (uint8_t)(seq >> 24), f[25] = (uint8_t)(seq >> 16), f[26] = (uint8_t)(seq >> 8);
+	f[27] = (uint8_t)seq;
+	f[32] = 5 << 4;
+	f[33] = 0x18; /* PSH ACK */
+	memcpy(f + 40, data, n);
+	struct cap_pkt p = {.dlt = PKTDEC_DLT_RAW, .ts_ns = ts_ns, .data = f, .caplen = tot,
+			    .wirelen = tot};
+	anl_packet(a, &p, 0);
+}
+
+/* A CANCEL in compact form, over TCP, cut in the middle of its "i:" header and
+ * its second half retransmitted: one abandon event, at the segment that
+ * completes it, with the whole Call-ID. */
+START_TEST(test_tcp_split_compact_cancel_one_event)
+{
+	struct astats st;
+	struct anl *a = pl_open(&st);
+	const char *inv = "INVITE sip:0312000001@x SIP/2.0\r\nv: SIP/2.0/TCP h;branch=z9hG4bKs1\r\n"
+			  "f: <sip:a@x>;tag=t1\r\nt: <sip:b@x>\r\ni: rbl0-42///9-9@h\r\n"
+			  "CSeq: 1 INVITE\r\nl: 0\r\n\r\n";
+	const char *can = "CANCEL sip:0312000001@x SIP/2.0\r\nv: SIP/2.0/TCP h;branch=z9hG4bKs1\r\n"
+			  "f: <sip:a@x>;tag=t1\r\nt: <sip:b@x>\r\ni: rbl0-42///9-9@h\r\n"
+			  "CSeq: 1 CANCEL\r\nl: 0\r\n\r\n";
+	uint32_t seq = 1000;
+	tcp_frame(a, 0, seq, inv, strlen(inv));
+	seq += (uint32_t)strlen(inv);
+	size_t cut = (size_t)(strstr(can, "i: rbl0-4") - can) + 9; /* inside the Call-ID */
+	tcp_frame(a, 3000000000LL, seq, can, cut);
+	ck_assert_int_eq(pl_cancels, 0); /* half a message is no CANCEL yet */
+	tcp_frame(a, 3000400000LL, seq + (uint32_t)cut, can + cut, strlen(can) - cut);
+	tcp_frame(a, 3000500000LL, seq + (uint32_t)cut, can + cut, strlen(can) - cut);
+	ck_assert_int_eq(pl_cancels, 1);
+	ck_assert_int_eq(pl_cancel_t, 3000400);
+	ck_assert_str_eq(pl_cid, "rbl0-42///9-9@h");
+	ck_assert_int_eq(pl_events, 2); /* INVITE, CANCEL */
+	ck_assert_uint_eq(st.n[ASKIP_TCP_RETRANSMITTED], 1);
+	anl_finish(a);
+	anl_free(a);
+}
+END_TEST
+
+/* edge_compact.pcap (tests/tools/mkpcap.c): compact headers over UDP, and
+ * over TCP with every message in two segments; its three abandoned calls
+ * give three CANCEL events, each with its Call-ID whole. */
+START_TEST(test_compact_capture_cancels_over_udp_and_split_tcp)
+{
+	struct astats st;
+	struct anl *a = pl_open(&st);
+	char *files[] = {RB_SOURCE_DIR "/tests/data/pcap/edge_compact.pcap"};
+	struct capture *c;
+	char err[256];
+	ck_assert_int_eq(capture_open_files(&c, files, 1, &st, err, sizeof(err)), 0);
+	struct cap_pkt p;
+	int cancels_tcp = 0;
+	while (capture_next(c, &p) == 0) {
+		int before = pl_cancels;
+		anl_packet(a, &p, capture_t0_ns(c));
+		if (pl_cancels > before && !strncmp(pl_cid, "compact-tcp-", 12))
+			cancels_tcp++;
+	}
+	capture_close(c);
+	ck_assert_int_eq(pl_cancels, 3);
+	ck_assert_int_eq(cancels_tcp, 2);
+	ck_assert_str_eq(pl_cid, "compact-tcp-abandoned-2@gen"); /* the last, whole */
+	ck_assert_uint_eq(st.n[ASKIP_SIP_MALFORMED], 0);
+	anl_finish(a);
+	anl_free(a);
+}
+END_TEST
+
 static Suite *dlg_suite(void)
 {
 	Suite *s = suite_create("dlg");
@@ -454,6 +663,11 @@ static Suite *dlg_suite(void)
 	tcase_add_test(tc, test_calls_close_after_linger_and_idle);
 	tcase_add_test(tc, test_memory_bounded_by_calls_in_progress);
 	tcase_add_test(tc, test_unknown_messages_are_not_calls);
+	tcase_add_test(tc, test_events_fire_once_each_at_their_message);
+	tcase_add_test(tc, test_events_answer_and_challenge_then_resent_invite);
+	tcase_add_test(tc, test_compact_form_cancel_is_an_abandon_event);
+	tcase_add_test(tc, test_tcp_split_compact_cancel_one_event);
+	tcase_add_test(tc, test_compact_capture_cancels_over_udp_and_split_tcp);
 	suite_add_tcase(s, tc);
 	return s;
 }

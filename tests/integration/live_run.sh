@@ -31,6 +31,9 @@ check "the wire-time analysis judges nothing" "None []" "$(json run/capture/wire
 [ -e run/capture/summary.json ] && fail "capture/summary.json: a **/summary.json glob would judge wire time" ||
 	pass "no summary.json in capture/ (only wire-summary.json)"
 check "capture saw every wire call" "$wire" "$(grep -c 'rbl0-' run/capture/calls.csv)"
+# Decoding as packets come must not cost any (libpcap's pcap_stats).
+check "the capture's counts in summary.json" True "$(json run/summary.json 'd["capture"]["received"] > 0')"
+check "no packet dropped by the capture" "0 0" "$(json run/summary.json '"%d %d" % (d["capture"]["dropped"], d["capture"]["if_dropped"])')"
 [ -s run/capture.pcap ] && pass "capture.pcap written" || fail "no capture.pcap"
 [ -s run/sipp/stat.csv ] && pass "SIPp statistics kept" || fail "no SIPp statistics"
 # Scenario time: the last dial is within the scenario's 180 s, not its 6 s on the wire.
@@ -62,6 +65,12 @@ scn = {r['call_id']: r['t_invite'] for r in csv.DictReader(open('scn/calls.csv')
 print(len(live) > 0 and all(abs(float(scn[k]) - float(v)) <= 1e-6 for k, v in live.items()))")"
 "$RB" analyze run/capture.pcap --scenario short.yaml --out wire --quiet 2>/dev/null
 check "analyze in wire time: every call in the first phase" 0 "$(json wire/summary.json "d['phases']['burst']['offered']")"
+# The run analysed its capture as the packets came (the capture thread feeds
+# the analyzer): the same calls and timeline as analyze makes of capture.pcap.
+for f in calls.csv timeline.csv; do
+	cmp -s run/capture/$f wire/$f && pass "capture/$f is what analyze makes of capture.pcap" ||
+		fail "capture/$f differs from analyze's on capture.pcap: $(diff run/capture/$f wire/$f | head -5)"
+done
 "$RB" analyze run/capture.pcap --speedup 30 --out x 2>err.txt
 check "--speedup without --t0 refused" 2 $?
 grep -q -- '--speedup needs --t0' err.txt && pass "says --t0 is needed" || fail "no reason: $(cat err.txt)"

@@ -49,6 +49,8 @@ struct ctx {
 	uint32_t seq[2]; /* TCP, per direction */
 	uint16_t ipid;
 	uint32_t frag_id;
+	bool compact; /* header names in compact form (i: for Call-ID ...) */
+	bool split;   /* TCP: every message in two segments, cut in its middle */
 };
 
 static uint8_t A4[4] = {10, 0, 0, 1}, B4[4] = {10, 0, 0, 2};
@@ -384,17 +386,50 @@ static void tcp_seg(struct ctx *c, int64_t t, int dir, uint32_t seq, int flags, 
 	ip_out(c, t, dir, 6, b, 20 + n);
 }
 
-/* One message: a UDP datagram, or TCP segments of at most 1400 bytes. */
+/* msg with its header names in compact form (RFC 3261 section 7.3.3) into
+ * out; with keep_length, Content-Length stays long: Wireshark 4.0 frames SIP
+ * over TCP only by it, and these files are checked against tshark. */
+static const char *compact(const char *msg, char *out, size_t n, bool keep_length)
+{
+	static const char *const names[][2] = {{"Via: ", "v: "},	 {"From: ", "f: "},
+					       {"To: ", "t: "},		 {"Call-ID: ", "i: "},
+					       {"Content-Length: ", "l: "}, {"Content-Type: ", "c: "}};
+	const char *end = strstr(msg, "\r\n\r\n");
+	size_t o = 0;
+	for (const char *p = msg; *p && o + 1 < n;) {
+		bool at_line = p > msg && p[-1] == '\n' && (!end || p <= end);
+		size_t k = 0;
+		while (at_line && k < sizeof(names) / sizeof(names[0]) &&
+		       (strncmp(p, names[k][0], strlen(names[k][0])) ||
+			(keep_length && names[k][1][0] == 'l')))
+			k++;
+		if (at_line && k < sizeof(names) / sizeof(names[0])) {
+			o += (size_t)snprintf(out + o, n - o, "%s", names[k][1]);
+			p += strlen(names[k][0]);
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o < n ? o : n - 1] = '\0';
+	return out;
+}
+
+/* One message: a UDP datagram, or TCP segments of at most 1400 bytes (with
+ * split, two halves). */
 static void send_msg(struct ctx *c, int64_t t, int dir, const char *msg)
 {
+	static char cbuf[70000];
+	if (c->compact)
+		msg = compact(msg, cbuf, sizeof(cbuf), c->tcp);
 	size_t n = strlen(msg);
 	if (!c->tcp) {
 		udp_out(c, t, dir, msg, n);
 		return;
 	}
-	for (size_t off = 0; off < n; off += 1400) {
-		size_t len = n - off < 1400 ? n - off : 1400;
-		tcp_seg(c, t + (int64_t)(off / 1400) * 1000, dir, c->seq[dir], 0x08, msg + off,
+	size_t chunk = c->split ? (n + 1) / 2 : 1400;
+	for (size_t off = 0; off < n; off += chunk) {
+		size_t len = n - off < chunk ? n - off : chunk;
+		tcp_seg(c, t + (int64_t)(off / chunk) * 1000, dir, c->seq[dir], 0x08, msg + off,
 			len);
 		c->seq[dir] += (uint32_t)len;
 	}
@@ -789,6 +824,43 @@ static void file_calls(const char *dir)
 	close_out(&c);
 }
 
+/* Compact header names (i: for Call-ID, f:, t:, v:, l:) over UDP, and over
+ * TCP (but for Content-Length: compact()) with every message split in two
+ * segments: the abandoned calls' CANCELs must be found all the same
+ * (ringbench live draws redials on them). */
+static void file_compact(const char *dir)
+{
+	struct ctx c = {0};
+	open_out(&c, dir, "edge_compact.pcap", DLT_EN10MB);
+	c.link = L_ETH;
+	c.af = 4;
+	c.compact = true;
+	c.aport = 5062;
+	c.bport = 5060;
+	call(&c, ANSWERED, 0, "compact-answered@gen", "0312000001", NULL, 0);
+	call(&c, ABANDONED, 1 * SEC, "compact-abandoned@gen", "0312000001", NULL, 0);
+	call(&c, REJECTED, 2 * SEC, "compact-rejected@gen", "0312000002", NULL, 0);
+	c.tcp = true;
+	c.split = true;
+	/* One connection per call: their messages then follow each other on it
+	 * in time order, as a stream's bytes must. */
+	static const struct {
+		enum flow f;
+		const char *id, *user;
+	} tcp_calls[] = {{ABANDONED, "compact-tcp-abandoned@gen", "0312000001"},
+			 {ANSWERED, "compact-tcp-answered@gen", "0312000002"},
+			 {ABANDONED, "compact-tcp-abandoned-2@gen", "0312000002"}};
+	for (int i = 0; i < 3; i++) {
+		int64_t t = (4 + i) * SEC;
+		c.aport = (uint16_t)(40002 + i);
+		c.seq[0] = 1000u * (uint32_t)(i + 1);
+		c.seq[1] = 9000u * (uint32_t)(i + 1);
+		tcp_handshake(&c, t - 500 * MS);
+		call(&c, tcp_calls[i].f, t, tcp_calls[i].id, tcp_calls[i].user, NULL, 0);
+	}
+	close_out(&c);
+}
+
 static void file_garbage(const char *dir)
 {
 	struct ctx c = {0};
@@ -999,6 +1071,7 @@ int main(int argc, char **argv)
 	const char *d = argv[1];
 	file_calls(d);
 	file_tcp(d);
+	file_compact(d);
 	file_frag(d, "edge_frag4.pcap", 4);
 	file_frag(d, "edge_frag6.pcap", 6);
 	file_garbage(d);
