@@ -1,5 +1,5 @@
 # results: the result files of docs/definitions.md (calls.csv, summary.json,
-# timeline.csv) and `ringbench compare` (sim/cmd_compare.c); docs/results.md
+# timeline.csv) and `ringbench compare` (sim/cmd/cmd_compare.c); docs/results.md
 # restates the contract they keep.
 # rbjson: the jansson helpers the result files' readers and writers share.
 rb_module(rbjson SOURCES rbjson.c DEPS PkgConfig::JANSSON)
@@ -12,5 +12,5 @@ rb_check(summary SOURCES tests/check_summary.c DEPS results LABELS unit TIMEOUT 
 rb_check(callrec SOURCES tests/check_callrec.c DEPS results LABELS unit TIMEOUT 60)
 rb_check(timeline SOURCES tests/check_timeline.c DEPS results LABELS unit TIMEOUT 60)
 rb_check(resdir SOURCES tests/check_resdir.c DEPS results LABELS unit TIMEOUT 60)
-rb_check(compare SOURCES tests/check_compare.c sim/cmd_compare.c DEPS results LABELS unit TIMEOUT 60)
-target_include_directories(check_compare PRIVATE ${CMAKE_SOURCE_DIR}/sim)
+rb_check(compare SOURCES tests/check_compare.c sim/cmd/cmd_compare.c DEPS results LABELS unit TIMEOUT 60)
+target_include_directories(check_compare PRIVATE ${CMAKE_SOURCE_DIR}/sim/cmd)

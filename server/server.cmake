@@ -1,9 +1,11 @@
-# secretaryd: the reference answering center (issue 3; part 2 adds reports,
-# tenant rules and HTTP). The logic is the `center` library so tests link it;
-# secretaryd.c holds main() alone.
+# secretaryd: the reference answering center. The logic is the `center`
+# library so tests link it; secretaryd.c holds main() alone. The center's
+# SIP stack is in sip/, the center itself and its records in center/;
+# docs/layout.md maps the folders.
 #   sqlq: the queued SQLite writer of the CDRs and the report latencies
-rb_module(sqlq SOURCES sqlq.c DEPS base PkgConfig::SQLITE Threads::Threads)
-rb_module(center SOURCES stimer.c sip_transport.c sip_tsx.c center.c cdr.c queue_log.c
+rb_module(sqlq SOURCES center/sqlq.c DEPS base PkgConfig::SQLITE Threads::Threads)
+rb_module(center SOURCES sip/stimer.c sip/sip_transport.c sip/sip_tsx.c center/center.c center/cdr.c
+  center/queue_log.c
   DEPS sqlq sipmsg dispatch scn results rv evq base PkgConfig::UV PkgConfig::SQLITE Threads::Threads)
 #   datadir: the default data directory ($STATE_DIRECTORY, /var/lib, XDG)
 rb_module(datadir SOURCES datadir.c)
