@@ -139,7 +139,7 @@ static double draw_raw(const struct rv_dist *d, struct rv_stream *s)
 	case RV_EXPONENTIAL:
 		/* -mean log(1 - U): gsl_ran_exponential's -mean log1p(-U) with
 		 * log() for log1p() (1 - U is exact for 53-bit uniforms, and
-		 * never 0), measured 1.5-2x faster. sim/model.c inlines the
+		 * never 0), measured 1.5-2x faster. sim/model/model.c inlines the
 		 * same formula, so both give the same draws. */
 		return -d->a * log(1.0 - gsl_rng_uniform(r));
 	case RV_UNIFORM:

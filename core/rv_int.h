@@ -1,6 +1,6 @@
 /*
  * rv_int: the streams' generator (xoshiro256++, see rv.c) as inline code,
- * for the model's hot loop. Private to rv.c and sim/model.c: every stream
+ * for the model's hot loop. Private to rv.c and sim/model/model.c: every stream
  * rv_stream_init() makes is of this type, so a draw can step the state
  * directly instead of going through gsl_rng_uniform()'s function pointer.
  * rv_u01() gives exactly what gsl_rng_uniform() gives on the same stream

@@ -7,7 +7,7 @@
  * it, so a planned scenario still runs everywhere.
  *
  * Times are held in planning intervals counted from time zero (the roster's
- * unit, sim/roster.h), checked at load to fall on interval boundaries.
+ * unit, sim/plan/roster.h), checked at load to fall on interval boundaries.
  */
 #ifndef RB_SCN_PLANNING_H
 #define RB_SCN_PLANNING_H

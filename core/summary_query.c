@@ -1,7 +1,7 @@
 /*
  * summary_query: reading a finished summary's judged targets, and rebuilding
  * the counters of a replication in another summary, for code that decides
- * how many replications to run (sim/model_seq.c: a summary of the first n
+ * how many replications to run (sim/model/model_seq.c: a summary of the first n
  * replications is rebuilt from their counters, without simulating them
  * again, and judged exactly as a run of n replications would be).
  *

@@ -1,5 +1,5 @@
 /*
- * report_sweep: the report of a sweep folder (sim/sweep.h): service level
+ * report_sweep: the report of a sweep folder (sim/sweep/sweep.h): service level
  * and abandoned calls against operators with the targets and Erlang A at the
  * same mean load, occupancy with its 90 % warning band, the no-answer delay's
  * cost, pooled against split floors, and the staffing table. Reads only the

@@ -1,4 +1,4 @@
-/* Unit tests of the call-report service (server/callreport.c) that need no
+/* Unit tests of the call-report service (server/callreport/callreport.c) that need no
  * SIP: it keeps its own copies of the option strings (the caller's may be
  * gone: secretaryd's data directory was a buffer on main's stack). */
 #include <check.h>

@@ -1,4 +1,4 @@
-/* Unit tests of the call report message (server/callreport_mail.c): headers,
+/* Unit tests of the call report message (server/callreport/callreport_mail.c): headers,
  * the RFC 2047 subject (decoded here), the body, cleaning of caller input.
  * Python's email parser reads the same messages in the integration tests. */
 #include <check.h>

@@ -1,4 +1,4 @@
-/* Unit tests of secretaryd's CDR writer (server/cdr.c) and queue_log. */
+/* Unit tests of secretaryd's CDR writer (server/center/cdr.c) and queue_log. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Unit tests of the admin HTTP server (server/http_admin.c) on a real libuv
+/* Unit tests of the admin HTTP server (server/http/http_admin.c) on a real libuv
 #include <errno.h>
  * loop, with fake state callbacks and a libcurl client in a second thread. */
 #include <check.h>

@@ -1,6 +1,6 @@
 /*
- * `ringbench model --replications auto[:MAX] [--tolerance D]` (sim/model_seq.c,
- * sim/cmd_model.c) as code: running replications in stages gives what one
+ * `ringbench model --replications auto[:MAX] [--tolerance D]` (sim/model/model_seq.c,
+ * sim/cmd/cmd_model.c) as code: running replications in stages gives what one
  * run gives; the folder of an auto run is that of `--replications N` with
  * the N it reached, byte for byte but for "command" and its
  * "replications_rule"; the rule's record; bad values are usage errors. Its

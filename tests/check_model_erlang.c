@@ -1,5 +1,5 @@
 /*
- * The model engine (sim/model.h) against exact Erlang A / Erlang C
+ * The model engine (sim/model/model.h) against exact Erlang A / Erlang C
  * (core/erlang.h): the measures of docs/definitions.md, simulated on generated
  * scenarios that are exactly M/M/n+M (one unconditional tenant, one caller
  * type, exponential talk and patience, zero pick-up and wrap-up, no backup,

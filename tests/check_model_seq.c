@@ -1,5 +1,5 @@
 /*
- * The sequential rule of `ringbench model --replications auto` (sim/model_seq.c)
+ * The sequential rule of `ringbench model --replications auto` (sim/model/model_seq.c)
  * judged by what it is for: its verdicts' error rates.
  *
  * scenarios/erlang-a.yaml is exactly M/M/n+M (n = 20, 9 calls/min, talk

@@ -1,5 +1,5 @@
 /*
- * ringbench plan (sim/plan.h):
+ * ringbench plan (sim/plan/plan.h):
  *  - --method erlang on a day of stationary Poisson intervals (no bursts,
  *    pick-up or wrap-up, forwarding unconditional) gives, interval by
  *    interval, the least staffing of an Erlang A written here, independently

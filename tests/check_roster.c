@@ -1,4 +1,4 @@
-/* The shift roster (sim/roster.h): covers every interval, costs what a
+/* The shift roster (sim/plan/roster.h): covers every interval, costs what a
  * brute-force search finds optimal on small instances, says when nothing
  * covers, and refuses shifts that cannot be laid out. */
 #include <check.h>

@@ -1,5 +1,5 @@
 /*
- * check_schedule: the live run's per-call schedule (sim/schedule.h) draws
+ * check_schedule: the live run's per-call schedule (sim/live/schedule.h) draws
  * the model's callers: same seed and replication, same dial instants,
  * tenants, caller types and abandons before forwarding. And whether a live
  * run kept that schedule (live_schedule_judge): a p99 lateness over 5 % of

@@ -1,4 +1,4 @@
-/* Unit tests of secretaryd's SIP transport (server/sip_transport.c): TCP
+/* Unit tests of secretaryd's SIP transport (server/sip/sip_transport.c): TCP
  * connections belong to their transport, and --listen HOST:0 finds a port
  * pair free for both UDP and TCP. The port tests run in a network
  * namespace of their own (root, or exit 77: skipped) with an ephemeral

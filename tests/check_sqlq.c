@@ -1,4 +1,4 @@
-/* Unit tests of the queued SQLite writer (server/sqlq.c): every item from
+/* Unit tests of the queued SQLite writer (server/center/sqlq.c): every item from
  * several threads committed, flush on request, a failed batch rolled back
  * whole and reported while later batches still commit, errors at open. */
 #include <check.h>

@@ -1,4 +1,4 @@
-/* Unit tests of secretaryd's timer heap (server/stimer.c) on a real libuv loop. */
+/* Unit tests of secretaryd's timer heap (server/sip/stimer.c) on a real libuv loop. */
 #include <check.h>
 #include <stdlib.h>
 

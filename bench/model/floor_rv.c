@@ -4,7 +4,7 @@
  * ringbench model and the floor is the variates (ringbench's generator and
  * its per-process streams) and how much the engine.
  *
- * What ringbench's model does for an exponential (sim/model.c, core/rv.c,
+ * What ringbench's model does for an exponential (sim/model/model.c, core/rv.c,
  * core/rv_int.h): a stream per random process made by rv_stream_init()
  * (xoshiro256++ seeded through splitmix64 from the seed, replication and
  * process), the next 53-bit uniform taken inline with rv_u01(), then
@@ -38,7 +38,7 @@ static void seed_rng(uint64_t seed)
 static inline double draw(int process, double mean)
 {
 	double x = -mean * log(1.0 - rv_u01(&streams[process]));
-	/* sim/model.c's exp_us: whole microseconds, rounded */
+	/* sim/model/model.c's exp_us: whole microseconds, rounded */
 	int64_t us = x >= 9.2e12 ? INT64_MAX : (int64_t)(x * 1e6 + 0.5);
 
 	return (double)us * 1e-6;

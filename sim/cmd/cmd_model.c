@@ -1,7 +1,7 @@
 /*
  * ringbench model SCENARIO: run a scenario in the discrete-event model and
  * write summary.json, calls.csv and timeline.csv (docs/definitions.md, Result
- * files). The work is model_write (sim/model.h); this file parses options,
+ * files). The work is model_write (sim/model/model.h); this file parses options,
  * prints and chooses the exit status.
  */
 #define LOG_TAG "model"

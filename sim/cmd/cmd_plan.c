@@ -1,7 +1,7 @@
 /*
  * ringbench plan SCENARIO: a day's staffing per interval, the least-cost
  * roster covering it, and the rostered day checked in the model. The logic
- * is sim/plan.h; this file parses options, prints the tables and maps the
+ * is sim/plan/plan.h; this file parses options, prints the tables and maps the
  * outcome to the exit status.
  */
 #include <errno.h>

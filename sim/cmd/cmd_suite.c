@@ -1,6 +1,6 @@
 /*
  * ringbench suite FILE: run a suite of scenarios (model or live), print a
- * verdict table and write JUnit XML. Options only; see sim/suite.h.
+ * verdict table and write JUnit XML. Options only; see sim/suite/suite.h.
  */
 #define LOG_TAG "suite"
 #include <errno.h>

@@ -2,7 +2,7 @@
  * ringbench sweep SCENARIO [grid options] [--out DIR]: the model over a
  * staffing grid, resumable and shardable, then sweep.csv, staffing.csv and
  * the report. `ringbench sweep --merge DIR... --out DIR` joins shards. The
- * logic is sim/sweep.h and reports/report.h; this file parses options and
+ * logic is sim/sweep/sweep.h and reports/report.h; this file parses options and
  * draws the progress bar.
  */
 #define LOG_TAG "sweep"

@@ -1,5 +1,5 @@
 /*
- * commands: the ringbench subcommands, one file each (sim/cmd_<name>.c), in
+ * commands: the ringbench subcommands, one file each (sim/cmd/cmd_<name>.c), in
  * the style of git's builtins. Each parses its own options and calls library
  * code; each returns the process exit status of docs/definitions.md (0 done or
  * every target met, 1 a target missed or a difference found, 2 bad usage or

@@ -15,8 +15,8 @@
  *   ... run s with u operators in every phase (the caller's engine) ...
  *   limit_say(buf, n, "abandon<=0.05 in peak", TARGET_ABANDON_MAX, group, m);
  *
- * Both plan (sim/plan.c: the whole day once, before any search) and sweep
- * (sim/sweep_run.c: one run per load, delay and layout, in DIR/limits/)
+ * Both plan (sim/plan/plan.c: the whole day once, before any search) and sweep
+ * (sim/sweep/sweep_run.c: one run per load, delay and layout, in DIR/limits/)
  * use these, so the two say the same thing in the same words.
  */
 #ifndef RB_LIMIT_H

@@ -1,6 +1,6 @@
 /*
  * schedule: the per-call schedule of a live run (schedule.h). The draws
- * mirror sim/model.c's new_call()/draw_call()/next_arrival()/next_burst() step
+ * mirror sim/model/model.c's new_call()/draw_call()/next_arrival()/next_burst() step
  * for step, so that the same seed gives the same callers.
  */
 #define LOG_TAG "schedule"

@@ -30,7 +30,7 @@
  * center are known only during the run: the live runner calls
  * schedule_redial() when it sees their CANCEL.
  *
- * The copy of the model's drawing code is deliberate: sim/model.c keeps its
+ * The copy of the model's drawing code is deliberate: sim/model/model.c keeps its
  * arrival and caller draws in its event loop (static functions); a
  * model_draw_caller()-style function exported by the model would let this
  * file go.

@@ -145,7 +145,7 @@ static inline rb_us patience_end(struct mrep *m, struct mcall *c)
  * from its process's stream (the arguments are m->rs[RVP_*]), so staffing,
  * which decides who answers and when, never changes which caller gets which
  * draw; a redial draws all from its own RVP_RETRY sub-stream, in this order,
- * the scenario's load first (sim/schedule.c draws those the same way).
+ * the scenario's load first (sim/live/schedule.c draws those the same way).
  * bpickup only with want_backup: a first call skips the RVP_BACKUP stream
  * when no phase has backup staff (nothing else draws from it).
  *

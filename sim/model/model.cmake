@@ -1,4 +1,4 @@
-# model: the discrete-event engine behind `ringbench model` (sim/model.h).
+# model: the discrete-event engine behind `ringbench model` (sim/model/model.h).
 rb_module(model SOURCES model.c model_run.c model_seq.c model_write.c DEPS evq dispatch rv scn results base Threads::Threads)
 target_compile_options(rb_model PRIVATE $<$<CONFIG:RelWithDebInfo,Release>:-O3>) # see core/evq.cmake
 rb_tool_lib(model)

@@ -86,7 +86,7 @@ struct model_stats {
 int model_run(const struct model_opts *o, struct model_stats *stats);
 
 /*
- * How many replications (`--replications auto[:MAX]`, sim/model_seq.c): a
+ * How many replications (`--replications auto[:MAX]`, sim/model/model_seq.c): a
  * fixed-width sequential rule (Chow-Robbins). Replications are run n0 first,
  * then `step` more at a time, until every target's 95 % interval, computed
  * as the verdict computes it, has a half-width (its longer arm from the
@@ -143,7 +143,7 @@ struct json_t;
 struct json_t *model_seq_json(const struct model_seq_opts *so, const struct model_seq_result *res);
 
 /*
- * `ringbench model` as a library call (sim/model_write.c): runs the scenario
+ * `ringbench model` as a library call (sim/model/model_write.c): runs the scenario
  * and writes its result folder through core/resdir.
  */
 /* After --replications auto chose how many (before they run). */

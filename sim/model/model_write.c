@@ -1,6 +1,6 @@
 /*
  * model_write: `ringbench model`'s work, so the command only parses options
- * and prints (sim/model.h): the replications chosen (--replications auto),
+ * and prints (sim/model/model.h): the replications chosen (--replications auto),
  * the run fed into a result folder (core/resdir), the folder finished.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /*
  * plan: the day's requirement per interval, the roster and the check
- * (sim/plan.h says the method). The model search is exact about what it
+ * (sim/plan/plan.h says the method). The model search is exact about what it
  * skips: an interval's verdict depends only on the staffing of the phases
  * up to the next one (the evaluation stops the day there, below), so an
  * interval whose inputs did not change since it was decided is not run

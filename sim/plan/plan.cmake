@@ -1,6 +1,6 @@
 # plan: `ringbench plan`: a day's requirement per interval (Erlang A or the
 # model), rostered into shifts (roster, GLPK) and checked in the model. See
-# sim/plan.h, docs/plan.md.
+# sim/plan/plan.h, docs/plan.md.
 rb_module(plan SOURCES plan.c plan_day.c plan_out.c
   DEPS model limit roster erlang scn results base PkgConfig::JANSSON PkgConfig::YAML PkgConfig::GSL)
 rb_tool_lib(plan roster)

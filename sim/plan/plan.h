@@ -17,7 +17,7 @@
  *        max_rounds.
  *      Both then apply min_staff, the occupancy cap and the forecast quantile.
  *   2. Roster: the requirement after shrinkage per planning interval, covered
- *      by the candidate shifts at least cost (sim/roster.h, GLPK).
+ *      by the candidate shifts at least cost (sim/plan/roster.h, GLPK).
  *   3. Check: the rostered day (operators at their desks, per interval) in
  *      the model; an interval that does not pass raises its requirement by
  *      one, the roster is solved again, at most max_check_rounds times.

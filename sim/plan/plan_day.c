@@ -1,5 +1,5 @@
 /*
- * plan_day: plan_run, the order of the work (sim/plan.h): the interval's
+ * plan_day: plan_run, the order of the work (sim/plan/plan.h): the interval's
  * targets, the Erlang requirement, the model's, the floors, then roster and
  * check until the rostered day passes or the rounds run out.
  */

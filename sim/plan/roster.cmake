@@ -1,5 +1,5 @@
 # roster: the least-cost shifts covering a day's requirement, an integer
-# program solved by GLPK (sim/roster.h). Debian's libglpk-dev ships no
+# program solved by GLPK (sim/plan/roster.h). Debian's libglpk-dev ships no
 # pkg-config file, so the library is found by name.
 find_library(GLPK_LIBRARY glpk REQUIRED)
 find_path(GLPK_INCLUDE_DIR glpk.h REQUIRED)

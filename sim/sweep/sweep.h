@@ -11,7 +11,7 @@
  *   sweep_run(&cfg, err, n);      computes the points not in out_dir/points/ yet
  *   sweep_collect(out_dir, err, n);    sweep.csv, staffing.csv, erlang.csv
  *
- * Each point is one model run of R replications (sim/model.h, in-process),
+ * Each point is one model run of R replications (sim/model/model.h, in-process),
  * written atomically as out_dir/points/KEY.json (the point's summary.json
  * plus "sweep_point"), so an interrupted sweep resumes where it stopped and
  * shards computed on other machines merge by copying files

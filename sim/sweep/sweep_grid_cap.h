@@ -1,7 +1,7 @@
 /*
  * sweep_grid_cap: the cap on a sweep's whole grid (issue 12, item 11).
  *
- * Each axis of `ringbench sweep` is capped (sim/sweep.c: 100,000 values,
+ * Each axis of `ringbench sweep` is capped (sim/sweep/sweep.c: 100,000 values,
  * operators and backup at most 1,000,000), but not their product: with
  * `--operators 1:100000 --backup 0:100000` the grid has 10^10 points, and
  * the run failed allocating its work list (exit 3 "Cannot allocate

@@ -1,6 +1,6 @@
 /*
  * sweep_run: computes a sweep's points on `jobs` threads, each point one
- * in-process model run (sim/model.h) written atomically to
+ * in-process model run (sim/model/model.h) written atomically to
  * out_dir/points/KEY.json, and keeps out_dir/sweep.json, the record of what
  * the points share.
  *
