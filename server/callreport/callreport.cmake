@@ -7,4 +7,4 @@ rb_module(callreport_mail SOURCES callreport_mail.c DEPS tenant_rules base)
 #   callreport    all of these beside the center: hooks, reload, PUT,
 #                 metrics, the report latencies (callreport_db, through sqlq)
 rb_module(callreport SOURCES callreport.c callreport_stats.c callreport_db.c
-  DEPS center sqlq tenant_rules callreport_mail spool http_admin PkgConfig::JANSSON PkgConfig::SQLITE)
+  DEPS center sqlq tenant_rules callreport_mail spool http_admin rbjson PkgConfig::JANSSON PkgConfig::SQLITE)

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "log.h"
+#include "rbjson.h"
 #include "ring.h"
 
 static const double lat_le[CRST_LAT_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
@@ -320,11 +321,6 @@ static void ringing_cb(const char *tenant, const char *call_id, rb_us t_invite, 
 						rb_us_to_s(w), "rings", ring_count(w, x->period)));
 }
 
-static json_t *jnum(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
-
 char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp, rb_us period,
 			 const char *timezone)
 {
@@ -358,9 +354,9 @@ char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp,
 	    "longest_wait_rings", lr, "longest_wait_s", rb_us_to_s(w), "counts", "answered",
 	    (json_int_t)cs.answered, "abandoned", (json_int_t)cs.abandoned, "rejected",
 	    (json_int_t)cs.rejected, "screened",
-	    (json_int_t)scr, "service_level", "interval", "3", jnum(cur ? sla(&st->interval, 3) : NAN),
-	    "5", jnum(cur ? sla(&st->interval, 5) : NAN), "since_start", "3",
-	    jnum(sla(&st->since_start, 3)), "5", jnum(sla(&st->since_start, 5)), "reports",
+	    (json_int_t)scr, "service_level", "interval", "3", rbjson_real(cur ? sla(&st->interval, 3) : NAN),
+	    "5", rbjson_real(cur ? sla(&st->interval, 5) : NAN), "since_start", "3",
+	    rbjson_real(sla(&st->since_start, 3)), "5", rbjson_real(sla(&st->since_start, 5)), "reports",
 	    "spool_depth", (json_int_t)ss.depth, "written", (json_int_t)st->reports_written,
 	    "delivered", (json_int_t)ss.delivered, "draining", cs.draining);
 	if (!o)
