@@ -68,8 +68,8 @@ static int profile_staff(struct scn_ctx *c, yaml_node_t *p, const char *key, siz
 	if (!v)
 		return 0;
 	if (s->center.n_floors > 1 && !strcmp(key, "operators"))
-		return scn_err(c, v, "operators in a profile are for a pooled center; with floors, give the "
-				     "load as phases with floors: [...]");
+		return scn_err(c, v, "operators in a profile are for a pooled center; with floors, give "
+				     "profile.floors: [[...], [...]] (operators per floor per interval)");
 	bool seq = v->type == YAML_SEQUENCE_NODE;
 	if (seq && scn_seq_len(v) != n)
 		return scn_err(c, v, "%s: expected %zu numbers (one an interval, as the rates), got %zu", key, n,
@@ -82,6 +82,51 @@ static int profile_staff(struct scn_ctx *c, yaml_node_t *p, const char *key, siz
 			s->phases[i].operators = (int)x;
 		else
 			s->phases[i].backup = (int)x;
+	}
+	return 0;
+}
+
+/*
+ * floors: operators per floor per interval, for a split-floor center (the
+ * pooled `operators` cannot say which floor a desk is on). One entry a
+ * floor, each a number for every interval or a list with one a interval;
+ * the phase's operators are their sum.
+ */
+static int profile_floors(struct scn_ctx *c, yaml_node_t *p, size_t n, struct scenario *s)
+{
+	yaml_node_t *v = scn_map_get(c, p, "floors");
+	if (!v)
+		return 0;
+	size_t nf = (size_t)s->center.n_floors;
+	if (nf < 2)
+		return scn_err(c, v, "floors in a profile need center.layout {floors: [...]}; a pooled center "
+				     "gives operators");
+	if (scn_map_get(c, p, "operators"))
+		return scn_err(c, v, "give floors or operators, not both");
+	if (scn_seq_check(c, v, "floors", true))
+		return EINVAL;
+	if (scn_seq_len(v) != nf)
+		return scn_err(c, v, "floors: expected %zu entries (one a floor of center.layout), got %zu", nf,
+			       scn_seq_len(v));
+	for (size_t i = 0; i < n; i++) {
+		free(s->phases[i].floor_ops);
+		if (!(s->phases[i].floor_ops = calloc(nf, sizeof(int))))
+			return ENOMEM;
+		s->phases[i].operators = 0;
+	}
+	for (size_t f = 0; f < nf; f++) {
+		yaml_node_t *fl = scn_seq_item(c, v, f);
+		bool seq = fl->type == YAML_SEQUENCE_NODE;
+		if (seq && scn_seq_len(fl) != n)
+			return scn_err(c, fl, "floor %zu: expected %zu numbers (one an interval, as the rates), got %zu",
+				       f, n, scn_seq_len(fl));
+		for (size_t i = 0; i < n; i++) {
+			long x;
+			if (scn_int(c, seq ? scn_seq_item(c, fl, i) : fl, "operators on a floor", 0, 1000000, &x))
+				return EINVAL;
+			s->phases[i].floor_ops[f] = (int)x;
+			s->phases[i].operators += (int)x;
+		}
 	}
 	return 0;
 }
@@ -134,7 +179,7 @@ int scn_parse_profile(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 {
 	static const char *const load_keys[] = {"profile", "bursts", NULL};
 	static const char *const prof_keys[] = {"interval_s", "rates_per_hour", "rates_per_min", "operators",
-						"backup", NULL};
+						"backup", "floors", NULL};
 	yaml_node_t *p, *v;
 	double *rates = NULL;
 	size_t n_int = 0;
@@ -169,7 +214,8 @@ int scn_parse_profile(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 	}
 	free(rates);
 	s->end = (rb_us)n_int * s->interval;
-	if ((rc = profile_staff(c, p, "operators", n_int, s)) || (rc = profile_staff(c, p, "backup", n_int, s)))
+	if ((rc = profile_floors(c, p, n_int, s)) || (rc = profile_staff(c, p, "operators", n_int, s)) ||
+	    (rc = profile_staff(c, p, "backup", n_int, s)))
 		return rc;
 	if ((v = scn_map_get(c, n, "bursts"))) {
 		if (scn_seq_check(c, v, "bursts", false))

@@ -606,6 +606,9 @@ void summary_rep_call(struct summary_rep *h, const struct callrec *r)
 	if (!r->counted)
 		return;
 	const struct summary *s = h->s;
+	if (s->o.count_tenant && r->tenant_idx >= 0 && s->o.scn && (size_t)r->tenant_idx < s->o.scn->n_tenants &&
+	    !s->o.count_tenant[r->tenant_idx])
+		return;
 	const struct sum_layout *L = &s->L;
 	struct pcall p;
 	pcall_make(s, r, &p);

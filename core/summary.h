@@ -66,6 +66,13 @@ struct summary_opts {
 	size_t n_windows;
 	bool time_weighted;          /* false: occupancy, queue_len are null */
 	/*
+	 * NULL: every call counts. Else only calls of tenants k with
+	 * count_tenant[k] (one a scenario tenant): `plan` judges one floor of a
+	 * split-floor center by its own tenants' calls. Time-weighted measures
+	 * (occupancy, queue) stay the whole center's.
+	 */
+	const bool *count_tenant;
+	/*
 	 * No targets judged, verdict null (unless the run failed: error): the
 	 * wire-time analysis kept beside a live run (capture/wire-summary.json),
 	 * whose times are not the scenario's and must never be taken for a

@@ -42,6 +42,10 @@ static void usage(FILE *f)
 		"  3. the check: the rostered day in the model; an interval that does not pass\n"
 		"     raises its requirement and the roster is solved again (at most\n"
 		"     --check-rounds times).\n"
+		"A split-floor center (center.layout floors) is planned floor by floor: each\n"
+		"floor on its own tenants' calls (Erlang at its own load; the model judging\n"
+		"only its calls, the other floors held), its own roster rows, per-floor\n"
+		"columns in requirements.csv and profile.floors in planned.yaml.\n"
 		"Writes into DIR: requirements.csv, shifts.csv, roster.csv, planned.yaml (the\n"
 		"rostered day, runnable with ringbench model) and plan.json.\n\n"
 		"  --method M          model (default) or erlang\n"
@@ -92,19 +96,40 @@ static void progress(const char *msg, void *arg)
 	fprintf(stderr, "%s: %s\n", prog, msg);
 }
 
+/* day_n: planning intervals in the day; a split-floor roster's rows run
+ * floor after floor (plan.h), so its starts are taken modulo the day. */
 static void print_lines(FILE *f, const struct plan_result *r, const struct roster_problem *p,
-			const struct roster_result *rr)
+			const struct roster_result *rr, int day_n)
 {
-	size_t per = r->n / (size_t)p->n;
+	size_t per = r->n / (size_t)day_n;
 	for (int l = 0; l < rr->n_lines; l++) {
 		const struct roster_line *ln = &rr->lines[l];
 		const struct roster_shift *sh = &p->shifts[ln->shift];
-		size_t end = (size_t)(ln->start + sh->length) * per;
-		fprintf(f, "  %3d x %-8s %s-%s", ln->count, sh->name, r->iv[(size_t)ln->start * per].name,
+		int off = ln->start / day_n * day_n;
+		size_t end = (size_t)(ln->start - off + sh->length) * per;
+		fprintf(f, "  %3d x %-8s %s-%s", ln->count, sh->name, r->iv[(size_t)(ln->start - off) * per].name,
 			end < r->n ? r->iv[end].name : "end");
 		if (ln->break_start >= 0)
-			fprintf(f, ", break from %s", r->iv[(size_t)ln->break_start * per].name);
+			fprintf(f, ", break from %s", r->iv[(size_t)(ln->break_start - off) * per].name);
 		fprintf(f, "\n");
+	}
+}
+
+/* Split floors: each floor's Erlang figure, requirement and desks staffed. */
+static void print_floors(const struct plan_result *r, FILE *f)
+{
+	if (r->n_floors < 2)
+		return;
+	fprintf(f, "\nper floor (erlang/required/staffed):\n%-6s", "start");
+	for (int fl = 0; fl < r->n_floors; fl++)
+		fprintf(f, "  floor %d (%2.0f %%)", fl, 100 * r->floor_share[fl]);
+	fputc('\n', f);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct plan_interval *v = &r->iv[i];
+		fprintf(f, "%-6s", v->name);
+		for (int fl = 0; fl < r->n_floors; fl++)
+			fprintf(f, "  %5d/%4d/%4d  ", v->fl_erlang[fl], v->fl_required[fl], v->fl_staffed[fl]);
+		fputc('\n', f);
 	}
 }
 
@@ -120,6 +145,7 @@ static void print_plan(const struct plan_opts *o, const struct plan_result *r, F
 			v->rule == RULE_POINT && !o->point ? " (point: too few calls for the 95 % rule)" : "",
 			v->unreachable ? " (a target unreachable by staffing, below)" : "");
 	}
+	print_floors(r, f);
 	if (!r->have_roster)
 		return;
 	fprintf(f, "\noperators' roster (%s, GLPK): cost %.0f yen; LP bound %.0f yen; gap %.2f %% (%.2f %% above the "
@@ -128,12 +154,12 @@ static void print_plan(const struct plan_opts *o, const struct plan_result *r, F
 		100 * r->roster.mip_gap,
 		r->roster.lp_bound > 0 ? 100 * (r->roster.cost / r->roster.lp_bound - 1) : 0.0, r->operator_hours,
 		r->roster.columns, r->roster.seconds);
-	print_lines(f, r, &r->rp, &r->roster);
+	print_lines(f, r, &r->rp, &r->roster, r->rp_day_n);
 	if (r->have_broster) {
 		fprintf(f, "backup roster (%s): cost %.0f yen; LP bound %.0f yen; %.1f backup hours\n",
 			r->broster.status == ROSTER_OPTIMAL ? "optimal" : "not proven optimal", r->broster.cost,
 			r->broster.lp_bound, r->backup_hours);
-		print_lines(f, r, &r->brp, &r->broster);
+		print_lines(f, r, &r->brp, &r->broster, r->brp.n);
 	} else {
 		fprintf(f, "backup: fixed as the scenario staffs them, %.1f hours\n", r->backup_hours);
 	}

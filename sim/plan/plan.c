@@ -173,6 +173,8 @@ int plan_eval(struct plan_ctx *x, const int *ops, size_t upto, size_t from, stru
 	rb_us end = d->end;
 	for (size_t j = 0; j < full; j++)
 		d->phases[j].operators = ops[j];
+	if (x->res->n_floors > 1 && plan_floors_eval(x, ops))
+		return ENOMEM;
 	if (upto < full) { /* stop the day after phase upto - 1: later phases cannot matter */
 		d->n_phases = upto;
 		d->end = d->phases[upto - 1].start + d->phases[upto - 1].duration;
@@ -196,6 +198,7 @@ int plan_eval(struct plan_ctx *x, const int *ops, size_t upto, size_t from, stru
 		.targets = t,
 		.n_targets = nt,
 		.time_weighted = true,
+		.count_tenant = x->cur_floor >= 0 ? x->tenant_mask : NULL,
 	};
 	struct summary *sum = rc ? NULL : summary_new(&so);
 	if (!rc && !sum)
@@ -269,8 +272,7 @@ static int passes(struct plan_ctx *x, int *ops, size_t i, int n, bool *ok)
 /* The least n passing for interval i, from n0: gallop, then bisect (the
  * measures grow with staffing; common random numbers keep that so between
  * evaluations). *reached false when even the cap fails. */
-static int least_passing(struct plan_ctx *x, int *ops, size_t i, int n0, int lo, int cap, int *out,
-			 bool *reached)
+int plan_least_passing(struct plan_ctx *x, int *ops, size_t i, int n0, int lo, int cap, int *out, bool *reached)
 {
 	bool ok;
 	int rc, good, bad, step = 1;
@@ -350,7 +352,7 @@ int plan_model_requirement(struct plan_ctx *x, int *req, char *err, size_t errle
 			if (x->n_it[i] == 0 || !(plan_phase_rate(x->day, i) > 0)) {
 				m = x->floor[i];
 				reached = true;
-			} else if ((rc = least_passing(x, req, i, req[i], x->floor[i], cap, &m, &reached))) {
+			} else if ((rc = plan_least_passing(x, req, i, req[i], x->floor[i], cap, &m, &reached))) {
 				break;
 			}
 			if (!reached) {

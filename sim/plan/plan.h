@@ -94,6 +94,11 @@ struct plan_interval {
 	enum plan_rule rule;
 	bool unreachable;	/* a target of it no staffing meets (plan_result.unreachable) */
 	const char *bound;	/* what set the requirement: "target", "min_staff", "occupancy", "check" */
+	/* A split-floor center (plan_result.n_floors > 1): per floor, n_floors
+	 * each; required and staffed above are their sums. NULL when pooled. */
+	int *fl_erlang;		/* Erlang A at the floor's own tenants' load */
+	int *fl_required;
+	int *fl_staffed;	/* at their desks after absence */
 };
 
 struct plan_result {
@@ -123,6 +128,14 @@ struct plan_result {
 				   * times the what-if rate scale */
 	double burst_factor;	  /* the same for the bursts' calls (the burst scale's) */
 	char unreachable[2048];	  /* the limit with unlimited staff, when a target cannot be met */
+	/* Split floors: 1 when pooled. The operators' roster is then one program
+	 * with floor-indexed coverage rows: floor f's planning interval t is
+	 * row f * n_intervals + t, and every shift type is offered once a floor
+	 * (shift k of floor f is column type f * n_floor_shifts + k). */
+	int n_floors;
+	int n_floor_shifts;	  /* the planning's operator shift types */
+	int rp_day_n;		  /* planning intervals in the day (rp.n / n_floors) */
+	double *floor_share;	  /* the share of calls reaching each floor */
 };
 
 /*

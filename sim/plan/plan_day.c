@@ -27,7 +27,11 @@ void plan_result_free(struct plan_result *res)
 	for (size_t i = 0; res->iv && i < res->n; i++) {
 		free(res->iv[i].name);
 		free(res->iv[i].judged);
+		free(res->iv[i].fl_erlang);
+		free(res->iv[i].fl_required);
+		free(res->iv[i].fl_staffed);
 	}
+	free(res->floor_share);
 	free(res->iv);
 	if (res->have_roster)
 		roster_result_free(&res->roster);
@@ -48,6 +52,8 @@ static void ctx_free(struct plan_ctx *x)
 	free(x->n_it);
 	free(x->floor);
 	free(x->rule);
+	free(x->fops);
+	free(x->tenant_mask);
 	scn_free(x->day);
 }
 
@@ -112,14 +118,19 @@ static int solve_roster(const struct plan_ctx *x, bool backup, char *err, size_t
 	if (*have)
 		roster_result_free(rr);
 	*have = false;
-	fill_need(r, p, (int)(p->interval / x->day->interval), backup, backup ? r->bneed : r->need);
+	int per = (int)(p->interval / x->day->interval);
+	bool floors = !backup && r->n_floors > 1; /* backup serves every floor: one pool */
+	if (floors)
+		plan_floors_need(r, p, per);
+	else
+		fill_need(r, p, per, backup, backup ? r->bneed : r->need);
 	*rp = (struct roster_problem){
-		.n = p->n_intervals,
+		.n = p->n_intervals * (floors ? r->n_floors : 1),
 		.interval_s = rb_us_to_s(p->interval),
 		.need = backup ? r->bneed : r->need,
 		.max_staff = backup ? 0 : p->max_staff,
 		.shifts = backup ? r->bshifts : r->shifts,
-		.n_shifts = (int)(backup ? p->n_backup_shifts : p->n_shifts),
+		.n_shifts = backup ? r->n_bshifts : r->n_shifts,
 		.time_limit_s = 30,
 		.mip_gap = 0.001,
 	};
@@ -175,6 +186,20 @@ static int record_check(struct plan_ctx *x, const struct summary *s)
 	return 0;
 }
 
+/* Split floors: the check runs each floor's desks as rostered (x->fops). */
+static int check_floor_ops(struct plan_ctx *x)
+{
+	struct plan_result *r = x->res;
+	if (r->n_floors < 2)
+		return 0;
+	if (!(x->fops = calloc(r->n * (size_t)r->n_floors, sizeof *x->fops)))
+		return ENOMEM;
+	for (size_t i = 0; i < r->n; i++)
+		for (int f = 0; f < r->n_floors; f++)
+			x->fops[i * (size_t)r->n_floors + (size_t)f] = r->iv[i].fl_staffed[f];
+	return 0;
+}
+
 /* One check: the rostered day in the model. */
 static int check_once(struct plan_ctx *x, int round, bool *all)
 {
@@ -188,6 +213,8 @@ static int check_once(struct plan_ctx *x, int round, bool *all)
 		struct plan_interval *v = &r->iv[i];
 		v->rostered = r->roster.staffed[i / per];
 		v->staffed = at_desk(v->rostered, p->shrinkage);
+		if (r->n_floors > 1)
+			plan_floors_staff(r, p, per, i);
 		v->backup_staffed = r->have_broster ? at_desk(r->broster.staffed[i / per], p->shrinkage) : v->backup;
 		ops[i] = v->staffed;
 		x->day->phases[i].backup = v->backup_staffed;
@@ -198,8 +225,12 @@ static int check_once(struct plan_ctx *x, int round, bool *all)
 		return 0;
 	}
 	struct summary *s;
-	int rc = plan_eval(x, ops, r->n, 0, &s);
+	int rc = check_floor_ops(x);
+	if (!rc)
+		rc = plan_eval(x, ops, r->n, 0, &s);
 	free(ops);
+	free(x->fops);
+	x->fops = NULL;
 	if (rc)
 		return rc;
 	r->check_verdict = summary_verdict(s);
@@ -214,11 +245,17 @@ static int check_once(struct plan_ctx *x, int round, bool *all)
 		if (v->passed)
 			continue;
 		failing++;
-		int to = (v->staffed > v->required ? v->staffed : v->required) + 1;
+		int from = v->required, to = (v->staffed > v->required ? v->staffed : v->required) + 1, fl = -1;
+		if (r->n_floors > 1) {
+			fl = plan_floors_raise(r, i);
+			to = v->required;
+		}
+		char fs[24] = "";
+		if (fl >= 0)
+			snprintf(fs, sizeof fs, " floor %d", fl);
 		if (used < sizeof r->check_log - 64)
 			used += (size_t)snprintf(r->check_log + used, sizeof r->check_log - used,
-						 "%sround %d: %s %d -> %d", used ? "; " : "", round, v->name,
-						 v->required, to);
+						 "%sround %d: %s%s %d -> %d", used ? "; " : "", round, v->name, fs, from, to);
 		v->required = to;
 		v->bound = "check";
 		*all = false;
@@ -255,13 +292,15 @@ static int setup(struct plan_ctx *x, char *err, size_t errlen)
 	r->n = d->n_phases;
 	if (!(x->it = calloc(r->n, sizeof *x->it)) ||
 	    !(x->n_it = calloc(r->n, sizeof *x->n_it)) ||
-	    !(r->need = calloc((size_t)d->planning->n_intervals, sizeof *r->need)) ||
+	    !(r->need = calloc((size_t)d->planning->n_intervals * (size_t)(d->center.n_floors > 1 ? d->center.n_floors : 1),
+				sizeof *r->need)) ||
 	    !(r->bneed = calloc((size_t)d->planning->n_intervals, sizeof *r->bneed)) ||
 	    !(r->shifts = roster_shifts(d->planning->shifts, d->planning->n_shifts)) ||
 	    !(r->bshifts = roster_shifts(d->planning->backup_shifts, d->planning->n_backup_shifts)))
 		return ENOMEM;
 	r->n_shifts = (int)d->planning->n_shifts;
 	r->n_bshifts = (int)d->planning->n_backup_shifts;
+	r->rp_day_n = d->planning->n_intervals;
 	double f = plan_rate_factor(d->planning), rs = o->rate_scale > 0 ? o->rate_scale : 1;
 	r->rate_factor = f * rs;
 	r->burst_factor = f * (o->burst_set ? o->burst_scale : rs);
@@ -291,7 +330,9 @@ static int setup(struct plan_ctx *x, char *err, size_t errlen)
 		if ((rc = plan_erlang_interval(d, v->plan_rate_per_s, x->it[i], x->n_it[i], &v->erlang, err, errlen)))
 			return rc;
 	}
-	return 0;
+	if ((rc = plan_floors_setup(x, err, errlen)))
+		return rc;
+	return plan_floors_shifts(r);
 }
 
 /*
@@ -353,7 +394,7 @@ static int plan_requirement(struct plan_ctx *x, char *err, size_t errlen)
 		res->iv[i].rule = x->rule[i];
 	for (size_t i = 0; !rc && i < res->n; i++)
 		req[i] = res->iv[i].erlang > x->floor[i] ? res->iv[i].erlang : x->floor[i];
-	if (!rc && o->method == PLAN_MODEL) {
+	if (!rc && o->method == PLAN_MODEL && res->n_floors < 2) {
 		plan_say(o, "model: %zu intervals, %d replications an evaluation, %s", res->n, o->replications,
 			 o->point ? "decided on the point estimate (--point)" : "decided on the 95 % interval");
 		rc = plan_model_requirement(x, req, err, errlen);
@@ -365,6 +406,16 @@ static int plan_requirement(struct plan_ctx *x, char *err, size_t errlen)
 	res->seconds_requirement = plan_now_s() - t0;
 	if (!rc)
 		apply_floors(x, why);
+	if (!rc)
+		plan_floors_require(x);
+	if (!rc && o->method == PLAN_MODEL && res->n_floors > 1) {
+		plan_say(o, "model: %zu intervals x %d floors, each floor judged on its own tenants' calls, %d "
+			    "replications an evaluation, %s", res->n, res->n_floors, o->replications,
+			 o->point ? "decided on the point estimate (--point)" : "decided on the 95 % interval");
+		rc = plan_floors_model(x);
+		res->evaluations = x->evaluations;
+	}
+	res->seconds_requirement = plan_now_s() - t0;
 	free(why);
 	return rc;
 }
@@ -403,6 +454,8 @@ static int roster_rounds(struct plan_ctx *x, bool *all, char *err, size_t errlen
 		for (size_t i = 0; i < res->n; i++) {
 			res->iv[i].rostered = res->roster.staffed[i / per];
 			res->iv[i].staffed = at_desk(res->iv[i].rostered, p->shrinkage);
+			if (res->n_floors > 1)
+				plan_floors_staff(res, p, per, i);
 		}
 	}
 	return rc;
@@ -437,7 +490,7 @@ static void add_up_costs(struct plan_ctx *x)
 
 int plan_run(const struct plan_opts *o, struct plan_result *res, char *err, size_t errlen)
 {
-	struct plan_ctx x = {.o = o, .res = res, .unreachable_iv = -1};
+	struct plan_ctx x = {.o = o, .res = res, .unreachable_iv = -1, .cur_floor = -1};
 	memset(res, 0, sizeof *res);
 	int rc = plan_requirement(&x, err, errlen);
 	if (!rc && o->no_roster) {

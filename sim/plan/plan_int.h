@@ -16,6 +16,12 @@ struct plan_ctx {
 	int unreachable_iv;	   /* -1 */
 	enum plan_rule *rule;	   /* per interval: how it is decided (plan_limits) */
 	int *floor;		   /* per interval: min_staff and the occupancy cap's least */
+	int cur_floor;		   /* split floors: the floor searched (-1: none): plan_eval
+				    * counts only its tenants' calls (tenant_mask) and takes
+				    * its staffing from ops, the others' from fops */
+	bool *tenant_mask;	   /* n_tenants, for cur_floor */
+	int *fops;		   /* split floors: operators per interval per floor for
+				    * plan_eval (n x n_floors); NULL: every floor gets ops[i] */
 };
 
 void plan_say(const struct plan_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -32,6 +38,9 @@ int plan_erlang_interval(const struct scenario *s, double rate_per_s, const stru
 int plan_eval(struct plan_ctx *x, const int *ops, size_t upto, size_t from, struct summary **out);
 void plan_eval_free(struct plan_ctx *x, struct summary *s);
 bool plan_target_passes(const struct plan_ctx *x, const struct summary *s, size_t k);
+/* The least n >= lo passing for interval i with ops[i] = n, from n0, up to cap
+ * (*reached false when even cap fails). */
+int plan_least_passing(struct plan_ctx *x, int *ops, size_t i, int n0, int lo, int cap, int *out, bool *reached);
 /* The model's least passing staffing per interval, from req (in and out). */
 int plan_model_requirement(struct plan_ctx *x, int *req, char *err, size_t errlen);
 /*
@@ -44,5 +53,30 @@ int plan_model_requirement(struct plan_ctx *x, int *req, char *err, size_t errle
  * its limit, and the search leaves it at its floors.
  */
 int plan_limits(struct plan_ctx *x);
+
+/* ---- split-floor centers (plan_floors.c) ---- */
+/* The floors' shares of the calls and each interval's Erlang requirement per
+ * floor, at that floor's own tenants' load; no-op when pooled. */
+int plan_floors_setup(struct plan_ctx *x, char *err, size_t errlen);
+/* The total requirement of each interval split over the floors: each floor
+ * at least its own Erlang figure and occupancy cap, what min_staff adds going
+ * to the floor with the most load an operator. */
+void plan_floors_require(struct plan_ctx *x);
+/* The operators' shift types once a floor; r->shifts replaced. */
+int plan_floors_shifts(struct plan_result *r);
+/* need per floor-indexed row, from fl_required, after shrinkage. */
+void plan_floors_need(const struct plan_result *r, const struct scn_planning *p, int per);
+/* Interval i's rostered and staffed from the roster, per floor and summed. */
+void plan_floors_staff(struct plan_result *r, const struct scn_planning *p, int per, size_t i);
+/* A failing interval: the floor with the most load per operator at its desk
+ * gets one more than it had; returns that floor. */
+int plan_floors_raise(struct plan_result *r, size_t i);
+/* --method model: each floor's least staffing whose own tenants' calls pass,
+ * interval by interval in time order, the other floors held; sweeps until
+ * nothing changes or max_rounds. From fl_required (plan_floors_require). */
+int plan_floors_model(struct plan_ctx *x);
+/* Phase floor_ops of the day from x->fops (or ops[i] on every floor). */
+int plan_floors_eval(struct plan_ctx *x, const int *ops);
+int plan_at_desk(int rostered, double shrinkage);
 
 #endif

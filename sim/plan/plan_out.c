@@ -66,7 +66,12 @@ static int write_requirements(const struct plan_opts *o, const struct plan_resul
 	for (size_t c = 0; c < nc; c++)
 		fprintf(f, ",\"%s\",\"%s lo\",\"%s hi\"", cols[c], cols[c], cols[c]);
 	fprintf(f, ",abandon_fraction,occupancy,method,erlang_operators,model_operators,bound,rostered,"
-		   "staffed,passed\n");
+		   "staffed,passed");
+	/* split floors: per-floor columns after the pooled ones, so a pooled
+	 * plan's file is unchanged and readers by name see the same columns */
+	for (int fl = 0; fl < r->n_floors && r->n_floors > 1; fl++)
+		fprintf(f, ",floor%d_erlang,floor%d_operators,floor%d_staffed", fl, fl, fl);
+	fputc('\n', f);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct plan_interval *v = &r->iv[i];
 		char a[8], b[8];
@@ -94,19 +99,25 @@ static int write_requirements(const struct plan_opts *o, const struct plan_resul
 		num(f, v->abandon_fraction, "%.4f");
 		fputc(',', f);
 		num(f, v->occupancy, "%.4f");
-		fprintf(f, ",%s,%d,%d,%s,%d,%d,%s\n",
+		fprintf(f, ",%s,%d,%d,%s,%d,%d,%s",
 			o->method == PLAN_ERLANG ? "erlang" : (o->point || v->rule == RULE_POINT ? "model-point" : "model"), v->erlang, v->model,
 			v->bound ? v->bound : "", v->rostered, v->staffed, v->n_judged ? (v->passed ? "yes" : "no") : "");
+		for (int fl = 0; fl < r->n_floors && r->n_floors > 1; fl++)
+			fprintf(f, ",%d,%d,%d", v->fl_erlang[fl], v->fl_required[fl], v->fl_staffed[fl]);
+		fputc('\n', f);
 	}
 	free(cols);
 	return fclose(f) ? errno : 0;
 }
 
+/* day_n: the planning intervals of the day; a split-floor roster's rows run
+ * floor after floor (plan.h), so its starts are taken modulo the day. */
 static void shift_rows(FILE *f, const char *kind, const struct roster_problem *p, const struct roster_result *rr,
-		       double iv_min)
+		       double iv_min, int day_n)
 {
 	for (int k = 0; k < p->n_shifts; k++) {
 		const struct roster_shift *s = &p->shifts[k];
+		int off = s->first_start / day_n * day_n;
 		int people = 0;
 		double cost = 0;
 		for (int l = 0; l < rr->n_lines; l++)
@@ -115,27 +126,28 @@ static void shift_rows(FILE *f, const char *kind, const struct roster_problem *p
 				cost += rr->lines[l].count * roster_line_cost(p, &rr->lines[l]);
 			}
 		fprintf(f, "%s,%s,%g,%d,%d,%g,%g,%g,%g,%g,%s,%d,%d,%.0f\n", kind, s->name, s->length * iv_min / 60,
-			s->first_start, s->last_start, s->start_step * iv_min, s->break_len * iv_min,
+			s->first_start - off, s->last_start - off, s->start_step * iv_min, s->break_len * iv_min,
 			s->break_earliest * iv_min, s->break_latest * iv_min, s->cost_per_hour,
 			s->paid_break ? "yes" : "no", s->max_count, people, cost);
 	}
 }
 
 static void roster_rows(FILE *f, const struct scenario *s, const char *kind, const struct roster_problem *p,
-			const struct roster_result *rr)
+			const struct roster_result *rr, int day_n)
 {
 	for (int l = 0; l < rr->n_lines; l++) {
 		const struct roster_line *ln = &rr->lines[l];
+		int off = ln->start / day_n * day_n;
 		const struct roster_shift *sh = &p->shifts[ln->shift];
 		char a[8], b[8], c[8] = "", d[8] = "";
 		double iv = p->interval_s;
 		if (ln->break_start >= 0) {
-			clock_of(s, ln->break_start * iv, c);
-			clock_of(s, (ln->break_start + sh->break_len) * iv, d);
+			clock_of(s, (ln->break_start - off) * iv, c);
+			clock_of(s, (ln->break_start - off + sh->break_len) * iv, d);
 		}
 		double each = roster_line_cost(p, ln);
-		fprintf(f, "%s,%s,%s,%s,%s,%s,%d,%.0f,%.0f\n", kind, sh->name, clock_of(s, ln->start * iv, a),
-			clock_of(s, (ln->start + sh->length) * iv, b), c, d, ln->count, each, each * ln->count);
+		fprintf(f, "%s,%s,%s,%s,%s,%s,%d,%.0f,%.0f\n", kind, sh->name, clock_of(s, (ln->start - off) * iv, a),
+			clock_of(s, (ln->start - off + sh->length) * iv, b), c, d, ln->count, each, each * ln->count);
 	}
 }
 
@@ -148,18 +160,18 @@ static int write_shifts(const struct plan_opts *o, const struct plan_result *r, 
 		return errno;
 	fprintf(f, "kind,shift,length_h,first_start_interval,last_start_interval,every_min,break_min,"
 		   "break_earliest_min,break_latest_min,cost_per_hour,paid_break,max_count,people,cost\n");
-	shift_rows(f, "operator", &r->rp, &r->roster, r->rp.interval_s / 60);
+	shift_rows(f, "operator", &r->rp, &r->roster, r->rp.interval_s / 60, r->rp_day_n);
 	if (r->have_broster)
-		shift_rows(f, "backup", &r->brp, &r->broster, r->brp.interval_s / 60);
+		shift_rows(f, "backup", &r->brp, &r->broster, r->brp.interval_s / 60, r->brp.n);
 	if (fclose(f))
 		return errno;
 	snprintf(path, sizeof path, "%s/roster.csv", dir);
 	if (!(f = fopen(path, "w")))
 		return errno;
 	fprintf(f, "kind,shift,start,end,break_start,break_end,people,cost_each,cost\n");
-	roster_rows(f, o->scn, "operator", &r->rp, &r->roster);
+	roster_rows(f, o->scn, "operator", &r->rp, &r->roster, r->rp_day_n);
 	if (r->have_broster)
-		roster_rows(f, o->scn, "backup", &r->brp, &r->broster);
+		roster_rows(f, o->scn, "backup", &r->brp, &r->broster, r->brp.n);
 	return fclose(f) ? errno : 0;
 }
 
@@ -232,6 +244,24 @@ static int load_scenario_doc(const struct plan_opts *o, yaml_document_t *d, char
 	return 0;
 }
 
+/* Split floors: profile.floors, one list a floor of its desks staffed per
+ * interval (a profile with floors has no operators key: the loader refuses both). */
+static int set_floors(const struct plan_result *r, yaml_document_t *d, int prof)
+{
+	int outer = yaml_document_add_sequence(d, NULL, YAML_BLOCK_SEQUENCE_STYLE), seq, rc = outer ? 0 : ENOMEM;
+	int *ops = rc ? NULL : calloc(r->n ? r->n : 1, sizeof *ops);
+	if (!rc && !ops)
+		rc = ENOMEM;
+	for (int f = 0; !rc && f < r->n_floors; f++) {
+		for (size_t i = 0; i < r->n; i++)
+			ops[i] = r->iv[i].fl_staffed[f];
+		if (!(rc = int_seq(d, ops, r->n, &seq)) && !yaml_document_append_sequence_item(d, outer, seq))
+			rc = ENOMEM;
+	}
+	free(ops);
+	return rc ? rc : set_key(d, prof, "floors", outer);
+}
+
 /* load.profile's operators (and backup, when rostered) as staffed interval
  * by interval; *lp and *prof: the load pair and the profile's node, found. */
 static int set_staffing(const struct plan_opts *o, const struct plan_result *r, yaml_document_t *d,
@@ -250,7 +280,9 @@ static int set_staffing(const struct plan_opts *o, const struct plan_result *r, 
 		bk[i] = r->iv[i].backup_staffed;
 	}
 	*prof = pp ? pp->value : 0;
-	if (!rc && !(rc = int_seq(d, ops, r->n, &seq)))
+	if (!rc && r->n_floors > 1)
+		rc = set_floors(r, d, *prof);
+	else if (!rc && !(rc = int_seq(d, ops, r->n, &seq)))
 		rc = set_key(d, *prof, "operators", seq);
 	if (!rc && r->have_broster && !(rc = int_seq(d, bk, r->n, &seq)))
 		rc = set_key(d, *prof, "backup", seq);
@@ -397,6 +429,25 @@ static json_t *roster_json(const struct roster_result *rr)
 			 "columns", rr->columns, "seconds", rbjson_real(rr->seconds));
 }
 
+/* Split floors: per floor its share of the calls and, per interval, the
+ * Erlang figure at its own load, the requirement and the desks staffed. */
+static json_t *floors_json(const struct plan_result *r)
+{
+	json_t *a = json_array();
+	for (int f = 0; f < r->n_floors; f++) {
+		json_t *cov = json_array();
+		for (size_t i = 0; i < r->n; i++) {
+			const struct plan_interval *v = &r->iv[i];
+			json_array_append_new(cov, json_pack("{s:s, s:i, s:i, s:i}", "interval", v->name, "erlang",
+							     v->fl_erlang[f], "required", v->fl_required[f], "staffed",
+							     v->fl_staffed[f]));
+		}
+		json_array_append_new(a, json_pack("{s:i, s:o, s:o}", "floor", f, "share", rbjson_real(r->floor_share[f]),
+						   "coverage", cov));
+	}
+	return a;
+}
+
 static int write_json(const struct plan_opts *o, const struct plan_result *r, const char *path)
 {
 	json_t *root = json_object(), *cov = json_array(), *ivs = json_array();
@@ -448,6 +499,8 @@ static int write_json(const struct plan_opts *o, const struct plan_result *r, co
 						     rbjson_real(v->occupancy), "passed", v->passed, "targets", tg));
 	}
 	json_object_set_new(root, "coverage", cov);
+	if (r->n_floors > 1)
+		json_object_set_new(root, "floors", floors_json(r));
 	json_object_set_new(root, "intervals", ivs);
 	int rc = json_dump_file(root, path, JSON_INDENT(2)) ? EIO : 0;
 	json_decref(root);
