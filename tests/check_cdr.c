@@ -71,7 +71,7 @@ START_TEST(test_cdr_rows_committed_within_a_second_without_close)
 	ck_assert_uint_eq(cdr_committed(c), 50);
 	ck_assert_int_eq(count_rows(path, "outcome = 'answered' and forwarding = 'no-answer' and no_answer_s = 9.0"), 25);
 	ck_assert_int_eq(count_rows(path, "t_end is null and t_invite = 3.0 and call_id = 'call-3'"), 1);
-	ck_assert_int_eq(cdr_close(c), 0);
+	ck_assert_int_eq(cdr_close(c, NULL), 0);
 }
 END_TEST
 
@@ -86,12 +86,12 @@ START_TEST(test_cdr_close_commits_everything_and_reopen_appends)
 		row_fill(&w, i);
 		cdr_add(c, &w);
 	}
-	ck_assert_int_eq(cdr_close(c), 0); /* at once: no wait for the timer */
+	ck_assert_int_eq(cdr_close(c, NULL), 0); /* at once: no wait for the timer */
 	ck_assert_int_eq(count_rows(path, "1"), 1000);
 	ck_assert_int_eq(cdr_open(&c, path, 200000, err, sizeof err), 0);
 	row_fill(&w, 1001);
 	cdr_add(c, &w);
-	ck_assert_int_eq(cdr_close(c), 0);
+	ck_assert_int_eq(cdr_close(c, NULL), 0);
 	ck_assert_int_eq(count_rows(path, "1"), 1001);
 }
 END_TEST
@@ -116,7 +116,7 @@ START_TEST(test_queue_log_lines_in_asterisk_layout)
 		   "|%s|%d", "0312345678", 1);
 	qlog_event(q, 1700000005 * RB_US_PER_S, "abc|def", "acme", "op3", "CONNECT", "%d|%s|%d", 5,
 		   "op3", 2);
-	ck_assert_int_eq(qlog_close(q), 0);
+	ck_assert_int_eq(qlog_close(q, NULL), 0);
 	FILE *f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));

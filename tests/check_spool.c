@@ -152,7 +152,7 @@ START_TEST(test_spool_delivers_each_report_once)
 	ck_assert_uint_eq(st.submitted, 100);
 	ck_assert_uint_eq(st.written, 100);
 	ck_assert_uint_eq(st.delivered, 100);
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	ck_assert_int_eq(f.n_names, 100);
 	ck_assert_int_eq(f.done, 100);
 	for (int i = 0; i < 100; i++)
@@ -214,7 +214,7 @@ START_TEST(test_spool_keeps_its_own_copy_of_the_folder_name)
 	int saved = stderr_to(logf);
 	submit(sp, 1, "a@example.org");
 	wait_depth0(sp, 10 * RB_US_PER_S);
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	char *log = stderr_back(saved, logf);
 	ck_assert_msg(strstr(log, want) != NULL, "the log should name %s: %s", want, log);
 	free(log);
@@ -241,7 +241,7 @@ START_TEST(test_spool_retries_with_backoff_when_server_down)
 	ck_assert_uint_eq(st.delivered, 3);
 	ck_assert_uint_eq(st.failures, 4);
 	ck_assert_int_eq(f.calls, 7); /* one message per try while the server is down */
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	rmtree(root);
 	free(root);
 }
@@ -265,7 +265,7 @@ START_TEST(test_spool_refused_message_does_not_block_others)
 	} while (st.delivered < 5 && rb_now_mono_us() < until);
 	ck_assert_uint_eq(st.delivered, 5);
 	ck_assert_uint_eq(st.depth, 1); /* the refused one stays, retried */
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	snprintf(dir, sizeof dir, "%s/spool/queue", root);
 	ck_assert_int_eq(count_files(dir), 1);
 	rmtree(root);
@@ -284,7 +284,7 @@ START_TEST(test_spool_survives_restart_and_delivers_once)
 	struct spool *sp = open_sp(dir, &d1, &f1);
 	for (int i = 0; i < 5; i++)
 		submit(sp, i, "a@example.org");
-	ck_assert_int_eq(spool_close(sp, 0), 0); /* pending ones are written first */
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0); /* pending ones are written first */
 	ck_assert_int_eq(count_files(q), 5);
 	ck_assert_int_eq(f1.n_names, 0);
 	/* What a crash can leave: a marked report in done/ (delivered: never
@@ -312,7 +312,7 @@ START_TEST(test_spool_survives_restart_and_delivers_once)
 	spool_get_stats(sp, &st);
 	ck_assert_uint_eq(st.recovered, 6);
 	ck_assert_uint_eq(st.delivered, 6);
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	ck_assert_int_eq(f2.n_names, 6);
 	ck_assert_str_eq(f2.names[0], "0000000000000003.P1Q3"); /* oldest first */
 	/* Run 3: nothing left to send. */
@@ -320,7 +320,7 @@ START_TEST(test_spool_survives_restart_and_delivers_once)
 	struct spool_deliverer d3 = fake_dlv(&f3, false);
 	sp = open_sp(dir, &d3, &f3);
 	usleep(100000);
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	ck_assert_int_eq(f3.calls, 0);
 	rmtree(root);
 	free(root);

@@ -124,7 +124,7 @@ static int keep_strings(struct callreport *rs)
 {
 	const char **v[] = {&rs->o.scn_path, &rs->o.data_dir, &rs->o.delivery, &rs->o.smtp_host,
 			    &rs->o.smtp_from, &rs->o.admin_email, &rs->o.http, &rs->o.admin_token,
-			    &rs->o.timezone};
+			    &rs->o.timezone, &rs->o.fallback_dir};
 	_Static_assert(sizeof v / sizeof v[0] <= sizeof rs->owned / sizeof rs->owned[0],
 		       "room for every kept string");
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
@@ -453,8 +453,13 @@ int callreport_close(struct callreport *rs, rb_us wait)
 	if (!rs)
 		return 0;
 	callreport_detach(rs);
-	int rc = rs->sp ? spool_close(rs->sp, wait) : 0;
-	crdb_close(rs->crdb);
+	char p[4096], *path = NULL;
+	if (rs->o.fallback_dir)
+		snprintf(path = p, sizeof p, "%s/reports-fallback.jsonl", rs->o.fallback_dir);
+	int rc = rs->sp ? spool_close(rs->sp, wait, path) : 0;
+	if (rs->o.fallback_dir)
+		snprintf(path = p, sizeof p, "%s/report-latency-fallback.jsonl", rs->o.fallback_dir);
+	crdb_close(rs->crdb, path);
 	dlv_close(rs->dlv);
 	trules_hist_free(&rs->hist);
 	crstats_free(&rs->st);

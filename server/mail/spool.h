@@ -135,9 +135,15 @@ void spool_get_stats(struct spool *sp, struct spool_stats *st);
  * Stops: the writer makes every pending report durable first; the
  * deliverer finishes its batch. Reports not yet delivered stay in queue/
  * for the next start. If wait_deliver > 0, first waits up to that long for
- * the queue to empty. Frees sp. Returns 0, or EIO if a pending report could
- * not be written.
+ * the queue to empty. Reports that could not be written (the disk full)
+ * are appended as JSON lines to fallback_path (NULL, or when it cannot be
+ * opened: stderr), counted in one log line. Frees sp. Returns 0, or EIO if
+ * a pending report could not be written into the spool.
+ *
+ * While writes fail, the writer retries after a backoff (backoff_min
+ * doubling to backoff_max) that new reports do not cut short, and logs
+ * once when the failing starts and once when writing works again.
  */
-int spool_close(struct spool *sp, rb_us wait_deliver);
+int spool_close(struct spool *sp, rb_us wait_deliver, const char *fallback_path);
 
 #endif
