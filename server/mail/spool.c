@@ -21,6 +21,8 @@
 #include "log.h"
 #include "spool_int.h"
 
+#define W_BACKOFF_MAX (5 * RB_US_PER_S) /* the writer's longest wait while failing */
+
 struct spool {
 	struct spool_opts o;   /* o.dir is dir: the caller's string may not outlive spool_open */
 	char *dir;
@@ -34,6 +36,8 @@ struct spool {
 	rb_us server_wait_until, server_backoff; /* monotonic */
 	rb_us w_backoff, w_next, w_since;       /* the writer while failing (monotonic) */
 	uint64_t w_streak;                      /* failed writes since the last success */
+	uint64_t d_streak;                      /* failed deliveries since one worked (deliverer's) */
+	rb_us d_since;
 	int w_err;
 	uint64_t seq;
 	struct spool_stats st;
@@ -115,12 +119,16 @@ static void writer_state(struct spool *sp, size_t n_ok, int err)
 		if (sp->w_streak++ == 0) {
 			sp->w_since = now;
 			rb_log(LOG_ERR, "%s: cannot write reports into tmp/: %s; %zu report(s) kept in "
-			       "memory and retried (backoff up to %.0f s)", sp->o.dir, strerror(err),
-			       sp->n_pend, rb_us_to_s(sp->o.backoff_max));
+			       "memory and retried (backoff up to %.1f s)", sp->o.dir, strerror(err),
+			       sp->n_pend, rb_us_to_s(sp->o.backoff_max < W_BACKOFF_MAX ? sp->o.backoff_max
+										 : W_BACKOFF_MAX));
 		}
+		/* The disk, not a mail server: capped at 5 s (or backoff_max if
+		 * less), so that reports are written soon after space returns. */
+		rb_us cap = sp->o.backoff_max < W_BACKOFF_MAX ? sp->o.backoff_max : W_BACKOFF_MAX;
 		sp->w_backoff = sp->w_backoff ? sp->w_backoff * 2 : sp->o.backoff_min;
-		if (sp->w_backoff > sp->o.backoff_max)
-			sp->w_backoff = sp->o.backoff_max;
+		if (sp->w_backoff > cap)
+			sp->w_backoff = cap;
 		sp->w_next = now + sp->w_backoff;
 		sp->w_err = err;
 	} else if (n_ok && sp->w_streak) {
@@ -243,6 +251,30 @@ static void mark_delivered(struct spool *sp, struct sp_ent **v, const enum spool
 			       strerror(errno));
 }
 
+/* One line when delivery starts failing, one when it works again (with the
+ * count of failed attempts and the time): a mail server down or a full
+ * disk for an hour is two lines, not one per report and try (issue 12). */
+static void delivery_state(struct spool *sp, struct sp_ent **v, const enum spool_result *res,
+			   size_t n, const char *why)
+{
+	size_t bad = 0, i0 = n;
+	for (size_t i = 0; i < n; i++)
+		if (res[i] != SPOOL_DELIVERED && bad++ == 0)
+			i0 = i;
+	rb_us now = rb_now_mono_us();
+	if (bad && sp->d_streak == 0) {
+		sp->d_since = now;
+		rb_log(LOG_WARNING, "%s: %s to %s not delivered (attempt %u): %s; retried with a "
+		       "backoff, logged again when delivery works", sp->o.dlv->name, v[i0]->name,
+		       v[i0]->rcpt, v[i0]->attempts + 1, why[0] ? why : "see above");
+	} else if (!bad && sp->d_streak) {
+		rb_log(LOG_NOTICE, "%s: delivering again after %llu failed attempts over %.1f s",
+		       sp->o.dlv->name, (unsigned long long)sp->d_streak, rb_us_to_s(now - sp->d_since));
+		sp->d_streak = 0;
+	}
+	sp->d_streak += bad;
+}
+
 static void deliver_batch(struct spool *sp, struct sp_ent **v, size_t n, enum spool_result *res)
 {
 	struct spool_msg *m = calloc(n, sizeof *m);
@@ -276,13 +308,7 @@ static void deliver_batch(struct spool *sp, struct sp_ent **v, size_t n, enum sp
 		}
 	}
 	free(m);
-	for (size_t i = 0; i < n; i++)
-		if (res[i] != SPOOL_DELIVERED) {
-			rb_log(LOG_WARNING, "%s: %s to %s not delivered (attempt %u): %s", sp->o.dlv->name,
-			       v[i]->name, v[i]->rcpt, v[i]->attempts + 1,
-			       why[0] ? why : "see above");
-			break; /* one line per batch is enough */
-		}
+	delivery_state(sp, v, res, n, why);
 }
 
 /* After a delivery attempt: the done callback for each delivered report,
