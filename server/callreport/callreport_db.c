@@ -107,6 +107,11 @@ void crdb_add(struct crdb *r, const struct spool_done_info *d)
 		rb_log(LOG_ERR, "report latency of %s lost: out of memory", d->call_id);
 }
 
+int crdb_sync(struct crdb *r, rb_us timeout)
+{
+	return sqlq_sync(r->q, timeout);
+}
+
 void crdb_close(struct crdb *r, const char *fallback_path)
 {
 	if (!r)

@@ -17,6 +17,9 @@
 struct crdb;
 int crdb_open(struct crdb **out, const char *path, const char *delivery, char *err, size_t errlen);
 void crdb_add(struct crdb *r, const struct spool_done_info *d); /* any thread */
+/* Waits (at most timeout) until the rows added so far are committed.
+ * Returns 0, ETIMEDOUT, or EAGAIN while commits fail (sqlq_sync). */
+int crdb_sync(struct crdb *r, rb_us timeout);
 /* Commits what is queued; latency rows not committed go to fallback_path
  * (NULL: stderr) as JSON lines, counted in one log line. */
 void crdb_close(struct crdb *r, const char *fallback_path);

@@ -32,12 +32,15 @@ struct sqlq {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_cond_t settled_cv; /* sqlq_sync waits on it */
 	struct sqlq_buf pending; /* producers append here (under mu) */
 	struct sqlq_buf batch;   /* the writer's, outside mu; kept while it fails */
 	struct sqlq_buf refused; /* items SQLite refuses for good (a constraint) */
 	size_t n_batch;          /* batch.n, readable under mu (for the bound) */
 	bool stop, soon;
 	uint64_t committed, failed_batches, over_bound;
+	uint64_t added, settled;   /* under mu: items queued; committed or set aside */
+	size_t unsettled_refused;  /* set aside since the last commit (writer's) */
 	uint64_t fail_streak;    /* failed tries since the last commit */
 	rb_us fail_since;        /* wall clock of the first of them */
 	char why[160];           /* the last failure's reason */
@@ -159,33 +162,43 @@ static void batch_failed(struct sqlq *q)
 			  "(backoff up to %.0f s, at most %zu held)", q->batch.n, q->unit, q->what,
 			  q->why, rb_us_to_s(q->retry_max), q->max_items);
 	}
-	q->backoff = q->backoff ? q->backoff * 2 : q->every;
-	if (q->backoff > q->retry_max)
-		q->backoff = q->retry_max;
+	rb_us b = q->backoff ? q->backoff * 2 : q->every;
+	pthread_mutex_lock(&q->mu); /* sqlq_sync reads it, and stops waiting */
+	q->backoff = b > q->retry_max ? q->retry_max : b;
+	pthread_cond_broadcast(&q->settled_cv);
+	pthread_mutex_unlock(&q->mu);
 }
 
 /* One try of the batch, unlocked. */
 static void writer_once(struct sqlq *q)
 {
 	size_t n = q->batch.n, n_refused = q->refused.n;
-	if (commit_batch(q) != 0) {
-		batch_failed(q);
-	} else {
-		__atomic_add_fetch(&q->committed, q->batch.n, __ATOMIC_RELAXED);
-		if (q->fail_streak)
-			rb_log_at(LOG_NOTICE, q->tag, "%s committed again: %zu %s written after %llu "
-				  "failed tries over %.1f s", q->what, n, q->unit,
-				  (unsigned long long)q->fail_streak,
-				  rb_us_to_s(rb_now_epoch_us() - q->fail_since));
-		q->fail_streak = 0;
-		q->backoff = 0;
-		q->batch.n = 0;
-	}
-	if (q->refused.n > n_refused) {
+	int e = commit_batch(q);
+	size_t newly = q->refused.n - n_refused;
+	if (newly) {
 		q->failed = EIO;
 		rb_log_at(LOG_ERR, q->tag, "%zu %s refused by %s for good: %s (kept for the fallback "
-			  "file)", q->refused.n - n_refused, q->unit, q->what, q->why);
+			  "file)", newly, q->unit, q->what, q->why);
 	}
+	/* set aside, but settled for sqlq_sync only once the rest commits */
+	q->unsettled_refused += newly;
+	if (e) {
+		batch_failed(q);
+		return;
+	}
+	__atomic_add_fetch(&q->committed, q->batch.n, __ATOMIC_RELAXED);
+	if (q->fail_streak)
+		rb_log_at(LOG_NOTICE, q->tag, "%s committed again: %zu %s written after %llu failed "
+			  "tries over %.1f s", q->what, n, q->unit, (unsigned long long)q->fail_streak,
+			  rb_us_to_s(rb_now_epoch_us() - q->fail_since));
+	q->fail_streak = 0;
+	pthread_mutex_lock(&q->mu);
+	q->backoff = 0;
+	q->settled += q->batch.n + q->unsettled_refused;
+	pthread_cond_broadcast(&q->settled_cv);
+	pthread_mutex_unlock(&q->mu);
+	q->unsettled_refused = 0;
+	q->batch.n = 0;
 }
 
 /* Waits for the period, or a flush request; while failing, for the
@@ -276,11 +289,13 @@ int sqlq_open(struct sqlq **out, const struct sqlq_opts *o, char *err, size_t er
 	}
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
+	pthread_cond_init(&q->settled_cv, NULL);
 	int e = pthread_create(&q->th, NULL, writer, q);
 	if (e) {
 		snprintf(err, errlen, "cannot start the %s writer: %s", q->what, strerror(e));
 		pthread_mutex_destroy(&q->mu);
 		pthread_cond_destroy(&q->cv);
+		pthread_cond_destroy(&q->settled_cv);
 		free_q(q);
 		return e;
 	}
@@ -296,6 +311,8 @@ int sqlq_add(struct sqlq *q, const void *item)
 		e = buf_push(&q->pending, q->isz, item);
 	if (e == ENOSPC)
 		q->over_bound++;
+	else if (!e)
+		q->added++;
 	pthread_mutex_unlock(&q->mu);
 	return e;
 }
@@ -311,6 +328,29 @@ size_t sqlq_backlog(struct sqlq *q)
 size_t sqlq_max_items(const struct sqlq *q)
 {
 	return q->max_items;
+}
+
+int sqlq_sync(struct sqlq *q, rb_us timeout)
+{
+	pthread_mutex_lock(&q->mu);
+	uint64_t target = q->added;
+	/* While failing (a full disk) nobody waits: the items are kept and
+	 * retried, and at worst go to the fallback file at close. */
+	int e = q->backoff ? EAGAIN : 0;
+	if (!e && q->settled < target) {
+		q->soon = true;
+		pthread_cond_signal(&q->cv);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		rb_us ns = ts.tv_nsec + (timeout % RB_US_PER_S) * 1000;
+		ts.tv_sec += timeout / RB_US_PER_S + ns / 1000000000;
+		ts.tv_nsec = ns % 1000000000;
+		while (!e && q->settled < target && !q->backoff)
+			e = pthread_cond_timedwait(&q->settled_cv, &q->mu, &ts);
+		e = q->settled >= target ? 0 : e ? e : EAGAIN;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return e;
 }
 
 void sqlq_flush_soon(struct sqlq *q)
@@ -456,6 +496,7 @@ int sqlq_close(struct sqlq *q, const char *fallback_path)
 	q->db = NULL;
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->cv);
+	pthread_cond_destroy(&q->settled_cv);
 	free_q(q);
 	return e;
 }

@@ -75,6 +75,12 @@ int sqlq_add(struct sqlq *q, const void *item);
 size_t sqlq_backlog(struct sqlq *q);
 /* o.max_items as applied. */
 size_t sqlq_max_items(const struct sqlq *q);
+/* Waits until every item added before the call is committed (or set aside
+ * for good), asking the writer to commit now; at most timeout. Returns 0,
+ * ETIMEDOUT, or EAGAIN at once while commits are failing (a full disk: the
+ * items stay queued). For a caller that must not go on before its row is
+ * durable (the spool marks a report delivered only after its row). */
+int sqlq_sync(struct sqlq *q, rb_us timeout);
 /* Asks the writer to commit now (does not wait). */
 void sqlq_flush_soon(struct sqlq *q);
 /* Items committed so far. */

@@ -347,9 +347,8 @@ static bool after_attempt(struct spool *sp, struct sp_ent **v, const enum spool_
  * (in their order: they are the oldest) and sets the server's backoff.
  * Returns locked. */
 static void settle_batch(struct spool *sp, struct sp_ent **v, const enum spool_result *res,
-			 size_t n)
+			 size_t n, bool any_ok, bool server_down)
 {
-	bool server_down, any_ok = after_attempt(sp, v, res, n, &server_down);
 	pthread_mutex_lock(&sp->mu);
 	sp->n_inflight = 0;
 	for (size_t i = n; i-- > 0;) {
@@ -403,8 +402,17 @@ static void *deliverer_main(void *arg)
 		pthread_mutex_unlock(&sp->mu);
 
 		deliver_batch(sp, v, n, res);
+		/* The done callbacks (the latency rows) and their sync come
+		 * before the mark: once a report is marked it is never
+		 * delivered again, so a row recorded after the mark could be
+		 * lost to a crash for good (issue 12 item 3). Before it, a
+		 * crash means one more (idempotent) delivery, which records
+		 * the row then. */
+		bool server_down, any_ok = after_attempt(sp, v, res, n, &server_down);
+		if (any_ok && sp->o.done_sync)
+			sp->o.done_sync(sp->o.done_arg);
 		mark_delivered(sp, v, res, n);
-		settle_batch(sp, v, res, n);
+		settle_batch(sp, v, res, n, any_ok, server_down);
 		pthread_cond_broadcast(&sp->idle_cv);
 	}
 	pthread_mutex_unlock(&sp->mu);

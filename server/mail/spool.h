@@ -86,7 +86,9 @@ struct spool_deliverer {
 	void *arg;
 };
 
-/* After a report was delivered and marked (on the deliverer's thread). */
+/* After a report was delivered, before it is marked (on the deliverer's
+ * thread): a crash between the two delivers it again (Maildir: once) and
+ * calls done again, so done's record should be idempotent (by name). */
 struct spool_done_info {
 	const char *name;
 	const char *call_id;
@@ -99,8 +101,12 @@ typedef void(spool_done_h)(const struct spool_done_info *d, void *arg);
 struct spool_opts {
 	const char *dir;      /* copied */
 	const struct spool_deliverer *dlv; /* kept: must outlive the spool */
-	spool_done_h *done;   /* may be NULL */
+	spool_done_h *done;   /* may be NULL; called before the report is marked */
 	void *done_arg;
+	/* May be NULL. After a batch's done calls and before their marks:
+	 * makes what done recorded durable (bounded wait), so that a report
+	 * marked delivered has its record even after kill -9. */
+	void (*done_sync)(void *done_arg);
 	rb_us backoff_min;    /* default 500 ms */
 	rb_us backoff_max;    /* default 30 s */
 	size_t batch_max;     /* idempotent methods: reports per batch, default 64 */

@@ -20,7 +20,7 @@ fi
 umount_mnt() { umount "$MNT" 2>/dev/null || umount -l "$MNT"; }
 trap 'umount_mnt; cleanup' EXIT
 if [ -n "${DISKFULL_SLOW:-}" ]; then N1=300 N2=4000 N3=1500 RATE=150; else N1=100 N2=600 N3=300 RATE=100; fi
-SCN=$SRC/tests/data/scn-server/diskfull.yaml
+SCN=$SRC/tests/data/scn-server/fast-reports.yaml
 DATA=$MNT/data
 csv c.csv "0312345678;inquiry;100"
 
