@@ -1,5 +1,6 @@
 /* Unit tests of secretaryd's CDR writer (server/center/cdr.c) and queue_log. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,37 @@ START_TEST(test_queue_log_lines_in_asterisk_layout)
 }
 END_TEST
 
+/* A queue_log that cannot be written (/dev/full: every write ENOSPC) keeps
+ * its lines, does not retry before the backoff, and at close writes them
+ * to the fallback file as JSON lines, in order (issue 12). */
+START_TEST(test_queue_log_keeps_lines_it_cannot_write_and_falls_back)
+{
+	char fb[160], line[256];
+	snprintf(fb, sizeof fb, "%s/queue_log-fallback.jsonl", dir);
+	struct qlog *q;
+	if (qlog_open(&q, "/dev/full") != 0)
+		return; /* no /dev/full here: nothing to test */
+	for (int i = 0; i < 50; i++)
+		ck_assert_int_eq(qlog_event(q, 1700000000 * RB_US_PER_S, "c\"1", "acme", NULL,
+					    "ENTERQUEUE", "|%s|%d", "0312345678", i), 0);
+	ck_assert_int_eq(qlog_flush(q), ENOSPC);
+	ck_assert_int_eq(qlog_flush(q), ENOSPC); /* backing off: no write */
+	ck_assert_int_eq(qlog_close(q, fb), ENOSPC);
+	FILE *f = fopen(fb, "r");
+	ck_assert_ptr_nonnull(f);
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		char want[160];
+		snprintf(want, sizeof want,
+			 "{\"queue_log\":\"1700000000|c\\\"1|acme|NONE|ENTERQUEUE||0312345678|%d\"}\n", n);
+		ck_assert_str_eq(line, want);
+		n++;
+	}
+	fclose(f);
+	ck_assert_int_eq(n, 50);
+}
+END_TEST
+
 Suite *cdr_suite(void)
 {
 	Suite *s = suite_create("cdr");
@@ -137,6 +169,7 @@ Suite *cdr_suite(void)
 	tcase_add_test(tc, test_cdr_close_commits_everything_and_reopen_appends);
 	tcase_add_test(tc, test_cdr_open_fails_cleanly_on_a_bad_path);
 	tcase_add_test(tc, test_queue_log_lines_in_asterisk_layout);
+	tcase_add_test(tc, test_queue_log_keeps_lines_it_cannot_write_and_falls_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

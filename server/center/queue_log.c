@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -99,11 +100,29 @@ static uint64_t count_lines(const char *p, size_t n)
 	return k;
 }
 
+/* A short write on a full disk may end mid-line: the torn part is cut off
+ * the file again (ftruncate frees, so it works on a full disk) and stays
+ * held, so that the file only ever has whole lines. Returns the bytes of
+ * buf that are in the file as whole lines. */
+static size_t untear(struct qlog *q, off_t size0, size_t off)
+{
+	if (off == 0 || q->buf[off - 1] == '\n' || size0 < 0)
+		return off;
+	size_t keep = off;
+	while (keep > 0 && q->buf[keep - 1] != '\n')
+		keep--;
+	if (ftruncate(q->fd, size0 + (off_t)keep))
+		return off; /* cannot cut: the rest follows the torn part later */
+	return keep;
+}
+
 /* Writes what is held; keeps what the file did not take. 0 or errno. */
 static int write_held(struct qlog *q)
 {
 	size_t off = 0;
 	int e = 0;
+	struct stat st;
+	off_t size0 = fstat(q->fd, &st) ? -1 : st.st_size;
 	while (off < q->n) {
 		ssize_t w = write(q->fd, q->buf + off, q->n - off);
 		if (w < 0 && errno == EINTR)
@@ -114,8 +133,8 @@ static int write_held(struct qlog *q)
 		}
 		off += (size_t)w;
 	}
-	/* A short write on a full disk may end mid-line: the part written
-	 * stays (the file is appended to), the rest follows it later. */
+	if (e)
+		off = untear(q, size0, off);
 	q->held_lines -= count_lines(q->buf, off);
 	memmove(q->buf, q->buf + off, q->n - off);
 	q->n -= off;
