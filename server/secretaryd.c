@@ -44,6 +44,9 @@ static void usage(FILE *f)
 		"                      root or under systemd, else $XDG_STATE_HOME/secretaryd or\n"
 		"                      ~/.local/state/secretaryd; never the current directory\n"
 		"  --delivery M        maildir (default) or smtp: how call reports leave the spool\n"
+		"  --fallback-dir DIR  at exit, CDRs, queue_log lines and reports that could not\n"
+		"                      be written (a full disk) go here as JSON lines (created\n"
+		"                      at start; default: stderr); put it on another disk\n"
 		"  --grace S           on SIGTERM, wait at most S seconds for calls in progress (60)\n"
 		"  --help              this text\n"
 		"  --http ADDR:PORT    the admin interface (default 127.0.0.1:8080; port 0: any\n"
@@ -71,7 +74,8 @@ static void usage(FILE *f)
 		"SIGTERM or SIGINT drains: new calls get 503, calls in progress finish (at most\n"
 		"--grace), CDRs are flushed, reports written; a second signal ends at once.\n"
 		"SIGHUP re-reads the tenants' settings from the scenario file (new calls only).\n\n"
-		"exit status: 0 done, 2 bad usage or input, 3 the server failed.\n");
+		"exit status: 0 done, 2 bad usage or input, 3 the server failed (also when\n"
+		"anything had to go to the fallback: the log says how many and where).\n");
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -130,7 +134,7 @@ struct sd {
 };
 
 enum {
-	O_ADMIN_EMAIL = 256, O_TOKEN, O_CHECK, O_DATA, O_DELIVERY, O_GRACE, O_HELP, O_HTTP,
+	O_ADMIN_EMAIL = 256, O_TOKEN, O_CHECK, O_DATA, O_DELIVERY, O_FALLBACK, O_GRACE, O_HELP, O_HTTP,
 	O_LISTEN, O_LOG, O_REFUSE, O_RETRY, O_SCN, O_SEED, O_SMTP_FROM, O_SMTP_HOST,
 	O_SMTP_PORT, O_SMTP_TLS, O_SPEEDUP, O_T0, O_TZ, O_VER
 };
@@ -141,6 +145,7 @@ static const struct option opts[] = {
 	{"check-config", no_argument, NULL, O_CHECK},
 	{"data-dir", required_argument, NULL, O_DATA},
 	{"delivery", required_argument, NULL, O_DELIVERY},
+	{"fallback-dir", required_argument, NULL, O_FALLBACK},
 	{"grace", required_argument, NULL, O_GRACE},
 	{"help", no_argument, NULL, O_HELP},
 	{"http", required_argument, NULL, O_HTTP},
@@ -219,6 +224,9 @@ static int center_option(struct sd_args *a, int o, const char *arg)
 		return 0;
 	case O_DATA:
 		a->data_dir = arg;
+		return 0;
+	case O_FALLBACK:
+		a->ro.fallback_dir = arg;
 		return 0;
 	case O_GRACE:
 		return cli_double(prog, "--grace", arg, 0, 86400, &a->grace);
@@ -368,6 +376,7 @@ static int start_center(struct sd *d)
 	co.t0_epoch = d->a.t0 >= 0 ? (rb_us)(d->a.t0 * 1e6) : RB_T_NONE;
 	co.grace = (rb_us)(d->a.grace * 1e6);
 	co.hooks = callreport_hooks(d->rs);
+	co.fallback_dir = d->a.ro.fallback_dir;
 	int e = center_create(&d->c, d->loop, &co, err, sizeof err);
 	if (e) {
 		fprintf(stderr, "%s: %s\n", prog, err);

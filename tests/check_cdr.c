@@ -1,5 +1,6 @@
 /* Unit tests of secretaryd's CDR writer (server/center/cdr.c) and queue_log. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,7 @@ START_TEST(test_cdr_rows_committed_within_a_second_without_close)
 	ck_assert_uint_eq(cdr_committed(c), 50);
 	ck_assert_int_eq(count_rows(path, "outcome = 'answered' and forwarding = 'no-answer' and no_answer_s = 9.0"), 25);
 	ck_assert_int_eq(count_rows(path, "t_end is null and t_invite = 3.0 and call_id = 'call-3'"), 1);
-	ck_assert_int_eq(cdr_close(c), 0);
+	ck_assert_int_eq(cdr_close(c, NULL), 0);
 }
 END_TEST
 
@@ -86,12 +87,12 @@ START_TEST(test_cdr_close_commits_everything_and_reopen_appends)
 		row_fill(&w, i);
 		cdr_add(c, &w);
 	}
-	ck_assert_int_eq(cdr_close(c), 0); /* at once: no wait for the timer */
+	ck_assert_int_eq(cdr_close(c, NULL), 0); /* at once: no wait for the timer */
 	ck_assert_int_eq(count_rows(path, "1"), 1000);
 	ck_assert_int_eq(cdr_open(&c, path, 200000, err, sizeof err), 0);
 	row_fill(&w, 1001);
 	cdr_add(c, &w);
-	ck_assert_int_eq(cdr_close(c), 0);
+	ck_assert_int_eq(cdr_close(c, NULL), 0);
 	ck_assert_int_eq(count_rows(path, "1"), 1001);
 }
 END_TEST
@@ -116,7 +117,7 @@ START_TEST(test_queue_log_lines_in_asterisk_layout)
 		   "|%s|%d", "0312345678", 1);
 	qlog_event(q, 1700000005 * RB_US_PER_S, "abc|def", "acme", "op3", "CONNECT", "%d|%s|%d", 5,
 		   "op3", 2);
-	ck_assert_int_eq(qlog_close(q), 0);
+	ck_assert_int_eq(qlog_close(q, NULL), 0);
 	FILE *f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
@@ -124,6 +125,37 @@ START_TEST(test_queue_log_lines_in_asterisk_layout)
 	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
 	ck_assert_str_eq(line, "1700000005|abc_def|acme|op3|CONNECT|5|op3|2\n");
 	fclose(f);
+}
+END_TEST
+
+/* A queue_log that cannot be written (/dev/full: every write ENOSPC) keeps
+ * its lines, does not retry before the backoff, and at close writes them
+ * to the fallback file as JSON lines, in order (issue 12). */
+START_TEST(test_queue_log_keeps_lines_it_cannot_write_and_falls_back)
+{
+	char fb[160], line[256];
+	snprintf(fb, sizeof fb, "%s/queue_log-fallback.jsonl", dir);
+	struct qlog *q;
+	if (qlog_open(&q, "/dev/full") != 0)
+		return; /* no /dev/full here: nothing to test */
+	for (int i = 0; i < 50; i++)
+		ck_assert_int_eq(qlog_event(q, 1700000000 * RB_US_PER_S, "c\"1", "acme", NULL,
+					    "ENTERQUEUE", "|%s|%d", "0312345678", i), 0);
+	ck_assert_int_eq(qlog_flush(q), ENOSPC);
+	ck_assert_int_eq(qlog_flush(q), ENOSPC); /* backing off: no write */
+	ck_assert_int_eq(qlog_close(q, fb), ENOSPC);
+	FILE *f = fopen(fb, "r");
+	ck_assert_ptr_nonnull(f);
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		char want[160];
+		snprintf(want, sizeof want,
+			 "{\"queue_log\":\"1700000000|c\\\"1|acme|NONE|ENTERQUEUE||0312345678|%d\"}\n", n);
+		ck_assert_str_eq(line, want);
+		n++;
+	}
+	fclose(f);
+	ck_assert_int_eq(n, 50);
 }
 END_TEST
 
@@ -137,6 +169,7 @@ Suite *cdr_suite(void)
 	tcase_add_test(tc, test_cdr_close_commits_everything_and_reopen_appends);
 	tcase_add_test(tc, test_cdr_open_fails_cleanly_on_a_bad_path);
 	tcase_add_test(tc, test_queue_log_lines_in_asterisk_layout);
+	tcase_add_test(tc, test_queue_log_keeps_lines_it_cannot_write_and_falls_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

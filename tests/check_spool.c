@@ -152,7 +152,7 @@ START_TEST(test_spool_delivers_each_report_once)
 	ck_assert_uint_eq(st.submitted, 100);
 	ck_assert_uint_eq(st.written, 100);
 	ck_assert_uint_eq(st.delivered, 100);
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	ck_assert_int_eq(f.n_names, 100);
 	ck_assert_int_eq(f.done, 100);
 	for (int i = 0; i < 100; i++)
@@ -214,7 +214,7 @@ START_TEST(test_spool_keeps_its_own_copy_of_the_folder_name)
 	int saved = stderr_to(logf);
 	submit(sp, 1, "a@example.org");
 	wait_depth0(sp, 10 * RB_US_PER_S);
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	char *log = stderr_back(saved, logf);
 	ck_assert_msg(strstr(log, want) != NULL, "the log should name %s: %s", want, log);
 	free(log);
@@ -241,7 +241,66 @@ START_TEST(test_spool_retries_with_backoff_when_server_down)
 	ck_assert_uint_eq(st.delivered, 3);
 	ck_assert_uint_eq(st.failures, 4);
 	ck_assert_int_eq(f.calls, 7); /* one message per try while the server is down */
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
+	rmtree(root);
+	free(root);
+}
+END_TEST
+
+/* Lines of path holding needle (or all lines when needle is NULL). */
+static int count_lines(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char line[4096];
+	int n = 0;
+	while (fgets(line, sizeof line, f))
+		n += !needle || strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* Issue 12, item 5: while reports cannot be written, new reports do not
+ * make the writer retry (or log) once each: it backs off, logs once, and
+ * at close what is still in memory goes to the fallback file, counted. */
+START_TEST(test_spool_writer_failing_backs_off_logs_once_and_falls_back)
+{
+	char *root = mkroot(), dir[300], tmp[320], logp[320], fb[320];
+	snprintf(dir, sizeof dir, "%s/spool", root);
+	snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+	snprintf(logp, sizeof logp, "%s/stderr.txt", root);
+	snprintf(fb, sizeof fb, "%s/reports-fallback.jsonl", root);
+	struct fake f = {.mu = PTHREAD_MUTEX_INITIALIZER};
+	struct spool_deliverer d = fake_dlv(&f, true);
+	struct spool *sp = open_sp(dir, &d, &f); /* backoff 20 ms doubling to 80 ms */
+	/* The writer's tmp/ gone: every write fails (ENOENT), as on a full disk. */
+	ck_assert_int_eq(rmdir(tmp), 0);
+	fflush(stderr);
+	int saved = dup(2), lfd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(lfd, 0);
+	dup2(lfd, 2);
+	for (int i = 0; i < 200; i++) {
+		submit(sp, i, "a@example.org");
+		usleep(5000); /* 200 wake-ups over about 1 s */
+	}
+	struct spool_stats st;
+	spool_get_stats(sp, &st);
+	ck_assert_int_eq(spool_close(sp, 0, fb), EIO);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(lfd);
+	/* about 1 s / 80 ms tries, not one per report */
+	ck_assert_uint_ge(st.write_errors, 5);
+	ck_assert_uint_le(st.write_errors, 25);
+	ck_assert_uint_eq(st.written, 0);
+	ck_assert_int_eq(count_lines(logp, "cannot write reports into tmp/"), 1);
+	ck_assert_int_eq(count_lines(logp, "200 call report(s) written to"), 1);
+	ck_assert_int_le(count_lines(logp, NULL), 3);
+	ck_assert_int_eq(count_lines(fb, NULL), 200);
+	ck_assert_int_eq(count_lines(fb, "\"call_id\":\"call-199\""), 1);
+	ck_assert_int_eq(count_lines(fb, "\"message\":\"Subject: report 7\\u000d\\u000a\\u000d\\u000abody 7\\u000d\\u000a\"}"), 1);
 	rmtree(root);
 	free(root);
 }
@@ -265,7 +324,7 @@ START_TEST(test_spool_refused_message_does_not_block_others)
 	} while (st.delivered < 5 && rb_now_mono_us() < until);
 	ck_assert_uint_eq(st.delivered, 5);
 	ck_assert_uint_eq(st.depth, 1); /* the refused one stays, retried */
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	snprintf(dir, sizeof dir, "%s/spool/queue", root);
 	ck_assert_int_eq(count_files(dir), 1);
 	rmtree(root);
@@ -284,7 +343,7 @@ START_TEST(test_spool_survives_restart_and_delivers_once)
 	struct spool *sp = open_sp(dir, &d1, &f1);
 	for (int i = 0; i < 5; i++)
 		submit(sp, i, "a@example.org");
-	ck_assert_int_eq(spool_close(sp, 0), 0); /* pending ones are written first */
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0); /* pending ones are written first */
 	ck_assert_int_eq(count_files(q), 5);
 	ck_assert_int_eq(f1.n_names, 0);
 	/* What a crash can leave: a marked report in done/ (delivered: never
@@ -312,7 +371,7 @@ START_TEST(test_spool_survives_restart_and_delivers_once)
 	spool_get_stats(sp, &st);
 	ck_assert_uint_eq(st.recovered, 6);
 	ck_assert_uint_eq(st.delivered, 6);
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	ck_assert_int_eq(f2.n_names, 6);
 	ck_assert_str_eq(f2.names[0], "0000000000000003.P1Q3"); /* oldest first */
 	/* Run 3: nothing left to send. */
@@ -320,7 +379,7 @@ START_TEST(test_spool_survives_restart_and_delivers_once)
 	struct spool_deliverer d3 = fake_dlv(&f3, false);
 	sp = open_sp(dir, &d3, &f3);
 	usleep(100000);
-	ck_assert_int_eq(spool_close(sp, 0), 0);
+	ck_assert_int_eq(spool_close(sp, 0, NULL), 0);
 	ck_assert_int_eq(f3.calls, 0);
 	rmtree(root);
 	free(root);
@@ -417,6 +476,7 @@ static Suite *spool_suite(void)
 	tcase_add_test(tc, test_spool_keeps_its_own_copy_of_the_folder_name);
 	tcase_add_test(tc, test_spool_retries_with_backoff_when_server_down);
 	tcase_add_test(tc, test_spool_refused_message_does_not_block_others);
+	tcase_add_test(tc, test_spool_writer_failing_backs_off_logs_once_and_falls_back);
 	tcase_add_test(tc, test_spool_survives_restart_and_delivers_once);
 	tcase_add_test(tc, test_maildir_delivery_writes_new_and_is_idempotent);
 	tcase_add_test(tc, test_maildir_folder_names_are_safe);

@@ -1,9 +1,11 @@
 /* Unit tests of the queued SQLite writer (server/center/sqlq.c): every item from
- * several threads committed, flush on request, a failed batch rolled back
- * whole and reported while later batches still commit, errors at open. */
+ * several threads committed, flush on request, an item refused for good set
+ * aside while the rest commit, a failing batch kept and retried with a
+ * backoff and a bound, the fallback file at close, errors at open. */
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +119,7 @@ START_TEST(test_items_from_four_threads_all_committed_once)
 	}
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
-	ck_assert_int_eq(sqlq_close(q), 0);
+	ck_assert_int_eq(sqlq_close(q, NULL), 0);
 	ck_assert_int_eq(query("select count(*) from t"), 10000);
 	ck_assert_int_eq(query("select count(distinct k) from t"), 10000);
 	/* the sum of 0..2499 + 10000..12499 + 20000..22499 + 30000..32499 */
@@ -139,7 +141,7 @@ START_TEST(test_committed_each_period_and_on_request)
 	usleep(600000); /* a period or two, without close */
 	ck_assert_uint_eq(sqlq_committed(q), 50);
 	ck_assert_int_eq(query("select count(*) from t"), 50);
-	ck_assert_int_eq(sqlq_close(q), 0);
+	ck_assert_int_eq(sqlq_close(q, NULL), 0);
 
 	/* A 1 s period: sqlq_flush_soon commits well before it. */
 	o = opts(RB_US_PER_S);
@@ -151,47 +153,134 @@ START_TEST(test_committed_each_period_and_on_request)
 	for (int i = 0; i < 40 && sqlq_committed(q) < 1; i++)
 		usleep(5000);
 	ck_assert_uint_eq(sqlq_committed(q), 1);
-	ck_assert_int_eq(sqlq_close(q), 0);
+	ck_assert_int_eq(sqlq_close(q, NULL), 0);
 	ck_assert_int_eq(query("select count(*) from t"), 51);
 }
 END_TEST
 
-/* Waits until n batches have failed (at most 2 s). */
-static void wait_failed(struct sqlq *q, uint64_t n)
+/* Lines of the file at p, and whether one holds needle. */
+static int file_lines(const char *p, const char *needle, bool *found)
 {
-	for (int i = 0; i < 400 && sqlq_failed_batches(q) < n; i++)
-		usleep(5000);
-	ck_assert_uint_eq(sqlq_failed_batches(q), n);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return -1;
+	char line[512];
+	int n = 0;
+	*found = false;
+	while (fgets(line, sizeof line, f)) {
+		n++;
+		*found |= needle && strstr(line, needle) != NULL;
+	}
+	fclose(f);
+	return n;
 }
 
-START_TEST(test_a_failed_batch_is_rolled_back_and_later_ones_commit)
+START_TEST(test_an_item_refused_for_good_is_set_aside_and_the_rest_commit)
 {
-	char err[256] = "";
+	char err[256] = "", fb[160];
 	struct sqlq *q = NULL;
 	struct sqlq_opts o = opts(RB_US_PER_S);
 	ck_assert_int_eq(sqlq_open(&q, &o, err, sizeof err), 0);
 	usleep(50000);
-	/* One batch: two good items around one the CHECK refuses. */
-	struct item a = mk(1), bad = mk(-1), b = mk(2);
+	/* One batch: two good items around one the CHECK refuses, and one
+	 * whose bind fails: neither may hold the others back forever. */
+	struct item a = mk(1), bad = mk(-1), b = mk(2), be = mk(3);
+	be.bind_err = EINVAL;
 	sqlq_add(q, &a);
 	sqlq_add(q, &bad);
 	sqlq_add(q, &b);
-	sqlq_flush_soon(q);
-	wait_failed(q, 1);
-	ck_assert_int_eq(query("select count(*) from t"), 0); /* rolled back whole */
-	/* A bind failure fails its batch too. */
-	struct item be = mk(3);
-	be.bind_err = EINVAL;
 	sqlq_add(q, &be);
 	sqlq_flush_soon(q);
-	wait_failed(q, 2);
+	for (int i = 0; i < 400 && sqlq_committed(q) < 2; i++)
+		usleep(5000);
+	ck_assert_uint_eq(sqlq_committed(q), 2);
+	ck_assert_uint_eq(sqlq_failed_batches(q), 0);
+	snprintf(fb, sizeof fb, "%s/fallback.jsonl", dir);
+	ck_assert_int_eq(sqlq_close(q, fb), EIO); /* not everything committed */
+	ck_assert_int_eq(query("select count(*) from t"), 2);
+	ck_assert_int_eq(query("select sum(k) from t"), 3);
+	bool found;
+	/* the refused item is in the fallback file, named by the columns;
+	 * the one that cannot even be bound is counted as lost */
+	ck_assert_int_eq(file_lines(fb, "{\"k\":-1,\"s\":\"v-1\"}", &found), 1);
+	ck_assert(found);
+}
+END_TEST
+
+/* Another connection holding the write lock: the writer's commits fail
+ * with SQLITE_BUSY, a failure that passes, like a full disk. */
+static sqlite3 *lock_db(void)
+{
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
+START_TEST(test_a_failing_batch_is_kept_retried_with_backoff_and_bounded)
+{
+	char err[256] = "";
+	struct sqlq *q = NULL;
+	struct sqlq_opts o = opts(20000);
+	o.busy_ms = 1;
+	o.retry_max = 160000;
+	o.max_items = 100;
+	ck_assert_int_eq(sqlq_open(&q, &o, err, sizeof err), 0);
+	usleep(50000);
+	sqlite3 *db = lock_db();
+	for (int i = 0; i < 100; i++) {
+		struct item it = mk(i);
+		ck_assert_int_eq(sqlq_add(q, &it), 0);
+		sqlq_flush_soon(q); /* a busy producer: must not make the retries spin */
+	}
+	struct item over = mk(1000);
+	ck_assert_int_eq(sqlq_add(q, &over), ENOSPC); /* the bound */
+	ck_assert_uint_eq(sqlq_backlog(q), 100);
+	usleep(1000000);
+	/* 20, 40, 80, 160, 160, ... ms: about 9 tries in 1 s, not hundreds */
+	uint64_t tries = sqlq_failed_batches(q);
+	ck_assert_uint_ge(tries, 4);
+	ck_assert_uint_le(tries, 12);
 	ck_assert_uint_eq(sqlq_committed(q), 0);
-	/* The next batch commits. */
-	struct item c = mk(4);
-	sqlq_add(q, &c);
-	ck_assert_int_eq(sqlq_close(q), EIO); /* a batch failed in this run */
-	ck_assert_int_eq(query("select count(*) from t"), 1);
-	ck_assert_int_eq(query("select k from t"), 4);
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	for (int i = 0; i < 100 && sqlq_committed(q) < 100; i++)
+		usleep(5000);
+	ck_assert_uint_eq(sqlq_committed(q), 100); /* every one, once */
+	ck_assert_uint_eq(sqlq_backlog(q), 0);
+	struct item later = mk(2000);
+	ck_assert_int_eq(sqlq_add(q, &later), 0);
+	ck_assert_int_eq(sqlq_close(q, NULL), 0);
+	ck_assert_int_eq(query("select count(*) from t"), 101);
+	ck_assert_int_eq(query("select count(distinct k) from t"), 101);
+}
+END_TEST
+
+START_TEST(test_what_cannot_be_committed_at_close_goes_to_the_fallback_file)
+{
+	char err[256] = "", fb[160];
+	struct sqlq *q = NULL;
+	struct sqlq_opts o = opts(20000);
+	o.busy_ms = 1;
+	ck_assert_int_eq(sqlq_open(&q, &o, err, sizeof err), 0);
+	struct item first = mk(7);
+	sqlq_add(q, &first);
+	for (int i = 0; i < 100 && sqlq_committed(q) < 1; i++)
+		usleep(5000);
+	sqlite3 *db = lock_db();
+	for (int i = 0; i < 30; i++) {
+		struct item it = mk(100 + i);
+		snprintf(it.s, sizeof it.s, "q\"\\\n%d", i); /* escaped in JSON */
+		ck_assert_int_eq(sqlq_add(q, &it), 0);
+	}
+	snprintf(fb, sizeof fb, "%s/fallback.jsonl", dir);
+	ck_assert_int_eq(sqlq_close(q, fb), EIO);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	bool found;
+	ck_assert_int_eq(file_lines(fb, "{\"k\":129,\"s\":\"q\\\"\\\\\\u000a29\"}", &found), 30);
+	ck_assert(found);
+	ck_assert_int_eq(query("select count(*) from t"), 1); /* and not in the table */
 }
 END_TEST
 
@@ -212,7 +301,7 @@ START_TEST(test_open_errors)
 	o.bind = NULL;
 	ck_assert_int_eq(sqlq_open(&q, &o, err, sizeof err), EINVAL);
 	ck_assert_ptr_null(q);
-	ck_assert_int_eq(sqlq_close(NULL), 0);
+	ck_assert_int_eq(sqlq_close(NULL, NULL), 0);
 }
 END_TEST
 
@@ -223,7 +312,9 @@ static Suite *sqlq_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_items_from_four_threads_all_committed_once);
 	tcase_add_test(tc, test_committed_each_period_and_on_request);
-	tcase_add_test(tc, test_a_failed_batch_is_rolled_back_and_later_ones_commit);
+	tcase_add_test(tc, test_an_item_refused_for_good_is_set_aside_and_the_rest_commit);
+	tcase_add_test(tc, test_a_failing_batch_is_kept_retried_with_backoff_and_bounded);
+	tcase_add_test(tc, test_what_cannot_be_committed_at_close_goes_to_the_fallback_file);
 	tcase_add_test(tc, test_open_errors);
 	suite_add_tcase(s, tc);
 	return s;

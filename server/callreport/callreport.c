@@ -72,6 +72,16 @@ static void on_delivered(const struct spool_done_info *d, void *arg)
 	       d->tenant, rb_us_to_s(d->t_delivered_epoch - d->t_hangup_epoch));
 }
 
+/* The spool's done_sync: the batch's latency rows committed before the
+ * spool marks the reports delivered (at most 2 s; not while the disk is
+ * full, when they are kept and retried). */
+static void on_delivered_sync(void *arg)
+{
+	struct callreport *rs = arg;
+	if (rs->crdb)
+		crdb_sync(rs->crdb, 2 * RB_US_PER_S);
+}
+
 static int open_delivery(struct callreport *rs, char *err, size_t errlen)
 {
 	const struct callreport_opts *o = &rs->o;
@@ -109,13 +119,17 @@ static int open_delivery(struct callreport *rs, char *err, size_t errlen)
 	so.dir = path;
 	so.dlv = dlv_deliverer(rs->dlv);
 	so.done = on_delivered;
+	so.done_sync = on_delivered_sync;
 	so.done_arg = rs;
 	if (o->backoff_max > 0)
 		so.backoff_max = o->backoff_max;
-	if ((rc = spool_open(&rs->sp, &so, err, errlen)))
+	/* The latency table first: the spool's threads start delivering (what
+	 * an earlier run left) at once, and each delivery needs its row. */
+	char dbp[4096];
+	snprintf(dbp, sizeof dbp, "%s/cdr.sqlite", o->data_dir);
+	if ((rc = crdb_open(&rs->crdb, dbp, rs->delivery, err, errlen)))
 		return rc;
-	snprintf(path, sizeof path, "%s/cdr.sqlite", o->data_dir);
-	return crdb_open(&rs->crdb, path, rs->delivery, err, errlen);
+	return spool_open(&rs->sp, &so, err, errlen);
 }
 
 /* The option strings the service keeps, copied: the caller's (argv, a
@@ -124,7 +138,7 @@ static int keep_strings(struct callreport *rs)
 {
 	const char **v[] = {&rs->o.scn_path, &rs->o.data_dir, &rs->o.delivery, &rs->o.smtp_host,
 			    &rs->o.smtp_from, &rs->o.admin_email, &rs->o.http, &rs->o.admin_token,
-			    &rs->o.timezone};
+			    &rs->o.timezone, &rs->o.fallback_dir};
 	_Static_assert(sizeof v / sizeof v[0] <= sizeof rs->owned / sizeof rs->owned[0],
 		       "room for every kept string");
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
@@ -453,8 +467,13 @@ int callreport_close(struct callreport *rs, rb_us wait)
 	if (!rs)
 		return 0;
 	callreport_detach(rs);
-	int rc = rs->sp ? spool_close(rs->sp, wait) : 0;
-	crdb_close(rs->crdb);
+	char p[4096], *path = NULL;
+	if (rs->o.fallback_dir)
+		snprintf(path = p, sizeof p, "%s/reports-fallback.jsonl", rs->o.fallback_dir);
+	int rc = rs->sp ? spool_close(rs->sp, wait, path) : 0;
+	if (rs->o.fallback_dir)
+		snprintf(path = p, sizeof p, "%s/report-latency-fallback.jsonl", rs->o.fallback_dir);
+	crdb_close(rs->crdb, path);
 	dlv_close(rs->dlv);
 	trules_hist_free(&rs->hist);
 	crstats_free(&rs->st);

@@ -34,6 +34,9 @@ struct callreport_opts {
 	const struct scenario *scn; /* required; must outlive the service */
 	const char *scn_path;       /* re-read on SIGHUP */
 	const char *data_dir;       /* spool/, maildir/, cdr.sqlite; NULL: no reports */
+	const char *fallback_dir;   /* at exit, reports and latency rows not written go to
+				     * DIR/reports-fallback.jsonl, DIR/report-latency-fallback.jsonl;
+				     * NULL: stderr */
 	/* Delivery: defaults from scn->server, each overridden by a flag. */
 	const char *delivery;       /* "maildir" or "smtp" */
 	const char *smtp_host;

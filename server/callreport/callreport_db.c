@@ -82,6 +82,7 @@ int crdb_open(struct crdb **out, const char *path, const char *delivery, char *e
 		.busy_ms = 10000,
 		.what = "reports",
 		.log_tag = LOG_TAG,
+		.unit = "report latency rows",
 	};
 	int e = sqlq_open(&r->q, &o, err, errlen);
 	if (e) {
@@ -106,10 +107,15 @@ void crdb_add(struct crdb *r, const struct spool_done_info *d)
 		rb_log(LOG_ERR, "report latency of %s lost: out of memory", d->call_id);
 }
 
-void crdb_close(struct crdb *r)
+int crdb_sync(struct crdb *r, rb_us timeout)
+{
+	return sqlq_sync(r->q, timeout);
+}
+
+void crdb_close(struct crdb *r, const char *fallback_path)
 {
 	if (!r)
 		return;
-	sqlq_close(r->q);
+	sqlq_close(r->q, fallback_path);
 	free(r);
 }

@@ -17,7 +17,12 @@
 struct crdb;
 int crdb_open(struct crdb **out, const char *path, const char *delivery, char *err, size_t errlen);
 void crdb_add(struct crdb *r, const struct spool_done_info *d); /* any thread */
-void crdb_close(struct crdb *r);
+/* Waits (at most timeout) until the rows added so far are committed.
+ * Returns 0, ETIMEDOUT, or EAGAIN while commits fail (sqlq_sync). */
+int crdb_sync(struct crdb *r, rb_us timeout);
+/* Commits what is queued; latency rows not committed go to fallback_path
+ * (NULL: stderr) as JSON lines, counted in one log line. */
+void crdb_close(struct crdb *r, const char *fallback_path);
 
 /* ---- callreport_stats.c: counts and histograms for /metrics and /api/state ---- */
 #define CRST_LAT_BUCKETS 16
@@ -55,7 +60,7 @@ char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp,
 /* ---- callreport.c ---- */
 struct callreport {
 	struct callreport_opts o;    /* its strings are owned[]: copies */
-	char *owned[9];
+	char *owned[10];
 	size_t n_owned;
 	uv_loop_t *loop;
 	struct center *c;

@@ -126,6 +126,8 @@ int cdr_open(struct cdr **out, const char *path, rb_us flush_every, char *err, s
 		.busy_ms = 5000,
 		.what = "calls",
 		.log_tag = LOG_TAG,
+		.unit = "CDRs",
+		.max_items = CDR_MAX_HELD,
 	};
 	int e = sqlq_open(&c->q, &o, err, errlen);
 	if (e) {
@@ -141,6 +143,11 @@ int cdr_add(struct cdr *c, const struct cdr_row *row)
 	return sqlq_add(c->q, row);
 }
 
+size_t cdr_backlog(struct cdr *c)
+{
+	return sqlq_backlog(c->q);
+}
+
 uint64_t cdr_committed(struct cdr *c)
 {
 	return sqlq_committed(c->q);
@@ -151,11 +158,11 @@ void cdr_flush_soon(struct cdr *c)
 	sqlq_flush_soon(c->q);
 }
 
-int cdr_close(struct cdr *c)
+int cdr_close(struct cdr *c, const char *fallback_path)
 {
 	if (!c)
 		return 0;
-	int e = sqlq_close(c->q);
+	int e = sqlq_close(c->q, fallback_path);
 	free(c);
 	return e;
 }

@@ -41,13 +41,20 @@ struct cdr_row {
  * an errno with a message in err (EIO for an SQLite error).
  */
 int cdr_open(struct cdr **out, const char *path, rb_us flush_every, char *err, size_t errlen);
-/* Queues a copy of row. Returns 0 or ENOMEM. Thread-safe. */
+/* Queues a copy of row. Returns 0, ENOMEM, or ENOSPC when CDR_MAX_HELD rows
+ * are already waiting (the disk full). Thread-safe. */
 int cdr_add(struct cdr *c, const struct cdr_row *row);
+/* Rows held, not yet committed (while the disk is full they are kept and
+ * retried, sqlq.h), and the most it holds. */
+size_t cdr_backlog(struct cdr *c);
+#define CDR_MAX_HELD 50000
 /* Rows committed so far (for tests and metrics). */
 uint64_t cdr_committed(struct cdr *c);
 /* Asks the writer to commit now (does not wait). */
 void cdr_flush_soon(struct cdr *c);
-/* Commits everything queued, stops the writer, closes. Returns 0 or EIO. */
-int cdr_close(struct cdr *c);
+/* Commits everything queued, stops the writer, closes. What cannot be
+ * committed is appended as JSON lines to fallback_path (NULL: stderr),
+ * counted in one log line. Returns 0, or EIO when any row was not committed. */
+int cdr_close(struct cdr *c, const char *fallback_path);
 
 #endif

@@ -126,8 +126,9 @@ static void queue_cdr(struct center *c, struct call *call)
 {
 	struct cdr_row *row = call->row;
 	callrec_derive(&row->r, c->scn->ring_period);
-	if (c->cdr && cdr_add(c->cdr, row))
-		rb_log(LOG_ERR, "CDR of %s lost: out of memory", row->r.call_id);
+	int e = c->cdr ? cdr_add(c->cdr, row) : 0;
+	if (e && c->cdr_lost++ == 0) /* counted by sqlq, said at exit */
+		rb_log(LOG_ERR, "CDR of %s not kept: %s", row->r.call_id, strerror(e));
 	if (c->o.hooks.call_ended)
 		c->o.hooks.call_ended(row, c->o.hooks.arg);
 }
@@ -407,6 +408,39 @@ static void on_flush(struct tmr *t, void *arg)
 
 /* ---- life cycle ---- */
 
+/* cdr.sqlite and queue_log in the data directory, and the fallback folder
+ * (created now, while there may still be room for a folder). 0 or errno. */
+static int open_files(struct center *c, const struct center_opts *o, char *err, size_t errlen)
+{
+	int e = 0;
+	if (o->data_dir) {
+		char path[4096];
+		if ((e = cli_mkdirs(o->data_dir))) {
+			snprintf(err, errlen, "%s: %s", o->data_dir, strerror(e));
+			return e;
+		}
+		snprintf(path, sizeof path, "%s/cdr.sqlite", o->data_dir);
+		if ((e = cdr_open(&c->cdr, path, o->cdr_flush_every, err, errlen)))
+			return e;
+		snprintf(path, sizeof path, "%s/queue_log", o->data_dir);
+		if ((e = qlog_open(&c->qlog, path))) {
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+			return e;
+		}
+	}
+	c->o.data_dir = NULL; /* used above only: the caller's string is not kept */
+	if (o->fallback_dir && (e = cli_mkdirs(o->fallback_dir))) {
+		snprintf(err, errlen, "--fallback-dir %s: %s", o->fallback_dir, strerror(e));
+		return e;
+	}
+	if (o->fallback_dir && !(c->fallback_dir = strdup(o->fallback_dir))) {
+		e = ENOMEM;
+		return e;
+	}
+	c->o.fallback_dir = NULL;
+	return 0;
+}
+
 int center_create(struct center **out, uv_loop_t *loop, const struct center_opts *o, char *err,
 		  size_t errlen)
 {
@@ -462,22 +496,8 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 		goto out;
 	}
 	c->dsp_ok = true;
-	if (o->data_dir) {
-		char path[4096];
-		if ((e = cli_mkdirs(o->data_dir))) {
-			snprintf(err, errlen, "%s: %s", o->data_dir, strerror(e));
-			goto out;
-		}
-		snprintf(path, sizeof path, "%s/cdr.sqlite", o->data_dir);
-		if ((e = cdr_open(&c->cdr, path, o->cdr_flush_every, err, errlen)))
-			goto out;
-		snprintf(path, sizeof path, "%s/queue_log", o->data_dir);
-		if ((e = qlog_open(&c->qlog, path))) {
-			snprintf(err, errlen, "%s: %s", path, strerror(e));
-			goto out;
-		}
-	}
-	c->o.data_dir = NULL; /* used above only: the caller's string is not kept */
+	if ((e = open_files(c, o, err, errlen)))
+		goto out;
 	*out = c;
 	return 0;
 out:
@@ -559,6 +579,35 @@ void center_drain(struct center *c)
 		tmr_start(&c->tq, &c->t_grace, c->o.grace, on_grace, c);
 }
 
+/* The CDRs and the queue_log; what cannot be written goes to the fallback
+ * files (cdr.h, queue_log.h). Returns 0 or EIO. */
+static int close_files(struct center *c)
+{
+	char p[4096], *path = NULL;
+	int e = 0;
+	if (c->refused_backlog)
+		rb_log(LOG_ERR, "%llu new call(s) refused with 503 while %d or more CDRs waited for "
+		       "the disk", (unsigned long long)c->refused_backlog, CENTER_BACKLOG_REFUSE);
+	if (c->fallback_dir)
+		snprintf(path = p, sizeof p, "%s/cdr-fallback.jsonl", c->fallback_dir);
+	if (c->cdr && cdr_close(c->cdr, path))
+		e = EIO;
+	if (c->fallback_dir)
+		snprintf(path = p, sizeof p, "%s/queue_log-fallback.jsonl", c->fallback_dir);
+	if (qlog_close(c->qlog, path))
+		e = EIO;
+	free(c->fallback_dir);
+	return e;
+}
+
+bool center_backlog_full(struct center *c)
+{
+	if (!c->cdr || cdr_backlog(c->cdr) < CENTER_BACKLOG_REFUSE)
+		return false;
+	c->refused_backlog++;
+	return true;
+}
+
 int center_destroy(struct center *c)
 {
 	if (!c)
@@ -601,9 +650,7 @@ int center_destroy(struct center *c)
 		uv_run(c->loop, UV_RUN_NOWAIT);
 		stp_free(&c->tp);
 	}
-	if (c->cdr && cdr_close(c->cdr))
-		e = EIO;
-	if (qlog_close(c->qlog))
+	if (close_files(c))
 		e = EIO;
 	rv_stream_free(&c->rs_pickup);
 	rv_stream_free(&c->rs_backup);

@@ -55,6 +55,9 @@ struct center_opts {
 	rb_us t0_epoch;              /* scenario time zero, wall-clock microseconds */
 	rb_us grace;                 /* drain: the longest to wait for calls in progress */
 	rb_us cdr_flush_every;       /* <= 1 s */
+	const char *fallback_dir;    /* at exit, CDRs and queue_log lines not written go to
+				      * DIR/cdr-fallback.jsonl, DIR/queue_log-fallback.jsonl;
+				      * NULL: stderr (copied) */
 	struct center_hooks hooks;
 };
 

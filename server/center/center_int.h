@@ -94,6 +94,9 @@ struct center {
 	size_t next_phase;
 	struct tmr t_shift, t_flush, t_grace;
 	bool draining, stopping;
+	char *fallback_dir;          /* a copy of o.fallback_dir */
+	uint64_t refused_backlog;
+	uint64_t cdr_lost;           /* cdr_add refused (memory, bound): logged once */    /* new calls refused (503): the CDR backlog full */
 	int inquiry_idx;               /* the default caller type */
 	struct center_stats st;
 };
@@ -108,6 +111,13 @@ rb_us center_wire(const struct center *c, rb_us scn_us);
 /* A new call refused at once (404 unknown number, 503 draining): sends the
  * final response and queues its CDR. */
 void center_call_reject(struct call *call, int status);
+/* Back-pressure (issue 12): while CENTER_BACKLOG_REFUSE CDRs wait for the
+ * disk, new calls are refused with 503 (Retry-After, like a drain) rather
+ * than accepted into a record that could not be kept; the rest of
+ * CDR_MAX_HELD is room for the calls already in progress and the refusals'
+ * own rows. Counts the refusal; said at exit. */
+#define CENTER_BACKLOG_REFUSE (CDR_MAX_HELD * 3 / 4)
+bool center_backlog_full(struct center *c);
 
 /* sip_tsx.c: the center acts. tsx_init allocates c->tsx (0 or ENOMEM);
  * tsx_fini frees it. */

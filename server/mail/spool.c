@@ -21,6 +21,8 @@
 #include "log.h"
 #include "spool_int.h"
 
+#define W_BACKOFF_MAX (5 * RB_US_PER_S) /* the writer's longest wait while failing */
+
 struct spool {
 	struct spool_opts o;   /* o.dir is dir: the caller's string may not outlive spool_open */
 	char *dir;
@@ -32,6 +34,11 @@ struct spool {
 	size_t n_pend, n_writing, n_q, n_inflight;
 	bool stop;
 	rb_us server_wait_until, server_backoff; /* monotonic */
+	rb_us w_backoff, w_next, w_since;       /* the writer while failing (monotonic) */
+	uint64_t w_streak;                      /* failed writes since the last success */
+	uint64_t d_streak;                      /* failed deliveries since one worked (deliverer's) */
+	rb_us d_since;
+	int w_err;
 	uint64_t seq;
 	struct spool_stats st;
 	pthread_t wth, dth;
@@ -66,46 +73,98 @@ static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *mu, rb_us mono_until
 
 /* ---- the writer: group commit ---- */
 
+/* Writes a batch into tmp/, flushes it, renames into queue/. Unlocked.
+ * The entries written go to *ok (their data freed), the others to *bad;
+ * *err gets the first write error. Returns how many were written. */
+static size_t write_batch(struct spool *sp, struct sp_ent *batch, struct sp_ent **ok,
+			  struct sp_ent **bad, struct sp_ent **bad_t, int *err)
+{
+	struct sp_ent *ok_h = NULL, *ok_t = NULL, *next;
+	*bad = *bad_t = NULL;
+	*err = 0;
+	for (struct sp_ent *e = batch; e; e = next) {
+		next = e->next;
+		/* After one failure the rest of the batch is not tried: on a
+		 * full disk each would fail the same way. */
+		int rc = *err ? *err : spf_write(sp->dfd_tmp, e);
+		if (rc && !*err)
+			*err = rc;
+		list_push(rc ? bad : &ok_h, rc ? bad_t : &ok_t, e);
+	}
+	/* One flush for the whole batch, then the renames, then queue/. */
+	if (ok_h && syncfs(sp->dfd_tmp))
+		rb_log(LOG_ERR, "%s: syncfs: %s", sp->o.dir, strerror(errno));
+	size_t n_ok = 0;
+	for (struct sp_ent *e = ok_h; e; e = e->next) {
+		if (renameat(sp->dfd_tmp, e->name, sp->dfd_queue, e->name))
+			rb_log(LOG_ERR, "%s: rename tmp/%s: %s", sp->o.dir, e->name, strerror(errno));
+		free(e->data);
+		e->data = NULL;
+		n_ok++;
+	}
+	if (ok_h && fsync(sp->dfd_queue))
+		rb_log(LOG_ERR, "%s: fsync queue/: %s", sp->o.dir, strerror(errno));
+	*ok = ok_h;
+	return n_ok;
+}
+
+/* After a batch, locked: the failing state and its two log lines (issue
+ * 12: one line when writing starts to fail, one when it works again, never
+ * one per report or per try), and the backoff before the next try. */
+static void writer_state(struct spool *sp, size_t n_ok, int err)
+{
+	rb_us now = rb_now_mono_us();
+	if (err) {
+		sp->st.write_errors++;
+		if (sp->w_streak++ == 0) {
+			sp->w_since = now;
+			rb_log(LOG_ERR, "%s: cannot write reports into tmp/: %s; %zu report(s) kept in "
+			       "memory and retried (backoff up to %.1f s)", sp->o.dir, strerror(err),
+			       sp->n_pend, rb_us_to_s(sp->o.backoff_max < W_BACKOFF_MAX ? sp->o.backoff_max
+										 : W_BACKOFF_MAX));
+		}
+		/* The disk, not a mail server: capped at 5 s (or backoff_max if
+		 * less), so that reports are written soon after space returns. */
+		rb_us cap = sp->o.backoff_max < W_BACKOFF_MAX ? sp->o.backoff_max : W_BACKOFF_MAX;
+		sp->w_backoff = sp->w_backoff ? sp->w_backoff * 2 : sp->o.backoff_min;
+		if (sp->w_backoff > cap)
+			sp->w_backoff = cap;
+		sp->w_next = now + sp->w_backoff;
+		sp->w_err = err;
+	} else if (n_ok && sp->w_streak) {
+		rb_log(LOG_NOTICE, "%s: reports written again after %llu failed tries over %.1f s "
+		       "(%zu in this batch)", sp->o.dir, (unsigned long long)sp->w_streak,
+		       rb_us_to_s(now - sp->w_since), n_ok);
+		sp->w_streak = 0;
+		sp->w_backoff = 0;
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	struct spool *sp = arg;
 	pthread_mutex_lock(&sp->mu);
 	for (;;) {
-		while (!sp->stop && !sp->pend_head)
-			pthread_cond_wait(&sp->wcv, &sp->mu);
+		/* While failing, a new report does not cut the backoff short:
+		 * it waits with the others (no retry, no line per wake-up). */
+		while (!sp->stop && (!sp->pend_head || (sp->w_streak && rb_now_mono_us() < sp->w_next))) {
+			if (sp->pend_head)
+				timed_wait(&sp->wcv, &sp->mu, sp->w_next);
+			else
+				pthread_cond_wait(&sp->wcv, &sp->mu);
+		}
 		if (!sp->pend_head)
 			break; /* stopping, and nothing left to write */
+		bool last = sp->stop;
 		struct sp_ent *batch = sp->pend_head;
 		sp->pend_head = sp->pend_tail = NULL;
 		sp->n_writing = sp->n_pend;
 		sp->n_pend = 0;
 		pthread_mutex_unlock(&sp->mu);
 
-		struct sp_ent *ok_h = NULL, *ok_t = NULL, *bad_h = NULL, *bad_t = NULL, *next;
-		for (struct sp_ent *e = batch; e; e = next) {
-			next = e->next;
-			int rc = spf_write(sp->dfd_tmp, e);
-			if (rc) {
-				rb_log(LOG_ERR, "%s: cannot write tmp/%s: %s (retrying)", sp->o.dir, e->name,
-				       strerror(rc));
-				list_push(&bad_h, &bad_t, e);
-			} else {
-				list_push(&ok_h, &ok_t, e);
-			}
-		}
-		/* One flush for the whole batch, then the renames, then queue/. */
-		if (ok_h && syncfs(sp->dfd_tmp))
-			rb_log(LOG_ERR, "%s: syncfs: %s", sp->o.dir, strerror(errno));
-		size_t n_ok = 0;
-		for (struct sp_ent *e = ok_h; e; e = e->next) {
-			if (renameat(sp->dfd_tmp, e->name, sp->dfd_queue, e->name))
-				rb_log(LOG_ERR, "%s: rename tmp/%s: %s", sp->o.dir, e->name, strerror(errno));
-			free(e->data);
-			e->data = NULL;
-			n_ok++;
-		}
-		if (ok_h && fsync(sp->dfd_queue))
-			rb_log(LOG_ERR, "%s: fsync queue/: %s", sp->o.dir, strerror(errno));
+		struct sp_ent *ok_h, *bad_h, *bad_t, *next;
+		int err;
+		size_t n_ok = write_batch(sp, batch, &ok_h, &bad_h, &bad_t, &err);
 
 		pthread_mutex_lock(&sp->mu);
 		sp->n_writing = 0;
@@ -115,22 +174,19 @@ static void *writer_main(void *arg)
 			list_push(&sp->q_head, &sp->q_tail, e);
 			sp->n_q++;
 		}
-		if (bad_h) {
-			sp->st.write_errors++;
-			/* Back in front of the pending list; try again in a second. */
+		if (bad_h) { /* back in front of the pending list, in order */
 			bad_t->next = sp->pend_head;
 			if (!sp->pend_head)
 				sp->pend_tail = bad_t;
 			sp->pend_head = bad_h;
 			for (struct sp_ent *e = bad_h; e; e = e->next)
 				sp->n_pend++;
-			if (!sp->stop)
-				timed_wait(&sp->wcv, &sp->mu, rb_now_mono_us() + RB_US_PER_S);
-			else
-				break; /* cannot write and asked to stop: spool_close says EIO */
 		}
+		writer_state(sp, n_ok, err);
 		pthread_cond_signal(&sp->dcv);
 		pthread_cond_broadcast(&sp->idle_cv);
+		if (last && bad_h)
+			break; /* cannot write and asked to stop: spool_close's fallback */
 	}
 	pthread_mutex_unlock(&sp->mu);
 	return NULL;
@@ -195,6 +251,30 @@ static void mark_delivered(struct spool *sp, struct sp_ent **v, const enum spool
 			       strerror(errno));
 }
 
+/* One line when delivery starts failing, one when it works again (with the
+ * count of failed attempts and the time): a mail server down or a full
+ * disk for an hour is two lines, not one per report and try (issue 12). */
+static void delivery_state(struct spool *sp, struct sp_ent **v, const enum spool_result *res,
+			   size_t n, const char *why)
+{
+	size_t bad = 0, i0 = n;
+	for (size_t i = 0; i < n; i++)
+		if (res[i] != SPOOL_DELIVERED && bad++ == 0)
+			i0 = i;
+	rb_us now = rb_now_mono_us();
+	if (bad && sp->d_streak == 0) {
+		sp->d_since = now;
+		rb_log(LOG_WARNING, "%s: %s to %s not delivered (attempt %u): %s; retried with a "
+		       "backoff, logged again when delivery works", sp->o.dlv->name, v[i0]->name,
+		       v[i0]->rcpt, v[i0]->attempts + 1, why[0] ? why : "see above");
+	} else if (!bad && sp->d_streak) {
+		rb_log(LOG_NOTICE, "%s: delivering again after %llu failed attempts over %.1f s",
+		       sp->o.dlv->name, (unsigned long long)sp->d_streak, rb_us_to_s(now - sp->d_since));
+		sp->d_streak = 0;
+	}
+	sp->d_streak += bad;
+}
+
 static void deliver_batch(struct spool *sp, struct sp_ent **v, size_t n, enum spool_result *res)
 {
 	struct spool_msg *m = calloc(n, sizeof *m);
@@ -228,13 +308,7 @@ static void deliver_batch(struct spool *sp, struct sp_ent **v, size_t n, enum sp
 		}
 	}
 	free(m);
-	for (size_t i = 0; i < n; i++)
-		if (res[i] != SPOOL_DELIVERED) {
-			rb_log(LOG_WARNING, "%s: %s to %s not delivered (attempt %u): %s", sp->o.dlv->name,
-			       v[i]->name, v[i]->rcpt, v[i]->attempts + 1,
-			       why[0] ? why : "see above");
-			break; /* one line per batch is enough */
-		}
+	delivery_state(sp, v, res, n, why);
 }
 
 /* After a delivery attempt: the done callback for each delivered report,
@@ -273,9 +347,8 @@ static bool after_attempt(struct spool *sp, struct sp_ent **v, const enum spool_
  * (in their order: they are the oldest) and sets the server's backoff.
  * Returns locked. */
 static void settle_batch(struct spool *sp, struct sp_ent **v, const enum spool_result *res,
-			 size_t n)
+			 size_t n, bool any_ok, bool server_down)
 {
-	bool server_down, any_ok = after_attempt(sp, v, res, n, &server_down);
 	pthread_mutex_lock(&sp->mu);
 	sp->n_inflight = 0;
 	for (size_t i = n; i-- > 0;) {
@@ -329,8 +402,17 @@ static void *deliverer_main(void *arg)
 		pthread_mutex_unlock(&sp->mu);
 
 		deliver_batch(sp, v, n, res);
+		/* The done callbacks (the latency rows) and their sync come
+		 * before the mark: once a report is marked it is never
+		 * delivered again, so a row recorded after the mark could be
+		 * lost to a crash for good (issue 12 item 3). Before it, a
+		 * crash means one more (idempotent) delivery, which records
+		 * the row then. */
+		bool server_down, any_ok = after_attempt(sp, v, res, n, &server_down);
+		if (any_ok && sp->o.done_sync)
+			sp->o.done_sync(sp->o.done_arg);
 		mark_delivered(sp, v, res, n);
-		settle_batch(sp, v, res, n);
+		settle_batch(sp, v, res, n, any_ok, server_down);
 		pthread_cond_broadcast(&sp->idle_cv);
 	}
 	pthread_mutex_unlock(&sp->mu);
@@ -570,7 +652,56 @@ void spool_get_stats(struct spool *sp, struct spool_stats *st)
 	pthread_mutex_unlock(&sp->mu);
 }
 
-int spool_close(struct spool *sp, rb_us wait_deliver)
+static void json_str(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Reports still only in memory (never written into the spool) go to the
+ * fallback file as JSON lines, said in one log line. Returns how many. */
+static size_t fall_back(struct spool *sp, const char *path)
+{
+	if (!sp->pend_head)
+		return 0;
+	FILE *f = path ? fopen(path, "a") : NULL;
+	const char *where = f ? path : "stderr";
+	if (!f)
+		f = stderr;
+	size_t n = 0;
+	for (struct sp_ent *e = sp->pend_head; e; e = e->next, n++) {
+		const char *k[] = {"spool_name", "rcpt", "tenant", "from", "call_id"};
+		const char *v[] = {e->name, e->rcpt, e->tenant, e->from, e->call_id};
+		fputc('{', f);
+		for (size_t i = 0; i < 5; i++) {
+			fprintf(f, "\"%s\":", k[i]);
+			json_str(f, v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0);
+			fputc(',', f);
+		}
+		fprintf(f, "\"t_hangup_epoch_us\":%lld,\"t_written_epoch_us\":%lld,\"message\":",
+			(long long)e->hangup, (long long)e->written);
+		json_str(f, e->data ? e->data : "", e->data ? e->len : 0);
+		fputs("}\n", f);
+	}
+	int we = fflush(f) ? errno : 0;
+	if (f != stderr && fclose(f) && !we)
+		we = errno;
+	rb_log(LOG_ERR, "%zu call report(s) written to %s because they could not be written into "
+	       "the spool %s: %s%s%s", n, where, sp->o.dir, strerror(sp->w_err ? sp->w_err : EIO),
+	       we ? "; and that write failed: " : "", we ? strerror(we) : "");
+	return n;
+}
+
+int spool_close(struct spool *sp, rb_us wait_deliver, const char *fallback_path)
 {
 	if (!sp)
 		return 0;
@@ -585,7 +716,7 @@ int spool_close(struct spool *sp, rb_us wait_deliver)
 	pthread_mutex_unlock(&sp->mu);
 	pthread_join(sp->wth, NULL);
 	pthread_join(sp->dth, NULL);
-	int rc = sp->pend_head ? EIO : 0;
+	int rc = fall_back(sp, fallback_path) ? EIO : 0;
 	struct sp_ent *lists[] = {sp->pend_head, sp->q_head};
 	for (size_t i = 0; i < 2; i++)
 		for (struct sp_ent *e = lists[i], *nx; e; e = nx) {

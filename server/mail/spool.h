@@ -86,7 +86,9 @@ struct spool_deliverer {
 	void *arg;
 };
 
-/* After a report was delivered and marked (on the deliverer's thread). */
+/* After a report was delivered, before it is marked (on the deliverer's
+ * thread): a crash between the two delivers it again (Maildir: once) and
+ * calls done again, so done's record should be idempotent (by name). */
 struct spool_done_info {
 	const char *name;
 	const char *call_id;
@@ -99,8 +101,12 @@ typedef void(spool_done_h)(const struct spool_done_info *d, void *arg);
 struct spool_opts {
 	const char *dir;      /* copied */
 	const struct spool_deliverer *dlv; /* kept: must outlive the spool */
-	spool_done_h *done;   /* may be NULL */
+	spool_done_h *done;   /* may be NULL; called before the report is marked */
 	void *done_arg;
+	/* May be NULL. After a batch's done calls and before their marks:
+	 * makes what done recorded durable (bounded wait), so that a report
+	 * marked delivered has its record even after kill -9. */
+	void (*done_sync)(void *done_arg);
 	rb_us backoff_min;    /* default 500 ms */
 	rb_us backoff_max;    /* default 30 s */
 	size_t batch_max;     /* idempotent methods: reports per batch, default 64 */
@@ -135,9 +141,15 @@ void spool_get_stats(struct spool *sp, struct spool_stats *st);
  * Stops: the writer makes every pending report durable first; the
  * deliverer finishes its batch. Reports not yet delivered stay in queue/
  * for the next start. If wait_deliver > 0, first waits up to that long for
- * the queue to empty. Frees sp. Returns 0, or EIO if a pending report could
- * not be written.
+ * the queue to empty. Reports that could not be written (the disk full)
+ * are appended as JSON lines to fallback_path (NULL, or when it cannot be
+ * opened: stderr), counted in one log line. Frees sp. Returns 0, or EIO if
+ * a pending report could not be written into the spool.
+ *
+ * While writes fail, the writer retries after a backoff (backoff_min
+ * doubling to backoff_max) that new reports do not cut short, and logs
+ * once when the failing starts and once when writing works again.
  */
-int spool_close(struct spool *sp, rb_us wait_deliver);
+int spool_close(struct spool *sp, rb_us wait_deliver, const char *fallback_path);
 
 #endif

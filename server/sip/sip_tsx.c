@@ -548,7 +548,7 @@ static void on_invite(struct center *c, const struct sipmsg *m, const struct stp
 		reply(c, peer, m, 500, "Out Of Memory", NULL, NULL, NULL, 0, true);
 		return;
 	}
-	if (c->draining) {
+	if (c->draining || center_backlog_full(c)) {
 		center_call_reject(call, 503);
 		return;
 	}
