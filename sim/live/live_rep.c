@@ -267,6 +267,8 @@ static int account(struct rep *r, size_t n_wire)
 			 r->sc.n_wire);
 		return -1;
 	}
+	if (n_wire && live_never_answered(r->calls, r->sc.n, r->why, sizeof(r->why)))
+		return -1;
 	if (n_wire && live_auth_check(r->calls, r->sc.n, r->o->auth, r->challenges, r->why,
 				      sizeof(r->why)))
 		return -1;
