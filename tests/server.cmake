@@ -9,5 +9,5 @@ if(TARGET secretaryd)
   rb_check(sip_transport SOURCES tests/check_sip_transport.c DEPS center LABELS unit TIMEOUT 60)
   set_tests_properties(sip_transport PROPERTIES SKIP_RETURN_CODE 77)
   rb_script_tests(PREFIX secretaryd_ ARG $<TARGET_FILE:secretaryd> TIMEOUT 120
-    NAMES calls order torture kill9 drain time timers port_in_use floods)
+    NAMES calls order torture kill9 drain time timers port_in_use floods reload)
 endif()
