@@ -33,6 +33,7 @@
 struct tsx_bufs {
 	char obuf[SIPMSG_MAX_SIZE + 8192]; /* the message being sent */
 	struct rb_ratelimit rl_bad;        /* the "bad request" log line */
+	struct rb_ratelimit rl_send;       /* "send failed" (a peer gone, a full buffer) */
 	struct sipmsg in;                  /* the message received */
 	struct sipmsg inv;                 /* a stored INVITE parsed again */
 };
@@ -159,8 +160,9 @@ void tsx_maybe_linger(struct call *call)
 static void send_buf(struct center *c, const struct stp_peer *peer, const char *b, size_t n)
 {
 	int e = stp_send(&c->tp, peer, b, n);
-	if (e)
-		rb_log(LOG_INFO, "send failed: %s", strerror(e));
+	unsigned held = 0;
+	if (e && rb_log_ratelimit(&c->tsx->rl_send, 1, &held))
+		rb_log(LOG_INFO, "send failed: %s (%u more since the last line)", strerror(e), held);
 }
 
 static size_t contact_line(const struct stp_peer *p, char *buf, size_t n)
