@@ -155,6 +155,7 @@ struct live_wire {
 /* The progress line's counts, from the dialog layer's events. */
 struct live_cap_counts {
 	long placed, answered, abandoned, rejected, challenges;
+	long ringing; /* calls that rang (180/183) and are not over: 0 when no one answers */
 };
 
 struct live_cap_opts {

@@ -4,7 +4,9 @@
 # "the server never answered (4 INVITEs, no response)", and the progress
 # line counts the four calls placed, not their retransmissions. TCP: the
 # connection is refused: exit 3 with SIPp's own reason, not just its exit
-# status. About 40 s (SIPp gives up on an unanswered INVITE after Timer B).
+# status. The progress line's ringing counts calls that got a 180, not
+# calls without an answer. About 40 s (SIPp gives up on an unanswered
+# INVITE after Timer B).
 . "$(dirname "$0")/live_lib.sh"
 need_capture
 # a free UDP and TCP port: bound, then closed again
@@ -37,6 +39,8 @@ check "UDP: the reason says so" 0 $?
 last=$(tr '\r' '\n' <udp.err | grep "live: placed" | tail -1)
 check "UDP: the progress line counts calls, not retransmissions" "placed 4/4" \
 	"$(echo "$last" | grep -o 'placed [0-9]*/[0-9]*')"
+check "UDP: and none of them is ringing (no 180 came)" "ringing 0" \
+	"$(echo "$last" | grep -o 'ringing [0-9]*')"
 invites=$(tshark -r udp/capture.pcap -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
 if command -v tshark >/dev/null; then
 	check "UDP: SIPp did retransmit (more INVITEs on the wire than calls)" 1 "$((invites > 4))"
