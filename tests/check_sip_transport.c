@@ -81,7 +81,8 @@ static int peer_closed(int fd)
 
 /* Half-open and idle connections are closed by the sweep (each second):
  * one that never sent a message and one whose message stays unfinished
- * after half_open_ms, one that sent a message after idle_ms. */
+ * after half_open_ms, one that sent a message after idle_ms when half the
+ * limit is in use (4 here), and not before. */
 START_TEST(test_half_open_and_idle_connections_closed)
 {
 	uv_loop_t loop;
@@ -92,6 +93,7 @@ START_TEST(test_half_open_and_idle_connections_closed)
 	ck_assert_int_eq(stp_init(&t, &loop, count_msg, &n), 0);
 	t.half_open_ms = 300;
 	t.idle_ms = 1500;
+	t.max_conns = 4;
 	ck_assert_int_eq(stp_listen(&t, "127.0.0.1:0", b, sizeof b), 0);
 	int silent = tcp_connect(port_of(b)), partial = tcp_connect(port_of(b));
 	int talker = tcp_connect(port_of(b));
@@ -104,10 +106,22 @@ START_TEST(test_half_open_and_idle_connections_closed)
 	ck_assert_int_eq(peer_closed(partial), 1);
 	ck_assert_int_eq(peer_closed(talker), 0);
 	ck_assert_uint_eq(t.n_conns, 1);
-	run_for(&loop, 1500); /* past idle_ms since its message */
+	run_for(&loop, 1500); /* past idle_ms since its message, but 1 of 4 in use */
+	ck_assert_int_eq(peer_closed(talker), 0);
+	int more[2];
+	for (int i = 0; i < 2; i++) {
+		more[i] = tcp_connect(port_of(b));
+		ck_assert_int_eq(write(more[i], options_msg, strlen(options_msg)),
+				 (ssize_t)strlen(options_msg));
+	}
+	run_until(&loop, &n, 3);
+	run_for(&loop, 1100); /* 3 of 4 in use: the idle talker goes */
 	ck_assert_int_eq(peer_closed(talker), 1);
-	ck_assert_uint_eq(t.n_conns, 0);
+	ck_assert_int_eq(peer_closed(more[0]), 0);
+	ck_assert_uint_eq(t.n_conns, 2);
 	ck_assert_uint_eq(t.tcp_idle_closed, 3);
+	close(more[0]);
+	close(more[1]);
 	stp_close(&t);
 	uv_run(&loop, UV_RUN_NOWAIT);
 	stp_free(&t);
