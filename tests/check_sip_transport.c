@@ -80,9 +80,9 @@ static int peer_closed(int fd)
 }
 
 /* Half-open and idle connections are closed by the sweep (each second):
- * one that never sent a message and one whose message stays unfinished
- * after half_open_ms, one that sent a message after idle_ms when half the
- * limit is in use (4 here), and not before. */
+ * one whose message stays unfinished after half_open_ms; with half the
+ * limit in use (4 here), one that never sent a message after half_open_ms
+ * and one that sent a message after idle_ms, and not below half. */
 START_TEST(test_half_open_and_idle_connections_closed)
 {
 	uv_loop_t loop;

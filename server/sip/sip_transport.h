@@ -35,12 +35,13 @@ enum stp_kind { STP_UDP = 0, STP_TCP };
 
 /*
  * TCP connections that serve no one are closed (RFC 5626 3.5.1 expects a
- * server to drop idle flows; a client reconnects): one that has carried no
- * complete message STP_HALF_OPEN_S after it opened, or whose message stays
- * unfinished that long, and, while half of max_conns or more are open,
- * one idle STP_IDLE_S with no call or pending write holding it (SIPp over
- * a single connection aborts when it is closed between calls, so an idle
- * client is left alone while descriptors are plentiful). At most
+ * server to drop idle flows; a client reconnects): one whose message stays
+ * unfinished STP_HALF_OPEN_S; and while half of max_conns or more are
+ * open, one that has carried no complete message STP_HALF_OPEN_S after it
+ * opened, and one idle STP_IDLE_S with no call or pending write holding it
+ * (SIPp over a single connection connects at its start and aborts when it
+ * is closed before or between calls, so a quiet client is left alone
+ * while descriptors are plentiful). At most
  * max_conns are open at a time, below the
  * descriptor limit (stp_conn_limit_default); past it, or when accept fails
  * for want of descriptors, accepting pauses (new connections wait in the
