@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int level = -2; /* -2: not yet read from the environment */
 
@@ -74,4 +75,23 @@ void rb_log_at(int l, const char *tag, const char *fmt, ...)
 		return;
 	}
 	fputs(line, stderr);
+}
+
+bool rb_log_ratelimit(struct rb_ratelimit *r, unsigned burst, unsigned *held_back)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((long long)ts.tv_sec != r->sec) {
+		r->sec = ts.tv_sec;
+		r->n = 0;
+	}
+	if (r->n >= burst) {
+		r->held++;
+		return false;
+	}
+	r->n++;
+	if (held_back)
+		*held_back = r->held;
+	r->held = 0;
+	return true;
 }

@@ -12,7 +12,10 @@
 #ifndef RB_LOG_H
 #define RB_LOG_H
 
+#include <stdbool.h>
 #include <syslog.h>
+
+#include "ratelimit.h"
 
 #ifndef LOG_TAG
 #define LOG_TAG "rb"
@@ -31,6 +34,17 @@ void rb_log_at(int level, const char *tag, const char *fmt, ...)
  */
 void rb_log_hold(void);
 void rb_log_flush(void);
+
+/*
+ * A log line that can repeat without bound (a flood of bad requests, a
+ * library's complaint on every loop turn) goes through a limiter: at most
+ * burst lines per second of the monotonic clock. rb_log_ratelimit() says
+ * whether this one may be printed; when it may and lines were held back
+ * since the last one printed, *held_back gets their number (else 0), for
+ * the line to say. One limiter per call site; not thread-safe (each is
+ * used by one thread).
+ */
+bool rb_log_ratelimit(struct rb_ratelimit *r, unsigned burst, unsigned *held_back);
 
 #define rb_log(level, ...)                                   \
 	do {                                                 \

@@ -234,6 +234,13 @@ static bool single_valued(enum sip_hdr_id id)
 	       id == SIP_HDR_MAX_FORWARDS || id == SIP_HDR_CONTENT_LENGTH;
 }
 
+/* The headers a response is built from (and the body's length). */
+static bool essential(enum sip_hdr_id id)
+{
+	return id == SIP_HDR_FROM || id == SIP_HDR_TO || id == SIP_HDR_CALL_ID ||
+	       id == SIP_HDR_CSEQ || id == SIP_HDR_CONTENT_LENGTH;
+}
+
 /* Content-Length: every line is checked (duplicates, syntax). */
 static void note_clen(struct sipmsg *m, struct sip_span v, bool first)
 {
@@ -269,16 +276,22 @@ static void parse_header(struct sipmsg *m, const char *ls, const char *le)
 		fail(m, SIPMSG_E_HDR_SYNTAX);
 		return;
 	}
+	enum sip_hdr_id id = sipmsg_hdr_id(span_from(ls, ne));
+	bool first = m->first_[id] == 0;
 	if (m->nhdrs >= SIPMSG_MAX_HDRS) {
 		m->flags |= SIPMSG_F_HDRS_CUT;
 		fail(m, SIPMSG_E_TOO_MANY_HDRS);
-		return;
+		/* Past the limit only what a response needs is kept (the extra
+		 * slots): an INVITE with 200 Via lines and its From, To, Call-ID
+		 * and CSeq after them then gets its 400 instead of silence, and
+		 * its Content-Length still finds the body. */
+		if (!first || !essential(id) || m->nhdrs >= SIPMSG_MAX_HDRS + SIPMSG_HDRS_EXTRA)
+			return;
 	}
 	struct sip_hdr *h = &m->hdrs[m->nhdrs];
 	h->name = span_from(ls, ne);
 	h->value = span_trim(span_from(colon + 1, le));
-	h->id = sipmsg_hdr_id(h->name);
-	bool first = m->first_[h->id] == 0;
+	h->id = id;
 	if (first)
 		m->first_[h->id] = (uint8_t)(m->nhdrs + 1);
 	m->nhdrs++;

@@ -66,7 +66,11 @@
  *   SIPMSG_MAX_SIZE   65535 bytes per message in strict mode (larger: 513);
  *                     lenient parses any length.
  *   SIPMSG_MAX_HDRS   128 header lines kept (strict: more is a 400; lenient:
- *                     the rest are skipped, SIPMSG_F_HDRS_CUT).
+ *                     the rest are skipped, SIPMSG_F_HDRS_CUT), except that
+ *                     the first From, To, Call-ID, CSeq and Content-Length
+ *                     after them are kept still, so that the 400 can be
+ *                     built (RFC 3261 8.2: the top Via, From, To, Call-ID
+ *                     and CSeq suffice) and the body found.
  *   SIPMSG_MAX_LINE   8192 bytes per header line including its folds (strict:
  *                     longer is a 400; lenient: accepted).
  *   SIPMSG_FRAME_MAX_LENIENT  1 MiB: the largest message sipmsg_frame()
@@ -81,6 +85,10 @@
 
 #define SIPMSG_MAX_SIZE 65535u
 #define SIPMSG_MAX_HDRS 128u
+/* Past SIPMSG_MAX_HDRS, the first From, To, Call-ID, CSeq and
+ * Content-Length are still kept (in these extra slots), so that a message
+ * with too many lines can be answered (400 Too Many Headers). */
+#define SIPMSG_HDRS_EXTRA 5u
 #define SIPMSG_MAX_LINE 8192u
 #define SIPMSG_FRAME_MAX_LENIENT (1024u * 1024u)
 
@@ -302,7 +310,7 @@ struct sipmsg {
 	struct sip_span version;      /* "SIP/2.0" as written */
 
 	unsigned nhdrs;
-	struct sip_hdr hdrs[SIPMSG_MAX_HDRS];
+	struct sip_hdr hdrs[SIPMSG_MAX_HDRS + SIPMSG_HDRS_EXTRA];
 	struct sip_span header_section; /* from the first header line to the
 	                                   end of the blank line */
 	struct sip_span body;         /* may be empty */

@@ -85,15 +85,13 @@ static void on_signal(uv_signal_t *h, int signum)
 	center_drain(c);
 }
 
-/* SIGHUP: an invalid change is refused whole and the old settings stay. */
+/* SIGHUP: an invalid change is refused whole and the old settings stay.
+ * The file is parsed off the loop, so SIP traffic never waits on it. */
 static void on_hup(uv_signal_t *h, int signum)
 {
-	struct callreport *rs = h->data;
-	char err[1024] = "";
-	if (callreport_reload(rs, err, sizeof err))
-		rb_log(LOG_ERR, "reload refused, the old settings stay: %s", err);
-	else
-		rb_log(LOG_NOTICE, "reload: tenant settings re-read; new calls use them");
+	int e = callreport_reload_async(h->data);
+	if (e)
+		rb_log(LOG_ERR, "reload: cannot start: %s; the old settings stay", strerror(e));
 }
 
 /* The configuration summary's last line: where the center keeps its files. */

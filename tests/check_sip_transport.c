@@ -57,6 +57,118 @@ static void run_until(uv_loop_t *loop, const int *n, int want)
 	ck_assert_int_eq(*n, want);
 }
 
+/* Runs the loop for about ms milliseconds. */
+static void run_for(uv_loop_t *loop, int ms)
+{
+	for (int i = 0; i < ms / 5; i++) {
+		uv_run(loop, UV_RUN_NOWAIT);
+		usleep(5000);
+	}
+}
+
+/* 1: the peer closed fd (read gives 0); 0: still open, nothing to read. */
+static int peer_closed(int fd)
+{
+	char c;
+	ck_assert_int_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	ssize_t r = read(fd, &c, 1);
+	if (r == 0 || (r < 0 && errno == ECONNRESET))
+		return 1;
+	ck_assert_int_eq(r, -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	return 0;
+}
+
+/* Half-open and idle connections are closed by the sweep (each second):
+ * one whose message stays unfinished after half_open_ms; with half the
+ * limit in use (4 here), one that never sent a message after half_open_ms
+ * and one that sent a message after idle_ms, and not below half. */
+START_TEST(test_half_open_and_idle_connections_closed)
+{
+	uv_loop_t loop;
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	struct stp t;
+	int n = 0;
+	char b[96];
+	ck_assert_int_eq(stp_init(&t, &loop, count_msg, &n), 0);
+	t.half_open_ms = 300;
+	t.idle_ms = 1500;
+	t.max_conns = 4;
+	ck_assert_int_eq(stp_listen(&t, "127.0.0.1:0", b, sizeof b), 0);
+	int silent = tcp_connect(port_of(b)), partial = tcp_connect(port_of(b));
+	int talker = tcp_connect(port_of(b));
+	ck_assert_int_eq(write(partial, options_msg, 40), 40);
+	ck_assert_int_eq(write(talker, options_msg, strlen(options_msg)), (ssize_t)strlen(options_msg));
+	run_until(&loop, &n, 1);
+	ck_assert_uint_eq(t.n_conns, 3);
+	run_for(&loop, 1300); /* past half_open_ms and a sweep */
+	ck_assert_int_eq(peer_closed(silent), 1);
+	ck_assert_int_eq(peer_closed(partial), 1);
+	ck_assert_int_eq(peer_closed(talker), 0);
+	ck_assert_uint_eq(t.n_conns, 1);
+	run_for(&loop, 1500); /* past idle_ms since its message, but 1 of 4 in use */
+	ck_assert_int_eq(peer_closed(talker), 0);
+	int more[2];
+	for (int i = 0; i < 2; i++) {
+		more[i] = tcp_connect(port_of(b));
+		ck_assert_int_eq(write(more[i], options_msg, strlen(options_msg)),
+				 (ssize_t)strlen(options_msg));
+	}
+	run_until(&loop, &n, 3);
+	run_for(&loop, 1100); /* 3 of 4 in use: the idle talker goes */
+	ck_assert_int_eq(peer_closed(talker), 1);
+	ck_assert_int_eq(peer_closed(more[0]), 0);
+	ck_assert_uint_eq(t.n_conns, 2);
+	ck_assert_uint_eq(t.tcp_idle_closed, 3);
+	close(more[0]);
+	close(more[1]);
+	stp_close(&t);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	stp_free(&t);
+	close(silent);
+	close(partial);
+	close(talker);
+	ck_assert_int_eq(uv_loop_close(&loop), 0);
+}
+END_TEST
+
+/* At max_conns, accepting pauses (the third client waits in the backlog)
+ * and resumes when a connection closes. */
+START_TEST(test_connection_limit_pauses_accept)
+{
+	uv_loop_t loop;
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	struct stp t;
+	int n = 0;
+	char b[96];
+	ck_assert_int_eq(stp_init(&t, &loop, count_msg, &n), 0);
+	t.max_conns = 2;
+	ck_assert(stp_conn_limit_default() >= 16);
+	ck_assert_int_eq(stp_listen(&t, "127.0.0.1:0", b, sizeof b), 0);
+	int c[3];
+	for (int i = 0; i < 3; i++) {
+		c[i] = tcp_connect(port_of(b)); /* the kernel completes it from the backlog */
+		ck_assert_int_eq(write(c[i], options_msg, strlen(options_msg)),
+				 (ssize_t)strlen(options_msg));
+	}
+	run_until(&loop, &n, 2);
+	run_for(&loop, 200);
+	ck_assert_int_eq(n, 2); /* the third is not accepted */
+	ck_assert_uint_eq(t.n_conns, 2);
+	ck_assert(t.paused);
+	ck_assert_uint_eq(t.accept_pauses, 1);
+	close(c[0]);
+	run_until(&loop, &n, 3);
+	ck_assert_uint_eq(t.n_conns, 2);
+	stp_close(&t);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	stp_free(&t);
+	close(c[1]);
+	close(c[2]);
+	ck_assert_int_eq(uv_loop_close(&loop), 0);
+}
+END_TEST
+
 /* Two transports in one process (two centers, as in tests): closing one
  * must not close the other's TCP connections (they were one process-wide
  * list). */
@@ -199,7 +311,10 @@ static Suite *stp_suite(bool netns)
 {
 	Suite *s = suite_create("sip_transport");
 	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 30); /* the sweep tests wait for it: about 3 s */
 	tcase_add_test(tc, test_closing_one_transport_keeps_the_others_connections);
+	tcase_add_test(tc, test_half_open_and_idle_connections_closed);
+	tcase_add_test(tc, test_connection_limit_pauses_accept);
 	if (netns) {
 		tcase_add_test(tc, test_port_zero_tries_another_pair_when_tcp_is_taken);
 		tcase_add_test(tc, test_port_zero_gives_up_and_a_given_port_is_not_replaced);

@@ -330,6 +330,43 @@ START_TEST(test_parse_max_headers_exact)
 }
 END_TEST
 
+START_TEST(test_parse_too_many_vias_answerable)
+{
+	/* 200 Via lines with From, To, Call-ID, CSeq and Content-Length after
+	 * them: a strict 400 that can still be answered, and the body found */
+	static char buf[16384];
+	size_t n = (size_t)snprintf(buf, sizeof buf, "INVITE sip:x@y SIP/2.0\r\n");
+	for (int i = 0; i < 200; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+				      "Via: SIP/2.0/UDP h%d;branch=z9hG4bK%d\r\n", i, i);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+		"From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: many-vias\r\n"
+		"CSeq: 7 INVITE\r\nX-After: 1\r\nContent-Length: 4\r\n\r\nv=0\n");
+	struct sipmsg m;
+	ck_assert_int_eq(sipmsg_parse(&m, buf, n, SIPMSG_STRICT), EBADMSG);
+	ck_assert_int_eq(m.err, SIPMSG_E_TOO_MANY_HDRS);
+	ck_assert_int_eq(m.err_status, 400);
+	ck_assert(m.is_request);
+	ck_assert_uint_eq(m.nhdrs, SIPMSG_MAX_HDRS + 5);
+	ck_assert(sipmsg_span_ieq(m.call_id, "many-vias"));
+	ck_assert_uint_eq(m.cseq, 7);
+	ck_assert_uint_eq(m.body.len, 4);
+	ck_assert_ptr_null(sipmsg_hdr_byname(&m, "X-After", 0));
+	static char out[SIPMSG_MAX_SIZE];
+	size_t len = 0;
+	struct sipmsg_reply r = {.status = 400, .reason = sipmsg_err_reason(m.err)};
+	ck_assert_int_eq(sipmsg_reply_write(out, sizeof out, &m, &r, &len), 0);
+	ck_assert(len > 0 && len < sizeof out);
+	out[len] = '\0';
+	ck_assert(strncmp(out, "SIP/2.0 400 Too Many Headers\r\n", 30) == 0);
+	ck_assert_ptr_nonnull(strstr(out, "\r\nCall-ID: many-vias\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\r\nVia: SIP/2.0/UDP h0;branch=z9hG4bK0\r\n"));
+	/* lenient keeps the same */
+	ck_assert_int_eq(sipmsg_parse(&m, buf, n, SIPMSG_LENIENT), 0);
+	ck_assert(sipmsg_span_ieq(m.call_id, "many-vias"));
+}
+END_TEST
+
 /* ------------------------------------------------------------ lookups */
 
 START_TEST(test_hdr_id_names)
@@ -969,6 +1006,7 @@ static Suite *sipmsg_suite(void)
 	tcase_add_test(tc, test_parse_no_blank_line);
 	tcase_add_test(tc, test_parse_response_to_bye);
 	tcase_add_test(tc, test_parse_max_headers_exact);
+	tcase_add_test(tc, test_parse_too_many_vias_answerable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("lookup");
 	tcase_add_test(tc, test_hdr_id_names);

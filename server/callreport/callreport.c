@@ -346,14 +346,17 @@ static int apply(struct callreport *rs, struct trule_set *ts)
 	return 0;
 }
 
-int callreport_reload(struct callreport *rs, char *err, size_t errlen)
+/*
+ * The second half of a reload, on the loop: the parsed scenario (or the
+ * loader's error) made the settings of new calls. Takes scn.
+ */
+static int reload_apply(struct callreport *rs, struct scenario *scn, int load_rc,
+			const char *load_err, char *err, size_t errlen)
 {
-	struct scenario *scn = NULL;
 	struct trule_set *ts = NULL;
-	char e2[1024] = "";
-	int rc = scn_load(rs->o.scn_path, &scn, e2, sizeof e2);
+	int rc = load_rc;
 	if (rc) {
-		snprintf(err, errlen, "%s", e2[0] ? e2 : strerror(rc));
+		snprintf(err, errlen, "%s", load_err[0] ? load_err : strerror(rc));
 		rc = EINVAL;
 		goto out;
 	}
@@ -373,6 +376,79 @@ out:
 	rs->st.reloads_ok++;
 	rb_log(LOG_NOTICE, "reload: tenant settings applied to new calls");
 	callreport_summary(rs, stderr);
+	return 0;
+}
+
+int callreport_reload(struct callreport *rs, char *err, size_t errlen)
+{
+	struct scenario *scn = NULL;
+	char e2[1024] = "";
+	int rc = scn_load(rs->o.scn_path, &scn, e2, sizeof e2);
+	return reload_apply(rs, rc ? NULL : scn, rc, e2, err, errlen);
+}
+
+/* A reload's parse, off the loop: it owns its copy of the path, so that it
+ * outlives a callreport closed meanwhile (rs NULL: nothing to apply to). */
+struct reload_job {
+	uv_work_t w;
+	struct callreport *rs;
+	char *path;
+	struct scenario *scn;
+	int rc;
+	char err[1024];
+};
+
+static void reload_work(uv_work_t *w)
+{
+	struct reload_job *j = w->data;
+	j->rc = scn_load(j->path, &j->scn, j->err, sizeof j->err);
+}
+
+static void reload_done(uv_work_t *w, int status)
+{
+	struct reload_job *j = w->data;
+	struct callreport *rs = j->rs;
+	int rc = status ? -status : j->rc; /* status: libuv's (cancelled) */
+	if (rc) {
+		scn_free(j->scn);
+		j->scn = NULL;
+	}
+	if (rs) {
+		rs->reload = NULL;
+		char err[1024] = "";
+		if (reload_apply(rs, j->scn, rc, status ? "" : j->err, err, sizeof err))
+			rb_log(LOG_ERR, "reload refused, the old settings stay: %s", err);
+	} else {
+		scn_free(j->scn);
+	}
+	free(j->path);
+	free(j);
+	if (rs && rs->reload_again) {
+		rs->reload_again = false;
+		callreport_reload_async(rs);
+	}
+}
+
+int callreport_reload_async(struct callreport *rs)
+{
+	if (rs->reload) {
+		rs->reload_again = true; /* the file may have changed after the read began */
+		return 0;
+	}
+	struct reload_job *j = calloc(1, sizeof *j);
+	if (!j || !(j->path = strdup(rs->o.scn_path))) {
+		free(j);
+		return ENOMEM;
+	}
+	j->rs = rs;
+	j->w.data = j;
+	int e = uv_queue_work(rs->loop, &j->w, reload_work, reload_done);
+	if (e) {
+		free(j->path);
+		free(j);
+		return -e;
+	}
+	rs->reload = j;
 	return 0;
 }
 
@@ -467,6 +543,8 @@ int callreport_close(struct callreport *rs, rb_us wait)
 	if (!rs)
 		return 0;
 	callreport_detach(rs);
+	if (rs->reload)
+		rs->reload->rs = NULL; /* it finishes and frees itself, if the loop runs */
 	char p[4096], *path = NULL;
 	if (rs->o.fallback_dir)
 		snprintf(path = p, sizeof p, "%s/reports-fallback.jsonl", rs->o.fallback_dir);

@@ -12,7 +12,7 @@
  *   struct callreport *rs; callreport_create(&rs, loop, &o, err, sizeof err);  EINVAL: bad tenants
  *   center_opts.hooks = callreport_hooks(rs);
  *   center_create(&c, ...); callreport_attach(rs, c, bound, sizeof bound, err, sizeof err);
- *   ... SIGHUP: callreport_reload(rs, err, sizeof err);
+ *   ... SIGHUP: callreport_reload_async(rs);  (callreport_reload: the same, blocking)
  *   center_destroy(c); callreport_close(rs);
  *
  * Everything but the spool's delivery runs on the loop's thread.
@@ -81,6 +81,14 @@ void callreport_summary(struct callreport *rs, FILE *f);
  * now on. Returns 0, or EINVAL with why in err (the old settings stay).
  */
 int callreport_reload(struct callreport *rs, char *err, size_t errlen);
+/*
+ * As callreport_reload, without holding the loop: the file is parsed on
+ * libuv's thread pool and the result applied on the loop when ready (a
+ * refusal is logged there, with why). A call during a reload reads the
+ * file once more after it. Returns 0, or ENOMEM / libuv's error when the
+ * reload could not start.
+ */
+int callreport_reload_async(struct callreport *rs);
 /* Stops the admin interface (call before the loop's last run). */
 void callreport_detach(struct callreport *rs);
 /* Closes the spool (pending reports are written; undelivered ones stay for

@@ -76,6 +76,8 @@ struct callreport {
 	const char *delivery;
 	bool warned_no_address;
 	struct tzone *zone;      /* reports' and the wallboard's local time; read-only */
+	struct reload_job *reload; /* a SIGHUP's parse on a worker thread, or NULL */
+	bool reload_again;         /* another SIGHUP came during it */
 };
 
 #endif

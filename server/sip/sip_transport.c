@@ -1,4 +1,5 @@
 /* sip_transport: UDP and TCP SIP sockets on libuv; see sip_transport.h. */
+#define _GNU_SOURCE /* accept4 */
 #define LOG_TAG "transport"
 #include "sip_transport.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -22,7 +24,8 @@
 struct stp_listener {
 	struct stp *t;
 	uv_udp_t udp;
-	uv_tcp_t tcp;
+	uv_poll_t tpoll;   /* the TCP listening socket, accepted by hand (accept_ready) */
+	int tfd;
 	struct sockaddr_storage local;
 	char host[64]; /* numeric, v6 in brackets */
 	int port;
@@ -38,6 +41,8 @@ struct stp_conn {
 	bool closed;
 	char *buf;
 	size_t len, cap;
+	uint64_t t_accept, t_last, t_partial; /* uv_now ms: accepted, last message, partial one began */
+	bool got_msg;
 	struct stp_conn *prev, *next; /* the transport's open connections */
 };
 
@@ -98,14 +103,46 @@ void stp_peer_unref(struct stp_peer *p)
 	p->conn = NULL;
 }
 
+/*
+ * The TCP connection limit: what the descriptor limit leaves after a
+ * reserve for everything else the process opens (SQLite and its WAL,
+ * queue_log, the spool, SMTP, the admin interface's connections), a
+ * quarter of the limit, at least STP_FD_RESERVE_MIN.
+ */
+unsigned stp_conn_limit_default(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1u << 20)
+		return 1u << 20;
+	unsigned n = (unsigned)rl.rlim_cur, reserve = n / 4;
+	if (reserve < STP_FD_RESERVE_MIN)
+		reserve = STP_FD_RESERVE_MIN;
+	return n > reserve + 16 ? n - reserve : 16;
+}
+
+static void sweep(uv_timer_t *tm);
+
 int stp_init(struct stp *t, uv_loop_t *loop, stp_recv_h *h, void *arg)
 {
 	memset(t, 0, sizeof *t);
 	t->loop = loop;
 	t->recv_h = h;
 	t->arg = arg;
+	t->max_conns = stp_conn_limit_default();
+	t->idle_ms = STP_IDLE_S * 1000;
+	t->half_open_ms = STP_HALF_OPEN_S * 1000;
 	t->udp_buf = malloc(UDP_ALLOC);
-	return t->udp_buf ? 0 : ENOMEM;
+	if (!t->udp_buf)
+		return ENOMEM;
+	uv_timer_init(loop, &t->sweep);
+	uv_timer_init(loop, &t->resume);
+	t->sweep.data = t->resume.data = t;
+	t->timers_open = 2;
+	/* the sweep alone must not keep the loop running */
+	uv_timer_start(&t->sweep, sweep, 1000, 1000);
+	uv_unref((uv_handle_t *)&t->sweep);
+	uv_unref((uv_handle_t *)&t->resume);
+	return 0;
 }
 
 /* ---- UDP ---- */
@@ -167,6 +204,8 @@ static int udp_send(struct stp *t, const struct stp_peer *p, const char *buf, si
 
 /* ---- TCP ---- */
 
+static void accept_resume(struct stp *t);
+
 static void conn_closed(uv_handle_t *h)
 {
 	struct stp_conn *c = h->data;
@@ -184,7 +223,10 @@ static void conn_close(struct stp_conn *c)
 		c->t->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	c->t->n_conns--;
 	uv_close((uv_handle_t *)&c->tcp, conn_closed);
+	if (c->t->paused && !c->t->closing && c->t->n_conns < c->t->max_conns)
+		accept_resume(c->t);
 }
 
 static void tcp_alloc(uv_handle_t *h, size_t sz, uv_buf_t *b)
@@ -226,6 +268,8 @@ static bool tcp_frame(struct stp_conn *c)
 		struct stp_peer p = {.kind = STP_TCP, .lis = c->lis, .conn = c};
 		p.addr = c->addr;
 		c->t->rx_msgs++;
+		c->got_msg = true;
+		c->t_last = uv_now(c->t->loop);
 		c->refs++; /* the handler may close the connection under us */
 		c->t->recv_h(c->buf + off, mlen, &p, c->t->arg);
 		bool gone = c->closed;
@@ -250,28 +294,39 @@ static void tcp_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 		conn_close(c);
 		return;
 	}
+	if (c->len == 0)
+		c->t_partial = uv_now(c->t->loop);
 	c->len += (size_t)n;
+	uint64_t msgs = c->t->rx_msgs;
 	if (!tcp_frame(c)) {
 		c->t->tcp_dropped++;
-		rb_log(LOG_INFO, "closing a TCP connection with broken framing");
+		unsigned held = 0;
+		if (rb_log_ratelimit(&c->t->rl_framing, 1, &held))
+			rb_log(LOG_INFO, "closing a TCP connection with broken framing (%u more since the last line)",
+			       held);
 		conn_close(c);
+		return;
 	}
+	/* what is left is a message begun in this read */
+	if (c->t->rx_msgs != msgs)
+		c->t_partial = uv_now(c->t->loop);
 }
 
-static void tcp_accept(uv_stream_t *srv, int status)
+/* A new connection on descriptor fd (accepted, non-blocking). */
+static void conn_add(struct stp_listener *l, int fd)
 {
-	struct stp_listener *l = srv->data;
-	if (status < 0)
-		return;
 	struct stp_conn *c = calloc(1, sizeof *c);
-	if (!c)
+	if (!c) {
+		close(fd);
 		return;
+	}
 	c->t = l->t;
 	c->lis = l;
 	c->refs = 1;
 	uv_tcp_init(l->t->loop, &c->tcp);
 	c->tcp.data = c;
-	if (uv_accept(srv, (uv_stream_t *)&c->tcp)) {
+	if (uv_tcp_open(&c->tcp, fd)) {
+		close(fd);
 		c->closed = true;
 		uv_close((uv_handle_t *)&c->tcp, conn_closed);
 		return;
@@ -279,11 +334,130 @@ static void tcp_accept(uv_stream_t *srv, int status)
 	uv_tcp_nodelay(&c->tcp, 1);
 	int alen = sizeof c->addr;
 	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->addr, &alen);
+	c->t_accept = c->t_last = uv_now(l->t->loop);
 	c->next = l->t->conns;
 	if (c->next)
 		c->next->prev = c;
 	l->t->conns = c;
+	l->t->n_conns++;
 	uv_read_start((uv_stream_t *)&c->tcp, tcp_alloc, tcp_read);
+}
+
+static void accept_ready(uv_poll_t *p, int status, int events);
+
+static void accept_resume(struct stp *t)
+{
+	if (!t->paused || t->closing)
+		return;
+	t->paused = false;
+	uv_timer_stop(&t->resume);
+	for (size_t i = 0; i < t->n_lis; i++)
+		if (t->lis[i]->tfd >= 0)
+			uv_poll_start(&t->lis[i]->tpoll, UV_READABLE, accept_ready);
+}
+
+static void on_resume(uv_timer_t *tm)
+{
+	accept_resume(tm->data);
+}
+
+/*
+ * Stops watching every listening socket: new connections wait in the
+ * kernel's backlog instead of waking the loop for an accept that cannot
+ * succeed (before, EMFILE was retried at once, forever). At the
+ * connection limit a closed connection resumes; out of descriptors (the
+ * limit is the process's, shared with files) a timer retries each second.
+ * One log line when accepting stops and one when it starts again.
+ */
+static void accept_pause(struct stp *t, int err)
+{
+	if (!t->paused) {
+		for (size_t i = 0; i < t->n_lis; i++)
+			if (t->lis[i]->tfd >= 0)
+				uv_poll_stop(&t->lis[i]->tpoll);
+		t->paused = true;
+	}
+	if (err)
+		uv_timer_start(&t->resume, on_resume, STP_RESUME_MS, 0);
+	if (t->pause_err != err + 1) {
+		t->pause_err = err + 1;
+		t->accept_pauses++;
+		bool say = rb_log_ratelimit(&t->rl_accept, 2, NULL);
+		if (say && err)
+			rb_log(LOG_WARNING, "TCP accept paused: %s with %u connections open; retrying each second",
+			       strerror(err), t->n_conns);
+		else if (say)
+			rb_log(LOG_WARNING, "TCP accept paused: %u connections, the limit (below the "
+			       "descriptor limit); resumed when one closes", t->n_conns);
+	}
+}
+
+static void accept_ready(uv_poll_t *p, int status, int events)
+{
+	struct stp_listener *l = p->data;
+	struct stp *t = l->t;
+	for (int i = 0; i < 64 && !t->closing; i++) {
+		if (t->n_conns >= t->max_conns) {
+			accept_pause(t, 0);
+			return;
+		}
+		int fd = accept4(l->tfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			int e = errno;
+			if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM)
+				accept_pause(t, e);
+			/* else EAGAIN: drained; ECONNABORTED, EINTR: the next wake-up */
+			return;
+		}
+		if (t->pause_err) {
+			if (rb_log_ratelimit(&t->rl_accept, 2, NULL))
+				rb_log(LOG_NOTICE, "TCP accept resumed (%u connections open)", t->n_conns);
+			t->pause_err = 0;
+		}
+		conn_add(l, fd);
+	}
+}
+
+/* Why connection c should be closed now, or NULL. */
+static const char *conn_expired(const struct stp *t, const struct stp_conn *c, uint64_t now)
+{
+	if (c->len > 0 && now - c->t_partial > t->half_open_ms)
+		return "a message left unfinished";
+	/* The rest only under pressure (half the limit in use): SIPp over one
+	 * TCP connection (-t t1, ringbench live) connects at its start, may
+	 * send its first INVITE much later, and aborts with exit status 255
+	 * when the server closes the connection between calls (measured); a
+	 * quiet client is no harm while descriptors are plentiful. */
+	if (t->n_conns * 2 < t->max_conns)
+		return NULL;
+	if (!c->got_msg && now - c->t_accept > t->half_open_ms)
+		return "no message since connecting";
+	/* refs 1: only the stream holds it, no call or write waits on it */
+	if (c->refs == 1 && now - c->t_last > t->idle_ms)
+		return "idle";
+	return NULL;
+}
+
+/* Each second: closes idle and half-open connections; one log line. */
+static void sweep(uv_timer_t *tm)
+{
+	struct stp *t = tm->data;
+	uint64_t now = uv_now(t->loop);
+	unsigned n = 0;
+	const char *why = NULL;
+	for (struct stp_conn *c = t->conns, *next; c; c = next) {
+		next = c->next;
+		const char *w = conn_expired(t, c, now);
+		if (w) {
+			why = w;
+			n++;
+			conn_close(c);
+		}
+	}
+	t->tcp_idle_closed += n;
+	if (n)
+		rb_log(LOG_INFO, "closed %u TCP connection%s (%s, among others)", n, n == 1 ? "" : "s",
+		       why);
 }
 
 struct tcp_req {
@@ -457,9 +631,9 @@ int stp_listen(struct stp *t, const char *spec, char *bound, size_t n)
 	t->lis = nl;
 	l->t = t;
 	uv_udp_init_ex(t->loop, &l->udp, AF_UNSPEC | UV_UDP_RECVMMSG);
-	uv_tcp_init(t->loop, &l->tcp);
-	l->udp.data = l->tcp.data = l;
-	l->open = 2;
+	l->udp.data = l;
+	l->tfd = -1;
+	l->open = 1;
 	t->lis[t->n_lis++] = l;
 	int ufd = -1, tfd = -1;
 	if ((e = bind_pair(&ss, &l->local, &ufd, &tfd)))
@@ -469,11 +643,15 @@ int stp_listen(struct stp *t, const char *spec, char *bound, size_t n)
 		close(tfd);
 		goto out;
 	}
-	if ((e = -uv_tcp_open(&l->tcp, tfd))) {
+	/* a poll handle, not uv_listen: accepting can then be paused */
+	if ((e = -uv_poll_init(t->loop, &l->tpoll, tfd))) {
 		close(tfd);
 		goto out;
 	}
-	if ((e = -uv_listen((uv_stream_t *)&l->tcp, 4096, tcp_accept)))
+	l->tfd = tfd;
+	l->tpoll.data = l;
+	l->open = 2;
+	if (!t->paused && (e = -uv_poll_start(&l->tpoll, UV_READABLE, accept_ready)))
 		goto out;
 	int want = RCVBUF_WANT, got = 0;
 	uv_recv_buffer_size((uv_handle_t *)&l->udp, &want);
@@ -508,10 +686,20 @@ void stp_close(struct stp *t)
 		struct stp_listener *l = t->lis[i];
 		uv_udp_recv_stop(&l->udp);
 		uv_close((uv_handle_t *)&l->udp, lis_closed);
-		uv_close((uv_handle_t *)&l->tcp, lis_closed);
+		if (l->tfd >= 0) {
+			/* uv_close stops the watcher at once: the descriptor may go */
+			uv_close((uv_handle_t *)&l->tpoll, lis_closed);
+			close(l->tfd);
+			l->tfd = -1;
+		}
 	}
 	while (t->conns)
 		conn_close(t->conns);
+	if (t->timers_open) {
+		uv_close((uv_handle_t *)&t->sweep, NULL);
+		uv_close((uv_handle_t *)&t->resume, NULL);
+		t->timers_open = 0;
+	}
 }
 
 void stp_free(struct stp *t)

@@ -26,10 +26,31 @@
 
 #include <uv.h>
 
+#include "ratelimit.h"
+
 enum stp_kind { STP_UDP = 0, STP_TCP };
 
 /* Port pairs tried for port 0 before giving up with EADDRINUSE. */
 #define STP_PORT_TRIES 16
+
+/*
+ * TCP connections that serve no one are closed (RFC 5626 3.5.1 expects a
+ * server to drop idle flows; a client reconnects): one whose message stays
+ * unfinished STP_HALF_OPEN_S; and while half of max_conns or more are
+ * open, one that has carried no complete message STP_HALF_OPEN_S after it
+ * opened, and one idle STP_IDLE_S with no call or pending write holding it
+ * (SIPp over a single connection connects at its start and aborts when it
+ * is closed before or between calls, so a quiet client is left alone
+ * while descriptors are plentiful). At most
+ * max_conns are open at a time, below the
+ * descriptor limit (stp_conn_limit_default); past it, or when accept fails
+ * for want of descriptors, accepting pauses (new connections wait in the
+ * kernel's backlog) until one closes, or for STP_RESUME_MS.
+ */
+#define STP_IDLE_S 60
+#define STP_HALF_OPEN_S 10
+#define STP_RESUME_MS 1000
+#define STP_FD_RESERVE_MIN 64
 
 struct stp_conn;
 struct stp_listener;
@@ -51,10 +72,19 @@ struct stp {
 	struct stp_listener **lis;
 	size_t n_lis;
 	struct stp_conn *conns;          /* open TCP connections, for stp_close */
-	bool closing;
-	uint64_t rx_msgs, tx_msgs, tx_errors, tcp_dropped;
+	unsigned n_conns, max_conns;     /* max_conns: stp_init sets the default; may be lowered */
+	uint64_t idle_ms, half_open_ms;  /* STP_IDLE_S, STP_HALF_OPEN_S; tests shorten them */
+	bool closing, paused;
+	int pause_err;                   /* errno + 1 of the pause logged (1: the limit), 0 none */
+	uv_timer_t sweep, resume;
+	int timers_open;
+	struct rb_ratelimit rl_accept, rl_framing;
+	uint64_t rx_msgs, tx_msgs, tx_errors, tcp_dropped, tcp_idle_closed, accept_pauses;
 	char *udp_buf;                   /* shared receive buffer */
 };
+
+/* The default connection limit: the descriptor limit less a reserve. */
+unsigned stp_conn_limit_default(void);
 
 /* Returns 0 or a positive errno. */
 int stp_init(struct stp *t, uv_loop_t *loop, stp_recv_h *h, void *arg);

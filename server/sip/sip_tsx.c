@@ -32,6 +32,8 @@
  */
 struct tsx_bufs {
 	char obuf[SIPMSG_MAX_SIZE + 8192]; /* the message being sent */
+	struct rb_ratelimit rl_bad;        /* the "bad request" log line */
+	struct rb_ratelimit rl_send;       /* "send failed" (a peer gone, a full buffer) */
 	struct sipmsg in;                  /* the message received */
 	struct sipmsg inv;                 /* a stored INVITE parsed again */
 };
@@ -158,8 +160,9 @@ void tsx_maybe_linger(struct call *call)
 static void send_buf(struct center *c, const struct stp_peer *peer, const char *b, size_t n)
 {
 	int e = stp_send(&c->tp, peer, b, n);
-	if (e)
-		rb_log(LOG_INFO, "send failed: %s", strerror(e));
+	unsigned held = 0;
+	if (e && rb_log_ratelimit(&c->tsx->rl_send, 1, &held))
+		rb_log(LOG_INFO, "send failed: %s (%u more since the last line)", strerror(e), held);
 }
 
 static size_t contact_line(const struct stp_peer *p, char *buf, size_t n)
@@ -637,10 +640,13 @@ void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, vo
 	if (sipmsg_parse(m, buf, len, SIPMSG_STRICT)) {
 		if (m->err_status && m->is_request && m->method_id != SIP_ACK) {
 			char from[80];
+			unsigned held = 0;
 			c->st.bad_requests++;
-			rb_log(LOG_INFO, "bad request from %s: %d %s",
-			       stp_addr_str(&peer->addr, from, sizeof from), m->err_status,
-			       sipmsg_err_reason(m->err));
+			/* a flood of them is one line a second (st.bad_requests counts every one) */
+			if (rb_log_ratelimit(&c->tsx->rl_bad, 1, &held))
+				rb_log(LOG_NOTICE, "bad request from %s: %d %s (%u more since the last line)",
+				       stp_addr_str(&peer->addr, from, sizeof from), m->err_status,
+				       sipmsg_err_reason(m->err), held);
 			reply(c, peer, m, m->err_status, sipmsg_err_reason(m->err), NULL, NULL, NULL, 0,
 			      true);
 		} else {

@@ -32,6 +32,7 @@ struct live_cap {
 	pthread_t th;
 	bool running;
 	atomic_long placed, answered, cancels, rejected, challenges;
+	atomic_long rang, rang_over; /* calls that rang; of them, those over */
 	/* The seqs of our calls whose CANCEL was seen, for the run to take
 	 * (guarded by mu: the capture thread adds, the run's loop takes). */
 	pthread_mutex_t mu;
@@ -88,6 +89,13 @@ static void note_cancel(struct live_cap *t, uint64_t seq)
 	pthread_mutex_unlock(&t->mu);
 }
 
+/* Does this answer or refusal end a call's ringing? (Not one that rang and
+ * was cancelled: its CANCEL counted it.) */
+static bool rang_ends(const struct callrec *r)
+{
+	return r->t_ringing != RB_T_NONE && r->t_cancel == RB_T_NONE;
+}
+
 /* The dialog layer's events (capture thread): counts, and CANCELs of ours. */
 static void on_event(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg)
 {
@@ -98,23 +106,31 @@ static void on_event(enum dlg_event ev, const struct callrec *r, rb_us t, void *
 	case DLG_EV_INVITE:
 		atomic_fetch_add(&c->placed, 1);
 		break;
-	case DLG_EV_RINGING: /* the progress line counts calls still ringing otherwise */
+	case DLG_EV_RINGING: /* once per call: its first 180 or 183 */
+		atomic_fetch_add(&c->rang, 1);
 		break;
 	case DLG_EV_ANSWERED:
 		atomic_fetch_add(&c->answered, 1);
+		if (rang_ends(r))
+			atomic_fetch_add(&c->rang_over, 1);
 		break;
 	case DLG_EV_CANCEL:
 		atomic_fetch_add(&c->cancels, 1);
+		if (r->t_ringing != RB_T_NONE)
+			atomic_fetch_add(&c->rang_over, 1);
 		if (live_key_seq(callrec_call_id(r), c->prefix, &seq))
 			note_cancel(c, seq);
 		break;
 	case DLG_EV_FINAL:
 		/* A digest challenge: the INVITE comes again (--auth); a 487 ends
 		 * a CANCEL, counted there. */
-		if (r->final_status == 401 || r->final_status == 407)
+		if (r->final_status == 401 || r->final_status == 407) {
 			atomic_fetch_add(&c->challenges, 1);
-		else if (r->final_status != 487)
+		} else if (r->final_status != 487) {
 			atomic_fetch_add(&c->rejected, 1);
+			if (rang_ends(r))
+				atomic_fetch_add(&c->rang_over, 1);
+		}
 		break;
 	}
 }
@@ -238,6 +254,9 @@ void live_cap_counts(struct live_cap *t, struct live_cap_counts *out)
 	out->abandoned = atomic_load(&t->cancels);
 	out->rejected = atomic_load(&t->rejected);
 	out->challenges = atomic_load(&t->challenges);
+	out->ringing = atomic_load(&t->rang) - atomic_load(&t->rang_over);
+	if (out->ringing < 0)
+		out->ringing = 0;
 }
 
 int live_cap_take_cancels(struct live_cap *t, uint64_t **v, size_t *n)

@@ -334,3 +334,23 @@ int live_auth_check(const struct live_call *calls, size_t n, const char *auth, l
 	}
 	return EACCES;
 }
+
+int live_never_answered(const struct live_call *calls, size_t n, char *why, size_t whylen)
+{
+	size_t wire = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct callrec *r = &calls[i].rec;
+		if (r->t_invite == RB_T_NONE)
+			continue;
+		wire++;
+		if (r->t_ringing != RB_T_NONE || r->t_answer != RB_T_NONE || r->final_status)
+			return 0;
+	}
+	if (!wire)
+		return 0;
+	snprintf(why, whylen,
+		 "the server never answered (%zu INVITE%s, no response): is it running, and on this "
+		 "address and transport?",
+		 wire, wire == 1 ? "" : "s");
+	return ETIMEDOUT;
+}

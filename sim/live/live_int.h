@@ -125,6 +125,9 @@ int live_start_sipp(struct rep *r, const char *inj, size_t n, double limit_s, co
 		    pid_t *pid);
 /* A SIPp's exit: 0 all calls as the flow expects, 1 some failed (the
  * capture judges); anything else is an abort (false, r->why set). */
+/* The first error line of SIPp's screen output text (its timestamp cut)
+ * into buf. Returns 0, or ENOENT when there is none. */
+int live_sipp_reason(const char *text, char *buf, size_t n);
 bool live_sipp_ok(struct rep *r, int st, const char *sipp_dir);
 
 /* The CANCELs the capture saw since the last look: redials drawn, the wire
@@ -152,6 +155,7 @@ struct live_wire {
 /* The progress line's counts, from the dialog layer's events. */
 struct live_cap_counts {
 	long placed, answered, abandoned, rejected, challenges;
+	long ringing; /* calls that rang (180/183) and are not over: 0 when no one answers */
 };
 
 struct live_cap_opts {
@@ -212,6 +216,13 @@ struct live_sources {
 int live_collect(const struct scenario *s, struct live_call *calls, size_t n,
 		 const struct live_sources *src);
 
+/*
+ * When calls were placed and not one got any response (no 180, 200 or
+ * final status: a closed UDP port, a firewall, the wrong address), sets why
+ * and returns ETIMEDOUT: the run measured nothing and fails (exit 3),
+ * rather than judging "no calls". Returns 0 otherwise.
+ */
+int live_never_answered(const struct live_call *calls, size_t n, char *why, size_t whylen);
 /*
  * Calls refused by the server's digest authentication (final 401/407, or
  * 403 with auth given) once challenges (401/407 to INVITEs) were seen:

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rbfile.h"
 
 int live_split_target(const char *t, char *host, size_t n, int *port)
 {
@@ -189,12 +191,56 @@ int live_start_sipp(struct rep *r, const char *inj, size_t n, double limit_s, co
 	return e;
 }
 
+int live_sipp_reason(const char *text, char *buf, size_t n)
+{
+	static const char *const marks[] = {"Error", "Unable", "errno", "Can't", "cannot"};
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n'), *end = nl ? nl : l + strlen(l);
+		bool hit = false;
+		for (size_t i = 0; i < sizeof marks / sizeof marks[0] && !hit; i++) {
+			const char *m = strstr(l, marks[i]);
+			hit = m && m < end;
+		}
+		if (hit) {
+			/* SIPp's "2026-12-04\t22:21:31.276911\t1796422891.276911: " prefix */
+			const char *p = strstr(l, ": ");
+			if (p && p < end && l[0] >= '0' && l[0] <= '9')
+				l = p + 2;
+			int k = snprintf(buf, n, "%.*s", (int)(end - l), l);
+			while (k > 0 && (size_t)k < n && (buf[k - 1] == '\r' || buf[k - 1] == ' '))
+				buf[--k] = '\0';
+			return 0;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return ENOENT;
+}
+
+/*
+ * SIPp's exit status 255 alone said nothing; its own first error line in
+ * sipp.out says what went wrong (over TCP, "Connection refused" when
+ * nothing listens at the server's address).
+ */
 bool live_sipp_ok(struct rep *r, int st, const char *sipp_dir)
 {
 	int ex = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	if (ex == 0 || ex == 1)
 		return true;
-	snprintf(r->why, sizeof(r->why), "SIPp aborted (%s %d; see %s/sipp.out)",
-		 WIFSIGNALED(st) ? "signal" : "exit status", WIFSIGNALED(st) ? WTERMSIG(st) : ex, sipp_dir);
+	char path[PATH_MAX], said[160] = "", *text = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/sipp.out", sipp_dir);
+	if (rbfile_read_head(path, 1 << 20, &text, &len) == 0 &&
+	    live_sipp_reason(text, said, sizeof said) == 0 && strstr(said, "Connection refused"))
+		snprintf(said + strlen(said), sizeof said - strlen(said), " (nothing listens at %s)",
+			 r->o->server ? r->o->server : "secretaryd's address: has it died?");
+	free(text);
+	const char *how = WIFSIGNALED(st) ? "signal" : "exit status";
+	int num = WIFSIGNALED(st) ? WTERMSIG(st) : ex;
+	if (said[0])
+		snprintf(r->why, sizeof(r->why), "SIPp aborted (%s %d): %s (see %s/sipp.out)", how, num,
+			 said, sipp_dir);
+	else
+		snprintf(r->why, sizeof(r->why), "SIPp aborted (%s %d; see %s/sipp.out)", how, num,
+			 sipp_dir);
 	return false;
 }

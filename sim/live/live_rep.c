@@ -112,9 +112,7 @@ static void progress(struct rep *r, bool last)
 		return;
 	struct live_cap_counts k;
 	live_cap_counts(r->cap, &k);
-	long ringing = k.placed - k.answered - k.abandoned - k.rejected;
-	if (ringing < 0)
-		ringing = 0;
+	long ringing = k.ringing; /* not placed less ended: an unanswered INVITE is not ringing */
 	double left = rb_us_to_s(r->end_epoch - rb_now_epoch_us());
 	if (left < 0)
 		left = 0;
@@ -267,6 +265,8 @@ static int account(struct rep *r, size_t n_wire)
 			 r->sc.n_wire);
 		return -1;
 	}
+	if (n_wire && live_never_answered(r->calls, r->sc.n, r->why, sizeof(r->why)))
+		return -1;
 	if (n_wire && live_auth_check(r->calls, r->sc.n, r->o->auth, r->challenges, r->why,
 				      sizeof(r->why)))
 		return -1;

@@ -12,9 +12,9 @@ HOST = "127.0.0.1"
 
 
 def req(method="INVITE", ruri="sip:0312345678@127.0.0.1", version="SIP/2.0", extra="",
-        body="", callid="torture-{n}@t", cseq=None, clen=None, drop=()):
+        body="", callid="torture-{n}@t", cseq=None, clen=None, drop=(), vias=""):
     lines = [f"{method} {ruri} {version}",
-             "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-torture-{n}",
+             "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-torture-{n}" + vias,
              "From: <sip:t@127.0.0.1>;tag=t{n}",
              "To: <sip:0312345678@127.0.0.1>",
              f"Call-ID: {callid}",
@@ -25,6 +25,12 @@ def req(method="INVITE", ruri="sip:0312345678@127.0.0.1", version="SIP/2.0", ext
         lines.append(extra)
     lines.append(f"Content-Length: {len(body) if clen is None else clen}")
     return ("\r\n".join(lines) + "\r\n\r\n" + body)
+
+
+def many_vias(transport, n=200):
+    """Via lines to follow the top one, before From, To, Call-ID, CSeq."""
+    return "".join("\r\n" + f"Via: SIP/2.0/{transport} 10.0.0.{i % 250}:5060;branch=z9hG4bK-v{i}"
+                   for i in range(n))
 
 
 cases = [
@@ -48,6 +54,9 @@ cases = [
     ("a response out of the blue",
      b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKx\r\n\r\n", {None}),
     ("empty datagram of CRLFs", b"\r\n\r\n", {None}),
+    # more Via lines than the header limit (128): From, To, Call-ID and
+    # CSeq come after them, and still the INVITE gets its 400
+    ("200 Via lines", req(vias=many_vias("UDP")).encode(), {400}),
 ]
 
 fails = 0
@@ -92,6 +101,23 @@ except socket.timeout:
     res = "timeout"
 ok = res == "closed" or res.startswith("SIP/2.0 513") or res.startswith("SIP/2.0 400")
 print(f"{'ok' if ok else 'FAIL'}: 100 KB header over TCP: {res}")
+fails += 0 if ok else 1
+
+
+# The same over TCP: a 400 on the connection, which then still works.
+t = socket.create_connection((HOST, PORT), timeout=2)
+t.settimeout(2)
+res = []
+try:
+    for m in (req(vias=many_vias("TCP")).replace("{n}", "vias"),
+              req(method="OPTIONS", cseq="1 OPTIONS").replace("{n}", "after-vias")):
+        t.sendall(m.replace("UDP", "TCP").encode())
+        res.append(t.recv(70000).split(b"\r\n", 1)[0].decode(errors="replace"))
+except (socket.timeout, ConnectionError) as e:
+    res.append(f"no answer ({e.__class__.__name__})")
+t.close()
+ok = res == ["SIP/2.0 400 Too Many Headers", "SIP/2.0 200 OK"]
+print(f"{'ok' if ok else 'FAIL'}: 200 Via lines over TCP, then OPTIONS: {res}")
 fails += 0 if ok else 1
 
 
