@@ -1,7 +1,7 @@
 /* Unit tests of the admin HTTP server (server/http/http_admin.c) on a real libuv
-#include <errno.h>
  * loop, with fake state callbacks and a libcurl client in a second thread. */
 #include <check.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 #include <uv.h>
+#include <valgrind/valgrind.h>
 
 #include "http_admin.h"
 
@@ -235,6 +236,13 @@ static int lines_in(FILE *f)
  * forks each test: the limit and the descriptors are this process's.) */
 START_TEST(test_http_out_of_descriptors_pauses_not_spins)
 {
+	/* valgrind keeps descriptors of its own above the client's limit and
+	 * emulates RLIMIT_NOFILE, so the exhaustion this test sets up is not
+	 * the kernel's there: it runs in the plain and ASan builds only */
+	if (RUNNING_ON_VALGRIND) {
+		fprintf(stderr, "out of descriptors: not run under valgrind (its own descriptor limits)\n");
+		return;
+	}
 	uv_loop_t loop;
 	uv_loop_init(&loop);
 	struct fake f = {0};
@@ -267,9 +275,13 @@ START_TEST(test_http_out_of_descriptors_pauses_not_spins)
 		close(fill[i]);
 	static const char get[] = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
 	ck_assert_int_eq(write(cl, get, sizeof get - 1), (ssize_t)(sizeof get - 1));
-	run_default_for(&loop, &t, 1500);
+	/* served once the pause is over: up to 10 s, as valgrind runs this slowly */
 	char resp[64] = "";
-	ssize_t r = read(cl, resp, sizeof resp - 1);
+	ssize_t r = -1;
+	for (int i = 0; i < 100 && r <= 0; i++) {
+		run_default_for(&loop, &t, 100);
+		r = read(cl, resp, sizeof resp - 1);
+	}
 	dup2(saved_err, 2);
 	fprintf(stderr, "out of descriptors for 2.5 s: CPU %.3f s, %d log lines; then: %.12s\n", cpu,
 		lines, r > 0 ? resp : "nothing");
