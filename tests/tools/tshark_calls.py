@@ -38,8 +38,12 @@ def tshark_messages(path):
            "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
     for f in FIELDS:
         cmd += ["-e", f]
-    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         check=False, text=True).stdout
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, text=True)
+    if r.returncode != 0 and not r.stdout.strip():
+        # a tshark that failed is not a capture without calls: say why (a
+        # file cut short exits 2 after printing what it read: that is kept)
+        sys.exit("tshark failed on %s (exit %d): %s" % (path, r.returncode, r.stderr.strip()[-500:]))
+    out = r.stdout
     msgs = []
     for line in out.splitlines():
         v = line.split("\t")
