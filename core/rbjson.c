@@ -39,3 +39,18 @@ double rbjson_at(const json_t *a, size_t i)
 {
 	return rbjson_num(json_is_array(a) ? json_array_get(a, i) : NULL);
 }
+
+void rbjson_write_str(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}

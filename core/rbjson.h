@@ -7,6 +7,8 @@
 #ifndef RB_RBJSON_H
 #define RB_RBJSON_H
 
+#include <stdio.h>
+
 #include <jansson.h>
 
 /* v's value when it is a number (integer or real), else NaN (missing, null, text). */
@@ -20,5 +22,9 @@ const json_t *rbjson_path(const json_t *o, const char *path);
 double rbjson_path_num(const json_t *o, const char *path);
 /* The number at index i of array a, else NaN (an interval's end: ci95[0]). */
 double rbjson_at(const json_t *a, size_t i);
+/* The n bytes at s as a JSON string, quoted, with '"', '\\' and control
+ * bytes escaped and the rest as they are (the fallback files' JSON lines,
+ * written while memory or the disk may be short: no allocation). */
+void rbjson_write_str(FILE *f, const char *s, size_t n);
 
 #endif

@@ -3,7 +3,7 @@
 # SIP stack is in sip/, the center itself and its records in center/;
 # docs/layout.md maps the folders.
 #   sqlq: the queued SQLite writer of the CDRs and the report latencies
-rb_module(sqlq SOURCES center/sqlq.c DEPS base PkgConfig::SQLITE Threads::Threads)
+rb_module(sqlq SOURCES center/sqlq.c DEPS rbjson base PkgConfig::SQLITE Threads::Threads)
 rb_module(center SOURCES sip/stimer.c sip/sip_transport.c sip/sip_tsx.c center/center.c center/cdr.c
   center/queue_log.c
   DEPS sqlq sipmsg dispatch scn results rv evq base PkgConfig::UV PkgConfig::SQLITE Threads::Threads)

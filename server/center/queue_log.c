@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "rbjson.h"
 
 /* Our own buffer rather than stdio's: when a write fails (the disk full)
  * stdio's buffer state is unspecified, and lines would be lost silently;
@@ -171,23 +172,6 @@ int qlog_flush(struct qlog *q)
 	return 0;
 }
 
-/* One held line as a JSON string: queue_log lines are ASCII fields from
- * SIP headers, so only '"', '\' and controls need escaping. */
-static void json_line(FILE *f, const char *s, size_t n)
-{
-	fputs("{\"queue_log\":\"", f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputs("\"}\n", f);
-}
-
 /* What could not be written goes to fallback_path (else stderr), one JSON
  * object per line, said in one log line. Returns how many lines. */
 static uint64_t fall_back(struct qlog *q, const char *fallback_path)
@@ -202,7 +186,9 @@ static uint64_t fall_back(struct qlog *q, const char *fallback_path)
 	for (const char *p = q->buf, *e = q->buf + q->n; p < e; k++) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(e - p);
-		json_line(f, p, len);
+		fputs("{\"queue_log\":", f);
+		rbjson_write_str(f, p, len);
+		fputs("}\n", f);
 		p += len + 1;
 	}
 	int we = fflush(f) ? errno : 0;

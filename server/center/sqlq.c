@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "log.h"
+#include "rbjson.h"
 
 /* A growable array of items. */
 struct sqlq_buf {
@@ -371,22 +372,6 @@ uint64_t sqlq_failed_batches(struct sqlq *q)
 	return __atomic_load_n(&q->failed_batches, __ATOMIC_RELAXED);
 }
 
-/* JSON string: the bytes as they are, with '"', '\' and controls escaped. */
-static void json_str(FILE *f, const unsigned char *s, int n)
-{
-	fputc('"', f);
-	for (int i = 0; i < n; i++) {
-		unsigned c = s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc((int)c, f);
-	}
-	fputc('"', f);
-}
-
 /* One item as a JSON object named by the table's columns: the item is bound
  * to "SELECT ?1, ?2, ..." (the insert's own binding, nothing written) and
  * each value printed by its type. Returns 0 or an errno. */
@@ -405,7 +390,7 @@ static int dump_item(struct sqlq *q, sqlite3_stmt *sel, sqlite3_stmt *cols, cons
 		char def[16];
 		snprintf(def, sizeof def, "c%d", i + 1);
 		fputs(i ? "," : "", f);
-		json_str(f, (const unsigned char *)(name ? name : def), (int)strlen(name ? name : def));
+		rbjson_write_str(f, name ? name : def, strlen(name ? name : def));
 		fputc(':', f);
 		double d;
 		switch (sqlite3_column_type(sel, i)) {
@@ -416,7 +401,7 @@ static int dump_item(struct sqlq *q, sqlite3_stmt *sel, sqlite3_stmt *cols, cons
 			isfinite(d) ? fprintf(f, "%.17g", d) : fputs("null", f);
 			break;
 		default:
-			json_str(f, sqlite3_column_text(sel, i), sqlite3_column_bytes(sel, i));
+			rbjson_write_str(f, (const char *)sqlite3_column_text(sel, i), (size_t)sqlite3_column_bytes(sel, i));
 		}
 	}
 	fputs("}\n", f);

@@ -1,4 +1,4 @@
 # spool: the durable call-report queue and its delivery (Maildir, SMTP);
 # docs/secretaryd-reports.md.
 rb_module(spool SOURCES spool.c spool_file.c deliver_maildir.c deliver_smtp.c
-  DEPS base PkgConfig::CURL Threads::Threads)
+  DEPS rbjson base PkgConfig::CURL Threads::Threads)

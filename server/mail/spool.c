@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "rbjson.h"
 #include "spool_int.h"
 
 #define W_BACKOFF_MAX (5 * RB_US_PER_S) /* the writer's longest wait while failing */
@@ -652,21 +653,6 @@ void spool_get_stats(struct spool *sp, struct spool_stats *st)
 	pthread_mutex_unlock(&sp->mu);
 }
 
-static void json_str(FILE *f, const char *s, size_t n)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* Reports still only in memory (never written into the spool) go to the
  * fallback file as JSON lines, said in one log line. Returns how many. */
 static size_t fall_back(struct spool *sp, const char *path)
@@ -684,12 +670,12 @@ static size_t fall_back(struct spool *sp, const char *path)
 		fputc('{', f);
 		for (size_t i = 0; i < 5; i++) {
 			fprintf(f, "\"%s\":", k[i]);
-			json_str(f, v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0);
+			rbjson_write_str(f, v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0);
 			fputc(',', f);
 		}
 		fprintf(f, "\"t_hangup_epoch_us\":%lld,\"t_written_epoch_us\":%lld,\"message\":",
 			(long long)e->hangup, (long long)e->written);
-		json_str(f, e->data ? e->data : "", e->data ? e->len : 0);
+		rbjson_write_str(f, e->data ? e->data : "", e->data ? e->len : 0);
 		fputs("}\n", f);
 	}
 	int we = fflush(f) ? errno : 0;
