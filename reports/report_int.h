@@ -82,6 +82,9 @@ void plot_discard(struct page *pg, struct plot *p);
 
 /* The gnuplot program: gnuplot if set, else $RB_GNUPLOT, else "gnuplot". */
 const char *report_gnuplot_name(const char *gnuplot);
+/* 0 when opts' gnuplot runs, else ENOENT with the message that says how to
+ * install it (every page checks before it reads its folder). */
+int report_gnuplot_require(const struct report_opts *opts, char *err, size_t errlen);
 
 /* Writes s to f with & < > " ' escaped. */
 void html_esc(FILE *f, const char *s);

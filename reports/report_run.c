@@ -1167,12 +1167,9 @@ int report_write(struct report_run *const *runs, size_t n, const struct report_o
 		snprintf(dir, sizeof(dir), "%s", opts->out_dir);
 	else
 		snprintf(dir, sizeof(dir), "%s/report", runs[0]->dir);
-	int rc = report_gnuplot_check(opts ? opts->gnuplot : NULL);
-	if (rc) {
-		errbuf_set(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
-		       report_gnuplot_name(opts ? opts->gnuplot : NULL));
-		return ENOENT;
-	}
+	int rc = report_gnuplot_require(opts, err, errlen);
+	if (rc)
+		return rc;
 	/* Overlaid folders get their folder name in the label. */
 	if (n > 1) {
 		for (size_t i = 0; i < n; i++) {

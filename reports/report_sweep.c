@@ -832,11 +832,8 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 	int rc;
 	memset(&s, 0, sizeof(s));
 	memset(&pg, 0, sizeof(pg));
-	if (report_gnuplot_check(opts ? opts->gnuplot : NULL)) {
-		errbuf_set(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)",
-		       report_gnuplot_name(opts ? opts->gnuplot : NULL));
-		return ENOENT;
-	}
+	if ((rc = report_gnuplot_require(opts, err, errlen)))
+		return rc;
 	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
 	if ((rc = csvtab_load(path, &s.sw, err, errlen)))
 		goto out;

@@ -423,3 +423,12 @@ int page_html_figures(FILE *f, const struct page *pg)
 	}
 	return 0;
 }
+
+int report_gnuplot_require(const struct report_opts *opts, char *err, size_t errlen)
+{
+	const char *g = opts ? opts->gnuplot : NULL;
+	if (!report_gnuplot_check(g))
+		return 0;
+	errbuf_set(err, errlen, "cannot run '%s': install gnuplot (Debian: gnuplot-nox)", report_gnuplot_name(g));
+	return ENOENT;
+}
