@@ -76,6 +76,9 @@ struct model_stats {
 	uint64_t events;  /* events processed */
 	uint64_t leftover; /* calls still waiting at the end, nobody to take
 	                      them (patience never): reported incomplete */
+	uint64_t clamped;  /* trace replay: patience that the scenario's
+	                      distribution could not make exceed what was seen,
+	                      set to what was seen (core/trace.h) */
 };
 
 /*
