@@ -8,3 +8,5 @@ rb_check(scn_profile SOURCES tests/check_scn_profile.c DEPS scn LABELS unit TIME
 rb_check(plan_input SOURCES tests/check_plan_input.c DEPS scn LABELS unit TIMEOUT 60)
 # Issue 12's limits: every number range-checked, names, nesting and size.
 rb_check(scn_limits SOURCES tests/check_scn_limits.c DEPS scn LABELS unit TIMEOUT 60)
+# load: {trace: FILE}: the trace reader and the conditioned patience draw.
+rb_check(trace SOURCES tests/check_trace.c DEPS scn LABELS unit statistical TIMEOUT 120)
