@@ -296,6 +296,7 @@ static int draw_trace(struct st *x, struct schedule *sc)
 		if (err)
 			return err;
 		trace_draw(s, tc, x->rs, &td);
+		sc->n_clamped += td.clamped;
 		c->t_dial = tc->t_dial;
 		c->phase = scn_phase_at(s, tc->t_dial);
 		c->counted = tc->t_dial >= s->run.warmup;

@@ -82,6 +82,7 @@ struct schedule {
 	size_t n, cap;
 	size_t n_wire;            /* calls that reach the wire */
 	size_t n_redials;         /* of n */
+	size_t n_clamped;         /* trace: patience set to what was seen (trace_draw) */
 	const struct scenario *s;
 	struct rv_stream redial_rs; /* RVP_RETRY, re-keyed by schedule_redial */
 	bool redial_ok;
