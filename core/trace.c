@@ -50,6 +50,24 @@ static const char *cell(const struct rd *x, enum tcol c)
 	return csvtab_get(x->t, x->r, x->col[c]);
 }
 
+/* A cell as a message shows it: at most 40 bytes, line breaks and other
+ * control characters as '?' (a quoted cell may hold them). */
+struct shown {
+	char s[44];
+};
+
+static struct shown shown(const char *v)
+{
+	struct shown o;
+	size_t i = 0;
+	for (; v[i] && i < 40; i++)
+		o.s[i] = (unsigned char)v[i] < 0x20 || v[i] == 0x7f ? '?' : v[i];
+	o.s[i] = '\0';
+	if (v[i])
+		memcpy(o.s + 37, "...", 4);
+	return o;
+}
+
 /* A time or duration column: RB_T_NONE when empty; seconds >= 0, at most RV_MAX_S. */
 static int secs(struct rd *x, enum tcol c, rb_us *out)
 {
@@ -58,8 +76,8 @@ static int secs(struct rd *x, enum tcol c, rb_us *out)
 	if (!*cell(x, c))
 		return 0;
 	if (!csvtab_num(x->t, x->r, x->col[c], &v) || !(v >= 0) || v > RV_MAX_S)
-		return bad(x, "%s: expected seconds from 0 to 1e9, got '%.40s'", tcol_names[c],
-			   cell(x, c));
+		return bad(x, "%s: expected seconds from 0 to 1e9, got '%s'", tcol_names[c],
+			   shown(cell(x, c)).s);
 	*out = rb_s_to_us(v);
 	return 0;
 }
@@ -70,7 +88,7 @@ static int flag(struct rd *x, enum tcol c, int *out)
 	const char *v = cell(x, c);
 	*out = !*v ? -1 : !strcmp(v, "1") ? 1 : !strcmp(v, "0") ? 0 : -2;
 	if (*out == -2)
-		return bad(x, "%s: expected 1, 0 or empty, got '%.40s'", tcol_names[c], v);
+		return bad(x, "%s: expected 1, 0 or empty, got '%s'", tcol_names[c], shown(v).s);
 	return 0;
 }
 
@@ -107,8 +125,8 @@ static int row_tenant(struct rd *x, int *out)
 		return bad(x, "no tenant (tenant and ruri_user empty) and the scenario has %zu: "
 			      "expected one of %s",
 			   s->n_tenants, list);
-	return bad(x, "tenant '%.60s' is none of the scenario's tenants (by id or number): %s",
-		   *id ? id : ruri, list);
+	return bad(x, "tenant '%s' is none of the scenario's tenants (by id or number): %s",
+		   shown(*id ? id : ruri).s, list);
 }
 
 static int row_type(struct rd *x, int *out)
@@ -129,7 +147,7 @@ static int row_type(struct rd *x, int *out)
 	for (size_t i = 0; i < cl->n_types && used < sizeof list; i++)
 		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
 					 cl->types[i].name);
-	return bad(x, "caller_type '%.40s' is none of the scenario's caller types: %s", v, list);
+	return bad(x, "caller_type '%s' is none of the scenario's caller types: %s", shown(v).s, list);
 }
 
 /* Forwarding and delay: as recorded, else the tenant's. */
@@ -139,8 +157,8 @@ static int row_forwarding(struct rd *x, struct trace_call *tc)
 	enum call_fwd f;
 	rb_us d;
 	if (call_fwd_parse(cell(x, TC_FWD), &f))
-		return bad(x, "forwarding: expected unconditional, no-answer or empty, got '%.40s'",
-			   cell(x, TC_FWD));
+		return bad(x, "forwarding: expected unconditional, no-answer or empty, got '%s'",
+			   shown(cell(x, TC_FWD)).s);
 	if (secs(x, TC_NOANS, &d))
 		return EINVAL;
 	if (f == FWD_UNKNOWN)
@@ -164,8 +182,8 @@ static int row_outcome(struct rd *x, const rb_us *tm, enum call_outcome *o)
 	if (*v) {
 		if (call_outcome_parse(v, o))
 			return bad(x, "outcome: expected answered, abandoned, "
-				      "abandoned_before_forward, rejected or incomplete, got '%.40s'",
-				   v);
+				      "abandoned_before_forward, rejected or incomplete, got '%s'",
+				   shown(v).s);
 		return 0;
 	}
 	if (tm[TC_ANSWER] != RB_T_NONE)

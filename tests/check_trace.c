@@ -192,8 +192,12 @@ static const struct bad bads[] = {
 	 "s.yaml:10:15: trace: %s/t.csv:2: caller_type 'vip' is none of the scenario's caller types: "
 	 "inquiry, sales"},
 	{"{trace: t.csv}", "tenant,t_dial\n\"ac\nme\",1\nacme,\n",
-	 "s.yaml:10:15: trace: %s/t.csv:2: tenant 'ac\nme' is none of the scenario's tenants (by id "
+	 "s.yaml:10:15: trace: %s/t.csv:2: tenant 'ac?me' is none of the scenario's tenants (by id "
 	 "or number): acme (0311), beta (0322)"},
+	/* the line a row starts on, past a quoted line break */
+	{"{trace: t.csv}", "tenant,ruri_user,t_dial\nacme,\"x\ny\",1\nacme,,\n",
+	 "s.yaml:10:15: trace: %s/t.csv:4: expected t_invite or t_dial: the call's instant; both are "
+	 "empty"},
 	{"{trace: t.csv}", "tenant,t_dial\nacme,1\nacme,\n",
 	 "s.yaml:10:15: trace: %s/t.csv:3: expected t_invite or t_dial: the call's instant; both are "
 	 "empty"},
