@@ -44,7 +44,8 @@ int scn_parse_trace(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 	v = scn_map_get(c, n, "trace");
 	const char *file = scn_scalar(v);
 	if (!file || !*file)
-		return scn_err(c, v, "expected a file name for trace: a calls.csv (docs/results.md)");
+		return scn_err(c, v,
+			       "expected a file name for trace: a calls.csv (docs/results.md)");
 	scn_rel_path(c, file, path, sizeof path);
 	rc = trace_load(path, s, &s->trace, msg, sizeof msg);
 	if (rc == ENOMEM)
@@ -54,7 +55,8 @@ int scn_parse_trace(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 	if (!(ph = scn_map_get(c, n, "phases")))
 		return one_phase(s);
 	if (ph->type != YAML_SEQUENCE_NODE)
-		return scn_err(c, ph, "expected a list of phases ({phase, duration_s, operators, ...})");
+		return scn_err(c, ph,
+			       "expected a list of phases ({phase, duration_s, operators, ...})");
 	c->trace_phases = true;
 	rc = scn_parse_load(c, ph, s);
 	c->trace_phases = false;
@@ -62,9 +64,10 @@ int scn_parse_trace(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 		return rc;
 	const struct trace_call *last = &s->trace->calls[s->trace->n - 1];
 	if (last->t_dial >= s->end)
-		return scn_err(c, ph,
-			       "%s:%zu: dialled at %.6f s, at or after the end of the phases (%g s): "
-			       "expected the phases to cover every call of the trace",
-			       path, last->line, rb_us_to_s(last->t_dial), rb_us_to_s(s->end));
+		return scn_err(
+		    c, ph,
+		    "%s:%zu: dialled at %.6f s, at or after the end of the phases (%g s): "
+		    "expected the phases to cover every call of the trace",
+		    path, last->line, rb_us_to_s(last->t_dial), rb_us_to_s(s->end));
 	return 0;
 }

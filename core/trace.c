@@ -15,13 +15,28 @@
 
 /* The calls.csv columns the replay reads (docs/results.md); others are ignored. */
 enum tcol {
-	TC_TENANT, TC_RURI, TC_TYPE, TC_REDIAL, TC_FWD, TC_NOANS, TC_DIAL, TC_INVITE, TC_ANSWER,
-	TC_CANCEL, TC_FINAL, TC_END, TC_OUTCOME, TC_SCREENED, TC_WAIT, TC_DURATION, TC_COUNT
+	TC_TENANT,
+	TC_RURI,
+	TC_TYPE,
+	TC_REDIAL,
+	TC_FWD,
+	TC_NOANS,
+	TC_DIAL,
+	TC_INVITE,
+	TC_ANSWER,
+	TC_CANCEL,
+	TC_FINAL,
+	TC_END,
+	TC_OUTCOME,
+	TC_SCREENED,
+	TC_WAIT,
+	TC_DURATION,
+	TC_COUNT
 };
 static const char *const tcol_names[TC_COUNT] = {
-	"tenant", "ruri_user", "caller_type", "redial", "forwarding", "no_answer_s", "t_dial",
-	"t_invite", "t_answer", "t_cancel", "t_final", "t_end", "outcome", "screened", "wait_s",
-	"duration_s",
+    "tenant",  "ruri_user", "caller_type", "redial",	 "forwarding", "no_answer_s",
+    "t_dial",  "t_invite",  "t_answer",	   "t_cancel",	 "t_final",    "t_end",
+    "outcome", "screened",  "wait_s",	   "duration_s",
 };
 
 struct rd {
@@ -122,8 +137,9 @@ static int row_tenant(struct rd *x, int *out)
 	char list[512];
 	tenant_list(s, list, sizeof list);
 	if (!*id && !*ruri)
-		return bad(x, "no tenant (tenant and ruri_user empty) and the scenario has %zu: "
-			      "expected one of %s",
+		return bad(x,
+			   "no tenant (tenant and ruri_user empty) and the scenario has %zu: "
+			   "expected one of %s",
 			   s->n_tenants, list);
 	return bad(x, "tenant '%s' is none of the scenario's tenants (by id or number): %s",
 		   shown(*id ? id : ruri).s, list);
@@ -147,7 +163,8 @@ static int row_type(struct rd *x, int *out)
 	for (size_t i = 0; i < cl->n_types && used < sizeof list; i++)
 		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
 					 cl->types[i].name);
-	return bad(x, "caller_type '%s' is none of the scenario's caller types: %s", shown(v).s, list);
+	return bad(x, "caller_type '%s' is none of the scenario's caller types: %s", shown(v).s,
+		   list);
 }
 
 /* Forwarding and delay: as recorded, else the tenant's. */
@@ -168,8 +185,9 @@ static int row_forwarding(struct rd *x, struct trace_call *tc)
 	if (f != FWD_NO_ANSWER)
 		return 0;
 	if (d == RB_T_NONE && tn->forwarding != FWD_NO_ANSWER)
-		return bad(x, "forwarded after no answer with no_answer_s empty, and tenant '%s' has "
-			      "no no-answer delay: give no_answer_s",
+		return bad(x,
+			   "forwarded after no answer with no_answer_s empty, and tenant '%s' has "
+			   "no no-answer delay: give no_answer_s",
 			   tn->id);
 	tc->no_answer = d != RB_T_NONE ? d : tn->no_answer;
 	return 0;
@@ -181,8 +199,9 @@ static int row_outcome(struct rd *x, const rb_us *tm, enum call_outcome *o)
 	const char *v = cell(x, TC_OUTCOME);
 	if (*v) {
 		if (call_outcome_parse(v, o))
-			return bad(x, "outcome: expected answered, abandoned, "
-				      "abandoned_before_forward, rejected or incomplete, got '%s'",
+			return bad(x,
+				   "outcome: expected answered, abandoned, "
+				   "abandoned_before_forward, rejected or incomplete, got '%s'",
 				   shown(v).s);
 		return 0;
 	}
@@ -190,8 +209,8 @@ static int row_outcome(struct rd *x, const rb_us *tm, enum call_outcome *o)
 		*o = OUTCOME_ANSWERED;
 	else if (tm[TC_CANCEL] != RB_T_NONE)
 		*o = tm[TC_INVITE] != RB_T_NONE || tm[TC_DIAL] == RB_T_NONE
-			     ? OUTCOME_ABANDONED
-			     : OUTCOME_ABANDONED_BEFORE_FORWARD;
+			 ? OUTCOME_ABANDONED
+			 : OUTCOME_ABANDONED_BEFORE_FORWARD;
 	else
 		*o = OUTCOME_INCOMPLETE;
 	return 0;
@@ -235,27 +254,33 @@ static int row_patience(struct rd *x, const rb_us *tm, struct trace_call *tc)
 		break;
 	case OUTCOME_ABANDONED:
 	case OUTCOME_ABANDONED_BEFORE_FORWARD:
-		t = tc->outcome == OUTCOME_ABANDONED ? first_of(tm[TC_CANCEL], tm[TC_FINAL], wait_end)
-						     : tm[TC_CANCEL];
+		t = tc->outcome == OUTCOME_ABANDONED
+			? first_of(tm[TC_CANCEL], tm[TC_FINAL], wait_end)
+			: tm[TC_CANCEL];
 		t = first_of(t, tm[TC_END], RB_T_NONE);
 		if (t == RB_T_NONE)
-			return bad(x, "%s without t_cancel (or t_final, wait_s, t_end): expected the "
-				      "instant the caller hung up",
+			return bad(x,
+				   "%s without t_cancel (or t_final, wait_s, t_end): expected the "
+				   "instant the caller hung up",
 				   call_outcome_name(tc->outcome));
 		if (t < tc->t_dial)
 			return bad(x, "hung up at %.6f s, before dialling at %.6f s", rb_us_to_s(t),
 				   rb_us_to_s(tc->t_dial));
 		tc->pat_exact = t - tc->t_dial;
-		if (tc->outcome == OUTCOME_ABANDONED_BEFORE_FORWARD && tc->pat_exact >= tc->no_answer)
-			return bad(x, "abandoned_before_forward after %.6f s, not before its no-answer "
-				      "delay of %.6f s",
-				   rb_us_to_s(tc->pat_exact), rb_us_to_s(tc->no_answer));
+		if (tc->outcome == OUTCOME_ABANDONED_BEFORE_FORWARD &&
+		    tc->pat_exact >= tc->no_answer)
+			return bad(
+			    x,
+			    "abandoned_before_forward after %.6f s, not before its no-answer "
+			    "delay of %.6f s",
+			    rb_us_to_s(tc->pat_exact), rb_us_to_s(tc->no_answer));
 		return 0;
 	case OUTCOME_REJECTED:
 		t = tm[TC_FINAL];
 		break;
 	default: /* incomplete: waited at least until the last instant recorded */
-		t = tm[TC_END] != RB_T_NONE ? tm[TC_END] : first_of(tm[TC_FINAL], wait_end, RB_T_NONE);
+		t = tm[TC_END] != RB_T_NONE ? tm[TC_END]
+					    : first_of(tm[TC_FINAL], wait_end, RB_T_NONE);
 		break;
 	}
 	if (t != RB_T_NONE && t - tc->t_dial > tc->pat_above)
@@ -284,7 +309,7 @@ static int read_row(struct rd *x, struct trace_call *tc, size_t *shortened)
 	if (tc->outcome == OUTCOME_ANSWERED)
 		tc->talk = tm[TC_DURATION] != RB_T_NONE ? tm[TC_DURATION]
 			   : tm[TC_END] != RB_T_NONE && tm[TC_ANSWER] != RB_T_NONE &&
-				     tm[TC_END] >= tm[TC_ANSWER]
+				   tm[TC_END] >= tm[TC_ANSWER]
 			       ? tm[TC_END] - tm[TC_ANSWER]
 			       : RB_T_NONE;
 	return 0;
@@ -308,8 +333,9 @@ static int read_header(struct rd *x)
 	}
 	x->line = 1;
 	if (x->col[TC_DIAL] < 0 && x->col[TC_INVITE] < 0)
-		return bad(x, "expected a calls.csv header (docs/results.md) with t_invite or t_dial%s",
-			   any ? "" : "; this header has none of its columns");
+		return bad(
+		    x, "expected a calls.csv header (docs/results.md) with t_invite or t_dial%s",
+		    any ? "" : "; this header has none of its columns");
 	return 0;
 }
 
@@ -425,7 +451,8 @@ void trace_draw(const struct scenario *s, const struct trace_call *tc, struct rv
 	out->screened = tc->screened >= 0 ? tc->screened == 1 : scr;
 	/* A screened flag recorded for a type that never screens still picks the
 	 * screened talk only when the type has one. */
-	const struct rv_dist *td = out->screened && ty->screen_prob > 0 ? &ty->screened_talk : &ty->talk;
+	const struct rv_dist *td =
+	    out->screened && ty->screen_prob > 0 ? &ty->screened_talk : &ty->talk;
 	rb_us talk = rv_draw_us(td, &rs[RVP_TALK]);
 	out->talk = tc->talk != RB_T_NONE ? tc->talk : talk;
 }

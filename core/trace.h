@@ -36,27 +36,27 @@ struct scenario;
 #define TRACE_MAX_BYTES (256u << 20)
 
 struct trace_call {
-	rb_us t_dial;      /* >= 0, scenario time */
+	rb_us t_dial;	   /* >= 0, scenario time */
 	rb_us no_answer;   /* the client's phone rang this long first; 0: at once */
 	enum call_fwd fwd; /* FWD_UNCONDITIONAL or FWD_NO_ANSWER (as recorded, or the tenant's) */
-	int tenant;        /* index into the scenario's tenants */
-	int type;          /* index into its caller types; -1: drawn by shares */
-	int screened;      /* 1, 0; -1: drawn */
-	rb_us talk;        /* recorded talk; RB_T_NONE: drawn */
+	int tenant;	   /* index into the scenario's tenants */
+	int type;	   /* index into its caller types; -1: drawn by shares */
+	int screened;	   /* 1, 0; -1: drawn */
+	rb_us talk;	   /* recorded talk; RB_T_NONE: drawn */
 	rb_us pat_exact;   /* recorded patience (an abandon); RB_T_NONE: drawn */
 	rb_us pat_above;   /* else: patience at least this (what was seen) */
-	bool redial;       /* recorded as a redial (replayed as recorded) */
+	bool redial;	   /* recorded as a redial (replayed as recorded) */
 	enum call_outcome outcome; /* as recorded (or read from its times) */
-	size_t line;       /* its line in the trace file */
+	size_t line;		   /* its line in the trace file */
 };
 
 struct trace {
-	char *path;              /* as opened */
+	char *path;		  /* as opened */
 	struct trace_call *calls; /* in dial order (ties: file order) */
 	size_t n;
 	rb_us last_dial;
-	size_t n_shortened;      /* dialled before time zero: delay shortened (see
-				  * scenarios/README.md) */
+	size_t n_shortened; /* dialled before time zero: delay shortened (see
+			     * scenarios/README.md) */
 };
 
 /*
@@ -74,10 +74,10 @@ struct trace *trace_dup(const struct trace *t);
 struct trace_draws {
 	int type;
 	bool screened;
-	rb_us patience;  /* from t_dial; INT64_MAX: never */
+	rb_us patience; /* from t_dial; INT64_MAX: never */
 	rb_us talk;
-	bool clamped;    /* the scenario's patience cannot exceed what was seen:
-			  * patience is what was seen (rv_draw_above) */
+	bool clamped; /* the scenario's patience cannot exceed what was seen:
+		       * patience is what was seen (rv_draw_above) */
 };
 
 /*

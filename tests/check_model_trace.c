@@ -36,45 +36,45 @@
 static char dir[64];
 
 static const char *const orig_yaml =
-	"name: orig\n"
-	"center:\n"
-	"  operators: 6\n"
-	"  pickup_s: {uniform: [1, 3]}\n"
-	"  backup: {staff: 1, join_after_rings: 2}\n"
-	"  wrapup_s: {gamma: {mean: 20, sd: 8}}\n"
-	"tenants:\n"
-	"  - {id: acme, number: \"0312345678\", share: 0.6, forwarding: unconditional}\n"
-	"  - {id: beta, number: \"0398765432\", share: 0.4, forwarding: {no_answer_s: 15}}\n"
-	"callers:\n"
-	"  patience_s: {lognormal: {mean: 50, sd: 40}}\n"
-	"  types:\n"
-	"    inquiry: {share: 0.8, talk_s: {gamma: {mean: 90, sd: 40}}}\n"
-	"    sales: {share: 0.2, talk_s: {exponential: 60}, screen_prob: 0.5, screened_talk_s: 20}\n"
-	"load:\n"
-	"  - {phase: normal, duration_s: 3600, rate_per_min: 3}\n"
-	"  - {phase: peak, duration_s: 1800, rate_per_min: 5, operators: %d,\n"
-	"     bursts: [{at_s: 300, calls: 15, within_s: 30}]}\n";
+    "name: orig\n"
+    "center:\n"
+    "  operators: 6\n"
+    "  pickup_s: {uniform: [1, 3]}\n"
+    "  backup: {staff: 1, join_after_rings: 2}\n"
+    "  wrapup_s: {gamma: {mean: 20, sd: 8}}\n"
+    "tenants:\n"
+    "  - {id: acme, number: \"0312345678\", share: 0.6, forwarding: unconditional}\n"
+    "  - {id: beta, number: \"0398765432\", share: 0.4, forwarding: {no_answer_s: 15}}\n"
+    "callers:\n"
+    "  patience_s: {lognormal: {mean: 50, sd: 40}}\n"
+    "  types:\n"
+    "    inquiry: {share: 0.8, talk_s: {gamma: {mean: 90, sd: 40}}}\n"
+    "    sales: {share: 0.2, talk_s: {exponential: 60}, screen_prob: 0.5, screened_talk_s: 20}\n"
+    "load:\n"
+    "  - {phase: normal, duration_s: 3600, rate_per_min: 3}\n"
+    "  - {phase: peak, duration_s: 1800, rate_per_min: 5, operators: %d,\n"
+    "     bursts: [{at_s: 300, calls: 15, within_s: 30}]}\n";
 
 static const char *const replay_yaml =
-	"name: replay\n"
-	"center:\n"
-	"  operators: %d\n"
-	"  pickup_s: {uniform: [1, 3]}\n"
-	"  backup: {staff: 1, join_after_rings: 2}\n"
-	"  wrapup_s: {gamma: {mean: 20, sd: 8}}\n"
-	"tenants:\n"
-	"  - {id: acme, number: \"0312345678\", share: 0.6, forwarding: unconditional}\n"
-	"  - {id: beta, number: \"0398765432\", share: 0.4, forwarding: {no_answer_s: 15}}\n"
-	"callers:\n"
-	"  patience_s: {lognormal: {mean: 50, sd: 40}}\n"
-	"  types:\n"
-	"    inquiry: {share: 0.8, talk_s: {gamma: {mean: 90, sd: 40}}}\n"
-	"    sales: {share: 0.2, talk_s: {exponential: 60}, screen_prob: 0.5, screened_talk_s: 20}\n"
-	"load:\n"
-	"  trace: %s/calls.csv\n"
-	"  phases:\n"
-	"    - {phase: normal, duration_s: 3600}\n"
-	"    - {phase: peak, duration_s: 1800, operators: %d}\n";
+    "name: replay\n"
+    "center:\n"
+    "  operators: %d\n"
+    "  pickup_s: {uniform: [1, 3]}\n"
+    "  backup: {staff: 1, join_after_rings: 2}\n"
+    "  wrapup_s: {gamma: {mean: 20, sd: 8}}\n"
+    "tenants:\n"
+    "  - {id: acme, number: \"0312345678\", share: 0.6, forwarding: unconditional}\n"
+    "  - {id: beta, number: \"0398765432\", share: 0.4, forwarding: {no_answer_s: 15}}\n"
+    "callers:\n"
+    "  patience_s: {lognormal: {mean: 50, sd: 40}}\n"
+    "  types:\n"
+    "    inquiry: {share: 0.8, talk_s: {gamma: {mean: 90, sd: 40}}}\n"
+    "    sales: {share: 0.2, talk_s: {exponential: 60}, screen_prob: 0.5, screened_talk_s: 20}\n"
+    "load:\n"
+    "  trace: %s/calls.csv\n"
+    "  phases:\n"
+    "    - {phase: normal, duration_s: 3600}\n"
+    "    - {phase: peak, duration_s: 1800, operators: %d}\n";
 
 #define SEED 7
 #define REPS 20
@@ -123,16 +123,20 @@ static void on_call(const struct callrec *r, int rep, void *arg)
 {
 	struct run *u = arg;
 	ck_assert_int_lt(u->n[rep], MAXC);
-	u->c[rep][u->n[rep]++] = (struct rec){r->t_dial, r->t_invite, r->t_answer, r->t_cancel,
-					      r->t_end, r->drawn_patience, r->outcome, r->rings,
-					      r->counted};
+	u->c[rep][u->n[rep]++] =
+	    (struct rec){r->t_dial,	    r->t_invite, r->t_answer, r->t_cancel, r->t_end,
+			 r->drawn_patience, r->outcome,	 r->rings,    r->counted};
 }
 
 static void run_model(const struct scenario *s, uint64_t seed, int reps, struct run *u)
 {
 	memset(u, 0, sizeof(*u));
-	struct model_opts o = {.scn = s, .seed = seed, .replications = reps, .jobs = 1,
-			       .call_h = on_call, .call_arg = u};
+	struct model_opts o = {.scn = s,
+			       .seed = seed,
+			       .replications = reps,
+			       .jobs = 1,
+			       .call_h = on_call,
+			       .call_arg = u};
 	ck_assert_int_eq(model_run(&o, NULL), 0);
 	for (int r = 0; r < reps; r++)
 		qsort(u->c[r], u->n[r], sizeof(struct rec), by_dial);
@@ -144,8 +148,13 @@ static void original(const char *sub, uint64_t seed, struct run *u)
 	char text[4096];
 	snprintf(text, sizeof text, orig_yaml, 7);
 	struct scenario *s = load_text("orig.yaml", text);
-	struct model_write_opts wo = {.scn = s, .dir = NULL, .command = "check_model_trace",
-				      .seed = seed, .replications = 1, .jobs = 1, .calls_cap = -1};
+	struct model_write_opts wo = {.scn = s,
+				      .dir = NULL,
+				      .command = "check_model_trace",
+				      .seed = seed,
+				      .replications = 1,
+				      .jobs = 1,
+				      .calls_cap = -1};
 	char out[256], err[512];
 	snprintf(out, sizeof out, "%s/%s", dir, sub);
 	wo.dir = out;
@@ -172,7 +181,8 @@ static double sla3(const struct run *u, int reps, double *abandoned)
 	for (int r = 0; r < reps; r++)
 		for (size_t i = 0; i < u->n[r]; i++) {
 			const struct rec *c = &u->c[r][i];
-			if (!c->counted || (c->outcome != OUTCOME_ANSWERED && c->outcome != OUTCOME_ABANDONED))
+			if (!c->counted ||
+			    (c->outcome != OUTCOME_ANSWERED && c->outcome != OUTCOME_ABANDONED))
 				continue;
 			offered++;
 			a3 += c->outcome == OUTCOME_ANSWERED && c->rings <= 3;
@@ -203,9 +213,11 @@ START_TEST(test_same_seed_identical)
 	}
 	double k[OUTCOME_COUNT];
 	counts(orig_run.c[0], orig_run.n[0], k);
-	fprintf(stderr, "original (seed %d): %zu calls, answered %.0f, abandoned %.0f, before forward %.0f\n",
-		SEED, orig_run.n[0], k[OUTCOME_ANSWERED], k[OUTCOME_ABANDONED],
-		k[OUTCOME_ABANDONED_BEFORE_FORWARD]);
+	fprintf(
+	    stderr,
+	    "original (seed %d): %zu calls, answered %.0f, abandoned %.0f, before forward %.0f\n",
+	    SEED, orig_run.n[0], k[OUTCOME_ANSWERED], k[OUTCOME_ABANDONED],
+	    k[OUTCOME_ABANDONED_BEFORE_FORWARD]);
 	scn_free(s);
 }
 END_TEST
@@ -220,12 +232,14 @@ static void check_replications_of(const struct run *rec, const struct run *u, in
 		for (size_t i = 0; i < u->n[r]; i++) {
 			const struct rec *c = &u->c[r][i];
 			ck_assert_int_eq(c->t_dial, o[i].t_dial);
-			if (o[i].outcome == OUTCOME_ABANDONED || o[i].outcome == OUTCOME_ABANDONED_BEFORE_FORWARD)
+			if (o[i].outcome == OUTCOME_ABANDONED ||
+			    o[i].outcome == OUTCOME_ABANDONED_BEFORE_FORWARD)
 				ck_assert_int_eq(c->patience, o[i].t_cancel - o[i].t_dial);
 			if (o[i].outcome == OUTCOME_ANSWERED)
 				ck_assert_int_ge(c->patience, o[i].t_answer - o[i].t_dial);
 			if (o[i].outcome == OUTCOME_ANSWERED && c->outcome == OUTCOME_ANSWERED)
-				ck_assert_int_eq(c->t_end - c->t_answer, o[i].t_end - o[i].t_answer);
+				ck_assert_int_eq(c->t_end - c->t_answer,
+						 o[i].t_end - o[i].t_answer);
 		}
 	}
 }
@@ -256,7 +270,8 @@ START_TEST(test_replications_close)
 	check_replications(&rep_run, REPS);
 	double k[OUTCOME_COUNT];
 	counts(orig_run.c[0], orig_run.n[0], k);
-	static const int ocs[] = {OUTCOME_ANSWERED, OUTCOME_ABANDONED, OUTCOME_ABANDONED_BEFORE_FORWARD};
+	static const int ocs[] = {OUTCOME_ANSWERED, OUTCOME_ABANDONED,
+				  OUTCOME_ABANDONED_BEFORE_FORWARD};
 	for (size_t i = 0; i < 3; i++) {
 		double m, sd;
 		rep_stats(&rep_run, REPS, ocs[i], &m, &sd);
@@ -283,9 +298,10 @@ START_TEST(test_fewer_operators_worse)
 	check_replications(&fewer_run, REPS);
 	double ab_same, ab_fewer;
 	double same = sla3(&rep_run, REPS, &ab_same), fewer = sla3(&fewer_run, REPS, &ab_fewer);
-	fprintf(stderr, "sla[3]: %.4f with 6/7 operators, %.4f with 4/5; abandoned %.4f vs %.4f\n", same,
-		fewer, ab_same, ab_fewer);
-	ck_assert_msg(fewer < same - 0.1, "sla[3] %.4f with fewer operators, %.4f as recorded", fewer, same);
+	fprintf(stderr, "sla[3]: %.4f with 6/7 operators, %.4f with 4/5; abandoned %.4f vs %.4f\n",
+		same, fewer, ab_same, ab_fewer);
+	ck_assert_msg(fewer < same - 0.1, "sla[3] %.4f with fewer operators, %.4f as recorded",
+		      fewer, same);
 	ck_assert_msg(ab_fewer > ab_same + 0.05, "abandoned %.4f vs %.4f", ab_fewer, ab_same);
 	scn_free(s);
 }
@@ -323,9 +339,11 @@ START_TEST(test_many_days_unbiased)
 		scn_free(s);
 	}
 	d_ans /= DAYS, d_ab /= DAYS, d_sla /= DAYS;
-	fprintf(stderr, "%d days replayed x%d: answered %+.2f, abandoned %+.2f calls a day, sla[3] %+.4f\n",
+	fprintf(stderr,
+		"%d days replayed x%d: answered %+.2f, abandoned %+.2f calls a day, sla[3] %+.4f\n",
 		DAYS, REPS, d_ans, d_ab, d_sla);
-	ck_assert_msg(fabs(d_ans) <= 1.5 && fabs(d_ab) <= 1.5, "answered %+.2f, abandoned %+.2f", d_ans, d_ab);
+	ck_assert_msg(fabs(d_ans) <= 1.5 && fabs(d_ab) <= 1.5, "answered %+.2f, abandoned %+.2f",
+		      d_ans, d_ab);
 	ck_assert_msg(fabs(d_sla) <= 0.01, "sla[3] %+.4f", d_sla);
 }
 END_TEST

@@ -35,19 +35,18 @@ static void write_file(const char *name, const char *text)
 }
 
 static const char *const scn_head =
-	"center: {operators: 2}\n"
-	"tenants:\n"
-	"  - {id: acme, number: \"0311\", share: 0.5, forwarding: unconditional}\n"
-	"  - {id: beta, number: \"0322\", share: 0.5, forwarding: {no_answer_s: 15}}\n"
-	"callers:\n"
-	"  patience_s: {lognormal: {mean: 50, sd: 40}}\n"
-	"  types:\n"
-	"    inquiry: {share: 0.8, talk_s: {exponential: 90}}\n"
-	"    sales: {share: 0.2, talk_s: 60}\n";
+    "center: {operators: 2}\n"
+    "tenants:\n"
+    "  - {id: acme, number: \"0311\", share: 0.5, forwarding: unconditional}\n"
+    "  - {id: beta, number: \"0322\", share: 0.5, forwarding: {no_answer_s: 15}}\n"
+    "callers:\n"
+    "  patience_s: {lognormal: {mean: 50, sd: 40}}\n"
+    "  types:\n"
+    "    inquiry: {share: 0.8, talk_s: {exponential: 90}}\n"
+    "    sales: {share: 0.2, talk_s: 60}\n";
 
 /* Loads a scenario whose load is `load` (text after "load: "), with the trace text. */
-static int load_with(const char *load, const char *trace, struct scenario **s, char *err,
-		     size_t n)
+static int load_with(const char *load, const char *trace, struct scenario **s, char *err, size_t n)
 {
 	char text[2048], p[256];
 	snprintf(text, sizeof text, "%sload: %s\n", scn_head, load);
@@ -67,15 +66,15 @@ static const char *full_header(void)
 }
 
 static const char *const full_rows =
-	/* answered, unconditional */
-	"m0-1,,acme,inquiry,0,unconditional,0.000000,10.000000,10.000000,10.000000,14.500000,,"
-	"14.500000,74.500000,200,answered,0,4.500000,2,2,,,op1,60.000000,,,0311,,,\n"
-	/* abandoned after a 15 s no-answer: dialled at 5, invite 20, cancel 32 */
-	"m0-2,,beta,sales,0,no-answer,15.000000,5.000000,20.000000,20.000000,,32.000000,"
-	"32.000000,32.000000,487,abandoned,0,12.000000,5,10,,,,,,,0322,,,\n"
-	/* hung up before forwarding: dialled at 1, gone at 9 */
-	"m0-3,,beta,inquiry,0,no-answer,15.000000,1.000000,,,,9.000000,,9.000000,,"
-	"abandoned_before_forward,,,,,,,,,,,0322,,,\n";
+    /* answered, unconditional */
+    "m0-1,,acme,inquiry,0,unconditional,0.000000,10.000000,10.000000,10.000000,14.500000,,"
+    "14.500000,74.500000,200,answered,0,4.500000,2,2,,,op1,60.000000,,,0311,,,\n"
+    /* abandoned after a 15 s no-answer: dialled at 5, invite 20, cancel 32 */
+    "m0-2,,beta,sales,0,no-answer,15.000000,5.000000,20.000000,20.000000,,32.000000,"
+    "32.000000,32.000000,487,abandoned,0,12.000000,5,10,,,,,,,0322,,,\n"
+    /* hung up before forwarding: dialled at 1, gone at 9 */
+    "m0-3,,beta,inquiry,0,no-answer,15.000000,1.000000,,,,9.000000,,9.000000,,"
+    "abandoned_before_forward,,,,,,,,,,,0322,,,\n";
 
 START_TEST(test_full_calls_csv)
 {
@@ -128,8 +127,8 @@ START_TEST(test_subset_columns)
 	ck_assert_int_eq(t->calls[0].t_dial, 25000000);
 	ck_assert_int_eq(t->calls[0].no_answer, 15000000);
 	ck_assert_int_eq(t->calls[0].pat_above, 22000000); /* 15 + 7 */
-	ck_assert_int_eq(t->calls[0].talk, RB_T_NONE);    /* not recorded: drawn */
-	ck_assert_int_eq(t->calls[0].type, -1);           /* drawn */
+	ck_assert_int_eq(t->calls[0].talk, RB_T_NONE);	   /* not recorded: drawn */
+	ck_assert_int_eq(t->calls[0].type, -1);		   /* drawn */
 	ck_assert_int_eq(t->calls[0].screened, -1);
 	/* the tenant by its number; the abandon from wait_s */
 	ck_assert_int_eq(t->calls[1].tenant, 0);
@@ -175,45 +174,47 @@ struct bad {
 };
 
 static const struct bad bads[] = {
-	{"{trace: t.csv}", "tenant,t_invite\nzeta,1\n",
-	 "s.yaml:10:15: trace: %s/t.csv:2: tenant 'zeta' is none of the scenario's tenants (by id or "
-	 "number): acme (0311), beta (0322)"},
-	{"{trace: t.csv}", "tenant,t_invite\nacme,x1\n",
-	 "s.yaml:10:15: trace: %s/t.csv:2: t_invite: expected seconds from 0 to 1e9, got 'x1'"},
-	{"{trace: t.csv}", "tenant,t_invite\nacme,-3\n",
-	 "s.yaml:10:15: trace: %s/t.csv:2: t_invite: expected seconds from 0 to 1e9, got '-3'"},
-	{"{trace: t.csv}", "tenant,t_invite,outcome\nacme,1,abandoned\n",
-	 "s.yaml:10:15: trace: %s/t.csv:2: abandoned without t_cancel (or t_final, wait_s, t_end): "
-	 "expected the instant the caller hung up"},
-	{"{trace: t.csv}", "tenant,t_invite,outcome\nacme,1,lost\n",
-	 "s.yaml:10:15: trace: %s/t.csv:2: outcome: expected answered, abandoned, "
-	 "abandoned_before_forward, rejected or incomplete, got 'lost'"},
-	{"{trace: t.csv}", "tenant,caller_type,t_invite\nacme,vip,1\n",
-	 "s.yaml:10:15: trace: %s/t.csv:2: caller_type 'vip' is none of the scenario's caller types: "
-	 "inquiry, sales"},
-	{"{trace: t.csv}", "tenant,t_dial\n\"ac\nme\",1\nacme,\n",
-	 "s.yaml:10:15: trace: %s/t.csv:2: tenant 'ac?me' is none of the scenario's tenants (by id "
-	 "or number): acme (0311), beta (0322)"},
-	/* the line a row starts on, past a quoted line break */
-	{"{trace: t.csv}", "tenant,ruri_user,t_dial\nacme,\"x\ny\",1\nacme,,\n",
-	 "s.yaml:10:15: trace: %s/t.csv:4: expected t_invite or t_dial: the call's instant; both are "
-	 "empty"},
-	{"{trace: t.csv}", "tenant,t_dial\nacme,1\nacme,\n",
-	 "s.yaml:10:15: trace: %s/t.csv:3: expected t_invite or t_dial: the call's instant; both are "
-	 "empty"},
-	{"{trace: t.csv}", "a,b\n1,2\n",
-	 "s.yaml:10:15: trace: %s/t.csv:1: expected a calls.csv header (docs/results.md) with "
-	 "t_invite or t_dial; this header has none of its columns"},
-	{"{trace: t.csv}", "tenant,t_invite\n",
-	 "s.yaml:10:15: trace: %s/t.csv:1: the trace has no calls (a header and no rows)"},
-	{"{trace: missing.csv}", NULL, "s.yaml:10:15: trace: %s/missing.csv: No such file or directory"},
-	{"{trace: t.csv, phases: [{phase: a, duration_s: 60, rate_per_min: 2}]}", "tenant,t_invite\nacme,1\n",
-	 "s.yaml:10:72: rate_per_min in a trace's phase: its calls come from the trace; a phase "
-	 "gives phase, duration_s and staffing (operators, backup, floors)"},
-	{"{trace: t.csv, phases: [{phase: a, duration_s: 60}]}", "tenant,t_invite\nacme,1\nacme,70\n",
-	 "s.yaml:10:30: %s/t.csv:3: dialled at 70.000000 s, at or after the end of the phases (60 s): "
-	 "expected the phases to cover every call of the trace"},
-	{"{trace: t.csv, speed: 2}", "tenant,t_invite\nacme,1\n", NULL},
+    {"{trace: t.csv}", "tenant,t_invite\nzeta,1\n",
+     "s.yaml:10:15: trace: %s/t.csv:2: tenant 'zeta' is none of the scenario's tenants (by id or "
+     "number): acme (0311), beta (0322)"},
+    {"{trace: t.csv}", "tenant,t_invite\nacme,x1\n",
+     "s.yaml:10:15: trace: %s/t.csv:2: t_invite: expected seconds from 0 to 1e9, got 'x1'"},
+    {"{trace: t.csv}", "tenant,t_invite\nacme,-3\n",
+     "s.yaml:10:15: trace: %s/t.csv:2: t_invite: expected seconds from 0 to 1e9, got '-3'"},
+    {"{trace: t.csv}", "tenant,t_invite,outcome\nacme,1,abandoned\n",
+     "s.yaml:10:15: trace: %s/t.csv:2: abandoned without t_cancel (or t_final, wait_s, t_end): "
+     "expected the instant the caller hung up"},
+    {"{trace: t.csv}", "tenant,t_invite,outcome\nacme,1,lost\n",
+     "s.yaml:10:15: trace: %s/t.csv:2: outcome: expected answered, abandoned, "
+     "abandoned_before_forward, rejected or incomplete, got 'lost'"},
+    {"{trace: t.csv}", "tenant,caller_type,t_invite\nacme,vip,1\n",
+     "s.yaml:10:15: trace: %s/t.csv:2: caller_type 'vip' is none of the scenario's caller types: "
+     "inquiry, sales"},
+    {"{trace: t.csv}", "tenant,t_dial\n\"ac\nme\",1\nacme,\n",
+     "s.yaml:10:15: trace: %s/t.csv:2: tenant 'ac?me' is none of the scenario's tenants (by id "
+     "or number): acme (0311), beta (0322)"},
+    /* the line a row starts on, past a quoted line break */
+    {"{trace: t.csv}", "tenant,ruri_user,t_dial\nacme,\"x\ny\",1\nacme,,\n",
+     "s.yaml:10:15: trace: %s/t.csv:4: expected t_invite or t_dial: the call's instant; both are "
+     "empty"},
+    {"{trace: t.csv}", "tenant,t_dial\nacme,1\nacme,\n",
+     "s.yaml:10:15: trace: %s/t.csv:3: expected t_invite or t_dial: the call's instant; both are "
+     "empty"},
+    {"{trace: t.csv}", "a,b\n1,2\n",
+     "s.yaml:10:15: trace: %s/t.csv:1: expected a calls.csv header (docs/results.md) with "
+     "t_invite or t_dial; this header has none of its columns"},
+    {"{trace: t.csv}", "tenant,t_invite\n",
+     "s.yaml:10:15: trace: %s/t.csv:1: the trace has no calls (a header and no rows)"},
+    {"{trace: missing.csv}", NULL,
+     "s.yaml:10:15: trace: %s/missing.csv: No such file or directory"},
+    {"{trace: t.csv, phases: [{phase: a, duration_s: 60, rate_per_min: 2}]}",
+     "tenant,t_invite\nacme,1\n",
+     "s.yaml:10:72: rate_per_min in a trace's phase: its calls come from the trace; a phase "
+     "gives phase, duration_s and staffing (operators, backup, floors)"},
+    {"{trace: t.csv, phases: [{phase: a, duration_s: 60}]}", "tenant,t_invite\nacme,1\nacme,70\n",
+     "s.yaml:10:30: %s/t.csv:3: dialled at 70.000000 s, at or after the end of the phases (60 s): "
+     "expected the phases to cover every call of the trace"},
+    {"{trace: t.csv, speed: 2}", "tenant,t_invite\nacme,1\n", NULL},
 };
 
 START_TEST(test_bad_input)
@@ -293,10 +294,10 @@ START_TEST(test_conditional_law)
 		struct rv_dist d;
 		double bound;
 	} cases[] = {
-		{dist(RV_EXPONENTIAL, 40, 0), 30},   {dist(RV_LOGNORMAL, 50, 40), 20},
-		{dist(RV_LOGNORMAL, 50, 40), 150},   {dist(RV_GAMMA, 60, 30), 45},
-		{dist(RV_GAMMA, 60, 30), 200},       {dist(RV_GAMMA, 30, 60), 5},
-		{dist(RV_NORMAL, 60, 20), 70},       {dist(RV_LOGNORMAL, 50, 40), 0},
+	    {dist(RV_EXPONENTIAL, 40, 0), 30}, {dist(RV_LOGNORMAL, 50, 40), 20},
+	    {dist(RV_LOGNORMAL, 50, 40), 150}, {dist(RV_GAMMA, 60, 30), 45},
+	    {dist(RV_GAMMA, 60, 30), 200},     {dist(RV_GAMMA, 30, 60), 5},
+	    {dist(RV_NORMAL, 60, 20), 70},     {dist(RV_LOGNORMAL, 50, 40), 0},
 	};
 	static double v[N_KS];
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {

@@ -248,7 +248,10 @@ int sweep_grid_parse(struct sweep_grid *g, const struct scenario *s,
 	int rc = 0;
 	sweep_grid_default(g, s);
 	/* A trace's calls, delays and bursts are recorded: nothing to scale. */
-	const char *fixed = a->rate ? "--rate-scale" : a->burst ? "--burst-scale" : a->noans ? "--no-answer-s" : NULL;
+	const char *fixed = a->rate    ? "--rate-scale"
+			    : a->burst ? "--burst-scale"
+			    : a->noans ? "--no-answer-s"
+				       : NULL;
 	if (s->trace && fixed) {
 		errbuf_set(err, errlen,
 			   "%s: the scenario's load is a trace (recorded calls, with their own "
