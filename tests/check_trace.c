@@ -169,6 +169,67 @@ START_TEST(test_few_columns_and_phases)
 }
 END_TEST
 
+/* ringbench analyze's calls.csv of tests/data/pcap/edge_calls.pcap: tenants
+ * by number, forwarding mostly unknown, rejected and incomplete calls, and
+ * no-answer calls whose INVITE came before their delay had passed since
+ * time zero. */
+START_TEST(test_capture_calls_csv)
+{
+	char text[2048], p[256], err[1024];
+	snprintf(
+	    text, sizeof text,
+	    "center: {operators: 1}\n"
+	    "tenants:\n"
+	    "  - {id: one, number: \"0312000001\", share: 0.5, forwarding: {no_answer_s: 15}}\n"
+	    "  - {id: two, number: \"0312000002\", share: 0.5, forwarding: unconditional}\n"
+	    "callers: {patience_s: {gamma: {mean: 40, sd: 30}}, talk_s: 30}\n"
+	    "load: {trace: %s/tests/data/trace/capture-calls.csv}\n",
+	    RB_SOURCE_DIR);
+	snprintf(p, sizeof p, "%s/cap.yaml", dir);
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	struct scenario *s = NULL;
+	ck_assert_msg(scn_load(p, &s, err, sizeof err) == 0, "%s", err);
+	const struct trace *t = s->trace;
+	ck_assert_uint_eq(t->n, 11);
+	ck_assert_uint_eq(t->n_shortened, 6); /* tenant one's six: all before 15 s */
+	size_t seen = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct trace_call *c = &t->calls[i];
+		if (c->tenant == 0) { /* dialled at time zero, the delay its INVITE's instant */
+			ck_assert_int_eq(c->t_dial, 0);
+			ck_assert_int_eq(c->fwd, FWD_NO_ANSWER);
+		}
+		switch (c->outcome) {
+		case OUTCOME_REJECTED: /* 6 s -> 486 at 7 s: waited more than 1 s */
+			ck_assert_int_eq(c->t_dial, 6000000);
+			ck_assert_int_eq(c->pat_above, 1000000);
+			seen++;
+			break;
+		case OUTCOME_INCOMPLETE: /* only its INVITE at 10 s */
+			ck_assert_int_eq(c->t_dial, 10000000);
+			ck_assert_int_eq(c->pat_above, 0);
+			seen++;
+			break;
+		case OUTCOME_ABANDONED: /* INVITE 5 s, CANCEL 12 s, dialled at 0 */
+			ck_assert_int_eq(c->pat_exact, 12000000);
+			seen++;
+			break;
+		default:
+			ck_assert_int_eq(c->outcome, OUTCOME_ANSWERED);
+			ck_assert_int_eq(c->pat_exact, RB_T_NONE);
+			ck_assert_int_gt(c->pat_above, c->no_answer);
+			ck_assert_int_gt(c->talk, 0);
+			break;
+		}
+	}
+	ck_assert_uint_eq(seen, 3);
+	scn_free(s);
+}
+END_TEST
+
 struct bad {
 	const char *load, *trace, *msg; /* msg: the expected message after "DIR/" */
 };
@@ -415,6 +476,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, test_full_calls_csv);
 	tcase_add_test(tc, test_subset_columns);
 	tcase_add_test(tc, test_few_columns_and_phases);
+	tcase_add_test(tc, test_capture_calls_csv);
 	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bads / sizeof bads[0]));
 	suite_add_tcase(su, tc);
 	tc = tcase_create("draws");
