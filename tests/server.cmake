@@ -16,3 +16,5 @@ if(TARGET secretaryd)
   set_tests_properties(secretaryd_diskfull_long PROPERTIES LABELS slow TIMEOUT 300
     SKIP_RETURN_CODE 77 ENVIRONMENT DISKFULL_SLOW=1)
 endif()
+# operators as SIP users: Digest authentication (RFC 7616 vectors)
+rb_check(sip_digest SOURCES tests/check_sip_digest.c DEPS sip_digest LABELS unit TIMEOUT 60)
