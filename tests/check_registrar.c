@@ -45,7 +45,8 @@ static const char ops_yaml[] =
     "  - user: carol\n"
     "    password: c\n"
     "    staff: op2\n"
-    "    contact: sip:carol@192.0.2.7:5060\n";
+    "    contact: sip:carol@192.0.2.7:5060\n"
+    "  - {user: dave, password: d, staff: op3, digest: md5}\n";
 
 static struct opfile *load_ops(void)
 {
@@ -63,7 +64,11 @@ START_TEST(test_opfile_good)
 {
 	struct opfile *f = load_ops();
 	ck_assert_str_eq(f->realm, "test.example");
-	ck_assert_uint_eq(f->n, 3);
+	ck_assert_uint_eq(f->n, 4);
+	ck_assert_uint_eq(f->n_digest, 2);
+	ck_assert_int_eq(f->digest[0], DG_SHA256);
+	ck_assert_uint_eq(opfile_user(f, "dave", 4)->n_digest, 1);
+	ck_assert_int_eq(opfile_user(f, "dave", 4)->digest[0], DG_MD5);
 	ck_assert(!f->world_readable);
 	const struct op_cred *a = opfile_user(f, "alice", 5);
 	ck_assert_ptr_nonnull(a);
@@ -76,6 +81,7 @@ START_TEST(test_opfile_good)
 	ck_assert(b->backup);
 	ck_assert_int_eq(b->staff_id, 2);
 	ck_assert_str_eq(b->ha1[DG_SHA256], "");
+	ck_assert_uint_eq(b->n_digest, 1); /* an MD5 HA1 alone: challenged with MD5 alone */
 	ck_assert_ptr_null(opfile_user(f, "Alice", 5)); /* user names are case-sensitive */
 	ck_assert_str_eq(opfile_user(f, "carol", 5)->contact, "sip:carol@192.0.2.7:5060");
 	opfile_free(f);
@@ -122,6 +128,13 @@ START_TEST(test_opfile_bad)
 	expect_bad("operators:\n  - {user: a, pasword: p, staff: op1}\n", "bad.yaml:2:",
 		   "unknown key 'pasword'");
 	expect_bad("realm: x\n", "bad.yaml:1:1:", "non-empty list");
+	expect_bad("digest: [sha1]\noperators:\n  - {user: a, password: p, staff: op1}\n",
+		   "bad.yaml:1:10:", "expected sha256 or md5");
+	expect_bad("operators:\n  - {user: a, password: p, staff: op1, digest: [md5, MD5]}\n",
+		   "bad.yaml:2:", "given twice");
+	expect_bad("operators:\n  - {user: a, ha1_md5: 00112233445566778899aabbccddeeff, staff: op1, "
+		   "digest: sha256}\n",
+		   "bad.yaml:2:5:", "no algorithm it has an HA1 for");
 	expect_bad("operators: [\n", "bad.yaml:", "");
 	struct opfile *f;
 	char err[256];
@@ -179,7 +192,8 @@ static void auth_for(const struct reg_answer *a, enum dg_alg alg, const char *us
 	char key[64], nonce[128], ha1[DG_HEX_MAX], resp[DG_HEX_MAX];
 	snprintf(key, sizeof key, "algorithm=%s", dg_alg_name(alg));
 	const char *line = strstr(a->hdrs, key);
-	ck_assert_ptr_nonnull(line);
+	if (!line) /* an answer with an algorithm not offered: the nonce of the first line */
+		line = a->hdrs;
 	while (line > a->hdrs && strncmp(line, "WWW-Authenticate", 16))
 		line--;
 	const char *p = strstr(line, "nonce=\"") + 7;
@@ -263,14 +277,25 @@ START_TEST(test_register_challenge_ok_and_refusals)
 	/* alice registering bob's AOR: 403; an AOR no one has: 404 */
 	ck_assert_int_eq(reg(&x, DG_MD5, "alice", "wonder land", "bob", 50, "", ""), 403);
 	ck_assert_int_eq(reg(&x, DG_MD5, "alice", "wonder land", "zed", 60, "", ""), 404);
-	/* bob has an MD5 HA1 only: a SHA-256 answer gets an MD5-only challenge */
+	/* bob has an MD5 HA1 only: challenged with MD5 alone; a SHA-256 answer
+	 * anyway gets the MD5-only challenge again */
 	build(&x.q, "bob", "bob", 1, "cid-b", "", "", NULL);
 	registrar_handle(x.r, &x.q.m, "udp 127.0.0.1:5062", x.now, &x.a);
+	ck_assert_ptr_null(strstr(x.a.hdrs, "SHA-256"));
 	auth_for(&x.a, DG_SHA256, "bob", "builder", "00000001", x.auth, sizeof x.auth);
 	build(&x.q, "bob", "bob", 2, "cid-b", "", "", x.auth);
 	registrar_handle(x.r, &x.q.m, "udp 127.0.0.1:5062", x.now, &x.a);
 	ck_assert_int_eq(x.a.status, 401);
 	ck_assert_ptr_null(strstr(x.a.hdrs, "SHA-256"));
+	ck_assert_ptr_nonnull(strstr(x.a.hdrs, "algorithm=MD5"));
+	/* dave's digest list is md5: one MD5 line; an unknown To: the default two */
+	build(&x.q, "dave", "dave", 1, "cid-d", "", "", NULL);
+	registrar_handle(x.r, &x.q.m, "udp 127.0.0.1:5062", x.now, &x.a);
+	ck_assert_ptr_null(strstr(x.a.hdrs, "SHA-256"));
+	ck_assert_int_eq(reg(&x, DG_MD5, "dave", "d", "dave", 3, "", ""), 200);
+	build(&x.q, "nobody", "nobody", 1, "cid-n", "", "", NULL);
+	registrar_handle(x.r, &x.q.m, "udp 127.0.0.1:5062", x.now, &x.a);
+	ck_assert(strstr(x.a.hdrs, "SHA-256") && strstr(x.a.hdrs, "SHA-256") < strstr(x.a.hdrs, "MD5"));
 	ck_assert_int_eq(reg(&x, DG_MD5, "bob", "builder", "bob", 3, "", ""), 200);
 	/* the same Authorization again (a retransmission): a fresh challenge */
 	registrar_handle(x.r, &x.q.m, "udp 127.0.0.1:5062", x.now, &x.a);
@@ -279,6 +304,7 @@ START_TEST(test_register_challenge_ok_and_refusals)
 	registrar_counts(x.r, &c);
 	ck_assert_uint_eq(c.refused_auth, 3); /* two wrong credentials, one AOR not hers */
 	ck_assert_uint_eq(c.registered, 1);
+	ck_assert_uint_eq(c.ok, 4);
 	fx_fini(&x);
 }
 END_TEST

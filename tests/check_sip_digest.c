@@ -111,7 +111,7 @@ START_TEST(test_challenge_both_sha256_first)
 	ck_assert_int_eq(dg_server_new(&s, "secretaryd", 10 * RB_US_PER_S), 0);
 	char buf[1024];
 	size_t len = 0;
-	ck_assert_int_eq(dg_challenge(s, 1000, false, DG_ALL, buf, sizeof buf, &len), 0);
+	ck_assert_int_eq(dg_challenge(s, 1000, false, dg_preferred, 2, buf, sizeof buf, &len), 0);
 	buf[len] = 0;
 	const char *sha = strstr(buf, "algorithm=SHA-256"), *md5 = strstr(buf, "algorithm=MD5");
 	ck_assert_ptr_nonnull(sha);
@@ -120,12 +120,16 @@ START_TEST(test_challenge_both_sha256_first)
 	ck_assert_ptr_null(strstr(buf, "stale"));
 	/* two header lines */
 	ck_assert_ptr_nonnull(strstr(strstr(buf, "WWW-Authenticate") + 1, "WWW-Authenticate"));
-	ck_assert_int_eq(dg_challenge(s, 1000, true, DG_MASK(DG_MD5), buf, sizeof buf, &len), 0);
+	static const enum dg_alg md5_only[] = {DG_MD5}, md5_first[] = {DG_MD5, DG_SHA256};
+	ck_assert_int_eq(dg_challenge(s, 1000, false, md5_first, 2, buf, sizeof buf, &len), 0);
+	buf[len] = 0;
+	ck_assert(strstr(buf, "algorithm=MD5") < strstr(buf, "algorithm=SHA-256"));
+	ck_assert_int_eq(dg_challenge(s, 1000, true, md5_only, 1, buf, sizeof buf, &len), 0);
 	buf[len] = 0;
 	ck_assert_ptr_null(strstr(buf, "SHA-256"));
 	ck_assert_ptr_nonnull(strstr(buf, "stale=true"));
-	ck_assert_int_eq(dg_challenge(s, 1000, false, 0, buf, sizeof buf, &len), EINVAL);
-	ck_assert_int_eq(dg_challenge(s, 1000, false, DG_ALL, buf, 40, &len), ENOBUFS);
+	ck_assert_int_eq(dg_challenge(s, 1000, false, md5_only, 0, buf, sizeof buf, &len), EINVAL);
+	ck_assert_int_eq(dg_challenge(s, 1000, false, dg_preferred, 2, buf, 40, &len), ENOBUFS);
 	dg_server_free(s);
 }
 END_TEST
@@ -143,7 +147,7 @@ START_TEST(test_verify_ok_and_refusals)
 	rb_us t0 = 5 * RB_US_PER_S;
 	for (int a = 0; a < 2; a++) {
 		struct client c;
-		ck_assert_int_eq(dg_challenge(s, t0, false, DG_ALL, buf, sizeof buf, &len), 0);
+		ck_assert_int_eq(dg_challenge(s, t0, false, dg_preferred, 2, buf, sizeof buf, &len), 0);
 		buf[len] = 0;
 		nonce_of(buf, nonce, sizeof nonce);
 		answer(&c, a, nonce, "00000001", "pw", "secretaryd");
@@ -184,7 +188,7 @@ START_TEST(test_verify_altered_nonce_and_missing_qop)
 	char buf[1024], nonce[128], ha1[DG_HEX_MAX];
 	size_t len;
 	dg_ha1(DG_MD5, "op1", "secretaryd", "pw", ha1);
-	ck_assert_int_eq(dg_challenge(s, 0, false, DG_ALL, buf, sizeof buf, &len), 0);
+	ck_assert_int_eq(dg_challenge(s, 0, false, dg_preferred, 2, buf, sizeof buf, &len), 0);
 	buf[len] = 0;
 	nonce_of(buf, nonce, sizeof nonce);
 	struct client c;
@@ -220,11 +224,11 @@ START_TEST(test_forgotten_nonce_is_stale)
 	char buf[1024], nonce[128], ha1[DG_HEX_MAX];
 	size_t len;
 	dg_ha1(DG_SHA256, "op1", "secretaryd", "pw", ha1);
-	dg_challenge(s, 0, false, DG_ALL, buf, sizeof buf, &len);
+	dg_challenge(s, 0, false, dg_preferred, 2, buf, sizeof buf, &len);
 	buf[len] = 0;
 	nonce_of(buf, nonce, sizeof nonce);
 	for (unsigned i = 0; i < DG_SLOTS; i++)
-		dg_challenge(s, 0, false, DG_ALL, buf, sizeof buf, &len);
+		dg_challenge(s, 0, false, dg_preferred, 2, buf, sizeof buf, &len);
 	struct client c;
 	answer(&c, DG_SHA256, nonce, "00000001", "pw", "secretaryd");
 	ck_assert_int_eq(dg_verify(s, &c.a, "REGISTER", S(""), ha1, 1), DG_STALE);

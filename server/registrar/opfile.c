@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <openssl/crypto.h>
@@ -97,10 +98,52 @@ static int contact_uri(struct ld *l, yaml_node_t *v, struct op_cred *o)
 	return 0;
 }
 
+/* digest: a list of sha256 / md5 (or one of them alone), no repeats. */
+static int digest_list(struct ld *l, yaml_node_t *v, enum dg_alg *out, size_t *n)
+{
+	yaml_node_item_t one = 0, *it = &one, *end = &one + 1;
+	if (v->type == YAML_SEQUENCE_NODE) {
+		it = v->data.sequence.items.start;
+		end = v->data.sequence.items.top;
+	}
+	*n = 0;
+	for (; it < end; it++) {
+		yaml_node_t *x = it == &one ? v : yaml_document_get_node(&l->doc, *it);
+		const char *s = scalar(x);
+		int a = !s ? -1 : !strcasecmp(s, "sha256") || !strcasecmp(s, "sha-256") ? DG_SHA256
+			      : !strcasecmp(s, "md5") ? DG_MD5 : -1;
+		if (a < 0)
+			return bad(l, x, "digest: expected sha256 or md5 (a list, preferred first)");
+		for (size_t i = 0; i < *n; i++)
+			if (out[i] == (enum dg_alg)a)
+				return bad(l, x, "digest: '%s' given twice", s);
+		out[(*n)++] = (enum dg_alg)a;
+	}
+	if (!*n)
+		return bad(l, v, "digest: expected sha256 or md5 (a list, preferred first)");
+	return 0;
+}
+
+/* The user's challenge: their list (or the file's) less algorithms without an HA1. */
+static int user_digest(struct ld *l, yaml_node_t *n, struct op_cred *o)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < o->n_digest; i++)
+		if (o->ha1[o->digest[i]][0])
+			o->digest[k++] = o->digest[i];
+	o->n_digest = k;
+	if (!k)
+		return bad(l, n, "operator '%s': its digest list names no algorithm it has an HA1 for",
+			   o->user);
+	return 0;
+}
+
 /* One key of an operator entry. */
 static int op_key(struct ld *l, const char *k, yaml_node_t *v, struct op_cred *o, const char *realm,
 		  yaml_node_t **pw)
 {
+	if (!strcmp(k, "digest"))
+		return digest_list(l, v, o->digest, &o->n_digest);
 	if (!strcmp(k, "user"))
 		return text(l, v, "user", o->user, sizeof o->user);
 	if (!strcmp(k, "staff"))
@@ -118,14 +161,17 @@ static int op_key(struct ld *l, const char *k, yaml_node_t *v, struct op_cred *o
 		return 0;
 	}
 	return bad(l, v, "unknown key '%s' in an operator (expected user, password, ha1_md5, "
-			 "ha1_sha256, staff, contact)", k);
+			 "ha1_sha256, staff, contact, digest)", k);
 }
 
-static int load_op(struct ld *l, yaml_node_t *n, struct op_cred *o, const char *realm)
+static int load_op(struct ld *l, yaml_node_t *n, struct op_cred *o, const struct opfile *f)
 {
+	const char *realm = f->realm;
 	if (n->type != YAML_MAPPING_NODE)
 		return bad(l, n, "an operator: expected a mapping with user, password and staff");
 	o->line = (unsigned)n->start_mark.line + 1;
+	memcpy(o->digest, f->digest, sizeof o->digest);
+	o->n_digest = f->n_digest;
 	yaml_node_t *pw = NULL;
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
@@ -151,7 +197,7 @@ static int load_op(struct ld *l, yaml_node_t *n, struct op_cred *o, const char *
 				return bad(l, pw, "cannot hash the password");
 		OPENSSL_cleanse(s, strlen(s));
 	}
-	return 0;
+	return user_digest(l, n, o);
 }
 
 static int check_unique(struct ld *l, const struct opfile *f, size_t i, yaml_node_t *n)
@@ -174,6 +220,8 @@ static int load_root(struct ld *l, struct opfile *f)
 	if (!root || root->type != YAML_MAPPING_NODE)
 		return bad(l, root, "expected a mapping with 'operators' (and optionally 'realm')");
 	snprintf(f->realm, sizeof f->realm, "secretaryd");
+	memcpy(f->digest, dg_preferred, sizeof f->digest);
+	f->n_digest = DG_ALG_COUNT;
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
@@ -183,10 +231,14 @@ static int load_root(struct ld *l, struct opfile *f)
 			int e = text(l, v, "realm", f->realm, sizeof f->realm);
 			if (e)
 				return e;
+		} else if (ks && !strcmp(ks, "digest")) {
+			int e = digest_list(l, v, f->digest, &f->n_digest);
+			if (e)
+				return e;
 		} else if (ks && !strcmp(ks, "operators")) {
 			ops = v;
 		} else {
-			return bad(l, k, "unknown key '%s' (expected realm, operators)", ks ? ks : "?");
+			return bad(l, k, "unknown key '%s' (expected realm, digest, operators)", ks ? ks : "?");
 		}
 	}
 	if (!ops || ops->type != YAML_SEQUENCE_NODE ||
@@ -198,7 +250,7 @@ static int load_root(struct ld *l, struct opfile *f)
 		return ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_t *it = yaml_document_get_node(&l->doc, ops->data.sequence.items.start[i]);
-		int e = load_op(l, it, &f->ops[i], f->realm);
+		int e = load_op(l, it, &f->ops[i], f);
 		if (!e)
 			e = check_unique(l, f, i, it);
 		f->n = i + 1;

@@ -7,6 +7,8 @@
  * docs/secretaryd.md gives the format:
  *
  *   realm: secretaryd            # optional (the default): the digest realm
+ *   digest: [sha256, md5]        # optional (the default): the challenge's
+ *                                #   algorithms, preferred first
  *   operators:
  *     - user: alice              # the SIP user name (REGISTER's To and
  *       password: "s3cret"       #   Authorization username)
@@ -16,6 +18,7 @@
  *       ha1_sha256: 8e3d...      # 64 hex digits; either or both
  *       staff: backup1
  *       contact: sip:bob@192.0.2.7:5060   # static: rung without REGISTER
+ *       digest: [md5]            # this user's challenge (an MD5-only phone)
  *
  * Bad input is reported "file:line:column: what was expected".
  */
@@ -39,11 +42,15 @@ struct op_cred {
 	int staff_id;                     /* N */
 	char ha1[DG_ALG_COUNT][DG_HEX_MAX]; /* lower-case hex; "" when not known */
 	char contact[OPF_URI_MAX];        /* a static contact URI; "" none */
+	enum dg_alg digest[DG_ALG_COUNT]; /* the user's challenge, in order: only */
+	size_t n_digest;                  /* algorithms with an HA1; >= 1 */
 	unsigned line;                    /* where the entry starts (1-based) */
 };
 
 struct opfile {
 	char realm[OPF_REALM_MAX];
+	enum dg_alg digest[DG_ALG_COUNT]; /* the default challenge, in order */
+	size_t n_digest;
 	struct op_cred *ops;
 	size_t n;
 	bool world_readable;              /* the file's mode lets others read it */

@@ -131,11 +131,13 @@ static int refuse(struct registrar *r, struct reg_answer *a, int status, const c
 	return -1;
 }
 
-static int challenge(struct registrar *r, rb_us now, bool stale, unsigned mask,
+/* A 401 with the algorithms of op (NULL: the file's default list). */
+static int challenge(struct registrar *r, rb_us now, bool stale, const struct op_cred *op,
 		     struct reg_answer *a, const char *why)
 {
 	size_t len = 0;
-	if (dg_challenge(r->dg, now, stale, mask, a->hdrs + a->hdrs_len,
+	if (dg_challenge(r->dg, now, stale, op ? op->digest : r->f->digest,
+			 op ? op->n_digest : r->f->n_digest, a->hdrs + a->hdrs_len,
 			 sizeof a->hdrs - a->hdrs_len, &len))
 		return refuse(r, a, 500, "Cannot Challenge", "challenge failed");
 	a->hdrs_len += len;
@@ -171,13 +173,21 @@ static int find_auth(const struct registrar *r, const struct sipmsg *m, struct d
 	return found;
 }
 
-static unsigned user_algs(const struct reg_user *u)
+/* The To user's entry, for the first challenge; NULL: not an operator. */
+static const struct op_cred *to_user(const struct registrar *r, const struct sipmsg *m)
 {
-	unsigned mask = 0;
-	for (int i = 0; i < DG_ALG_COUNT; i++)
-		if (u->op->ha1[i][0])
-			mask |= DG_MASK(i);
-	return mask;
+	struct sip_addr to;
+	if (sipmsg_addr_parse(m->to, &to) || !to.uri.user.len)
+		return NULL;
+	return opfile_user(r->f, to.uri.user.p, to.uri.user.len);
+}
+
+static bool user_has(const struct op_cred *op, int alg)
+{
+	for (size_t i = 0; i < op->n_digest; i++)
+		if ((int)op->digest[i] == alg)
+			return true;
+	return false;
 }
 
 /* 0 with *u the authenticated user, or -1 with the answer in a. */
@@ -186,29 +196,29 @@ static int authenticate(struct registrar *r, const struct sipmsg *m, rb_us now,
 {
 	struct dg_auth au;
 	int e = find_auth(r, m, &au);
-	if (e == ENOENT)
-		return challenge(r, now, false, DG_ALL, a, "no credentials: challenged");
+	if (e == ENOENT) /* the AOR's user says which algorithms; an unknown one the default */
+		return challenge(r, now, false, to_user(r, m), a, "no credentials: challenged");
 	if (e)
 		return refuse(r, a, 400, "Bad Authorization", "malformed Authorization");
 	if (!(*u = user_of(r, au.username)))
 		return refuse(r, a, 403, NULL, "unknown user");
-	unsigned mask = user_algs(*u);
-	if (au.alg < 0 || !(mask & DG_MASK(au.alg)))
-		return challenge(r, now, false, mask, a, "an algorithm the user has no HA1 for");
-	switch (dg_verify(r->dg, &au, "REGISTER", m->ruri, (*u)->op->ha1[au.alg], now)) {
+	const struct op_cred *op = (*u)->op;
+	if (au.alg < 0 || !user_has(op, au.alg))
+		return challenge(r, now, false, op, a, "an algorithm not offered to the user");
+	switch (dg_verify(r->dg, &au, "REGISTER", m->ruri, op->ha1[au.alg], now)) {
 	case DG_OK:
 		return 0;
 	case DG_BAD:
 		return refuse(r, a, 400, "Bad Authorization",
 			      "Authorization without qop=auth, nc or cnonce, or for another URI");
 	case DG_STALE:
-		return challenge(r, now, true, mask, a, "stale nonce");
+		return challenge(r, now, true, op, a, "stale nonce");
 	case DG_FOREIGN:
-		return challenge(r, now, false, mask, a, "a nonce not ours");
+		return challenge(r, now, false, op, a, "a nonce not ours");
 	case DG_REPLAY:
-		return challenge(r, now, false, mask, a, "a nonce count not higher (retransmission?)");
+		return challenge(r, now, false, op, a, "a nonce count not higher (retransmission?)");
 	case DG_ALG:
-		return challenge(r, now, false, mask, a, "algorithm");
+		return challenge(r, now, false, op, a, "algorithm");
 	case DG_WRONG:
 	default:
 		return refuse(r, a, 403, NULL, "wrong password");

@@ -14,8 +14,10 @@
  *   registrar_contacts(r, "op3", list, 8);   whom to ring for staff op3
  *
  * How it answers a REGISTER, in order:
- *   no Authorization for our realm        401, a challenge (SHA-256 and
- *                                         MD5 offered, SHA-256 first)
+ *   no Authorization for our realm        401, a challenge with the To
+ *                                         user's `digest` list (opfile.h;
+ *                                         an unknown To: the file's, by
+ *                                         default SHA-256 then MD5)
  *   Authorization malformed (no qop=auth,
  *     digest uri not the Request-URI)     400 Bad Authorization
  *   nonce not ours, or its count replayed 401, a fresh challenge (a UDP
@@ -25,7 +27,7 @@
  *   wrong password                        403 Forbidden (the same answer as
  *                                         an unknown user: no user list
  *                                         leaks; the log says which)
- *   algorithm the user has no HA1 for     401 offering only the user's ones
+ *   an algorithm not in the user's list   401 with the user's list
  *   To's user not the authenticated one   403 (RFC 3261 10.3 step 4: not
  *                                         authorised for that AOR)
  *   To's user not an operator             404 Not Found (step 5; reached

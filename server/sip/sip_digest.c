@@ -284,11 +284,16 @@ static enum dg_result nonce_open(const struct dg_server *s, struct sip_span n, r
 	return DG_OK;
 }
 
-int dg_challenge(struct dg_server *s, rb_us now, bool stale, unsigned mask, char *buf,
-		 size_t n, size_t *len)
+const enum dg_alg dg_preferred[DG_ALG_COUNT] = {DG_SHA256, DG_MD5};
+
+int dg_challenge(struct dg_server *s, rb_us now, bool stale, const enum dg_alg *algs, size_t n_algs,
+		 char *buf, size_t n, size_t *len)
 {
-	if (!(mask & DG_ALL))
+	if (!n_algs)
 		return EINVAL;
+	for (size_t i = 0; i < n_algs; i++)
+		if ((unsigned)algs[i] >= DG_ALG_COUNT)
+			return EINVAL;
 	unsigned char raw[NONCE_RAW];
 	uint64_t serial = ++s->serial;
 	put_u64(raw, (uint64_t)now);
@@ -302,14 +307,11 @@ int dg_challenge(struct dg_server *s, rb_us now, bool stale, unsigned mask, char
 	sl->serial = serial;
 	sl->nc = 0;
 	size_t off = 0;
-	static const enum dg_alg order[] = {DG_SHA256, DG_MD5}; /* RFC 8760: preferred first */
-	for (size_t i = 0; i < 2; i++) {
-		if (!(mask & DG_MASK(order[i])))
-			continue;
+	for (size_t i = 0; i < n_algs; i++) {
 		int k = snprintf(buf + off, n - off,
 				 "WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", "
 				 "algorithm=%s, qop=\"auth\"%s\r\n",
-				 s->realm, hex, dg_alg_name(order[i]), stale ? ", stale=true" : "");
+				 s->realm, hex, dg_alg_name(algs[i]), stale ? ", stale=true" : "");
 		if (k < 0 || (size_t)k >= n - off)
 			return ENOBUFS;
 		off += (size_t)k;

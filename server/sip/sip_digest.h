@@ -5,10 +5,13 @@
  * qop=auth only (no auth-int, no -sess variants). Hashes are OpenSSL's EVP.
  *
  *   struct dg_server *s; dg_server_new(&s, "secretaryd", 300 * RB_US_PER_S);
- *   dg_challenge(s, now, false, DG_ALL, buf, sizeof buf, &len);
+ *   dg_challenge(s, now, false, dg_preferred, 2, buf, sizeof buf, &len);
  *       -> two WWW-Authenticate lines, SHA-256 first then MD5 (RFC 8760
- *          2.4: a client takes the first it supports, so an MD5-only
- *          client still answers the second)
+ *          2.4: a client takes the first it supports). Beware: Debian 12's
+ *          SIPp 3.6.1 reads only the first algorithm= of the challenge and
+ *          gives up on SHA-256, and its baresip 1.0.0 (libre 1.1.0) fails
+ *          on any non-MD5 header; such clients need an MD5-only challenge
+ *          (the operators file's per-user `digest` list says so).
  *   struct dg_auth a; dg_auth_parse(hdr_value, &a);
  *   dg_verify(s, &a, "REGISTER", ha1_of_user_for(a.alg), now);
  *
@@ -33,9 +36,8 @@
 #include "sipmsg.h"
 
 enum dg_alg { DG_MD5 = 0, DG_SHA256 = 1, DG_ALG_COUNT };
-/* Masks of algorithms for dg_challenge. */
-#define DG_MASK(a) (1u << (a))
-#define DG_ALL (DG_MASK(DG_MD5) | DG_MASK(DG_SHA256))
+/* The usual order of a challenge: SHA-256 first, then MD5 (RFC 8760). */
+extern const enum dg_alg dg_preferred[DG_ALG_COUNT];
 
 /* A hex digest and its NUL: 32 hex digits for MD5, 64 for SHA-256. */
 #define DG_HEX_MAX 65
@@ -89,11 +91,13 @@ const char *dg_server_realm(const struct dg_server *s);
 /*
  * Writes the challenge header lines (each "WWW-Authenticate: Digest
  * realm=..., nonce=..., algorithm=..., qop=\"auth\"[, stale=true]\r\n"),
- * one per algorithm in mask, SHA-256 first, all with one fresh nonce.
- * Returns 0 with the length in *len, ENOBUFS or EINVAL (an empty mask).
+ * one per algorithm of algs[0..n) in that order (RFC 8760 2.4: the
+ * preferred first), all with one fresh nonce.
+ * Returns 0 with the length in *len, ENOBUFS, EINVAL (n 0, an unknown
+ * algorithm) or EIO.
  */
-int dg_challenge(struct dg_server *s, rb_us now, bool stale, unsigned mask, char *buf,
-		 size_t n, size_t *len);
+int dg_challenge(struct dg_server *s, rb_us now, bool stale, const enum dg_alg *algs, size_t n_algs,
+		 char *buf, size_t n, size_t *len);
 
 enum dg_result {
 	DG_OK = 0,

@@ -34,6 +34,7 @@ struct tsx_bufs {
 	char obuf[SIPMSG_MAX_SIZE + 8192]; /* the message being sent */
 	struct rb_ratelimit rl_bad;        /* the "bad request" log line */
 	struct rb_ratelimit rl_send;       /* "send failed" (a peer gone, a full buffer) */
+	struct rb_ratelimit rl_reg;        /* "REGISTER refused" */
 	struct sipmsg in;                  /* the message received */
 	struct sipmsg inv;                 /* a stored INVITE parsed again */
 };
@@ -618,6 +619,25 @@ static void on_bye(struct center *c, const struct sipmsg *m, const struct stp_pe
 	tsx_maybe_linger(call);
 }
 
+/* REGISTER: the registrar decides (registrar.h), the answer goes back
+ * from here; the expiry timer follows the bindings. */
+static void on_register(struct center *c, const struct sipmsg *m, const struct stp_peer *peer)
+{
+	char src[REG_SOURCE_MAX], addr[64];
+	snprintf(src, sizeof src, "%s %s", stp_kind_name(peer->kind),
+		 stp_addr_str(&peer->addr, addr, sizeof addr));
+	struct reg_answer a;
+	registrar_handle(c->reg, m, src, rb_now_mono_us(), &a);
+	unsigned held = 0;
+	if (a.status >= 400 && a.status != 401 && rb_log_ratelimit(&c->tsx->rl_reg, 1, &held))
+		rb_log(LOG_NOTICE, "REGISTER from %s refused: %d (%s; %u more since the last line)",
+		       src, a.status, a.why ? a.why : "", held);
+	char tag[24];
+	snprintf(tag, sizeof tag, "sdr%" PRIx64, ++c->tag_seq);
+	reply(c, peer, m, a.status, a.reason, tag, a.hdrs_len ? a.hdrs : NULL, NULL, 0, true);
+	center_reg_rearm(c);
+}
+
 static void on_response(struct center *c, const struct sipmsg *m)
 {
 	if (m->cseq_method_id != SIP_BYE || m->status < 200)
@@ -673,8 +693,17 @@ void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, vo
 		break;
 	case SIP_OPTIONS:
 		reply(c, peer, m, 200, NULL, NULL,
-		      "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nAccept: application/sdp\r\n", NULL,
-		      0, true);
+		      c->reg ? "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER\r\n"
+			       "Accept: application/sdp\r\n"
+			     : "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nAccept: application/sdp\r\n",
+		      NULL, 0, true);
+		break;
+	case SIP_REGISTER:
+		if (c->reg) {
+			on_register(c, m, peer);
+			break;
+		}
+		reply(c, peer, m, 405, NULL, NULL, allow_hdr, NULL, 0, true);
 		break;
 	case SIP_METHOD_UNKNOWN:
 		reply(c, peer, m, 501, NULL, NULL, allow_hdr, NULL, 0, true);
