@@ -20,3 +20,9 @@ endif()
 rb_check(sip_digest SOURCES tests/check_sip_digest.c DEPS sip_digest LABELS unit TIMEOUT 60)
 rb_check(registrar SOURCES tests/check_registrar.c DEPS registrar LABELS unit TIMEOUT 60)
 rb_check(opleg SOURCES tests/check_opleg.c DEPS opleg LABELS unit TIMEOUT 60)
+# the operator leg against a real phone (baresip), driven by a small tool
+add_executable(rb_opleg_call ${CMAKE_SOURCE_DIR}/tests/tools/opleg_call.c)
+target_link_libraries(rb_opleg_call PRIVATE rb_opleg)
+add_test(NAME opleg_baresip COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/opleg_baresip.sh
+  $<TARGET_FILE:rb_opleg_call> ${CMAKE_SOURCE_DIR})
+set_tests_properties(opleg_baresip PROPERTIES LABELS integration TIMEOUT 120 SKIP_RETURN_CODE 77)
