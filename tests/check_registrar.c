@@ -297,14 +297,23 @@ START_TEST(test_register_challenge_ok_and_refusals)
 	registrar_handle(x.r, &x.q.m, "udp 127.0.0.1:5062", x.now, &x.a);
 	ck_assert(strstr(x.a.hdrs, "SHA-256") && strstr(x.a.hdrs, "SHA-256") < strstr(x.a.hdrs, "MD5"));
 	ck_assert_int_eq(reg(&x, DG_MD5, "bob", "builder", "bob", 3, "", ""), 200);
-	/* the same Authorization again (a retransmission): a fresh challenge */
+	/* the same Authorization again, a REGISTER that bound nothing: a fresh challenge */
 	registrar_handle(x.r, &x.q.m, "udp 127.0.0.1:5062", x.now, &x.a);
 	ck_assert_int_eq(x.a.status, 401);
+	/* a copy of alice's applied REGISTER (its 200 lost): 200 again, nothing changes */
+	ck_assert_int_eq(reg(&x, DG_MD5, "alice", "wonder land", "alice", 70,
+			     "Contact: <sip:alice@127.0.0.1:5062>\r\n", "Expires: 120\r\n"), 200);
+	int before = x.log.n;
+	registrar_handle(x.r, &x.q.m, "udp 127.0.0.1:5062", x.now + SEC, &x.a);
+	ck_assert_int_eq(x.a.status, 200);
+	ck_assert_str_eq(x.a.why, "a retransmission, answered again");
+	ck_assert_ptr_nonnull(strstr(x.a.hdrs, "<sip:alice@127.0.0.1:5062>;expires=119"));
+	ck_assert_int_eq(x.log.n, before);
 	struct reg_counts c;
 	registrar_counts(x.r, &c);
 	ck_assert_uint_eq(c.refused_auth, 3); /* two wrong credentials, one AOR not hers */
 	ck_assert_uint_eq(c.registered, 1);
-	ck_assert_uint_eq(c.ok, 4);
+	ck_assert_uint_eq(c.ok, 6);
 	fx_fini(&x);
 }
 END_TEST

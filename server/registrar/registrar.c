@@ -190,7 +190,21 @@ static bool user_has(const struct op_cred *op, int alg)
 	return false;
 }
 
-/* 0 with *u the authenticated user, or -1 with the answer in a. */
+/* A copy of a REGISTER already applied: one of the user's bindings holds
+ * its Call-ID and CSeq (a UDP retransmission whose 200 was lost or late). */
+static bool applied_before(const struct reg_user *u, const struct sipmsg *m)
+{
+	for (size_t i = 0; i < u->nb; i++)
+		if (!u->b[i].is_static && u->b[i].cseq == m->cseq &&
+		    strlen(u->b[i].call_id) == m->call_id.len &&
+		    !memcmp(u->b[i].call_id, m->call_id.p, m->call_id.len))
+			return true;
+	return false;
+}
+
+/* 0 with *u the authenticated user; 1 (*u set) for a retransmission of a
+ * request already applied (its nonce count used: answered 200 again, and
+ * nothing changes); -1 with the answer in a. */
 static int authenticate(struct registrar *r, const struct sipmsg *m, rb_us now,
 			struct reg_answer *a, struct reg_user **u)
 {
@@ -215,7 +229,9 @@ static int authenticate(struct registrar *r, const struct sipmsg *m, rb_us now,
 		return challenge(r, now, true, op, a, "stale nonce");
 	case DG_FOREIGN:
 		return challenge(r, now, false, op, a, "a nonce not ours");
-	case DG_REPLAY:
+	case DG_REPLAY: /* the right password, a count already used */
+		if (applied_before(*u, m))
+			return 1;
 		return challenge(r, now, false, op, a, "a nonce count not higher (retransmission?)");
 	case DG_ALG:
 		return challenge(r, now, false, op, a, "algorithm");
@@ -401,8 +417,13 @@ void registrar_handle(struct registrar *r, const struct sipmsg *m, const char *s
 	struct pending p[REG_MAX_CONTACTS];
 	size_t np = 0;
 	bool star = false;
-	if (authenticate(r, m, now, out, &u) || authorize(r, m, u, out) ||
-	    collect(r, m, u, p, &np, &star, out))
+	int rc = authenticate(r, m, now, out, &u);
+	if (rc == 1) {
+		answer_ok(r, u, now, out);
+		out->why = "a retransmission, answered again";
+		return;
+	}
+	if (rc || authorize(r, m, u, out) || collect(r, m, u, p, &np, &star, out))
 		return;
 	if (star) {
 		for (size_t i = u->nb; i-- > 0;)

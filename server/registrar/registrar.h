@@ -20,8 +20,10 @@
  *                                         default SHA-256 then MD5)
  *   Authorization malformed (no qop=auth,
  *     digest uri not the Request-URI)     400 Bad Authorization
- *   nonce not ours, or its count replayed 401, a fresh challenge (a UDP
- *                                         retransmission ends here)
+ *   nonce not ours, or its count replayed 401, a fresh challenge; but a
+ *                                         copy of a REGISTER already applied
+ *                                         (a binding has its Call-ID and
+ *                                         CSeq): 200 again, nothing changed
  *   nonce too old                         401 with stale=true
  *   username not in the file              403 Forbidden
  *   wrong password                        403 Forbidden (the same answer as
