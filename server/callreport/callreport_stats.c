@@ -253,10 +253,14 @@ static void metrics_sip_operators(FILE *f, const struct center_stats *cs)
 	fprintf(f,
 		"secretaryd_register_requests_total{result=\"ok\"} %llu\n"
 		"secretaryd_register_requests_total{result=\"challenged\"} %llu\n"
+
 		"secretaryd_register_requests_total{result=\"refused_auth\"} %llu\n"
 		"secretaryd_register_requests_total{result=\"refused_other\"} %llu\n",
 		(unsigned long long)r->ok, (unsigned long long)r->challenged,
 		(unsigned long long)r->refused_auth, (unsigned long long)r->refused_other);
+	head(f, "secretaryd_register_stale_total", "counter",
+	     "Challenges with stale=true: a nonce too old, or forgotten (the last 65536 kept).");
+	fprintf(f, "secretaryd_register_stale_total %llu\n", (unsigned long long)r->stale);
 	head(f, "secretaryd_registrations_expired_total", "counter",
 	     "Contact bindings removed because their expiry passed without a refresh.");
 	fprintf(f, "secretaryd_registrations_expired_total %llu\n", (unsigned long long)r->expired);

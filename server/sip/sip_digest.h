@@ -21,7 +21,7 @@
  * "stale" (the client answers the new challenge without asking its user,
  * RFC 7616 3.3). The nonce count (nc) must grow for each nonce: a replayed
  * or reordered Authorization is refused. Nonce counts are kept for the last
- * DG_SLOTS nonces made; an older nonce is treated as stale.
+ * DG_SLOTS nonces made (1 MB); an older nonce is treated as stale.
  *
  * Not thread-safe (secretaryd's loop calls it).
  */
@@ -41,7 +41,7 @@ extern const enum dg_alg dg_preferred[DG_ALG_COUNT];
 
 /* A hex digest and its NUL: 32 hex digits for MD5, 64 for SHA-256. */
 #define DG_HEX_MAX 65
-#define DG_SLOTS 4096u
+#define DG_SLOTS 65536u
 
 /* "MD5", "SHA-256". */
 const char *dg_alg_name(enum dg_alg a);

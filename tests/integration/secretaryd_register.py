@@ -11,7 +11,9 @@ line for ALG (SHA-256 or MD5; "none": does not answer) with qop=auth.
 Prints one line per response: "STATUS alg1,alg2 [Min-Expires: N]" (the
 challenge's algorithms in order), and exits 0 once a final answer other
 than 401 came (or the 401, with ALG none); 3 on a timeout (2 s per
-response).
+response). With REG_DUP=1 in the environment each REGISTER is sent twice
+(a retransmission) and a line "copy same" or "copy differs" says whether
+the second answer repeated the first byte for byte.
 """
 import hashlib
 import os
@@ -70,9 +72,13 @@ def main():
     call_id = f"reg-{os.getpid()}@127.0.0.1"
     auth = None
     for cseq in (1, 2):
-        s.sendto(request(port, user, cseq, call_id, expires, contact, auth, lport), ("127.0.0.1", port))
+        req = request(port, user, cseq, call_id, expires, contact, auth, lport)
+        s.sendto(req, ("127.0.0.1", port))
         try:
             resp = s.recv(65535).decode(errors="replace")
+            if os.environ.get("REG_DUP") == "1":
+                s.sendto(req, ("127.0.0.1", port))
+                print("copy", "same" if s.recv(65535).decode(errors="replace") == resp else "differs")
         except socket.timeout:
             print("timeout")
             return 3

@@ -4,7 +4,8 @@
 # password gets 403 and so does an unknown user (the same answer), a registration lapses at its expiry
 # (2 s here: --min-expires 1) and a re-REGISTER restores it, '*' removes
 # it; a small Python client answers the SHA-256 line of a challenge that
-# offers SHA-256 then MD5, and sees 423 below the minimum. /metrics and
+# offers SHA-256 then MD5, sees 423 below the minimum, and gets the same
+# bytes again for a retransmitted REGISTER. /metrics and
 # /api/state follow. Without --operators-file, REGISTER gets 405.
 . "$(dirname "$0")/secretaryd_lib.sh"
 PY=$SRC/tests/integration/secretaryd_register.py
@@ -71,6 +72,11 @@ check "carl registers with SHA-256: 200" "200 -" "$(echo "$out" | sed -n 2p | xa
 out=$(timeout 10 /usr/bin/python3 "$PY" "$SD_PORT" carl builder MD5 60 '<sip:carl@127.0.0.1:6001>')
 check "carl registers with MD5 too: 200" "200 -" "$(echo "$out" | sed -n 2p | xargs)"
 check "carl has two contacts" 2 "$(contacts_of op2)"
+# retransmissions (each REGISTER sent twice): the same answer, byte for byte
+out=$(REG_DUP=1 timeout 10 /usr/bin/python3 "$PY" "$SD_PORT" carl builder SHA-256 60 '<sip:carl@127.0.0.1:6002>')
+check "a retransmitted REGISTER: the challenge and the 200 repeated" "copy same|401 SHA-256,MD5|copy same|200 -" \
+	"$(echo "$out" | sed 's/ *$//' | paste -sd'|')"
+check "carl has three contacts (the copy added nothing)" 3 "$(contacts_of op2)"
 out=$(timeout 10 /usr/bin/python3 "$PY" "$SD_PORT" carl wrong SHA-256 60)
 check "a wrong password with SHA-256: 403" "403 -" "$(echo "$out" | sed -n 2p | xargs)"
 out=$(timeout 10 /usr/bin/python3 "$PY" "$SD_PORT" carl builder SHA-256 0.5)
