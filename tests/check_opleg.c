@@ -293,8 +293,21 @@ START_TEST(test_busy_and_center_bye_tcp_delayed_offer)
 	ck_assert(sipmsg_span_ieq(v.transport, "TCP"));
 	opleg_on_timer(l, 1500 * MS);
 	ck_assert_int_eq(w.n, 1);
+	/* the 200 holds the phone's offer: passed on, the ACK waits for the answer */
 	opleg_on_message(l, respond(&r2, 0, 200, true), 2000 * MS);
 	ck_assert_str_eq(w.events[0], "answered");
+	ck_assert_str_eq(w.sdp, answer_sdp);
+	ck_assert_int_eq(w.n, 1);
+	opleg_on_message(l, &r2.m, 2500 * MS); /* a copy of the 200: still waiting */
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_int_eq(opleg_ack(l, offer, strlen(offer)), 0);
+	expect_method(1, "ACK", 1);
+	ck_assert_uint_eq(w.out[1].m.body.len, strlen(offer));
+	ck_assert_int_eq(opleg_ack(l, offer, strlen(offer)), EALREADY);
+	opleg_on_message(l, &r2.m, 2600 * MS); /* now a copy gets the same ACK */
+	expect_method(2, "ACK", 1);
+	ck_assert_uint_eq(w.out[2].m.body.len, strlen(offer));
+	w.n = 2; /* the BYE below takes the second ACK's place */
 	/* the center hangs up */
 	ck_assert_int_eq(opleg_bye(l, 5000 * MS), 0);
 	expect_method(2, "BYE", 2);

@@ -36,6 +36,8 @@ struct opleg {
 	struct opleg_cbs cbs;
 	enum ol_state st;
 	bool udp, cancelling, by_center, cancel_sent, reported, bye_after_cancel;
+	bool delayed;             /* the INVITE had no offer: the 200 has it */
+	bool ack_pending;         /* delayed offer: the ACK waits for opleg_ack's answer */
 	char call_id[128], target[256], dest[80], local[64], branch[48];
 	char from[768];
 	char to_tag[128];
@@ -243,13 +245,14 @@ static void send_cancel(struct opleg *l, rb_us now)
 
 /* ACK: for a 2xx a transaction of its own to the remote target; for 3xx-6xx
  * the INVITE's (same branch, to the target). Kept for retransmitted finals. */
-static void send_ack(struct opleg *l, bool for_2xx)
+static void send_ack(struct opleg *l, bool for_2xx, const char *sdp, size_t sdp_len)
 {
 	char br[48];
 	if (for_2xx)
 		new_branch(l, br, sizeof br);
 	struct req q = {.method = "ACK", .ruri = for_2xx && l->remote[0] ? l->remote : l->target,
-			.branch = for_2xx ? br : l->branch, .cseq = 1, .to_tag = true};
+			.branch = for_2xx ? br : l->branch, .cseq = 1, .to_tag = true,
+			.body = sdp, .body_len = sdp ? sdp_len : 0};
 	char *buf;
 	size_t len;
 	if (build(l, &q, &buf, &len))
@@ -306,6 +309,7 @@ int opleg_start(struct opleg **out, const struct opleg_params *p, const struct o
 	if (cbs)
 		l->cbs = *cbs;
 	l->udp = strncmp(l->dest, "tcp", 3) != 0;
+	l->delayed = !p->sdp || !p->sdp_len;
 	char disp[512];
 	quote(disp, sizeof disp, p->display);
 	snprintf(l->from, sizeof l->from, "\"%s\" <sip:center@%s>;tag=ol%" PRIx64, disp, l->local,
@@ -343,10 +347,21 @@ int opleg_cancel(struct opleg *l, rb_us now)
 	return 0;
 }
 
+int opleg_ack(struct opleg *l, const char *sdp, size_t sdp_len)
+{
+	if (!l->ack_pending)
+		return EALREADY;
+	l->ack_pending = false;
+	send_ack(l, true, sdp, sdp_len);
+	return 0;
+}
+
 int opleg_bye(struct opleg *l, rb_us now)
 {
 	if (l->st != OL_CONFIRMED)
 		return EALREADY;
+	if (l->ack_pending) /* a 2xx is ACKed before its dialog ends */
+		opleg_ack(l, NULL, 0);
 	send_bye(l, now);
 	rearm(l);
 	return 0;
@@ -365,7 +380,7 @@ static void copy_span(char *dst, size_t n, struct sip_span s)
 static void on_invite_2xx(struct opleg *l, const struct sipmsg *m, rb_us now)
 {
 	if (l->st != OL_CALLING && l->st != OL_PROCEEDING) {
-		if (l->ack) /* a retransmitted 200: the ACK again (RFC 3261 13.2.2.4) */
+		if (l->ack && !l->ack_pending) /* a retransmitted 200: the ACK again (13.2.2.4) */
 			put(l, l->ack, l->ack_len);
 		return;
 	}
@@ -377,12 +392,16 @@ static void on_invite_2xx(struct opleg *l, const struct sipmsg *m, rb_us now)
 	struct sip_addr a;
 	if (sipmsg_hdr_value(m, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
 		copy_span(l->remote, sizeof l->remote, a.uri_text);
-	send_ack(l, true);
 	if (l->cancelling) { /* the CANCEL crossed the 200: take the call, then hang up */
+		send_ack(l, true, NULL, 0);
 		l->bye_after_cancel = true;
 		send_bye(l, now);
 		return;
 	}
+	if (l->delayed) /* the 200 holds the offer: the ACK carries the caller's answer */
+		l->ack_pending = true;
+	else
+		send_ack(l, true, NULL, 0);
 	l->st = OL_CONFIRMED;
 	if (l->cbs.answered)
 		l->cbs.answered(l, m->body, l->cbs.arg);
@@ -415,7 +434,7 @@ static void on_invite_response(struct opleg *l, const struct sipmsg *m, rb_us no
 	l->tm.final = now;
 	l->tm.status = m->status;
 	copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
-	send_ack(l, false);
+	send_ack(l, false, NULL, 0);
 	l->st = OL_DONE;
 	l->ring_due = NEVER;
 	if (l->cancelling)

@@ -28,7 +28,11 @@
  *   a response; Timer B (64*T1) without any gives failed(408).
  * - 200: ACK (a new transaction to the 200's Contact), then answered() with
  *   the operator's SDP. A retransmitted 200 gets the ACK again, once per
- *   copy, and no second answered().
+ *   copy, and no second answered(). A delayed offer (the caller's INVITE
+ *   had no SDP, so ours has none): the 200 holds the operator's offer,
+ *   answered() passes it on, and the ACK waits for the caller's answer,
+ *   which the center gives with opleg_ack() (copies of the 200 meanwhile
+ *   wait too: the operator retransmits until then).
  * - the ring timeout: CANCEL (after a provisional response: RFC 3261 9.1
  *   sends none before), then no_answer() on the 487. With no provisional
  *   at all, Timer B ends it as no_answer() too.
@@ -46,7 +50,7 @@
  *
  * Simplifications: no Route set (requests go to the contact's binding
  * address, as the REGISTER came from), no PRACK (a reliable 1xx is
- * treated as any 1xx), no re-INVITE or UPDATE yet.
+ * treated as any 1xx), no re-INVITE or UPDATE yet (answered 501).
  */
 #ifndef RB_OPLEG_H
 #define RB_OPLEG_H
@@ -117,7 +121,11 @@ void opleg_on_timer(struct opleg *l, rb_us now);
 /* The center gives the leg up (the caller left, another phone answered).
  * Returns 0, or EALREADY when the leg is past ringing (use opleg_bye). */
 int opleg_cancel(struct opleg *l, rb_us now);
-/* Ends an answered leg. Returns 0, or EALREADY when not talking. */
+/* Delayed offer: sends the ACK with the caller's SDP answer (NULL: none).
+ * Returns 0, or EALREADY when no ACK waits. */
+int opleg_ack(struct opleg *l, const char *sdp, size_t sdp_len);
+/* Ends an answered leg (an ACK still waiting goes first, without SDP).
+ * Returns 0, or EALREADY when not talking. */
 int opleg_bye(struct opleg *l, rb_us now);
 /* True once the leg is over and no transaction of it is in flight. */
 bool opleg_idle(const struct opleg *l);
