@@ -272,6 +272,12 @@ START_TEST(test_cancel_waits_for_1xx_and_timer_a_b)
 	ck_assert_int_eq(w.n, 7); /* sent at 0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s */
 	ck_assert_str_eq(w.events[0], "failed 408");
 	ck_assert(opleg_idle(l));
+	/* the phone answers after all: ACK and BYE at once, nothing more reported */
+	struct sent late;
+	opleg_on_message(l, respond(&late, 0, 200, true), 34000 * MS);
+	expect_method(7, "ACK", 1);
+	expect_method(8, "BYE", 2);
+	ck_assert_int_eq(w.n_ev, 1);
 	opleg_free(l);
 }
 END_TEST

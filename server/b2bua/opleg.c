@@ -379,6 +379,15 @@ static void copy_span(char *dst, size_t n, struct sip_span s)
 /* The operator's 200 to the INVITE (or a copy of it). */
 static void on_invite_2xx(struct opleg *l, const struct sipmsg *m, rb_us now)
 {
+	if (l->st == OL_DONE && !l->ack && !l->bye.active) {
+		/* a 200 after the leg gave up (Timer B): take it and hang up at once,
+		 * or the phone would hold a call no one is on */
+		copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
+		send_ack(l, true, NULL, 0);
+		l->bye_after_cancel = true;
+		send_bye(l, now);
+		return;
+	}
 	if (l->st != OL_CALLING && l->st != OL_PROCEEDING) {
 		if (l->ack && !l->ack_pending) /* a retransmitted 200: the ACK again (13.2.2.4) */
 			put(l, l->ack, l->ack_len);

@@ -41,6 +41,8 @@
  *   ends the leg (the caller is gone or another phone won); the callback
  *   is the one the cancel would have given (no_answer or ended(CANCELLED)).
  * - 3xx-6xx: ACK (the same transaction), then failed(status).
+ * - a 200 after the leg gave up (Timer B): ACK and BYE at once, nothing
+ *   reported (the phone would otherwise hold a call no one is on).
  * - the operator's BYE: 200, ended(OPERATOR_BYE); opleg_bye: BYE with
  *   Timer E retransmissions over UDP, ended(CENTER_BYE) on its answer or
  *   Timer F.
