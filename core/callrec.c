@@ -155,24 +155,28 @@ struct line {
 	bool nomem;
 };
 
-static void put(struct line *l, const char *s, size_t len)
+/* Grows the row's buffer for len more bytes (a long key's row only). */
+static bool grow(struct line *l, size_t len)
 {
-	if (l->nomem)
-		return;
-	if (len >= l->cap - l->n) {
-		size_t cap = l->cap;
-		while (len >= cap - l->n)
-			cap *= 2;
-		char *b = l->b == l->ib ? malloc(cap) : realloc(l->b, cap);
-		if (!b) {
-			l->nomem = true;
-			return;
-		}
-		if (l->b == l->ib)
-			memcpy(b, l->ib, l->n);
-		l->b = b;
-		l->cap = cap;
+	size_t cap = l->cap;
+	while (len >= cap - l->n)
+		cap *= 2;
+	char *b = l->b == l->ib ? malloc(cap) : realloc(l->b, cap);
+	if (!b) {
+		l->nomem = true;
+		return false;
 	}
+	if (l->b == l->ib)
+		memcpy(b, l->ib, l->n);
+	l->b = b;
+	l->cap = cap;
+	return true;
+}
+
+static inline void put(struct line *l, const char *s, size_t len)
+{
+	if (l->nomem || (len >= l->cap - l->n && !grow(l, len)))
+		return;
 	memcpy(l->b + l->n, s, len);
 	l->n += len;
 }
@@ -206,22 +210,31 @@ static void put_str(struct line *l, const char *s, size_t max, bool comma)
 
 #define PUT_STR(l, field) put_str((l), (field), sizeof(field), true)
 
+/* Times and numbers by integer arithmetic (rb_fmt_s_raw), no snprintf:
+ * a row holds a dozen of them. */
 static void put_time(struct line *l, rb_us t)
 {
-	char b[32];
-	int n = rb_fmt_s(b, sizeof(b), t);
-	put(l, ",", 1);
-	if (n > 0)
-		put(l, b, (size_t)n);
+	char b[1 + RB_FMT_S_MAX];
+	b[0] = ',';
+	int n = 1;
+	if (t != RB_T_NONE)
+		n += rb_fmt_s_raw(b + 1, t);
+	put(l, b, (size_t)n);
 }
 
 static void put_int(struct line *l, long v, bool known)
 {
 	char b[24];
-	put(l, ",", 1);
-	if (!known)
-		return;
-	int n = snprintf(b, sizeof(b), "%ld", v);
+	b[0] = ',';
+	int n = 1;
+	if (known) {
+		uint64_t a = (uint64_t)v;
+		if (v < 0) {
+			b[n++] = '-';
+			a = (uint64_t)(-(v + 1)) + 1;
+		}
+		n += rb_fmt_u64(b + n, a);
+	}
 	put(l, b, (size_t)n);
 }
 

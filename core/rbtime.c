@@ -1,9 +1,38 @@
 /* rbtime: formatting and clocks; see rbtime.h. */
 #include "rbtime.h"
 
-#include <inttypes.h>
-#include <stdio.h>
+#include <string.h>
 #include <time.h>
+
+int rb_fmt_u64(char *buf, uint64_t v)
+{
+	char t[20];
+	int n = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (int i = 0; i < n; i++)
+		buf[i] = t[n - 1 - i];
+	return n;
+}
+
+int rb_fmt_s_raw(char *buf, rb_us t)
+{
+	/* Integer arithmetic: "%.6f" of a double could round 8.9999995 up. */
+	int n = 0;
+	uint64_t a = (uint64_t)t;
+	if (t < 0) {
+		buf[n++] = '-';
+		a = (uint64_t)(-(t + 1)) + 1;
+	}
+	n += rb_fmt_u64(buf + n, a / 1000000u);
+	buf[n++] = '.';
+	uint32_t f = (uint32_t)(a % 1000000u);
+	for (int i = 5; i >= 0; i--, f /= 10)
+		buf[n + i] = (char)('0' + f % 10);
+	return n + 6;
+}
 
 int rb_fmt_s(char *buf, size_t n, rb_us t)
 {
@@ -12,10 +41,14 @@ int rb_fmt_s(char *buf, size_t n, rb_us t)
 			buf[0] = '\0';
 		return 0;
 	}
-	/* Integer arithmetic: "%.6f" of a double could round 8.9999995 up. */
-	const char *sign = t < 0 ? "-" : "";
-	uint64_t a = t < 0 ? (uint64_t)(-(t + 1)) + 1 : (uint64_t)t;
-	return snprintf(buf, n, "%s%" PRIu64 ".%06" PRIu64, sign, a / 1000000u, a % 1000000u);
+	char b[RB_FMT_S_MAX];
+	int len = rb_fmt_s_raw(b, t);
+	if (n) { /* as snprintf: cut to n - 1, always terminated */
+		size_t c = (size_t)len < n - 1 ? (size_t)len : n - 1;
+		memcpy(buf, b, c);
+		buf[c] = '\0';
+	}
+	return len;
 }
 
 static rb_us clock_us(clockid_t id)
