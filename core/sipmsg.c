@@ -342,7 +342,7 @@ static struct sip_span fast_tag(struct sip_span v)
 }
 
 /* The mandatory headers and the values every user wants. */
-static void check_mandatory(struct sipmsg *m, enum sipmsg_err *drop)
+void sipmsg_check_mandatory_(struct sipmsg *m, enum sipmsg_err *drop)
 {
 	const struct sip_hdr *h;
 	struct sip_addr a;
@@ -410,8 +410,7 @@ static void check_mandatory(struct sipmsg *m, enum sipmsg_err *drop)
 	}
 }
 
-static void reset(struct sipmsg *m, const char *buf, size_t len,
-		  enum sipmsg_mode mode)
+void sipmsg_reset_(struct sipmsg *m, const char *buf, size_t len, enum sipmsg_mode mode)
 {
 	struct sip_span none = {buf, 0};
 	m->buf = buf;
@@ -528,8 +527,8 @@ static const char *message_start(struct sipmsg *m, const char *buf, const char *
 }
 
 /* The start line p..nl: a status line or a request line. */
-static void start_line(struct sipmsg *m, const char *p, const char *nl, const char *end,
-		       bool strict)
+void sipmsg_start_line_(struct sipmsg *m, const char *p, const char *nl, const char *end,
+			bool strict)
 {
 	const char *sle = strip_cr(p, nl);
 	if (nl < end && sle == nl) {
@@ -582,7 +581,7 @@ static void body(struct sipmsg *m, const char *p, const char *bs, const char *en
 static int verdict(struct sipmsg *m, bool strict)
 {
 	enum sipmsg_err drop = SIPMSG_E_NONE;
-	check_mandatory(m, &drop);
+	sipmsg_check_mandatory_(m, &drop);
 	if (!strict) {
 		m->err = SIPMSG_E_NONE;
 		return 0;
@@ -606,14 +605,14 @@ int sipmsg_parse(struct sipmsg *m, const char *buf, size_t len,
 	if (!buf)
 		buf = "";
 	bool strict = mode == SIPMSG_STRICT;
-	reset(m, buf, len, mode);
+	sipmsg_reset_(m, buf, len, mode);
 	const char *end = buf + len, *nl;
 	const char *p = message_start(m, buf, buf, end, strict, &nl);
 	if (!p)
 		return EBADMSG;
 	if (strict && (size_t)(end - p) > SIPMSG_MAX_SIZE)
 		fail(m, SIPMSG_E_TOO_LARGE);
-	start_line(m, p, nl, end, strict);
+	sipmsg_start_line_(m, p, nl, end, strict);
 
 	bool ended;
 	const char *hs = nl < end ? nl + 1 : end;

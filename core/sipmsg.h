@@ -361,6 +361,29 @@ int sipmsg_err_status(enum sipmsg_err err);
  */
 bool sipmsg_probe(const char *buf, size_t len);
 
+/*
+ * The capture analyzer's fast path: sipmsg_probe() and a lenient
+ * sipmsg_parse() in one walk that reads only what the analyzer uses.
+ * Returns:
+ *   0       msg holds what the lenient parse gives for: buf, skipped,
+ *           is_request, method, method_id, ruri, version, status, reason,
+ *           call_id, from, to, from_tag, to_tag, cseq, cseq_method,
+ *           cseq_method_id; and hdrs / nhdrs index only the lines of Via,
+ *           From, To, Call-ID, CSeq, Diversion and History-Info, in order,
+ *           so sipmsg_hdr(), sipmsg_hdr_value(), sipmsg_via_next(),
+ *           sipmsg_diversion() and sipmsg_histinfo() answer as after the
+ *           parse for those headers. Not filled: header_section, body,
+ *           content_length (-1), flags (0); len runs to the buffer's end.
+ *   ENOENT  not SIP: sipmsg_probe() is false.
+ *   EAGAIN  the message needs the lenient parse's tolerance (bare LF,
+ *           folding, a line without its end, more than SIPMSG_MAX_HDRS
+ *           lines, ...): call sipmsg_probe() and sipmsg_parse().
+ *   EINVAL  NULL arguments.
+ * A well-formed message (every line ended by CRLF, no folding) never gets
+ * EAGAIN. The walk stops at the blank line: the body is not read.
+ */
+int sipmsg_scan(struct sipmsg *msg, const char *buf, size_t len);
+
 /* ------------------------------------------------------------- framing */
 
 /*
