@@ -34,8 +34,19 @@ struct call {
 	char key[]; /* Call-ID, NUL, From tag, NUL: r's key points here when long */
 };
 
+/* The last address formatted on one side: a capture's calls mostly share
+ * their addresses (SIPp and one center), and inet_ntop per call showed. */
+struct addr_memo {
+	bool ok;
+	uint8_t af;
+	uint16_t port;
+	uint8_t addr[16];
+	char s[sizeof(((struct callrec *)0)->src)];
+};
+
 struct dlg {
 	struct dlg_hooks hk;
+	struct addr_memo src, dst;
 	struct htab calls;
 	struct lnode open, over, challenged;
 	size_t n;
@@ -220,8 +231,22 @@ static struct sip_span top_branch(const struct sipmsg *m)
 	return v.branch;
 }
 
+/* pktdec_fmt_addr into out (a callrec address field), through m. */
+static void fmt_addr(struct addr_memo *m, char *out, int af, const uint8_t *addr, uint16_t port)
+{
+	if (!m->ok || m->af != af || m->port != port || memcmp(m->addr, addr, 16) != 0) {
+		pktdec_fmt_addr(m->s, sizeof(m->s), af, addr, port);
+		m->ok = true;
+		m->af = (uint8_t)af;
+		m->port = port;
+		memcpy(m->addr, addr, 16);
+	}
+	memcpy(out, m->s, strlen(m->s) + 1);
+}
+
 /* Forwarding, Request-URI user, addresses: from the first INVITE. */
-static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt_l4 *pkt)
+static void fill_invite(struct dlg *d, struct call *c, const struct sipmsg *m,
+			const struct pkt_l4 *pkt)
 {
 	struct callrec *r = &c->r;
 	struct sip_uri u;
@@ -252,8 +277,8 @@ static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt
 		}
 	}
 	memcpy(r->transport, pkt->proto == 6 ? "tcp" : "udp", 4);
-	pktdec_fmt_addr(r->src, sizeof(r->src), pkt->af, pkt->src, pkt->sport);
-	pktdec_fmt_addr(r->dst, sizeof(r->dst), pkt->af, pkt->dst, pkt->dport);
+	fmt_addr(&d->src, r->src, pkt->af, pkt->src, pkt->sport);
+	fmt_addr(&d->dst, r->dst, pkt->af, pkt->dst, pkt->dport);
 }
 
 static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l4 *pkt)
@@ -309,7 +334,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 	c->invite_cseq = m->cseq;
 	c->branch_len = br.len;
 	c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
-	fill_invite(c, m, pkt);
+	fill_invite(d, c, m, pkt);
 	c->last = t;
 	c->waiting = true;
 	htab_insert(&d->calls, &c->h, key_hash(m->call_id, m->from_tag));

@@ -181,31 +181,37 @@ static inline void put(struct line *l, const char *s, size_t len)
 	l->n += len;
 }
 
-/* A text field, quoted per RFC 4180 when it holds , " CR or LF. */
+/* The bytes that make a field quoted (RFC 4180). */
+static inline bool csv_special(char c)
+{
+	return c == ',' || c == '"' || c == '\r' || c == '\n';
+}
+
+/* A text field of at most max bytes (NUL-terminated if shorter), quoted
+ * per RFC 4180 when it holds , " CR or LF: copied in one pass into room
+ * made for the worst case (every byte a doubled quote). */
 static void put_str(struct line *l, const char *s, size_t max, bool comma)
 {
-	size_t len = strnlen(s, max);
-	if (comma)
-		put(l, ",", 1);
-	bool quote = false;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') {
-			quote = true;
-			break;
-		}
-	}
-	if (!quote) {
-		put(l, s, len);
+	if (l->nomem || (2 * max + 3 >= l->cap - l->n && !grow(l, 2 * max + 3)))
 		return;
+	char *o = l->b + l->n;
+	if (comma)
+		*o++ = ',';
+	size_t i = 0;
+	for (; i < max && s[i] && !csv_special(s[i]); i++)
+		o[i] = s[i];
+	if (i < max && s[i]) {
+		size_t len = i + strnlen(s + i, max - i);
+		*o++ = '"';
+		for (i = 0; i < len; i++) {
+			if (s[i] == '"')
+				*o++ = '"';
+			*o++ = s[i];
+		}
+		*o++ = '"';
+		i = 0;
 	}
-	put(l, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			put(l, "\"\"", 2);
-		else
-			put(l, s + i, 1);
-	}
-	put(l, "\"", 1);
+	l->n = (size_t)(o + i - l->b);
 }
 
 #define PUT_STR(l, field) put_str((l), (field), sizeof(field), true)

@@ -4,17 +4,31 @@
 #include <string.h>
 #include <time.h>
 
+/* "00".."99": two digits per division. */
+static const char digits2[201] = "0001020304050607080910111213141516171819"
+				 "2021222324252627282930313233343536373839"
+				 "4041424344454647484950515253545556575859"
+				 "6061626364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
+
 int rb_fmt_u64(char *buf, uint64_t v)
 {
 	char t[20];
-	int n = 0;
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (int i = 0; i < n; i++)
-		buf[i] = t[n - 1 - i];
-	return n;
+	int i = 20;
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		t[--i] = digits2[d + 1];
+		t[--i] = digits2[d];
+	}
+	if (v >= 10) {
+		t[--i] = digits2[v * 2 + 1];
+		t[--i] = digits2[v * 2];
+	} else {
+		t[--i] = (char)('0' + v);
+	}
+	memcpy(buf, t + i, (size_t)(20 - i));
+	return 20 - i;
 }
 
 int rb_fmt_s_raw(char *buf, rb_us t)
@@ -28,9 +42,11 @@ int rb_fmt_s_raw(char *buf, rb_us t)
 	}
 	n += rb_fmt_u64(buf + n, a / 1000000u);
 	buf[n++] = '.';
-	uint32_t f = (uint32_t)(a % 1000000u);
-	for (int i = 5; i >= 0; i--, f /= 10)
-		buf[n + i] = (char)('0' + f % 10);
+	unsigned f = (unsigned)(a % 1000000u);
+	unsigned hi = f / 10000, mid = f / 100 % 100, lo = f % 100;
+	memcpy(buf + n, digits2 + 2 * hi, 2);
+	memcpy(buf + n + 2, digits2 + 2 * mid, 2);
+	memcpy(buf + n + 4, digits2 + 2 * lo, 2);
 	return n + 6;
 }
 

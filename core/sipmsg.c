@@ -320,7 +320,7 @@ static const char *find_start(const char *p, const char *end)
  * analyzer needs only the tag). Agrees with sipmsg_addr_parse() on valid
  * values.
  */
-static struct sip_span fast_tag(struct sip_span v)
+struct sip_span sipmsg_fast_tag_(struct sip_span v)
 {
 	const char *p = v.p, *end = v.p + v.len;
 	struct sip_span none = {end, 0}, t;
@@ -377,7 +377,7 @@ void sipmsg_check_mandatory_(struct sipmsg *m, enum sipmsg_err *drop)
 	if ((h = sipmsg_hdr(m, SIP_HDR_FROM, 0)) && h->value.len) {
 		m->from = h->value;
 		if (!strict)
-			m->from_tag = fast_tag(h->value);
+			m->from_tag = sipmsg_fast_tag_(h->value);
 		else if (sipmsg_addr_parse(h->value, &a) == 0)
 			m->from_tag = a.tag;
 		else
@@ -388,7 +388,7 @@ void sipmsg_check_mandatory_(struct sipmsg *m, enum sipmsg_err *drop)
 	if ((h = sipmsg_hdr(m, SIP_HDR_TO, 0)) && h->value.len) {
 		m->to = h->value;
 		if (!strict)
-			m->to_tag = fast_tag(h->value);
+			m->to_tag = sipmsg_fast_tag_(h->value);
 		else if (sipmsg_addr_parse(h->value, &a) == 0)
 			m->to_tag = a.tag;
 		else

@@ -103,5 +103,8 @@ void sipmsg_start_line_(struct sipmsg *m, const char *p, const char *nl, const c
 /* Call-ID, CSeq, From, To (and their tags) from the header index; the first
  * missing one that makes a request unanswerable into *drop. */
 void sipmsg_check_mandatory_(struct sipmsg *m, enum sipmsg_err *drop);
+/* Lenient: the tag of a From / To value without parsing the URI; the span
+ * {end of v, 0} when there is none. */
+struct sip_span sipmsg_fast_tag_(struct sip_span v);
 
 #endif
