@@ -19,18 +19,29 @@
 
 #include "htab.h"
 
+/* What is reported of a call: read at its events and its end only. */
+struct call_rec {
+	struct callrec r;
+	struct dlg_extra x;
+};
+
+/*
+ * A call as every message sees it: the fields the lookup and the lists
+ * touch, then the key, in the first cache lines; the record (~800 bytes)
+ * behind it in the same allocation, so that a message costs no miss on it
+ * unless it changes it.
+ */
 struct call {
 	struct hnode h;
 	struct lnode l;
-	struct callrec r;
-	struct dlg_extra x;
+	rb_us last; /* last message (open) or end (over, challenged) */
 	uint64_t branch_hash; /* the top Via branch of the current INVITE, whole */
 	size_t branch_len;
 	uint32_t invite_cseq;
-	rb_us last; /* last message (open) or end (over, challenged) */
-	bool over;  /* in `over` or `challenged` */
+	bool over; /* in `over` or `challenged` */
 	bool waiting;
 	size_t cid_len, tag_len;
+	struct call_rec *cr; /* after the key, in the same block */
 	char key[]; /* Call-ID, NUL, From tag, NUL: r's key points here when long */
 };
 
@@ -130,7 +141,7 @@ static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag
 static void fire(struct dlg *d, enum dlg_event ev, const struct call *c, rb_us t)
 {
 	if (d->hk.event)
-		d->hk.event(ev, &c->r, t, d->hk.arg);
+		d->hk.event(ev, &c->cr->r, t, d->hk.arg);
 }
 
 static void waiting_end(struct dlg *d, struct call *c, rb_us t)
@@ -173,7 +184,7 @@ static void reopen(struct dlg *d, struct call *c, rb_us t)
 
 static void report(struct dlg *d, struct call *c, rb_us now)
 {
-	struct callrec *r = &c->r;
+	struct callrec *r = &c->cr->r;
 	waiting_end(d, c, now);
 	if (r->t_answer != RB_T_NONE)
 		r->outcome = OUTCOME_ANSWERED;
@@ -185,7 +196,7 @@ static void report(struct dlg *d, struct call *c, rb_us now)
 		r->outcome = OUTCOME_INCOMPLETE;
 	r->screened = -1;
 	if (d->hk.done)
-		d->hk.done(r, &c->x, d->hk.arg);
+		d->hk.done(r, &c->cr->x, d->hk.arg);
 	call_free(d, c);
 }
 
@@ -248,7 +259,7 @@ static void fmt_addr(struct addr_memo *m, char *out, int af, const uint8_t *addr
 static void fill_invite(struct dlg *d, struct call *c, const struct sipmsg *m,
 			const struct pkt_l4 *pkt)
 {
-	struct callrec *r = &c->r;
+	struct callrec *r = &c->cr->r;
 	struct sip_uri u;
 	if (sipmsg_uri_parse(m->ruri, &u) == 0) {
 		put(r->ruri_user, sizeof(r->ruri_user), u.number);
@@ -296,12 +307,12 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 			return 1;
 		}
 		/* A new INVITE transaction of the same call (after a challenge). */
-		if (c->r.t_answer == RB_T_NONE) {
-			c->r.t_final = RB_T_NONE;
-			c->r.final_status = 0;
+		if (c->cr->r.t_answer == RB_T_NONE) {
+			c->cr->r.t_final = RB_T_NONE;
+			c->cr->r.final_status = 0;
 			if (c->over)
 				reopen(d, c, t);
-			if (!c->waiting && c->r.t_cancel == RB_T_NONE) {
+			if (!c->waiting && c->cr->r.t_cancel == RB_T_NONE) {
 				c->waiting = true;
 				if (d->hk.waiting)
 					d->hk.waiting(t, +1, d->hk.arg);
@@ -310,7 +321,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 		c->invite_cseq = m->cseq;
 		c->branch_len = br.len;
 		c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
-		c->x.invites++;
+		c->cr->x.invites++;
 		if (!c->over) {
 			c->last = t;
 			list_touch(&d->open, &c->l);
@@ -318,19 +329,21 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 		return 1;
 	}
 	size_t cl = m->call_id.len, tl = m->from_tag.len;
-	c = calloc(1, sizeof(*c) + cl + tl + 2);
+	size_t off = (sizeof(*c) + cl + tl + 2 + 15) & ~(size_t)15; /* the record, aligned */
+	c = calloc(1, off + sizeof(struct call_rec));
 	if (!c)
 		return ENOMEM;
-	callrec_init(&c->r);
+	c->cr = (struct call_rec *)(void *)((char *)c + off);
+	callrec_init(&c->cr->r);
 	c->cid_len = cl;
 	c->tag_len = tl;
 	memcpy(c->key, m->call_id.p, cl);
 	if (tl)
 		memcpy(c->key + cl + 1, m->from_tag.p, tl);
-	callrec_set_key(&c->r, c->key, c->key + cl + 1);
-	c->r.t_invite = t;
-	c->x.t_bye_ok = RB_T_NONE;
-	c->x.invites = 1;
+	callrec_set_key(&c->cr->r, c->key, c->key + cl + 1);
+	c->cr->r.t_invite = t;
+	c->cr->x.t_bye_ok = RB_T_NONE;
+	c->cr->x.invites = 1;
 	c->invite_cseq = m->cseq;
 	c->branch_len = br.len;
 	c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
@@ -349,7 +362,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 
 static void invite_response(struct dlg *d, struct call *c, const struct sipmsg *m, rb_us t)
 {
-	struct callrec *r = &c->r;
+	struct callrec *r = &c->cr->r;
 	if (m->cseq != c->invite_cseq)
 		return; /* an earlier transaction's, or a re-INVITE's */
 	int s = m->status;
@@ -393,7 +406,7 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 		c = find(d, m->call_id, m->to_tag);
 	if (!c)
 		return 0;
-	struct callrec *r = &c->r;
+	struct callrec *r = &c->cr->r;
 	if (!c->over) {
 		c->last = t;
 		list_touch(&d->open, &c->l);
@@ -422,7 +435,7 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 	if (m->cseq_method_id == SIP_INVITE)
 		invite_response(d, c, m, t);
 	else if (m->cseq_method_id == SIP_BYE && m->status >= 200 && m->status < 300 &&
-		 c->x.t_bye_ok == RB_T_NONE)
-		c->x.t_bye_ok = t;
+		 c->cr->x.t_bye_ok == RB_T_NONE)
+		c->cr->x.t_bye_ok = t;
 	return 1;
 }
