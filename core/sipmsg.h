@@ -309,8 +309,6 @@ struct sipmsg {
 	/* Both. */
 	struct sip_span version;      /* "SIP/2.0" as written */
 
-	unsigned nhdrs;
-	struct sip_hdr hdrs[SIPMSG_MAX_HDRS + SIPMSG_HDRS_EXTRA];
 	struct sip_span header_section; /* from the first header line to the
 	                                   end of the blank line */
 	struct sip_span body;         /* may be empty */
@@ -333,6 +331,11 @@ struct sipmsg {
 
 	/* private */
 	uint8_t first_[SIP_HDR_COUNT]; /* 1 + index of first line per id */
+
+	/* The header lines (last: the fields above, which every message
+	 * fills, then share the struct's first cache lines). */
+	unsigned nhdrs;
+	struct sip_hdr hdrs[SIPMSG_MAX_HDRS + SIPMSG_HDRS_EXTRA];
 };
 
 /*
