@@ -181,11 +181,10 @@ static inline void put(struct line *l, const char *s, size_t len)
 	l->n += len;
 }
 
-/* The bytes that make a field quoted (RFC 4180). */
-static inline bool csv_special(char c)
-{
-	return c == ',' || c == '"' || c == '\r' || c == '\n';
-}
+/* The bytes that end the plain copy: NUL (the field's end), and those that
+ * make a field quoted (RFC 4180): , " CR LF. */
+static const unsigned char csv_stop[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1,
+					    ['\n'] = 1};
 
 /* A text field of at most max bytes (NUL-terminated if shorter), quoted
  * per RFC 4180 when it holds , " CR or LF: copied in one pass into room
@@ -198,7 +197,7 @@ static void put_str(struct line *l, const char *s, size_t max, bool comma)
 	if (comma)
 		*o++ = ',';
 	size_t i = 0;
-	for (; i < max && s[i] && !csv_special(s[i]); i++)
+	for (; i < max && !csv_stop[(unsigned char)s[i]]; i++)
 		o[i] = s[i];
 	if (i < max && s[i]) {
 		size_t len = i + strnlen(s + i, max - i);

@@ -74,24 +74,35 @@ static const char *const method_names[SIP_METHOD_COUNT] = {
 enum sip_method sipmsg_method_id(struct sip_span n)
 {
 	/* The length and the first letter leave at most one candidate (twice
-	 * per message in the analyzer: the request line and CSeq). */
-	static const unsigned char by_len_first[][3] = {
-		{3, 'A', SIP_ACK},	 {3, 'B', SIP_BYE},	    {4, 'I', SIP_INFO},
-		{5, 'P', SIP_PRACK},	 {5, 'R', SIP_REFER},	    {6, 'I', SIP_INVITE},
-		{6, 'C', SIP_CANCEL},	 {6, 'N', SIP_NOTIFY},	    {6, 'U', SIP_UPDATE},
-		{7, 'O', SIP_OPTIONS},	 {7, 'P', SIP_PUBLISH},	    {7, 'M', SIP_MESSAGE},
-		{8, 'R', SIP_REGISTER}, {9, 'S', SIP_SUBSCRIBE},
-	};
+	 * per message in the analyzer: the request line and CSeq); then one
+	 * compare of a known length. */
 	if (n.len < 3 || n.len > 9)
 		return SIP_METHOD_UNKNOWN;
-	for (size_t i = 0; i < sizeof(by_len_first) / sizeof(by_len_first[0]); i++) {
-		if (by_len_first[i][0] != n.len || by_len_first[i][1] != (unsigned char)n.p[0])
-			continue;
-		const char *s = method_names[by_len_first[i][2]];
-		return memcmp(s, n.p, n.len) == 0 ? (enum sip_method)by_len_first[i][2]
-						  : SIP_METHOD_UNKNOWN;
+	enum sip_method m;
+	switch (n.len << 8 | (unsigned char)n.p[0]) {
+#define M(len, c, id)                                                                              \
+	case (len) << 8 | (c):                                                                     \
+		m = id;                                                                            \
+		break;
+		M(3, 'A', SIP_ACK)
+		M(3, 'B', SIP_BYE)
+		M(4, 'I', SIP_INFO)
+		M(5, 'P', SIP_PRACK)
+		M(5, 'R', SIP_REFER)
+		M(6, 'I', SIP_INVITE)
+		M(6, 'C', SIP_CANCEL)
+		M(6, 'N', SIP_NOTIFY)
+		M(6, 'U', SIP_UPDATE)
+		M(7, 'O', SIP_OPTIONS)
+		M(7, 'P', SIP_PUBLISH)
+		M(7, 'M', SIP_MESSAGE)
+		M(8, 'R', SIP_REGISTER)
+		M(9, 'S', SIP_SUBSCRIBE)
+#undef M
+	default:
+		return SIP_METHOD_UNKNOWN;
 	}
-	return SIP_METHOD_UNKNOWN;
+	return memcmp(method_names[m], n.p, n.len) == 0 ? m : SIP_METHOD_UNKNOWN;
 }
 
 const char *sipmsg_method_name(enum sip_method m)

@@ -31,32 +31,40 @@
 
 /* ------------------------------------------------------------ line ends */
 
-/* The LFs of [blk, blk + 16) not yet consumed, as bits; end bounds reads. */
+/* The LFs of [blk, blk + 16) not yet consumed, as bits; [lo, end) may be
+ * read. */
 struct lfs {
-	const char *blk, *end;
+	const char *blk, *lo, *end;
 	uint32_t mask;
 };
 
-/* Bit i for each LF in the 16 bytes at b, or in the n < 16 left. */
-static inline uint32_t lf_bits(const char *b, const char *end)
+/* Bit i for each LF in the 16 bytes at b, or in the fewer left before end
+ * (then from the last 16 bytes of [lo, end), shifted: no read outside). */
+static inline uint32_t lf_bits(const char *b, const char *lo, const char *end)
 {
-	if (end - b >= 16) {
 #if defined(__SSE2__)
+	const __m128i lf = _mm_set1_epi8('\n');
+	if (end - b >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
-		return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-#endif
+		return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
 	}
+	if (end - lo >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+		return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)) >> (16 - (end - b));
+	}
+#endif
 	uint32_t m = 0;
 	for (int i = 0; i < 16 && b + i < end; i++)
 		m |= (uint32_t)(b[i] == '\n') << i;
 	return m;
 }
 
-static inline void lfs_init(struct lfs *s, const char *p, const char *end)
+static inline void lfs_init(struct lfs *s, const char *p, const char *lo, const char *end)
 {
 	s->blk = p;
+	s->lo = lo;
 	s->end = end;
-	s->mask = p < end ? lf_bits(p, end) : 0;
+	s->mask = p < end ? lf_bits(p, lo, end) : 0;
 }
 
 /* The next LF (each line takes the next one in order), or NULL. */
@@ -66,7 +74,7 @@ static inline const char *lfs_next(struct lfs *s)
 		s->blk += 16;
 		if (s->blk >= s->end)
 			return NULL;
-		s->mask = lf_bits(s->blk, s->end);
+		s->mask = lf_bits(s->blk, s->lo, s->end);
 	}
 	const char *nl = s->blk + __builtin_ctz(s->mask);
 	s->mask &= s->mask - 1;
@@ -288,8 +296,14 @@ static inline struct sip_span tag(struct sip_span v)
 	if (!gt || gt + 1 == end)
 		return none; /* no '>', or nothing after it: no ';' to find */
 	const char *f = gt + 2;
-	if (gt[1] != ';' || end - f <= 4 || !mem_ieq_lc(f, "tag=", 4) || sc_is(f[4], SC_LWS) ||
-	    f[4] == '"' || f[4] == ';')
+	uint32_t w4 = 0;
+	if (end - f > 4)
+		memcpy(&w4, f, 4);
+	/* "tag=" in any case: OR 0x20 on the letters only ('=' exactly) */
+	const uint32_t tag_eq = (uint32_t)'t' | (uint32_t)'a' << 8 | (uint32_t)'g' << 16 |
+				(uint32_t)'=' << 24;
+	if (gt[1] != ';' || end - f <= 4 || ((w4 | 0x00202020u) != tag_eq && !mem_ieq_lc(f, "tag=", 4)) ||
+	    sc_is(f[4], SC_LWS) || f[4] == '"' || f[4] == ';')
 		return sipmsg_fast_tag_(v);
 	const char *vs = f + 4, *ve = vs;
 	while (ve < end && *ve != ';')
@@ -378,7 +392,7 @@ static inline void keep(struct sipmsg *m, enum sip_hdr_id id, const char *ls, si
 static int header_lines(struct sipmsg *m, const char *p, const char *end)
 {
 	struct lfs lf;
-	lfs_init(&lf, p, end);
+	lfs_init(&lf, p, m->buf, end);
 	unsigned lines = 0;
 	while (p < end) {
 		if (*p == '\r' && end - p >= 2 && p[1] == '\n')
