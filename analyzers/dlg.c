@@ -234,12 +234,10 @@ void dlg_flush(struct dlg *d, rb_us now)
 
 static struct sip_span top_branch(const struct sipmsg *m)
 {
-	struct sipmsg_iter it = {0};
-	struct sip_via v;
-	struct sip_span none = {NULL, 0};
-	if (sipmsg_via_next(m, &it, &v) != 0)
-		return none;
-	return v.branch;
+	struct sip_span br = {NULL, 0};
+	if (sipmsg_top_branch(m, &br) != 0)
+		br.len = 0;
+	return br;
 }
 
 /* pktdec_fmt_addr into out (a callrec address field), through m. */

@@ -536,6 +536,15 @@ int sipmsg_via_parse(struct sip_span s, struct sip_via *out);
 int sipmsg_via_next(const struct sipmsg *msg, struct sipmsg_iter *it,
 		    struct sip_via *out);
 
+/*
+ * The branch of the top Via value, as sipmsg_via_next() on a fresh
+ * iterator gives it (out.branch): 0 with *branch (empty when the Via has
+ * none), or that function's ENOENT / EINVAL. Reads the usual
+ * "SIP/2.0/UDP host:port;branch=x" without the whole Via parse (the
+ * analyzer asks for every call).
+ */
+int sipmsg_top_branch(const struct sipmsg *msg, struct sip_span *branch);
+
 /* ---------------------------------------------------- CSeq, tags */
 
 /* Parses "4711 INVITE". Returns 0 or EINVAL (no number, > 2^31-1, no

@@ -105,6 +105,12 @@ static void helpers(const struct sipmsg *m)
 			in_input(via.received);
 		}
 	}
+	/* sipmsg_top_branch is sipmsg_via_next's first answer */
+	struct sipmsg_iter it1 = {0, 0};
+	struct sip_span br;
+	int e1 = sipmsg_via_next(m, &it1, &via), e2 = sipmsg_top_branch(m, &br);
+	if (e1 != e2 || (e1 == 0 && (br.len != via.branch.len || (br.len && br.p != via.branch.p))))
+		abort();
 	struct sip_diversion d;
 	struct sip_histinfo hi_;
 	for (unsigned k = 0; k < 64; k++)

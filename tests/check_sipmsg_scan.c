@@ -79,6 +79,18 @@ static const char *differ(const struct sipmsg *s, const struct sipmsg *p)
 	return "";
 }
 
+/* sipmsg_top_branch, the analyzer's shortcut, against sipmsg_via_next. */
+static void top_branch_agrees(const struct sipmsg *m)
+{
+	struct sipmsg_iter it = {0, 0};
+	struct sip_via v;
+	struct sip_span br = {NULL, 0};
+	int r1 = sipmsg_via_next(m, &it, &v), r2 = sipmsg_top_branch(m, &br);
+	ck_assert_int_eq(r1, r2);
+	if (r1 == 0)
+		ck_assert_msg(span_same(v.branch, br), "top branch differs: %.*s", (int)m->len, m->buf);
+}
+
 /* Scans and parses b[0..n); returns the scan's status, fails on a mismatch. */
 static int agree(const char *b, size_t n)
 {
@@ -94,6 +106,8 @@ static int agree(const char *b, size_t n)
 		return rc;
 	ck_assert_msg(probe, "scan read a message the probe rejects: %.*s", (int)n, b);
 	ck_assert_int_eq(sipmsg_parse(&p, b, n, SIPMSG_LENIENT), 0);
+	top_branch_agrees(&s);
+	top_branch_agrees(&p);
 	const char *d = differ(&s, &p);
 	ck_assert_msg(!d[0], "scan and parse differ (%s) on: %.*s", d, (int)n, b);
 	return rc;
