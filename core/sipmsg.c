@@ -412,18 +412,29 @@ void sipmsg_check_mandatory_(struct sipmsg *m, enum sipmsg_err *drop)
 
 void sipmsg_reset_(struct sipmsg *m, const char *buf, size_t len, enum sipmsg_mode mode)
 {
-	struct sip_span none = {buf, 0};
+	/* One assignment per field: a chain (a = b = none) reads each span
+	 * back from the one just stored, a store-forwarding stall per link
+	 * on every message the analyzer reads. */
+	const struct sip_span none = {buf, 0};
 	m->buf = buf;
 	m->len = len;
 	m->skipped = 0;
 	m->mode = mode;
 	m->is_request = false;
-	m->method = m->ruri = m->reason = m->version = none;
+	m->method = none;
+	m->ruri = none;
+	m->reason = none;
+	m->version = none;
 	m->method_id = SIP_METHOD_UNKNOWN;
 	m->status = 0;
 	m->nhdrs = 0;
-	m->header_section = m->body = none;
-	m->call_id = m->from = m->to = m->from_tag = m->to_tag = none;
+	m->header_section = none;
+	m->body = none;
+	m->call_id = none;
+	m->from = none;
+	m->to = none;
+	m->from_tag = none;
+	m->to_tag = none;
 	m->cseq = 0;
 	m->cseq_method = none;
 	m->cseq_method_id = SIP_METHOD_UNKNOWN;
