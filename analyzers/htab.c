@@ -98,9 +98,9 @@ uint64_t htab_hash(uint64_t h, const void *p, size_t len)
 		h = (h ^ w) * k;
 		h ^= h >> 29;
 	}
-	uint64_t w = (uint64_t)len << 56; /* "ab" and "ab\0" differ */
-	for (size_t i = 0; i < len; i++)
-		w |= (uint64_t)s[i] << (8 * i);
+	uint64_t w = 0;
+	memcpy(&w, s, len); /* the last 0..7 bytes */
+	w ^= (uint64_t)len << 56; /* "ab" and "ab\0" differ */
 	h = (h ^ w) * k;
 	return h ^ (h >> 29);
 }

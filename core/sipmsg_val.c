@@ -281,10 +281,11 @@ static bool top_via_value(const struct sipmsg *msg, struct sip_span *out)
 	if (!msg->first_[SIP_HDR_VIA])
 		return false;
 	struct sip_span v = msg->hdrs[msg->first_[SIP_HDR_VIA] - 1].value;
-	const char *p = v.p, *end = v.p + v.len, *e = p;
-	while (e < end && *e != ',' && *e != '"' && *e != '<')
-		e++;
-	if (e < end && *e != ',')
+	const char *p = v.p, *end = v.p + v.len;
+	const char *e = v.len ? memchr(p, ',', v.len) : NULL;
+	if (!e)
+		e = end;
+	if (memchr(p, '"', (size_t)(e - p)) || memchr(p, '<', (size_t)(e - p)))
 		return false;
 	*out = span_trim(span_from(p, e));
 	return out->len != 0; /* an empty first element: the iterator goes on */
