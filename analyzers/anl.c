@@ -1,6 +1,7 @@
 /*
  * anl: the analyzer's pipeline from frames to calls; see analyze.h.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,27 +37,40 @@ static bool only_crlf(const uint8_t *b, size_t n)
 	return true;
 }
 
+/*
+ * One message: the fast scan (sipmsg_scan), or for a message it leaves to
+ * the full parse, the probe and the lenient parse, with the same counts
+ * either way (not SIP, malformed).
+ */
 static void sip(struct anl *a, const struct pkt_l4 *p, const char *b, size_t n)
 {
-	if (sipmsg_parse(&a->msg, b, n, SIPMSG_LENIENT) != 0) {
+	int r = sipmsg_scan(&a->msg, b, n);
+	if (r == EAGAIN) {
+		if (!sipmsg_probe(b, n))
+			r = ENOENT;
+		else if (sipmsg_parse(&a->msg, b, n, SIPMSG_LENIENT) != 0)
+			r = EBADMSG;
+		else
+			r = 0;
+	}
+	if (r == ENOENT) {
+		a->st->n[ASKIP_NOT_SIP]++;
+		return;
+	}
+	if (r != 0) {
 		a->st->n[ASKIP_SIP_MALFORMED]++;
 		return;
 	}
 	a->st->sip_messages++;
 	rb_us t = anl_ns_to_us(p->ts_ns - a->t0_ns);
-	int r = dlg_track(a->dlg, &a->msg, t, p);
-	if (r != 1)
+	int tr = dlg_track(a->dlg, &a->msg, t, p);
+	if (tr != 1)
 		a->st->n[ASKIP_SIP_NO_CALL]++;
 }
 
 static void on_tcp_msg(const struct pkt_l4 *seg, const char *msg, size_t len, void *arg)
 {
-	struct anl *a = arg;
-	if (!sipmsg_probe(msg, len)) {
-		a->st->n[ASKIP_NOT_SIP]++;
-		return;
-	}
-	sip(a, seg, msg, len);
+	sip(arg, seg, msg, len);
 }
 
 static void on_l4(const struct pkt_l4 *p, void *arg)
@@ -70,10 +84,6 @@ static void on_l4(const struct pkt_l4 *p, void *arg)
 		return;
 	if (only_crlf(p->data, p->len)) {
 		a->st->n[ASKIP_KEEPALIVE]++;
-		return;
-	}
-	if (!sipmsg_probe((const char *)p->data, p->len)) {
-		a->st->n[ASKIP_NOT_SIP]++;
 		return;
 	}
 	sip(a, p, (const char *)p->data, p->len);

@@ -19,23 +19,45 @@
 
 #include "htab.h"
 
+/* What is reported of a call: read at its events and its end only. */
+struct call_rec {
+	struct callrec r;
+	struct dlg_extra x;
+};
+
+/*
+ * A call as every message sees it: the fields the lookup and the lists
+ * touch, then the key, in the first cache lines; the record (~800 bytes)
+ * behind it in the same allocation, so that a message costs no miss on it
+ * unless it changes it.
+ */
 struct call {
 	struct hnode h;
 	struct lnode l;
-	struct callrec r;
-	struct dlg_extra x;
+	rb_us last; /* last message (open) or end (over, challenged) */
 	uint64_t branch_hash; /* the top Via branch of the current INVITE, whole */
 	size_t branch_len;
 	uint32_t invite_cseq;
-	rb_us last; /* last message (open) or end (over, challenged) */
-	bool over;  /* in `over` or `challenged` */
+	bool over; /* in `over` or `challenged` */
 	bool waiting;
 	size_t cid_len, tag_len;
+	struct call_rec *cr; /* after the key, in the same block */
 	char key[]; /* Call-ID, NUL, From tag, NUL: r's key points here when long */
+};
+
+/* The last address formatted on one side: a capture's calls mostly share
+ * their addresses (SIPp and one center), and inet_ntop per call showed. */
+struct addr_memo {
+	bool ok;
+	uint8_t af;
+	uint16_t port;
+	uint8_t addr[16];
+	char s[sizeof(((struct callrec *)0)->src)];
 };
 
 struct dlg {
 	struct dlg_hooks hk;
+	struct addr_memo src, dst;
 	struct htab calls;
 	struct lnode open, over, challenged;
 	size_t n;
@@ -93,12 +115,12 @@ static void put(char *dst, size_t n, struct sip_span s)
 	dst[l] = '\0';
 }
 
-/* The whole key: Call-ID, a NUL that cannot occur in it, From tag. */
+/* The whole key: Call-ID, then From tag. */
 static uint64_t key_hash(struct sip_span cid, struct sip_span tag)
 {
-	uint64_t h = htab_hash(HTAB_SEED, cid.p, cid.len);
-	h = htab_hash(h, "\0", 1);
-	return htab_hash(h, tag.p, tag.len);
+	/* (where the Call-ID ends is in the hash's length word; a collision
+	 * would only cost a compare) */
+	return htab_hash(htab_hash(HTAB_SEED, cid.p, cid.len), tag.p, tag.len);
 }
 
 static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag)
@@ -119,7 +141,7 @@ static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag
 static void fire(struct dlg *d, enum dlg_event ev, const struct call *c, rb_us t)
 {
 	if (d->hk.event)
-		d->hk.event(ev, &c->r, t, d->hk.arg);
+		d->hk.event(ev, &c->cr->r, t, d->hk.arg);
 }
 
 static void waiting_end(struct dlg *d, struct call *c, rb_us t)
@@ -162,7 +184,7 @@ static void reopen(struct dlg *d, struct call *c, rb_us t)
 
 static void report(struct dlg *d, struct call *c, rb_us now)
 {
-	struct callrec *r = &c->r;
+	struct callrec *r = &c->cr->r;
 	waiting_end(d, c, now);
 	if (r->t_answer != RB_T_NONE)
 		r->outcome = OUTCOME_ANSWERED;
@@ -174,7 +196,7 @@ static void report(struct dlg *d, struct call *c, rb_us now)
 		r->outcome = OUTCOME_INCOMPLETE;
 	r->screened = -1;
 	if (d->hk.done)
-		d->hk.done(r, &c->x, d->hk.arg);
+		d->hk.done(r, &c->cr->x, d->hk.arg);
 	call_free(d, c);
 }
 
@@ -212,18 +234,30 @@ void dlg_flush(struct dlg *d, rb_us now)
 
 static struct sip_span top_branch(const struct sipmsg *m)
 {
-	struct sipmsg_iter it = {0};
-	struct sip_via v;
-	struct sip_span none = {NULL, 0};
-	if (sipmsg_via_next(m, &it, &v) != 0)
-		return none;
-	return v.branch;
+	struct sip_span br = {NULL, 0};
+	if (sipmsg_top_branch(m, &br) != 0)
+		br.len = 0;
+	return br;
+}
+
+/* pktdec_fmt_addr into out (a callrec address field), through m. */
+static void fmt_addr(struct addr_memo *m, char *out, int af, const uint8_t *addr, uint16_t port)
+{
+	if (!m->ok || m->af != af || m->port != port || memcmp(m->addr, addr, 16) != 0) {
+		pktdec_fmt_addr(m->s, sizeof(m->s), af, addr, port);
+		m->ok = true;
+		m->af = (uint8_t)af;
+		m->port = port;
+		memcpy(m->addr, addr, 16);
+	}
+	memcpy(out, m->s, strlen(m->s) + 1);
 }
 
 /* Forwarding, Request-URI user, addresses: from the first INVITE. */
-static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt_l4 *pkt)
+static void fill_invite(struct dlg *d, struct call *c, const struct sipmsg *m,
+			const struct pkt_l4 *pkt)
 {
-	struct callrec *r = &c->r;
+	struct callrec *r = &c->cr->r;
 	struct sip_uri u;
 	if (sipmsg_uri_parse(m->ruri, &u) == 0) {
 		put(r->ruri_user, sizeof(r->ruri_user), u.number);
@@ -252,8 +286,8 @@ static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt
 		}
 	}
 	memcpy(r->transport, pkt->proto == 6 ? "tcp" : "udp", 4);
-	pktdec_fmt_addr(r->src, sizeof(r->src), pkt->af, pkt->src, pkt->sport);
-	pktdec_fmt_addr(r->dst, sizeof(r->dst), pkt->af, pkt->dst, pkt->dport);
+	fmt_addr(&d->src, r->src, pkt->af, pkt->src, pkt->sport);
+	fmt_addr(&d->dst, r->dst, pkt->af, pkt->dst, pkt->dport);
 }
 
 static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l4 *pkt)
@@ -271,12 +305,12 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 			return 1;
 		}
 		/* A new INVITE transaction of the same call (after a challenge). */
-		if (c->r.t_answer == RB_T_NONE) {
-			c->r.t_final = RB_T_NONE;
-			c->r.final_status = 0;
+		if (c->cr->r.t_answer == RB_T_NONE) {
+			c->cr->r.t_final = RB_T_NONE;
+			c->cr->r.final_status = 0;
 			if (c->over)
 				reopen(d, c, t);
-			if (!c->waiting && c->r.t_cancel == RB_T_NONE) {
+			if (!c->waiting && c->cr->r.t_cancel == RB_T_NONE) {
 				c->waiting = true;
 				if (d->hk.waiting)
 					d->hk.waiting(t, +1, d->hk.arg);
@@ -285,7 +319,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 		c->invite_cseq = m->cseq;
 		c->branch_len = br.len;
 		c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
-		c->x.invites++;
+		c->cr->x.invites++;
 		if (!c->over) {
 			c->last = t;
 			list_touch(&d->open, &c->l);
@@ -293,23 +327,25 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 		return 1;
 	}
 	size_t cl = m->call_id.len, tl = m->from_tag.len;
-	c = calloc(1, sizeof(*c) + cl + tl + 2);
+	size_t off = (sizeof(*c) + cl + tl + 2 + 15) & ~(size_t)15; /* the record, aligned */
+	c = calloc(1, off + sizeof(struct call_rec));
 	if (!c)
 		return ENOMEM;
-	callrec_init(&c->r);
+	c->cr = (struct call_rec *)(void *)((char *)c + off);
+	callrec_init(&c->cr->r);
 	c->cid_len = cl;
 	c->tag_len = tl;
 	memcpy(c->key, m->call_id.p, cl);
 	if (tl)
 		memcpy(c->key + cl + 1, m->from_tag.p, tl);
-	callrec_set_key(&c->r, c->key, c->key + cl + 1);
-	c->r.t_invite = t;
-	c->x.t_bye_ok = RB_T_NONE;
-	c->x.invites = 1;
+	callrec_set_key(&c->cr->r, c->key, c->key + cl + 1);
+	c->cr->r.t_invite = t;
+	c->cr->x.t_bye_ok = RB_T_NONE;
+	c->cr->x.invites = 1;
 	c->invite_cseq = m->cseq;
 	c->branch_len = br.len;
 	c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
-	fill_invite(c, m, pkt);
+	fill_invite(d, c, m, pkt);
 	c->last = t;
 	c->waiting = true;
 	htab_insert(&d->calls, &c->h, key_hash(m->call_id, m->from_tag));
@@ -324,7 +360,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 
 static void invite_response(struct dlg *d, struct call *c, const struct sipmsg *m, rb_us t)
 {
-	struct callrec *r = &c->r;
+	struct callrec *r = &c->cr->r;
 	if (m->cseq != c->invite_cseq)
 		return; /* an earlier transaction's, or a re-INVITE's */
 	int s = m->status;
@@ -368,7 +404,7 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 		c = find(d, m->call_id, m->to_tag);
 	if (!c)
 		return 0;
-	struct callrec *r = &c->r;
+	struct callrec *r = &c->cr->r;
 	if (!c->over) {
 		c->last = t;
 		list_touch(&d->open, &c->l);
@@ -397,7 +433,7 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 	if (m->cseq_method_id == SIP_INVITE)
 		invite_response(d, c, m, t);
 	else if (m->cseq_method_id == SIP_BYE && m->status >= 200 && m->status < 300 &&
-		 c->x.t_bye_ok == RB_T_NONE)
-		c->x.t_bye_ok = t;
+		 c->cr->x.t_bye_ok == RB_T_NONE)
+		c->cr->x.t_bye_ok = t;
 	return 1;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int htab_init(struct htab *t, size_t nb)
 {
@@ -86,10 +87,20 @@ struct hnode *htab_next(struct hnode *n, uint64_t hash)
 
 uint64_t htab_hash(uint64_t h, const void *p, size_t len)
 {
+	/* Eight bytes per multiply (FNV-1a took one): Call-IDs are 20 to 60
+	 * bytes and are hashed for every SIP message. The xor-shift after each
+	 * multiply brings the high bits down to the low ones the buckets use. */
 	const unsigned char *s = p;
-	for (size_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= UINT64_C(0x100000001b3);
+	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+	for (; len >= 8; s += 8, len -= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
 	}
-	return h;
+	uint64_t w = 0;
+	memcpy(&w, s, len); /* the last 0..7 bytes */
+	w ^= (uint64_t)len << 56; /* "ab" and "ab\0" differ */
+	h = (h ^ w) * k;
+	return h ^ (h >> 29);
 }

@@ -40,7 +40,8 @@ void htab_remove(struct htab *t, struct hnode *n);
 struct hnode *htab_first(const struct htab *t, uint64_t hash);
 struct hnode *htab_next(struct hnode *n, uint64_t hash);
 
-/* FNV-1a over bytes, continuing from h (start with HTAB_SEED). */
+/* A hash of bytes, continuing from h (start with HTAB_SEED): eight bytes
+ * per multiply, not cryptographic (chains compare whole keys). */
 #define HTAB_SEED UINT64_C(0xcbf29ce484222325)
 uint64_t htab_hash(uint64_t h, const void *p, size_t len);
 

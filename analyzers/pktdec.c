@@ -124,12 +124,37 @@ int pktdec_dlt_supported(int dlt)
 	return 0;
 }
 
+/* Decimal digits of v (< 100000) at b; returns the count. */
+static int put_dec(char *b, unsigned v)
+{
+	char t[5];
+	int n = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (int i = 0; i < n; i++)
+		b[i] = t[n - 1 - i];
+	return n;
+}
+
 void pktdec_fmt_addr(char *buf, size_t n, int af, const uint8_t *addr, uint16_t port)
 {
-	char a[INET6_ADDRSTRLEN] = "";
+	char a[INET6_ADDRSTRLEN + 8] = "";
 	if (af == 4) {
-		inet_ntop(AF_INET, addr, a, sizeof(a));
-		snprintf(buf, n, "%s:%u", a, port);
+		/* inet_ntop's dotted quad, by hand: once per call in the analyzer */
+		int k = 0;
+		for (int i = 0; i < 4; i++) {
+			k += put_dec(a + k, addr[i]);
+			a[k++] = i < 3 ? '.' : ':';
+		}
+		k += put_dec(a + k, port);
+		a[k] = '\0';
+		if (n) {
+			size_t c = (size_t)k < n - 1 ? (size_t)k : n - 1;
+			memcpy(buf, a, c);
+			buf[c] = '\0';
+		}
 	} else {
 		inet_ntop(AF_INET6, addr, a, sizeof(a));
 		snprintf(buf, n, "[%s]:%u", a, port);

@@ -155,73 +155,91 @@ struct line {
 	bool nomem;
 };
 
-static void put(struct line *l, const char *s, size_t len)
+/* Grows the row's buffer for len more bytes (a long key's row only). */
+static bool grow(struct line *l, size_t len)
 {
-	if (l->nomem)
-		return;
-	if (len >= l->cap - l->n) {
-		size_t cap = l->cap;
-		while (len >= cap - l->n)
-			cap *= 2;
-		char *b = l->b == l->ib ? malloc(cap) : realloc(l->b, cap);
-		if (!b) {
-			l->nomem = true;
-			return;
-		}
-		if (l->b == l->ib)
-			memcpy(b, l->ib, l->n);
-		l->b = b;
-		l->cap = cap;
+	size_t cap = l->cap;
+	while (len >= cap - l->n)
+		cap *= 2;
+	char *b = l->b == l->ib ? malloc(cap) : realloc(l->b, cap);
+	if (!b) {
+		l->nomem = true;
+		return false;
 	}
+	if (l->b == l->ib)
+		memcpy(b, l->ib, l->n);
+	l->b = b;
+	l->cap = cap;
+	return true;
+}
+
+static inline void put(struct line *l, const char *s, size_t len)
+{
+	if (l->nomem || (len >= l->cap - l->n && !grow(l, len)))
+		return;
 	memcpy(l->b + l->n, s, len);
 	l->n += len;
 }
 
-/* A text field, quoted per RFC 4180 when it holds , " CR or LF. */
+/* The bytes that end the plain copy: NUL (the field's end), and those that
+ * make a field quoted (RFC 4180): , " CR LF. */
+static const unsigned char csv_stop[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1,
+					    ['\n'] = 1};
+
+/* A text field of at most max bytes (NUL-terminated if shorter), quoted
+ * per RFC 4180 when it holds , " CR or LF: copied in one pass into room
+ * made for the worst case (every byte a doubled quote). */
 static void put_str(struct line *l, const char *s, size_t max, bool comma)
 {
-	size_t len = strnlen(s, max);
-	if (comma)
-		put(l, ",", 1);
-	bool quote = false;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') {
-			quote = true;
-			break;
-		}
-	}
-	if (!quote) {
-		put(l, s, len);
+	if (l->nomem || (2 * max + 3 >= l->cap - l->n && !grow(l, 2 * max + 3)))
 		return;
+	char *o = l->b + l->n;
+	if (comma)
+		*o++ = ',';
+	size_t i = 0;
+	for (; i < max && !csv_stop[(unsigned char)s[i]]; i++)
+		o[i] = s[i];
+	if (i < max && s[i]) {
+		size_t len = i + strnlen(s + i, max - i);
+		*o++ = '"';
+		for (i = 0; i < len; i++) {
+			if (s[i] == '"')
+				*o++ = '"';
+			*o++ = s[i];
+		}
+		*o++ = '"';
+		i = 0;
 	}
-	put(l, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			put(l, "\"\"", 2);
-		else
-			put(l, s + i, 1);
-	}
-	put(l, "\"", 1);
+	l->n = (size_t)(o + i - l->b);
 }
 
 #define PUT_STR(l, field) put_str((l), (field), sizeof(field), true)
 
+/* Times and numbers by integer arithmetic (rb_fmt_s_raw), no snprintf:
+ * a row holds a dozen of them. */
 static void put_time(struct line *l, rb_us t)
 {
-	char b[32];
-	int n = rb_fmt_s(b, sizeof(b), t);
-	put(l, ",", 1);
-	if (n > 0)
-		put(l, b, (size_t)n);
+	char b[1 + RB_FMT_S_MAX];
+	b[0] = ',';
+	int n = 1;
+	if (t != RB_T_NONE)
+		n += rb_fmt_s_raw(b + 1, t);
+	put(l, b, (size_t)n);
 }
 
 static void put_int(struct line *l, long v, bool known)
 {
 	char b[24];
-	put(l, ",", 1);
-	if (!known)
-		return;
-	int n = snprintf(b, sizeof(b), "%ld", v);
+	b[0] = ',';
+	int n = 1;
+	if (known) {
+		uint64_t a = (uint64_t)v;
+		if (v < 0) {
+			b[n++] = '-';
+			a = (uint64_t)(-(v + 1)) + 1;
+		}
+		n += rb_fmt_u64(b + n, a);
+	}
 	put(l, b, (size_t)n);
 }
 

@@ -1,9 +1,54 @@
 /* rbtime: formatting and clocks; see rbtime.h. */
 #include "rbtime.h"
 
-#include <inttypes.h>
-#include <stdio.h>
+#include <string.h>
 #include <time.h>
+
+/* "00".."99": two digits per division. */
+static const char digits2[201] = "0001020304050607080910111213141516171819"
+				 "2021222324252627282930313233343536373839"
+				 "4041424344454647484950515253545556575859"
+				 "6061626364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
+
+int rb_fmt_u64(char *buf, uint64_t v)
+{
+	char t[20];
+	int i = 20;
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		t[--i] = digits2[d + 1];
+		t[--i] = digits2[d];
+	}
+	if (v >= 10) {
+		t[--i] = digits2[v * 2 + 1];
+		t[--i] = digits2[v * 2];
+	} else {
+		t[--i] = (char)('0' + v);
+	}
+	memcpy(buf, t + i, (size_t)(20 - i));
+	return 20 - i;
+}
+
+int rb_fmt_s_raw(char *buf, rb_us t)
+{
+	/* Integer arithmetic: "%.6f" of a double could round 8.9999995 up. */
+	int n = 0;
+	uint64_t a = (uint64_t)t;
+	if (t < 0) {
+		buf[n++] = '-';
+		a = (uint64_t)(-(t + 1)) + 1;
+	}
+	n += rb_fmt_u64(buf + n, a / 1000000u);
+	buf[n++] = '.';
+	unsigned f = (unsigned)(a % 1000000u);
+	unsigned hi = f / 10000, mid = f / 100 % 100, lo = f % 100;
+	memcpy(buf + n, digits2 + 2 * hi, 2);
+	memcpy(buf + n + 2, digits2 + 2 * mid, 2);
+	memcpy(buf + n + 4, digits2 + 2 * lo, 2);
+	return n + 6;
+}
 
 int rb_fmt_s(char *buf, size_t n, rb_us t)
 {
@@ -12,10 +57,14 @@ int rb_fmt_s(char *buf, size_t n, rb_us t)
 			buf[0] = '\0';
 		return 0;
 	}
-	/* Integer arithmetic: "%.6f" of a double could round 8.9999995 up. */
-	const char *sign = t < 0 ? "-" : "";
-	uint64_t a = t < 0 ? (uint64_t)(-(t + 1)) + 1 : (uint64_t)t;
-	return snprintf(buf, n, "%s%" PRIu64 ".%06" PRIu64, sign, a / 1000000u, a % 1000000u);
+	char b[RB_FMT_S_MAX];
+	int len = rb_fmt_s_raw(b, t);
+	if (n) { /* as snprintf: cut to n - 1, always terminated */
+		size_t c = (size_t)len < n - 1 ? (size_t)len : n - 1;
+		memcpy(buf, b, c);
+		buf[c] = '\0';
+	}
+	return len;
 }
 
 static rb_us clock_us(clockid_t id)

@@ -36,6 +36,18 @@ static inline double rb_us_to_s(rb_us t)
  */
 int rb_fmt_s(char *buf, size_t n, rb_us t);
 
+/* The longest rb_fmt_s_raw text: "-9223372036854.775808". */
+#define RB_FMT_S_MAX 24
+/*
+ * The same text as rb_fmt_s, for a known time (not RB_T_NONE), into buf
+ * (at least RB_FMT_S_MAX bytes), not NUL-terminated; returns its length.
+ * Digits by integer division only: the calls.csv writer's hot path, with
+ * no snprintf.
+ */
+int rb_fmt_s_raw(char *buf, rb_us t);
+/* v in decimal into buf (at least 20 bytes), not terminated; its length. */
+int rb_fmt_u64(char *buf, uint64_t v);
+
 /*
  * The one time base of a live run: a wall-clock instant t_wall (µs since the
  * epoch) to scenario time, (t_wall − t0_epoch) × F, where t0_epoch is the

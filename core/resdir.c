@@ -21,6 +21,10 @@ struct resdir_table {
 	int err;  /* the first write error */
 };
 
+/* calls.csv's stdio buffer: a row is about 250 bytes, so one write(2) per
+ * ~1,000 rows instead of one per 16 (the default 4 KiB). Flat memory. */
+#define RESDIR_CSV_BUF (256 * 1024)
+
 struct resdir {
 	struct resdir_table *tables; /* open ones */
 	char table_failed[256];      /* the table resdir_finish could not write */
@@ -123,13 +127,14 @@ int resdir_calls_open(struct resdir *d)
 	char *p = path_of(d, "calls.csv");
 	if (!p)
 		return ENOMEM;
-	int err = 0;
 	d->csv = fopen(p, "w");
-	if (!d->csv)
-		err = errno;
-	else if (fputs(callrec_csv_header(), d->csv) == EOF)
-		err = d->csv_err = errno ? errno : EIO;
+	int err = d->csv ? 0 : errno;
 	free(p);
+	if (err)
+		return err;
+	setvbuf(d->csv, NULL, _IOFBF, RESDIR_CSV_BUF); /* a failure keeps the default */
+	if (fputs(callrec_csv_header(), d->csv) == EOF)
+		err = d->csv_err = errno ? errno : EIO;
 	return err;
 }
 

@@ -320,7 +320,7 @@ static const char *find_start(const char *p, const char *end)
  * analyzer needs only the tag). Agrees with sipmsg_addr_parse() on valid
  * values.
  */
-static struct sip_span fast_tag(struct sip_span v)
+struct sip_span sipmsg_fast_tag_(struct sip_span v)
 {
 	const char *p = v.p, *end = v.p + v.len;
 	struct sip_span none = {end, 0}, t;
@@ -342,7 +342,7 @@ static struct sip_span fast_tag(struct sip_span v)
 }
 
 /* The mandatory headers and the values every user wants. */
-static void check_mandatory(struct sipmsg *m, enum sipmsg_err *drop)
+void sipmsg_check_mandatory_(struct sipmsg *m, enum sipmsg_err *drop)
 {
 	const struct sip_hdr *h;
 	struct sip_addr a;
@@ -377,7 +377,7 @@ static void check_mandatory(struct sipmsg *m, enum sipmsg_err *drop)
 	if ((h = sipmsg_hdr(m, SIP_HDR_FROM, 0)) && h->value.len) {
 		m->from = h->value;
 		if (!strict)
-			m->from_tag = fast_tag(h->value);
+			m->from_tag = sipmsg_fast_tag_(h->value);
 		else if (sipmsg_addr_parse(h->value, &a) == 0)
 			m->from_tag = a.tag;
 		else
@@ -388,7 +388,7 @@ static void check_mandatory(struct sipmsg *m, enum sipmsg_err *drop)
 	if ((h = sipmsg_hdr(m, SIP_HDR_TO, 0)) && h->value.len) {
 		m->to = h->value;
 		if (!strict)
-			m->to_tag = fast_tag(h->value);
+			m->to_tag = sipmsg_fast_tag_(h->value);
 		else if (sipmsg_addr_parse(h->value, &a) == 0)
 			m->to_tag = a.tag;
 		else
@@ -410,21 +410,31 @@ static void check_mandatory(struct sipmsg *m, enum sipmsg_err *drop)
 	}
 }
 
-static void reset(struct sipmsg *m, const char *buf, size_t len,
-		  enum sipmsg_mode mode)
+void sipmsg_reset_(struct sipmsg *m, const char *buf, size_t len, enum sipmsg_mode mode)
 {
-	struct sip_span none = {buf, 0};
+	/* One assignment per field: a chain (a = b = none) reads each span
+	 * back from the one just stored, a store-forwarding stall per link
+	 * on every message the analyzer reads. */
+	const struct sip_span none = {buf, 0};
 	m->buf = buf;
 	m->len = len;
 	m->skipped = 0;
 	m->mode = mode;
 	m->is_request = false;
-	m->method = m->ruri = m->reason = m->version = none;
+	m->method = none;
+	m->ruri = none;
+	m->reason = none;
+	m->version = none;
 	m->method_id = SIP_METHOD_UNKNOWN;
 	m->status = 0;
 	m->nhdrs = 0;
-	m->header_section = m->body = none;
-	m->call_id = m->from = m->to = m->from_tag = m->to_tag = none;
+	m->header_section = none;
+	m->body = none;
+	m->call_id = none;
+	m->from = none;
+	m->to = none;
+	m->from_tag = none;
+	m->to_tag = none;
 	m->cseq = 0;
 	m->cseq_method = none;
 	m->cseq_method_id = SIP_METHOD_UNKNOWN;
@@ -528,8 +538,8 @@ static const char *message_start(struct sipmsg *m, const char *buf, const char *
 }
 
 /* The start line p..nl: a status line or a request line. */
-static void start_line(struct sipmsg *m, const char *p, const char *nl, const char *end,
-		       bool strict)
+void sipmsg_start_line_(struct sipmsg *m, const char *p, const char *nl, const char *end,
+			bool strict)
 {
 	const char *sle = strip_cr(p, nl);
 	if (nl < end && sle == nl) {
@@ -582,7 +592,7 @@ static void body(struct sipmsg *m, const char *p, const char *bs, const char *en
 static int verdict(struct sipmsg *m, bool strict)
 {
 	enum sipmsg_err drop = SIPMSG_E_NONE;
-	check_mandatory(m, &drop);
+	sipmsg_check_mandatory_(m, &drop);
 	if (!strict) {
 		m->err = SIPMSG_E_NONE;
 		return 0;
@@ -606,14 +616,14 @@ int sipmsg_parse(struct sipmsg *m, const char *buf, size_t len,
 	if (!buf)
 		buf = "";
 	bool strict = mode == SIPMSG_STRICT;
-	reset(m, buf, len, mode);
+	sipmsg_reset_(m, buf, len, mode);
 	const char *end = buf + len, *nl;
 	const char *p = message_start(m, buf, buf, end, strict, &nl);
 	if (!p)
 		return EBADMSG;
 	if (strict && (size_t)(end - p) > SIPMSG_MAX_SIZE)
 		fail(m, SIPMSG_E_TOO_LARGE);
-	start_line(m, p, nl, end, strict);
+	sipmsg_start_line_(m, p, nl, end, strict);
 
 	bool ended;
 	const char *hs = nl < end ? nl + 1 : end;

@@ -309,8 +309,6 @@ struct sipmsg {
 	/* Both. */
 	struct sip_span version;      /* "SIP/2.0" as written */
 
-	unsigned nhdrs;
-	struct sip_hdr hdrs[SIPMSG_MAX_HDRS + SIPMSG_HDRS_EXTRA];
 	struct sip_span header_section; /* from the first header line to the
 	                                   end of the blank line */
 	struct sip_span body;         /* may be empty */
@@ -333,6 +331,11 @@ struct sipmsg {
 
 	/* private */
 	uint8_t first_[SIP_HDR_COUNT]; /* 1 + index of first line per id */
+
+	/* The header lines (last: the fields above, which every message
+	 * fills, then share the struct's first cache lines). */
+	unsigned nhdrs;
+	struct sip_hdr hdrs[SIPMSG_MAX_HDRS + SIPMSG_HDRS_EXTRA];
 };
 
 /*
@@ -360,6 +363,29 @@ int sipmsg_err_status(enum sipmsg_err err);
  * to skip non-SIP payloads before a full parse.
  */
 bool sipmsg_probe(const char *buf, size_t len);
+
+/*
+ * The capture analyzer's fast path: sipmsg_probe() and a lenient
+ * sipmsg_parse() in one walk that reads only what the analyzer uses.
+ * Returns:
+ *   0       msg holds what the lenient parse gives for: buf, skipped,
+ *           is_request, method, method_id, ruri, version, status, reason,
+ *           call_id, from, to, from_tag, to_tag, cseq, cseq_method,
+ *           cseq_method_id; and hdrs / nhdrs index only the lines of Via,
+ *           From, To, Call-ID, CSeq, Diversion and History-Info, in order,
+ *           so sipmsg_hdr(), sipmsg_hdr_value(), sipmsg_via_next(),
+ *           sipmsg_diversion() and sipmsg_histinfo() answer as after the
+ *           parse for those headers. Not filled: header_section, body,
+ *           content_length (-1), flags (0); len runs to the buffer's end.
+ *   ENOENT  not SIP: sipmsg_probe() is false.
+ *   EAGAIN  the message needs the lenient parse's tolerance (bare LF,
+ *           folding, a line without its end, more than SIPMSG_MAX_HDRS
+ *           lines, ...): call sipmsg_probe() and sipmsg_parse().
+ *   EINVAL  NULL arguments.
+ * A well-formed message (every line ended by CRLF, no folding) never gets
+ * EAGAIN. The walk stops at the blank line: the body is not read.
+ */
+int sipmsg_scan(struct sipmsg *msg, const char *buf, size_t len);
 
 /* ------------------------------------------------------------- framing */
 
@@ -509,6 +535,15 @@ int sipmsg_via_parse(struct sip_span s, struct sip_via *out);
  */
 int sipmsg_via_next(const struct sipmsg *msg, struct sipmsg_iter *it,
 		    struct sip_via *out);
+
+/*
+ * The branch of the top Via value, as sipmsg_via_next() on a fresh
+ * iterator gives it (out.branch): 0 with *branch (empty when the Via has
+ * none), or that function's ENOENT / EINVAL. Reads the usual
+ * "SIP/2.0/UDP host:port;branch=x" without the whole Via parse (the
+ * analyzer asks for every call).
+ */
+int sipmsg_top_branch(const struct sipmsg *msg, struct sip_span *branch);
 
 /* ---------------------------------------------------- CSeq, tags */
 

@@ -73,16 +73,36 @@ static const char *const method_names[SIP_METHOD_COUNT] = {
 
 enum sip_method sipmsg_method_id(struct sip_span n)
 {
-	/* The hot cases first: the first letter and the length decide. */
-	if (!n.len)
+	/* The length and the first letter leave at most one candidate (twice
+	 * per message in the analyzer: the request line and CSeq); then one
+	 * compare of a known length. */
+	if (n.len < 3 || n.len > 9)
 		return SIP_METHOD_UNKNOWN;
-	for (int m = 1; m < SIP_METHOD_COUNT; m++) {
-		const char *s = method_names[m];
-		if (s[0] == n.p[0] && strlen(s) == n.len &&
-		    memcmp(s, n.p, n.len) == 0)
-			return (enum sip_method)m;
+	enum sip_method m;
+	switch (n.len << 8 | (unsigned char)n.p[0]) {
+#define M(len, c, id)                                                                              \
+	case (len) << 8 | (c):                                                                     \
+		m = id;                                                                            \
+		break;
+		M(3, 'A', SIP_ACK)
+		M(3, 'B', SIP_BYE)
+		M(4, 'I', SIP_INFO)
+		M(5, 'P', SIP_PRACK)
+		M(5, 'R', SIP_REFER)
+		M(6, 'I', SIP_INVITE)
+		M(6, 'C', SIP_CANCEL)
+		M(6, 'N', SIP_NOTIFY)
+		M(6, 'U', SIP_UPDATE)
+		M(7, 'O', SIP_OPTIONS)
+		M(7, 'P', SIP_PUBLISH)
+		M(7, 'M', SIP_MESSAGE)
+		M(8, 'R', SIP_REGISTER)
+		M(9, 'S', SIP_SUBSCRIBE)
+#undef M
+	default:
+		return SIP_METHOD_UNKNOWN;
 	}
-	return SIP_METHOD_UNKNOWN;
+	return memcmp(method_names[m], n.p, n.len) == 0 ? m : SIP_METHOD_UNKNOWN;
 }
 
 const char *sipmsg_method_name(enum sip_method m)
@@ -385,6 +405,13 @@ const struct sip_hdr *sipmsg_hdr_byname(const struct sipmsg *msg,
 
 const char *sipmsg_find_unquoted_(const char *p, const char *end, char c)
 {
+	/* (c is never '"': callers look for '<' or ';') */
+	/* Fast path: c before any quote (or no quote at all) is unquoted. */
+	const char *x = memchr(p, c, (size_t)(end - p));
+	const char *dq = memchr(p, '"', (size_t)((x ? x : end) - p));
+	if (!dq)
+		return x ? x : end;
+	p = dq; /* the byte loop from the first quote */
 	bool q = false;
 	for (; p < end; p++) {
 		if (q) {
@@ -573,6 +600,15 @@ int sipmsg_tag_param_(struct sip_span params, struct sip_span *tag)
 	 * still counts, so that a reply's added ";tag=..." is the one found */
 	params = span_safe(params);
 	const char *p = params.p, *end = params.p + params.len;
+	/* Fast path: the list starts with [;]tag=token (every From and To a
+	 * user agent writes), read as the walk below reads it. */
+	const char *f = p < end && *p == ';' ? p + 1 : p;
+	if (end - f > 4 && mem_ieq_lc(f, "tag=", 4) && !sc_is(f[4], SC_LWS) && f[4] != '"' &&
+	    f[4] != ';') {
+		const char *vs = f + 4, *ve = memchr(vs, ';', (size_t)(end - vs));
+		*tag = span_trim(span_from(vs, ve ? ve : end));
+		return 0;
+	}
 	struct sip_span pn, pv;
 	while (sipmsg_param_next_(&p, end, &pn, &pv)) {
 		if (pv.len && pn.len == 3 && sipmsg_span_ieq(pn, "tag")) {

@@ -93,4 +93,18 @@ const char *sipmsg_find_unquoted_(const char *p, const char *end, char c);
 /* Looks at a line [p, end) (no line break): is it a start line? */
 bool sipmsg_is_start_line_(const char *p, const char *end);
 
+/* The parser's steps (sipmsg.c), shared with sipmsg_scan (sipmsg_scan.c)
+ * so that the scan reads what the parse reads by the same code. */
+/* Every field empty, as before a parse of buf[0..len). */
+void sipmsg_reset_(struct sipmsg *m, const char *buf, size_t len, enum sipmsg_mode mode);
+/* The start line p..nl (nl: its LF, or end): status or request line. */
+void sipmsg_start_line_(struct sipmsg *m, const char *p, const char *nl, const char *end,
+			bool strict);
+/* Call-ID, CSeq, From, To (and their tags) from the header index; the first
+ * missing one that makes a request unanswerable into *drop. */
+void sipmsg_check_mandatory_(struct sipmsg *m, enum sipmsg_err *drop);
+/* Lenient: the tag of a From / To value without parsing the URI; the span
+ * {end of v, 0} when there is none. */
+struct sip_span sipmsg_fast_tag_(struct sip_span v);
+
 #endif

@@ -274,6 +274,61 @@ int sipmsg_via_next(const struct sipmsg *msg, struct sipmsg_iter *it,
 	return 0;
 }
 
+/* The top Via value, as sipmsg_value_next() finds it, when the first Via
+ * line has no quote or '<' before its first comma; else false. */
+static bool top_via_value(const struct sipmsg *msg, struct sip_span *out)
+{
+	if (!msg->first_[SIP_HDR_VIA])
+		return false;
+	struct sip_span v = msg->hdrs[msg->first_[SIP_HDR_VIA] - 1].value;
+	const char *p = v.p, *end = v.p + v.len;
+	const char *e = v.len ? memchr(p, ',', v.len) : NULL;
+	if (!e)
+		e = end;
+	if (memchr(p, '"', (size_t)(e - p)) || memchr(p, '<', (size_t)(e - p)))
+		return false;
+	*out = span_trim(span_from(p, e));
+	return out->len != 0; /* an empty first element: the iterator goes on */
+}
+
+int sipmsg_top_branch(const struct sipmsg *msg, struct sip_span *branch)
+{
+	/* "SIP/2.0/" TRANSPORT SP host [":" port] ";branch=" x [";" ...]: what
+	 * sipmsg_via_parse() accepts, with branch its first parameter. */
+	struct sip_span v;
+	if (msg && top_via_value(msg, &v) && v.len > 8 && memcmp(v.p, "SIP/2.0/", 8) == 0) {
+		const char *p = v.p + 8, *end = v.p + v.len, *t = p;
+		while (p < end && sc_is(*p, SC_TOKEN))
+			p++;
+		const char *h = p + 1;
+		if (p > t && p < end && *p == ' ' && h < end && !sc_is(*h, SC_LWS)) {
+			struct sip_span host;
+			uint16_t port;
+			const char *q = h;
+			bool ok = parse_host(h, end, &host, &q) == 0 && *h != '[';
+			if (ok && q < end && *q == ':')
+				ok = parse_port(q + 1, end, &port, &q) == 0;
+			const char *f = q + 1;
+			if (ok && q < end && *q == ';' && end - f > 7 && mem_ieq_lc(f, "branch=", 7) &&
+			    !sc_is(f[7], SC_LWS) && f[7] != '"' && f[7] != ';') {
+				const char *vs = f + 7, *ve = vs;
+				while (ve < end && *ve != ';')
+					ve++;
+				while (sc_is(ve[-1], SC_LWS)) /* stops at vs[0] */
+					ve--;
+				*branch = span_from(vs, ve);
+				return 0;
+			}
+		}
+	}
+	struct sipmsg_iter it = {0, 0};
+	struct sip_via via;
+	int e = sipmsg_via_next(msg, &it, &via);
+	if (e == 0)
+		*branch = via.branch;
+	return e;
+}
+
 int sipmsg_cseq_parse(struct sip_span s, uint32_t *num,
 		      struct sip_span *method)
 {

@@ -9,7 +9,10 @@
  *   - the framer makes progress and never reports more than it was given,
  *     and a message it frames that parses strictly is exactly that long;
  *   - what strict mode accepts, lenient mode reads the same way (Call-ID,
- *     tags, CSeq, body).
+ *     tags, CSeq, body);
+ *   - sipmsg_scan, the analyzer's fast path, reads what the lenient parse
+ *     reads whenever it does not leave the message to it, and says "not
+ *     SIP" exactly when sipmsg_probe does.
  *
  *   clang -fsanitize=fuzzer,address,undefined ... (see fuzz/fuzz.cmake)
  *   ./fuzz_sipmsg -max_total_time=60 corpus-copy/ fuzz/corpus/sipmsg/
@@ -102,6 +105,12 @@ static void helpers(const struct sipmsg *m)
 			in_input(via.received);
 		}
 	}
+	/* sipmsg_top_branch is sipmsg_via_next's first answer */
+	struct sipmsg_iter it1 = {0, 0};
+	struct sip_span br;
+	int e1 = sipmsg_via_next(m, &it1, &via), e2 = sipmsg_top_branch(m, &br);
+	if (e1 != e2 || (e1 == 0 && (br.len != via.branch.len || (br.len && br.p != via.branch.p))))
+		abort();
 	struct sip_diversion d;
 	struct sip_histinfo hi_;
 	for (unsigned k = 0; k < 64; k++)
@@ -195,6 +204,51 @@ static void differential(const struct sipmsg *s, const char *buf, size_t size)
 		abort();
 }
 
+static bool at(struct sip_span a, struct sip_span b)
+{
+	return a.len == b.len && (a.len == 0 || a.p == b.p);
+}
+
+/* sipmsg_scan (the analyzer's fast path): not SIP exactly when the probe
+ * says so, and when it reads a message, what the lenient parse reads. */
+static void scan_agrees(const char *buf, size_t size)
+{
+	static struct sipmsg s, l;
+	int e = sipmsg_scan(&s, buf, size);
+	if (e == ENOENT || e == EAGAIN) {
+		if (e == ENOENT && sipmsg_probe(buf, size))
+			abort();
+		return;
+	}
+	if (e != 0 || !sipmsg_probe(buf, size) || sipmsg_parse(&l, buf, size, SIPMSG_LENIENT))
+		abort();
+	helpers(&s);
+	if (s.buf != l.buf || s.is_request != l.is_request || s.method_id != l.method_id ||
+	    !at(s.ruri, l.ruri) || s.status != l.status || !at(s.call_id, l.call_id) ||
+	    !at(s.from_tag, l.from_tag) || !at(s.to_tag, l.to_tag) || s.cseq != l.cseq ||
+	    s.cseq_method_id != l.cseq_method_id)
+		abort();
+	struct sipmsg_iter i1 = {0, 0}, i2 = {0, 0};
+	struct sip_via v1, v2;
+	int r1 = sipmsg_via_next(&s, &i1, &v1), r2 = sipmsg_via_next(&l, &i2, &v2);
+	if (r1 != r2 || (r1 == 0 && !at(v1.branch, v2.branch)))
+		abort();
+	struct sip_diversion d1, d2;
+	r1 = sipmsg_diversion(&s, 0, &d1);
+	r2 = sipmsg_diversion(&l, 0, &d2);
+	if (r1 != r2 || (r1 == 0 && !at(d1.reason, d2.reason)))
+		abort();
+	for (unsigned k = 0; k < 64; k++) {
+		struct sip_histinfo h1, h2;
+		r1 = sipmsg_histinfo(&s, k, &h1);
+		r2 = sipmsg_histinfo(&l, k, &h2);
+		if (r1 != r2 || (r1 == 0 && h1.cause != h2.cause))
+			abort();
+		if (r1 == ENOENT)
+			break;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct sipmsg m;
@@ -215,5 +269,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		frame(buf, size, (enum sipmsg_mode)mode);
 	}
 	sipmsg_probe(buf, size);
+	scan_agrees(buf, size);
 	return 0;
 }

@@ -1,6 +1,8 @@
 /* Ring arithmetic at its boundaries (docs/definitions.md, Measures). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rbtime.h"
 #include "ring.h"
@@ -53,6 +55,45 @@ START_TEST(test_fmt_s_six_decimals)
 }
 END_TEST
 
+/* The integer formatter against the printf it replaced, at every digit
+ * count, both signs, the extremes, and a cut buffer (snprintf's contract). */
+START_TEST(test_fmt_s_matches_printf)
+{
+	char got[40], want[40];
+	rb_us v[200];
+	size_t n = 0;
+	v[n++] = 0;
+	v[n++] = INT64_MAX;
+	v[n++] = INT64_MIN + 1;
+	for (rb_us p = 1; p <= INT64_MAX / 10; p *= 10) {
+		v[n++] = p;
+		v[n++] = p - 1;
+		v[n++] = -p;
+		v[n++] = -(p - 1) - 1;
+		v[n++] = p * 7 + 3;
+	}
+	uint64_t x = 88172645463325252ull;
+	while (n < sizeof(v) / sizeof(v[0])) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v[n++] = (rb_us)(x >> (x % 50));
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = v[i] < 0 ? (uint64_t)(-(v[i] + 1)) + 1 : (uint64_t)v[i];
+		int wn = snprintf(want, sizeof(want), "%s%llu.%06llu", v[i] < 0 ? "-" : "",
+				  (unsigned long long)(a / 1000000), (unsigned long long)(a % 1000000));
+		ck_assert_int_eq(rb_fmt_s(got, sizeof(got), v[i]), wn);
+		ck_assert_str_eq(got, want);
+		ck_assert_int_eq(rb_fmt_s_raw(got, v[i]), wn);
+		ck_assert(!memcmp(got, want, (size_t)wn));
+		ck_assert_int_eq(rb_fmt_s(got, 5, v[i]), wn); /* cut, terminated */
+		ck_assert_int_eq(strlen(got), 4);
+		ck_assert(!memcmp(got, want, 4));
+	}
+}
+END_TEST
+
 static Suite *ring_suite(void)
 {
 	Suite *s = suite_create("ring");
@@ -61,6 +102,7 @@ static Suite *ring_suite(void)
 	tcase_add_test(tc, test_ring_count_from_seconds_no_float_drift);
 	tcase_add_test(tc, test_ring_heard_adds_no_answer_delay);
 	tcase_add_test(tc, test_fmt_s_six_decimals);
+	tcase_add_test(tc, test_fmt_s_matches_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }

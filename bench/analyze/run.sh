@@ -29,7 +29,8 @@
 # and a center would exchange (pcap_dump, Ethernet/IPv4/UDP, ns times) and
 # says how many calls, answered and cancelled calls and packets it wrote.
 # The capture is read once first so that the page cache is warm for every
-# peer. Then ROUNDS rounds, each running in turn:
+# peer, and fincore checks it (at least 99.0 % of the capture cached before
+# and after the rounds: a check like the others, the figures in the JSON). Then ROUNDS rounds, each running in turn:
 #   pcapread    the floor: libpcap alone
 #   ringbench   `ringbench analyze CAPTURE --out DIR --quiet`
 #   tshark      the fields the analysis needs, in tshark's fastest honest
@@ -77,6 +78,7 @@ need() { [ -s "$1" ] || die "$2 did not write $1 (or wrote it empty)"; }
 [ -x "$rb" ] || die "$rb not found (build the ringbench target first)"
 command -v tshark >/dev/null || die "tshark not installed"
 [ -x /usr/bin/time ] || die "needs /usr/bin/time (Debian: time)"
+command -v fincore >/dev/null || die "needs fincore (Debian: util-linux) to check the page cache"
 [ "$ROUNDS" -ge 1 ] || die "ROUNDS must be >= 1"
 
 work=$(mktemp -d /tmp/rb-bench-analyze.XXXXXX)
@@ -128,6 +130,17 @@ measure() {
 	tail -1 "$work/runs" | $PY -c 'import json,sys; r=json.load(sys.stdin); print("  round %d %-10s %8.3f s cpu %8.3f s wall %8.1f MB" % (r["round"], r["peer"], r["cpu_s"], r["wall_s"], r["maxrss_kb"] / 1024))'
 }
 
+# cached_pm FILE: the share of FILE in the page cache, in per mille rounded
+# down (fincore, util-linux), so "warm" is checked, not assumed. A page or
+# two may leave the cache while other programs run (a 2-CPU machine shared
+# with builds): the check wants at least 990 per mille.
+cached_pm() {
+	local res size
+	res=$(fincore --bytes --noheadings --output RES "$1" | tr -d ' ')
+	size=$(stat -c %s "$1")
+	echo $((res * 1000 / size))
+}
+
 # check SIZE PEER WHAT GOT WANT: records a check as a JSON line
 check() {
 	local ok=true
@@ -146,8 +159,9 @@ for size in $SIZES; do
 	read -r _ calls _ answered _ cancelled _ other _ packets <"$work/truth"
 	bytes=$(stat -c %s "$cap")
 	echo "   $calls calls ($answered answered, $cancelled cancelled, $other other), $packets packets, $((bytes / 1048576)) MB"
-	echo "{\"size\": $size, \"calls\": $calls, \"answered\": $answered, \"cancelled\": $cancelled, \"packets\": $packets, \"bytes\": $bytes}" >>"$work/sizes"
 	cat "$cap" >/dev/null # the page cache warm for every peer
+	warm=$(cached_pm "$cap")
+	echo "   page cache: ${warm} per mille of the capture before the rounds"
 	for r in $(seq "$ROUNDS"); do
 		measure pcapread "$r" "$size" "$work/pcapread" "$cap"
 		check "$size" pcapread packets "$($PY -c 'import json,sys; print(json.load(sys.stdin)["packets"])' <"$work/stdout")" "$packets"
@@ -165,6 +179,12 @@ for size in $SIZES; do
 			check "$size" tshark lines "$(wc -l <"$work/stdout")" "$packets"
 		fi
 	done
+	# still warm after the rounds: no peer read it from the disk
+	warm_after=$(cached_pm "$cap")
+	echo "   page cache: ${warm_after} per mille of the capture after the rounds"
+	check "$size" pagecache before_pm_at_least_990 "$((warm >= 990))" 1
+	check "$size" pagecache after_pm_at_least_990 "$((warm_after >= 990))" 1
+	echo "{\"size\": $size, \"calls\": $calls, \"answered\": $answered, \"cancelled\": $cancelled, \"packets\": $packets, \"bytes\": $bytes, \"cached_pm_before\": $warm, \"cached_pm_after\": $warm_after}" >>"$work/sizes"
 	if [ "$TSHARK_WHY" = 1 ] && [ "$size" -le "$TSHARK_MAX" ]; then
 		echo "   why tshark grows: once without its SIP dissector, once with a port per call"
 		measure tshark-nosip 0 "$size" tshark -r "$cap" -n --disable-protocol sdp \

@@ -1,6 +1,7 @@
 /*
  * bench_sipmsg: messages parsed per CPU second by core/sipmsg (strict, as
- * secretaryd parses; lenient, as the analyzer does) against libosip2's
+ * secretaryd parses; lenient, as the analyzer did; scan, sipmsg_scan with
+ * the lenient parse for what it leaves, as the analyzer does) against libosip2's
  * parser (Debian libosip2-dev), measured in the same round on the same
  * messages. Every parser reads the values a server needs (top Via branch,
  * From tag, Call-ID, CSeq); osip allocates its message tree, sipmsg parses
@@ -30,6 +31,7 @@
  * an empty corpus is exit status 1.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <osipparser2/osip_parser.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,6 +74,24 @@ static int parse_sipmsg(const char *p, size_t len, enum sipmsg_mode mode)
 	return 1;
 }
 
+/* The analyzer's path: sipmsg_scan, and the probe and the lenient parse
+ * for what it leaves to them (as analyzers/anl.c reads each message). */
+static int scan_sipmsg(const char *p, size_t len)
+{
+	struct sipmsg m;
+	int e = sipmsg_scan(&m, p, len);
+	if (e == EAGAIN)
+		e = sipmsg_probe(p, len) ? sipmsg_parse(&m, p, len, SIPMSG_LENIENT) : ENOENT;
+	if (e != 0)
+		return 0;
+	struct sipmsg_iter it = {0, 0};
+	struct sip_via v;
+	if (sipmsg_via_next(&m, &it, &v) == 0)
+		sink += v.branch.len;
+	sink += m.from_tag.len + m.call_id.len + m.cseq;
+	return 1;
+}
+
 static int parse_osip(const char *p, size_t len)
 {
 	osip_message_t *m;
@@ -95,8 +115,9 @@ static int parse_osip(const char *p, size_t len)
 	return ok;
 }
 
-enum { P_STRICT, P_LENIENT, P_OSIP, NPARSERS };
-static const char *pname[NPARSERS] = {"sipmsg strict", "sipmsg lenient", "osip2"};
+enum { P_STRICT, P_LENIENT, P_SCAN, P_OSIP, NPARSERS };
+#define NRATIOS (NPARSERS - 1) /* each sipmsg row against osip2 */
+static const char *pname[NPARSERS] = {"sipmsg strict", "sipmsg lenient", "sipmsg scan", "osip2"};
 
 static int parse_with(int which, const char *p, size_t len)
 {
@@ -105,6 +126,8 @@ static int parse_with(int which, const char *p, size_t len)
 		return parse_sipmsg(p, len, SIPMSG_STRICT);
 	case P_LENIENT:
 		return parse_sipmsg(p, len, SIPMSG_LENIENT);
+	case P_SCAN:
+		return scan_sipmsg(p, len);
 	default:
 		return parse_osip(p, len);
 	}
@@ -184,7 +207,7 @@ struct run {
 	size_t nent;
 	size_t *order;
 	double rate[NPARSERS][100];
-	double mmm[NPARSERS + 2][3]; /* min, median, max of each rate and ratio */
+	double mmm[NPARSERS + NRATIOS][3]; /* min, median, max of each rate and ratio */
 };
 
 /* The options; the index of the first message file, or -1 after the usage. */
@@ -333,8 +356,9 @@ static void print_corpus(const struct run *r)
 	printf("corpus: %zu messages (%zu UDP datagrams and %zu TCP segments from the captures, %zu fuzz inputs), "
 	       "%zu bytes; arena %.0f MB, %zu messages per pass\n",
 	       r->nmsg, r->ncap, r->ntcp, r->nmsg - r->ncap - r->ntcp, r->total, (double)r->used / 1048576, r->nent);
-	printf("accepted: sipmsg strict %zu, lenient %zu, osip2 %zu of %zu\n", r->accepted[P_STRICT],
-	       r->accepted[P_LENIENT], r->accepted[P_OSIP], r->nmsg);
+	printf("accepted: sipmsg strict %zu, lenient %zu, scan %zu, osip2 %zu of %zu\n",
+	       r->accepted[P_STRICT], r->accepted[P_LENIENT], r->accepted[P_SCAN], r->accepted[P_OSIP],
+	       r->nmsg);
 	printf("answers: %zu captured messages, %zu refused by sipmsg lenient, %zu Call-ID/CSeq disagreements with osip2\n",
 	       r->ncap, r->cap_refused, r->disagree);
 }
@@ -346,7 +370,7 @@ static void print_table(struct run *r)
 	int rounds = r->rounds;
 	printf("\n%-16s %14s %14s %14s   (messages per CPU second, %d rounds)\n", "parser", "min", "median", "max", rounds);
 	double sorted[100];
-	for (int p = 0; p < NPARSERS + 2; p++) {
+	for (int p = 0; p < NPARSERS + NRATIOS; p++) {
 		double *m = r->mmm[p];
 		for (int k = 0; k < rounds; k++)
 			sorted[k] = p < NPARSERS ? r->rate[p][k] : r->rate[p - NPARSERS][k] / r->rate[P_OSIP][k];
@@ -372,12 +396,13 @@ static int write_json(const struct run *r)
 	}
 	fprintf(f, "{\"benchmark\": \"sipmsg\", \"messages\": %zu, \"from_captures\": %zu, \"bytes\": %zu, "
 		   "\"tcp_segments\": %zu, \"arena_mb\": %.1f, \"per_pass\": %zu, \"rounds\": %d,\n \"accepted\": {\"strict\": %zu, "
-		   "\"lenient\": %zu, \"osip2\": %zu}, \"captured_refused\": %zu, \"disagreements\": %zu,\n",
+		   "\"lenient\": %zu, \"scan\": %zu, \"osip2\": %zu}, \"captured_refused\": %zu, \"disagreements\": %zu,\n",
 		r->nmsg, r->ncap, r->total, r->ntcp, (double)r->used / 1048576, r->nent, r->rounds, r->accepted[P_STRICT],
-		r->accepted[P_LENIENT], r->accepted[P_OSIP], r->cap_refused, r->disagree);
-	const char *key[NPARSERS + 2] = {"strict", "lenient", "osip2", "strict_x_osip2", "lenient_x_osip2"};
+		r->accepted[P_LENIENT], r->accepted[P_SCAN], r->accepted[P_OSIP], r->cap_refused, r->disagree);
+	const char *key[NPARSERS + NRATIOS] = {"strict", "lenient", "scan", "osip2",
+					       "strict_x_osip2", "lenient_x_osip2", "scan_x_osip2"};
 	fprintf(f, " \"messages_per_cpu_s\": {");
-	for (int p = 0; p < NPARSERS + 2; p++) {
+	for (int p = 0; p < NPARSERS + NRATIOS; p++) {
 		if (p == NPARSERS)
 			fprintf(f, "},\n \"ratios\": {");
 		fprintf(f, "%s\"%s\": {\"min\": %.6g, \"median\": %.6g, \"max\": %.6g}",

@@ -1,0 +1,464 @@
+/*
+ * sipmsg_scan: the capture analyzer's fast path over a SIP message (see
+ * sipmsg.h). One walk over the header lines that classifies only the lines
+ * the analyzer reads and stops at the blank line, so the body (SDP) is
+ * never looked at.
+ *
+ * Exactness comes from two rules, not from a second parser: (1) the start
+ * line and the mandatory values (Call-ID, CSeq, tags) are read by the
+ * parser's own code (sipmsg_int.h), from an index that holds the lines of
+ * the kept headers in the order the parse would keep them; (2) any message
+ * the lenient parse would have to tolerate (a bare LF, a folded or
+ * continuation line, no line end, more lines than SIPMSG_MAX_HDRS, an
+ * overlong start line) is left to sipmsg_probe() and sipmsg_parse()
+ * (EAGAIN). tests/check_sipmsg_scan.c and fuzz/fuzz_sipmsg.c check the
+ * agreement.
+ *
+ * Speed: the line ends come from a bit mask of the LFs, 32 bytes at a time
+ * (SSE2, part of every x86-64; a byte loop elsewhere), and a header name is
+ * recognised by one or two 8-byte compares, so a line costs a few dozen
+ * instructions whatever its length.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "sipmsg_int.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* ------------------------------------------------------------ line ends */
+
+/* The LFs of [blk, blk + 32) not yet consumed, as bits; [lo, end) may be
+ * read. */
+struct lfs {
+	const char *blk, *lo, *end;
+	uint32_t mask;
+};
+
+#if defined(__SSE2__)
+/* Bit i for each LF in the 16 bytes at b (all readable). */
+static inline uint32_t lf16(const char *b)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+}
+#endif
+
+/* Bit i for each LF in the 32 bytes at b, or in the fewer left before end
+ * (then from the last 32 bytes of [lo, end), shifted: no read outside). */
+static inline uint32_t lf_bits(const char *b, const char *lo, const char *end)
+{
+#if defined(__SSE2__)
+	if (end - b >= 32)
+		return lf16(b) | lf16(b + 16) << 16;
+	if (end - lo >= 32) /* b < end: the shift is 31 at most */
+		return (lf16(end - 32) | lf16(end - 16) << 16) >> (32 - (end - b));
+#endif
+	uint32_t m = 0;
+	for (int i = 0; i < 32 && b + i < end; i++)
+		m |= (uint32_t)(b[i] == '\n') << i;
+	return m;
+}
+
+static inline void lfs_init(struct lfs *s, const char *p, const char *lo, const char *end)
+{
+	s->blk = p;
+	s->lo = lo;
+	s->end = end;
+	s->mask = p < end ? lf_bits(p, lo, end) : 0;
+}
+
+/* The next LF (each line takes the next one in order), or NULL. */
+static inline const char *lfs_next(struct lfs *s)
+{
+	while (!s->mask) {
+		s->blk += 32;
+		if (s->blk >= s->end)
+			return NULL;
+		s->mask = lf_bits(s->blk, s->lo, s->end);
+	}
+	const char *nl = s->blk + __builtin_ctz(s->mask);
+	s->mask &= s->mask - 1;
+	return nl;
+}
+
+/* ---------------------------------------------------------- header names */
+
+/* 8 bytes at p as a little-endian word (memcpy: any alignment). */
+static inline uint64_t word(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/*
+ * A lower-case header name of up to 8 bytes as a pattern: the name's
+ * bytes (lit), the bytes compared (len), and 0x20 on its letters (fold).
+ * (w | fold) & len == lit matches the name in any case and nothing else:
+ * OR-ing 0x20 maps only 'X' and 'x' to 'x', and '-' is compared exactly.
+ */
+struct pat {
+	uint64_t lit, fold, len;
+	unsigned n;
+};
+
+#define PAT(s)                                                                          \
+	{                                                                               \
+		pat_lit(s), pat_fold(s), sizeof(s) - 1 >= 8 ? ~0ull : (1ull << (8 * (sizeof(s) - 1))) - 1, \
+		    sizeof(s) - 1                                                       \
+	}
+#define CH(s, i)      ((uint64_t)(i < sizeof(s) - 1 ? (unsigned char)s[i] : 0) << (8 * i))
+#define pat_lit(s)    (CH(s, 0) | CH(s, 1) | CH(s, 2) | CH(s, 3) | CH(s, 4) | CH(s, 5) | CH(s, 6) | CH(s, 7))
+#define FL(s, i)      ((uint64_t)(i < sizeof(s) - 1 && s[i] >= 'a' && s[i] <= 'z' ? 0x20 : 0) << (8 * i))
+#define pat_fold(s)   (FL(s, 0) | FL(s, 1) | FL(s, 2) | FL(s, 3) | FL(s, 4) | FL(s, 5) | FL(s, 6) | FL(s, 7))
+
+static const struct pat P_VIA = PAT("via"), P_FROM = PAT("from"), P_TO = PAT("to"),
+			P_CALLID = PAT("call-id"), P_CSEQ = PAT("cseq"), P_DIVERSI = PAT("diversio"),
+			P_HISTORY = PAT("history-");
+
+static inline bool pat_is(uint64_t w, const struct pat *p)
+{
+	return ((w | p->fold) & p->len) == p->lit;
+}
+
+/* After a name ending at q (before le): optional SP/HT, then ':'. */
+static inline const char *colon_at(const char *q, const char *le)
+{
+	while (q < le && (*q == ' ' || *q == '\t'))
+		q++;
+	return q < le && *q == ':' ? q : NULL;
+}
+
+/*
+ * The id of the header line [ls, le) among those the scan keeps (Via,
+ * From, To, Call-ID, CSeq, Diversion, History-Info, long or compact), with
+ * its name's length and colon; SIP_HDR_OTHER for any other line. The name
+ * matched is then exactly the parser's token run (':', SP and HT are not
+ * token characters), so sipmsg_hdr_id() gives the same id. Needs 8 bytes
+ * readable at ls (the caller checks). A letter OR 0x20 is its lower case,
+ * and no other byte becomes a letter, so the switch is exact.
+ */
+static enum sip_hdr_id kept_id(const char *ls, const char *le, const char **colon,
+			       size_t *nlen)
+{
+	uint64_t w = word(ls);
+	enum sip_hdr_id id = SIP_HDR_OTHER;
+	size_t n = 1;
+	switch (ls[0] | 0x20) {
+	case 'v':
+		if (pat_is(w, &P_VIA))
+			n = 3;
+		id = SIP_HDR_VIA;
+		break;
+	case 'f':
+		if (pat_is(w, &P_FROM))
+			n = 4;
+		id = SIP_HDR_FROM;
+		break;
+	case 't':
+		if (pat_is(w, &P_TO))
+			n = 2;
+		id = SIP_HDR_TO;
+		break;
+	case 'i':
+		id = SIP_HDR_CALL_ID;
+		break;
+	case 'c':
+		if (pat_is(w, &P_CALLID)) {
+			n = 7;
+			id = SIP_HDR_CALL_ID;
+		} else if (pat_is(w, &P_CSEQ)) {
+			n = 4;
+			id = SIP_HDR_CSEQ;
+		}
+		break; /* "c" alone is Content-Type */
+	case 'd':
+		if (pat_is(w, &P_DIVERSI) && le - ls > 9 && (ls[8] | 0x20) == 'n') {
+			n = 9;
+			id = SIP_HDR_DIVERSION;
+		}
+		break;
+	case 'h':
+		if (pat_is(w, &P_HISTORY) && le - ls > 12 && mem_ieq_lc(ls + 8, "info", 4)) {
+			n = 12;
+			id = SIP_HDR_HISTORY_INFO;
+		}
+		break;
+	default:
+		break;
+	}
+	if (id == SIP_HDR_OTHER || (size_t)(le - ls) <= n || !(*colon = colon_at(ls + n, le)))
+		return SIP_HDR_OTHER;
+	*nlen = n;
+	return id;
+}
+
+/* ----------------------------------------------- canonical forms, inline */
+
+/*
+ * What follows reads the forms every user agent writes, inline, and hands
+ * anything else to the parser's own function, so each is exact by the
+ * argument in its comment (and by the tests). They save the calls and
+ * generic loops that dominated the analyzer's time per message.
+ */
+
+static inline bool upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static inline bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * "SIP/2.0 ddd reason" or "METHOD SP uri SP SIP/2.0" (method in capitals,
+ * no space around the URI, nothing after the version), the line [p, cr).
+ * Fills what sipmsg_is_start_line_() and sipmsg_start_line_() would (both
+ * hold for these forms: the status line is at least 12 bytes with its
+ * first space at 7; the request's token run ends at its first space and
+ * its version follows the last). Returns false for any other line.
+ */
+static bool start_fast(struct sipmsg *m, const char *p, const char *cr)
+{
+	if (cr - p >= 12 && memcmp(p, "SIP/2.0 ", 8) == 0) {
+		const char *c = p + 8;
+		if (c[0] < '1' || c[0] > '6' || !digit(c[1]) || !digit(c[2]) || c[3] != ' ')
+			return false;
+		const char *e = cr; /* lenient: trailing blanks are not the reason */
+		while (e > c + 3 && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		m->is_request = false;
+		m->version = span_from(p, p + 7);
+		m->status = (c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0');
+		m->reason = e - c > 4 ? span_from(c + 4, e) : span_from(e, e);
+		return true;
+	}
+	const char *q = p;
+	while (q < cr && upper(*q))
+		q++;
+	if (q == p || q >= cr || *q != ' ' || cr - q < 10 || memcmp(cr - 8, " SIP/2.0", 8) != 0)
+		return false;
+	const char *us = q + 1, *ue = cr - 8;
+	if (us >= ue || *us == ' ' || ue[-1] == ' ')
+		return false;
+	m->is_request = true;
+	m->method = span_from(p, q);
+	m->method_id = sipmsg_method_id(m->method);
+	m->ruri = span_from(us, ue);
+	m->version = span_from(cr - 7, cr);
+	return true;
+}
+
+/*
+ * CSeq "digits SP METHOD" (at most 10 digits, <= 2^31-1, the method in
+ * capitals to the end): what sipmsg_cseq_parse() reads from it (its digit
+ * run, one LWS, a token run to the end). Else that function decides.
+ */
+static inline int cseq(struct sip_span v, uint32_t *num, struct sip_span *method)
+{
+	const char *p = v.p, *e = v.p + v.len, *d = p;
+	uint64_t n = 0;
+	while (p < e && digit(*p) && p - d < 10)
+		n = n * 10 + (uint64_t)(*p++ - '0');
+	if (p == d || n > 0x7fffffffu || e - p < 2 || *p != ' ' || !upper(p[1]))
+		return sipmsg_cseq_parse(v, num, method);
+	const char *ms = ++p;
+	while (p < e && upper(*p))
+		p++;
+	if (p != e)
+		return sipmsg_cseq_parse(v, num, method);
+	*num = (uint32_t)n;
+	*method = span_from(ms, e);
+	return 0;
+}
+
+/*
+ * The tag of a From / To value as sipmsg_fast_tag_() finds it, for
+ * "[display] <uri>" followed by nothing or by ";tag=x[;...]" (no quote
+ * before the '<', x not starting with a blank, a quote or ';'): there the
+ * first unquoted '<' is the first '<', and the tag parameter is the first
+ * parameter. Anything else goes to sipmsg_fast_tag_().
+ */
+static inline struct sip_span tag(struct sip_span v)
+{
+	const char *p = v.p, *end = v.p + v.len;
+	struct sip_span none = {end, 0};
+	while (p < end && *p != '<' && *p != '"')
+		p++;
+	if (p == end || *p == '"')
+		return sipmsg_fast_tag_(v);
+	const char *gt = memchr(p, '>', (size_t)(end - p));
+	if (!gt || gt + 1 == end)
+		return none; /* no '>', or nothing after it: no ';' to find */
+	const char *f = gt + 2;
+	uint32_t w4 = 0;
+	if (end - f > 4)
+		memcpy(&w4, f, 4);
+	/* "tag=" in any case: OR 0x20 on the letters only ('=' exactly) */
+	const uint32_t tag_eq = (uint32_t)'t' | (uint32_t)'a' << 8 | (uint32_t)'g' << 16 |
+				(uint32_t)'=' << 24;
+	if (gt[1] != ';' || end - f <= 4 || ((w4 | 0x00202020u) != tag_eq && !mem_ieq_lc(f, "tag=", 4)) ||
+	    sc_is(f[4], SC_LWS) || f[4] == '"' || f[4] == ';')
+		return sipmsg_fast_tag_(v);
+	const char *vs = f + 4, *ve = vs;
+	while (ve < end && *ve != ';')
+		ve++;
+	while (sc_is(ve[-1], SC_LWS)) /* vs[0] is not LWS: this stops there */
+		ve--;
+	return span_from(vs, ve);
+}
+
+/* The first line of a kept header, or NULL (sipmsg_hdr(m, id, 0)). */
+static inline const struct sip_hdr *first(const struct sipmsg *m, enum sip_hdr_id id)
+{
+	return m->first_[id] ? &m->hdrs[m->first_[id] - 1] : NULL;
+}
+
+/* sipmsg_check_mandatory_() in lenient mode, with the inline forms above:
+ * the values the analyzer needs, from the first line of each header. */
+static void mandatory(struct sipmsg *m)
+{
+	const struct sip_hdr *h;
+	if ((h = first(m, SIP_HDR_CALL_ID)) && h->value.len)
+		m->call_id = h->value;
+	h = first(m, SIP_HDR_CSEQ);
+	if (h && cseq(h->value, &m->cseq, &m->cseq_method) == 0) {
+		m->cseq_method_id = sipmsg_method_id(m->cseq_method);
+	} else {
+		m->cseq = 0;
+		m->cseq_method = span_from(m->buf, m->buf);
+	}
+	if ((h = first(m, SIP_HDR_FROM)) && h->value.len) {
+		m->from = h->value;
+		m->from_tag = tag(h->value);
+	}
+	if ((h = first(m, SIP_HDR_TO)) && h->value.len) {
+		m->to = h->value;
+		m->to_tag = tag(h->value);
+	}
+}
+
+/* -------------------------------------------------------------- the walk */
+
+/*
+ * The start line's place: after leading CR/LF, a line ended by CRLF within
+ * 8 KiB (whether it is a start line is the caller's question). Returns its
+ * LF (into *start the line), or NULL with *rc ENOENT (not SIP, as
+ * sipmsg_probe says) or EAGAIN (let the full parse decide).
+ */
+static const char *first_line(const char *buf, const char *end, const char **start, int *rc)
+{
+	const char *p = buf;
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	*start = p;
+	*rc = ENOENT;
+	if (p == end)
+		return NULL;
+	const char *lim = end - p > 8192 ? p + 8192 : end;
+	const char *nl = memchr(p, '\n', (size_t)(lim - p));
+	if (!nl) {
+		if (lim == end)
+			*rc = EAGAIN; /* a start line alone, without its LF */
+		return NULL;
+	}
+	if (nl[-1] != '\r') { /* nl > p: p is not at an LF */
+		*rc = EAGAIN;
+		return NULL;
+	}
+	return nl;
+}
+
+/* Adds header line [ls, le) with id to m's index (as parse_header keeps it). */
+static inline void keep(struct sipmsg *m, enum sip_hdr_id id, const char *ls, size_t nlen,
+			const char *colon, const char *le)
+{
+	struct sip_hdr *h = &m->hdrs[m->nhdrs];
+	h->name = span_from(ls, ls + nlen);
+	h->value = span_trim(span_from(colon + 1, le));
+	h->id = id;
+	if (!m->first_[id])
+		m->first_[id] = (uint8_t)(m->nhdrs + 1);
+	m->nhdrs++;
+}
+
+/* The header lines from p: 0 at the blank line or the buffer's end, or
+ * EAGAIN for what the lenient parse must tolerate. */
+static int header_lines(struct sipmsg *m, const char *p, const char *end)
+{
+	struct lfs lf;
+	lfs_init(&lf, p, m->buf, end);
+	unsigned lines = 0;
+	while (p < end) {
+		if (*p == '\r' && end - p >= 2 && p[1] == '\n')
+			return 0; /* the blank line */
+		if (*p == '\n' || *p == ' ' || *p == '\t')
+			return EAGAIN; /* bare LF, or a continuation (folding) */
+		const char *nl = lfs_next(&lf);
+		if (!nl || nl[-1] != '\r' || ++lines > SIPMSG_MAX_HDRS)
+			return EAGAIN; /* no line end, a bare LF, or the parse's limit */
+		const char *colon;
+		size_t nlen;
+		enum sip_hdr_id id;
+		if (end - p >= 8) {
+			id = kept_id(p, nl - 1, &colon, &nlen);
+		} else { /* the last few bytes: compare as the parser does */
+			const char *ne = p;
+			while (ne < nl - 1 && sc_is(*ne, SC_TOKEN))
+				ne++;
+			id = sipmsg_hdr_id(span_from(p, ne));
+			nlen = (size_t)(ne - p);
+			colon = colon_at(ne, nl - 1);
+			if (!colon || nlen == 0)
+				id = SIP_HDR_OTHER;
+		}
+		switch (id) {
+		case SIP_HDR_VIA:
+		case SIP_HDR_FROM:
+		case SIP_HDR_TO:
+		case SIP_HDR_CALL_ID:
+		case SIP_HDR_CSEQ:
+		case SIP_HDR_DIVERSION:
+		case SIP_HDR_HISTORY_INFO:
+			keep(m, id, p, nlen, colon, nl - 1);
+			break;
+		default:
+			break;
+		}
+		p = nl + 1;
+	}
+	return 0; /* no blank line: the header section ends with the buffer */
+}
+
+int sipmsg_scan(struct sipmsg *m, const char *buf, size_t len)
+{
+	if (!m || !buf)
+		return EINVAL;
+	const char *end = buf + len, *p, *nl;
+	int rc;
+	if (!(nl = first_line(buf, end, &p, &rc)))
+		return rc;
+	sipmsg_reset_(m, buf, len, SIPMSG_LENIENT);
+	m->skipped = (size_t)(p - buf);
+	m->buf = p;
+	m->len = (size_t)(end - p);
+	if (!start_fast(m, p, nl - 1)) {
+		if (!sipmsg_is_start_line_(p, nl - 1))
+			return ENOENT; /* sipmsg_probe's answer */
+		sipmsg_start_line_(m, p, nl, end, false);
+	}
+	if ((rc = header_lines(m, nl + 1, end)) != 0)
+		return rc;
+	mandatory(m);
+	m->err = SIPMSG_E_NONE;
+	return 0;
+}
