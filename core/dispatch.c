@@ -379,6 +379,7 @@ enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
 		d->counts.waiting--;
 		call->state = DSP_CALL_CANCELLED;
 	} else if (was == DSP_CALL_PICKUP) {
+		d->counts.ring_cancelled++;
 		call->state = DSP_CALL_CANCELLED;
 		release(d, call->staff, now);
 	}

@@ -147,6 +147,7 @@ struct dsp_counts {
 	int backup_not_ready;
 	uint64_t rung;        /* since dsp_init: phones rung (assignments) */
 	uint64_t no_answer;   /* of which not answered (dsp_no_answer) */
+	uint64_t ring_cancelled; /* of which the caller hung up while it rang */
 };
 
 /* Private to dispatch*.c; in the header so that struct dsp can be embedded. */

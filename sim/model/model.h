@@ -76,6 +76,9 @@ struct model_stats {
 	uint64_t events;  /* events processed */
 	uint64_t leftover; /* calls still waiting at the end, nobody to take
 	                      them (patience never): reported incomplete */
+	uint64_t rings;   /* phones rung (a staff member took a call) */
+	uint64_t ring_no_answer; /* of which not answered in the ring timeout */
+	uint64_t ring_cancelled; /* of which the caller hung up while it rang */
 };
 
 /*

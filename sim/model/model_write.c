@@ -34,6 +34,20 @@ static int choose_reps(const struct model_write_opts *o, struct model_seq_result
 	return *seq_err ? 1 : sr->n;
 }
 
+/*
+ * summary.json's "phones" (only with phone settings, so that folders without
+ * them stay as they were): phones rung, rung out unanswered, and rung when
+ * the caller hung up, over all the replications (docs/results.md).
+ */
+static struct json_t *phones_json(const struct model_stats *st)
+{
+	return json_pack("{s:I, s:I, s:I, s:o}", "rings", (json_int_t)st->rings, "ring_no_answer",
+			 (json_int_t)st->ring_no_answer, "ring_cancelled",
+			 (json_int_t)st->ring_cancelled, "no_answer_fraction",
+			 st->rings ? json_real((double)st->ring_no_answer / (double)st->rings)
+				   : json_null());
+}
+
 /* The model's replications into rd; returns the run's error (not the folder's). */
 static int run_into(const struct model_write_opts *o, struct resdir *rd, int reps)
 {
@@ -51,7 +65,11 @@ static int run_into(const struct model_write_opts *o, struct resdir *rd, int rep
 	};
 	struct model_stats st;
 	memset(&st, 0, sizeof(st));
-	return model_run(&mo, &st);
+	int e = model_run(&mo, &st);
+	const struct scn_center *ce = &o->scn->center;
+	if (!e && (scn_phone_on(&ce->phone) || scn_phone_on(&ce->backup_phone)))
+		resdir_set_extra(rd, "phones", phones_json(&st));
+	return e;
 }
 
 int model_write(const struct model_write_opts *o, struct resdir **rdp, struct resdir_result *res,
