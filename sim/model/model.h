@@ -9,7 +9,8 @@
  * replication), so the same seed gives the same callers whatever the
  * staffing (common random numbers, RV_STREAM_LAYOUT); no-answer
  * forwarding, the queue and who takes which call (core/dispatch, the rules of
- * docs/definitions.md), pick-up, talk, wrap-up, hang-ups, redials and shifts.
+ * docs/definitions.md), pick-up (a phone ringing, which may ring out:
+ * center.phone), talk, wrap-up, hang-ups, redials and shifts.
  * Every call's record goes to the summary (summary_rep_call), the center's
  * state to summary_rep_span; replication 0 also feeds the timeline and
  * calls.csv.
