@@ -166,6 +166,7 @@ static void on_ring_timeout(struct tmr *t, void *arg)
 	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, call->row->r.tenant, agent,
 		   "RINGNOANSWER", "%lld", (long long)((now - x->since) / 1000));
 	c->st.ring_no_answer++;
+	call->row->no_answers++;
 	call->sx = NULL;
 	x->call = NULL;
 	x->state = "idle";
@@ -225,6 +226,7 @@ static void on_pickup_done(struct tmr *t, void *arg)
 		}
 	}
 	call->talk = talk;
+	row->operator_ring = now - picked;
 	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, row->operator_,
 		   "CONNECT", "%.0f|%s|%.0f", secs(now - row->r.t_invite), row->operator_,
 		   secs(now - picked));

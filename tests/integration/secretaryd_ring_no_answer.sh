@@ -5,7 +5,7 @@
 # keeps its place), the queue_log has RINGNOANSWER lines in Asterisk's format
 # (EPOCH|CALLID|QUEUE|AGENT|RINGNOANSWER|ringtime_ms) with the ring timeout as
 # their ring time, CONNECT gives the answering ring's time, and /metrics
-# counts the same rings out.
+# counts the same rings out, and so do the CDRs (no_answers, operator_ring_s).
 . "$(dirname "$0")/secretaryd_lib.sh"
 SCN=$SRC/tests/data/scn-server/ring-no-answer.yaml
 start_server "$SCN" data
@@ -31,6 +31,10 @@ check "RINGNOANSWER ring times within 1000..1400 ms" 0 \
 	"$(grep '|RINGNOANSWER|' "$QL" | awk -F'|' '$6 < 1000 || $6 > 1400' | wc -l)"
 check "4 CONNECT lines, ring time 0 or 1 s (pick-up 0.5..1 s, whole seconds)" 4 \
 	"$(grep '|CONNECT|' "$QL" | awk -F'|' '$8 == 0 || $8 == 1' | wc -l)"
+check "CDRs: rings out per call add up to the RINGNOANSWER lines" "$nra" \
+	"$(q "select sum(no_answers) from calls")"
+check "CDRs: the answering ring's time is the pick-up (0.5..1 s, +0.4 s lateness)" 4 \
+	"$(q "select count(*) from calls where operator_ring_s between 0.5 and 1.4")"
 [ -n "$metric" ] && check "/metrics secretaryd_rings_no_answer_total = RINGNOANSWER lines" "$nra" "$metric"
 # The rung-out calls waited at least one ring timeout and not-ready time
 # more than their first ring's: the first call's wait covers its rings out.
