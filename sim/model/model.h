@@ -169,6 +169,7 @@ struct model_write_opts {
 	void *progress_arg;
 	const char *extra_key;        /* optional: a member added to summary.json */
 	struct json_t *extra;         /* its value (model_write takes the reference) */
+	struct model_stats *stats;    /* optional: the run's counts (phones rung...) */
 };
 
 /*

@@ -66,6 +66,8 @@ static int run_into(const struct model_write_opts *o, struct resdir *rd, int rep
 	struct model_stats st;
 	memset(&st, 0, sizeof(st));
 	int e = model_run(&mo, &st);
+	if (o->stats)
+		*o->stats = st;
 	const struct scn_center *ce = &o->scn->center;
 	if (!e && (scn_phone_on(&ce->phone) || scn_phone_on(&ce->backup_phone)))
 		resdir_set_extra(rd, "phones", phones_json(&st));
