@@ -294,6 +294,13 @@ START_TEST(test_shipped_scenarios_load)
 	ck_assert(s->tenants[0].share != s->tenants[1].share);
 	scn_free(s);
 
+	s = load_ok(SCN_DIR "ring-no-answer.yaml");
+	ck_assert(s->center.phone.ring_timeout == 15 * RB_US_PER_S);
+	ck_assert(s->center.phone.no_answer == 0.1);
+	ck_assert(s->center.phone.not_ready == 30 * RB_US_PER_S);
+	ck_assert(s->center.backup_phone.ring_timeout == 15 * RB_US_PER_S); /* as the operators' */
+	scn_free(s);
+
 	s = load_ok(SCN_DIR "quick.yaml");
 	ck_assert(s->end <= 15 * 60 * RB_US_PER_S);
 	ck_assert_uint_eq(s->n_phases, 2);
