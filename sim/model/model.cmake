@@ -12,3 +12,5 @@ rb_check(model_phone SOURCES tests/check_model_phone.c DEPS model LABELS unit TI
 set_property(TEST model_phone APPEND PROPERTY ENVIRONMENT "CK_EXCLUDE_TAGS=statistical")
 rb_check(model_phone_stat SOURCES tests/check_model_phone.c DEPS model LABELS statistical TIMEOUT 300)
 set_property(TEST model_phone_stat APPEND PROPERTY ENVIRONMENT "CK_RUN_CASE=statistical")
+# Trace replay round trip (issue 14): model -> calls.csv -> load: {trace: ...} -> model.
+rb_check(model_trace SOURCES tests/check_model_trace.c DEPS model LABELS statistical integration TIMEOUT 300)

@@ -2,7 +2,9 @@
  * model: the discrete-event engine behind `ringbench model`.
  *
  * model_run() simulates a scenario's replications: per phase, Poisson
- * arrivals at the phase's rate plus its bursts; each call draws, when it is
+ * arrivals at the phase's rate plus its bursts, or a trace's recorded calls
+ * at their instants (core/trace.h: patience conditioned on what was seen,
+ * recorded talk, no redial model); each call draws, when it is
  * dialled, its tenant, caller type, patience, screening, talk, redial,
  * pick-up (by an operator and by a backup) and wrap-up from random streams
  * of their own (rv.h: one per process, seeded from the seed and the
@@ -80,6 +82,9 @@ struct model_stats {
 	uint64_t rings;   /* phones rung (a staff member took a call) */
 	uint64_t ring_no_answer; /* of which not answered in the ring timeout */
 	uint64_t ring_cancelled; /* of which the caller hung up while it rang */
+	uint64_t clamped;  /* trace replay: patience that the scenario's
+	                      distribution could not make exceed what was seen,
+	                      set to what was seen (core/trace.h) */
 };
 
 /*

@@ -41,6 +41,7 @@ static void *worker(void *arg)
 		p->total.rings += st.rings;
 		p->total.ring_no_answer += st.ring_no_answer;
 		p->total.ring_cancelled += st.ring_cancelled;
+		p->total.clamped += st.clamped;
 		p->done++;
 		if (p->o->progress_h && !err)
 			p->o->progress_h(p->done, p->n_run, p->o->progress_arg);

@@ -34,22 +34,9 @@ static int choose_reps(const struct model_write_opts *o, struct model_seq_result
 	return *seq_err ? 1 : sr->n;
 }
 
-/*
- * summary.json's "phones" (only with phone settings, so that folders without
- * them stay as they were): phones rung, rung out unanswered, and rung when
- * the caller hung up, over all the replications (docs/results.md).
- */
-static struct json_t *phones_json(const struct model_stats *st)
-{
-	return json_pack("{s:I, s:I, s:I, s:o}", "rings", (json_int_t)st->rings, "ring_no_answer",
-			 (json_int_t)st->ring_no_answer, "ring_cancelled",
-			 (json_int_t)st->ring_cancelled, "no_answer_fraction",
-			 st->rings ? json_real((double)st->ring_no_answer / (double)st->rings)
-				   : json_null());
-}
-
 /* The model's replications into rd; returns the run's error (not the folder's). */
-static int run_into(const struct model_write_opts *o, struct resdir *rd, int reps)
+static int run_into(const struct model_write_opts *o, struct resdir *rd, int reps,
+		    struct model_stats *st)
 {
 	struct model_opts mo = {
 		.scn = o->scn,
@@ -63,15 +50,42 @@ static int run_into(const struct model_write_opts *o, struct resdir *rd, int rep
 		.progress_h = o->progress_h,
 		.progress_arg = o->progress_arg,
 	};
-	struct model_stats st;
-	memset(&st, 0, sizeof(st));
-	int e = model_run(&mo, &st);
-	if (o->stats)
-		*o->stats = st;
+	memset(st, 0, sizeof(*st));
+	return model_run(&mo, st);
+}
+
+/*
+ * summary.json's "phones" (only with phone settings, so that folders without
+ * them stay as they were): phones rung, rung out unanswered, and rung when
+ * the caller hung up, over all the replications (docs/results.md).
+ */
+static void phones_extra(const struct model_write_opts *o, struct resdir *rd,
+			 const struct model_stats *st)
+{
 	const struct scn_center *ce = &o->scn->center;
-	if (!e && (scn_phone_on(&ce->phone) || scn_phone_on(&ce->backup_phone)))
-		resdir_set_extra(rd, "phones", phones_json(&st));
-	return e;
+	if (!scn_phone_on(&ce->phone) && !scn_phone_on(&ce->backup_phone))
+		return;
+	json_t *j = json_pack("{s:I, s:I, s:I, s:o}", "rings", (json_int_t)st->rings,
+			      "ring_no_answer", (json_int_t)st->ring_no_answer, "ring_cancelled",
+			      (json_int_t)st->ring_cancelled, "no_answer_fraction",
+			      st->rings ? json_real((double)st->ring_no_answer / (double)st->rings)
+					: json_null());
+	if (j)
+		resdir_set_extra(rd, "phones", j);
+}
+
+/* summary.json's "trace" (load: {trace: FILE}): what was replayed. */
+static void trace_extra(const struct model_write_opts *o, struct resdir *rd,
+			const struct model_stats *st)
+{
+	const struct trace *t = o->scn->trace;
+	if (!t)
+		return;
+	json_t *j = json_pack("{s:s, s:I, s:I, s:I}", "file", t->path, "calls", (json_int_t)t->n,
+			      "delay_shortened", (json_int_t)t->n_shortened, "patience_clamped",
+			      (json_int_t)st->clamped);
+	if (j)
+		resdir_set_extra(rd, "trace", j);
 }
 
 int model_write(const struct model_write_opts *o, struct resdir **rdp, struct resdir_result *res,
@@ -125,7 +139,14 @@ int model_write(const struct model_write_opts *o, struct resdir **rdp, struct re
 		errbuf_set(err, errlen, "cannot write %s/calls.csv: %s", o->dir, strerror(e));
 		goto fail;
 	}
-	e = seq_err ? seq_err : run_into(o, rd, reps);
+	struct model_stats st = {0};
+	e = seq_err ? seq_err : run_into(o, rd, reps, &st);
+	if (o->stats)
+		*o->stats = st;
+	if (!e) {
+		trace_extra(o, rd, &st);
+		phones_extra(o, rd, &st);
+	}
 	int ce = resdir_calls_close(rd);
 	if (!e)
 		e = ce;
