@@ -88,6 +88,18 @@ static void trace_extra(const struct model_write_opts *o, struct resdir *rd,
 		resdir_set_extra(rd, "trace", j);
 }
 
+/* After the run (its error e): the stats to the caller, the extras to summary.json. */
+static void run_extras(const struct model_write_opts *o, struct resdir *rd,
+		       const struct model_stats *st, int e)
+{
+	if (o->stats)
+		*o->stats = *st;
+	if (e)
+		return;
+	trace_extra(o, rd, st);
+	phones_extra(o, rd, st);
+}
+
 int model_write(const struct model_write_opts *o, struct resdir **rdp, struct resdir_result *res,
 		char *err, size_t errlen)
 {
@@ -141,12 +153,7 @@ int model_write(const struct model_write_opts *o, struct resdir **rdp, struct re
 	}
 	struct model_stats st = {0};
 	e = seq_err ? seq_err : run_into(o, rd, reps, &st);
-	if (o->stats)
-		*o->stats = st;
-	if (!e) {
-		trace_extra(o, rd, &st);
-		phones_extra(o, rd, &st);
-	}
+	run_extras(o, rd, &st, e);
 	int ce = resdir_calls_close(rd);
 	if (!e)
 		e = ce;
