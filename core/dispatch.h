@@ -31,6 +31,8 @@
  *     being rung never costs a caller its turn); it is dispatched again at
  *     once by the usual rules;
  *   - the caller gone (dsp_cancel): the staff member is free at once.
+ *   A ring that fails otherwise (a SIP phone busy or unreachable: 486,
+ *   408, ...) ends as a ring with no answer, when it fails: dsp_no_answer.
  *   A member not ready, picking up, talking or in wrap-up is never rung:
  *   only idle members take calls. The backup clock (join age) keeps running
  *   from t_invite while phones ring, but a call whose phone is ringing is

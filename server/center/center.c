@@ -347,6 +347,11 @@ static void unqueue(struct center *c, struct call *call, rb_us now)
 	tmr_stop(&c->tq, &call->t_join);
 	ring_remove(c, call);
 	if (x) { /* in pick-up: free at once, no wrap-up (dispatch may reassign) */
+		char agent[32];
+		dsp_staff_name(x->s, agent, sizeof agent);
+		/* Asterisk's line for a ring the caller ended (ring time in ms). */
+		qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, call->row->r.tenant, agent,
+			   "RINGCANCELED", "%lld", (long long)((now - x->since) / 1000));
 		x->call = NULL;
 		x->state = "idle";
 		x->since = now;

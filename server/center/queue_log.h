@@ -8,6 +8,7 @@
  *   CONNECT         holdtime|bridged-uniqueid|ringtime   (ringtime: seconds the
  *                   answering phone rang)
  *   RINGNOANSWER    ringtime_ms   (a staff phone rang out unanswered; agent set)
+ *   RINGCANCELED    ringtime_ms   (the caller hung up while a staff phone rang)
  *   ABANDON         position|origposition|waittime
  *   COMPLETECALLER  holdtime|calltime|origposition   (caller sent BYE)
  *   COMPLETEAGENT   holdtime|calltime|origposition   (operator sent BYE)

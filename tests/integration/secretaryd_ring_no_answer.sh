@@ -31,6 +31,7 @@ check "RINGNOANSWER ring times within 1000..1400 ms" 0 \
 	"$(grep '|RINGNOANSWER|' "$QL" | awk -F'|' '$6 < 1000 || $6 > 1400' | wc -l)"
 check "4 CONNECT lines, ring time 0 or 1 s (pick-up 0.5..1 s, whole seconds)" 4 \
 	"$(grep '|CONNECT|' "$QL" | awk -F'|' '$8 == 0 || $8 == 1' | wc -l)"
+check "no RINGCANCELED line (nobody hung up while rung)" 0 "$(grep -c '|RINGCANCELED|' "$QL")"
 check "CDRs: rings out per call add up to the RINGNOANSWER lines" "$nra" \
 	"$(q "select sum(no_answers) from calls")"
 check "CDRs: the answering ring's time is the pick-up (0.5..1 s, +0.4 s lateness)" 4 \
