@@ -144,15 +144,35 @@ static void backup_drain(struct dsp *d, rb_us now)
 		assign(d, c, d->backup.idle_head, now);
 }
 
-/* Puts an idle member on shift (staffed, idle since now) at its idle tail. */
+static void away_add(struct dsp *d, const struct dsp_staff *s, int k)
+{
+	if (s->kind == DSP_BACKUP)
+		d->counts.backup_away += k;
+	else
+		d->counts.ops_away += k;
+}
+
+/* Free from now: at its idle FIFO's tail, or AWAY if its phone is
+ * unreachable (not yet taking a call either way). */
+static void to_idle(struct dsp *d, struct dsp_staff *s, rb_us now)
+{
+	s->idle_since = now;
+	if (s->unreachable) {
+		s->state = DSP_STAFF_AWAY;
+		away_add(d, s, 1);
+		return;
+	}
+	s->state = DSP_STAFF_IDLE;
+	idle_push(staff_floor(d, s), s);
+}
+
+/* Puts a free member on shift (staffed, free since now: idle or away). */
 static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	struct dsp_floor *fl = staff_floor(d, s);
-	s->state = DSP_STAFF_IDLE;
 	s->leaving = false;
-	s->idle_since = now;
 	s->call = NULL;
-	idle_push(fl, s);
+	to_idle(d, s, now);
 	fl->on_shift++;
 	if (s->kind == DSP_BACKUP)
 		d->counts.backup_staffed++;
@@ -162,6 +182,8 @@ static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
 
 static void go_off(struct dsp *d, struct dsp_staff *s)
 {
+	if (s->state == DSP_STAFF_AWAY)
+		away_add(d, s, -1);
 	s->state = DSP_STAFF_OFF;
 	s->leaving = false;
 	s->call = NULL;
@@ -169,14 +191,6 @@ static void go_off(struct dsp *d, struct dsp_staff *s)
 		d->counts.backup_staffed--;
 	else
 		d->counts.ops_staffed--;
-}
-
-/* Idle from now, at its idle FIFO's tail (not yet taking a call). */
-static void to_idle(struct dsp *d, struct dsp_staff *s, rb_us now)
-{
-	s->state = DSP_STAFF_IDLE;
-	s->idle_since = now;
-	idle_push(staff_floor(d, s), s);
 }
 
 static void busy_dec(struct dsp *d, struct dsp_staff *s)
@@ -235,8 +249,16 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 	enum dsp_staff_kind kind = f < 0 ? DSP_BACKUP : DSP_OPERATOR;
 	struct dsp_floor *fl = f < 0 ? &d->backup : &d->floors[f];
 	fl->target = target;
-	/* Fewer: idle ones leave (most recently idle first), then not-ready
-	 * ones and then busy ones are marked leaving (they leave when free). */
+	/* Fewer: away ones (unreachable) and idle ones leave (most recently
+	 * idle first), then not-ready ones and then busy ones are marked
+	 * leaving (they leave when free). */
+	for (size_t i = d->n_staff; i-- > 0 && fl->on_shift > target;) {
+		struct dsp_staff *s = d->staff[i];
+		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && s->state == DSP_STAFF_AWAY) {
+			fl->on_shift--;
+			go_off(d, s);
+		}
+	}
 	while (fl->on_shift > target && fl->idle_tail) {
 		struct dsp_staff *s = fl->idle_tail;
 		idle_unlink(fl, s);
@@ -468,6 +490,25 @@ void dsp_staff_ready(struct dsp *d, struct dsp_staff *staff, rb_us now)
 		backup_drain(d, now);
 	else
 		floor_drain(d, staff->floor, now);
+}
+
+void dsp_staff_reachable(struct dsp *d, struct dsp_staff *staff, bool reachable, rb_us now)
+{
+	if (staff->unreachable == !reachable)
+		return;
+	staff->unreachable = !reachable;
+	if (!reachable && staff->state == DSP_STAFF_IDLE) {
+		idle_unlink(staff_floor(d, staff), staff);
+		staff->state = DSP_STAFF_AWAY;
+		away_add(d, staff, 1);
+	} else if (reachable && staff->state == DSP_STAFF_AWAY) {
+		away_add(d, staff, -1);
+		to_idle(d, staff, now);
+		if (staff->kind == DSP_BACKUP)
+			backup_drain(d, now);
+		else
+			floor_drain(d, staff->floor, now);
+	}
 }
 
 int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n)

@@ -104,7 +104,8 @@ enum dsp_staff_state {
 	DSP_STAFF_PICKUP,   /* took staff->call, picking up */
 	DSP_STAFF_BUSY,     /* answered: talking or wrapping up */
 	DSP_STAFF_OFF,      /* not on shift */
-	DSP_STAFF_NOT_READY /* did not answer its phone: until ready_at */
+	DSP_STAFF_NOT_READY, /* did not answer its phone: until ready_at */
+	DSP_STAFF_AWAY      /* on shift, free, but its phone unreachable */
 };
 
 struct dsp_staff;
@@ -128,6 +129,7 @@ struct dsp_staff {
 	int floor;                 /* operators: 0-based floor; backup: -1 */
 	enum dsp_staff_state state;
 	bool leaving;              /* shift over while busy: leaves when free */
+	bool unreachable;          /* its phone cannot be rung (dsp_staff_reachable) */
 	rb_us idle_since;          /* when it last became idle */
 	rb_us ready_at;            /* NOT_READY: when it is ready again */
 	struct dsp_call *call;     /* PICKUP: the call it took; else NULL */
@@ -147,6 +149,8 @@ struct dsp_counts {
 	int backup_staffed;
 	int ops_not_ready;    /* on shift, not ready after a ring with no answer */
 	int backup_not_ready;
+	int ops_away;         /* on shift, free, phone unreachable (DSP_STAFF_AWAY) */
+	int backup_away;
 	uint64_t rung;        /* since dsp_init: phones rung (assignments) */
 	uint64_t no_answer;   /* of which not answered (dsp_no_answer) */
 	uint64_t ring_cancelled; /* of which the caller hung up while it rang */
@@ -264,6 +268,19 @@ void dsp_no_answer(struct dsp *d, struct dsp_call *call, rb_us now);
  * leaves if its shift is over. A no-op for a member not NOT_READY.
  */
 void dsp_staff_ready(struct dsp *d, struct dsp_staff *staff, rb_us now);
+
+/*
+ * Whether the member's phone can be rung (SIP operators: registered, with a
+ * contact, or not; simulated staff always can). An unreachable member is
+ * never rung: free, it is DSP_STAFF_AWAY (on shift, neither idle nor busy);
+ * a ring, a call, a wrap-up or a not-ready time under way goes on, and it
+ * is AWAY instead of idle when that ends (a phone that unregisters while
+ * rung: the owner ends the ring as dsp_no_answer when its leg fails).
+ * Reachable again: an AWAY member is idle from now and takes the oldest
+ * waiting call it may take. Shifts: AWAY members leave first. No-op when
+ * nothing changes.
+ */
+void dsp_staff_reachable(struct dsp *d, struct dsp_staff *staff, bool reachable, rb_us now);
 
 /* "op3" or "backup1" into buf (n bytes). Returns snprintf's result. */
 int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n);

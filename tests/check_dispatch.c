@@ -550,6 +550,60 @@ START_TEST(test_dispatch_not_ready_and_shifts)
 }
 END_TEST
 
+START_TEST(test_dispatch_unreachable_never_rung)
+{
+	int ops[] = {2};
+	setup_center(1, ops, 0, JOIN);
+	struct dsp_staff *op1 = d.staff[0], *op2 = d.staff[1];
+	/* op1's phone unregistered while idle: away, not rung. */
+	dsp_staff_reachable(&d, op1, false, 1 * S);
+	ck_assert_int_eq(op1->state, DSP_STAFF_AWAY);
+	ck_assert_int_eq(d.counts.ops_away, 1);
+	dsp_arrive(&d, &c[0], 2 * S); /* op2 */
+	dsp_arrive(&d, &c[1], 3 * S); /* waits: op1 away */
+	ck_assert_int_eq(n_took, 1);
+	ck_assert_ptr_eq(took[0].staff, op2);
+	/* op2 unregisters while rung: its ring goes on (the owner ends it). */
+	dsp_staff_reachable(&d, op2, false, 4 * S);
+	ck_assert_int_eq(op2->state, DSP_STAFF_PICKUP);
+	/* Registered again: op1 takes the oldest waiting call at once. */
+	dsp_staff_reachable(&d, op1, true, 5 * S);
+	ck_assert_int_eq(n_took, 2);
+	ck_assert_ptr_eq(took[1].call, &c[1]);
+	ck_assert_ptr_eq(took[1].staff, op1);
+	ck_assert_int_eq(d.counts.ops_away, 0);
+	/* op2's leg fails (unreachable): no answer; with no not-ready time it
+	 * would be free, but it is away, and the call waits for op1. */
+	dsp_no_answer(&d, &c[0], 6 * S);
+	ck_assert_int_eq(op2->state, DSP_STAFF_AWAY);
+	ck_assert_int_eq(c[0].state, DSP_CALL_WAITING);
+	ck_assert_int_eq(n_took, 2);
+	/* Twice the same: nothing changes. */
+	dsp_staff_reachable(&d, op2, false, 7 * S);
+	ck_assert_int_eq(d.counts.ops_away, 1);
+	/* Busy op1 unreachable: finishes its call, then away, not rung. */
+	dsp_answered(&d, &c[1], 8 * S);
+	dsp_staff_reachable(&d, op1, false, 9 * S);
+	dsp_staff_free(&d, op1, 20 * S);
+	ck_assert_int_eq(op1->state, DSP_STAFF_AWAY);
+	ck_assert_int_eq(n_took, 2);
+	ck_assert_int_eq(d.counts.ops_away, 2);
+	ck_assert_int_eq(d.counts.ops_busy, 0);
+	ck_assert_int_eq(d.counts.ops_staffed, 2);
+	/* A shift of 1: an away member leaves first. */
+	ck_assert_int_eq(dsp_set_staffing(&d, (int[]){1}, -1, 30 * S), 0);
+	ck_assert_int_eq(d.counts.ops_staffed, 1);
+	ck_assert_int_eq(d.counts.ops_away, 1);
+	/* The one left registers again and takes c[0]. */
+	struct dsp_staff *left = op1->state == DSP_STAFF_AWAY ? op1 : op2;
+	dsp_staff_reachable(&d, left, true, 31 * S);
+	ck_assert_int_eq(n_took, 3);
+	ck_assert_ptr_eq(took[2].call, &c[0]);
+	ck_assert_int_eq(d.counts.ops_away, 0);
+	dsp_destroy(&d);
+}
+END_TEST
+
 static Suite *dispatch_suite(void)
 {
 	Suite *s = suite_create("dispatch");
@@ -573,6 +627,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, test_dispatch_backup_clock_while_ringing);
 	tcase_add_test(tc, test_dispatch_caller_gone_while_ringing_after_no_answer);
 	tcase_add_test(tc, test_dispatch_not_ready_and_shifts);
+	tcase_add_test(tc, test_dispatch_unreachable_never_rung);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -805,7 +805,9 @@ void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg
 		const struct staff_ext *x = s->udata;
 		if (s->state == DSP_STAFF_OFF)
 			continue;
-		if (x)
+		if (s->state == DSP_STAFF_AWAY) /* its phone unreachable (dsp_staff_reachable) */
+			cb(s, "away", s->idle_since, arg);
+		else if (x)
 			cb(s, s->state == DSP_STAFF_IDLE ? "idle" : x->state, x->since, arg);
 		else
 			cb(s, "idle", s->idle_since, arg);

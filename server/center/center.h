@@ -110,7 +110,8 @@ void center_get_stats(const struct center *c, struct center_stats *out);
 
 /* Each staff member on shift (or still busy): state "idle", "pickup" (its
  * phone ringing), "talking", "wrapup", "notready" (after a ring with no
- * answer); since in scenario time. */
+ * answer), "away" (free but its phone unreachable: dsp_staff_reachable);
+ * since in scenario time. */
 typedef void(center_staff_cb)(const struct dsp_staff *s, const char *state, rb_us since, void *arg);
 void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg);
 /* The registrar (NULL without SIP operators): whom to ring for a staff
