@@ -35,6 +35,30 @@ static void wait_unlink(struct dsp_floor *f, struct dsp_call *c)
 	f->waiting--;
 }
 
+/*
+ * A call back from a phone that was not answered, at its place: before the
+ * first call that came later (t_invite, then arrival order). Rung calls were
+ * the oldest when taken, so the walk from the head is short.
+ */
+static void wait_insert(struct dsp_floor *f, struct dsp_call *c)
+{
+	struct dsp_call *at = f->wait_head;
+	while (at && (at->t_invite < c->t_invite || (at->t_invite == c->t_invite && at->seq < c->seq)))
+		at = at->next;
+	if (!at) {
+		wait_push(f, c);
+		return;
+	}
+	c->next = at;
+	c->prev = at->prev;
+	if (at->prev)
+		at->prev->next = c;
+	else
+		f->wait_head = c;
+	at->prev = c;
+	f->waiting++;
+}
+
 static void idle_push(struct dsp_floor *f, struct dsp_staff *s)
 {
 	s->next = NULL;
@@ -76,6 +100,8 @@ static void assign(struct dsp *d, struct dsp_call *call, struct dsp_staff *staff
 	idle_unlink(staff_floor(d, staff), staff);
 	call->state = DSP_CALL_PICKUP;
 	call->staff = staff;
+	call->rings++;
+	d->counts.rung++;
 	staff->state = DSP_STAFF_PICKUP;
 	staff->call = call;
 	if (staff->kind == DSP_BACKUP)
@@ -118,15 +144,35 @@ static void backup_drain(struct dsp *d, rb_us now)
 		assign(d, c, d->backup.idle_head, now);
 }
 
-/* Puts an idle member on shift (staffed, idle since now) at its idle tail. */
+static void away_add(struct dsp *d, const struct dsp_staff *s, int k)
+{
+	if (s->kind == DSP_BACKUP)
+		d->counts.backup_away += k;
+	else
+		d->counts.ops_away += k;
+}
+
+/* Free from now: at its idle FIFO's tail, or AWAY if its phone is
+ * unreachable (not yet taking a call either way). */
+static void to_idle(struct dsp *d, struct dsp_staff *s, rb_us now)
+{
+	s->idle_since = now;
+	if (s->unreachable) {
+		s->state = DSP_STAFF_AWAY;
+		away_add(d, s, 1);
+		return;
+	}
+	s->state = DSP_STAFF_IDLE;
+	idle_push(staff_floor(d, s), s);
+}
+
+/* Puts a free member on shift (staffed, free since now: idle or away). */
 static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	struct dsp_floor *fl = staff_floor(d, s);
-	s->state = DSP_STAFF_IDLE;
 	s->leaving = false;
-	s->idle_since = now;
 	s->call = NULL;
-	idle_push(fl, s);
+	to_idle(d, s, now);
 	fl->on_shift++;
 	if (s->kind == DSP_BACKUP)
 		d->counts.backup_staffed++;
@@ -136,6 +182,8 @@ static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
 
 static void go_off(struct dsp *d, struct dsp_staff *s)
 {
+	if (s->state == DSP_STAFF_AWAY)
+		away_add(d, s, -1);
 	s->state = DSP_STAFF_OFF;
 	s->leaving = false;
 	s->call = NULL;
@@ -145,22 +193,25 @@ static void go_off(struct dsp *d, struct dsp_staff *s)
 		d->counts.ops_staffed--;
 }
 
-/* A busy (or picking-up) member is free at now: next call, idle, or off. */
-static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
+static void busy_dec(struct dsp *d, struct dsp_staff *s)
 {
-	assert(s->state == DSP_STAFF_BUSY || s->state == DSP_STAFF_PICKUP);
 	if (s->kind == DSP_BACKUP)
 		d->counts.backup_busy--;
 	else
 		d->counts.ops_busy--;
 	s->call = NULL;
+}
+
+/* A busy (or picking-up) member is free at now: next call, idle, or off. */
+static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
+{
+	assert(s->state == DSP_STAFF_BUSY || s->state == DSP_STAFF_PICKUP);
+	busy_dec(d, s);
 	if (s->leaving) {
 		go_off(d, s);
 		return;
 	}
-	s->state = DSP_STAFF_IDLE;
-	s->idle_since = now;
-	idle_push(staff_floor(d, s), s);
+	to_idle(d, s, now);
 	/* The idle FIFO's head is the one idle longest (s itself, normally). */
 	if (s->kind == DSP_BACKUP)
 		backup_drain(d, now);
@@ -198,21 +249,34 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 	enum dsp_staff_kind kind = f < 0 ? DSP_BACKUP : DSP_OPERATOR;
 	struct dsp_floor *fl = f < 0 ? &d->backup : &d->floors[f];
 	fl->target = target;
-	/* Fewer: idle ones leave (most recently idle first), then busy ones. */
+	/* Fewer: away ones (unreachable) and idle ones leave (most recently
+	 * idle first), then not-ready ones and then busy ones are marked
+	 * leaving (they leave when free). */
+	for (size_t i = d->n_staff; i-- > 0 && fl->on_shift > target;) {
+		struct dsp_staff *s = d->staff[i];
+		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && s->state == DSP_STAFF_AWAY) {
+			fl->on_shift--;
+			go_off(d, s);
+		}
+	}
 	while (fl->on_shift > target && fl->idle_tail) {
 		struct dsp_staff *s = fl->idle_tail;
 		idle_unlink(fl, s);
 		fl->on_shift--;
 		go_off(d, s);
 	}
-	for (size_t i = d->n_staff; i-- > 0 && fl->on_shift > target;) {
-		struct dsp_staff *s = d->staff[i];
-		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && !s->leaving &&
-		    (s->state == DSP_STAFF_PICKUP || s->state == DSP_STAFF_BUSY)) {
-			s->leaving = true;
-			fl->on_shift--;
+	/* Not-ready ones (doing nothing) before those on a call. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = d->n_staff; i-- > 0 && fl->on_shift > target;) {
+			struct dsp_staff *s = d->staff[i];
+			bool nr = s->state == DSP_STAFF_NOT_READY;
+			bool busy = s->state == DSP_STAFF_PICKUP || s->state == DSP_STAFF_BUSY;
+			if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && !s->leaving &&
+			    (pass == 0 ? nr : busy)) {
+				s->leaving = true;
+				fl->on_shift--;
+			}
 		}
-	}
 	/* More: leaving ones stay on, then off-shift ones, then new ones. */
 	for (size_t i = 0; i < d->n_staff && fl->on_shift < target; i++) {
 		struct dsp_staff *s = d->staff[i];
@@ -285,6 +349,7 @@ void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now)
 	assert(call->floor >= 0 && call->floor < d->n_floors);
 	struct dsp_floor *fl = &d->floors[call->floor];
 	call->t_invite = now;
+	call->seq = ++d->next_seq;
 	call->staff = NULL;
 	call->prev = call->next = NULL;
 	call->state = DSP_CALL_WAITING;
@@ -336,6 +401,7 @@ enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
 		d->counts.waiting--;
 		call->state = DSP_CALL_CANCELLED;
 	} else if (was == DSP_CALL_PICKUP) {
+		d->counts.ring_cancelled++;
 		call->state = DSP_CALL_CANCELLED;
 		release(d, call->staff, now);
 	}
@@ -365,6 +431,84 @@ int dsp_set_staffing(struct dsp *d, const int *floor_ops, int backup, rb_us now)
 		floor_drain(d, f, now);
 	backup_drain(d, now);
 	return err;
+}
+
+void dsp_set_not_ready(struct dsp *d, rb_us op, rb_us backup)
+{
+	d->not_ready[DSP_OPERATOR] = op > 0 ? op : 0;
+	d->not_ready[DSP_BACKUP] = backup > 0 ? backup : 0;
+}
+
+static void not_ready_add(struct dsp *d, const struct dsp_staff *s, int k)
+{
+	if (s->kind == DSP_BACKUP)
+		d->counts.backup_not_ready += k;
+	else
+		d->counts.ops_not_ready += k;
+}
+
+void dsp_no_answer(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	assert(call->state == DSP_CALL_PICKUP && call->staff);
+	struct dsp_staff *s = call->staff;
+	struct dsp_floor *fl = &d->floors[call->floor];
+	d->counts.no_answer++;
+	/* The call first, at its place: it is waiting again from now on. */
+	call->staff = NULL;
+	call->state = DSP_CALL_WAITING;
+	wait_insert(fl, call);
+	d->counts.waiting++;
+	/* Its phone's owner: off (shift over), not ready, or idle at once. */
+	busy_dec(d, s);
+	rb_us pause = d->not_ready[s->kind];
+	if (s->leaving) {
+		go_off(d, s);
+	} else if (pause > 0) {
+		s->state = DSP_STAFF_NOT_READY;
+		s->ready_at = now + pause;
+		not_ready_add(d, s, 1);
+	} else {
+		to_idle(d, s, now);
+	}
+	/* The rules again: an idle operator of its floor, else aged for backup. */
+	floor_drain(d, call->floor, now);
+	backup_drain(d, now);
+}
+
+void dsp_staff_ready(struct dsp *d, struct dsp_staff *staff, rb_us now)
+{
+	if (staff->state != DSP_STAFF_NOT_READY)
+		return;
+	not_ready_add(d, staff, -1);
+	staff->ready_at = 0;
+	if (staff->leaving) {
+		go_off(d, staff);
+		return;
+	}
+	to_idle(d, staff, now);
+	if (staff->kind == DSP_BACKUP)
+		backup_drain(d, now);
+	else
+		floor_drain(d, staff->floor, now);
+}
+
+void dsp_staff_reachable(struct dsp *d, struct dsp_staff *staff, bool reachable, rb_us now)
+{
+	if (staff->unreachable == !reachable)
+		return;
+	staff->unreachable = !reachable;
+	if (!reachable && staff->state == DSP_STAFF_IDLE) {
+		idle_unlink(staff_floor(d, staff), staff);
+		staff->state = DSP_STAFF_AWAY;
+		away_add(d, staff, 1);
+	} else if (reachable && staff->state == DSP_STAFF_AWAY) {
+		away_add(d, staff, -1);
+		to_idle(d, staff, now);
+		if (staff->kind == DSP_BACKUP)
+			backup_drain(d, now);
+		else
+			floor_drain(d, staff->floor, now);
+	}
 }
 
 int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n)

@@ -20,6 +20,28 @@
  *     call (talk and wrap-up) first, then leave; new staff start idle and take
  *     waiting calls at once.
  *
+ * Phones (docs/definitions.md, "Ringing a phone"). Taking a call means the
+ * staff member's phone rings (DSP_CALL_PICKUP / DSP_STAFF_PICKUP) until one
+ * of three things happens, each its own entry point:
+ *   - answered (dsp_answered): the 200 OK;
+ *   - no answer within the ring timeout (dsp_no_answer): the phone stops
+ *     ringing, the staff member is *not ready* for dsp_set_not_ready's time
+ *     (Asterisk's RINGNOANSWER and its pause), and the call goes back to its
+ *     floor's queue KEEPING ITS PLACE (ordered by t_invite, then arrival:
+ *     being rung never costs a caller its turn); it is dispatched again at
+ *     once by the usual rules;
+ *   - the caller gone (dsp_cancel): the staff member is free at once.
+ *   A ring that fails otherwise (a SIP phone busy or unreachable: 486,
+ *   408, ...) ends as a ring with no answer, when it fails: dsp_no_answer.
+ *   A member not ready, picking up, talking or in wrap-up is never rung:
+ *   only idle members take calls. The backup clock (join age) keeps running
+ *   from t_invite while phones ring, but a call whose phone is ringing is
+ *   not waiting: backup joins only calls still waiting, so a rung call past
+ *   its join age is taken by a free backup member the moment it comes back
+ *   unanswered (or when one frees up), never while an operator's phone rings.
+ *   A not-ready member (dsp_staff_ready when its time is over) becomes idle
+ *   and takes the oldest waiting call it may take, as one who frees up.
+ *
  * The dispatcher only decides. It owns no timers and no clock: the owner
  * tells it what happened and when (`now`, scenario or wall time in
  * microseconds, never decreasing), and schedules pick-up, talk, wrap-up and
@@ -33,6 +55,14 @@
  *     ... if still waiting at t_invite + join_age, the owner calls
  *         dsp_join_due(d, &c->dc, t) (a no-op if the call is no longer
  *         waiting, so a stale timer is harmless);
+ *     ... if the owner's ring timeout for staff ends first:
+ *         dsp_no_answer(d, &c->dc, t);    back in the queue at its place (maybe
+ *                                        taken again at once: assign_h); the
+ *                                        member is DSP_STAFF_NOT_READY: the
+ *                                        owner calls dsp_staff_ready(d, staff,
+ *                                        staff->ready_at) then; the owner also
+ *                                        starts the join-age timer again if
+ *                                        the call waits and is younger than it
  *   dsp_answered(d, &c->dc, t);          the pick-up ended: 200 OK sent.
  *                                        The dispatcher forgets the call;
  *                                        the staff member stays busy.
@@ -55,6 +85,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rbtime.h"
 
@@ -72,7 +103,9 @@ enum dsp_staff_state {
 	DSP_STAFF_IDLE = 0, /* free, in the idle FIFO of its floor (or backup's) */
 	DSP_STAFF_PICKUP,   /* took staff->call, picking up */
 	DSP_STAFF_BUSY,     /* answered: talking or wrapping up */
-	DSP_STAFF_OFF       /* not on shift */
+	DSP_STAFF_OFF,      /* not on shift */
+	DSP_STAFF_NOT_READY, /* did not answer its phone: until ready_at */
+	DSP_STAFF_AWAY      /* on shift, free, but its phone unreachable */
 };
 
 struct dsp_staff;
@@ -82,7 +115,10 @@ struct dsp_call {
 	rb_us t_invite;            /* set by dsp_arrive */
 	int floor;                 /* 0-based; 0 when pooled */
 	enum dsp_call_state state;
-	struct dsp_staff *staff;   /* who took it; NULL while never taken */
+	struct dsp_staff *staff;   /* whose phone rings or who answered; NULL
+				      while waiting */
+	uint64_t seq;              /* arrival order (ties of t_invite) */
+	int rings;                 /* phones rung for it so far (assignments) */
 	struct dsp_call *prev, *next; /* private: the floor's waiting queue */
 };
 
@@ -93,7 +129,9 @@ struct dsp_staff {
 	int floor;                 /* operators: 0-based floor; backup: -1 */
 	enum dsp_staff_state state;
 	bool leaving;              /* shift over while busy: leaves when free */
+	bool unreachable;          /* its phone cannot be rung (dsp_staff_reachable) */
 	rb_us idle_since;          /* when it last became idle */
+	rb_us ready_at;            /* NOT_READY: when it is ready again */
 	struct dsp_call *call;     /* PICKUP: the call it took; else NULL */
 	void *udata;               /* the owner's, untouched by the dispatcher */
 	struct dsp_staff *prev, *next; /* private: idle FIFO */
@@ -109,6 +147,13 @@ struct dsp_counts {
 	int ops_staffed;      /* operators on shift, plus leaving ones still busy */
 	int backup_busy;
 	int backup_staffed;
+	int ops_not_ready;    /* on shift, not ready after a ring with no answer */
+	int backup_not_ready;
+	int ops_away;         /* on shift, free, phone unreachable (DSP_STAFF_AWAY) */
+	int backup_away;
+	uint64_t rung;        /* since dsp_init: phones rung (assignments) */
+	uint64_t no_answer;   /* of which not answered (dsp_no_answer) */
+	uint64_t ring_cancelled; /* of which the caller hung up while it rang */
 };
 
 /* Private to dispatch*.c; in the header so that struct dsp can be embedded. */
@@ -125,6 +170,8 @@ struct dsp {
 	struct dsp_floor *floors;  /* n_floors operator floors */
 	struct dsp_floor backup;   /* backup's idle FIFO (its queue is unused) */
 	rb_us join_age;
+	rb_us not_ready[2];        /* per dsp_staff_kind (dsp_set_not_ready) */
+	uint64_t next_seq;
 	dsp_assign_h *assign_h;
 	void *arg;
 	struct dsp_staff **staff;  /* every member ever created */
@@ -188,13 +235,52 @@ void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now);
 /*
  * A shift change at now: floor_ops[f] operators per floor (NULL: unchanged),
  * backup staff (-1: unchanged). Fewer: idle members leave at once (the most
- * recently idle first), then busy ones are marked leaving (they finish their
- * call first); more: members marked leaving stay on, then off-shift members
+ * recently idle first), then not-ready and then busy ones are marked leaving
+ * (they finish their not-ready time or call first); more: members marked leaving stay on, then off-shift members
  * (lowest id first) or new ones come on idle and take waiting calls at once.
  * Returns 0, EINVAL for a negative count, or ENOMEM (the staffing is then
  * partly changed, still consistent).
  */
 int dsp_set_staffing(struct dsp *d, const int *floor_ops, int backup, rb_us now);
+
+/*
+ * How long an operator (op) and a backup member (backup) are not ready after
+ * a ring with no answer (0, the default: ready again at once). Negative
+ * values count as 0.
+ */
+void dsp_set_not_ready(struct dsp *d, rb_us op, rb_us backup);
+
+/*
+ * The call's phone (PICKUP) rang out at now with no answer: the call goes
+ * back to its floor's queue at its place (t_invite, then arrival order) and
+ * its staff member is not ready until now + its kind's not-ready time
+ * (staff->ready_at; ready at once, idle, with no not-ready time; off at once
+ * if its shift is over). Then the rules run: an idle operator of the floor
+ * takes the oldest waiting call, a free backup member an aged one (this
+ * call, if it is past join age). The owner then looks at call->state
+ * (WAITING, or PICKUP again through assign_h) and the member's state.
+ */
+void dsp_no_answer(struct dsp *d, struct dsp_call *call, rb_us now);
+
+/*
+ * A not-ready member's time is over (the owner's timer at staff->ready_at):
+ * it is idle and takes a call as one who frees up (dsp_staff_free), or
+ * leaves if its shift is over. A no-op for a member not NOT_READY.
+ */
+void dsp_staff_ready(struct dsp *d, struct dsp_staff *staff, rb_us now);
+
+/*
+ * Whether the member's phone can be rung (SIP operators: registered, with a
+ * contact, or not; simulated staff always can). An unreachable member is
+ * never rung: free, it is DSP_STAFF_AWAY (on shift, neither idle nor busy);
+ * a ring, a call, a wrap-up or a not-ready time under way goes on, and it
+ * is AWAY instead of idle when that ends (a phone that unregisters while
+ * rung: the owner ends the ring as dsp_no_answer when its leg fails).
+ * Reachable again: an AWAY member is idle from now and takes the oldest
+ * waiting call it may take. Shifts: AWAY members leave first. No-op when
+ * nothing changes.
+ */
+void dsp_staff_reachable(struct dsp *d, struct dsp_staff *staff, bool reachable, rb_us now);
 
 /* "op3" or "backup1" into buf (n bytes). Returns snprintf's result. */
 int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n);

@@ -60,6 +60,9 @@ struct rv_dist {
  * layouts never pair (summary.json's "stream_layout" and "pairing_key").
  * 1: pick-up, wrap-up and redials drawn in service order.
  * 2: every per-call quantity drawn at dial; redials from RVP_RETRY.
+ * (RVP_RING came in under 2: a stream of its own, drawn only by scenarios
+ * with phone settings, which no earlier build could read; every other
+ * draw is where it was, so results without them pair as before.)
  */
 #define RV_STREAM_LAYOUT 2
 
@@ -78,6 +81,8 @@ enum rv_process {
 	RVP_REDIAL,
 	RVP_CALLER, /* caller details for live runs: names, numbers */
 	RVP_RETRY,  /* a redial's draws, re-keyed per (caller, attempt) */
+	RVP_RING,   /* a phone ring's draws (no-answer, a later ring's pick-up),
+		     * re-keyed per (caller, attempt, ring): RV_RING_SUB */
 	RVP_COUNT
 };
 
@@ -112,6 +117,14 @@ void rv_stream_rekey(struct rv_stream *s, uint64_t seed, unsigned replication, e
 		     uint64_t sub);
 /* The sub-stream of RVP_RETRY for a caller's attempt-th redial (model, schedule). */
 #define RV_RETRY_SUB(caller, attempt) (((uint64_t)(caller) << 24) ^ (uint64_t)(attempt))
+
+/*
+ * The sub-stream of RVP_RING for a call's ring-th phone ring (1-based; rings
+ * past 255 reuse the draws of ring & 255). Only scenarios with phone
+ * settings (center.phone) draw from it, so without them no draw moves.
+ */
+#define RV_RING_SUB(caller, attempt, ring) \
+	((RV_RETRY_SUB(caller, attempt) << 8) ^ ((uint64_t)(ring) & 0xff))
 
 /* A uniform double in [0, 1). */
 double rv_uniform01(struct rv_stream *s);

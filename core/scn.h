@@ -88,8 +88,30 @@ struct scn_target {
 	enum scn_count count;
 };
 
+/*
+ * How a staff member's phone is rung (center.phone, center.backup.phone;
+ * docs/definitions.md "Ringing a phone"). A ring that is not answered within
+ * ring_timeout (the pick-up draw longer than it, or a no-answer with
+ * probability no_answer) is cancelled; the member is then not ready for
+ * not_ready. ring_timeout 0: no phone settings, pick-up as drawn (the
+ * behaviour without the key).
+ */
+struct scn_phone {
+	rb_us ring_timeout;   /* > 0 when set; 0: never times out */
+	double no_answer;     /* [0, 1) */
+	rb_us not_ready;      /* >= 0 */
+};
+
+/* True when p changes anything (the key was given). */
+static inline bool scn_phone_on(const struct scn_phone *p)
+{
+	return p->ring_timeout > 0;
+}
+
 struct scn_center {
 	int operators;        /* total; with floors, the sum of floor_ops */
+	struct scn_phone phone;        /* operators' phones */
+	struct scn_phone backup_phone; /* backup's: center.phone unless given */
 	struct rv_dist pickup;
 	int backup;           /* backup staff */
 	int join_after_rings; /* backup takes a call after this many rings */

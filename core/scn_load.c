@@ -52,9 +52,66 @@ static int parse_layout(struct scn_ctx *c, yaml_node_t *n, struct scn_center *ce
 	return 0;
 }
 
+/* The least pick-up d can draw (a lower bound of its support). */
+static double dist_least(const struct rv_dist *d)
+{
+	double m = 0;
+	switch (d->kind) {
+	case RV_FIXED:
+	case RV_UNIFORM:
+		return d->a;
+	case RV_EMPIRICAL:
+		for (size_t i = 0; i < d->n; i++)
+			if (i == 0 || d->values[i] < m)
+				m = d->values[i];
+		return m;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * {ring_timeout_s, no_answer, not_ready_s} into *p (what names the key in
+ * messages); pickup is the pick-up of the staff whose phone it is: a ring
+ * timeout it can never beat would leave every call unanswered forever.
+ */
+static int parse_phone(struct scn_ctx *c, yaml_node_t *n, const char *what,
+		       const struct rv_dist *pickup, struct scn_phone *p)
+{
+	static const char *const keys[] = {"ring_timeout_s", "no_answer", "not_ready_s", NULL};
+	yaml_node_t *v;
+
+	if (!n || n->type != YAML_MAPPING_NODE)
+		return scn_err(c, n, "expected {ring_timeout_s, no_answer, not_ready_s} for %s",
+			       what);
+	if (scn_map_check(c, n, what, keys))
+		return EINVAL;
+	p->ring_timeout = 15 * RB_US_PER_S; /* Asterisk's queue timeout */
+	p->no_answer = 0;
+	p->not_ready = 0;
+	if ((v = scn_map_get(c, n, "ring_timeout_s")) &&
+	    scn_secs(c, v, "ring_timeout_s", false, &p->ring_timeout))
+		return EINVAL;
+	if ((v = scn_map_get(c, n, "no_answer"))) {
+		if (scn_num_range(c, v, "no_answer", 0, 1, &p->no_answer))
+			return EINVAL;
+		if (p->no_answer >= 1)
+			return scn_err(c, v, "no_answer must be below 1: with 1 no phone is ever "
+					     "answered");
+	}
+	if ((v = scn_map_get(c, n, "not_ready_s")) &&
+	    scn_secs(c, v, "not_ready_s", true, &p->not_ready))
+		return EINVAL;
+	if (dist_least(pickup) * 1e6 > (double)p->ring_timeout)
+		return scn_err(c, n, "%s.ring_timeout_s is %g s, but the pick-up is never under "
+				     "%g s: no call would ever be answered",
+			       what, rb_us_to_s(p->ring_timeout), dist_least(pickup));
+	return 0;
+}
+
 static int parse_backup(struct scn_ctx *c, yaml_node_t *n, struct scn_center *ce)
 {
-	static const char *const keys[] = {"staff", "join_after_rings", "pickup_s", NULL};
+	static const char *const keys[] = {"staff", "join_after_rings", "pickup_s", "phone", NULL};
 	yaml_node_t *v;
 	long x;
 
@@ -73,13 +130,16 @@ static int parse_backup(struct scn_ctx *c, yaml_node_t *n, struct scn_center *ce
 		if (scn_dist(c, v, false, &ce->backup_pickup))
 			return EINVAL;
 	}
+	if ((v = scn_map_get(c, n, "phone")) &&
+	    parse_phone(c, v, "backup.phone", &ce->backup_pickup, &ce->backup_phone))
+		return EINVAL;
 	return 0;
 }
 
 static int parse_center(struct scn_ctx *c, yaml_node_t *n, struct scn_center *ce)
 {
-	static const char *const keys[] = {"operators", "pickup_s", "backup",
-					   "wrapup_s",	"layout",   NULL};
+	static const char *const keys[] = {"operators", "pickup_s", "backup", "wrapup_s",
+					   "layout",	"phone",    NULL};
 	yaml_node_t *v, *ops;
 	long x;
 	int sum = 0;
@@ -87,8 +147,12 @@ static int parse_center(struct scn_ctx *c, yaml_node_t *n, struct scn_center *ce
 	ce->n_floors = 1;
 	ce->join_after_rings = 2;
 	if (scn_map_check(c, n, "center", keys) ||
-	    scn_map_need(c, n, "operators", "how many operators", &ops) ||
-	    scn_int(c, ops, "operators", 0, 1000000, &x))
+	    scn_map_need(c, n, "operators", "how many operators", &ops))
+		return EINVAL;
+	if (ops->type == YAML_MAPPING_NODE) /* the form an issue once suggested */
+		return scn_err(c, ops, "expected a number of operators; how their phones ring "
+				       "goes in center.phone: {ring_timeout_s, no_answer, not_ready_s}");
+	if (scn_int(c, ops, "operators", 0, 1000000, &x))
 		return EINVAL;
 	ce->operators = (int)x;
 	if ((v = scn_map_get(c, n, "layout")) && parse_layout(c, v, ce))
@@ -110,8 +174,20 @@ static int parse_center(struct scn_ctx *c, yaml_node_t *n, struct scn_center *ce
 		return EINVAL;
 	if (scn_dist_copy(&ce->backup_pickup, &ce->pickup))
 		return ENOMEM;
+	/* Backup's phones are rung like the operators' unless backup says. */
+	if ((v = scn_map_get(c, n, "phone")) &&
+	    parse_phone(c, v, "center.phone", &ce->pickup, &ce->phone))
+		return EINVAL;
+	ce->backup_phone = ce->phone;
 	if ((v = scn_map_get(c, n, "backup")) && parse_backup(c, v, ce))
 		return EINVAL;
+	/* Backup's own pick-up against the operators' phone settings it took. */
+	yaml_node_t *bp = v ? scn_map_get(c, v, "pickup_s") : NULL;
+	if (bp && scn_phone_on(&ce->phone) && !scn_map_get(c, v, "phone") &&
+	    dist_least(&ce->backup_pickup) * 1e6 > (double)ce->backup_phone.ring_timeout)
+		return scn_err(c, bp, "backup's pick-up is never under %g s, above center.phone's "
+				      "ring_timeout_s of %g s: no call would ever be answered by backup",
+			       dist_least(&ce->backup_pickup), rb_us_to_s(ce->backup_phone.ring_timeout));
 	if ((v = scn_map_get(c, n, "wrapup_s")) && scn_dist(c, v, false, &ce->wrapup))
 		return EINVAL;
 	return 0;

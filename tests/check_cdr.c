@@ -128,6 +128,66 @@ START_TEST(test_queue_log_lines_in_asterisk_layout)
 }
 END_TEST
 
+/* The phones' columns: the answering ring's time for an answered call, the
+ * rings out for every call; and a database made before they existed (the
+ * first 36 columns) gets them, its old rows kept. */
+START_TEST(test_cdr_phone_columns_and_an_older_database)
+{
+	char path[128], err[256] = "";
+	snprintf(path, sizeof path, "%s/cdr.sqlite", dir);
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	static const char old[] = /* the calls table as secretaryd made it before */
+		"CREATE TABLE calls ("
+		" seq INTEGER, call_id TEXT, from_tag TEXT, tenant TEXT, caller_type TEXT,"
+		" redial INTEGER, forwarding TEXT, no_answer_s REAL,"
+		" t_invite REAL, t_ringing REAL, t_answer REAL, t_cancel REAL, t_final REAL, t_end REAL,"
+		" final_status INTEGER, outcome TEXT, screened INTEGER, wait_s REAL, rings INTEGER,"
+		" rings_heard INTEGER, answered_by TEXT, duration_s REAL, diversion_reason TEXT,"
+		" history_info_cause TEXT, ruri_user TEXT, transport TEXT, src TEXT, dst TEXT,"
+		" operator TEXT, t_invite_epoch REAL, t_free REAL, caller_name TEXT, caller_company TEXT,"
+		" callback_number TEXT, from_user TEXT, ended_by TEXT);"
+		"INSERT INTO calls (seq, call_id) VALUES (7, 'old');";
+	ck_assert_int_eq(sqlite3_exec(db, old, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	struct cdr *c;
+	ck_assert_msg(cdr_open(&c, path, 200000, err, sizeof err) == 0, "%s", err);
+	struct cdr_row w;
+	row_fill(&w, 1); /* answered after 2 rings out, its answering ring 3.5 s */
+	w.operator_ring = 3500000;
+	w.no_answers = 2;
+	ck_assert_int_eq(cdr_add(c, &w), 0);
+	row_fill(&w, 2); /* abandoned after 1 ring out: no ring time */
+	w.operator_ring = 9000000;
+	w.no_answers = 1;
+	ck_assert_int_eq(cdr_add(c, &w), 0);
+	ck_assert_int_eq(cdr_close(c, NULL), 0);
+	ck_assert_int_eq(count_rows(path, "1"), 3);
+	ck_assert_int_eq(count_rows(path, "seq = 7 and operator_ring_s is null and no_answers is null"), 1);
+	ck_assert_int_eq(count_rows(path, "seq = 1 and operator_ring_s = 3.5 and no_answers = 2"), 1);
+	ck_assert_int_eq(count_rows(path, "seq = 2 and operator_ring_s is null and no_answers = 1"), 1);
+	/* Opened again: nothing added twice. */
+	ck_assert_int_eq(cdr_open(&c, path, 200000, err, sizeof err), 0);
+	ck_assert_int_eq(cdr_close(c, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_queue_log_ringnoanswer_as_asterisk)
+{
+	char path[128], line[256];
+	snprintf(path, sizeof path, "%s/queue_log", dir);
+	struct qlog *q;
+	ck_assert_int_eq(qlog_open(&q, path), 0);
+	qlog_event(q, 1700000015 * RB_US_PER_S, "abc", "acme", "op3", "RINGNOANSWER", "%lld", 15000LL);
+	ck_assert_int_eq(qlog_close(q, NULL), 0);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+	ck_assert_str_eq(line, "1700000015|abc|acme|op3|RINGNOANSWER|15000\n");
+	fclose(f);
+}
+END_TEST
+
 /* A queue_log that cannot be written (/dev/full: every write ENOSPC) keeps
  * its lines, does not retry before the backoff, and at close writes them
  * to the fallback file as JSON lines, in order (issue 12). */
@@ -170,6 +230,8 @@ Suite *cdr_suite(void)
 	tcase_add_test(tc, test_cdr_open_fails_cleanly_on_a_bad_path);
 	tcase_add_test(tc, test_queue_log_lines_in_asterisk_layout);
 	tcase_add_test(tc, test_queue_log_keeps_lines_it_cannot_write_and_falls_back);
+	tcase_add_test(tc, test_cdr_phone_columns_and_an_older_database);
+	tcase_add_test(tc, test_queue_log_ringnoanswer_as_asterisk);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,7 +2,9 @@
  * The dispatch rules of docs/definitions.md ("A call's path"), one test each:
  * oldest first, idle longest, backup after K rings (not before), operator
  * preferred over backup, hang-up during pick-up, floors, shifts, and a backup
- * member who frees up taking an aged call.
+ * member who frees up taking an aged call; and phones: a ring with no answer
+ * keeps the call's place, not-ready timing, wrap-up never rung, the backup
+ * clock while a phone rings, the caller gone while rung, shifts.
  */
 #include <check.h>
 #include <errno.h>
@@ -338,6 +340,270 @@ START_TEST(test_dispatch_bad_arguments)
 }
 END_TEST
 
+/* --- phones: ring with no answer, not ready, place kept (definitions.md) --- */
+
+#define NOT_READY (30 * S)
+#define RING_TIMEOUT (15 * S)
+
+/* The floor's waiting calls, oldest first, as indices into c[]; -1 ends. */
+static void queue_is(int floor, const int *want)
+{
+	int k = 0;
+	for (struct dsp_call *q = d.floors[floor].wait_head; q; q = q->next, k++) {
+		ck_assert_int_ge(want[k], 0);
+		ck_assert_msg(q == &c[want[k]], "position %d: c[%ld], not c[%d]", k + 1,
+			      (long)(q - c), want[k]);
+	}
+	ck_assert_int_eq(want[k], -1);
+	ck_assert_int_eq(d.floors[floor].waiting, k);
+}
+
+START_TEST(test_dispatch_no_answer_keeps_place)
+{
+	int ops[] = {2};
+	setup_center(1, ops, 0, JOIN);
+	dsp_set_not_ready(&d, NOT_READY, NOT_READY);
+	dsp_arrive(&d, &c[0], 0);     /* op1's phone rings */
+	dsp_arrive(&d, &c[1], 1 * S); /* op2's phone rings */
+	dsp_arrive(&d, &c[2], 2 * S); /* three calls wait */
+	dsp_arrive(&d, &c[3], 3 * S);
+	dsp_arrive(&d, &c[4], 4 * S);
+	queue_is(0, (const int[]){2, 3, 4, -1});
+	/* op1 does not answer: c[0] goes back first, not behind c[4]. */
+	dsp_no_answer(&d, &c[0], RING_TIMEOUT);
+	ck_assert_int_eq(c[0].state, DSP_CALL_WAITING);
+	ck_assert_ptr_null(c[0].staff);
+	queue_is(0, (const int[]){0, 2, 3, 4, -1});
+	/* op2 neither: c[1] after c[0], before c[2], which came later. */
+	dsp_no_answer(&d, &c[1], 1 * S + RING_TIMEOUT);
+	queue_is(0, (const int[]){0, 1, 2, 3, 4, -1});
+	ck_assert_int_eq(d.counts.waiting, 5);
+	ck_assert_int_eq(d.counts.ops_busy, 0);
+	ck_assert_int_eq(d.counts.ops_not_ready, 2);
+	ck_assert_int_eq(d.counts.rung, 2);
+	ck_assert_int_eq(d.counts.no_answer, 2);
+	ck_assert_int_eq(n_took, 2); /* nobody else was rung meanwhile */
+	/* op1 ready again: it takes the oldest, the call it did not answer. */
+	dsp_staff_ready(&d, took[0].staff, RING_TIMEOUT + NOT_READY);
+	ck_assert_int_eq(n_took, 3);
+	ck_assert_ptr_eq(took[2].call, &c[0]);
+	ck_assert_int_eq(c[0].rings, 2);
+	ck_assert_int_eq(c[0].t_invite, 0); /* its wait still counts from its INVITE */
+	queue_is(0, (const int[]){1, 2, 3, 4, -1});
+	dsp_destroy(&d);
+}
+END_TEST
+
+START_TEST(test_dispatch_not_ready_timing)
+{
+	int ops[] = {2};
+	setup_center(1, ops, 0, JOIN);
+	dsp_set_not_ready(&d, NOT_READY, 0);
+	dsp_arrive(&d, &c[0], 0);     /* op1 */
+	dsp_arrive(&d, &c[1], 0);     /* op2 */
+	struct dsp_staff *op1 = took[0].staff, *op2 = took[1].staff;
+	dsp_no_answer(&d, &c[0], RING_TIMEOUT);
+	ck_assert_int_eq(op1->state, DSP_STAFF_NOT_READY);
+	ck_assert_int_eq(op1->ready_at, RING_TIMEOUT + NOT_READY);
+	ck_assert_ptr_null(op1->call);
+	/* Not ready: not rung, even with nobody else free. */
+	dsp_answered(&d, &c[1], 2 * S);
+	dsp_arrive(&d, &c[2], 20 * S);
+	ck_assert_int_eq(n_took, 2);
+	queue_is(0, (const int[]){0, 2, -1});
+	/* A stale ready timer for someone not "not ready" changes nothing. */
+	dsp_staff_ready(&d, op2, 30 * S);
+	ck_assert_int_eq(op2->state, DSP_STAFF_BUSY);
+	ck_assert_int_eq(n_took, 2);
+	/* Ready at 45 s: idle from then, and it takes the oldest waiting. */
+	dsp_staff_ready(&d, op1, RING_TIMEOUT + NOT_READY);
+	ck_assert_int_eq(n_took, 3);
+	ck_assert_ptr_eq(took[2].call, &c[0]);
+	ck_assert_int_eq(took[2].t, 45 * S);
+	ck_assert_int_eq(d.counts.ops_not_ready, 0);
+	/* Staffed throughout, busy only while rung or answering. */
+	ck_assert_int_eq(d.counts.ops_staffed, 2);
+	ck_assert_int_eq(d.counts.ops_busy, 2);
+	/* No not-ready time: ready, idle, and (alone) rung again at once. */
+	dsp_set_not_ready(&d, 0, 0);
+	dsp_no_answer(&d, &c[0], 60 * S);
+	ck_assert_int_eq(n_took, 4);
+	ck_assert_ptr_eq(took[3].call, &c[0]);
+	ck_assert_ptr_eq(took[3].staff, op1);
+	ck_assert_int_eq(d.counts.ops_not_ready, 0);
+	dsp_destroy(&d);
+}
+END_TEST
+
+START_TEST(test_dispatch_wrapup_never_rung)
+{
+	int ops[] = {2};
+	setup_center(1, ops, 0, JOIN);
+	dsp_set_not_ready(&d, NOT_READY, 0);
+	dsp_arrive(&d, &c[0], 0);  /* op1: answers, talks, then wraps up */
+	dsp_arrive(&d, &c[1], 0);  /* op2: does not answer */
+	dsp_answered(&d, &c[0], 1 * S);
+	dsp_no_answer(&d, &c[1], RING_TIMEOUT);
+	/* op1 in wrap-up (BUSY until dsp_staff_free), op2 not ready: c[1] waits. */
+	ck_assert_int_eq(took[0].staff->state, DSP_STAFF_BUSY);
+	ck_assert_int_eq(c[1].state, DSP_CALL_WAITING);
+	dsp_arrive(&d, &c[2], 20 * S);
+	ck_assert_int_eq(n_took, 2);
+	/* op1's wrap-up ends: it takes the oldest, c[1]. */
+	dsp_staff_free(&d, took[0].staff, 25 * S);
+	ck_assert_int_eq(n_took, 3);
+	ck_assert_ptr_eq(took[2].call, &c[1]);
+	ck_assert_ptr_eq(took[2].staff, took[0].staff);
+	dsp_destroy(&d);
+}
+END_TEST
+
+START_TEST(test_dispatch_backup_clock_while_ringing)
+{
+	int ops[] = {1};
+	setup_center(1, ops, 1, JOIN);
+	dsp_set_not_ready(&d, NOT_READY, NOT_READY);
+	dsp_arrive(&d, &c[0], 0); /* op1's phone rings */
+	/* At join age the call is ringing, not waiting: backup does not take it. */
+	dsp_join_due(&d, &c[0], JOIN);
+	ck_assert_int_eq(n_took, 1);
+	ck_assert_int_eq(d.counts.backup_busy, 0);
+	/* No answer at 15 s: the call is 15 s old, past join age, and op1 is
+	 * not ready: the free backup member takes it at once. */
+	dsp_no_answer(&d, &c[0], RING_TIMEOUT);
+	ck_assert_int_eq(n_took, 2);
+	ck_assert_ptr_eq(took[1].call, &c[0]);
+	ck_assert_str_eq(name(took[1].staff), "backup1");
+	ck_assert_int_eq(took[1].t, RING_TIMEOUT);
+	ck_assert_int_eq(d.counts.waiting, 0);
+	dsp_destroy(&d);
+
+	/* A call back before its join age waits for it (the clock from t_invite). */
+	setup_center(1, ops, 1, JOIN);
+	dsp_set_not_ready(&d, NOT_READY, NOT_READY);
+	dsp_arrive(&d, &c[0], 0);
+	dsp_no_answer(&d, &c[0], 3 * S);
+	ck_assert_int_eq(n_took, 1);
+	ck_assert_int_eq(c[0].state, DSP_CALL_WAITING);
+	dsp_join_due(&d, &c[0], JOIN); /* the owner's timer, started again */
+	ck_assert_int_eq(n_took, 2);
+	ck_assert_str_eq(name(took[1].staff), "backup1");
+	/* Backup's phone unanswered too: back in the queue; a backup not ready. */
+	dsp_no_answer(&d, &c[0], JOIN + RING_TIMEOUT);
+	ck_assert_int_eq(d.counts.backup_not_ready, 1);
+	ck_assert_int_eq(c[0].state, DSP_CALL_WAITING);
+	/* op1 ready first (33 s): the operator takes it, as always before backup. */
+	dsp_staff_ready(&d, took[0].staff, 3 * S + NOT_READY);
+	ck_assert_int_eq(n_took, 3);
+	ck_assert_str_eq(name(took[2].staff), "op1");
+	ck_assert_int_eq(c[0].rings, 3);
+	dsp_destroy(&d);
+}
+END_TEST
+
+START_TEST(test_dispatch_caller_gone_while_ringing_after_no_answer)
+{
+	int ops[] = {1};
+	setup_center(1, ops, 0, JOIN);
+	dsp_set_not_ready(&d, NOT_READY, 0);
+	dsp_arrive(&d, &c[0], 0);
+	dsp_arrive(&d, &c[1], 1 * S);
+	dsp_no_answer(&d, &c[0], RING_TIMEOUT);
+	/* Back in the queue, the caller hangs up: it leaves it like any other. */
+	ck_assert_int_eq(dsp_cancel(&d, &c[0], 20 * S), DSP_CALL_WAITING);
+	queue_is(0, (const int[]){1, -1});
+	/* Ringing again and the caller gone: the operator is free at once. */
+	dsp_staff_ready(&d, took[0].staff, RING_TIMEOUT + NOT_READY);
+	ck_assert_ptr_eq(took[1].call, &c[1]);
+	ck_assert_int_eq(dsp_cancel(&d, &c[1], 50 * S), DSP_CALL_PICKUP);
+	ck_assert_int_eq(took[1].staff->state, DSP_STAFF_IDLE);
+	ck_assert_int_eq(took[1].staff->idle_since, 50 * S);
+	dsp_destroy(&d);
+}
+END_TEST
+
+START_TEST(test_dispatch_not_ready_and_shifts)
+{
+	int ops[] = {2};
+	setup_center(1, ops, 0, JOIN);
+	dsp_set_not_ready(&d, NOT_READY, 0);
+	dsp_arrive(&d, &c[0], 0);
+	dsp_arrive(&d, &c[1], 0);
+	dsp_no_answer(&d, &c[0], RING_TIMEOUT); /* op1 not ready */
+	/* A shift of 1: the not-ready op1 is marked leaving, op2 (busy) stays. */
+	int one[] = {1};
+	ck_assert_int_eq(dsp_set_staffing(&d, one, -1, 20 * S), 0);
+	ck_assert(took[0].staff->leaving);
+	ck_assert_int_eq(d.counts.ops_staffed, 2);
+	dsp_staff_ready(&d, took[0].staff, RING_TIMEOUT + NOT_READY);
+	ck_assert_int_eq(took[0].staff->state, DSP_STAFF_OFF);
+	ck_assert_int_eq(d.counts.ops_staffed, 1);
+	ck_assert_int_eq(d.counts.ops_not_ready, 0);
+	ck_assert_int_eq(n_took, 2); /* it left without taking c[0] */
+	/* A member leaving whose phone is not answered goes off at once. */
+	ck_assert_int_eq(dsp_set_staffing(&d, (int[]){0}, -1, 50 * S), 0);
+	dsp_no_answer(&d, &c[1], 60 * S);
+	ck_assert_int_eq(took[1].staff->state, DSP_STAFF_OFF);
+	ck_assert_int_eq(d.counts.ops_staffed, 0);
+	queue_is(0, (const int[]){0, 1, -1});
+	dsp_destroy(&d);
+}
+END_TEST
+
+START_TEST(test_dispatch_unreachable_never_rung)
+{
+	int ops[] = {2};
+	setup_center(1, ops, 0, JOIN);
+	struct dsp_staff *op1 = d.staff[0], *op2 = d.staff[1];
+	/* op1's phone unregistered while idle: away, not rung. */
+	dsp_staff_reachable(&d, op1, false, 1 * S);
+	ck_assert_int_eq(op1->state, DSP_STAFF_AWAY);
+	ck_assert_int_eq(d.counts.ops_away, 1);
+	dsp_arrive(&d, &c[0], 2 * S); /* op2 */
+	dsp_arrive(&d, &c[1], 3 * S); /* waits: op1 away */
+	ck_assert_int_eq(n_took, 1);
+	ck_assert_ptr_eq(took[0].staff, op2);
+	/* op2 unregisters while rung: its ring goes on (the owner ends it). */
+	dsp_staff_reachable(&d, op2, false, 4 * S);
+	ck_assert_int_eq(op2->state, DSP_STAFF_PICKUP);
+	/* Registered again: op1 takes the oldest waiting call at once. */
+	dsp_staff_reachable(&d, op1, true, 5 * S);
+	ck_assert_int_eq(n_took, 2);
+	ck_assert_ptr_eq(took[1].call, &c[1]);
+	ck_assert_ptr_eq(took[1].staff, op1);
+	ck_assert_int_eq(d.counts.ops_away, 0);
+	/* op2's leg fails (unreachable): no answer; with no not-ready time it
+	 * would be free, but it is away, and the call waits for op1. */
+	dsp_no_answer(&d, &c[0], 6 * S);
+	ck_assert_int_eq(op2->state, DSP_STAFF_AWAY);
+	ck_assert_int_eq(c[0].state, DSP_CALL_WAITING);
+	ck_assert_int_eq(n_took, 2);
+	/* Twice the same: nothing changes. */
+	dsp_staff_reachable(&d, op2, false, 7 * S);
+	ck_assert_int_eq(d.counts.ops_away, 1);
+	/* Busy op1 unreachable: finishes its call, then away, not rung. */
+	dsp_answered(&d, &c[1], 8 * S);
+	dsp_staff_reachable(&d, op1, false, 9 * S);
+	dsp_staff_free(&d, op1, 20 * S);
+	ck_assert_int_eq(op1->state, DSP_STAFF_AWAY);
+	ck_assert_int_eq(n_took, 2);
+	ck_assert_int_eq(d.counts.ops_away, 2);
+	ck_assert_int_eq(d.counts.ops_busy, 0);
+	ck_assert_int_eq(d.counts.ops_staffed, 2);
+	/* A shift of 1: an away member leaves first. */
+	ck_assert_int_eq(dsp_set_staffing(&d, (int[]){1}, -1, 30 * S), 0);
+	ck_assert_int_eq(d.counts.ops_staffed, 1);
+	ck_assert_int_eq(d.counts.ops_away, 1);
+	/* The one left registers again and takes c[0]. */
+	struct dsp_staff *left = op1->state == DSP_STAFF_AWAY ? op1 : op2;
+	dsp_staff_reachable(&d, left, true, 31 * S);
+	ck_assert_int_eq(n_took, 3);
+	ck_assert_ptr_eq(took[2].call, &c[0]);
+	ck_assert_int_eq(d.counts.ops_away, 0);
+	dsp_destroy(&d);
+}
+END_TEST
+
 static Suite *dispatch_suite(void)
 {
 	Suite *s = suite_create("dispatch");
@@ -355,6 +621,13 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, test_dispatch_shift_up_new_staff_take_waiting);
 	tcase_add_test(tc, test_dispatch_new_backup_takes_aged_call);
 	tcase_add_test(tc, test_dispatch_bad_arguments);
+	tcase_add_test(tc, test_dispatch_no_answer_keeps_place);
+	tcase_add_test(tc, test_dispatch_not_ready_timing);
+	tcase_add_test(tc, test_dispatch_wrapup_never_rung);
+	tcase_add_test(tc, test_dispatch_backup_clock_while_ringing);
+	tcase_add_test(tc, test_dispatch_caller_gone_while_ringing_after_no_answer);
+	tcase_add_test(tc, test_dispatch_not_ready_and_shifts);
+	tcase_add_test(tc, test_dispatch_unreachable_never_rung);
 	suite_add_tcase(s, tc);
 	return s;
 }

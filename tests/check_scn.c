@@ -314,6 +314,13 @@ START_TEST(test_shipped_scenarios_load)
 	ck_assert(s->tenants[0].share != s->tenants[1].share);
 	scn_free(s);
 
+	s = load_ok(SCN_DIR "ring-no-answer.yaml");
+	ck_assert(s->center.phone.ring_timeout == 15 * RB_US_PER_S);
+	ck_assert(s->center.phone.no_answer == 0.1);
+	ck_assert(s->center.phone.not_ready == 30 * RB_US_PER_S);
+	ck_assert(s->center.backup_phone.ring_timeout == 15 * RB_US_PER_S); /* as the operators' */
+	scn_free(s);
+
 	s = load_ok(SCN_DIR "quick.yaml");
 	ck_assert(s->end <= 15 * 60 * RB_US_PER_S);
 	ck_assert_uint_eq(s->n_phases, 2);
@@ -977,6 +984,56 @@ START_TEST(test_staff_flat)
 }
 END_TEST
 
+#define PHONE_REST                                                                                 \
+	"tenants: [{id: a, number: \"1\"}]\n"                                                      \
+	"callers: {talk_s: 60}\n"                                                                  \
+	"load: [{phase: p, duration_s: 60, rate_per_min: 1}]\n"
+
+START_TEST(test_phone_keys)
+{
+	/* Without the key: no phone settings, for operators and backup. */
+	struct scenario *s = string_ok(MINI);
+	ck_assert(!scn_phone_on(&s->center.phone) && !scn_phone_on(&s->center.backup_phone));
+	scn_free(s);
+	/* Defaults of a given key; backup rung like the operators. */
+	s = string_ok("center: {operators: 2, phone: {}, backup: {staff: 1}}\n" PHONE_REST);
+	ck_assert(s->center.phone.ring_timeout == 15 * RB_US_PER_S);
+	ck_assert(s->center.phone.no_answer == 0 && s->center.phone.not_ready == 0);
+	ck_assert(s->center.backup_phone.ring_timeout == 15 * RB_US_PER_S);
+	scn_free(s);
+	s = string_ok("center: {operators: 2, pickup_s: {uniform: [2, 6]},\n"
+		      "  phone: {ring_timeout_s: 20, no_answer: 0.1, not_ready_s: 30},\n"
+		      "  backup: {staff: 1, phone: {ring_timeout_s: 9}}}\n" PHONE_REST);
+	ck_assert(s->center.phone.ring_timeout == 20 * RB_US_PER_S);
+	ck_assert(s->center.phone.no_answer == 0.1);
+	ck_assert(s->center.phone.not_ready == 30 * RB_US_PER_S);
+	ck_assert(s->center.backup_phone.ring_timeout == 9 * RB_US_PER_S);
+	ck_assert(s->center.backup_phone.no_answer == 0);
+	scn_free(s);
+	/* center.operators stays a number (older scenarios keep their meaning). */
+	string_bad("center: {operators: {ring_timeout_s: 15}}\n" PHONE_REST,
+		   "1:21: expected a number of operators; how their phones ring goes in "
+		   "center.phone: {ring_timeout_s, no_answer, not_ready_s}");
+	string_bad("center: {operators: 1, phone: 15}\n" PHONE_REST,
+		   "1:31: expected {ring_timeout_s, no_answer, not_ready_s} for center.phone");
+	string_bad("center: {operators: 1, phone: {ring_timeout_s: 0}}\n" PHONE_REST,
+		   "1:48: ring_timeout_s must be > 0 seconds, got 0");
+	string_bad("center: {operators: 1, phone: {no_answer: 1}}\n" PHONE_REST,
+		   "1:43: no_answer must be below 1: with 1 no phone is ever answered");
+	string_bad("center: {operators: 1, phone: {no_answer: -0.1}}\n" PHONE_REST,
+		   "1:43: no_answer must be between 0 and 1, got -0.1");
+	string_bad("center: {operators: 1, phone: {ringtimeout_s: 5}}\n" PHONE_REST,
+		   "1:32: unknown key 'ringtimeout_s' (did you mean 'ring_timeout_s'?)");
+	string_bad("center: {operators: 1, pickup_s: 20, phone: {ring_timeout_s: 15}}\n" PHONE_REST,
+		   "1:45: center.phone.ring_timeout_s is 15 s, but the pick-up is never under 20 s: "
+		   "no call would ever be answered");
+	string_bad("center: {operators: 1, phone: {},\n"
+		   "  backup: {staff: 1, pickup_s: {uniform: [16, 20]}}}\n" PHONE_REST,
+		   "2:32: backup's pick-up is never under 16 s, above center.phone's ring_timeout_s "
+		   "of 15 s: no call would ever be answered by backup");
+}
+END_TEST
+
 static Suite *scn_suite(void)
 {
 	Suite *s = suite_create("scn");
@@ -1002,6 +1059,7 @@ static Suite *scn_suite(void)
 	tcase_add_test(tc, test_dup_is_deep);
 	tcase_add_test(tc, test_dup_out_of_memory_at_every_allocation);
 	tcase_add_test(tc, test_staff_flat);
+	tcase_add_test(tc, test_phone_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

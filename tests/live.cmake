@@ -8,3 +8,7 @@ foreach(t live_run live_auth live_redial live_rate live_compare live_no_answer l
     ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
   set_tests_properties(${t} PROPERTIES LABELS integration TIMEOUT 120 SKIP_RETURN_CODE 77)
 endforeach()
+# ring-no-answer: the model against secretaryd's simulated operators (about 90 s of wire time)
+add_test(NAME live_ring_no_answer COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/live_ring_no_answer.sh
+  ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+set_tests_properties(live_ring_no_answer PROPERTIES LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -203,6 +203,11 @@ static void metrics_center(FILE *f, const struct crstats *st, struct center *c,
 	head(f, "secretaryd_staff_busy", "gauge", "Operators and backup staff busy now (pick-up, talk, wrap-up).");
 	fprintf(f, "secretaryd_staff_busy{role=\"operator\"} %d\nsecretaryd_staff_busy{role=\"backup\"} %d\n",
 		cs->dsp.ops_busy, cs->dsp.backup_busy);
+	head(f, "secretaryd_staff_not_ready", "gauge", "Operators and backup staff not ready now (after a ring with no answer).");
+	fprintf(f, "secretaryd_staff_not_ready{role=\"operator\"} %d\nsecretaryd_staff_not_ready{role=\"backup\"} %d\n",
+		cs->dsp.ops_not_ready, cs->dsp.backup_not_ready);
+	head(f, "secretaryd_rings_no_answer_total", "counter", "Staff phones rung out unanswered (queue_log RINGNOANSWER).");
+	fprintf(f, "secretaryd_rings_no_answer_total %llu\n", (unsigned long long)cs->ring_no_answer);
 	head(f, "secretaryd_staff_on_shift", "gauge", "Operators and backup staff on shift now.");
 	fprintf(f, "secretaryd_staff_on_shift{role=\"operator\"} %d\nsecretaryd_staff_on_shift{role=\"backup\"} %d\n",
 		cs->dsp.ops_staffed, cs->dsp.backup_staffed);

@@ -27,10 +27,18 @@ static const char schema[] =
 	" rings_heard INTEGER, answered_by TEXT, duration_s REAL, diversion_reason TEXT,"
 	" history_info_cause TEXT, ruri_user TEXT, transport TEXT, src TEXT, dst TEXT,"
 	" operator TEXT, t_invite_epoch REAL, t_free REAL, caller_name TEXT, caller_company TEXT,"
-	" callback_number TEXT, from_user TEXT, ended_by TEXT);"
+	" callback_number TEXT, from_user TEXT, ended_by TEXT, operator_ring_s REAL,"
+	" no_answers INTEGER);"
 	"CREATE INDEX IF NOT EXISTS calls_call_id ON calls(call_id);";
 
-#define NCOLS 36
+#define NCOLS 38
+
+/* Columns added after the first release, in order: a database made before
+ * gets them (ALTER TABLE appends, as the positional INSERT expects). */
+static const char *const added[][2] = {
+	{"operator_ring_s", "REAL"},
+	{"no_answers", "INTEGER"},
+};
 
 static void bind_t(sqlite3_stmt *s, int i, rb_us t)
 {
@@ -48,7 +56,7 @@ static void bind_str(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
-/* sqlq's bind: one row's 36 columns. */
+/* sqlq's bind: one row's 38 columns. */
 static int bind_row(sqlite3_stmt *s, const void *item, void *arg)
 {
 	const struct cdr_row *w = item;
@@ -103,11 +111,51 @@ static int bind_row(sqlite3_stmt *s, const void *item, void *arg)
 	bind_str(s, i++, w->callback_number);
 	bind_str(s, i++, w->from_user);
 	bind_str(s, i++, w->ended_by);
+	bind_t(s, i++, r->outcome == OUTCOME_ANSWERED ? w->operator_ring : RB_T_NONE);
+	sqlite3_bind_int(s, i++, w->no_answers);
 	return 0;
+}
+
+/*
+ * A calls table made by an older secretaryd lacks the added columns: they
+ * are appended (NULL in the old rows), so its rows and the new ones stay in
+ * one table. 0, or EIO with the message in err.
+ */
+static int add_columns(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int e = 0, have = 0, found[sizeof added / sizeof added[0]] = {0};
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return 0; /* no database yet: the schema makes it whole */
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, "PRAGMA table_info(calls)", -1, &st, NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 1);
+			have++;
+			for (size_t k = 0; name && k < sizeof added / sizeof added[0]; k++)
+				found[k] |= !strcmp(name, added[k][0]);
+		}
+	sqlite3_finalize(st);
+	for (size_t k = 0; have && !e && k < sizeof added / sizeof added[0]; k++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "ALTER TABLE calls ADD COLUMN %s %s", added[k][0], added[k][1]);
+		if (!found[k] && sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+			e = EIO;
+		}
+	}
+	sqlite3_close(db);
+	return e;
 }
 
 int cdr_open(struct cdr **out, const char *path, rb_us flush_every, char *err, size_t errlen)
 {
+	int e = add_columns(path, err, errlen);
+	if (e)
+		return e;
 	struct cdr *c = calloc(1, sizeof *c);
 	if (!c)
 		return ENOMEM;
@@ -129,7 +177,7 @@ int cdr_open(struct cdr **out, const char *path, rb_us flush_every, char *err, s
 		.unit = "CDRs",
 		.max_items = CDR_MAX_HELD,
 	};
-	int e = sqlq_open(&c->q, &o, err, errlen);
+	e = sqlq_open(&c->q, &o, err, errlen);
 	if (e) {
 		free(c);
 		return e;

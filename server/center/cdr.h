@@ -11,7 +11,9 @@
  * power cut keeps committed rows). The SIP thread never waits for the disk:
  * cdr_add only takes a mutex and appends. The columns are calls.csv's
  * (docs/definitions.md) that the center knows, plus who answered and what the
- * caller said; docs/secretaryd.md lists them.
+ * caller said, and the phones rung (operator_ring_s, no_answers: added
+ * later, so cdr_open adds them to a database made before); docs/secretaryd.md
+ * lists them.
  */
 #ifndef RB_CDR_H
 #define RB_CDR_H
@@ -33,6 +35,9 @@ struct cdr_row {
 	char callback_number[64];
 	char from_user[64];
 	char ended_by[8];        /* "caller", "center", "" */
+	rb_us operator_ring;     /* answered: how long the answering phone rang
+				  * (rung to answer: the pick-up); else unused */
+	int no_answers;          /* staff phones rung out for this call (center.phone) */
 	int64_t seq;             /* arrival order at the center, from 1 */
 };
 

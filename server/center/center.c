@@ -97,30 +97,90 @@ static struct staff_ext *staff_ext(struct center *c, struct dsp_staff *s)
 		x->state = "idle";
 		x->since = s->idle_since;
 		tmr_init(&x->t_wrap);
+		tmr_init(&x->t_ready);
 		s->udata = x;
 	}
 	return x;
 }
 
 static void on_pickup_done(struct tmr *t, void *arg);
+static void on_ring_timeout(struct tmr *t, void *arg);
 static void on_talk_done(struct tmr *t, void *arg);
 static void check_drained(struct center *c);
 
+/*
+ * Dispatch gave the call to s at now: s's phone rings. Answered after the
+ * pick-up draw, unless the staff's phone settings (center.phone) say it
+ * rings out: a pick-up over the ring timeout, or no answer at all with the
+ * phone's no_answer probability (docs/definitions.md, "Ringing a phone").
+ */
 static void on_assign(struct dsp_call *dc, struct dsp_staff *s, rb_us now, void *arg)
 {
 	struct center *c = arg;
 	struct call *call = CALL_OF(dc);
 	struct staff_ext *x = staff_ext(c, s);
 	const struct scn_center *sc = &c->scn->center;
+	bool backup = s->kind == DSP_BACKUP;
+	const struct scn_phone *ph = backup ? &sc->backup_phone : &sc->phone;
 	x->call = call;
 	x->state = "pickup";
 	x->since = now;
 	call->sx = x;
 	tmr_stop(&c->tq, &call->t_join);
-	rb_us p = s->kind == DSP_BACKUP ? rv_draw_us(&sc->backup_pickup, &c->rs_backup)
-					 : rv_draw_us(&sc->pickup, &c->rs_pickup);
+	rb_us p = backup ? rv_draw_us(&sc->backup_pickup, &c->rs_backup)
+			 : rv_draw_us(&sc->pickup, &c->rs_pickup);
+	if (scn_phone_on(ph) && (rv_uniform01(&c->rs_ring) < ph->no_answer || p > ph->ring_timeout)) {
+		tmr_start(&c->tq, &call->t_ctr, center_wire(c, ph->ring_timeout), on_ring_timeout, call);
+		return;
+	}
 	/* A timer even for a zero pick-up: dispatch forbids re-entering it here. */
 	tmr_start(&c->tq, &call->t_ctr, center_wire(c, p), on_pickup_done, call);
+}
+
+static void on_ready(struct tmr *t, void *arg)
+{
+	struct staff_ext *x = arg;
+	struct center *c = x->ctr;
+	rb_us now = center_now(c);
+	x->state = "idle";
+	x->since = now;
+	dsp_staff_ready(&c->dsp, x->s, now); /* may ring it at once: on_assign */
+}
+
+static void on_join_due(struct tmr *t, void *arg);
+
+/*
+ * The ring timeout: the phone rang out unanswered. queue_log RINGNOANSWER
+ * (the ring time in milliseconds, as Asterisk writes it); dispatch puts the
+ * call back at its place (maybe ringing someone else at once) and the
+ * member is not ready for a while; the caller keeps hearing the center's
+ * ringing throughout.
+ */
+static void on_ring_timeout(struct tmr *t, void *arg)
+{
+	struct call *call = arg;
+	struct center *c = call->ctr;
+	rb_us now = center_now(c);
+	struct staff_ext *x = call->sx;
+	char agent[32];
+	dsp_staff_name(x->s, agent, sizeof agent);
+	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, call->row->r.tenant, agent,
+		   "RINGNOANSWER", "%lld", (long long)((now - x->since) / 1000));
+	c->st.ring_no_answer++;
+	call->row->no_answers++;
+	call->sx = NULL;
+	x->call = NULL;
+	x->state = "idle";
+	x->since = now;
+	dsp_no_answer(&c->dsp, &call->dc, now);
+	if (x->s->state == DSP_STAFF_NOT_READY) {
+		x->state = "notready";
+		tmr_start(&c->tq, &x->t_ready, center_wire(c, x->s->ready_at - now), on_ready, x);
+	}
+	/* Waiting again, younger than join age: backup's timer again. */
+	rb_us due = call->dc.t_invite + c->dsp.join_age;
+	if (call->dc.state == DSP_CALL_WAITING && c->dsp.join_age > 0 && now < due)
+		tmr_start(&c->tq, &call->t_join, center_wire(c, due - now), on_join_due, call);
 }
 
 static void queue_cdr(struct center *c, struct call *call)
@@ -167,6 +227,7 @@ static void on_pickup_done(struct tmr *t, void *arg)
 		}
 	}
 	call->talk = talk;
+	row->operator_ring = now - picked;
 	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, row->operator_,
 		   "CONNECT", "%.0f|%s|%.0f", secs(now - row->r.t_invite), row->operator_,
 		   secs(now - picked));
@@ -286,6 +347,11 @@ static void unqueue(struct center *c, struct call *call, rb_us now)
 	tmr_stop(&c->tq, &call->t_join);
 	ring_remove(c, call);
 	if (x) { /* in pick-up: free at once, no wrap-up (dispatch may reassign) */
+		char agent[32];
+		dsp_staff_name(x->s, agent, sizeof agent);
+		/* Asterisk's line for a ring the caller ended (ring time in ms). */
+		qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, call->row->r.tenant, agent,
+			   "RINGCANCELED", "%lld", (long long)((now - x->since) / 1000));
 		x->call = NULL;
 		x->state = "idle";
 		x->since = now;
@@ -518,7 +584,8 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 		struct rv_stream *s;
 		enum rv_process p;
 	} rs[] = {{&c->rs_pickup, RVP_PICKUP}, {&c->rs_backup, RVP_BACKUP}, {&c->rs_talk, RVP_TALK},
-		  {&c->rs_screen, RVP_SCREENING}, {&c->rs_wrapup, RVP_WRAPUP}};
+		  {&c->rs_screen, RVP_SCREENING}, {&c->rs_wrapup, RVP_WRAPUP},
+		  {&c->rs_ring, RVP_RING}};
 	for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++)
 		if ((e = rv_stream_init(rs[i].s, o->seed, 0, rs[i].p)))
 			goto out;
@@ -544,6 +611,7 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 		goto out;
 	}
 	c->dsp_ok = true;
+	dsp_set_not_ready(&c->dsp, sc->phone.not_ready, sc->backup_phone.not_ready);
 	if ((e = start_registrar(c, err, errlen)) || (e = open_files(c, o, err, errlen)))
 		goto out;
 	*out = c;
@@ -673,6 +741,7 @@ int center_destroy(struct center *c)
 			struct staff_ext *x = c->dsp.staff[i]->udata;
 			if (x) {
 				tmr_stop(&c->tq, &x->t_wrap);
+				tmr_stop(&c->tq, &x->t_ready);
 				/* Stopping while an operator is still in wrap-up: the
 				 * report is handed over now rather than lost. */
 				if (x->wrap_row && c->o.hooks.staff_done)
@@ -708,6 +777,7 @@ int center_destroy(struct center *c)
 	rv_stream_free(&c->rs_talk);
 	rv_stream_free(&c->rs_screen);
 	rv_stream_free(&c->rs_wrapup);
+	rv_stream_free(&c->rs_ring);
 	tsx_fini(c);
 	free(c->ht);
 	free(c);
@@ -735,7 +805,9 @@ void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg
 		const struct staff_ext *x = s->udata;
 		if (s->state == DSP_STAFF_OFF)
 			continue;
-		if (x)
+		if (s->state == DSP_STAFF_AWAY) /* its phone unreachable (dsp_staff_reachable) */
+			cb(s, "away", s->idle_since, arg);
+		else if (x)
 			cb(s, s->state == DSP_STAFF_IDLE ? "idle" : x->state, x->since, arg);
 		else
 			cb(s, "idle", s->idle_since, arg);

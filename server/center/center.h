@@ -93,6 +93,7 @@ rb_us center_now(const struct center *c);
 struct center_stats {
 	uint64_t invites;         /* new calls seen */
 	uint64_t answered, abandoned, rejected, ended;
+	uint64_t ring_no_answer;  /* staff's phones rung out unanswered (center.phone) */
 	uint64_t bad_requests;    /* 400/505/513 sent */
 	uint64_t dropped;         /* unparseable or unanswerable, dropped */
 	int ringing;              /* calls waiting or in pick-up */
@@ -107,8 +108,10 @@ struct center_stats {
 };
 void center_get_stats(const struct center *c, struct center_stats *out);
 
-/* Each staff member on shift (or still busy): state "idle", "pickup",
- * "talking", "wrapup"; since in scenario time. */
+/* Each staff member on shift (or still busy): state "idle", "pickup" (its
+ * phone ringing), "talking", "wrapup", "notready" (after a ring with no
+ * answer), "away" (free but its phone unreachable: dsp_staff_reachable);
+ * since in scenario time. */
 typedef void(center_staff_cb)(const struct dsp_staff *s, const char *state, rb_us since, void *arg);
 void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg);
 /* The registrar (NULL without SIP operators): whom to ring for a staff

@@ -48,7 +48,7 @@ struct call {
 	bool ringing;                  /* in the ringing list */
 	bool ended;                    /* over for the caller (CDR queued) */
 	bool lingering;                /* linger timer started */
-	struct tmr t_ctr;              /* pick-up, then talk */
+	struct tmr t_ctr;              /* pick-up (or the ring timeout), then talk */
 	struct tmr t_join;             /* backup join age */
 	struct tmr t_retx;             /* Timer G or E */
 	struct tmr t_limit;            /* Timer H or F, then linger */
@@ -66,8 +66,10 @@ struct staff_ext {
 	struct center *ctr;
 	struct dsp_staff *s;
 	struct tmr t_wrap;
+	struct tmr t_ready;            /* not ready after a ring with no answer */
 	struct call *call;             /* the call being picked up or talked */
-	const char *state;             /* "idle", "pickup", "talking", "wrapup" */
+	const char *state;             /* "idle", "pickup", "talking", "wrapup",
+					* "notready" */
 	rb_us since;                   /* scenario time of the last change */
 	struct cdr_row *wrap_row;      /* the finished call, during wrap-up */
 };
@@ -82,6 +84,7 @@ struct center {
 	struct dsp dsp;
 	bool dsp_ok, tq_ok, tp_ok;
 	struct rv_stream rs_pickup, rs_backup, rs_talk, rs_screen, rs_wrapup;
+	struct rv_stream rs_ring;      /* no-answer draws (center.phone) */
 	struct cdr *cdr;
 	struct qlog *qlog;
 	rb_us mono_t0;                 /* monotonic time of scenario time zero */

@@ -5,7 +5,10 @@
  * Each line is "EPOCH|CALLID|QUEUE|AGENT|EVENT|data1|data2|..." (Asterisk's
  * documented layout, docs.asterisk.org "Queue Logs"). secretaryd writes:
  *   ENTERQUEUE      url|callerid|position     (url always empty)
- *   CONNECT         holdtime|bridged-uniqueid|ringtime
+ *   CONNECT         holdtime|bridged-uniqueid|ringtime   (ringtime: seconds the
+ *                   answering phone rang)
+ *   RINGNOANSWER    ringtime_ms   (a staff phone rang out unanswered; agent set)
+ *   RINGCANCELED    ringtime_ms   (the caller hung up while a staff phone rang)
  *   ABANDON         position|origposition|waittime
  *   COMPLETECALLER  holdtime|calltime|origposition   (caller sent BYE)
  *   COMPLETEAGENT   holdtime|calltime|origposition   (operator sent BYE)

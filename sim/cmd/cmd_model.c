@@ -292,6 +292,18 @@ static void write_opts(const struct margs *a, const struct scenario *s, struct m
 		wo->progress_h = progress;
 }
 
+/* With phone settings (center.phone): the phones rung and how they ended. */
+static void print_phones(const struct scenario *s, const struct model_stats *st)
+{
+	if (!scn_phone_on(&s->center.phone) && !scn_phone_on(&s->center.backup_phone))
+		return;
+	printf("phones: %llu rung, %llu rang out unanswered (%.1f %%), %llu with the caller gone "
+	       "while ringing\n",
+	       (unsigned long long)st->rings, (unsigned long long)st->ring_no_answer,
+	       st->rings ? 100.0 * (double)st->ring_no_answer / (double)st->rings : 0.0,
+	       (unsigned long long)st->ring_cancelled);
+}
+
 int cmd_model(int argc, char **argv)
 {
 	struct margs a;
@@ -318,6 +330,8 @@ int cmd_model(int argc, char **argv)
 	wo.command = command ? command : "ringbench model";
 	wo.extra_key = "what_if";
 	wo.extra = what_if_json(&a, s);
+	struct model_stats st = {0};
+	wo.stats = &st;
 	struct resdir *rd = NULL;
 	struct resdir_result res;
 	rc = 3;
@@ -326,6 +340,7 @@ int cmd_model(int argc, char **argv)
 	} else {
 		if (!a.quiet) {
 			summary_print(resdir_summary(rd), stdout);
+			print_phones(s, &st);
 			if (a.operators >= 0)
 				printf("what-if: %ld operators in every phase\n", a.operators);
 			if (a.backup >= 0)

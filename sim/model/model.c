@@ -278,6 +278,7 @@ static void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
 	c->t_dial = now;
 	c->t_invite = c->t_answer = c->t_cancel = c->t_end = RB_T_NONE;
 	c->staff = NULL;
+	c->used_pick = c->used_bpick = false;
 
 	if (c->no_answer > 0) {
 		rb_us pat = patience_us(m, c);
@@ -386,22 +387,61 @@ static void answer(struct mrep *m, struct mcall *c, rb_us now)
 	sched(m, &c->ev, MEV_TALK, now + c->talk);
 }
 
-/* dispatch's handler: staff took the call at now; the pick-up starts. */
+/*
+ * The pick-up of this ring of the call (dsp_call.rings) by staff of that
+ * kind, and whether the phone rings out unanswered (*na). The call's first
+ * ring by an operator (by a backup) takes the dial's pick-up draw (common
+ * random numbers: without phone settings nothing else is drawn, as before);
+ * a later ring's comes from the ring's own RVP_RING sub-stream, which also
+ * gives, first, the no-answer draw of every ring under phone settings. So
+ * the k-th ring of a caller draws the same whatever the staffing, and a
+ * higher no_answer turns the same rings unanswered plus some more.
+ */
+static rb_us ring_pickup(struct mrep *m, struct mcall *c, bool backup, bool *na)
+{
+	const struct scn_center *ce = &m->scn->center;
+	const struct scn_phone *ph = backup ? &ce->backup_phone : &ce->phone;
+	struct rv_stream *rs = &m->rs[RVP_RING];
+	bool on = scn_phone_on(ph), first = backup ? !c->used_bpick : !c->used_pick;
+	rb_us p;
+	*na = false;
+	if (on || !first)
+		rv_stream_rekey(rs, m->o->seed, (unsigned)m->idx, RVP_RING,
+				RV_RING_SUB(c->caller, c->attempt, c->dc.rings));
+	if (on)
+		*na = rv_u01(rs) < ph->no_answer;
+	if (first) {
+		p = backup ? c->bpickup : c->pickup;
+		if (backup)
+			c->used_bpick = true;
+		else
+			c->used_pick = true;
+	} else {
+		p = draw_rs(backup ? &ce->backup_pickup : &ce->pickup, rs);
+	}
+	if (on && p > ph->ring_timeout)
+		*na = true;
+	return p;
+}
+
+/* dispatch's handler: staff took the call at now; its phone rings. */
 static void on_assign(struct dsp_call *dc, struct dsp_staff *staff, rb_us now, void *arg)
 {
 	struct mrep *m = arg;
 	struct mcall *c = (struct mcall *)((char *)dc - offsetof(struct mcall, dc));
 	c->staff = staff;
 	evq_cancel(&m->q, &c->join);
-	rb_us pickup = staff->kind == DSP_BACKUP ? c->bpickup : c->pickup;
-	if (pickup == 0) {
+	bool backup = staff->kind == DSP_BACKUP, na;
+	rb_us pickup = ring_pickup(m, c, backup, &na);
+	if (pickup == 0 && !na) {
 		/* A CANCEL due at this very instant loses: the 200 wins. */
 		answer(m, c, now);
 		return;
 	}
-	rb_us t_ans = now + pickup;
+	const struct scn_center *ce = &m->scn->center;
+	rb_us t_ans = now + (na ? (backup ? ce->backup_phone : ce->phone).ring_timeout : pickup);
 	m->n_pickup++;
-	sched(m, &c->ev, MEV_PICKUP, t_ans);
+	sched(m, &c->ev, na ? MEV_NOANSWER : MEV_PICKUP, t_ans);
 	rb_us pe = patience_end(m, c);
 	if (pe < t_ans) {
 		if (!evq_pending(&c->pat))
@@ -424,6 +464,40 @@ static void at_center(struct mrep *m, struct mcall *c, rb_us now)
 		sched(m, &c->pat, MEV_PATIENCE, pe > now ? pe : now);
 	if (m->backup_possible && m->join_age > 0)
 		sched(m, &c->join, MEV_JOIN, now + m->join_age);
+}
+
+/*
+ * The ring timeout at now, unanswered: dispatch puts the call back at its
+ * place (and may give it to someone at once: on_assign again); the member
+ * not ready gets its ready event. A call left waiting needs its patience
+ * and join-age events again (on_assign cancelled them).
+ */
+static void on_no_answer(struct mrep *m, struct mcall *c, rb_us now)
+{
+	struct dsp_staff *st = c->staff;
+	m->n_pickup--;
+	c->staff = NULL;
+	dsp_no_answer(&m->d, &c->dc, now);
+	if (st->state == DSP_STAFF_NOT_READY) {
+		struct mstaff *ms = st->udata;
+		if (!ms) {
+			if (!(ms = calloc(1, sizeof(*ms)))) {
+				m->err = m->err ? m->err : ENOMEM;
+				return;
+			}
+			evq_ev_init(&ms->ready, MEV_READY);
+			ms->s = st;
+			st->udata = ms;
+		}
+		sched(m, &ms->ready, MEV_READY, st->ready_at);
+	}
+	if (c->dc.state != DSP_CALL_WAITING)
+		return;
+	rb_us pe = patience_end(m, c);
+	if (pe != INT64_MAX && !evq_pending(&c->pat))
+		sched(m, &c->pat, MEV_PATIENCE, pe > now ? pe : now);
+	if (m->backup_possible && now < c->t_invite + m->join_age)
+		sched(m, &c->join, MEV_JOIN, c->t_invite + m->join_age);
 }
 
 static void on_patience(struct mrep *m, struct mcall *c, rb_us now)
@@ -679,6 +753,12 @@ static void dispatch_event(struct mrep *m, struct evq_ev *ev)
 		c = OF(ev, join);
 		dsp_join_due(&m->d, &c->dc, now);
 		break;
+	case MEV_NOANSWER:
+		on_no_answer(m, OF(ev, ev), now);
+		break;
+	case MEV_READY:
+		dsp_staff_ready(&m->d, ((struct mstaff *)((char *)ev - offsetof(struct mstaff, ready)))->s, now);
+		break;
 	}
 }
 
@@ -743,6 +823,7 @@ static int rep_setup(struct mrep *m)
 	err = dsp_init(&m->d, nf, ops, ce->backup, m->join_age, on_assign, m, 0);
 	if (err)
 		return err;
+	dsp_set_not_ready(&m->d, ce->phone.not_ready, ce->backup_phone.not_ready);
 	m->tenant_floor = calloc(s->n_tenants, sizeof(int));
 	if (!m->tenant_floor)
 		return ENOMEM;
@@ -796,6 +877,8 @@ static uint64_t saturated_draws(const struct mrep *m)
 
 static void rep_teardown(struct mrep *m)
 {
+	for (size_t i = 0; i < m->d.n_staff; i++)
+		free(m->d.staff[i]->udata); /* struct mstaff, when it had one */
 	dsp_destroy(&m->d);
 	evq_destroy(&m->q);
 	for (int p = 0; p < RVP_COUNT; p++)
@@ -857,6 +940,9 @@ int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats
 			summary_rep_saturated(m->sum, saturated_draws(m));
 		err = m->err;
 	}
+	m->stats.rings = m->d.counts.rung;
+	m->stats.ring_no_answer = m->d.counts.no_answer;
+	m->stats.ring_cancelled = m->d.counts.ring_cancelled;
 	if (stats)
 		*stats = m->stats;
 	rep_teardown(m);

@@ -11,7 +11,8 @@
  * replication), so the same seed gives the same callers whatever the
  * staffing (common random numbers, RV_STREAM_LAYOUT); no-answer
  * forwarding, the queue and who takes which call (core/dispatch, the rules of
- * docs/definitions.md), pick-up, talk, wrap-up, hang-ups, redials and shifts.
+ * docs/definitions.md), pick-up (a phone ringing, which may ring out:
+ * center.phone), talk, wrap-up, hang-ups, redials and shifts.
  * Every call's record goes to the summary (summary_rep_call), the center's
  * state to summary_rep_span; replication 0 also feeds the timeline and
  * calls.csv.
@@ -78,6 +79,9 @@ struct model_stats {
 	uint64_t events;  /* events processed */
 	uint64_t leftover; /* calls still waiting at the end, nobody to take
 	                      them (patience never): reported incomplete */
+	uint64_t rings;   /* phones rung (a staff member took a call) */
+	uint64_t ring_no_answer; /* of which not answered in the ring timeout */
+	uint64_t ring_cancelled; /* of which the caller hung up while it rang */
 	uint64_t clamped;  /* trace replay: patience that the scenario's
 	                      distribution could not make exceed what was seen,
 	                      set to what was seen (core/trace.h) */
@@ -170,6 +174,7 @@ struct model_write_opts {
 	void *progress_arg;
 	const char *extra_key;        /* optional: a member added to summary.json */
 	struct json_t *extra;         /* its value (model_write takes the reference) */
+	struct model_stats *stats;    /* optional: the run's counts (phones rung...) */
 };
 
 /*

@@ -25,6 +25,14 @@ enum mev_type {
 	MEV_REDIAL,    /* the caller dials again (call->ev) */
 	MEV_PATIENCE,  /* patience over: CANCEL (call->pat) */
 	MEV_JOIN,      /* join age reached (call->join) */
+	MEV_NOANSWER,  /* the ring timeout: the phone not answered (call->ev) */
+	MEV_READY,     /* a not-ready member is ready again (mstaff->ready) */
+};
+
+/* A staff member's own event (dsp_staff.udata), made at its first not-ready. */
+struct mstaff {
+	struct evq_ev ready;
+	struct dsp_staff *s;
 };
 
 /* One call, from dial to the end of its answerer's wrap-up. */
@@ -59,6 +67,7 @@ struct mcall {
 	int phase;
 	int tenant, type;
 	bool redial, screened, counted, redials;
+	bool used_pick, used_bpick; /* the dial's pick-up draws used by a ring */
 	struct mcall *next_free;
 };
 

@@ -38,6 +38,9 @@ static void *worker(void *arg)
 		p->total.calls += st.calls;
 		p->total.events += st.events;
 		p->total.leftover += st.leftover;
+		p->total.rings += st.rings;
+		p->total.ring_no_answer += st.ring_no_answer;
+		p->total.ring_cancelled += st.ring_cancelled;
 		p->total.clamped += st.clamped;
 		p->done++;
 		if (p->o->progress_h && !err)

@@ -54,6 +54,26 @@ static int run_into(const struct model_write_opts *o, struct resdir *rd, int rep
 	return model_run(&mo, st);
 }
 
+/*
+ * summary.json's "phones" (only with phone settings, so that folders without
+ * them stay as they were): phones rung, rung out unanswered, and rung when
+ * the caller hung up, over all the replications (docs/results.md).
+ */
+static void phones_extra(const struct model_write_opts *o, struct resdir *rd,
+			 const struct model_stats *st)
+{
+	const struct scn_center *ce = &o->scn->center;
+	if (!scn_phone_on(&ce->phone) && !scn_phone_on(&ce->backup_phone))
+		return;
+	json_t *j = json_pack("{s:I, s:I, s:I, s:o}", "rings", (json_int_t)st->rings,
+			      "ring_no_answer", (json_int_t)st->ring_no_answer, "ring_cancelled",
+			      (json_int_t)st->ring_cancelled, "no_answer_fraction",
+			      st->rings ? json_real((double)st->ring_no_answer / (double)st->rings)
+					: json_null());
+	if (j)
+		resdir_set_extra(rd, "phones", j);
+}
+
 /* summary.json's "trace" (load: {trace: FILE}): what was replayed. */
 static void trace_extra(const struct model_write_opts *o, struct resdir *rd,
 			const struct model_stats *st)
@@ -66,6 +86,18 @@ static void trace_extra(const struct model_write_opts *o, struct resdir *rd,
 			      (json_int_t)st->clamped);
 	if (j)
 		resdir_set_extra(rd, "trace", j);
+}
+
+/* After the run (its error e): the stats to the caller, the extras to summary.json. */
+static void run_extras(const struct model_write_opts *o, struct resdir *rd,
+		       const struct model_stats *st, int e)
+{
+	if (o->stats)
+		*o->stats = *st;
+	if (e)
+		return;
+	trace_extra(o, rd, st);
+	phones_extra(o, rd, st);
 }
 
 int model_write(const struct model_write_opts *o, struct resdir **rdp, struct resdir_result *res,
@@ -121,8 +153,7 @@ int model_write(const struct model_write_opts *o, struct resdir **rdp, struct re
 	}
 	struct model_stats st = {0};
 	e = seq_err ? seq_err : run_into(o, rd, reps, &st);
-	if (!e)
-		trace_extra(o, rd, &st);
+	run_extras(o, rd, &st, e);
 	int ce = resdir_calls_close(rd);
 	if (!e)
 		e = ce;

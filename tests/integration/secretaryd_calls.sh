@@ -107,6 +107,9 @@ check "every call has exactly one CDR" "$(q "select count(distinct call_id) from
 	"$(q "select count(*) from calls")"
 check "queue_log: CONNECT lines" 8 "$(grep -c '|CONNECT|' data/queue_log)"
 check "queue_log: ABANDON line" 1 "$(grep -c '|ABANDON|' data/queue_log)"
+# The CANCEL came 0.4 s into the operator's 1 s pick-up: its phone was ringing.
+check "queue_log: RINGCANCELED for the cancelled call, rung under 1 s" 1 \
+	"$(grep "^[0-9]*|$C3|acme|op[0-9]*|RINGCANCELED|" data/queue_log | awk -F'|' '$6 >= 300 && $6 < 1000' | wc -l)"
 
 stop_server
 finish
