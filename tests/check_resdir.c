@@ -130,6 +130,28 @@ START_TEST(test_resdir_writes_the_three_files_and_caps_calls)
 }
 END_TEST
 
+START_TEST(test_resdir_timeline_kept_empty_writes_its_header)
+{
+	char dir[400];
+	fresh(dir, sizeof(dir), "no-timeline");
+	struct resdir_opts o = capture_opts(0);
+	o.timeline_limit = -1; /* the model's --timeline none */
+	struct resdir *d = NULL;
+	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	ck_assert_ptr_null(resdir_timeline(d)); /* nothing to feed */
+	ck_assert_int_eq(resdir_calls_open(d), 0);
+	resdir_span(d, 0, S(10), 1, 1, 0);  /* ignored */
+	resdir_set_timeline_end(d, S(10));
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_finish(d, &res), 0);
+	ck_assert_ptr_null(res.failed);
+	ck_assert_str_eq(text_of(dir, "timeline.csv"),
+			 "t,ringing,operators_busy,backup_busy,answered,abandoned\n");
+	ck_assert_int_eq(count_files(dir), 3); /* still the three files */
+	resdir_free(d);
+}
+END_TEST
+
 START_TEST(test_resdir_summary_only_under_its_name)
 {
 	char dir[400];
@@ -270,6 +292,7 @@ static Suite *resdir_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_resdir_writes_the_three_files_and_caps_calls);
 	tcase_add_test(tc, test_resdir_summary_only_under_its_name);
+	tcase_add_test(tc, test_resdir_timeline_kept_empty_writes_its_header);
 	tcase_add_test(tc, test_resdir_abort_writes_the_error_alone);
 	tcase_add_test(tc, test_resdir_open_fails_on_a_file_in_the_way);
 	tcase_add_test(tc, test_resdir_table_written_whole_and_quoted);
