@@ -60,8 +60,10 @@ struct rv_dist {
  * layouts never pair (summary.json's "stream_layout" and "pairing_key").
  * 1: pick-up, wrap-up and redials drawn in service order.
  * 2: every per-call quantity drawn at dial; redials from RVP_RETRY.
+ * 3: exponentials by a ziggurat (rv_std_exponential), not -mean ln(1 - U):
+ *    the same streams give other draws.
  */
-#define RV_STREAM_LAYOUT 2
+#define RV_STREAM_LAYOUT 3
 
 /* Process identifiers: one stream each. Keep the order (seeds depend on it). */
 enum rv_process {
@@ -115,6 +117,12 @@ void rv_stream_rekey(struct rv_stream *s, uint64_t seed, unsigned replication, e
 
 /* A uniform double in [0, 1). */
 double rv_uniform01(struct rv_stream *s);
+/*
+ * A unit-mean exponential, by a ziggurat (rv_int.h; Marsaglia and Tsang's,
+ * layer and value from separate bits of one 64-bit draw). Every exponential
+ * of the model, the live schedule and rv_draw is mean times this.
+ */
+double rv_std_exponential(struct rv_stream *s);
 
 /* One draw in seconds, at most RV_MAX_S (+INFINITY for RV_NEVER). */
 double rv_draw(const struct rv_dist *d, struct rv_stream *s);
