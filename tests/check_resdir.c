@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rbjson.h"
 #include "resdir.h"
 
 #define S(x) ((rb_us)((x) * RB_US_PER_S))
@@ -152,6 +153,49 @@ START_TEST(test_resdir_timeline_kept_empty_writes_its_header)
 }
 END_TEST
 
+/* rbjson_load_file reads a folder's summary.json as json_load_file does,
+ * larger than its first buffer too, and says what is wrong with a bad one. */
+START_TEST(test_rbjson_load_file_as_jansson)
+{
+	char dir[400];
+	struct resdir *d = open_fresh(dir, sizeof(dir), "load");
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_finish(d, &res), 0);
+	resdir_free(d);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/summary.json", dir);
+	json_error_t e1, e2;
+	json_t *a = rbjson_load_file(p, 0, &e1), *b = json_load_file(p, 0, &e2);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	/* 300 kB: more than one read of a first guess */
+	snprintf(p, sizeof(p), "%s/big.json", dir);
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("[", f);
+	for (int i = 0; i < 50000; i++)
+		fprintf(f, "%s%d", i ? "," : "", i);
+	fputs("]", f);
+	fclose(f);
+	a = rbjson_load_file(p, 0, &e1);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(json_array_size(a), 50000);
+	ck_assert_int_eq(json_integer_value(json_array_get(a, 49999)), 49999);
+	json_decref(a);
+	f = fopen(p, "w");
+	fputs("{\"a\": 1,\n \"b\": }", f);
+	fclose(f);
+	ck_assert_ptr_null(rbjson_load_file(p, 0, &e1));
+	ck_assert_int_eq(e1.line, 2);
+	snprintf(p, sizeof(p), "%s/missing.json", dir);
+	ck_assert_ptr_null(rbjson_load_file(p, 0, &e1));
+	ck_assert_ptr_nonnull(strstr(e1.text, "missing.json"));
+}
+END_TEST
+
 START_TEST(test_resdir_summary_only_under_its_name)
 {
 	char dir[400];
@@ -293,6 +337,7 @@ static Suite *resdir_suite(void)
 	tcase_add_test(tc, test_resdir_writes_the_three_files_and_caps_calls);
 	tcase_add_test(tc, test_resdir_summary_only_under_its_name);
 	tcase_add_test(tc, test_resdir_timeline_kept_empty_writes_its_header);
+	tcase_add_test(tc, test_rbjson_load_file_as_jansson);
 	tcase_add_test(tc, test_resdir_abort_writes_the_error_alone);
 	tcase_add_test(tc, test_resdir_open_fails_on_a_file_in_the_way);
 	tcase_add_test(tc, test_resdir_table_written_whole_and_quoted);
