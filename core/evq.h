@@ -55,6 +55,7 @@ struct evq {
 	uint32_t nb, mask;      /* nb a power of two, mask nb - 1 */
 	unsigned shift;         /* bucket width: 2^shift µs */
 	unsigned scans;         /* whole turns without an event since the width was chosen */
+	uint64_t walk, inserts; /* events passed by inserts, and inserts, lately */
 	uint32_t n;             /* events queued */
 	uint64_t cur;           /* no event's time >> shift is below it */
 	struct evq_ev *top;     /* the next event when known, else NULL */
