@@ -35,7 +35,7 @@ int compare_load(const char *dir, json_t **out, char *err, size_t errlen)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	json_error_t je;
-	json_t *j = json_load_file(path, 0, &je);
+	json_t *j = rbjson_load_file(path, 0, &je);
 	if (!j) {
 		FILE *f = fopen(path, "r");
 		if (!f) {

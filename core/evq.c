@@ -1,91 +1,199 @@
-/* evq: a 4-ary min-heap of embedded events; see evq.h. */
+/*
+ * evq: a calendar queue of embedded events (Brown 1988); see evq.h.
+ *
+ * Time is cut into buckets of 2^shift µs; the bucket of an event is its
+ * absolute bucket number (key time >> shift) modulo nb, and each bucket holds
+ * its events in a doubly linked list sorted by key. No event's absolute
+ * bucket is below q->cur, so the next event is the head of the first
+ * bucket, from cur on, whose head lies in that very absolute bucket; after
+ * a whole turn without one (the queue's events are all a "year" or more
+ * ahead), the least head of all. nb is doubled when the events outnumber
+ * the buckets and halved below a quarter; the width is chosen from the
+ * events' spacing each time (and again when pops keep finding whole turns
+ * empty, or inserts passing many events): with about one event per
+ * bucket-width, a pop looks at a few
+ * buckets and an insert passes about one event, whatever the number of
+ * events, where a heap pays log n levels each way.
+ *
+ * Measured on bench/model's case (1 M calls, about 250 events queued, 15
+ * interleaved runs each): CPU time min 0.124 s against the 4-ary heap's
+ * 0.134 s, median 0.134 against 0.140 (the machine is shared, the
+ * difference about 5 %); callgrind 2,089 against 2,282 instructions per
+ * call at 100,000 calls; `ringbench plan` of a 24-hour day (many short
+ * queues, far-off shift changes among them) 7.43 G instructions against
+ * 7.81 G. Brown's width of three times the spacing measured no better than
+ * the heap here: each event passed in a bucket's list is another call
+ * record read. A width from the middle half of all events (instead of the
+ * first 32) let a day's shift changes widen the buckets; choosing it again
+ * whenever inserts passed over 2 events each cost more in rebuilds than it
+ * saved (plan: 31,000 rebuilds), over 8 each it fires rarely.
+ */
 #include "evq.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define ARITY 4
+#define NB_MIN 16
 
-/* Moves slot s up from position i to its place. */
-static void sift_up(struct evq *q, uint32_t i, struct evq_slot s)
+static inline uint64_t ev_u(const struct evq_ev *e)
 {
-	struct evq_slot *h = q->heap;
-	while (i > 0) {
-		uint32_t p = (i - 1) / ARITY;
-		if (s.key >= h[p].key)
-			break;
-		h[i] = h[p];
-		h[i].ev->idx = i;
-		i = p;
-	}
-	h[i] = s;
-	s.ev->idx = i;
+	return (uint64_t)e->t ^ (UINT64_C(1) << 63);
 }
 
-/* Moves slot s down from position i to its place. */
-static void sift_down(struct evq *q, uint32_t i, struct evq_slot s)
+/* a before b: by time, then priority and sequence (evq.h) */
+static inline int ev_less(const struct evq_ev *a, const struct evq_ev *b)
 {
-	struct evq_slot *h = q->heap;
-	uint32_t n = q->n;
-	for (;;) {
-		uint32_t c = i * ARITY + 1;
-		if (c + ARITY <= n) {
-			/* Four children: the least of them without branches. */
-			uint32_t a = h[c + 1].key < h[c].key ? c + 1 : c;
-			uint32_t b = h[c + 3].key < h[c + 2].key ? c + 3 : c + 2;
-			uint32_t best = h[b].key < h[a].key ? b : a;
-			if (h[best].key >= s.key)
-				break;
-			h[i] = h[best];
-			h[i].ev->idx = i;
-			i = best;
-			continue;
-		}
-		if (c >= n)
-			break;
-		uint32_t best = c;
-		for (uint32_t k = c + 1; k < n; k++)
-			if (h[k].key < h[best].key)
-				best = k;
-		if (h[best].key >= s.key)
-			break;
-		h[i] = h[best];
-		h[i].ev->idx = i;
-		i = best;
+	uint64_t ua = ev_u(a), ub = ev_u(b);
+	return ua < ub || (ua == ub && a->seq < b->seq);
+}
+
+/* Links e into its bucket, in key order (from the head: the bucket's
+ * events are few, and a new one is usually among the latest). */
+static void link_ev(struct evq *q, struct evq_ev *e)
+{
+	uint64_t abs = ev_u(e) >> q->shift;
+	uint32_t b = (uint32_t)(abs & q->mask);
+	if (abs < q->cur)
+		q->cur = abs;
+	struct evq_ev **pp = &q->bucket[b], *prev = NULL;
+	while (*pp && ev_less(*pp, e)) {
+		prev = *pp;
+		pp = &prev->next;
+		q->walk++;
 	}
-	h[i] = s;
-	s.ev->idx = i;
+	e->next = *pp;
+	e->prev = prev;
+	if (e->next)
+		e->next->prev = e;
+	*pp = e;
+	e->idx = b;
+}
+
+static void unlink_ev(struct evq *q, struct evq_ev *e)
+{
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		q->bucket[e->idx] = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	e->idx = EVQ_NONE;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * The bucket width for the events now queued, from the spacing of the ones
+ * due first (Brown's way: they are the ones the next pops and inserts meet;
+ * far-off timers, say a day's shift changes, must not widen the buckets of
+ * the next seconds): the mean gap between the first 32, again over the gaps
+ * under twice that (a clump at one instant, a lull), rounded up to a power
+ * of two µs. Returns the shift; the old one when the events tell nothing.
+ */
+static unsigned choose_shift(const struct evq *q, uint64_t *u, uint32_t n)
+{
+	uint32_t k = 0;
+	for (uint32_t b = 0; b < q->nb; b++)
+		for (struct evq_ev *e = q->bucket[b]; e; e = e->next)
+			u[k++] = ev_u(e);
+	if (n < 2)
+		return q->shift;
+	qsort(u, n, sizeof(*u), cmp_u64);
+	k = n < 32 ? n : 32;
+	uint64_t avg = (u[k - 1] - u[0]) / (k - 1), sum = 0, m = 0;
+	for (uint32_t i = 1; i < k; i++)
+		if (u[i] - u[i - 1] <= 2 * avg) {
+			sum += u[i] - u[i - 1];
+			m++;
+		}
+	uint64_t w = m && sum ? sum / m : avg;
+	if (!w)
+		return q->shift;
+	unsigned s = 0;
+	while (s < 62 && (UINT64_C(1) << s) < w)
+		s++;
+	return s;
+}
+
+/* New buckets: nb of them (a power of two), the width chosen afresh. */
+static int rebuild(struct evq *q, uint32_t nb)
+{
+	uint64_t *u = q->n ? malloc((size_t)q->n * sizeof(*u)) : NULL;
+	struct evq_ev **nbk = calloc(nb, sizeof(*nbk));
+	if (!nbk || (q->n && !u)) {
+		free(u);
+		free(nbk);
+		return ENOMEM;
+	}
+	unsigned shift = u ? choose_shift(q, u, q->n) : q->shift;
+	free(u);
+	struct evq_ev *all = NULL;
+	for (uint32_t b = 0; b < q->nb; b++) {
+		struct evq_ev *e = q->bucket[b];
+		while (e) {
+			struct evq_ev *next = e->next;
+			e->next = all;
+			all = e;
+			e = next;
+		}
+	}
+	free(q->bucket);
+	q->bucket = nbk;
+	q->nb = nb;
+	q->mask = nb - 1;
+	q->shift = shift;
+	q->cur = UINT64_MAX;
+	q->scans = 0;
+	q->walk = q->inserts = 0;
+	while (all) {
+		struct evq_ev *next = all->next;
+		link_ev(q, all);
+		all = next;
+	}
+	if (q->cur == UINT64_MAX)
+		q->cur = 0;
+	return 0;
 }
 
 int evq_init(struct evq *q, uint32_t cap_hint)
 {
-	q->n = 0;
-	q->seq = 0;
-	q->cap = cap_hint ? cap_hint : 64;
-	q->heap = malloc((size_t)q->cap * sizeof(*q->heap));
-	return q->heap ? 0 : ENOMEM;
+	(void)cap_hint; /* buckets follow the events queued, not a guess */
+	memset(q, 0, sizeof(*q));
+	q->nb = NB_MIN;
+	q->mask = NB_MIN - 1;
+	q->shift = 20; /* about a second, until events say otherwise */
+	q->bucket = calloc(NB_MIN, sizeof(*q->bucket));
+	return q->bucket ? 0 : ENOMEM;
 }
 
 void evq_destroy(struct evq *q)
 {
-	free(q->heap);
-	q->heap = NULL;
-	q->n = q->cap = 0;
+	free(q->bucket);
+	q->bucket = NULL;
+	q->n = q->nb = 0;
+	q->top = NULL;
 }
 
-/* Removes the slot at i, filling the hole with the last slot. */
-static void remove_at(struct evq *q, uint32_t i)
+/* After a removal: fewer buckets when they are mostly empty (a failed
+ * shrink only leaves them as they are). */
+static void maybe_shrink(struct evq *q)
 {
-	struct evq_ev *ev = q->heap[i].ev;
-	ev->idx = EVQ_NONE;
-	uint32_t last = --q->n;
-	if (i == last)
-		return;
-	struct evq_slot s = q->heap[last];
-	if (i > 0 && s.key < q->heap[(i - 1) / ARITY].key)
-		sift_up(q, i, s);
-	else
-		sift_down(q, i, s);
+	if (q->nb > NB_MIN && q->n < q->nb / 4)
+		rebuild(q, q->nb / 2);
+}
+
+void evq_remove(struct evq *q, struct evq_ev *ev)
+{
+	if (q->top == ev)
+		q->top = NULL;
+	unlink_ev(q, ev);
+	q->n--;
+	maybe_shrink(q);
 }
 
 int evq_schedule(struct evq *q, struct evq_ev *ev, rb_us t)
@@ -96,66 +204,77 @@ int evq_schedule(struct evq *q, struct evq_ev *ev, rb_us t)
 int evq_schedule_prio(struct evq *q, struct evq_ev *ev, rb_us t, unsigned prio)
 {
 	if (ev->idx != EVQ_NONE) {
-		remove_at(q, ev->idx);
-	} else if (q->n == q->cap) {
-		if (q->cap > UINT32_MAX / 2)
-			return ENOMEM;
-		uint32_t cap = q->cap * 2;
-		struct evq_slot *h = realloc(q->heap, (size_t)cap * sizeof(*h));
-		if (!h)
-			return ENOMEM;
-		q->heap = h;
-		q->cap = cap;
+		if (q->top == ev)
+			q->top = NULL;
+		unlink_ev(q, ev);
+		q->n--;
+	} else if (q->n >= q->nb && q->nb <= UINT32_MAX / 2) {
+		int err = rebuild(q, q->nb * 2);
+		if (err)
+			return err;
 	}
 	ev->t = t;
 	/* 2^62 schedules would take centuries at today's rates. */
-	struct evq_slot s = {evq_key_next(q, t, prio), ev};
-	sift_up(q, q->n++, s);
+	ev->seq = ((uint64_t)(prio & 3) << EVQ_SEQ_BITS) |
+		  (q->seq++ & ((UINT64_C(1) << EVQ_SEQ_BITS) - 1));
+	link_ev(q, ev);
+	q->n++;
+	if (q->top && ev_less(ev, q->top))
+		q->top = ev;
+	/* The width gone stale (inserts passing many events each: the events
+	 * now closer together than when it was chosen): choose it again. */
+	if (++q->inserts >= 64 + q->n) {
+		if (q->walk > 8 * q->inserts)
+			rebuild(q, q->nb);
+		q->walk = q->inserts = 0;
+	}
 	return 0;
 }
 
-void evq_remove(struct evq *q, struct evq_ev *ev)
+/* The least head of all buckets (a whole turn found none in its year). */
+static struct evq_ev *direct_search(struct evq *q)
 {
-	remove_at(q, ev->idx);
+	struct evq_ev *best = NULL;
+	for (uint32_t b = 0; b < q->nb; b++) {
+		struct evq_ev *h = q->bucket[b];
+		if (h && (!best || ev_less(h, best)))
+			best = h;
+	}
+	return best;
 }
 
-/*
- * Pop, Floyd's way: the last slot, which refills the root, nearly always
- * belongs near the bottom, so the hole at the root first moves down along
- * the least children all the way (no compare with the refill on the way),
- * and the refill then sifts up from there, usually not at all. Fewer
- * compares and fewer mispredicted early exits than a plain sift_down.
- */
-struct evq_ev *evq_pop(struct evq *q)
+struct evq_ev *evq_find_top(struct evq *q)
 {
 	if (!q->n)
 		return NULL;
-	struct evq_slot *h = q->heap;
-	struct evq_ev *ev = h[0].ev;
-	ev->idx = EVQ_NONE;
-	uint32_t n = --q->n;
-	if (!n)
-		return ev;
-	struct evq_slot s = h[n];
-	uint32_t i = 0;
-	for (;;) {
-		uint32_t c = i * ARITY + 1, best;
-		if (c + ARITY <= n) {
-			uint32_t a = h[c + 1].key < h[c].key ? c + 1 : c;
-			uint32_t b = h[c + 3].key < h[c + 2].key ? c + 3 : c + 2;
-			best = h[b].key < h[a].key ? b : a;
-		} else if (c < n) {
-			best = c;
-			for (uint32_t k = c + 1; k < n; k++)
-				if (h[k].key < h[best].key)
-					best = k;
-		} else {
-			break;
+	uint64_t cur = q->cur;
+	for (uint32_t k = 0; k < q->nb; k++, cur++) {
+		struct evq_ev *h = q->bucket[cur & q->mask];
+		if (h && ev_u(h) >> q->shift == cur) {
+			q->cur = cur;
+			q->top = h;
+			return h;
 		}
-		h[i] = h[best];
-		h[i].ev->idx = i;
-		i = best;
 	}
-	sift_up(q, i, s);
+	/* Events sparse for the width: find it, and after a few such turns
+	 * choose the width again (a failed rebuild keeps the old one). */
+	struct evq_ev *h = direct_search(q);
+	q->cur = ev_u(h) >> q->shift;
+	if (++q->scans > 4 && !rebuild(q, q->nb)) {
+		q->cur = ev_u(h) >> q->shift;
+	}
+	q->top = h;
+	return h;
+}
+
+struct evq_ev *evq_pop(struct evq *q)
+{
+	struct evq_ev *ev = q->top ? q->top : evq_find_top(q);
+	if (!ev)
+		return NULL;
+	q->top = NULL;
+	unlink_ev(q, ev);
+	q->n--;
+	maybe_shrink(q);
 	return ev;
 }

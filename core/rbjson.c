@@ -2,7 +2,11 @@
 #include "rbjson.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 double rbjson_num(const json_t *v)
 {
@@ -53,4 +57,42 @@ void rbjson_write_str(FILE *f, const char *s, size_t n)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+json_t *rbjson_load_file(const char *path, size_t flags, json_error_t *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) /* jansson's own words for it */
+		return json_load_file(path, flags, err);
+	struct stat st;
+	size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16;
+	size_t n = 0;
+	char *buf = malloc(cap);
+	while (buf) { /* one read when the size was known; more if the file grew */
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (!buf || bad) {
+		if (err) {
+			memset(err, 0, sizeof(*err));
+			snprintf(err->text, sizeof(err->text), "%s: %s", path,
+				 buf ? "read error" : "out of memory");
+		}
+		free(buf);
+		return NULL;
+	}
+	json_t *j = json_loadb(buf, n, flags, err);
+	free(buf);
+	return j;
 }

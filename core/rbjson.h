@@ -26,5 +26,13 @@ double rbjson_at(const json_t *a, size_t i);
  * bytes escaped and the rest as they are (the fallback files' JSON lines,
  * written while memory or the disk may be short: no allocation). */
 void rbjson_write_str(FILE *f, const char *s, size_t n);
+/*
+ * json_load_file(path, flags, err), read whole first: jansson's own file
+ * loader takes its input one fgetc() at a time, which was the largest part
+ * of a sweep's time (18 %, perf: 100 points of a 1 MB summary each, read
+ * back to make sweep.csv). err as jansson fills it (its source "<buffer>";
+ * a file that cannot be read says so in err->text). NULL on failure.
+ */
+json_t *rbjson_load_file(const char *path, size_t flags, json_error_t *err);
 
 #endif

@@ -37,6 +37,7 @@ struct resdir {
 	struct summary *sum;
 	struct timeline *tl;
 	rb_us tl_end;
+	bool tl_empty; /* timeline_limit < 0: the header alone, nothing fed */
 };
 
 int resdir_open(struct resdir **dp, const char *dir, const struct resdir_opts *o)
@@ -53,8 +54,11 @@ int resdir_open(struct resdir **dp, const char *dir, const struct resdir_opts *o
 	d->tl_end = o->summary.scn ? o->summary.scn->end : 0;
 	d->dir = strdup(dir);
 	d->sum = summary_new(&o->summary);
+	/* Kept empty, the timeline still makes a file (its header): every
+	 * result folder has the three files, as with --calls none. */
+	d->tl_empty = o->timeline_limit < 0;
 	if (d->files & RESDIR_TIMELINE)
-		d->tl = timeline_new(o->timeline_limit, o->timeline_staff);
+		d->tl = timeline_new(d->tl_empty ? 1 : o->timeline_limit, o->timeline_staff);
 	if (!d->dir || !d->sum || ((d->files & RESDIR_TIMELINE) && !d->tl)) {
 		resdir_free(d);
 		return ENOMEM;
@@ -96,7 +100,7 @@ struct summary_rep *resdir_rep(struct resdir *d, int r)
 
 struct timeline *resdir_timeline(struct resdir *d)
 {
-	return d->tl;
+	return d->tl_empty ? NULL : d->tl;
 }
 
 /* DIR/NAME into a new string; NULL on ENOMEM. */
@@ -169,7 +173,7 @@ int resdir_calls_close(struct resdir *d)
 void resdir_span(struct resdir *d, rb_us from, rb_us to, int ringing, int ops_busy,
 		 int backup_busy)
 {
-	if (d->tl) /* the timeline keeps its own limit */
+	if (d->tl && !d->tl_empty) /* the timeline keeps its own limit */
 		timeline_span(d->tl, from, to, ringing, ops_busy, backup_busy);
 }
 
@@ -322,7 +326,7 @@ static int write_atomic(struct resdir *d, const char *name)
 		goto out;
 	}
 	if (!strcmp(name, "timeline.csv"))
-		err = timeline_write(d->tl, tmp, d->tl_end);
+		err = timeline_write(d->tl, tmp, d->tl_empty ? 0 : d->tl_end);
 	else
 		err = summary_write_json(d->sum, tmp);
 	if (!err && rename(tmp, p))

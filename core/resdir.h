@@ -52,7 +52,8 @@ struct resdir_opts {
 	struct summary_opts summary;
 	unsigned files;		  /* enum resdir_file bits; 0: RESDIR_ALL */
 	const char *summary_name; /* NULL: "summary.json" */
-	rb_us timeline_limit;	  /* scenario time the timeline keeps; 0: one day */
+	rb_us timeline_limit;	  /* scenario time the timeline keeps; 0: one day;
+				   * < 0: none (timeline.csv holds its header alone) */
 	bool timeline_staff;	  /* the engine knows operators (false: a capture) */
 	long calls_cap;		  /* rows of calls.csv at most: < 0 all, 0 the header only */
 };
@@ -84,7 +85,8 @@ const char *resdir_dir(const struct resdir *d);
 struct summary *resdir_summary(struct resdir *d);
 /* Replication r's handle (summary_rep()). */
 struct summary_rep *resdir_rep(struct resdir *d, int r);
-/* The timeline (replication 0's, fed by the engine); NULL when not written. */
+/* The timeline (replication 0's, fed by the engine); NULL when not written
+ * or kept empty (timeline_limit < 0). */
 struct timeline *resdir_timeline(struct resdir *d);
 
 /*

@@ -24,6 +24,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,14 +85,77 @@ static uint64_t stream_key(uint64_t seed, unsigned replication, enum rv_process 
 }
 
 /*
+ * The exponential ziggurat's tables (rv_int.h). R is where the tail starts
+ * for 256 layers (Marsaglia and Tsang 2000, "The ziggurat method for
+ * generating random variables", J. Stat. Softw. 5(8)); each layer has the
+ * area V of the base layer: the rectangle R x exp(-R) plus the tail beyond
+ * R, exp(-R). Going up, layer i (width x[i], from height f[i] to f[i+1])
+ * has area V, so f[i+1] = f[i] + V / x[i]. Built at run time from R in
+ * double precision: the top layer comes out with x[256] within 1e-12 of 0,
+ * and is closed at 0 exactly.
+ */
+#define ZIG_R 7.69711747013104972
+double rv_zig_x[RV_ZIG_LAYERS + 1], rv_zig_f[RV_ZIG_LAYERS + 1];
+static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+
+static void zig_build(void)
+{
+	double v = (ZIG_R + 1.0) * exp(-ZIG_R);
+
+	rv_zig_x[0] = v / exp(-ZIG_R);
+	rv_zig_f[0] = 0; /* the base layer never tests a wedge */
+	rv_zig_x[1] = ZIG_R;
+	rv_zig_f[1] = exp(-ZIG_R);
+	for (int i = 1; i < RV_ZIG_LAYERS - 1; i++) {
+		rv_zig_f[i + 1] = rv_zig_f[i] + v / rv_zig_x[i];
+		rv_zig_x[i + 1] = -log(rv_zig_f[i + 1]);
+	}
+	rv_zig_x[RV_ZIG_LAYERS] = 0;
+	rv_zig_f[RV_ZIG_LAYERS] = 1;
+}
+
+static inline double u53(struct xo_state *st)
+{
+	return (double)(xo_next(st) >> 11) * 0x1.0p-53;
+}
+
+/*
+ * A draw that fell outside its layer's inner rectangle: in the base layer,
+ * the tail, R + an exponential (memoryless), 1 - U in (0, 1] so log() is
+ * finite; else the wedge between the rectangle and the curve, accepted
+ * under exp(-x) with a fresh uniform for the height, or a new draw.
+ */
+double rv_exp1_slow(struct xo_state *st, unsigned i, double x)
+{
+	for (;;) {
+		if (i == 0)
+			return ZIG_R - log(1.0 - u53(st));
+		if (rv_zig_f[i] + (rv_zig_f[i + 1] - rv_zig_f[i]) * u53(st) < exp(-x))
+			return x;
+		uint64_t b = xo_next(st);
+		i = (unsigned)(b & (RV_ZIG_LAYERS - 1));
+		x = (double)(b >> 11) * 0x1.0p-53 * rv_zig_x[i];
+		if (x < rv_zig_x[i + 1])
+			return x;
+	}
+}
+
+double rv_std_exponential(struct rv_stream *s)
+{
+	return rv_exp1(s);
+}
+
+/*
  * Allocated here rather than by gsl_rng_alloc(), whose failure goes through
  * GSL's error handler (abort() by default): out of memory is ENOMEM here.
  * gsl_rng_free() frees both parts, as for any gsl_rng.
  */
 int rv_stream_init(struct rv_stream *s, uint64_t seed, unsigned replication, enum rv_process p)
 {
-	gsl_rng *r = malloc(sizeof(*r));
+	gsl_rng *r;
 
+	pthread_once(&zig_once, zig_build);
+	r = malloc(sizeof(*r));
 	if (!r)
 		return ENOMEM;
 	r->type = &xo_type;
@@ -137,11 +201,10 @@ static double draw_raw(const struct rv_dist *d, struct rv_stream *s)
 	case RV_FIXED:
 		return d->a;
 	case RV_EXPONENTIAL:
-		/* -mean log(1 - U): gsl_ran_exponential's -mean log1p(-U) with
-		 * log() for log1p() (1 - U is exact for 53-bit uniforms, and
-		 * never 0), measured 1.5-2x faster. sim/model/model.c inlines the
-		 * same formula, so both give the same draws. */
-		return -d->a * log(1.0 - gsl_rng_uniform(r));
+		/* The ziggurat (rv_int.h): mostly one draw and one compare, no
+		 * log(). sim/model/model.c and sim/live/schedule.c draw the same
+		 * way, so all give the same draws. */
+		return d->a * rv_exp1(s);
 	case RV_UNIFORM:
 		return d->a + (d->b - d->a) * gsl_rng_uniform(r);
 	case RV_NORMAL:

@@ -63,8 +63,10 @@ struct rv_dist {
  * (RVP_RING came in under 2: a stream of its own, drawn only by scenarios
  * with phone settings, which no earlier build could read; every other
  * draw is where it was, so results without them pair as before.)
+ * 3: exponentials by a ziggurat (rv_std_exponential), not -mean ln(1 - U):
+ *    the same streams give other draws.
  */
-#define RV_STREAM_LAYOUT 2
+#define RV_STREAM_LAYOUT 3
 
 /* Process identifiers: one stream each. Keep the order (seeds depend on it). */
 enum rv_process {
@@ -128,6 +130,12 @@ void rv_stream_rekey(struct rv_stream *s, uint64_t seed, unsigned replication, e
 
 /* A uniform double in [0, 1). */
 double rv_uniform01(struct rv_stream *s);
+/*
+ * A unit-mean exponential, by a ziggurat (rv_int.h; Marsaglia and Tsang's,
+ * layer and value from separate bits of one 64-bit draw). Every exponential
+ * of the model, the live schedule and rv_draw is mean times this.
+ */
+double rv_std_exponential(struct rv_stream *s);
 
 /* One draw in seconds, at most RV_MAX_S (+INFINITY for RV_NEVER). */
 double rv_draw(const struct rv_dist *d, struct rv_stream *s);
@@ -138,8 +146,9 @@ rb_us rv_draw_us(const struct rv_dist *d, struct rv_stream *s);
  * One draw of d given that it is at least bound_s (core/rv_cond.c): the
  * scenario's patience for a replayed caller who was seen to wait that long
  * (core/trace.h). By the inverse of the upper tail, one uniform from s, for
- * every kind but those without a tail formula (rejection then, at most
- * 10,000 draws). When d cannot exceed the bound (a fixed value, a uniform
+ * every kind but the exponential (memoryless: the bound plus
+ * rv_std_exponential) and those without a tail formula (rejection then, at
+ * most 10,000 draws). When d cannot exceed the bound (a fixed value, a uniform
  * or empirical distribution that ends below it, or rejection that found
  * nothing) the bound itself is returned and *clamped (may be NULL) set.
  * Cut at RV_MAX_S and counted like rv_draw; RV_NEVER stays never.

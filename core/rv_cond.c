@@ -136,8 +136,9 @@ static double draw_above(const struct rv_dist *d, double b, struct rv_stream *s,
 			return d->a;
 		*clamped = true;
 		return b;
-	case RV_EXPONENTIAL: /* memoryless */
-		return b + d->a * unit_exp(rv_uniform01(s));
+	case RV_EXPONENTIAL: /* memoryless: the bound plus rv_draw's own
+			      * exponential (the ziggurat, one method everywhere) */
+		return b + d->a * rv_std_exponential(s);
 	case RV_UNIFORM: {
 		double lo = d->a > b ? d->a : b;
 		u = rv_uniform01(s);

@@ -40,6 +40,43 @@ static inline uint64_t xo_next(struct xo_state *st)
 	return r;
 }
 
+/*
+ * The exponential ziggurat (Marsaglia and Tsang 2000: 256 layers of equal
+ * area under exp(-x)), tables built once by rv.c the first time a stream is
+ * made (rv_stream_init). rv_zig_x[i] is layer i's width, from
+ * rv_zig_x[0] (the base layer, whose part beyond rv_zig_x[1] = R stands for
+ * the tail) down to rv_zig_x[256] = 0; rv_zig_f[i] = exp(-rv_zig_x[i]).
+ */
+#define RV_ZIG_LAYERS 256
+extern double rv_zig_x[RV_ZIG_LAYERS + 1], rv_zig_f[RV_ZIG_LAYERS + 1];
+/* The rare draws (1.2 %): a wedge or the tail; rv.c. */
+double rv_exp1_slow(struct xo_state *st, unsigned layer, double x);
+
+/*
+ * A unit-mean exponential from st. One 64-bit word: the layer from its low
+ * 8 bits, the value from its top 53 (bits 11 to 63), so no bit serves both
+ * (Leong, Zhang et al. 2005: the original ziggurat took the layer from the
+ * value's own low bits, which skews the result). xoshiro256++ has no weak
+ * low bits. 98.8 % of draws end at the first compare, with neither log()
+ * nor exp().
+ */
+static inline double rv_exp1_st(struct xo_state *st)
+{
+	uint64_t b = xo_next(st);
+	unsigned i = (unsigned)(b & (RV_ZIG_LAYERS - 1));
+	double x = (double)(b >> 11) * 0x1.0p-53 * rv_zig_x[i];
+
+	if (x < rv_zig_x[i + 1])
+		return x;
+	return rv_exp1_slow(st, i, x);
+}
+
+/* A unit-mean exponential from stream s (rv_std_exponential, inline). */
+static inline double rv_exp1(struct rv_stream *s)
+{
+	return rv_exp1_st((struct xo_state *)s->rng->state);
+}
+
 /* A uniform in [0, 1) with 53 bits, as gsl_rng_uniform() on stream s. */
 static inline double rv_u01(struct rv_stream *s)
 {

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rbjson.h"
 #include "errbuf.h"
 #include "log.h"
 #include "report_int.h"
@@ -845,7 +846,7 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 	snprintf(path, sizeof(path), "%s/erlang_phases.csv", dir); /* older sweeps: none */
 	s.has_erp = csvtab_load(path, &s.erp, NULL, 0) == 0 && s.erp.nrow > 0;
 	snprintf(path, sizeof(path), "%s/sweep.json", dir);
-	s.man = json_load_file(path, 0, &je);
+	s.man = rbjson_load_file(path, 0, &je);
 	s.c_ops = csvtab_col(&s.sw, "operators");
 	s.c_bk = csvtab_col(&s.sw, "backup");
 	s.c_rs = csvtab_col(&s.sw, "rate_scale");
@@ -859,7 +860,7 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 	}
 	/* the targets' definitions, from the first point's file */
 	snprintf(path, sizeof(path), "%s/points/%s.json", dir, csvtab_get(&s.sw, 0, csvtab_col(&s.sw, "key")));
-	json_t *p0 = json_load_file(path, 0, &je);
+	json_t *p0 = rbjson_load_file(path, 0, &je);
 	s.targets = json_incref(json_object_get(p0, "targets"));
 	json_decref(p0);
 	if (!s.targets)

@@ -1,7 +1,11 @@
 /*
  * The event queue against a naive twin: a sorted array of (time, sequence)
  * kept by insertion. Random schedules, reschedules and cancels with a fixed
- * seed; every pop must match the twin's smallest entry.
+ * seed; every pop must match the twin's smallest entry. The calendar queue's
+ * own hazards too: times at very different scales in one queue (bucket
+ * widths chosen from a mix, events a "year" or more ahead, the far end of
+ * the time range), times before the last pop, thousands of ties across the
+ * resizes, and the queue growing and shrinking.
  */
 #include <check.h>
 #include <stdint.h>
@@ -10,6 +14,7 @@
 #include "evq.h"
 
 #define N_EV 500
+#define N_MIX 2000
 
 struct twin_ent {
 	rb_us t;
@@ -17,7 +22,7 @@ struct twin_ent {
 	int id;
 };
 
-static struct twin_ent twin[N_EV];
+static struct twin_ent twin[N_MIX];
 static int twin_n;
 static uint64_t twin_seq;
 
@@ -162,6 +167,147 @@ START_TEST(test_evq_priority_orders_equal_times)
 }
 END_TEST
 
+
+/* A time for the mixed test: mostly near now, at four scales, sometimes in
+ * the past, sometimes at the far end of the range. */
+static rb_us mixed_time(rb_us now)
+{
+	switch (xs() % 8) {
+	case 0:
+		return now + (rb_us)(xs() % 3);              /* ties */
+	case 1:
+	case 2:
+		return now + (rb_us)(xs() % 1000);           /* ms */
+	case 3:
+	case 4:
+		return now + (rb_us)(xs() % 300000000);      /* minutes */
+	case 5:
+		return now + (rb_us)(xs() % 10000000000000); /* months */
+	case 6:
+		return now - (rb_us)(xs() % 5000);           /* already due */
+	default:
+		return INT64_MAX - (rb_us)(xs() % 4);        /* never, nearly */
+	}
+}
+
+START_TEST(test_evq_matches_sorted_array_at_mixed_scales)
+{
+	static struct evq_ev ev[N_MIX];
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 0), 0);
+	for (int i = 0; i < N_MIX; i++)
+		evq_ev_init(&ev[i], i);
+	twin_n = 0;
+	rb_us now = 1000000;
+	long pops = 0;
+	for (int step = 0; step < 60000; step++) {
+		/* phases: fill up, churn, drain (the buckets grow and shrink) */
+		int fill = step % 20000 < 7000 ? 8 : step % 20000 < 14000 ? 5 : 2;
+		int op = (int)(xs() % 10);
+		int id = (int)(xs() % N_MIX);
+		if (op < fill) {
+			rb_us t = mixed_time(now);
+			ck_assert_int_eq(evq_schedule_prio(&q, &ev[id], t, 0), 0);
+			twin_add(id, t);
+		} else if (op == fill) {
+			evq_cancel(&q, &ev[id]);
+			twin_remove(id);
+		} else {
+			struct evq_ev *e = evq_pop(&q);
+			if (twin_n == 0) {
+				ck_assert_ptr_null(e);
+				continue;
+			}
+			ck_assert_ptr_nonnull(e);
+			ck_assert_int_eq(e->type, twin[0].id);
+			ck_assert_int_eq(e->t, twin[0].t);
+			if (e->t < INT64_MAX - 10)
+				now = e->t;
+			twin_remove(twin[0].id);
+			pops++;
+		}
+		ck_assert_uint_eq(evq_len(&q), (unsigned)twin_n);
+		if (twin_n) {
+			ck_assert_ptr_nonnull(evq_peek(&q));
+			ck_assert_int_eq(evq_peek(&q)->type, twin[0].id);
+		}
+	}
+	ck_assert(pops > 15000);
+	while (twin_n) {
+		struct evq_ev *e = evq_pop(&q);
+		ck_assert_int_eq(e->type, twin[0].id);
+		twin_remove(twin[0].id);
+	}
+	ck_assert_ptr_null(evq_pop(&q));
+	evq_destroy(&q);
+}
+END_TEST
+
+/* 3,000 events at one instant, in two priorities, rescheduled and cancelled
+ * while the buckets grow: scheduling order within a priority, whatever the
+ * width the queue chose (every event in one bucket). */
+START_TEST(test_evq_ties_through_resizes)
+{
+	enum { NT = 3000 };
+	static struct evq_ev ev[NT];
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 0), 0);
+	for (int i = 0; i < NT; i++) {
+		evq_ev_init(&ev[i], i);
+		ck_assert_int_eq(evq_schedule_prio(&q, &ev[i], 42, (unsigned)(i % 2)), 0);
+	}
+	ck_assert_int_eq(evq_schedule_prio(&q, &ev[10], 42, 0), 0); /* to the back of prio 0 */
+	evq_cancel(&q, &ev[11]);
+	int prev = -1;
+	for (int k = 0; k < NT / 2; k++) { /* priority 0: even ids, 10 last */
+		struct evq_ev *e = evq_pop(&q);
+		ck_assert_int_eq(e->t, 42);
+		ck_assert_int_eq(e->type % 2, 0);
+		if (k == NT / 2 - 1)
+			ck_assert_int_eq(e->type, 10);
+		else
+			ck_assert_int_gt(e->type, prev);
+		prev = e->type;
+	}
+	prev = -1;
+	for (int k = 0; k < NT / 2 - 1; k++) { /* then priority 1, without 11 */
+		struct evq_ev *e = evq_pop(&q);
+		ck_assert_int_eq(e->type % 2, 1);
+		ck_assert_int_ne(e->type, 11);
+		ck_assert_int_gt(e->type, prev);
+		prev = e->type;
+	}
+	ck_assert_ptr_null(evq_pop(&q));
+	ck_assert_uint_eq(evq_len(&q), 0);
+	evq_destroy(&q);
+}
+END_TEST
+
+/* The key of the next event (the model's merge with its arrivals) is the
+ * one evq_key_next gave it, and EVQ_KEY_MAX when empty. */
+START_TEST(test_evq_top_key_orders_like_the_queue)
+{
+	struct evq_ev a, b;
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 0), 0);
+	evq_ev_init(&a, 1);
+	evq_ev_init(&b, 2);
+	ck_assert(evq_top_key(&q) == EVQ_KEY_MAX);
+	ck_assert_int_eq(evq_schedule(&q, &a, 100), 0);
+	evq_key k_same = evq_key_next(&q, 100, 0); /* scheduled after a, same time */
+	ck_assert(evq_top_key(&q) < k_same);
+	evq_key k_early = evq_key_next(&q, 99, 3);
+	ck_assert(k_early < evq_top_key(&q));
+	ck_assert_int_eq(evq_schedule_prio(&q, &b, 100, 0), 0);
+	ck_assert(evq_top_key(&q) < k_same);
+	ck_assert_ptr_eq(evq_pop(&q), &a);
+	ck_assert(evq_top_key(&q) > k_same); /* b was scheduled after k_same */
+	ck_assert_ptr_eq(evq_pop(&q), &b);
+	ck_assert(evq_top_key(&q) == EVQ_KEY_MAX);
+	evq_destroy(&q);
+}
+END_TEST
+
 static Suite *evq_suite(void)
 {
 	Suite *s = suite_create("evq");
@@ -171,6 +317,9 @@ static Suite *evq_suite(void)
 	tcase_add_test(tc, test_evq_equal_times_fire_in_scheduling_order);
 	tcase_add_test(tc, test_evq_cancel_not_scheduled_is_noop);
 	tcase_add_test(tc, test_evq_priority_orders_equal_times);
+	tcase_add_test(tc, test_evq_matches_sorted_array_at_mixed_scales);
+	tcase_add_test(tc, test_evq_ties_through_resizes);
+	tcase_add_test(tc, test_evq_top_key_orders_like_the_queue);
 	suite_add_tcase(s, tc);
 	return s;
 }

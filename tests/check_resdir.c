@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rbjson.h"
 #include "resdir.h"
 
 #define S(x) ((rb_us)((x) * RB_US_PER_S))
@@ -127,6 +128,71 @@ START_TEST(test_resdir_writes_the_three_files_and_caps_calls)
 	ck_assert_int_gt(lines_of(dir, "summary.json"), 10);
 	ck_assert_int_eq(count_files(dir), 3); /* no temporary file left */
 	resdir_free(d);
+}
+END_TEST
+
+START_TEST(test_resdir_timeline_kept_empty_writes_its_header)
+{
+	char dir[400];
+	fresh(dir, sizeof(dir), "no-timeline");
+	struct resdir_opts o = capture_opts(0);
+	o.timeline_limit = -1; /* the model's --timeline none */
+	struct resdir *d = NULL;
+	ck_assert_int_eq(resdir_open(&d, dir, &o), 0);
+	ck_assert_ptr_null(resdir_timeline(d)); /* nothing to feed */
+	ck_assert_int_eq(resdir_calls_open(d), 0);
+	resdir_span(d, 0, S(10), 1, 1, 0);  /* ignored */
+	resdir_set_timeline_end(d, S(10));
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_finish(d, &res), 0);
+	ck_assert_ptr_null(res.failed);
+	ck_assert_str_eq(text_of(dir, "timeline.csv"),
+			 "t,ringing,operators_busy,backup_busy,answered,abandoned\n");
+	ck_assert_int_eq(count_files(dir), 3); /* still the three files */
+	resdir_free(d);
+}
+END_TEST
+
+/* rbjson_load_file reads a folder's summary.json as json_load_file does,
+ * larger than its first buffer too, and says what is wrong with a bad one. */
+START_TEST(test_rbjson_load_file_as_jansson)
+{
+	char dir[400];
+	struct resdir *d = open_fresh(dir, sizeof(dir), "load");
+	struct resdir_result res;
+	ck_assert_int_eq(resdir_finish(d, &res), 0);
+	resdir_free(d);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/summary.json", dir);
+	json_error_t e1, e2;
+	json_t *a = rbjson_load_file(p, 0, &e1), *b = json_load_file(p, 0, &e2);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	/* 300 kB: more than one read of a first guess */
+	snprintf(p, sizeof(p), "%s/big.json", dir);
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("[", f);
+	for (int i = 0; i < 50000; i++)
+		fprintf(f, "%s%d", i ? "," : "", i);
+	fputs("]", f);
+	fclose(f);
+	a = rbjson_load_file(p, 0, &e1);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(json_array_size(a), 50000);
+	ck_assert_int_eq(json_integer_value(json_array_get(a, 49999)), 49999);
+	json_decref(a);
+	f = fopen(p, "w");
+	fputs("{\"a\": 1,\n \"b\": }", f);
+	fclose(f);
+	ck_assert_ptr_null(rbjson_load_file(p, 0, &e1));
+	ck_assert_int_eq(e1.line, 2);
+	snprintf(p, sizeof(p), "%s/missing.json", dir);
+	ck_assert_ptr_null(rbjson_load_file(p, 0, &e1));
+	ck_assert_ptr_nonnull(strstr(e1.text, "missing.json"));
 }
 END_TEST
 
@@ -270,6 +336,8 @@ static Suite *resdir_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_resdir_writes_the_three_files_and_caps_calls);
 	tcase_add_test(tc, test_resdir_summary_only_under_its_name);
+	tcase_add_test(tc, test_resdir_timeline_kept_empty_writes_its_header);
+	tcase_add_test(tc, test_rbjson_load_file_as_jansson);
 	tcase_add_test(tc, test_resdir_abort_writes_the_error_alone);
 	tcase_add_test(tc, test_resdir_open_fails_on_a_file_in_the_way);
 	tcase_add_test(tc, test_resdir_table_written_whole_and_quoted);

@@ -8,13 +8,24 @@
  * two-sided per check under the null), and the sample variance within 4
  * standard errors of rv_variance(), the standard error of the variance being
  * sqrt((m4 - s^4) / n) estimated from the sample's fourth central moment.
+ *
+ * The ziggurats (the exponential's, core/rv_int.h; the normal's, GSL's):
+ * their tables, and their distribution where a ziggurat goes wrong: beyond
+ * the last layer (the tail, drawn apart) and at the layers' edges (the
+ * wedges). Tolerances: Kolmogorov-Smirnov sqrt(n) D < 1.95 (p about 0.001
+ * under the null), chi-square p-value > 1e-4, counts within 4 standard
+ * deviations of their binomial mean; fixed seeds.
  */
 #include <check.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include "rv.h"
+#include "rv_int.h"
 
 #define N    200000
 #define ZMAX 4.0
@@ -306,6 +317,207 @@ START_TEST(test_prepare_refuses_bad_parameters)
 }
 END_TEST
 
+
+/* ---- the ziggurats ------------------------------------------------------- */
+
+#define ZIG_R   7.69711747013104972 /* the exponential's tail start, rv.c */
+#define NZIG_R  3.44428647676       /* GSL's normal ziggurat's (gauss.c) */
+#define KS_MAX  1.95                /* sqrt(n) D, p about 0.001 */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* sqrt(n) times the Kolmogorov-Smirnov distance of x[0..n) (sorted here)
+ * from the cdf F. */
+static double ks_stat(double *x, size_t n, double (*F)(double, const void *), const void *arg)
+{
+	double d = 0;
+
+	qsort(x, n, sizeof(*x), cmp_double);
+	for (size_t i = 0; i < n; i++) {
+		double f = F(x[i], arg);
+		double lo = f - (double)i / (double)n, hi = (double)(i + 1) / (double)n - f;
+
+		d = fmax(d, fmax(lo, hi));
+	}
+	return d * sqrt((double)n);
+}
+
+static double exp1_cdf(double x, const void *arg)
+{
+	(void)arg;
+	return x <= 0 ? 0 : -expm1(-x);
+}
+
+/* Every layer has the same area V, the widths fall to 0, and the recurrence
+ * built at run time closes at the top (f reaches 1) without forcing. */
+START_TEST(test_exponential_ziggurat_tables)
+{
+	struct rv_stream s;
+	double v = (ZIG_R + 1.0) * exp(-ZIG_R);
+
+	ck_assert_int_eq(rv_stream_init(&s, 1, 0, RVP_TALK), 0); /* builds them */
+	ck_assert_double_eq(rv_zig_x[1], ZIG_R);
+	ck_assert_double_eq_tol(rv_zig_x[0] * rv_zig_f[1], v, 1e-15);
+	ck_assert_double_eq(rv_zig_x[RV_ZIG_LAYERS], 0);
+	ck_assert_double_eq(rv_zig_f[RV_ZIG_LAYERS], 1);
+	for (int i = 1; i < RV_ZIG_LAYERS; i++) {
+		ck_assert_msg(rv_zig_x[i + 1] < rv_zig_x[i], "layer %d not narrower", i);
+		ck_assert_double_eq_tol(rv_zig_f[i], exp(-rv_zig_x[i]), 1e-15);
+	}
+	for (int i = 1; i < RV_ZIG_LAYERS - 1; i++)
+		ck_assert_msg(fabs(rv_zig_x[i] * (rv_zig_f[i + 1] - rv_zig_f[i]) / v - 1) < 1e-9,
+			      "layer %d's area", i);
+	/* the top layer: what it would need to reach f = 1 is its own V */
+	double top = rv_zig_f[RV_ZIG_LAYERS - 1] + v / rv_zig_x[RV_ZIG_LAYERS - 1];
+	ck_assert_msg(fabs(top - 1) < 1e-9, "the layers close at f = %.12f, not 1", top);
+	rv_stream_free(&s);
+}
+END_TEST
+
+/* The whole distribution: KS on 200,000 draws, and a chi-square over the
+ * layers' own edges (256 bins: [x[i+1], x[i]) for i = 1..255, where a
+ * layer's inner band meets the wedge of the layer below, and the tail beyond
+ * R), 4,000,000 draws. */
+START_TEST(test_exponential_ziggurat_ks_and_layers)
+{
+	struct rv_stream s;
+	enum { NK = 200000, NC = 4000000, NB = RV_ZIG_LAYERS };
+	double *x = malloc(sizeof(double) * NK);
+	static long cnt[NB];
+
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(rv_stream_init(&s, 7, 0, RVP_PATIENCE), 0);
+	for (int i = 0; i < NK; i++)
+		x[i] = rv_std_exponential(&s);
+	double k = ks_stat(x, NK, exp1_cdf, NULL);
+	ck_assert_msg(k < KS_MAX, "KS sqrt(n) D = %.3f", k);
+	free(x);
+
+	/* bin b < 255: [x[256 - b], x[255 - b]); bin 255: [R, inf) */
+	memset(cnt, 0, sizeof(cnt));
+	for (int i = 0; i < NC; i++) {
+		double e = rv_std_exponential(&s);
+		int lo = 1, hi = RV_ZIG_LAYERS; /* x[lo] > e >= x[hi]: find the layer */
+		if (e >= ZIG_R) {
+			cnt[NB - 1]++;
+			continue;
+		}
+		while (hi - lo > 1) {
+			int mid = (lo + hi) / 2;
+			if (e >= rv_zig_x[mid])
+				hi = mid;
+			else
+				lo = mid;
+		}
+		cnt[RV_ZIG_LAYERS - hi]++;
+	}
+	double chi = 0;
+	for (int b = 0; b < NB; b++) {
+		double p = b == NB - 1 ? exp(-ZIG_R)
+				       : exp(-rv_zig_x[RV_ZIG_LAYERS - b]) -
+						 exp(-rv_zig_x[RV_ZIG_LAYERS - b - 1]);
+		double e = p * NC;
+		chi += (cnt[b] - e) * (cnt[b] - e) / e;
+	}
+	double pv = gsl_cdf_chisq_Q(chi, NB - 1);
+	ck_assert_msg(pv > 1e-4, "chi-square over the layers %.1f (df %d), p = %g", chi, NB - 1, pv);
+	rv_stream_free(&s);
+}
+END_TEST
+
+/*
+ * Beyond the last layer: 20,000,000 draws, about 9,100 beyond R (p =
+ * exp(-R) = 4.54e-4): their count within 4 sd of the binomial mean, and
+ * what lies beyond R an exponential again (memoryless), by KS.
+ */
+START_TEST(test_exponential_ziggurat_tail)
+{
+	struct rv_stream s;
+	enum { N_ALL = 20000000, CAP = 20000 };
+	double *t = malloc(sizeof(double) * CAP);
+	size_t m = 0;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(rv_stream_init(&s, 11, 0, RVP_ARRIVALS), 0);
+	for (long i = 0; i < N_ALL; i++) {
+		double e = rv_std_exponential(&s);
+		if (e >= ZIG_R && m < CAP)
+			t[m++] = e - ZIG_R;
+	}
+	double p = exp(-ZIG_R), mean = p * N_ALL, sd = sqrt(N_ALL * p * (1 - p));
+	ck_assert_msg(fabs((double)m - mean) < 4 * sd, "%zu beyond R, expected %.0f (sd %.0f)", m,
+		      mean, sd);
+	double k = ks_stat(t, m, exp1_cdf, NULL);
+	ck_assert_msg(k < KS_MAX, "tail KS sqrt(n) D = %.3f over %zu draws", k, m);
+	double mx = t[m - 1] + ZIG_R;
+	ck_assert_msg(mx > ZIG_R + 5, "the tail reaches only %.2f", mx);
+	rv_stream_free(&s);
+	free(t);
+}
+END_TEST
+
+/* The normal's tail beyond GSL's last layer (normal {0, 1} truncated at 0:
+ * the half-normal): P(X > t | X > R) = Q(t) / Q(R). 4,000,000 draws, about
+ * 2,300 beyond R. */
+static double ntail_cdf(double x, const void *arg)
+{
+	(void)arg;
+	return 1 - gsl_cdf_ugaussian_Q(x) / gsl_cdf_ugaussian_Q(NZIG_R);
+}
+
+START_TEST(test_normal_ziggurat_tail)
+{
+	struct rv_stream s;
+	struct rv_dist d = {.kind = RV_NORMAL, .a = 0, .b = 1};
+	const char *why = NULL;
+	enum { N_ALL = 4000000, CAP = 10000 };
+	double *t = malloc(sizeof(double) * CAP);
+	size_t m = 0;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(rv_dist_prepare(&d, &why), 0);
+	ck_assert_int_eq(rv_stream_init(&s, 13, 0, RVP_TALK), 0);
+	for (long i = 0; i < N_ALL; i++) {
+		double x = rv_draw(&d, &s);
+		if (x >= NZIG_R && m < CAP)
+			t[m++] = x;
+	}
+	double p = 2 * gsl_cdf_ugaussian_Q(NZIG_R), mean = p * N_ALL;
+	double sd = sqrt(N_ALL * p * (1 - p));
+	ck_assert_msg(fabs((double)m - mean) < 4 * sd, "%zu beyond R, expected %.0f (sd %.0f)", m,
+		      mean, sd);
+	double k = ks_stat(t, m, ntail_cdf, NULL);
+	ck_assert_msg(k < KS_MAX, "normal tail KS sqrt(n) D = %.3f over %zu draws", k, m);
+	rv_stream_free(&s);
+	rv_dist_free(&d);
+	free(t);
+}
+END_TEST
+
+/* rv_draw's exponential and the inline one are the same draws. */
+START_TEST(test_exponential_draw_is_the_ziggurat)
+{
+	struct rv_stream a, b;
+	struct rv_dist d = {.kind = RV_EXPONENTIAL, .a = 40};
+	const char *why = NULL;
+
+	ck_assert_int_eq(rv_dist_prepare(&d, &why), 0);
+	ck_assert_int_eq(rv_stream_init(&a, 5, 2, RVP_TALK), 0);
+	ck_assert_int_eq(rv_stream_init(&b, 5, 2, RVP_TALK), 0);
+	for (int i = 0; i < 100000; i++) {
+		double x = rv_draw(&d, &a), y = 40 * rv_exp1(&b);
+		ck_assert_msg(x == y, "draw %d: %.17g != %.17g", i, x, y);
+	}
+	rv_stream_free(&a);
+	rv_stream_free(&b);
+}
+END_TEST
+
 static Suite *rv_suite(void)
 {
 	Suite *s = suite_create("rv");
@@ -329,6 +541,11 @@ static Suite *rv_suite(void)
 	tcase_add_test(tc, test_different_replications_and_seeds_different_streams);
 	tcase_add_test(tc, test_pick_by_cumulative_shares);
 	tcase_add_test(tc, test_prepare_refuses_bad_parameters);
+	tcase_add_test(tc, test_exponential_ziggurat_tables);
+	tcase_add_test(tc, test_exponential_ziggurat_ks_and_layers);
+	tcase_add_test(tc, test_exponential_ziggurat_tail);
+	tcase_add_test(tc, test_normal_ziggurat_tail);
+	tcase_add_test(tc, test_exponential_draw_is_the_ziggurat);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,7 +10,8 @@
  *   bound of the rate of exit 1 is at most 2 %.
  * - The paired null: 1,000 pairs that share the seed (arrivals, patience,
  *   pick-up ...) but draw talk times from another sub-stream: the same
- *   system, paired by compare; same bound. At 20 replications and at 1.
+ *   system, paired by compare; same bound. At 20 replications and at 1
+ *   (4,000 pairs there: its rate sits near the bound).
  * - Coverage: erlang-a is M/M/n+M, so its exact values are known (Erlang A,
  *   core/erlang.h). Over the same 1,000 seeds, at 20 replications and at 1,
  *   the 95 % intervals of overall sla["3"] and abandon_fraction must hold
@@ -97,10 +98,24 @@ static int compare_exit(json_t *a, json_t *b, bool unpaired, bool *paired)
 	return rc;
 }
 
-/* Clopper–Pearson: the upper end of the two-sided 95 % interval of k of n. */
+/*
+ * Clopper–Pearson: the upper end of the two-sided 95 % interval of k of n,
+ * the p with Beta(k + 1, n - k)'s cdf at 0.975. By bisection on the cdf:
+ * gsl_cdf_beta_Pinv fails to converge (and aborts) at n = 4,000, k = 19.
+ */
 static double cp_upper(int k, int n)
 {
-	return k >= n ? 1.0 : gsl_cdf_beta_Pinv(0.975, k + 1, n - k);
+	if (k >= n)
+		return 1.0;
+	double lo = 0, hi = 1;
+	for (int i = 0; i < 60; i++) {
+		double mid = (lo + hi) / 2;
+		if (gsl_cdf_beta_P(mid, k + 1, n - k) < 0.975)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
 }
 
 /* overall's value, ci95 and df of a measure ("sla.3", "abandon_fraction"). */
@@ -186,12 +201,14 @@ START_TEST(test_compare_false_positives_morning_burst)
 }
 END_TEST
 
-/* The same callers, talk times from another sub-stream: paired, and no difference. */
-static void paired_null(int reps, uint64_t base)
+/* The same callers, talk times from another sub-stream: paired, and no
+ * difference. pairs: how many (PAIRS, or more where the rate sits close to
+ * the bound: see test_compare_paired_null_batches). */
+static void paired_null(int reps, uint64_t base, int pairs)
 {
 	struct scenario *s = load("erlang-a.yaml");
 	int fp = 0, paired = 0, undecided = 0;
-	for (int i = 0; i < PAIRS; i++) {
+	for (int i = 0; i < pairs; i++) {
 		json_t *a = run(s, base + (uint64_t)i, reps, 0);
 		json_t *b = run(s, base + (uint64_t)i, reps, 1 + (uint64_t)i);
 		bool p;
@@ -202,24 +219,32 @@ static void paired_null(int reps, uint64_t base)
 		json_decref(a);
 		json_decref(b);
 	}
-	double up = cp_upper(fp, PAIRS);
+	double up = cp_upper(fp, pairs);
 	printf("erlang-a, paired null at %d replication%s: %d of %d called different (%.2f %%, "
 	       "Clopper-Pearson upper %.2f %%), %d undecided\n",
-	       reps, reps == 1 ? "" : "s", fp, PAIRS, 100.0 * fp / PAIRS, 100 * up, undecided);
-	ck_assert_int_eq(paired, PAIRS);
-	ck_assert_msg(up <= MAX_FP_UPPER, "paired null: %d of %d", fp, PAIRS);
+	       reps, reps == 1 ? "" : "s", fp, pairs, 100.0 * fp / pairs, 100 * up, undecided);
+	ck_assert_int_eq(paired, pairs);
+	ck_assert_msg(up <= MAX_FP_UPPER, "paired null: %d of %d", fp, pairs);
 	scn_free(s);
 }
 
 START_TEST(test_compare_paired_null_replications)
 {
-	paired_null(20, 300000);
+	paired_null(20, 300000, PAIRS);
 }
 END_TEST
 
+/*
+ * At one replication (batch means) the rate is about 1.15 %, close enough to
+ * the 2 % bound that 1,000 pairs pass or fail by the seeds alone: measured
+ * over 8 x 1,000 pairs (bases 400000 to 470000), 5 to 19 per 1,000 with
+ * -mean ln(1 - U) exponentials (1.19 % in all) and 5 to 19 with the
+ * ziggurat (1.13 %). So 4,000 pairs here: the same bound, measured tightly
+ * enough that a rate near 1.2 % passes whatever the draws.
+ */
 START_TEST(test_compare_paired_null_batches)
 {
-	paired_null(1, 400000);
+	paired_null(1, 400000, 4 * PAIRS);
 }
 END_TEST
 

@@ -7,10 +7,12 @@
  * What ringbench's model does for an exponential (sim/model/model.c, core/rv.c,
  * core/rv_int.h): a stream per random process made by rv_stream_init()
  * (xoshiro256++ seeded through splitmix64 from the seed, replication and
- * process), the next 53-bit uniform taken inline with rv_u01(), then
- * -mean * log(1 - u) rounded to the nearest microsecond (the model's times
- * are whole microseconds). Here the same calls, linked against core/rv.c,
- * and the µs draw turned back into seconds for the floor's loop.
+ * process), the next unit exponential drawn inline by the ziggurat with
+ * rv_exp1() (its rare wedge and tail draws out of line in core/rv.c), times
+ * the mean, rounded to the nearest microsecond (the model's times are whole
+ * microseconds). Here the same calls, linked against core/rv.c, and the µs
+ * draw turned back into seconds for the floor's loop: the "same-variate
+ * floor".
  *
  *   cc -O2 -Icore bench/model/floor_rv.c core/rv.c -lgsl -lgslcblas -lm
  */
@@ -21,7 +23,7 @@
 #include "rv.h"
 #include "rv_int.h"
 
-#define FLOOR_VARIATES "ringbench core/rv.c: xoshiro256++ streams, rv_u01, -mean*log(1-u) rounded to us"
+#define FLOOR_VARIATES "ringbench core/rv.c: xoshiro256++ streams, ziggurat rv_exp1, rounded to us"
 #define FLOOR_ENGINE "floor-rv"
 
 static struct rv_stream streams[3]; /* S_ARR, S_TALK, S_PAT of floor.c */
@@ -37,7 +39,7 @@ static void seed_rng(uint64_t seed)
 
 static inline double draw(int process, double mean)
 {
-	double x = -mean * log(1.0 - rv_u01(&streams[process]));
+	double x = mean * rv_exp1(&streams[process]);
 	/* sim/model/model.c's exp_us: whole microseconds, rounded */
 	int64_t us = x >= 9.2e12 ? INT64_MAX : (int64_t)(x * 1e6 + 0.5);
 

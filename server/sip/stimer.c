@@ -1,4 +1,4 @@
-/* stimer: core/evq's heap driven by one libuv timer; see stimer.h. */
+/* stimer: core/evq's queue driven by one libuv timer; see stimer.h. */
 #include "stimer.h"
 
 #include <errno.h>

@@ -1,9 +1,10 @@
 /*
  * stimer: cheap one-shot timers for secretaryd, many thousands at once.
  *
- * One libuv timer drives core/evq's min-heap of struct tmr nodes (embedded
- * in their owner, libuv style), so starting or stopping a per-transaction
- * timer costs O(log n) and firing costs O(log n); nothing walks the whole set
+ * One libuv timer drives core/evq's queue of struct tmr nodes (embedded
+ * in their owner, libuv style), so starting, stopping and firing a
+ * per-transaction timer cost O(1) on average (a calendar queue whose bucket
+ * width follows the timers' spacing); nothing walks the whole set
  * (libre's sorted timer list was the measured bottleneck, see issue 3).
  * Equal due times fire in start order.
  *

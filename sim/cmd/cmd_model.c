@@ -60,6 +60,11 @@ static void usage(FILE *out)
 		"  --target [PHASE:]K:F[:MEASURE]\n"
 		"                      a target instead of the scenario's (repeatable; e.g.\n"
 		"                      3:0.9 or peak:5:0.95:sl; docs/definitions.md)\n"
+		"  --timeline none|day|S\n"
+		"                      seconds of the first replication in timeline.csv\n"
+		"                      (default: day, 86400 s; none: the header only). With\n"
+		"                      --calls none the default is none: a run for its\n"
+		"                      summary writes no per-second table unless asked\n"
 		"  --tolerance D       with auto: the half-width wanted, a fraction (default\n"
 		"                      %g, i.e. one percentage point)\n"
 		"\n"
@@ -75,6 +80,7 @@ struct margs {
 	uint64_t seed;
 	bool seed_set;
 	long reps, jobs, calls;
+	long timeline; /* seconds; 0: none; -1: not given */
 	bool quiet;
 	bool reps_auto;  /* --replications auto[:MAX] */
 	long auto_max;
@@ -96,6 +102,7 @@ static const struct option longopts[] = {
 	{"replications", required_argument, NULL, 'r'},
 	{"seed", required_argument, NULL, 's'},
 	{"target", required_argument, NULL, 'T'},
+	{"timeline", required_argument, NULL, 'L'},
 	{"tolerance", required_argument, NULL, 't'},
 	{NULL, 0, NULL, 0},
 };
@@ -119,6 +126,27 @@ static int parse_reps(const char *v, struct margs *a)
 			&a->auto_max);
 }
 
+/* --calls all|none|N and --timeline none|day|S. Returns 0 or 2. */
+static int parse_rows(int opt, const char *v, struct margs *a)
+{
+	if (opt == 'c') {
+		if (!strcmp(v, "all"))
+			a->calls = -1;
+		else if (!strcmp(v, "none"))
+			a->calls = 0;
+		else
+			return cli_long(PROG, "--calls", v, 0, LONG_MAX, &a->calls);
+		return 0;
+	}
+	if (!strcmp(v, "none"))
+		a->timeline = 0;
+	else if (!strcmp(v, "day"))
+		a->timeline = 86400;
+	else
+		return cli_long(PROG, "--timeline", v, 1, 1000000000, &a->timeline);
+	return 0;
+}
+
 /* Returns 0 to run, -1 after --help (exit 0), or 2. */
 static int parse(int argc, char **argv, struct margs *a)
 {
@@ -127,6 +155,7 @@ static int parse(int argc, char **argv, struct margs *a)
 	a->reps = -1;
 	a->jobs = -1;
 	a->calls = CSV_DEFAULT;
+	a->timeline = -1;
 	a->operators = a->backup = -1;
 	optind = 0; /* full re-initialisation (GNU), for repeated calls in tests */
 	opterr = 0;
@@ -141,11 +170,8 @@ static int parse(int argc, char **argv, struct margs *a)
 				return 2;
 			break;
 		case 'c':
-			if (!strcmp(optarg, "all"))
-				a->calls = -1;
-			else if (!strcmp(optarg, "none"))
-				a->calls = 0;
-			else if (cli_long(PROG, "--calls", optarg, 0, LONG_MAX, &a->calls))
+		case 'L':
+			if (parse_rows(c, optarg, a))
 				return 2;
 			break;
 		case 'h':
@@ -275,6 +301,9 @@ static void write_opts(const struct margs *a, const struct scenario *s, struct m
 				      : (s->run.replications > 0 ? s->run.replications : 1);
 	wo->jobs = (int)jobs;
 	wo->calls_cap = a->calls;
+	/* --calls none alone: no timeline either (docs/results.md) */
+	long tl = a->timeline >= 0 ? a->timeline : a->calls == 0 ? 0 : 86400;
+	wo->timeline_limit = tl > 0 ? (rb_us)tl * RB_US_PER_S : -1;
 	wo->reps_auto = a->reps_auto;
 	model_seq_defaults(&wo->seq);
 	if (a->reps_auto) {

@@ -31,7 +31,8 @@ struct st {
 	size_t n_bursts;
 };
 
-/* As model.c's draw_us: exponentials as -mean ln(1 - U), rounded to the µs. */
+/* As model.c's draw_rs: exponentials by the same ziggurat (core/rv.h's
+ * rv_std_exponential), rounded to the µs. */
 static rb_us draw_rs(const struct rv_dist *d, struct rv_stream *rs)
 {
 	double v;
@@ -40,7 +41,7 @@ static rb_us draw_rs(const struct rv_dist *d, struct rv_stream *rs)
 		v = d->a;
 		break;
 	case RV_EXPONENTIAL:
-		v = -d->a * log(1.0 - gsl_rng_uniform(rs->rng));
+		v = d->a * rv_std_exponential(rs);
 		break;
 	default:
 		return rv_draw_us(d, rs);
@@ -63,8 +64,7 @@ static void next_arrival(struct st *x, rb_us from)
 			from = ph->start;
 		if (ph->rate_per_s > 0) {
 			double gap = 1e6 / ph->rate_per_s;
-			double u = gsl_rng_uniform(x->rs[RVP_ARRIVALS].rng);
-			double v = -log(1.0 - u) * gap;
+			double v = rv_std_exponential(&x->rs[RVP_ARRIVALS]) * gap;
 			if (v < (double)(end - from)) {
 				x->arr_t = from + (rb_us)(v + 0.5);
 				x->arr_pending = true;

@@ -170,6 +170,8 @@ struct model_write_opts {
 	void *seq_done_arg;
 	int jobs;                     /* threads, >= 1 */
 	long calls_cap;               /* resdir_opts.calls_cap */
+	rb_us timeline_limit;         /* resdir_opts.timeline_limit: 0 one day,
+	                               * < 0 none (the header alone) */
 	model_progress_h *progress_h; /* optional (model_opts) */
 	void *progress_arg;
 	const char *extra_key;        /* optional: a member added to summary.json */

@@ -42,13 +42,7 @@ struct mcall {
 	struct evq_ev pat;  /* scheduled only while the caller may hang up */
 	struct evq_ev join; /* scheduled only while waiting, with backup about */
 	rb_us t_dial, t_invite, t_answer, t_cancel, t_end;
-	/*
-	 * Patience in µs, or PAT_LATER: an exponential patience whose uniform
-	 * (pat_u) was drawn at dial time, in stream order, but whose log is
-	 * taken only if the caller has to wait (patience_end() in model.c).
-	 */
-	rb_us patience;
-	double pat_u;
+	rb_us patience; /* µs, drawn at dial (INT64_MAX: never) */
 	/*
 	 * The rest of the call's draws, all made at dial (draw_call in model.c)
 	 * so that the same seed gives the same callers whatever the staffing:

@@ -44,8 +44,8 @@ static int run_into(const struct model_write_opts *o, struct resdir *rd, int rep
 		.replications = reps,
 		.jobs = o->jobs,
 		.summary = resdir_summary(rd),
-		.timeline = resdir_timeline(rd),
-		.timeline_limit = 0, /* one day, as the resdir's timeline */
+		.timeline = resdir_timeline(rd), /* NULL when kept empty */
+		.timeline_limit = o->timeline_limit > 0 ? o->timeline_limit : 0,
 		.calls = rd,
 		.progress_h = o->progress_h,
 		.progress_arg = o->progress_arg,
@@ -124,7 +124,7 @@ int model_write(const struct model_write_opts *o, struct resdir **rdp, struct re
 			.t0_epoch = RB_T_NONE,
 			.time_weighted = true,
 		},
-		.timeline_limit = 0, /* one day */
+		.timeline_limit = o->timeline_limit,
 		.timeline_staff = true,
 		.calls_cap = o->calls_cap,
 	};

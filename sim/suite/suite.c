@@ -3,6 +3,7 @@
  * JUnit writer and the table are in suite_junit.c.
  */
 #define LOG_TAG "suite"
+#include "rbjson.h"
 #include "suite.h"
 
 #include <errno.h>
@@ -494,7 +495,7 @@ static void schedule_line(json_t *sc, char *buf, size_t n)
 void suite_collect(struct suite_entry *e, const char *path)
 {
 	json_error_t je;
-	json_t *j = json_load_file(path, 0, &je);
+	json_t *j = rbjson_load_file(path, 0, &je);
 	if (!j) {
 		snprintf(e->verdict, sizeof(e->verdict), "error");
 		if (!e->error[0])

@@ -102,7 +102,7 @@ static int load_points(const char *dir, const char *sub, struct prow **out, size
 		memset(r, 0, sizeof(*r));
 		json_error_t je;
 		snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, e->d_name);
-		r->sum = json_load_file(path, 0, &je);
+		r->sum = rbjson_load_file(path, 0, &je);
 		const json_t *sp = r->sum ? json_object_get(r->sum, "sweep_point") : NULL;
 		if (!json_is_object(sp)) {
 			errbuf_set(err, errlen, "%s:%d: not a sweep point (%s)", path, je.line,
@@ -656,7 +656,7 @@ static int write_erlang(const char *dir, const struct prow *rows, size_t n)
 	char path[4096];
 	json_error_t je;
 	snprintf(path, sizeof(path), "%s/sweep.json", dir);
-	json_t *man = json_load_file(path, 0, &je);
+	json_t *man = rbjson_load_file(path, 0, &je);
 	struct erl_ctx e = {.el = man ? json_object_get(man, "erlang") : NULL, .omin = rows[0].ops, .omax = rows[0].ops};
 	e.handle = rbjson_path_num(e.el, "mean_handle_s");
 	e.patience = rbjson_path_num(e.el, "mean_patience_s");
@@ -776,7 +776,7 @@ int sweep_merge(const char *const *dirs, size_t n, const char *out_dir, char *er
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		snprintf(path, sizeof(path), "%s/sweep.json", dirs[i]);
-		json_t *m = json_load_file(path, 0, &je);
+		json_t *m = rbjson_load_file(path, 0, &je);
 		if (!m) {
 			errbuf_set(err, errlen, "%s: not a sweep folder (no readable sweep.json)", dirs[i]);
 			rc = EINVAL;

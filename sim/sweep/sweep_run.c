@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rbjson.h"
 #include "errbuf.h"
 #include "cli.h"
 #include "limit.h"
@@ -131,7 +132,7 @@ static int manifest(const struct sweep_cfg *cfg, const struct work *w, const str
 	json_object_set_new(m, "erlang", erlang_load(s, cfg->grid));
 	json_object_set_new(m, "command", json_string(cfg->command ? cfg->command : ""));
 	int rc = 0;
-	json_t *old = json_load_file(path, 0, &je);
+	json_t *old = rbjson_load_file(path, 0, &je);
 	if (old) {
 		for (size_t i = 0; sweep_same_keys[i]; i++) {
 			if (!sweep_same_member(old, m, sweep_same_keys[i])) {
