@@ -1,0 +1,6 @@
+# fit: `ringbench fit`: a scenario from a center's call history (queue_log,
+# secretaryd's CDRs, calls.csv). See sim/fit/fit.h, docs/fit.md.
+rb_module(fit SOURCES fit.c fit_hist.c fit_days.c fit_calls.c fit_qlog.c fit_cdr.c fit_mle.c
+  fit_km.c fit_arr.c fit_scan.c fit_out.c fit_yaml.c
+  DEPS results scn base rbjson PkgConfig::JANSSON PkgConfig::GSL PkgConfig::SQLITE)
+rb_tool_lib(fit)
