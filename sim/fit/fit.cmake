@@ -4,3 +4,5 @@ rb_module(fit SOURCES fit.c fit_hist.c fit_days.c fit_calls.c fit_qlog.c fit_cdr
   fit_km.c fit_arr.c fit_scan.c fit_out.c fit_yaml.c
   DEPS results scn base rbjson PkgConfig::JANSSON PkgConfig::GSL PkgConfig::SQLITE)
 rb_tool_lib(fit)
+rb_check(fit SOURCES tests/check_fit.c DEPS fit LABELS unit TIMEOUT 120)
+rb_check(fit_roundtrip SOURCES tests/check_fit_roundtrip.c DEPS fit model LABELS statistical TIMEOUT 300)
