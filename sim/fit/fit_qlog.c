@@ -41,6 +41,19 @@ static const char *const skipped[] = {
     "PENALTY", "QUEUESTART", "CONFIGRELOAD", "RINGCANCELED", "DID", "INFO", "SYSCOMPAT",
     "TRANSFER", "MIXMONITOR", "CALLERONHOLD", "CALLEROFFHOLD", NULL};
 
+static const char *const call_events[] = {
+    "ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER",
+    "ATTENDEDTRANSFER", "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY", "RINGNOANSWER", NULL};
+
+/* The list's own copy of an event's name (the line's is gone with the line). */
+static const char *event_name(const char *ev)
+{
+	for (const char *const *p = call_events; *p; p++)
+		if (!strcmp(*p, ev))
+			return *p;
+	return NULL;
+}
+
 /* A call between ENTERQUEUE and its end, keyed by UNIQUEID. */
 struct pend {
 	char *id;
@@ -130,7 +143,7 @@ static int finish(struct qctx *q, struct pend *p, enum fit_outcome out, double w
 {
 	struct fit_call k = {.epoch = (double)p->enter, .tenant = p->tenant, .outcome = out,
 			     .wait = wait, .talk = talk, .wrapup = NAN, .whole_s = true,
-			     .call_id = p->id, .agent = p->agent, .event = event};
+			     .call_id = p->id, .agent = p->agent, .event = event_name(event)};
 	struct fit_tenant *t = &q->h->tenants[p->tenant];
 
 	k.delay = isnan(t->delay) ? 0 : t->delay;
@@ -210,10 +223,6 @@ static bool known(const char *ev, const char *const *list)
 			return true;
 	return false;
 }
-
-static const char *const call_events[] = {
-    "ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "BLINDTRANSFER",
-    "ATTENDEDTRANSFER", "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY", "RINGNOANSWER", NULL};
 
 /* One line: 0, EINVAL (not a queue_log line: err says), ENOMEM. */
 static int one_line(struct qctx *q, char *line, bool cut, int64_t *last, char *err, size_t errlen)
