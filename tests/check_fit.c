@@ -139,7 +139,7 @@ START_TEST(test_mle_interval_censored)
 	gsl_rng_set(r, 11);
 	for (size_t i = 0; i < n; i++) {
 		double x = round(gsl_ran_gamma(r, 3, 4)); /* mean 12 s: rounding matters */
-		o[i] = (struct fit_obs){fmax(0, x - 0.5), x + 0.5, 0};
+		o[i] = (struct fit_obs){fmax(0, x - 0.5), x + 0.5, 0, 1};
 	}
 	for (int f = 0; f < FAM_N; f++)
 		ck_assert_int_eq(fit_mle((enum fit_family)f, o, n, &m[f]), 0);
@@ -170,7 +170,7 @@ START_TEST(test_mle_truncated_censored)
 		double x = gsl_ran_weibull(r, 60, 1.5), c = 15 + 120 * gsl_rng_uniform(r);
 		if (x <= 15)
 			continue; /* hung up before forwarding: never seen */
-		o[n++] = x < c ? (struct fit_obs){x, x, 15} : (struct fit_obs){c, INFINITY, 15};
+		o[n++] = x < c ? (struct fit_obs){x, x, 15, 1} : (struct fit_obs){c, INFINITY, 15, 1};
 	}
 	ck_assert_int_eq(fit_mle(FAM_WEIBULL, o, n, &m), 0);
 	ck_assert_msg(fabs(m.par[0] - 1.5) < 4 * m.se[0], "shape %g se %g", m.par[0], m.se[0]);
@@ -186,7 +186,7 @@ END_TEST
 
 START_TEST(test_km)
 {
-	struct fit_obs o[] = {{1, 1, 0}, {2, 2, 0}, {3, INFINITY, 0}, {4, 4, 0}, {5, 5, 2}};
+	struct fit_obs o[] = {{1, 1, 0, 1}, {2, 2, 0, 1}, {3, INFINITY, 0, 1}, {4, 4, 0, 1}, {5, 5, 2, 1}};
 	struct fit_km k;
 
 	ck_assert_int_eq(fit_km_build(o, 5, &k), 0);

@@ -339,6 +339,16 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* {weibull: {shape, scale}}: its parameters checked, its keys its own. */
+START_TEST(test_weibull_errors)
+{
+	string_bad("center: {operators: 1, pickup_s: {weibull: {shape: 0, scale: 3}}}\n",
+		   "1:44: a weibull shape must be between 0.05 and 1000");
+	string_bad("center: {operators: 1, pickup_s: {weibull: {shape: 2, mean: 3}}}\n",
+		   "1:55: unknown key 'mean' in weibull (shape, scale) (expected one of: shape, scale)");
+}
+END_TEST
+
 START_TEST(test_every_distribution)
 {
 	struct scenario *s = string_ok(
@@ -667,10 +677,6 @@ START_TEST(test_string_errors)
 		   "2:44: expected 'unconditional' or {no_answer_s: seconds} for forwarding");
 	string_bad("center: {operators: 1, pickup_s: {uniform: [6, 2]}}\n",
 		   "1:44: uniform bounds must be [a, b] with 0 <= a <= b");
-	string_bad("center: {operators: 1, pickup_s: {weibull: {shape: 0, scale: 3}}}\n",
-		   "1:44: a weibull shape must be between 0.05 and 1000");
-	string_bad("center: {operators: 1, pickup_s: {weibull: {shape: 2, mean: 3}}}\n",
-		   "1:55: unknown key 'mean' in weibull (shape, scale) (expected one of: shape, scale)");
 	string_bad(
 	    "center: {operators: 1, pickup_s: [1, 2]}\n",
 	    "1:34: expected a distribution: a number (fixed), {fixed: x}, {exponential: mean}, "
@@ -915,6 +921,7 @@ static Suite *scn_suite(void)
 	tcase_add_test(tc, test_shipped_scenarios_load);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_every_distribution);
+	tcase_add_test(tc, test_weibull_errors);
 	tcase_add_test(tc, test_empirical_csv_relative_to_the_scenario);
 	tcase_add_test(tc, test_floors_defaults_and_phase_split);
 	tcase_add_test(tc, test_server_and_tenant_extras);

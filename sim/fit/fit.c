@@ -34,15 +34,17 @@ void fit_opts_defaults(struct fit_opts *o)
 static struct fit_obs duration(double x, bool whole)
 {
 	if (whole)
-		return (struct fit_obs){fmax(0, x - 0.5), x + 0.5, 0};
+		return (struct fit_obs){fmax(0, x - 0.5), x + 0.5, 0, 1};
 	if (x <= 0) /* a zero time: somewhere below the resolution */
-		return (struct fit_obs){0, 1e-6, 0};
-	return (struct fit_obs){x, x, 0};
+		return (struct fit_obs){0, 1e-6, 0, 1};
+	return (struct fit_obs){x, x, 0, 1};
 }
 
-int fit_dist_run(struct fit_dist *d, const struct fit_obs *obs, size_t n, double ks_c, bool km)
+/* obs is grouped (fit_obs_group) in place: the fits see each distinct value once. */
+int fit_dist_run(struct fit_dist *d, struct fit_obs *obs, size_t n, double ks_c, bool km)
 {
 	int rc = 0;
+	size_t n_all = n;
 
 	d->n = n;
 	d->best = -1;
@@ -54,6 +56,12 @@ int fit_dist_run(struct fit_dist *d, const struct fit_obs *obs, size_t n, double
 	}
 	if (n == 0 || d->n_events < 2)
 		return 0;
+	if (!(d->values = malloc(sizeof(double) * n)))
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		d->values[i] = isinf(obs[i].hi) ? obs[i].lo : (obs[i].lo + obs[i].hi) / 2;
+	d->n_values = n;
+	n = fit_obs_group(obs, n);
 	for (int f = 0; f < FAM_N && !rc; f++)
 		rc = fit_mle((enum fit_family)f, obs, n, &d->fam[f]);
 	if (rc || (km && (rc = fit_km_build(obs, n, &d->km))))
@@ -66,13 +74,8 @@ int fit_dist_run(struct fit_dist *d, const struct fit_obs *obs, size_t n, double
 	if (km || d->best < 0)
 		return 0;
 	/* the empirical distribution when even the best family is far off */
-	d->empirical = d->fam[d->best].ks > ks_c / sqrt((double)n);
-	if (!(d->values = malloc(sizeof(double) * n)))
-		return ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		d->values[i] = isinf(obs[i].hi) ? obs[i].lo : (obs[i].lo + obs[i].hi) / 2;
-	gsl_sort(d->values, 1, n);
-	d->n_values = n;
+	d->empirical = d->fam[d->best].ks > ks_c / sqrt((double)n_all);
+	gsl_sort(d->values, 1, d->n_values);
 	return 0;
 }
 

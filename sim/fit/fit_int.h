@@ -16,7 +16,18 @@
  */
 struct fit_obs {
 	double lo, hi, trunc;
+	double w; /* how many identical observations this one stands for (0 counts as 1):
+	             whole-second histories repeat themselves, and are fitted grouped */
 };
+
+static inline double fit_obs_w(const struct fit_obs *o)
+{
+	return o->w > 0 ? o->w : 1;
+}
+
+/* Sorts obs and merges identical ones into one with their summed weight;
+ * returns the new count. */
+size_t fit_obs_group(struct fit_obs *obs, size_t n);
 
 enum fit_family { FAM_EXPONENTIAL = 0, FAM_GAMMA, FAM_LOGNORMAL, FAM_WEIBULL, FAM_N };
 
@@ -145,7 +156,7 @@ struct fit_result {
 	const char *tz;
 };
 
-int fit_dist_run(struct fit_dist *d, const struct fit_obs *obs, size_t n, double ks_c, bool km);
+int fit_dist_run(struct fit_dist *d, struct fit_obs *obs, size_t n, double ks_c, bool km);
 void fit_dist_free(struct fit_dist *d);
 
 #endif

@@ -19,24 +19,37 @@
 
 #include "fit_int.h"
 
-static int cmp_d(const void *a, const void *b)
+/* A time with the weight of the observations at it. */
+struct tw {
+	double t, w;
+};
+
+static int cmp_tw(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	const struct tw *x = a, *y = b;
+	return (x->t > y->t) - (x->t < y->t);
 }
 
-/* How many of the sorted v[0..n) are below x. */
-static size_t below(const double *v, size_t n, double x)
+/* Sorts v and turns its weights into running sums (v[i].w: the weight up to i). */
+static void cumulate(struct tw *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_tw);
+	for (size_t i = 1; i < n; i++)
+		v[i].w += v[i - 1].w;
+}
+
+/* The weight of the sorted, cumulated v[0..n) below x. */
+static double below(const struct tw *v, size_t n, double x)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < x)
+		if (v[mid].t < x)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo;
+	return lo ? v[lo - 1].w : 0;
 }
 
 static double exit_time(const struct fit_obs *o, bool *event)
@@ -56,10 +69,27 @@ static int km_alloc(struct fit_km *k, size_t n)
 	return k->t && k->s && k->lo && k->hi && k->risk ? 0 : ENOMEM;
 }
 
+/* One step of the curve at t with d events and r at risk (Greenwood's sum in *v). */
+static void step(struct fit_km *k, double t, double d, double r, double *s, double *v)
+{
+	*s *= 1 - d / r;
+	*v += r > d ? d / (r * (r - d)) : 0;
+	double ls = log(*s), w = ls < 0 ? 1.959964 * sqrt(*v) / fabs(ls) : 0;
+	k->t[k->n] = t;
+	k->s[k->n] = *s;
+	k->lo[k->n] = *s > 0 ? pow(*s, exp(w)) : 0;
+	k->hi[k->n] = *s > 0 ? pow(*s, exp(-w)) : 0;
+	k->risk[k->n] = r;
+	if (isnan(k->median) && *s <= 0.5)
+		k->median = t;
+	k->n++;
+}
+
 int fit_km_build(const struct fit_obs *obs, size_t n, struct fit_km *k)
 {
-	double *entry = malloc(sizeof(double) * (n + 1)), *exits = malloc(sizeof(double) * (n + 1));
-	double *ev = malloc(sizeof(double) * (n + 1)), s = 1, v = 0;
+	struct tw *entry = malloc(sizeof *entry * (n + 1)), *exits = malloc(sizeof *exits * (n + 1));
+	struct tw *ev = malloc(sizeof *ev * (n + 1));
+	double s = 1, v = 0;
 	size_t ne = 0;
 
 	memset(k, 0, sizeof *k);
@@ -72,34 +102,24 @@ int fit_km_build(const struct fit_obs *obs, size_t n, struct fit_km *k)
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool e;
-		entry[i] = obs[i].trunc;
-		exits[i] = exit_time(&obs[i], &e);
+		double w = fit_obs_w(&obs[i]);
+		entry[i] = (struct tw){obs[i].trunc, w};
+		exits[i] = (struct tw){exit_time(&obs[i], &e), w};
 		if (e)
 			ev[ne++] = exits[i];
-		k->entry0 = fmin(k->entry0, entry[i]);
+		k->entry0 = fmin(k->entry0, obs[i].trunc);
 	}
-	qsort(entry, n, sizeof(double), cmp_d);
-	qsort(exits, n, sizeof(double), cmp_d);
-	qsort(ev, ne, sizeof(double), cmp_d);
+	cumulate(entry, n);
+	cumulate(exits, n);
+	qsort(ev, ne, sizeof *ev, cmp_tw);
 	for (size_t i = 0; i < ne;) {
 		size_t j = i;
-		while (j < ne && ev[j] == ev[i])
-			j++;
-		double d = (double)(j - i), t = ev[i];
-		double r = (double)below(entry, n, t) - (double)below(exits, n, t);
-		if (r > 0) {
-			s *= 1 - d / r;
-			v += r > d ? d / (r * (r - d)) : 0;
-			double ls = log(s), w = ls < 0 ? 1.959964 * sqrt(v) / fabs(ls) : 0;
-			k->t[k->n] = t;
-			k->s[k->n] = s;
-			k->lo[k->n] = s > 0 ? pow(s, exp(w)) : 0;
-			k->hi[k->n] = s > 0 ? pow(s, exp(-w)) : 0;
-			k->risk[k->n] = r;
-			if (isnan(k->median) && s <= 0.5)
-				k->median = t;
-			k->n++;
-		}
+		double d = 0, t = ev[i].t;
+		for (; j < ne && ev[j].t == t; j++)
+			d += ev[j].w;
+		double r = below(entry, n, t) - below(exits, n, t);
+		if (r > 0)
+			step(k, t, d, r, &s, &v);
 		i = j;
 	}
 	free(entry), free(exits), free(ev);

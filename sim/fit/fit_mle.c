@@ -157,7 +157,7 @@ static double loglik(const double *th, const struct llctx *c)
 	    (fam_k[c->f] > 1 && p[1] <= 0))
 		return -INFINITY;
 	for (size_t i = 0; i < c->n; i++)
-		s += obs_ll(c->f, p, &c->obs[i]);
+		s += fit_obs_w(&c->obs[i]) * obs_ll(c->f, p, &c->obs[i]);
 	return s;
 }
 
@@ -173,24 +173,25 @@ static double neg_ll(const gsl_vector *v, void *arg)
 /* Starting values by moments of a point per observation (its middle, or lo). */
 static void start(enum fit_family f, const struct fit_obs *obs, size_t n, double *th)
 {
-	double m = 0, m2 = 0, lm = 0, lv = 0;
+	double m = 0, m2 = 0, lm = 0, lv = 0, W = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		double x = isinf(obs[i].hi) ? obs[i].lo : (obs[i].lo + obs[i].hi) / 2;
+		double x = isinf(obs[i].hi) ? obs[i].lo : (obs[i].lo + obs[i].hi) / 2, w = fit_obs_w(&obs[i]);
 		x = x > 0.05 ? x : 0.05;
-		m += x;
-		m2 += x * x;
-		lm += log(x);
+		m += w * x;
+		m2 += w * x * x;
+		lm += w * log(x);
+		W += w;
 	}
-	m /= (double)n;
-	m2 = m2 / (double)n - m * m;
-	lm /= (double)n;
+	m /= W;
+	m2 = m2 / W - m * m;
+	lm /= W;
 	for (size_t i = 0; i < n; i++) {
 		double x = isinf(obs[i].hi) ? obs[i].lo : (obs[i].lo + obs[i].hi) / 2;
 		x = x > 0.05 ? x : 0.05;
-		lv += (log(x) - lm) * (log(x) - lm);
+		lv += fit_obs_w(&obs[i]) * (log(x) - lm) * (log(x) - lm);
 	}
-	lv = n > 1 ? lv / (double)(n - 1) : 1;
+	lv = W > 1 ? lv / (W - 1) : 1;
 	double cv2 = m2 > 0 ? m2 / (m * m) : 1;
 	switch (f) {
 	case FAM_EXPONENTIAL:
@@ -373,22 +374,52 @@ double fit_ks(enum fit_family f, const double *par, const struct fit_obs *obs, s
 		free(s);
 		return NAN;
 	}
+	double W = 0, cum = 0;
 	memcpy(s, obs, sizeof *s * n);
 	qsort(s, n, sizeof *s, cmp_lo);
+	for (size_t i = 0; i < n; i++)
+		W += fit_obs_w(&s[i]);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		double hi = s[i].hi;
+		double hi = s[i].hi, before = cum / W;
 		while (j < n && s[j].lo == s[i].lo) {
 			hi = fmax(hi, s[j].hi);
+			cum += fit_obs_w(&s[j]);
 			j++;
 		}
-		double before = (double)i / (double)n, after = (double)j / (double)n;
+		double after = cum / W;
 		d = fmax(d, fabs(before - fit_fam_cdf(f, par, s[i].lo)));
 		d = fmax(d, fabs(after - fit_fam_cdf(f, par, hi)));
 		i = j;
 	}
 	free(s);
 	return d;
+}
+
+static int cmp_obs(const void *a, const void *b)
+{
+	const struct fit_obs *x = a, *y = b;
+	if (x->trunc != y->trunc)
+		return x->trunc < y->trunc ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+size_t fit_obs_group(struct fit_obs *obs, size_t n)
+{
+	size_t w = 0;
+
+	qsort(obs, n, sizeof *obs, cmp_obs);
+	for (size_t i = 0; i < n; i++) {
+		if (w && obs[w - 1].lo == obs[i].lo && obs[w - 1].hi == obs[i].hi &&
+		    obs[w - 1].trunc == obs[i].trunc) {
+			obs[w - 1].w = fit_obs_w(&obs[w - 1]) + fit_obs_w(&obs[i]);
+			continue;
+		}
+		obs[w++] = obs[i];
+	}
+	return w;
 }
 
 int fit_best_aic(const struct fit_mle *m, int n)
