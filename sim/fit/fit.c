@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_sort.h>
 
@@ -197,6 +198,9 @@ int fit_run(const struct fit_hist *h, const struct fit_opts *o, struct fit_resul
 		snprintf(err, errlen, "no calls that reached the center in the sources");
 		return EINVAL;
 	}
+	/* GSL's failures (an inverse that does not converge at a trial
+	 * parameter) become NaN figures here, never abort() */
+	gsl_set_error_handler_off();
 	r->o = *o;
 	r->talk.what = "talk_s";
 	r->patience.what = "patience_s";

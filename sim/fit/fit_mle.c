@@ -319,20 +319,17 @@ int fit_mle(enum fit_family f, const struct fit_obs *obs, size_t n, struct fit_m
 	struct llctx c = {f, obs, n};
 	double th[2] = {0, 0};
 	int k = fam_k[f];
-	gsl_error_handler_t *old = gsl_set_error_handler_off();
 
 	memset(m, 0, sizeof *m);
 	m->fam = f;
 	m->k = k;
 	m->ks = m->median_lo = m->median_hi = m->mean_lo = m->mean_hi = NAN;
 	if (n == 0) {
-		gsl_set_error_handler(old);
 		return 0;
 	}
 	start(f, obs, n, th);
 	m->iterations = minimise(&c, k, th);
 	if (m->iterations < 0) {
-		gsl_set_error_handler(old);
 		return ENOMEM;
 	}
 	m->loglik = loglik(th, &c);
@@ -349,7 +346,6 @@ int fit_mle(enum fit_family f, const struct fit_obs *obs, size_t n, struct fit_m
 	} else {
 		m->se[0] = m->se[1] = NAN;
 	}
-	gsl_set_error_handler(old);
 	return 0;
 }
 
