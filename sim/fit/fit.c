@@ -102,7 +102,8 @@ static int durations(const struct fit_hist *h, struct fit_dist *d, bool wrap, do
 			d->n_zero += x == 0;
 		}
 	}
-	int rc = fit_dist_run(d, o, n, ks_c, false);
+	/* all zero (a center without wrap-up): a fixed 0, nothing to fit */
+	int rc = d->n_zero == n ? (d->n = n, d->best = -1, 0) : fit_dist_run(d, o, n, ks_c, false);
 	free(o);
 	return rc;
 }

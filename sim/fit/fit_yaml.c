@@ -80,6 +80,8 @@ static void center(FILE *f, const struct fit_result *r)
 		gof(g, sizeof g, &r->wrapup);
 		fprintf(f, "  wrapup_s: %s   # fitted from %zu calls: %s %s\n", b, r->wrapup.n,
 			fam_word(&r->wrapup), g);
+	} else if (r->wrapup.n && r->wrapup.n_zero == r->wrapup.n) {
+		fprintf(f, "  wrapup_s: 0   # all %zu wrap-up times in the source are 0\n", r->wrapup.n);
 	} else {
 		fprintf(f, "  wrapup_s: 0   # NOT fitted: the sources have no wrap-up times\n");
 	}
@@ -129,6 +131,10 @@ static int callers(FILE *f, const struct fit_result *r, const char *path)
 	} else {
 		fprintf(f, "  patience_s: {never: true}   # NOT fitted: %zu abandoned calls are too few\n",
 			p->naive_n);
+	}
+	if (t->best < 0 && t->n && t->n_zero == t->n) {
+		fprintf(f, "  talk_s: 0   # all %zu talk times in the source are 0\n", t->n);
+		return 0;
 	}
 	if (t->best < 0) {
 		fprintf(f, "  talk_s: 60   # NOT fitted: no talk times in the sources\n");
