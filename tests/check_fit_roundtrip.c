@@ -87,9 +87,62 @@ static struct fit_result *fit_day(struct days *d, int i, struct fit_hist **hp)
 	ck_assert_int_eq(fit_hist_finish(h, err, sizeof err), 0);
 	fit_opts_defaults(&fo);
 	ck_assert_msg(fit_run(h, &fo, &r, err, sizeof err) == 0, "%s", err);
-	unlink(path);
 	*hp = h;
 	return r;
+}
+
+static void remove_days(struct days *d, int n)
+{
+	char path[512];
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/day%d.csv", d->dir, i);
+		unlink(path);
+	}
+	rmdir(d->dir);
+}
+
+/*
+ * All the days in one history: the bursts found on every day are written
+ * once, near their instants, with about their calls (the excess over the
+ * Poisson rate within the window: within 30 %); the days do not differ
+ * more than Poisson noise (the across-day dispersion test's p > 0.001).
+ */
+static void pooled(struct days *d, int n, const struct scenario *s, const size_t *ph)
+{
+	char path[512], err[512];
+	struct fit_hist_opts ho = {.start_time = "09:00"};
+	struct fit_opts fo;
+	struct fit_result *r;
+	struct fit_hist *h = fit_hist_new(&ho, err, sizeof err);
+	size_t written = 0;
+
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/day%d.csv", d->dir, i);
+		ck_assert_int_eq(fit_read(h, path, FIT_AUTO, err, sizeof err), 0);
+	}
+	ck_assert_int_eq(fit_hist_finish(h, err, sizeof err), 0);
+	ck_assert_uint_eq(h->n_days, (size_t)n);
+	fit_opts_defaults(&fo);
+	ck_assert_int_eq(fit_run(h, &fo, &r, err, sizeof err), 0);
+	for (size_t i = 0; i < r->arr.n_bursts; i++) {
+		const struct fit_burst *b = &r->arr.bursts[i];
+		if (!b->written)
+			continue;
+		int k = (int)written++;
+		ck_assert_int_lt(k, 2);
+		const struct scn_burst *sb = &s->phases[ph[k]].bursts[0];
+		double at = 9 * 3600 + (double)(s->phases[ph[k]].start + sb->at) / 1e6;
+		printf("pooled: burst at %.0f s (true %.0f), %.1f calls (true %d), on %d of %d days\n",
+		       b->at_tod, at, b->excess, sb->calls, b->days_found, n);
+		ck_assert(fabs(b->at_tod - at) <= 60 && fabs(b->excess / sb->calls - 1) < 0.3);
+	}
+	printf("pooled: dispersion across days X2 %.1f on %d df, p %.3f; within intervals p %.3f\n",
+	       r->arr.disp_day_x2, r->arr.disp_day_df, r->arr.disp_day_p, r->arr.disp_sub_p);
+	fflush(stdout);
+	ck_assert_uint_eq(written, 2);
+	ck_assert(r->arr.disp_day_p > 0.001);
+	fit_result_free(r);
+	fit_hist_free(h);
 }
 
 START_TEST(test_round_trip)
@@ -122,7 +175,7 @@ START_TEST(test_round_trip)
 		fit_result_free(r);
 		fit_hist_free(h);
 	}
-	rmdir(d.dir);
+	remove_days(&d, DAYS);
 	double cov = (double)covered / cells;
 	printf("round trip over %d days: interval-rate coverage %.4f (%d of %d); talk gamma on %d days;\n"
 	       "patience median truth %.2f s: fitted mean |rel err| %.4f, mean rel err %+.4f; naive "
@@ -177,7 +230,8 @@ START_TEST(test_bursts_found)
 		fit_result_free(r);
 		fit_hist_free(h);
 	}
-	rmdir(d.dir);
+	pooled(&d, BURST_DAYS, s, ph);
+	remove_days(&d, BURST_DAYS);
 	printf("bursts over %d days: the first found on %d days, the second on %d; %d other bursts\n",
 	       BURST_DAYS, hit[0], hit[1], extra);
 	fflush(stdout);

@@ -165,34 +165,67 @@ static size_t secondary(struct fit_burst *b, size_t n, double S)
 	return w;
 }
 
-/* Recurring bursts (on at least half of the days) become written ones. */
-static int recurring(struct fit_arrivals *a, double S)
+static int cmp_dbl(const void *a, const void *b)
+{
+	return cmp_d(a, b);
+}
+
+/* A recurring burst's calls a day: the calls of all days in its window
+ * [at, at + within], less the null's, over the days (the days it was not
+ * found on count too). */
+static double pooled_excess(const struct fit_hist *h, const struct nullrate *nr, double at,
+			    double within)
+{
+	double n = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct fit_call *c = &h->calls[i];
+		double t = c->tod - (isfinite(c->delay) ? c->delay : 0);
+		n += t >= at && t <= at + within;
+	}
+	return n / (double)nr->a->days - mass(nr, at, within);
+}
+
+/* Recurring bursts (on at least half of the days) become written ones, at
+ * the median of their instants, as wide as the widest. */
+static int recurring(const struct fit_hist *h, const struct nullrate *nr, struct fit_arrivals *a,
+		     double S)
 {
 	size_t n = a->n_bursts, D = a->days;
+	double *ats = malloc(sizeof(double) * (n ? n : 1));
+	if (!ats)
+		return ENOMEM;
 	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && a->bursts[j].at_tod - a->bursts[j - 1].at_tod < S)
-			j++;
-		size_t days = 0;
-		double ex = 0, within = 0;
-		for (size_t k = i; k < j; k++) {
-			days += k == i || a->bursts[k].day != a->bursts[k - 1].day;
-			ex += a->bursts[k].excess;
-			within = fmax(within, a->bursts[k].within_s);
+		size_t j = i + 1, days = 1;
+		double within = a->bursts[i].within_s;
+		ats[0] = a->bursts[i].at_tod;
+		for (; j < n && a->bursts[j].at_tod - a->bursts[j - 1].at_tod < S; j++) {
+			within = fmax(within, a->bursts[j].within_s);
+			ats[j - i] = a->bursts[j].at_tod;
+		}
+		for (size_t k = i + 1; k < j; k++) { /* distinct days among the cluster's */
+			bool seen = false;
+			for (size_t m = i; m < k && !seen; m++)
+				seen = a->bursts[m].day == a->bursts[k].day;
+			days += !seen;
 		}
 		if (D == 1) {
 			a->bursts[i].written = true;
 		} else if (2 * days >= D) {
+			qsort(ats, j - i, sizeof *ats, cmp_dbl);
+			double at = ats[(j - i) / 2];
 			struct fit_burst *nb = realloc(a->bursts, (a->n_bursts + 1) * sizeof *nb);
-			if (!nb)
+			if (!nb) {
+				free(ats);
 				return ENOMEM;
+			}
 			a->bursts = nb;
-			nb[a->n_bursts++] = (struct fit_burst){.day = -1, .at_tod = nb[i].at_tod,
-				.within_s = within, .excess = ex / (double)D, .days_found = (int)days,
-				.written = true, .p = NAN, .expected = NAN};
+			nb[a->n_bursts++] = (struct fit_burst){.day = -1, .at_tod = at, .within_s = within,
+				.excess = pooled_excess(h, nr, at, within), .days_found = (int)days,
+				.written = true, .p = NAN, .expected = mass(nr, at, within)};
 		}
 		i = j;
 	}
+	free(ats);
 	return 0;
 }
 
@@ -228,7 +261,7 @@ int fit_bursts(const struct fit_hist *h, const struct fit_opts *o, struct fit_ar
 		d0 = i;
 	}
 	a->n_bursts = secondary(a->bursts, a->n_bursts, o->burst_window_s);
-	if (!(rc = recurring(a, o->burst_window_s)))
+	if (!(rc = recurring(h, &nr, a, o->burst_window_s)))
 		fit_arrivals_rerate(a);
 out:
 	free(nr.lam);
