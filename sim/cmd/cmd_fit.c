@@ -200,6 +200,12 @@ static int run(struct cmdo *o, char **src, int nsrc)
 		fprintf(stderr, "%s: %s\n", prog, err);
 		goto out;
 	}
+	beside(json, sizeof json, o->out, "");
+	if (*json && (e = cli_mkdirs(json))) {
+		fprintf(stderr, "%s: cannot make %s: %s\n", prog, json, strerror(e));
+		rc = 3;
+		goto out;
+	}
 	beside(json, sizeof json, o->out, "fit.json");
 	beside(trace, sizeof trace, o->out, "trace.csv");
 	const char *jp = o->json ? o->json : json, *tp = o->trace ? o->trace : trace, *bad = NULL;

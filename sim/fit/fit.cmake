@@ -8,3 +8,6 @@ rb_check(fit SOURCES tests/check_fit.c DEPS fit LABELS unit TIMEOUT 120)
 rb_check(fit_roundtrip SOURCES tests/check_fit_roundtrip.c DEPS fit model LABELS statistical TIMEOUT 300)
 # the three sources written by secretaryd's own writers (the center library)
 rb_check(fit_sources SOURCES tests/check_fit_sources.c DEPS fit model center LABELS unit TIMEOUT 120)
+add_test(NAME fit_cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/fit_cli.sh
+  ${CMAKE_BINARY_DIR}/ringbench ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+set_tests_properties(fit_cli PROPERTIES LABELS integration TIMEOUT 120)

@@ -48,6 +48,52 @@ static json_t *km_json(const struct fit_km *k)
 			 rbjson_real(k->entry0), "columns", "t, S, lo95, hi95, at_risk", "curve", a);
 }
 
+/*
+ * What `ringbench report` draws: for a duration, its histogram (as a density:
+ * count / (n width), 40 bins up to the 99th percentile) and the chosen
+ * family's density on 200 points; for patience, the fitted survival
+ * conditioned on the earliest entry, as the Kaplan-Meier curve is.
+ */
+static json_t *plot_json(const struct fit_dist *d)
+{
+	json_t *o = json_object(), *a = json_array();
+	const struct fit_mle *m = &d->fam[d->best];
+	double top;
+
+	if (d->km.n) {
+		top = d->km.t[d->km.n - 1];
+		double s0 = fit_fam_sf(m->fam, m->par, d->km.entry0);
+		for (int i = 0; i <= 200; i++) {
+			double t = top * i / 200;
+			json_array_append_new(a, json_pack("[o,o]", rbjson_real(t),
+					rbjson_real(t < d->km.entry0 ? 1 : fit_fam_sf(m->fam, m->par, t) / s0)));
+		}
+		json_object_set_new(o, "survival", a);
+		return o;
+	}
+	size_t n = d->n_values, bins = 40, k = 0;
+	top = d->values[(size_t)(0.99 * (double)(n - 1))];
+	top = top > 0 ? top * 1.05 : 1;
+	double w = top / (double)bins;
+	json_t *h = json_array();
+	for (size_t b = 0; b < bins; b++) {
+		size_t c = 0;
+		while (k < n && d->values[k] < (double)(b + 1) * w)
+			c++, k++;
+		json_array_append_new(h, json_pack("[o,o,o]", rbjson_real((double)b * w),
+						   rbjson_real((double)(b + 1) * w),
+						   rbjson_real((double)c / ((double)n * w))));
+	}
+	for (int i = 0; i <= 200; i++) {
+		double x = top * i / 200;
+		double f = d->empirical ? NAN : fit_fam_pdf(m->fam, m->par, x > 0 ? x : top / 2000);
+		json_array_append_new(a, json_pack("[o,o]", rbjson_real(x), rbjson_real(f)));
+	}
+	json_object_set_new(o, "histogram", h);
+	json_object_set_new(o, "density", a);
+	return o;
+}
+
 static json_t *dist_json(const struct fit_dist *d)
 {
 	json_t *f = json_object();
@@ -60,6 +106,8 @@ static json_t *dist_json(const struct fit_dist *d)
 	    (json_int_t)d->n_zero, "chosen",
 	    d->best < 0 ? "none" : d->empirical ? "empirical" : fit_fam_name(d->best), "empirical",
 	    d->empirical, "families", f);
+	if (d->best >= 0 && (d->km.n || d->n_values))
+		json_object_set_new(o, "plot", plot_json(d));
 	if (d->km.n || d->naive_n) {
 		json_object_set_new(o, "kaplan_meier", km_json(&d->km));
 		json_object_set_new(o, "naive_abandoned_waits",
