@@ -100,6 +100,39 @@ START_TEST(test_not_a_queue_log)
 }
 END_TEST
 
+/* A capture analysed without its scenario: no forwarding column values; the
+ * INVITE's Diversion reason or History-Info cause says which forwarding,
+ * --forwarding the delay; ruri_user is the tenant's number. */
+START_TEST(test_calls_csv_diversion)
+{
+	static char *fwd[] = {"beta=20", NULL};
+	struct fit_hist_opts ho = {.forwarding = fwd, .start_time = "10:00"};
+	char path[] = "/tmp/rb-fit-calls-XXXXXX", err[512];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct fit_hist *h = fit_hist_new(&ho, err, sizeof err);
+
+	fprintf(f, "call_id,tenant,forwarding,no_answer_s,t_invite,t_answer,t_end,outcome,wait_s,"
+		   "duration_s,diversion_reason,history_info_cause,ruri_user\n"
+		   "a,beta,,,1.5,4.5,64.5,answered,3,60,no-answer,,0398765432\n"
+		   "b,acme,,,2.0,,,abandoned,12,,,302,0312345678\n"
+		   "c,gamma,,,3.0,,,abandoned,7,,no-answer,,0355550000\n"
+		   "d,acme,,,4.0,,,abandoned_before_forward,,,,,0312345678\n");
+	fclose(f);
+	ck_assert_int_eq(fit_read(h, path, FIT_AUTO, err, sizeof err), 0);
+	ck_assert_int_eq(fit_hist_finish(h, err, sizeof err), 0);
+	ck_assert_uint_eq(h->n, 3); /* d never reached the center */
+	ck_assert(by_id(h, "a")->delay == 20 && by_id(h, "a")->talk == 60);
+	ck_assert(by_id(h, "b")->delay == 0 && by_id(h, "b")->outcome == FIT_ABANDONED);
+	ck_assert(isnan(by_id(h, "c")->delay)); /* no-answer, delay unknown */
+	ck_assert_double_eq(by_id(h, "a")->tod, 10 * 3600 + 1.5);
+	ck_assert_str_eq(h->tenants[by_id(h, "a")->tenant].number, "0398765432");
+	ck_assert(!h->have_clock);
+	fit_hist_free(h);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_days_filter)
 {
 	static char *fwd[] = {NULL};
@@ -251,6 +284,7 @@ int main(void)
 	tcase_add_test(tc, test_queue_log_events);
 	tcase_add_test(tc, test_not_a_queue_log);
 	tcase_add_test(tc, test_days_filter);
+	tcase_add_test(tc, test_calls_csv_diversion);
 	tcase_add_test(tc, test_mle_interval_censored);
 	tcase_add_test(tc, test_mle_truncated_censored);
 	tcase_add_test(tc, test_km);

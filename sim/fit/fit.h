@@ -45,10 +45,12 @@ struct fit_call {
 	char *call_id;   /* for trace.csv; may be NULL */
 	char *agent;     /* who answered; may be NULL */
 	const char *event; /* queue_log: the event that ended it (EXITWITHTIMEOUT ...) */
+	const char *number; /* the number dialled, when the source has it (not kept) */
 };
 
 struct fit_tenant {
 	char *id;
+	char *number;      /* the number dialled (calls.csv's ruri_user), NULL unknown */
 	double delay;      /* the no-answer delay (0 unconditional; NAN unknown) */
 	bool delay_given;  /* from --forwarding, not from the data */
 	size_t calls;

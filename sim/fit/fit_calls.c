@@ -19,10 +19,32 @@
 #include "rbjson.h"
 
 enum { C_ID, C_TENANT, C_FWD, C_NA, C_INVITE, C_ANSWER, C_CANCEL, C_FINAL, C_END, C_OUTCOME,
-       C_WAIT, C_BY, C_DUR, C_RURI, C_N };
+       C_WAIT, C_BY, C_DUR, C_RURI, C_DIV, C_HI, C_N };
 static const char *const cols[C_N] = {"call_id", "tenant", "forwarding", "no_answer_s", "t_invite",
 				      "t_answer", "t_cancel", "t_final", "t_end", "outcome",
-				      "wait_s", "answered_by", "duration_s", "ruri_user"};
+				      "wait_s", "answered_by", "duration_s", "ruri_user",
+				      "diversion_reason", "history_info_cause"};
+
+/*
+ * The call's no-answer delay: 0 for unconditional forwarding, no_answer_s
+ * for no-answer forwarding; without a forwarding column (a capture analysed
+ * without its scenario), the INVITE's Diversion reason (RFC 5806:
+ * "unconditional", "no-answer") or History-Info cause (RFC 4458: 302
+ * unconditional, 408 no answer) says which, and a no-answer delay is then
+ * unknown (NAN: --forwarding gives it).
+ */
+static double delay_of(const char *fwd, double na, const char *div, const char *hi)
+{
+	if (!strcmp(fwd, "unconditional"))
+		return 0;
+	if (!strcmp(fwd, "no-answer"))
+		return isfinite(na) ? na : NAN;
+	if (!strcmp(div, "unconditional") || !strcmp(hi, "302"))
+		return 0;
+	if (!strcmp(div, "no-answer") || !strcmp(hi, "408"))
+		return isfinite(na) && na > 0 ? na : NAN;
+	return isfinite(na) ? na : NAN;
+}
 
 static double t0_epoch(const char *path)
 {
@@ -57,7 +79,8 @@ static bool row_call(const struct csvtab *t, size_t r, const int *c, struct fit_
 		return false;
 	k->wait = num(t, r, c[C_WAIT]);
 	k->talk = k->wrapup = NAN;
-	k->delay = !strcmp(fwd, "unconditional") ? 0 : isfinite(na) ? na : NAN;
+	k->delay = delay_of(fwd, na, csvtab_get(t, r, c[C_DIV]), csvtab_get(t, r, c[C_HI]));
+	k->number = csvtab_get(t, r, c[C_RURI]);
 	if (!strcmp(out, "answered")) {
 		k->outcome = FIT_ANSWERED;
 		if (!isfinite(k->wait))

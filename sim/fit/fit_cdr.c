@@ -15,7 +15,7 @@
 
 static const char sql[] =
     "SELECT call_id, tenant, forwarding, no_answer_s, t_invite, t_answer, t_cancel, t_final,"
-    " t_end, outcome, wait_s, duration_s, operator, t_invite_epoch, t_free FROM calls"
+    " t_end, outcome, wait_s, duration_s, operator, t_invite_epoch, t_free, ruri_user FROM calls"
     " ORDER BY t_invite_epoch";
 
 static double col(sqlite3_stmt *s, int i)
@@ -49,6 +49,7 @@ static int row(struct fit_hist *h, sqlite3_stmt *s)
 	}
 	k.call_id = (char *)text(s, 0);
 	k.agent = (char *)text(s, 12);
+	k.number = text(s, 15);
 	fit_hist_clock(h, &k, 0, 0);
 	if ((k.tenant = fit_tenant_index(h, *ten ? ten : "tenant")) < 0)
 		return ENOMEM;

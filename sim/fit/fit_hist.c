@@ -49,8 +49,10 @@ void fit_hist_free(struct fit_hist *h)
 		free(h->calls[i].call_id);
 		free(h->calls[i].agent);
 	}
-	for (size_t i = 0; i < h->n_tenants; i++)
+	for (size_t i = 0; i < h->n_tenants; i++) {
 		free(h->tenants[i].id);
+		free(h->tenants[i].number);
+	}
 	free(h->calls);
 	free(h->tenants);
 	free(h->day_names);
@@ -91,6 +93,9 @@ int fit_hist_add(struct fit_hist *h, const struct fit_call *c)
 		return ENOMEM;
 	h->any_whole_s |= c->whole_s;
 	h->tenants[c->tenant].calls++;
+	if (c->number && *c->number && !h->tenants[c->tenant].number &&
+	    !(h->tenants[c->tenant].number = strdup(c->number)))
+		return ENOMEM;
 	h->n++;
 	return c->agent && *c->agent ? fit_agent_seen(h, c->agent) : 0;
 }

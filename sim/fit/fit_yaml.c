@@ -105,9 +105,14 @@ static void tenants(FILE *f, const struct fit_result *r, const struct fit_hist *
 			snprintf(fw, sizeof fw, "{no_answer_s: %g}", x->delay);
 		else
 			snprintf(fw, sizeof fw, "unconditional");
-		fprintf(f, "  - {id: \"%s\", number: \"%zu\", share: %.6f, forwarding: %s}   # %zu calls "
-			   "seen, number made up%s\n",
-			x->id, (size_t)9000000000 + t + 1, share[t], fw, x->calls,
+		char num[64];
+		if (x->number)
+			snprintf(num, sizeof num, "%s", x->number);
+		else
+			snprintf(num, sizeof num, "%zu", (size_t)9000000000 + t + 1);
+		fprintf(f, "  - {id: \"%s\", number: \"%s\", share: %.6f, forwarding: %s}   # %zu calls "
+			   "seen%s%s\n",
+			x->id, num, share[t], fw, x->calls, x->number ? "" : ", number made up",
 			!isfinite(x->delay) ? "; forwarding unknown, taken as unconditional (--forwarding)"
 			: x->delay_given ? "; delay from --forwarding" : "");
 	}
