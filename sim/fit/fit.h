@@ -58,7 +58,7 @@ struct fit_tenant {
 
 /* Counted warnings of the readers (fit.json "warnings"). */
 struct fit_warn {
-	uint64_t unknown_events, out_of_order, truncated, unmatched, agent_events, bad_rows;
+	uint64_t unknown_events, out_of_order, truncated, unmatched, agent_events;
 	char first[256]; /* the first warning's text: file:line: what */
 };
 

@@ -64,8 +64,7 @@ void fit_hist_free(struct fit_hist *h)
 void fit_warn(struct fit_warn *w, uint64_t *counter, const char *fmt, ...)
 {
 	va_list ap;
-	bool first = !w->unknown_events && !w->out_of_order && !w->truncated && !w->unmatched &&
-		     !w->bad_rows;
+	bool first = !w->unknown_events && !w->out_of_order && !w->truncated && !w->unmatched;
 
 	(*counter)++;
 	if (!first)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "callrec.h"
 #include "csvtab.h"
 #include "fit_int.h"
@@ -122,6 +124,8 @@ static json_t *dist_json(const struct fit_dist *d)
 
 static json_t *disp(double x2, int df, double p)
 {
+	if (isnan(p) && df > 0)
+		p = gsl_cdf_chisq_Q(x2, df);
 	return json_pack("{s:o,s:i,s:o}", "x2", rbjson_real(x2), "df", df, "p", rbjson_real(p));
 }
 

@@ -88,6 +88,19 @@ static void center(FILE *f, const struct fit_result *r)
 	fprintf(f, "  # pickup_s and backup: NOT fitted (the waits include the pick-up)\n");
 }
 
+/* s in a YAML double-quoted scalar: '"' and '\\' escaped, control bytes dropped. */
+static void yaml_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s >= 0x20)
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 static void tenants(FILE *f, const struct fit_result *r, const struct fit_hist *h)
 {
 	double sum = 0, share[h->n_tenants + 1];
@@ -110,9 +123,11 @@ static void tenants(FILE *f, const struct fit_result *r, const struct fit_hist *
 			snprintf(num, sizeof num, "%s", x->number);
 		else
 			snprintf(num, sizeof num, "%zu", (size_t)9000000000 + t + 1);
-		fprintf(f, "  - {id: \"%s\", number: \"%s\", share: %.6f, forwarding: %s}   # %zu calls "
-			   "seen%s%s\n",
-			x->id, num, share[t], fw, x->calls, x->number ? "" : ", number made up",
+		fputs("  - {id: ", f);
+		yaml_str(f, x->id);
+		fputs(", number: ", f);
+		yaml_str(f, num);
+		fprintf(f, ", share: %.6f, forwarding: %s}   # %zu calls seen%s%s\n", share[t], fw, x->calls, x->number ? "" : ", number made up",
 			!isfinite(x->delay) ? "; forwarding unknown, taken as unconditional (--forwarding)"
 			: x->delay_given ? "; delay from --forwarding" : "");
 	}
