@@ -11,3 +11,6 @@ rb_check(fit_sources SOURCES tests/check_fit_sources.c DEPS fit model center LAB
 add_test(NAME fit_cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/fit_cli.sh
   ${CMAKE_BINARY_DIR}/ringbench ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
 set_tests_properties(fit_cli PROPERTIES LABELS integration TIMEOUT 120)
+add_test(NAME fit_live COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/fit_live.sh
+  ${CMAKE_BINARY_DIR}/ringbench ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+set_tests_properties(fit_live PROPERTIES LABELS slow TIMEOUT 1800 SKIP_RETURN_CODE 77)

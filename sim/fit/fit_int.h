@@ -70,7 +70,9 @@ struct fit_km {
 /* From the same observations (an event at hi for lo < hi or exact; censored at lo). */
 int fit_km_build(const struct fit_obs *obs, size_t n, struct fit_km *k);
 void fit_km_free(struct fit_km *k);
-/* The largest gap between the curve and a fitted survival (conditioned on entry0). */
+/* The largest gap between the curve and a fitted survival (conditioned on
+ * entry0), while at least FIT_KM_MIN_RISK are at risk. */
+#define FIT_KM_MIN_RISK 10
 double fit_km_distance(const struct fit_km *k, enum fit_family f, const double *par);
 
 /* ---- fit_arr.c: arrivals per interval, dispersion, bursts ---- */

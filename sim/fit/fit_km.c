@@ -133,13 +133,15 @@ void fit_km_free(struct fit_km *k)
 	k->n = 0;
 }
 
+/* Over the times with at least FIT_KM_MIN_RISK callers at risk: past them the
+ * curve is a handful of callers and its steps say nothing of the fit. */
 double fit_km_distance(const struct fit_km *k, enum fit_family f, const double *par)
 {
 	double s0 = fit_fam_sf(f, par, k->entry0), d = 0, prev = 1;
 
 	if (!(s0 > 0))
 		return NAN;
-	for (size_t i = 0; i < k->n; i++) {
+	for (size_t i = 0; i < k->n && k->risk[i] >= FIT_KM_MIN_RISK; i++) {
 		double m = fit_fam_sf(f, par, k->t[i]) / s0;
 		d = fmax(d, fmax(fabs(prev - m), fabs(k->s[i] - m)));
 		prev = k->s[i];
