@@ -137,18 +137,25 @@ static double dnum(char **f, int nf, int i)
 	return *e ? NAN : v;
 }
 
-/* The call ends: to the history. */
-static int finish(struct qctx *q, struct pend *p, enum fit_outcome out, double wait, double talk,
-		  const char *event)
+/* The call to the history (p stays in the table). */
+static int emit(struct qctx *q, const struct pend *p, enum fit_outcome out, double wait, double talk,
+		const char *event)
 {
 	struct fit_call k = {.epoch = (double)p->enter, .tenant = p->tenant, .outcome = out,
 			     .wait = wait, .talk = talk, .wrapup = NAN, .whole_s = true,
-			     .call_id = p->id, .agent = p->agent, .event = event_name(event)};
+			     .call_id = p->id, .agent = (char *)p->agent, .event = event_name(event)};
 	struct fit_tenant *t = &q->h->tenants[p->tenant];
 
 	k.delay = isnan(t->delay) ? 0 : t->delay;
 	fit_hist_clock(q->h, &k, 0, 0);
-	int rc = fit_hist_add(q->h, &k);
+	return fit_hist_add(q->h, &k);
+}
+
+/* The call ends: to the history, out of the table. */
+static int finish(struct qctx *q, struct pend *p, enum fit_outcome out, double wait, double talk,
+		  const char *event)
+{
+	int rc = emit(q, p, out, wait, talk, event);
 	drop(q, p);
 	return rc;
 }
@@ -289,11 +296,16 @@ int fit_read_qlog(struct fit_hist *h, const char *path, char *err, size_t errlen
 			continue;
 		rc = one_line(&q, line, cut, &last, err, errlen);
 	}
+	/* Calls the file leaves open: counted; one already answered is kept (its
+	 * wait is known, its talk time not), one still waiting is not (its
+	 * outcome is unknown). */
 	for (size_t i = 0; i < q.cap; i++)
 		if (q.tab[i].id) {
 			if (!rc)
 				fit_warn(&h->warn, &h->warn.unmatched, "%s: call '%s' never ended in the file",
 					 path, q.tab[i].id);
+			if (!rc && q.tab[i].connected)
+				rc = emit(&q, &q.tab[i], FIT_ANSWERED, q.tab[i].hold, NAN, "CONNECT");
 			free(q.tab[i].id);
 		}
 	free(q.tab);
