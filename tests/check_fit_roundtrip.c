@@ -8,7 +8,8 @@
  * Tolerances, over 100 days:
  *   - the 95 % Garwood intervals of the interval rates (seen by the center,
  *     whose truth is rate x (0.6 + 0.4 P(patience > 15 s))) cover the truth
- *     in 93 % to 97 % of the 800 interval-days;
+ *     in 93 % to 97 % of the 800 interval-days, and so do the dialled
+ *     rates' intervals the scenario's rates;
  *   - the fitted patience median is within 10 % of the truth on average
  *     (mean absolute relative error), while the naive median of abandoned
  *     waits is at least 20 % low (its bias, shown);
@@ -152,7 +153,7 @@ START_TEST(test_round_trip)
 	const struct rv_dist *pat = &s->callers.patience;
 	double s15 = gsl_cdf_lognormal_Q(15, pat->mu, pat->sigma), med = exp(pat->mu);
 	double seen_factor = 0.6 + 0.4 * s15;
-	int covered = 0, cells = 0, gamma = 0, burst_days = 0;
+	int covered = 0, cells = 0, gamma = 0, burst_days = 0, covered_dialled = 0;
 	double abs_err = 0, rel_err = 0, naive_err = 0, dialled_err = 0;
 
 	for (int i = 0; i < DAYS; i++) {
@@ -163,7 +164,9 @@ START_TEST(test_round_trip)
 		ck_assert_uint_eq(r->arr.n_int, s->n_phases);
 		for (size_t j = 0; j < r->arr.n_int; j++) {
 			double truth = s->phases[j].rate_per_s * 3600 * seen_factor;
+			double dial = s->phases[j].rate_per_s * 3600;
 			covered += r->arr.iv[j].seen_lo <= truth && truth <= r->arr.iv[j].seen_hi;
+			covered_dialled += r->arr.iv[j].rate_lo <= dial && dial <= r->arr.iv[j].rate_hi;
 			cells++;
 		}
 		gamma += !strcmp(b.talk_family, "gamma");
@@ -177,6 +180,8 @@ START_TEST(test_round_trip)
 	}
 	remove_days(&d, DAYS);
 	double cov = (double)covered / cells;
+	printf("round trip over %d days: dialled-rate intervals cover the scenario's rate in %d of %d\n",
+	       DAYS, covered_dialled, cells);
 	printf("round trip over %d days: interval-rate coverage %.4f (%d of %d); talk gamma on %d days;\n"
 	       "patience median truth %.2f s: fitted mean |rel err| %.4f, mean rel err %+.4f; naive "
 	       "median mean rel err %+.4f;\ndialled calls mean |rel err| %.4f; days with a burst %d\n",
@@ -184,6 +189,8 @@ START_TEST(test_round_trip)
 	       dialled_err / DAYS, burst_days);
 	fflush(stdout);
 	ck_assert_msg(cov >= 0.93 && cov <= 0.97, "coverage %.4f", cov);
+	cov = (double)covered_dialled / cells;
+	ck_assert_msg(cov >= 0.93 && cov <= 0.97, "dialled coverage %.4f", cov);
 	ck_assert_msg(abs_err / DAYS < 0.10, "patience median error %.4f", abs_err / DAYS);
 	ck_assert_msg(naive_err / DAYS < -0.20, "naive bias %.4f", naive_err / DAYS);
 	ck_assert_msg(gamma >= 90, "gamma on %d days", gamma);
