@@ -160,6 +160,10 @@ static void count(const struct fit_hist *h, struct fit_result *r)
 	r->n_agents = h->n_agents;
 	r->have_clock = h->have_clock;
 	r->tz = h->o.tz ? h->o.tz : "UTC";
+	r->excluded_days = h->excluded_days;
+	r->day_list = json_array();
+	for (size_t d = 0; d < h->n_days && r->day_list; d++)
+		json_array_append_new(r->day_list, json_string(h->day_names[d]));
 }
 
 /* P(patience > each tenant's delay), and the dialled calls per tenant. */
@@ -235,6 +239,7 @@ void fit_result_free(struct fit_result *r)
 	fit_arrivals_free(&r->arr);
 	free(r->surv);
 	free(r->tenant_dialled);
+	json_decref(r->day_list);
 	free(r);
 }
 

@@ -75,7 +75,7 @@ struct fit_hist {
 	size_t n, cap;
 	struct fit_tenant *tenants;
 	size_t n_tenants;
-	char (*day_names)[16];   /* "2026-11-02" or "day1" */
+	char (*day_names)[16];   /* "2026-11-02", or "file2" (the second source, no clock) */
 	size_t n_days;
 	bool have_clock;         /* epochs known (queue_log, CDR, calls.csv with t0_epoch) */
 	bool any_whole_s;

@@ -154,8 +154,9 @@ struct fit_result {
 	char formats[64];
 	size_t n_agents;
 	bool have_clock;
-	int start_tod;
 	const char *tz;
+	json_t *day_list;          /* the days' names (fit.json "day_list") */
+	size_t excluded_days;
 };
 
 int fit_dist_run(struct fit_dist *d, struct fit_obs *obs, size_t n, double ks_c, bool km);

@@ -188,6 +188,8 @@ json_t *fit_result_json(const struct fit_result *r)
 				      (json_int_t)w->out_of_order, "truncated", (json_int_t)w->truncated,
 				      "unmatched", (json_int_t)w->unmatched, "agent_events",
 				      (json_int_t)w->agent_events, "first", w->first));
+	json_object_set_new(o, "day_list", json_incref(r->day_list));
+	json_object_set_new(o, "days_excluded", json_integer((json_int_t)r->excluded_days));
 	json_object_set_new(o, "talk_s", dist_json(&r->talk));
 	json_object_set_new(o, "wrapup_s", dist_json(&r->wrapup));
 	json_object_set_new(o, "patience_s", dist_json(&r->patience));
