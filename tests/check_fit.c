@@ -217,6 +217,38 @@ START_TEST(test_mle_truncated_censored)
 }
 END_TEST
 
+/* The empirical distribution only when even the best family is far off: a
+ * two-humped talk time (half near 30 s, half near 200 s) but not a gamma. */
+START_TEST(test_empirical_when_no_family_fits)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	size_t n = 2000;
+	struct fit_obs *o = malloc(sizeof *o * n);
+	struct fit_dist d;
+
+	gsl_rng_set(r, 13);
+	for (size_t i = 0; i < n; i++) {
+		double x = i % 2 ? 30 + gsl_ran_gaussian(r, 3) : 200 + gsl_ran_gaussian(r, 10);
+		o[i] = (struct fit_obs){x, x, 0, 1};
+	}
+	memset(&d, 0, sizeof d);
+	ck_assert_int_eq(fit_dist_run(&d, o, n, 1.63, false), 0);
+	ck_assert(d.best >= 0 && d.empirical);
+	ck_assert_uint_eq(d.n_values, n);
+	fit_dist_free(&d);
+	for (size_t i = 0; i < n; i++) {
+		double x = gsl_ran_gamma(r, 4, 25);
+		o[i] = (struct fit_obs){x, x, 0, 1};
+	}
+	ck_assert_int_eq(fit_dist_run(&d, o, n, 1.63, false), 0);
+	ck_assert_int_eq(d.best, FAM_GAMMA);
+	ck_assert(!d.empirical);
+	fit_dist_free(&d);
+	free(o);
+	gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(test_km)
 {
 	struct fit_obs o[] = {{1, 1, 0, 1}, {2, 2, 0, 1}, {3, INFINITY, 0, 1}, {4, 4, 0, 1}, {5, 5, 2, 1}};
@@ -288,6 +320,7 @@ int main(void)
 	tcase_add_test(tc, test_mle_interval_censored);
 	tcase_add_test(tc, test_mle_truncated_censored);
 	tcase_add_test(tc, test_km);
+	tcase_add_test(tc, test_empirical_when_no_family_fits);
 	tcase_add_test(tc, test_outputs_load);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -257,7 +257,8 @@ void fit_result_brief(const struct fit_result *r, struct fit_brief *b)
 		b->bursts += r->arr.bursts[i].written;
 	b->dialled_per_day = r->dialled_total / (double)(r->days ? r->days : 1);
 	b->talk_family = t->best < 0 ? "none" : t->empirical ? "empirical" : fit_fam_name(t->best);
-	b->talk_mean = t->best < 0 ? NAN : t->fam[t->best].mean;
+	b->talk_mean = t->best < 0 ? NAN
+		       : t->empirical ? gsl_stats_mean(t->values, 1, t->n_values) : t->fam[t->best].mean;
 	b->patience_family = r->have_patience ? fit_fam_name(p->best) : "none";
 	b->patience_median = r->have_patience ? p->fam[p->best].median : NAN;
 	b->patience_median_naive = p->naive_n ? p->naive_median : NAN;

@@ -169,9 +169,12 @@ static int callers(FILE *f, const struct fit_result *r, const char *path)
 	} else {
 		dist_text(b, sizeof b, &t->fam[t->best]);
 	}
-	fprintf(f, "  talk_s: %s   # fitted from %zu answered calls (%zu whole seconds, %zu zero): %s "
-		   "%s\n",
-		b, t->n, t->n_whole_s, t->n_zero, fam_word(t), g);
+	if (t->empirical)
+		fprintf(f, "  talk_s: %s   # %zu answered calls, as they are: the best family, %s, is off "
+			   "by %s\n", b, t->n, fit_fam_name(t->best), g);
+	else
+		fprintf(f, "  talk_s: %s   # fitted from %zu answered calls (%zu whole seconds, %zu zero): "
+			   "%s %s\n", b, t->n, t->n_whole_s, t->n_zero, fam_word(t), g);
 	return 0;
 }
 
