@@ -15,7 +15,7 @@ install(TARGETS ringbench secretaryd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
 
 # DATADIR/ringbench/scenarios mirrors scenarios/ (suites name their scenarios
 # relative to themselves, and `ringbench report` looks for scenarios/NAME.yaml).
-file(GLOB rb_scenarios ${CMAKE_SOURCE_DIR}/scenarios/*.yaml)
+file(GLOB rb_scenarios ${CMAKE_SOURCE_DIR}/scenarios/*.yaml ${CMAKE_SOURCE_DIR}/scenarios/*.csv)
 install(FILES ${rb_scenarios} ${CMAKE_SOURCE_DIR}/scenarios/README.md
   DESTINATION ${CMAKE_INSTALL_DATADIR}/ringbench/scenarios)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/scenarios/sipp ${CMAKE_SOURCE_DIR}/scenarios/suites

@@ -86,6 +86,33 @@ static int csv_field(const char **pp, const char *end, char **buf, size_t *cap, 
 	return 0;
 }
 
+/* The physical line each row starts on (a quoted field may hold line breaks). */
+struct lines {
+	size_t *v, n, cap;
+	size_t phys;         /* the line at counted */
+	const char *counted; /* text up to here counted */
+};
+
+static int row_line(struct lines *l, const char *text, const char *p)
+{
+	if (!l->counted) {
+		l->counted = text;
+		l->phys = 1;
+	}
+	for (; l->counted < p; l->counted++)
+		l->phys += *l->counted == '\n';
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 64;
+		size_t *nv = realloc(l->v, nc * sizeof(*nv));
+		if (!nv)
+			return ENOMEM;
+		l->v = nv;
+		l->cap = nc;
+	}
+	l->v[l->n++] = l->phys;
+	return 0;
+}
+
 void csvtab_free(struct csvtab *t)
 {
 	if (!t)
@@ -96,6 +123,7 @@ void csvtab_free(struct csvtab *t)
 		free(t->cell[i]);
 	free(t->head);
 	free(t->cell);
+	free(t->line);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -105,6 +133,7 @@ int csvtab_load(const char *path, struct csvtab *t, char *err, size_t errlen)
 	size_t len = 0, cap = 0, flen;
 	struct strv cells = {0};
 	size_t ncol = 0, line = 1, col = 0;
+	struct lines lines = {0};
 	bool eol, bad = false;
 	int rc = rbfile_read(path, 0, &text, &len);
 	memset(t, 0, sizeof(*t));
@@ -119,6 +148,8 @@ int csvtab_load(const char *path, struct csvtab *t, char *err, size_t errlen)
 			line++;
 			continue;
 		}
+		if (col == 0 && ncol > 0 && (rc = row_line(&lines, text, p)))
+			goto out;
 		if ((rc = csv_field(&p, end, &buf, &cap, &flen, &eol, &bad)))
 			goto out;
 		if (bad) {
@@ -161,7 +192,10 @@ int csvtab_load(const char *path, struct csvtab *t, char *err, size_t errlen)
 	memcpy(t->head, cells.v, ncol * sizeof(char *));
 	memcpy(t->cell, cells.v + ncol, (cells.n - ncol) * sizeof(char *));
 	cells.n = 0;
+	t->line = lines.v;
+	lines.v = NULL;
 out:
+	free(lines.v);
 	for (size_t i = 0; i < cells.n; i++)
 		free(cells.v[i]);
 	free(cells.v);

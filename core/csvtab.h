@@ -14,6 +14,9 @@ struct csvtab {
 	size_t ncol, nrow;
 	char **head;  /* ncol names */
 	char **cell;  /* nrow * ncol strings, never NULL ("" when empty) */
+	size_t *line; /* nrow: the file line each row starts on (1-based), for
+		       * messages about a row (a quoted line break makes it differ
+		       * from the row number + 1) */
 };
 
 /* Loads path; ENOENT when missing, EINVAL "path:line: ..." when malformed

@@ -11,7 +11,7 @@ static int read_whole(const char *path, size_t max, bool truncate, char **buf, s
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return errno;
+		return errno ? errno : EIO; /* never 0: the caller would read *buf */
 	errno = 0;
 	size_t cap = 8192, n = 0, got;
 	char *b = NULL;

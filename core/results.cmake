@@ -3,7 +3,7 @@
 # restates the contract they keep.
 # rbjson: the jansson helpers the result files' readers and writers share.
 rb_module(rbjson SOURCES rbjson.c DEPS PkgConfig::JANSSON)
-rb_module(results SOURCES callrec.c stats.c estimate.c summary.c summary_finish.c summary_json.c summary_query.c timeline.c
+rb_module(results SOURCES stats.c estimate.c summary.c summary_finish.c summary_json.c summary_query.c timeline.c
   resdir.c
   compare.c
   DEPS rbjson scn base PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)

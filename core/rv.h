@@ -122,6 +122,20 @@ double rv_draw(const struct rv_dist *d, struct rv_stream *s);
 /* One draw in microseconds, at most RV_MAX_US (INT64_MAX for RV_NEVER). */
 rb_us rv_draw_us(const struct rv_dist *d, struct rv_stream *s);
 
+/*
+ * One draw of d given that it is at least bound_s (core/rv_cond.c): the
+ * scenario's patience for a replayed caller who was seen to wait that long
+ * (core/trace.h). By the inverse of the upper tail, one uniform from s, for
+ * every kind but those without a tail formula (rejection then, at most
+ * 10,000 draws). When d cannot exceed the bound (a fixed value, a uniform
+ * or empirical distribution that ends below it, or rejection that found
+ * nothing) the bound itself is returned and *clamped (may be NULL) set.
+ * Cut at RV_MAX_S and counted like rv_draw; RV_NEVER stays never.
+ */
+double rv_draw_above(const struct rv_dist *d, double bound_s, struct rv_stream *s, bool *clamped);
+/* The same in microseconds, never below bound (INT64_MAX for RV_NEVER). */
+rb_us rv_draw_above_us(const struct rv_dist *d, rb_us bound, struct rv_stream *s, bool *clamped);
+
 /* The distribution's exact mean and variance (for tests and Erlang checks). */
 double rv_mean(const struct rv_dist *d);
 double rv_variance(const struct rv_dist *d);

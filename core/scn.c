@@ -70,6 +70,7 @@ void scn_free(struct scenario *s)
 	free(s->tenants);
 	free(s->tenant_cum);
 	free_callers(&s->callers);
+	trace_free(s->trace);
 	for (size_t i = 0; s->phases && i < s->n_phases; i++) {
 		free(s->phases[i].name);
 		free(s->phases[i].floor_ops);

@@ -21,6 +21,7 @@
 #include "rbtime.h"
 #include "rv.h"
 #include "scn_planning.h"
+#include "trace.h"
 
 enum scn_mobile {
 	MOBILE_NONE = 0, /* never give the client's mobile number */
@@ -148,6 +149,9 @@ struct scenario {
 	int start_time_s;     /* clock time of time zero, seconds after midnight in
 			       * the scenario's time zone (start_time); -1: not given */
 	rb_us interval;       /* load given as a profile: its interval; 0: phases */
+	struct trace *trace;  /* load: {trace: FILE}: the recorded calls, replayed
+			       * instead of Poisson arrivals (every phase's rate 0,
+			       * no bursts, no redial model); NULL: none */
 	struct scn_target *targets;
 	size_t n_targets;
 	struct scn_run run;

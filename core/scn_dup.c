@@ -137,6 +137,8 @@ int scn_dup(const struct scenario *s, struct scenario **out)
 	dup_phases(&oom, d);
 	dup_server(&oom, &d->server);
 	dup_planning(&oom, &d->planning);
+	if (d->trace && !(d->trace = trace_dup(d->trace)))
+		oom = true;
 	if (oom) {
 		scn_free(d);
 		return ENOMEM;

@@ -124,6 +124,25 @@ static void put_load(struct hctx *h, const struct scenario *s)
 	}
 }
 
+/* A trace's calls as read (trace.h): what decides who calls when. */
+static void put_trace(struct hctx *h, const struct trace *t)
+{
+	put_u64(h, t ? t->n : 0);
+	for (size_t i = 0; t && i < t->n; i++) {
+		const struct trace_call *c = &t->calls[i];
+		put_i64(h, c->t_dial);
+		put_i64(h, c->no_answer);
+		put_i64(h, c->fwd);
+		put_i64(h, c->tenant);
+		put_i64(h, c->type);
+		put_i64(h, c->screened);
+		put_i64(h, c->talk);
+		put_i64(h, c->pat_exact);
+		put_i64(h, c->pat_above);
+		put_i64(h, c->redial);
+	}
+}
+
 static void to_hex(const unsigned char *md, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
@@ -152,6 +171,8 @@ int scn_load_hash(const struct scenario *s, char hex[65])
 	put_tenants(&h, s);
 	put_callers(&h, &s->callers);
 	put_load(&h, s);
+	if (s->trace)
+		put_trace(&h, s->trace);
 	if (!h.ok || !EVP_DigestFinal_ex(h.md, md, &mdlen) || mdlen != 32) {
 		err = ENOMEM;
 		goto out;

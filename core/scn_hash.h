@@ -19,7 +19,12 @@
  *     share, talk, screening probability, screened talk (when screened),
  *     whether it refuses a callback number;
  *   load: per phase its name, duration and rate, per burst its offset,
- *     spread and calls.
+ *     spread and calls;
+ *   a trace (load: {trace: FILE}), only when there is one, so that other
+ *     scenarios keep their hashes: the count of calls, then per call in dial
+ *     order its dial instant, no-answer delay, forwarding, tenant and caller
+ *     type indexes, screened flag, recorded talk, recorded patience, the
+ *     least patience seen and the redial flag (core/trace.h).
  * Not hashed, being staffing (they decide who answers, never who calls):
  * operators, backup, shifts, floors (their sizes and which tenant each
  * serves), pick-up, wrap-up, join_after_rings; nor names, numbers, targets,

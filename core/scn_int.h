@@ -19,7 +19,8 @@
 struct scn_ctx {
 	yaml_document_t *doc;
 	const char *name; /* the file name in messages */
-	const char *dir;  /* the scenario's folder, for empirical_csv ("" = cwd) */
+	const char *dir;  /* the scenario's folder, for empirical_csv and traces ("" = cwd) */
+	bool trace_phases; /* parsing a trace's phases: no rates, no bursts */
 	char *err;
 	size_t errlen;
 	bool failed;
@@ -109,6 +110,10 @@ int scn_parse_load(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
 int scn_parse_targets(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
 /* load as a day profile (scn_profile.c): load: {profile: ..., bursts: ...}. */
 int scn_parse_profile(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+/* load as a trace (scn_trace.c): load: {trace: FILE, phases: [...]}. */
+int scn_parse_trace(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
+/* A file named in the scenario, relative to its folder, into buf. */
+void scn_rel_path(const struct scn_ctx *c, const char *file, char *buf, size_t n);
 /* planning: (scn_planning.c), after the load it refers to. */
 int scn_parse_planning(struct scn_ctx *c, yaml_node_t *n, struct scenario *s);
 /* "HH:MM" to seconds after midnight. */

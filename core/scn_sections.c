@@ -453,13 +453,29 @@ static int phase_staff(struct scn_ctx *c, yaml_node_t *n, const struct scn_cente
 	return 0;
 }
 
+/* A trace's phase gives its length and staffing only: its calls are the trace's. */
+static int trace_phase_keys(struct scn_ctx *c, yaml_node_t *pn)
+{
+	static const char *const no[] = {"rate_per_s", "rate_per_min", "rate_per_hour", "bursts"};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+		yaml_node_t *v = scn_map_get(c, pn, no[i]);
+		if (v)
+			return scn_err(c, v,
+				       "%s in a trace's phase: its calls come from the trace; a "
+				       "phase gives phase, duration_s and staffing (operators, "
+				       "backup, floors)",
+				       no[i]);
+	}
+	return 0;
+}
+
 int scn_parse_load(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 {
 	rb_us t = 0;
 	int rc;
 
 	if (n && n->type == YAML_MAPPING_NODE)
-		return scn_parse_profile(c, n, s);
+		return scn_map_get(c, n, "trace") ? scn_parse_trace(c, n, s) : scn_parse_profile(c, n, s);
 	if (scn_seq_check(c, n, "load (the phases)", true))
 		return EINVAL;
 	s->n_phases = scn_seq_len(n);
@@ -477,8 +493,11 @@ int scn_parse_load(struct scn_ctx *c, yaml_node_t *n, struct scenario *s)
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(s->phases[j].name, ph->name))
 				return scn_err(c, v, "duplicate phase name '%s'", ph->name);
+		if (c->trace_phases && (rc = trace_phase_keys(c, pn)))
+			return rc;
 		if (scn_map_need(c, pn, "duration_s", "the phase's length in seconds", &v) ||
-		    scn_secs(c, v, "duration_s", false, &ph->duration) || parse_rate(c, pn, ph) ||
+		    scn_secs(c, v, "duration_s", false, &ph->duration) ||
+		    (!c->trace_phases && parse_rate(c, pn, ph)) ||
 		    (rc = phase_staff(c, pn, &s->center, ph)))
 			return EINVAL;
 		if (ph->duration > RV_MAX_US - t)

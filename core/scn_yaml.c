@@ -368,6 +368,14 @@ static int num_list(struct scn_ctx *c, yaml_node_t *v, const char *what, struct 
 	return 0;
 }
 
+void scn_rel_path(const struct scn_ctx *c, const char *file, char *buf, size_t n)
+{
+	if (file[0] == '/' || !c->dir[0])
+		snprintf(buf, n, "%s", file);
+	else
+		snprintf(buf, n, "%s/%s", c->dir, file);
+}
+
 /* One value per line, or the first column (',', ';' or tab separated); '#'
  * comments, blank lines and a first non-numeric line (a header) skipped. */
 static int csv_values(struct scn_ctx *c, yaml_node_t *v, struct rv_dist *d)
@@ -381,10 +389,7 @@ static int csv_values(struct scn_ctx *c, yaml_node_t *v, struct rv_dist *d)
 
 	if (!file || !*file)
 		return scn_err(c, v, "expected a file name for empirical_csv");
-	if (file[0] == '/' || !c->dir[0])
-		snprintf(path, sizeof(path), "%s", file);
-	else
-		snprintf(path, sizeof(path), "%s/%s", c->dir, file);
+	scn_rel_path(c, file, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
 		return scn_err(c, v, "cannot read '%s': %s", path, strerror(errno));

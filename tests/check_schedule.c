@@ -1,7 +1,9 @@
 /*
  * check_schedule: the live run's per-call schedule (sim/live/schedule.h) draws
  * the model's callers: same seed and replication, same dial instants,
- * tenants, caller types and abandons before forwarding. And whether a live
+ * tenants, caller types and abandons before forwarding; also for a trace
+ * scenario (load: {trace: FILE}), where it places the recorded calls with
+ * the model's patience and talk draws. And whether a live
  * run kept that schedule (live_schedule_judge): a p99 lateness over 5 % of
  * the ring period on the wire caps the verdict at inconclusive.
  */
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "live.h"
+#include "resdir.h"
 #include "model.h"
 #include "scn.h"
 #include "schedule.h"
@@ -116,6 +119,56 @@ START_TEST(test_schedule_matches_model_callers)
 	schedule_free(&sc);
 	free(c.v);
 	scn_free(s);
+}
+END_TEST
+
+/* The model's calls.csv replayed: the schedule is the replaying model's callers. */
+START_TEST(test_schedule_trace_matches_model)
+{
+	char dir[] = "/tmp/check_schedule.XXXXXX", out[128], err[512], text[2048];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	struct scenario *s = load();
+	snprintf(out, sizeof out, "%s/orig", dir);
+	struct model_write_opts wo = {.scn = s, .dir = out, .command = "check_schedule", .seed = 3,
+				      .replications = 1, .jobs = 1, .calls_cap = -1};
+	struct resdir *rd = NULL;
+	struct resdir_result res;
+	ck_assert_msg(model_write(&wo, &rd, &res, err, sizeof err) == 0, "%s", err);
+	resdir_free(rd);
+	scn_free(s);
+	/* SCN with its load replaced by the trace */
+	const char *ld = strstr(SCN, "load:");
+	snprintf(text, sizeof text, "%.*sload: {trace: %s/calls.csv}\nrun: {seed: 3}\n", (int)(ld - SCN),
+		 SCN, out);
+	ck_assert_int_eq(scn_load_string(text, strlen(text), "trace.yaml", &s, err, sizeof err), 0);
+
+	struct coll c = {0};
+	struct model_opts mo = {.scn = s, .seed = 5, .replications = 1, .jobs = 1,
+				.call_h = on_call, .call_arg = &c};
+	ck_assert_int_eq(model_run(&mo, NULL), 0);
+	qsort(c.v, c.n, sizeof(*c.v), by_id);
+	struct schedule sc;
+	ck_assert_int_eq(schedule_build(s, 5, 0, &sc), 0);
+	ck_assert_uint_eq(sc.n, c.n);
+	ck_assert_uint_eq(sc.n, s->trace->n);
+	size_t abf = 0;
+	for (size_t i = 0; i < sc.n; i++) {
+		const struct sched_call *k = &sc.calls[i];
+		ck_assert_int_eq(k->t_dial, s->trace->calls[i].t_dial);
+		ck_assert_int_eq(k->t_dial, c.v[i].t_dial);
+		ck_assert_int_eq(k->tenant, c.v[i].tenant);
+		ck_assert_int_eq(k->type, c.v[i].type);
+		ck_assert_int_eq(k->patience, c.v[i].patience);
+		ck_assert_int_eq(k->talk, c.v[i].talk);
+		ck_assert_int_eq(k->before_forward, c.v[i].outcome == OUTCOME_ABANDONED_BEFORE_FORWARD);
+		abf += k->before_forward;
+	}
+	ck_assert_uint_gt(abf, 0);
+	schedule_free(&sc);
+	free(c.v);
+	scn_free(s);
+	snprintf(text, sizeof text, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(text), 0);
 }
 END_TEST
 
@@ -400,6 +453,7 @@ static Suite *schedule_suite(void)
 	Suite *su = suite_create("schedule");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_schedule_matches_model_callers);
+	tcase_add_test(tc, test_schedule_trace_matches_model);
 	tcase_add_test(tc, test_schedule_wire_order_is_by_invite);
 	tcase_add_test(tc, test_schedule_same_seed_same_calls);
 	tcase_add_test(tc, test_schedule_redials);

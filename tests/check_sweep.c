@@ -139,6 +139,37 @@ START_TEST(test_grid_parse_from_options)
 }
 END_TEST
 
+/* A trace's calls and delays are recorded: only its staffing is swept. */
+START_TEST(test_trace_scales_refused)
+{
+	char tdir[] = "/tmp/check_sweep_trace.XXXXXX", path[128], text[2048], err[512] = "";
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+	snprintf(path, sizeof path, "%s/t.csv", tdir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("tenant,outcome,t_invite,t_answer,duration_s\na,answered,5,7,30\n", f);
+	fclose(f);
+	const char *ld = strstr(tiny_yaml, "load:");
+	ck_assert_ptr_nonnull(ld);
+	snprintf(text, sizeof text, "%.*sload: {trace: %s}\n", (int)(ld - tiny_yaml), tiny_yaml, path);
+	struct scenario *s = NULL;
+	ck_assert_msg(scn_load_string(text, strlen(text), "tr.yaml", &s, err, sizeof err) == 0, "%s", err);
+	struct sweep_grid g;
+	struct sweep_grid_args a = {.ops = "2:4:1"};
+	ck_assert_int_eq(sweep_grid_parse(&g, s, &a, err, sizeof err), 0);
+	const struct sweep_grid_args bad[] = {{.rate = "1:2"}, {.burst = "2"}, {.noans = "5"}};
+	const char *opt[] = {"--rate-scale", "--burst-scale", "--no-answer-s"};
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(sweep_grid_parse(&g, s, &bad[i], err, sizeof err), EINVAL);
+		ck_assert_msg(!strncmp(err, opt[i], strlen(opt[i])) && strstr(err, "only staffing can be swept"),
+			      "%s", err);
+	}
+	scn_free(s);
+	remove(path);
+	rmdir(tdir);
+}
+END_TEST
+
 START_TEST(test_targets_checked_and_unphased_named)
 {
 	struct scenario *s = load_tiny();
@@ -901,6 +932,7 @@ static Suite *sweep_suite(void)
 	tcase_add_test(g, test_range_empty_is_refused);
 	tcase_add_test(g, test_range_malformed_is_refused);
 	tcase_add_test(g, test_grid_parse_from_options);
+	tcase_add_test(g, test_trace_scales_refused);
 	tcase_add_test(g, test_targets_checked_and_unphased_named);
 	tcase_add_test(g, test_range_counts_and_values);
 	tcase_add_test(g, test_layout_parse);

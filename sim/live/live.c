@@ -117,6 +117,7 @@ struct run {
 	int n_lats;
 	json_t *lat_all, *rd_all;
 	struct cap_stats pcap; /* summed over the replications run */
+	size_t clamped;        /* trace: patience draws clamped, summed likewise */
 	char failed[3 * PATH_MAX + 64];
 };
 
@@ -179,6 +180,7 @@ static void rep_done(struct run *u, struct rep *r)
 	u->pcap.received += r->pcap.received;
 	u->pcap.dropped += r->pcap.dropped;
 	u->pcap.if_dropped += r->pcap.if_dropped;
+	u->clamped += r->sc.n_clamped;
 	if (o->quiet)
 		return;
 	if (r->sc.n_redials)
@@ -263,6 +265,13 @@ static void conclude(struct run *u, struct live_schedule *sched)
 	json_t *cap = capture_json(&u->pcap);
 	if (cap)
 		resdir_set_extra(u->rd, "capture", cap);
+	const struct trace *t = o->scn->trace;
+	json_t *tj = t ? json_pack("{s:s, s:I, s:I, s:I}", "file", t->path, "calls", (json_int_t)t->n,
+				   "delay_shortened", (json_int_t)t->n_shortened, "patience_clamped",
+				   (json_int_t)u->clamped)
+		       : NULL;
+	if (tj)
+		resdir_set_extra(u->rd, "trace", tj);
 	if (resdir_calls_close(u->rd) && !u->failed[0])
 		snprintf(u->failed, sizeof(u->failed), "cannot write calls.csv");
 	if (u->failed[0])

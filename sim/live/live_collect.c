@@ -134,7 +134,7 @@ static void base_rec(const struct scenario *s, struct live_call *c, const char *
 	snprintf(r->call_id, sizeof(r->call_id), "%s%llu", prefix, (unsigned long long)sc->seq);
 	set_str(r->tenant, sizeof(r->tenant), t->id);
 	set_str(r->caller_type, sizeof(r->caller_type), s->callers.types[sc->type].name);
-	r->forwarding = t->forwarding;
+	r->forwarding = sc->fwd;
 	r->no_answer = sc->no_answer;
 	r->t_dial = sc->t_dial;
 	r->phase = sc->phase;

@@ -103,7 +103,7 @@ int live_write_injection(struct rep *r, const struct sched_call **w, size_t n, c
 				       : rb_us_to_s(r->t0) * 1e3 + (double)(c->t_dial + c->patience) / F / 1e3;
 		/* Against secretaryd the operator hangs up; this is only a backstop. */
 		double talk_ms = center_hangs_up ? 3600e3 / F + 30e3 : (double)c->talk / F / 1e3;
-		bool na = t->forwarding == FWD_NO_ANSWER;
+		bool na = c->fwd == FWD_NO_ANSWER;
 		fprintf(f, "rbl%d-%" PRIu64 ";%s;%.3f;%.3f;%.0f;%s;%s;%s;%s;%s;%s\n", r->idx, c->seq,
 			t->number ? t->number : "", at_ms, dl_ms, talk_ms, na ? "no-answer" : "unconditional",
 			na ? "408" : "302", s->callers.types[c->type].name, c->name, c->callback,

@@ -99,6 +99,8 @@ static const char *const surnames[] = {
 	"Kobayashi", "Kato", "Yoshida", "Yamada", "Sasaki", "Yamaguchi", "Matsumoto", "Inoue",
 };
 
+static void wire_details(struct st *x, struct sched_call *c);
+
 /* The caller's draws at t (model.c: new_call then dial). */
 static void draw_call(struct st *x, struct sched_call *c, rb_us t, int phase)
 {
@@ -120,11 +122,17 @@ static void draw_call(struct st *x, struct sched_call *c, rb_us t, int phase)
 		c->redial_after = draw_us(x, &s->callers.redial_after, RVP_REDIAL);
 	}
 	const struct scn_tenant *tn = &s->tenants[c->tenant];
+	c->fwd = tn->forwarding;
 	c->no_answer = tn->forwarding == FWD_NO_ANSWER ? tn->no_answer : 0;
 	c->t_invite = t + c->no_answer;
 	c->before_forward = c->no_answer > 0 && c->patience < c->no_answer;
+	wire_details(x, c);
+}
 
-	/* Wire-only details, from their own stream. */
+/* Wire-only details, from their own stream: a name and numbers. */
+static void wire_details(struct st *x, struct sched_call *c)
+{
+	const struct scn_ctype *ty = &x->s->callers.types[c->type];
 	struct rv_stream *r = &x->rs[RVP_CALLER];
 	size_t k = (size_t)(rv_uniform01(r) * (sizeof(surnames) / sizeof(surnames[0])));
 	unsigned long num = (unsigned long)(rv_uniform01(r) * 1e8);
@@ -199,8 +207,8 @@ int schedule_redial(struct schedule *sc, size_t i, rb_us t_hangup, size_t *added
 		c->talk = draw_rs(c->screened ? &ty->screened_talk : &ty->talk, r);
 		c->redials = rv_uniform01(r) < cl->redial_prob;
 		c->redial_after = draw_rs(&cl->redial_after, r);
-		const struct scn_tenant *tn = &s->tenants[c->tenant];
-		c->no_answer = tn->forwarding == FWD_NO_ANSWER ? tn->no_answer : 0;
+		c->fwd = o->fwd;
+		c->no_answer = o->no_answer;
 		c->t_invite = t + c->no_answer;
 		c->before_forward = c->no_answer > 0 && c->patience < c->no_answer;
 		sc->n_redials++;
@@ -275,6 +283,39 @@ static int draw_all(struct st *x, struct schedule *sc)
 	}
 }
 
+/* A trace's calls (core/trace.h), in its dial order: model.c's
+ * trace_call_draws, then the wire details. */
+static int draw_trace(struct st *x, struct schedule *sc)
+{
+	const struct scenario *s = x->s;
+	for (size_t i = 0; i < s->trace->n; i++) {
+		const struct trace_call *tc = &s->trace->calls[i];
+		struct trace_draws td;
+		struct sched_call *c;
+		int err = push(sc, &c);
+		if (err)
+			return err;
+		trace_draw(s, tc, x->rs, &td);
+		sc->n_clamped += td.clamped;
+		c->t_dial = tc->t_dial;
+		c->phase = scn_phase_at(s, tc->t_dial);
+		c->counted = tc->t_dial >= s->run.warmup;
+		c->tenant = tc->tenant;
+		c->type = td.type;
+		c->patience = td.patience;
+		c->screened = td.screened;
+		c->talk = td.talk;
+		c->caller = c->seq;
+		c->redial = tc->redial;
+		c->fwd = tc->fwd;
+		c->no_answer = tc->no_answer;
+		c->t_invite = tc->t_dial + tc->no_answer;
+		c->before_forward = c->no_answer > 0 && c->patience < c->no_answer;
+		wire_details(x, c);
+	}
+	return 0;
+}
+
 /* Redials of the callers who hung up before forwarding (known now;
  * schedule_redial appends, so this also reaches redials' redials). */
 static int first_redials(struct schedule *sc, uint64_t seed, int rep)
@@ -301,7 +342,7 @@ int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct sche
 	struct schedule sc = {0};
 	int ok = 0;
 	int err = st_init(&x, s, seed, rep, &ok);
-	if (err || (err = draw_all(&x, &sc)))
+	if (err || (err = s->trace ? draw_trace(&x, &sc) : draw_all(&x, &sc)))
 		goto out;
 	for (size_t j = 0; j < sc.n; j++)
 		if (!sc.calls[j].before_forward)
@@ -309,7 +350,8 @@ int schedule_build(const struct scenario *s, uint64_t seed, int rep, struct sche
 	sc.s = s;
 	sc.seed = seed;
 	sc.rep = rep;
-	if (s->callers.redial && s->callers.redial_prob > 0 && (err = first_redials(&sc, seed, rep)))
+	if (!s->trace && s->callers.redial && s->callers.redial_prob > 0 &&
+	    (err = first_redials(&sc, seed, rep)))
 		goto out;
 	*out = sc;
 	sc.calls = NULL;

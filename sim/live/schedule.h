@@ -30,6 +30,12 @@
  * center are known only during the run: the live runner calls
  * schedule_redial() when it sees their CANCEL.
  *
+ * A trace scenario (load: {trace: FILE}, core/trace.h) is placed call by
+ * call instead: each recorded call at its recorded dial instant, with its
+ * tenant, forwarding and delay, and its draws from trace_draw() (the
+ * model's, patience conditioned on what was seen), in trace order; its
+ * redials are its own calls, the scenario's redial model is off.
+ *
  * The copy of the model's drawing code is deliberate: sim/model/model.c keeps its
  * arrival and caller draws in its event loop (static functions); a
  * model_draw_caller()-style function exported by the model would let this
@@ -52,6 +58,7 @@ struct sched_call {
 	int tenant, type;    /* indexes into the scenario */
 	rb_us t_dial;        /* scenario time */
 	rb_us no_answer;     /* 0 for unconditional forwarding */
+	enum call_fwd fwd;   /* the tenant's forwarding, or the trace's record */
 	rb_us t_invite;      /* t_dial + no_answer: when the INVITE leaves */
 	rb_us patience;      /* from t_dial; INT64_MAX: never */
 	rb_us talk;          /* the caller's talk time (screened sales: screened_talk) */
@@ -75,6 +82,7 @@ struct schedule {
 	size_t n, cap;
 	size_t n_wire;            /* calls that reach the wire */
 	size_t n_redials;         /* of n */
+	size_t n_clamped;         /* trace: patience set to what was seen (trace_draw) */
 	const struct scenario *s;
 	struct rv_stream redial_rs; /* RVP_RETRY, re-keyed by schedule_redial */
 	bool redial_ok;

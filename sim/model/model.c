@@ -153,6 +153,16 @@ static inline rb_us patience_end(struct mrep *m, struct mcall *c)
  * when made at service time; the bench case (fixed 0 s pick-up and wrap-up,
  * no screening, redial or backup) adds two switch branches per call.
  */
+/* What the call's answerer will take: pick-up (operator, backup), wrap-up. */
+static inline void draw_service(struct mrep *m, struct mcall *c, struct rv_stream *pick,
+				struct rv_stream *bpick, struct rv_stream *wrap, bool want_backup)
+{
+	const struct scn_center *ce = &m->scn->center;
+	c->pickup = draw_rs(&ce->pickup, pick);
+	c->bpickup = want_backup ? draw_rs(&ce->backup_pickup, bpick) : RB_T_NONE;
+	c->wrapup = draw_rs(&ce->wrapup, wrap);
+}
+
 static inline void draw_call(struct mrep *m, struct mcall *c, struct rv_stream *pat,
 			     struct rv_stream *scr, struct rv_stream *talk, struct rv_stream *red,
 			     struct rv_stream *pick, struct rv_stream *bpick, struct rv_stream *wrap,
@@ -160,7 +170,6 @@ static inline void draw_call(struct mrep *m, struct mcall *c, struct rv_stream *
 {
 	const struct scenario *s = m->scn;
 	const struct scn_callers *cl = &s->callers;
-	const struct scn_center *ce = &s->center;
 	if (cl->patience.kind == RV_EXPONENTIAL) {
 		c->pat_u = rv_u01(pat);
 		c->patience = PAT_LATER;
@@ -175,9 +184,7 @@ static inline void draw_call(struct mrep *m, struct mcall *c, struct rv_stream *
 		c->redials = rv_u01(red) < cl->redial_prob;
 		c->redial_after = draw_rs(&cl->redial_after, red);
 	}
-	c->pickup = draw_rs(&ce->pickup, pick);
-	c->bpickup = want_backup ? draw_rs(&ce->backup_pickup, bpick) : RB_T_NONE;
-	c->wrapup = draw_rs(&ce->wrapup, wrap);
+	draw_service(m, c, pick, bpick, wrap, want_backup);
 }
 
 /* --- the record of a finished call ------------------------------------------ */
@@ -207,11 +214,10 @@ static void fill_draws(struct mrep *m, struct mcall *c, struct callrec *r)
 
 static void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
 {
-	const struct scn_tenant *t = &m->scn->tenants[c->tenant];
 	struct callrec *r = &m->rec;
 	r->redial = c->redial;
-	r->forwarding = t->forwarding;
-	r->no_answer = t->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
+	r->forwarding = c->fwd;
+	r->no_answer = c->no_answer;
 	r->t_dial = c->t_dial;
 	r->t_invite = c->t_invite;
 	r->t_ringing = c->t_invite;
@@ -273,20 +279,45 @@ static void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
 	c->t_invite = c->t_answer = c->t_cancel = c->t_end = RB_T_NONE;
 	c->staff = NULL;
 
-	const struct scn_tenant *t = &s->tenants[c->tenant];
-	if (t->forwarding == FWD_NO_ANSWER && t->no_answer > 0) {
+	if (c->no_answer > 0) {
 		rb_us pat = patience_us(m, c);
-		if (pat < t->no_answer) {
+		if (pat < c->no_answer) {
 			/* Hung up while the client's phone rang: the center never knew. */
 			c->t_cancel = c->t_end = now + pat;
 			emit(m, c, OUTCOME_ABANDONED_BEFORE_FORWARD);
 			redial_or_put(m, c);
 			return;
 		}
-		sched(m, &c->ev, MEV_FORWARD, now + t->no_answer);
+		sched(m, &c->ev, MEV_FORWARD, now + c->no_answer);
 		return;
 	}
 	at_center(m, c, now);
+}
+
+/*
+ * A recorded caller (load: {trace: FILE}), the trace's next call: who and
+ * what as recorded, the rest drawn (core/trace.h: trace_draw, patience
+ * conditioned on what was seen), then what its answerer will take, from
+ * the same streams and in the same order as any other call. Recorded
+ * redials are calls of the trace; the scenario's redial model is off.
+ */
+static void trace_call_draws(struct mrep *m, struct mcall *c)
+{
+	const struct trace_call *tc = &m->trace->calls[m->trace_next++];
+	struct trace_draws td;
+	struct rv_stream *rs = m->rs;
+	trace_draw(m->scn, tc, rs, &td);
+	c->tenant = tc->tenant;
+	c->type = td.type;
+	c->patience = td.patience;
+	c->screened = td.screened;
+	c->talk = td.talk;
+	c->redial = tc->redial;
+	c->redials = false;
+	c->fwd = tc->fwd;
+	c->no_answer = tc->no_answer;
+	m->stats.clamped += td.clamped;
+	draw_service(m, c, &rs[RVP_PICKUP], &rs[RVP_BACKUP], &rs[RVP_WRAPUP], m->backup_possible);
 }
 
 /* A new caller (not a redial) at now, in phase: its draws, then dial. */
@@ -302,10 +333,18 @@ static void new_call(struct mrep *m, rb_us now, int phase)
 	c->redial = false;
 	c->caller = ++m->next_caller;
 	c->attempt = 0;
+	if (m->trace) {
+		trace_call_draws(m, c);
+		dial(m, c, now, phase);
+		return;
+	}
 	c->tenant = s->n_tenants > 1 ? (int)rv_pick(s->tenant_cum, s->n_tenants, &m->rs[RVP_TENANT]) : 0;
 	c->type = s->callers.n_types > 1
 			  ? (int)rv_pick(s->callers.type_cum, s->callers.n_types, &m->rs[RVP_TYPE])
 			  : 0;
+	const struct scn_tenant *t = &s->tenants[c->tenant];
+	c->fwd = t->forwarding;
+	c->no_answer = t->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
 	struct rv_stream *rs = m->rs;
 	draw_call(m, c, &rs[RVP_PATIENCE], &rs[RVP_SCREENING], &rs[RVP_TALK], &rs[RVP_REDIAL],
 		  &rs[RVP_PICKUP], &rs[RVP_BACKUP], &rs[RVP_WRAPUP], m->backup_possible);
@@ -420,10 +459,21 @@ static void on_talk_end(struct mrep *m, struct mcall *c, rb_us now)
 
 /* --- arrivals and shifts ------------------------------------------------------- */
 
-/* Draws the next Poisson arrival after `from` (phase by phase) into arr_*. */
+/* Draws the next Poisson arrival after `from` (phase by phase) into arr_*;
+ * with a trace, its next call. */
 static void next_arrival(struct mrep *m, rb_us from)
 {
 	const struct scenario *s = m->scn;
+	if (m->trace) {
+		if (m->trace_next >= m->trace->n) {
+			m->arr_key = EVQ_KEY_MAX;
+			return;
+		}
+		m->arr_t = m->trace->calls[m->trace_next].t_dial;
+		m->arr_phase = scn_phase_at(s, m->arr_t);
+		m->arr_key = evq_key_next(&m->q, m->arr_t, 0);
+		return;
+	}
 	while ((size_t)m->arr_phase < s->n_phases) {
 		const struct scn_phase *ph = &s->phases[m->arr_phase];
 		rb_us end = ph->start + ph->duration;
@@ -683,7 +733,9 @@ static int rep_setup(struct mrep *m)
 		ops = m->ops_buf;
 	}
 	m->join_age = (rb_us)ce->join_after_rings * s->ring_period;
-	m->redial_on = s->callers.redial && s->callers.redial_prob > 0;
+	m->trace = s->trace;
+	/* A trace's redials are its own calls (recorded): no redial model then. */
+	m->redial_on = !s->trace && s->callers.redial && s->callers.redial_prob > 0;
 	m->backup_possible = ce->backup > 0;
 	for (size_t p = 0; p < s->n_phases; p++)
 		if (s->phases[p].backup > 0)

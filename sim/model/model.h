@@ -2,7 +2,9 @@
  * model: the discrete-event engine behind `ringbench model`.
  *
  * model_run() simulates a scenario's replications: per phase, Poisson
- * arrivals at the phase's rate plus its bursts; each call draws, when it is
+ * arrivals at the phase's rate plus its bursts, or a trace's recorded calls
+ * at their instants (core/trace.h: patience conditioned on what was seen,
+ * recorded talk, no redial model); each call draws, when it is
  * dialled, its tenant, caller type, patience, screening, talk, redial,
  * pick-up (by an operator and by a backup) and wrap-up from random streams
  * of their own (rv.h: one per process, seeded from the seed and the
@@ -76,6 +78,9 @@ struct model_stats {
 	uint64_t events;  /* events processed */
 	uint64_t leftover; /* calls still waiting at the end, nobody to take
 	                      them (patience never): reported incomplete */
+	uint64_t clamped;  /* trace replay: patience that the scenario's
+	                      distribution could not make exceed what was seen,
+	                      set to what was seen (core/trace.h) */
 };
 
 /*

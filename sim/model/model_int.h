@@ -50,6 +50,8 @@ struct mcall {
 	 * the scenario has no redials).
 	 */
 	rb_us talk, pickup, bpickup, wrapup, redial_after;
+	rb_us no_answer;    /* the client's phone rings this long first; 0: at once */
+	enum call_fwd fwd;  /* the tenant's, or the trace's record */
 	struct dsp_staff *staff;
 	uint64_t id;        /* 1-based within the replication, in dial order */
 	uint64_t caller;    /* 1-based first-time caller, kept by its redials */
@@ -104,7 +106,9 @@ struct mrep {
 
 	rb_us join_age;
 	bool backup_possible;      /* some phase has backup staff */
-	bool redial_on;            /* callers may redial (prob > 0) */
+	bool redial_on;            /* callers may redial (prob > 0; never with a trace) */
+	const struct trace *trace; /* the scenario's trace; NULL: Poisson and bursts */
+	size_t trace_next;         /* its next call */
 	int n_pickup;              /* calls in pick-up (still ringing) */
 
 	/* the center's state and since when, for summary and timeline spans */

@@ -30,7 +30,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (r >= p->o->replications)
 			break;
-		struct model_stats st = {0, 0, 0};
+		struct model_stats st = {0};
 		int err = model_rep_run(p->o, r, &st);
 		pthread_mutex_lock(&p->mu);
 		if (err && !p->err)
@@ -38,6 +38,7 @@ static void *worker(void *arg)
 		p->total.calls += st.calls;
 		p->total.events += st.events;
 		p->total.leftover += st.leftover;
+		p->total.clamped += st.clamped;
 		p->done++;
 		if (p->o->progress_h && !err)
 			p->o->progress_h(p->done, p->n_run, p->o->progress_arg);

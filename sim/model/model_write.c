@@ -35,7 +35,8 @@ static int choose_reps(const struct model_write_opts *o, struct model_seq_result
 }
 
 /* The model's replications into rd; returns the run's error (not the folder's). */
-static int run_into(const struct model_write_opts *o, struct resdir *rd, int reps)
+static int run_into(const struct model_write_opts *o, struct resdir *rd, int reps,
+		    struct model_stats *st)
 {
 	struct model_opts mo = {
 		.scn = o->scn,
@@ -49,9 +50,22 @@ static int run_into(const struct model_write_opts *o, struct resdir *rd, int rep
 		.progress_h = o->progress_h,
 		.progress_arg = o->progress_arg,
 	};
-	struct model_stats st;
-	memset(&st, 0, sizeof(st));
-	return model_run(&mo, &st);
+	memset(st, 0, sizeof(*st));
+	return model_run(&mo, st);
+}
+
+/* summary.json's "trace" (load: {trace: FILE}): what was replayed. */
+static void trace_extra(const struct model_write_opts *o, struct resdir *rd,
+			const struct model_stats *st)
+{
+	const struct trace *t = o->scn->trace;
+	if (!t)
+		return;
+	json_t *j = json_pack("{s:s, s:I, s:I, s:I}", "file", t->path, "calls", (json_int_t)t->n,
+			      "delay_shortened", (json_int_t)t->n_shortened, "patience_clamped",
+			      (json_int_t)st->clamped);
+	if (j)
+		resdir_set_extra(rd, "trace", j);
 }
 
 int model_write(const struct model_write_opts *o, struct resdir **rdp, struct resdir_result *res,
@@ -105,7 +119,10 @@ int model_write(const struct model_write_opts *o, struct resdir **rdp, struct re
 		errbuf_set(err, errlen, "cannot write %s/calls.csv: %s", o->dir, strerror(e));
 		goto fail;
 	}
-	e = seq_err ? seq_err : run_into(o, rd, reps);
+	struct model_stats st = {0};
+	e = seq_err ? seq_err : run_into(o, rd, reps, &st);
+	if (!e)
+		trace_extra(o, rd, &st);
 	int ce = resdir_calls_close(rd);
 	if (!e)
 		e = ce;

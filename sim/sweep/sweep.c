@@ -247,6 +247,18 @@ int sweep_grid_parse(struct sweep_grid *g, const struct scenario *s,
 {
 	int rc = 0;
 	sweep_grid_default(g, s);
+	/* A trace's calls, delays and bursts are recorded: nothing to scale. */
+	const char *fixed = a->rate    ? "--rate-scale"
+			    : a->burst ? "--burst-scale"
+			    : a->noans ? "--no-answer-s"
+				       : NULL;
+	if (s->trace && fixed) {
+		errbuf_set(err, errlen,
+			   "%s: the scenario's load is a trace (recorded calls, with their own "
+			   "instants and no-answer delays): only staffing can be swept",
+			   fixed);
+		return EINVAL;
+	}
 	if ((a->ops && (rc = sweep_range_int("--operators", a->ops, 0, &g->ops, err, errlen))) ||
 	    (a->backup && (rc = sweep_range_int("--backup", a->backup, 0, &g->backup, err, errlen))) ||
 	    (a->rate && (rc = sweep_range_double("--rate-scale", a->rate, 0, &g->rate, err, errlen))) ||
