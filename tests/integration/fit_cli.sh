@@ -4,7 +4,8 @@
 # queue_log, a bad --days, a missing file: a clear error and exit 2. Then
 # the round trip on the command line: `model --calls all` -> calls.csv ->
 # `fit` -> the fitted scenario runs in `model`; trace.csv has calls.csv's
-# header; `report` draws the fit's three plots (when gnuplot is installed).
+# header and, replayed as a trace with the same staffing, gives the run's
+# calls back; `report` draws the fit's three plots (when gnuplot is installed).
 #   fit_cli.sh RINGBENCH SOURCE_DIR BUILD_DIR
 set -u
 RB=$1 SRC=$2
@@ -39,6 +40,19 @@ expect 0 "talk time: gamma" "$RB" fit "$T/m/calls.csv" --start-time 09:00 --out 
 expect 0 "" "$RB" model "$T/m/fitted.yaml" --quiet --out "$T/m2"
 head -1 "$T/m/trace.csv" | cmp -s - <(head -1 "$T/m/calls.csv") ||
 	{ echo "FAIL: trace.csv's header is not calls.csv's"; fails=$((fails + 1)); }
+# trace.csv replayed (load: {trace}) with the fitted scenario's staffing: the
+# recorded calls come back, the same answered and abandoned
+sed '/^load:/,/^# targets/{/^# targets/!d}' "$T/m/fitted.yaml" |
+	sed 's|^# targets|load: {trace: trace.csv}\n# targets|' >"$T/m/replay.yaml"
+expect 0 "" "$RB" model "$T/m/replay.yaml" --replications 1 --quiet --out "$T/rep"
+python3 - "$T" <<'PY' || fails=$((fails + 1))
+import json, sys
+a = json.load(open(sys.argv[1] + "/m/summary.json"))["overall"]
+b = json.load(open(sys.argv[1] + "/rep/summary.json"))["overall"]
+k = ("offered", "answered", "abandoned")
+print("recorded", [a[x] for x in k], "replayed", [b[x] for x in k])
+sys.exit([a[x] for x in k] != [b[x] for x in k])
+PY
 if command -v gnuplot >/dev/null; then
 	expect 0 "" "$RB" report "$T/m"
 	for p in fit_arrivals fit_talk fit_patience; do
