@@ -245,7 +245,9 @@ int fit_write_trace(const struct fit_hist *h, double t0_tod, const char *path)
 		put_t(f, c->outcome == FIT_ANSWERED ? NAN : end);
 		fputc(',', f);
 		put_t(f, c->outcome == FIT_ANSWERED ? end + c->talk : NAN);
-		fprintf(f, ",,%s,,", c->outcome == FIT_OTHER && c->event ? "rejected" : out[c->outcome]);
+		/* sent away by the queue: rejected; no end known (a capture's): incomplete */
+		fprintf(f, ",,%s,,", c->outcome == FIT_OTHER && !isfinite(c->wait) ? "incomplete"
+										: out[c->outcome]);
 		put_t(f, c->wait);
 		fputs(",,,,,", f);
 		csvtab_put(f, c->agent, false);
