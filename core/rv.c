@@ -30,6 +30,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
 
 /* splitmix64: advances *x and returns a well-mixed 64-bit value. */
 static uint64_t splitmix64(uint64_t *x)
@@ -222,6 +223,8 @@ static double draw_raw(const struct rv_dist *d, struct rv_stream *s)
 		return d->values[(size_t)(gsl_rng_uniform(r) * (double)d->n)];
 	case RV_NEVER:
 		return INFINITY;
+	case RV_WEIBULL: /* gsl_ran_weibull(r, a, b): a the scale, b the shape */
+		return gsl_ran_weibull(r, d->b, d->a);
 	}
 	return NAN;
 }
@@ -284,6 +287,8 @@ double rv_mean(const struct rv_dist *d)
 		return emp_mean(d);
 	case RV_NEVER:
 		return INFINITY;
+	case RV_WEIBULL: /* scale Gamma(1 + 1/k) */
+		return d->b * gsl_sf_gamma(1 + 1 / d->a);
 	}
 	return NAN;
 }
@@ -315,6 +320,9 @@ double rv_variance(const struct rv_dist *d)
 		return v / (double)d->n;
 	case RV_NEVER:
 		return INFINITY;
+	case RV_WEIBULL: /* scale^2 (Gamma(1 + 2/k) - Gamma(1 + 1/k)^2) */
+		m = gsl_sf_gamma(1 + 1 / d->a);
+		return d->b * d->b * (gsl_sf_gamma(1 + 2 / d->a) - m * m);
 	}
 	return NAN;
 }
@@ -384,6 +392,16 @@ int rv_dist_prepare(struct rv_dist *d, const char **why)
 				return bad(why, "empirical values must be finite and >= 0");
 		break;
 	case RV_NEVER:
+		break;
+	case RV_WEIBULL:
+		/* Below 0.05 the mean (Gamma(1 + 1/k)) overflows long before
+		 * RV_MAX_S matters; above 1000 it is a fixed value in disguise. */
+		if (d->a < 0.05 || d->a > 1000)
+			return bad(why, "a weibull shape must be between 0.05 and 1000");
+		if (d->b <= 0)
+			return bad(why, "a weibull scale must be > 0");
+		d->shape = d->a;
+		d->scale = d->b;
 		break;
 	default:
 		return bad(why, "unknown distribution");

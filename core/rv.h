@@ -41,6 +41,7 @@ enum rv_kind {
 	RV_ERLANG,      /* k stages, mean; scale = mean / k */
 	RV_EMPIRICAL,   /* values[n], each equally likely */
 	RV_NEVER,       /* never happens: +infinity (patience_s: {never: true}) */
+	RV_WEIBULL,     /* a: shape k, b: scale; last, so the kinds before keep their numbers */
 };
 
 struct rv_dist {

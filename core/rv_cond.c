@@ -11,7 +11,7 @@
  * rather than the CDF keeps its precision far in the tail (b well above the
  * mean), where 1 - F(b) would round to 0. One uniform per draw for every
  * kind with a closed-form or numerically inverted tail (exponential,
- * uniform, normal, lognormal, gamma, Erlang, empirical); a kind without one
+ * uniform, normal, lognormal, gamma, Erlang, empirical, Weibull); a kind without one
  * (a kind added later) falls back to rejection: redraw until above b, at
  * most RV_COND_TRIES times.
  *
@@ -164,6 +164,9 @@ static double draw_above(const struct rv_dist *d, double b, struct rv_stream *s,
 		return emp_above(d, b, rv_uniform01(s), clamped);
 	case RV_NEVER:
 		return INFINITY;
+	case RV_WEIBULL: /* Q(x) = exp(-(x/scale)^k): (x/scale)^k beyond b is (b/scale)^k + E */
+		u = unit_exp(rv_uniform01(s));
+		return fmax(b, d->scale * pow(pow(b / d->scale, d->shape) + u, 1 / d->shape));
 	default:
 		return reject_above(d, b, s, clamped);
 	}

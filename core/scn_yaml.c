@@ -320,11 +320,12 @@ int scn_dist_copy(struct rv_dist *dst, const struct rv_dist *src)
 
 static const char *const dist_names[] = {"fixed",	  "exponential", "uniform", "normal",
 					 "lognormal",	  "gamma",	 "erlang",  "empirical",
-					 "empirical_csv", "never",	 NULL};
+					 "empirical_csv", "never",	 "weibull", NULL};
 
 #define DIST_EXPECTED                                                                              \
 	"expected a distribution: a number (fixed), {fixed: x}, {exponential: mean}, "             \
 	"{uniform: [a, b]}, {normal|lognormal|gamma: {mean, sd}}, {erlang: {k, mean}}, "           \
+	"{weibull: {shape, scale}}, "                                                               \
 	"{empirical: [...]} or {empirical_csv: file}"
 
 /* {mean, sd} or {k, mean} into a, b. */
@@ -476,6 +477,10 @@ static int dist_body(struct scn_ctx *c, const char *kind, yaml_node_t *v, bool a
 	if (!strcmp(kind, "erlang")) {
 		d->kind = RV_ERLANG;
 		return two_params(c, v, kind, "k", "mean", &d->a, &d->b);
+	}
+	if (!strcmp(kind, "weibull")) {
+		d->kind = RV_WEIBULL;
+		return two_params(c, v, kind, "shape", "scale", &d->a, &d->b);
 	}
 	if (!strcmp(kind, "empirical")) {
 		d->kind = RV_EMPIRICAL;

@@ -91,6 +91,16 @@ bool report_is_plan(const char *dir);
  */
 int report_plan_write(const char *dir, const struct report_opts *opts, char *err, size_t errlen);
 
+/* True when dir holds a fit (fit.json, ringbench fit): report it with report_fit_write. */
+bool report_is_fit(const char *dir);
+/*
+ * Writes the report of a fit from dir/fit.json (docs/fit.md) into
+ * opts->out_dir (NULL: dir/report): calls an hour counted against fitted,
+ * the talk-time histogram with the fitted density, Kaplan-Meier patience
+ * with the fitted survival. Same returns as report_write.
+ */
+int report_fit_write(const char *dir, const struct report_opts *opts, char *err, size_t errlen);
+
 /* 0 when the gnuplot program (NULL: default) runs, else ENOENT. */
 int report_gnuplot_check(const char *gnuplot);
 

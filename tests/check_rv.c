@@ -135,6 +135,39 @@ START_TEST(test_gamma_moments)
 }
 END_TEST
 
+/* Weibull: shape k below, at and above 1 (k = 1 is the exponential). */
+START_TEST(test_weibull_moments)
+{
+	struct rv_dist d = {.kind = RV_WEIBULL, .a = 1, .b = 50};
+
+	ck_assert_int_eq(rv_dist_prepare(&d, NULL), 0);
+	ck_assert_double_eq_tol(rv_mean(&d), 50, 1e-9);
+	ck_assert_double_eq_tol(rv_variance(&d), 2500, 1e-6);
+	check_moments(d, "weibull 1, 50");
+	check_moments((struct rv_dist){.kind = RV_WEIBULL, .a = 2.5, .b = 120}, "weibull 2.5, 120");
+	check_moments((struct rv_dist){.kind = RV_WEIBULL, .a = 0.8, .b = 30}, "weibull 0.8, 30");
+}
+END_TEST
+
+/* The draws' median is scale (ln 2)^(1/k): a check of which GSL argument is
+ * the scale and which the shape, that the moments alone could miss at k = 1. */
+START_TEST(test_weibull_median)
+{
+	struct rv_dist d = {.kind = RV_WEIBULL, .a = 3, .b = 100};
+	struct rv_stream s;
+	int below = 0, n = 40000;
+	double med = 100 * cbrt(log(2));
+
+	ck_assert_int_eq(rv_dist_prepare(&d, NULL), 0);
+	ck_assert_int_eq(rv_stream_init(&s, 7, 0, RVP_PATIENCE), 0);
+	for (int i = 0; i < n; i++)
+		below += rv_draw(&d, &s) < med;
+	/* binomial(40000, 0.5): sd 100; 5 sd */
+	ck_assert_msg(abs(below - n / 2) < 500, "%d of %d below the median", below, n);
+	rv_stream_free(&s);
+}
+END_TEST
+
 START_TEST(test_erlang_moments)
 {
 	check_moments((struct rv_dist){.kind = RV_ERLANG, .a = 3, .b = 120}, "erlang 3, 120");
@@ -313,6 +346,11 @@ START_TEST(test_prepare_refuses_bad_parameters)
 	d = (struct rv_dist){.kind = RV_FIXED, .a = NAN};
 	ck_assert_int_eq(rv_dist_prepare(&d, &why), EINVAL);
 	d = (struct rv_dist){.kind = RV_EMPIRICAL};
+	ck_assert_int_eq(rv_dist_prepare(&d, &why), EINVAL);
+	d = (struct rv_dist){.kind = RV_WEIBULL, .a = 2, .b = 0};
+	ck_assert_int_eq(rv_dist_prepare(&d, &why), EINVAL);
+	ck_assert_str_eq(why, "a weibull scale must be > 0");
+	d = (struct rv_dist){.kind = RV_WEIBULL, .a = 0.01, .b = 5};
 	ck_assert_int_eq(rv_dist_prepare(&d, &why), EINVAL);
 }
 END_TEST
@@ -525,6 +563,8 @@ static Suite *rv_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_fixed_moments);
+	tcase_add_test(tc, test_weibull_moments);
+	tcase_add_test(tc, test_weibull_median);
 	tcase_add_test(tc, test_exponential_moments);
 	tcase_add_test(tc, test_uniform_moments);
 	tcase_add_test(tc, test_normal_truncated_moments);

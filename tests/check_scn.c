@@ -366,6 +366,16 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* {weibull: {shape, scale}}: its parameters checked, its keys its own. */
+START_TEST(test_weibull_errors)
+{
+	string_bad("center: {operators: 1, pickup_s: {weibull: {shape: 0, scale: 3}}}\n",
+		   "1:44: a weibull shape must be between 0.05 and 1000");
+	string_bad("center: {operators: 1, pickup_s: {weibull: {shape: 2, mean: 3}}}\n",
+		   "1:55: unknown key 'mean' in weibull (shape, scale) (expected one of: shape, scale)");
+}
+END_TEST
+
 START_TEST(test_every_distribution)
 {
 	struct scenario *s = string_ok(
@@ -379,7 +389,8 @@ START_TEST(test_every_distribution)
 	    "  patience_s: {never: true}\n"
 	    "  redial: {prob: 0.5, after_s: {erlang: {k: 3, mean: 30}}}\n"
 	    "  types:\n"
-	    "    a: {share: 0.25, talk_s: {normal: {mean: 100, sd: 20}}}\n"
+	    "    a: {share: 0.25, talk_s: {normal: {mean: 100, sd: 20}},\n"
+	    "        screen_prob: 0.5, screened_talk_s: {weibull: {shape: 1.5, scale: 40}}}\n"
 	    "    b: {share: 0.25, talk_s: {gamma: {mean: 60, sd: 30}}, refuses_callback: yes}\n"
 	    "    c: {share: 0.25, talk_s: {empirical: [10, 20, 60]}}\n"
 	    "    d: {share: 0.25, talk_s: {uniform: [5, 15]}, screen_prob: 1,\n"
@@ -396,6 +407,11 @@ START_TEST(test_every_distribution)
 	ck_assert_int_eq(s->callers.redial_after.kind, RV_ERLANG);
 	ck_assert(s->callers.redial_after.shape == 3 && s->callers.redial_after.scale == 10);
 	ck_assert_int_eq(s->callers.types[0].talk.kind, RV_NORMAL);
+	ck_assert_int_eq(s->callers.types[0].screened_talk.kind, RV_WEIBULL);
+	ck_assert(s->callers.types[0].screened_talk.shape == 1.5 &&
+		  s->callers.types[0].screened_talk.scale == 40);
+	/* scale Gamma(1 + 1/k): 40 Gamma(5/3) = 36.10981... */
+	ck_assert_double_eq_tol(rv_mean(&s->callers.types[0].screened_talk), 36.109815, 1e-5);
 	ck_assert_int_eq(s->callers.types[1].talk.kind, RV_GAMMA);
 	ck_assert_double_eq_tol(s->callers.types[1].talk.shape, 4, 1e-12);
 	ck_assert(s->callers.types[1].refuses_callback);
@@ -692,7 +708,7 @@ START_TEST(test_string_errors)
 	    "center: {operators: 1, pickup_s: [1, 2]}\n",
 	    "1:34: expected a distribution: a number (fixed), {fixed: x}, {exponential: mean}, "
 	    "{uniform: [a, b]}, {normal|lognormal|gamma: {mean, sd}}, {erlang: {k, mean}}, "
-	    "{empirical: [...]} or {empirical_csv: file}, got a list");
+	    "{weibull: {shape, scale}}, {empirical: [...]} or {empirical_csv: file}, got a list");
 	string_bad("center: {operators: 1, layout: pooled}\n"
 		   "tenants: [{id: a, number: \"1\"}]\n"
 		   "callers: {talk_s: 60}\n"
@@ -1043,6 +1059,7 @@ static Suite *scn_suite(void)
 	tcase_add_test(tc, test_shipped_scenarios_load);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_every_distribution);
+	tcase_add_test(tc, test_weibull_errors);
 	tcase_add_test(tc, test_empirical_csv_relative_to_the_scenario);
 	tcase_add_test(tc, test_floors_defaults_and_phase_split);
 	tcase_add_test(tc, test_server_and_tenant_extras);

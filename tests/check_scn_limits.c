@@ -140,7 +140,7 @@ static const struct {
      "load: [{phase: p, duration_s: 60, rate_per_min: 1}]\n",
      "3:19: expected a distribution: a number (fixed), {fixed: x}, {exponential: mean}, "
      "{uniform: [a, b]}, {normal|lognormal|gamma: {mean, sd}}, {erlang: {k, mean}}, "
-     "{empirical: [...]} or {empirical_csv: file}, got '.inf'"},
+     "{weibull: {shape, scale}}, {empirical: [...]} or {empirical_csv: file}, got '.inf'"},
     {"center: {operators: 1}\ntenants: [{id: a, number: \"1\"}]\ncallers: {talk_s: 60}\n"
      "load: [{phase: p, duration_s: 1e999, rate_per_min: 1}]\n",
      "4:31: expected a number, got '1e999'"},

@@ -337,6 +337,8 @@ static double q_of(const struct rv_dist *d, double x)
 		return gsl_cdf_gamma_Q(x, d->shape, d->scale);
 	case RV_NORMAL:
 		return gsl_cdf_gaussian_Q(x - d->a, d->b);
+	case RV_WEIBULL:
+		return gsl_cdf_weibull_Q(x, d->scale, d->shape);
 	default:
 		return NAN;
 	}
@@ -359,6 +361,7 @@ START_TEST(test_conditional_law)
 	    {dist(RV_LOGNORMAL, 50, 40), 150}, {dist(RV_GAMMA, 60, 30), 45},
 	    {dist(RV_GAMMA, 60, 30), 200},     {dist(RV_GAMMA, 30, 60), 5},
 	    {dist(RV_NORMAL, 60, 20), 70},     {dist(RV_LOGNORMAL, 50, 40), 0},
+	    {dist(RV_WEIBULL, 1.5, 40), 15},    {dist(RV_WEIBULL, 0.7, 60), 120},
 	};
 	static double v[N_KS];
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -382,9 +385,9 @@ END_TEST
 START_TEST(test_far_tail)
 {
 	struct rv_dist d[] = {dist(RV_GAMMA, 60, 30), dist(RV_LOGNORMAL, 50, 10),
-			      dist(RV_NORMAL, 60, 5), dist(RV_EXPONENTIAL, 1, 0)};
-	double bounds[] = {30000, 5000, 900, 1e6};
-	for (size_t c = 0; c < 4; c++) {
+			      dist(RV_NORMAL, 60, 5), dist(RV_EXPONENTIAL, 1, 0), dist(RV_WEIBULL, 2, 40)};
+	double bounds[] = {30000, 5000, 900, 1e6, 5000};
+	for (size_t c = 0; c < 5; c++) {
 		struct rv_stream rs;
 		ck_assert_int_eq(rv_stream_init(&rs, 3, 0, RVP_PATIENCE), 0);
 		for (int i = 0; i < 1000; i++) {

@@ -28,7 +28,8 @@ static void usage(FILE *f)
 		"next to it) and writes a self-contained HTML page, every plot inside it (it can be\n"
 		"mailed alone): DIR/report/index.html, with the verdict table at the top. DIR is a\n"
 		"result folder (summary.json, calls.csv, timeline.csv: ringbench model, live or\n"
-		"analyze), a sweep folder (ringbench sweep) or a plan folder (ringbench plan).\n"
+		"analyze), a sweep folder (ringbench sweep), a plan folder (ringbench plan)\n"
+		"or a fit's folder (fit.json of ringbench fit).\n"
 		"Several result folders are overlaid (e.g. model and live); the report goes to the\n"
 		"first one's folder unless --out.\n\n"
 		"  --out DIR       write the report into DIR instead\n"
@@ -145,6 +146,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (nd == 1 && report_is_plan(dirs[0])) {
 		rc = report_plan_write(dirs[0], &o, err, sizeof(err));
+	} else if (nd == 1 && report_is_fit(dirs[0])) {
+		rc = report_fit_write(dirs[0], &o, err, sizeof(err));
 	} else if (nd == 1 && report_is_sweep(dirs[0])) {
 		rc = report_sweep_write(dirs[0], &o, err, sizeof(err));
 	} else {

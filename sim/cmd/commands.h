@@ -12,6 +12,7 @@
 int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_erlang(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_onboard(int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct cmd cmds[] = {
 	{"analyze", cmd_analyze, "judge SIP captures (pcap/pcapng, or a live interface)"},
 	{"compare", cmd_compare, "compare two result folders, measure by measure"},
 	{"erlang", cmd_erlang, "exact Erlang A / Erlang C measures and staffing"},
+	{"fit", cmd_fit, "a scenario fitted to a center's call history (queue_log, CDRs, calls.csv)"},
 	{"live", cmd_live, "place a scenario's calls over SIP with SIPp and judge them"},
 	{"model", cmd_model, "run a scenario in the discrete-event model"},
 	{"onboard", cmd_onboard, "the start-of-service test call of one tenant"},
