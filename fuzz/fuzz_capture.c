@@ -13,7 +13,7 @@
 #include "analyze.h"
 #include "capture.h"
 
-static void on_done(const struct callrec *r, const struct dlg_extra *x, void *arg)
+static void on_done(struct callrec *r, const struct dlg_extra *x, void *arg)
 {
 	(void)x;
 	unsigned long *n = arg;
