@@ -161,11 +161,9 @@ static uint64_t key_hash(struct sip_span cid, struct sip_span tag)
 	return htab_hash(htab_hash(HTAB_SEED, cid.p, cid.len), tag.p, tag.len);
 }
 
-static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag)
+/* The call of key (cid, tag) of hash hv, or NULL. */
+static struct call *find_h(struct dlg *d, struct sip_span cid, struct sip_span tag, uint64_t hv)
 {
-	if (!cid.len)
-		return NULL;
-	uint64_t hv = key_hash(cid, tag);
 	for (struct hnode *x = htab_first(&d->calls, hv); x; x = htab_next(x, hv)) {
 		struct call *c = container_of(x, struct call, h);
 		if (c->cid_len == cid.len && c->tag_len == tag.len &&
@@ -174,6 +172,11 @@ static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag
 			return c;
 	}
 	return NULL;
+}
+
+static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag)
+{
+	return cid.len ? find_h(d, cid, tag, key_hash(cid, tag)) : NULL;
 }
 
 /* The call's record so far, into d->rec (and d->x); see fill_invite. */
@@ -301,7 +304,7 @@ static struct callrec *build(struct dlg *d, const struct call *c)
 {
 	struct callrec *r = &d->rec;
 	callrec_init(r);
-	callrec_set_key(r, c->key, c->key + c->cid_len + 1);
+	callrec_set_key_n(r, c->key, c->cid_len, c->key + c->cid_len + 1, c->tag_len);
 	memcpy(r->ruri_user, c->ruri_user, sizeof(r->ruri_user));
 	memcpy(r->tenant, c->ruri_user, sizeof(r->ruri_user));
 	memcpy(r->diversion_reason, c->diversion_reason, sizeof(r->diversion_reason));
@@ -365,7 +368,8 @@ static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt
 static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l4 *pkt)
 {
 	struct sip_span br = top_branch(m);
-	struct call *c = find(d, m->call_id, m->from_tag);
+	uint64_t hv = key_hash(m->call_id, m->from_tag); /* (call_id not empty: dlg_track) */
+	struct call *c = find_h(d, m->call_id, m->from_tag, hv);
 	if (c) {
 		bool same = br.len ? (br.len == c->branch_len &&
 				      htab_hash(HTAB_SEED, br.p, br.len) == c->branch_hash)
@@ -421,7 +425,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 	fill_invite(c, m, pkt);
 	c->last = t;
 	c->waiting = true;
-	htab_insert(&d->calls, &c->h, key_hash(m->call_id, m->from_tag));
+	htab_insert(&d->calls, &c->h, hv);
 	list_init(&c->l);
 	list_append(&d->open, &c->l);
 	d->n++;

@@ -82,10 +82,9 @@ void callrec_init(struct callrec *r)
 	r->drawn_backup_pickup = r->drawn_wrapup = RB_T_NONE;
 }
 
-/* Copies s into the inline field when it fits; else points at it. */
-static void set_key_field(char *field, size_t cap, const char **lng, const char *s)
+/* Copies s (n bytes) into the inline field when it fits; else points at it. */
+static void set_key_field(char *field, size_t cap, const char **lng, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	if (n < cap) {
 		memcpy(field, s, n + 1);
 		*lng = NULL;
@@ -97,8 +96,15 @@ static void set_key_field(char *field, size_t cap, const char **lng, const char 
 
 void callrec_set_key(struct callrec *r, const char *call_id, const char *from_tag)
 {
-	set_key_field(r->call_id, sizeof(r->call_id), &r->call_id_long, call_id);
-	set_key_field(r->from_tag, sizeof(r->from_tag), &r->from_tag_long, from_tag);
+	callrec_set_key_n(r, call_id, strlen(call_id), from_tag, strlen(from_tag));
+}
+
+void callrec_set_key_n(struct callrec *r, const char *call_id, size_t call_id_len,
+		       const char *from_tag, size_t from_tag_len)
+{
+	set_key_field(r->call_id, sizeof(r->call_id), &r->call_id_long, call_id, call_id_len);
+	set_key_field(r->from_tag, sizeof(r->from_tag), &r->from_tag_long, from_tag,
+		      from_tag_len);
 }
 
 void callrec_derive(struct callrec *r, rb_us ring_period)
@@ -217,19 +223,25 @@ static void put_str(struct line *l, const char *s, size_t max, bool comma)
 
 /* Times and numbers by integer arithmetic (rb_fmt_s_raw), no snprintf:
  * a row holds a dozen of them. */
+/* (Both format straight into the row: a copy of a variable length from a
+ * local buffer was a libc call per field.) */
 static void put_time(struct line *l, rb_us t)
 {
-	char b[1 + RB_FMT_S_MAX];
+	if (l->nomem || (1 + RB_FMT_S_MAX >= l->cap - l->n && !grow(l, 1 + RB_FMT_S_MAX)))
+		return;
+	char *b = l->b + l->n;
 	b[0] = ',';
 	int n = 1;
 	if (t != RB_T_NONE)
 		n += rb_fmt_s_raw(b + 1, t);
-	put(l, b, (size_t)n);
+	l->n += (size_t)n;
 }
 
 static void put_int(struct line *l, long v, bool known)
 {
-	char b[24];
+	if (l->nomem || (24 >= l->cap - l->n && !grow(l, 24)))
+		return;
+	char *b = l->b + l->n;
 	b[0] = ',';
 	int n = 1;
 	if (known) {
@@ -240,7 +252,7 @@ static void put_int(struct line *l, long v, bool known)
 		}
 		n += rb_fmt_u64(b + n, a);
 	}
-	put(l, b, (size_t)n);
+	l->n += (size_t)n;
 }
 
 int callrec_csv_write(FILE *f, const struct callrec *r)
