@@ -161,14 +161,32 @@ static uint64_t key_hash(struct sip_span cid, struct sip_span tag)
 	return htab_hash(htab_hash(HTAB_SEED, cid.p, cid.len), tag.p, tag.len);
 }
 
+/* a[0, n) == b[0, n): 8 bytes a step, the tail by one overlapping word
+ * (keys are short: memcmp's call and dispatch cost more than the compare). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	if (n < 8)
+		return !n || !memcmp(a, b, n);
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 /* The call of key (cid, tag) of hash hv, or NULL. */
 static struct call *find_h(struct dlg *d, struct sip_span cid, struct sip_span tag, uint64_t hv)
 {
 	for (struct hnode *x = htab_first(&d->calls, hv); x; x = htab_next(x, hv)) {
 		struct call *c = container_of(x, struct call, h);
 		if (c->cid_len == cid.len && c->tag_len == tag.len &&
-		    !memcmp(c->key, cid.p, cid.len) &&
-		    (!tag.len || !memcmp(c->key + cid.len + 1, tag.p, tag.len)))
+		    same_bytes(c->key, cid.p, cid.len) &&
+		    same_bytes(c->key + cid.len + 1, tag.p, tag.len))
 			return c;
 	}
 	return NULL;
@@ -329,12 +347,14 @@ static struct callrec *build(struct dlg *d, const struct call *c)
 static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt_l4 *pkt)
 {
 	struct sip_uri u;
-	c->ruri_user[0] = '\0';
+	/* whole fields defined: build copies them whole, the row reads them whole */
+	memset(c->ruri_user, 0, sizeof(c->ruri_user));
+	memset(c->diversion_reason, 0, sizeof(c->diversion_reason));
+	memset(c->history_info_cause, 0, sizeof(c->history_info_cause));
 	if (sipmsg_uri_parse(m->ruri, &u) == 0)
 		put(c->ruri_user, sizeof(c->ruri_user), u.number);
 	struct sip_diversion dv;
 	c->forwarding = FWD_UNKNOWN;
-	c->diversion_reason[0] = '\0';
 	if (sipmsg_diversion(m, 0, &dv) == 0 && dv.reason.len) {
 		put(c->diversion_reason, sizeof(c->diversion_reason), dv.reason);
 		if (sipmsg_span_ieq(dv.reason, "unconditional"))
@@ -347,7 +367,6 @@ static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt
 	for (unsigned i = 0; i < 32 && sipmsg_histinfo(m, i, &hi) != ENOENT; i++)
 		if (hi.cause > 0)
 			cause = hi.cause; /* the last retargeting's cause */
-	c->history_info_cause[0] = '\0';
 	if (cause > 0 && cause < 1000) {
 		snprintf(c->history_info_cause, sizeof(c->history_info_cause), "%d", cause);
 		if (c->forwarding == FWD_UNKNOWN) {

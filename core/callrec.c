@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "ring.h"
 
 static const char *const outcome_names[OUTCOME_COUNT] = {
@@ -192,7 +196,39 @@ static inline void put(struct line *l, const char *s, size_t len)
 static const unsigned char csv_stop[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1,
 					    ['\n'] = 1};
 
-/* A text field of at most max bytes (NUL-terminated if shorter), quoted
+/*
+ * Copies s to o 16 bytes at a time while no stop byte (csv_stop) is among
+ * them, reading only [s, s + max); returns the bytes known plain (the
+ * byte loop goes on from there). Writes up to 16 bytes past them, within
+ * the room put_str made. A row's fields are short: one or two steps
+ * instead of a step a byte.
+ */
+static inline size_t plain_run(char *o, const char *s, size_t max)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i z = _mm_setzero_si128(), cm = _mm_set1_epi8(','), qu = _mm_set1_epi8('"'),
+		      cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+	for (; i + 16 <= max; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, z), _mm_cmpeq_epi8(v, cm)),
+					 _mm_or_si128(_mm_cmpeq_epi8(v, qu),
+						      _mm_or_si128(_mm_cmpeq_epi8(v, cr),
+								   _mm_cmpeq_epi8(v, lf))));
+		_mm_storeu_si128((__m128i *)(void *)(o + i), v);
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+#else
+	(void)o;
+	(void)s;
+	(void)max;
+#endif
+	return i;
+}
+
+/* A text field of at most max bytes (all readable) (NUL-terminated if shorter), quoted
  * per RFC 4180 when it holds , " CR or LF: copied in one pass into room
  * made for the worst case (every byte a doubled quote). */
 static void put_str(struct line *l, const char *s, size_t max, bool comma)
@@ -202,7 +238,7 @@ static void put_str(struct line *l, const char *s, size_t max, bool comma)
 	char *o = l->b + l->n;
 	if (comma)
 		*o++ = ',';
-	size_t i = 0;
+	size_t i = plain_run(o, s, max);
 	for (; i < max && !csv_stop[(unsigned char)s[i]]; i++)
 		o[i] = s[i];
 	if (i < max && s[i]) {
@@ -269,7 +305,9 @@ int callrec_csv_write(FILE *f, const struct callrec *r)
 	PUT_STR(&l, r->tenant);
 	PUT_STR(&l, r->caller_type);
 	put_int(&l, r->redial ? 1 : 0, true);
-	put_str(&l, call_fwd_name(r->forwarding), 16, true);
+	/* (names: their own length, as plain_run reads max bytes) */
+	const char *fw = call_fwd_name(r->forwarding);
+	put_str(&l, fw, strnlen(fw, 16), true);
 	put_time(&l, r->no_answer);
 	put_time(&l, r->t_dial);
 	put_time(&l, r->t_invite);
@@ -280,7 +318,8 @@ int callrec_csv_write(FILE *f, const struct callrec *r)
 	put_time(&l, r->t_end);
 	put_int(&l, r->final_status, r->final_status > 0);
 	const char *oc = call_outcome_name(r->outcome);
-	put_str(&l, oc ? oc : "", 32, true);
+	oc = oc ? oc : "";
+	put_str(&l, oc, strnlen(oc, 32), true);
 	put_int(&l, r->screened, r->screened >= 0);
 	put_time(&l, r->wait);
 	put_int(&l, r->rings, r->rings > 0);
