@@ -166,8 +166,12 @@ static uint64_t key_hash(struct sip_span cid, struct sip_span tag)
 static inline bool same_bytes(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
-	if (n < 8)
-		return !n || !memcmp(a, b, n);
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
 	for (size_t i = 0; i + 8 <= n; i += 8) {
 		memcpy(&x, a + i, 8);
 		memcpy(&y, b + i, 8);
