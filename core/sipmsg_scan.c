@@ -85,10 +85,12 @@ static inline const char *lfs_next(struct lfs *s)
 	return nl;
 }
 
-/* The first c in [p, end), or NULL: memchr inline, 16 bytes a step while
- * 16 are left (no read outside), for the short runs it searches here,
- * where the call to libc's memchr cost more than the search. */
-static inline const char *find_byte(const char *p, const char *end, char c)
+/* The first c in [p, end), or NULL; [lo, end) may be read (lo <= p).
+ * memchr inline, 16 bytes a step, the last fewer than 16 as the 16 ending
+ * at end when lo leaves room (shifted: no read outside), for the short
+ * runs it searches here, where a call to libc's memchr cost more than the
+ * search. */
+static inline const char *find_byte(const char *lo, const char *p, const char *end, char c)
 {
 #if defined(__SSE2__)
 	const __m128i k = _mm_set1_epi8(c);
@@ -98,6 +100,14 @@ static inline const char *find_byte(const char *p, const char *end, char c)
 		if (m)
 			return p + __builtin_ctz(m);
 	}
+	if (p < end && end - lo >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k));
+		m >>= 16 - (end - p); /* the bytes from p only (end - p < 16) */
+		return m ? p + __builtin_ctz(m) : NULL;
+	}
+#else
+	(void)lo;
 #endif
 	for (; p < end; p++)
 		if (*p == c)
@@ -316,7 +326,7 @@ static inline struct sip_span tag(struct sip_span v)
 		p++;
 	if (p == end || *p == '"')
 		return sipmsg_fast_tag_(v);
-	const char *gt = find_byte(p, end, '>');
+	const char *gt = find_byte(v.p, p, end, '>');
 	if (!gt || gt + 1 == end)
 		return none; /* no '>', or nothing after it: no ';' to find */
 	const char *f = gt + 2;
@@ -385,7 +395,7 @@ static const char *first_line(const char *buf, const char *end, const char **sta
 	if (p == end)
 		return NULL;
 	const char *lim = end - p > 8192 ? p + 8192 : end;
-	const char *nl = find_byte(p, lim, '\n');
+	const char *nl = find_byte(buf, p, lim, '\n');
 	if (!nl) {
 		if (lim == end)
 			*rc = EAGAIN; /* a start line alone, without its LF */
