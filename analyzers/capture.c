@@ -189,8 +189,9 @@ static int direct_next(struct src *s)
 		memcpy(hd, d->buf + d->pos, 16);
 		size_t rl = 16 + (size_t)hd[2];
 		if (hd[2] <= d->snap && hd[2] <= hd[3] && direct_have(d, rl) >= rl) {
-			s->rec.ts_ns = (int64_t)hd[0] * 1000000000 +
-				       (int64_t)hd[1] * (d->nano_file ? 1 : 1000);
+			/* signed, as libpcap's struct pcap_timeval reads them */
+			s->rec.ts_ns = (int64_t)(int32_t)hd[0] * 1000000000 +
+				       (int64_t)(int32_t)hd[1] * (d->nano_file ? 1 : 1000);
 			s->rec.data = d->buf + d->pos + 16;
 			s->rec.caplen = hd[2];
 			s->rec.wirelen = hd[3];

@@ -3,8 +3,9 @@
  * classic pcap files, libpcap for what is unusual) gives the same records,
  * counts and ends as the same bytes read by capture_open_stream (libpcap
  * alone): records split by the reader's 1 MiB buffer, microsecond and
- * nanosecond files, a record longer than the snapshot length in the
- * middle, a file cut in a record's header or data.
+ * nanosecond files, time stamps with the high bit set, a record longer
+ * than the snapshot length in the middle, a file cut in a record's header
+ * or data.
  */
 #include <check.h>
 #include <stdint.h>
@@ -107,6 +108,22 @@ START_TEST(test_records_across_the_buffer_usec_and_nsec)
 }
 END_TEST
 
+/* libpcap reads the time stamp's two words as signed (struct pcap_timeval):
+ * found by fuzz_capture comparing both readings. */
+START_TEST(test_time_stamp_words_are_signed)
+{
+	for (int nano = 0; nano < 2; nano++) {
+		FILE *f = start(nano ? 0xa1b23c4du : 0xa1b2c3d4u, 65535);
+		rec(f, 0x9aabbccdu, 5, 60, 60, 1);
+		rec(f, 7, 0x80000001u, 60, 60, 2);
+		rec(f, 0xffffffffu, 0xffffffffu, 60, 60, 3);
+		fclose(f);
+		ck_assert_uint_eq(both(path).n, 3);
+		unlink(path);
+	}
+}
+END_TEST
+
 START_TEST(test_record_over_the_snapshot_goes_to_libpcap)
 {
 	FILE *f = start(0xa1b2c3d4u, 200);
@@ -149,6 +166,7 @@ static Suite *capture_suite(void)
 	Suite *s = suite_create("capture");
 	TCase *tc = tcase_create("capture");
 	tcase_add_test(tc, test_records_across_the_buffer_usec_and_nsec);
+	tcase_add_test(tc, test_time_stamp_words_are_signed);
 	tcase_add_test(tc, test_record_over_the_snapshot_goes_to_libpcap);
 	tcase_add_test(tc, test_file_cut_in_a_header_or_in_the_data);
 	suite_add_tcase(s, tc);
