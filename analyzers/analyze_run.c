@@ -177,26 +177,26 @@ static void rec_to_base(const struct run *u, struct callrec *r)
 	r->ring_time = r->srd = r->duration = RB_T_NONE;
 }
 
-static void on_done(const struct callrec *rin, const struct dlg_extra *x, void *arg)
+/* r is dlg's record for this hook: completed in place, not copied. */
+static void on_done(struct callrec *r, const struct dlg_extra *x, void *arg)
 {
 	struct run *u = arg;
-	struct callrec r = *rin;
-	rfc_add(&u->rfc, rin, x); /* RFC 6076 delays: wire time, always */
-	rec_to_base(u, &r);
-	complete(u, &r);
+	rfc_add(&u->rfc, r, x); /* RFC 6076 delays: wire time, always */
+	rec_to_base(u, r);
+	complete(u, r);
 	u->calls++;
-	resdir_call(u->rd, &r); /* an error comes back from resdir_calls_close */
+	resdir_call(u->rd, r); /* an error comes back from resdir_calls_close */
 	if (u->taps.call)
-		u->taps.call(&r, u->taps.arg);
-	if (r.t_dial == RB_T_NONE)
-		r.t_dial = r.t_invite; /* phase windows and intervals need a time */
+		u->taps.call(r, u->taps.arg);
+	if (r->t_dial == RB_T_NONE)
+		r->t_dial = r->t_invite; /* phase windows and intervals need a time */
 	if (u->rep)
-		summary_rep_call(u->rep, &r);
+		summary_rep_call(u->rep, r);
 	if (u->tl) {
-		if (r.outcome == OUTCOME_ANSWERED && r.t_answer != RB_T_NONE)
-			timeline_answered(u->tl, r.t_answer);
-		else if (r.outcome == OUTCOME_ABANDONED) {
-			rb_us t = r.t_cancel != RB_T_NONE ? r.t_cancel : r.t_final;
+		if (r->outcome == OUTCOME_ANSWERED && r->t_answer != RB_T_NONE)
+			timeline_answered(u->tl, r->t_answer);
+		else if (r->outcome == OUTCOME_ABANDONED) {
+			rb_us t = r->t_cancel != RB_T_NONE ? r->t_cancel : r->t_final;
 			if (t != RB_T_NONE)
 				timeline_abandoned(u->tl, t);
 		}
@@ -312,7 +312,9 @@ int anl_session_start(struct anl_session *s, const char **why)
 		*why = "calls.csv could not be written";
 		return rc;
 	}
-	struct dlg_hooks hk = {.done = on_done, .waiting = on_waiting, .event = on_event, .arg = u};
+	/* No event hook without a tap for it: dlg builds a record per event. */
+	struct dlg_hooks hk = {.done = on_done, .waiting = on_waiting,
+			       .event = u->taps.event ? on_event : NULL, .arg = u};
 	if (!(u->a = anl_new(&u->st, &hk))) {
 		*why = "out of memory";
 		return ENOMEM;

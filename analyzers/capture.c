@@ -4,6 +4,15 @@
  * Merging keeps each file's current record (libpcap's buffer stays valid
  * until that handle's next read) and hands out the earliest; the file is
  * advanced only when its record has been handed out, so nothing is copied.
+ *
+ * A classic pcap file in the host's byte order, of a link type libpcap
+ * hands over untouched, is read directly once libpcap has opened it
+ * (checked its header): large pread()s into one buffer, each record used
+ * where it lies, instead of libpcap's two fread()s and a copy per packet.
+ * A record libpcap would treat otherwise (longer than the snapshot length
+ * or than its wire length, cut short by the file's end) goes back to
+ * libpcap, the FILE positioned at that record, so its errors and warnings
+ * stay libpcap's own (tests/check_capture.c reads files both ways).
  */
 #include "capture.h"
 
@@ -15,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define LOG_TAG "capture"
 #include "log.h"
@@ -28,6 +39,19 @@ struct src {
 	bool have; /* rec holds an unread record */
 	bool done;
 	struct cap_pkt rec;
+	struct direct *dr; /* the direct reader; NULL: libpcap reads */
+};
+
+/* The direct reader's state (see the top of the file). */
+#define DIRECT_BUF (1u << 20) /* > the largest record it takes (snap + 16) */
+struct direct {
+	int fd;
+	bool nano_file;      /* nanosecond time stamps in the file */
+	bool err;            /* a read failed */
+	uint32_t snap;       /* libpcap's snapshot length for the file */
+	int64_t boff;        /* file offset of buf[0] */
+	size_t pos, len;     /* the next record at buf[pos]; len bytes valid */
+	uint8_t buf[DIRECT_BUF];
 };
 
 struct capture {
@@ -57,9 +81,11 @@ void capture_close(struct capture *c)
 		pcap_dump_flush(c->dump);
 		pcap_dump_close(c->dump);
 	}
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		if (c->s[i].p)
 			pcap_close(c->s[i].p);
+		free(c->s[i].dr);
+	}
 	free(c->s);
 	free(c);
 }
@@ -79,6 +105,107 @@ static struct capture *cap_alloc(size_t n, struct astats *st)
 	c->t0 = INT64_MIN;
 	c->last = -1;
 	return c;
+}
+
+/* A link type whose records libpcap hands over as they are in the file. */
+static bool plain_dlt(int dlt)
+{
+	return dlt == DLT_EN10MB || dlt == DLT_RAW || dlt == DLT_LINUX_SLL ||
+	       dlt == DLT_LINUX_SLL2 || dlt == DLT_IPV4 || dlt == DLT_IPV6;
+}
+
+/* The direct reader for p's file, or NULL when libpcap is to read it all:
+ * not a regular file, not classic pcap 2.4 in the host's byte order, another
+ * link type, or no memory. */
+static struct direct *direct_open(pcap_t *p)
+{
+	FILE *f = pcap_file(p);
+	struct stat st;
+	unsigned char h[24];
+	if (!f || pcap_is_swapped(p) || !plain_dlt(pcap_datalink(p)) ||
+	    pcap_snapshot(p) <= 0 || (size_t)pcap_snapshot(p) + 16 > DIRECT_BUF)
+		return NULL;
+	int fd = fileno(f);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || ftell(f) != 24 ||
+	    pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return NULL;
+	uint32_t magic;
+	uint16_t major, minor;
+	memcpy(&magic, h, 4);
+	memcpy(&major, h + 4, 2);
+	memcpy(&minor, h + 6, 2);
+	if ((magic != 0xa1b2c3d4u && magic != 0xa1b23c4du) || major != 2 || minor != 4)
+		return NULL;
+	struct direct *d = malloc(sizeof(*d));
+	if (!d)
+		return NULL;
+	d->fd = fd;
+	d->nano_file = magic == 0xa1b23c4du;
+	d->err = false;
+	d->snap = (uint32_t)pcap_snapshot(p);
+	d->boff = 24;
+	d->pos = d->len = 0;
+	return d;
+}
+
+/* At least need bytes from the next record in the buffer (reading on);
+ * fewer only at the file's end or on a read error. */
+static size_t direct_have(struct direct *d, size_t need)
+{
+	if (d->len - d->pos >= need)
+		return d->len - d->pos;
+	size_t rem = d->len - d->pos;
+	memmove(d->buf, d->buf + d->pos, rem);
+	d->boff += (int64_t)d->pos;
+	d->pos = 0;
+	d->len = rem;
+	while (d->len < need) {
+		ssize_t r = pread(d->fd, d->buf + d->len, DIRECT_BUF - d->len,
+				  (off_t)(d->boff + (int64_t)d->len));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			d->err = true; /* libpcap reads on and says what it finds */
+		if (r <= 0)
+			break;
+		d->len += (size_t)r;
+	}
+	return d->len - d->pos;
+}
+
+/*
+ * The next record of s directly: 1 with s->rec filled, 0 at the file's
+ * clean end, -1 when libpcap is to read from this record on (the FILE is
+ * positioned there and s->dr dropped).
+ */
+static int direct_next(struct src *s)
+{
+	struct direct *d = s->dr;
+	size_t n = direct_have(d, 16);
+	if (n == 0 && !d->err)
+		return 0;
+	uint32_t hd[4]; /* seconds, fraction, captured length, wire length */
+	if (n >= 16) {
+		memcpy(hd, d->buf + d->pos, 16);
+		size_t rl = 16 + (size_t)hd[2];
+		if (hd[2] <= d->snap && hd[2] <= hd[3] && direct_have(d, rl) >= rl) {
+			/* signed, as libpcap's struct pcap_timeval reads them */
+			s->rec.ts_ns = (int64_t)(int32_t)hd[0] * 1000000000 +
+				       (int64_t)(int32_t)hd[1] * (d->nano_file ? 1 : 1000);
+			s->rec.data = d->buf + d->pos + 16;
+			s->rec.caplen = hd[2];
+			s->rec.wirelen = hd[3];
+			d->pos += rl;
+			return 1;
+		}
+	}
+	/* libpcap from here on: its own reading of what is unusual */
+	int64_t at = d->boff + (int64_t)d->pos;
+	free(d);
+	s->dr = NULL;
+	if (fseeko(pcap_file(s->p), (off_t)at, SEEK_SET) != 0)
+		rb_log(LOG_WARNING, "%s: cannot seek back for libpcap (%s)", s->path, strerror(errno));
+	return -1;
 }
 
 int capture_open_files(struct capture **out, char *const *paths, size_t n, struct astats *st,
@@ -118,6 +245,7 @@ int capture_open_files(struct capture **out, char *const *paths, size_t n, struc
 		c->s[i].path = paths[i];
 		c->s[i].dlt = pcap_datalink(p);
 		c->s[i].nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+		c->s[i].dr = direct_open(p);
 	}
 out:
 	if (rc) {
@@ -276,6 +404,19 @@ int64_t capture_t0_ns(const struct capture *c)
 static void src_fill(struct capture *c, size_t i)
 {
 	struct src *s = &c->s[i];
+	if (s->dr && !s->have && !s->done) {
+		int r = direct_next(s);
+		if (r == 1) {
+			s->rec.dlt = s->dlt;
+			s->rec.file = (int)i;
+			s->have = true;
+			if (c->st)
+				c->st->packets++;
+			return;
+		}
+		if (r == 0)
+			s->done = true; /* libpcap: PCAP_ERROR_BREAK at the end */
+	}
 	while (!s->have && !s->done) {
 		struct pcap_pkthdr *h;
 		const u_char *d;

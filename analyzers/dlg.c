@@ -19,17 +19,14 @@
 
 #include "htab.h"
 
-/* What is reported of a call: read at its events and its end only. */
-struct call_rec {
-	struct callrec r;
-	struct dlg_extra x;
-};
-
 /*
- * A call as every message sees it: the fields the lookup and the lists
- * touch, then the key, in the first cache lines; the record (~800 bytes)
- * behind it in the same allocation, so that a message costs no miss on it
- * unless it changes it.
+ * A call while it is open: the fields the lookup and the lists touch first,
+ * then what the wire gave (times, the INVITE's forwarding and Request-URI
+ * user, raw addresses), then the key. About 300 bytes where the callrec is
+ * about 830: a message touches few cache lines, and the callrec is built
+ * once, into the dlg's one reused record, when the call is reported (or an
+ * event hook wants it). Reused through a free list (most keys fit
+ * DLG_KEY_SLOT), so a call costs no allocation once the run is warm.
  */
 struct call {
 	struct hnode h;
@@ -40,10 +37,24 @@ struct call {
 	uint32_t invite_cseq;
 	bool over; /* in `over` or `challenged` */
 	bool waiting;
-	size_t cid_len, tag_len;
-	struct call_rec *cr; /* after the key, in the same block */
-	char key[]; /* Call-ID, NUL, From tag, NUL: r's key points here when long */
+	uint8_t af, proto; /* the first INVITE's */
+	uint16_t sport, dport;
+	uint32_t cid_len, tag_len; /* bytes key[] can hold */
+	rb_us t_invite, t_ringing, t_answer, t_cancel, t_final, t_end, t_bye_ok;
+	int final_status;
+	int invites; /* INVITE transactions (dlg_extra) */
+	enum call_fwd forwarding;
+	uint8_t src[16], dst[16];
+	char ruri_user[sizeof(((struct callrec *)0)->ruri_user)];
+	char diversion_reason[sizeof(((struct callrec *)0)->diversion_reason)];
+	char history_info_cause[sizeof(((struct callrec *)0)->history_info_cause)];
+	char key[]; /* Call-ID, NUL, From tag, NUL: the record's key points here when long */
 };
+
+/* key[] bytes of a pooled call: most Call-IDs and tags fit. */
+#define DLG_KEY_SLOT 160
+/* Calls kept for reuse at most (freed beyond). */
+#define DLG_POOL_MAX 65536
 
 /* The last address formatted on one side: a capture's calls mostly share
  * their addresses (SIPp and one center), and inet_ntop per call showed. */
@@ -61,6 +72,10 @@ struct dlg {
 	struct htab calls;
 	struct lnode open, over, challenged;
 	size_t n;
+	struct lnode pool; /* free calls with DLG_KEY_SLOT key bytes */
+	size_t n_pool;
+	struct callrec rec; /* the record built for a hook (build) */
+	struct dlg_extra x;
 };
 
 struct dlg *dlg_new(const struct dlg_hooks *hooks)
@@ -76,15 +91,33 @@ struct dlg *dlg_new(const struct dlg_hooks *hooks)
 	list_init(&d->open);
 	list_init(&d->over);
 	list_init(&d->challenged);
+	list_init(&d->pool);
 	return d;
+}
+
+/* A call with room for key bytes of key: from the pool when it fits. */
+static struct call *call_alloc(struct dlg *d, size_t key)
+{
+	if (key <= DLG_KEY_SLOT && !list_empty(&d->pool)) {
+		struct lnode *l = d->pool.prev;
+		list_unlink(l);
+		d->n_pool--;
+		return container_of(l, struct call, l);
+	}
+	return malloc(sizeof(struct call) + (key <= DLG_KEY_SLOT ? DLG_KEY_SLOT : key));
 }
 
 static void call_free(struct dlg *d, struct call *c)
 {
 	htab_remove(&d->calls, &c->h);
 	list_unlink(&c->l);
-	free(c);
 	d->n--;
+	if ((size_t)c->cid_len + c->tag_len + 2 <= DLG_KEY_SLOT && d->n_pool < DLG_POOL_MAX) {
+		list_append(&d->pool, &c->l); /* LIFO below: the block last used is reused */
+		d->n_pool++;
+		return;
+	}
+	free(c);
 }
 
 void dlg_free(struct dlg *d)
@@ -97,6 +130,11 @@ void dlg_free(struct dlg *d)
 		call_free(d, container_of(d->over.next, struct call, l));
 	while (!list_empty(&d->challenged))
 		call_free(d, container_of(d->challenged.next, struct call, l));
+	while (!list_empty(&d->pool)) {
+		struct lnode *l = d->pool.next;
+		list_unlink(l);
+		free(container_of(l, struct call, l));
+	}
 	htab_fini(&d->calls);
 	free(d);
 }
@@ -123,25 +161,53 @@ static uint64_t key_hash(struct sip_span cid, struct sip_span tag)
 	return htab_hash(htab_hash(HTAB_SEED, cid.p, cid.len), tag.p, tag.len);
 }
 
-static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag)
+/* a[0, n) == b[0, n): 8 bytes a step, the tail by one overlapping word
+ * (keys are short: memcmp's call and dispatch cost more than the compare). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
 {
-	if (!cid.len)
-		return NULL;
-	uint64_t hv = key_hash(cid, tag);
+	uint64_t x, y;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
+/* The call of key (cid, tag) of hash hv, or NULL. */
+static struct call *find_h(struct dlg *d, struct sip_span cid, struct sip_span tag, uint64_t hv)
+{
 	for (struct hnode *x = htab_first(&d->calls, hv); x; x = htab_next(x, hv)) {
 		struct call *c = container_of(x, struct call, h);
 		if (c->cid_len == cid.len && c->tag_len == tag.len &&
-		    !memcmp(c->key, cid.p, cid.len) &&
-		    (!tag.len || !memcmp(c->key + cid.len + 1, tag.p, tag.len)))
+		    same_bytes(c->key, cid.p, cid.len) &&
+		    same_bytes(c->key + cid.len + 1, tag.p, tag.len))
 			return c;
 	}
 	return NULL;
 }
 
+static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag)
+{
+	return cid.len ? find_h(d, cid, tag, key_hash(cid, tag)) : NULL;
+}
+
+/* The call's record so far, into d->rec (and d->x); see fill_invite. */
+static struct callrec *build(struct dlg *d, const struct call *c);
+
 static void fire(struct dlg *d, enum dlg_event ev, const struct call *c, rb_us t)
 {
 	if (d->hk.event)
-		d->hk.event(ev, &c->cr->r, t, d->hk.arg);
+		d->hk.event(ev, build(d, c), t, d->hk.arg);
 }
 
 static void waiting_end(struct dlg *d, struct call *c, rb_us t)
@@ -184,8 +250,12 @@ static void reopen(struct dlg *d, struct call *c, rb_us t)
 
 static void report(struct dlg *d, struct call *c, rb_us now)
 {
-	struct callrec *r = &c->cr->r;
 	waiting_end(d, c, now);
+	if (!d->hk.done) {
+		call_free(d, c);
+		return;
+	}
+	struct callrec *r = build(d, c);
 	if (r->t_answer != RB_T_NONE)
 		r->outcome = OUTCOME_ANSWERED;
 	else if (r->final_status == 487 || r->t_cancel != RB_T_NONE)
@@ -195,8 +265,7 @@ static void report(struct dlg *d, struct call *c, rb_us now)
 	else
 		r->outcome = OUTCOME_INCOMPLETE;
 	r->screened = -1;
-	if (d->hk.done)
-		d->hk.done(r, &c->cr->x, d->hk.arg);
+	d->hk.done(r, &d->x, d->hk.arg);
 	call_free(d, c);
 }
 
@@ -253,23 +322,49 @@ static void fmt_addr(struct addr_memo *m, char *out, int af, const uint8_t *addr
 	memcpy(out, m->s, strlen(m->s) + 1);
 }
 
-/* Forwarding, Request-URI user, addresses: from the first INVITE. */
-static void fill_invite(struct dlg *d, struct call *c, const struct sipmsg *m,
-			const struct pkt_l4 *pkt)
+static struct callrec *build(struct dlg *d, const struct call *c)
 {
-	struct callrec *r = &c->cr->r;
+	struct callrec *r = &d->rec;
+	callrec_init(r);
+	callrec_set_key_n(r, c->key, c->cid_len, c->key + c->cid_len + 1, c->tag_len);
+	memcpy(r->ruri_user, c->ruri_user, sizeof(r->ruri_user));
+	memcpy(r->tenant, c->ruri_user, sizeof(r->ruri_user));
+	memcpy(r->diversion_reason, c->diversion_reason, sizeof(r->diversion_reason));
+	memcpy(r->history_info_cause, c->history_info_cause, sizeof(r->history_info_cause));
+	r->forwarding = c->forwarding;
+	r->t_invite = c->t_invite;
+	r->t_ringing = c->t_ringing;
+	r->t_answer = c->t_answer;
+	r->t_cancel = c->t_cancel;
+	r->t_final = c->t_final;
+	r->t_end = c->t_end;
+	r->final_status = c->final_status;
+	memcpy(r->transport, c->proto == 6 ? "tcp" : "udp", 4);
+	fmt_addr(&d->src, r->src, c->af, c->src, c->sport);
+	fmt_addr(&d->dst, r->dst, c->af, c->dst, c->dport);
+	d->x.t_bye_ok = c->t_bye_ok;
+	d->x.invites = c->invites;
+	return r;
+}
+
+/* Forwarding, Request-URI user, addresses: from the first INVITE. */
+static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt_l4 *pkt)
+{
 	struct sip_uri u;
-	if (sipmsg_uri_parse(m->ruri, &u) == 0) {
-		put(r->ruri_user, sizeof(r->ruri_user), u.number);
-		put(r->tenant, sizeof(r->tenant), u.number);
-	}
+	/* whole fields defined: build copies them whole, the row reads them whole */
+	memset(c->ruri_user, 0, sizeof(c->ruri_user));
+	memset(c->diversion_reason, 0, sizeof(c->diversion_reason));
+	memset(c->history_info_cause, 0, sizeof(c->history_info_cause));
+	if (sipmsg_uri_parse(m->ruri, &u) == 0)
+		put(c->ruri_user, sizeof(c->ruri_user), u.number);
 	struct sip_diversion dv;
+	c->forwarding = FWD_UNKNOWN;
 	if (sipmsg_diversion(m, 0, &dv) == 0 && dv.reason.len) {
-		put(r->diversion_reason, sizeof(r->diversion_reason), dv.reason);
+		put(c->diversion_reason, sizeof(c->diversion_reason), dv.reason);
 		if (sipmsg_span_ieq(dv.reason, "unconditional"))
-			r->forwarding = FWD_UNCONDITIONAL;
+			c->forwarding = FWD_UNCONDITIONAL;
 		else if (sipmsg_span_ieq(dv.reason, "no-answer"))
-			r->forwarding = FWD_NO_ANSWER;
+			c->forwarding = FWD_NO_ANSWER;
 	}
 	struct sip_histinfo hi;
 	int cause = 0;
@@ -277,23 +372,27 @@ static void fill_invite(struct dlg *d, struct call *c, const struct sipmsg *m,
 		if (hi.cause > 0)
 			cause = hi.cause; /* the last retargeting's cause */
 	if (cause > 0 && cause < 1000) {
-		snprintf(r->history_info_cause, sizeof(r->history_info_cause), "%d", cause);
-		if (r->forwarding == FWD_UNKNOWN) {
+		snprintf(c->history_info_cause, sizeof(c->history_info_cause), "%d", cause);
+		if (c->forwarding == FWD_UNKNOWN) {
 			if (cause == 302)
-				r->forwarding = FWD_UNCONDITIONAL;
+				c->forwarding = FWD_UNCONDITIONAL;
 			else if (cause == 408)
-				r->forwarding = FWD_NO_ANSWER;
+				c->forwarding = FWD_NO_ANSWER;
 		}
 	}
-	memcpy(r->transport, pkt->proto == 6 ? "tcp" : "udp", 4);
-	fmt_addr(&d->src, r->src, pkt->af, pkt->src, pkt->sport);
-	fmt_addr(&d->dst, r->dst, pkt->af, pkt->dst, pkt->dport);
+	c->af = (uint8_t)pkt->af;
+	c->proto = pkt->proto;
+	c->sport = pkt->sport;
+	c->dport = pkt->dport;
+	memcpy(c->src, pkt->src, 16);
+	memcpy(c->dst, pkt->dst, 16);
 }
 
 static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l4 *pkt)
 {
 	struct sip_span br = top_branch(m);
-	struct call *c = find(d, m->call_id, m->from_tag);
+	uint64_t hv = key_hash(m->call_id, m->from_tag); /* (call_id not empty: dlg_track) */
+	struct call *c = find_h(d, m->call_id, m->from_tag, hv);
 	if (c) {
 		bool same = br.len ? (br.len == c->branch_len &&
 				      htab_hash(HTAB_SEED, br.p, br.len) == c->branch_hash)
@@ -305,12 +404,12 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 			return 1;
 		}
 		/* A new INVITE transaction of the same call (after a challenge). */
-		if (c->cr->r.t_answer == RB_T_NONE) {
-			c->cr->r.t_final = RB_T_NONE;
-			c->cr->r.final_status = 0;
+		if (c->t_answer == RB_T_NONE) {
+			c->t_final = RB_T_NONE;
+			c->final_status = 0;
 			if (c->over)
 				reopen(d, c, t);
-			if (!c->waiting && c->cr->r.t_cancel == RB_T_NONE) {
+			if (!c->waiting && c->t_cancel == RB_T_NONE) {
 				c->waiting = true;
 				if (d->hk.waiting)
 					d->hk.waiting(t, +1, d->hk.arg);
@@ -319,7 +418,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 		c->invite_cseq = m->cseq;
 		c->branch_len = br.len;
 		c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
-		c->cr->x.invites++;
+		c->invites++;
 		if (!c->over) {
 			c->last = t;
 			list_touch(&d->open, &c->l);
@@ -327,28 +426,29 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 		return 1;
 	}
 	size_t cl = m->call_id.len, tl = m->from_tag.len;
-	size_t off = (sizeof(*c) + cl + tl + 2 + 15) & ~(size_t)15; /* the record, aligned */
-	c = calloc(1, off + sizeof(struct call_rec));
+	c = call_alloc(d, cl + tl + 2);
 	if (!c)
 		return ENOMEM;
-	c->cr = (struct call_rec *)(void *)((char *)c + off);
-	callrec_init(&c->cr->r);
-	c->cid_len = cl;
-	c->tag_len = tl;
+	c->over = false;
+	c->cid_len = (uint32_t)cl;
+	c->tag_len = (uint32_t)tl;
 	memcpy(c->key, m->call_id.p, cl);
+	c->key[cl] = '\0';
 	if (tl)
 		memcpy(c->key + cl + 1, m->from_tag.p, tl);
-	callrec_set_key(&c->cr->r, c->key, c->key + cl + 1);
-	c->cr->r.t_invite = t;
-	c->cr->x.t_bye_ok = RB_T_NONE;
-	c->cr->x.invites = 1;
+	c->key[cl + 1 + tl] = '\0';
+	c->t_invite = t;
+	c->t_ringing = c->t_answer = c->t_cancel = c->t_final = c->t_end = RB_T_NONE;
+	c->t_bye_ok = RB_T_NONE;
+	c->final_status = 0;
+	c->invites = 1;
 	c->invite_cseq = m->cseq;
 	c->branch_len = br.len;
 	c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
-	fill_invite(d, c, m, pkt);
+	fill_invite(c, m, pkt);
 	c->last = t;
 	c->waiting = true;
-	htab_insert(&d->calls, &c->h, key_hash(m->call_id, m->from_tag));
+	htab_insert(&d->calls, &c->h, hv);
 	list_init(&c->l);
 	list_append(&d->open, &c->l);
 	d->n++;
@@ -360,7 +460,7 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 
 static void invite_response(struct dlg *d, struct call *c, const struct sipmsg *m, rb_us t)
 {
-	struct callrec *r = &c->cr->r;
+	struct call *r = c; /* the wire's fields are the call's own */
 	if (m->cseq != c->invite_cseq)
 		return; /* an earlier transaction's, or a re-INVITE's */
 	int s = m->status;
@@ -404,7 +504,7 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 		c = find(d, m->call_id, m->to_tag);
 	if (!c)
 		return 0;
-	struct callrec *r = &c->cr->r;
+	struct call *r = c;
 	if (!c->over) {
 		c->last = t;
 		list_touch(&d->open, &c->l);
@@ -433,7 +533,7 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 	if (m->cseq_method_id == SIP_INVITE)
 		invite_response(d, c, m, t);
 	else if (m->cseq_method_id == SIP_BYE && m->status >= 200 && m->status < 300 &&
-		 c->cr->x.t_bye_ok == RB_T_NONE)
-		c->cr->x.t_bye_ok = t;
+		 c->t_bye_ok == RB_T_NONE)
+		c->t_bye_ok = t;
 	return 1;
 }

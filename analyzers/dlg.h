@@ -67,9 +67,10 @@ struct dlg_hooks {
 	/*
 	 * A call is over. r has the wire's fields and the outcome; tenant is the
 	 * Request-URI user, no_answer RB_T_NONE, derived measures not computed.
-	 * r and x are valid during the call only.
+	 * r and x are valid during the call only; r is the hook's to change
+	 * meanwhile (dlg builds it for the hook: no copy needed to complete it).
 	 */
-	void (*done)(const struct callrec *r, const struct dlg_extra *x, void *arg);
+	void (*done)(struct callrec *r, const struct dlg_extra *x, void *arg);
 	/* Calls waiting at the center (INVITE seen, no answer, final or CANCEL yet)
 	 * changed by delta at t. May be NULL. */
 	void (*waiting)(rb_us t, int delta, void *arg);

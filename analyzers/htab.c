@@ -99,7 +99,15 @@ uint64_t htab_hash(uint64_t h, const void *p, size_t len)
 		h ^= h >> 29;
 	}
 	uint64_t w = 0;
-	memcpy(&w, s, len); /* the last 0..7 bytes */
+	if (len && s - (const unsigned char *)p >= 8) {
+		/* the last 0..7 bytes as the 8 ending there, shifted: the same
+		 * word as the byte copy below, without a libc call */
+		memcpy(&w, s + len - 8, 8);
+		w >>= 8 * (8 - len);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			w |= (uint64_t)s[i] << (8 * i);
+	}
 	w ^= (uint64_t)len << 56; /* "ab" and "ab\0" differ */
 	h = (h ^ w) * k;
 	return h ^ (h >> 29);

@@ -120,6 +120,9 @@ static inline const char *callrec_from_tag(const struct callrec *r)
  * read. Never truncates.
  */
 void callrec_set_key(struct callrec *r, const char *call_id, const char *from_tag);
+/* The same with the lengths known (each string's strlen; NUL-terminated). */
+void callrec_set_key_n(struct callrec *r, const char *call_id, size_t call_id_len,
+		       const char *from_tag, size_t from_tag_len);
 
 /*
  * Fills wait, rings and rings_heard from the times, outcome and no-answer

@@ -13,22 +13,25 @@ static const char digits2[201] = "0001020304050607080910111213141516171819"
 
 int rb_fmt_u64(char *buf, uint64_t v)
 {
-	char t[20];
-	int i = 20;
+	/* The length first, then the digits in place from the end: a copy of
+	 * a variable length was a libc call per number. */
+	int n = 1;
+	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
+		n++;
+	int i = n;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
-		t[--i] = digits2[d + 1];
-		t[--i] = digits2[d];
+		buf[--i] = digits2[d + 1];
+		buf[--i] = digits2[d];
 	}
 	if (v >= 10) {
-		t[--i] = digits2[v * 2 + 1];
-		t[--i] = digits2[v * 2];
+		buf[--i] = digits2[v * 2 + 1];
+		buf[--i] = digits2[v * 2];
 	} else {
-		t[--i] = (char)('0' + v);
+		buf[--i] = (char)('0' + v);
 	}
-	memcpy(buf, t + i, (size_t)(20 - i));
-	return 20 - i;
+	return n;
 }
 
 int rb_fmt_s_raw(char *buf, rb_us t)

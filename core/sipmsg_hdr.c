@@ -102,7 +102,12 @@ enum sip_method sipmsg_method_id(struct sip_span n)
 	default:
 		return SIP_METHOD_UNKNOWN;
 	}
-	return memcmp(method_names[m], n.p, n.len) == 0 ? m : SIP_METHOD_UNKNOWN;
+	/* 3 to 9 bytes: a loop, not a libc call per message */
+	const char *w = method_names[m];
+	for (size_t i = 1; i < n.len; i++) /* (the first byte chose the case) */
+		if (w[i] != n.p[i])
+			return SIP_METHOD_UNKNOWN;
+	return m;
 }
 
 const char *sipmsg_method_name(enum sip_method m)

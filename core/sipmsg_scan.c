@@ -85,6 +85,36 @@ static inline const char *lfs_next(struct lfs *s)
 	return nl;
 }
 
+/* The first c in [p, end), or NULL; [lo, end) may be read (lo <= p).
+ * memchr inline, 16 bytes a step, the last fewer than 16 as the 16 ending
+ * at end when lo leaves room (shifted: no read outside), for the short
+ * runs it searches here, where a call to libc's memchr cost more than the
+ * search. */
+static inline const char *find_byte(const char *lo, const char *p, const char *end, char c)
+{
+#if defined(__SSE2__)
+	const __m128i k = _mm_set1_epi8(c);
+	for (; end - p >= 16; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k));
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	if (p < end && end - lo >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k));
+		m >>= 16 - (end - p); /* the bytes from p only (end - p < 16) */
+		return m ? p + __builtin_ctz(m) : NULL;
+	}
+#else
+	(void)lo;
+#endif
+	for (; p < end; p++)
+		if (*p == c)
+			return p;
+	return NULL;
+}
+
 /* ---------------------------------------------------------- header names */
 
 /* 8 bytes at p as a little-endian word (memcpy: any alignment). */
@@ -296,7 +326,7 @@ static inline struct sip_span tag(struct sip_span v)
 		p++;
 	if (p == end || *p == '"')
 		return sipmsg_fast_tag_(v);
-	const char *gt = memchr(p, '>', (size_t)(end - p));
+	const char *gt = find_byte(v.p, p, end, '>');
 	if (!gt || gt + 1 == end)
 		return none; /* no '>', or nothing after it: no ';' to find */
 	const char *f = gt + 2;
@@ -365,7 +395,7 @@ static const char *first_line(const char *buf, const char *end, const char **sta
 	if (p == end)
 		return NULL;
 	const char *lim = end - p > 8192 ? p + 8192 : end;
-	const char *nl = memchr(p, '\n', (size_t)(lim - p));
+	const char *nl = find_byte(buf, p, lim, '\n');
 	if (!nl) {
 		if (lim == end)
 			*rc = EAGAIN; /* a start line alone, without its LF */

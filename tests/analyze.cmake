@@ -9,6 +9,7 @@ target_link_libraries(rb_mkpcap PRIVATE PkgConfig::PCAP)
 
 rb_check(pktdec SOURCES tests/check_pktdec.c DEPS analyze LABELS unit TIMEOUT 60)
 rb_check(dlg SOURCES tests/check_dlg.c DEPS analyze LABELS unit TIMEOUT 60)
+rb_check(capture SOURCES tests/check_capture.c DEPS analyze LABELS unit TIMEOUT 60)
 rb_check(analyze SOURCES tests/check_analyze.c DEPS analyze LABELS integration TIMEOUT 120)
 
 # Every test capture against tshark's fields (to the microsecond). The

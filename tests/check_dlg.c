@@ -19,7 +19,7 @@ static int ngot, waiting;
 static struct dlg *d;
 static struct pkt_l4 pkt;
 
-static void on_done(const struct callrec *r, const struct dlg_extra *x, void *arg)
+static void on_done(struct callrec *r, const struct dlg_extra *x, void *arg)
 {
 	(void)arg;
 	ck_assert_int_lt(ngot, MAXC);
