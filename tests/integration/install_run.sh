@@ -43,7 +43,7 @@ rc=$?
 sed 's/^name: quick$/name: install-probe/' "$P/share/ringbench/scenarios/quick.yaml" \
 	>"$P/share/ringbench/scenarios/install-probe.yaml"
 cp "$P/share/ringbench/scenarios/install-probe.yaml" "$T/install-probe.yaml"
-"$RB" model install-probe.yaml --out "$T/y" --quiet --calls none
+"$RB" model install-probe.yaml --out "$T/y" --quiet --calls none --timeline day
 rm -f "$T/install-probe.yaml"
 if command -v gnuplot >/dev/null; then
 	"$RB" report "$T/y" --quiet >/dev/null || fail "installed ringbench report: exit $?"
