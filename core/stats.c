@@ -57,7 +57,9 @@ void stats_whist_merge(struct stats_whist *dst, const struct stats_whist *src)
 	if (!dst->n || src->max > dst->max)
 		dst->max = src->max;
 	dst->n += src->n;
-	for (int i = 0; i < STATS_WH_BINS; i++)
+	/* src's counts lie between the bins of its exact min and max */
+	int hi = stats_whist_index(src->max);
+	for (int i = stats_whist_index(src->min); i <= hi; i++)
 		dst->bin[i] += src->bin[i];
 }
 

@@ -229,6 +229,8 @@ void sum_target_parts(const struct scn_target *t, const struct sum_cell *c, doub
 
 /* Adds src's counters into dst. */
 void sum_cell_add(struct sum_cell *dst, const struct sum_cell *src);
+/* Hands h->hists back to the pool the next replication takes from (summary.c). */
+void sum_hists_free(struct summary_rep *h);
 void sum_tw_add(struct sum_tw *dst, const struct sum_tw *src);
 
 /* Flushes a replication's running time-weighted sums into its cells. */
