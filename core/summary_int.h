@@ -106,6 +106,7 @@ struct summary_rep {
 	 */
 	struct sum_cell *cells;     /* n_groups */
 	struct stats_whist *hists;  /* n_groups; freed by summary_rep_done */
+	int hists_cap;              /* histograms in hists (a pooled array may hold more) */
 	double *quant;              /* n_groups × 3: p50, p90, p99 of this replication */
 	bool ready, done, alloc_failed;
 	struct sum_cell *batch;     /* n_bins × n_bgroups, or NULL */
