@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "csvtab.h"
 #include "resdir.h"
@@ -38,6 +40,8 @@ struct resdir {
 	struct timeline *tl;
 	rb_us tl_end;
 	bool tl_empty; /* timeline_limit < 0: the header alone, nothing fed */
+	bool keep_json;
+	struct json_t *json; /* the summary's tree as written (keep_json) */
 };
 
 int resdir_open(struct resdir **dp, const char *dir, const struct resdir_opts *o)
@@ -51,6 +55,7 @@ int resdir_open(struct resdir **dp, const char *dir, const struct resdir_opts *o
 	d->files = o->files ? o->files | RESDIR_SUMMARY : RESDIR_ALL;
 	d->csv_left = o->calls_cap;
 	d->summary_name = o->summary_name ? o->summary_name : "summary.json";
+	d->keep_json = o->keep_json;
 	d->tl_end = o->summary.scn ? o->summary.scn->end : 0;
 	d->dir = strdup(dir);
 	d->sum = summary_new(&o->summary);
@@ -79,8 +84,16 @@ void resdir_free(struct resdir *d)
 		fclose(d->csv);
 	timeline_free(d->tl);
 	summary_free(d->sum);
+	json_decref(d->json);
 	free(d->dir);
 	free(d);
+}
+
+struct json_t *resdir_take_json(struct resdir *d)
+{
+	struct json_t *j = d->json;
+	d->json = NULL;
+	return j;
 }
 
 const char *resdir_dir(const struct resdir *d)
@@ -328,7 +341,7 @@ static int write_atomic(struct resdir *d, const char *name)
 	if (!strcmp(name, "timeline.csv"))
 		err = timeline_write(d->tl, tmp, d->tl_empty ? 0 : d->tl_end);
 	else
-		err = summary_write_json(d->sum, tmp);
+		err = summary_write_json_keep(d->sum, tmp, d->keep_json && !d->json ? &d->json : NULL);
 	if (!err && rename(tmp, p))
 		err = errno;
 	if (err)

@@ -56,6 +56,7 @@ struct resdir_opts {
 				   * < 0: none (timeline.csv holds its header alone) */
 	bool timeline_staff;	  /* the engine knows operators (false: a capture) */
 	long calls_cap;		  /* rows of calls.csv at most: < 0 all, 0 the header only */
+	bool keep_json;		  /* keep the summary's tree (resdir_take_json) */
 };
 
 /* What resdir_finish (or resdir_abort) made of the run. */
@@ -83,6 +84,9 @@ const char *resdir_dir(const struct resdir *d);
 /* The run's summary (summary_set_*, summary_rep_*, summary_print after
  * resdir_finish); the resdir owns it. */
 struct summary *resdir_summary(struct resdir *d);
+/* With keep_json, after resdir_finish: the summary's tree as written (see
+ * summary_write_json_keep), the caller's to json_decref; NULL otherwise. */
+struct json_t *resdir_take_json(struct resdir *d);
 /* Replication r's handle (summary_rep()). */
 struct summary_rep *resdir_rep(struct resdir *d, int r);
 /* The timeline (replication 0's, fed by the engine); NULL when not written

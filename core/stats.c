@@ -57,7 +57,9 @@ void stats_whist_merge(struct stats_whist *dst, const struct stats_whist *src)
 	if (!dst->n || src->max > dst->max)
 		dst->max = src->max;
 	dst->n += src->n;
-	for (int i = 0; i < STATS_WH_BINS; i++)
+	/* src's counts lie between the bins of its exact min and max */
+	int hi = stats_whist_index(src->max);
+	for (int i = stats_whist_index(src->min); i <= hi; i++)
 		dst->bin[i] += src->bin[i];
 }
 
@@ -111,10 +113,28 @@ void stats_whist_quantiles(const struct stats_whist *h, const double *p, int n, 
 			out[k] = NAN;
 		return;
 	}
+	/*
+	 * The same walk as bin by bin (the first bin where the count reaches
+	 * the rank), faster: the bins below min's are empty and every rank is
+	 * at least 1, so it starts there; and it passes whole blocks of bins
+	 * whose total keeps below the rank. A plan computes these for every
+	 * group of every replication: 8.7 % of a 24-hour plan's instructions
+	 * bin by bin (callgrind).
+	 */
+	enum { BLK = 32 };
 	uint64_t seen = 0;
-	int i = 0, k = 0;
+	int i = stats_whist_index(h->min), k = 0;
 	while (k < n) {
 		uint64_t rank = rank_of(h, p[k]);
+		while (i + BLK <= STATS_WH_BINS - 1) {
+			uint64_t b = 0;
+			for (int j = 0; j < BLK; j++)
+				b += h->bin[i + j];
+			if (seen + b >= rank)
+				break;
+			seen += b;
+			i += BLK;
+		}
 		while (i < STATS_WH_BINS - 1 && seen + h->bin[i] < rank)
 			seen += h->bin[i++];
 		out[k++] = bin_value(h, i);

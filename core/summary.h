@@ -207,6 +207,12 @@ int summary_rep_import(struct summary *dst, int r, const struct summary *src, in
 
 /* Writes summary.json (after summary_finish). Returns 0 or errno. */
 int summary_write_json(const struct summary *s, const char *path);
+/*
+ * The same, and the tree written into *keep (the caller's reference; reals
+ * as they are in memory: the file has JSON_REAL_PRECISION(16) digits, and
+ * its keys sorted), or NULL when nothing was written.
+ */
+int summary_write_json_keep(const struct summary *s, const char *path, struct json_t **keep);
 /* A short human summary and the verdict, for the terminal. */
 void summary_print(const struct summary *s, FILE *out);
 

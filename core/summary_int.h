@@ -106,6 +106,7 @@ struct summary_rep {
 	 */
 	struct sum_cell *cells;     /* n_groups */
 	struct stats_whist *hists;  /* n_groups; freed by summary_rep_done */
+	int hists_cap;              /* histograms in hists (a pooled array may hold more) */
 	double *quant;              /* n_groups × 3: p50, p90, p99 of this replication */
 	bool ready, done, alloc_failed;
 	struct sum_cell *batch;     /* n_bins × n_bgroups, or NULL */
@@ -229,6 +230,8 @@ void sum_target_parts(const struct scn_target *t, const struct sum_cell *c, doub
 
 /* Adds src's counters into dst. */
 void sum_cell_add(struct sum_cell *dst, const struct sum_cell *src);
+/* Hands h->hists back to the pool the next replication takes from (summary.c). */
+void sum_hists_free(struct summary_rep *h);
 void sum_tw_add(struct sum_tw *dst, const struct sum_tw *src);
 
 /* Flushes a replication's running time-weighted sums into its cells. */

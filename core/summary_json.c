@@ -408,13 +408,23 @@ json_t *summary_to_json(const struct summary *s)
 
 int summary_write_json(const struct summary *s, const char *path)
 {
+	return summary_write_json_keep(s, path, NULL);
+}
+
+int summary_write_json_keep(const struct summary *s, const char *path, struct json_t **keep)
+{
+	if (keep)
+		*keep = NULL;
 	if (!s->finished)
 		return EINVAL;
 	json_t *root = summary_to_json(s);
 	if (!root)
 		return ENOMEM;
 	char *text = json_dumps(root, SUM_JSON_FLAGS);
-	json_decref(root);
+	if (keep && text)
+		*keep = root;
+	else
+		json_decref(root);
 	if (!text)
 		return ENOMEM;
 	int err = 0;
@@ -441,6 +451,10 @@ int summary_write_json(const struct summary *s, const char *path)
 	if (err)
 		remove(tmp);
 out:
+	if (err && keep) {
+		json_decref(*keep);
+		*keep = NULL;
+	}
 	free(tmp);
 	free(text);
 	return err;

@@ -59,8 +59,7 @@ int summary_rep_import(struct summary *dst, int r, const struct summary *src, in
 	memcpy(h->cells, sh->cells, ng * sizeof(*h->cells));
 	memcpy(h->quant, sh->quant, ng * SUM_NQ * sizeof(*h->quant));
 	/* done as it stands: summary_finish must not fold (empty) histograms into it */
-	free(h->hists);
-	h->hists = NULL;
+	sum_hists_free(h);
 	free(h->pend);
 	h->pend = NULL;
 	h->done = true;

@@ -16,6 +16,7 @@
 #include "erlang.h"
 #include "scn.h"
 #include "sweep.h"
+#include "sweep_cache.h"
 
 static const char tiny_yaml[] =
 	"name: tiny\n"
@@ -925,6 +926,60 @@ START_TEST(test_erlang_a_staffing_matches_exact)
 }
 END_TEST
 
+/*
+ * The cache gives what reading the point file would: the file is written
+ * with sorted keys and 16 significant digits (summary_json.c), so the tree
+ * kept must be the tree parsed from that text, key order and every bit of
+ * every real included, less the parts sweep_collect never reads.
+ */
+START_TEST(test_cache_gives_what_the_file_reads)
+{
+	json_t *root = json_pack("{s:{s:f,s:f,s:i,s:[f,{s:f,s:s}]},s:f,s:[i],s:{s:b,s:n,s:f}}",
+				 "phases", "rush", 0.1 + 0.2, "quiet", 1.0 / 3, "n", 7, "list", 2.0 / 3 * 1e-300,
+				 "z", 123456789.123456789, "a", "x", "overall", -1.0 / 7, "intervals", 1,
+				 "targets", "pass", 1, "none", "big", 1e300 / 3);
+	ck_assert_ptr_nonnull(root);
+	const size_t flags = JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16);
+	json_t *trimmed = json_deep_copy(root);
+	json_object_del(trimmed, "intervals");
+	char *text = json_dumps(trimmed, flags);
+	json_t *expect = json_loads(text, 0, NULL);
+	ck_assert_ptr_nonnull(expect);
+
+	sweep_cache_put("out/points/o3.json", root);
+	json_t *got = sweep_cache_take("out/points/o3.json");
+	ck_assert_ptr_nonnull(got);
+	ck_assert_ptr_null(json_object_get(got, "intervals"));
+	ck_assert(json_equal(got, expect));
+	/* key order and exact reals: both dumped unsorted with 17 digits */
+	char *a = json_dumps(got, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	char *b = json_dumps(expect, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	ck_assert_str_eq(a, b);
+	/* rounded as the file rounds: 0.1 + 0.2 is written "0.3" */
+	ck_assert(json_real_value(json_object_get(json_object_get(got, "phases"), "rush")) == 0.3);
+	ck_assert_ptr_null(sweep_cache_take("out/points/o3.json")); /* taken */
+	free(a);
+	free(b);
+	free(text);
+	json_decref(got);
+	json_decref(expect);
+	json_decref(trimmed);
+}
+END_TEST
+
+START_TEST(test_cache_unknown_and_cleared)
+{
+	ck_assert_ptr_null(sweep_cache_take("nowhere.json"));
+	sweep_cache_put("out/limits/r1.json", json_pack("{s:i}", "replications", 3));
+	sweep_cache_clear();
+	ck_assert_ptr_null(sweep_cache_take("out/limits/r1.json"));
+	sweep_cache_put("out/limits/r1.json", json_pack("{s:i}", "replications", 3));
+	json_t *got = sweep_cache_take("out/limits/r1.json");
+	ck_assert_int_eq(json_integer_value(json_object_get(got, "replications")), 3);
+	json_decref(got);
+}
+END_TEST
+
 static Suite *sweep_suite(void)
 {
 	Suite *s = suite_create("sweep");
@@ -942,6 +997,8 @@ static Suite *sweep_suite(void)
 	tcase_add_test(g, test_target_parse_forms);
 	tcase_add_test(g, test_target_parse_refusals);
 	tcase_add_test(g, test_burst_scale_refusals);
+	tcase_add_test(g, test_cache_gives_what_the_file_reads);
+	tcase_add_test(g, test_cache_unknown_and_cleared);
 	suite_add_tcase(s, g);
 	TCase *r = tcase_create("run");
 	tcase_add_checked_fixture(r, setup, teardown);

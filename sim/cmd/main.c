@@ -1,6 +1,9 @@
 /* ringbench: main() alone, so that every command's code links into tests. */
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "commands.h"
@@ -38,8 +41,27 @@ static void usage(FILE *out)
 		     "undecided). Version " RB_VERSION ".\n");
 }
 
+/*
+ * Freed memory kept for reuse instead of handed back to the kernel. A plan
+ * or sweep runs thousands of replications, each allocating and freeing
+ * blocks of hundreds of KB (call records, histograms, result buffers);
+ * above glibc's thresholds each was a fresh mmap, or the heap was trimmed,
+ * and every page came back through a page fault: `ringbench plan` of a
+ * 24-hour day took 206,000 minor faults and 0.33 s of system time for
+ * 0.8 s of user time; with these settings 11,000 faults and 0.06 s
+ * (bench/users). The cost is a process that keeps its peak heap, a few MB.
+ */
+static void malloc_setup(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	malloc_setup();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -28,6 +28,7 @@
 #include "resdir.h"
 #include "summary.h"
 #include "sweep.h"
+#include "sweep_cache.h"
 
 struct work {
 	const struct sweep_cfg *cfg;
@@ -233,6 +234,7 @@ static int run_at(struct work *w, const struct sweep_point *p, const char *sub, 
 		},
 		.files = RESDIR_SUMMARY,
 		.summary_name = name,
+		.keep_json = true, /* for sweep_collect: sweep_cache.h */
 	};
 	if ((rc = cli_mkdirs(dir)) || (rc = resdir_open(&rd, dir, &ro)))
 		goto out;
@@ -247,8 +249,13 @@ static int run_at(struct work *w, const struct sweep_point *p, const char *sub, 
 		json_object_set_new(pj, "unlimited", json_true());
 	resdir_set_extra(rd, "sweep_point", pj);
 	struct resdir_result res;
-	if ((rc = resdir_finish(rd, &res)) && res.failed)
+	if ((rc = resdir_finish(rd, &res)) && res.failed) {
 		errbuf_set(err, errlen, "%s/%s: cannot write: %s", dir, name, strerror(rc));
+	} else if (!res.failed) {
+		char path[4400];
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		sweep_cache_put(path, resdir_take_json(rd));
+	}
 out:
 	resdir_free(rd);
 	scn_free(s);
