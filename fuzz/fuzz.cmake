@@ -92,3 +92,4 @@ function(rb_fuzzer name)
 endfunction()
 
 rb_fuzzer(sipmsg SOURCES fuzz/fuzz_sipmsg.c DEPS sipmsg SECONDS 60)
+rb_fuzzer(registrar SOURCES fuzz/fuzz_registrar.c DEPS registrar SECONDS 60)

@@ -20,6 +20,7 @@
 #include "datadir.h"
 #include "log.h"
 #include "callreport.h"
+#include "opfile.h"
 #include "scn.h"
 
 static const char prog[] = "secretaryd";
@@ -54,6 +55,12 @@ static void usage(FILE *f)
 		"  --listen ADDR:PORT  UDP and TCP on this address (repeatable; default\n"
 		"                      127.0.0.1:5060; port 0: any free port; IPv6 as [::1]:5060)\n"
 		"  --log-level L       debug, info, notice (default), warning, err\n"
+		"  --max-expires S     the longest registration kept, seconds (3600)\n"
+		"  --min-expires S     shorter registrations get 423 Interval Too Brief (60)\n"
+		"  --operators-file F  operators as SIP users: the YAML file of their user names,\n"
+		"                      passwords (or HA1s), staff ids and static contacts; turns\n"
+		"                      on the registrar (REGISTER with Digest, SHA-256 and MD5).\n"
+		"                      Keep it unreadable by others (a warning says so)\n"
 		"  --refuse-label L    refuse answering names containing L (repeatable)\n"
 		"  --retry-max S       the longest wait between delivery retries (30)\n"
 		"  --scenario FILE     the scenario: center, tenants, callers, server (required)\n"
@@ -112,7 +119,8 @@ struct sd_args {
 	const char *labels[64];     /* --refuse-label, in ro.extra_labels */
 	uint64_t seed;
 	bool have_seed, check_config;
-	double speedup, t0, grace, retry_max, smtp_port;
+	double speedup, t0, grace, retry_max, smtp_port, min_expires, max_expires;
+	const char *operators_file; /* --operators-file */
 	struct callreport_opts ro;  /* the call reports' options, filled as read */
 };
 
@@ -120,6 +128,7 @@ struct sd_args {
 struct sd {
 	struct sd_args a;
 	struct scenario *scn;
+	struct opfile *ops;         /* --operators-file, loaded */
 	char dd[4096];              /* the default data directory */
 	const char *data_dir, *why; /* and where it came from */
 	bool files;                 /* false: --data-dir none */
@@ -133,7 +142,7 @@ struct sd {
 
 enum {
 	O_ADMIN_EMAIL = 256, O_TOKEN, O_CHECK, O_DATA, O_DELIVERY, O_FALLBACK, O_GRACE, O_HELP, O_HTTP,
-	O_LISTEN, O_LOG, O_REFUSE, O_RETRY, O_SCN, O_SEED, O_SMTP_FROM, O_SMTP_HOST,
+	O_LISTEN, O_LOG, O_MAX_EXP, O_MIN_EXP, O_OPS, O_REFUSE, O_RETRY, O_SCN, O_SEED, O_SMTP_FROM, O_SMTP_HOST,
 	O_SMTP_PORT, O_SMTP_TLS, O_SPEEDUP, O_T0, O_TZ, O_VER
 };
 
@@ -149,6 +158,9 @@ static const struct option opts[] = {
 	{"http", required_argument, NULL, O_HTTP},
 	{"listen", required_argument, NULL, O_LISTEN},
 	{"log-level", required_argument, NULL, O_LOG},
+	{"max-expires", required_argument, NULL, O_MAX_EXP},
+	{"min-expires", required_argument, NULL, O_MIN_EXP},
+	{"operators-file", required_argument, NULL, O_OPS},
 	{"refuse-label", required_argument, NULL, O_REFUSE},
 	{"retry-max", required_argument, NULL, O_RETRY},
 	{"scenario", required_argument, NULL, O_SCN},
@@ -248,6 +260,13 @@ static int center_option(struct sd_args *a, int o, const char *arg)
 	case O_SCN:
 		a->scn_path = arg;
 		return 0;
+	case O_OPS:
+		a->operators_file = arg;
+		return 0;
+	case O_MIN_EXP:
+		return cli_double(prog, "--min-expires", arg, 1, 86400, &a->min_expires);
+	case O_MAX_EXP:
+		return cli_double(prog, "--max-expires", arg, 1, 7 * 86400, &a->max_expires);
 	case O_SEED:
 		a->have_seed = true;
 		return cli_u64(prog, "--seed", arg, &a->seed);
@@ -272,6 +291,8 @@ static int parse_args(struct sd_args *a, int argc, char **argv)
 	a->t0 = -1;
 	a->grace = 60;
 	a->retry_max = 30;
+	a->min_expires = 60;
+	a->max_expires = 3600;
 	callreport_opts_default(&a->ro);
 	a->ro.extra_labels = a->labels;
 	a->ro.admin_token = getenv("SECRETARYD_ADMIN_TOKEN");
@@ -291,7 +312,69 @@ static int parse_args(struct sd_args *a, int argc, char **argv)
 		return cli_usage_error(prog, "--scenario FILE is required");
 	if (a->n_listen == 0)
 		a->listen[a->n_listen++] = "127.0.0.1:5060";
+	if (a->min_expires > a->max_expires)
+		return cli_usage_error(prog, "--min-expires %g is above --max-expires %g",
+				       a->min_expires, a->max_expires);
 	return -1;
+}
+
+/* The most operators and backup staff the scenario ever has on shift. */
+static void staff_max(const struct scenario *s, int *ops, int *backup)
+{
+	*ops = s->center.operators;
+	*backup = s->center.backup;
+	for (size_t i = 0; i < s->n_phases; i++) {
+		const struct scn_phase *p = &s->phases[i];
+		int n = p->operators;
+		if (p->floor_ops)
+			for (int f = n = 0; f < s->center.n_floors; f++)
+				n += p->floor_ops[f];
+		if (n > *ops)
+			*ops = n;
+		if (p->backup > *backup)
+			*backup = p->backup;
+	}
+}
+
+/* --operators-file: read, checked against the scenario's staff. -1 to go
+ * on, or 2. */
+static int load_operators(struct sd *d)
+{
+	const char *path = d->a.operators_file;
+	char err[1024] = "";
+	if (!path)
+		return -1;
+	int e = opfile_load(path, &d->ops, err, sizeof err);
+	if (e) {
+		fprintf(stderr, "%s: --operators-file: %s\n", prog, err[0] ? err : strerror(e));
+		return 2;
+	}
+	if (d->ops->world_readable)
+		rb_log(LOG_WARNING, "%s is readable by every user of this machine, and it holds "
+		       "passwords or their digests: chmod o-r it", path);
+	int mo, mb;
+	staff_max(d->scn, &mo, &mb);
+	for (size_t i = 0; i < d->ops->n; i++) {
+		const struct op_cred *o = &d->ops->ops[i];
+		int most = o->backup ? mb : mo;
+		if (o->staff_id > most) {
+			fprintf(stderr, "%s: %s:%u:1: staff %s: the scenario has %d %s at most\n", prog,
+				path, o->line, o->staff, most, o->backup ? "backup staff" : "operators");
+			return 2;
+		}
+	}
+	return -1;
+}
+
+/* The configuration summary's line on SIP operators. */
+static void print_operators(FILE *f, const struct sd *d)
+{
+	if (!d->ops) {
+		fprintf(f, "operators: simulated (no --operators-file: REGISTER gets 405)\n");
+		return;
+	}
+	fprintf(f, "operators: %zu SIP users, realm \"%s\" (%s); registrations kept %g..%g s\n",
+		d->ops->n, d->ops->realm, d->a.operators_file, d->a.min_expires, d->a.max_expires);
 }
 
 /* The scenario and the data directory (the default one when not given;
@@ -304,6 +387,9 @@ static int load(struct sd *d)
 		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(e));
 		return 2;
 	}
+	int rc = load_operators(d);
+	if (rc >= 0)
+		return rc;
 	d->data_dir = d->a.data_dir;
 	d->why = "--data-dir";
 	if (!d->data_dir) {
@@ -347,6 +433,7 @@ static int start_reports(struct sd *d)
 	}
 	if (d->a.check_config) {
 		callreport_summary(d->rs, stdout);
+		print_operators(stdout, d);
 		print_data_dir(stdout, d->files, d->data_dir, d->why);
 		return 0;
 	}
@@ -375,6 +462,13 @@ static int start_center(struct sd *d)
 	co.grace = (rb_us)(d->a.grace * 1e6);
 	co.hooks = callreport_hooks(d->rs);
 	co.fallback_dir = d->a.ro.fallback_dir;
+	co.operators = d->ops;
+	co.reg.min_expires = (rb_us)(d->a.min_expires * 1e6);
+	co.reg.max_expires = (rb_us)(d->a.max_expires * 1e6);
+	if (co.reg.default_expires > co.reg.max_expires)
+		co.reg.default_expires = co.reg.max_expires;
+	if (co.reg.default_expires < co.reg.min_expires)
+		co.reg.default_expires = co.reg.min_expires;
 	int e = center_create(&d->c, d->loop, &co, err, sizeof err);
 	if (e) {
 		fprintf(stderr, "%s: %s\n", prog, err);
@@ -440,6 +534,7 @@ static int start(struct sd *d)
 	 * comes first, not after a dozen lines that do not matter then */
 	rb_log_flush();
 	callreport_summary(d->rs, stderr);
+	print_operators(stderr, d);
 	print_data_dir(stderr, d->files, d->data_dir, d->why);
 	start_signals(d);
 	center_start(d->c);
@@ -476,6 +571,7 @@ static int stop(struct sd *d, int rc)
 		uv_loop_close(d->loop);
 	}
 	scn_free(d->scn);
+	opfile_free(d->ops);
 	if (d->ran)
 		rb_log(LOG_NOTICE, "stopped");
 	return rc;

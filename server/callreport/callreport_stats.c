@@ -236,6 +236,41 @@ static void metrics_center(FILE *f, const struct crstats *st, struct center *c,
 	}
 }
 
+/* Operators as SIP users: how many can be rung, what REGISTERs got. */
+static void metrics_sip_operators(FILE *f, const struct center_stats *cs)
+{
+	if (!cs->sip_operators)
+		return;
+	const struct reg_counts *r = &cs->reg;
+	head(f, "secretaryd_sip_operators", "gauge",
+	     "SIP operators of the operators file: configured (all), reachable (a registered or "
+	     "static contact), registered (a registered contact).");
+	fprintf(f,
+		"secretaryd_sip_operators{state=\"configured\"} %zu\n"
+		"secretaryd_sip_operators{state=\"reachable\"} %zu\n"
+		"secretaryd_sip_operators{state=\"registered\"} %zu\n",
+		r->users, r->reachable, r->registered);
+	head(f, "secretaryd_sip_contacts", "gauge", "Registered contact bindings of SIP operators.");
+	fprintf(f, "secretaryd_sip_contacts %zu\n", r->bindings);
+	head(f, "secretaryd_register_requests_total", "counter",
+	     "REGISTER requests by answer: ok (200), challenged (401), refused_auth (403: unknown "
+	     "user, wrong password, another's AOR), refused_other (400, 404, 423, 500).");
+	fprintf(f,
+		"secretaryd_register_requests_total{result=\"ok\"} %llu\n"
+		"secretaryd_register_requests_total{result=\"challenged\"} %llu\n"
+
+		"secretaryd_register_requests_total{result=\"refused_auth\"} %llu\n"
+		"secretaryd_register_requests_total{result=\"refused_other\"} %llu\n",
+		(unsigned long long)r->ok, (unsigned long long)r->challenged,
+		(unsigned long long)r->refused_auth, (unsigned long long)r->refused_other);
+	head(f, "secretaryd_register_stale_total", "counter",
+	     "Challenges with stale=true: a nonce too old, or forgotten (the last 65536 kept).");
+	fprintf(f, "secretaryd_register_stale_total %llu\n", (unsigned long long)r->stale);
+	head(f, "secretaryd_registrations_expired_total", "counter",
+	     "Contact bindings removed because their expiry passed without a refresh.");
+	fprintf(f, "secretaryd_registrations_expired_total %llu\n", (unsigned long long)r->expired);
+}
+
 /* The reports' latencies, the spool and what became of the reports. */
 static void metrics_reports(FILE *f, struct crstats *st, struct spool *sp)
 {
@@ -290,6 +325,7 @@ char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb
 	metrics_calls(f, st);
 	center_get_stats(c, &cs);
 	metrics_center(f, st, c, &cs, period);
+	metrics_sip_operators(f, &cs);
 	metrics_reports(f, st, sp);
 	metrics_misc(f, st, &cs);
 	if (fclose(f)) {
@@ -302,6 +338,7 @@ char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb
 struct state_ctx {
 	json_t *arr;
 	rb_us now, period;
+	const struct registrar *reg; /* SIP operators; NULL: none */
 };
 
 static void staff_cb(const struct dsp_staff *s, const char *state, rb_us since, void *arg)
@@ -313,6 +350,14 @@ static void staff_cb(const struct dsp_staff *s, const char *state, rb_us since, 
 						s->kind == DSP_BACKUP ? "backup" : "operator", "floor",
 						s->floor, "state", state, "since_s", rb_us_to_s(since),
 						"for_s", rb_us_to_s(x->now - since)));
+	if (!x->reg)
+		return;
+	/* a SIP operator's contacts (0: not reachable); null: no SIP user */
+	const struct op_cred *op = registrar_staff(x->reg, name);
+	json_t *o = json_array_get(x->arr, json_array_size(x->arr) - 1);
+	json_object_set_new(o, "sip_contacts",
+			    op ? json_integer((json_int_t)registrar_contacts(x->reg, op, NULL, 0))
+			       : json_null());
 }
 
 static void ringing_cb(const char *tenant, const char *call_id, rb_us t_invite, void *arg)
@@ -329,7 +374,7 @@ static void ringing_cb(const char *tenant, const char *call_id, rb_us t_invite, 
 char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp, rb_us period,
 			 const char *timezone)
 {
-	struct state_ctx x = {json_array(), center_now(c), period};
+	struct state_ctx x = {json_array(), center_now(c), period, center_registrar(c)};
 	center_foreach_staff(c, staff_cb, &x);
 	json_t *staff = x.arr;
 	x.arr = json_array();
@@ -369,6 +414,13 @@ char *crstats_state_json(struct crstats *st, struct center *c, struct spool *sp,
 	/* the wallboard's clock shows time_epoch in the center's zone */
 	json_object_set_new(o, "timezone", json_string(timezone ? timezone : "UTC"));
 	json_object_set_new(o, "time_epoch_ms", json_integer((json_int_t)now_ms));
+	json_object_set_new(o, "sip_operators",
+			    cs.sip_operators
+				? json_pack("{s:I, s:I, s:I, s:I}", "configured", (json_int_t)cs.reg.users,
+					    "reachable", (json_int_t)cs.reg.reachable, "registered",
+					    (json_int_t)cs.reg.registered, "contacts",
+					    (json_int_t)cs.reg.bindings)
+				: json_null());
 	char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9));
 	json_decref(o);
 	return s;

@@ -29,6 +29,7 @@ void center_opts_default(struct center_opts *o)
 	o->t0_epoch = RB_T_NONE;
 	o->grace = 60 * RB_US_PER_S;
 	o->cdr_flush_every = 200000;
+	reg_opts_default(&o->reg);
 }
 
 rb_us center_now(const struct center *c)
@@ -502,6 +503,52 @@ static int open_files(struct center *c, const struct center_opts *o, char *err, 
 	return 0;
 }
 
+/* ---- operators as SIP users ---- */
+
+/* A staff member's phones: said when the first comes and the last goes
+ * (dispatch will take them as ready or not from here, issue 15). */
+static void on_reg_changed(const struct op_cred *op, const struct reg_binding *b, enum reg_event ev,
+			   size_t n_now, void *arg)
+{
+	if (ev == REG_BOUND && n_now == 1)
+		rb_log(LOG_NOTICE, "%s (%s) reachable: %s", op->staff, op->user, b->uri);
+	else if ((ev == REG_UNBOUND || ev == REG_EXPIRED) && n_now == 0)
+		rb_log(LOG_NOTICE, "%s (%s) unreachable: its last contact %s", op->staff, op->user,
+		       ev == REG_EXPIRED ? "expired" : "unregistered");
+}
+
+static void on_reg_timer(struct tmr *t, void *arg)
+{
+	center_reg_rearm(arg);
+}
+
+void center_reg_rearm(struct center *c)
+{
+	rb_us next = registrar_expire(c->reg, rb_now_mono_us());
+	if (next == INT64_MAX)
+		tmr_stop(&c->tq, &c->t_reg);
+	else
+		tmr_start_at(&c->tq, &c->t_reg, next, on_reg_timer, c);
+}
+
+static int start_registrar(struct center *c, char *err, size_t errlen)
+{
+	if (!c->o.operators)
+		return 0;
+	struct reg_hooks h = {on_reg_changed, c};
+	int e = registrar_new(&c->reg, c->o.operators, &c->o.reg, &h);
+	if (e)
+		snprintf(err, errlen, "the registrar: %s", e == EINVAL ? "invalid expiry bounds"
+								     : strerror(e));
+	c->st.sip_operators = e == 0;
+	return e;
+}
+
+const struct registrar *center_registrar(const struct center *c)
+{
+	return c->reg;
+}
+
 int center_create(struct center **out, uv_loop_t *loop, const struct center_opts *o, char *err,
 		  size_t errlen)
 {
@@ -543,6 +590,7 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 	tmr_init(&c->t_shift);
 	tmr_init(&c->t_flush);
 	tmr_init(&c->t_grace);
+	tmr_init(&c->t_reg);
 	if ((e = tsx_init(c)))
 		goto out;
 	if ((e = stp_init(&c->tp, loop, tsx_on_message, c)))
@@ -559,7 +607,7 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 	}
 	c->dsp_ok = true;
 	dsp_set_not_ready(&c->dsp, sc->phone.not_ready, sc->backup_phone.not_ready);
-	if ((e = open_files(c, o, err, errlen)))
+	if ((e = start_registrar(c, err, errlen)) || (e = open_files(c, o, err, errlen)))
 		goto out;
 	*out = c;
 	return 0;
@@ -708,8 +756,11 @@ int center_destroy(struct center *c)
 		       (unsigned long long)h[5], (unsigned long long)h[6], (unsigned long long)h[7],
 		       c->tq.max_late / 1000.0);
 	}
-	if (c->tq_ok) /* and its timer queue goes whether it ran or not */
+	if (c->tq_ok) { /* and its timer queue goes whether it ran or not */
+		tmr_stop(&c->tq, &c->t_reg);
 		tmrq_close(&c->tq);
+	}
+	registrar_free(c->reg);
 	if (c->tp_ok) {
 		uv_run(c->loop, UV_RUN_NOWAIT);
 		stp_free(&c->tp);
@@ -738,6 +789,8 @@ void center_get_stats(const struct center *c, struct center_stats *out)
 	out->timer_late_max = c->tq.max_late;
 	memcpy(out->timer_late_hist, c->tq.late_hist, sizeof out->timer_late_hist);
 	out->cdr_committed = c->cdr ? cdr_committed(c->cdr) : 0;
+	if (c->reg)
+		registrar_counts(c->reg, &out->reg);
 }
 
 void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg)

@@ -32,6 +32,7 @@
 #include "cdr.h"
 #include "dispatch.h"
 #include "rbtime.h"
+#include "registrar.h"
 #include "scn.h"
 
 struct center;
@@ -59,6 +60,11 @@ struct center_opts {
 				      * DIR/cdr-fallback.jsonl, DIR/queue_log-fallback.jsonl;
 				      * NULL: stderr (copied) */
 	struct center_hooks hooks;
+	/* Operators as SIP users (--operators-file): REGISTERs are answered
+	 * by the center's registrar (registrar.h); NULL: REGISTER gets 405, as
+	 * a center with simulated operators only. Must outlive the center. */
+	const struct opfile *operators;
+	struct reg_opts reg;         /* the registrar's bounds (center_opts_default) */
 };
 
 /* Defaults: speedup 1, t0 now, grace 60 s, flush every 200 ms, seed from scn. */
@@ -97,6 +103,8 @@ struct center_stats {
 	uint64_t timer_late_hist[8]; /* buckets: stimer.h's tmrq_late_bounds */
 	uint64_t cdr_committed;
 	bool draining;
+	bool sip_operators;       /* a registrar runs (center_opts.operators) */
+	struct reg_counts reg;    /* its counts (zero without) */
 };
 void center_get_stats(const struct center *c, struct center_stats *out);
 
@@ -105,6 +113,9 @@ void center_get_stats(const struct center *c, struct center_stats *out);
  * answer); since in scenario time. */
 typedef void(center_staff_cb)(const struct dsp_staff *s, const char *state, rb_us since, void *arg);
 void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg);
+/* The registrar (NULL without SIP operators): whom to ring for a staff
+ * member, registrar_contacts(). */
+const struct registrar *center_registrar(const struct center *c);
 /* Each ringing call, oldest first: tenant id, Call-ID, t_invite (scenario). */
 typedef void(center_ringing_cb)(const char *tenant, const char *call_id, rb_us t_invite, void *arg);
 void center_foreach_ringing(const struct center *c, center_ringing_cb *cb, void *arg);

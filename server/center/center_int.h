@@ -102,6 +102,8 @@ struct center {
 	uint64_t cdr_lost;           /* cdr_add refused (memory, bound): logged once */    /* new calls refused (503): the CDR backlog full */
 	int inquiry_idx;               /* the default caller type */
 	struct center_stats st;
+	struct registrar *reg;         /* SIP operators' registrar; NULL: none */
+	struct tmr t_reg;              /* the next binding to lapse */
 };
 
 /* center.c: the SIP side reports. */
@@ -121,6 +123,9 @@ void center_call_reject(struct call *call, int status);
  * own rows. Counts the refusal; said at exit. */
 #define CENTER_BACKLOG_REFUSE (CDR_MAX_HELD * 3 / 4)
 bool center_backlog_full(struct center *c);
+
+/* Re-arms the registrar's expiry timer (after a REGISTER or an expiry). */
+void center_reg_rearm(struct center *c);
 
 /* sip_tsx.c: the center acts. tsx_init allocates c->tsx (0 or ENOMEM);
  * tsx_fini frees it. */

@@ -13,7 +13,9 @@
  * until every tile shows; past the densest it scrolls, the figures stay.
  * Sizes are in vh because height is what runs out. data-hidden says how many
  * tiles are off screen (0 is the goal; tests/integration/reports_wallboard.sh
- * checks it with 30 calls ringing at both sizes).
+ * checks it with 30 calls ringing at both sizes). With SIP operators
+ * (--operators-file) a figure shows registered / configured and the tile of
+ * an operator with no contact is dimmed (class unreg).
  */
 #include "http_admin.h"
 
@@ -53,6 +55,7 @@ const char http_wallboard_html[] =
     "#staff[data-fit=\"3\"]{grid-template-columns:repeat(auto-fill,minmax(5vw,1fr));gap:.3vh .3vw}\n"
     "#staff[data-fit=\"3\"] .staff{padding:.2vh .3vw}\n"
     "#staff[data-fit=\"3\"] .n{font-size:1.8vh}#staff[data-fit=\"3\"] .s{display:none}#staff[data-fit=\"3\"] .t{font-size:1.5vh}\n"
+    ".staff.unreg{opacity:.45;outline:.3vh dashed #ddd}\n"
     ".idle{background:#1f6f3a}.pickup{background:#b07a00}.talking{background:#a3262a}.wrapup{background:#5b3c8f}.notready{background:#555}\n"
     ".backup{outline:.3vh dashed #e8e8e8;outline-offset:-.3vh}\n"
     "#ringing{grid-template-columns:minmax(0,1fr)}\n"
@@ -78,6 +81,7 @@ const char http_wallboard_html[] =
     "<div class=\"kpi\"><span class=\"l\">応答 answered</span><b id=\"k-ans\">-</b></div>\n"
     "<div class=\"kpi\"><span class=\"l\">放棄 abandoned</span><b id=\"k-aba\">-</b></div>\n"
     "<div class=\"kpi\"><span class=\"l\">未送信報告 unsent</span><b id=\"k-spool\">-</b></div>\n"
+    "<div class=\"kpi\" id=\"kpi-sip\" hidden><span class=\"l\">SIP登録 registered</span><b id=\"k-sip\">-</b></div>\n"
     "</div></header>\n"
     "<main><section><h2>オペレーター / staff <span class=\"n\" id=\"n-staff\"></span></h2><div id=\"staff\" class=\"list\" data-fit=\"0\"></div></section>\n"
     "<section><h2>呼出中の電話 / ringing <span class=\"n\" id=\"n-ring\"></span> (longest first)</h2><div id=\"ringing\" class=\"list\" data-count=\"0\" data-fit=\"0\"></div></section></main>\n"
@@ -120,11 +124,14 @@ const char http_wallboard_html[] =
     " document.getElementById('k-ans').textContent=c.answered;\n"
     " document.getElementById('k-aba').textContent=c.abandoned;\n"
     " document.getElementById('k-spool').textContent=(st.reports||{}).spool_depth;\n"
+    " const so=st.sip_operators;document.getElementById('kpi-sip').hidden=!so;\n"
+    " if(so)document.getElementById('k-sip').textContent=so.registered+'/'+so.configured;\n"
     " const staff=st.staff||[],ringing=(st.ringing||[]).slice().sort((a,b)=>b.waited_s-a.waited_s);\n"
     " const sd=document.getElementById('staff');sd.replaceChildren();\n"
     " for(const s of staff){\n"
     "  const d=el('div','staff '+s.state+(s.kind==='backup'?' backup':''));\n"
     "  d.dataset.name=s.name;d.dataset.state=s.state;\n"
+    "  if(s.sip_contacts===0)d.classList.add('unreg');\n"
     "  d.append(el('div','n',s.name),el('div','s',LABEL[s.state]||s.state),el('div','t',secs(s.for_s)));\n"
     "  sd.append(d);\n"
     " }\n"

@@ -30,10 +30,30 @@
  * large too (128 header slots). Per center, not per process, so that two
  * centers in one process (tests) do not share them.
  */
+/*
+ * REGISTER's non-INVITE server transactions over UDP (RFC 3261 17.2.2),
+ * kept as the answers sent: a retransmitted REGISTER (same Call-ID, CSeq,
+ * top Via branch and source) gets the same bytes again rather than a new
+ * challenge with another nonce, which SIPp, for one, takes for an
+ * unexpected message. Direct-mapped by a hash of those, Timer J (64*T1)
+ * long; a newer request in the slot evicts the older (at thousands of
+ * REGISTERs a second the window shrinks, and a late copy is answered
+ * afresh, as without the cache).
+ */
+#define REG_TSX_SLOTS 4096u
+struct reg_tsx {
+	uint64_t key; /* 0: empty */
+	rb_us t;      /* monotonic time of the answer */
+	char *resp;
+	size_t len, cap;
+};
+
 struct tsx_bufs {
 	char obuf[SIPMSG_MAX_SIZE + 8192]; /* the message being sent */
+	struct reg_tsx reg[REG_TSX_SLOTS]; /* REGISTER answers, for retransmissions */
 	struct rb_ratelimit rl_bad;        /* the "bad request" log line */
 	struct rb_ratelimit rl_send;       /* "send failed" (a peer gone, a full buffer) */
+	struct rb_ratelimit rl_reg;        /* "REGISTER refused" */
 	struct sipmsg in;                  /* the message received */
 	struct sipmsg inv;                 /* a stored INVITE parsed again */
 };
@@ -46,6 +66,9 @@ int tsx_init(struct center *c)
 
 void tsx_fini(struct center *c)
 {
+	if (c->tsx)
+		for (size_t i = 0; i < REG_TSX_SLOTS; i++)
+			free(c->tsx->reg[i].resp);
 	free(c->tsx);
 	c->tsx = NULL;
 }
@@ -618,6 +641,82 @@ static void on_bye(struct center *c, const struct sipmsg *m, const struct stp_pe
 	tsx_maybe_linger(call);
 }
 
+static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211u;
+	return h;
+}
+
+/* The transaction key of a REGISTER from src (never 0). */
+static uint64_t reg_key(const struct sipmsg *m, const char *src)
+{
+	struct sip_via v = {0};
+	struct sipmsg_iter it = {0};
+	sipmsg_via_next(m, &it, &v);
+	uint64_t h = fnv64(14695981039346656037u, m->call_id.p, m->call_id.len);
+	h = fnv64(h, &m->cseq, sizeof m->cseq);
+	h = fnv64(h, v.branch.p, v.branch.len);
+	h = fnv64(h, src, strlen(src));
+	return h ? h : 1;
+}
+
+/* A retransmission of a REGISTER answered over UDP: the same answer again. */
+static bool reg_absorbed(struct center *c, const struct stp_peer *peer, uint64_t key, rb_us now)
+{
+	struct reg_tsx *x = &c->tsx->reg[key % REG_TSX_SLOTS];
+	if (peer->kind != STP_UDP || x->key != key || now - x->t > SIP_LINGER_UDP || !x->resp)
+		return false;
+	send_buf(c, peer, x->resp, x->len);
+	return true;
+}
+
+static void reg_keep(struct center *c, const struct stp_peer *peer, uint64_t key, rb_us now,
+		     size_t len)
+{
+	struct reg_tsx *x = &c->tsx->reg[key % REG_TSX_SLOTS];
+	if (peer->kind != STP_UDP || !len)
+		return;
+	if (x->cap < len) {
+		char *b = realloc(x->resp, len);
+		if (!b) {
+			x->key = 0; /* the slot forgets: a copy is answered afresh */
+			return;
+		}
+		x->resp = b;
+		x->cap = len;
+	}
+	memcpy(x->resp, c->tsx->obuf, len);
+	x->key = key;
+	x->t = now;
+	x->len = len;
+}
+
+/* REGISTER: the registrar decides (registrar.h), the answer goes back
+ * from here; the expiry timer follows the bindings. */
+static void on_register(struct center *c, const struct sipmsg *m, const struct stp_peer *peer)
+{
+	char src[REG_SOURCE_MAX], addr[64];
+	snprintf(src, sizeof src, "%s %s", stp_kind_name(peer->kind),
+		 stp_addr_str(&peer->addr, addr, sizeof addr));
+	rb_us now = rb_now_mono_us();
+	uint64_t key = reg_key(m, src);
+	if (reg_absorbed(c, peer, key, now))
+		return;
+	struct reg_answer a;
+	registrar_handle(c->reg, m, src, now, &a);
+	unsigned held = 0;
+	if (a.status >= 400 && a.status != 401 && rb_log_ratelimit(&c->tsx->rl_reg, 1, &held))
+		rb_log(LOG_NOTICE, "REGISTER from %s refused: %d (%s; %u more since the last line)",
+		       src, a.status, a.why ? a.why : "", held);
+	char tag[24];
+	snprintf(tag, sizeof tag, "sdr%" PRIx64, ++c->tag_seq);
+	size_t len = reply(c, peer, m, a.status, a.reason, tag, a.hdrs_len ? a.hdrs : NULL, NULL, 0,
+			   true);
+	reg_keep(c, peer, key, now, len);
+	center_reg_rearm(c);
+}
+
 static void on_response(struct center *c, const struct sipmsg *m)
 {
 	if (m->cseq_method_id != SIP_BYE || m->status < 200)
@@ -673,8 +772,17 @@ void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, vo
 		break;
 	case SIP_OPTIONS:
 		reply(c, peer, m, 200, NULL, NULL,
-		      "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nAccept: application/sdp\r\n", NULL,
-		      0, true);
+		      c->reg ? "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER\r\n"
+			       "Accept: application/sdp\r\n"
+			     : "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nAccept: application/sdp\r\n",
+		      NULL, 0, true);
+		break;
+	case SIP_REGISTER:
+		if (c->reg) {
+			on_register(c, m, peer);
+			break;
+		}
+		reply(c, peer, m, 405, NULL, NULL, allow_hdr, NULL, 0, true);
 		break;
 	case SIP_METHOD_UNKNOWN:
 		reply(c, peer, m, 501, NULL, NULL, allow_hdr, NULL, 0, true);
