@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rv.h"
 #include "rbfile.h"
 
 int live_split_target(const char *t, char *host, size_t n, int *port)
@@ -58,7 +59,7 @@ int live_start_secretaryd(struct rep *r)
 			"--listen", "127.0.0.1:0", "--data-dir", data, "--seed", seed,
 			"--speedup", sp, "--t0", t0, "--grace", "10",
 			"--http", "off", /* its admin interface is not wanted for the run */
-			NULL};
+			o->sip_operators ? "--operators-file" : NULL, r->opfile, NULL};
 	int fd = -1;
 	int e = live_spawn(argv, log, &fd, &r->sd_pid);
 	if (e) {
@@ -85,14 +86,32 @@ int live_start_secretaryd(struct rep *r)
 	return 0;
 }
 
+/* A scenario duration on the wire, ms; "never" a day. */
+static double wire_ms(rb_us d, double F)
+{
+	double ms = d == INT64_MAX ? 86400e3 : (double)d / F / 1e3;
+	return ms > 86400e3 ? 86400e3 : ms < 0 ? 0 : ms;
+}
+
 int live_write_injection(struct rep *r, const struct sched_call **w, size_t n, const char *path,
 			 bool center_hangs_up)
 {
 	const struct scenario *s = r->o->scn;
 	double F = r->o->speedup;
+	/* The operator's side of each call (X-RB-* headers, read by SIP
+	 * operators: live_operator.xml): the pick-up drawn per call, from a
+	 * stream of its own (RVP_PICKUP keyed by caller and attempt, whatever
+	 * order calls are written in); the talk as the schedule drew it. */
+	struct rv_stream rs;
+	int e = rv_stream_init(&rs, r->o->seed, (unsigned)r->idx, RVP_PICKUP);
+	if (e)
+		return e;
 	FILE *f = fopen(path, "w");
-	if (!f)
-		return errno;
+	if (!f) {
+		e = errno;
+		rv_stream_free(&rs);
+		return e;
+	}
 	fputs("SEQUENTIAL\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct sched_call *c = w[i];
@@ -104,11 +123,17 @@ int live_write_injection(struct rep *r, const struct sched_call **w, size_t n, c
 		/* Against secretaryd the operator hangs up; this is only a backstop. */
 		double talk_ms = center_hangs_up ? 3600e3 / F + 30e3 : (double)c->talk / F / 1e3;
 		bool na = t->forwarding == FWD_NO_ANSWER;
-		fprintf(f, "rbl%d-%" PRIu64 ";%s;%.3f;%.3f;%.0f;%s;%s;%s;%s;%s;%s\n", r->idx, c->seq,
-			t->number ? t->number : "", at_ms, dl_ms, talk_ms, na ? "no-answer" : "unconditional",
-			na ? "408" : "302", s->callers.types[c->type].name, c->name, c->callback,
-			c->from_user);
+		rv_stream_rekey(&rs, r->o->seed, (unsigned)r->idx, RVP_PICKUP,
+				RV_RETRY_SUB(c->caller, c->attempt));
+		double pk = wire_ms(rv_draw_us(&s->center.pickup, &rs), F);
+		double bpk = wire_ms(rv_draw_us(&s->center.backup_pickup, &rs), F);
+		fprintf(f, "rbl%d-%" PRIu64 ";%s;%.3f;%.3f;%.0f;%s;%s;%s;%s;%s;%s;%.0f;%.0f;%.0f;%g\n",
+			r->idx, c->seq, t->number ? t->number : "", at_ms, dl_ms, talk_ms,
+			na ? "no-answer" : "unconditional", na ? "408" : "302",
+			s->callers.types[c->type].name, c->name, c->callback, c->from_user, pk, bpk,
+			wire_ms(c->talk, F), scn_phone_on(&s->center.phone) ? s->center.phone.no_answer : 0);
 	}
+	rv_stream_free(&rs);
 	if (fclose(f))
 		return errno ? errno : EIO;
 	return 0;
