@@ -13,6 +13,14 @@
 #     The CDR names op2, its ring time (~0.3 s) and one ring out.
 #  2. A caller's CANCEL while op2's phone rings: the center CANCELs op2's
 #     leg (200, 487, ACK), the caller gets 487, the CDR says abandoned.
+# Then a second center, op1 now a phone whose 200 crosses the center's
+# CANCEL (sipops_uas_cross.xml):
+#  3. the caller CANCELs while op1 rings: the center CANCELs op1's leg, op1's
+#     200 crosses it: the center ACKs that 200 and sends BYE on the leg; the
+#     caller got 487 and the CDR says abandoned (no operator).
+#  4. a delayed offer (no SDP in the caller's INVITE), answered by op2: the
+#     center's 200 carries op2's offer, the caller's ACK its answer, which
+#     reaches op2 in the center's ACK.
 . "$(dirname "$0")/secretaryd_lib.sh"
 command -v sipp >/dev/null || { echo "no sipp: skipped"; exit 77; }
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -82,4 +90,46 @@ check "queue_log: op1 RINGNOANSWER (1000..1400 ms)" 1 \
 check "queue_log: CONNECT by op2, then COMPLETEAGENT" "1 1" \
 	"$(grep -c "|$CID1|acme|op2|CONNECT|" "$QL") $(grep -c "|$CID1|acme|op2|COMPLETEAGENT|" "$QL")"
 check "one abandoned CDR (the cancelled call)" 1 "$(q "select count(*) from calls where outcome='abandoned'")"
+
+# the second center: op1's 200 crosses the center's CANCEL
+P3=$(free_port)
+cat >ops2.yaml <<YAML
+operators:
+  - {user: crosser, password: x3, staff: op1, contact: "sip:op1@127.0.0.1:$P3"}
+  - {user: taker, password: x2, staff: op2, contact: "sip:op2@127.0.0.1:$P2"}
+YAML
+chmod 600 ops2.yaml
+FLOWS=$SRC/scenarios/sipp
+timeout 60 sipp -sf "$SRC/tests/integration/sipops_uas_cross.xml" -i 127.0.0.1 -p "$P3" -nostdin -m 1 \
+	-trace_msg -message_file op3.msg -trace_err -error_file op3.err >op3.out 2>&1 </dev/null &
+OP3=$!
+timeout 60 sipp -sf "$FLOWS/live_operator.xml" -i 127.0.0.1 -p "$P2" -nostdin \
+	-trace_msg -message_file op2b.msg -trace_err -error_file op2b.err >op2b.out 2>&1 </dev/null &
+OP_PIDS="$OP3 $!"
+start_server "$SRC/tests/data/scn-server/sip-operators.yaml" data2 --operators-file ops2.yaml
+sleep 0.3
+FLOWS=$SRC/tests/integration
+csv x.csv "0312345678;5000;300"
+sipp_run cross sipops_uac_cancel.xml x.csv -m 1 -trace_msg -message_file cross.msg
+check "crossing: the caller's SIPp succeeded (200 to its CANCEL, 487)" 0 $?
+wait "$OP3"
+check "crossing: op1's SIPp saw its 200 ACKed and got the center's BYE (exit 0)" 0 $?
+check "crossing: op1 got CANCEL, then ACK, then BYE" "CANCEL ACK BYE" \
+	"$(grep -oE '^(CANCEL|ACK|BYE) sip:' op3.msg | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
+csv d.csv "0312345678;200;300"
+sipp_run delayed sipops_uac_delayed.xml d.csv -m 1 -trace_msg -message_file delayed.msg
+check "delayed offer: the caller's SIPp succeeded" 0 $?
+check "delayed offer: op2's INVITE had no SDP (Content-Length: 0)" 1 \
+	"$(grep -A20 '^INVITE sip:op2@' op2b.msg | grep -m1 -c '^Content-Length: 0')"
+check "delayed offer: the caller's 200 carries op2's offer" 1 "$(grep -c '^o=operator 1 1' delayed.msg)"
+check "delayed offer: op2's ACK carries the caller's answer" 1 \
+	"$(grep -A14 '^ACK sip:operator@' op2b.msg | grep -c '^o=delayedcaller 7 7')"
+sleep 0.3
+stop_server
+stop_ops
+DB=data2/cdr.sqlite
+check "crossing: the caller's CDR is abandoned, no operator" "abandoned|" \
+	"$(q "select outcome, coalesce(operator,'') from calls where seq=1")"
+check "delayed offer: answered by op2" "answered|op2" \
+	"$(q "select outcome, operator from calls where seq=2")"
 finish
