@@ -127,6 +127,9 @@ static void on_assign(struct dsp_call *dc, struct dsp_staff *s, rb_us now, void 
 	x->since = now;
 	call->sx = x;
 	tmr_stop(&c->tq, &call->t_join);
+	bool *rung = backup ? &call->bk_rung : &call->op_rung;
+	call->ring_first = !*rung; /* for X-Secretaryd-Ring (center_ops.c) */
+	*rung = true;
 	enum ops_ring_result sip = c->reg ? ops_ring(call, x) : OPS_SIMULATED;
 	if (sip != OPS_SIMULATED) {
 		/* A SIP phone: the operator answers or not. Rung for the ring

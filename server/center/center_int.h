@@ -65,6 +65,8 @@ struct call {
 	struct opring *legs[REG_MAX_CONTACTS];
 	int n_legs;
 	struct opring *won;
+	bool op_rung, bk_rung;         /* an operator's / a backup member's phone rang */
+	bool ring_first;               /* this ring is the call's first of its kind */
 };
 
 /* Per staff member: dsp_staff.udata. */

@@ -20,7 +20,9 @@
  *   - a delayed offer (the caller's INVITE had no SDP): the operator's 200
  *     holds the offer, the caller gets it in the center's 200, and the
  *     caller's ACK's SDP goes to the operator in the leg's ACK.
- * The caller's X- headers are passed on in the leg's INVITE (bounded), so
+ * The leg's INVITE says which ring of the call it is (X-Secretaryd-Ring:
+ * 3;first=0, first: the call's first ring of an operator, or of a backup
+ * member). The caller's X- headers are passed on in it (bounded), so
  * a phone or an agent (ringbench's operators read X-RB-Pickup-Ms and
  * X-RB-Talk-Ms) knows the call. Legs outlive their call when they must
  * (a CANCEL or BYE in flight): they are kept by Call-ID in the center's
@@ -252,11 +254,14 @@ static bool contact_addr(const struct reg_binding *b, char *out, size_t n)
 	return true;
 }
 
-/* The caller's X- headers as lines (the leg's INVITE passes them on). */
-static void x_headers(const struct sipmsg *inv, char *buf, size_t n)
+/* X-Secretaryd-Ring (which ring of the call this is, and whether the
+ * call's first of this kind of staff: what ringbench's operators pick
+ * their pick-up by), then the caller's X- headers as lines (the leg's
+ * INVITE passes them on). */
+static void x_headers(const struct call *call, const struct sipmsg *inv, char *buf, size_t n)
 {
-	size_t k = 0;
-	buf[0] = 0;
+	size_t k = (size_t)snprintf(buf, n, "X-Secretaryd-Ring: %d;first=%d\r\n", call->dc.rings,
+				    call->ring_first);
 	for (unsigned i = 0; inv && i < inv->nhdrs; i++) {
 		const struct sip_hdr *h = &inv->hdrs[i];
 		if (h->name.len < 3 || strncasecmp(h->name.p, "X-", 2) ||
@@ -334,7 +339,7 @@ enum ops_ring_result ops_ring(struct call *call, struct staff_ext *x)
 	const struct scn_tenant *tn = row->r.tenant_idx >= 0 ? &c->scn->tenants[row->r.tenant_idx]
 							     : NULL;
 	static char xh[2048]; /* one thread: the loop's */
-	x_headers(inv, xh, sizeof xh);
+	x_headers(call, inv, xh, sizeof xh);
 	struct opleg_params p = {
 	    .display = tn && tn->name ? tn->name : row->r.tenant,
 	    .caller_type = row->r.caller_type,

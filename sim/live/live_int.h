@@ -26,6 +26,9 @@
 #include "timeline.h"
 
 #define LIVE_SIPP_RATE 1000 /* calls SIPp creates per second (each then waits) */
+/* Rings of a call whose pick-ups the caller carries for SIP operators
+ * (X-RB-Ring-1..8, live_operator.xml); later rings reuse the last. */
+#define LIVE_RINGS 8
 
 /* --- processes (live_proc.c) --- */
 

@@ -93,17 +93,31 @@ static double wire_ms(rb_us d, double F)
 	return ms > 86400e3 ? 86400e3 : ms < 0 ? 0 : ms;
 }
 
+/* Fields 15..22: rings 1..LIVE_RINGS of the call as the model draws them
+ * (schedule_ring): "OPFIRST,OPLATER,BKFIRST,BKLATER" wire ms each. */
+static void ring_fields(FILE *f, const struct rep *r, const struct sched_call *c,
+			struct rv_stream *rs)
+{
+	double F = r->o->speedup;
+	for (int k = 1; k <= LIVE_RINGS; k++) {
+		rb_us v[4];
+		schedule_ring(r->o->scn, r->o->seed, r->idx, c, k, rs, v);
+		fprintf(f, ";%.0f,%.0f,%.0f,%.0f", wire_ms(v[0], F), wire_ms(v[1], F),
+			wire_ms(v[2], F), wire_ms(v[3], F));
+	}
+	fputc('\n', f);
+}
+
 int live_write_injection(struct rep *r, const struct sched_call **w, size_t n, const char *path,
 			 bool center_hangs_up)
 {
 	const struct scenario *s = r->o->scn;
 	double F = r->o->speedup;
 	/* The operator's side of each call (X-RB-* headers, read by SIP
-	 * operators: live_operator.xml): the pick-up drawn per call, from a
-	 * stream of its own (RVP_PICKUP keyed by caller and attempt, whatever
-	 * order calls are written in); the talk as the schedule drew it. */
+	 * operators: live_operator.xml): the model's draws (schedule.h), the
+	 * first ring's pick-up, each ring's (ring_fields) and the talk. */
 	struct rv_stream rs;
-	int e = rv_stream_init(&rs, r->o->seed, (unsigned)r->idx, RVP_PICKUP);
+	int e = rv_stream_init(&rs, r->o->seed, (unsigned)r->idx, RVP_RING);
 	if (e)
 		return e;
 	FILE *f = fopen(path, "w");
@@ -123,15 +137,13 @@ int live_write_injection(struct rep *r, const struct sched_call **w, size_t n, c
 		/* Against secretaryd the operator hangs up; this is only a backstop. */
 		double talk_ms = center_hangs_up ? 3600e3 / F + 30e3 : (double)c->talk / F / 1e3;
 		bool na = t->forwarding == FWD_NO_ANSWER;
-		rv_stream_rekey(&rs, r->o->seed, (unsigned)r->idx, RVP_PICKUP,
-				RV_RETRY_SUB(c->caller, c->attempt));
-		double pk = wire_ms(rv_draw_us(&s->center.pickup, &rs), F);
-		double bpk = wire_ms(rv_draw_us(&s->center.backup_pickup, &rs), F);
-		fprintf(f, "rbl%d-%" PRIu64 ";%s;%.3f;%.3f;%.0f;%s;%s;%s;%s;%s;%s;%.0f;%.0f;%.0f;%g\n",
+		fprintf(f, "rbl%d-%" PRIu64 ";%s;%.3f;%.3f;%.0f;%s;%s;%s;%s;%s;%s;%.0f;%.0f;%.0f;%g",
 			r->idx, c->seq, t->number ? t->number : "", at_ms, dl_ms, talk_ms,
 			na ? "no-answer" : "unconditional", na ? "408" : "302",
-			s->callers.types[c->type].name, c->name, c->callback, c->from_user, pk, bpk,
-			wire_ms(c->talk, F), scn_phone_on(&s->center.phone) ? s->center.phone.no_answer : 0);
+			s->callers.types[c->type].name, c->name, c->callback, c->from_user,
+			wire_ms(c->pickup, F), wire_ms(c->bpickup, F), wire_ms(c->talk, F),
+			scn_phone_on(&s->center.phone) ? s->center.phone.no_answer : 0);
+		ring_fields(f, r, c, &rs);
 	}
 	rv_stream_free(&rs);
 	if (fclose(f))
