@@ -835,6 +835,7 @@ void center_get_stats(const struct center *c, struct center_stats *out)
 	out->cdr_committed = c->cdr ? cdr_committed(c->cdr) : 0;
 	if (c->reg)
 		registrar_counts(c->reg, &out->reg);
+	out->op_legs = c->n_legs;
 }
 
 void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg)

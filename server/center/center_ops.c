@@ -195,6 +195,7 @@ static void cb_answered(struct opleg *l, struct sip_span sdp, void *arg)
 		return;
 	}
 	call->won = r;
+	r->ctr->st.op_legs_answered++;
 	cancel_others(call, r);
 	center_answer(call, sdp.len ? sdp.p : NULL, sdp.len);
 }
@@ -211,6 +212,7 @@ static void cb_failed(struct opleg *l, int status, void *arg)
 	struct opring *r = arg;
 	struct call *call = r->call;
 	r->failed = true;
+	r->ctr->st.op_legs_failed++;
 	if (!call)
 		return;
 	rb_log(LOG_INFO, "%s: the leg %s failed: %d", call->call_id, opleg_call_id(l), status);
@@ -319,6 +321,7 @@ static bool start_leg(struct call *call, const struct reg_binding *b, struct opl
 	}
 	r->call = call;
 	call->legs[call->n_legs++] = r;
+	c->st.op_legs_rung++;
 	return true;
 }
 

@@ -76,6 +76,10 @@ check "cancelled call: the caller's SIPp succeeded (200, 487)" 0 $?
 sleep 0.3
 check "op2's leg CANCELled, 487 ACKed" "1 1" \
 	"$(grep -c '^CANCEL sip:op2@' op2.msg) $(grep -c '^SIP/2.0 487' op2.msg)"
+HTTP=$(sed -n 's/.*http=\([0-9.:]*\).*/\1/p' ready.txt)
+M=$(curl -s "http://$HTTP/metrics")
+check "/metrics: 3 operator legs rung, 1 answered, none failed, none in flight" "3 1 0 0" \
+	"$(echo "$M" | sed -n 's/^secretaryd_operator_legs_total{result="\(rung\|answered\|failed\)"} //p' | tr '\n' ' ')$(echo "$M" | sed -n 's/^secretaryd_operator_legs //p')"
 stop_server
 stop_ops
 QL=data/queue_log
