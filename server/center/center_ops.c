@@ -22,7 +22,8 @@
  *     caller's ACK's SDP goes to the operator in the leg's ACK.
  * The leg's INVITE says which ring of the call it is (X-Secretaryd-Ring:
  * 3;first=0, first: the call's first ring of an operator, or of a backup
- * member). The caller's X- headers are passed on in it (bounded), so
+ * member; backup: a backup member's phone). The caller's X- headers are
+ * passed on in it (bounded), so
  * a phone or an agent (ringbench's operators read X-RB-Pickup-Ms and
  * X-RB-Talk-Ms) knows the call. Legs outlive their call when they must
  * (a CANCEL or BYE in flight): they are kept by Call-ID in the center's
@@ -262,8 +263,9 @@ static bool contact_addr(const struct reg_binding *b, char *out, size_t n)
  * INVITE passes them on). */
 static void x_headers(const struct call *call, const struct sipmsg *inv, char *buf, size_t n)
 {
-	size_t k = (size_t)snprintf(buf, n, "X-Secretaryd-Ring: %d;first=%d\r\n", call->dc.rings,
-				    call->ring_first);
+	size_t k = (size_t)snprintf(buf, n, "X-Secretaryd-Ring: %d;first=%d;backup=%d\r\n",
+				    call->dc.rings, call->ring_first,
+				    call->sx && call->sx->s->kind == DSP_BACKUP);
 	for (unsigned i = 0; inv && i < inv->nhdrs; i++) {
 		const struct sip_hdr *h = &inv->hdrs[i];
 		if (h->name.len < 3 || strncasecmp(h->name.p, "X-", 2) ||
