@@ -50,6 +50,7 @@ struct seen {
 	long id; /* the model's dial order ("m0-<id>") */
 	bool redial;
 	rb_us patience, talk; /* the model's draws */
+	rb_us pickup;         /* the first operator ring's pick-up */
 };
 
 struct coll {
@@ -70,7 +71,7 @@ static void on_call(const struct callrec *r, int rep, void *arg)
 	ck_assert_ptr_nonnull(dash);
 	c->v[c->n++] = (struct seen){r->t_dial, r->tenant_idx, r->type_idx, r->outcome, r->t_cancel,
 				     strtol(dash + 1, NULL, 10), r->redial, r->drawn_patience,
-				     r->drawn_talk};
+				     r->drawn_talk, r->drawn_pickup};
 }
 
 static int by_id(const void *a, const void *b)
@@ -337,6 +338,7 @@ START_TEST(test_schedule_redials_match_model)
 		ck_assert_int_eq(c->t_dial, v->t_dial);
 		ck_assert_int_eq(c->patience, v->patience);
 		ck_assert_int_eq(c->talk, v->talk);
+		ck_assert_int_eq(c->pickup, v->pickup); /* live --sip-operators' pick-ups */
 		/* An abandon at the center: the live runner's call, then the
 		 * model's redial must be the schedule's. */
 		if (v->outcome == OUTCOME_ABANDONED) {
@@ -348,6 +350,7 @@ START_TEST(test_schedule_redials_match_model)
 				ck_assert_ptr_nonnull(w);
 				ck_assert_int_eq(w->patience, sc.calls[r].patience);
 				ck_assert_int_eq(w->talk, sc.calls[r].talk);
+				ck_assert_int_eq(w->pickup, sc.calls[r].pickup);
 				matched++;
 			}
 		}
@@ -365,6 +368,7 @@ START_TEST(test_schedule_redials_match_model)
 		ck_assert_ptr_nonnull(w);
 		ck_assert_int_eq(w->patience, sc.calls[i].patience);
 		ck_assert_int_eq(w->talk, sc.calls[i].talk);
+		ck_assert_int_eq(w->pickup, sc.calls[i].pickup);
 		bf++;
 	}
 	ck_assert_uint_gt(bf, 0);

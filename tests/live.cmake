@@ -12,3 +12,7 @@ endforeach()
 add_test(NAME live_ring_no_answer COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/live_ring_no_answer.sh
   ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
 set_tests_properties(live_ring_no_answer PROPERTIES LABELS integration TIMEOUT 300 SKIP_RETURN_CODE 77)
+# SIP operators played by ringbench (live --sip-operators), about 35 s of wire time
+add_test(NAME live_sip_operators COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/live_sip_operators.sh
+  ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+set_tests_properties(live_sip_operators PROPERTIES LABELS integration TIMEOUT 200 SKIP_RETURN_CODE 77)

@@ -9,8 +9,8 @@ if(TARGET secretaryd)
   rb_check(sip_transport SOURCES tests/check_sip_transport.c DEPS center LABELS unit TIMEOUT 60)
   set_tests_properties(sip_transport PROPERTIES SKIP_RETURN_CODE 77)
   rb_script_tests(PREFIX secretaryd_ ARG $<TARGET_FILE:secretaryd> TIMEOUT 120
-    NAMES calls order torture kill9 drain time timers port_in_use diskfull floods reload register baresip
-    ring_no_answer)
+    NAMES calls order torture kill9 drain time timers port_in_use diskfull floods reload
+    ring_no_answer register baresip sip_operators baresip_call)
   # the disk-full test's long variant (a 2 MB tmpfs, root: 77 without)
   add_test(NAME secretaryd_diskfull_long COMMAND bash
     ${CMAKE_SOURCE_DIR}/tests/integration/secretaryd_diskfull.sh $<TARGET_FILE:secretaryd> ${CMAKE_SOURCE_DIR})

@@ -12,10 +12,13 @@ Linux would report at least this Python process's own (the child's memory
 before exec counts), so use /usr/bin/time -f %M for that. The
 command's stdin, stdout and stderr are the caller's. Exits with the
 command's status (128 + N if killed by signal N), or 127 if it could not be
-started.
+started. SIGTERM and SIGINT are passed on to the command (so that it can be
+put where a program is stopped by a signal, e.g. in place of secretaryd or
+SIPp for `ringbench live`), and its rusage is still written.
 """
 import json
 import os
+import signal
 import sys
 import time
 
@@ -37,7 +40,20 @@ def main():
         except OSError as e:
             sys.stderr.write("rusage.py: %s: %s\n" % (cmd[0], e))
         os._exit(127)
-    _, status, ru = os.wait4(pid, 0)
+    def forward(sig, _frame):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    while True:
+        try:
+            _, status, ru = os.wait4(pid, 0)
+            break
+        except InterruptedError:
+            continue
     wall = time.monotonic() - t0
     code = os.waitstatus_to_exitcode(status)
     code = 128 - code if code < 0 else code

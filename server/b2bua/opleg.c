@@ -208,16 +208,16 @@ static void report_ended(struct opleg *l, enum opleg_end why)
 
 static int send_invite(struct opleg *l, const struct opleg_params *p, rb_us now)
 {
-	char hdrs[1024], ty[64], fw[64], caller[64];
+	char hdrs[3072], ty[64], fw[64], caller[64];
 	token(ty, sizeof ty, p->caller_type ? p->caller_type : "inquiry");
 	token(fw, sizeof fw, p->forwarding ? p->forwarding : "unknown");
 	token(caller, sizeof caller, p->caller ? p->caller : "");
 	snprintf(hdrs, sizeof hdrs,
 		 "Contact: <sip:center@%s%s>\r\n"
 		 "X-Secretaryd-Call: type=%s;forwarding=%s%s%s\r\n"
-		 "Allow: INVITE, ACK, CANCEL, BYE\r\n",
+		 "Allow: INVITE, ACK, CANCEL, BYE\r\n%s",
 		 l->local, l->udp ? "" : ";transport=tcp", ty, fw, caller[0] ? ";caller=" : "",
-		 caller);
+		 caller, p->extra_hdrs && strlen(p->extra_hdrs) < 2048 ? p->extra_hdrs : "");
 	struct req q = {.method = "INVITE", .ruri = l->target, .branch = l->branch, .cseq = 1,
 			.hdrs = hdrs, .body = p->sdp, .body_len = p->sdp ? p->sdp_len : 0};
 	char *buf;

@@ -20,6 +20,9 @@
  * and the caller's number:
  *   From: "株式会社アクメ" <sip:center@127.0.0.1:5060>;tag=...
  *   X-Secretaryd-Call: type=inquiry;forwarding=no-answer;caller=0312345678
+ * and the center may pass more lines on (opleg_params.extra_hdrs: the
+ * caller's own X- headers, which ringbench's operators read their pick-up
+ * and talk times from).
  *
  * The rules (RFC 3261 17.1 and the issue's):
  * - a 1xx is never relayed: the caller keeps hearing the center's ringing,
@@ -107,6 +110,8 @@ struct opleg_params {
 	const char *sdp;         /* the caller's offer; NULL: none (delayed offer) */
 	size_t sdp_len;
 	rb_us ring_timeout;      /* 0: none (only the center cancels) */
+	const char *extra_hdrs;  /* more header lines for the INVITE, each ending in
+				  * CRLF (the caller's X- headers, passed on); NULL */
 };
 
 struct opleg_times {

@@ -269,6 +269,18 @@ static void metrics_sip_operators(FILE *f, const struct center_stats *cs)
 	head(f, "secretaryd_registrations_expired_total", "counter",
 	     "Contact bindings removed because their expiry passed without a refresh.");
 	fprintf(f, "secretaryd_registrations_expired_total %llu\n", (unsigned long long)r->expired);
+	head(f, "secretaryd_operator_legs", "gauge",
+	     "The B2BUA's legs to operators' phones in flight now (ringing, talking, or ending).");
+	fprintf(f, "secretaryd_operator_legs %zu\n", cs->op_legs);
+	head(f, "secretaryd_operator_legs_total", "counter",
+	     "Operators' phones rung (one leg per contact), answered (the leg that won), failed "
+	     "(3xx-6xx, or no response: Timer B).");
+	fprintf(f,
+		"secretaryd_operator_legs_total{result=\"rung\"} %llu\n"
+		"secretaryd_operator_legs_total{result=\"answered\"} %llu\n"
+		"secretaryd_operator_legs_total{result=\"failed\"} %llu\n",
+		(unsigned long long)cs->op_legs_rung, (unsigned long long)cs->op_legs_answered,
+		(unsigned long long)cs->op_legs_failed);
 }
 
 /* The reports' latencies, the spool and what became of the reports. */

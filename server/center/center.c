@@ -127,6 +127,20 @@ static void on_assign(struct dsp_call *dc, struct dsp_staff *s, rb_us now, void 
 	x->since = now;
 	call->sx = x;
 	tmr_stop(&c->tq, &call->t_join);
+	bool *rung = backup ? &call->bk_rung : &call->op_rung;
+	call->ring_first = !*rung; /* for X-Secretaryd-Ring (center_ops.c) */
+	*rung = true;
+	enum ops_ring_result sip = c->reg ? ops_ring(call, x) : OPS_SIMULATED;
+	if (sip != OPS_SIMULATED) {
+		/* A SIP phone: the operator answers or not. Rung for the ring
+		 * timeout, else until the caller leaves; a member with no contact
+		 * rings out after it (OPS_UNREACH_RING without one). */
+		rb_us rt = scn_phone_on(ph) ? ph->ring_timeout
+			   : sip == OPS_UNREACHABLE ? OPS_UNREACH_RING : 0;
+		if (rt > 0)
+			tmr_start(&c->tq, &call->t_ctr, center_wire(c, rt), on_ring_timeout, call);
+		return;
+	}
 	rb_us p = backup ? rv_draw_us(&sc->backup_pickup, &c->rs_backup)
 			 : rv_draw_us(&sc->pickup, &c->rs_pickup);
 	if (scn_phone_on(ph) && (rv_uniform01(&c->rs_ring) < ph->no_answer || p > ph->ring_timeout)) {
@@ -163,6 +177,7 @@ static void on_ring_timeout(struct tmr *t, void *arg)
 	rb_us now = center_now(c);
 	struct staff_ext *x = call->sx;
 	char agent[32];
+	ops_drop(call); /* its phones stop ringing: CANCEL */
 	dsp_staff_name(x->s, agent, sizeof agent);
 	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, call->row->r.tenant, agent,
 		   "RINGNOANSWER", "%lld", (long long)((now - x->since) / 1000));
@@ -194,13 +209,16 @@ static void queue_cdr(struct center *c, struct call *call)
 		c->o.hooks.call_ended(row, c->o.hooks.arg);
 }
 
-static void on_pickup_done(struct tmr *t, void *arg)
+/* The staff member picked up: the caller gets the 200 (with sdp, the
+ * operator's, or the center's own); the CDR and queue_log say who and how
+ * long the phone rang. */
+void center_answer(struct call *call, const char *sdp, size_t sdp_len)
 {
-	struct call *call = arg;
 	struct center *c = call->ctr;
 	rb_us now = center_now(c);
 	struct staff_ext *x = call->sx;
 	struct cdr_row *row = call->row;
+	tmr_stop(&c->tq, &call->t_ctr);
 	dsp_answered(&c->dsp, &call->dc, now);
 	ring_remove(c, call);
 	row->r.t_answer = now;
@@ -210,12 +228,24 @@ static void on_pickup_done(struct tmr *t, void *arg)
 	dsp_staff_name(x->s, row->r.answered_by, sizeof row->r.answered_by);
 	memcpy(row->operator_, row->r.answered_by, sizeof row->operator_);
 	c->st.answered++;
-	tsx_send_answer(call);
+	tsx_send_answer(call, sdp, sdp_len);
 	rb_us picked = x->since;
 	x->state = "talking";
 	x->since = now;
-	/* Talk: the caller type's, or screened_talk for a screened sales call. */
 	row->r.screened = 0;
+	row->operator_ring = now - picked;
+	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, row->operator_,
+		   "CONNECT", "%.0f|%s|%.0f", secs(now - row->r.t_invite), row->operator_,
+		   secs(now - picked));
+}
+
+static void on_pickup_done(struct tmr *t, void *arg)
+{
+	struct call *call = arg;
+	struct center *c = call->ctr;
+	center_answer(call, NULL, 0);
+	/* Talk: the caller type's, or screened_talk for a screened sales call. */
+	struct cdr_row *row = call->row;
 	rb_us talk = 60 * RB_US_PER_S;
 	if (call->type_idx >= 0) {
 		const struct scn_ctype *ty = &c->scn->callers.types[call->type_idx];
@@ -227,10 +257,6 @@ static void on_pickup_done(struct tmr *t, void *arg)
 		}
 	}
 	call->talk = talk;
-	row->operator_ring = now - picked;
-	qlog_event(c->qlog, rb_now_epoch_us(), call->call_id, row->r.tenant, row->operator_,
-		   "CONNECT", "%.0f|%s|%.0f", secs(now - row->r.t_invite), row->operator_,
-		   secs(now - picked));
 	tmr_start(&c->tq, &call->t_ctr, center_wire(c, talk), on_talk_done, call);
 }
 
@@ -256,6 +282,7 @@ static void call_end(struct call *call, const char *by)
 	struct center *c = call->ctr;
 	if (call->ended)
 		return;
+	ops_hangup(call); /* the operator's leg: BYE, unless the operator hung up */
 	rb_us now = center_now(c);
 	struct cdr_row *row = call->row;
 	struct staff_ext *x = call->sx;
@@ -309,6 +336,21 @@ void center_caller_bye(struct call *call)
 	call_end(call, "caller");
 }
 
+void center_operator_bye(struct call *call)
+{
+	if (call->ended)
+		return;
+	tsx_send_bye(call);
+	call_end(call, "center");
+}
+
+void center_ring_out_soon(struct call *call)
+{
+	/* from inside a leg's callback: dispatch is told from the timer */
+	if (call->sx && !call->ended)
+		tmr_start(&call->ctr->tq, &call->t_ctr, 0, on_ring_timeout, call);
+}
+
 static void on_join_due(struct tmr *t, void *arg)
 {
 	struct call *call = arg;
@@ -346,6 +388,7 @@ static void unqueue(struct center *c, struct call *call, rb_us now)
 	tmr_stop(&c->tq, &call->t_ctr);
 	tmr_stop(&c->tq, &call->t_join);
 	ring_remove(c, call);
+	ops_drop(call); /* its operator's phones: CANCEL */
 	if (x) { /* in pick-up: free at once, no wrap-up (dispatch may reassign) */
 		char agent[32];
 		dsp_staff_name(x->s, agent, sizeof agent);
@@ -761,6 +804,7 @@ int center_destroy(struct center *c)
 		       (unsigned long long)h[5], (unsigned long long)h[6], (unsigned long long)h[7],
 		       c->tq.max_late / 1000.0);
 	}
+	ops_fini(c); /* the operator legs still in flight (their timers first) */
 	if (c->tq_ok) { /* and its timer queue goes whether it ran or not */
 		tmr_stop(&c->tq, &c->t_reg);
 		tmrq_close(&c->tq);
@@ -796,6 +840,7 @@ void center_get_stats(const struct center *c, struct center_stats *out)
 	out->cdr_committed = c->cdr ? cdr_committed(c->cdr) : 0;
 	if (c->reg)
 		registrar_counts(c->reg, &out->reg);
+	out->op_legs = c->n_legs;
 }
 
 void center_foreach_staff(const struct center *c, center_staff_cb *cb, void *arg)

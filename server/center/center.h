@@ -105,6 +105,10 @@ struct center_stats {
 	bool draining;
 	bool sip_operators;       /* a registrar runs (center_opts.operators) */
 	struct reg_counts reg;    /* its counts (zero without) */
+	/* the operator legs (center_ops.c): in flight now, and since the
+	 * start: rung, answered (won), failed (3xx-6xx, Timer B) */
+	size_t op_legs;
+	uint64_t op_legs_rung, op_legs_answered, op_legs_failed;
 };
 void center_get_stats(const struct center *c, struct center_stats *out);
 

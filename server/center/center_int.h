@@ -29,6 +29,7 @@ enum call_sst {
 
 struct staff_ext;
 struct tsx_bufs;
+struct opring;
 
 struct call {
 	struct dsp_call dc;
@@ -59,6 +60,13 @@ struct call {
 	int type_idx;
 	rb_us talk;                    /* drawn talk time, scenario us */
 	struct cdr_row *row;           /* until the CDR is queued */
+	/* SIP operators (center_ops.c): the legs ringing the taken staff
+	 * member's contacts, and the one that answered */
+	struct opring *legs[REG_MAX_CONTACTS];
+	int n_legs;
+	struct opring *won;
+	bool op_rung, bk_rung;         /* an operator's / a backup member's phone rang */
+	bool ring_first;               /* this ring is the call's first of its kind */
 };
 
 /* Per staff member: dsp_staff.udata. */
@@ -104,6 +112,9 @@ struct center {
 	struct center_stats st;
 	struct registrar *reg;         /* SIP operators' registrar; NULL: none */
 	struct tmr t_reg;              /* the next binding to lapse */
+	struct opring **lht;           /* operator legs by their Call-ID (center_ops.c) */
+	size_t lht_size, n_legs;
+	uint64_t leg_seq;
 };
 
 /* center.c: the SIP side reports. */
@@ -124,6 +135,39 @@ void center_call_reject(struct call *call, int status);
 #define CENTER_BACKLOG_REFUSE (CDR_MAX_HELD * 3 / 4)
 bool center_backlog_full(struct center *c);
 
+/* center.c, for the operator legs: the operator's 200 answers the caller
+ * with the operator's SDP (sdp NULL: the center's own answer); the
+ * operator hung up; the staff member's phones all failed (rings out now). */
+void center_answer(struct call *call, const char *sdp, size_t sdp_len);
+void center_operator_bye(struct call *call);
+void center_ring_out_soon(struct call *call);
+
+/*
+ * center_ops.c: the B2BUA's operator side (issue 15). When dispatch gives a
+ * call to a staff member named in the operators file, its phones ring
+ * through opleg (one leg per contact, first answer wins).
+ *   ops_ring        OPS_SIMULATED: not a SIP user (the center simulates the
+ *                   pick-up); OPS_RINGING: legs started; OPS_UNREACHABLE:
+ *                   no contact to ring (the caller rings it out)
+ *   ops_drop        the call leaves the phones (CANCEL, ring timeout, drain)
+ *   ops_hangup      the call is over for the caller: BYE to the operator
+ *   ops_caller_ack  the caller's ACK (a delayed offer's answer goes on)
+ *   ops_on_message  a message of a leg's (true: taken)
+ *   ops_detach      the call record goes: legs forget it
+ *   ops_fini        at the center's end: every leg freed
+ */
+enum ops_ring_result { OPS_SIMULATED = 0, OPS_RINGING, OPS_UNREACHABLE };
+/* How long an unreachable member "rings" without a ring timeout (scenario
+ * time): it is then not ready, not rung again at once in a loop. */
+#define OPS_UNREACH_RING (5 * RB_US_PER_S)
+enum ops_ring_result ops_ring(struct call *call, struct staff_ext *x);
+void ops_drop(struct call *call);
+void ops_hangup(struct call *call);
+void ops_caller_ack(struct call *call, const struct sipmsg *ack);
+bool ops_on_message(struct center *c, const struct sipmsg *m);
+void ops_detach(struct call *call);
+void ops_fini(struct center *c);
+
 /* Re-arms the registrar's expiry timer (after a REGISTER or an expiry). */
 void center_reg_rearm(struct center *c);
 
@@ -132,8 +176,12 @@ void center_reg_rearm(struct center *c);
 int tsx_init(struct center *c);
 void tsx_fini(struct center *c);
 void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, void *arg);
-/* Sends 200 OK with SDP (Timer G/H). Returns 0 or errno. */
-int tsx_send_answer(struct call *call);
+/* Sends 200 OK with SDP (Timer G/H): op_sdp (the operator's), or with
+ * none the center's own answer to the caller's offer. Returns 0 or errno. */
+int tsx_send_answer(struct call *call, const char *op_sdp, size_t op_sdp_len);
+/* The call's stored INVITE parsed again (the center's scratch: valid until
+ * the next parse), or NULL once the call has ended. */
+const struct sipmsg *tsx_invite(struct call *call);
 /* Sends a final error response (487, 503) to the INVITE, kept until ACK. */
 int tsx_send_final(struct call *call, int status);
 /* Sends the center's BYE (client transaction, Timer E/F). */

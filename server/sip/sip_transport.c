@@ -552,6 +552,20 @@ static int parse_spec(const char *spec, struct sockaddr_storage *ss)
 	return EINVAL;
 }
 
+int stp_udp_peer(struct stp *t, const char *addr, struct stp_peer *out)
+{
+	memset(out, 0, sizeof *out);
+	if (parse_spec(addr, &out->addr))
+		return EINVAL;
+	for (size_t i = 0; i < t->n_lis; i++)
+		if (t->lis[i]->local.ss_family == out->addr.ss_family) {
+			out->kind = STP_UDP;
+			out->lis = t->lis[i];
+			return 0;
+		}
+	return EAFNOSUPPORT;
+}
+
 /* One UDP socket bound to ss and one TCP socket listening on the same
  * address and port (the one the kernel gave UDP, for port 0). Returns 0 or
  * errno; on failure both are closed. */

@@ -103,6 +103,11 @@ int stp_listen(struct stp *t, const char *spec, char *bound, size_t n);
  * socket error. Never blocks; UDP that would block is queued by libuv.
  */
 int stp_send(struct stp *t, const struct stp_peer *peer, const char *buf, size_t len);
+/* A UDP peer at addr ("192.0.2.7:5060", "[::1]:5062"; numeric), sent to
+ * from the first listener of its address family: the center's requests to
+ * an operator's phone. Returns 0, EINVAL (not a numeric address) or
+ * EAFNOSUPPORT (no listener of that family). */
+int stp_udp_peer(struct stp *t, const char *addr, struct stp_peer *out);
 /* Stops listening and closes connections (run the loop to finish). */
 void stp_close(struct stp *t);
 /* Frees what is left; after the loop has run the closes. */

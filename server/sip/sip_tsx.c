@@ -151,6 +151,7 @@ void tsx_call_free(struct call *call)
 	}
 	if (call->sx)
 		call->sx->call = NULL;
+	ops_detach(call);
 	stp_peer_unref(&call->peer);
 	free(call->call_id);
 	free(call->invite);
@@ -267,6 +268,11 @@ static const struct sipmsg *parse_invite(struct call *call)
 	return pm;
 }
 
+const struct sipmsg *tsx_invite(struct call *call)
+{
+	return parse_invite(call);
+}
+
 static void keep_retx(struct call *call, size_t len)
 {
 	free(call->retx);
@@ -319,17 +325,18 @@ static void start_retx(struct call *call, size_t len)
 	tmr_start(&c->tq, &call->t_limit, 64 * SIP_T1, on_timeout, call);
 }
 
-int tsx_send_answer(struct call *call)
+int tsx_send_answer(struct call *call, const char *op_sdp, size_t op_sdp_len)
 {
 	struct center *c = call->ctr;
 	const struct sipmsg *pm = parse_invite(call);
 	if (!pm)
 		return EINVAL;
 	char sdp[512], hdrs[256];
-	size_t sl = sdp_answer(call, pm, sdp, sizeof sdp);
+	size_t sl = op_sdp && op_sdp_len ? 0 : sdp_answer(call, pm, sdp, sizeof sdp);
 	size_t hl = contact_line(&call->peer, hdrs, sizeof hdrs);
 	snprintf(hdrs + hl, sizeof hdrs - hl, "%s", allow_hdr);
-	size_t len = reply(c, &call->peer, pm, 200, NULL, call->to_tag, hdrs, sdp, sl, true);
+	size_t len = reply(c, &call->peer, pm, 200, NULL, call->to_tag, hdrs,
+			   sl ? sdp : op_sdp, sl ? sl : op_sdp_len, true);
 	if (!len)
 		return EINVAL;
 	call->sst = CS_ANSWERED;
@@ -597,6 +604,7 @@ static void on_ack(struct center *c, const struct sipmsg *m)
 		return;
 	if (call->sst == CS_ANSWERED) {
 		call->sst = CS_CONFIRMED;
+		ops_caller_ack(call, m); /* a delayed offer's answer, to the operator */
 	} else if (call->sst == CS_REJECTED) {
 		call->sst = CS_DONE;
 	} else {
@@ -753,6 +761,8 @@ void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, vo
 		}
 		return;
 	}
+	if (c->reg && ops_on_message(c, m)) /* an operator leg's (center_ops.c) */
+		return;
 	if (!m->is_request) {
 		on_response(c, m);
 		return;

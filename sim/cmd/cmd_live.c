@@ -39,6 +39,11 @@ static void usage(FILE *out)
 	      "  --seed N              the seed (default: the scenario's run.seed)\n"
 	      "  --speedup F           every scenario duration divided by F on the wire\n"
 	      "                        (default 1; refused with --server)\n"
+	      "  --sip-operators       secretaryd's operators are SIP phones, played by\n"
+	      "                        ringbench: one SIPp (scenarios/sipp/live_operator.xml)\n"
+	      "                        answers every staff member's phone with the scenario's\n"
+	      "                        pick-up, talk and center.phone.no_answer (DIR/operators.yaml\n"
+	      "                        gives secretaryd their static contacts; not with --server)\n"
 	      "  --server HOST:PORT    any SIP server instead of secretaryd; dials the\n"
 	      "                        scenario's tenant numbers there\n"
 	      "  --target [PHASE:]K:F[:MEASURE]\n"
@@ -68,6 +73,7 @@ static const struct option longopts[] = {
 	{"replications", required_argument, NULL, 'r'},
 	{"seed", required_argument, NULL, 's'},
 	{"server", required_argument, NULL, 'S'},
+	{"sip-operators", no_argument, NULL, 'P'},
 	{"speedup", required_argument, NULL, 'F'},
 	{"target", required_argument, NULL, 't'},
 	{"transport", required_argument, NULL, 'T'},
@@ -162,6 +168,9 @@ static int take_option(struct args *g, int c, char **argv)
 	case 'S':
 		g->o.server = optarg;
 		return -1;
+	case 'P':
+		g->o.sip_operators = true;
+		return -1;
 	case 't':
 		if (old_server_spelling(optarg))
 			return cli_usage_error(PROG, "--target is a service-level target now "
@@ -199,6 +208,10 @@ static int parse(struct args *g, int argc, char **argv)
 	if (g->o.server && g->speed_set && g->o.speedup != 1.0)
 		return cli_usage_error(PROG, "--speedup cannot be used with --server: another server's "
 					     "pick-up does not speed up; leave --speedup out");
+	if (g->o.server && g->o.sip_operators)
+		return cli_usage_error(PROG, "--sip-operators plays secretaryd's operators; with --server, "
+					     "run scenarios/sipp/live_operator.xml yourself and point "
+					     "that server's operators at it (docs/live.md)");
 	if (g->o.server && !cli_is_hostport(g->o.server))
 		return cli_usage_error(PROG, "--server: expected HOST:PORT (e.g. 127.0.0.1:5060), got '%s'",
 				       g->o.server);

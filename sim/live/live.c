@@ -260,6 +260,11 @@ static void conclude(struct run *u, struct live_schedule *sched)
 				  report_json(u->reps, u->failed[0] ? 0 : o->replications), "redials",
 				  u->rd_all);
 	u->lat_all = u->rd_all = NULL;
+	/* who answered: secretaryd's simulated operators, ringbench's SIP
+	 * operators (--sip-operators), or whatever --server does */
+	if (extra)
+		json_object_set_new(extra, "operators",
+				    json_string(o->server ? "server" : o->sip_operators ? "sip" : "simulated"));
 	if (extra)
 		resdir_set_extra(u->rd, "live", extra);
 	json_t *cap = capture_json(&u->pcap);

@@ -52,6 +52,8 @@ struct live_opts {
 	const char *sipp;            /* NULL: "sipp" on PATH */
 	const char *flows_dir;       /* NULL: scenarios/sipp found from the binary */
 	bool quiet;                  /* no progress or summary on stdout/stderr */
+	bool sip_operators;          /* --sip-operators: secretaryd rings SIP phones,
+				      * played by ringbench's operator SIPp (live_ops.c) */
 };
 
 /* Lateness of the run's INVITEs (wire), for the terminal and tests. */

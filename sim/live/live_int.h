@@ -26,6 +26,9 @@
 #include "timeline.h"
 
 #define LIVE_SIPP_RATE 1000 /* calls SIPp creates per second (each then waits) */
+/* Rings of a call whose pick-ups the caller carries for SIP operators
+ * (X-RB-Ring-1..8, live_operator.xml); later rings reuse the last. */
+#define LIVE_RINGS 8
 
 /* --- processes (live_proc.c) --- */
 
@@ -85,6 +88,9 @@ struct rep {
 	rb_us t0;	/* epoch µs */
 	rb_us end_epoch; /* the scenario's end on the wall clock */
 	pid_t sd_pid, sipp_pid;
+	pid_t op_pid;          /* --sip-operators: the operators' SIPp */
+	int op_port;           /* its UDP port on 127.0.0.1 */
+	char opfile[PATH_MAX + 32]; /* DIR/operators.yaml, given to secretaryd */
 	char host[256];
 	int port;
 	struct live_cap *cap; /* while the capture runs and until freed */
@@ -114,6 +120,10 @@ void live_rep_free(struct rep *r);
 
 /* "HOST:PORT" (IPv6 as [addr]:port) into host, port. Returns 0 or EINVAL. */
 int live_split_target(const char *t, char *host, size_t n, int *port);
+/* --sip-operators (live_ops.c): DIR/operators.yaml and the operators' SIPp
+ * (r->op_pid, r->op_port). Returns 0 or errno, r->why set. */
+int live_start_operators(struct rep *r);
+void live_stop_operators(struct rep *r);
 /* Starts secretaryd for r (r->host, r->port, r->sd_pid). Returns 0 or errno, r->why set. */
 int live_start_secretaryd(struct rep *r);
 /* The injection file: one line per wire call w[0..n), in send order. Returns 0 or errno. */

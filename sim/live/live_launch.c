@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rv.h"
 #include "rbfile.h"
 
 int live_split_target(const char *t, char *host, size_t n, int *port)
@@ -58,7 +59,7 @@ int live_start_secretaryd(struct rep *r)
 			"--listen", "127.0.0.1:0", "--data-dir", data, "--seed", seed,
 			"--speedup", sp, "--t0", t0, "--grace", "10",
 			"--http", "off", /* its admin interface is not wanted for the run */
-			NULL};
+			o->sip_operators ? "--operators-file" : NULL, r->opfile, NULL};
 	int fd = -1;
 	int e = live_spawn(argv, log, &fd, &r->sd_pid);
 	if (e) {
@@ -85,14 +86,46 @@ int live_start_secretaryd(struct rep *r)
 	return 0;
 }
 
+/* A scenario duration on the wire, ms; "never" a day. */
+static double wire_ms(rb_us d, double F)
+{
+	double ms = d == INT64_MAX ? 86400e3 : (double)d / F / 1e3;
+	return ms > 86400e3 ? 86400e3 : ms < 0 ? 0 : ms;
+}
+
+/* Fields 15..22: rings 1..LIVE_RINGS of the call as the model draws them
+ * (schedule_ring): "OPFIRST,OPLATER,BKFIRST,BKLATER" wire ms each. */
+static void ring_fields(FILE *f, const struct rep *r, const struct sched_call *c,
+			struct rv_stream *rs)
+{
+	double F = r->o->speedup;
+	for (int k = 1; k <= LIVE_RINGS; k++) {
+		rb_us v[4];
+		schedule_ring(r->o->scn, r->o->seed, r->idx, c, k, rs, v);
+		fprintf(f, ";%.0f,%.0f,%.0f,%.0f", wire_ms(v[0], F), wire_ms(v[1], F),
+			wire_ms(v[2], F), wire_ms(v[3], F));
+	}
+	fputc('\n', f);
+}
+
 int live_write_injection(struct rep *r, const struct sched_call **w, size_t n, const char *path,
 			 bool center_hangs_up)
 {
 	const struct scenario *s = r->o->scn;
 	double F = r->o->speedup;
+	/* The operator's side of each call (X-RB-* headers, read by SIP
+	 * operators: live_operator.xml): the model's draws (schedule.h), the
+	 * first ring's pick-up, each ring's (ring_fields) and the talk. */
+	struct rv_stream rs;
+	int e = rv_stream_init(&rs, r->o->seed, (unsigned)r->idx, RVP_RING);
+	if (e)
+		return e;
 	FILE *f = fopen(path, "w");
-	if (!f)
-		return errno;
+	if (!f) {
+		e = errno;
+		rv_stream_free(&rs);
+		return e;
+	}
 	fputs("SEQUENTIAL\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct sched_call *c = w[i];
@@ -104,11 +137,15 @@ int live_write_injection(struct rep *r, const struct sched_call **w, size_t n, c
 		/* Against secretaryd the operator hangs up; this is only a backstop. */
 		double talk_ms = center_hangs_up ? 3600e3 / F + 30e3 : (double)c->talk / F / 1e3;
 		bool na = c->fwd == FWD_NO_ANSWER;
-		fprintf(f, "rbl%d-%" PRIu64 ";%s;%.3f;%.3f;%.0f;%s;%s;%s;%s;%s;%s\n", r->idx, c->seq,
-			t->number ? t->number : "", at_ms, dl_ms, talk_ms, na ? "no-answer" : "unconditional",
-			na ? "408" : "302", s->callers.types[c->type].name, c->name, c->callback,
-			c->from_user);
+		fprintf(f, "rbl%d-%" PRIu64 ";%s;%.3f;%.3f;%.0f;%s;%s;%s;%s;%s;%s;%.0f;%.0f;%.0f;%g",
+			r->idx, c->seq, t->number ? t->number : "", at_ms, dl_ms, talk_ms,
+			na ? "no-answer" : "unconditional", na ? "408" : "302",
+			s->callers.types[c->type].name, c->name, c->callback, c->from_user,
+			wire_ms(c->pickup, F), wire_ms(c->bpickup, F), wire_ms(c->talk, F),
+			scn_phone_on(&s->center.phone) ? s->center.phone.no_answer : 0);
+		ring_fields(f, r, c, &rs);
 	}
+	rv_stream_free(&rs);
 	if (fclose(f))
 		return errno ? errno : EIO;
 	return 0;

@@ -62,7 +62,7 @@ static int prepare(struct rep *r, const struct sched_call ***w, size_t *n_wire)
 static int server(struct rep *r)
 {
 	if (!r->o->server)
-		return live_start_secretaryd(r);
+		return r->o->sip_operators && live_start_operators(r) ? EIO : live_start_secretaryd(r);
 	if (live_split_target(r->o->server, r->host, sizeof(r->host), &r->port)) {
 		snprintf(r->why, sizeof(r->why), "--server: expected HOST:PORT, got '%s'", r->o->server);
 		return EINVAL;
@@ -228,6 +228,7 @@ static int wind_down(struct rep *r)
 		int st = 0;
 		live_stop(r->sd_pid, 15000, &st);
 		r->sd_pid = 0;
+		live_stop_operators(r); /* after the center: its last BYEs answered */
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			snprintf(r->why, sizeof(r->why), "secretaryd failed (%s %d; see %s/secretaryd.log)",
 				 WIFSIGNALED(st) ? "signal" : "exit status",
@@ -289,6 +290,7 @@ static void stop_all(struct rep *r)
 		live_stop(r->sd_pid, 5000, NULL);
 		r->sd_pid = 0;
 	}
+	live_stop_operators(r);
 }
 
 int live_rep_run(struct rep *r)

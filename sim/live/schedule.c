@@ -23,6 +23,7 @@ struct sb {
 struct st {
 	const struct scenario *s;
 	struct rv_stream rs[RVP_COUNT];
+	bool backup_possible; /* any backup staff ever: first calls draw RVP_BACKUP */
 	/* Poisson */
 	int arr_phase;
 	rb_us arr_t;
@@ -121,6 +122,9 @@ static void draw_call(struct st *x, struct sched_call *c, rb_us t, int phase)
 		c->redials = rv_uniform01(&x->rs[RVP_REDIAL]) < s->callers.redial_prob;
 		c->redial_after = draw_us(x, &s->callers.redial_after, RVP_REDIAL);
 	}
+	/* the answerer's draws, from their own streams as the model's */
+	c->pickup = draw_us(x, &s->center.pickup, RVP_PICKUP);
+	c->bpickup = x->backup_possible ? draw_us(x, &s->center.backup_pickup, RVP_BACKUP) : RB_T_NONE;
 	const struct scn_tenant *tn = &s->tenants[c->tenant];
 	c->fwd = tn->forwarding;
 	c->no_answer = tn->forwarding == FWD_NO_ANSWER ? tn->no_answer : 0;
@@ -207,6 +211,8 @@ int schedule_redial(struct schedule *sc, size_t i, rb_us t_hangup, size_t *added
 		c->talk = draw_rs(c->screened ? &ty->screened_talk : &ty->talk, r);
 		c->redials = rv_uniform01(r) < cl->redial_prob;
 		c->redial_after = draw_rs(&cl->redial_after, r);
+		c->pickup = draw_rs(&s->center.pickup, r);
+		c->bpickup = draw_rs(&s->center.backup_pickup, r);
 		c->fwd = o->fwd;
 		c->no_answer = o->no_answer;
 		c->t_invite = t + c->no_answer;
@@ -231,6 +237,10 @@ static int st_init(struct st *x, const struct scenario *s, uint64_t seed, int re
 	int err;
 	memset(x, 0, sizeof(*x));
 	x->s = s;
+	x->backup_possible = s->center.backup > 0; /* as model.c's */
+	for (size_t p = 0; p < s->n_phases; p++)
+		if (s->phases[p].backup > 0)
+			x->backup_possible = true;
 	for (*ok = 0; *ok < RVP_COUNT; (*ok)++)
 		if ((err = rv_stream_init(&x->rs[*ok], seed, (unsigned)rep, (enum rv_process)*ok)))
 			return err;
@@ -405,4 +415,30 @@ const struct sched_call **schedule_wire_order(const struct schedule *sc, size_t 
 	qsort(v, k, sizeof(*v), by_invite);
 	*n_out = k;
 	return v;
+}
+
+/* One kind's ring as model.c's ring_pickup: the ring's RVP_RING sub-stream
+ * gives the no-answer draw (phone settings on) and, past the kind's first
+ * ring, the pick-up; the first ring's pick-up is the call's own. */
+static rb_us ring_one(const struct scenario *s, uint64_t seed, int rep, const struct sched_call *c,
+		      int ring, bool backup, bool first, struct rv_stream *rs)
+{
+	const struct scn_center *ce = &s->center;
+	const struct scn_phone *ph = backup ? &ce->backup_phone : &ce->phone;
+	bool on = scn_phone_on(ph), na = false;
+	if (!on && first)
+		return backup ? c->bpickup : c->pickup;
+	rv_stream_rekey(rs, seed, (unsigned)rep, RVP_RING, RV_RING_SUB(c->caller, c->attempt, ring));
+	if (on)
+		na = rv_uniform01(rs) < ph->no_answer;
+	rb_us p = first ? (backup ? c->bpickup : c->pickup)
+			: draw_rs(backup ? &ce->backup_pickup : &ce->pickup, rs);
+	return na ? INT64_MAX : p;
+}
+
+void schedule_ring(const struct scenario *s, uint64_t seed, int rep, const struct sched_call *c,
+		   int ring, struct rv_stream *rs, rb_us out[4])
+{
+	for (int k = 0; k < 4; k++)
+		out[k] = ring_one(s, seed, rep, c, ring, k >= 2, (k & 1) == 0, rs);
 }

@@ -63,6 +63,11 @@ struct sched_call {
 	rb_us patience;      /* from t_dial; INT64_MAX: never */
 	rb_us talk;          /* the caller's talk time (screened sales: screened_talk) */
 	bool screened;       /* the model's screening draw (the center decides live) */
+	rb_us pickup;        /* the model's pick-up of the call's first operator ring,
+				and a backup member's (RB_T_NONE when the scenario never
+				has backup staff): what SIP operators played by
+				ringbench take (live --sip-operators) */
+	rb_us bpickup;
 	bool before_forward; /* patience < no_answer: never reaches the wire */
 	bool counted;        /* dialled after the warm-up */
 	bool redial;         /* a redial of call redial_of */
@@ -118,5 +123,17 @@ const struct sched_call **schedule_wire_order(const struct schedule *sc, size_t 
 /* Sorts v[0..n) in send order, as schedule_wire_order does (INVITE time,
  * then seq): a batch of redials for its injection file. */
 void schedule_sort_wire(const struct sched_call **v, size_t n);
+
+/*
+ * What the ring-th phone ringing for call c does, as the model draws it
+ * (sim/model/model.c's ring_pickup; ring is dispatch's count, from 1): the
+ * pick-up of an operator whose ring is the call's first operator ring,
+ * of a later operator ring, of a backup member's first and later ring
+ * (out[0..3]; INT64_MAX: not answered, the no-answer draw of
+ * center.phone). rs: any initialised stream (re-keyed here). For SIP
+ * operators played by ringbench (live --sip-operators).
+ */
+void schedule_ring(const struct scenario *s, uint64_t seed, int rep, const struct sched_call *c,
+		   int ring, struct rv_stream *rs, rb_us out[4]);
 
 #endif
