@@ -315,6 +315,10 @@ static int draw_trace(struct st *x, struct schedule *sc)
 		c->patience = td.patience;
 		c->screened = td.screened;
 		c->talk = td.talk;
+		/* the answerer's draws after the caller's, as model.c's trace_call */
+		c->pickup = draw_us(x, &s->center.pickup, RVP_PICKUP);
+		c->bpickup = x->backup_possible ? draw_us(x, &s->center.backup_pickup, RVP_BACKUP)
+						: RB_T_NONE;
 		c->caller = c->seq;
 		c->redial = tc->redial;
 		c->fwd = tc->fwd;
