@@ -206,6 +206,13 @@ int scn_dup(const struct scenario *s, struct scenario **out);
  * replaced); backup likewise. Returns 0 or ENOMEM (s unchanged).
  */
 int scn_staff_flat(struct scenario *s, int operators, int backup);
+/*
+ * The most operators (all floors together) and backup staff the scenario
+ * ever has on shift at once: the staff ids dispatch can hand out (it numbers
+ * them 1.. and reuses ids across shifts), for secretaryd's operators file
+ * checks and live's generated one.
+ */
+void scn_staff_max(const struct scenario *s, int *ops, int *backup);
 
 /* Index of the phase named name, or -1. */
 int scn_phase_index(const struct scenario *s, const char *name);

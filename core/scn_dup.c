@@ -179,3 +179,20 @@ int scn_staff_flat(struct scenario *s, int operators, int backup)
 	}
 	return 0;
 }
+
+void scn_staff_max(const struct scenario *s, int *ops, int *backup)
+{
+	*ops = s->center.operators;
+	*backup = s->center.backup;
+	for (size_t i = 0; i < s->n_phases; i++) {
+		const struct scn_phase *p = &s->phases[i];
+		int n = p->operators;
+		if (p->floor_ops)
+			for (int f = n = 0; f < s->center.n_floors; f++)
+				n += p->floor_ops[f];
+		if (n > *ops)
+			*ops = n;
+		if (p->backup > *backup)
+			*backup = p->backup;
+	}
+}

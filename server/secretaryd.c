@@ -318,24 +318,6 @@ static int parse_args(struct sd_args *a, int argc, char **argv)
 	return -1;
 }
 
-/* The most operators and backup staff the scenario ever has on shift. */
-static void staff_max(const struct scenario *s, int *ops, int *backup)
-{
-	*ops = s->center.operators;
-	*backup = s->center.backup;
-	for (size_t i = 0; i < s->n_phases; i++) {
-		const struct scn_phase *p = &s->phases[i];
-		int n = p->operators;
-		if (p->floor_ops)
-			for (int f = n = 0; f < s->center.n_floors; f++)
-				n += p->floor_ops[f];
-		if (n > *ops)
-			*ops = n;
-		if (p->backup > *backup)
-			*backup = p->backup;
-	}
-}
-
 /* --operators-file: read, checked against the scenario's staff. -1 to go
  * on, or 2. */
 static int load_operators(struct sd *d)
@@ -353,7 +335,7 @@ static int load_operators(struct sd *d)
 		rb_log(LOG_WARNING, "%s is readable by every user of this machine, and it holds "
 		       "passwords or their digests: chmod o-r it", path);
 	int mo, mb;
-	staff_max(d->scn, &mo, &mb);
+	scn_staff_max(d->scn, &mo, &mb);
 	for (size_t i = 0; i < d->ops->n; i++) {
 		const struct op_cred *o = &d->ops->ops[i];
 		int most = o->backup ? mb : mo;

@@ -28,25 +28,6 @@
 
 #include "cli.h"
 
-/* The most operators and backup staff the scenario has on shift at once
- * (dispatch numbers them 1.. and reuses ids across shifts). */
-static void staff_max(const struct scenario *s, int *ops, int *backup)
-{
-	*ops = s->center.operators;
-	*backup = s->center.backup;
-	for (size_t i = 0; i < s->n_phases; i++) {
-		const struct scn_phase *p = &s->phases[i];
-		int n = p->operators;
-		if (p->floor_ops)
-			for (int f = n = 0; f < s->center.n_floors; f++)
-				n += p->floor_ops[f];
-		if (n > *ops)
-			*ops = n;
-		if (p->backup > *backup)
-			*backup = p->backup;
-	}
-}
-
 /* A free UDP port on 127.0.0.1 (the kernel's pick; SIPp binds it next). */
 static int free_udp_port(int *port)
 {
@@ -68,7 +49,7 @@ static int free_udp_port(int *port)
 static int write_opfile(struct rep *r, const char *path)
 {
 	int ops, backup;
-	staff_max(r->o->scn, &ops, &backup);
+	scn_staff_max(r->o->scn, &ops, &backup);
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return errno;
