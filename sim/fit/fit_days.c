@@ -102,7 +102,8 @@ int fit_hist_finish(struct fit_hist *h, char *err, size_t errlen)
 	int from, to;
 	size_t w = 0;
 
-	qsort(h->calls, h->n, sizeof *h->calls, cmp_call);
+	if (h->n) /* calls is NULL for an empty history, and qsort wants a pointer */
+		qsort(h->calls, h->n, sizeof *h->calls, cmp_call);
 	if (h->o.days) {
 		if (parse_days(h->o.days, keep, &from, &to, err, errlen))
 			return EINVAL;

@@ -153,6 +153,8 @@ static int cmp_at(const void *a, const void *b)
 static size_t secondary(struct fit_burst *b, size_t n, double S)
 {
 	size_t w = 0;
+	if (n == 0)
+		return 0; /* b may be NULL: qsort's pointer must be valid even for 0 */
 	qsort(b, n, sizeof *b, cmp_p);
 	for (size_t i = 0; i < n; i++) {
 		bool clash = false;
