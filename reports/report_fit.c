@@ -34,6 +34,15 @@ static void row_nums(FILE *f, const json_t *row)
 	fputc('\n', f);
 }
 
+/* A gnuplot data block: rows of numbers, then the blank lines that end it
+ * (the next block is `index 1`). */
+static void block_nums(FILE *f, const json_t *rows)
+{
+	for (size_t i = 0; i < json_array_size(rows); i++)
+		row_nums(f, json_array_get(rows, i));
+	fputs("\n\n", f);
+}
+
 static int plot_arrivals(struct page *pg, const json_t *fit)
 {
 	const json_t *iv = rbjson_path(fit, "arrivals.intervals");
@@ -79,11 +88,8 @@ static int plot_talk(struct page *pg, const json_t *fit)
 	int rc = plot_open(pg, &p, "fit_talk", "Talk time: histogram and fitted density", cap, 1000, 520);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < json_array_size(h); i++)
-		row_nums(p.dat, json_array_get(h, i));
-	fputs("\n\n", p.dat);
-	for (size_t i = 0; i < json_array_size(d); i++)
-		row_nums(p.dat, json_array_get(d, i));
+	block_nums(p.dat, h);
+	block_nums(p.dat, d);
 	fprintf(p.gp, "set xlabel \"talk time (s)\"\nset ylabel \"density (1/s)\"\nset yrange [0:*]\n"
 		      "set style fill solid 0.4 border rgb \"#888888\"\n"
 		      "plot \"fit_talk.dat\" index 0 using (($1+$2)/2):3:($2-$1) with boxes lc rgb \"#9ab8de\" "
@@ -109,11 +115,8 @@ static int plot_patience(struct page *pg, const json_t *fit)
 	if (rc)
 		return rc;
 	fprintf(p.dat, "0 1 1 1 ?\n");
-	for (size_t i = 0; i < json_array_size(km); i++)
-		row_nums(p.dat, json_array_get(km, i));
-	fputs("\n\n", p.dat);
-	for (size_t i = 0; i < json_array_size(sv); i++)
-		row_nums(p.dat, json_array_get(sv, i));
+	block_nums(p.dat, km);
+	block_nums(p.dat, sv);
 	fprintf(p.gp, "set xlabel \"patience from dialling (s)\"\nset ylabel \"P(patience > t)\"\n"
 		      "set yrange [0:1.02]\n"
 		      "plot \"fit_patience.dat\" index 0 using 1:3 with steps dt 2 lc rgb \"#7a9cc6\" "
@@ -143,13 +146,7 @@ static int write_page(struct page *pg, const json_t *fit, const char *dir)
 		rbjson_path_num(fit, "calls"), rbjson_path_num(fit, "answered"),
 		rbjson_path_num(fit, "abandoned"), rbjson_path_num(fit, "days"),
 		rbjson_path_num(fit, "dialled_calls"));
-	int rc = page_html_figures(f, pg);
-	if (rc) {
-		fclose(f);
-		unlink(tmp);
-		return rc;
-	}
-	return page_html_end(f, tmp, path);
+	return page_html_end(f, pg, tmp, path);
 }
 
 int report_fit_write(const char *dir, const struct report_opts *opts, char *err, size_t errlen)

@@ -100,10 +100,12 @@ void gp_esc(FILE *f, const char *s);
 void page_html_head(FILE *f, const char *title);
 int page_html_figures(FILE *f, const struct page *pg);
 /*
- * The page's last words (every plot is in it; the scripts sit beside it),
- * then closes f and renames tmp to path. Returns 0 or EIO.
+ * The page's figures (page_html_figures) and last words (every plot is in
+ * it; the scripts sit beside it), then closes f and renames tmp to path.
+ * Returns 0, or an errno with pg->err set; on failure f is closed and tmp
+ * removed when the figures failed.
  */
-int page_html_end(FILE *f, const char *tmp, const char *path);
+int page_html_end(FILE *f, const struct page *pg, const char *tmp, const char *path);
 
 /* json helpers: number or NAN; object member path "a.b.c" */
 

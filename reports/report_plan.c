@@ -252,13 +252,7 @@ static int write_page(struct page *pg, const struct plan_rep *s, const char *dir
 		html_esc(f, json_string_value(un));
 		fputs("</b></p>\n", f);
 	}
-	int rc = page_html_figures(f, pg);
-	if (rc) {
-		fclose(f);
-		unlink(tmp);
-		return rc;
-	}
-	return page_html_end(f, tmp, path);
+	return page_html_end(f, pg, tmp, path);
 }
 
 int report_plan_write(const char *dir, const struct report_opts *opts, char *err, size_t errlen)

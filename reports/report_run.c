@@ -1143,17 +1143,7 @@ static int write_html(struct page *pg, struct report_run *const *runs, size_t n)
 		fputs("</h2>\n", f);
 		measures_table(f, runs[i]);
 	}
-	int frc = page_html_figures(f, pg);
-	if (frc) {
-		fclose(f);
-		unlink(tmp);
-		return frc;
-	}
-	if (page_html_end(f, tmp, path)) {
-		errbuf_set(pg->err, pg->errlen, "%s: cannot write", path);
-		return EIO;
-	}
-	return 0;
+	return page_html_end(f, pg, tmp, path);
 }
 
 int report_write(struct report_run *const *runs, size_t n, const struct report_opts *opts,

@@ -805,13 +805,7 @@ static int write_page(struct page *pg, const struct sweep_rep *s, const char *di
 	fputs(". Every layout and delay: <a href=\"../staffing.csv\">staffing.csv</a>; every point "
 	      "with its 95 % intervals: <a href=\"../sweep.csv\">sweep.csv</a>.</p>\n", f);
 	staffing_table(f, s);
-	int frc = page_html_figures(f, pg);
-	if (frc) {
-		fclose(f);
-		unlink(tmp);
-		return frc;
-	}
-	return page_html_end(f, tmp, path);
+	return page_html_end(f, pg, tmp, path);
 }
 
 static void sweep_rep_free(struct sweep_rep *s)

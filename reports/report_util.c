@@ -374,15 +374,25 @@ static void svg_write_inline(FILE *f, const char *svg, const char *name, const c
 	}
 }
 
-int page_html_end(FILE *f, const char *tmp, const char *path)
+int page_html_end(FILE *f, const struct page *pg, const char *tmp, const char *path)
 {
+	int rc = page_html_figures(f, pg);
+	if (rc) {
+		fclose(f);
+		unlink(tmp);
+		return rc;
+	}
 	fputs("<p class=\"meta\">This page holds every plot: it can be mailed or kept on its own. "
 	      "Each plot's gnuplot script and data sit in the report folder: edit the "
 	      "script, then <code>gnuplot NAME.gp</code> in that folder redraws the PNG and SVG.</p>\n"
 	      "</body></html>\n", f);
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;
-	return bad || rename(tmp, path) != 0 ? EIO : 0;
+	if (bad || rename(tmp, path) != 0) {
+		errbuf_set(pg->err, pg->errlen, "%s: cannot write", path);
+		return EIO;
+	}
+	return 0;
 }
 
 int page_html_figures(FILE *f, const struct page *pg)
