@@ -22,7 +22,20 @@ trap cleanup EXIT
 check() {
 	if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1: expected '$2', got '$3'"; FAILS=$((FAILS + 1)); fi
 }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# A port free for both UDP and TCP: baresip's sip_listen binds both, and a
+# port picked on UDP alone once met a TCP socket of another test there.
+free_port() {
+	/usr/bin/python3 -c '
+import socket
+while True:
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", 0))
+    p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass'
+}
 # phone DIR PORT ANSWERMODE: a baresip (no audio device: aubridge) on PORT, SIP trace on.
 phone() {
 	mkdir -p "$1"
