@@ -141,6 +141,13 @@ int sipmsg_addr_parse(struct sip_span s, struct sip_addr *a)
 	} else {
 		const char *lt = memchr(p, '<', (size_t)(end - p));
 		if (lt) {
+			/* an unquoted display-name is tokens and LWS: a quote in
+			 * it opens a quoted-string that did not start the value
+			 * (`x"a <b>" <sip:..>`), where a '<' may be quoted text;
+			 * refused, so that no '<' is taken that a quote-aware
+			 * reader (sipmsg_fast_tag_) would skip */
+			if (memchr(p, '"', (size_t)(lt - p)))
+				return EINVAL;
 			a->display = span_trim(span_from(p, lt));
 			p = lt;
 		}

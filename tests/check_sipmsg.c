@@ -567,6 +567,11 @@ START_TEST(test_addr_parse)
 	ck_span(a.tag, "z");
 	ck_assert_int_eq(sipmsg_addr_parse(S("\"unterminated <sip:a@b>"), &a), EINVAL);
 	ck_assert_int_eq(sipmsg_addr_parse(S("<sip:a@b"), &a), EINVAL);
+	/* a quote inside an unquoted display-name: refused (found by
+	 * fuzz_sipmsg: the strict parse took the first '<', inside the
+	 * quoted text, while the lenient tag reader skipped it) */
+	ck_assert_int_eq(sipmsg_addr_parse(S("Caller\" <sip:a@b>;tag=1\rX\" <sip:c@d>;tag=2"), &a),
+			 EINVAL);
 	ck_assert_int_eq(sipmsg_addr_parse(S("<sip:a@b> junk"), &a), EINVAL);
 	ck_assert_int_eq(sipmsg_addr_parse(S(""), &a), EINVAL);
 	ck_assert_int_eq(sipmsg_addr_parse(S("sip:a @b"), &a), EINVAL);
