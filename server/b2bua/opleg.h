@@ -74,7 +74,8 @@
  *   its 2xx's ACK waits for opleg_ack() (the caller's ACK, relayed).
  * - glare (RFC 3261 14.1, RFC 3311 5.2): a re-INVITE or UPDATE of the
  *   phone's while one is in flight either way on the leg (ours unanswered
- *   or its ACK still to send, the phone's not yet answered or ACKed), or
+ *   or its 2xx's ACK still to send, the phone's not yet answered or its
+ *   2xx not yet ACKed: a refusal closes the offer at once), or
  *   before the leg is confirmed, gets 491 at once, without offer();
  *   opleg_offer() then returns EBUSY (the center answers its requester
  *   491). A 491 from the phone is passed to answer() like any status.

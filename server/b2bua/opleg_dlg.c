@@ -16,9 +16,12 @@
  * is not offered, so a phone may not require it of us either). */
 #define OL_SUPPORTED ""
 
+/* An offer is open until its answer: a 2xx to a re-INVITE until its ACK
+ * (which may carry the answer); a refusal closes it at once. */
 bool ol_dlg_busy(const struct opleg *l)
 {
-	return l->ct.active || l->ct_ack_pending || (l->sv_req && !l->sv_status) || l->sv.active;
+	return l->ct.active || l->ct_ack_pending || (l->sv_req && !l->sv_status) ||
+	       (l->sv.active && l->sv_status < 300);
 }
 
 /* Contact and Allow for our requests and 2xx during the talk. */
@@ -80,6 +83,7 @@ void ol_dlg_request(struct opleg *l, const struct sipmsg *m, rb_us now)
 	l->sv_method = m->method_id;
 	l->sv_cseq = m->cseq;
 	l->sv_status = 0;
+	l->sv.active = false; /* the last one's refusal, if its ACK is still due: no more copies */
 	struct sip_span v;
 	struct sip_addr a;
 	if (sipmsg_hdr_value(m, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)

@@ -18,7 +18,8 @@
  *   final goes back to the operator (408 when Timer B/F fires); a 3xx-6xx
  *   to the INVITE is ACKed at once, a 2xx's ACK waits for the operator's.
  * - Glare: a request of the caller's while any relay of the call is in
- *   flight (either way), or before the caller's ACK of the first 200,
+ *   flight (either way: a request not yet answered, or its 2xx not yet
+ *   ACKed), or before the caller's ACK of the first 200,
  *   gets 491 (RFC 3261 14.1, RFC 3311 5.2); so does one the operator leg
  *   cannot take at that moment; the operator's meets the same rule here.
  * - The call's end (a BYE either way) closes it: the caller's pending
@@ -84,9 +85,12 @@ static char *dup_bytes(const char *p, size_t n)
 	return b;
 }
 
+/* An offer is open until its answer: a 2xx to a re-INVITE until its ACK
+ * (which may carry the answer); a refusal closes it at once. */
 static bool rv_busy(const struct reinv *r)
 {
-	return r->c_active || r->c_ack_pending || (r->sreq && !r->s_status) || r->s_wait_ack;
+	return r->c_active || r->c_ack_pending || (r->sreq && !r->s_status) ||
+	       (r->s_wait_ack && r->s_status < 300);
 }
 
 /* ---- the caller's request ---- */
@@ -151,6 +155,9 @@ void reinv_on_request(struct call *call, const struct sipmsg *m, const struct st
 	r->s_method = m->method_id;
 	r->s_cseq = m->cseq;
 	r->s_status = 0;
+	r->s_wait_ack = false; /* the last one's refusal, if its ACK is still due: no more copies */
+	tmr_stop(&c->tq, &r->s_retx);
+	tmr_stop(&c->tq, &r->s_limit);
 	if (m->method_id == SIP_INVITE) /* the operator may take a while */
 		tsx_reply(c, peer, m, 100, NULL, NULL, NULL, 0);
 	int e = ops_caller_offer(call, m->method_id, m->body);

@@ -13,7 +13,9 @@
 #     (the caller's, relayed) is in flight gets 491 from the center;
 #  6. glare on the caller leg (the caller's UPDATE while the center's
 #     re-INVITE is in flight: 491), and the caller's 491 to the operator's
-#     re-INVITE relayed to the operator as 491.
+#     re-INVITE relayed to the operator as 491;
+#  7. the caller's re-INVITE without SDP (a delayed offer), relayed as one:
+#     the operator's offer comes in the 200, the caller's answer in the ACK.
 # The CDR stays one answered call whose talk is the phone's, from its 200's
 # ACK to its BYE (not cut by the re-INVITEs). Then a caller that requires
 # 100rel gets 420 with Unsupported: 100rel, and a PRACK 481, no CDR.
@@ -60,7 +62,7 @@ check "1./6. the caller got the center's two ACKs (the operator's relayed, the 4
 	"$(recvd reinv.msg 'ACK sip:0901000')"
 check "2. UPDATE from the operator: the caller got it, the operator the 200's SDP" "1 1" \
 	"$(recvd reinv.msg 'UPDATE sip:0901000') $(recvd op.msg 'o=reinvcaller 1 3 ')"
-check "3./5. the operator got the first INVITE, the caller's two re-INVITEs (CSeq 2 and 4), three ACKs" "3 3 1 1" \
+check "3./5./7. the operator got the first INVITE, the caller's three re-INVITEs (CSeq 2 and 4 here), four ACKs" "4 4 1 1" \
 	"$(recvd op.msg 'INVITE sip:op') $(recvd op.msg 'ACK sip:operator@') $(recvd op.msg 'CSeq: 2 INVITE') $(recvd op.msg 'CSeq: 4 INVITE')"
 check "4. the operator got the caller's UPDATE (CSeq 3), the caller the 200's SDP" "1 1" \
 	"$(recvd op.msg 'CSeq: 3 UPDATE') $(recvd reinv.msg 'o=operator 1 5 ')"
@@ -73,7 +75,9 @@ check "6. the caller's 491 reached the operator as the answer to its re-INVITE" 
 check "the center's requests to the caller, with their CSeqs" "INVITE:1 ACK:1 UPDATE:2 INVITE:3 ACK:3 BYE:4" \
 	"$(requests reinv.msg)"
 check "the center's requests to the operator, with their CSeqs" \
-	"INVITE:1 INVITE:2 ACK:2 UPDATE:3 INVITE:4 ACK:4" "$(requests op.msg | sed 's/ACK:1 //')"
+	"INVITE:1 INVITE:2 ACK:2 UPDATE:3 INVITE:4 ACK:4 INVITE:5 ACK:5" "$(requests op.msg | sed 's/ACK:1 //')"
+check "7. a re-INVITE without SDP: the operator's offer in the caller's 200, the answer in the ACK" "1 1" \
+	"$(recvd reinv.msg 'o=operator 1 8 ') $(recvd op.msg 'o=reinvcaller 1 8 ')"
 check "one BYE to the caller (the operator's, relayed at the end)" 1 "$(recvd reinv.msg 'BYE sip:0901000')"
 
 # 100rel: 420 with Unsupported, PRACK 481
