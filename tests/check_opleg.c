@@ -572,6 +572,48 @@ START_TEST(test_glare_require_and_bye)
 }
 END_TEST
 
+/* Re-INVITEs without SDP, relayed as they are: the phone's (the center's
+ * 200 holds the caller's offer, the phone's ACK its answer, passed on) and
+ * the center's (the phone's 200 holds the offer, our ACK the caller's
+ * answer). A refusal closes an offer at once: the next is taken before
+ * the refusal's ACK. */
+START_TEST(test_reinvite_without_sdp_and_refusal)
+{
+	struct sent ok, ri, ack, ri2, r200;
+	struct opleg *l = talking(&ok);
+	opleg_on_message(l, phone_request(&ri, "INVITE", 4, "z9hG4bKd1", NULL, NULL), 2000 * MS);
+	ck_assert_str_eq(w.events[0], "offer INVITE");
+	ck_assert_str_eq(w.sdp, "");
+	ck_assert_int_eq(opleg_answer(l, 200, offer, strlen(offer), 2100 * MS), 0);
+	expect_status(3, 200, 4);
+	ck_assert_uint_eq(w.out[3].m.body.len, strlen(offer));
+	opleg_on_message(l, phone_request(&ack, "ACK", 4, "z9hG4bKd2", NULL, hold_sdp), 2200 * MS);
+	ck_assert_str_eq(w.events[1], "acked");
+	ck_assert_str_eq(w.sdp, hold_sdp);
+	/* the center's: no SDP out, the phone's offer back, the answer in our ACK */
+	ck_assert_int_eq(opleg_offer(l, SIP_INVITE, NULL, 0, 3000 * MS), 0);
+	expect_method(4, "INVITE", 2);
+	ck_assert_uint_eq(w.out[4].m.body.len, 0);
+	opleg_on_message(l, respond(&r200, 4, 200, true), 3100 * MS);
+	ck_assert_str_eq(w.events[2], "answer INVITE 200");
+	ck_assert_str_eq(w.sdp, answer_sdp);
+	ck_assert_int_eq(opleg_ack(l, offer, strlen(offer)), 0);
+	expect_method(5, "ACK", 2);
+	ck_assert_uint_eq(w.out[5].m.body.len, strlen(offer));
+	/* the phone's re-INVITE refused 488 (by the caller): its ACK not in yet,
+	 * the center's next offer is taken all the same */
+	opleg_on_message(l, phone_request(&ri2, "INVITE", 5, "z9hG4bKd3", NULL, hold_sdp),
+			 4000 * MS);
+	expect_status(6, 100, 5);
+	ck_assert_int_eq(opleg_answer(l, 488, NULL, 0, 4100 * MS), 0);
+	expect_status(7, 488, 5);
+	ck_assert_uint_eq(w.out[7].m.body.len, 0);
+	ck_assert_int_eq(opleg_offer(l, SIP_UPDATE, offer, strlen(offer), 4200 * MS), 0);
+	expect_method(8, "UPDATE", 3);
+	opleg_free(l);
+}
+END_TEST
+
 static Suite *opleg_suite(void)
 {
 	Suite *s = suite_create("opleg");
@@ -585,6 +627,7 @@ static Suite *opleg_suite(void)
 	tcase_add_test(tc, test_phone_reinvite_and_update);
 	tcase_add_test(tc, test_center_reinvite_and_update);
 	tcase_add_test(tc, test_glare_require_and_bye);
+	tcase_add_test(tc, test_reinvite_without_sdp_and_refusal);
 	suite_add_tcase(s, tc);
 	return s;
 }
