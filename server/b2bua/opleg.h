@@ -77,8 +77,8 @@
  *   or its 2xx's ACK still to send, the phone's not yet answered or its
  *   2xx not yet ACKed: a refusal closes the offer at once), or
  *   before the leg is confirmed, gets 491 at once, without offer();
- *   opleg_offer() then returns EBUSY (the center answers its requester
- *   491). A 491 from the phone is passed to answer() like any status.
+ *   likewise opleg_offer() returns EBUSY then (the center answers its own
+ *   requester 491). A 491 from the phone goes to answer() like any status.
  * - a request requiring an option we lack (Require: 100rel, timer...)
  *   gets 420 with Unsupported; the leg advertises no option (no
  *   Supported header: never 100rel), and the phone's reliable 1xx
