@@ -97,4 +97,60 @@ check "the CDR's talk is the phone's whole talk (within 0.1 s), not cut by the r
 	"$(awk -v a="$PHONE" -v b="$DUR" 'BEGIN {d = a - b; if (d < 0) d = -d; print (a > 0.5 && d < 0.1)}')"
 check "queue_log: one CONNECT, one COMPLETEAGENT" "1 1" \
 	"$(grep -c '|CONNECT|' data/queue_log) $(grep -c '|COMPLETEAGENT|' data/queue_log)"
+
+# A real phone: Debian's baresip registered as op1 (auto-answer) puts the
+# caller on hold when told to (its UDP console): its re-INVITE (sendonly)
+# reaches the caller (sipops_uac_hold.xml), whose 200 (recvonly) goes back
+# to baresip and baresip's ACK to the caller. Skipped without baresip.
+if command -v baresip >/dev/null; then
+	BS=
+	trap '[ -n "$BS" ] && kill "$BS" 2>/dev/null; cleanup' EXIT
+	cat >ops2.yaml <<'YAML'
+operators:
+  - {user: bob, password: builder, staff: op1, digest: [md5]}
+YAML
+	chmod 600 ops2.yaml
+	start_server "$SRC/tests/data/scn-server/sip-operators.yaml" data2 --operators-file ops2.yaml
+	HTTP=$(sed -n 's/.*http=\([^ ]*\).*/\1/p' ready.txt)
+	CONS=$(free_port)
+	mkdir -p bs
+	cat >bs/config <<CFG
+poll_method		epoll
+sip_listen		127.0.0.1:0
+module_path		/usr/lib/baresip/modules
+module			g711.so
+module			aubridge.so
+module			cons.so
+module			menu.so
+module_app		account.so
+audio_player		aubridge,nil
+audio_source		aubridge,nil
+cons_listen		127.0.0.1:$CONS
+CFG
+	echo "<sip:bob@127.0.0.1:$SD_PORT;transport=udp>;auth_pass=builder;regint=60;answermode=auto" >bs/accounts
+	timeout 60 baresip -s -f bs >bs.out 2>&1 </dev/null &
+	BS=$!
+	REG='secretaryd_sip_operators{state="registered"}'
+	for _ in $(seq 50); do
+		[ "$(curl -s "http://$HTTP/metrics" | sed -n "s/^$REG //p")" = 1 ] && break
+		sleep 0.1
+	done
+	csv h.csv "0312345678"
+	sipp_run hold sipops_uac_hold.xml h.csv -m 1 -trace_msg -message_file hold.msg &
+	HOLD=$!
+	for _ in $(seq 50); do grep -q '^ACK sip:bob' bs.out 2>/dev/null && break; sleep 0.1; done
+	sleep 0.3
+	python3 -c "import socket,sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', int(sys.argv[1])))" "$CONS"
+	wait "$HOLD"
+	check "baresip: the caller's SIPp got its hold re-INVITE (sendonly), its 200 and BYE went through" 0 $?
+	check "baresip sent the re-INVITE, got the caller's SDP in the 200" "1 1" \
+		"$(grep -c '^INVITE sip:center@' bs.out | awk '{print ($1 >= 1)}') $(grep -c '^o=holdcaller 1 2 ' bs.out | awk '{print ($1 >= 1)}')"
+	check "baresip's ACK reached the caller (relayed)" 1 "$(recvd hold.msg 'ACK sip:0901000')"
+	kill "$BS" 2>/dev/null
+	wait "$BS" 2>/dev/null
+	BS=
+	stop_server
+	check "baresip: one CDR, answered by op1, hung up by the caller" "1|answered|op1|caller" \
+		"$(DB=data2/cdr.sqlite q "select count(*), outcome, operator, ended_by from calls")"
+fi
 finish
