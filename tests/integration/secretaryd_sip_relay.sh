@@ -79,6 +79,8 @@ check "the center's requests to the operator, with their CSeqs" \
 check "7. a re-INVITE without SDP: the operator's offer in the caller's 200, the answer in the ACK" "1 1" \
 	"$(recvd reinv.msg 'o=operator 1 8 ') $(recvd op.msg 'o=reinvcaller 1 8 ')"
 check "one BYE to the caller (the operator's, relayed at the end)" 1 "$(recvd reinv.msg 'BYE sip:0901000')"
+check "no Supported header from the center on either leg (100rel never offered)" "0 0" \
+	"$(recvd reinv.msg 'Supported:') $(recvd op.msg 'Supported:')"
 
 # 100rel: 420 with Unsupported, PRACK 481
 csv p.csv "0312345678"
