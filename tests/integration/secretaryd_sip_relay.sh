@@ -18,7 +18,9 @@
 #     the operator's offer comes in the 200, the caller's answer in the ACK.
 # The CDR stays one answered call whose talk is the phone's, from its 200's
 # ACK to its BYE (not cut by the re-INVITEs). Then a caller that requires
-# 100rel gets 420 with Unsupported: 100rel, and a PRACK 481, no CDR.
+# 100rel gets 420 with Unsupported: 100rel, and a PRACK 481, no CDR. With
+# simulated operators nothing is relayed, as before; and a real phone
+# (baresip, skipped without it) puts a caller on hold through the center.
 . "$(dirname "$0")/secretaryd_lib.sh"
 command -v sipp >/dev/null || { echo "no sipp: skipped"; exit 77; }
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -99,6 +101,17 @@ check "the CDR's talk is the phone's whole talk (within 0.1 s), not cut by the r
 	"$(awk -v a="$PHONE" -v b="$DUR" 'BEGIN {d = a - b; if (d < 0) d = -d; print (a > 0.5 && d < 0.1)}')"
 check "queue_log: one CONNECT, one COMPLETEAGENT" "1 1" \
 	"$(grep -c '|CONNECT|' data/queue_log) $(grep -c '|COMPLETEAGENT|' data/queue_log)"
+
+# Simulated operators (no operators file): nothing relayed, as before: the
+# caller's re-INVITE is answered by the center (its own SDP), UPDATE 405,
+# and the center hangs up after the 2 s talk, not cut by the re-INVITE.
+start_server "$SRC/tests/data/scn-server/basic.yaml" data3
+sipp_run sim sipops_uac_simreinv.xml r.csv -m 1 -trace_msg -message_file sim.msg
+check "simulated: re-INVITE answered by the center (o=secretaryd), UPDATE 405 (the caller's SIPp)" 0 $?
+sleep 0.2
+stop_server
+check "simulated: one answered CDR, 2 s of talk, ended by the center" "1|answered|center|1" \
+	"$(DB=data3/cdr.sqlite q "select count(*), outcome, ended_by, duration_s between 1.9 and 2.3 from calls")"
 
 # A real phone: Debian's baresip registered as op1 (auto-answer) puts the
 # caller on hold when told to (its UDP console): its re-INVITE (sendonly)
