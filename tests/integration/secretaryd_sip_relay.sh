@@ -1,7 +1,8 @@
 #!/bin/bash
 # secretaryd as a B2BUA during the talk (issue 15): re-INVITE and UPDATE
 # relayed both ways between a caller and an operator's phone, glare, and
-# the options the center refuses. The operators file gives op1 and op2
+# the options the center refuses (the phone's reliable 183 is taken as a
+# plain 1xx: no PRACK, not relayed). The operators file gives op1 and op2
 # static contacts on one SIPp phone (sipops_uas_reinvite.xml); the caller
 # is sipops_uac_reinvite.xml. Their comments give the six steps:
 #  1. the operator's hold re-INVITE reaches the caller with the operator's
@@ -86,6 +87,8 @@ check "7. a re-INVITE without SDP: the operator's offer in the caller's 200, the
 check "one BYE to the caller (the operator's, relayed at the end)" 1 "$(recvd reinv.msg 'BYE sip:0901000')"
 check "no Supported header from the center on either leg (100rel never offered)" "0 0" \
 	"$(recvd reinv.msg 'Supported:') $(recvd op.msg 'Supported:')"
+check "the phone's reliable 183: no PRACK from the center, nothing of it to the caller" "0 0 0" \
+	"$(recvd op.msg 'PRACK') $(recvd reinv.msg 'SIP/2.0 183') $(recvd reinv.msg 'o=operator 1 0 ')"
 
 # 100rel: 420 with Unsupported, PRACK 481
 csv p.csv "0312345678"
