@@ -4,7 +4,7 @@
 # the options the center refuses (the phone's reliable 183 is taken as a
 # plain 1xx: no PRACK, not relayed). The operators file gives op1 and op2
 # static contacts on one SIPp phone (sipops_uas_reinvite.xml); the caller
-# is sipops_uac_reinvite.xml. Their comments give the six steps:
+# is sipops_uac_reinvite.xml. Their comments give the seven steps:
 #  1. the operator's hold re-INVITE reaches the caller with the operator's
 #     SDP (sent again on Timer A: the caller answers after 0.8 s), the
 #     caller's 200 goes back with the caller's SDP, the ACK too;
