@@ -236,6 +236,11 @@ static void put_str(struct line *l, const char *s, size_t max, bool comma)
 	if (l->nomem || (2 * max + 3 >= l->cap - l->n && !grow(l, 2 * max + 3)))
 		return;
 	char *o = l->b + l->n;
+	if (max == 0 || !s[0]) { /* an empty field (half of a capture's row) */
+		l->n += comma;
+		*o = ',';
+		return;
+	}
 	if (comma)
 		*o++ = ',';
 	size_t i = plain_run(o, s, max);
