@@ -174,11 +174,11 @@ static size_t direct_have(struct direct *d, size_t need)
 }
 
 /*
- * The next record of s directly: 1 with s->rec filled, 0 at the file's
- * clean end, -1 when libpcap is to read from this record on (the FILE is
- * positioned there and s->dr dropped).
+ * The next record of s directly: 1 with *out filled (its time, data and
+ * lengths), 0 at the file's clean end, -1 when libpcap is to read from this
+ * record on (the FILE is positioned there and s->dr dropped).
  */
-static int direct_next(struct src *s)
+static int direct_next(struct src *s, struct cap_pkt *out)
 {
 	struct direct *d = s->dr;
 	size_t n = direct_have(d, 16);
@@ -190,11 +190,11 @@ static int direct_next(struct src *s)
 		size_t rl = 16 + (size_t)hd[2];
 		if (hd[2] <= d->snap && hd[2] <= hd[3] && direct_have(d, rl) >= rl) {
 			/* signed, as libpcap's struct pcap_timeval reads them */
-			s->rec.ts_ns = (int64_t)(int32_t)hd[0] * 1000000000 +
-				       (int64_t)(int32_t)hd[1] * (d->nano_file ? 1 : 1000);
-			s->rec.data = d->buf + d->pos + 16;
-			s->rec.caplen = hd[2];
-			s->rec.wirelen = hd[3];
+			out->ts_ns = (int64_t)(int32_t)hd[0] * 1000000000 +
+				     (int64_t)(int32_t)hd[1] * (d->nano_file ? 1 : 1000);
+			out->data = d->buf + d->pos + 16;
+			out->caplen = hd[2];
+			out->wirelen = hd[3];
 			d->pos += rl;
 			return 1;
 		}
@@ -405,7 +405,7 @@ static void src_fill(struct capture *c, size_t i)
 {
 	struct src *s = &c->s[i];
 	if (s->dr && !s->have && !s->done) {
-		int r = direct_next(s);
+		int r = direct_next(s, &s->rec);
 		if (r == 1) {
 			s->rec.dlt = s->dlt;
 			s->rec.file = (int)i;
@@ -460,8 +460,43 @@ static void src_fill(struct capture *c, size_t i)
 	}
 }
 
+/*
+ * capture_next for one file read directly: the record straight into *p.
+ * Returns 0 or ENODATA as capture_next, or -1 when the general path is to
+ * go on (libpcap reads from this record on). Nothing is held in s->rec:
+ * copying the record out of it, just written field by field, was a
+ * store-forwarding stall on every packet.
+ */
+static int next_direct1(struct capture *c, struct cap_pkt *p)
+{
+	struct src *s = &c->s[0];
+	s->have = false;
+	c->last = -1;
+	if (s->done)
+		return ENODATA;
+	int r = direct_next(s, p);
+	if (r == 0) {
+		s->done = true;
+		return ENODATA;
+	}
+	if (r < 0)
+		return -1;
+	p->dlt = s->dlt;
+	p->file = 0;
+	if (c->st)
+		c->st->packets++;
+	if (c->t0 == INT64_MIN)
+		c->t0 = p->ts_ns; /* time zero: the first packet (see below) */
+	return 0;
+}
+
 int capture_next(struct capture *c, struct cap_pkt *p)
 {
+	if (c->n == 1 && c->s[0].dr && !c->stop) {
+		int r = next_direct1(c, p);
+		if (r >= 0)
+			return r;
+	}
 	if (c->last >= 0) {
 		c->s[c->last].have = false;
 		c->last = -1;

@@ -190,6 +190,8 @@ static inline bool pat_is(uint64_t w, const struct pat *p)
 /* After a name ending at q (before le): optional SP/HT, then ':'. */
 static inline const char *colon_at(const char *q, const char *le)
 {
+	if (q < le && *q == ':')
+		return q; /* "Name:" (the usual form) */
 	while (q < le && (*q == ' ' || *q == '\t'))
 		q++;
 	return q < le && *q == ':' ? q : NULL;
@@ -484,7 +486,13 @@ static inline void keep(struct sipmsg *m, enum sip_hdr_id id, const char *ls, si
 {
 	struct sip_hdr *h = &m->hdrs[m->nhdrs];
 	h->name = span_from(ls, ls + nlen);
-	h->value = span_trim(span_from(colon + 1, le));
+	/* span_trim, with the usual ": value" (one SP, no LWS at the end) at
+	 * once; le[-1] is readable (the colon at least) */
+	const char *vs = colon + 1;
+	if (vs + 1 < le && *vs == ' ' && !sc_is(vs[1], SC_LWS) && !sc_is(le[-1], SC_LWS))
+		h->value = span_from(vs + 1, le);
+	else
+		h->value = span_trim(span_from(vs, le));
 	h->id = id;
 	if (!m->first_[id])
 		m->first_[id] = (uint8_t)(m->nhdrs + 1);
