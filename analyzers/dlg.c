@@ -359,7 +359,10 @@ static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt
 		put(c->ruri_user, sizeof(c->ruri_user), u.number);
 	struct sip_diversion dv;
 	c->forwarding = FWD_UNKNOWN;
-	if (sipmsg_diversion(m, 0, &dv) == 0 && dv.reason.len) {
+	/* (sipmsg_hdr first: most INVITEs carry neither header, and the value
+	 * iterators cost a walk each to say so) */
+	if (sipmsg_hdr(m, SIP_HDR_DIVERSION, 0) && sipmsg_diversion(m, 0, &dv) == 0 &&
+	    dv.reason.len) {
 		put(c->diversion_reason, sizeof(c->diversion_reason), dv.reason);
 		if (sipmsg_span_ieq(dv.reason, "unconditional"))
 			c->forwarding = FWD_UNCONDITIONAL;
@@ -368,7 +371,9 @@ static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt
 	}
 	struct sip_histinfo hi;
 	int cause = 0;
-	for (unsigned i = 0; i < 32 && sipmsg_histinfo(m, i, &hi) != ENOENT; i++)
+	for (unsigned i = 0; i < 32 && sipmsg_hdr(m, SIP_HDR_HISTORY_INFO, 0) &&
+			     sipmsg_histinfo(m, i, &hi) != ENOENT;
+	     i++)
 		if (hi.cause > 0)
 			cause = hi.cause; /* the last retargeting's cause */
 	if (cause > 0 && cause < 1000) {
