@@ -149,11 +149,10 @@ static struct direct *direct_open(pcap_t *p)
 }
 
 /* At least need bytes from the next record in the buffer (reading on);
- * fewer only at the file's end or on a read error. */
-static size_t direct_have(struct direct *d, size_t need)
+ * fewer only at the file's end or on a read error. (The refill, out of
+ * line: direct_have below is the per-packet test.) */
+static size_t __attribute__((noinline)) direct_refill(struct direct *d, size_t need)
 {
-	if (d->len - d->pos >= need)
-		return d->len - d->pos;
 	size_t rem = d->len - d->pos;
 	memmove(d->buf, d->buf + d->pos, rem);
 	d->boff += (int64_t)d->pos;
@@ -173,12 +172,30 @@ static size_t direct_have(struct direct *d, size_t need)
 	return d->len - d->pos;
 }
 
+static inline size_t direct_have(struct direct *d, size_t need)
+{
+	size_t n = d->len - d->pos;
+	return n >= need ? n : direct_refill(d, need);
+}
+
+/* libpcap from this record on: its own reading of what is unusual. -1. */
+static int __attribute__((noinline)) direct_drop(struct src *s)
+{
+	struct direct *d = s->dr;
+	int64_t at = d->boff + (int64_t)d->pos;
+	free(d);
+	s->dr = NULL;
+	if (fseeko(pcap_file(s->p), (off_t)at, SEEK_SET) != 0)
+		rb_log(LOG_WARNING, "%s: cannot seek back for libpcap (%s)", s->path, strerror(errno));
+	return -1;
+}
+
 /*
  * The next record of s directly: 1 with *out filled (its time, data and
  * lengths), 0 at the file's clean end, -1 when libpcap is to read from this
  * record on (the FILE is positioned there and s->dr dropped).
  */
-static int direct_next(struct src *s, struct cap_pkt *out)
+static inline int direct_next(struct src *s, struct cap_pkt *out)
 {
 	struct direct *d = s->dr;
 	size_t n = direct_have(d, 16);
@@ -199,13 +216,7 @@ static int direct_next(struct src *s, struct cap_pkt *out)
 			return 1;
 		}
 	}
-	/* libpcap from here on: its own reading of what is unusual */
-	int64_t at = d->boff + (int64_t)d->pos;
-	free(d);
-	s->dr = NULL;
-	if (fseeko(pcap_file(s->p), (off_t)at, SEEK_SET) != 0)
-		rb_log(LOG_WARNING, "%s: cannot seek back for libpcap (%s)", s->path, strerror(errno));
-	return -1;
+	return direct_drop(s);
 }
 
 int capture_open_files(struct capture **out, char *const *paths, size_t n, struct astats *st,
