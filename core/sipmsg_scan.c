@@ -281,7 +281,7 @@ static inline bool digit(char c)
 }
 
 /* A method name as one little-endian word (up to 8 bytes). */
-#define MW(s) (pat_lit(s))
+#define MW(s) (pat_lit(s "\0\0\0\0\0\0\0")) /* NULs: 8 bytes to index, whatever the name */
 static const uint64_t W_INVITE = MW("INVITE"), W_ACK = MW("ACK"), W_BYE = MW("BYE"),
 		      W_CANCEL = MW("CANCEL"), W_OPTIONS = MW("OPTIONS"),
 		      W_REGISTER = MW("REGISTER"), W_PRACK = MW("PRACK"), W_NOTIFY = MW("NOTIFY"),
