@@ -18,6 +18,8 @@ struct anl {
 	struct dlg *dlg;
 	int64_t t0_ns;
 	rb_us now;
+	int64_t pkt_ns; /* the packet being decoded: its time, and in µs */
+	rb_us pkt_t;
 	struct sipmsg msg; /* ~5 KB: one, reused */
 };
 
@@ -62,7 +64,8 @@ static void sip(struct anl *a, const struct pkt_l4 *p, const char *b, size_t n)
 		return;
 	}
 	a->st->sip_messages++;
-	rb_us t = anl_ns_to_us(p->ts_ns - a->t0_ns);
+	/* (a TCP message may carry an earlier segment's time) */
+	rb_us t = p->ts_ns == a->pkt_ns ? a->pkt_t : anl_ns_to_us(p->ts_ns - a->t0_ns);
 	int tr = dlg_track(a->dlg, &a->msg, t, p);
 	if (tr != 1)
 		a->st->n[ASKIP_SIP_NO_CALL]++;
@@ -110,6 +113,8 @@ void anl_packet(struct anl *a, const struct cap_pkt *p, int64_t t0_ns)
 {
 	a->t0_ns = t0_ns;
 	rb_us t = anl_ns_to_us(p->ts_ns - t0_ns);
+	a->pkt_ns = p->ts_ns;
+	a->pkt_t = t;
 	if (a->now == RB_T_NONE || t > a->now) {
 		a->now = t;
 		dlg_tick(a->dlg, t);

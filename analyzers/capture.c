@@ -149,11 +149,10 @@ static struct direct *direct_open(pcap_t *p)
 }
 
 /* At least need bytes from the next record in the buffer (reading on);
- * fewer only at the file's end or on a read error. */
-static size_t direct_have(struct direct *d, size_t need)
+ * fewer only at the file's end or on a read error. (The refill, out of
+ * line: direct_have below is the per-packet test.) */
+static size_t __attribute__((noinline)) direct_refill(struct direct *d, size_t need)
 {
-	if (d->len - d->pos >= need)
-		return d->len - d->pos;
 	size_t rem = d->len - d->pos;
 	memmove(d->buf, d->buf + d->pos, rem);
 	d->boff += (int64_t)d->pos;
@@ -173,12 +172,30 @@ static size_t direct_have(struct direct *d, size_t need)
 	return d->len - d->pos;
 }
 
+static inline size_t direct_have(struct direct *d, size_t need)
+{
+	size_t n = d->len - d->pos;
+	return n >= need ? n : direct_refill(d, need);
+}
+
+/* libpcap from this record on: its own reading of what is unusual. -1. */
+static int __attribute__((noinline)) direct_drop(struct src *s)
+{
+	struct direct *d = s->dr;
+	int64_t at = d->boff + (int64_t)d->pos;
+	free(d);
+	s->dr = NULL;
+	if (fseeko(pcap_file(s->p), (off_t)at, SEEK_SET) != 0)
+		rb_log(LOG_WARNING, "%s: cannot seek back for libpcap (%s)", s->path, strerror(errno));
+	return -1;
+}
+
 /*
- * The next record of s directly: 1 with s->rec filled, 0 at the file's
- * clean end, -1 when libpcap is to read from this record on (the FILE is
- * positioned there and s->dr dropped).
+ * The next record of s directly: 1 with *out filled (its time, data and
+ * lengths), 0 at the file's clean end, -1 when libpcap is to read from this
+ * record on (the FILE is positioned there and s->dr dropped).
  */
-static int direct_next(struct src *s)
+static inline int direct_next(struct src *s, struct cap_pkt *out)
 {
 	struct direct *d = s->dr;
 	size_t n = direct_have(d, 16);
@@ -190,22 +207,16 @@ static int direct_next(struct src *s)
 		size_t rl = 16 + (size_t)hd[2];
 		if (hd[2] <= d->snap && hd[2] <= hd[3] && direct_have(d, rl) >= rl) {
 			/* signed, as libpcap's struct pcap_timeval reads them */
-			s->rec.ts_ns = (int64_t)(int32_t)hd[0] * 1000000000 +
-				       (int64_t)(int32_t)hd[1] * (d->nano_file ? 1 : 1000);
-			s->rec.data = d->buf + d->pos + 16;
-			s->rec.caplen = hd[2];
-			s->rec.wirelen = hd[3];
+			out->ts_ns = (int64_t)(int32_t)hd[0] * 1000000000 +
+				     (int64_t)(int32_t)hd[1] * (d->nano_file ? 1 : 1000);
+			out->data = d->buf + d->pos + 16;
+			out->caplen = hd[2];
+			out->wirelen = hd[3];
 			d->pos += rl;
 			return 1;
 		}
 	}
-	/* libpcap from here on: its own reading of what is unusual */
-	int64_t at = d->boff + (int64_t)d->pos;
-	free(d);
-	s->dr = NULL;
-	if (fseeko(pcap_file(s->p), (off_t)at, SEEK_SET) != 0)
-		rb_log(LOG_WARNING, "%s: cannot seek back for libpcap (%s)", s->path, strerror(errno));
-	return -1;
+	return direct_drop(s);
 }
 
 int capture_open_files(struct capture **out, char *const *paths, size_t n, struct astats *st,
@@ -405,7 +416,7 @@ static void src_fill(struct capture *c, size_t i)
 {
 	struct src *s = &c->s[i];
 	if (s->dr && !s->have && !s->done) {
-		int r = direct_next(s);
+		int r = direct_next(s, &s->rec);
 		if (r == 1) {
 			s->rec.dlt = s->dlt;
 			s->rec.file = (int)i;
@@ -460,8 +471,43 @@ static void src_fill(struct capture *c, size_t i)
 	}
 }
 
+/*
+ * capture_next for one file read directly: the record straight into *p.
+ * Returns 0 or ENODATA as capture_next, or -1 when the general path is to
+ * go on (libpcap reads from this record on). Nothing is held in s->rec:
+ * copying the record out of it, just written field by field, was a
+ * store-forwarding stall on every packet.
+ */
+static int next_direct1(struct capture *c, struct cap_pkt *p)
+{
+	struct src *s = &c->s[0];
+	s->have = false;
+	c->last = -1;
+	if (s->done)
+		return ENODATA;
+	int r = direct_next(s, p);
+	if (r == 0) {
+		s->done = true;
+		return ENODATA;
+	}
+	if (r < 0)
+		return -1;
+	p->dlt = s->dlt;
+	p->file = 0;
+	if (c->st)
+		c->st->packets++;
+	if (c->t0 == INT64_MIN)
+		c->t0 = p->ts_ns; /* time zero: the first packet (see below) */
+	return 0;
+}
+
 int capture_next(struct capture *c, struct cap_pkt *p)
 {
+	if (c->n == 1 && c->s[0].dr && !c->stop) {
+		int r = next_direct1(c, p);
+		if (r >= 0)
+			return r;
+	}
 	if (c->last >= 0) {
 		c->s[c->last].have = false;
 		c->last = -1;

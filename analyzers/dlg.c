@@ -56,6 +56,19 @@ struct call {
 /* Calls kept for reuse at most (freed beyond). */
 #define DLG_POOL_MAX 65536
 
+/* The last value read of a kind (the Request-URI, a lone Diversion header)
+ * and what was read from it: a center's calls mostly go to a few numbers
+ * and are forwarded the same few ways, and the URI and address parses were
+ * a fifth of an INVITE's cost. Values longer than DLG_MEMO_MAX are read
+ * every time. */
+#define DLG_MEMO_MAX 160
+struct val_memo {
+	size_t len; /* of raw; 0: nothing kept */
+	char raw[DLG_MEMO_MAX];
+	char out[sizeof(((struct callrec *)0)->ruri_user)]; /* the field, whole */
+	enum call_fwd fwd;
+};
+
 /* The last address formatted on one side: a capture's calls mostly share
  * their addresses (SIPp and one center), and inet_ntop per call showed. */
 struct addr_memo {
@@ -69,11 +82,15 @@ struct addr_memo {
 struct dlg {
 	struct dlg_hooks hk;
 	struct addr_memo src, dst;
+	struct val_memo ruri, div;
 	struct htab calls;
 	struct lnode open, over, challenged;
 	size_t n;
 	struct lnode pool; /* free calls with DLG_KEY_SLOT key bytes */
 	size_t n_pool;
+	struct call *recent; /* the call found last (NULL once freed): a call's
+				messages come in bursts (INVITE, 100, 180; 200, ACK;
+				BYE, 200), so the next one is often its own */
 	struct callrec rec; /* the record built for a hook (build) */
 	struct dlg_extra x;
 };
@@ -109,6 +126,8 @@ static struct call *call_alloc(struct dlg *d, size_t key)
 
 static void call_free(struct dlg *d, struct call *c)
 {
+	if (d->recent == c)
+		d->recent = NULL;
 	htab_remove(&d->calls, &c->h);
 	list_unlink(&c->l);
 	d->n--;
@@ -183,22 +202,37 @@ static inline bool same_bytes(const char *a, const char *b, size_t n)
 	return x == y;
 }
 
+/* c's key is (cid, tag). */
+static inline bool has_key(const struct call *c, struct sip_span cid, struct sip_span tag)
+{
+	return c->cid_len == cid.len && c->tag_len == tag.len &&
+	       same_bytes(c->key, cid.p, cid.len) && same_bytes(c->key + cid.len + 1, tag.p, tag.len);
+}
+
 /* The call of key (cid, tag) of hash hv, or NULL. */
 static struct call *find_h(struct dlg *d, struct sip_span cid, struct sip_span tag, uint64_t hv)
 {
 	for (struct hnode *x = htab_first(&d->calls, hv); x; x = htab_next(x, hv)) {
 		struct call *c = container_of(x, struct call, h);
-		if (c->cid_len == cid.len && c->tag_len == tag.len &&
-		    same_bytes(c->key, cid.p, cid.len) &&
-		    same_bytes(c->key + cid.len + 1, tag.p, tag.len))
+		if (has_key(c, cid, tag))
 			return c;
 	}
 	return NULL;
 }
 
+/* The call of key (cid, tag), or NULL: the recent one when it is that
+ * (keys are unique in the table: initial_invite looks before it adds), else
+ * by the hash. */
 static struct call *find(struct dlg *d, struct sip_span cid, struct sip_span tag)
 {
-	return cid.len ? find_h(d, cid, tag, key_hash(cid, tag)) : NULL;
+	if (!cid.len)
+		return NULL;
+	if (d->recent && has_key(d->recent, cid, tag))
+		return d->recent;
+	struct call *c = find_h(d, cid, tag, key_hash(cid, tag));
+	if (c)
+		d->recent = c;
+	return c;
 }
 
 /* The call's record so far, into d->rec (and d->x); see fill_invite. */
@@ -347,28 +381,77 @@ static struct callrec *build(struct dlg *d, const struct call *c)
 	return r;
 }
 
-/* Forwarding, Request-URI user, addresses: from the first INVITE. */
-static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt_l4 *pkt)
+/* The memo's field for the value v (whole, n bytes), when it holds it. */
+static bool memo_get(const struct val_memo *mm, struct sip_span v, char *out, size_t n)
+{
+	if (!mm->len || v.len != mm->len || !same_bytes(mm->raw, v.p, v.len))
+		return false;
+	memcpy(out, mm->out, n);
+	return true;
+}
+
+static void memo_put(struct val_memo *mm, struct sip_span v, const char *out, size_t n,
+		     enum call_fwd fwd)
+{
+	if (!v.len || v.len > sizeof(mm->raw))
+		return;
+	memcpy(mm->raw, v.p, v.len);
+	mm->len = v.len;
+	memcpy(mm->out, out, n);
+	mm->fwd = fwd;
+}
+
+/* The Request-URI's user into out (a zeroed ruri_user field). */
+static void ruri_user(struct dlg *d, const struct sipmsg *m, char *out, size_t n)
 {
 	struct sip_uri u;
+	if (memo_get(&d->ruri, m->ruri, out, n))
+		return;
+	if (sipmsg_uri_parse(m->ruri, &u) == 0)
+		put(out, n, u.number);
+	memo_put(&d->ruri, m->ruri, out, n, FWD_UNKNOWN);
+}
+
+/* The first Diversion's reason into out (a zeroed diversion_reason field),
+ * and the forwarding it says. With one Diversion line the answer is the
+ * line's value's alone, so that is the memo's key. */
+static enum call_fwd diversion(struct dlg *d, const struct sipmsg *m, char *out, size_t n)
+{
+	const struct sip_hdr *h = sipmsg_hdr(m, SIP_HDR_DIVERSION, 0);
+	if (!h) /* most INVITEs: no walk of the value iterators to say so */
+		return FWD_UNKNOWN;
+	bool lone = !sipmsg_hdr(m, SIP_HDR_DIVERSION, 1);
+	if (lone && memo_get(&d->div, h->value, out, n))
+		return d->div.fwd;
+	struct sip_diversion dv;
+	enum call_fwd f = FWD_UNKNOWN;
+	if (sipmsg_diversion(m, 0, &dv) == 0 && dv.reason.len) {
+		put(out, n, dv.reason);
+		if (sipmsg_span_ieq(dv.reason, "unconditional"))
+			f = FWD_UNCONDITIONAL;
+		else if (sipmsg_span_ieq(dv.reason, "no-answer"))
+			f = FWD_NO_ANSWER;
+	}
+	if (lone)
+		memo_put(&d->div, h->value, out, n, f);
+	return f;
+}
+
+/* Forwarding, Request-URI user, addresses: from the first INVITE. */
+static void fill_invite(struct dlg *d, struct call *c, const struct sipmsg *m,
+			const struct pkt_l4 *pkt)
+{
 	/* whole fields defined: build copies them whole, the row reads them whole */
 	memset(c->ruri_user, 0, sizeof(c->ruri_user));
 	memset(c->diversion_reason, 0, sizeof(c->diversion_reason));
 	memset(c->history_info_cause, 0, sizeof(c->history_info_cause));
-	if (sipmsg_uri_parse(m->ruri, &u) == 0)
-		put(c->ruri_user, sizeof(c->ruri_user), u.number);
-	struct sip_diversion dv;
-	c->forwarding = FWD_UNKNOWN;
-	if (sipmsg_diversion(m, 0, &dv) == 0 && dv.reason.len) {
-		put(c->diversion_reason, sizeof(c->diversion_reason), dv.reason);
-		if (sipmsg_span_ieq(dv.reason, "unconditional"))
-			c->forwarding = FWD_UNCONDITIONAL;
-		else if (sipmsg_span_ieq(dv.reason, "no-answer"))
-			c->forwarding = FWD_NO_ANSWER;
-	}
+	ruri_user(d, m, c->ruri_user, sizeof(c->ruri_user));
+	c->forwarding = diversion(d, m, c->diversion_reason, sizeof(c->diversion_reason));
 	struct sip_histinfo hi;
 	int cause = 0;
-	for (unsigned i = 0; i < 32 && sipmsg_histinfo(m, i, &hi) != ENOENT; i++)
+	for (unsigned i = 0; i < 32 && sipmsg_hdr(m, SIP_HDR_HISTORY_INFO, 0) &&
+			     sipmsg_histinfo(m, i, &hi) != ENOENT;
+	     i++)
 		if (hi.cause > 0)
 			cause = hi.cause; /* the last retargeting's cause */
 	if (cause > 0 && cause < 1000) {
@@ -391,8 +474,7 @@ static void fill_invite(struct call *c, const struct sipmsg *m, const struct pkt
 static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l4 *pkt)
 {
 	struct sip_span br = top_branch(m);
-	uint64_t hv = key_hash(m->call_id, m->from_tag); /* (call_id not empty: dlg_track) */
-	struct call *c = find_h(d, m->call_id, m->from_tag, hv);
+	struct call *c = find(d, m->call_id, m->from_tag); /* (call_id not empty: dlg_track) */
 	if (c) {
 		bool same = br.len ? (br.len == c->branch_len &&
 				      htab_hash(HTAB_SEED, br.p, br.len) == c->branch_hash)
@@ -445,10 +527,11 @@ static int initial_invite(struct dlg *d, const struct sipmsg *m, rb_us t, const 
 	c->invite_cseq = m->cseq;
 	c->branch_len = br.len;
 	c->branch_hash = htab_hash(HTAB_SEED, br.p, br.len);
-	fill_invite(c, m, pkt);
+	fill_invite(d, c, m, pkt);
 	c->last = t;
 	c->waiting = true;
-	htab_insert(&d->calls, &c->h, hv);
+	htab_insert(&d->calls, &c->h, key_hash(m->call_id, m->from_tag));
+	d->recent = c;
 	list_init(&c->l);
 	list_append(&d->open, &c->l);
 	d->n++;

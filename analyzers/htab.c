@@ -84,31 +84,3 @@ struct hnode *htab_next(struct hnode *n, uint64_t hash)
 		n = n->next;
 	return n;
 }
-
-uint64_t htab_hash(uint64_t h, const void *p, size_t len)
-{
-	/* Eight bytes per multiply (FNV-1a took one): Call-IDs are 20 to 60
-	 * bytes and are hashed for every SIP message. The xor-shift after each
-	 * multiply brings the high bits down to the low ones the buckets use. */
-	const unsigned char *s = p;
-	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
-	for (; len >= 8; s += 8, len -= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	uint64_t w = 0;
-	if (len && s - (const unsigned char *)p >= 8) {
-		/* the last 0..7 bytes as the 8 ending there, shifted: the same
-		 * word as the byte copy below, without a libc call */
-		memcpy(&w, s + len - 8, 8);
-		w >>= 8 * (8 - len);
-	} else {
-		for (size_t i = 0; i < len; i++)
-			w |= (uint64_t)s[i] << (8 * i);
-	}
-	w ^= (uint64_t)len << 56; /* "ab" and "ab\0" differ */
-	h = (h ^ w) * k;
-	return h ^ (h >> 29);
-}

@@ -700,8 +700,51 @@ static void ether(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n, int 
 	ethertype(d, ts, type, p + off, n - off, depth);
 }
 
+/*
+ * The common frame in one step: Ethernet without tags, IPv4 without options
+ * or fragmentation, a whole UDP datagram (not GTP). Hands on_l4 exactly what
+ * ether -> ipv4 -> udp would (the addresses in the first 4 bytes, the rest
+ * zero) and returns true; false for any other frame, which then takes the
+ * general path from the start (so drops are counted there, as before).
+ * Six calls and two copies of the addresses per packet, on every packet.
+ */
+static bool fast_udp4(struct pktdec *d, int64_t ts, const uint8_t *p, size_t n)
+{
+	if (n < 14 + 20 + 8 || rd16(p + 12) != 0x0800 || p[14] != 0x45 || p[23] != 17 ||
+	    (rd16(p + 20) & 0x3fff) != 0)
+		return false;
+	size_t tot = rd16(p + 16);
+	if (tot < 28 || tot > n - 14)
+		return false;
+	const uint8_t *u = p + 34;
+	size_t ulen = rd16(u + 4);
+	uint16_t sp = rd16(u), dp = rd16(u + 2);
+	if (ulen < 8 || ulen > tot - 20 || sp == 2152 || dp == 2152 || sp == 2123 || dp == 2123)
+		return false;
+	/* field by field: the initializer cost 56 instructions a packet here
+	 * (callgrind), field by field 18 */
+	struct pkt_l4 l;
+	l.ts_ns = ts;
+	l.af = 4;
+	l.proto = 17;
+	l.tcp_flags = 0;
+	memset(l.src, 0, sizeof(l.src));
+	memset(l.dst, 0, sizeof(l.dst));
+	memcpy(l.src, p + 26, 4);
+	memcpy(l.dst, p + 30, 4);
+	l.sport = sp;
+	l.dport = dp;
+	l.seq = 0;
+	l.data = u + 8;
+	l.len = ulen - 8;
+	d->h(&l, d->arg);
+	return true;
+}
+
 void pktdec_packet(struct pktdec *d, int dlt, int64_t ts_ns, const uint8_t *p, size_t n)
 {
+	if (dlt == PKTDEC_DLT_EN10MB && fast_udp4(d, ts_ns, p, n))
+		return;
 	switch (dlt) {
 	case PKTDEC_DLT_EN10MB:
 		ether(d, ts_ns, p, n, 0);

@@ -5,53 +5,20 @@
 #include <time.h>
 
 /* "00".."99": two digits per division. */
-static const char digits2[201] = "0001020304050607080910111213141516171819"
-				 "2021222324252627282930313233343536373839"
-				 "4041424344454647484950515253545556575859"
-				 "6061626364656667686970717273747576777879"
-				 "8081828384858687888990919293949596979899";
+const char rb_digits2_[201] = "0001020304050607080910111213141516171819"
+			      "2021222324252627282930313233343536373839"
+			      "4041424344454647484950515253545556575859"
+			      "6061626364656667686970717273747576777879"
+			      "8081828384858687888990919293949596979899";
 
-int rb_fmt_u64(char *buf, uint64_t v)
-{
-	/* The length first, then the digits in place from the end: a copy of
-	 * a variable length was a libc call per number. */
-	int n = 1;
-	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
-		n++;
-	int i = n;
-	while (v >= 100) {
-		unsigned d = (unsigned)(v % 100) * 2;
-		v /= 100;
-		buf[--i] = digits2[d + 1];
-		buf[--i] = digits2[d];
-	}
-	if (v >= 10) {
-		buf[--i] = digits2[v * 2 + 1];
-		buf[--i] = digits2[v * 2];
-	} else {
-		buf[--i] = (char)('0' + v);
-	}
-	return n;
-}
-
-int rb_fmt_s_raw(char *buf, rb_us t)
-{
-	/* Integer arithmetic: "%.6f" of a double could round 8.9999995 up. */
-	int n = 0;
-	uint64_t a = (uint64_t)t;
-	if (t < 0) {
-		buf[n++] = '-';
-		a = (uint64_t)(-(t + 1)) + 1;
-	}
-	n += rb_fmt_u64(buf + n, a / 1000000u);
-	buf[n++] = '.';
-	unsigned f = (unsigned)(a % 1000000u);
-	unsigned hi = f / 10000, mid = f / 100 % 100, lo = f % 100;
-	memcpy(buf + n, digits2 + 2 * hi, 2);
-	memcpy(buf + n + 2, digits2 + 2 * mid, 2);
-	memcpy(buf + n + 4, digits2 + 2 * lo, 2);
-	return n + 6;
-}
+/* 10^i, for the digit count. */
+const uint64_t rb_pow10_[20] = {
+	1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+	1000000000u, UINT64_C(10000000000), UINT64_C(100000000000),
+	UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+	UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+	UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+	UINT64_C(10000000000000000000)};
 
 int rb_fmt_s(char *buf, size_t n, rb_us t)
 {

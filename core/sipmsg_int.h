@@ -17,6 +17,7 @@
 #define SC_DIGIT 4u
 #define SC_ALPHA 8u
 #define SC_SCHEME 16u /* ALPHA DIGIT + - . */
+#define SC_HOST 32u   /* ALPHA DIGIT - . _ (a host name or address, parse_host) */
 
 extern const unsigned char sipmsg_ctab_[256];
 

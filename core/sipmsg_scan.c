@@ -115,6 +115,35 @@ static inline const char *find_byte(const char *lo, const char *p, const char *e
 	return NULL;
 }
 
+/* The first a or b in [p, end), or end; [lo, end) may be read (lo <= p):
+ * find_byte for two bytes at once (a From / To value's '<' or '"'). */
+static inline const char *find_byte2(const char *lo, const char *p, const char *end, char a,
+				     char b)
+{
+#if defined(__SSE2__)
+	const __m128i ka = _mm_set1_epi8(a), kb = _mm_set1_epi8(b);
+	for (; end - p >= 16; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, ka), _mm_cmpeq_epi8(v, kb)));
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	if (p < end && end - lo >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, ka), _mm_cmpeq_epi8(v, kb)));
+		m >>= 16 - (end - p);
+		return m ? p + __builtin_ctz(m) : end;
+	}
+#else
+	(void)lo;
+#endif
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+
 /* ---------------------------------------------------------- header names */
 
 /* 8 bytes at p as a little-endian word (memcpy: any alignment). */
@@ -161,6 +190,8 @@ static inline bool pat_is(uint64_t w, const struct pat *p)
 /* After a name ending at q (before le): optional SP/HT, then ':'. */
 static inline const char *colon_at(const char *q, const char *le)
 {
+	if (q < le && *q == ':')
+		return q; /* "Name:" (the usual form) */
 	while (q < le && (*q == ' ' || *q == '\t'))
 		q++;
 	return q < le && *q == ':' ? q : NULL;
@@ -249,6 +280,48 @@ static inline bool digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* A method name as one little-endian word (up to 8 bytes). */
+#define MW(s) (pat_lit(s "\0\0\0\0\0\0\0")) /* NULs: 8 bytes to index, whatever the name */
+static const uint64_t W_INVITE = MW("INVITE"), W_ACK = MW("ACK"), W_BYE = MW("BYE"),
+		      W_CANCEL = MW("CANCEL"), W_OPTIONS = MW("OPTIONS"),
+		      W_REGISTER = MW("REGISTER"), W_PRACK = MW("PRACK"), W_NOTIFY = MW("NOTIFY"),
+		      W_PUBLISH = MW("PUBLISH"), W_INFO = MW("INFO"), W_REFER = MW("REFER"),
+		      W_MESSAGE = MW("MESSAGE"), W_UPDATE = MW("UPDATE");
+
+/*
+ * sipmsg_method_id(n) for a name with 8 bytes readable at n.p (within
+ * [n.p, end)): the name's bytes as one word, compared whole with the
+ * methods of its length (case-sensitive, as there). SUBSCRIBE (9 bytes)
+ * and anything unusual go to sipmsg_method_id.
+ */
+static inline enum sip_method method_fast(struct sip_span n, const char *end)
+{
+	if (n.len < 3 || n.len > 8 || end - n.p < 8)
+		return sipmsg_method_id(n);
+	uint64_t w = word(n.p) & (~0ull >> (64 - 8 * n.len));
+	switch (n.len) {
+	case 3:
+		return w == W_ACK ? SIP_ACK : w == W_BYE ? SIP_BYE : SIP_METHOD_UNKNOWN;
+	case 4:
+		return w == W_INFO ? SIP_INFO : SIP_METHOD_UNKNOWN;
+	case 5:
+		return w == W_PRACK ? SIP_PRACK : w == W_REFER ? SIP_REFER : SIP_METHOD_UNKNOWN;
+	case 6:
+		return w == W_INVITE   ? SIP_INVITE
+		       : w == W_CANCEL ? SIP_CANCEL
+		       : w == W_NOTIFY ? SIP_NOTIFY
+		       : w == W_UPDATE ? SIP_UPDATE
+				       : SIP_METHOD_UNKNOWN;
+	case 7:
+		return w == W_OPTIONS	? SIP_OPTIONS
+		       : w == W_PUBLISH ? SIP_PUBLISH
+		       : w == W_MESSAGE ? SIP_MESSAGE
+					: SIP_METHOD_UNKNOWN;
+	default:
+		return w == W_REGISTER ? SIP_REGISTER : SIP_METHOD_UNKNOWN;
+	}
+}
+
 /*
  * "SIP/2.0 ddd reason" or "METHOD SP uri SP SIP/2.0" (method in capitals,
  * no space around the URI, nothing after the version), the line [p, cr).
@@ -282,7 +355,7 @@ static bool start_fast(struct sipmsg *m, const char *p, const char *cr)
 		return false;
 	m->is_request = true;
 	m->method = span_from(p, q);
-	m->method_id = sipmsg_method_id(m->method);
+	m->method_id = method_fast(m->method, cr); /* the URI and version follow */
 	m->ruri = span_from(us, ue);
 	m->version = span_from(cr - 7, cr);
 	return true;
@@ -318,15 +391,14 @@ static inline int cseq(struct sip_span v, uint32_t *num, struct sip_span *method
  * first unquoted '<' is the first '<', and the tag parameter is the first
  * parameter. Anything else goes to sipmsg_fast_tag_().
  */
-static inline struct sip_span tag(struct sip_span v)
+static inline struct sip_span tag(const char *m_lo, struct sip_span v)
 {
 	const char *p = v.p, *end = v.p + v.len;
 	struct sip_span none = {end, 0};
-	while (p < end && *p != '<' && *p != '"')
-		p++;
+	p = find_byte2(m_lo, p, end, '<', '"');
 	if (p == end || *p == '"')
 		return sipmsg_fast_tag_(v);
-	const char *gt = find_byte(v.p, p, end, '>');
+	const char *gt = find_byte(m_lo, p, end, '>');
 	if (!gt || gt + 1 == end)
 		return none; /* no '>', or nothing after it: no ';' to find */
 	const char *f = gt + 2;
@@ -362,18 +434,18 @@ static void mandatory(struct sipmsg *m)
 		m->call_id = h->value;
 	h = first(m, SIP_HDR_CSEQ);
 	if (h && cseq(h->value, &m->cseq, &m->cseq_method) == 0) {
-		m->cseq_method_id = sipmsg_method_id(m->cseq_method);
+		m->cseq_method_id = method_fast(m->cseq_method, m->buf + m->len);
 	} else {
 		m->cseq = 0;
 		m->cseq_method = span_from(m->buf, m->buf);
 	}
 	if ((h = first(m, SIP_HDR_FROM)) && h->value.len) {
 		m->from = h->value;
-		m->from_tag = tag(h->value);
+		m->from_tag = tag(m->buf, h->value);
 	}
 	if ((h = first(m, SIP_HDR_TO)) && h->value.len) {
 		m->to = h->value;
-		m->to_tag = tag(h->value);
+		m->to_tag = tag(m->buf, h->value);
 	}
 }
 
@@ -414,11 +486,59 @@ static inline void keep(struct sipmsg *m, enum sip_hdr_id id, const char *ls, si
 {
 	struct sip_hdr *h = &m->hdrs[m->nhdrs];
 	h->name = span_from(ls, ls + nlen);
-	h->value = span_trim(span_from(colon + 1, le));
+	/* span_trim, with the usual ": value" (one SP, no LWS at the end) at
+	 * once; le[-1] is readable (the colon at least) */
+	const char *vs = colon + 1;
+	if (vs + 1 < le && *vs == ' ' && !sc_is(vs[1], SC_LWS) && !sc_is(le[-1], SC_LWS))
+		h->value = span_from(vs + 1, le);
+	else
+		h->value = span_trim(span_from(vs, le));
 	h->id = id;
 	if (!m->first_[id])
 		m->first_[id] = (uint8_t)(m->nhdrs + 1);
 	m->nhdrs++;
+}
+
+/* What a header line's first byte says: LF_ODD, the blank line or what the
+ * lenient parse must tolerate (CR, LF, SP, HT); LF_KEEP, the first letter
+ * of a name the scan keeps, long or compact (v f t i c d h, any case); 0,
+ * a line nobody reads (Contact, Max-Forwards, ...: its LF is all it costs). */
+enum { LF_ODD = 1, LF_KEEP = 2 };
+static const uint8_t line_first[256] = {
+	['\r'] = LF_ODD, ['\n'] = LF_ODD, [' '] = LF_ODD, ['\t'] = LF_ODD,
+	['v'] = LF_KEEP, ['V'] = LF_KEEP, ['f'] = LF_KEEP, ['F'] = LF_KEEP, ['t'] = LF_KEEP,
+	['T'] = LF_KEEP, ['i'] = LF_KEEP, ['I'] = LF_KEEP, ['c'] = LF_KEEP, ['C'] = LF_KEEP,
+	['d'] = LF_KEEP, ['D'] = LF_KEEP, ['h'] = LF_KEEP, ['H'] = LF_KEEP,
+};
+
+/* The id of the kept header line [p, le) (one of kept_id's, or
+ * SIP_HDR_OTHER), with its name's length and colon. */
+static inline enum sip_hdr_id line_id(const char *p, const char *le, const char *end,
+				      const char **colon, size_t *nlen)
+{
+	if (end - p >= 8)
+		return kept_id(p, le, colon, nlen);
+	/* the last few bytes: compare as the parser does */
+	const char *ne = p;
+	while (ne < le && sc_is(*ne, SC_TOKEN))
+		ne++;
+	enum sip_hdr_id id = sipmsg_hdr_id(span_from(p, ne));
+	*nlen = (size_t)(ne - p);
+	*colon = colon_at(ne, le);
+	if (!*colon || *nlen == 0)
+		return SIP_HDR_OTHER;
+	switch (id) {
+	case SIP_HDR_VIA:
+	case SIP_HDR_FROM:
+	case SIP_HDR_TO:
+	case SIP_HDR_CALL_ID:
+	case SIP_HDR_CSEQ:
+	case SIP_HDR_DIVERSION:
+	case SIP_HDR_HISTORY_INFO:
+		return id;
+	default:
+		return SIP_HDR_OTHER;
+	}
 }
 
 /* The header lines from p: 0 at the blank line or the buffer's end, or
@@ -429,40 +549,22 @@ static int header_lines(struct sipmsg *m, const char *p, const char *end)
 	lfs_init(&lf, p, m->buf, end);
 	unsigned lines = 0;
 	while (p < end) {
-		if (*p == '\r' && end - p >= 2 && p[1] == '\n')
-			return 0; /* the blank line */
-		if (*p == '\n' || *p == ' ' || *p == '\t')
-			return EAGAIN; /* bare LF, or a continuation (folding) */
+		unsigned cls = line_first[(unsigned char)*p];
+		if (cls == LF_ODD) {
+			if (*p == '\r' && end - p >= 2 && p[1] == '\n')
+				return 0; /* the blank line */
+			if (*p != '\r')
+				return EAGAIN; /* bare LF, or a continuation (folding) */
+		}
 		const char *nl = lfs_next(&lf);
 		if (!nl || nl[-1] != '\r' || ++lines > SIPMSG_MAX_HDRS)
 			return EAGAIN; /* no line end, a bare LF, or the parse's limit */
-		const char *colon;
-		size_t nlen;
-		enum sip_hdr_id id;
-		if (end - p >= 8) {
-			id = kept_id(p, nl - 1, &colon, &nlen);
-		} else { /* the last few bytes: compare as the parser does */
-			const char *ne = p;
-			while (ne < nl - 1 && sc_is(*ne, SC_TOKEN))
-				ne++;
-			id = sipmsg_hdr_id(span_from(p, ne));
-			nlen = (size_t)(ne - p);
-			colon = colon_at(ne, nl - 1);
-			if (!colon || nlen == 0)
-				id = SIP_HDR_OTHER;
-		}
-		switch (id) {
-		case SIP_HDR_VIA:
-		case SIP_HDR_FROM:
-		case SIP_HDR_TO:
-		case SIP_HDR_CALL_ID:
-		case SIP_HDR_CSEQ:
-		case SIP_HDR_DIVERSION:
-		case SIP_HDR_HISTORY_INFO:
-			keep(m, id, p, nlen, colon, nl - 1);
-			break;
-		default:
-			break;
+		if (cls == LF_KEEP) {
+			const char *colon;
+			size_t nlen;
+			enum sip_hdr_id id = line_id(p, nl - 1, end, &colon, &nlen);
+			if (id != SIP_HDR_OTHER)
+				keep(m, id, p, nlen, colon, nl - 1);
 		}
 		p = nl + 1;
 	}

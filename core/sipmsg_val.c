@@ -40,8 +40,7 @@ static int parse_host(const char *p, const char *end, struct sip_span *host,
 		return 0;
 	}
 	const char *q = p;
-	while (q < end && (sc_is(*q, SC_ALPHA) || sc_is(*q, SC_DIGIT) ||
-			   *q == '-' || *q == '.' || *q == '_'))
+	while (q < end && sc_is(*q, SC_HOST))
 		q++;
 	if (q == p)
 		return EINVAL;
