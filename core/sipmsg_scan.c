@@ -170,12 +170,17 @@ struct pat {
 
 #define PAT(s)                                                                          \
 	{                                                                               \
-		pat_lit(s), pat_fold(s), sizeof(s) - 1 >= 8 ? ~0ull : (1ull << (8 * (sizeof(s) - 1))) - 1, \
+		pat_lit(s), pat_fold(s), ~0ull >> (8 * (8 - (sizeof(s) - 1))),                  \
 		    sizeof(s) - 1                                                       \
 	}
-#define CH(s, i)      ((uint64_t)(i < sizeof(s) - 1 ? (unsigned char)s[i] : 0) << (8 * i))
+/* (indexed in the name padded with NULs: no index past its end, even in the
+ * branch not taken, which clang's -Warray-bounds would still flag) */
+#define PADDED(s)     (s "\0\0\0\0\0\0\0\0")
+#define CH(s, i)      ((uint64_t)(i < sizeof(s) - 1 ? (unsigned char)PADDED(s)[i] : 0) << (8 * i))
 #define pat_lit(s)    (CH(s, 0) | CH(s, 1) | CH(s, 2) | CH(s, 3) | CH(s, 4) | CH(s, 5) | CH(s, 6) | CH(s, 7))
-#define FL(s, i)      ((uint64_t)(i < sizeof(s) - 1 && s[i] >= 'a' && s[i] <= 'z' ? 0x20 : 0) << (8 * i))
+#define FL(s, i)                                                                         \
+	((uint64_t)(i < sizeof(s) - 1 && PADDED(s)[i] >= 'a' && PADDED(s)[i] <= 'z' ? 0x20 : 0) \
+	 << (8 * i))
 #define pat_fold(s)   (FL(s, 0) | FL(s, 1) | FL(s, 2) | FL(s, 3) | FL(s, 4) | FL(s, 5) | FL(s, 6) | FL(s, 7))
 
 static const struct pat P_VIA = PAT("via"), P_FROM = PAT("from"), P_TO = PAT("to"),
