@@ -206,6 +206,9 @@ static void metrics_center(FILE *f, const struct crstats *st, struct center *c,
 	head(f, "secretaryd_staff_not_ready", "gauge", "Operators and backup staff not ready now (after a ring with no answer).");
 	fprintf(f, "secretaryd_staff_not_ready{role=\"operator\"} %d\nsecretaryd_staff_not_ready{role=\"backup\"} %d\n",
 		cs->dsp.ops_not_ready, cs->dsp.backup_not_ready);
+	head(f, "secretaryd_staff_away", "gauge", "Operators and backup staff on shift whose phone cannot be rung now (a SIP operator with no contact: not registered).");
+	fprintf(f, "secretaryd_staff_away{role=\"operator\"} %d\nsecretaryd_staff_away{role=\"backup\"} %d\n",
+		cs->dsp.ops_away, cs->dsp.backup_away);
 	head(f, "secretaryd_rings_no_answer_total", "counter", "Staff phones rung out unanswered (queue_log RINGNOANSWER).");
 	fprintf(f, "secretaryd_rings_no_answer_total %llu\n", (unsigned long long)cs->ring_no_answer);
 	head(f, "secretaryd_staff_on_shift", "gauge", "Operators and backup staff on shift now.");
