@@ -421,6 +421,19 @@ static inline void keep(struct sipmsg *m, enum sip_hdr_id id, const char *ls, si
 	m->nhdrs++;
 }
 
+/*
+ * X-RB-Call (ringbench live's key of a caller's call, which a center passes
+ * on to its operator legs: sim/live's operator_legs.csv): the one header
+ * outside SIP's own the scan keeps. Its colon when [ls, le) is that line
+ * (the name exactly, any case, as the parser's token run), else NULL.
+ */
+static inline const char *rb_call_colon(const char *ls, const char *le)
+{
+	if (le - ls <= 9 || !mem_ieq_lc(ls, "x-rb-call", 9))
+		return NULL;
+	return colon_at(ls + 9, le);
+}
+
 /* The header lines from p: 0 at the blank line or the buffer's end, or
  * EAGAIN for what the lenient parse must tolerate. */
 static int header_lines(struct sipmsg *m, const char *p, const char *end)
@@ -462,6 +475,8 @@ static int header_lines(struct sipmsg *m, const char *p, const char *end)
 			keep(m, id, p, nlen, colon, nl - 1);
 			break;
 		default:
+			if ((*p | 0x20) == 'x' && (colon = rb_call_colon(p, nl - 1)))
+				keep(m, SIP_HDR_OTHER, p, 9, colon, nl - 1);
 			break;
 		}
 		p = nl + 1;
