@@ -327,6 +327,15 @@ static void metrics_misc(FILE *f, const struct crstats *st, const struct center_
 		"secretaryd_tenant_changes_total{via=\"put\",result=\"refused\"} %llu\n",
 		(unsigned long long)st->reloads_ok, (unsigned long long)st->reloads_refused,
 		(unsigned long long)st->puts_ok, (unsigned long long)st->puts_refused);
+	head(f, "secretaryd_person_reports_total", "counter",
+	     "Call reports posted by SIP operators (POST /api/calls/<id>/report): accepted (spooled), "
+	     "refused (400, 404, 409), expired (the call forgotten before its report came).");
+	fprintf(f,
+		"secretaryd_person_reports_total{result=\"accepted\"} %llu\n"
+		"secretaryd_person_reports_total{result=\"refused\"} %llu\n"
+		"secretaryd_person_reports_total{result=\"expired\"} %llu\n",
+		(unsigned long long)st->person_reports_ok, (unsigned long long)st->person_reports_refused,
+		(unsigned long long)st->person_reports_expired);
 }
 
 char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb_us period)

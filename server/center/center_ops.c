@@ -198,6 +198,8 @@ static void cb_answered(struct opleg *l, struct sip_span sdp, void *arg)
 	}
 	call->won = r;
 	r->ctr->st.op_legs_answered++;
+	if (call->row) /* the phone knows the call by this one (POST .../report) */
+		snprintf(call->row->leg_call_id, sizeof call->row->leg_call_id, "%s", r->call_id);
 	cancel_others(call, r);
 	center_answer(call, sdp.len ? sdp.p : NULL, sdp.len);
 }
