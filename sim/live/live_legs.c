@@ -63,6 +63,15 @@ static int by_invite(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* The caller's call of leg l when it is ours and on the wire, or NULL. */
+static const struct live_call *caller_of(const struct rep *r, const struct live_leg *l)
+{
+	if (l->seq < 1 || l->seq > r->sc.n)
+		return NULL;
+	const struct live_call *c = &r->calls[l->seq - 1];
+	return c->sc->seq == l->seq && c->found ? c : NULL;
+}
+
 int live_legs_collect(struct rep *r, const struct live_wire *legs, size_t n,
 		      const struct live_sources *src)
 {
@@ -85,10 +94,8 @@ int live_legs_collect(struct rep *r, const struct live_wire *legs, size_t n,
 		l->t_cancel = to_scn(w->t_cancel, src);
 		l->t_final = to_scn(w->t_final, src);
 		l->final_status = w->final_status;
-		const struct callrec *caller = NULL;
-		if (l->seq >= 1 && l->seq <= r->sc.n && r->calls[l->seq - 1].found)
-			caller = &r->calls[l->seq - 1].rec;
-		l->result = leg_result(l, caller);
+		const struct live_call *c = caller_of(r, l);
+		l->result = leg_result(l, c ? &c->rec : NULL);
 	}
 	qsort(r->legs, r->n_legs, sizeof(*r->legs), by_invite);
 	return 0;
@@ -119,9 +126,8 @@ static int write_row(struct resdir_table *t, const struct rep *r, const struct l
 {
 	char key[48], ti[32], tr[32], ta[32], tc[32], st[16] = "", ring[32] = "";
 	snprintf(key, sizeof(key), "rbl%d-%llu", r->idx, (unsigned long long)l->seq);
-	const char *caller_cid = "";
-	if (l->seq >= 1 && l->seq <= r->sc.n && r->calls[l->seq - 1].found)
-		caller_cid = callrec_call_id(&r->calls[l->seq - 1].rec);
+	const struct live_call *c = caller_of(r, l);
+	const char *caller_cid = c ? callrec_call_id(&c->rec) : "";
 	fmt_t(ti, sizeof(ti), l->t_invite);
 	fmt_t(tr, sizeof(tr), l->t_ringing);
 	fmt_t(ta, sizeof(ta), l->t_answer);
