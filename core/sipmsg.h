@@ -459,6 +459,19 @@ int sipmsg_value_next(const struct sipmsg *msg, enum sip_hdr_id id,
 int sipmsg_hdr_uint(const struct sipmsg *msg, enum sip_hdr_id id,
 		    uint32_t *out);
 
+/*
+ * The option-tags of msg's Require header (RFC 3261 20.32) that are not in
+ * supported (a comma-separated list of option-tags; NULL or "": none),
+ * compared case-insensitively, written as an Unsupported value ("100rel,
+ * timer") into out[0..n), NUL-terminated (tags that do not fit are left
+ * out). Returns how many there were: 0 when every required option is
+ * supported or there is no Require; then out is "". A UAS answers a
+ * request other than ACK or CANCEL with 420 Bad Extension and an
+ * Unsupported header when it is not 0 (RFC 3261 8.2.2.3).
+ */
+unsigned sipmsg_unsupported(const struct sipmsg *msg, const char *supported,
+			    char *out, size_t n);
+
 /* ------------------------------------------------------ parameters */
 
 /*

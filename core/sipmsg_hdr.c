@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sipmsg_int.h"
 
@@ -622,4 +623,45 @@ int sipmsg_tag_param_(struct sip_span params, struct sip_span *tag)
 		}
 	}
 	return ENOENT;
+}
+
+/* True when tag is one of list's comma-separated option-tags. */
+static bool in_list(struct sip_span tag, const char *list)
+{
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		struct sip_span t = span_trim(span_from(p, p + n));
+		if (t.len == tag.len && !strncasecmp(t.p, tag.p, t.len))
+			return true;
+		p += n + (e != NULL);
+	}
+	return false;
+}
+
+unsigned sipmsg_unsupported(const struct sipmsg *msg, const char *supported,
+			    char *out, size_t n)
+{
+	struct sipmsg_iter it = {0, 0};
+	struct sip_span v;
+	unsigned count = 0;
+	size_t k = 0;
+	if (out && n)
+		out[0] = 0;
+	while (msg && sipmsg_value_next(msg, SIP_HDR_REQUIRE, &it, &v) == 0) {
+		if (in_list(v, supported))
+			continue;
+		count++;
+		size_t need = v.len + (k ? 2 : 0);
+		if (!out || k + need >= n)
+			continue;
+		if (k) {
+			memcpy(out + k, ", ", 2);
+			k += 2;
+		}
+		memcpy(out + k, v.p, v.len);
+		k += v.len;
+		out[k] = 0;
+	}
+	return count;
 }

@@ -5,7 +5,7 @@
 #   sqlq: the queued SQLite writer of the CDRs and the report latencies
 rb_module(sqlq SOURCES center/sqlq.c DEPS rbjson base PkgConfig::SQLITE Threads::Threads)
 rb_module(center SOURCES sip/stimer.c sip/sip_transport.c sip/sip_tsx.c center/center.c center/cdr.c
-  center/queue_log.c center/center_ops.c
+  center/queue_log.c center/center_ops.c sip/sip_reinv.c
   DEPS sqlq registrar opleg sipmsg dispatch scn results rv evq base PkgConfig::UV PkgConfig::SQLITE Threads::Threads)
 #   datadir: the default data directory ($STATE_DIRECTORY, /var/lib, XDG)
 rb_module(datadir SOURCES datadir.c)

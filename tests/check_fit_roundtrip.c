@@ -16,7 +16,9 @@
  *   - the talk-time family chosen by AIC is gamma on at least 90 days;
  *   - the dialled calls of a day (every call, also those who hung up before
  *     forwarding) recovered within 2 % on average;
- *   - no burst on at least 95 of these 100 pure-Poisson days;
+ *   - no burst on at least 95 of these 100 pure-Poisson days, and on
+ *     1,000 more the false alarms as many as the 1 % a day the scan
+ *     statistic's threshold is set for (test_burst_false_alarms);
  * and over 50 days of the same scenario with two bursts added, each burst is
  * found within one window (60 s) of its instant on at least 90 % of days.
  * The measured figures are printed (ctest --output-on-failure -V shows them).
@@ -246,6 +248,42 @@ START_TEST(test_weibull_patience)
 }
 END_TEST
 
+/*
+ * The scan statistic's false alarms, measured: its threshold is set for
+ * 1 % of pure-Poisson days with a burst reported, so over 1,000 such days
+ * (ten runs of 100, seeds 1001-1010, none shared with the test above) the
+ * count is Binomial(1000, 0.01) if the threshold holds: mean 10, and 2 to
+ * 21 days with probability 0.999 (P(X <= 1) = 0.0005, P(X >= 22) = 0.0007).
+ * More is a threshold too low (false alarms); fewer, one too cautious
+ * (bursts missed). Only the arrivals matter here, but the whole fit runs, as
+ * a user's would.
+ */
+START_TEST(test_burst_false_alarms)
+{
+	int days = 0, alarms = 0;
+
+	for (uint64_t seed = 1001; seed <= 1010; seed++) {
+		struct days d = {0};
+		struct scenario *s = simulate("roundtrip.yaml", DAYS, seed, &d);
+		for (int i = 0; i < DAYS; i++, days++) {
+			struct fit_hist *h;
+			struct fit_result *r = fit_day(&d, i, &h);
+			struct fit_brief b;
+			fit_result_brief(r, &b);
+			alarms += b.bursts > 0;
+			fit_result_free(r);
+			fit_hist_free(h);
+		}
+		remove_days(&d, DAYS);
+		scn_free(s);
+	}
+	printf("burst false alarms: %d of %d pure-Poisson days (%.2f %%; nominal 1 %%)\n", alarms, days,
+	       100.0 * alarms / days);
+	fflush(stdout);
+	ck_assert_msg(alarms >= 2 && alarms <= 21, "%d false alarms in %d days", alarms, days);
+}
+END_TEST
+
 /* The burst of phase ph at at_s: found within one window of it? */
 static bool found(const struct fit_result *r, const struct scenario *s, size_t ph, size_t k)
 {
@@ -303,6 +341,10 @@ int main(void)
 	tcase_add_test(tc, test_bursts_found);
 	tcase_add_test(tc, test_weibull_patience);
 	suite_add_tcase(s, tc);
+	TCase *fa = tcase_create("false_alarms");
+	tcase_set_timeout(fa, 900);
+	tcase_add_test(fa, test_burst_false_alarms);
+	suite_add_tcase(s, fa);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -689,6 +689,32 @@ START_TEST(test_history_info_cause)
 }
 END_TEST
 
+/* Require's option-tags we do not support (RFC 3261 8.2.2.3: 420 and
+ * Unsupported), over comma lists and repeated lines; none without Require. */
+START_TEST(test_unsupported_require)
+{
+	static const char req[] =
+		"INVITE sip:x@y SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+		"From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: c\r\n"
+		"CSeq: 1 INVITE\r\nRequire: 100rel , Timer\r\nRequire: precondition\r\n"
+		"Supported: 100rel\r\nContent-Length: 0\r\n\r\n";
+	struct sipmsg m;
+	parse_ok(&m, req, SIPMSG_STRICT);
+	char out[64];
+	ck_assert_uint_eq(sipmsg_unsupported(&m, NULL, out, sizeof out), 3);
+	ck_assert_str_eq(out, "100rel, Timer, precondition");
+	ck_assert_uint_eq(sipmsg_unsupported(&m, "timer, foo", out, sizeof out), 2);
+	ck_assert_str_eq(out, "100rel, precondition");
+	ck_assert_uint_eq(sipmsg_unsupported(&m, "precondition,100rel,timer", out, sizeof out), 0);
+	ck_assert_str_eq(out, "");
+	/* too small: the tags that fit, the count of all */
+	ck_assert_uint_eq(sipmsg_unsupported(&m, "", out, 12), 3);
+	ck_assert_str_eq(out, "100rel");
+	parse_ok(&m, invite_long, SIPMSG_STRICT);
+	ck_assert_uint_eq(sipmsg_unsupported(&m, NULL, out, sizeof out), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------ framing */
 
 static const char small_req[] =
@@ -1018,6 +1044,7 @@ static Suite *sipmsg_suite(void)
 	tcase_add_test(tc, test_hdr_byname_and_nth);
 	tcase_add_test(tc, test_list_values_quotes_and_angles);
 	tcase_add_test(tc, test_hdr_uint);
+	tcase_add_test(tc, test_unsupported_require);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("values");
 	tcase_add_test(tc, test_param_lookup);

@@ -16,3 +16,7 @@ set_tests_properties(live_ring_no_answer PROPERTIES LABELS integration TIMEOUT 3
 add_test(NAME live_sip_operators COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/live_sip_operators.sh
   ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
 set_tests_properties(live_sip_operators PROPERTIES LABELS integration TIMEOUT 200 SKIP_RETURN_CODE 77)
+# ringbench's operators for a center that is not secretaryd (the X-RB-* headers alone, docs/live.md)
+add_test(NAME operator_foreign COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/integration/operator_foreign.py
+  ${CMAKE_SOURCE_DIR})
+set_tests_properties(operator_foreign PROPERTIES LABELS integration TIMEOUT 60 SKIP_RETURN_CODE 3)

@@ -4,7 +4,7 @@
  * its retransmission and give-up times; the leg's one timer is armed at the
  * earliest of them and the ring timeout.
  */
-#include "opleg.h"
+#include "opleg_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -12,43 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NEVER INT64_MAX
-
-enum ol_state {
-	OL_CALLING = 0, /* INVITE sent, nothing back */
-	OL_PROCEEDING,  /* a 1xx came */
-	OL_CONFIRMED,   /* 200 ACKed: talking */
-	OL_BYE_SENT,    /* our BYE in flight */
-	OL_DONE,
-};
-
-struct ctx {
-	char *buf;
-	size_t len;
-	bool active;      /* waiting for a final response */
-	bool invite;      /* Timer A doubles without the T2 cap */
-	rb_us next, iv;   /* the next retransmission; NEVER: none */
-	rb_us deadline;   /* Timer B / F; NEVER: none */
-};
-
-struct opleg {
-	struct opleg_env env;
-	struct opleg_cbs cbs;
-	enum ol_state st;
-	bool udp, cancelling, by_center, cancel_sent, reported, bye_after_cancel;
-	bool delayed;             /* the INVITE had no offer: the 200 has it */
-	bool ack_pending;         /* delayed offer: the ACK waits for opleg_ack's answer */
-	char call_id[128], target[256], dest[80], local[64], branch[48];
-	char from[768];
-	char to_tag[128];
-	char remote[256];         /* the 200's Contact URI: later requests go there */
-	rb_us ring_due;
-	struct ctx inv, can, bye;
-	char *ack;                /* the last ACK sent, for a retransmitted final */
-	size_t ack_len;
-	struct opleg_times tm;
-	uint64_t seq;
-};
+#define NEVER OL_NEVER
 
 const char *opleg_end_name(enum opleg_end e)
 {
@@ -83,15 +47,8 @@ static void token(char *dst, size_t n, const char *s)
 	dst[k] = 0;
 }
 
-struct req {
-	const char *method, *ruri, *branch, *hdrs, *body;
-	uint32_t cseq;
-	bool to_tag;
-	size_t body_len;
-};
-
 /* A request of the leg into a fresh buffer (*out, caller frees). */
-static int build(const struct opleg *l, const struct req *q, char **out, size_t *len)
+int ol_build(const struct opleg *l, const struct ol_req *q, char **out, size_t *len)
 {
 	char via[160], to[512];
 	snprintf(via, sizeof via, "SIP/2.0/%s %s;branch=%s;rport", l->udp ? "UDP" : "TCP", l->local,
@@ -125,13 +82,13 @@ static int build(const struct opleg *l, const struct req *q, char **out, size_t 
 	return 0;
 }
 
-static void put(struct opleg *l, const char *buf, size_t len)
+void ol_put(struct opleg *l, const char *buf, size_t len)
 {
 	l->env.send(l->dest, buf, len, l->env.arg);
 }
 
 /* Sends a client transaction's request and starts its timers. */
-static void tx_start(struct opleg *l, struct ctx *t, char *buf, size_t len, bool invite, rb_us now)
+void ol_tx_start(struct opleg *l, struct ctx *t, char *buf, size_t len, bool invite, rb_us now)
 {
 	free(t->buf);
 	t->buf = buf;
@@ -141,12 +98,12 @@ static void tx_start(struct opleg *l, struct ctx *t, char *buf, size_t len, bool
 	t->iv = OPLEG_T1;
 	t->next = l->udp ? now + OPLEG_T1 : NEVER;
 	t->deadline = now + 64 * (rb_us)OPLEG_T1;
-	put(l, buf, len);
+	ol_put(l, buf, len);
 }
 
 /* A branch unique to the leg (a hash of its Call-ID, which may hold
  * characters a branch token may not) and to the transaction. */
-static void new_branch(struct opleg *l, char *dst, size_t n)
+void ol_new_branch(struct opleg *l, char *dst, size_t n)
 {
 	uint64_t h = 14695981039346656037u;
 	for (const char *p = l->call_id; *p; p++)
@@ -157,8 +114,8 @@ static void new_branch(struct opleg *l, char *dst, size_t n)
 static rb_us earliest(const struct opleg *l)
 {
 	rb_us due = l->ring_due;
-	const struct ctx *ts[3] = {&l->inv, &l->can, &l->bye};
-	for (int i = 0; i < 3; i++)
+	const struct ctx *ts[5] = {&l->inv, &l->can, &l->bye, &l->ct, &l->sv};
+	for (int i = 0; i < 5; i++)
 		if (ts[i]->active) {
 			if (ts[i]->next < due)
 				due = ts[i]->next;
@@ -168,7 +125,7 @@ static rb_us earliest(const struct opleg *l)
 	return due;
 }
 
-static void rearm(struct opleg *l)
+void ol_rearm(struct opleg *l)
 {
 	l->env.arm(l, earliest(l), l->env.arg);
 }
@@ -215,30 +172,31 @@ static int send_invite(struct opleg *l, const struct opleg_params *p, rb_us now)
 	snprintf(hdrs, sizeof hdrs,
 		 "Contact: <sip:center@%s%s>\r\n"
 		 "X-Secretaryd-Call: type=%s;forwarding=%s%s%s\r\n"
-		 "Allow: INVITE, ACK, CANCEL, BYE\r\n%s",
+		 "Allow: INVITE, ACK, CANCEL, BYE%s\r\n%s",
 		 l->local, l->udp ? "" : ";transport=tcp", ty, fw, caller[0] ? ";caller=" : "",
-		 caller, p->extra_hdrs && strlen(p->extra_hdrs) < 2048 ? p->extra_hdrs : "");
-	struct req q = {.method = "INVITE", .ruri = l->target, .branch = l->branch, .cseq = 1,
+		 caller, l->cbs.offer ? ", UPDATE" : "", p->extra_hdrs && strlen(p->extra_hdrs) < 2048 ? p->extra_hdrs : "");
+	struct ol_req q = {.method = "INVITE", .ruri = l->target, .branch = l->branch, .cseq = 1,
 			.hdrs = hdrs, .body = p->sdp, .body_len = p->sdp ? p->sdp_len : 0};
 	char *buf;
 	size_t len;
-	int e = build(l, &q, &buf, &len);
+	int e = ol_build(l, &q, &buf, &len);
 	if (e)
 		return e;
 	l->tm.invite = now;
-	tx_start(l, &l->inv, buf, len, true, now);
+	l->lcseq = 1;
+	ol_tx_start(l, &l->inv, buf, len, true, now);
 	return 0;
 }
 
 static void send_cancel(struct opleg *l, rb_us now)
 {
-	struct req q = {.method = "CANCEL", .ruri = l->target, .branch = l->branch, .cseq = 1};
+	struct ol_req q = {.method = "CANCEL", .ruri = l->target, .branch = l->branch, .cseq = 1};
 	char *buf;
 	size_t len;
-	if (build(l, &q, &buf, &len))
+	if (ol_build(l, &q, &buf, &len))
 		return; /* Timer B ends the leg */
 	l->cancel_sent = true;
-	tx_start(l, &l->can, buf, len, false, now);
+	ol_tx_start(l, &l->can, buf, len, false, now);
 	/* RFC 3261 9.1: no final within 64*T1 of the CANCEL ends the INVITE */
 	l->inv.deadline = now + 64 * (rb_us)OPLEG_T1;
 }
@@ -249,34 +207,35 @@ static void send_ack(struct opleg *l, bool for_2xx, const char *sdp, size_t sdp_
 {
 	char br[48];
 	if (for_2xx)
-		new_branch(l, br, sizeof br);
-	struct req q = {.method = "ACK", .ruri = for_2xx && l->remote[0] ? l->remote : l->target,
+		ol_new_branch(l, br, sizeof br);
+	struct ol_req q = {.method = "ACK", .ruri = for_2xx && l->remote[0] ? l->remote : l->target,
 			.branch = for_2xx ? br : l->branch, .cseq = 1, .to_tag = true,
 			.body = sdp, .body_len = sdp ? sdp_len : 0};
 	char *buf;
 	size_t len;
-	if (build(l, &q, &buf, &len))
+	if (ol_build(l, &q, &buf, &len))
 		return;
 	free(l->ack);
 	l->ack = buf;
 	l->ack_len = len;
-	put(l, buf, len);
+	ol_put(l, buf, len);
 }
 
 static void send_bye(struct opleg *l, rb_us now)
 {
 	char br[48];
-	new_branch(l, br, sizeof br);
-	struct req q = {.method = "BYE", .ruri = l->remote[0] ? l->remote : l->target, .branch = br,
-			.cseq = 2, .to_tag = true};
+	ol_new_branch(l, br, sizeof br);
+	struct ol_req q = {.method = "BYE", .ruri = l->remote[0] ? l->remote : l->target, .branch = br,
+			.cseq = ++l->lcseq, .to_tag = true};
 	char *buf;
 	size_t len;
+	ol_dlg_end(l); /* a re-INVITE or UPDATE in flight is closed first */
 	l->st = OL_BYE_SENT;
-	if (build(l, &q, &buf, &len)) {
+	if (ol_build(l, &q, &buf, &len)) {
 		l->st = OL_DONE;
 		return;
 	}
-	tx_start(l, &l->bye, buf, len, false, now);
+	ol_tx_start(l, &l->bye, buf, len, false, now);
 }
 
 static int copy_param(char *dst, size_t n, const char *s)
@@ -314,14 +273,14 @@ int opleg_start(struct opleg **out, const struct opleg_params *p, const struct o
 	quote(disp, sizeof disp, p->display);
 	snprintf(l->from, sizeof l->from, "\"%s\" <sip:center@%s>;tag=ol%" PRIx64, disp, l->local,
 		 (uint64_t)now);
-	new_branch(l, l->branch, sizeof l->branch);
+	ol_new_branch(l, l->branch, sizeof l->branch);
 	l->ring_due = p->ring_timeout > 0 ? now + p->ring_timeout : NEVER;
 	int e = send_invite(l, p, now);
 	if (e) {
 		opleg_free(l);
 		return e;
 	}
-	rearm(l);
+	ol_rearm(l);
 	*out = l;
 	return 0;
 }
@@ -343,12 +302,14 @@ int opleg_cancel(struct opleg *l, rb_us now)
 	if (l->st != OL_CALLING && l->st != OL_PROCEEDING)
 		return EALREADY;
 	start_cancel(l, true, now);
-	rearm(l);
+	ol_rearm(l);
 	return 0;
 }
 
 int opleg_ack(struct opleg *l, const char *sdp, size_t sdp_len)
 {
+	if (ol_dlg_ack_send(l, sdp, sdp_len))
+		return 0;
 	if (!l->ack_pending)
 		return EALREADY;
 	l->ack_pending = false;
@@ -363,13 +324,13 @@ int opleg_bye(struct opleg *l, rb_us now)
 	if (l->ack_pending) /* a 2xx is ACKed before its dialog ends */
 		opleg_ack(l, NULL, 0);
 	send_bye(l, now);
-	rearm(l);
+	ol_rearm(l);
 	return 0;
 }
 
 /* ---- what comes back ---- */
 
-static void copy_span(char *dst, size_t n, struct sip_span s)
+void ol_copy_span(char *dst, size_t n, struct sip_span s)
 {
 	size_t k = s.len < n - 1 ? s.len : n - 1;
 	memcpy(dst, s.p, k);
@@ -382,7 +343,7 @@ static void on_invite_2xx(struct opleg *l, const struct sipmsg *m, rb_us now)
 	if (l->st == OL_DONE && !l->ack && !l->bye.active) {
 		/* a 200 after the leg gave up (Timer B): take it and hang up at once,
 		 * or the phone would hold a call no one is on */
-		copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
+		ol_copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
 		send_ack(l, true, NULL, 0);
 		l->bye_after_cancel = true;
 		send_bye(l, now);
@@ -390,17 +351,17 @@ static void on_invite_2xx(struct opleg *l, const struct sipmsg *m, rb_us now)
 	}
 	if (l->st != OL_CALLING && l->st != OL_PROCEEDING) {
 		if (l->ack && !l->ack_pending) /* a retransmitted 200: the ACK again (13.2.2.4) */
-			put(l, l->ack, l->ack_len);
+			ol_put(l, l->ack, l->ack_len);
 		return;
 	}
 	l->inv.active = false;
 	l->tm.final = now;
 	l->tm.status = m->status;
-	copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
+	ol_copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
 	struct sip_span v;
 	struct sip_addr a;
 	if (sipmsg_hdr_value(m, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
-		copy_span(l->remote, sizeof l->remote, a.uri_text);
+		ol_copy_span(l->remote, sizeof l->remote, a.uri_text);
 	if (l->cancelling) { /* the CANCEL crossed the 200: take the call, then hang up */
 		send_ack(l, true, NULL, 0);
 		l->bye_after_cancel = true;
@@ -436,13 +397,13 @@ static void on_invite_response(struct opleg *l, const struct sipmsg *m, rb_us no
 	}
 	if (!l->inv.active) { /* a retransmitted final: its ACK again */
 		if (l->ack)
-			put(l, l->ack, l->ack_len);
+			ol_put(l, l->ack, l->ack_len);
 		return;
 	}
 	l->inv.active = false;
 	l->tm.final = now;
 	l->tm.status = m->status;
-	copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
+	ol_copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
 	send_ack(l, false, NULL, 0);
 	l->st = OL_DONE;
 	l->ring_due = NEVER;
@@ -464,19 +425,50 @@ static void on_bye_done(struct opleg *l)
 		report_ended(l, OPLEG_END_CENTER_BYE);
 }
 
-/* A request from the operator's phone: its BYE; anything else refused. */
-static void on_request(struct opleg *l, const struct sipmsg *m)
+int ol_reply(struct opleg *l, const struct sipmsg *req, int status, const char *hdrs,
+	     const char *sdp, size_t sdp_len, char **keep, size_t *keep_len)
 {
-	if (m->method_id == SIP_ACK)
+	struct sipmsg_reply r = {.status = status, .hdrs = hdrs, .hdrs_len = hdrs ? strlen(hdrs) : 0};
+	if (sdp && sdp_len) {
+		r.content_type = "application/sdp";
+		r.body = sdp;
+		r.body_len = sdp_len;
+	}
+	/* a response copies the request's Vias, From, To, Call-ID and CSeq */
+	size_t cap = req->len + r.hdrs_len + r.body_len + 512, len = 0;
+	char *b = malloc(cap);
+	if (!b)
+		return ENOMEM;
+	int e = sipmsg_reply_write(b, cap, req, &r, &len);
+	if (!e)
+		ol_put(l, b, len);
+	if (!e && keep) {
+		*keep = b;
+		*keep_len = len;
+		return 0;
+	}
+	free(b);
+	return e;
+}
+
+/* A request from the operator's phone: its BYE, its re-INVITE or UPDATE
+ * during the talk and their ACKs (opleg_dlg.c); anything else refused. */
+static void on_request(struct opleg *l, const struct sipmsg *m, rb_us now)
+{
+	if (m->method_id == SIP_ACK) {
+		ol_dlg_ack(l, m);
 		return;
+	}
+	if ((m->method_id == SIP_INVITE || m->method_id == SIP_UPDATE) && m->to_tag.len) {
+		ol_dlg_request(l, m, now);
+		return;
+	}
 	int status = 501;
 	if (m->method_id == SIP_BYE)
 		status = l->st == OL_CONFIRMED || l->st == OL_BYE_SENT || l->st == OL_DONE ? 200 : 481;
-	char buf[4096];
-	size_t len = 0;
-	struct sipmsg_reply r = {.status = status};
-	if (sipmsg_reply_write(buf, sizeof buf, m, &r, &len) == 0)
-		put(l, buf, len);
+	if (m->method_id == SIP_BYE && l->st == OL_CONFIRMED)
+		ol_dlg_end(l); /* a re-INVITE of the phone's still unanswered gets its 487 first */
+	ol_reply(l, m, status, NULL, NULL, 0, NULL, NULL);
 	if (m->method_id == SIP_BYE && l->st == OL_CONFIRMED) {
 		l->st = OL_DONE;
 		report_ended(l, OPLEG_END_OPERATOR_BYE);
@@ -486,20 +478,22 @@ static void on_request(struct opleg *l, const struct sipmsg *m)
 void opleg_on_message(struct opleg *l, const struct sipmsg *m, rb_us now)
 {
 	if (m->is_request)
-		on_request(l, m);
+		on_request(l, m, now);
+	else if (ol_dlg_response(l, m, now))
+		; /* to our re-INVITE or UPDATE */
 	else if (m->cseq_method_id == SIP_INVITE)
 		on_invite_response(l, m, now);
 	else if (m->cseq_method_id == SIP_CANCEL && m->status >= 200)
 		l->can.active = false;
 	else if (m->cseq_method_id == SIP_BYE && m->status >= 200 && l->bye.active)
 		on_bye_done(l);
-	rearm(l);
+	ol_rearm(l);
 }
 
 /* ---- timers ---- */
 
 /* Retransmits t if due; true when its give-up time has come. */
-static bool tx_tick(struct opleg *l, struct ctx *t, rb_us now)
+bool ol_tx_tick(struct opleg *l, struct ctx *t, rb_us now)
 {
 	if (!t->active)
 		return false;
@@ -508,7 +502,7 @@ static bool tx_tick(struct opleg *l, struct ctx *t, rb_us now)
 		return true;
 	}
 	if (t->next <= now) {
-		put(l, t->buf, t->len);
+		ol_put(l, t->buf, t->len);
 		t->iv = t->invite || t->iv * 2 <= OPLEG_T2 ? t->iv * 2 : OPLEG_T2;
 		t->next = now + t->iv;
 	}
@@ -519,7 +513,7 @@ void opleg_on_timer(struct opleg *l, rb_us now)
 {
 	if (l->ring_due <= now)
 		start_cancel(l, false, now);
-	if (tx_tick(l, &l->inv, now)) { /* Timer B, or 64*T1 after our CANCEL */
+	if (ol_tx_tick(l, &l->inv, now)) { /* Timer B, or 64*T1 after our CANCEL */
 		l->tm.final = now;
 		l->st = OL_DONE;
 		if (l->cancelling)
@@ -527,15 +521,17 @@ void opleg_on_timer(struct opleg *l, rb_us now)
 		else
 			report_failed(l, 408);
 	}
-	tx_tick(l, &l->can, now); /* no answer to the CANCEL: the INVITE's limit decides */
-	if (tx_tick(l, &l->bye, now)) /* Timer F: the BYE is taken as done */
+	ol_tx_tick(l, &l->can, now); /* no answer to the CANCEL: the INVITE's limit decides */
+	if (ol_tx_tick(l, &l->bye, now)) /* Timer F: the BYE is taken as done */
 		on_bye_done(l);
-	rearm(l);
+	ol_dlg_timer(l, now);
+	ol_rearm(l);
 }
 
 bool opleg_idle(const struct opleg *l)
 {
-	return l->st == OL_DONE && !l->inv.active && !l->can.active && !l->bye.active;
+	return l->st == OL_DONE && !l->inv.active && !l->can.active && !l->bye.active &&
+	       !l->ct.active && !l->sv.active;
 }
 
 const struct opleg_times *opleg_times(const struct opleg *l)
@@ -556,5 +552,6 @@ void opleg_free(struct opleg *l)
 	free(l->can.buf);
 	free(l->bye.buf);
 	free(l->ack);
+	ol_dlg_free(l);
 	free(l);
 }

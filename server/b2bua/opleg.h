@@ -2,7 +2,8 @@
  * opleg: the center's leg to an operator's phone, the UAC half of
  * secretaryd's signalling-only B2BUA (issue 15). One leg rings one contact:
  * the center starts one per contact of the chosen operator and keeps the
- * first that answers. Not wired into dispatch yet: the center will call it.
+ * first that answers. The center (server/center/center_ops.c) rings with it
+ * and relays the talk's re-INVITEs and UPDATEs through it.
  *
  *   struct opleg *l;
  *   opleg_start(&l, &params, &env, &cbs, now);   INVITE with the caller's offer
@@ -12,6 +13,9 @@
  *   opleg_on_timer(l, now);
  *   opleg_cancel(l, now);   the caller gave up: CANCEL (or ACK + BYE)
  *   opleg_bye(l, now);      the caller hung up during the talk
+ *   opleg_offer(l, SIP_INVITE, sdp, n, now);  the caller's re-INVITE, relayed
+ *   opleg_answer(l, 200, sdp, n, now);        the caller's answer to the phone's
+ *   opleg_ack(l, sdp, n);   the caller's ACK, relayed
  *   if (opleg_idle(l)) opleg_free(l);
  *
  * What the operator is told (how to answer, docs/service.md Q2 and Q9):
@@ -53,9 +57,38 @@
  * others; or one of no_answer, failed, ended alone). Callbacks must not
  * free the leg: free it once opleg_idle() says nothing is in flight.
  *
+ * During the talk (opleg_dlg.c; RFC 3261 14, RFC 3311), when the center
+ * gives the offer callbacks (else the phone's re-INVITE or UPDATE gets 501
+ * as before):
+ * - the phone's re-INVITE or UPDATE: 100 Trying for an INVITE, then
+ *   offer() with its SDP (none: a re-INVITE without offer, relayed as is:
+ *   the far side's offer comes in the 200, the phone's answer in its ACK);
+ *   the center answers it with opleg_answer() (200 and the caller's SDP,
+ *   or the caller's error); a final to an INVITE is retransmitted on
+ *   Timer G until the phone's ACK, which acked() passes on (with its SDP,
+ *   if any; Timer H without one: acked() with none). A copy of the
+ *   request gets the 100 or the final again.
+ * - the center's opleg_offer(): a re-INVITE (Timer A/B) or UPDATE (Timer
+ *   E/F) with a new CSeq to the remote target; 1xx ignored; the final goes
+ *   to answer() (408 at Timer B/F); an INVITE's 3xx-6xx is ACKed at once,
+ *   its 2xx's ACK waits for opleg_ack() (the caller's ACK, relayed).
+ * - glare (RFC 3261 14.1, RFC 3311 5.2): a re-INVITE or UPDATE of the
+ *   phone's while one is in flight either way on the leg (ours unanswered
+ *   or its 2xx's ACK still to send, the phone's not yet answered or its
+ *   2xx not yet ACKed: a refusal closes the offer at once), or
+ *   before the leg is confirmed, gets 491 at once, without offer();
+ *   likewise opleg_offer() returns EBUSY then (the center answers its own
+ *   requester 491). A 491 from the phone goes to answer() like any status.
+ * - a request requiring an option we lack (Require: 100rel, timer...)
+ *   gets 420 with Unsupported; the leg advertises no option (no
+ *   Supported header: never 100rel), and the phone's reliable 1xx
+ *   (Require: 100rel, RSeq) is taken as any 1xx, never PRACKed.
+ * - a BYE either way closes what is in flight: the phone's unanswered
+ *   request gets 487, a 2xx waiting for its ACK is ACKed before our BYE.
+ *
  * Simplifications: no Route set (requests go to the contact's binding
- * address, as the REGISTER came from), no PRACK (a reliable 1xx is
- * treated as any 1xx), no re-INVITE or UPDATE yet (answered 501).
+ * address, as the REGISTER came from), no PRACK (see above), the SDP's
+ * content type is taken as application/sdp.
  */
 #ifndef RB_OPLEG_H
 #define RB_OPLEG_H
@@ -85,6 +118,15 @@ struct opleg_cbs {
 	void (*failed)(struct opleg *l, int status, void *arg);
 	void (*ended)(struct opleg *l, enum opleg_end why, void *arg);
 	void *arg;
+	/* During the talk (NULL: the phone's re-INVITE and UPDATE get 501):
+	 * the phone's re-INVITE or UPDATE (method) with its SDP (may be
+	 * empty), to answer with opleg_answer (from inside the callback too);
+	 * the final to the center's opleg_offer; the phone's ACK to our final
+	 * to its re-INVITE (sdp: its answer when the offer was ours). */
+	void (*offer)(struct opleg *l, enum sip_method method, struct sip_span sdp, void *arg);
+	void (*answer)(struct opleg *l, enum sip_method method, int status, struct sip_span sdp,
+		       void *arg);
+	void (*acked)(struct opleg *l, struct sip_span sdp, void *arg);
 };
 
 /* How a leg reaches the world: the center's transport and timer. */
@@ -128,9 +170,21 @@ void opleg_on_timer(struct opleg *l, rb_us now);
 /* The center gives the leg up (the caller left, another phone answered).
  * Returns 0, or EALREADY when the leg is past ringing (use opleg_bye). */
 int opleg_cancel(struct opleg *l, rb_us now);
-/* Delayed offer: sends the ACK with the caller's SDP answer (NULL: none).
- * Returns 0, or EALREADY when no ACK waits. */
+/* Sends the ACK that waits: the delayed offer's (with the caller's SDP
+ * answer) or the one to the 2xx of opleg_offer's re-INVITE (the caller's
+ * ACK relayed, with its SDP if any); sdp NULL: none. Returns 0, or
+ * EALREADY when no ACK waits. */
 int opleg_ack(struct opleg *l, const char *sdp, size_t sdp_len);
+/* During the talk: sends the center's re-INVITE (method SIP_INVITE) or
+ * UPDATE (SIP_UPDATE) with sdp (NULL: none). Returns 0, EALREADY when the
+ * leg is not talking, EBUSY when a re-INVITE or UPDATE is in flight on it
+ * (glare: answer the requester 491), EINVAL for another method, ENOMEM. */
+int opleg_offer(struct opleg *l, enum sip_method method, const char *sdp, size_t sdp_len,
+		rb_us now);
+/* Answers the phone's re-INVITE or UPDATE given by offer(): status 200
+ * with sdp, or an error status (491, 488...). Returns 0, EALREADY when
+ * none waits, or an errno. */
+int opleg_answer(struct opleg *l, int status, const char *sdp, size_t sdp_len, rb_us now);
 /* Ends an answered leg (an ACK still waiting goes first, without SDP).
  * Returns 0, or EALREADY when not talking. */
 int opleg_bye(struct opleg *l, rb_us now);

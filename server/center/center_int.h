@@ -30,6 +30,7 @@ enum call_sst {
 struct staff_ext;
 struct tsx_bufs;
 struct opring;
+struct reinv;
 
 struct call {
 	struct dsp_call dc;
@@ -67,6 +68,10 @@ struct call {
 	struct opring *won;
 	bool op_rung, bk_rung;         /* an operator's / a backup member's phone rang */
 	bool ring_first;               /* this ring is the call's first of its kind */
+	/* the talk's re-INVITEs and UPDATEs relayed to and from the operator
+	 * leg (sip_reinv.c; NULL until the first) */
+	struct reinv *rv;
+	uint32_t lcseq;                /* the center's last CSeq towards the caller */
 };
 
 /* Per staff member: dsp_staff.udata. */
@@ -172,6 +177,19 @@ void ops_caller_ack(struct call *call, const struct sipmsg *ack);
 bool ops_on_message(struct center *c, const struct sipmsg *m);
 void ops_detach(struct call *call);
 void ops_fini(struct center *c);
+/* The talk's offer/answer between the caller and the operator leg (the
+ * leg's own side is opleg_dlg.c, the caller's sip_reinv.c):
+ *   ops_relaying       the call talks through an operator leg (its
+ *                      re-INVITEs and UPDATEs are relayed, not answered)
+ *   ops_caller_offer   the caller's re-INVITE or UPDATE to the operator:
+ *                      0, EBUSY (glare: 491) or another errno
+ *   ops_caller_answer  the caller's final to the center's re-INVITE or
+ *                      UPDATE, to the operator's request; 0 or an errno
+ *   ops_caller_reack   the caller's ACK to the operator's 2xx; 0 or errno */
+bool ops_relaying(const struct call *call);
+int ops_caller_offer(struct call *call, enum sip_method m, struct sip_span sdp);
+int ops_caller_answer(struct call *call, int status, struct sip_span sdp);
+int ops_caller_reack(struct call *call, struct sip_span sdp);
 
 /* Re-arms the registrar's expiry timer (after a REGISTER or an expiry). */
 void center_reg_rearm(struct center *c);
@@ -198,5 +216,57 @@ struct call *tsx_find(struct center *c, struct sip_span call_id);
 void tsx_maybe_linger(struct call *call);
 /* Frees a call's SIP state (hash entry, buffers, timers). */
 void tsx_call_free(struct call *call);
+/* For sip_reinv.c: replies to req from peer (to_tag: ours, when To has
+ * none; hdrs: extra lines; body: SDP), sent at once; the bytes stay in
+ * tsx_scratch(c) until the next message is built. Returns their length,
+ * 0 when it could not be built. */
+size_t tsx_reply(struct center *c, const struct stp_peer *peer, const struct sipmsg *req,
+		 int status, const char *to_tag, const char *hdrs, const char *body, size_t body_len);
+const char *tsx_scratch(const struct center *c);
+void tsx_send(struct center *c, const struct stp_peer *peer, const char *buf, size_t len);
+/* "Contact: <sip:center@host:port>\r\nAllow: ...\r\n" for peer's transport. */
+size_t tsx_contact_allow(const struct center *c, const struct stp_peer *p, char *buf, size_t n);
+/* An in-dialog request of the call's towards the caller (BYE, re-INVITE,
+ * UPDATE, ACK), built into tsx_scratch(c), not sent: the Request-URI is
+ * the caller's Contact, the Route its Record-Route. branch: the Via
+ * branch to use, or "" for a new one, written there (n bytes). Returns
+ * the length, 0 when it could not be built (the call has ended). */
+struct tsx_req {
+	const char *method;
+	uint32_t cseq;
+	char *branch;
+	size_t branch_n;
+	const char *hdrs, *body;
+	size_t body_len;
+};
+size_t tsx_request(struct call *call, const struct tsx_req *q);
+
+/*
+ * sip_reinv.c: the caller leg's side of the relay (issue 15). With the
+ * call on an operator leg (ops_relaying), the caller's re-INVITE or
+ * UPDATE in the talk goes to the operator and the answer comes back; the
+ * operator's comes to the caller the same way. One of each at a time;
+ * glare gets 491.
+ *   reinv_on_request   the caller's re-INVITE or UPDATE (or a copy)
+ *   reinv_on_ack       the caller's ACK: true when it was for our final to
+ *                      its re-INVITE (relayed to the operator)
+ *   reinv_on_response  a response to the center's re-INVITE or UPDATE:
+ *                      true when it was one
+ *   reinv_send         the operator's offer to the caller: 0, EBUSY
+ *                      (glare), EALREADY (not talking) or an errno
+ *   reinv_answer       the operator's final to the caller's request
+ *   reinv_ack          the operator's ACK, to the caller's 2xx
+ *   reinv_end          the call ends: the caller's pending request gets
+ *                      487, a 2xx waiting for its ACK is ACKed
+ *   reinv_free         with the call record
+ */
+void reinv_on_request(struct call *call, const struct sipmsg *m, const struct stp_peer *peer);
+bool reinv_on_ack(struct call *call, const struct sipmsg *m);
+bool reinv_on_response(struct call *call, const struct sipmsg *m);
+int reinv_send(struct call *call, enum sip_method method, struct sip_span sdp);
+int reinv_answer(struct call *call, int status, struct sip_span sdp);
+int reinv_ack(struct call *call, struct sip_span sdp);
+void reinv_end(struct call *call);
+void reinv_free(struct call *call);
 
 #endif

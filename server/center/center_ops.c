@@ -19,7 +19,11 @@
  *     the caller's call with the center's BYE (COMPLETEAGENT);
  *   - a delayed offer (the caller's INVITE had no SDP): the operator's 200
  *     holds the offer, the caller gets it in the center's 200, and the
- *     caller's ACK's SDP goes to the operator in the leg's ACK.
+ *     caller's ACK's SDP goes to the operator in the leg's ACK;
+ *   - during the talk, re-INVITEs and UPDATEs go across both ways (hold,
+ *     resume, session refreshes): the leg's side is opleg_dlg.c, the
+ *     caller's sip_reinv.c, and the ops_caller_* / cb_offer, cb_answer,
+ *     cb_acked below join them; glare on either side gets 491.
  * The leg's INVITE says which ring of the call it is (X-Secretaryd-Ring:
  * 3;first=0, first: the call's first ring of an operator, or of a backup
  * member; backup: a backup member's phone). The caller's X- headers are
@@ -238,6 +242,66 @@ static void cb_ended(struct opleg *l, enum opleg_end why, void *arg)
 		center_operator_bye(call);
 }
 
+/* ---- the talk's re-INVITEs and UPDATEs ---- */
+
+/* The phone's re-INVITE or UPDATE: to the caller, or 491 at once (the
+ * caller's side has one in flight, or its first 200 is not ACKed yet). */
+static void cb_offer(struct opleg *l, enum sip_method m, struct sip_span sdp, void *arg)
+{
+	struct opring *r = arg;
+	struct call *call = r->call;
+	int e = call && call->won == r && !call->ended ? reinv_send(call, m, sdp) : EALREADY;
+	if (e)
+		opleg_answer(l, e == EBUSY || e == EALREADY ? 491 : 500, NULL, 0, rb_now_mono_us());
+}
+
+/* The phone's final to the caller's request, relayed: the caller's answer. */
+static void cb_answer(struct opleg *l, enum sip_method m, int status, struct sip_span sdp,
+		      void *arg)
+{
+	struct opring *r = arg;
+	struct call *call = r->call;
+	int e = call && call->won == r ? reinv_answer(call, status, sdp) : EALREADY;
+	if (e && m == SIP_INVITE && status < 300)
+		opleg_ack(l, NULL, 0); /* the caller is gone: the 2xx is ACKed all the same */
+}
+
+/* The phone's ACK to the caller's 2xx, relayed: the center's ACK to the caller. */
+static void cb_acked(struct opleg *l, struct sip_span sdp, void *arg)
+{
+	struct opring *r = arg;
+	(void)l;
+	if (r->call && r->call->won == r)
+		reinv_ack(r->call, sdp);
+}
+
+bool ops_relaying(const struct call *call)
+{
+	return call->won != NULL;
+}
+
+int ops_caller_offer(struct call *call, enum sip_method m, struct sip_span sdp)
+{
+	if (!call->won)
+		return EALREADY;
+	return opleg_offer(call->won->l, m, sdp.len ? sdp.p : NULL, sdp.len, rb_now_mono_us());
+}
+
+int ops_caller_answer(struct call *call, int status, struct sip_span sdp)
+{
+	if (!call->won)
+		return EALREADY;
+	return opleg_answer(call->won->l, status, sdp.len ? sdp.p : NULL, sdp.len,
+			    rb_now_mono_us());
+}
+
+int ops_caller_reack(struct call *call, struct sip_span sdp)
+{
+	if (!call->won)
+		return EALREADY;
+	return opleg_ack(call->won->l, sdp.len ? sdp.p : NULL, sdp.len);
+}
+
 /* ---- ringing ---- */
 
 /* Where a binding is reached: "a.b.c.d:port" into out (UDP), or false. */
@@ -312,7 +376,9 @@ static bool start_leg(struct call *call, const struct reg_binding *b, struct opl
 	p->dest = dest;
 	p->local = local;
 	struct opleg_env env = {env_send, env_arm, r};
-	struct opleg_cbs cbs = {cb_answered, cb_no_answer, cb_failed, cb_ended, r};
+	struct opleg_cbs cbs = {.answered = cb_answered, .no_answer = cb_no_answer,
+				.failed = cb_failed, .ended = cb_ended, .arg = r,
+				.offer = cb_offer, .answer = cb_answer, .acked = cb_acked};
 	if (lht_insert(c, r)) {
 		free(r);
 		return false;

@@ -3,7 +3,11 @@
  * transaction (100 and 180 at once, 200 OK with an SDP answer retransmitted
  * on Timer G until ACK, Timer H), CANCEL (200, 487), BYE both ways (the
  * center's as a client transaction with Timer E/F), OPTIONS, 405/501, and
- * malformed requests answered 400/505/513 or dropped.
+ * malformed requests answered 400/505/513 or dropped. A request requiring
+ * an option the center lacks gets 420 (it supports none: no 100rel, so a
+ * PRACK never matches anything, 481). With the call on an operator's
+ * phone, the talk's re-INVITEs and UPDATEs are relayed (sip_reinv.c);
+ * otherwise a re-INVITE gets the same answer again, and UPDATE 405.
  *
  * Calls are found by Call-ID in a hash table. A call keeps a copy of its
  * INVITE's bytes until it ends (responses sent later, the 200 and the BYE,
@@ -74,6 +78,10 @@ void tsx_fini(struct center *c)
 }
 
 static const char allow_hdr[] = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n";
+/* A call relayed to an operator's phone takes UPDATE too (sip_reinv.c). */
+static const char allow_relay[] = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE\r\n";
+/* The option-tags the center supports in a Require: none. */
+#define CENTER_SUPPORTED ""
 
 /* ---- the Call-ID table ---- */
 
@@ -152,6 +160,7 @@ void tsx_call_free(struct call *call)
 	if (call->sx)
 		call->sx->call = NULL;
 	ops_detach(call);
+	reinv_free(call);
 	stp_peer_unref(&call->peer);
 	free(call->call_id);
 	free(call->invite);
@@ -196,6 +205,24 @@ static size_t contact_line(const struct stp_peer *p, char *buf, size_t n)
 	return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
 }
 
+void tsx_send(struct center *c, const struct stp_peer *peer, const char *buf, size_t len)
+{
+	send_buf(c, peer, buf, len);
+}
+
+const char *tsx_scratch(const struct center *c)
+{
+	return c->tsx->obuf;
+}
+
+size_t tsx_contact_allow(const struct center *c, const struct stp_peer *p, char *buf, size_t n)
+{
+	(void)c;
+	size_t k = contact_line(p, buf, n);
+	int a = snprintf(buf + k, n - k, "%s", allow_relay);
+	return a < 0 || (size_t)a >= n - k ? 0 : k + (size_t)a;
+}
+
 /* Replies to req; returns the length written into obuf (0 on failure). */
 static size_t reply(struct center *c, const struct stp_peer *peer, const struct sipmsg *req,
 		    int status, const char *reason, const char *to_tag, const char *hdrs,
@@ -219,6 +246,12 @@ static size_t reply(struct center *c, const struct stp_peer *peer, const struct 
 	if (do_send)
 		send_buf(c, peer, obuf, len);
 	return len;
+}
+
+size_t tsx_reply(struct center *c, const struct stp_peer *peer, const struct sipmsg *req,
+		 int status, const char *to_tag, const char *hdrs, const char *body, size_t body_len)
+{
+	return reply(c, peer, req, status, NULL, to_tag, hdrs, body, body_len, true);
 }
 
 /* The SDP answer to the INVITE's offer: the offer's first audio payload type. */
@@ -334,7 +367,7 @@ int tsx_send_answer(struct call *call, const char *op_sdp, size_t op_sdp_len)
 	char sdp[512], hdrs[256];
 	size_t sl = op_sdp && op_sdp_len ? 0 : sdp_answer(call, pm, sdp, sizeof sdp);
 	size_t hl = contact_line(&call->peer, hdrs, sizeof hdrs);
-	snprintf(hdrs + hl, sizeof hdrs - hl, "%s", allow_hdr);
+	snprintf(hdrs + hl, sizeof hdrs - hl, "%s", ops_relaying(call) ? allow_relay : allow_hdr);
 	size_t len = reply(c, &call->peer, pm, 200, NULL, call->to_tag, hdrs,
 			   sl ? sdp : op_sdp, sl ? sl : op_sdp_len, true);
 	if (!len)
@@ -359,19 +392,19 @@ int tsx_send_final(struct call *call, int status)
 	return 0;
 }
 
-int tsx_send_bye(struct call *call)
+size_t tsx_request(struct call *call, const struct tsx_req *q)
 {
 	struct center *c = call->ctr;
-	const struct sipmsg *pm = call->sst == CS_DONE || call->sst == CS_BYE_SENT ? NULL
-				  : parse_invite(call);
+	const struct sipmsg *pm = parse_invite(call);
 	if (!pm)
-		return EINVAL;
-	tmr_stop(&c->tq, &call->t_retx);
-	tmr_stop(&c->tq, &call->t_limit);
-	char via[160], from[1024], ruri[512];
-	snprintf(via, sizeof via, "SIP/2.0/%s %s:%d;branch=z9hG4bKsdb%" PRIx64 "x%s;rport",
+		return 0;
+	char via[200], from[1024], ruri[512];
+	if (!q->branch[0])
+		snprintf(q->branch, q->branch_n, "z9hG4bKsd%c%" PRIx64 "x%s", q->method[0] | 0x20,
+			 ++c->tag_seq, call->to_tag);
+	snprintf(via, sizeof via, "SIP/2.0/%s %s:%d;branch=%s;rport",
 		 call->peer.kind == STP_TCP ? "TCP" : "UDP", stp_local_host(&call->peer),
-		 stp_local_port(&call->peer), ++c->tag_seq, call->to_tag);
+		 stp_local_port(&call->peer), q->branch);
 	snprintf(from, sizeof from, "%.*s;tag=%s", (int)pm->to.len, pm->to.p, call->to_tag);
 	struct sip_span target = {0}, v;
 	struct sip_addr a;
@@ -382,20 +415,43 @@ int tsx_send_bye(struct call *call)
 	snprintf(ruri, sizeof ruri, "%.*s", (int)target.len, target.p);
 	const struct sip_hdr *rr = sipmsg_hdr(pm, SIP_HDR_RECORD_ROUTE, 0);
 	struct sipmsg_request r = {
-		.method = "BYE",
+		.method = q->method,
 		.ruri = sip_span_cstr(ruri),
 		.via = sip_span_cstr(via),
 		.from = sip_span_cstr(from),
 		.to = pm->from,
 		.call_id = pm->call_id,
-		.cseq = 1,
+		.cseq = q->cseq,
 		.max_forwards = -1,
+		.hdrs = q->hdrs,
+		.hdrs_len = q->hdrs ? strlen(q->hdrs) : 0,
+		.content_type = q->body ? "application/sdp" : NULL,
+		.body = q->body,
+		.body_len = q->body ? q->body_len : 0,
 	};
 	if (rr)
 		r.route = rr->value;
 	size_t len = 0;
 	if (sipmsg_request_write(c->tsx->obuf, sizeof c->tsx->obuf, &r, &len)) {
-		rb_log(LOG_ERR, "%s: cannot build our BYE", call->call_id);
+		rb_log(LOG_ERR, "%s: cannot build our %s", call->call_id, q->method);
+		return 0;
+	}
+	return len;
+}
+
+int tsx_send_bye(struct call *call)
+{
+	struct center *c = call->ctr;
+	if (call->sst == CS_DONE || call->sst == CS_BYE_SENT || !call->invite)
+		return EINVAL;
+	reinv_end(call); /* a relay in flight is closed first (a 2xx's ACK before the BYE) */
+	tmr_stop(&c->tq, &call->t_retx);
+	tmr_stop(&c->tq, &call->t_limit);
+	char br[64] = "";
+	struct tsx_req q = {.method = "BYE", .cseq = ++call->lcseq, .branch = br,
+			    .branch_n = sizeof br};
+	size_t len = tsx_request(call, &q);
+	if (!len) {
 		call->sst = CS_DONE;
 		return EINVAL;
 	}
@@ -560,6 +616,10 @@ static void on_invite(struct center *c, const struct sipmsg *m, const struct stp
 			}
 			return;
 		}
+		if (ops_relaying(call)) { /* the talk's re-INVITE: to the operator */
+			reinv_on_request(call, m, peer);
+			return;
+		}
 		if (call->sst == CS_CONFIRMED) { /* a re-INVITE: same answer */
 			char sdp[512];
 			size_t hl = contact_line(peer, hdrs, sizeof hdrs);
@@ -600,7 +660,7 @@ static void on_invite(struct center *c, const struct sipmsg *m, const struct stp
 static void on_ack(struct center *c, const struct sipmsg *m)
 {
 	struct call *call = tsx_find(c, m->call_id);
-	if (!call)
+	if (!call || reinv_on_ack(call, m)) /* unknown, or a relayed re-INVITE's */
 		return;
 	if (call->sst == CS_ANSWERED) {
 		call->sst = CS_CONFIRMED;
@@ -639,6 +699,7 @@ static void on_bye(struct center *c, const struct sipmsg *m, const struct stp_pe
 	}
 	reply(c, peer, m, 200, NULL, NULL, NULL, NULL, 0, true);
 	if (call->sst == CS_ANSWERED || call->sst == CS_CONFIRMED) {
+		reinv_end(call);
 		tmr_stop(&c->tq, &call->t_retx);
 		tmr_stop(&c->tq, &call->t_limit);
 		call->sst = CS_DONE;
@@ -727,15 +788,45 @@ static void on_register(struct center *c, const struct sipmsg *m, const struct s
 
 static void on_response(struct center *c, const struct sipmsg *m)
 {
+	struct call *call;
+	if (m->cseq_method_id == SIP_INVITE || m->cseq_method_id == SIP_UPDATE) {
+		if ((call = tsx_find(c, m->call_id))) /* to a re-INVITE or UPDATE relayed */
+			reinv_on_response(call, m);
+		return;
+	}
 	if (m->cseq_method_id != SIP_BYE || m->status < 200)
 		return;
-	struct call *call = tsx_find(c, m->call_id);
+	call = tsx_find(c, m->call_id);
 	if (!call || call->sst != CS_BYE_SENT)
 		return;
 	tmr_stop(&c->tq, &call->t_retx);
 	tmr_stop(&c->tq, &call->t_limit);
 	call->sst = CS_DONE;
 	tsx_maybe_linger(call);
+}
+
+/* UPDATE (RFC 3311): relayed in a call talking through an operator leg;
+ * otherwise 405, as before (the center answers no offer of its own). */
+static void on_update(struct center *c, const struct sipmsg *m, const struct stp_peer *peer)
+{
+	struct call *call = tsx_find(c, m->call_id);
+	if (call && m->to_tag.len && ops_relaying(call))
+		reinv_on_request(call, m, peer);
+	else
+		reply(c, peer, m, 405, NULL, NULL, allow_hdr, NULL, 0, true);
+}
+
+/* A request requiring an option the center lacks: 420 with Unsupported
+ * (RFC 3261 8.2.2.3), true. ACK and CANCEL are never refused so. */
+static bool refuse_require(struct center *c, const struct sipmsg *m, const struct stp_peer *peer)
+{
+	char unsup[256], hdrs[300];
+	if (m->method_id == SIP_ACK || m->method_id == SIP_CANCEL ||
+	    !sipmsg_unsupported(m, CENTER_SUPPORTED, unsup, sizeof unsup))
+		return false;
+	snprintf(hdrs, sizeof hdrs, "Unsupported: %s\r\n", unsup);
+	reply(c, peer, m, 420, NULL, NULL, hdrs, NULL, 0, true);
+	return true;
 }
 
 void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, void *arg)
@@ -767,6 +858,8 @@ void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, vo
 		on_response(c, m);
 		return;
 	}
+	if (refuse_require(c, m, peer))
+		return;
 	switch (m->method_id) {
 	case SIP_INVITE:
 		on_invite(c, m, peer);
@@ -793,6 +886,12 @@ void tsx_on_message(const char *buf, size_t len, const struct stp_peer *peer, vo
 			break;
 		}
 		reply(c, peer, m, 405, NULL, NULL, allow_hdr, NULL, 0, true);
+		break;
+	case SIP_UPDATE:
+		on_update(c, m, peer);
+		break;
+	case SIP_PRACK: /* no reliable 1xx is ever sent: nothing to acknowledge (RFC 3262 3) */
+		reply(c, peer, m, 481, NULL, NULL, NULL, NULL, 0, true);
 		break;
 	case SIP_METHOD_UNKNOWN:
 		reply(c, peer, m, 501, NULL, NULL, allow_hdr, NULL, 0, true);

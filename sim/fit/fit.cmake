@@ -5,7 +5,7 @@ rb_module(fit SOURCES fit.c fit_hist.c fit_days.c fit_calls.c fit_qlog.c fit_cdr
   DEPS results scn base rbjson PkgConfig::JANSSON PkgConfig::GSL PkgConfig::SQLITE)
 rb_tool_lib(fit)
 rb_check(fit SOURCES tests/check_fit.c DEPS fit LABELS unit TIMEOUT 120)
-rb_check(fit_roundtrip SOURCES tests/check_fit_roundtrip.c DEPS fit model LABELS statistical TIMEOUT 300)
+rb_check(fit_roundtrip SOURCES tests/check_fit_roundtrip.c DEPS fit model LABELS statistical TIMEOUT 1200)
 # the three sources written by secretaryd's own writers (the center library)
 rb_check(fit_sources SOURCES tests/check_fit_sources.c DEPS fit model center LABELS unit TIMEOUT 120)
 add_test(NAME fit_cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/integration/fit_cli.sh

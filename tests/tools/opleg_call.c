@@ -141,7 +141,8 @@ int main(int argc, char **argv)
 	    .ring_timeout = (rb_us)(atof(argv[3]) * RB_US_PER_S),
 	};
 	struct opleg_env env = {on_send, on_arm, NULL};
-	struct opleg_cbs cbs = {answered, no_answer, failed, ended, NULL};
+	struct opleg_cbs cbs = {
+	    .answered = answered, .no_answer = no_answer, .failed = failed, .ended = ended};
 	struct opleg *l;
 	g.t0 = rb_now_mono_us();
 	if (opleg_start(&l, &p, &env, &cbs, g.t0)) {
