@@ -6,7 +6,7 @@
  * latencies in the CDR database. docs/secretaryd-reports.md is the guide.
  * A call answered by a person on a SIP phone (--operators-file, without
  * --auto-report) is held when it ends until that person's report comes
- * through the admin interface (POST /api/calls/<id>/report: callreport_post).
+ * through the admin interface (POST /api/calls/<id>/report: callreport_post.c).
  * (The e-mailed call report of one call; the gnuplot report of a run is
  * reports/, a different thing. Modules: callreport_mail composes the
  * message, callreport_db keeps the latencies, callreport_stats counts.)
