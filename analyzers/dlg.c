@@ -48,6 +48,7 @@ struct call {
 	char ruri_user[sizeof(((struct callrec *)0)->ruri_user)];
 	char diversion_reason[sizeof(((struct callrec *)0)->diversion_reason)];
 	char history_info_cause[sizeof(((struct callrec *)0)->history_info_cause)];
+	char rb_call[sizeof(((struct callrec *)0)->rb_call)];
 	char key[]; /* Call-ID, NUL, From tag, NUL: the record's key points here when long */
 };
 
@@ -365,6 +366,7 @@ static struct callrec *build(struct dlg *d, const struct call *c)
 	memcpy(r->tenant, c->ruri_user, sizeof(r->ruri_user));
 	memcpy(r->diversion_reason, c->diversion_reason, sizeof(r->diversion_reason));
 	memcpy(r->history_info_cause, c->history_info_cause, sizeof(r->history_info_cause));
+	memcpy(r->rb_call, c->rb_call, sizeof(r->rb_call));
 	r->forwarding = c->forwarding;
 	r->t_invite = c->t_invite;
 	r->t_ringing = c->t_ringing;
@@ -445,8 +447,12 @@ static void fill_invite(struct dlg *d, struct call *c, const struct sipmsg *m,
 	memset(c->ruri_user, 0, sizeof(c->ruri_user));
 	memset(c->diversion_reason, 0, sizeof(c->diversion_reason));
 	memset(c->history_info_cause, 0, sizeof(c->history_info_cause));
+	memset(c->rb_call, 0, sizeof(c->rb_call));
 	ruri_user(d, m, c->ruri_user, sizeof(c->ruri_user));
 	c->forwarding = diversion(d, m, c->diversion_reason, sizeof(c->diversion_reason));
+	const struct sip_hdr *xc = sipmsg_hdr_byname(m, "X-RB-Call", 0);
+	if (xc)
+		put(c->rb_call, sizeof(c->rb_call), xc->value);
 	struct sip_histinfo hi;
 	int cause = 0;
 	for (unsigned i = 0; i < 32 && sipmsg_hdr(m, SIP_HDR_HISTORY_INFO, 0) &&

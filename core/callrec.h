@@ -95,6 +95,11 @@ struct callrec {
 	char ruri_user[64];
 	char transport[8];    /* "udp", "tcp", or "" */
 	char src[64], dst[64]; /* "addr:port" */
+	/* Not in the file: the X-RB-Call header of the first INVITE (captures),
+	 * ringbench live's key of the caller's call ("rbl0-17"), which a center
+	 * passes on to the operator legs it starts for that call: what links
+	 * a leg to its caller (sim/live, operator_legs.csv). "" when none. */
+	char rb_call[32];
 };
 
 /*

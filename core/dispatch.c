@@ -238,6 +238,7 @@ static int new_staff(struct dsp *d, enum dsp_staff_kind kind, int floor, struct 
 	s->floor = kind == DSP_BACKUP ? -1 : floor;
 	s->id = kind == DSP_BACKUP ? ++d->next_backup_id : ++d->next_op_id;
 	s->state = DSP_STAFF_OFF;
+	s->unreachable = d->reach_h && !d->reach_h(s, d->arg);
 	d->staff[d->n_staff++] = s;
 	*out = s;
 	return 0;
@@ -509,6 +510,11 @@ void dsp_staff_reachable(struct dsp *d, struct dsp_staff *staff, bool reachable,
 		else
 			floor_drain(d, staff->floor, now);
 	}
+}
+
+void dsp_set_reach_h(struct dsp *d, dsp_reach_h *h)
+{
+	d->reach_h = h;
 }
 
 int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n)

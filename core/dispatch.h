@@ -139,6 +139,9 @@ struct dsp_staff {
 
 /* Fired once for each assignment: staff took call at now (both in PICKUP). */
 typedef void(dsp_assign_h)(struct dsp_call *call, struct dsp_staff *staff, rb_us now, void *arg);
+/* Whether a member just created (its kind and id set) can be rung: see
+ * dsp_set_reach_h. arg is dsp_init's. */
+typedef bool(dsp_reach_h)(const struct dsp_staff *staff, void *arg);
 
 /* The center's state now, for time-weighted measures (queue length, occupancy). */
 struct dsp_counts {
@@ -173,6 +176,7 @@ struct dsp {
 	rb_us not_ready[2];        /* per dsp_staff_kind (dsp_set_not_ready) */
 	uint64_t next_seq;
 	dsp_assign_h *assign_h;
+	dsp_reach_h *reach_h;      /* NULL: every new member reachable */
 	void *arg;
 	struct dsp_staff **staff;  /* every member ever created */
 	size_t n_staff, cap_staff;
@@ -281,6 +285,15 @@ void dsp_staff_ready(struct dsp *d, struct dsp_staff *staff, rb_us now);
  * nothing changes.
  */
 void dsp_staff_reachable(struct dsp *d, struct dsp_staff *staff, bool reachable, rb_us now);
+
+/*
+ * Asks h (NULL: nobody) whether each member created from now on (a shift
+ * that needs more staff than ever before, dsp_set_staffing) can be rung,
+ * before it comes on shift: an unreachable one comes on AWAY, never rung
+ * (a SIP operator who has not registered yet). Members that exist already
+ * keep what dsp_staff_reachable last said, on shift or off.
+ */
+void dsp_set_reach_h(struct dsp *d, dsp_reach_h *h);
 
 /* "op3" or "backup1" into buf (n bytes). Returns snprintf's result. */
 int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n);

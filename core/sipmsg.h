@@ -372,7 +372,8 @@ bool sipmsg_probe(const char *buf, size_t len);
  *           is_request, method, method_id, ruri, version, status, reason,
  *           call_id, from, to, from_tag, to_tag, cseq, cseq_method,
  *           cseq_method_id; and hdrs / nhdrs index only the lines of Via,
- *           From, To, Call-ID, CSeq, Diversion and History-Info, in order,
+ *           From, To, Call-ID, CSeq, Diversion, History-Info and
+ *           X-RB-Call (ringbench live's link of an operator leg), in order,
  *           so sipmsg_hdr(), sipmsg_hdr_value(), sipmsg_via_next(),
  *           sipmsg_diversion() and sipmsg_histinfo() answer as after the
  *           parse for those headers. Not filled: header_section, body,

@@ -504,16 +504,31 @@ static inline void keep(struct sipmsg *m, enum sip_hdr_id id, const char *ls, si
 	m->nhdrs++;
 }
 
+/*
+ * X-RB-Call (ringbench live's key of a caller's call, which a center passes
+ * on to its operator legs: sim/live's operator_legs.csv): the one header
+ * outside SIP's own the scan keeps. Its colon when [ls, le) is that line
+ * (the name exactly, any case, as the parser's token run), else NULL.
+ */
+static inline const char *rb_call_colon(const char *ls, const char *le)
+{
+	if (le - ls <= 9 || !mem_ieq_lc(ls, "x-rb-call", 9))
+		return NULL;
+	return colon_at(ls + 9, le);
+}
+
 /* What a header line's first byte says: LF_ODD, the blank line or what the
  * lenient parse must tolerate (CR, LF, SP, HT); LF_KEEP, the first letter
- * of a name the scan keeps, long or compact (v f t i c d h, any case); 0,
- * a line nobody reads (Contact, Max-Forwards, ...: its LF is all it costs). */
-enum { LF_ODD = 1, LF_KEEP = 2 };
+ * of a name the scan keeps, long or compact (v f t i c d h, any case);
+ * LF_X, an x (X-RB-Call, above); 0, a line nobody reads (Contact,
+ * Max-Forwards, ...: its LF is all it costs). */
+enum { LF_ODD = 1, LF_KEEP = 2, LF_X = 3 };
 static const uint8_t line_first[256] = {
 	['\r'] = LF_ODD, ['\n'] = LF_ODD, [' '] = LF_ODD, ['\t'] = LF_ODD,
 	['v'] = LF_KEEP, ['V'] = LF_KEEP, ['f'] = LF_KEEP, ['F'] = LF_KEEP, ['t'] = LF_KEEP,
 	['T'] = LF_KEEP, ['i'] = LF_KEEP, ['I'] = LF_KEEP, ['c'] = LF_KEEP, ['C'] = LF_KEEP,
 	['d'] = LF_KEEP, ['D'] = LF_KEEP, ['h'] = LF_KEEP, ['H'] = LF_KEEP,
+	['x'] = LF_X, ['X'] = LF_X,
 };
 
 /* The id of the kept header line [p, le) (one of kept_id's, or
@@ -570,6 +585,10 @@ static int header_lines(struct sipmsg *m, const char *p, const char *end)
 			enum sip_hdr_id id = line_id(p, nl - 1, end, &colon, &nlen);
 			if (id != SIP_HDR_OTHER)
 				keep(m, id, p, nlen, colon, nl - 1);
+		} else if (cls == LF_X) {
+			const char *colon = rb_call_colon(p, nl - 1);
+			if (colon)
+				keep(m, SIP_HDR_OTHER, p, 9, colon, nl - 1);
 		}
 		p = nl + 1;
 	}

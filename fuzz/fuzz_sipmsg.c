@@ -238,6 +238,10 @@ static void scan_agrees(const char *buf, size_t size)
 	r2 = sipmsg_diversion(&l, 0, &d2);
 	if (r1 != r2 || (r1 == 0 && !at(d1.reason, d2.reason)))
 		abort();
+	const struct sip_hdr *x1 = sipmsg_hdr_byname(&s, "X-RB-Call", 0),
+			     *x2 = sipmsg_hdr_byname(&l, "X-RB-Call", 0);
+	if (!x1 != !x2 || (x1 && !at(x1->value, x2->value)))
+		abort();
 	for (unsigned k = 0; k < 64; k++) {
 		struct sip_histinfo h1, h2;
 		r1 = sipmsg_histinfo(&s, k, &h1);

@@ -38,6 +38,10 @@ static void usage(FILE *f)
 		"  --admin-email A     the reports' sender when no SMTP from is configured\n"
 		"  --admin-token T     needed for changing requests and off-loopback --http\n"
 		"                      (default: $SECRETARYD_ADMIN_TOKEN)\n"
+		"  --auto-report       SIP operators' calls get the report the center writes\n"
+		"                      itself, as simulated operators' (ringbench live's\n"
+		"                      operators); without it a person posts each report:\n"
+		"                      POST /api/calls/ID/report (docs/secretaryd-reports.md)\n"
 		"  --check-config      validate the tenants, print the configuration summary, exit\n"
 		"  --data-dir DIR      where cdr.sqlite, queue_log, spool/ and maildir/ go, created\n"
 		"                      (0750) if missing; 'none': no files, reports only counted.\n"
@@ -141,7 +145,7 @@ struct sd {
 };
 
 enum {
-	O_ADMIN_EMAIL = 256, O_TOKEN, O_CHECK, O_DATA, O_DELIVERY, O_FALLBACK, O_GRACE, O_HELP, O_HTTP,
+	O_ADMIN_EMAIL = 256, O_TOKEN, O_AUTO_REPORT, O_CHECK, O_DATA, O_DELIVERY, O_FALLBACK, O_GRACE, O_HELP, O_HTTP,
 	O_LISTEN, O_LOG, O_MAX_EXP, O_MIN_EXP, O_OPS, O_REFUSE, O_RETRY, O_SCN, O_SEED, O_SMTP_FROM, O_SMTP_HOST,
 	O_SMTP_PORT, O_SMTP_TLS, O_SPEEDUP, O_T0, O_TZ, O_VER
 };
@@ -149,6 +153,7 @@ enum {
 static const struct option opts[] = {
 	{"admin-email", required_argument, NULL, O_ADMIN_EMAIL},
 	{"admin-token", required_argument, NULL, O_TOKEN},
+	{"auto-report", no_argument, NULL, O_AUTO_REPORT},
 	{"check-config", no_argument, NULL, O_CHECK},
 	{"data-dir", required_argument, NULL, O_DATA},
 	{"delivery", required_argument, NULL, O_DELIVERY},
@@ -188,6 +193,9 @@ static int report_option(struct sd_args *a, int o, const char *arg)
 		return 0;
 	case O_TOKEN:
 		ro->admin_token = arg;
+		return 0;
+	case O_AUTO_REPORT:
+		ro->auto_report = true;
 		return 0;
 	case O_DELIVERY:
 		if (strcmp(arg, "maildir") && strcmp(arg, "smtp"))

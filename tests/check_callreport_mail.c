@@ -178,6 +178,29 @@ START_TEST(test_report_body_says_what_the_issue_lists)
 }
 END_TEST
 
+/* A person's report (SIP operators, POST .../report): their words replace
+ * the gist, line breaks cleaned; their callback wish overrides the number's. */
+START_TEST(test_report_person_message_and_callback_wish)
+{
+	struct crmail_call rc = sample();
+	rc.message = "明日10時に\n折り返し希望";
+	rc.callback_wanted = CRMAIL_CB_NO;
+	char *m;
+	size_t n;
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
+	const char *body = strstr(m, "\r\n\r\n") + 4;
+	ck_assert_msg(strstr(body, "ご用件: 明日10時に 折り返し希望\r\n"), "%s", body);
+	ck_assert_msg(!strstr(body, "ご担当者様宛"), "the generated gist too: %s", body);
+	ck_assert_msg(strstr(body, "折り返しのご希望: なし"), "%s", body);
+	free(m);
+	rc.callback_number = "";
+	rc.callback_wanted = CRMAIL_CB_YES;
+	ck_assert_int_eq(crmail_compose(&rc, &m, &n), 0);
+	ck_assert_msg(strstr(m, "折り返しのご希望: あり"), "%s", m);
+	free(m);
+}
+END_TEST
+
 START_TEST(test_report_no_callback_says_so_and_mobile_action)
 {
 	struct crmail_call rc = sample();
@@ -297,6 +320,7 @@ static Suite *crmail_suite(void)
 	tcase_add_test(tc, test_report_subject_is_rfc2047_japanese);
 	tcase_add_test(tc, test_report_test_call_marked_in_subject);
 	tcase_add_test(tc, test_report_body_says_what_the_issue_lists);
+	tcase_add_test(tc, test_report_person_message_and_callback_wish);
 	tcase_add_test(tc, test_report_no_callback_says_so_and_mobile_action);
 	tcase_add_test(tc, test_report_caller_input_cannot_add_headers);
 	tcase_add_test(tc, test_rfc2047_long_subject_split_on_characters);

@@ -604,6 +604,43 @@ START_TEST(test_dispatch_unreachable_never_rung)
 }
 END_TEST
 
+/* New members asked whether they can be rung: op2 and op3 cannot (SIP
+ * operators not registered yet) and come on shift away; a call waits for
+ * op1 rather than ring them, until op3 registers. */
+static bool reach_odd_only(const struct dsp_staff *s, void *arg)
+{
+	(void)arg;
+	return s->kind == DSP_BACKUP || s->id == 1;
+}
+
+START_TEST(test_dispatch_reach_hook_new_staff)
+{
+	int ops[] = {1};
+	setup_center(1, ops, 0, JOIN);
+	dsp_set_reach_h(&d, reach_odd_only);
+	ck_assert_int_eq(dsp_set_staffing(&d, (int[]){3}, -1, 0), 0);
+	ck_assert_int_eq(d.counts.ops_staffed, 3);
+	ck_assert_int_eq(d.counts.ops_away, 2);
+	ck_assert_int_eq(d.staff[1]->state, DSP_STAFF_AWAY);
+	ck_assert_int_eq(d.staff[2]->state, DSP_STAFF_AWAY);
+	dsp_arrive(&d, &c[0], 1 * S); /* op1 */
+	dsp_arrive(&d, &c[1], 2 * S); /* waits: op2, op3 away */
+	ck_assert_int_eq(n_took, 1);
+	ck_assert_ptr_eq(took[0].staff, d.staff[0]);
+	dsp_staff_reachable(&d, d.staff[2], true, 3 * S);
+	ck_assert_int_eq(n_took, 2);
+	ck_assert_ptr_eq(took[1].staff, d.staff[2]);
+	ck_assert_ptr_eq(took[1].call, &c[1]);
+	/* Off shift and on again: an existing member keeps its flag. */
+	ck_assert_int_eq(dsp_set_staffing(&d, (int[]){2}, -1, 4 * S), 0);
+	ck_assert_int_eq(d.counts.ops_away, 0); /* the away op2 left first */
+	ck_assert_int_eq(dsp_set_staffing(&d, (int[]){3}, -1, 5 * S), 0);
+	ck_assert_int_eq(d.counts.ops_away, 1);
+	ck_assert_int_eq(d.staff[1]->state, DSP_STAFF_AWAY);
+	dsp_destroy(&d);
+}
+END_TEST
+
 static Suite *dispatch_suite(void)
 {
 	Suite *s = suite_create("dispatch");
@@ -628,6 +665,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, test_dispatch_caller_gone_while_ringing_after_no_answer);
 	tcase_add_test(tc, test_dispatch_not_ready_and_shifts);
 	tcase_add_test(tc, test_dispatch_unreachable_never_rung);
+	tcase_add_test(tc, test_dispatch_reach_hook_new_staff);
 	suite_add_tcase(s, tc);
 	return s;
 }

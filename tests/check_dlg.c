@@ -413,6 +413,19 @@ START_TEST(test_forwarding_from_diversion_and_history_info)
 }
 END_TEST
 
+/* An operator leg's link to its caller (ringbench live's operator_legs.csv):
+ * the first INVITE's X-RB-Call, empty without one. */
+START_TEST(test_x_rb_call_kept_from_the_invite)
+{
+	rq(0, "INVITE", "leg1", 1, "b1", false, false, "X-RB-Call: rbl0-17\r\n");
+	rq(0, "INVITE", "leg2", 1, "b1", false, false, NULL);
+	dlg_flush(d, 1 * S);
+	ck_assert_int_eq(ngot, 2);
+	for (int i = 0; i < 2; i++)
+		ck_assert_str_eq(got[i].rb_call, strcmp(got[i].call_id, "leg1") ? "" : "rbl0-17");
+}
+END_TEST
+
 START_TEST(test_calls_close_after_linger_and_idle)
 {
 	rq(0, "INVITE", "c14", 1, "b1", false, false, NULL);
@@ -660,6 +673,7 @@ static Suite *dlg_suite(void)
 	tcase_add_test(tc, test_reinvite_is_not_a_new_call_nor_its_200);
 	tcase_add_test(tc, test_bye_from_callee_found_by_to_tag);
 	tcase_add_test(tc, test_forwarding_from_diversion_and_history_info);
+	tcase_add_test(tc, test_x_rb_call_kept_from_the_invite);
 	tcase_add_test(tc, test_calls_close_after_linger_and_idle);
 	tcase_add_test(tc, test_memory_bounded_by_calls_in_progress);
 	tcase_add_test(tc, test_unknown_messages_are_not_calls);

@@ -18,7 +18,8 @@
 #include "http_admin.h"
 
 struct fake {
-	int puts;
+	int puts, posts;
+	char post_id[64];
 	char last_id[64];
 	char last_body[256];
 };
@@ -43,12 +44,24 @@ static int fake_put(void *arg, const char *id, const char *body, size_t len, cha
 	return strcmp(id, "nobody") ? 200 : 404;
 }
 
+/* A call report posted: 202 for the call "abc///1@h" (a Call-ID with
+ * '/' and '@', sent percent-encoded), 404 for any other. */
+static int fake_post(void *arg, const char *id, const char *body, size_t len, char **resp)
+{
+	struct fake *f = arg;
+	f->posts++;
+	snprintf(f->post_id, sizeof f->post_id, "%s", id);
+	snprintf(f->last_body, sizeof f->last_body, "%.*s", (int)len, body);
+	*resp = strdup("{}");
+	return strcmp(id, "abc///1@h") ? 404 : 202;
+}
+
 struct client {
 	char base[128];
 	uv_async_t done;
 	/* results */
 	long st_metrics, st_state, st_wall, st_put_noauth, st_put_bad, st_put_ok, st_put_404, st_post,
-	    st_missing;
+	    st_missing, st_rep_noauth, st_rep_bad, st_rep_ok, st_rep_404, st_rep_path;
 	char ct_metrics[128], body_state[256];
 	bool wall_has_script;
 };
@@ -117,6 +130,14 @@ static void *client_main(void *arg)
 	cl->st_put_404 = req(cl->base, "PUT", "/api/tenants/nobody", "Authorization: Bearer s3cret", body, NULL, NULL, 0);
 	cl->st_post = req(cl->base, "POST", "/metrics", NULL, "x", NULL, NULL, 0);
 	cl->st_missing = req(cl->base, "GET", "/nothing", NULL, NULL, NULL, NULL, 0);
+	const char *rep = "/api/calls/abc%2F%2F%2F1%40h/report", *rb = "{\"message\": \"m\"}";
+	cl->st_rep_noauth = req(cl->base, "POST", rep, NULL, rb, NULL, NULL, 0);
+	cl->st_rep_bad = req(cl->base, "POST", rep, "Authorization: Bearer s3cre", rb, NULL, NULL, 0);
+	cl->st_rep_404 = req(cl->base, "POST", "/api/calls/other/report", "Authorization: Bearer s3cret",
+			     rb, NULL, NULL, 0);
+	cl->st_rep_path = req(cl->base, "POST", "/api/calls/abc/reports", "Authorization: Bearer s3cret",
+			      rb, NULL, NULL, 0);
+	cl->st_rep_ok = req(cl->base, "POST", rep, "Authorization: Bearer s3cret", rb, NULL, NULL, 0);
 	uv_async_send(&cl->done);
 	return NULL;
 }
@@ -132,7 +153,7 @@ static void run_with(const char *token, struct fake *f, struct client *cl)
 {
 	uv_loop_t loop;
 	uv_loop_init(&loop);
-	struct http_admin_opts o = {"127.0.0.1:0", token, {fake_state, fake_metrics, fake_put, f}};
+	struct http_admin_opts o = {"127.0.0.1:0", token, {fake_state, fake_metrics, fake_put, f, fake_post}};
 	struct http_admin *h = NULL;
 	char bound[64], err[256];
 	ck_assert_msg(http_admin_start(&h, &loop, &o, bound, sizeof bound, err, sizeof err) == 0, "%s", err);
@@ -165,7 +186,15 @@ START_TEST(test_http_serves_state_metrics_wallboard_and_guards_changes)
 	ck_assert_int_eq(cl.st_post, 405);
 	ck_assert_int_eq(cl.st_missing, 404);
 	ck_assert_int_eq(f.puts, 2); /* only the authorised ones reached the callback */
-	ck_assert_str_eq(f.last_body, "{\"name\": \"x\"}");
+	/* POST /api/calls/<id>/report: the token as for PUT, the id decoded */
+	ck_assert_int_eq(cl.st_rep_noauth, 401);
+	ck_assert_int_eq(cl.st_rep_bad, 401);
+	ck_assert_int_eq(cl.st_rep_404, 404);
+	ck_assert_int_eq(cl.st_rep_path, 404);
+	ck_assert_int_eq(cl.st_rep_ok, 202);
+	ck_assert_int_eq(f.posts, 2); /* other, then abc///1@h */
+	ck_assert_str_eq(f.post_id, "abc///1@h");
+	ck_assert_str_eq(f.last_body, "{\"message\": \"m\"}");
 }
 END_TEST
 
@@ -178,6 +207,8 @@ START_TEST(test_http_without_token_refuses_every_change)
 	ck_assert_int_eq(cl.st_put_noauth, 403);
 	ck_assert_int_eq(cl.st_put_ok, 403);
 	ck_assert_int_eq(f.puts, 0);
+	ck_assert_int_eq(cl.st_rep_ok, 403);
+	ck_assert_int_eq(f.posts, 0);
 }
 END_TEST
 
@@ -246,7 +277,7 @@ START_TEST(test_http_out_of_descriptors_pauses_not_spins)
 	uv_loop_t loop;
 	uv_loop_init(&loop);
 	struct fake f = {0};
-	struct http_admin_opts o = {"127.0.0.1:0", NULL, {fake_state, fake_metrics, fake_put, &f}};
+	struct http_admin_opts o = {"127.0.0.1:0", NULL, {fake_state, fake_metrics, fake_put, &f, NULL}};
 	struct http_admin *h = NULL;
 	char bound[64], err[256];
 	ck_assert_msg(http_admin_start(&h, &loop, &o, bound, sizeof bound, err, sizeof err) == 0, "%s", err);

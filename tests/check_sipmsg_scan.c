@@ -57,6 +57,10 @@ static const char *differ(const struct sipmsg *s, const struct sipmsg *p)
 				return "kept header line";
 		}
 	}
+	const struct sip_hdr *x1 = sipmsg_hdr_byname(s, "X-RB-Call", 0),
+			     *x2 = sipmsg_hdr_byname(p, "X-RB-Call", 0);
+	if (!x1 != !x2 || (x1 && (!span_same(x1->name, x2->name) || !span_same(x1->value, x2->value))))
+		return "X-RB-Call";
 	struct sipmsg_iter i1 = {0, 0}, i2 = {0, 0};
 	struct sip_via v1, v2;
 	int r1 = sipmsg_via_next(s, &i1, &v1), r2 = sipmsg_via_next(p, &i2, &v2);
@@ -128,6 +132,8 @@ static const char *const wellformed[] = {
 	"Contact: <sip:sipp@10.1.0.10:5061>\r\n"
 	"Max-Forwards: 70\r\n"
 	"Diversion: <sip:0398765432@10.1.0.10>;reason=no-answer\r\n"
+	"X-RB-Callback: not-it\r\n"
+	"x-rb-call : rbl0-17 \r\n"
 	"Content-Type: application/sdp\r\n"
 	"Content-Length: 4\r\n\r\nv=0\n",
 	"SIP/2.0 180 Ringing\r\n"
@@ -162,6 +168,11 @@ START_TEST(test_wellformed_scanned_as_parsed)
 	ck_assert(m.is_request && m.method_id == SIP_INVITE && m.cseq == 1);
 	ck_assert_int_eq(m.from_tag.len, 2);
 	ck_assert_int_eq(m.to_tag.len, 0);
+	/* X-RB-Call kept, whatever its case, its value trimmed; not a longer name */
+	const struct sip_hdr *xc = sipmsg_hdr_byname(&m, "X-RB-Call", 0);
+	ck_assert_ptr_nonnull(xc);
+	ck_assert(xc->value.len == 7 && !memcmp(xc->value.p, "rbl0-17", 7));
+	ck_assert_ptr_null(sipmsg_hdr_byname(&m, "X-RB-Callback", 0));
 	ck_assert_int_eq(sipmsg_scan(&m, wellformed[1], strlen(wellformed[1])), 0);
 	ck_assert_int_eq(m.status, 180);
 	ck_assert(m.to_tag.len == 3 && !memcmp(m.to_tag.p, "abc", 3));

@@ -10,7 +10,7 @@ if(TARGET secretaryd)
   set_tests_properties(sip_transport PROPERTIES SKIP_RETURN_CODE 77)
   rb_script_tests(PREFIX secretaryd_ ARG $<TARGET_FILE:secretaryd> TIMEOUT 120
     NAMES calls order torture kill9 drain time timers port_in_use diskfull floods reload
-    ring_no_answer register baresip sip_operators baresip_call sip_relay)
+    ring_no_answer register baresip sip_operators baresip_call sip_reach sip_relay)
   # the disk-full test's long variant (a 2 MB tmpfs, root: 77 without)
   add_test(NAME secretaryd_diskfull_long COMMAND bash
     ${CMAKE_SOURCE_DIR}/tests/integration/secretaryd_diskfull.sh $<TARGET_FILE:secretaryd> ${CMAKE_SOURCE_DIR})

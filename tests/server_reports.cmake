@@ -9,5 +9,5 @@ rb_check(http_admin SOURCES tests/check_http_admin.c DEPS http_admin PkgConfig::
 # 127.0.0.1 (each bounded in time).
 if(TARGET secretaryd)
   rb_script_tests(PREFIX reports_ ARG $<TARGET_FILE:secretaryd> TIMEOUT 180
-    NAMES maildir rules smtp wallboard)
+    NAMES maildir rules smtp wallboard person)
 endif()

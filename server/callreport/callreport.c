@@ -241,6 +241,8 @@ static void on_call_ended(const struct cdr_row *row, void *arg)
 {
 	struct callreport *rs = arg;
 	crstats_call(&rs->st, row, rs->o.scn->ring_period);
+	if (crpost_by_person(rs, row))
+		crpost_hold(rs, row); /* until its person posts the report */
 }
 
 /* The wall-clock instant the call ended for the caller. */
@@ -252,75 +254,90 @@ static rb_us hangup_epoch(const struct callreport *rs, const struct cdr_row *row
 	return row->t_invite_epoch + (rb_us)((double)(r->t_end - r->t_invite) / rs->o.speedup);
 }
 
-/* Wrap-up is over: the operator has written the report. */
-static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *staff, void *arg)
+/* The report's message for row (person: a person's report, or NULL) for
+ * the tenant *tp into *msg. Returns 0 or crmail_compose's error. */
+static int compose(struct callreport *rs, const struct cdr_row *row, const struct crperson *p,
+		   rb_us written, const struct trule_tenant **tp, char **msg, size_t *len)
 {
-	struct callreport *rs = arg;
 	const struct callrec *r = &row->r;
-	if (r->screened == 1) {
-		rs->st.not_reported_screened++; /* Q7: counted, never reported */
-		return;
-	}
+	const struct trule_tenant *t = *tp;
+	/* A caller of a type that refuses a callback number gave none, whatever
+	 * the signalling carried (Q8); a person's report says what they heard. */
+	const char *cbn = p && p->callback_number ? p->callback_number : row->callback_number;
+	bool gave_cb = cbn[0] != 0;
+	const struct scn_callers *cl = &rs->o.scn->callers;
+	for (size_t i = 0; !(p && p->callback_number) && i < cl->n_types; i++)
+		if (!strcmp(cl->types[i].name, r->caller_type) && cl->types[i].refuses_callback)
+			gave_cb = false;
+	struct crmail_call rc = {
+		.tenant_id = t->id, .answering_name = t->name, .report_to = t->report_to,
+		.from_addr = rs->from, .call_id = r->call_id, .seq = row->seq,
+		.t_call_epoch = row->t_invite_epoch, .t_written_epoch = written, .zone = rs->zone,
+		.caller_name = p && p->caller_name ? p->caller_name : row->caller_name,
+		.caller_company = p && p->caller_company ? p->caller_company : row->caller_company,
+		.callback_number = gave_cb ? cbn : "",
+		.caller_number = row->from_user, .caller_type = r->caller_type,
+		.rings_heard = r->rings_heard,
+		.mobile = trules_mobile(t, row->from_user, gave_cb),
+		.mobile_number = t->mobile_number,
+		.test_call = trules_is_test_call(t, row->from_user, r->caller_type),
+		.answered_by = r->answered_by,
+		.talk_s = r->duration == RB_T_NONE ? 0 : rb_us_to_s(r->duration),
+		.message = p ? p->message : NULL,
+		.callback_wanted = !p || p->callback < 0 ? CRMAIL_CB_AUTO
+				   : p->callback ? CRMAIL_CB_YES : CRMAIL_CB_NO,
+	};
+	return crmail_compose(&rc, msg, len);
+}
+
+int callreport_submit(struct callreport *rs, const struct cdr_row *row, const struct crperson *p)
+{
+	rb_us written = rb_now_epoch_us();
 	const struct trule_set *ts = trules_hist_at(&rs->hist, row->t_invite_epoch);
-	const struct trule_tenant *t = trules_find(ts, r->tenant);
+	const struct trule_tenant *t = trules_find(ts, row->r.tenant);
 	if (!t || empty(t->report_to)) {
 		rs->st.skipped_no_address++;
 		if (!rs->warned_no_address)
-			rb_log(LOG_WARNING, "tenant '%s' has no report_to: its reports are not sent", r->tenant);
+			rb_log(LOG_WARNING, "tenant '%s' has no report_to: its reports are not sent",
+			       row->r.tenant);
 		rs->warned_no_address = true;
-		return;
+		return ENOENT;
 	}
-	if (!rs->sp) {
+	if (!rs->sp) { /* --data-dir none: counted, not written */
 		rs->st.reports_written++;
-		return;
+		return 0;
 	}
-	rb_us written = rb_now_epoch_us();
-	/* A caller of a type that refuses a callback number gave none, whatever
-	 * the signalling carried (Q8). */
-	bool gave_cb = row->callback_number[0] != 0;
-	const struct scn_callers *cl = &rs->o.scn->callers;
-	for (size_t i = 0; i < cl->n_types; i++)
-		if (!strcmp(cl->types[i].name, r->caller_type) && cl->types[i].refuses_callback)
-			gave_cb = false;
-	enum trule_mobile_act mob = trules_mobile(t, row->from_user, gave_cb);
-	char ans[32];
-	snprintf(ans, sizeof ans, "%s", r->answered_by);
-	struct crmail_call rc = {
-		.tenant_id = t->id,
-		.answering_name = t->name,
-		.report_to = t->report_to,
-		.from_addr = rs->from,
-		.call_id = r->call_id,
-		.seq = row->seq,
-		.t_call_epoch = row->t_invite_epoch,
-		.t_written_epoch = written,
-		.zone = rs->zone,
-		.caller_name = row->caller_name,
-		.caller_company = row->caller_company,
-		.callback_number = gave_cb ? row->callback_number : "",
-		.caller_number = row->from_user,
-		.caller_type = r->caller_type,
-		.rings_heard = r->rings_heard,
-		.mobile = mob,
-		.mobile_number = t->mobile_number,
-		.test_call = trules_is_test_call(t, row->from_user, r->caller_type),
-		.answered_by = ans,
-		.talk_s = r->duration == RB_T_NONE ? 0 : rb_us_to_s(r->duration),
-	};
 	char *msg = NULL;
 	size_t len = 0;
-	int e = crmail_compose(&rc, &msg, &len);
+	int e = compose(rs, row, p, written, &t, &msg, &len);
 	if (!e) {
-		struct spool_meta m = {t->report_to, t->id, rs->from, r->call_id, hangup_epoch(rs, row), written};
+		struct spool_meta m = {t->report_to, t->id, rs->from, row->r.call_id,
+				       hangup_epoch(rs, row), written};
 		e = spool_submit(rs->sp, &m, msg, len);
 	}
 	free(msg);
 	if (e) {
 		rs->st.compose_errors++;
-		rb_log(LOG_ERR, "report of %s not written: %s", r->call_id, strerror(e));
-		return;
+		rb_log(LOG_ERR, "report of %s not written: %s", row->r.call_id, strerror(e));
+		return e;
 	}
 	rs->st.reports_written++;
+	return 0;
+}
+
+/* Wrap-up is over: the operator has written the report (a simulated one;
+ * a person on a SIP phone posts theirs: crpost). */
+static void on_staff_done(const struct cdr_row *row, const struct dsp_staff *staff, void *arg)
+{
+	struct callreport *rs = arg;
+	(void)staff;
+	if (row->r.screened == 1) {
+		rs->st.not_reported_screened++; /* Q7: counted, never reported */
+		return;
+	}
+	if (crpost_by_person(rs, row))
+		return; /* held since the call ended (on_call_ended) */
+	callreport_submit(rs, row, NULL);
 }
 
 struct center_hooks callreport_hooks(struct callreport *rs)
@@ -507,7 +524,11 @@ int callreport_attach(struct callreport *rs, struct center *c, char *bound, size
 	struct http_admin_opts ho = {
 		.addr = addr,
 		.token = empty(rs->o.admin_token) ? NULL : rs->o.admin_token,
-		.cbs = {http_state, http_metrics, http_put, rs},
+		.cbs = {.state_json = http_state,
+			 .metrics_text = http_metrics,
+			 .put_tenant = http_put,
+			 .post_report = crpost_http,
+			 .arg = rs},
 	};
 	char b[128];
 	int rc = http_admin_start(&rs->http, rs->loop, &ho, b, sizeof b, err, errlen);
@@ -552,6 +573,7 @@ int callreport_close(struct callreport *rs, rb_us wait)
 	if (rs->o.fallback_dir)
 		snprintf(path = p, sizeof p, "%s/report-latency-fallback.jsonl", rs->o.fallback_dir);
 	crdb_close(rs->crdb, path);
+	crpost_free(rs);
 	dlv_close(rs->dlv);
 	trules_hist_free(&rs->hist);
 	crstats_free(&rs->st);

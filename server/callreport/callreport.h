@@ -4,6 +4,9 @@
  * by Maildir or SMTP), the tenant rules and their changes (SIGHUP, PUT),
  * the admin interface (/metrics, /api/state, /wallboard) and the report
  * latencies in the CDR database. docs/secretaryd-reports.md is the guide.
+ * A call answered by a person on a SIP phone (--operators-file, without
+ * --auto-report) is held when it ends until that person's report comes
+ * through the admin interface (POST /api/calls/<id>/report: callreport_post.c).
  * (The e-mailed call report of one call; the gnuplot report of a run is
  * reports/, a different thing. Modules: callreport_mail composes the
  * message, callreport_db keeps the latencies, callreport_stats counts.)
@@ -51,6 +54,11 @@ struct callreport_opts {
 	double speedup;             /* for the hang-up's wall-clock time */
 	rb_us backoff_max;          /* spool retries; default 30 s */
 	const char *timezone;       /* --timezone: over scn's server.timezone */
+	/* --auto-report: a call answered by a SIP operator (--operators-file)
+	 * gets the report the center writes at the end of wrap-up, as a
+	 * simulated operator's. Off: the person (or their desk software)
+	 * posts it, POST /api/calls/<id>/report, and the center sends that. */
+	bool auto_report;
 };
 void callreport_opts_default(struct callreport_opts *o);
 

@@ -45,6 +45,7 @@ struct crstats {
 	int64_t interval_id;     /* 15-minute interval of scenario time */
 	uint64_t reports_written, skipped_no_address, not_reported_screened, compose_errors;
 	uint64_t reloads_ok, reloads_refused, puts_ok, puts_refused;
+	uint64_t person_reports_ok, person_reports_refused, person_reports_expired;
 	/* written by the delivery thread */
 	pthread_mutex_t mu;
 	struct crst_hist hangup_to_delivered, written_to_delivered;
@@ -78,6 +79,29 @@ struct callreport {
 	struct tzone *zone;      /* reports' and the wallboard's local time; read-only */
 	struct reload_job *reload; /* a SIGHUP's parse on a worker thread, or NULL */
 	bool reload_again;         /* another SIGHUP came during it */
+	struct crheld **held;      /* calls waiting for a person's report (callreport_post.c) */
+	size_t held_next;
 };
+
+/* What a person's report says (POST): NULL where the body said nothing;
+ * callback 1 wanted, 0 not, -1 unsaid. */
+struct crperson {
+	const char *message, *caller_name, *caller_company, *callback_number;
+	int callback;
+};
+/* Composes and spools row's report (p: a person's, NULL: the center's own).
+ * Returns 0, ENOENT (the tenant has no report_to: not sent), or an errno. */
+int callreport_submit(struct callreport *rs, const struct cdr_row *row, const struct crperson *p);
+
+/* ---- callreport_post.c: reports a person posts (SIP operators) ---- */
+#define CRPOST_HELD 4096
+/* Is row's report a person's to post (answered by a SIP operator, and no
+ * --auto-report)? */
+bool crpost_by_person(const struct callreport *rs, const struct cdr_row *row);
+/* Holds a copy of row until its report is posted (the oldest goes first). */
+void crpost_hold(struct callreport *rs, const struct cdr_row *row);
+/* POST /api/calls/<id>/report (http_admin_cbs.post_report). */
+int crpost_http(void *arg, const char *id, const char *body, size_t len, char **resp);
+void crpost_free(struct callreport *rs);
 
 #endif

@@ -325,9 +325,14 @@ static void mb_body(struct mbuf *b, const struct crmail_call *rc)
 	else
 		mb_str(b, "呼出回数: 不明\r\n");
 	mb_str(b, "ご用件: ");
-	mb_str(b, gist(rc));
+	if (!empty(rc->message))
+		mb_clean(b, rc->message); /* the person's own words */
+	else
+		mb_str(b, gist(rc));
+	bool want = rc->callback_wanted == CRMAIL_CB_AUTO ? cb && !rc->test_call
+						      : rc->callback_wanted == CRMAIL_CB_YES;
 	mb_str(b, "\r\n折り返しのご希望: ");
-	mb_str(b, cb && !rc->test_call ? "あり（必ず折り返しをお願いいたします）" : "なし");
+	mb_str(b, want ? "あり（必ず折り返しをお願いいたします）" : "なし");
 	mb_str(b, "\r\n\r\n応対: ");
 	mb_clean(b, empty(rc->answered_by) ? "-" : rc->answered_by);
 	mb_fmt(b, "（通話 %.0f 秒）\r\n", rc->talk_s);

@@ -58,6 +58,12 @@ struct crmail_call {
 	const char *answered_by;      /* "op3" */
 	double talk_s;
 	const struct tzone *zone;     /* the dates' time zone (scenario server.timezone); NULL: UTC */
+	/* A person's report (POST /api/calls/<id>/report): their own words for
+	 * the gist (NULL: the gist the caller type says; line breaks become
+	 * spaces, as in every value), and whether the caller wants a call back
+	 * (CRMAIL_CB_AUTO, the default: as the callback number says). */
+	const char *message;
+	enum crmail_cb { CRMAIL_CB_AUTO = 0, CRMAIL_CB_YES, CRMAIL_CB_NO } callback_wanted;
 };
 
 /*

@@ -206,6 +206,9 @@ static void metrics_center(FILE *f, const struct crstats *st, struct center *c,
 	head(f, "secretaryd_staff_not_ready", "gauge", "Operators and backup staff not ready now (after a ring with no answer).");
 	fprintf(f, "secretaryd_staff_not_ready{role=\"operator\"} %d\nsecretaryd_staff_not_ready{role=\"backup\"} %d\n",
 		cs->dsp.ops_not_ready, cs->dsp.backup_not_ready);
+	head(f, "secretaryd_staff_away", "gauge", "Operators and backup staff on shift whose phone cannot be rung now (a SIP operator with no contact: not registered).");
+	fprintf(f, "secretaryd_staff_away{role=\"operator\"} %d\nsecretaryd_staff_away{role=\"backup\"} %d\n",
+		cs->dsp.ops_away, cs->dsp.backup_away);
 	head(f, "secretaryd_rings_no_answer_total", "counter", "Staff phones rung out unanswered (queue_log RINGNOANSWER).");
 	fprintf(f, "secretaryd_rings_no_answer_total %llu\n", (unsigned long long)cs->ring_no_answer);
 	head(f, "secretaryd_staff_on_shift", "gauge", "Operators and backup staff on shift now.");
@@ -324,6 +327,15 @@ static void metrics_misc(FILE *f, const struct crstats *st, const struct center_
 		"secretaryd_tenant_changes_total{via=\"put\",result=\"refused\"} %llu\n",
 		(unsigned long long)st->reloads_ok, (unsigned long long)st->reloads_refused,
 		(unsigned long long)st->puts_ok, (unsigned long long)st->puts_refused);
+	head(f, "secretaryd_person_reports_total", "counter",
+	     "Call reports posted by SIP operators (POST /api/calls/<id>/report): accepted (spooled), "
+	     "refused (400, 404, 409), expired (the call forgotten before its report came).");
+	fprintf(f,
+		"secretaryd_person_reports_total{result=\"accepted\"} %llu\n"
+		"secretaryd_person_reports_total{result=\"refused\"} %llu\n"
+		"secretaryd_person_reports_total{result=\"expired\"} %llu\n",
+		(unsigned long long)st->person_reports_ok, (unsigned long long)st->person_reports_refused,
+		(unsigned long long)st->person_reports_expired);
 }
 
 char *crstats_metrics(struct crstats *st, struct center *c, struct spool *sp, rb_us period)

@@ -39,6 +39,9 @@ struct cdr_row {
 				  * (rung to answer: the pick-up); else unused */
 	int no_answers;          /* staff phones rung out for this call (center.phone) */
 	int64_t seq;             /* arrival order at the center, from 1 */
+	char leg_call_id[96];    /* a SIP operator's: the answering phone's leg
+				  * Call-ID (not a column: the admin API finds
+				  * a call by it, callreport.h) */
 };
 
 /*

@@ -553,16 +553,59 @@ static int open_files(struct center *c, const struct center_opts *o, char *err, 
 
 /* ---- operators as SIP users ---- */
 
-/* A staff member's phones: said when the first comes and the last goes
- * (dispatch will take them as ready or not from here, issue 15). */
+/* Whether staff member s can be rung: a SIP user of the operators file
+ * with a contact (a registered one or a static one), or not a SIP user at
+ * all (the center simulates its pick-up). dsp_reach_h for new members. */
+static bool staff_reach(const struct dsp_staff *s, void *arg)
+{
+	struct center *c = arg;
+	char name[32];
+	dsp_staff_name(s, name, sizeof name);
+	const struct op_cred *op = c->reg ? registrar_staff(c->reg, name) : NULL;
+	return !op || registrar_contacts(c->reg, op, NULL, 0) > 0;
+}
+
+/*
+ * Dispatch follows the registrar (docs/definitions.md, "Ringing a phone"):
+ * a member whose last contact lapsed or was unregistered is away, never
+ * rung, and a (re-)REGISTER makes it idle again (it takes the oldest
+ * waiting call at once). A member being rung when one of its contacts goes
+ * has that contact's leg CANCELled (ops_prune): if no leg is left ringing,
+ * its phone rang out now, a ring with no answer, and the call goes back to
+ * its place in the queue.
+ */
+static void sync_reach(struct center *c)
+{
+	rb_us now = center_now(c);
+	for (size_t i = 0; i < c->dsp.n_staff; i++) {
+		struct dsp_staff *s = c->dsp.staff[i];
+		dsp_staff_reachable(&c->dsp, s, staff_reach(s, c), now); /* may ring it */
+		struct staff_ext *x = s->udata;
+		if (x && x->call && s->state == DSP_STAFF_PICKUP)
+			ops_prune(x->call);
+	}
+}
+
+static void on_reach_timer(struct tmr *t, void *arg)
+{
+	(void)t;
+	sync_reach(arg);
+}
+
+/* A staff member's phones changed: dispatch is told from a timer (the
+ * registrar is in the middle of a REGISTER or an expiry: not the moment
+ * to ring anyone). */
 static void on_reg_changed(const struct op_cred *op, const struct reg_binding *b, enum reg_event ev,
 			   size_t n_now, void *arg)
 {
+	struct center *c = arg;
 	if (ev == REG_BOUND && n_now == 1)
 		rb_log(LOG_NOTICE, "%s (%s) reachable: %s", op->staff, op->user, b->uri);
 	else if ((ev == REG_UNBOUND || ev == REG_EXPIRED) && n_now == 0)
 		rb_log(LOG_NOTICE, "%s (%s) unreachable: its last contact %s", op->staff, op->user,
 		       ev == REG_EXPIRED ? "expired" : "unregistered");
+	if (ev != REG_REFRESHED)
+		tmr_start(&c->tq, &c->t_reach, 0, on_reach_timer, c);
 }
 
 static void on_reg_timer(struct tmr *t, void *arg)
@@ -589,7 +632,15 @@ static int start_registrar(struct center *c, char *err, size_t errlen)
 		snprintf(err, errlen, "the registrar: %s", e == EINVAL ? "invalid expiry bounds"
 								     : strerror(e));
 	c->st.sip_operators = e == 0;
-	return e;
+	if (e)
+		return e;
+	/* At start-up, a member with no static contact and not registered yet
+	 * is away; members that come on later are asked as they are created. */
+	dsp_set_reach_h(&c->dsp, staff_reach);
+	rb_us now = center_now(c);
+	for (size_t i = 0; i < c->dsp.n_staff; i++)
+		dsp_staff_reachable(&c->dsp, c->dsp.staff[i], staff_reach(c->dsp.staff[i], c), now);
+	return 0;
 }
 
 const struct registrar *center_registrar(const struct center *c)
@@ -639,6 +690,7 @@ int center_create(struct center **out, uv_loop_t *loop, const struct center_opts
 	tmr_init(&c->t_flush);
 	tmr_init(&c->t_grace);
 	tmr_init(&c->t_reg);
+	tmr_init(&c->t_reach);
 	if ((e = tsx_init(c)))
 		goto out;
 	if ((e = stp_init(&c->tp, loop, tsx_on_message, c)))
@@ -807,6 +859,7 @@ int center_destroy(struct center *c)
 	ops_fini(c); /* the operator legs still in flight (their timers first) */
 	if (c->tq_ok) { /* and its timer queue goes whether it ran or not */
 		tmr_stop(&c->tq, &c->t_reg);
+		tmr_stop(&c->tq, &c->t_reach);
 		tmrq_close(&c->tq);
 	}
 	registrar_free(c->reg);

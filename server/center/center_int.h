@@ -117,6 +117,7 @@ struct center {
 	struct center_stats st;
 	struct registrar *reg;         /* SIP operators' registrar; NULL: none */
 	struct tmr t_reg;              /* the next binding to lapse */
+	struct tmr t_reach;            /* dispatch told of a contact change (center.c) */
 	struct opring **lht;           /* operator legs by their Call-ID (center_ops.c) */
 	size_t lht_size, n_legs;
 	uint64_t leg_seq;
@@ -156,6 +157,9 @@ void center_ring_out_soon(struct call *call);
  *                   no contact to ring (the caller rings it out)
  *   ops_drop        the call leaves the phones (CANCEL, ring timeout, drain)
  *   ops_hangup      the call is over for the caller: BYE to the operator
+ *   ops_prune       the member's contacts changed while rung: legs to a
+ *                   contact no longer bound are CANCELled (none left
+ *                   ringing: the phone rang out now)
  *   ops_caller_ack  the caller's ACK (a delayed offer's answer goes on)
  *   ops_on_message  a message of a leg's (true: taken)
  *   ops_detach      the call record goes: legs forget it
@@ -168,6 +172,7 @@ enum ops_ring_result { OPS_SIMULATED = 0, OPS_RINGING, OPS_UNREACHABLE };
 enum ops_ring_result ops_ring(struct call *call, struct staff_ext *x);
 void ops_drop(struct call *call);
 void ops_hangup(struct call *call);
+void ops_prune(struct call *call);
 void ops_caller_ack(struct call *call, const struct sipmsg *ack);
 bool ops_on_message(struct center *c, const struct sipmsg *m);
 void ops_detach(struct call *call);

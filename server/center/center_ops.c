@@ -60,6 +60,7 @@ struct opring {
 	uint32_t hash;
 	bool failed;             /* a final non-2xx or Timer B: out of the race */
 	char call_id[96];
+	char contact[OPF_URI_MAX]; /* the binding it rings (ops_prune) */
 };
 
 static uint32_t hash_str(const char *p, size_t n)
@@ -201,6 +202,8 @@ static void cb_answered(struct opleg *l, struct sip_span sdp, void *arg)
 	}
 	call->won = r;
 	r->ctr->st.op_legs_answered++;
+	if (call->row) /* the phone knows the call by this one (POST .../report) */
+		snprintf(call->row->leg_call_id, sizeof call->row->leg_call_id, "%s", r->call_id);
 	cancel_others(call, r);
 	center_answer(call, sdp.len ? sdp.p : NULL, sdp.len);
 }
@@ -357,6 +360,7 @@ static bool start_leg(struct call *call, const struct reg_binding *b, struct opl
 	if (!r)
 		return false;
 	r->ctr = c;
+	snprintf(r->contact, sizeof r->contact, "%s", b->uri);
 	tmr_init(&r->t);
 	if (stp_udp_peer(&c->tp, addr, &r->peer)) {
 		free(r);
@@ -456,6 +460,57 @@ void ops_hangup(struct call *call)
 	opleg_bye(r->l, rb_now_mono_us()); /* EALREADY: the operator hung up first */
 	leg_check(r);
 	ops_drop(call);
+}
+
+static bool still_bound(const char *uri, const struct reg_binding *const *bs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(bs[i]->uri, uri))
+			return true;
+	return false;
+}
+
+/*
+ * An operator who unregisters while its phone rings (or whose contact
+ * lapses): the leg to that contact is CANCELled at once rather than left to
+ * ring to the ring timeout. The phone said it is gone; ringing it on would
+ * only keep the caller from the next free operator (for up to
+ * ring_timeout_s, or until the caller gives up with no ring timeout set).
+ * With no leg left ringing the member's phone rang out now: a ring with no
+ * answer (RINGNOANSWER), the call back at its place in the queue, the
+ * member not ready and then away. A 200 crossing the CANCEL is ACKed and
+ * hung up (opleg), as for a ring timeout.
+ */
+void ops_prune(struct call *call)
+{
+	struct center *c = call->ctr;
+	if (!call->n_legs || call->won || !call->sx)
+		return;
+	char staff[32];
+	dsp_staff_name(call->sx->s, staff, sizeof staff);
+	const struct op_cred *op = registrar_staff(c->reg, staff);
+	const struct reg_binding *bs[REG_MAX_CONTACTS];
+	size_t n = op ? registrar_contacts(c->reg, op, bs, REG_MAX_CONTACTS) : 0;
+	if (n > REG_MAX_CONTACTS)
+		n = REG_MAX_CONTACTS;
+	rb_us now = rb_now_mono_us();
+	bool removed = false, live = false;
+	for (int i = call->n_legs - 1; i >= 0; i--) { /* unlink_call moves the last to i */
+		struct opring *r = call->legs[i];
+		if (still_bound(r->contact, bs, n)) {
+			live |= !r->failed;
+			continue;
+		}
+		rb_log(LOG_INFO, "%s: %s's contact %s gone while rung: CANCEL", call->call_id, staff,
+		       r->contact);
+		removed = true;
+		unlink_call(r);
+		if (opleg_cancel(r->l, now) == EALREADY)
+			opleg_bye(r->l, now);
+		leg_check(r);
+	}
+	if (removed && !live)
+		center_ring_out_soon(call);
 }
 
 void ops_caller_ack(struct call *call, const struct sipmsg *ack)

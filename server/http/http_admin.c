@@ -15,7 +15,8 @@
 
 #include "log.h"
 
-#define MAX_BODY (64 * 1024)  /* a PUT's body: tenant settings are a few hundred bytes */
+#define MAX_BODY (64 * 1024)  /* a PUT's or POST's body: a few hundred bytes, a report a few KB */
+#define MAX_ID 512             /* a call's id in POST /api/calls/<id>/report */
 #define HTTP_IDLE_S 10         /* a connection idle this long is closed */
 #define HTTP_MAX_CONNS 256     /* connections at a time */
 #define HTTP_MAX_PER_IP 32     /* from one host, when not on loopback */
@@ -37,8 +38,13 @@ struct http_admin {
  * accept for want of descriptors. */
 #define HTTP_PAUSE_MS 1000
 
-/* Per request: the PUT body as it arrives. */
+/* The changing requests (a token needed). */
+enum change { CH_NONE = 0, CH_TENANT, CH_REPORT };
+
+/* Per request: what it changes, and its body as it arrives. */
 struct req {
+	enum change what;
+	char id[MAX_ID];
 	char *body;
 	size_t len;
 };
@@ -133,24 +139,48 @@ static bool token_ok(const struct http_admin *h, struct MHD_Connection *con)
 }
 
 /*
- * A PUT judged on its headers alone (issue 12): the path, the token and the
- * Content-Length are known before a byte of the body, so a client without
- * the token, or with a body over the cap, is answered at once and the body
- * never read (MHD closes the connection after a response queued this
- * early). Before, the whole body was read first: 300 slow PUTs without a
- * token held every connection slot (/metrics timed out for 70 s), and a
- * 100 MB body was read before its 401. Returns true with *ret set when the
- * request is answered here.
+ * Which change the request is, its id into id (n bytes): PUT
+ * /api/tenants/<id>, POST /api/calls/<id>/report (the id a SIP Call-ID,
+ * which may hold '/' and '@': MHD gives the path percent-decoded, so a
+ * client sends them as %2F and %40). CH_NONE for anything else.
  */
-static bool put_refused_on_headers(struct http_admin *h, struct MHD_Connection *con,
-				   const char *url, enum MHD_Result *ret)
+static enum change change_of(const char *method, const char *url, char *id, size_t n)
+{
+	if (!strcmp(method, "PUT") && !strncmp(url, "/api/tenants/", 13) && url[13] &&
+	    !strchr(url + 13, '/') && strlen(url + 13) < n) {
+		snprintf(id, n, "%s", url + 13);
+		return CH_TENANT;
+	}
+	size_t l = strlen(url);
+	if (!strcmp(method, "POST") && !strncmp(url, "/api/calls/", 11) && l > 11 + 7 &&
+	    !strcmp(url + l - 7, "/report") && l - 18 < n) {
+		memcpy(id, url + 11, l - 18);
+		id[l - 18] = '\0';
+		return CH_REPORT;
+	}
+	return CH_NONE;
+}
+
+/*
+ * A change (PUT, POST) judged on its headers alone (issue 12): the path,
+ * the token and the Content-Length are known before a byte of the body, so
+ * a client without the token, or with a body over the cap, is answered at
+ * once and the body never read (MHD closes the connection after a response
+ * queued this early). Before, the whole body was read first: 300 slow PUTs
+ * without a token held every connection slot (/metrics timed out for
+ * 70 s), and a 100 MB body was read before its 401. Returns true with *ret
+ * set when the request is answered here.
+ */
+static bool change_refused_on_headers(struct http_admin *h, struct MHD_Connection *con,
+				      enum change what, enum MHD_Result *ret)
 {
 	const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
 	char *end;
 	unsigned long long n = 0;
 
-	if (strncmp(url, "/api/tenants/", 13) || !url[13] || strchr(url + 13, '/'))
-		*ret = reply_json_err(con, MHD_HTTP_NOT_FOUND, "PUT goes to /api/tenants/<id>");
+	if (what == CH_NONE)
+		*ret = reply_json_err(con, MHD_HTTP_NOT_FOUND,
+				      "PUT goes to /api/tenants/<id>, POST to /api/calls/<id>/report");
 	else if (!h->token)
 		*ret = reply_json_err(con, MHD_HTTP_FORBIDDEN,
 				      "changes are off: start secretaryd with --admin-token");
@@ -164,54 +194,67 @@ static bool put_refused_on_headers(struct http_admin *h, struct MHD_Connection *
 	return true;
 }
 
+/* A PUT or POST: refused on its headers, or its body gathered, then given
+ * to its callback. */
+static enum MHD_Result on_change(struct http_admin *h, struct MHD_Connection *con, const char *url,
+				 const char *method, const char *upload, size_t *upload_size,
+				 void **con_cls)
+{
+	struct req *rq = *con_cls;
+	if (!rq) {
+		/* The headers are in, the body not yet: refuse now if we will. */
+		enum MHD_Result early;
+		char id[MAX_ID];
+		enum change what = change_of(method, url, id, sizeof id);
+		if (change_refused_on_headers(h, con, what, &early))
+			return early;
+		if (!(rq = calloc(1, sizeof *rq)))
+			return MHD_NO;
+		rq->what = what;
+		memcpy(rq->id, id, sizeof id);
+		*con_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (rq->len + *upload_size > MAX_BODY) {
+			/* A chunked body (no length to check first) past the cap:
+			 * cut, the connection closed, rather than read on. */
+			rb_log(LOG_WARNING, "%s %s: body over %d bytes: connection closed", method, url,
+			       MAX_BODY);
+			return MHD_NO;
+		}
+		char *nb = realloc(rq->body, rq->len + *upload_size + 1);
+		if (!nb)
+			return MHD_NO;
+		memcpy(nb + rq->len, upload, *upload_size);
+		rq->body = nb;
+		rq->len += *upload_size;
+		rq->body[rq->len] = 0;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	/* The whole body is here (path and token were checked on the headers). */
+	char *resp = NULL;
+	const char *b = rq->body ? rq->body : "";
+	int (*cb)(void *, const char *, const char *, size_t, char **) =
+	    rq->what == CH_TENANT ? h->cbs.put_tenant : h->cbs.post_report;
+	int st = cb ? cb(h->cbs.arg, rq->id, b, rq->len, &resp) : 404;
+	return reply(con, (unsigned)st, "application/json", resp, true);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
 {
 	struct http_admin *h = cls;
 	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-	bool put = !strcmp(method, "PUT");
-	if (put) {
-		struct req *rq = *con_cls;
-		if (!rq) {
-			/* The headers are in, the body not yet: refuse now if we will. */
-			enum MHD_Result early;
-			if (put_refused_on_headers(h, con, url, &early))
-				return early;
-			if (!(rq = calloc(1, sizeof *rq)))
-				return MHD_NO;
-			*con_cls = rq;
-			return MHD_YES;
-		}
-		if (*upload_size) {
-			if (rq->len + *upload_size > MAX_BODY) {
-				/* A chunked body (no length to check first) past the
-				 * cap: cut, the connection closed, rather than read on. */
-				rb_log(LOG_WARNING, "PUT %s: body over %d bytes: connection closed", url,
-				       MAX_BODY);
-				return MHD_NO;
-			} else {
-				char *nb = realloc(rq->body, rq->len + *upload_size + 1);
-				if (!nb)
-					return MHD_NO;
-				memcpy(nb + rq->len, upload, *upload_size);
-				rq->body = nb;
-				rq->len += *upload_size;
-				rq->body[rq->len] = 0;
-			}
-			*upload_size = 0;
-			return MHD_YES;
-		}
-		/* The whole body is here (path and token were checked on the headers). */
-		char *resp = NULL;
-		int st = h->cbs.put_tenant ? h->cbs.put_tenant(h->cbs.arg, url + 13, rq->body ? rq->body : "",
-								  rq->len, &resp)
-					   : 404;
-		return reply(con, (unsigned)st, "application/json", resp, true);
-	}
+	if (!strcmp(method, "PUT") || (!strcmp(method, "POST") && !strncmp(url, "/api/calls/", 11)))
+		return on_change(h, con, url, method, upload, upload_size, con_cls);
 	if (!get) {
 		struct MHD_Response *r = MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
-		MHD_add_response_header(r, "Allow", strncmp(url, "/api/tenants/", 13) ? "GET, HEAD" : "PUT");
+		MHD_add_response_header(r, "Allow", !strncmp(url, "/api/tenants/", 13) ? "PUT"
+						    : !strncmp(url, "/api/calls/", 11) ? "POST"
+											: "GET, HEAD");
 		enum MHD_Result ret = MHD_queue_response(con, MHD_HTTP_METHOD_NOT_ALLOWED, r);
 		MHD_destroy_response(r);
 		return ret;

@@ -1,7 +1,7 @@
 /*
  * http_admin: secretaryd's admin interface (libmicrohttpd) on the center's
  * libuv loop: GET /metrics, GET /api/state, GET /wallboard, PUT
- * /api/tenants/<id>. It knows nothing of the center: what it serves comes
+ * /api/tenants/<id>, POST /api/calls/<id>/report. It knows nothing of the center: what it serves comes
  * from callbacks (struct http_admin_cbs), all called on the loop's thread,
  * so they may read the center's state without locks.
  *
@@ -16,12 +16,12 @@
  * readable, with a uv timer for MHD's own timeouts.
  *
  * Security: listening on an address that is not loopback needs a token;
- * every changing request (PUT) needs the token, sent as
+ * every changing request (PUT, POST) needs the token, sent as
  * "Authorization: Bearer TOKEN" (401 without it, 403 when no token was
  * configured, so that changes are off). GET requests need none: the
  * wallboard is for everyone in the center (docs/service.md Q2).
  *
- * Limits (docs/secretaryd-reports.md): a PUT's path, token and
+ * Limits (docs/secretaryd-reports.md): a PUT's or POST's path, token and
  * Content-Length are judged on its headers, before the body is read; a
  * body is at most 64 KB (a chunked one is cut there); a connection idle
  * 10 s is closed; 256 connections at most, 32 per host off loopback.
@@ -43,6 +43,11 @@ struct http_admin_cbs {
 	 * and a malloc'd JSON body in *resp (may stay NULL). */
 	int (*put_tenant)(void *arg, const char *id, const char *body, size_t len, char **resp);
 	void *arg;
+	/* POST /api/calls/<id>/report: a person's call report (id: the call's
+	 * Call-ID, percent-decoded); the status (202, 400, 404, 409, 500) and
+	 * a malloc'd JSON body in *resp (may stay NULL). NULL: 404. (Last, so
+	 * positional initialisers of the others stay valid.) */
+	int (*post_report)(void *arg, const char *id, const char *body, size_t len, char **resp);
 };
 
 struct http_admin_opts {

@@ -247,6 +247,9 @@ static void feed(struct run *u)
 		}
 		if (i == 0)
 			live_timeline(resdir_timeline(u->rd), r->calls, r->sc.n, u->o->scn->end);
+		/* the operator legs of replication 0, as its calls.csv */
+		if (i == 0 && u->o->sip_operators && !u->failed[0] && live_legs_write(u->rd, r))
+			snprintf(u->failed, sizeof(u->failed), "cannot write operator_legs.csv");
 	}
 }
 

@@ -42,6 +42,9 @@ struct live_cap {
 	/* Our calls as they ended (the capture thread's until joined). */
 	struct live_wire *wire;
 	size_t n_wire, cap_wire;
+	/* The operator legs of our calls (their INVITE's X-RB-Call is our key). */
+	struct live_wire *legs;
+	size_t n_legs, cap_legs;
 	bool wire_oom;
 	struct cap_stats stats;
 	int64_t t0_ns;
@@ -153,27 +156,40 @@ static int wire_copy(struct live_wire *w, const struct callrec *r, uint64_t seq)
 	return 0;
 }
 
-/* A call over (capture thread, or the run's after the join): kept when ours. */
+/* Appends r (seq) to *v: 0, or ENOMEM (then wire_oom). */
+static int keep_wire(struct live_wire **v, size_t *n, size_t *cap, const struct callrec *r,
+		     uint64_t seq)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 256;
+		struct live_wire *q = realloc(*v, nc * sizeof(*q));
+		if (!q)
+			return ENOMEM;
+		*v = q;
+		*cap = nc;
+	}
+	if (wire_copy(&(*v)[*n], r, seq))
+		return ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* A call over (capture thread, or the run's after the join): kept when ours,
+ * or when it is an operator leg the center rang for one of ours (its
+ * INVITE's X-RB-Call carries our key, as the caller's INVITE had it). */
 static void on_call(const struct callrec *r, void *arg)
 {
 	struct live_cap *c = arg;
 	uint64_t seq;
-	if (!live_key_seq(callrec_call_id(r), c->prefix, &seq) || c->wire_oom)
+	if (c->wire_oom)
 		return;
-	if (c->n_wire == c->cap_wire) {
-		size_t nc = c->cap_wire ? 2 * c->cap_wire : 256;
-		struct live_wire *q = realloc(c->wire, nc * sizeof(*q));
-		if (!q) {
+	if (live_key_seq(callrec_call_id(r), c->prefix, &seq)) {
+		if (keep_wire(&c->wire, &c->n_wire, &c->cap_wire, r, seq))
 			c->wire_oom = true;
-			return;
-		}
-		c->wire = q;
-		c->cap_wire = nc;
+	} else if (r->rb_call[0] && live_key_seq(r->rb_call, c->prefix, &seq)) {
+		if (keep_wire(&c->legs, &c->n_legs, &c->cap_legs, r, seq))
+			c->wire_oom = true;
 	}
-	if (wire_copy(&c->wire[c->n_wire], r, seq))
-		c->wire_oom = true;
-	else
-		c->n_wire++;
 }
 
 static void *cap_main(void *arg)
@@ -309,6 +325,12 @@ const struct live_wire *live_cap_calls(const struct live_cap *t, size_t *n)
 	return t->wire;
 }
 
+const struct live_wire *live_cap_legs(const struct live_cap *t, size_t *n)
+{
+	*n = t->n_legs;
+	return t->legs;
+}
+
 rb_us live_cap_t0(const struct live_cap *t)
 {
 	return t->t0_ns == INT64_MIN ? RB_T_NONE : t->t0_ns / 1000;
@@ -331,6 +353,9 @@ void live_cap_free(struct live_cap *t)
 	for (size_t i = 0; i < t->n_wire; i++)
 		free(t->wire[i].key);
 	free(t->wire);
+	for (size_t i = 0; i < t->n_legs; i++)
+		free(t->legs[i].key);
+	free(t->legs);
 	free(t->cancel_seq);
 	pthread_mutex_destroy(&t->mu);
 	free(t);

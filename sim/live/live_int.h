@@ -73,6 +73,17 @@ struct live_call {
 	                         long for rec's fields (rec points here); else NULL */
 };
 
+/* --- one operator leg (live_legs.c): a row of operator_legs.csv --- */
+struct live_leg {
+	uint64_t seq;              /* the caller's call (its X-RB-Call key) */
+	char leg_call_id[128];     /* the leg's own Call-ID (cut to fit) */
+	char op[64];               /* the Request-URI user: "op3", "backup1" */
+	rb_us t_invite, t_ringing, t_answer, t_cancel, t_final; /* scenario time */
+	int final_status;          /* 0: none seen */
+	const char *result;        /* "answered", "no-answer", "cancelled",
+				      "failed", "incomplete" */
+};
+
 /* --- one replication (live_rep.c, live_launch.c, live_redial.c) --- */
 
 struct live_cap;
@@ -85,6 +96,8 @@ struct rep {
 	struct schedule sc;
 	struct live_call *calls;
 	size_t n_calls; /* calls allocated (sc.n once they all are) */
+	struct live_leg *legs; /* --sip-operators: the operator legs, by t_invite */
+	size_t n_legs;
 	rb_us t0;	/* epoch µs */
 	rb_us end_epoch; /* the scenario's end on the wall clock */
 	pid_t sd_pid, sipp_pid;
@@ -199,6 +212,9 @@ void live_cap_stop(struct live_cap *t);
 int live_cap_finish(struct live_cap *t, char *err, size_t n);
 /* After live_cap_finish: our calls in the order they ended. */
 const struct live_wire *live_cap_calls(const struct live_cap *t, size_t *n);
+/* After live_cap_finish: the operator legs of our calls (seq: the caller's
+ * call, from the leg INVITE's X-RB-Call), in the order they ended. */
+const struct live_wire *live_cap_legs(const struct live_cap *t, size_t *n);
 /* The capture's first packet, µs since the epoch; RB_T_NONE when none. */
 rb_us live_cap_t0(const struct live_cap *t);
 /* libpcap's counts, taken when the capture stopped. */
@@ -242,6 +258,22 @@ int live_never_answered(const struct live_call *calls, size_t n, char *why, size
  */
 int live_auth_check(const struct live_call *calls, size_t n, const char *auth, long challenges,
 		    char *why, size_t whylen);
+
+/*
+ * The capture's operator legs (live_cap_legs) into r->legs, in scenario
+ * time, sorted by t_invite, each with its result: answered (a 2xx),
+ * cancelled (the center's CANCEL after the caller's own CANCEL, or after
+ * the caller was answered by another leg), no-answer (any other CANCEL:
+ * the ring timeout, RINGNOANSWER), failed (a final answer >= 300 without a
+ * CANCEL), incomplete. After live_collect (r->calls filled). Returns 0 or
+ * ENOMEM.
+ */
+int live_legs_collect(struct rep *r, const struct live_wire *legs, size_t n,
+		      const struct live_sources *src);
+struct resdir;
+/* operator_legs.csv in d (docs/results.md) from r's legs. Returns 0 or
+ * the table's errno. */
+int live_legs_write(struct resdir *d, const struct rep *r);
 
 /* Median, p99 and max of calls' lateness (those on the wire). */
 void live_lateness_of(const struct live_call *calls, size_t n, struct live_lateness *lat);

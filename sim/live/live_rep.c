@@ -256,6 +256,12 @@ static int account(struct rep *r, size_t n_wire)
 		snprintf(r->why, sizeof(r->why), "out of memory");
 		return -1;
 	}
+	size_t n_legs = 0;
+	const struct live_wire *legs = live_cap_legs(r->cap, &n_legs);
+	if (r->o->sip_operators && live_legs_collect(r, legs, n_legs, &src)) {
+		snprintf(r->why, sizeof(r->why), "out of memory");
+		return -1;
+	}
 	size_t missing = 0;
 	for (size_t i = 0; i < r->sc.n; i++)
 		if (!r->calls[i].found)
@@ -311,6 +317,7 @@ void live_rep_free(struct rep *r)
 {
 	free(r->pend);
 	free(r->rd);
+	free(r->legs);
 	live_calls_release(r->calls, r->n_calls);
 	free(r->calls);
 	schedule_free(&r->sc);

@@ -12,6 +12,14 @@
 #     CDRs' operator ring times (scenario time) are 2..6 s (+ lateness);
 #   - ring-no-answer: RINGNOANSWER lines in Asterisk's format, their ring
 #     time the 15 s ring timeout on the wire (750 ms, + lateness);
+#   - operator_legs.csv (from the capture, through the result sink): one
+#     answered leg per answered call, its operator the CDR's, its ring time
+#     (INVITE to 200 on the wire, in scenario time) the CDR's
+#     operator_ring_s within 0.25 s of scenario time (12.5 ms on the wire
+#     at x20: the center's own time between taking the call and sending
+#     the INVITE, and between the 200 and its record); one no-answer row per
+#     RINGNOANSWER line (ring time the 15 s timeout), one cancelled row per
+#     RINGCANCELED line;
 #   - the wall time is bounded by the scenario at x20 plus setup.
 . "$(dirname "$0")/live_lib.sh"
 need_capture
@@ -67,6 +75,29 @@ check "CDRs' rings out add up to the RINGNOANSWER lines" "$nra" "$(q "select sum
 canc=$(grep -c ' cancelled$' live/operators/calls.log)
 [ "$canc" -ge "$nra" ] && pass "$canc operator legs CANCELled (>= $nra rings out)" \
 	|| fail "$canc operator legs CANCELled, fewer than the $nra rings out"
+OL=live/operator_legs.csv
+check "operator_legs.csv: its header" \
+	"call,caller_call_id,leg_call_id,operator,t_invite,t_ringing,t_answer,t_cancel,final_status,ring_s,result" \
+	"$(head -1 "$OL")"
+sqlite3 -csv "$DB" "select call_id, operator, operator_ring_s from calls where outcome='answered'" >cdr_ans.csv
+legs=$(/usr/bin/python3 - "$OL" cdr_ans.csv <<'PY'
+import csv, sys
+cdr = {r[0]: (r[1], float(r[2])) for r in csv.reader(open(sys.argv[2]))}
+ans = [r for r in csv.DictReader(open(sys.argv[1])) if r["result"] == "answered"]
+calls = {r["caller_call_id"] for r in ans}
+ok = sum(1 for r in ans if r["caller_call_id"] in cdr and cdr[r["caller_call_id"]][0] == r["operator"]
+         and abs(float(r["ring_s"]) - cdr[r["caller_call_id"]][1]) <= 0.25)
+print(len(ans), len(calls), ok)
+PY
+)
+check "operator_legs.csv: one answered leg per answered call, operator and ring time (0.25 s) as the CDR's" \
+	"$ans $ans $ans" "$legs"
+check "operator_legs.csv: no-answer rows = RINGNOANSWER lines, ring time 15..15.6 s" "$nra $nra" \
+	"$(awk -F, '$11 == "no-answer"' "$OL" | wc -l) $(awk -F, '$11 == "no-answer" && $10 >= 15 && $10 <= 15.6' "$OL" | wc -l)"
+check "operator_legs.csv: cancelled rows = RINGCANCELED lines" "$(grep -c '|RINGCANCELED|' "$QL")" \
+	"$(awk -F, '$11 == "cancelled"' "$OL" | wc -l)"
+check "operator_legs.csv: every leg linked to a call of calls.csv" 0 \
+	"$(awk -F, 'NR > 1 && $2 == ""' "$OL" | wc -l)"
 check "calls.csv is the callers' view: answered as the CDRs" "$ans" \
 	"$(json live/summary.json 'd["overall"]["answered"]')"
 finish

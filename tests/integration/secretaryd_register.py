@@ -13,7 +13,9 @@ challenge's algorithms in order), and exits 0 once a final answer other
 than 401 came (or the 401, with ALG none); 3 on a timeout (2 s per
 response). With REG_DUP=1 in the environment each REGISTER is sent twice
 (a retransmission) and a line "copy same" or "copy differs" says whether
-the second answer repeated the first byte for byte.
+the second answer repeated the first byte for byte. With REG_LPORT=N the
+REGISTER is sent from 127.0.0.1:N (the center rings a registered contact
+at the REGISTER's source: a test's SIPp phone binds N once this is done).
 """
 import hashlib
 import os
@@ -66,7 +68,7 @@ def main():
     port = int(port)
     contact = sys.argv[6] if len(sys.argv) > 6 else f"<sip:{user}@127.0.0.1:5999>"
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
+    s.bind(("127.0.0.1", int(os.environ.get("REG_LPORT", "0"))))
     s.settimeout(2.0)
     lport = s.getsockname()[1]
     call_id = f"reg-{os.getpid()}@127.0.0.1"

@@ -126,9 +126,13 @@ check "simulated: one answered CDR, 2 s of talk, ended by the center" "1|answere
 if command -v baresip >/dev/null; then
 	BS=
 	trap '[ -n "$BS" ] && kill "$BS" 2>/dev/null; cleanup' EXIT
+	# op2 a SIP user that never registers: away, never rung, so the call is
+	# baresip's (a member not in the file would be simulated and, idle
+	# since start-up, idle longer than op1, idle from its REGISTER)
 	cat >ops2.yaml <<'YAML'
 operators:
   - {user: bob, password: builder, staff: op1, digest: [md5]}
+  - {user: nobody, password: never, staff: op2}
 YAML
 	chmod 600 ops2.yaml
 	start_server "$SRC/tests/data/scn-server/sip-operators.yaml" data2 --operators-file ops2.yaml
