@@ -130,7 +130,7 @@ void callrec_set_key_n(struct callrec *r, const char *call_id, size_t call_id_le
 		      from_tag_len);
 }
 
-void callrec_derive(struct callrec *r, rb_us ring_period)
+void callrec_derive_wait(struct callrec *r, rb_us ring_period)
 {
 	rb_us wait = RB_T_NONE;
 
@@ -155,6 +155,11 @@ void callrec_derive(struct callrec *r, rb_us ring_period)
 		else if (r->no_answer != RB_T_NONE)
 			r->rings_heard = ring_heard(r->no_answer, wait, ring_period);
 	}
+}
+
+void callrec_derive(struct callrec *r, rb_us ring_period)
+{
+	callrec_derive_wait(r, ring_period);
 	/* Timings the engines may leave to us, when they can be known. */
 	if (r->srd == RB_T_NONE && r->t_ringing != RB_T_NONE && r->t_invite != RB_T_NONE)
 		r->srd = r->t_ringing - r->t_invite;

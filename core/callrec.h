@@ -139,6 +139,13 @@ void callrec_set_key_n(struct callrec *r, const char *call_id, size_t call_id_le
  * RB_T_NONE and the times give them.
  */
 void callrec_derive(struct callrec *r, rb_us ring_period);
+/*
+ * Only wait, rings and rings_heard, from the fields they come from (t_invite,
+ * outcome, t_answer, t_cancel, t_final, forwarding, no_answer): what the
+ * summary reads. For an engine whose record goes nowhere else (the model
+ * with no calls.csv and no call handler); callrec_derive does this first.
+ */
+void callrec_derive_wait(struct callrec *r, rb_us ring_period);
 
 /* The calls.csv header line (with "\n"), columns in the contract's order. */
 const char *callrec_csv_header(void);

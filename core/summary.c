@@ -253,7 +253,9 @@ static int rep_alloc(struct summary *s, struct summary_rep *h, int idx)
 	h->bin_w = RB_US_PER_S;
 	h->seg_valid = false;
 	h->cb = -1;
-	h->pend = calloc(1, sizeof(*h->pend)); /* optional: NULL adds directly */
+	h->pend = calloc(SUM_GSLOTS, sizeof(*h->pend)); /* optional: NULL adds directly */
+	for (int i = 0; i < SUM_GSLOTS; i++)
+		h->gs[i].pend = h->pend ? &h->pend[i] : NULL;
 	return 0;
 }
 
@@ -313,19 +315,19 @@ struct summary_rep *summary_rep(struct summary *s, int r)
 	return h;
 }
 
-/* Adds the pending run of calls (struct sum_pend) to its groups. */
-static void pend_flush(struct summary_rep *h)
+/* Adds a set's pending run of calls (struct sum_pend) to its groups. */
+static void slot_flush(struct sum_gslot *g)
 {
-	struct sum_pend *pd = h->pend;
+	struct sum_pend *pd = g->pend;
 	if (!pd || !pd->any)
 		return;
-	for (int i = 0; i < h->gc_n; i++)
-		sum_cell_add(h->gc_cell[i], &pd->cell);
+	for (int i = 0; i < g->n; i++)
+		sum_cell_add(g->cell[i], &pd->cell);
 	memset(&pd->cell, 0, sizeof(pd->cell));
 	const struct stats_whist *ph = &pd->hist;
 	if (ph->n) {
-		for (int i = 0; i < h->gc_n; i++) {
-			struct stats_whist *d = h->gc_hist[i];
+		for (int i = 0; i < g->n; i++) {
+			struct stats_whist *d = g->hist[i];
 			for (int k = 0; k < pd->n_touched; k++)
 				d->bin[pd->touched[k]] += ph->bin[pd->touched[k]];
 			/* as stats_whist_merge, the bins aside */
@@ -341,6 +343,22 @@ static void pend_flush(struct summary_rep *h)
 		pd->hist.n = 0;
 	}
 	pd->any = false;
+}
+
+/* Every set's pending run to its groups. */
+static void pend_flush(struct summary_rep *h)
+{
+	for (int i = 0; i < SUM_GSLOTS; i++)
+		slot_flush(&h->gs[i]);
+}
+
+/* The pending runs are gone (freed): calls would add directly. */
+static void pend_drop(struct summary_rep *h)
+{
+	free(h->pend);
+	h->pend = NULL;
+	for (int i = 0; i < SUM_GSLOTS; i++)
+		h->gs[i].pend = NULL;
 }
 
 void summary_rep_saturated(struct summary_rep *h, uint64_t n)
@@ -379,8 +397,7 @@ void summary_rep_done(struct summary_rep *h)
 		stats_whist_merge(&s->hist_tot[g], &h->hists[g]); /* returns at once when empty */
 	pthread_mutex_unlock(&s->mu);
 	sum_hists_free(h);
-	free(h->pend);
-	h->pend = NULL;
+	pend_drop(h);
 	h->done = true;
 }
 
@@ -434,7 +451,8 @@ static int bin_find(struct summary_rep *h, rb_us t)
 		sum_rep_flush(h);
 		h->seg_valid = false;
 		h->cb = -1;
-		h->gc_valid = false;
+		for (int i = 0; i < SUM_GSLOTS; i++)
+			h->gs[i].valid = false;
 		merge_fine_bins(h->batch, s->n_bins, s->L.n_bgroups);
 		for (int i = 0; i < h->n_xten; i++)
 			if (h->xten[i].batch)
@@ -633,50 +651,55 @@ static inline __attribute__((always_inline)) void cells_add(struct sum_cell *con
 }
 
 /*
- * The call's groups differ from the last call's: works them out and keeps
- * them for the next calls (h->gc_*). Returns true when the call was added
- * here already: groups not kept (an extra tenant, or none).
+ * The call's groups are neither set's: works them out and keeps them in
+ * the set not used last (its pending run handed over first), for the next
+ * calls. Returns the set, or NULL when the call was added here already:
+ * groups not kept (an extra tenant, or none).
  */
-static bool groups_refresh(struct summary_rep *h, const struct callrec *r, int w, int tg, int fg,
-			   const struct pcall *p)
+static __attribute__((noinline)) struct sum_gslot *
+groups_refresh(struct summary_rep *h, const struct callrec *r, int w, int tg, int fg,
+	       const struct pcall *p)
 {
-	pend_flush(h); /* before call_groups: it may merge batches */
-	h->gc_hits = 0;
 	struct sum_xten *xt = NULL;
 	struct sum_cell *cells[5];
 	struct stats_whist *hists[5];
 	rb_us lo, hi;
+	/* may merge batches: it then hands every pending run over first */
 	int n = call_groups(h, r, w, fg, cells, hists, &xt, &lo, &hi);
 	if (xt || tg < 0) {
 		/* an extra tenant (captures) or none: not kept */
 		cells_add(cells, hists, n, p);
-		return true;
+		return NULL;
 	}
-	h->gc_valid = true;
-	h->gc_w = w;
-	h->gc_tg = tg;
-	h->gc_fg = fg;
-	h->gc_lo = lo;
-	h->gc_hi = hi;
-	h->gc_n = n;
-	memcpy(h->gc_cell, cells, sizeof(h->gc_cell));
-	memcpy(h->gc_hist, hists, sizeof(h->gc_hist));
-	return false;
+	h->gs_cur ^= 1;
+	struct sum_gslot *g = &h->gs[h->gs_cur];
+	slot_flush(g);
+	g->valid = true;
+	g->hits = 0;
+	g->w = w;
+	g->tg = tg;
+	g->fg = fg;
+	g->lo = lo;
+	g->hi = hi;
+	g->n = n;
+	memcpy(g->cell, cells, sizeof(g->cell));
+	memcpy(g->hist, hists, sizeof(g->hist));
+	return g;
 }
 
 /*
  * A run: after PEND_AFTER calls in a row in the same groups, the calls
  * add up in one pending cell and histogram instead of one per group
- * (pend_flush hands them over). Not at once, so that calls whose groups
- * change at nearly every call (many tenants; the calls that straddle a
- * 15-minute row's end) do not pay a hand-over each. Measured on
- * bench/model's case (callgrind, 200,000 calls): 268 instructions per
- * call in here before this run-length path. Returns true when p was added.
+ * (slot_flush hands them over). Not at once, so that calls whose groups
+ * change at nearly every call (many tenants) do not pay a hand-over each.
+ * Measured on bench/model's case (callgrind, 200,000 calls): 268
+ * instructions per call in here before this run-length path. Returns true
+ * when p was added.
  */
-static inline __attribute__((always_inline)) bool pend_add(struct summary_rep *h, const struct pcall *p)
+static inline __attribute__((always_inline)) bool pend_add(struct sum_gslot *g, const struct pcall *p)
 {
-	struct sum_pend *pd = h->pend;
-	if (!pd || ++h->gc_hits <= PEND_AFTER)
+	struct sum_pend *pd = g->pend;
+	if (!pd || ++g->hits <= PEND_AFTER)
 		return false;
 	pd->any = true;
 	cell_add_call(&pd->cell, p);
@@ -687,6 +710,11 @@ static inline __attribute__((always_inline)) bool pend_add(struct summary_rep *h
 		stats_whist_add_at(&pd->hist, wi, p->wait);
 	}
 	return true;
+}
+
+static inline bool slot_has(const struct sum_gslot *g, int w, int tg, int fg, rb_us t)
+{
+	return g->valid && w == g->w && tg == g->tg && fg == g->fg && t >= g->lo && t < g->hi;
 }
 
 void summary_rep_call(struct summary_rep *h, const struct callrec *r)
@@ -723,13 +751,17 @@ void summary_rep_call(struct summary_rep *h, const struct callrec *r)
 	 * on bench/model's case (callgrind, 200,000 calls): 308 instructions
 	 * per call in here before, 268 after.
 	 */
-	if (!(h->gc_valid && tg >= 0 && w == h->gc_w && tg == h->gc_tg && fg == h->gc_fg &&
-	      r->t_dial >= h->gc_lo && r->t_dial < h->gc_hi) &&
-	    groups_refresh(h, r, w, tg, fg, &p))
+	struct sum_gslot *g = &h->gs[h->gs_cur];
+	if (tg < 0 || !slot_has(g, w, tg, fg, r->t_dial)) {
+		g = &h->gs[h->gs_cur ^ 1];
+		if (tg >= 0 && slot_has(g, w, tg, fg, r->t_dial))
+			h->gs_cur ^= 1;
+		else if (!(g = groups_refresh(h, r, w, tg, fg, &p)))
+			return;
+	}
+	if (pend_add(g, &p))
 		return;
-	if (pend_add(h, &p))
-		return;
-	cells_add(h->gc_cell, h->gc_hist, h->gc_n, &p);
+	cells_add(g->cell, g->hist, g->n, &p);
 }
 
 /* ---- spans ------------------------------------------------------------ */

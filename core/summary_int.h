@@ -96,6 +96,22 @@ struct sum_pend {
 	uint16_t touched[STATS_WH_BINS];
 };
 
+/*
+ * A set of groups a call counts in (summary_rep_call): the next call of the
+ * same window, tenant and forwarding, dialled within [lo, hi) (the same
+ * 15-minute row and batch), counts in the same cells.
+ */
+#define SUM_GSLOTS 2
+struct sum_gslot {
+	bool valid;
+	int w, tg, fg, n;
+	rb_us lo, hi;
+	struct sum_cell *cell[4];
+	struct stats_whist *hist[4];
+	uint32_t hits;              /* calls in a row in these groups */
+	struct sum_pend *pend;      /* its pending run; NULL: add directly */
+};
+
 struct summary_rep {
 	struct summary *s;
 	int idx;
@@ -121,17 +137,15 @@ struct summary_rep {
 	rb_us bin_w;
 	int bins_used;
 	/*
-	 * The groups of the last call (summary_rep_call): the next call of the
-	 * same window, tenant and forwarding, dialled within [gc_lo, gc_hi)
-	 * (the same 15-minute row and batch), counts in the same cells.
+	 * The groups of the last calls (summary_rep_call), two sets: a call's
+	 * record comes when it ends, so around the end of a 15-minute row or a
+	 * batch the calls dialled before it and after it end mixed, and one set
+	 * would be worked out again at nearly every call there.
 	 */
-	bool gc_valid;
-	int gc_w, gc_tg, gc_fg, gc_n;
-	rb_us gc_lo, gc_hi;
-	struct sum_cell *gc_cell[4];
-	struct stats_whist *gc_hist[4];
-	uint32_t gc_hits;           /* calls in a row in those groups */
-	struct sum_pend *pend;      /* NULL: calls add to the groups directly */
+	struct sum_gslot gs[SUM_GSLOTS];
+	int gs_cur;                 /* the set the last call counted in */
+	struct sum_pend *pend;      /* SUM_GSLOTS of them; NULL: calls add to
+				       the groups directly */
 	/* the current stretch of time spans fall in, and its running sums */
 	bool seg_valid, seg_skip;
 	rb_us seg_lo, seg_hi;

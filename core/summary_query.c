@@ -60,8 +60,10 @@ int summary_rep_import(struct summary *dst, int r, const struct summary *src, in
 	memcpy(h->quant, sh->quant, ng * SUM_NQ * sizeof(*h->quant));
 	/* done as it stands: summary_finish must not fold (empty) histograms into it */
 	sum_hists_free(h);
-	free(h->pend);
+	free(h->pend); /* done: no call adds to it any more */
 	h->pend = NULL;
+	for (int i = 0; i < SUM_GSLOTS; i++)
+		h->gs[i].pend = NULL;
 	h->done = true;
 	return 0;
 }
