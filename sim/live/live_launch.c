@@ -171,7 +171,9 @@ static int sipp_args_fill(struct rep *r, struct sipp_args *g, size_t n, double l
 	g->user[0] = '\0';
 	if (g->pass)
 		snprintf(g->user, sizeof(g->user), "%.*s", (int)(g->pass++ - o->auth), o->auth);
-	if (live_find_flow(o->flows_dir, fname, g->flow, sizeof(g->flow))) {
+	if (o->caller_xml)
+		snprintf(g->flow, sizeof(g->flow), "%s", o->caller_xml);
+	else if (live_find_flow(o->flows_dir, fname, g->flow, sizeof(g->flow))) {
 		snprintf(r->why, sizeof(r->why),
 			 "scenarios/sipp/%s not found (not installed, no source tree: "
 			 "set RINGBENCH_FLOWS)", fname);
