@@ -255,6 +255,30 @@ int live_sipp_reason(const char *text, char *buf, size_t n)
 	return ENOENT;
 }
 
+int live_sipp_said(const char *sipp_dir, char *buf, size_t n)
+{
+	char path[PATH_MAX], *text = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/sipp.out", sipp_dir);
+	if (rbfile_read_head(path, 1 << 20, &text, &len))
+		return ENOENT;
+	int e = ENOENT;
+	for (const char *l = text; l && *l && e;) {
+		const char *nl = strchr(l, '\n'), *end = nl ? nl : l + strlen(l);
+		const char *p = strstr(l, ": ");
+		/* "2026-12-04\t22:21:31.276911\t1796422891.276911: what" */
+		if (l[0] >= '0' && l[0] <= '9' && p && p < end && memchr(l, '\t', (size_t)(p - l))) {
+			int k = snprintf(buf, n, "%.*s", (int)(end - p - 2), p + 2);
+			while (k > 0 && (size_t)k < n && (buf[k - 1] == '\r' || buf[k - 1] == ' '))
+				buf[--k] = '\0';
+			e = 0;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	free(text);
+	return e;
+}
+
 /*
  * SIPp's exit status 255 alone said nothing; its own first error line in
  * sipp.out says what went wrong (over TCP, "Connection refused" when

@@ -90,6 +90,14 @@ check "[field2] missing: said" 1 "$(grep -c '^nokey.xml:1:1: \[field2\] not used
 line=$(grep -n 'X-RB-Talk-Ms: \[field23\]' nokey.xml | cut -d: -f1)
 check "[field23] past the last field: its line and column" 1 \
 	"$(grep -c "^nokey.xml:$line:21: \[field23\]: ringbench writes field0 to field22 only" b2.err)"
+# Well-formed and with its fields, but refused by SIPp itself (a variable
+# set and never used): SIPp stops before any call, the run fails (3) and
+# says SIPp's words.
+sed 's|<recv response="200" timeout="32000" ontimeout="b_lost" next="b_done"/>|<recv response="200" timeout="32000" ontimeout="b_lost" next="b_done"><action><ereg regexp="BYE" search_in="hdr" header="CSeq:" assign_to="unused_var"/></action></recv>|' \
+	"$IVR" >unused.xml
+"$RB" live short.yaml --speedup 20 --caller-xml unused.xml --out b4 --quiet >b4.out 2>b4.err
+check "refused by SIPp: exit 3" 3 "$?"
+check "refused by SIPp: its words" 1 "$(grep -c 'SIPp said: Variable \$unused_var is referenced 1 times!' b4.err)"
 "$RB" live short.yaml --caller-xml nosuch.xml --out b3 >b3.out 2>b3.err
 check "unreadable: exit 2" 2 "$?"
 check "unreadable: said" 1 "$(grep -c '^nosuch.xml: cannot read: No such file or directory$' b3.err)"
