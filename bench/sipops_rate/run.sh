@@ -22,17 +22,22 @@
 #   MAX_TOTAL_S [1800]  no step is started after it
 #   OUT [results/bench/sipops_rate]
 #
-# Per step and mode: calls dialled against asked, the achieved rate (wire
-# calls/s between the first and the last INVITE, from calls.csv) against
-# the nominal, failed calls (dialled - answered: abandoned, rejected,
-# incomplete), the INVITE lateness p99 (live's own schedule check), and the
-# CPU time (user + sys, the kernel's rusage at µs resolution through
-# bench/lib/rusage.py standing in for secretaryd and SIPp) of each process
-# divided by ALL calls dialled. A step is clean when live gave a verdict
-# (exit 0, 1 or 4), no call failed, at least 98 % of the calls asked were
-# dialled and the achieved rate was at least 95 % of the nominal; a mode is
-# not run at higher rates after its first unclean step, and its highest
-# clean rate is the highest at and below which every step was clean.
+# Per step and mode: calls dialled against asked (RATE x STEP_S), the
+# achieved rate (wire calls/s between the first and the last INVITE in the
+# capture, calls.csv's t_invite) against the step's scheduled rate (the same
+# from its t_dial: the arrivals are Poisson, so a step's own rate is the
+# nominal +- chance), failed calls (dialled - answered: abandoned,
+# rejected, incomplete), the INVITE lateness p99 (live's own schedule
+# check), and the CPU time (user + sys, the kernel's rusage at µs
+# resolution through bench/lib/rusage.py standing in for secretaryd and SIPp,
+# and wrapping ringbench: what is left of its tree's CPU is its capture and
+# analysis) of each process divided by ALL calls dialled. A step is clean
+# when live gave a verdict (exit 0, 1 or 4), no call failed, the calls
+# dialled were no more than 4 standard deviations (sqrt(asked)) short of
+# those asked and the achieved rate was at least 95 % of the scheduled one;
+# a mode is not run at higher rates after its first unclean step, and its
+# highest clean rate is the highest at and below which every step was clean
+# ("no rate run failed" when the top of RATES was clean: the limit is higher).
 # CPU per call SIP / simulated is taken within a round at each rate where
 # both were clean; min / median / max over the rounds.
 # Exit status: 0 done; 3 a mode's lowest rate was not clean in every round
