@@ -59,6 +59,23 @@ def achieved_rate(calls_csv, F):
     return rate(inv), rate(dial)
 
 
+def wait_growth(calls_csv):
+    """Mean wait (s, scenario time) of the first and of the last fifth of
+    the answered calls, in order of their arrival. A step offered more than
+    the operators can take may lose no call within its length (the queue
+    grows, but not yet past the patience): its waits grow instead."""
+    w = []
+    with open(calls_csv) as f:
+        for row in csv.DictReader(f):
+            if row["wait_s"] and row["outcome"] == "answered":
+                w.append((float(row["t_dial"]), float(row["wait_s"])))
+    w.sort()
+    k = len(w) // 5
+    if k < 1:
+        return None, None
+    return (sum(x[1] for x in w[:k]) / k, sum(x[1] for x in w[-k:]) / k)
+
+
 def run_step(cfg, rnd, mode, rate):
     """One `ringbench live` run at RATE wire calls/s; returns its row."""
     F = cfg["speedup"] if cfg["speedup"] else rate / cfg["scn_rate"]
@@ -111,7 +128,12 @@ def summarize(row, d, F, cfg):
                 "schedule_kept": sch.get("kept"), "capture": s.get("capture"), "cpu_s": cpu,
                 "cpu_us_per_call": {k: 1e6 * v / max(dialled, 1) for k, v in cpu.items()}})
     row["achieved"], row["scheduled"] = achieved_rate(os.path.join(d, "live", "calls.csv"), F)
+    row["wait_first_fifth_s"], row["wait_last_fifth_s"] = wait_growth(os.path.join(d, "live", "calls.csv"))
     why = []
+    # more than a second longer at the end than at the start: a queue that
+    # keeps growing (overload), however few calls it has lost yet
+    if row["wait_first_fifth_s"] is not None and row["wait_last_fifth_s"] > row["wait_first_fifth_s"] + 1:
+        why.append("waits grew from %.1f s to %.1f s" % (row["wait_first_fifth_s"], row["wait_last_fifth_s"]))
     if row["live_exit"] not in (0, 1, 4):
         why.append("live exit %d (%s)" % (row["live_exit"], s.get("error") or "see its output"))
     if row["failed"]:
@@ -131,10 +153,11 @@ def show(row):
         print("%5g/s %-9s round %d: %s" % (row["rate"], row["mode"], row["round"], row["why"]), flush=True)
         return
     c = row["cpu_us_per_call"]
-    print("%5g/s %-9s round %d: F %-5g dialled %5d achieved %6.0f/s (scheduled %6.0f) failed %4d  p99 late %6.1f ms  "
+    print("%5g/s %-9s round %d: F %-5g dialled %5d achieved %6.0f/s (scheduled %6.0f) failed %4d  wait %.1f..%.1f s  p99 late %6.1f ms  "
           "CPU us/call secretaryd %6.1f callers %6.1f operators %6.1f ringbench %6.1f  load %s  %s" % (
               row["rate"], row["mode"], row["round"], row["speedup"], row["dialled"], row["achieved"],
-              row["scheduled"], row["failed"], row["lateness_p99_ms"] or 0, c["secretaryd"], c["sipp_callers"],
+              row["scheduled"], row["failed"], row["wait_first_fifth_s"] or 0, row["wait_last_fifth_s"] or 0,
+              row["lateness_p99_ms"] or 0, c["secretaryd"], c["sipp_callers"],
               c["sipp_operators"], c["ringbench"], row["loadavg_before"][0],
               "clean" if row["clean"] else "NOT CLEAN: " + row["why"]), flush=True)
 

@@ -32,7 +32,10 @@
 # resolution through bench/lib/rusage.py standing in for secretaryd and SIPp,
 # and wrapping ringbench: what is left of its tree's CPU is its capture and
 # analysis) of each process divided by ALL calls dialled. A step is clean
-# when live gave a verdict (exit 0, 1 or 4), no call failed, the calls
+# when live gave a verdict (exit 0, 1 or 4), no call failed, the answered
+# calls of the step's last fifth waited on average no more than 1 s longer
+# than those of its first fifth (more: a queue that keeps growing, an
+# overload that has lost no call yet only because the step ended first), the calls
 # dialled were no more than 4 standard deviations (sqrt(asked)) short of
 # those asked and the achieved rate was at least 95 % of the scheduled one;
 # a mode is not run at higher rates after its first unclean step, and its
