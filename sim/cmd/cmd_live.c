@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caller_xml.h"
 #include "cli.h"
 #include "commands.h"
 #include "live.h"
@@ -32,6 +33,13 @@ static void usage(FILE *out)
 	      "  --auth USER:PASSWORD  answer 401/407 challenges to the INVITEs with digest\n"
 	      "                        authentication (RFC 3261 section 22) as USER; the\n"
 	      "                        password is not kept in summary.json\n"
+	      "  --caller-xml FILE     the callers' SIPp flow instead of ringbench's\n"
+	      "                        (scenarios/sipp/live_caller.xml), for a center with its\n"
+	      "                        own flow (an IVR prompt, an early 183): it must use the\n"
+	      "                        injection fields [field0] (Call-ID [field0]///[call_id]),\n"
+	      "                        [field1] and [field2]; checked first, exit 2 when not\n"
+	      "                        (docs/live.md lists the fields; example:\n"
+	      "                        scenarios/sipp/live_caller_ivr.xml)\n"
 	      "  --help                this help\n"
 	      "  --out DIR             result folder (default results/<scenario>-live-<YYYYmmdd-HHMMSS>)\n"
 	      "  --quiet               no progress line, no summary on stdout\n"
@@ -67,6 +75,7 @@ static void usage(FILE *out)
 
 static const struct option longopts[] = {
 	{"auth", required_argument, NULL, 'a'},
+	{"caller-xml", required_argument, NULL, 'X'},
 	{"help", no_argument, NULL, 'h'},
 	{"out", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -171,6 +180,9 @@ static int take_option(struct args *g, int c, char **argv)
 	case 'P':
 		g->o.sip_operators = true;
 		return -1;
+	case 'X':
+		g->o.caller_xml = optarg;
+		return -1;
 	case 't':
 		if (old_server_spelling(optarg))
 			return cli_usage_error(PROG, "--target is a service-level target now "
@@ -190,6 +202,26 @@ static int take_option(struct args *g, int c, char **argv)
 	default:
 		return cli_bad_option(PROG, argv[optind - 1], longopts);
 	}
+}
+
+/*
+ * --caller-xml's flow: checked before anything starts (caller_xml.h), and
+ * made absolute for SIPp. Returns -1 to go on, else 2 (said).
+ */
+static int check_caller_xml(struct args *g)
+{
+	static char abs_path[PATH_MAX];
+	char err[4096];
+	if (caller_xml_check(g->o.caller_xml, err, sizeof err)) {
+		fprintf(stderr, "%s: --caller-xml:\n%s\n", PROG, err);
+		return 2;
+	}
+	if (!realpath(g->o.caller_xml, abs_path)) {
+		fprintf(stderr, "%s: --caller-xml: %s: %s\n", PROG, g->o.caller_xml, strerror(errno));
+		return 2;
+	}
+	g->o.caller_xml = abs_path;
+	return -1;
 }
 
 /* Options and the scenario's path. Returns -1 to go on, else the exit status. */
@@ -216,7 +248,7 @@ static int parse(struct args *g, int argc, char **argv)
 		return cli_usage_error(PROG, "--server: expected HOST:PORT (e.g. 127.0.0.1:5060), got '%s'",
 				       g->o.server);
 	g->o.scenario_path = argv[optind];
-	return -1;
+	return g->o.caller_xml ? check_caller_xml(g) : -1;
 }
 
 /* The scenario, with --target's targets instead of its own. Returns 0 or 2 (said). */

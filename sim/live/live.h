@@ -54,6 +54,8 @@ struct live_opts {
 	bool quiet;                  /* no progress or summary on stdout/stderr */
 	bool sip_operators;          /* --sip-operators: secretaryd rings SIP phones,
 				      * played by ringbench's operator SIPp (live_ops.c) */
+	const char *caller_xml;      /* --caller-xml: the callers' SIPp flow instead of
+				      * live_caller(_auth).xml, checked (caller_xml.h) */
 };
 
 /* Lateness of the run's INVITEs (wire), for the terminal and tests. */

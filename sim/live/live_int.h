@@ -151,6 +151,10 @@ int live_start_sipp(struct rep *r, const char *inj, size_t n, double limit_s, co
 /* The first error line of SIPp's screen output text (its timestamp cut)
  * into buf. Returns 0, or ENOENT when there is none. */
 int live_sipp_reason(const char *text, char *buf, size_t n);
+/* The first line SIPp printed with its timestamp (its errors: an unknown
+ * element, a variable set but not used...) in sipp_dir/sipp.out, the
+ * timestamp cut, into buf. Returns 0, or ENOENT when there is none. */
+int live_sipp_said(const char *sipp_dir, char *buf, size_t n);
 bool live_sipp_ok(struct rep *r, int st, const char *sipp_dir);
 
 /* The CANCELs the capture saw since the last look: redials drawn, the wire

@@ -173,7 +173,9 @@ static int sipp_args_fill(struct rep *r, struct sipp_args *g, size_t n, double l
 	g->user[0] = '\0';
 	if (g->pass)
 		snprintf(g->user, sizeof(g->user), "%.*s", (int)(g->pass++ - o->auth), o->auth);
-	if (live_find_flow(o->flows_dir, fname, g->flow, sizeof(g->flow))) {
+	if (o->caller_xml)
+		snprintf(g->flow, sizeof(g->flow), "%s", o->caller_xml);
+	else if (live_find_flow(o->flows_dir, fname, g->flow, sizeof(g->flow))) {
 		snprintf(r->why, sizeof(r->why),
 			 "scenarios/sipp/%s not found (not installed, no source tree: "
 			 "set RINGBENCH_FLOWS)", fname);
@@ -253,6 +255,30 @@ int live_sipp_reason(const char *text, char *buf, size_t n)
 		l = nl ? nl + 1 : NULL;
 	}
 	return ENOENT;
+}
+
+int live_sipp_said(const char *sipp_dir, char *buf, size_t n)
+{
+	char path[PATH_MAX], *text = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/sipp.out", sipp_dir);
+	if (rbfile_read_head(path, 1 << 20, &text, &len))
+		return ENOENT;
+	int e = ENOENT;
+	for (const char *l = text; l && *l && e;) {
+		const char *nl = strchr(l, '\n'), *end = nl ? nl : l + strlen(l);
+		const char *p = strstr(l, ": ");
+		/* "2026-12-04\t22:21:31.276911\t1796422891.276911: what" */
+		if (l[0] >= '0' && l[0] <= '9' && p && p < end && memchr(l, '\t', (size_t)(p - l))) {
+			int k = snprintf(buf, n, "%.*s", (int)(end - p - 2), p + 2);
+			while (k > 0 && (size_t)k < n && (buf[k - 1] == '\r' || buf[k - 1] == ' '))
+				buf[--k] = '\0';
+			e = 0;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	free(text);
+	return e;
 }
 
 /*

@@ -267,9 +267,16 @@ static int account(struct rep *r, size_t n_wire)
 		if (!r->calls[i].found)
 			missing++;
 	if (missing) {
+		/* None on the wire: SIPp stopped before its first call (a flow of
+		 * --caller-xml's that SIPp refuses exits 1, as for failed calls). */
+		char said[200] = "", sipp_dir[PATH_MAX + 16];
+		snprintf(sipp_dir, sizeof(sipp_dir), "%s/sipp", r->dir);
+		if (missing == r->sc.n_wire && !src.n_wire)
+			live_sipp_said(sipp_dir, said, sizeof said);
 		snprintf(r->why, sizeof(r->why),
-			 "%zu of %zu calls placed cannot be accounted for (not in the capture)", missing,
-			 r->sc.n_wire);
+			 "%zu of %zu calls placed cannot be accounted for (not in the capture)%s%s%s%s",
+			 missing, r->sc.n_wire, said[0] ? "; SIPp said: " : "", said,
+			 said[0] ? "; see " : "", said[0] ? sipp_dir : "");
 		return -1;
 	}
 	if (n_wire && live_never_answered(r->calls, r->sc.n, r->why, sizeof(r->why)))
