@@ -99,12 +99,16 @@ static bool rang_ends(const struct callrec *r)
 	return r->t_ringing != RB_T_NONE && r->t_cancel == RB_T_NONE;
 }
 
-/* The dialog layer's events (capture thread): counts, and CANCELs of ours. */
+/* The dialog layer's events (capture thread): counts of our calls alone (a
+ * center's legs to SIP operators, or anyone else's calls on the port, are
+ * not ringbench's callers), and their CANCELs. */
 static void on_event(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg)
 {
 	struct live_cap *c = arg;
 	uint64_t seq;
 	(void)t;
+	if (!live_key_seq(callrec_call_id(r), c->prefix, &seq))
+		return;
 	switch (ev) {
 	case DLG_EV_INVITE:
 		atomic_fetch_add(&c->placed, 1);
@@ -121,8 +125,7 @@ static void on_event(enum dlg_event ev, const struct callrec *r, rb_us t, void *
 		atomic_fetch_add(&c->cancels, 1);
 		if (r->t_ringing != RB_T_NONE)
 			atomic_fetch_add(&c->rang_over, 1);
-		if (live_key_seq(callrec_call_id(r), c->prefix, &seq))
-			note_cancel(c, seq);
+		note_cancel(c, seq);
 		break;
 	case DLG_EV_FINAL:
 		/* A digest challenge: the INVITE comes again (--auth); a 487 ends
