@@ -32,23 +32,8 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 work=$(mktemp -d /tmp/rb-bench-sipops.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-export RINGBENCH_FLOWS=$root/scenarios/sipp
-sipp_bin=$(command -v sipp) || { echo "no sipp" >&2; exit 3; }
-# stand-ins that record each program's rusage into $CPU_DIR
-mkdir -p "$work/bin"
-cat >"$work/bin/sipp" <<SH
-#!/bin/bash
-role=callers
-case " \$* " in *live_operator.xml*) role=operators ;; esac
-exec python3 "$root/bench/lib/rusage.py" "\$CPU_DIR/sipp-\$role-\$\$.json" "$sipp_bin" "\$@"
-SH
-cat >"$work/bin/secretaryd" <<SH
-#!/bin/bash
-exec python3 "$root/bench/lib/rusage.py" "\$CPU_DIR/secretaryd-\$\$.json" "$build/secretaryd" "\$@"
-SH
-chmod +x "$work/bin/sipp" "$work/bin/secretaryd"
-export RINGBENCH_SECRETARYD=$work/bin/secretaryd
-export PATH=$work/bin:$PATH
+. "$root/bench/lib/stand_ins.sh"
+rb_stand_ins "$root" "$build" "$work" || exit 3
 
 rc=0
 rows=()
