@@ -187,13 +187,18 @@ static void writer_once(struct sqlq *q)
 		batch_failed(q);
 		return;
 	}
-	__atomic_add_fetch(&q->committed, q->batch.n, __ATOMIC_RELAXED);
 	if (q->fail_streak)
 		rb_log_at(LOG_NOTICE, q->tag, "%s committed again: %zu %s written after %llu failed "
 			  "tries over %.1f s", q->what, n, q->unit, (unsigned long long)q->fail_streak,
 			  rb_us_to_s(rb_now_epoch_us() - q->fail_since));
 	q->fail_streak = 0;
 	pthread_mutex_lock(&q->mu);
+	/* counted committed and out of the backlog in one step: whoever reads
+	 * sqlq_committed and then sqlq_backlog (which takes mu) never sees
+	 * the batch both committed and still waiting (valgrind's slow
+	 * schedule caught check_sqlq doing just that) */
+	__atomic_add_fetch(&q->committed, q->batch.n, __ATOMIC_RELAXED);
+	q->n_batch = 0;
 	q->backoff = 0;
 	q->settled += q->batch.n + q->unsettled_refused;
 	pthread_cond_broadcast(&q->settled_cv);
