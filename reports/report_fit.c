@@ -152,7 +152,7 @@ static int write_page(struct page *pg, const json_t *fit, const char *dir)
 int report_fit_write(const char *dir, const struct report_opts *opts, char *err, size_t errlen)
 {
 	struct page pg;
-	char path[4096], out[4096];
+	char path[4096];
 	json_error_t je;
 	json_t *fit = NULL;
 	int rc;
@@ -167,16 +167,12 @@ int report_fit_write(const char *dir, const struct report_opts *opts, char *err,
 		json_decref(fit);
 		return EINVAL;
 	}
-	if (opts && opts->out_dir)
-		snprintf(out, sizeof(out), "%s", opts->out_dir);
-	else
-		snprintf(out, sizeof(out), "%s/report", dir);
-	if ((rc = page_init(&pg, out, opts, err, errlen)))
+	if ((rc = page_init_for(&pg, dir, opts, err, errlen)))
 		goto out;
 	if ((rc = plot_arrivals(&pg, fit)) || (rc = plot_talk(&pg, fit)) || (rc = plot_patience(&pg, fit)))
 		goto out;
 	if ((rc = write_page(&pg, fit, dir)))
-		errbuf_set(err, errlen, "%s/index.html: cannot write", out);
+		errbuf_set(err, errlen, "%s/index.html: cannot write", pg.dir);
 out:
 	page_free(&pg);
 	json_decref(fit);

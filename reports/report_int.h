@@ -57,6 +57,9 @@ struct plot {
 
 int page_init(struct page *pg, const char *dir, const struct report_opts *o, char *err,
 	      size_t errlen);
+/* The page of one result folder: in o->out_dir when given, else DIR/report. */
+int page_init_for(struct page *pg, const char *result_dir, const struct report_opts *o, char *err,
+		  size_t errlen);
 void page_free(struct page *pg);
 
 /*

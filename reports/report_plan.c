@@ -259,7 +259,7 @@ int report_plan_write(const char *dir, const struct report_opts *opts, char *err
 {
 	struct plan_rep s;
 	struct page pg;
-	char path[4096], out[4096];
+	char path[4096];
 	json_error_t je;
 	int rc;
 	memset(&s, 0, sizeof(s));
@@ -283,17 +283,13 @@ int report_plan_write(const char *dir, const struct report_opts *opts, char *err
 		rc = EINVAL;
 		goto out;
 	}
-	if (opts && opts->out_dir)
-		snprintf(out, sizeof(out), "%s", opts->out_dir);
-	else
-		snprintf(out, sizeof(out), "%s/report", dir);
-	if ((rc = page_init(&pg, out, opts, err, errlen)))
+	if ((rc = page_init_for(&pg, dir, opts, err, errlen)))
 		goto out;
 	if ((rc = plot_staffing(&pg, &s)) || (rc = plot_sl(&pg, &s)) || (rc = plot_methods(&pg, &s)) ||
 	    (rc = plot_cost(&pg, &s)))
 		goto out;
 	if ((rc = write_page(&pg, &s, dir)))
-		errbuf_set(err, errlen, "%s/index.html: cannot write", out);
+		errbuf_set(err, errlen, "%s/index.html: cannot write", pg.dir);
 out:
 	page_free(&pg);
 	csvtab_free(&s.req);

@@ -822,7 +822,7 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 {
 	struct sweep_rep s;
 	struct page pg;
-	char path[4096], out[4096];
+	char path[4096];
 	json_error_t je;
 	int rc;
 	memset(&s, 0, sizeof(s));
@@ -860,18 +860,14 @@ int report_sweep_write(const char *dir, const struct report_opts *opts, char *er
 	if (!s.targets)
 		s.targets = json_array();
 	choose_slice(&s);
-	if (opts && opts->out_dir)
-		snprintf(out, sizeof(out), "%s", opts->out_dir);
-	else
-		snprintf(out, sizeof(out), "%s/report", dir);
-	if ((rc = page_init(&pg, out, opts, err, errlen)))
+	if ((rc = page_init_for(&pg, dir, opts, err, errlen)))
 		goto out;
 	if ((rc = plot_sl(&pg, &s)) || (rc = plot_targets(&pg, &s)) || (rc = plot_abandon(&pg, &s)) ||
 	    (rc = plot_occupancy(&pg, &s)) || (rc = plot_noanswer(&pg, &s)) ||
 	    (rc = plot_layout(&pg, &s)) || (rc = plot_staffing(&pg, &s)))
 		goto out;
 	if ((rc = write_page(&pg, &s, dir)))
-		errbuf_set(err, errlen, "%s/index.html: cannot write", out);
+		errbuf_set(err, errlen, "%s/index.html: cannot write", pg.dir);
 out:
 	page_free(&pg);
 	sweep_rep_free(&s);

@@ -78,6 +78,17 @@ int page_init(struct page *pg, const char *dir, const struct report_opts *o, cha
 	return pg->dir ? 0 : ENOMEM;
 }
 
+int page_init_for(struct page *pg, const char *result_dir, const struct report_opts *o, char *err,
+		  size_t errlen)
+{
+	char out[4096];
+	if (o && o->out_dir)
+		snprintf(out, sizeof(out), "%s", o->out_dir);
+	else
+		snprintf(out, sizeof(out), "%s/report", result_dir);
+	return page_init(pg, out, o, err, errlen);
+}
+
 void page_free(struct page *pg)
 {
 	for (size_t i = 0; i < pg->n_figs; i++) {
