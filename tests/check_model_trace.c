@@ -35,21 +35,25 @@
 
 static char dir[64];
 
+/* what the recorded run and its replay share: all but the load */
+#define SAME_CENTER_AND_CALLERS \
+	"  pickup_s: {uniform: [1, 3]}\n" \
+	"  backup: {staff: 1, join_after_rings: 2}\n" \
+	"  wrapup_s: {gamma: {mean: 20, sd: 8}}\n" \
+	"tenants:\n" \
+	"  - {id: acme, number: \"0312345678\", share: 0.6, forwarding: unconditional}\n" \
+	"  - {id: beta, number: \"0398765432\", share: 0.4, forwarding: {no_answer_s: 15}}\n" \
+	"callers:\n" \
+	"  patience_s: {lognormal: {mean: 50, sd: 40}}\n" \
+	"  types:\n" \
+	"    inquiry: {share: 0.8, talk_s: {gamma: {mean: 90, sd: 40}}}\n" \
+	"    sales: {share: 0.2, talk_s: {exponential: 60}, screen_prob: 0.5, screened_talk_s: 20}\n"
+
 static const char *const orig_yaml =
     "name: orig\n"
     "center:\n"
     "  operators: 6\n"
-    "  pickup_s: {uniform: [1, 3]}\n"
-    "  backup: {staff: 1, join_after_rings: 2}\n"
-    "  wrapup_s: {gamma: {mean: 20, sd: 8}}\n"
-    "tenants:\n"
-    "  - {id: acme, number: \"0312345678\", share: 0.6, forwarding: unconditional}\n"
-    "  - {id: beta, number: \"0398765432\", share: 0.4, forwarding: {no_answer_s: 15}}\n"
-    "callers:\n"
-    "  patience_s: {lognormal: {mean: 50, sd: 40}}\n"
-    "  types:\n"
-    "    inquiry: {share: 0.8, talk_s: {gamma: {mean: 90, sd: 40}}}\n"
-    "    sales: {share: 0.2, talk_s: {exponential: 60}, screen_prob: 0.5, screened_talk_s: 20}\n"
+    SAME_CENTER_AND_CALLERS
     "load:\n"
     "  - {phase: normal, duration_s: 3600, rate_per_min: 3}\n"
     "  - {phase: peak, duration_s: 1800, rate_per_min: 5, operators: %d,\n"
@@ -59,17 +63,7 @@ static const char *const replay_yaml =
     "name: replay\n"
     "center:\n"
     "  operators: %d\n"
-    "  pickup_s: {uniform: [1, 3]}\n"
-    "  backup: {staff: 1, join_after_rings: 2}\n"
-    "  wrapup_s: {gamma: {mean: 20, sd: 8}}\n"
-    "tenants:\n"
-    "  - {id: acme, number: \"0312345678\", share: 0.6, forwarding: unconditional}\n"
-    "  - {id: beta, number: \"0398765432\", share: 0.4, forwarding: {no_answer_s: 15}}\n"
-    "callers:\n"
-    "  patience_s: {lognormal: {mean: 50, sd: 40}}\n"
-    "  types:\n"
-    "    inquiry: {share: 0.8, talk_s: {gamma: {mean: 90, sd: 40}}}\n"
-    "    sales: {share: 0.2, talk_s: {exponential: 60}, screen_prob: 0.5, screened_talk_s: 20}\n"
+    SAME_CENTER_AND_CALLERS
     "load:\n"
     "  trace: %s/calls.csv\n"
     "  phases:\n"
