@@ -37,6 +37,18 @@ static void twin_remove(int id)
 		}
 }
 
+/* Pops the queue empty: each event the twin's first, then nothing; destroys it. */
+static void drain_in_twin_order(struct evq *q)
+{
+	while (twin_n) {
+		struct evq_ev *e = evq_pop(q);
+		ck_assert_int_eq(e->type, twin[0].id);
+		twin_remove(twin[0].id);
+	}
+	ck_assert_ptr_null(evq_pop(q));
+	evq_destroy(q);
+}
+
 /* Insert keeping (t, seq) order. */
 static void twin_add(int id, rb_us t)
 {
@@ -98,14 +110,7 @@ START_TEST(test_evq_matches_sorted_array)
 		ck_assert_uint_eq(evq_len(&q), (unsigned)twin_n);
 	}
 	ck_assert(pops > 25000);
-	/* Drain: the rest comes out in order too. */
-	while (twin_n) {
-		struct evq_ev *e = evq_pop(&q);
-		ck_assert_int_eq(e->type, twin[0].id);
-		twin_remove(twin[0].id);
-	}
-	ck_assert_ptr_null(evq_pop(&q));
-	evq_destroy(&q);
+	drain_in_twin_order(&q); /* the rest comes out in order too */
 }
 END_TEST
 
@@ -233,13 +238,7 @@ START_TEST(test_evq_matches_sorted_array_at_mixed_scales)
 		}
 	}
 	ck_assert(pops > 15000);
-	while (twin_n) {
-		struct evq_ev *e = evq_pop(&q);
-		ck_assert_int_eq(e->type, twin[0].id);
-		twin_remove(twin[0].id);
-	}
-	ck_assert_ptr_null(evq_pop(&q));
-	evq_destroy(&q);
+	drain_in_twin_order(&q);
 }
 END_TEST
 
