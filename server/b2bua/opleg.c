@@ -337,6 +337,14 @@ void ol_copy_span(char *dst, size_t n, struct sip_span s)
 	dst[k] = 0;
 }
 
+void ol_take_remote(struct opleg *l, const struct sipmsg *m)
+{
+	struct sip_span v;
+	struct sip_addr a;
+	if (sipmsg_hdr_value(m, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
+		ol_copy_span(l->remote, sizeof l->remote, a.uri_text);
+}
+
 /* The operator's 200 to the INVITE (or a copy of it). */
 static void on_invite_2xx(struct opleg *l, const struct sipmsg *m, rb_us now)
 {
@@ -358,10 +366,7 @@ static void on_invite_2xx(struct opleg *l, const struct sipmsg *m, rb_us now)
 	l->tm.final = now;
 	l->tm.status = m->status;
 	ol_copy_span(l->to_tag, sizeof l->to_tag, m->to_tag);
-	struct sip_span v;
-	struct sip_addr a;
-	if (sipmsg_hdr_value(m, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
-		ol_copy_span(l->remote, sizeof l->remote, a.uri_text);
+	ol_take_remote(l, m);
 	if (l->cancelling) { /* the CANCEL crossed the 200: take the call, then hang up */
 		send_ack(l, true, NULL, 0);
 		l->bye_after_cancel = true;

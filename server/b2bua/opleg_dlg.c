@@ -84,10 +84,6 @@ void ol_dlg_request(struct opleg *l, const struct sipmsg *m, rb_us now)
 	l->sv_cseq = m->cseq;
 	l->sv_status = 0;
 	l->sv.active = false; /* the last one's refusal, if its ACK is still due: no more copies */
-	struct sip_span v;
-	struct sip_addr a;
-	if (sipmsg_hdr_value(m, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
-		ol_copy_span(l->remote, sizeof l->remote, a.uri_text); /* a target refresh */
 	if (m->method_id == SIP_INVITE) /* the far side may take a while */
 		ol_reply(l, m, 100, NULL, NULL, 0, NULL, NULL);
 	l->cbs.offer(l, m->method_id, m->body, l->cbs.arg);
@@ -112,6 +108,11 @@ int opleg_answer(struct opleg *l, int status, const char *sdp, size_t sdp_len, r
 	if (e)
 		return e;
 	l->sv_status = status;
+	/* A target refresh (RFC 3261 12.2, as RFC 6141 5 refines it): the
+	 * phone's Contact once the center answers it 2xx; a refusal moves
+	 * nothing. The same for the phone's 2xx to ours (ol_dlg_response). */
+	if (status < 300)
+		ol_take_remote(l, &m);
 	/* kept for a copy of the request; an INVITE's final is retransmitted
 	 * until the ACK (Timer G, Timer H) */
 	free(l->sv.buf);
@@ -223,15 +224,12 @@ bool ol_dlg_response(struct opleg *l, const struct sipmsg *m, rb_us now)
 		return true;
 	}
 	l->ct.active = false;
-	if (l->ct_method == SIP_INVITE && m->status >= 300) {
+	if (m->status < 300)
+		ol_take_remote(l, m);
+	if (l->ct_method == SIP_INVITE && m->status >= 300)
 		dlg_send_ack(l, false, NULL, 0);
-	} else if (l->ct_method == SIP_INVITE) {
-		struct sip_span v;
-		struct sip_addr a;
-		if (sipmsg_hdr_value(m, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
-			ol_copy_span(l->remote, sizeof l->remote, a.uri_text);
+	else if (l->ct_method == SIP_INVITE)
 		l->ct_ack_pending = true; /* the caller's ACK, relayed, is ours */
-	}
 	if (l->cbs.answer)
 		l->cbs.answer(l, l->ct_method, m->status, m->body, l->cbs.arg);
 	return true;

@@ -80,6 +80,9 @@ bool ol_tx_tick(struct opleg *l, struct ctx *t, rb_us now);
 void ol_new_branch(struct opleg *l, char *dst, size_t n);
 void ol_rearm(struct opleg *l);
 void ol_copy_span(char *dst, size_t n, struct sip_span s);
+/* m's Contact, if any, becomes the leg's remote target (l->remote): the
+ * 2xx that set up the dialog, and target refreshes (opleg_dlg.c). */
+void ol_take_remote(struct opleg *l, const struct sipmsg *m);
 /* Replies to req with status (hdrs: extra lines; sdp: a body), sent at
  * once; *keep (when not NULL) gets the bytes (the caller frees them).
  * Returns 0 or an errno. */

@@ -259,6 +259,10 @@ size_t tsx_request(struct call *call, const struct tsx_req *q);
  *   reinv_end          the call ends: the caller's pending request gets
  *                      487, a 2xx waiting for its ACK is ACKed
  *   reinv_free         with the call record
+ *   reinv_refresh      a target refresh the center answered 2xx itself
+ *                      (simulated operators): m's Contact is the target
+ *   reinv_target       the refreshed remote target, or NULL: the
+ *                      INVITE's Contact (tsx_request)
  */
 void reinv_on_request(struct call *call, const struct sipmsg *m, const struct stp_peer *peer);
 bool reinv_on_ack(struct call *call, const struct sipmsg *m);
@@ -268,5 +272,7 @@ int reinv_answer(struct call *call, int status, struct sip_span sdp);
 int reinv_ack(struct call *call, struct sip_span sdp);
 void reinv_end(struct call *call);
 void reinv_free(struct call *call);
+void reinv_refresh(struct call *call, const struct sipmsg *m);
+const char *reinv_target(const struct call *call);
 
 #endif

@@ -24,9 +24,13 @@
  *   cannot take at that moment; the operator's meets the same rule here.
  * - The call's end (a BYE either way) closes it: the caller's pending
  *   request gets 487, a 2xx waiting for the operator's ACK is ACKed.
+ * - Target refresh (RFC 3261 12.2, as RFC 6141 5 refines it): the caller's
+ *   re-INVITE or UPDATE with a Contact moves the dialog's remote target
+ *   when the center answers it 2xx, and the caller's 2xx to the center's
+ *   request moves it to that response's Contact; a refused request moves
+ *   nothing. The center's later requests (BYE, re-INVITE, UPDATE, the ACK
+ *   of a 2xx) go there; until then, to the INVITE's Contact.
  * Nothing here touches the CDR: a re-INVITE neither answers nor ends a call.
- * Simplification: requests go to the INVITE's Contact (a target refresh by
- * the caller's re-INVITE is not followed), as the center's BYE does.
  */
 #define LOG_TAG "sip"
 #include "center_int.h"
@@ -62,6 +66,8 @@ struct reinv {
 	size_t cack_len;
 	rb_us c_iv;
 	struct tmr c_retx, c_limit;
+	/* the dialog's remote target once refreshed; "": the INVITE's Contact */
+	char target[512];
 };
 
 static const struct sip_span no_sdp = {0};
@@ -83,6 +89,31 @@ static char *dup_bytes(const char *p, size_t n)
 	if (b)
 		memcpy(b, p, n);
 	return b;
+}
+
+/* A target refresh: m's Contact becomes the remote target (none, or too
+ * long to keep: unchanged). */
+static void take_target(struct reinv *r, const struct sipmsg *m)
+{
+	struct sip_span v;
+	struct sip_addr a;
+	if (sipmsg_hdr_value(m, SIP_HDR_CONTACT, 0, &v) || sipmsg_addr_parse(v, &a) ||
+	    !a.uri_text.len || a.uri_text.len >= sizeof r->target)
+		return;
+	memcpy(r->target, a.uri_text.p, a.uri_text.len);
+	r->target[a.uri_text.len] = 0;
+}
+
+void reinv_refresh(struct call *call, const struct sipmsg *m)
+{
+	struct reinv *r = rv_get(call);
+	if (r)
+		take_target(r, m);
+}
+
+const char *reinv_target(const struct call *call)
+{
+	return call->rv && call->rv->target[0] ? call->rv->target : NULL;
 }
 
 /* An offer is open until its answer: a 2xx to a re-INVITE until its ACK
@@ -183,6 +214,8 @@ int reinv_answer(struct call *call, int status, struct sip_span sdp)
 	if (!len)
 		return EINVAL;
 	r->s_status = status;
+	if (ok)
+		take_target(r, &m);
 	r->sresp = dup_bytes(tsx_scratch(c), len);
 	r->sresp_len = r->sresp ? len : 0;
 	if (r->s_method != SIP_INVITE)
@@ -319,6 +352,8 @@ bool reinv_on_response(struct call *call, const struct sipmsg *m)
 	r->c_active = false;
 	tmr_stop(&call->ctr->tq, &r->c_retx);
 	tmr_stop(&call->ctr->tq, &r->c_limit);
+	if (m->status < 300)
+		take_target(r, m); /* before the 2xx's ACK: it goes there too */
 	if (inv && m->status >= 300)
 		c_send_ack(call, r, false, no_sdp);
 	else if (inv)

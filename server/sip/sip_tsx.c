@@ -408,7 +408,10 @@ size_t tsx_request(struct call *call, const struct tsx_req *q)
 	snprintf(from, sizeof from, "%.*s;tag=%s", (int)pm->to.len, pm->to.p, call->to_tag);
 	struct sip_span target = {0}, v;
 	struct sip_addr a;
-	if (sipmsg_hdr_value(pm, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
+	const char *refreshed = reinv_target(call);
+	if (refreshed)
+		target = sip_span_cstr(refreshed);
+	else if (sipmsg_hdr_value(pm, SIP_HDR_CONTACT, 0, &v) == 0 && sipmsg_addr_parse(v, &a) == 0)
 		target = a.uri_text;
 	else if (sipmsg_addr_parse(pm->from, &a) == 0)
 		target = a.uri_text;
@@ -626,6 +629,7 @@ static void on_invite(struct center *c, const struct sipmsg *m, const struct stp
 			snprintf(hdrs + hl, sizeof hdrs - hl, "%s", allow_hdr);
 			size_t sl = sdp_answer(call, m, sdp, sizeof sdp);
 			reply(c, peer, m, 200, NULL, NULL, hdrs, sdp, sl, true);
+			reinv_refresh(call, m); /* its Contact, if any, is where our BYE goes */
 		} else {
 			reply(c, peer, m, 491, NULL, NULL, NULL, NULL, 0, true);
 		}

@@ -18,6 +18,9 @@
 #     re-INVITE relayed to the operator as 491;
 #  7. the caller's re-INVITE without SDP (a delayed offer), relayed as one:
 #     the operator's offer comes in the 200, the caller's answer in the ACK.
+# On both legs the Contact changes after the first exchange (a target
+# refresh): the center's later requests must follow it, except after a
+# request it refused.
 # The CDR stays one answered call whose talk is the phone's, from its 200's
 # ACK to its BYE (not cut by the re-INVITEs). Then a caller that requires
 # 100rel gets 420 with Unsupported: 100rel, and a PRACK 481, no CDR. With
@@ -64,12 +67,12 @@ check "1. the center's re-INVITE sent again on Timer A while the caller took 0.8
 	"$(received reinv.msg | grep -c '^CSeq: 1 INVITE' | awk '{print ($1 - 3 >= 2)}')"
 check "1. the operator got the caller's SDP in the 200 to its re-INVITE" 1 \
 	"$(recvd op.msg 'o=reinvcaller 1 2 ')"
-check "1./6. the caller got the center's two ACKs (the operator's relayed, the 491's)" 2 \
-	"$(recvd reinv.msg 'ACK sip:0901000')"
+check "1./6. the caller got the center's two ACKs (the operator's relayed, the 491's: after the refresh)" "1 1" \
+	"$(recvd reinv.msg 'ACK sip:0901000') $(recvd reinv.msg 'ACK sip:moved0901000')"
 check "2. UPDATE from the operator: the caller got it, the operator the 200's SDP" "1 1" \
 	"$(recvd reinv.msg 'UPDATE sip:0901000') $(recvd op.msg 'o=reinvcaller 1 3 ')"
-check "3./5./7. the operator got the first INVITE, the caller's three re-INVITEs (CSeq 2 and 4 here), four ACKs" "4 4 1 1" \
-	"$(recvd op.msg 'INVITE sip:op') $(recvd op.msg 'ACK sip:operator@') $(recvd op.msg 'CSeq: 2 INVITE') $(recvd op.msg 'CSeq: 4 INVITE')"
+check "3./5./7. the operator got the first INVITE, the caller's three re-INVITEs (CSeq 2 and 4 here), four ACKs" "4 1 3 1 1" \
+	"$(recvd op.msg 'INVITE sip:op') $(recvd op.msg 'ACK sip:operator@') $(recvd op.msg 'ACK sip:opmoved@') $(recvd op.msg 'CSeq: 2 INVITE') $(recvd op.msg 'CSeq: 4 INVITE')"
 check "4. the operator got the caller's UPDATE (CSeq 3), the caller the 200's SDP" "1 1" \
 	"$(recvd op.msg 'CSeq: 3 UPDATE') $(recvd reinv.msg 'o=operator 1 5 ')"
 check "5. glare on the operator leg: the center answered the phone's re-INVITE 491" 1 \
@@ -84,7 +87,17 @@ check "the center's requests to the operator, with their CSeqs" \
 	"INVITE:1 INVITE:2 ACK:2 UPDATE:3 INVITE:4 ACK:4 INVITE:5 ACK:5" "$(requests op.msg | sed 's/ACK:1 //')"
 check "7. a re-INVITE without SDP: the operator's offer in the caller's 200, the answer in the ACK" "1 1" \
 	"$(recvd reinv.msg 'o=operator 1 8 ') $(recvd op.msg 'o=reinvcaller 1 8 ')"
-check "one BYE to the caller (the operator's, relayed at the end)" 1 "$(recvd reinv.msg 'BYE sip:0901000')"
+check "one BYE to the caller (the operator's, relayed at the end), to its refreshed target" 1 \
+	"$(recvd reinv.msg 'BYE sip:moved0901000')"
+# Target refresh (RFC 3261 12.2, RFC 6141 5): a re-INVITE or UPDATE
+# answered 2xx moves the dialog's remote target to its Contact on either
+# leg; one refused 491 moves nothing.
+check "refresh, caller leg: step 2's UPDATE to the INVITE's Contact, step 6's re-INVITE to the refreshed one" "1 1" \
+	"$(recvd reinv.msg 'UPDATE sip:0901000') $(recvd reinv.msg 'INVITE sip:moved0901000' | awk '{print ($1 >= 1)}')"
+check "refresh, operator leg: the center's re-INVITEs and UPDATE after the phone's hold go to its new Contact" "1 1" \
+	"$(recvd op.msg 'INVITE sip:opmoved@' | awk '{print ($1 >= 3)}') $(recvd op.msg 'UPDATE sip:opmoved@')"
+check "refresh: no request to the Contact of a request refused 491, on either leg" "0 0" \
+	"$(received reinv.msg | grep -c '^[A-Z]* sip:refused') $(received op.msg | grep -c '^[A-Z]* sip:oprefused')"
 check "no Supported header from the center on either leg (100rel never offered)" "0 0" \
 	"$(recvd reinv.msg 'Supported:') $(recvd op.msg 'Supported:')"
 check "the phone's reliable 183: no PRACK from the center, nothing of it to the caller" "0 0 0" \
@@ -114,6 +127,8 @@ check "queue_log: one CONNECT, one COMPLETEAGENT" "1 1" \
 start_server "$SRC/tests/data/scn-server/basic.yaml" data3
 sipp_run sim sipops_uac_simreinv.xml r.csv -m 1 -trace_msg -message_file sim.msg
 check "simulated: re-INVITE answered by the center (o=secretaryd), UPDATE 405 (the caller's SIPp)" 0 $?
+check "simulated: the center's BYE went to the re-INVITE's Contact (a target refresh)" 1 \
+	"$(recvd sim.msg 'BYE sip:moved0901000')"
 sleep 0.2
 stop_server
 check "simulated: one answered CDR, 2 s of talk, ended by the center" "1|answered|center|1" \
