@@ -33,9 +33,11 @@
  * (a CANCEL or BYE in flight): they are kept by Call-ID in the center's
  * table and freed once idle.
  *
- * Limits: contacts are reached over UDP only (a registered contact's source
- * address, or a static contact's host and port, numeric); a TCP binding is
- * skipped with a log line.
+ * Where a phone is reached: a contact registered over UDP at the REGISTER's
+ * source address, one registered over TCP on the phone's own connection
+ * (as a phone behind NAT needs; gone, the contact is skipped with a log
+ * line); a static contact at its URI's host and port (numeric), over UDP
+ * only: the center opens no connections.
  */
 #define LOG_TAG "ops"
 #include "center_int.h"
@@ -304,12 +306,21 @@ int ops_caller_reack(struct call *call, struct sip_span sdp)
 
 /* ---- ringing ---- */
 
-/* Where a binding is reached: "a.b.c.d:port" into out (UDP), or false. */
-static bool contact_addr(const struct reg_binding *b, char *out, size_t n)
+/*
+ * Where a binding is reached: "a.b.c.d:port" into out and its transport,
+ * or false. A registered contact is reached where its REGISTER came from:
+ * over UDP at that address, over TCP on that same connection (start_leg);
+ * a static one at its URI's host and port, over UDP only (the center opens
+ * no connections).
+ */
+static bool contact_addr(const struct reg_binding *b, char *out, size_t n, enum stp_kind *kind)
 {
+	*kind = STP_UDP;
 	if (!b->is_static) {
-		if (strncmp(b->source, "udp ", 4))
+		bool tcp = !strncmp(b->source, "tcp ", 4);
+		if (strncmp(b->source, "udp ", 4) && !tcp)
 			return false;
+		*kind = tcp ? STP_TCP : STP_UDP;
 		snprintf(out, n, "%s", b->source + 4);
 		return true;
 	}
@@ -351,9 +362,10 @@ static bool start_leg(struct call *call, const struct reg_binding *b, struct opl
 {
 	struct center *c = call->ctr;
 	char addr[96], dest[112], local[96];
-	if (!contact_addr(b, addr, sizeof addr)) {
-		rb_log(LOG_INFO, "%s: contact %s (%s) not reached: UDP only", call->call_id, b->uri,
-		       b->source);
+	enum stp_kind kind;
+	if (!contact_addr(b, addr, sizeof addr, &kind)) {
+		rb_log(LOG_INFO, "%s: contact %s (%s) not reached: a static contact over UDP only",
+		       call->call_id, b->uri, b->source);
 		return false;
 	}
 	struct opring *r = calloc(1, sizeof *r);
@@ -362,12 +374,17 @@ static bool start_leg(struct call *call, const struct reg_binding *b, struct opl
 	r->ctr = c;
 	snprintf(r->contact, sizeof r->contact, "%s", b->uri);
 	tmr_init(&r->t);
-	if (stp_udp_peer(&c->tp, addr, &r->peer)) {
+	int e = kind == STP_TCP ? stp_tcp_peer(&c->tp, addr, &r->peer)
+				: stp_udp_peer(&c->tp, addr, &r->peer);
+	if (e) {
+		if (e == ENOTCONN)
+			rb_log(LOG_INFO, "%s: contact %s not reached: its TCP connection (%s) is closed",
+			       call->call_id, b->uri, b->source);
 		free(r);
 		return false;
 	}
 	snprintf(local, sizeof local, "%s:%d", stp_local_host(&r->peer), stp_local_port(&r->peer));
-	snprintf(dest, sizeof dest, "udp %s", addr);
+	snprintf(dest, sizeof dest, "%s %s", stp_kind_name(kind), addr);
 	snprintf(r->call_id, sizeof r->call_id, "sdop%" PRIx64 "-%" PRIx64 "@%s", ++c->leg_seq,
 		 (uint64_t)(c->o.t0_epoch & 0xffffff), stp_local_host(&r->peer));
 	r->hash = hash_str(r->call_id, strlen(r->call_id));
@@ -380,14 +397,16 @@ static bool start_leg(struct call *call, const struct reg_binding *b, struct opl
 				.failed = cb_failed, .ended = cb_ended, .arg = r,
 				.offer = cb_offer, .answer = cb_answer, .acked = cb_acked};
 	if (lht_insert(c, r)) {
+		stp_peer_unref(&r->peer);
 		free(r);
 		return false;
 	}
-	int e = opleg_start(&r->l, p, &env, &cbs, rb_now_mono_us());
+	e = opleg_start(&r->l, p, &env, &cbs, rb_now_mono_us());
 	if (e) {
 		rb_log(LOG_WARNING, "%s: cannot ring %s: %s", call->call_id, b->uri, strerror(e));
 		lht_remove(c, r);
 		tmr_stop(&c->tq, &r->t);
+		stp_peer_unref(&r->peer);
 		free(r);
 		return false;
 	}

@@ -566,6 +566,33 @@ int stp_udp_peer(struct stp *t, const char *addr, struct stp_peer *out)
 	return EAFNOSUPPORT;
 }
 
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+	return x->sin6_port == y->sin6_port && !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr);
+}
+
+int stp_tcp_peer(struct stp *t, const char *addr, struct stp_peer *out)
+{
+	memset(out, 0, sizeof *out);
+	struct sockaddr_storage ss;
+	if (parse_spec(addr, &ss))
+		return EINVAL;
+	for (struct stp_conn *c = t->conns; c; c = c->next)
+		if (!c->closed && same_addr(&c->addr, &ss)) {
+			*out = (struct stp_peer){.kind = STP_TCP, .addr = c->addr, .lis = c->lis, .conn = c};
+			stp_peer_ref(out);
+			return 0;
+		}
+	return ENOTCONN;
+}
+
 /* One UDP socket bound to ss and one TCP socket listening on the same
  * address and port (the one the kernel gave UDP, for port 0). Returns 0 or
  * errno; on failure both are closed. */

@@ -108,6 +108,12 @@ int stp_send(struct stp *t, const struct stp_peer *peer, const char *buf, size_t
  * an operator's phone. Returns 0, EINVAL (not a numeric address) or
  * EAFNOSUPPORT (no listener of that family). */
 int stp_udp_peer(struct stp *t, const char *addr, struct stp_peer *out);
+/* The open TCP connection from addr ("192.0.2.7:5062"; numeric), as a
+ * peer holding a reference on it (stp_peer_unref when done): the center's
+ * requests to a phone that registered over TCP go back over the phone's
+ * own connection (the center opens none). Returns 0, EINVAL (not a
+ * numeric address) or ENOTCONN (no such connection open). */
+int stp_tcp_peer(struct stp *t, const char *addr, struct stp_peer *out);
 /* Stops listening and closes connections (run the loop to finish). */
 void stp_close(struct stp *t);
 /* Frees what is left; after the loop has run the closes. */
