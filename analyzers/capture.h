@@ -19,6 +19,7 @@
 #ifndef RB_CAPTURE_H
 #define RB_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,5 +85,12 @@ struct cap_stats {
 int capture_stats(struct capture *c, struct cap_stats *st);
 
 void capture_close(struct capture *c);
+
+/*
+ * Whether files opened from now on that the analyzer reads itself are
+ * mapped (true, the default; see capmap.h) or read by pread() into a
+ * buffer: the same records either way. For tests and benchmarks.
+ */
+void capture_set_mapping(bool on);
 
 #endif
