@@ -68,6 +68,9 @@ struct direct {
 };
 
 static const volatile sig_atomic_t g_zero;
+#ifndef DIRECT_AHEAD
+#define DIRECT_AHEAD 2048
+#endif
 static bool g_map = true; /* capture_set_mapping */
 
 void capture_set_mapping(bool on)
@@ -279,6 +282,11 @@ static inline int direct_next(struct src *s, struct cap_pkt *out)
 			out->caplen = hd[2];
 			out->wirelen = hd[3];
 			d->pos += rl;
+			if (d->map) {
+				const char *ah = (const char *)d->base + d->pos + DIRECT_AHEAD;
+				for (size_t o = 0; o < rl; o += 64)
+					__builtin_prefetch(ah + o);
+			}
 			return 1;
 		}
 	}
