@@ -211,7 +211,7 @@ static inline const char *colon_at(const char *q, const char *le)
  * readable at ls (the caller checks). A letter OR 0x20 is its lower case,
  * and no other byte becomes a letter, so the switch is exact.
  */
-static enum sip_hdr_id kept_id(const char *ls, const char *le, const char **colon,
+static inline __attribute__((always_inline)) enum sip_hdr_id kept_id(const char *ls, const char *le, const char **colon,
 			       size_t *nlen)
 {
 	uint64_t w = word(ls);
@@ -561,9 +561,27 @@ static inline enum sip_hdr_id line_id(const char *p, const char *le, const char 
 	}
 }
 
-/* The header lines from p: 0 at the blank line or the buffer's end, or
- * EAGAIN for what the lenient parse must tolerate. */
-static int header_lines(struct sipmsg *m, const char *p, const char *end)
+/* Whether the call's lines (the first From, To, Call-ID and CSeq) are
+ * all kept. */
+static inline bool call_lines_done(const struct sipmsg *m)
+{
+	return m->first_[SIP_HDR_FROM] && m->first_[SIP_HDR_TO] && m->first_[SIP_HDR_CALL_ID] &&
+	       m->first_[SIP_HDR_CSEQ];
+}
+
+/*
+ * The header lines from p: 0 at the blank line or the buffer's end, or
+ * EAGAIN for what the lenient parse must tolerate. lazy (sipmsg_scan_call
+ * on a message other than an INVITE request): also 0 once the call's lines
+ * are kept and the next line does not fold into the last of them. Why that
+ * is exact: every line up to there was walked as the whole scan walks it
+ * (CRLF-ended, none a fold, fewer than SIPMSG_MAX_HDRS), so the lenient
+ * parse splits and names them the same and takes their first From, To,
+ * Call-ID and CSeq as the values (later lines only add lines, flags or
+ * duplicates, which it keeps apart); whatever follows cannot change them.
+ */
+static inline __attribute__((always_inline)) int header_lines(struct sipmsg *m, const char *p,
+							      const char *end, bool lazy)
 {
 	struct lfs lf;
 	lfs_init(&lf, p, m->buf, end);
@@ -583,8 +601,13 @@ static int header_lines(struct sipmsg *m, const char *p, const char *end)
 			const char *colon;
 			size_t nlen;
 			enum sip_hdr_id id = line_id(p, nl - 1, end, &colon, &nlen);
-			if (id != SIP_HDR_OTHER)
+			if (id != SIP_HDR_OTHER) {
 				keep(m, id, p, nlen, colon, nl - 1);
+				if (lazy && call_lines_done(m)) {
+					const char *q = nl + 1;
+					return q < end && (*q == ' ' || *q == '\t') ? EAGAIN : 0;
+				}
+			}
 		} else if (cls == LF_X) {
 			const char *colon = rb_call_colon(p, nl - 1);
 			if (colon)
@@ -595,7 +618,8 @@ static int header_lines(struct sipmsg *m, const char *p, const char *end)
 	return 0; /* no blank line: the header section ends with the buffer */
 }
 
-int sipmsg_scan(struct sipmsg *m, const char *buf, size_t len)
+static inline __attribute__((always_inline)) int scan(struct sipmsg *m, const char *buf,
+						      size_t len, bool lazy)
 {
 	if (!m || !buf)
 		return EINVAL;
@@ -612,9 +636,22 @@ int sipmsg_scan(struct sipmsg *m, const char *buf, size_t len)
 			return ENOENT; /* sipmsg_probe's answer */
 		sipmsg_start_line_(m, p, nl, end, false);
 	}
-	if ((rc = header_lines(m, nl + 1, end)) != 0)
+	if (lazy && m->is_request && m->method_id == SIP_INVITE)
+		lazy = false; /* its Via, Diversion, History-Info, X-RB-Call too */
+	rc = lazy ? header_lines(m, nl + 1, end, true) : header_lines(m, nl + 1, end, false);
+	if (rc != 0)
 		return rc;
 	mandatory(m);
 	m->err = SIPMSG_E_NONE;
 	return 0;
+}
+
+int sipmsg_scan(struct sipmsg *m, const char *buf, size_t len)
+{
+	return scan(m, buf, len, false);
+}
+
+int sipmsg_scan_call(struct sipmsg *m, const char *buf, size_t len)
+{
+	return scan(m, buf, len, true);
 }
