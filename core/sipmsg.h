@@ -398,8 +398,9 @@ int sipmsg_scan(struct sipmsg *msg, const char *buf, size_t len);
  * (buf, skipped, is_request, method, method_id, ruri, version, status,
  * reason, call_id, from, to, from_tag, to_tag, cseq, cseq_method,
  * cseq_method_id) are what the lenient parse gives, whatever those lines
- * hold; hdrs / nhdrs index the kept lines up to the stop only (so Via,
- * Diversion, History-Info and X-RB-Call answers are for INVITEs alone).
+ * hold; hdrs / nhdrs index only the From, To, Call-ID and CSeq lines up to
+ * the stop (so Via, Diversion, History-Info and X-RB-Call answers are for
+ * INVITEs alone).
  * It may return 0 where sipmsg_scan says EAGAIN for something past the
  * stop (a bare LF, a fold, more than SIPMSG_MAX_HDRS lines, no blank
  * line): the lenient parse reads those fields the same there.

@@ -277,7 +277,7 @@ START_TEST(test_call_scan_stops_after_the_call_lines)
 	ck_assert_int_eq(sipmsg_scan(&m, b, n), EAGAIN);
 	ck_assert_int_eq(agree_call(b, n, EAGAIN), 0);
 	ck_assert_int_eq(sipmsg_scan_call(&m, b, n), 0);
-	ck_assert(m.cseq == 7 && m.to_tag.len == 1 && m.nhdrs == 5); /* stopped at CSeq */
+	ck_assert(m.cseq == 7 && m.to_tag.len == 1 && m.nhdrs == 4); /* the call's lines only */
 	/* a fold right after CSeq continues it: left to the parse */
 	n = (size_t)snprintf(b, sizeof(b), "%s ;x\r\n\r\n", head);
 	ck_assert_int_eq(sipmsg_scan_call(&m, b, n), EAGAIN);
