@@ -4,9 +4,9 @@
  * Files (pcap or pcapng) are read with nanosecond timestamps
  * (pcap_open_offline_with_tstamp_precision) and merged in time order, so
  * several files of one capture make one stream (on equal times the earlier
- * file first). A file that ends in the middle of a record, or holds a record
- * libpcap cannot read, is counted (corrupt_record) and closed; the others go
- * on. Live capture (pcap_create on an interface) takes a BPF filter, can copy
+ * file first). A file that ends in the middle of a record, holds a record
+ * libpcap cannot read, or is cut short (truncated) while it is read, is
+ * counted (corrupt_record) and closed; the others go on. Live capture (pcap_create on an interface) takes a BPF filter, can copy
  * every packet to a pcap file, and stops at a duration or when
  * capture_stop() is called (from a signal handler: it is async-signal-safe).
  *
