@@ -41,6 +41,7 @@ static struct slot g_slot[NSLOT];
 static struct sigaction g_old; /* the SIGBUS action before ours */
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static bool g_installed;
+static uintptr_t g_page; /* the page size, read before the handler may run */
 
 struct capmap {
 	int fd;
@@ -55,7 +56,7 @@ static void on_bus(int sig, siginfo_t *si, void *uc)
 {
 	int e = errno;
 	uintptr_t a = (uintptr_t)si->si_addr;
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE); /* async-signal-safe */
+	uintptr_t pg = g_page;
 	for (int i = 0; i < NSLOT; i++) {
 		struct slot *s = &g_slot[i];
 		uintptr_t lo = atomic_load(&s->lo), hi = atomic_load(&s->hi);
@@ -81,6 +82,7 @@ static void on_bus(int sig, siginfo_t *si, void *uc)
 
 static void install(void)
 {
+	g_page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_bus;
