@@ -40,13 +40,14 @@ static bool only_crlf(const uint8_t *b, size_t n)
 }
 
 /*
- * One message: the fast scan (sipmsg_scan), or for a message it leaves to
- * the full parse, the probe and the lenient parse, with the same counts
- * either way (not SIP, malformed).
+ * One message: the fast scan (sipmsg_scan_call: an INVITE whole, another
+ * message up to its From, To, Call-ID and CSeq, all dlg_track reads of
+ * it), or for a message it leaves to the full parse, the probe and the
+ * lenient parse, with the same counts either way (not SIP, malformed).
  */
 static void sip(struct anl *a, const struct pkt_l4 *p, const char *b, size_t n)
 {
-	int r = sipmsg_scan(&a->msg, b, n);
+	int r = sipmsg_scan_call(&a->msg, b, n); /* what dlg_track reads */
 	if (r == EAGAIN) {
 		if (!sipmsg_probe(b, n))
 			r = ENOENT;

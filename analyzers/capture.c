@@ -7,8 +7,13 @@
  *
  * A classic pcap file in the host's byte order, of a link type libpcap
  * hands over untouched, is read directly once libpcap has opened it
- * (checked its header): large pread()s into one buffer, each record used
- * where it lies, instead of libpcap's two fread()s and a copy per packet.
+ * (checked its header), each record used where it lies, instead of
+ * libpcap's two fread()s and a copy per packet: mapped (capmap.h, a
+ * window moved along the file, so the kernel copies nothing), or, when
+ * the file cannot be mapped, by large pread()s into one buffer. A mapped
+ * file cut short while it is read (capmap raised its flag: the pages past
+ * the cut read as zeros) ends as a file cut inside a record does: a
+ * warning, counted as corrupt_record, the rest of the file skipped.
  * A record libpcap would treat otherwise (longer than the snapshot length
  * or than its wire length, cut short by the file's end) goes back to
  * libpcap, the FILE positioned at that record, so its errors and warnings
@@ -18,6 +23,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -30,6 +36,8 @@
 
 #define LOG_TAG "capture"
 #include "log.h"
+
+#include "capmap.h"
 
 struct src {
 	pcap_t *p;
@@ -44,15 +52,38 @@ struct src {
 
 /* The direct reader's state (see the top of the file). */
 #define DIRECT_BUF (1u << 20) /* > the largest record it takes (snap + 16) */
+_Static_assert(CAPMAP_WINDOW - (64u << 10) >= DIRECT_BUF, "a window holds any record");
 struct direct {
 	int fd;
 	bool nano_file;      /* nanosecond time stamps in the file */
-	bool err;            /* a read failed */
+	bool err;            /* a read or a mapping failed */
 	uint32_t snap;       /* libpcap's snapshot length for the file */
-	int64_t boff;        /* file offset of buf[0] */
-	size_t pos, len;     /* the next record at buf[pos]; len bytes valid */
-	uint8_t buf[DIRECT_BUF];
+	int64_t boff;        /* file offset of base[0] */
+	const uint8_t *base; /* buf, or the mapped window */
+	size_t pos, len;     /* the next record at base[pos]; len bytes valid */
+	const volatile sig_atomic_t *changed; /* the map's flag, or g_zero */
+	struct capmap *map;  /* NULL: pread()s into buf */
+	struct astats *st;
+	uint8_t buf[];       /* DIRECT_BUF bytes when not mapped */
 };
+
+static const volatile sig_atomic_t g_zero;
+#ifndef DIRECT_AHEAD
+#define DIRECT_AHEAD 2048
+#endif
+static bool g_map = true; /* capture_set_mapping */
+
+void capture_set_mapping(bool on)
+{
+	g_map = on;
+}
+
+static void direct_free(struct direct *d)
+{
+	if (d)
+		capmap_free(d->map);
+	free(d);
+}
 
 struct capture {
 	struct src *s;
@@ -84,7 +115,7 @@ void capture_close(struct capture *c)
 	for (size_t i = 0; i < c->n; i++) {
 		if (c->s[i].p)
 			pcap_close(c->s[i].p);
-		free(c->s[i].dr);
+		direct_free(c->s[i].dr);
 	}
 	free(c->s);
 	free(c);
@@ -117,7 +148,7 @@ static bool plain_dlt(int dlt)
 /* The direct reader for p's file, or NULL when libpcap is to read it all:
  * not a regular file, not classic pcap 2.4 in the host's byte order, another
  * link type, or no memory. */
-static struct direct *direct_open(pcap_t *p)
+static struct direct *direct_open(pcap_t *p, struct astats *as)
 {
 	FILE *f = pcap_file(p);
 	struct stat st;
@@ -136,9 +167,16 @@ static struct direct *direct_open(pcap_t *p)
 	memcpy(&minor, h + 6, 2);
 	if ((magic != 0xa1b2c3d4u && magic != 0xa1b23c4du) || major != 2 || minor != 4)
 		return NULL;
-	struct direct *d = malloc(sizeof(*d));
-	if (!d)
+	struct capmap *m = g_map ? capmap_new(fd) : NULL;
+	struct direct *d = malloc(sizeof(*d) + (m ? 0 : DIRECT_BUF));
+	if (!d) {
+		capmap_free(m);
 		return NULL;
+	}
+	d->map = m;
+	d->base = m ? NULL : d->buf;
+	d->changed = m ? capmap_flag(m) : &g_zero;
+	d->st = as;
 	d->fd = fd;
 	d->nano_file = magic == 0xa1b23c4du;
 	d->err = false;
@@ -153,6 +191,16 @@ static struct direct *direct_open(pcap_t *p)
  * line: direct_have below is the per-packet test.) */
 static size_t __attribute__((noinline)) direct_refill(struct direct *d, size_t need)
 {
+	if (d->map) {
+		d->boff += (int64_t)d->pos;
+		d->pos = 0;
+		d->len = capmap_view(d->map, d->boff, &d->base);
+		if (d->len == (size_t)-1) {
+			d->len = 0;
+			d->err = true; /* libpcap from here, or the change is reported */
+		}
+		return d->len;
+	}
 	size_t rem = d->len - d->pos;
 	memmove(d->buf, d->buf + d->pos, rem);
 	d->boff += (int64_t)d->pos;
@@ -183,11 +231,28 @@ static int __attribute__((noinline)) direct_drop(struct src *s)
 {
 	struct direct *d = s->dr;
 	int64_t at = d->boff + (int64_t)d->pos;
-	free(d);
+	direct_free(d);
 	s->dr = NULL;
 	if (fseeko(pcap_file(s->p), (off_t)at, SEEK_SET) != 0)
 		rb_log(LOG_WARNING, "%s: cannot seek back for libpcap (%s)", s->path, strerror(errno));
 	return -1;
+}
+
+/* The mapped file was cut short under the reader: as libpcap ends a file
+ * cut inside a record (src_fill), the rest skipped. 0: the end. */
+static int __attribute__((noinline)) direct_changed(struct src *s)
+{
+	struct direct *d = s->dr;
+	if (d->st)
+		d->st->n[ASKIP_CORRUPT_RECORD]++;
+	rb_log(LOG_WARNING,
+	       "%s: the file was cut short while it was read (near byte %lld); the rest of "
+	       "this file is skipped",
+	       s->path, (long long)(d->boff + (int64_t)d->pos));
+	direct_free(d);
+	s->dr = NULL;
+	s->done = true;
+	return 0;
 }
 
 /*
@@ -203,20 +268,29 @@ static inline int direct_next(struct src *s, struct cap_pkt *out)
 		return 0;
 	uint32_t hd[4]; /* seconds, fraction, captured length, wire length */
 	if (n >= 16) {
-		memcpy(hd, d->buf + d->pos, 16);
+		memcpy(hd, d->base + d->pos, 16);
+		/* the flag read after the header (a fault there raises it) */
+		atomic_signal_fence(memory_order_seq_cst);
+		if (__builtin_expect(*d->changed != 0, 0))
+			return direct_changed(s);
 		size_t rl = 16 + (size_t)hd[2];
 		if (hd[2] <= d->snap && hd[2] <= hd[3] && direct_have(d, rl) >= rl) {
 			/* signed, as libpcap's struct pcap_timeval reads them */
 			out->ts_ns = (int64_t)(int32_t)hd[0] * 1000000000 +
 				     (int64_t)(int32_t)hd[1] * (d->nano_file ? 1 : 1000);
-			out->data = d->buf + d->pos + 16;
+			out->data = d->base + d->pos + 16;
 			out->caplen = hd[2];
 			out->wirelen = hd[3];
 			d->pos += rl;
+			if (d->map) {
+				const char *ah = (const char *)d->base + d->pos + DIRECT_AHEAD;
+				for (size_t o = 0; o < rl; o += 64)
+					__builtin_prefetch(ah + o);
+			}
 			return 1;
 		}
 	}
-	return direct_drop(s);
+	return *d->changed ? direct_changed(s) : direct_drop(s);
 }
 
 int capture_open_files(struct capture **out, char *const *paths, size_t n, struct astats *st,
@@ -256,7 +330,7 @@ int capture_open_files(struct capture **out, char *const *paths, size_t n, struc
 		c->s[i].path = paths[i];
 		c->s[i].dlt = pcap_datalink(p);
 		c->s[i].nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-		c->s[i].dr = direct_open(p);
+		c->s[i].dr = direct_open(p, st);
 	}
 out:
 	if (rc) {

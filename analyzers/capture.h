@@ -4,9 +4,9 @@
  * Files (pcap or pcapng) are read with nanosecond timestamps
  * (pcap_open_offline_with_tstamp_precision) and merged in time order, so
  * several files of one capture make one stream (on equal times the earlier
- * file first). A file that ends in the middle of a record, or holds a record
- * libpcap cannot read, is counted (corrupt_record) and closed; the others go
- * on. Live capture (pcap_create on an interface) takes a BPF filter, can copy
+ * file first). A file that ends in the middle of a record, holds a record
+ * libpcap cannot read, or is cut short (truncated) while it is read, is
+ * counted (corrupt_record) and closed; the others go on. Live capture (pcap_create on an interface) takes a BPF filter, can copy
  * every packet to a pcap file, and stops at a duration or when
  * capture_stop() is called (from a signal handler: it is async-signal-safe).
  *
@@ -19,6 +19,7 @@
 #ifndef RB_CAPTURE_H
 #define RB_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,5 +85,12 @@ struct cap_stats {
 int capture_stats(struct capture *c, struct cap_stats *st);
 
 void capture_close(struct capture *c);
+
+/*
+ * Whether files opened from now on that the analyzer reads itself are
+ * mapped (true, the default; see capmap.h) or read by pread() into a
+ * buffer: the same records either way. For tests and benchmarks.
+ */
+void capture_set_mapping(bool on);
 
 #endif

@@ -388,6 +388,25 @@ bool sipmsg_probe(const char *buf, size_t len);
  */
 int sipmsg_scan(struct sipmsg *msg, const char *buf, size_t len);
 
+/*
+ * sipmsg_scan for a reader of calls (the capture analyzer): an INVITE
+ * request is scanned whole, as sipmsg_scan does; any other message only
+ * until the first From, To, Call-ID and CSeq lines have all been seen (the
+ * line after the last of them checked not to continue it), since that is
+ * all of it such a reader uses. Returns as sipmsg_scan, and when it
+ * returns 0, the fields that do not depend on the lines after the stop
+ * (buf, skipped, is_request, method, method_id, ruri, version, status,
+ * reason, call_id, from, to, from_tag, to_tag, cseq, cseq_method,
+ * cseq_method_id) are what the lenient parse gives, whatever those lines
+ * hold; hdrs / nhdrs index only the From, To, Call-ID and CSeq lines up to
+ * the stop (so Via, Diversion, History-Info and X-RB-Call answers are for
+ * INVITEs alone).
+ * It may return 0 where sipmsg_scan says EAGAIN for something past the
+ * stop (a bare LF, a fold, more than SIPMSG_MAX_HDRS lines, no blank
+ * line): the lenient parse reads those fields the same there.
+ */
+int sipmsg_scan_call(struct sipmsg *msg, const char *buf, size_t len);
+
 /* ------------------------------------------------------------- framing */
 
 /*

@@ -211,7 +211,7 @@ static inline const char *colon_at(const char *q, const char *le)
  * readable at ls (the caller checks). A letter OR 0x20 is its lower case,
  * and no other byte becomes a letter, so the switch is exact.
  */
-static enum sip_hdr_id kept_id(const char *ls, const char *le, const char **colon,
+static inline __attribute__((always_inline)) enum sip_hdr_id kept_id(const char *ls, const char *le, const char **colon,
 			       size_t *nlen)
 {
 	uint64_t w = word(ls);
@@ -530,6 +530,13 @@ static const uint8_t line_first[256] = {
 	['d'] = LF_KEEP, ['D'] = LF_KEEP, ['h'] = LF_KEEP, ['H'] = LF_KEEP,
 	['x'] = LF_X, ['X'] = LF_X,
 };
+/* The same for sipmsg_scan_call past an INVITE: only the call's lines' first
+ * letters (f t i c, long or compact) are looked at. */
+static const uint8_t line_first_call[256] = {
+	['\r'] = LF_ODD, ['\n'] = LF_ODD, [' '] = LF_ODD, ['\t'] = LF_ODD,
+	['f'] = LF_KEEP, ['F'] = LF_KEEP, ['t'] = LF_KEEP, ['T'] = LF_KEEP,
+	['i'] = LF_KEEP, ['I'] = LF_KEEP, ['c'] = LF_KEEP, ['C'] = LF_KEEP,
+};
 
 /* The id of the kept header line [p, le) (one of kept_id's, or
  * SIP_HDR_OTHER), with its name's length and colon. */
@@ -561,15 +568,36 @@ static inline enum sip_hdr_id line_id(const char *p, const char *le, const char 
 	}
 }
 
-/* The header lines from p: 0 at the blank line or the buffer's end, or
- * EAGAIN for what the lenient parse must tolerate. */
-static int header_lines(struct sipmsg *m, const char *p, const char *end)
+/* The call's lines (sipmsg_scan_call), and their ids as bits. */
+static inline bool call_line(enum sip_hdr_id id)
+{
+	return id == SIP_HDR_FROM || id == SIP_HDR_TO || id == SIP_HDR_CALL_ID || id == SIP_HDR_CSEQ;
+}
+#define CALL_LINES                                                                     \
+	(1u << SIP_HDR_FROM | 1u << SIP_HDR_TO | 1u << SIP_HDR_CALL_ID | 1u << SIP_HDR_CSEQ)
+_Static_assert(SIP_HDR_FROM < 32 && SIP_HDR_TO < 32 && SIP_HDR_CALL_ID < 32 && SIP_HDR_CSEQ < 32,
+	       "the call's lines as bits of an unsigned");
+
+/*
+ * The header lines from p: 0 at the blank line or the buffer's end, or
+ * EAGAIN for what the lenient parse must tolerate. lazy (sipmsg_scan_call
+ * on a message other than an INVITE request): only the call's lines are
+ * kept (From, To, Call-ID, CSeq), and 0 once each has been, the next line
+ * not folding into the last of them. Why that
+ * is exact: every line up to there was walked as the whole scan walks it
+ * (CRLF-ended, none a fold, fewer than SIPMSG_MAX_HDRS), so the lenient
+ * parse splits and names them the same and takes their first From, To,
+ * Call-ID and CSeq as the values (later lines only add lines, flags or
+ * duplicates, which it keeps apart); whatever follows cannot change them.
+ */
+static inline __attribute__((always_inline)) int header_lines(struct sipmsg *m, const char *p,
+							      const char *end, bool lazy)
 {
 	struct lfs lf;
 	lfs_init(&lf, p, m->buf, end);
-	unsigned lines = 0;
+	unsigned lines = 0, got = 0;
 	while (p < end) {
-		unsigned cls = line_first[(unsigned char)*p];
+		unsigned cls = (lazy ? line_first_call : line_first)[(unsigned char)*p];
 		if (cls == LF_ODD) {
 			if (*p == '\r' && end - p >= 2 && p[1] == '\n')
 				return 0; /* the blank line */
@@ -583,9 +611,16 @@ static int header_lines(struct sipmsg *m, const char *p, const char *end)
 			const char *colon;
 			size_t nlen;
 			enum sip_hdr_id id = line_id(p, nl - 1, end, &colon, &nlen);
-			if (id != SIP_HDR_OTHER)
+			if (lazy && call_line(id)) {
 				keep(m, id, p, nlen, colon, nl - 1);
-		} else if (cls == LF_X) {
+				if ((got |= 1u << id) == CALL_LINES) {
+					const char *q = nl + 1;
+					return q < end && (*q == ' ' || *q == '\t') ? EAGAIN : 0;
+				}
+			} else if (!lazy && id != SIP_HDR_OTHER) {
+				keep(m, id, p, nlen, colon, nl - 1);
+			}
+		} else if (cls == LF_X && !lazy) {
 			const char *colon = rb_call_colon(p, nl - 1);
 			if (colon)
 				keep(m, SIP_HDR_OTHER, p, 9, colon, nl - 1);
@@ -595,7 +630,8 @@ static int header_lines(struct sipmsg *m, const char *p, const char *end)
 	return 0; /* no blank line: the header section ends with the buffer */
 }
 
-int sipmsg_scan(struct sipmsg *m, const char *buf, size_t len)
+static inline __attribute__((always_inline)) int scan(struct sipmsg *m, const char *buf,
+						      size_t len, bool lazy)
 {
 	if (!m || !buf)
 		return EINVAL;
@@ -612,9 +648,22 @@ int sipmsg_scan(struct sipmsg *m, const char *buf, size_t len)
 			return ENOENT; /* sipmsg_probe's answer */
 		sipmsg_start_line_(m, p, nl, end, false);
 	}
-	if ((rc = header_lines(m, nl + 1, end)) != 0)
+	if (lazy && m->is_request && m->method_id == SIP_INVITE)
+		lazy = false; /* its Via, Diversion, History-Info, X-RB-Call too */
+	rc = lazy ? header_lines(m, nl + 1, end, true) : header_lines(m, nl + 1, end, false);
+	if (rc != 0)
 		return rc;
 	mandatory(m);
 	m->err = SIPMSG_E_NONE;
 	return 0;
+}
+
+int sipmsg_scan(struct sipmsg *m, const char *buf, size_t len)
+{
+	return scan(m, buf, len, false);
+}
+
+int sipmsg_scan_call(struct sipmsg *m, const char *buf, size_t len)
+{
+	return scan(m, buf, len, true);
 }

@@ -5,12 +5,14 @@
  * seed corpus (fuzz/corpus/capture/) holds small test captures.
  *
  * Then the same bytes as a file (a memfd) through capture_open_files, whose
- * direct reader takes classic pcap files: the same records, packet count
- * and corrupt-record count as libpcap alone, or the fuzzer aborts.
+ * direct reader takes classic pcap files, mapped and by pread(): the same
+ * records, packet count and corrupt-record count as libpcap alone, or the
+ * fuzzer aborts.
  *
  *   ./build-fuzz/fuzz_capture -max_total_time=60 /tmp/c fuzz/corpus/capture
  */
 #define _GNU_SOURCE /* memfd_create */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +48,19 @@ static uint64_t drain(struct capture *c, unsigned long *n)
 	return h;
 }
 
+/* The file at path read directly, mapped or not: its records' count in *n,
+ * their hash returned (0 when it does not open), counts in st. */
+static uint64_t read_file(char *path, bool map, unsigned long *n, struct astats *st, int *rc)
+{
+	char err[256];
+	struct capture *c;
+	memset(st, 0, sizeof(*st));
+	capture_set_mapping(map);
+	*rc = capture_open_files(&c, &path, 1, st, err, sizeof(err));
+	capture_set_mapping(true);
+	return *rc == 0 ? drain(c, n) : 0;
+}
+
 /* The input read as a file (direct reader) and as a stream (libpcap). */
 static void both_ways(const uint8_t *data, size_t size)
 {
@@ -58,16 +73,16 @@ static void both_ways(const uint8_t *data, size_t size)
 	}
 	char path[64], err[256];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	char *paths[] = {path};
-	struct astats sa, sb;
-	memset(&sa, 0, sizeof(sa));
+	struct astats sa, sb, sp;
 	memset(&sb, 0, sizeof(sb));
 	struct capture *c;
-	unsigned long na = 0, nb = 0;
-	uint64_t ha = 0, hb = 0;
-	int ra = capture_open_files(&c, paths, 1, &sa, err, sizeof(err));
-	if (ra == 0)
-		ha = drain(c, &na);
+	unsigned long na = 0, nb = 0, np = 0;
+	uint64_t hb = 0;
+	int ra, rp;
+	uint64_t ha = read_file(path, true, &na, &sa, &ra);
+	uint64_t hp = read_file(path, false, &np, &sp, &rp);
+	if (ra != rp || na != np || ha != hp || memcmp(&sa, &sp, sizeof(sa)) != 0)
+		abort(); /* mapped and pread() readings disagree */
 	FILE *f = fmemopen((void *)data, size, "rb");
 	int rb = f ? capture_open_stream(&c, f, "fuzz", &sb, err, sizeof(err)) : -1;
 	if (rb == 0)

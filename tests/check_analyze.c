@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "capture.h"
+#include "resdir.h"
 
 #define PCAP_DIR RB_SOURCE_DIR "/tests/data/pcap/"
 
@@ -213,6 +215,69 @@ START_TEST(test_truncated_file_counted_and_analysed)
 	ck_assert_int_eq(overall(j, "answered"), 1);
 	ck_assert_int_eq(overall(j, "abandoned"), 1);
 	json_decref(j);
+}
+END_TEST
+
+/* The tap below cuts the capture to its first page at the first call
+ * event (the first INVITE), as another program could while the analyzer
+ * reads it. */
+struct cut {
+	const char *path;
+	int calls;
+};
+
+static void cut_on_event(enum dlg_event ev, const struct callrec *r, rb_us t, void *arg)
+{
+	(void)ev;
+	(void)r;
+	(void)t;
+	struct cut *k = arg;
+	if (k->calls++ == 0)
+		ck_assert_int_eq(truncate(k->path, 4096), 0);
+}
+
+/* A capture cut short while it is read (mapped): no crash, the rest of
+ * the file skipped and counted as corrupt_record, the folder written, the
+ * exit status that of a file ending inside a record (edge_truncated: 0). */
+START_TEST(test_file_cut_while_read)
+{
+	char src[400], cmd[900];
+	snprintf(src, sizeof(src), "%s/cut.pcap", tmpdir);
+	snprintf(cmd, sizeof(cmd), "cp '%ssipp_udp4.pcap' '%s'", PCAP_DIR, src);
+	ck_assert_int_eq(system(cmd), 0);
+	char *files[1] = {src};
+	struct analyze_opts o = {0};
+	o.files = files;
+	o.n_files = 1;
+	o.out_dir = tmpdir;
+	o.command = "check_analyze";
+	o.quiet = 1;
+	struct cut k = {src, 0};
+	struct anl_taps taps = {.event = cut_on_event, .arg = &k};
+	struct anl_session *s;
+	ck_assert_int_eq(anl_session_open(&s, &o, &taps), 0);
+	struct capture *c;
+	char err[256];
+	capture_set_mapping(true);
+	ck_assert_int_eq(capture_open_files(&c, files, 1, anl_session_stats(s), err, sizeof(err)), 0);
+	const char *why;
+	ck_assert_int_eq(anl_session_start(s, &why), 0);
+	struct cap_pkt p;
+	while (capture_next(c, &p) == 0)
+		anl_session_packet(s, &p, capture_t0_ns(c));
+	struct resdir_result res;
+	ck_assert_int_eq(anl_session_finish(s, &res), 0);
+	ck_assert_int_eq(res.exit_code, 0);
+	capture_close(c);
+	anl_session_free(s);
+	ck_assert_int_ge(k.calls, 1);
+	json_t *j = load_summary();
+	ck_assert_int_eq(skipped(j, "corrupt_record"), 1);
+	json_t *cap = json_object_get(j, "capture");
+	ck_assert_int_lt(json_integer_value(json_object_get(cap, "packets")), 60);
+	json_decref(j);
+	snprintf(cmd, sizeof(cmd), "test -s '%s/calls.csv'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -528,6 +593,7 @@ static Suite *analyze_suite(void)
 	tcase_add_test(tc, test_long_keys_challenge_pppoe_mpls_captures);
 	tcase_add_test(tc, test_not_a_capture_exits_2);
 	tcase_add_test(tc, test_truncated_file_counted_and_analysed);
+	tcase_add_test(tc, test_file_cut_while_read);
 	tcase_add_test(tc, test_garbage_counted);
 	tcase_add_test(tc, test_two_files_merged_in_time_order);
 	tcase_add_test(tc, test_live_without_permission_exits_3);

@@ -4,7 +4,9 @@
  * the scan promises must be the parse's, on well-formed messages (which
  * must never be left to the parse), on the anomalies the parse tolerates,
  * and on the fuzz seed corpus with thousands of mutants of each seed
- * (fixed seed: a failure repeats).
+ * (fixed seed: a failure repeats). sipmsg_scan_call() likewise: on an
+ * INVITE request all of sipmsg_scan's fields, on any other message the
+ * call's fields, whatever follows its stop.
  */
 #include <check.h>
 #include <dirent.h>
@@ -95,11 +97,56 @@ static void top_branch_agrees(const struct sipmsg *m)
 		ck_assert_msg(span_same(v.branch, br), "top branch differs: %.*s", (int)m->len, m->buf);
 }
 
-/* Scans and parses b[0..n); returns the scan's status, fails on a mismatch. */
+/* "" when sipmsg_scan_call's c agrees with the parse's p on what it
+ * promises for a message other than an INVITE request, else what differs. */
+static const char *differ_call(const struct sipmsg *c, const struct sipmsg *p)
+{
+	if (c->buf != p->buf || c->skipped != p->skipped || c->is_request != p->is_request)
+		return "buf, skipped or is_request";
+	if (!span_same(c->method, p->method) || c->method_id != p->method_id ||
+	    !span_same(c->ruri, p->ruri) || !span_same(c->version, p->version) ||
+	    c->status != p->status || !span_same(c->reason, p->reason))
+		return "start line";
+	if (!span_same(c->call_id, p->call_id) || !span_same(c->from, p->from) ||
+	    !span_same(c->to, p->to) || !span_same(c->from_tag, p->from_tag) ||
+	    !span_same(c->to_tag, p->to_tag))
+		return "Call-ID, From, To or tags";
+	if (c->cseq != p->cseq || !span_same(c->cseq_method, p->cseq_method) ||
+	    c->cseq_method_id != p->cseq_method_id)
+		return "CSeq";
+	return "";
+}
+
+/* sipmsg_scan_call on b[0..n), the whole scan having said rc: ENOENT alike,
+ * 0 wherever the whole scan gives 0, and when 0 the parse's fields. Returns
+ * its status. */
+static int agree_call(const char *b, size_t n, int rc)
+{
+	static struct sipmsg c, p;
+	int rcc = sipmsg_scan_call(&c, b, n);
+	ck_assert(rcc == 0 || rcc == ENOENT || rcc == EAGAIN);
+	ck_assert_msg((rcc == ENOENT) == (rc == ENOENT), "scan %d, scan_call %d: %.*s", rc, rcc,
+		      (int)n, b);
+	ck_assert_msg(rc != 0 || rcc == 0, "scan_call left to the parse what scan read: %.*s",
+		      (int)n, b);
+	if (rcc != 0)
+		return rcc;
+	ck_assert_msg(sipmsg_probe(b, n), "scan_call read a message the probe rejects: %.*s",
+		      (int)n, b);
+	ck_assert_int_eq(sipmsg_parse(&p, b, n, SIPMSG_LENIENT), 0);
+	bool invite = c.is_request && c.method_id == SIP_INVITE;
+	const char *d = invite ? differ(&c, &p) : differ_call(&c, &p);
+	ck_assert_msg(!d[0], "scan_call and parse differ (%s) on: %.*s", d, (int)n, b);
+	return rcc;
+}
+
+/* Scans and parses b[0..n); returns the scan's status, fails on a mismatch
+ * (sipmsg_scan_call's too). */
 static int agree(const char *b, size_t n)
 {
 	static struct sipmsg s, p;
 	int rc = sipmsg_scan(&s, b, n);
+	agree_call(b, n, rc);
 	ck_assert(rc == 0 || rc == ENOENT || rc == EAGAIN);
 	bool probe = sipmsg_probe(b, n);
 	if (rc == ENOENT) {
@@ -202,6 +249,48 @@ START_TEST(test_tolerated_left_to_the_parse)
 }
 END_TEST
 
+/* sipmsg_scan_call stops after the call's lines of a message other than an
+ * INVITE request: what follows, odd or not, changes nothing it gives. */
+START_TEST(test_call_scan_stops_after_the_call_lines)
+{
+	static const char head[] = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+				   "From: <sip:x@h>;tag=1\r\nTo: <sip:y@h>;tag=2\r\n"
+				   "Call-ID: c\r\nCSeq: 7 BYE\r\n";
+	static const char *const tails[] = {
+		"Contact: <sip:y@h>\nContent-Length: 0\r\n\r\n", /* a bare LF later */
+		"X: a\r\n b\r\n\r\n",				/* a fold of another line */
+		"Call-ID: second\r\n\r\n",			/* a second Call-ID */
+		"Content-Length: 0",				/* no line end */
+	};
+	char b[20000];
+	struct sipmsg m;
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		int n = snprintf(b, sizeof(b), "%s%s", head, tails[i]);
+		ck_assert_int_eq(agree_call(b, (size_t)n, sipmsg_scan(&m, b, (size_t)n)), 0);
+	}
+	ck_assert_int_eq(sipmsg_scan(&m, b, strlen(b)), EAGAIN); /* the whole scan: to the parse */
+	/* more lines than the parse keeps, after the call's */
+	size_t n = (size_t)snprintf(b, sizeof(b), "%s", head);
+	for (int i = 0; i < 140; i++)
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "X-%d: y\r\n", i);
+	n += (size_t)snprintf(b + n, sizeof(b) - n, "\r\n");
+	ck_assert_int_eq(sipmsg_scan(&m, b, n), EAGAIN);
+	ck_assert_int_eq(agree_call(b, n, EAGAIN), 0);
+	ck_assert_int_eq(sipmsg_scan_call(&m, b, n), 0);
+	ck_assert(m.cseq == 7 && m.to_tag.len == 1 && m.nhdrs == 4); /* the call's lines only */
+	/* a fold right after CSeq continues it: left to the parse */
+	n = (size_t)snprintf(b, sizeof(b), "%s ;x\r\n\r\n", head);
+	ck_assert_int_eq(sipmsg_scan_call(&m, b, n), EAGAIN);
+	/* an INVITE is read whole: its Diversion after CSeq */
+	static const char inv[] = "INVITE sip:1@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK2\r\n"
+				  "From: <sip:x@h>;tag=1\r\nTo: <sip:1@h>\r\nCall-ID: i\r\n"
+				  "CSeq: 1 INVITE\r\nDiversion: <sip:2@h>;reason=no-answer\r\n\r\n";
+	ck_assert_int_eq(agree_call(inv, strlen(inv), 0), 0);
+	ck_assert_int_eq(sipmsg_scan_call(&m, inv, strlen(inv)), 0);
+	ck_assert_ptr_nonnull(sipmsg_hdr(&m, SIP_HDR_DIVERSION, 0));
+}
+END_TEST
+
 /* xorshift64*: the mutants are the same on every run. */
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint64_t next(void)
@@ -291,6 +380,7 @@ static Suite *scan_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_wellformed_scanned_as_parsed);
 	tcase_add_test(tc, test_tolerated_left_to_the_parse);
+	tcase_add_test(tc, test_call_scan_stops_after_the_call_lines);
 	tcase_add_test(tc, test_corpus_and_mutants_agree);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
