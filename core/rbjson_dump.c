@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rbjson_int.h"
 #include "rbtime.h"
 
 struct out {
@@ -367,6 +368,137 @@ char *rbjson_dumps_sorted(const json_t *j, int indent, int precision, size_t *le
 	dump(&o, j, indent, precision, 0);
 	if (!o.nomem)
 		put(&o, "", 1); /* the NUL */
+	if (o.nomem) {
+		free(o.b);
+		return NULL;
+	}
+	if (len)
+		*len = o.n - 1;
+	return o.b;
+}
+
+/* ---- the arena tree (rbjson_tree.c) ------------------------------------- */
+
+static void rdump(struct out *o, const struct rbj *n, int indent, int prec, int depth);
+
+/* Keys bytewise, then the later set last: of equal keys the last is written. */
+static int rbj_cmp(const void *a, const void *b)
+{
+	const struct rbj *x = *(const struct rbj *const *)a, *y = *(const struct rbj *const *)b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int r = memcmp(x->key, y->key, n);
+	if (r)
+		return r;
+	if (x->klen != y->klen)
+		return x->klen < y->klen ? -1 : 1;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+static void rdump_object(struct out *o, const struct rbj *n, int indent, int prec, int depth)
+{
+	uint32_t cnt = n->u.k.n;
+	if (!cnt) {
+		put(o, "{}", 2);
+		return;
+	}
+	const struct rbj *stack[64], **kv = cnt <= 64 ? stack : malloc(cnt * sizeof(*kv));
+	if (!kv) {
+		o->nomem = true;
+		return;
+	}
+	uint32_t i = 0;
+	bool sorted = true;
+	for (const struct rbj *k = n->u.k.first; k && i < cnt; k = k->next, i++) {
+		kv[i] = k;
+		if (i && sorted && rbj_cmp(&kv[i - 1], &kv[i]) > 0)
+			sorted = false;
+	}
+	if (!sorted)
+		qsort(kv, i, sizeof(*kv), rbj_cmp);
+	put(o, "{", 1);
+	put_indent(o, indent, depth + 1);
+	bool first = true;
+	for (uint32_t k = 0; k < i; k++) {
+		if (k + 1 < i && kv[k + 1]->klen == kv[k]->klen &&
+		    !memcmp(kv[k + 1]->key, kv[k]->key, kv[k]->klen))
+			continue; /* set again later: that one is written */
+		if (!first) {
+			put(o, ",", 1);
+			put_indent(o, indent, depth + 1);
+		}
+		first = false;
+		put_string(o, kv[k]->key, kv[k]->klen);
+		put(o, ": ", 2);
+		rdump(o, kv[k], indent, prec, depth + 1);
+	}
+	put_indent(o, indent, depth);
+	put(o, "}", 1);
+	if (kv != stack)
+		free(kv);
+}
+
+static void rdump_array(struct out *o, const struct rbj *n, int indent, int prec, int depth)
+{
+	if (!n->u.k.n) {
+		put(o, "[]", 2);
+		return;
+	}
+	put(o, "[", 1);
+	put_indent(o, indent, depth + 1);
+	for (const struct rbj *k = n->u.k.first; k; k = k->next) {
+		rdump(o, k, indent, prec, depth + 1);
+		if (k->next) {
+			put(o, ",", 1);
+			put_indent(o, indent, depth + 1);
+		} else {
+			put_indent(o, indent, depth);
+		}
+	}
+	put(o, "]", 1);
+}
+
+static void rdump(struct out *o, const struct rbj *n, int indent, int prec, int depth)
+{
+	switch (n->type) {
+	case RBJ_OBJECT:
+		rdump_object(o, n, indent, prec, depth);
+		break;
+	case RBJ_ARRAY:
+		rdump_array(o, n, indent, prec, depth);
+		break;
+	case RBJ_STRING:
+		put_string(o, n->u.s.s, n->u.s.len);
+		break;
+	case RBJ_INTEGER:
+		put_integer(o, n->u.i);
+		break;
+	case RBJ_REAL:
+		put_real(o, n->u.d, prec);
+		break;
+	case RBJ_TRUE:
+		put(o, "true", 4);
+		break;
+	case RBJ_FALSE:
+		put(o, "false", 5);
+		break;
+	case RBJ_JSON:
+		dump(o, n->u.j.j, indent, prec, depth);
+		break;
+	default:
+		put(o, "null", 4);
+		break;
+	}
+}
+
+char *rbj_dumps(const struct rbj *n, int indent, int precision, size_t *len)
+{
+	if (!n || (n->type != RBJ_OBJECT && n->type != RBJ_ARRAY) || indent < 1 || indent > 31 ||
+	    precision < 0 || precision > 31)
+		return NULL;
+	struct out o = {0};
+	rdump(&o, n, indent, precision, 0);
+	if (!o.nomem)
+		put(&o, "", 1);
 	if (o.nomem) {
 		free(o.b);
 		return NULL;
