@@ -983,7 +983,7 @@ static __attribute__((noinline)) void rep_add_slow(struct summary_rep *h,
  * the general way. No record is filled and derived, and the ring bins
  * come from rq_near. bench/model's case cut to 1,000,237 calls
  * (callgrind): summary_rep_call 170 instructions a call (inclusive), with
- * callrec_derive_wait 32 more, before; summary_rep_add 60 after (all but
+ * callrec_derive_wait 32 more, before; summary_rep_add 55 after (all but
  * 4,024 calls on the short path, 774,780 of them answered with no wait:
  * one addition).
  */
@@ -1034,33 +1034,50 @@ static inline bool hot_has(const struct sum_gslot *g, uint64_t key, rb_us t)
 	return key == g->hot && (uint64_t)t - (uint64_t)g->lo < g->span;
 }
 
+/* A call of hot set g: a zero (slot_flush: pend_zeros), or hot_add. */
+static inline __attribute__((always_inline)) void hot_call(const struct summary *s,
+							   struct sum_gslot *g,
+							   const struct summary_call *c)
+{
+	struct sum_pend *pd = g->pend; /* hot: not NULL */
+	/* answered (0) with no wait (0) */
+	if (((uint64_t)c->outcome | (uint64_t)c->wait) == 0 && (unsigned)c->screened <= 1 &&
+	    c->forwarding != FWD_NO_ANSWER) {
+		pd->zeros[c->screened]++;
+		return;
+	}
+	hot_add(pd, &s->rq, c);
+}
+
+/* summary_rep_add's way when the last set is not the call's: the other
+ * set, hot, or the general way. */
+static __attribute__((noinline)) void rep_add_other(struct summary_rep *h,
+						    const struct summary_call *c, uint64_t key)
+{
+	/* around a row's or batch's end calls of both sets come mixed */
+	struct sum_gslot *g = &h->gs[h->gcur == &h->gs[0]];
+	if (!hot_has(g, key, c->t_dial)) {
+		rep_add_slow(h, c, key);
+		return;
+	}
+	h->gcur = g;
+	hot_call(h->s, g, c);
+}
+
 void summary_rep_add(struct summary_rep *h, const struct summary_call *c)
 {
-	const struct summary *s = h->s;
 	uint64_t key = sum_gkey(c->phase, c->tenant_idx, c->forwarding);
 	struct sum_gslot *g = h->gcur;
-	int oc = (int)c->outcome;
 	/* (a hot set's key is of counted tenants: skipped() passed it) */
-	if (!c->counted || (unsigned)oc >= OUTCOME_COUNT) {
+	if (!c->counted || (unsigned)c->outcome >= OUTCOME_COUNT) {
 		rep_add_slow(h, c, key);
 		return;
 	}
 	if (!hot_has(g, key, c->t_dial)) {
-		/* around a row's or batch's end calls of both sets come mixed */
-		g = &h->gs[g == &h->gs[0]];
-		if (!hot_has(g, key, c->t_dial)) {
-			rep_add_slow(h, c, key);
-			return;
-		}
-		h->gcur = g;
-	}
-	struct sum_pend *pd = g->pend; /* hot: not NULL */
-	if (oc == OUTCOME_ANSWERED && c->wait == 0 && (unsigned)c->screened <= 1 &&
-	    c->forwarding != FWD_NO_ANSWER) {
-		pd->zeros[c->screened]++; /* slot_flush: pend_zeros */
+		rep_add_other(h, c, key);
 		return;
 	}
-	hot_add(pd, &s->rq, c);
+	hot_call(h->s, g, c);
 }
 
 /* ---- spans ------------------------------------------------------------ */

@@ -279,8 +279,8 @@ COLD void emit_record(struct mrep *m, struct mcall *c, enum call_outcome outcome
  * done per call. bench/model's case cut to 1,000,237 calls (callgrind,
  * whole process): filling the record (44 instructions a call),
  * callrec_derive_wait (32) and summary_rep_call (170) before; building
- * struct summary_call with its wait (40) and summary_rep_add (60) after;
- * the whole run 1,198 M instructions before, 996 M after (with the
+ * struct summary_call with its wait (40) and summary_rep_add (55) after;
+ * the whole run 1,198 M instructions before, 991 M after (with the
  * cheaper summary.json).
  */
 HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
