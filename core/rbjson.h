@@ -7,7 +7,6 @@
 #ifndef RB_RBJSON_H
 #define RB_RBJSON_H
 
-#include <stdbool.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -44,37 +43,5 @@ json_t *rbjson_load_file(const char *path, size_t flags, json_error_t *err);
  * NULL when memory ran out, or indent is not 1..31 or precision 0..31.
  */
 char *rbjson_dumps_sorted(const json_t *j, int indent, int precision, size_t *len);
-
-/*
- * rbj: a JSON tree built once and written once (core/rbjson_tree.c), in an
- * arena freed at once: no malloc per value. As jansson, a value it would
- * not make (rbj_real of a value not finite, rbj_string of NULL or of text
- * that is not UTF-8: NULL) sets nothing, a key set twice keeps the last,
- * and a key that is not UTF-8 is not set (-1). rbj_json holds a jansson
- * value (its reference stolen) written as it is. When the arena ran out
- * of memory, rbj_arena_failed() says so and rbj_dumps returns NULL.
- */
-struct rbj;
-struct rbj_arena;
-struct rbj_arena *rbj_arena_new(void);
-void rbj_arena_free(struct rbj_arena *a);
-bool rbj_arena_failed(const struct rbj_arena *a);
-struct rbj *rbj_object(struct rbj_arena *a);
-struct rbj *rbj_array(struct rbj_arena *a);
-struct rbj *rbj_null(struct rbj_arena *a);
-struct rbj *rbj_bool(struct rbj_arena *a, bool v);
-struct rbj *rbj_integer(struct rbj_arena *a, json_int_t v);
-struct rbj *rbj_real(struct rbj_arena *a, double v);
-/* rbj_real, or null when v is not finite (rbjson_real's way). */
-struct rbj *rbj_real_or_null(struct rbj_arena *a, double v);
-struct rbj *rbj_string(struct rbj_arena *a, const char *s);
-struct rbj *rbj_json(struct rbj_arena *a, json_t *j);
-/* Sets obj's member key (copied) to v; -1 when v is NULL or key is not UTF-8. */
-int rbj_set(struct rbj_arena *a, struct rbj *obj, const char *key, struct rbj *v);
-int rbj_append(struct rbj *arr, struct rbj *v);
-/* The tree as jansson values (a new reference; NULL when memory ran out). */
-json_t *rbj_to_json(const struct rbj *n);
-/* As rbjson_dumps_sorted, for an rbj tree (an object or array). */
-char *rbj_dumps(const struct rbj *n, int indent, int precision, size_t *len);
 
 #endif

@@ -2,7 +2,7 @@
 # timeline.csv) and `ringbench compare` (sim/cmd/cmd_compare.c); docs/results.md
 # restates the contract they keep.
 # rbjson: the jansson helpers the result files' readers and writers share.
-rb_module(rbjson SOURCES rbjson.c rbjson_dump.c rbjson_tree.c DEPS base PkgConfig::JANSSON)
+rb_module(rbjson SOURCES rbjson.c rbjson_dump.c DEPS base PkgConfig::JANSSON)
 rb_module(results SOURCES stats.c estimate.c summary.c summary_finish.c summary_json.c summary_query.c timeline.c
   resdir.c
   compare.c

@@ -23,25 +23,21 @@
 
 static const char *const measure_names[] = {"sla", "answered_within", "sl", "sl2"};
 
-/* [lo, hi], or nothing when an end is not finite (as json_pack("[ff]")) */
-static struct rbj *jci(struct rbj_arena *A, const struct est *c)
+static json_t *jci(const struct est *c)
 {
 	if (!c->valid)
-		return rbj_null(A);
-	struct rbj *lo = rbj_real(A, c->lo), *hi = rbj_real(A, c->hi), *ci = rbj_array(A);
-	if (!lo || !hi || rbj_append(ci, lo) || rbj_append(ci, hi))
-		return NULL;
-	return ci;
+		return json_null();
+	return json_pack("[ff]", c->lo, c->hi);
 }
 
-static struct rbj *jse(struct rbj_arena *A, const struct est *c)
+static json_t *jse(const struct est *c)
 {
-	return c->valid ? rbj_real(A, c->se) : rbj_null(A);
+	return c->valid ? json_real(c->se) : json_null();
 }
 
-static struct rbj *jdf(struct rbj_arena *A, const struct est *c)
+static json_t *jdf(const struct est *c)
 {
-	return c->valid ? rbj_integer(A, c->df) : rbj_null(A);
+	return c->valid ? json_integer(c->df) : json_null();
 }
 
 /* Each measure as a ratio of a cell (summary_int.h's sum_partfn). */
@@ -82,36 +78,35 @@ static void x_queue(const struct sum_cell *c, int a, int b, double *num, double 
  * value (replication or batch), the series a paired comparison needs.
  */
 struct mdst {
-	struct rbj *m, *ci, *se, *df, *vals; /* vals NULL: not kept for this group */
+	json_t *m, *ci, *se, *df, *vals; /* vals NULL: not kept for this group */
 	const struct sum_view *v;
-	struct rbj_arena *a;
 };
 
-static void put_values(struct mdst *d, const char *key, const struct est *c, struct rbj *series)
+static void put_values(struct mdst *d, const char *key, const struct est *c, json_t *series)
 {
-	struct rbj_arena *A = d->a;
-	rbj_set(A, d->m, key, rbj_real_or_null(A, c->point));
-	rbj_set(A, d->ci, key, jci(A, c));
-	rbj_set(A, d->se, key, jse(A, c));
-	rbj_set(A, d->df, key, jdf(A, c));
+	json_object_set_new(d->m, key, rbjson_real(c->point));
+	json_object_set_new(d->ci, key, jci(c));
+	json_object_set_new(d->se, key, jse(c));
+	json_object_set_new(d->df, key, jdf(c));
 	if (d->vals)
-		rbj_set(A, d->vals, key, series ? series : rbj_null(A));
+		json_object_set_new(d->vals, key, series ? series : json_null());
+	else
+		json_decref(series);
 }
 
 static void put_x(struct mdst *d, const char *key, sum_partfn f, int a, int b, enum est_range r,
 		  bool calls, bool known)
 {
-	struct rbj_arena *A = d->a;
 	struct est c = {.point = NAN, .se = NAN};
-	struct rbj *series = NULL;
+	json_t *series = NULL;
 	if (known) {
 		c = sum_view_est(d->v, f, a, b, r, calls);
 		if (d->vals) {
-			series = rbj_array(A);
+			series = json_array();
 			for (int i = 0; i < d->v->n_samples; i++) {
 				double num, den;
 				f(d->v->samples[i], a, b, &num, &den);
-				rbj_append(series, rbj_real_or_null(A, den > 0 ? num / den : NAN));
+				json_array_append_new(series, rbjson_real(den > 0 ? num / den : NAN));
 			}
 		}
 	}
@@ -120,42 +115,39 @@ static void put_x(struct mdst *d, const char *key, sum_partfn f, int a, int b, e
 
 static void put_count(struct mdst *d, const char *key, uint64_t n, bool known)
 {
-	struct rbj_arena *A = d->a;
-	rbj_set(A, d->m, key, known ? rbj_integer(A, (json_int_t)n) : rbj_null(A));
-	rbj_set(A, d->ci, key, rbj_null(A));
-	rbj_set(A, d->se, key, rbj_null(A));
-	rbj_set(A, d->df, key, rbj_null(A));
+	json_object_set_new(d->m, key, known ? json_integer((json_int_t)n) : json_null());
+	json_object_set_new(d->ci, key, json_null());
+	json_object_set_new(d->se, key, json_null());
+	json_object_set_new(d->df, key, json_null());
 }
 
 /* A sub-object of the same shape in m, ci, se, df and vals. */
 static struct mdst sub(struct mdst *d, const char *key)
 {
-	struct rbj_arena *A = d->a;
 	struct mdst s = *d;
-	struct rbj **from[] = {&d->m, &d->ci, &d->se, &d->df, &d->vals};
-	struct rbj **to[] = {&s.m, &s.ci, &s.se, &s.df, &s.vals};
+	json_t **from[] = {&d->m, &d->ci, &d->se, &d->df, &d->vals};
+	json_t **to[] = {&s.m, &s.ci, &s.se, &s.df, &s.vals};
 	for (int i = 0; i < 5; i++) {
 		if (!*from[i])
 			continue;
-		*to[i] = rbj_object(A);
-		rbj_set(A, *from[i], key, *to[i]);
+		*to[i] = json_object();
+		json_object_set_new(*from[i], key, *to[i]);
 	}
 	return s;
 }
 
 static void put_quantile(struct mdst *d, const char *key, int j)
 {
-	struct rbj_arena *A = d->a;
 	const struct sum_view *v = d->v;
 	double point = stats_whist_quantile(&v->hist, sum_q[j]);
 	struct est c = {.point = point, .se = NAN};
-	struct rbj *series = NULL;
+	json_t *series = NULL;
 	if (v->sq) { /* replications: each one's own quantile */
 		double *q = calloc((size_t)(v->n_samples ? v->n_samples : 1), sizeof(*q));
-		series = rbj_array(A);
+		series = json_array();
 		for (int i = 0; q && i < v->n_samples; i++) {
 			q[i] = v->sq[i * SUM_NQ + j];
-			rbj_append(series, rbj_real_or_null(A, q[i]));
+			json_array_append_new(series, rbjson_real(q[i]));
 		}
 		if (q)
 			c = est_values(q, v->n_samples, point, EST_NONNEG);
@@ -164,14 +156,19 @@ static void put_quantile(struct mdst *d, const char *key, int j)
 	put_values(d, key, &c, series);
 }
 
-static struct rbj *group_json(struct rbj_arena *A, const struct sum_view *v, bool with_ci,
-			       bool with_values)
+static json_t *group_json(const struct sum_view *v, bool with_ci, bool with_values)
 {
-	struct rbj *m = rbj_object(A), *ci = rbj_object(A), *se = rbj_object(A), *df = rbj_object(A);
-	struct rbj *vals = with_values ? rbj_object(A) : NULL;
-	if (!m || !ci || !se || !df || (with_values && !vals))
+	json_t *m = json_object(), *ci = json_object(), *se = json_object(), *df = json_object();
+	json_t *vals = with_values ? json_object() : NULL;
+	if (!m || !ci || !se || !df || (with_values && !vals)) {
+		json_decref(m);
+		json_decref(ci);
+		json_decref(se);
+		json_decref(df);
+		json_decref(vals);
 		return NULL;
-	struct mdst d = {m, ci, se, df, vals, v, A};
+	}
+	struct mdst d = {m, ci, se, df, vals, v};
 	const struct sum_cell *c = &v->total;
 	char key[8];
 
@@ -197,34 +194,38 @@ static struct rbj *group_json(struct rbj_arena *A, const struct sum_view *v, boo
 	put_quantile(&w, "p50", 0);
 	put_quantile(&w, "p90", 1);
 	put_quantile(&w, "p99", 2);
-	struct rbj *rh = rbj_object(A);
+	json_t *rh = json_object();
 	for (int i = 0; i < RB_RINGS_HEARD_BINS; i++) {
 		if (i == RB_RINGS_HEARD_BINS - 1)
 			snprintf(key, sizeof(key), "%d+", i + 1);
 		else
 			snprintf(key, sizeof(key), "%d", i + 1);
-		rbj_set(A, rh, key, rbj_integer(A, (json_int_t)c->hh[0][i]));
+		json_object_set_new(rh, key, json_integer((json_int_t)c->hh[0][i]));
 	}
-	rbj_set(A, m, "rings_heard", rh);
-	rbj_set(A, ci, "rings_heard", rbj_null(A));
-	rbj_set(A, se, "rings_heard", rbj_null(A));
-	rbj_set(A, df, "rings_heard", rbj_null(A));
+	json_object_set_new(m, "rings_heard", rh);
+	json_object_set_new(ci, "rings_heard", json_null());
+	json_object_set_new(se, "rings_heard", json_null());
+	json_object_set_new(df, "rings_heard", json_null());
 	put_x(&d, "occupancy", x_occ, 0, 0, EST_PROPORTION, false, v->tw);
 	put_x(&d, "backup_occupancy", x_occ, 1, 0, EST_PROPORTION, false, v->tw);
 	struct mdst q = sub(&d, "queue_len");
 	put_x(&q, "mean", x_queue, 0, 0, EST_NONNEG, false, v->tw);
 	bool qmax = v->tw && c->tw.dur > 0;
-	rbj_set(A, q.m, "max", qmax ? rbj_integer(A, c->tw.ring_max) : rbj_null(A));
-	rbj_set(A, q.ci, "max", rbj_null(A));
-	rbj_set(A, q.se, "max", rbj_null(A));
-	rbj_set(A, q.df, "max", rbj_null(A));
+	json_object_set_new(q.m, "max", qmax ? json_integer(c->tw.ring_max) : json_null());
+	json_object_set_new(q.ci, "max", json_null());
+	json_object_set_new(q.se, "max", json_null());
+	json_object_set_new(q.df, "max", json_null());
 	if (with_ci) {
-		rbj_set(A, m, "ci95", ci);
-		rbj_set(A, m, "se", se);
-		rbj_set(A, m, "df", df);
+		json_object_set_new(m, "ci95", ci);
+		json_object_set_new(m, "se", se);
+		json_object_set_new(m, "df", df);
+	} else {
+		json_decref(ci);
+		json_decref(se);
+		json_decref(df);
 	}
 	if (vals)
-		rbj_set(A, m, "values", vals);
+		json_object_set_new(m, "values", vals);
 	return m;
 }
 
@@ -232,43 +233,43 @@ static const char *const engine_names[] = {"model", "live", "capture"};
 static const char *const judgement_names[] = {"pass", "fail", "inconclusive"};
 static const char *const count_names[] = {"center", "heard"};
 
-static struct rbj *target_json(struct rbj_arena *A, const struct sum_target *tr)
+static json_t *target_json(const struct sum_target *tr)
 {
 	const struct scn_target *t = tr->t;
-	struct rbj *o = rbj_object(A);
-	rbj_set(A, o, "phase", tr->phase ? rbj_string(A, tr->phase) : rbj_null(A));
+	json_t *o = json_object();
+	json_object_set_new(o, "phase", tr->phase ? json_string(tr->phase) : json_null());
 	switch (t->kind) {
 	case TARGET_RINGS:
-		rbj_set(A, o, "kind", rbj_string(A, "rings"));
-		rbj_set(A, o, "rings", rbj_integer(A, t->rings));
-		rbj_set(A, o, "min", rbj_real(A, t->min));
-		rbj_set(A, o, "measure", rbj_string(A, measure_names[t->measure]));
-		rbj_set(A, o, "count", rbj_string(A, count_names[t->count]));
+		json_object_set_new(o, "kind", json_string("rings"));
+		json_object_set_new(o, "rings", json_integer(t->rings));
+		json_object_set_new(o, "min", json_real(t->min));
+		json_object_set_new(o, "measure", json_string(measure_names[t->measure]));
+		json_object_set_new(o, "count", json_string(count_names[t->count]));
 		break;
 	case TARGET_ABANDON_MAX:
-		rbj_set(A, o, "kind", rbj_string(A, "abandon_max"));
-		rbj_set(A, o, "abandon_max", rbj_real(A, t->max));
+		json_object_set_new(o, "kind", json_string("abandon_max"));
+		json_object_set_new(o, "abandon_max", json_real(t->max));
 		break;
 	default:
-		rbj_set(A, o, "kind", rbj_string(A, "abandon_before_forward_max"));
-		rbj_set(A, o, "abandon_before_forward_max", rbj_real(A, t->max));
+		json_object_set_new(o, "kind", json_string("abandon_before_forward_max"));
+		json_object_set_new(o, "abandon_before_forward_max", json_real(t->max));
 		break;
 	}
-	rbj_set(A, o, "measured", rbj_real_or_null(A, tr->measured));
-	rbj_set(A, o, "ci95", jci(A, &tr->ci));
-	rbj_set(A, o, "se", jse(A, &tr->ci));
+	json_object_set_new(o, "measured", rbjson_real(tr->measured));
+	json_object_set_new(o, "ci95", jci(&tr->ci));
+	json_object_set_new(o, "se", jse(&tr->ci));
 	/* pass: true or false once decided, null while inconclusive */
-	rbj_set(A, o, "pass", tr->judged == JUDGE_INCONCLUSIVE ? rbj_null(A)
-									 : rbj_bool(A, tr->judged == JUDGE_PASS));
-	rbj_set(A, o, "result", rbj_string(A, judgement_names[tr->judged]));
+	json_object_set_new(o, "pass", tr->judged == JUDGE_INCONCLUSIVE ? json_null()
+									 : json_boolean(tr->judged == JUDGE_PASS));
+	json_object_set_new(o, "result", json_string(judgement_names[tr->judged]));
 	if (tr->note)
-		rbj_set(A, o, "note", rbj_string(A, tr->note));
+		json_object_set_new(o, "note", json_string(tr->note));
 	return o;
 }
 
-static struct rbj *jstr_or_null(struct rbj_arena *A, const char *s)
+static json_t *jstr_or_null(const char *s)
 {
-	return s ? rbj_string(A, s) : rbj_null(A);
+	return s ? json_string(s) : json_null();
 }
 
 /*
@@ -293,13 +294,13 @@ static const char *ci_note(const struct summary *s)
 			 "p(1-p)/se^2, means and quantiles on the log scale";
 }
 
-static struct rbj *batch_edges(struct rbj_arena *A, const struct summary *s)
+static json_t *batch_edges(const struct summary *s)
 {
 	if (!s->n_edges)
-		return rbj_null(A);
-	struct rbj *a = rbj_array(A);
+		return json_null();
+	json_t *a = json_array();
 	for (int i = 0; i < s->n_edges; i++)
-		rbj_append(a, rbj_real(A, s->edges[i]));
+		json_array_append_new(a, json_real(s->edges[i]));
 	return a;
 }
 
@@ -308,18 +309,18 @@ static struct rbj *batch_edges(struct rbj_arena *A, const struct summary *s)
  * the random-stream layout, and the key of both with the seed; the hashes
  * are null without a scenario (or if hashing fails).
  */
-static void pairing_json(struct rbj_arena *A, struct rbj *root, const struct summary_opts *o)
+static void pairing_json(json_t *root, const struct summary_opts *o)
 {
 	char load[65], key[65];
 	bool ok = o->scn && !scn_load_hash(o->scn, load);
-	rbj_set(A, root, "load_sha256", ok ? rbj_string(A, load) : rbj_null(A));
-	rbj_set(A, root, "stream_layout", rbj_integer(A, RV_STREAM_LAYOUT));
+	json_object_set_new(root, "load_sha256", ok ? json_string(load) : json_null());
+	json_object_set_new(root, "stream_layout", json_integer(RV_STREAM_LAYOUT));
 	ok = ok && !scn_pairing_key(load, o->seed, RV_STREAM_LAYOUT, key);
-	rbj_set(A, root, "pairing_key", ok ? rbj_string(A, key) : rbj_null(A));
+	json_object_set_new(root, "pairing_key", ok ? json_string(key) : json_null());
 }
 
 /* Total of the replications' saturated draws, null when none reported. */
-static struct rbj *saturated_json(struct rbj_arena *A, const struct summary *s)
+static json_t *saturated_json(const struct summary *s)
 {
 	uint64_t n = 0;
 	bool known = false;
@@ -327,98 +328,85 @@ static struct rbj *saturated_json(struct rbj_arena *A, const struct summary *s)
 		n += s->reps[r].saturated;
 		known = known || s->reps[r].saturated_known;
 	}
-	return known ? rbj_integer(A, (json_int_t)n) : rbj_null(A);
-}
-
-/* summary.json's tree, in A (NULL when memory ran out). */
-static struct rbj *summary_tree(struct rbj_arena *A, const struct summary *s)
-{
-	const struct summary_opts *o = &s->o;
-	const struct sum_layout *L = &s->L;
-	struct rbj *root = rbj_object(A);
-
-	rbj_set(A, root, "engine", rbj_string(A, engine_names[o->engine]));
-	rbj_set(A, root, "version", rbj_string(A, RB_VERSION));
-	rbj_set(A, root, "command", jstr_or_null(A, o->command));
-	rbj_set(A, root, "scenario", jstr_or_null(A, o->scn ? o->scn->name : NULL));
-	rbj_set(A, root, "scenario_sha256",
-			    o->scn && o->scn->sha256[0] ? rbj_string(A, o->scn->sha256) : rbj_null(A));
-	pairing_json(A, root, o);
-	rbj_set(A, root, "seed", rbj_integer(A, (json_int_t)o->seed));
-	rbj_set(A, root, "replications", rbj_integer(A, s->n_reps));
-	rbj_set(A, root, "saturated_draws", saturated_json(A, s));
-	rbj_set(A, root, "ring_period_s", rbj_real(A, rb_us_to_s(s->ring_period)));
-	rbj_set(A, root, "t0_epoch", o->engine == ENGINE_MODEL || o->t0_epoch == RB_T_NONE
-						      ? rbj_null(A)
-						      : rbj_real(A, rb_us_to_s(o->t0_epoch)));
-	rbj_set(A, root, "ci_method", rbj_string(A, ci_method(s)));
-	rbj_set(A, root, "ci_note", rbj_string(A, ci_note(s)));
-	rbj_set(A, root, "batch_edges_s", batch_edges(A, s));
-	rbj_set(A, root, "overall", group_json(A, &s->views[0], true, true));
-
-	struct rbj *ph = rbj_object(A), *ten = rbj_object(A), *fwd = rbj_object(A);
-	for (int i = 0; i < L->n_win; i++)
-		rbj_set(A, ph, s->views[L->g_win + i].name, group_json(A, &s->views[L->g_win + i], true, true));
-	for (int i = 0; i < L->n_ten; i++)
-		rbj_set(A, ten, s->views[L->g_ten + i].name, group_json(A, &s->views[L->g_ten + i], true, false));
-	for (int i = L->n_groups; i < s->n_views; i++)
-		rbj_set(A, ten, s->views[i].name, group_json(A, &s->views[i], true, false));
-	for (int i = 0; i < 2; i++)
-		rbj_set(A, fwd, s->views[L->g_fwd + i].name, group_json(A, &s->views[L->g_fwd + i], true, false));
-	rbj_set(A, root, "phases", ph);
-	rbj_set(A, root, "by_tenant", ten);
-	rbj_set(A, root, "by_forwarding", fwd);
-	if (o->scn) {
-		/* the tenants' answering names and numbers, so that a folder
-		 * copied away from its scenario file still reports them */
-		struct rbj *tn = rbj_object(A);
-		for (size_t i = 0; i < o->scn->n_tenants; i++) {
-			const struct scn_tenant *t = &o->scn->tenants[i];
-			/* as json_pack("{s:s?, s:s?}"): nothing when a text is not UTF-8 */
-			struct rbj *nm = jstr_or_null(A, t->name), *nb = jstr_or_null(A, t->number);
-			struct rbj *to = rbj_object(A);
-			if (nm && nb && !rbj_set(A, to, "name", nm) && !rbj_set(A, to, "number", nb))
-				rbj_set(A, tn, t->id, to);
-		}
-		rbj_set(A, root, "tenants", tn);
-	}
-
-	struct rbj *ints = rbj_array(A);
-	for (int i = 0; i < s->n_ints_used; i++) {
-		/* With one replication a 15-minute row has no interval of its own:
-		 * its ci95 and se are left out rather than written as nulls. */
-		struct rbj *m = group_json(A, &s->views[L->g_int + i], !s->batch_mode, false);
-		rbj_set(A, m, "t_start_s", rbj_real(A, rb_us_to_s((rb_us)i * RB_INTERVAL_US)));
-		rbj_append(ints, m);
-	}
-	rbj_set(A, root, "intervals", ints);
-
-	struct rbj *tg = rbj_array(A);
-	for (size_t i = 0; i < s->n_tres; i++)
-		rbj_append(tg, target_json(A, &s->tres[i]));
-	rbj_set(A, root, "targets", tg);
-	enum rb_verdict v = summary_verdict(s);
-	rbj_set(A, 
-	    root, "verdict",
-	    o->unjudged && v != VERDICT_ERROR ? rbj_null(A) : rbj_string(A, summary_verdict_name(v)));
-	rbj_set(A, root, "inconclusive_reasons", s->incon ? rbj_json(A, json_copy(s->incon)) : rbj_array(A));
-	rbj_set(A, root, "error", jstr_or_null(A, s->error));
-	const char *key;
-	json_t *val;
-	json_object_foreach(s->extra, key, val)
-		rbj_set(A, root, key, rbj_json(A, json_incref(val)));
-	return rbj_arena_failed(A) ? NULL : root;
+	return known ? json_integer((json_int_t)n) : json_null();
 }
 
 json_t *summary_to_json(const struct summary *s)
 {
 	if (!s->finished)
 		return NULL;
-	struct rbj_arena *A = rbj_arena_new();
-	struct rbj *t = A ? summary_tree(A, s) : NULL;
-	json_t *j = t ? rbj_to_json(t) : NULL;
-	rbj_arena_free(A);
-	return j;
+	const struct summary_opts *o = &s->o;
+	const struct sum_layout *L = &s->L;
+	json_t *root = json_object();
+
+	json_object_set_new(root, "engine", json_string(engine_names[o->engine]));
+	json_object_set_new(root, "version", json_string(RB_VERSION));
+	json_object_set_new(root, "command", jstr_or_null(o->command));
+	json_object_set_new(root, "scenario", jstr_or_null(o->scn ? o->scn->name : NULL));
+	json_object_set_new(root, "scenario_sha256",
+			    o->scn && o->scn->sha256[0] ? json_string(o->scn->sha256) : json_null());
+	pairing_json(root, o);
+	json_object_set_new(root, "seed", json_integer((json_int_t)o->seed));
+	json_object_set_new(root, "replications", json_integer(s->n_reps));
+	json_object_set_new(root, "saturated_draws", saturated_json(s));
+	json_object_set_new(root, "ring_period_s", json_real(rb_us_to_s(s->ring_period)));
+	json_object_set_new(root, "t0_epoch", o->engine == ENGINE_MODEL || o->t0_epoch == RB_T_NONE
+						      ? json_null()
+						      : json_real(rb_us_to_s(o->t0_epoch)));
+	json_object_set_new(root, "ci_method", json_string(ci_method(s)));
+	json_object_set_new(root, "ci_note", json_string(ci_note(s)));
+	json_object_set_new(root, "batch_edges_s", batch_edges(s));
+	json_object_set_new(root, "overall", group_json(&s->views[0], true, true));
+
+	json_t *ph = json_object(), *ten = json_object(), *fwd = json_object();
+	for (int i = 0; i < L->n_win; i++)
+		json_object_set_new(ph, s->views[L->g_win + i].name, group_json(&s->views[L->g_win + i], true, true));
+	for (int i = 0; i < L->n_ten; i++)
+		json_object_set_new(ten, s->views[L->g_ten + i].name, group_json(&s->views[L->g_ten + i], true, false));
+	for (int i = L->n_groups; i < s->n_views; i++)
+		json_object_set_new(ten, s->views[i].name, group_json(&s->views[i], true, false));
+	for (int i = 0; i < 2; i++)
+		json_object_set_new(fwd, s->views[L->g_fwd + i].name, group_json(&s->views[L->g_fwd + i], true, false));
+	json_object_set_new(root, "phases", ph);
+	json_object_set_new(root, "by_tenant", ten);
+	json_object_set_new(root, "by_forwarding", fwd);
+	if (o->scn) {
+		/* the tenants' answering names and numbers, so that a folder
+		 * copied away from its scenario file still reports them */
+		json_t *tn = json_object();
+		for (size_t i = 0; i < o->scn->n_tenants; i++) {
+			const struct scn_tenant *t = &o->scn->tenants[i];
+			json_object_set_new(tn, t->id,
+					    json_pack("{s:s?, s:s?}", "name", t->name, "number", t->number));
+		}
+		json_object_set_new(root, "tenants", tn);
+	}
+
+	json_t *ints = json_array();
+	for (int i = 0; i < s->n_ints_used; i++) {
+		/* With one replication a 15-minute row has no interval of its own:
+		 * its ci95 and se are left out rather than written as nulls. */
+		json_t *m = group_json(&s->views[L->g_int + i], !s->batch_mode, false);
+		json_object_set_new(m, "t_start_s", json_real(rb_us_to_s((rb_us)i * RB_INTERVAL_US)));
+		json_array_append_new(ints, m);
+	}
+	json_object_set_new(root, "intervals", ints);
+
+	json_t *tg = json_array();
+	for (size_t i = 0; i < s->n_tres; i++)
+		json_array_append_new(tg, target_json(&s->tres[i]));
+	json_object_set_new(root, "targets", tg);
+	enum rb_verdict v = summary_verdict(s);
+	json_object_set_new(
+	    root, "verdict",
+	    o->unjudged && v != VERDICT_ERROR ? json_null() : json_string(summary_verdict_name(v)));
+	json_object_set_new(root, "inconclusive_reasons", s->incon ? json_copy(s->incon) : json_array());
+	json_object_set_new(root, "error", jstr_or_null(s->error));
+	const char *key;
+	json_t *val;
+	json_object_foreach(s->extra, key, val)
+		json_object_set(root, key, val);
+	return root;
 }
 
 int summary_write_json(const struct summary *s, const char *path)
@@ -426,30 +414,22 @@ int summary_write_json(const struct summary *s, const char *path)
 	return summary_write_json_keep(s, path, NULL);
 }
 
-/*
- * The tree is built in an arena and written by rbj_dumps (rbjson.h), the
- * bytes json_dumps(tree, SUM_JSON_FLAGS) would write: bench/model's case at
- * 1 M calls (callgrind, write_summary inclusive, summary_finish and the
- * estimates included): 86.3 M instructions with jansson's tree, json_dumps
- * and the tree's freeing; 52.8 M with jansson's tree written by
- * rbjson_dumps_sorted; 31.3 M with the arena tree. The jansson tree is
- * made only when kept.
- */
 int summary_write_json_keep(const struct summary *s, const char *path, struct json_t **keep)
 {
 	if (keep)
 		*keep = NULL;
 	if (!s->finished)
 		return EINVAL;
-	struct rbj_arena *A = rbj_arena_new();
-	struct rbj *root = A ? summary_tree(A, s) : NULL;
+	json_t *root = summary_to_json(s);
+	if (!root)
+		return ENOMEM;
+	/* json_dumps(root, SUM_JSON_FLAGS)'s bytes (rbjson.h) */
 	size_t len;
-	char *text = root ? rbj_dumps(root, SUM_JSON_INDENT, SUM_JSON_PRECISION, &len) : NULL;
-	if (keep && text && !(*keep = rbj_to_json(root))) {
-		free(text);
-		text = NULL;
-	}
-	rbj_arena_free(A);
+	char *text = rbjson_dumps_sorted(root, SUM_JSON_INDENT, SUM_JSON_PRECISION, &len);
+	if (keep && text)
+		*keep = root;
+	else
+		json_decref(root);
 	if (!text)
 		return ENOMEM;
 	int err = 0;

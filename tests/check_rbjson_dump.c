@@ -9,8 +9,6 @@
 #include <check.h>
 #include <float.h>
 #include <math.h>
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,61 +171,6 @@ START_TEST(test_objects_strings_integers)
 }
 END_TEST
 
-
-/*
- * The arena tree: rbj_dumps against json_dumps of the same tree as jansson
- * (rbj_to_json), and jansson's meaning kept: a key set twice keeps the
- * last value, nothing is set for a real that is not finite, a NULL string
- * or text and keys that are not UTF-8; jansson values inside are written
- * as they are.
- */
-START_TEST(test_rbj_tree_as_jansson)
-{
-	struct rbj_arena *A = rbj_arena_new();
-	ck_assert_ptr_nonnull(A);
-	struct rbj *root = rbj_object(A), *arr = rbj_array(A), *sub = rbj_object(A);
-	ck_assert_int_eq(rbj_set(A, root, "b", rbj_integer(A, 1)), 0);
-	ck_assert_int_eq(rbj_set(A, root, "a", rbj_real(A, 0.1)), 0);
-	ck_assert_int_eq(rbj_set(A, root, "b", rbj_string(A, "again")), 0); /* replaces */
-	ck_assert_int_eq(rbj_set(A, root, "nan", rbj_real(A, NAN)), -1);
-	ck_assert_int_eq(rbj_set(A, root, "inf_or_null", rbj_real_or_null(A, INFINITY)), 0);
-	ck_assert_int_eq(rbj_set(A, root, "nostr", rbj_string(A, NULL)), -1);
-	ck_assert_int_eq(rbj_set(A, root, "bad", rbj_string(A, "\xff\xfe")), -1);
-	ck_assert_int_eq(rbj_set(A, root, "\xc3\x28", rbj_null(A)), -1); /* key not UTF-8 */
-	ck_assert_int_eq(rbj_set(A, root, "ベンチ", rbj_string(A, "商会\t\"")), 0);
-	ck_assert_int_eq(rbj_set(A, root, "t", rbj_bool(A, true)), 0);
-	ck_assert_int_eq(rbj_set(A, root, "f", rbj_bool(A, false)), 0);
-	for (int i = 0; i < 100; i++) {
-		ck_assert_int_eq(rbj_append(arr, rbj_real(A, (double)i / 3 - 10)), 0);
-		char key[8];
-		snprintf(key, sizeof(key), "%d", (i * 37) % 70); /* some keys twice */
-		ck_assert_int_eq(rbj_set(A, sub, key, rbj_integer(A, i)), 0);
-	}
-	ck_assert_int_eq(rbj_append(arr, rbj_real(A, NAN)), -1);
-	ck_assert_int_eq(rbj_set(A, root, "arr", arr), 0);
-	ck_assert_int_eq(rbj_set(A, root, "sub", sub), 0);
-	ck_assert_int_eq(rbj_set(A, root, "empty", rbj_object(A)), 0);
-	json_t *ext = json_pack("{s:[i,f,s], s:{}}", "x", 3, 2.5, "y", "z");
-	ck_assert_int_eq(rbj_set(A, root, "ext", rbj_json(A, ext)), 0);
-	json_t *j = rbj_to_json(root);
-	ck_assert_ptr_nonnull(j);
-	ck_assert_str_eq(json_string_value(json_object_get(j, "b")), "again");
-	ck_assert_ptr_null(json_object_get(j, "nan"));
-	ck_assert(json_is_null(json_object_get(j, "inf_or_null")));
-	ck_assert_int_eq((int)json_object_size(json_object_get(j, "sub")), 70);
-	char *a = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16));
-	size_t len;
-	char *b = rbj_dumps(root, 1, 16, &len);
-	ck_assert_ptr_nonnull(b);
-	ck_assert_uint_eq(len, strlen(b));
-	ck_assert_str_eq(a, b);
-	free(a);
-	free(b);
-	json_decref(j);
-	rbj_arena_free(A);
-}
-END_TEST
-
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rbjson_dump");
@@ -237,7 +180,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_reals_plain_range);
 	tcase_add_test(tc, test_reals_edges);
 	tcase_add_test(tc, test_objects_strings_integers);
-	tcase_add_test(tc, test_rbj_tree_as_jansson);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -154,39 +154,9 @@ static void add_both(struct summary_rep *ha, struct summary_rep *hc, const struc
 	summary_rep_call(hc, &r);
 }
 
-/*
- * summary.json as written (an arena tree, core/rbjson_tree.c) is what
- * json_dumps makes of summary_to_json's jansson tree, and the tree kept
- * (summary_write_json_keep) is that tree.
- */
-static void file_same_as_jansson(const struct summary *s, const char *name)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/check_summary_add_%s.json", RB_BINARY_DIR, name);
-	json_t *kept = NULL;
-	ck_assert_int_eq(summary_write_json_keep(s, path, &kept), 0);
-	ck_assert_ptr_nonnull(kept);
-	json_t *j = summary_to_json(s);
-	ck_assert(json_equal(j, kept));
-	char *want = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16));
-	json_decref(j);
-	json_decref(kept);
-	FILE *f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	size_t n = strlen(want);
-	char *got = malloc(n + 2);
-	size_t r = fread(got, 1, n + 2, f);
-	fclose(f);
-	ck_assert_uint_eq(r, n + 1);
-	ck_assert_msg(!memcmp(got, want, n) && got[n] == '\n', "%s is not json_dumps' text", path);
-	free(got);
-	free(want);
-}
-
 static char *dump(struct summary *s)
 {
 	ck_assert_int_eq(summary_finish(s), 0);
-	file_same_as_jansson(s, "dump");
 	json_t *j = summary_to_json(s);
 	ck_assert_ptr_nonnull(j);
 	char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16));
@@ -310,52 +280,6 @@ START_TEST(test_add_ring_edges)
 }
 END_TEST
 
-
-/*
- * A capture's summary: no scenario, phase windows, tenants met by name
- * (one not UTF-8), targets, extra members and reasons it is inconclusive:
- * written as json_dumps writes its jansson tree.
- */
-START_TEST(test_capture_file_as_jansson)
-{
-	const struct summary_window win[2] = {{"am", 0, S(600)}, {"pm", S(600), S(1200)}};
-	const struct scn_target tg[2] = {
-		{.kind = TARGET_RINGS, .rings = 3, .min = 0.8, .measure = MEASURE_SLA},
-		{.kind = TARGET_ABANDON_MAX, .max = 0.05}};
-	for (int reps = 1; reps <= 2; reps++) {
-		struct summary_opts o = {.engine = ENGINE_CAPTURE, .command = "check \"capture\"",
-					 .replications = reps, .t0_epoch = S(1700000000.25),
-					 .windows = win, .n_windows = 2, .targets = tg, .n_targets = 2,
-					 .ring_period = S(3)};
-		struct summary *s = summary_new(&o);
-		ck_assert_ptr_nonnull(s);
-		rnd_state = 77;
-		const char *names[4] = {"0300000001", "ベンチ", "\xff\xfe" "bad", "x/\"y\\"};
-		for (int r = 0; r < reps; r++) {
-			for (int i = 0; i < 3000; i++) {
-				struct callrec c;
-				callrec_init(&c);
-				c.t_dial = (rb_us)(rnd() % (uint64_t)S(1300));
-				c.outcome = (enum call_outcome)(rnd() % OUTCOME_COUNT);
-				c.t_invite = c.t_dial;
-				c.t_answer = c.t_dial + rnd_wait(S(3));
-				c.t_cancel = c.t_answer;
-				c.forwarding = (enum call_fwd)(rnd() % 3);
-				snprintf(c.tenant, sizeof(c.tenant), "%s", names[rnd() % 4]);
-				callrec_derive_wait(&c, S(3));
-				summary_rep_call(summary_rep(s, r), &c);
-			}
-		}
-		summary_set_extra(s, "skipped", json_pack("{s:i, s:[s,f]}", "packets", 3, "why", "x", 0.5));
-		summary_set_extra(s, "engine", json_string("replaced by an extra"));
-		ck_assert_int_eq(summary_set_inconclusive(s, "a reason"), 0);
-		ck_assert_int_eq(summary_finish(s), 0);
-		file_same_as_jansson(s, reps == 1 ? "capture1" : "capture2");
-		summary_free(s);
-	}
-}
-END_TEST
-
 static Suite *suite(void)
 {
 	Suite *s = suite_create("summary_add");
@@ -366,7 +290,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_add_same_as_call_other_periods);
 	tcase_add_test(tc, test_add_same_as_call_end_not_known);
 	tcase_add_test(tc, test_add_ring_edges);
-	tcase_add_test(tc, test_capture_file_as_jansson);
 	suite_add_tcase(s, tc);
 	return s;
 }
