@@ -35,13 +35,4 @@ void rbjson_write_str(FILE *f, const char *s, size_t n);
  */
 json_t *rbjson_load_file(const char *path, size_t flags, json_error_t *err);
 
-/*
- * j (an object or array) as json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(indent)
- * | JSON_REAL_PRECISION(precision)) writes it, byte for byte, with fewer
- * instructions (core/rbjson_dump.c: reals of precision 16 without
- * snprintf); its length into *len (may be NULL). Free the text with free().
- * NULL when memory ran out, or indent is not 1..31 or precision 0..31.
- */
-char *rbjson_dumps_sorted(const json_t *j, int indent, int precision, size_t *len);
-
 #endif

@@ -16,10 +16,7 @@
 #include "summary_int.h"
 
 /* 16 significant digits: t0_epoch keeps its microseconds, 0.7 stays 0.7. */
-#define SUM_JSON_INDENT 1
-#define SUM_JSON_PRECISION 16
-#define SUM_JSON_FLAGS                                                                     \
-	(JSON_SORT_KEYS | JSON_INDENT(SUM_JSON_INDENT) | JSON_REAL_PRECISION(SUM_JSON_PRECISION))
+#define SUM_JSON_FLAGS (JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16))
 
 static const char *const measure_names[] = {"sla", "answered_within", "sl", "sl2"};
 
@@ -423,9 +420,7 @@ int summary_write_json_keep(const struct summary *s, const char *path, struct js
 	json_t *root = summary_to_json(s);
 	if (!root)
 		return ENOMEM;
-	/* json_dumps(root, SUM_JSON_FLAGS)'s bytes (rbjson.h) */
-	size_t len;
-	char *text = rbjson_dumps_sorted(root, SUM_JSON_INDENT, SUM_JSON_PRECISION, &len);
+	char *text = json_dumps(root, SUM_JSON_FLAGS);
 	if (keep && text)
 		*keep = root;
 	else
@@ -433,6 +428,7 @@ int summary_write_json_keep(const struct summary *s, const char *path, struct js
 	if (!text)
 		return ENOMEM;
 	int err = 0;
+	size_t len = strlen(text);
 	char *tmp = NULL;
 	size_t tn = strlen(path) + 8;
 	tmp = malloc(tn);
