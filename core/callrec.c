@@ -132,19 +132,7 @@ void callrec_set_key_n(struct callrec *r, const char *call_id, size_t call_id_le
 
 void callrec_derive_wait(struct callrec *r, rb_us ring_period)
 {
-	rb_us wait = RB_T_NONE;
-
-	if (r->t_invite != RB_T_NONE) {
-		if (r->outcome == OUTCOME_ANSWERED && r->t_answer != RB_T_NONE)
-			wait = r->t_answer - r->t_invite;
-		else if (r->outcome == OUTCOME_ABANDONED) {
-			rb_us end = r->t_cancel != RB_T_NONE ? r->t_cancel : r->t_final;
-			if (end != RB_T_NONE)
-				wait = end - r->t_invite;
-		}
-	}
-	if (wait != RB_T_NONE && wait < 0)
-		wait = 0; /* clocks of two hosts: never a negative wait */
+	rb_us wait = callrec_wait_of(r->outcome, r->t_invite, r->t_answer, r->t_cancel, r->t_final);
 	r->wait = wait;
 	r->rings = 0;
 	r->rings_heard = 0;

@@ -147,6 +147,27 @@ void callrec_derive(struct callrec *r, rb_us ring_period);
  */
 void callrec_derive_wait(struct callrec *r, rb_us ring_period);
 
+/*
+ * The wait alone (callrec_derive_wait's first step): t_answer − t_invite
+ * for an answered call, (t_cancel, else t_final) − t_invite for one
+ * abandoned at the center, RB_T_NONE otherwise or when a time is missing;
+ * never negative. Inline for the model, whose summary entry
+ * (summary_rep_add) takes the wait and not a whole record.
+ */
+static inline rb_us callrec_wait_of(enum call_outcome outcome, rb_us t_invite, rb_us t_answer,
+				    rb_us t_cancel, rb_us t_final)
+{
+	rb_us end = RB_T_NONE;
+	if (outcome == OUTCOME_ANSWERED)
+		end = t_answer;
+	else if (outcome == OUTCOME_ABANDONED)
+		end = t_cancel != RB_T_NONE ? t_cancel : t_final;
+	if (t_invite == RB_T_NONE || end == RB_T_NONE)
+		return RB_T_NONE;
+	/* clocks of two hosts: never a negative wait */
+	return end > t_invite ? end - t_invite : 0;
+}
+
 /* The calls.csv header line (with "\n"), columns in the contract's order. */
 const char *callrec_csv_header(void);
 /*

@@ -9,6 +9,7 @@ rb_module(results SOURCES stats.c estimate.c summary.c summary_finish.c summary_
   DEPS rbjson scn base PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)
 rb_tool_lib(results)
 rb_check(summary SOURCES tests/check_summary.c DEPS results LABELS unit TIMEOUT 60)
+rb_check(summary_add SOURCES tests/check_summary_add.c DEPS results LABELS unit TIMEOUT 120)
 rb_check(callrec SOURCES tests/check_callrec.c DEPS results LABELS unit TIMEOUT 60)
 rb_check(timeline SOURCES tests/check_timeline.c DEPS results LABELS unit TIMEOUT 60)
 rb_check(resdir SOURCES tests/check_resdir.c DEPS results LABELS unit TIMEOUT 60)

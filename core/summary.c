@@ -51,6 +51,63 @@ void sum_cell_add(struct sum_cell *d, const struct sum_cell *s)
 }
 
 /*
+ * Whole ring periods in n µs (0 <= n), capped at SUM_RQ_CAP: every ring
+ * bin the file has. Within the cap a multiplication and a shift (rq_setup)
+ * instead of a 64-bit division, which costs tens of cycles; beyond it, or
+ * for a period too long for the multiplier, rq_far divides.
+ */
+static void rq_setup(struct sum_rq *q, rb_us d)
+{
+	memset(q, 0, sizeof(*q));
+	q->period = d;
+	/*
+	 * mul = floor(2^sh / d) + 1 overshoots 2^sh by e = mul·d − 2^sh, 0 < e
+	 * <= d; for n = q·d + r < lim = CAP·d the product n·mul / 2^sh is
+	 * n/d + n·e / (d·2^sh), and n·e < CAP·d² <= 2^sh keeps that below q + 1.
+	 * sh <= 59 keeps n·mul < CAP·2^sh + CAP·d within 64 bits: periods up
+	 * to about 139 s (a scenario's are at most 60 s); longer ones divide.
+	 */
+	if (d <= 0)
+		return; /* lim 0: rq_far every time */
+	int k = 0;
+	while (k <= 59 && ((uint64_t)1 << k) / (uint64_t)SUM_RQ_CAP / (uint64_t)d < (uint64_t)d)
+		k++;
+	if (k > 59)
+		return;
+	q->sh = k;
+	q->mul = ((uint64_t)1 << k) / (uint64_t)d + 1;
+	q->lim = (uint64_t)SUM_RQ_CAP * (uint64_t)d;
+}
+
+static __attribute__((noinline)) int rq_far(const struct sum_rq *q, rb_us n)
+{
+	rb_us k = q->period > 0 ? n / q->period : SUM_RQ_CAP;
+	return k < SUM_RQ_CAP ? (int)k : SUM_RQ_CAP;
+}
+
+/* rq_of when q->lim > 0 (summary_rep_add's short path): no call. */
+static inline int rq_near(const struct sum_rq *q, rb_us n)
+{
+	return (uint64_t)n >= q->lim ? SUM_RQ_CAP : (int)(((uint64_t)n * q->mul) >> q->sh);
+}
+
+static inline int rq_of(const struct sum_rq *q, rb_us n)
+{
+	if ((uint64_t)n < q->lim)
+		return (int)(((uint64_t)n * q->mul) >> q->sh);
+	return rq_far(q, n);
+}
+
+/* An empty pending histogram: min and max such that pend_add needs no
+ * test of the count. */
+static void pend_hist_clear(struct sum_pend *pd)
+{
+	pd->hist.n = 0;
+	pd->hist.min = INT64_MAX;
+	pd->hist.max = INT64_MIN;
+}
+
+/*
  * Histogram arrays kept for the next replication (of this summary or a
  * later one: a plan's evaluations, a sweep's points), cleaned when handed
  * back. A replication's n_groups histograms are about 5 KB each (half a MB
@@ -254,8 +311,13 @@ static int rep_alloc(struct summary *s, struct summary_rep *h, int idx)
 	h->seg_valid = false;
 	h->cb = -1;
 	h->pend = calloc(SUM_GSLOTS, sizeof(*h->pend)); /* optional: NULL adds directly */
-	for (int i = 0; i < SUM_GSLOTS; i++)
+	h->gcur = &h->gs[0];
+	for (int i = 0; i < SUM_GSLOTS; i++) {
+		h->gs[i].key = h->gs[i].hot = SUM_GKEY_NONE;
 		h->gs[i].pend = h->pend ? &h->pend[i] : NULL;
+		if (h->pend)
+			pend_hist_clear(&h->pend[i]);
+	}
 	return 0;
 }
 
@@ -278,6 +340,7 @@ struct summary *summary_new(const struct summary_opts *opts)
 		s->o.targets = opts->scn->targets;
 		s->o.n_targets = opts->scn->n_targets;
 	}
+	rq_setup(&s->rq, s->ring_period);
 	if (setup_windows(s))
 		goto fail;
 	setup_layout(s);
@@ -315,12 +378,40 @@ struct summary_rep *summary_rep(struct summary *s, int r)
 	return h;
 }
 
+/*
+ * The pending run's answered calls with no wait (struct sum_pend's zeros)
+ * into its cell and histogram, as pend_add would have added each: outcome
+ * answered, rings and rings heard 1 (bin 0), a wait of 0.
+ */
+static void pend_zeros(struct sum_pend *pd)
+{
+	uint64_t z = pd->zeros[0] + pd->zeros[1];
+	if (!z)
+		return;
+	struct sum_cell *c = &pd->cell;
+	c->oc[OUTCOME_ANSWERED] += z;
+	c->rr[0][0] += z;
+	c->hh[0][0] += z;
+	c->wait_n += z;
+	c->screened += pd->zeros[1];
+	struct stats_whist *ph = &pd->hist;
+	if (!ph->bin[0])
+		pd->touched[pd->n_touched++] = 0;
+	ph->bin[0] += (uint32_t)z;
+	ph->min = ph->min < 0 ? ph->min : 0;
+	ph->max = ph->max > 0 ? ph->max : 0;
+	ph->n += z;
+	pd->zeros[0] = pd->zeros[1] = 0;
+}
+
 /* Adds a set's pending run of calls (struct sum_pend) to its groups. */
 static void slot_flush(struct sum_gslot *g)
 {
 	struct sum_pend *pd = g->pend;
+	g->hot = SUM_GKEY_NONE; /* summary_rep_add's short path adds to pd */
 	if (!pd || !pd->any)
 		return;
+	pend_zeros(pd);
 	for (int i = 0; i < g->n; i++)
 		sum_cell_add(g->cell[i], &pd->cell);
 	memset(&pd->cell, 0, sizeof(pd->cell));
@@ -340,7 +431,7 @@ static void slot_flush(struct sum_gslot *g)
 		for (int k = 0; k < pd->n_touched; k++)
 			pd->hist.bin[pd->touched[k]] = 0;
 		pd->n_touched = 0;
-		pd->hist.n = 0;
+		pend_hist_clear(pd);
 	}
 	pd->any = false;
 }
@@ -452,7 +543,7 @@ static int bin_find(struct summary_rep *h, rb_us t)
 		h->seg_valid = false;
 		h->cb = -1;
 		for (int i = 0; i < SUM_GSLOTS; i++)
-			h->gs[i].valid = false;
+			h->gs[i].key = SUM_GKEY_NONE;
 		merge_fine_bins(h->batch, s->n_bins, s->L.n_bgroups);
 		for (int i = 0; i < h->n_xten; i++)
 			if (h->xten[i].batch)
@@ -513,7 +604,7 @@ static struct sum_xten *xten_get(struct summary_rep *h, const char *name)
 	return x;
 }
 
-#define PEND_AFTER 16 /* see summary_rep_call */
+#define PEND_AFTER 16 /* see pend_add */
 
 /* What one call adds to every group it belongs to, worked out once. */
 struct pcall {
@@ -537,18 +628,21 @@ static inline void cell_add_call(struct sum_cell *c, const struct pcall *p)
 		c->screened_unknown++;
 }
 
-static int tenant_group(struct summary_rep *h, const struct callrec *r, struct sum_xten **xt)
+/* The tenant group of tenant_idx, else of the tenant's name (NULL: none),
+ * else an extra tenant group (*xt). */
+static int tenant_group(struct summary_rep *h, int tenant_idx, const char *tenant,
+			struct sum_xten **xt)
 {
 	const struct summary *s = h->s;
 	*xt = NULL;
-	if (r->tenant_idx >= 0 && r->tenant_idx < s->L.n_ten)
-		return s->L.g_ten + r->tenant_idx;
-	if (!r->tenant[0])
+	if (tenant_idx >= 0 && tenant_idx < s->L.n_ten)
+		return s->L.g_ten + tenant_idx;
+	if (!tenant || !tenant[0])
 		return -1;
 	for (int i = 0; i < s->L.n_ten; i++)
-		if (s->o.scn->tenants[i].id && !strcmp(s->o.scn->tenants[i].id, r->tenant))
+		if (s->o.scn->tenants[i].id && !strcmp(s->o.scn->tenants[i].id, tenant))
 			return s->L.g_ten + i;
-	*xt = xten_get(h, r->tenant);
+	*xt = xten_get(h, tenant);
 	if (!*xt)
 		h->oom = true;
 	return -1;
@@ -576,70 +670,120 @@ static void pcall_make(const struct summary *s, const struct callrec *r, struct 
 }
 
 /*
- * The groups of call r other than overall (see summary_rep_call) into
- * cells and hists, and the t_dial range in which they stay the same into
- * *lo, *hi (empty when the call counts in an extra tenant group, *xt).
+ * pcall_make for a struct summary_call: rings and rings heard from the
+ * wait as callrec_derive_wait gives them (ring_count(wait) is q + 1 for q
+ * whole periods, so its bin, capped, is min(q, cap)).
  */
-static int call_groups(struct summary_rep *h, const struct callrec *r, int w, int fg,
-		       struct sum_cell **cells, struct stats_whist **hists, struct sum_xten **xt,
-		       rb_us *lo, rb_us *hi)
+static inline void pcall_lean(const struct summary *s, const struct summary_call *c,
+			      struct pcall *p)
+{
+	int oc = (unsigned)c->outcome < OUTCOME_COUNT ? (int)c->outcome : OUTCOME_INCOMPLETE;
+	bool ans = oc == OUTCOME_ANSWERED;
+	rb_us wait = c->wait;
+	p->oc = oc;
+	p->kind = oc == OUTCOME_ABANDONED;
+	p->ri = SUM_SPARE_R;
+	p->hi = SUM_SPARE_H;
+	if (wait != RB_T_NONE && oc <= OUTCOME_ABANDONED) {
+		rb_us w0 = wait > 0 ? wait : 0;
+		int q = rq_of(&s->rq, w0);
+		p->ri = q < SUM_RBINS - 1 ? q : SUM_RBINS - 1;
+		if (c->forwarding != FWD_NO_ANSWER)
+			p->hi = q;
+		else if (c->no_answer != RB_T_NONE)
+			p->hi = rq_of(&s->rq, (c->no_answer > 0 ? c->no_answer : 0) + w0);
+	}
+	p->wn = ans && wait != RB_T_NONE;
+	p->wait = p->wn ? wait : 0;
+	p->su = ans && c->screened < 0;
+	p->s1 = ans && c->screened == 1;
+}
+
+/*
+ * Narrows [*lo, *hi) around t to where window_of() stays the same: cut at
+ * every window's start and end (windows may overlap).
+ */
+static void win_stretch(const struct summary *s, rb_us t, rb_us *lo, rb_us *hi)
+{
+	for (int i = 0; i < s->L.n_win; i++) {
+		const struct summary_window *w = &s->win[i];
+		rb_us a = w->start <= t ? w->start : INT64_MIN, b = w->start > t ? w->start : INT64_MAX;
+		if (w->end <= t)
+			a = a > w->end ? a : w->end;
+		else
+			b = b < w->end ? b : w->end;
+		*lo = a > *lo ? a : *lo;
+		*hi = b < *hi ? b : *hi;
+	}
+}
+
+/*
+ * The groups of a call other than overall (see rep_count) into cells and
+ * hists, and the t_dial range in which they stay the same into *lo, *span
+ * (empty when the call counts in an extra tenant group, *xt).
+ */
+static int call_groups(struct summary_rep *h, rb_us t_dial, int w, bool w_by_t, int tg,
+		       int fg, struct sum_xten *xt, struct sum_cell **cells,
+		       struct stats_whist **hists, rb_us *lo, uint64_t *span)
 {
 	const struct summary *s = h->s;
 	const struct sum_layout *L = &s->L;
 	int g[4], ng = 0;
 	if (w >= 0)
 		g[ng++] = L->g_win + w;
-	int tg = tenant_group(h, r, xt);
 	if (tg >= 0)
 		g[ng++] = tg;
 	g[ng++] = fg;
 	int n = 0;
 	struct sum_cell *bc = h->cells;
-	*lo = INT64_MIN;
-	*hi = INT64_MAX;
+	rb_us l = INT64_MIN, hi = INT64_MAX;
 	if (s->batch_mode) {
-		int b = bin_of(h, r->t_dial == RB_T_NONE ? s->t_lo : r->t_dial);
+		int b = bin_of(h, t_dial == RB_T_NONE ? s->t_lo : t_dial);
 		bc = h->batch + (size_t)b * L->n_bgroups;
-		*lo = h->cb_lo;
-		*hi = h->cb_hi;
-		if (*xt) {
-			cells[ng] = &(*xt)->batch[b];
-			hists[ng] = &(*xt)->hist;
+		l = h->cb_lo;
+		hi = h->cb_hi;
+		if (xt) {
+			cells[ng] = &xt->batch[b];
+			hists[ng] = &xt->hist;
 		}
-	} else if (*xt) {
-		cells[ng] = &(*xt)->cell;
-		hists[ng] = &(*xt)->hist;
+	} else if (xt) {
+		cells[ng] = &xt->cell;
+		hists[ng] = &xt->hist;
 	}
 	for (int i = 0; i < ng; i++, n++) {
 		cells[n] = &bc[g[i]];
 		hists[n] = &h->hists[g[i]];
 	}
-	if (*xt)
+	if (xt)
 		n++;
 	/* the 15-minute row of t_dial */
-	if (r->t_dial >= 0 && r->t_dial / RB_INTERVAL_US < SUM_INTERVALS) {
-		int gi = L->g_int + (int)(r->t_dial / RB_INTERVAL_US);
+	if (t_dial >= 0 && t_dial / RB_INTERVAL_US < SUM_INTERVALS) {
+		int gi = L->g_int + (int)(t_dial / RB_INTERVAL_US);
 		rb_us ilo = (rb_us)(gi - L->g_int) * RB_INTERVAL_US;
-		*lo = ilo > *lo ? ilo : *lo;
-		*hi = ilo + RB_INTERVAL_US < *hi ? ilo + RB_INTERVAL_US : *hi;
+		l = ilo > l ? ilo : l;
+		hi = ilo + RB_INTERVAL_US < hi ? ilo + RB_INTERVAL_US : hi;
 		cells[n] = &h->cells[gi];
 		hists[n] = &h->hists[gi];
 		n++;
-	} else if (r->t_dial >= 0) {
+	} else if (t_dial >= 0) {
 		rb_us ilo = (rb_us)SUM_INTERVALS * RB_INTERVAL_US;
-		*lo = ilo > *lo ? ilo : *lo;
+		l = ilo > l ? ilo : l;
 	} else {
-		*hi = 0 < *hi ? 0 : *hi;
+		hi = 0 < hi ? 0 : hi;
 	}
-	if (*xt || r->t_dial == RB_T_NONE)
-		*lo = *hi = 0; /* not kept for the next call */
+	if (w_by_t && t_dial != RB_T_NONE)
+		win_stretch(s, t_dial, &l, &hi);
+	*lo = l;
+	/* [l, hi) as a start and a length: one compare in slot_has */
+	*span = xt || t_dial == RB_T_NONE || hi <= l ? 0 : (uint64_t)hi - (uint64_t)l;
 	return n;
 }
 
 /* The call p into n cells and their wait histograms (always inline: the
  * per-call path, measured with callgrind as it was before it was split). */
-static inline __attribute__((always_inline)) void cells_add(struct sum_cell *const *cells, struct stats_whist *const *hists, int n,
-			     const struct pcall *p)
+static inline __attribute__((always_inline)) void
+cells_add(struct sum_cell *const *cells, struct stats_whist *const *hists, int n,
+	  const struct pcall *p)
 {
 	for (int i = 0; i < n; i++)
 		cell_add_call(cells[i], p);
@@ -650,118 +794,290 @@ static inline __attribute__((always_inline)) void cells_add(struct sum_cell *con
 	}
 }
 
+/* The call's tenant: its index, or its record's name (NULL: none). */
+struct tenant_ref {
+	int idx;
+	const char *name;
+};
+
+/* A call's groups as it gives them (rep_count). */
+struct call_in {
+	uint64_t key;      /* sum_gkey(phase, tenant index, forwarding) */
+	rb_us t_dial;
+	int phase;
+	struct tenant_ref t;
+	enum call_fwd fwd;
+};
+
+/* The call's window: its phase when the windows are the scenario's phases
+ * (*by_t false), else the one t_dial is in. */
+static inline int window_for(const struct summary *s, int phase, rb_us t_dial, bool *by_t)
+{
+	*by_t = false;
+	if (!s->L.n_win)
+		return -1;
+	if (!s->o.windows && (unsigned)phase < (unsigned)s->L.n_win)
+		return phase;
+	*by_t = true;
+	return window_of(s, t_dial);
+}
+
+/* The forwarding group, 0..2: unconditional, no-answer, not known. */
+static inline int fwd_of(enum call_fwd f)
+{
+	return f == FWD_UNCONDITIONAL ? 0 : f == FWD_NO_ANSWER ? 1 : 2;
+}
+
 /*
  * The call's groups are neither set's: works them out and keeps them in
  * the set not used last (its pending run handed over first), for the next
  * calls. Returns the set, or NULL when the call was added here already:
- * groups not kept (an extra tenant, or none).
+ * groups not kept (an extra tenant, a tenant by name only, or none).
  */
 static __attribute__((noinline)) struct sum_gslot *
-groups_refresh(struct summary_rep *h, const struct callrec *r, int w, int tg, int fg,
-	       const struct pcall *p)
+groups_refresh(struct summary_rep *h, const struct call_in *in, const struct pcall *p)
 {
+	const struct summary *s = h->s;
 	struct sum_xten *xt = NULL;
 	struct sum_cell *cells[5];
 	struct stats_whist *hists[5];
-	rb_us lo, hi;
+	rb_us lo;
+	uint64_t span;
+	bool by_t;
+	int w = window_for(s, in->phase, in->t_dial, &by_t);
+	int tg = tenant_group(h, in->t.idx, in->t.name, &xt);
+	int fg = s->L.g_fwd + fwd_of(in->fwd);
 	/* may merge batches: it then hands every pending run over first */
-	int n = call_groups(h, r, w, fg, cells, hists, &xt, &lo, &hi);
-	if (xt || tg < 0) {
-		/* an extra tenant (captures) or none: not kept */
+	int n = call_groups(h, in->t_dial, w, by_t, tg, fg, xt, cells, hists, &lo, &span);
+	if (xt || tg < 0 || in->t.idx < 0 || (unsigned)in->fwd > FWD_NO_ANSWER) {
+		/* not kept: the key does not tell the groups */
 		cells_add(cells, hists, n, p);
 		return NULL;
 	}
-	h->gs_cur ^= 1;
-	struct sum_gslot *g = &h->gs[h->gs_cur];
+	struct sum_gslot *g = h->gcur = &h->gs[h->gcur == &h->gs[0]];
 	slot_flush(g);
-	g->valid = true;
+	g->key = in->key;
+	g->hot = SUM_GKEY_NONE;
 	g->hits = 0;
-	g->w = w;
-	g->tg = tg;
-	g->fg = fg;
 	g->lo = lo;
-	g->hi = hi;
+	g->span = span;
 	g->n = n;
 	memcpy(g->cell, cells, sizeof(g->cell));
 	memcpy(g->hist, hists, sizeof(g->hist));
 	return g;
 }
 
+/* Adds a wait to a pending histogram (its min and max start at INT64_MAX
+ * and INT64_MIN: pend_hist_clear), noting a bin new to the run. */
+static inline void pend_wait(struct sum_pend *pd, rb_us wait)
+{
+	int wi = stats_whist_index(wait);
+	struct stats_whist *ph = &pd->hist;
+	if (!ph->bin[wi])
+		pd->touched[pd->n_touched++] = (uint16_t)wi;
+	ph->bin[wi]++;
+	ph->min = wait < ph->min ? wait : ph->min;
+	ph->max = wait > ph->max ? wait : ph->max;
+	ph->n++;
+}
+
 /*
  * A run: after PEND_AFTER calls in a row in the same groups, the calls
  * add up in one pending cell and histogram instead of one per group
- * (slot_flush hands them over). Not at once, so that calls whose groups
- * change at nearly every call (many tenants) do not pay a hand-over each.
- * Measured on bench/model's case (callgrind, 200,000 calls): 268
- * instructions per call in here before this run-length path. Returns true
+ * (slot_flush hands them over), and the set is "hot": summary_rep_add's
+ * short path. Not at once, so that calls whose groups change at nearly
+ * every call (many tenants) do not pay a hand-over each. Returns true
  * when p was added.
  */
-static inline __attribute__((always_inline)) bool pend_add(struct sum_gslot *g, const struct pcall *p)
+static inline __attribute__((always_inline)) bool
+pend_add(const struct summary *s, struct sum_gslot *g, const struct pcall *p)
 {
 	struct sum_pend *pd = g->pend;
-	if (!pd || ++g->hits <= PEND_AFTER)
+	if (++g->hits <= PEND_AFTER || !pd)
 		return false;
+	if (s->rq.lim) /* the short path's ring bins need the multiplier */
+		g->hot = g->key;
 	pd->any = true;
 	cell_add_call(&pd->cell, p);
-	if (p->wn) {
-		int wi = stats_whist_index(p->wait);
-		if (!pd->hist.bin[wi])
-			pd->touched[pd->n_touched++] = (uint16_t)wi;
-		stats_whist_add_at(&pd->hist, wi, p->wait);
-	}
+	if (p->wn)
+		pend_wait(pd, p->wait);
 	return true;
 }
 
-static inline bool slot_has(const struct sum_gslot *g, int w, int tg, int fg, rb_us t)
+static inline bool slot_has(const struct sum_gslot *g, uint64_t key, rb_us t)
 {
-	return g->valid && w == g->w && tg == g->tg && fg == g->fg && t >= g->lo && t < g->hi;
+	return key == g->key && (uint64_t)t - (uint64_t)g->lo < g->span;
+}
+
+/*
+ * Counts call p in its groups. Not `overall`: a call counts in exactly
+ * one of the three forwarding groups, and summary_rep_done adds them up
+ * into overall, one cell and one histogram fewer per call.
+ *
+ * Calls come in time order, and nearly every call counts in the same
+ * groups as the one before: the cells and histograms of the last calls
+ * are kept with their key and the range of t_dial they hold for, so that
+ * a call costs two compares before its additions instead of working out
+ * windows, rows and batches (a 64-bit division each) again.
+ */
+static void rep_count(struct summary_rep *h, const struct call_in *in, const struct pcall *p)
+{
+	struct sum_gslot *g = h->gcur;
+	if (!slot_has(g, in->key, in->t_dial)) {
+		g = &h->gs[g == &h->gs[0]];
+		if (slot_has(g, in->key, in->t_dial))
+			h->gcur = g;
+		else if (!(g = groups_refresh(h, in, p)))
+			return;
+	}
+	if (pend_add(h->s, g, p))
+		return;
+	cells_add(g->cell, g->hist, g->n, p);
+}
+
+/* A call not counted: warm-up, or a tenant `plan` does not judge here. */
+static inline bool skipped(const struct summary *s, bool counted, int tenant_idx)
+{
+	return !counted || (s->o.count_tenant && tenant_idx >= 0 && s->o.scn &&
+			    (size_t)tenant_idx < s->o.scn->n_tenants &&
+			    !s->o.count_tenant[tenant_idx]);
 }
 
 void summary_rep_call(struct summary_rep *h, const struct callrec *r)
 {
 	assert(!h->done);
-	if (!r->counted)
-		return;
 	const struct summary *s = h->s;
-	if (s->o.count_tenant && r->tenant_idx >= 0 && s->o.scn && (size_t)r->tenant_idx < s->o.scn->n_tenants &&
-	    !s->o.count_tenant[r->tenant_idx])
+	if (skipped(s, r->counted, r->tenant_idx))
 		return;
-	const struct sum_layout *L = &s->L;
 	struct pcall p;
 	pcall_make(s, r, &p);
+	/* the kept groups are those of a scenario tenant by index */
+	struct call_in in = {sum_gkey(r->phase, r->tenant_idx, r->forwarding), r->t_dial, r->phase,
+			     {r->tenant_idx >= 0 && r->tenant_idx < s->L.n_ten ? r->tenant_idx : -1,
+			      r->tenant},
+			     r->forwarding};
+	rep_count(h, &in, &p);
+}
 
-	/*
-	 * Not `overall`: a call counts in exactly one of the three forwarding
-	 * groups, and summary_rep_done adds them up into overall, one cell and
-	 * one histogram fewer per call.
-	 */
-	int w = -1;
-	if (L->n_win)
-		w = (!s->o.windows && r->phase >= 0 && r->phase < L->n_win) ? r->phase
-									 : window_of(s, r->t_dial);
-	int tg = r->tenant_idx >= 0 && r->tenant_idx < L->n_ten ? r->tenant_idx : -1;
-	int fg = L->g_fwd + (r->forwarding == FWD_UNCONDITIONAL ? 0
-			     : r->forwarding == FWD_NO_ANSWER ? 1 : 2);
-	/*
-	 * Calls come in time order, and nearly every call counts in the same
-	 * groups as the one before: the cells and histograms of the last call
-	 * are kept with the range of t_dial they hold for, so that a call
-	 * costs a few compares before its additions instead of working out
-	 * windows, rows and batches (a 64-bit division each) again. Measured
-	 * on bench/model's case (callgrind, 200,000 calls): 308 instructions
-	 * per call in here before, 268 after.
-	 */
-	struct sum_gslot *g = &h->gs[h->gs_cur];
-	if (tg < 0 || !slot_has(g, w, tg, fg, r->t_dial)) {
-		g = &h->gs[h->gs_cur ^ 1];
-		if (tg >= 0 && slot_has(g, w, tg, fg, r->t_dial))
-			h->gs_cur ^= 1;
-		else if (!(g = groups_refresh(h, r, w, tg, fg, &p)))
-			return;
-	}
-	if (pend_add(g, &p))
+/* summary_rep_add's way when the call's set is not hot (pend_add). */
+static __attribute__((noinline)) void rep_add_slow(struct summary_rep *h,
+						   const struct summary_call *c, uint64_t key)
+{
+	assert(!h->done);
+	const struct summary *s = h->s;
+	if (skipped(s, c->counted, c->tenant_idx))
 		return;
-	cells_add(g->cell, g->hist, g->n, &p);
+	struct pcall p;
+	pcall_lean(s, c, &p);
+	struct call_in in = {key, c->t_dial, c->phase,
+			     {c->tenant_idx >= 0 && c->tenant_idx < s->L.n_ten ? c->tenant_idx : -1,
+			      NULL},
+			     c->forwarding};
+	rep_count(h, &in, &p);
+}
+
+/*
+ * The model's entry. A counted call in the hot set (the same groups as
+ * the calls before it, their run pending) is added here to the pending
+ * cell and histogram, as pcall_lean and pend_add would; any other goes
+ * the general way. No record is filled and derived, and the ring bins
+ * come from rq_near. bench/model's case cut to 1,000,237 calls
+ * (callgrind): summary_rep_call 170 instructions a call (inclusive), with
+ * callrec_derive_wait 32 more, before; summary_rep_add 55 after (all but
+ * 4,024 calls on the short path, 774,780 of them answered with no wait:
+ * one addition).
+ */
+/*
+ * A call of a hot set to its pending run, as pcall_lean and pend_add would
+ * add it (summary_rep_add; apart, so that the answered calls with no wait
+ * take a short function that saves no registers).
+ */
+static __attribute__((noinline)) void hot_add(struct sum_pend *pd, const struct sum_rq *rq,
+					      const struct summary_call *c)
+{
+	struct sum_cell *cl = &pd->cell;
+	int oc = (int)c->outcome;
+	rb_us wait = c->wait;
+	cl->oc[oc]++;
+	if (oc > OUTCOME_ABANDONED) {
+		/* not at the center: the spare bins (kind 0) */
+		cl->rr[0][SUM_SPARE_R]++;
+		cl->hh[0][SUM_SPARE_H]++;
+		return;
+	}
+	int ri = SUM_SPARE_R, hi = SUM_SPARE_H;
+	if (wait != RB_T_NONE) {
+		rb_us w0 = wait > 0 ? wait : 0;
+		int q = rq_near(rq, w0);
+		ri = q < SUM_RBINS - 1 ? q : SUM_RBINS - 1;
+		if (c->forwarding != FWD_NO_ANSWER)
+			hi = q;
+		else if (c->no_answer != RB_T_NONE)
+			hi = rq_near(rq, (c->no_answer > 0 ? c->no_answer : 0) + w0);
+	}
+	cl->rr[oc][ri]++; /* kind: 0 answered, 1 abandoned */
+	cl->hh[oc][hi]++;
+	if (oc != OUTCOME_ANSWERED)
+		return;
+	cl->screened += c->screened == 1;
+	if (c->screened < 0)
+		cl->screened_unknown++;
+	if (wait != RB_T_NONE) {
+		cl->wait_sum += wait;
+		cl->wait_n++;
+		pend_wait(pd, wait);
+	}
+}
+
+static inline bool hot_has(const struct sum_gslot *g, uint64_t key, rb_us t)
+{
+	return key == g->hot && (uint64_t)t - (uint64_t)g->lo < g->span;
+}
+
+/* A call of hot set g: a zero (slot_flush: pend_zeros), or hot_add. */
+static inline __attribute__((always_inline)) void hot_call(const struct summary *s,
+							   struct sum_gslot *g,
+							   const struct summary_call *c)
+{
+	struct sum_pend *pd = g->pend; /* hot: not NULL */
+	/* answered (0) with no wait (0) */
+	if (((uint64_t)c->outcome | (uint64_t)c->wait) == 0 && (unsigned)c->screened <= 1 &&
+	    c->forwarding != FWD_NO_ANSWER) {
+		pd->zeros[c->screened]++;
+		return;
+	}
+	hot_add(pd, &s->rq, c);
+}
+
+/* summary_rep_add's way when the last set is not the call's: the other
+ * set, hot, or the general way. */
+static __attribute__((noinline)) void rep_add_other(struct summary_rep *h,
+						    const struct summary_call *c, uint64_t key)
+{
+	/* around a row's or batch's end calls of both sets come mixed */
+	struct sum_gslot *g = &h->gs[h->gcur == &h->gs[0]];
+	if (!hot_has(g, key, c->t_dial)) {
+		rep_add_slow(h, c, key);
+		return;
+	}
+	h->gcur = g;
+	hot_call(h->s, g, c);
+}
+
+void summary_rep_add(struct summary_rep *h, const struct summary_call *c)
+{
+	uint64_t key = sum_gkey(c->phase, c->tenant_idx, c->forwarding);
+	struct sum_gslot *g = h->gcur;
+	/* (a hot set's key is of counted tenants: skipped() passed it) */
+	if (!c->counted || (unsigned)c->outcome >= OUTCOME_COUNT) {
+		rep_add_slow(h, c, key);
+		return;
+	}
+	if (!hot_has(g, key, c->t_dial)) {
+		rep_add_other(h, c, key);
+		return;
+	}
+	hot_call(h->s, g, c);
 }
 
 /* ---- spans ------------------------------------------------------------ */

@@ -121,6 +121,34 @@ void summary_rep_done(struct summary_rep *h);
 void summary_rep_call(struct summary_rep *h, const struct callrec *r);
 
 /*
+ * A call as the summary reads it, for an engine whose record goes nowhere
+ * else (the model with no calls.csv and no call handler): the few numbers
+ * summary_rep_call would read from a struct callrec, without filling and
+ * deriving one.
+ */
+struct summary_call {
+	rb_us t_dial;          /* RB_T_NONE: not known */
+	rb_us wait;            /* callrec_wait_of(): RB_T_NONE unless answered or
+				* abandoned at the center */
+	rb_us no_answer;       /* the no-answer delay (rings heard under no-answer
+				* forwarding); RB_T_NONE: not known */
+	enum call_outcome outcome;
+	enum call_fwd forwarding;
+	int screened;          /* 1 yes, 0 no, -1 unknown */
+	int phase;             /* index into the scenario's phases, or -1 */
+	int tenant_idx;        /* index into the scenario's tenants, or -1: none */
+	bool counted;          /* false for warm-up calls */
+};
+
+/*
+ * Adds one call: the same as summary_rep_call() with a record holding
+ * these fields (no tenant string), its rings and rings heard derived from
+ * the wait as callrec_derive_wait() does with the summary's ring period
+ * (the scenario's, unless the options give another).
+ */
+void summary_rep_add(struct summary_rep *h, const struct summary_call *c);
+
+/*
  * n of replication h's draws were cut at the longest draw, RV_MAX_S (rv.h).
  * summary.json's "saturated_draws" is their total over the replications;
  * null when no replication reported (a capture has no draws).

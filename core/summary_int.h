@@ -90,6 +90,13 @@ struct sum_xten {
  */
 struct sum_pend {
 	bool any;
+	/*
+	 * Answered calls with no wait, not screened (0) and screened (1), of
+	 * a forwarding other than no-answer: nearly every call of a center
+	 * with an operator free, counted with one addition (summary_rep_add)
+	 * and added to cell and hist when the run is handed over.
+	 */
+	uint64_t zeros[2];
 	struct sum_cell cell;
 	struct stats_whist hist;
 	int n_touched;
@@ -97,15 +104,32 @@ struct sum_pend {
 };
 
 /*
- * A set of groups a call counts in (summary_rep_call): the next call of the
- * same window, tenant and forwarding, dialled within [lo, hi) (the same
- * 15-minute row and batch), counts in the same cells.
+ * A set of groups a call counts in (summary_rep_call, summary_rep_add):
+ * the next call of the same phase, tenant and forwarding (its key),
+ * dialled within [lo, lo + span) (the same window, 15-minute row and
+ * batch), counts in the same cells.
  */
 #define SUM_GSLOTS 2
+#define SUM_GKEY_NONE UINT64_MAX
+
+/*
+ * The key of a call's groups as the call gives them: its phase, tenant
+ * index and forwarding, in one word compared at once. With the t_dial
+ * range of a set (which also holds the window when it comes from t_dial,
+ * not the phase) it decides the groups.
+ */
+static inline uint64_t sum_gkey(int phase, int tenant_idx, int forwarding)
+{
+	return (uint64_t)(uint32_t)phase << 32 | (uint64_t)((uint32_t)tenant_idx << 2) |
+	       (uint64_t)((uint32_t)forwarding & 3u);
+}
+
 struct sum_gslot {
-	bool valid;
-	int w, tg, fg, n;
-	rb_us lo, hi;
+	uint64_t key;               /* sum_gkey() of its calls; SUM_GKEY_NONE: empty */
+	uint64_t hot;               /* key once its run is pending (pend_add), else NONE */
+	rb_us lo;                   /* t_dial in [lo, lo + span) */
+	uint64_t span;
+	int n;
 	struct sum_cell *cell[4];
 	struct stats_whist *hist[4];
 	uint32_t hits;              /* calls in a row in these groups */
@@ -143,7 +167,7 @@ struct summary_rep {
 	 * would be worked out again at nearly every call there.
 	 */
 	struct sum_gslot gs[SUM_GSLOTS];
-	int gs_cur;                 /* the set the last call counted in */
+	struct sum_gslot *gcur;     /* the set the last call counted in (in gs) */
 	struct sum_pend *pend;      /* SUM_GSLOTS of them; NULL: calls add to
 				       the groups directly */
 	/* the current stretch of time spans fall in, and its running sums */
@@ -191,9 +215,22 @@ struct sum_target {
 	const char *note;
 };
 
+/*
+ * Rings, capped, without a division per call: floor(n / ring period) for
+ * 0 <= n < lim as (n * mul) >> sh, exact there (summary.c: rq_setup);
+ * lim = SUM_RQ_CAP periods, beyond which every count used is capped.
+ */
+#define SUM_RQ_CAP (RB_RINGS_HEARD_BINS - 1) /* q = 30: rings heard "31+" */
+struct sum_rq {
+	uint64_t lim, mul;
+	int sh;
+	rb_us period;
+};
+
 struct summary {
 	struct summary_opts o;
 	rb_us ring_period;
+	struct sum_rq rq;
 	struct summary_window *win; /* n_win, owned copy of names not needed */
 	struct sum_layout L;
 	rb_us t_lo, t_hi;           /* counted time; t_hi INT64_MAX: unknown */

@@ -243,40 +243,24 @@ COLD void fill_full(struct mrep *m, const struct mcall *c, struct callrec *r,
 	callrec_derive(r, m->scn->ring_period);
 }
 
-/*
- * The call's record, to the summary, calls.csv and the call handler. With
- * neither of the last two (--calls none, no handler: every run of plan,
- * sweep and bench/model), only what the summary reads is filled and
- * derived (callrec_derive_wait): the rest went nowhere. bench/model's case
- * (callgrind, 1,000,237 calls, whole process): 1,232 instructions per call
- * before, 1,197 after (1,258 and 1,224 without link-time optimization).
- */
-HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
+/* The call's whole record, to the call handler and calls.csv (csv). */
+COLD void emit_record(struct mrep *m, struct mcall *c, enum call_outcome outcome, bool csv)
 {
 	struct callrec *r = &m->rec;
-	bool csv = m->csv && resdir_wants_calls(m->csv);
-	bool full = csv || m->o->call_h;
 	r->forwarding = c->fwd;
 	r->no_answer = c->no_answer;
 	r->t_dial = c->t_dial;
 	r->t_invite = c->t_invite;
 	r->t_answer = c->t_answer;
 	r->t_cancel = c->t_cancel;
-	r->t_final = RB_T_NONE; /* not a fuller record's: derive_wait may read it */
 	r->outcome = outcome;
 	r->screened = c->screened;
 	r->phase = c->phase;
 	r->tenant_idx = c->tenant;
 	r->counted = c->counted;
-	if (full) {
-		fill_full(m, c, r, outcome);
-		fill_strings(m, c, r);
-		fill_draws(m, c, r);
-	} else {
-		callrec_derive_wait(r, m->scn->ring_period);
-	}
-	if (m->sum)
-		summary_rep_call(m->sum, r);
+	fill_full(m, c, r, outcome);
+	fill_strings(m, c, r);
+	fill_draws(m, c, r);
 	if (m->o->call_h)
 		m->o->call_h(r, m->idx, m->o->call_arg);
 	if (csv) {
@@ -284,6 +268,41 @@ HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
 		if (err && !m->err)
 			m->err = err;
 	}
+}
+
+/*
+ * The call, to the summary, calls.csv and the call handler. The summary
+ * takes the few numbers it reads (summary_rep_add: the wait, worked out
+ * here as callrec_derive_wait would, and the groups' keys), so a record is
+ * filled only for calls.csv or a call handler; with neither (--calls none,
+ * no handler: every run of plan, sweep and bench/model) nothing else is
+ * done per call. bench/model's case cut to 1,000,237 calls (callgrind,
+ * whole process): filling the record (44 instructions a call),
+ * callrec_derive_wait (32) and summary_rep_call (170) before; building
+ * struct summary_call with its wait (40) and summary_rep_add (55) after;
+ * the whole run 1,198 M instructions before, 991 M after (with the
+ * cheaper summary.json).
+ */
+HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
+{
+	if (m->sum) {
+		struct summary_call sc = {
+			.t_dial = c->t_dial,
+			.wait = callrec_wait_of(outcome, c->t_invite, c->t_answer, c->t_cancel,
+						RB_T_NONE),
+			.no_answer = c->no_answer,
+			.outcome = outcome,
+			.forwarding = c->fwd,
+			.screened = c->screened,
+			.phase = c->phase,
+			.tenant_idx = c->tenant,
+			.counted = c->counted,
+		};
+		summary_rep_add(m->sum, &sc);
+	}
+	bool csv = m->csv && resdir_wants_calls(m->csv);
+	if (csv || m->o->call_h)
+		emit_record(m, c, outcome, csv);
 }
 
 /* --- a call's path ------------------------------------------------------------ */
