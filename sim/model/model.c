@@ -557,19 +557,27 @@ HOT void on_talk_end(struct mrep *m, struct mcall *c, rb_us now)
 
 /* --- arrivals and shifts ------------------------------------------------------- */
 
-/* Draws the next Poisson arrival after `from` (phase by phase) into arr_*;
- * with a trace, its next call. */
+/* No more arrivals: after any event (evq_ev_before is never true). */
+static void arr_none(struct mrep *m)
+{
+	m->arr_t = INT64_MAX;
+	m->arr_seq = UINT64_MAX;
+}
+
+/* Draws the next Poisson arrival after `from` (phase by phase) into arr_*
+ * (its sequence number taken as if it were scheduled now); with a trace,
+ * its next call. */
 HOT void next_arrival(struct mrep *m, rb_us from)
 {
 	const struct scenario *s = m->scn;
 	if (m->trace) {
 		if (m->trace_next >= m->trace->n) {
-			m->arr_key = EVQ_KEY_MAX;
+			arr_none(m);
 			return;
 		}
 		m->arr_t = m->trace->calls[m->trace_next].t_dial;
 		m->arr_phase = scn_phase_at(s, m->arr_t);
-		m->arr_key = evq_key_next(&m->q, m->arr_t, 0);
+		m->arr_seq = evq_seq_next(&m->q, 0);
 		return;
 	}
 	while ((size_t)m->arr_phase < s->n_phases) {
@@ -582,7 +590,7 @@ HOT void next_arrival(struct mrep *m, rb_us from)
 			double x = rv_exp1(&m->rs[RVP_ARRIVALS]) * m->arr_gap_us[m->arr_phase];
 			if (x < (double)(end - from)) {
 				m->arr_t = from + (rb_us)(x + 0.5);
-				m->arr_key = evq_key_next(&m->q, m->arr_t, 0);
+				m->arr_seq = evq_seq_next(&m->q, 0);
 				return;
 			}
 		}
@@ -590,7 +598,7 @@ HOT void next_arrival(struct mrep *m, rb_us from)
 		m->arr_phase++;
 		from = end;
 	}
-	m->arr_key = EVQ_KEY_MAX;
+	arr_none(m);
 }
 
 /* The next of a burst's remaining arrivals, uniform over [from, end]. */
@@ -941,14 +949,15 @@ int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats
 	if (!err) {
 		rb_us now = 0;
 		while (!m->err) {
-			if (m->arr_key < evq_top_key(&m->q)) {
+			struct evq_ev *ev = evq_peek(&m->q);
+			if (ev ? evq_ev_before(m->arr_t, m->arr_seq, ev) : m->arr_seq != UINT64_MAX) {
 				now = m->arr_t;
 				new_call(m, now, m->arr_phase);
 				next_arrival(m, now);
 			} else {
-				struct evq_ev *ev = evq_pop(&m->q);
 				if (!ev)
 					break;
+				evq_pop(&m->q);
 				now = ev->t;
 				dispatch_event(m, ev);
 			}

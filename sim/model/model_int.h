@@ -95,11 +95,12 @@ struct mrep {
 	struct evq_ev *phase_ev;   /* n_phases */
 	struct evq_ev end_ev;
 	/*
-	 * The next Poisson arrival, kept out of the heap and merged with it by
-	 * key (evq_top_key): a push and a pop fewer per call.
+	 * The next Poisson arrival, kept out of the queue and merged with it
+	 * by time and sequence number (evq_ev_before): a push and a pop fewer
+	 * per call.
 	 */
 	rb_us arr_t;
-	evq_key arr_key;           /* EVQ_KEY_MAX: no more arrivals */
+	uint64_t arr_seq;          /* UINT64_MAX: no more arrivals */
 	int arr_phase;             /* phase the next Poisson arrival is drawn in */
 	double *arr_gap_us;        /* per phase: mean gap in µs (0: no arrivals) */
 	struct mburst *bursts;
