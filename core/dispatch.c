@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* count k of d->counts changes by delta at now, its time integral with it
+ * (struct dsp_tw) */
+#define COUNT(d, k, delta, now)                                                   \
+	do {                                                                      \
+		(d)->counts.k += (delta);                                         \
+		(d)->counts.tw.k += (uint64_t)(int64_t)(delta) * (uint64_t)(now); \
+	} while (0)
+
 /* --- intrusive lists --------------------------------------------------- */
 
 static void wait_push(struct dsp_floor *f, struct dsp_call *c)
@@ -90,14 +98,16 @@ static struct dsp_floor *staff_floor(struct dsp *d, const struct dsp_staff *s)
 
 /* --- the rules ----------------------------------------------------------- */
 
-/* staff (idle) takes call (waiting, or not yet queued). */
-static void assign(struct dsp *d, struct dsp_call *call, struct dsp_staff *staff, rb_us now)
+/* staff (idle, at the head of its idle FIFO fl) takes call (waiting, or
+ * just arrived: DSP_CALL_NEW, not queued); the handler is the caller's. */
+static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *fl,
+			struct dsp_staff *staff, rb_us now)
 {
-	if (call->state == DSP_CALL_WAITING && (call->prev || d->floors[call->floor].wait_head == call)) {
+	if (call->state == DSP_CALL_WAITING) {
 		wait_unlink(&d->floors[call->floor], call);
-		d->counts.waiting--;
+		COUNT(d, waiting, -1, now);
 	}
-	idle_unlink(staff_floor(d, staff), staff);
+	idle_unlink(fl, staff);
 	call->state = DSP_CALL_PICKUP;
 	call->staff = staff;
 	call->rings++;
@@ -105,9 +115,15 @@ static void assign(struct dsp *d, struct dsp_call *call, struct dsp_staff *staff
 	staff->state = DSP_STAFF_PICKUP;
 	staff->call = call;
 	if (staff->kind == DSP_BACKUP)
-		d->counts.backup_busy++;
+		COUNT(d, backup_busy, 1, now);
 	else
-		d->counts.ops_busy++;
+		COUNT(d, ops_busy, 1, now);
+}
+
+/* staff (idle) takes call, and the owner hears of it. */
+static void assign(struct dsp *d, struct dsp_call *call, struct dsp_staff *staff, rb_us now)
+{
+	take(d, call, staff_floor(d, staff), staff, now);
 	d->assign_h(call, staff, now, d->arg);
 }
 
@@ -175,12 +191,12 @@ static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
 	to_idle(d, s, now);
 	fl->on_shift++;
 	if (s->kind == DSP_BACKUP)
-		d->counts.backup_staffed++;
+		COUNT(d, backup_staffed, 1, now);
 	else
-		d->counts.ops_staffed++;
+		COUNT(d, ops_staffed, 1, now);
 }
 
-static void go_off(struct dsp *d, struct dsp_staff *s)
+static void go_off(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	if (s->state == DSP_STAFF_AWAY)
 		away_add(d, s, -1);
@@ -188,34 +204,39 @@ static void go_off(struct dsp *d, struct dsp_staff *s)
 	s->leaving = false;
 	s->call = NULL;
 	if (s->kind == DSP_BACKUP)
-		d->counts.backup_staffed--;
+		COUNT(d, backup_staffed, -1, now);
 	else
-		d->counts.ops_staffed--;
+		COUNT(d, ops_staffed, -1, now);
 }
 
-static void busy_dec(struct dsp *d, struct dsp_staff *s)
+static void busy_dec(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	if (s->kind == DSP_BACKUP)
-		d->counts.backup_busy--;
+		COUNT(d, backup_busy, -1, now);
 	else
-		d->counts.ops_busy--;
+		COUNT(d, ops_busy, -1, now);
 	s->call = NULL;
 }
 
-/* A busy (or picking-up) member is free at now: next call, idle, or off. */
+/*
+ * A busy (or picking-up) member is free at now: next call, idle, or off.
+ * The common case (an operator, reachable, staying on, nobody waiting on
+ * its floor) is a few stores: the floor is looked up once, and the drain
+ * only runs when a call waits.
+ */
 static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	assert(s->state == DSP_STAFF_BUSY || s->state == DSP_STAFF_PICKUP);
-	busy_dec(d, s);
+	busy_dec(d, s, now);
 	if (s->leaving) {
-		go_off(d, s);
+		go_off(d, s, now);
 		return;
 	}
 	to_idle(d, s, now);
 	/* The idle FIFO's head is the one idle longest (s itself, normally). */
 	if (s->kind == DSP_BACKUP)
 		backup_drain(d, now);
-	else
+	else if (d->floors[s->floor].wait_head)
 		floor_drain(d, s->floor, now);
 }
 
@@ -257,14 +278,14 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 		struct dsp_staff *s = d->staff[i];
 		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && s->state == DSP_STAFF_AWAY) {
 			fl->on_shift--;
-			go_off(d, s);
+			go_off(d, s, now);
 		}
 	}
 	while (fl->on_shift > target && fl->idle_tail) {
 		struct dsp_staff *s = fl->idle_tail;
 		idle_unlink(fl, s);
 		fl->on_shift--;
-		go_off(d, s);
+		go_off(d, s, now);
 	}
 	/* Not-ready ones (doing nothing) before those on a call. */
 	for (int pass = 0; pass < 2; pass++)
@@ -338,14 +359,28 @@ int dsp_init(struct dsp *d, int n_floors, const int *floor_ops, int backup, rb_u
 	return err;
 }
 
+/* dsp_arrive sets the rest before anything reads it. */
 void dsp_call_init(struct dsp_call *call, int floor)
 {
-	memset(call, 0, sizeof(*call));
 	call->floor = floor;
 	call->state = DSP_CALL_NEW;
+	call->rings = 0;
+	call->staff = NULL;
 }
 
-void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now)
+/* The call waits: at its floor's tail, and backup may take it now. */
+static void arrive_wait(struct dsp *d, struct dsp_floor *fl, struct dsp_call *call, rb_us now)
+{
+	call->state = DSP_CALL_WAITING;
+	wait_push(fl, call);
+	COUNT(d, waiting, 1, now);
+	if (d->join_age == 0 && d->backup.idle_head)
+		backup_drain(d, now);
+}
+
+/* The call's arrival fields; the operator idle longest on its floor, or NULL. */
+static inline struct dsp_staff *arrive(struct dsp *d, struct dsp_call *call, rb_us now,
+				       struct dsp_floor **flp)
 {
 	assert(call->floor >= 0 && call->floor < d->n_floors);
 	struct dsp_floor *fl = &d->floors[call->floor];
@@ -353,16 +388,31 @@ void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now)
 	call->seq = ++d->next_seq;
 	call->staff = NULL;
 	call->prev = call->next = NULL;
-	call->state = DSP_CALL_WAITING;
-	if (fl->idle_head) {
-		assign(d, call, fl->idle_head, now);
-		return;
+	call->state = DSP_CALL_NEW; /* not queued: take() leaves the queues alone */
+	*flp = fl;
+	return fl->idle_head;
+}
+
+void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	struct dsp_floor *fl;
+	struct dsp_staff *s = arrive(d, call, now, &fl);
+	if (s)
+		assign(d, call, s, now);
+	else
+		arrive_wait(d, fl, call, now);
+}
+
+struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	struct dsp_floor *fl;
+	struct dsp_staff *s = arrive(d, call, now, &fl);
+	if (s) {
+		take(d, call, fl, s, now);
+		return s;
 	}
-	/* No operator free: the call waits (unless backup may take it now). */
-	wait_push(fl, call);
-	d->counts.waiting++;
-	if (d->join_age == 0 && d->backup.idle_head)
-		backup_drain(d, now);
+	arrive_wait(d, fl, call, now);
+	return NULL;
 }
 
 void dsp_join_due(struct dsp *d, struct dsp_call *call, rb_us now)
@@ -399,7 +449,7 @@ enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
 	enum dsp_call_state was = call->state;
 	if (was == DSP_CALL_WAITING) {
 		wait_unlink(&d->floors[call->floor], call);
-		d->counts.waiting--;
+		COUNT(d, waiting, -1, now);
 		call->state = DSP_CALL_CANCELLED;
 	} else if (was == DSP_CALL_PICKUP) {
 		d->counts.ring_cancelled++;
@@ -458,12 +508,12 @@ void dsp_no_answer(struct dsp *d, struct dsp_call *call, rb_us now)
 	call->staff = NULL;
 	call->state = DSP_CALL_WAITING;
 	wait_insert(fl, call);
-	d->counts.waiting++;
+	COUNT(d, waiting, 1, now);
 	/* Its phone's owner: off (shift over), not ready, or idle at once. */
-	busy_dec(d, s);
+	busy_dec(d, s, now);
 	rb_us pause = d->not_ready[s->kind];
 	if (s->leaving) {
-		go_off(d, s);
+		go_off(d, s, now);
 	} else if (pause > 0) {
 		s->state = DSP_STAFF_NOT_READY;
 		s->ready_at = now + pause;
@@ -483,7 +533,7 @@ void dsp_staff_ready(struct dsp *d, struct dsp_staff *staff, rb_us now)
 	not_ready_add(d, staff, -1);
 	staff->ready_at = 0;
 	if (staff->leaving) {
-		go_off(d, staff);
+		go_off(d, staff, now);
 		return;
 	}
 	to_idle(d, staff, now);

@@ -143,6 +143,20 @@ typedef void(dsp_assign_h)(struct dsp_call *call, struct dsp_staff *staff, rb_us
  * dsp_set_reach_h. arg is dsp_init's. */
 typedef bool(dsp_reach_h)(const struct dsp_staff *staff, void *arg);
 
+/*
+ * Time integrals of the counts that make up the center's state: for each,
+ * the sum over all its changes of the change times when it happened (µs,
+ * modulo 2^64, kept by the dispatcher as it changes the count). The owner
+ * gets a count's time integral over [t0, t1] from two looks, at t0 (before
+ * any change at t0) and at t1 (after every change up to t1), as
+ *   count(t1) x t1 - tw(t1) - (count(t0) x t0 - tw(t0))
+ * in unsigned 64-bit arithmetic: exact, and without looking at the state
+ * after every event (sim/model/model.c, spans).
+ */
+struct dsp_tw {
+	uint64_t waiting, ops_busy, ops_staffed, backup_busy, backup_staffed;
+};
+
 /* The center's state now, for time-weighted measures (queue length, occupancy). */
 struct dsp_counts {
 	int waiting;          /* calls waiting, all floors */
@@ -157,6 +171,7 @@ struct dsp_counts {
 	uint64_t rung;        /* since dsp_init: phones rung (assignments) */
 	uint64_t no_answer;   /* of which not answered (dsp_no_answer) */
 	uint64_t ring_cancelled; /* of which the caller hung up while it rang */
+	struct dsp_tw tw;     /* waiting, ops_busy, ops_staffed, backup_busy, backup_staffed */
 };
 
 /* Private to dispatch*.c; in the header so that struct dsp can be embedded. */
@@ -205,6 +220,15 @@ void dsp_call_init(struct dsp_call *call, int floor);
  * takes it; else, if join_age is 0, a free backup member; else it waits.
  */
 void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now);
+
+/*
+ * As dsp_arrive, but an operator who takes the call at once (the common
+ * case) is returned instead of being reported through assign_h: the owner
+ * then does what its assign_h would, inline (the model: one indirect call
+ * and a few tests fewer per call). NULL when no operator took it (the call
+ * waits, or a backup member took it, through assign_h as usual).
+ */
+struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, rb_us now);
 
 /*
  * The call reached join age (the owner's timer at t_invite + join_age). If it
