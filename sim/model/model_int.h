@@ -114,17 +114,21 @@ struct mrep {
 	const struct trace *trace; /* the scenario's trace; NULL: Poisson and bursts */
 	size_t trace_next;         /* its next call */
 	int n_pickup;              /* calls in pick-up (still ringing) */
+	uint64_t pick_tw;          /* its time integral (struct dsp_tw, pick_add) */
 
-	/* the center's state and since when, for summary and timeline spans */
+	/*
+	 * Time-weighted measures, per stretch of the summary's groups [sp_lo,
+	 * sp_hi) (summary_rep_span_stretch): see "spans" in model.c. sp_t0: when
+	 * the stretch's sums start; sp_mark: the counts' marks then (tw_marks);
+	 * sp_ring_max: the most calls ringing in it; tw_t: the last event's time.
+	 */
+	rb_us tw_t, sp_lo, sp_hi, sp_t0;
+	uint64_t sp_mark[5];
+	int64_t sp_ring_max;
+	/* the timeline's spans: the state and since when (tl_check in model.c) */
+	bool tl_on;
 	struct summary_state st;
 	rb_us st_from;
-	/*
-	 * Spans added up here while they stay inside the summary's current
-	 * stretch [sp_lo, sp_hi) (summary_rep_span_stretch), handed over when
-	 * one leaves it: see span_close in model.c.
-	 */
-	rb_us sp_lo, sp_hi, sp_t;  /* sp_t: a time in the stretch of sp */
-	struct summary_span_sums sp;
 
 	struct mcall *free_list;
 	struct mchunk *chunks;
