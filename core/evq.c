@@ -215,22 +215,8 @@ static struct evq_ev *direct_search(struct evq *q)
 	return best;
 }
 
-struct evq_ev *evq_find_top(struct evq *q)
+struct evq_ev *evq_find_far(struct evq *q)
 {
-	if (!q->n)
-		return NULL;
-	uint64_t cur = q->cur;
-	struct evq_ev **bk = q->bucket;
-	uint32_t mask = q->mask;
-	unsigned shift = q->shift;
-	for (uint32_t k = 0; k <= mask; k++, cur++) {
-		struct evq_ev *h = bk[cur & mask];
-		if (h && ev_u(h) >> shift == cur) {
-			q->cur = cur;
-			q->top = h;
-			return h;
-		}
-	}
 	/* Events sparse for the width: find it, and after a few such turns
 	 * choose the width again (a failed rebuild keeps the old one). */
 	struct evq_ev *h = direct_search(q);

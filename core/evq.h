@@ -36,6 +36,10 @@
 
 #include "rbtime.h"
 
+/* The hot paths, inlined even where GCC would rather not (it kept an
+ * out-of-line copy of evq_schedule_prio for the model's ten call sites). */
+#define EVQ_INLINE static inline __attribute__((always_inline))
+
 /* An event, embedded in its owner. t and type are readable by the owner. */
 struct evq_ev {
 	rb_us t;       /* when it is due (valid while scheduled and once popped) */
@@ -101,14 +105,13 @@ static inline bool evq_pending(const struct evq_ev *ev)
  * take centuries at today's rates.
  */
 #define EVQ_SEQ_BITS 62
-static inline uint64_t evq_seq_next(struct evq *q, unsigned prio)
+EVQ_INLINE uint64_t evq_seq_next(struct evq *q, unsigned prio)
 {
-	return ((uint64_t)(prio & 3) << EVQ_SEQ_BITS) |
-	       (q->seq++ & ((UINT64_C(1) << EVQ_SEQ_BITS) - 1));
+	return ((uint64_t)(prio & 3) << EVQ_SEQ_BITS) | q->seq++;
 }
 
 /* Whether an event due at t with sequence number seq goes before e. */
-static inline bool evq_ev_before(rb_us t, uint64_t seq, const struct evq_ev *e)
+EVQ_INLINE bool evq_ev_before(rb_us t, uint64_t seq, const struct evq_ev *e)
 {
 	return t < e->t || (t == e->t && seq < e->seq);
 }
@@ -117,12 +120,33 @@ static inline bool evq_ev_before(rb_us t, uint64_t seq, const struct evq_ev *e)
 int evq_schedule_slow(struct evq *q, struct evq_ev *ev, rb_us t, unsigned prio);
 void evq_tune(struct evq *q);
 void evq_shrink(struct evq *q);
-/* The next event, found (the buckets scanned); NULL when empty. */
-struct evq_ev *evq_find_top(struct evq *q);
+/* The next event when a whole turn of the buckets found none in its year. */
+struct evq_ev *evq_find_far(struct evq *q);
+
+/* The next event, found (the buckets scanned from cur, the first whose
+ * head lies in that very absolute bucket); NULL when empty. */
+EVQ_INLINE struct evq_ev *evq_find_top(struct evq *q)
+{
+	if (!q->n)
+		return NULL;
+	uint64_t cur = q->cur;
+	struct evq_ev **bk = q->bucket;
+	uint32_t mask = q->mask;
+	unsigned shift = q->shift;
+	for (uint32_t k = 0; k <= mask; k++, cur++) {
+		struct evq_ev *h = bk[cur & mask];
+		if (h && ((uint64_t)h->t ^ (UINT64_C(1) << 63)) >> shift == cur) {
+			q->cur = cur;
+			q->top = h;
+			return h;
+		}
+	}
+	return evq_find_far(q);
+}
 
 /* Links ev (t and seq set) into its bucket, in key order (from the head:
  * a bucket's events are few). */
-static inline void evq_link(struct evq *q, struct evq_ev *ev)
+EVQ_INLINE void evq_link(struct evq *q, struct evq_ev *ev)
 {
 	rb_us t = ev->t;
 	uint64_t seq = ev->seq;
@@ -143,7 +167,7 @@ static inline void evq_link(struct evq *q, struct evq_ev *ev)
 	*pp = ev;
 }
 
-static inline void evq_unlink(struct evq_ev *ev)
+EVQ_INLINE void evq_unlink(struct evq_ev *ev)
 {
 	struct evq_ev *n = ev->next;
 	*ev->pprev = n;
@@ -161,7 +185,7 @@ static inline void evq_unlink(struct evq_ev *ev)
  * top two bits of the sequence number. Returns 0, or ENOMEM when the
  * buckets could not grow (ev is then not scheduled).
  */
-static inline int evq_schedule_prio(struct evq *q, struct evq_ev *ev, rb_us t, unsigned prio)
+EVQ_INLINE int evq_schedule_prio(struct evq *q, struct evq_ev *ev, rb_us t, unsigned prio)
 {
 	if (ev->pprev || q->n >= q->grow_at)
 		return evq_schedule_slow(q, ev, t, prio);
@@ -181,13 +205,13 @@ static inline int evq_schedule_prio(struct evq *q, struct evq_ev *ev, rb_us t, u
  * after events already due at t). Returns 0, or ENOMEM when the buckets
  * could not grow (ev is then not scheduled).
  */
-static inline int evq_schedule(struct evq *q, struct evq_ev *ev, rb_us t)
+EVQ_INLINE int evq_schedule(struct evq *q, struct evq_ev *ev, rb_us t)
 {
 	return evq_schedule_prio(q, ev, t, 0);
 }
 
 /* Unschedules ev (which must be scheduled in q). */
-static inline void evq_remove(struct evq *q, struct evq_ev *ev)
+EVQ_INLINE void evq_remove(struct evq *q, struct evq_ev *ev)
 {
 	if (q->top == ev)
 		q->top = NULL;
@@ -197,28 +221,33 @@ static inline void evq_remove(struct evq *q, struct evq_ev *ev)
 }
 
 /* Unschedules ev; a no-op when it is not scheduled. */
-static inline void evq_cancel(struct evq *q, struct evq_ev *ev)
+EVQ_INLINE void evq_cancel(struct evq *q, struct evq_ev *ev)
 {
 	if (ev->pprev)
 		evq_remove(q, ev);
 }
 
 /* The next event (earliest t, then earliest scheduled), or NULL. */
-static inline struct evq_ev *evq_peek(struct evq *q)
+EVQ_INLINE struct evq_ev *evq_peek(struct evq *q)
 {
 	return q->top ? q->top : evq_find_top(q);
 }
 
-/* Removes and returns the next event (its t is when it was due), or NULL. */
-static inline struct evq_ev *evq_pop(struct evq *q)
+/* Removes ev, the next event (evq_peek's, nothing scheduled since). */
+EVQ_INLINE void evq_take(struct evq *q, struct evq_ev *ev)
 {
-	struct evq_ev *ev = q->top ? q->top : evq_find_top(q);
-	if (!ev)
-		return NULL;
 	q->top = NULL;
 	evq_unlink(ev);
 	if (--q->n < q->shrink_at)
 		evq_shrink(q);
+}
+
+/* Removes and returns the next event (its t is when it was due), or NULL. */
+EVQ_INLINE struct evq_ev *evq_pop(struct evq *q)
+{
+	struct evq_ev *ev = evq_peek(q);
+	if (ev)
+		evq_take(q, ev);
 	return ev;
 }
 

@@ -100,12 +100,14 @@ HOT void pick_add(struct mrep *m, int k, rb_us now)
  * (an operator freeing up at that instant takes the call first), then the
  * caller's CANCEL (a 200 at that instant wins).
  */
-static int prio_of(int type)
+HOT int prio_of(int type)
 {
 	return type == MEV_PATIENCE ? 3 : type == MEV_JOIN ? 2 : 0;
 }
 
-static int sched(struct mrep *m, struct evq_ev *ev, int type, rb_us t)
+/* Inline at each call site: the type is a constant there, and the talk's
+ * schedule (once per call) costs no call. */
+HOT int sched(struct mrep *m, struct evq_ev *ev, int type, rb_us t)
 {
 	ev->type = type;
 	int err = evq_schedule_prio(&m->q, ev, t, (unsigned)prio_of(type));
@@ -138,14 +140,27 @@ static inline rb_us exp_us(double mean, struct rv_stream *rs)
 
 static inline rb_us draw_rs(const struct rv_dist *d, struct rv_stream *rs)
 {
-	switch (d->kind) {
-	case RV_FIXED:
-		return d->a > RV_MAX_S ? sat_us(rs) : (rb_us)(d->a * 1e6 + 0.5);
-	case RV_EXPONENTIAL:
+	/* tests, not a switch: the exponential first, no jump table */
+	if (d->kind == RV_EXPONENTIAL)
 		return exp_us(d->a, rs);
-	default:
-		return rv_draw_us(d, rs);
-	}
+	if (d->kind == RV_FIXED)
+		return d->a > RV_MAX_S ? sat_us(rs) : (rb_us)(d->a * 1e6 + 0.5);
+	return rv_draw_us(d, rs);
+}
+
+/* A fixed time as draw_rs gives it, made once (rep_setup); -1: drawn each
+ * time (not fixed, or cut at RV_MAX_S, which the stream counts). */
+static rb_us fixed_us(const struct rv_dist *d)
+{
+	if (d->kind != RV_FIXED || !(d->a >= 0) || d->a > RV_MAX_S)
+		return -1;
+	return (rb_us)(d->a * 1e6 + 0.5);
+}
+
+/* d's draw, or its fixed value fx (fixed_us) without looking at d */
+HOT rb_us draw_fx(rb_us fx, const struct rv_dist *d, struct rv_stream *rs)
+{
+	return fx >= 0 ? fx : draw_rs(d, rs);
 }
 
 /* The caller's patience, drawn at dial (draw_call). */
@@ -183,9 +198,9 @@ HOT void draw_service(struct mrep *m, struct mcall *c, struct rv_stream *pick,
 		      struct rv_stream *bpick, struct rv_stream *wrap, bool want_backup)
 {
 	const struct scn_center *ce = &m->scn->center;
-	c->pickup = draw_rs(&ce->pickup, pick);
-	c->bpickup = want_backup ? draw_rs(&ce->backup_pickup, bpick) : RB_T_NONE;
-	c->wrapup = draw_rs(&ce->wrapup, wrap);
+	c->pickup = draw_fx(m->fx_pickup, &ce->pickup, pick);
+	c->bpickup = want_backup ? draw_fx(m->fx_bpickup, &ce->backup_pickup, bpick) : RB_T_NONE;
+	c->wrapup = draw_fx(m->fx_wrapup, &ce->wrapup, wrap);
 }
 
 HOT void draw_call(struct mrep *m, struct mcall *c, struct rv_stream *pat,
@@ -590,12 +605,12 @@ static void arr_none(struct mrep *m)
 	m->arr_seq = UINT64_MAX;
 }
 
-/* Draws the next Poisson arrival after `from` (phase by phase) into arr_*
- * (its sequence number taken as if it were scheduled now); with a trace,
- * its next call. */
-HOT void next_arrival(struct mrep *m, rb_us from)
+/* The general case of next_arrival: phase by phase, or the trace; leaves
+ * arr_gap, arr_start and arr_end for its fast path (arr_gap 0: none). */
+static void next_arrival_slow(struct mrep *m, rb_us from)
 {
 	const struct scenario *s = m->scn;
+	m->arr_gap = 0;
 	if (m->trace) {
 		if (m->trace_next >= m->trace->n) {
 			arr_none(m);
@@ -617,6 +632,9 @@ HOT void next_arrival(struct mrep *m, rb_us from)
 			if (x < (double)(end - from)) {
 				m->arr_t = from + (rb_us)(x + 0.5);
 				m->arr_seq = evq_seq_next(&m->q, 0);
+				m->arr_gap = m->arr_gap_us[m->arr_phase];
+				m->arr_start = ph->start;
+				m->arr_end = end;
 				return;
 			}
 		}
@@ -625,6 +643,28 @@ HOT void next_arrival(struct mrep *m, rb_us from)
 		from = end;
 	}
 	arr_none(m);
+}
+
+/*
+ * Draws the next Poisson arrival after `from` (phase by phase) into arr_*
+ * (its sequence number taken as if it were scheduled now); with a trace,
+ * its next call. The common case, the next arrival in the phase of the
+ * last one, inline from the phase's figures kept in arr_gap, arr_start and
+ * arr_end (the same arithmetic as next_arrival_slow's).
+ */
+HOT void next_arrival(struct mrep *m, rb_us from)
+{
+	if (m->arr_gap > 0 && from >= m->arr_start) {
+		double x = rv_exp1(&m->rs[RVP_ARRIVALS]) * m->arr_gap;
+		if (x < (double)(m->arr_end - from)) {
+			m->arr_t = from + (rb_us)(x + 0.5);
+			m->arr_seq = evq_seq_next(&m->q, 0);
+			return;
+		}
+		m->arr_phase++;
+		from = m->arr_end;
+	}
+	next_arrival_slow(m, from);
 }
 
 /* The next of a burst's remaining arrivals, uniform over [from, end]. */
@@ -920,6 +960,9 @@ static int rep_setup(struct mrep *m)
 		ops = m->ops_buf;
 	}
 	m->join_age = (rb_us)ce->join_after_rings * s->ring_period;
+	m->fx_pickup = fixed_us(&ce->pickup);
+	m->fx_bpickup = fixed_us(&ce->backup_pickup);
+	m->fx_wrapup = fixed_us(&ce->wrapup);
 	m->trace = s->trace;
 	/* A trace's redials are its own calls (recorded): no redial model then. */
 	m->redial_on = !s->trace && s->callers.redial && s->callers.redial_prob > 0;
@@ -1038,7 +1081,7 @@ int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats
 			} else {
 				if (!ev)
 					break;
-				evq_pop(&m->q);
+				evq_take(&m->q, ev);
 				now = ev->t;
 				tw_at(m, now);
 				dispatch_event(m, ev);

@@ -103,12 +103,15 @@ struct mrep {
 	uint64_t arr_seq;          /* UINT64_MAX: no more arrivals */
 	int arr_phase;             /* phase the next Poisson arrival is drawn in */
 	double *arr_gap_us;        /* per phase: mean gap in µs (0: no arrivals) */
+	double arr_gap;            /* arr_phase's, while it goes on (next_arrival); else 0 */
+	rb_us arr_start, arr_end;  /* arr_phase's start and end, with arr_gap */
 	struct mburst *bursts;
 	size_t n_bursts;
 	int *ops_buf;              /* n_floors, for shift changes */
 	int *tenant_floor;         /* per tenant: its floor, < n_floors */
 
 	rb_us join_age;
+	rb_us fx_pickup, fx_bpickup, fx_wrapup; /* fixed times made once; -1: drawn (fixed_us) */
 	bool backup_possible;      /* some phase has backup staff */
 	bool redial_on;            /* callers may redial (prob > 0; never with a trace) */
 	const struct trace *trace; /* the scenario's trace; NULL: Poisson and bursts */
