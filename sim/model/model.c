@@ -46,7 +46,9 @@
 /* A new chunk of records onto the free list (out of line: once per 1,024). */
 static __attribute__((noinline)) int call_grow(struct mrep *m)
 {
-	struct mchunk *ch = malloc(sizeof(*ch) + CHUNK_CALLS * sizeof(struct mcall));
+	/* aligned: a record's first two lines are all the end of its talk reads */
+	struct mchunk *ch = aligned_alloc(_Alignof(struct mcall),
+					  sizeof(*ch) + CHUNK_CALLS * sizeof(struct mcall));
 	if (!ch)
 		return ENOMEM;
 	ch->next = m->chunks;
@@ -429,13 +431,17 @@ static void redial_or_put(struct mrep *m, struct mcall *c)
 	call_put(m, c);
 }
 
-/* The pick-up is over at now: 200 OK, then talk. */
-HOT void answer(struct mrep *m, struct mcall *c, rb_us now)
+/* The pick-up is over at now: 200 OK, then talk. fresh: taken as it
+ * arrived, so its patience and join-age events were never scheduled (not
+ * even looked at: they are the record's last cache lines). */
+HOT void answer(struct mrep *m, struct mcall *c, rb_us now, bool fresh)
 {
 	dsp_answered(&m->d, &c->dc, now);
 	c->t_answer = now;
-	evq_cancel(&m->q, &c->pat);
-	evq_cancel(&m->q, &c->join);
+	if (!fresh) {
+		evq_cancel(&m->q, &c->pat);
+		evq_cancel(&m->q, &c->join);
+	}
 	if (m->tl && now < m->tl_end)
 		timeline_answered(m->tl, now);
 	sched(m, &c->ev, MEV_TALK, now + c->talk);
@@ -479,8 +485,8 @@ HOT rb_us ring_pickup(struct mrep *m, struct mcall *c, bool backup, bool *na)
 }
 
 /* Staff took the call at now (on_assign, or at_center's arrival taken at
- * once); its phone rings. */
-HOT void took(struct mrep *m, struct mcall *c, struct dsp_staff *staff, rb_us now)
+ * once: fresh, see answer); its phone rings. */
+HOT void took(struct mrep *m, struct mcall *c, struct dsp_staff *staff, rb_us now, bool fresh)
 {
 	c->staff = staff;
 	bool backup = staff->kind == DSP_BACKUP, na;
@@ -488,19 +494,20 @@ HOT void took(struct mrep *m, struct mcall *c, struct dsp_staff *staff, rb_us no
 	if (pickup == 0 && !na) {
 		/* A CANCEL due at this very instant loses: the 200 wins. The
 		 * answer cancels the join-age check too. */
-		answer(m, c, now);
+		answer(m, c, now, fresh);
 		return;
 	}
-	evq_cancel(&m->q, &c->join);
+	if (!fresh)
+		evq_cancel(&m->q, &c->join);
 	const struct scn_center *ce = &m->scn->center;
 	rb_us t_ans = now + (na ? (backup ? ce->backup_phone : ce->phone).ring_timeout : pickup);
 	pick_add(m, 1, now);
 	sched(m, &c->ev, na ? MEV_NOANSWER : MEV_PICKUP, t_ans);
 	rb_us pe = patience_end(m, c);
 	if (pe < t_ans) {
-		if (!evq_pending(&c->pat))
+		if (fresh || !evq_pending(&c->pat))
 			sched(m, &c->pat, MEV_PATIENCE, pe);
-	} else {
+	} else if (!fresh) {
 		evq_cancel(&m->q, &c->pat);
 	}
 }
@@ -508,7 +515,7 @@ HOT void took(struct mrep *m, struct mcall *c, struct dsp_staff *staff, rb_us no
 /* dispatch's handler: staff took the call at now. */
 static void on_assign(struct dsp_call *dc, struct dsp_staff *staff, rb_us now, void *arg)
 {
-	took(arg, (struct mcall *)((char *)dc - offsetof(struct mcall, dc)), staff, now);
+	took(arg, (struct mcall *)((char *)dc - offsetof(struct mcall, dc)), staff, now, false);
 }
 
 /* The INVITE reaches the center at now: an idle operator takes it at once
@@ -519,7 +526,7 @@ HOT void at_center(struct mrep *m, struct mcall *c, rb_us now)
 	dsp_call_init(&c->dc, m->tenant_floor[c->tenant]);
 	struct dsp_staff *st = dsp_arrive_take(&m->d, &c->dc, now);
 	if (st) {
-		took(m, c, st, now);
+		took(m, c, st, now, true);
 		return;
 	}
 	if (c->dc.state != DSP_CALL_WAITING)
@@ -875,7 +882,7 @@ HOT void dispatch_event(struct mrep *m, struct evq_ev *ev)
 	case MEV_PICKUP:
 		c = OF(ev, ev);
 		pick_add(m, -1, now);
-		answer(m, c, now);
+		answer(m, c, now, false);
 		break;
 	case MEV_TALK:
 		on_talk_end(m, OF(ev, ev), now);

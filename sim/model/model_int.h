@@ -35,34 +35,48 @@ struct mstaff {
 	struct dsp_staff *s;
 };
 
-/* One call, from dial to the end of its answerer's wrap-up. */
+/*
+ * One call, from dial to the end of its answerer's wrap-up.
+ *
+ * In the order the loop touches it: the end of the talk, the one visit to
+ * a record long after its dial (about 250 calls later in bench/model's
+ * case, so its lines have left the first-level cache), reads only the
+ * first two cache lines (the event, the times, the wrap-up, the answerer
+ * and what the summary's record takes); the dial and the arrival write the
+ * next two; the patience and join-age events, scheduled only for a call
+ * that waits, come last. Records are 64-byte aligned (call_grow).
+ * bench/model's case: CPU time ... (see model.c, call_grow).
+ */
 struct mcall {
-	struct dsp_call dc;
-	struct evq_ev ev;   /* the call's next stage */
-	struct evq_ev pat;  /* scheduled only while the caller may hang up */
-	struct evq_ev join; /* scheduled only while waiting, with backup about */
+	_Alignas(64) struct evq_ev ev; /* the call's next stage */
 	rb_us t_dial, t_invite, t_answer, t_cancel, t_end;
+	rb_us wrapup;       /* drawn at dial, like the rest below (draw_call) */
+	rb_us no_answer;    /* the client's phone rings this long first; 0: at once */
+	struct dsp_staff *staff;
+	struct mcall *next_free;
+	enum call_fwd fwd;  /* the tenant's, or the trace's record */
+	int phase;
+	int tenant;
+	bool screened, counted;
+	bool redial, redials;
+	bool used_pick, used_bpick; /* the dial's pick-up draws used by a ring */
+	int attempt;        /* 0 first call, k the k-th redial */
+	int type;
+	uint64_t id;        /* 1-based within the replication, in dial order */
+	uint64_t caller;    /* 1-based first-time caller, kept by its redials */
 	rb_us patience; /* µs, drawn at dial (INT64_MAX: never) */
 	/*
 	 * The rest of the call's draws, all made at dial (draw_call in model.c)
 	 * so that the same seed gives the same callers whatever the staffing:
 	 * pick-up by an operator and by a backup (only the taker's is used;
-	 * bpickup only when some phase has backup staff), wrap-up, and whether
-	 * and how long after an abandon the caller redials (redials false when
-	 * the scenario has no redials).
+	 * bpickup only when some phase has backup staff), wrap-up (above), and
+	 * whether and how long after an abandon the caller redials (redials
+	 * false when the scenario has no redials).
 	 */
-	rb_us talk, pickup, bpickup, wrapup, redial_after;
-	rb_us no_answer;    /* the client's phone rings this long first; 0: at once */
-	enum call_fwd fwd;  /* the tenant's, or the trace's record */
-	struct dsp_staff *staff;
-	uint64_t id;        /* 1-based within the replication, in dial order */
-	uint64_t caller;    /* 1-based first-time caller, kept by its redials */
-	int attempt;        /* 0 first call, k the k-th redial */
-	int phase;
-	int tenant, type;
-	bool redial, screened, counted, redials;
-	bool used_pick, used_bpick; /* the dial's pick-up draws used by a ring */
-	struct mcall *next_free;
+	rb_us talk, pickup, bpickup, redial_after;
+	struct dsp_call dc;
+	struct evq_ev pat;  /* scheduled only while the caller may hang up */
+	struct evq_ev join; /* scheduled only while waiting, with backup about */
 };
 
 struct mburst {
@@ -74,7 +88,7 @@ struct mburst {
 
 struct mchunk {
 	struct mchunk *next;
-	struct mcall calls[];
+	struct mcall calls[]; /* 64-byte aligned, as the chunk */
 };
 
 /* One replication's world. */
