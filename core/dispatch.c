@@ -7,13 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* count k of d->counts changes by delta at now, its time integral with it
- * (struct dsp_tw) */
-#define COUNT(d, k, delta, now)                                                   \
-	do {                                                                      \
-		(d)->counts.k += (delta);                                         \
-		(d)->counts.tw.k += (uint64_t)(int64_t)(delta) * (uint64_t)(now); \
-	} while (0)
+#define COUNT DSP_COUNT
 
 /* --- intrusive lists --------------------------------------------------- */
 
@@ -98,26 +92,18 @@ static struct dsp_floor *staff_floor(struct dsp *d, const struct dsp_staff *s)
 
 /* --- the rules ----------------------------------------------------------- */
 
-/* staff (idle, at the head of its idle FIFO fl) takes call (waiting, or
- * just arrived: DSP_CALL_NEW, not queued); the handler is the caller's. */
+/* staff (idle, at the head of its idle FIFO fl: every caller takes the one
+ * idle longest) takes call (waiting, or just arrived: DSP_CALL_NEW, not
+ * queued); the handler is the caller's. */
 static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *fl,
 			struct dsp_staff *staff, rb_us now)
 {
+	assert(fl->idle_head == staff && !staff->prev);
 	if (call->state == DSP_CALL_WAITING) {
 		wait_unlink(&d->floors[call->floor], call);
 		COUNT(d, waiting, -1, now);
 	}
-	idle_unlink(fl, staff);
-	call->state = DSP_CALL_PICKUP;
-	call->staff = staff;
-	call->rings++;
-	d->counts.rung++;
-	staff->state = DSP_STAFF_PICKUP;
-	staff->call = call;
-	if (staff->kind == DSP_BACKUP)
-		COUNT(d, backup_busy, 1, now);
-	else
-		COUNT(d, ops_busy, 1, now);
+	dsp__take_unqueued(d, call, fl, staff, now);
 }
 
 /* staff (idle) takes call, and the owner hears of it. */
@@ -224,9 +210,8 @@ static void busy_dec(struct dsp *d, struct dsp_staff *s, rb_us now)
  * its floor) is a few stores: the floor is looked up once, and the drain
  * only runs when a call waits.
  */
-static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
+void dsp__release_other(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
-	assert(s->state == DSP_STAFF_BUSY || s->state == DSP_STAFF_PICKUP);
 	busy_dec(d, s, now);
 	if (s->leaving) {
 		go_off(d, s, now);
@@ -236,8 +221,22 @@ static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
 	/* The idle FIFO's head is the one idle longest (s itself, normally). */
 	if (s->kind == DSP_BACKUP)
 		backup_drain(d, now);
-	else if (d->floors[s->floor].wait_head)
+	else
 		floor_drain(d, s->floor, now);
+}
+
+static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
+{
+	assert(s->state == DSP_STAFF_BUSY || s->state == DSP_STAFF_PICKUP);
+	if (dsp__plain(s))
+		dsp__free_plain(d, s, now); /* the common case, tested once */
+	else
+		dsp__release_other(d, s, now);
+}
+
+void dsp__floor_drain(struct dsp *d, int f, rb_us now)
+{
+	floor_drain(d, f, now);
 }
 
 /* --- public -------------------------------------------------------------- */
@@ -369,7 +368,7 @@ void dsp_call_init(struct dsp_call *call, int floor)
 }
 
 /* The call waits: at its floor's tail, and backup may take it now. */
-static void arrive_wait(struct dsp *d, struct dsp_floor *fl, struct dsp_call *call, rb_us now)
+void dsp__arrive_wait(struct dsp *d, struct dsp_floor *fl, struct dsp_call *call, rb_us now)
 {
 	call->state = DSP_CALL_WAITING;
 	wait_push(fl, call);
@@ -378,41 +377,19 @@ static void arrive_wait(struct dsp *d, struct dsp_floor *fl, struct dsp_call *ca
 		backup_drain(d, now);
 }
 
-/* The call's arrival fields; the operator idle longest on its floor, or NULL. */
-static inline struct dsp_staff *arrive(struct dsp *d, struct dsp_call *call, rb_us now,
-				       struct dsp_floor **flp)
-{
-	assert(call->floor >= 0 && call->floor < d->n_floors);
-	struct dsp_floor *fl = &d->floors[call->floor];
-	call->t_invite = now;
-	call->seq = ++d->next_seq;
-	call->staff = NULL;
-	call->prev = call->next = NULL;
-	call->state = DSP_CALL_NEW; /* not queued: take() leaves the queues alone */
-	*flp = fl;
-	return fl->idle_head;
-}
-
 void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now)
 {
-	struct dsp_floor *fl;
-	struct dsp_staff *s = arrive(d, call, now, &fl);
+	assert(call->floor >= 0 && call->floor < d->n_floors);
+	assert(call->state == DSP_CALL_NEW && !call->staff); /* dsp_call_init's */
+	struct dsp_floor *fl = &d->floors[call->floor];
+	struct dsp_staff *s = fl->idle_head;
+	call->t_invite = now;
+	call->seq = ++d->next_seq;
+	/* NEW, not queued: take() leaves the queues alone, wait_push links it */
 	if (s)
 		assign(d, call, s, now);
 	else
-		arrive_wait(d, fl, call, now);
-}
-
-struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, rb_us now)
-{
-	struct dsp_floor *fl;
-	struct dsp_staff *s = arrive(d, call, now, &fl);
-	if (s) {
-		take(d, call, fl, s, now);
-		return s;
-	}
-	arrive_wait(d, fl, call, now);
-	return NULL;
+		dsp__arrive_wait(d, fl, call, now);
 }
 
 void dsp_join_due(struct dsp *d, struct dsp_call *call, rb_us now)
@@ -434,16 +411,6 @@ void dsp_join_due(struct dsp *d, struct dsp_call *call, rb_us now)
 	backup_drain(d, now);
 }
 
-void dsp_answered(struct dsp *d, struct dsp_call *call, rb_us now)
-{
-	(void)d;
-	(void)now;
-	assert(call->state == DSP_CALL_PICKUP && call->staff);
-	call->state = DSP_CALL_ANSWERED;
-	call->staff->state = DSP_STAFF_BUSY;
-	call->staff->call = NULL;
-}
-
 enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
 {
 	enum dsp_call_state was = call->state;
@@ -457,12 +424,6 @@ enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
 		release(d, call->staff, now);
 	}
 	return was;
-}
-
-void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now)
-{
-	assert(staff->state == DSP_STAFF_BUSY);
-	release(d, staff, now);
 }
 
 int dsp_set_staffing(struct dsp *d, const int *floor_ops, int backup, rb_us now)
