@@ -8,9 +8,11 @@
  * matter (a call answered at once never touches them). Records come from a
  * free list grown in chunks, so the loop allocates nothing per call.
  *
- * The center's state (ringing, busy and staffed operators and backup) is
- * compared after each event and reported as a span only when it changed,
- * which is what the time-weighted measures need and no more.
+ * The time-weighted measures (ringing, busy and staffed operators and
+ * backup) come from the dispatcher's time integrals of its counts, looked
+ * at when time leaves a stretch of the summary's groups ("spans" below);
+ * the timeline alone, while it is on, still compares the state after each
+ * event.
  */
 #define LOG_TAG "model"
 #include "model_int.h"
@@ -938,6 +940,24 @@ static void rep_leftovers(struct mrep *m, rb_us now)
 	}
 }
 
+/* What the loop looks up per call, from the scenario, once. */
+static void rep_consts(struct mrep *m)
+{
+	const struct scenario *s = m->scn;
+	const struct scn_center *ce = &s->center;
+	m->join_age = (rb_us)ce->join_after_rings * s->ring_period;
+	m->fx_pickup = fixed_us(&ce->pickup);
+	m->fx_bpickup = fixed_us(&ce->backup_pickup);
+	m->fx_wrapup = fixed_us(&ce->wrapup);
+	m->trace = s->trace;
+	/* A trace's redials are its own calls (recorded): no redial model then. */
+	m->redial_on = !s->trace && s->callers.redial && s->callers.redial_prob > 0;
+	m->backup_possible = ce->backup > 0;
+	for (size_t p = 0; p < s->n_phases; p++)
+		if (s->phases[p].backup > 0)
+			m->backup_possible = true;
+}
+
 static int rep_setup(struct mrep *m)
 {
 	const struct scenario *s = m->scn;
@@ -966,17 +986,7 @@ static int rep_setup(struct mrep *m)
 		m->ops_buf[0] = ce->operators;
 		ops = m->ops_buf;
 	}
-	m->join_age = (rb_us)ce->join_after_rings * s->ring_period;
-	m->fx_pickup = fixed_us(&ce->pickup);
-	m->fx_bpickup = fixed_us(&ce->backup_pickup);
-	m->fx_wrapup = fixed_us(&ce->wrapup);
-	m->trace = s->trace;
-	/* A trace's redials are its own calls (recorded): no redial model then. */
-	m->redial_on = !s->trace && s->callers.redial && s->callers.redial_prob > 0;
-	m->backup_possible = ce->backup > 0;
-	for (size_t p = 0; p < s->n_phases; p++)
-		if (s->phases[p].backup > 0)
-			m->backup_possible = true;
+	rep_consts(m);
 	err = dsp_init(&m->d, nf, ops, ce->backup, m->join_age, on_assign, m, 0);
 	if (err)
 		return err;
