@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define COUNT DSP_COUNT
+
 /* --- intrusive lists --------------------------------------------------- */
 
 static void wait_push(struct dsp_floor *f, struct dsp_call *c)
@@ -90,24 +92,24 @@ static struct dsp_floor *staff_floor(struct dsp *d, const struct dsp_staff *s)
 
 /* --- the rules ----------------------------------------------------------- */
 
-/* staff (idle) takes call (waiting, or not yet queued). */
+/* staff (idle, at the head of its idle FIFO fl: every caller takes the one
+ * idle longest) takes call (waiting, or just arrived: DSP_CALL_NEW, not
+ * queued); the handler is the caller's. */
+static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *fl,
+			struct dsp_staff *staff, rb_us now)
+{
+	assert(fl->idle_head == staff && !staff->prev);
+	if (call->state == DSP_CALL_WAITING) {
+		wait_unlink(&d->floors[call->floor], call);
+		COUNT(d, waiting, -1, now);
+	}
+	dsp__take_unqueued(d, call, fl, staff, now);
+}
+
+/* staff (idle) takes call, and the owner hears of it. */
 static void assign(struct dsp *d, struct dsp_call *call, struct dsp_staff *staff, rb_us now)
 {
-	if (call->state == DSP_CALL_WAITING && (call->prev || d->floors[call->floor].wait_head == call)) {
-		wait_unlink(&d->floors[call->floor], call);
-		d->counts.waiting--;
-	}
-	idle_unlink(staff_floor(d, staff), staff);
-	call->state = DSP_CALL_PICKUP;
-	call->staff = staff;
-	call->rings++;
-	d->counts.rung++;
-	staff->state = DSP_STAFF_PICKUP;
-	staff->call = call;
-	if (staff->kind == DSP_BACKUP)
-		d->counts.backup_busy++;
-	else
-		d->counts.ops_busy++;
+	take(d, call, staff_floor(d, staff), staff, now);
 	d->assign_h(call, staff, now, d->arg);
 }
 
@@ -175,12 +177,12 @@ static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
 	to_idle(d, s, now);
 	fl->on_shift++;
 	if (s->kind == DSP_BACKUP)
-		d->counts.backup_staffed++;
+		COUNT(d, backup_staffed, 1, now);
 	else
-		d->counts.ops_staffed++;
+		COUNT(d, ops_staffed, 1, now);
 }
 
-static void go_off(struct dsp *d, struct dsp_staff *s)
+static void go_off(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	if (s->state == DSP_STAFF_AWAY)
 		away_add(d, s, -1);
@@ -188,27 +190,31 @@ static void go_off(struct dsp *d, struct dsp_staff *s)
 	s->leaving = false;
 	s->call = NULL;
 	if (s->kind == DSP_BACKUP)
-		d->counts.backup_staffed--;
+		COUNT(d, backup_staffed, -1, now);
 	else
-		d->counts.ops_staffed--;
+		COUNT(d, ops_staffed, -1, now);
 }
 
-static void busy_dec(struct dsp *d, struct dsp_staff *s)
+static void busy_dec(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	if (s->kind == DSP_BACKUP)
-		d->counts.backup_busy--;
+		COUNT(d, backup_busy, -1, now);
 	else
-		d->counts.ops_busy--;
+		COUNT(d, ops_busy, -1, now);
 	s->call = NULL;
 }
 
-/* A busy (or picking-up) member is free at now: next call, idle, or off. */
-static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
+/*
+ * A busy (or picking-up) member is free at now: next call, idle, or off.
+ * The common case (an operator, reachable, staying on, nobody waiting on
+ * its floor) is a few stores: the floor is looked up once, and the drain
+ * only runs when a call waits.
+ */
+void dsp__release_other(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
-	assert(s->state == DSP_STAFF_BUSY || s->state == DSP_STAFF_PICKUP);
-	busy_dec(d, s);
+	busy_dec(d, s, now);
 	if (s->leaving) {
-		go_off(d, s);
+		go_off(d, s, now);
 		return;
 	}
 	to_idle(d, s, now);
@@ -217,6 +223,20 @@ static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
 		backup_drain(d, now);
 	else
 		floor_drain(d, s->floor, now);
+}
+
+static void release(struct dsp *d, struct dsp_staff *s, rb_us now)
+{
+	assert(s->state == DSP_STAFF_BUSY || s->state == DSP_STAFF_PICKUP);
+	if (dsp__plain(s))
+		dsp__free_plain(d, s, now); /* the common case, tested once */
+	else
+		dsp__release_other(d, s, now);
+}
+
+void dsp__floor_drain(struct dsp *d, int f, rb_us now)
+{
+	floor_drain(d, f, now);
 }
 
 /* --- public -------------------------------------------------------------- */
@@ -257,14 +277,14 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 		struct dsp_staff *s = d->staff[i];
 		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && s->state == DSP_STAFF_AWAY) {
 			fl->on_shift--;
-			go_off(d, s);
+			go_off(d, s, now);
 		}
 	}
 	while (fl->on_shift > target && fl->idle_tail) {
 		struct dsp_staff *s = fl->idle_tail;
 		idle_unlink(fl, s);
 		fl->on_shift--;
-		go_off(d, s);
+		go_off(d, s, now);
 	}
 	/* Not-ready ones (doing nothing) before those on a call. */
 	for (int pass = 0; pass < 2; pass++)
@@ -338,31 +358,38 @@ int dsp_init(struct dsp *d, int n_floors, const int *floor_ops, int backup, rb_u
 	return err;
 }
 
+/* dsp_arrive sets the rest before anything reads it. */
 void dsp_call_init(struct dsp_call *call, int floor)
 {
-	memset(call, 0, sizeof(*call));
 	call->floor = floor;
 	call->state = DSP_CALL_NEW;
+	call->rings = 0;
+	call->staff = NULL;
+}
+
+/* The call waits: at its floor's tail, and backup may take it now. */
+void dsp__arrive_wait(struct dsp *d, struct dsp_floor *fl, struct dsp_call *call, rb_us now)
+{
+	call->state = DSP_CALL_WAITING;
+	wait_push(fl, call);
+	COUNT(d, waiting, 1, now);
+	if (d->join_age == 0 && d->backup.idle_head)
+		backup_drain(d, now);
 }
 
 void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now)
 {
 	assert(call->floor >= 0 && call->floor < d->n_floors);
+	assert(call->state == DSP_CALL_NEW && !call->staff); /* dsp_call_init's */
 	struct dsp_floor *fl = &d->floors[call->floor];
+	struct dsp_staff *s = fl->idle_head;
 	call->t_invite = now;
 	call->seq = ++d->next_seq;
-	call->staff = NULL;
-	call->prev = call->next = NULL;
-	call->state = DSP_CALL_WAITING;
-	if (fl->idle_head) {
-		assign(d, call, fl->idle_head, now);
-		return;
-	}
-	/* No operator free: the call waits (unless backup may take it now). */
-	wait_push(fl, call);
-	d->counts.waiting++;
-	if (d->join_age == 0 && d->backup.idle_head)
-		backup_drain(d, now);
+	/* NEW, not queued: take() leaves the queues alone, wait_push links it */
+	if (s)
+		assign(d, call, s, now);
+	else
+		dsp__arrive_wait(d, fl, call, now);
 }
 
 void dsp_join_due(struct dsp *d, struct dsp_call *call, rb_us now)
@@ -384,22 +411,12 @@ void dsp_join_due(struct dsp *d, struct dsp_call *call, rb_us now)
 	backup_drain(d, now);
 }
 
-void dsp_answered(struct dsp *d, struct dsp_call *call, rb_us now)
-{
-	(void)d;
-	(void)now;
-	assert(call->state == DSP_CALL_PICKUP && call->staff);
-	call->state = DSP_CALL_ANSWERED;
-	call->staff->state = DSP_STAFF_BUSY;
-	call->staff->call = NULL;
-}
-
 enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
 {
 	enum dsp_call_state was = call->state;
 	if (was == DSP_CALL_WAITING) {
 		wait_unlink(&d->floors[call->floor], call);
-		d->counts.waiting--;
+		COUNT(d, waiting, -1, now);
 		call->state = DSP_CALL_CANCELLED;
 	} else if (was == DSP_CALL_PICKUP) {
 		d->counts.ring_cancelled++;
@@ -407,12 +424,6 @@ enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
 		release(d, call->staff, now);
 	}
 	return was;
-}
-
-void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now)
-{
-	assert(staff->state == DSP_STAFF_BUSY);
-	release(d, staff, now);
 }
 
 int dsp_set_staffing(struct dsp *d, const int *floor_ops, int backup, rb_us now)
@@ -458,12 +469,12 @@ void dsp_no_answer(struct dsp *d, struct dsp_call *call, rb_us now)
 	call->staff = NULL;
 	call->state = DSP_CALL_WAITING;
 	wait_insert(fl, call);
-	d->counts.waiting++;
+	COUNT(d, waiting, 1, now);
 	/* Its phone's owner: off (shift over), not ready, or idle at once. */
-	busy_dec(d, s);
+	busy_dec(d, s, now);
 	rb_us pause = d->not_ready[s->kind];
 	if (s->leaving) {
-		go_off(d, s);
+		go_off(d, s, now);
 	} else if (pause > 0) {
 		s->state = DSP_STAFF_NOT_READY;
 		s->ready_at = now + pause;
@@ -483,7 +494,7 @@ void dsp_staff_ready(struct dsp *d, struct dsp_staff *staff, rb_us now)
 	not_ready_add(d, staff, -1);
 	staff->ready_at = 0;
 	if (staff->leaving) {
-		go_off(d, staff);
+		go_off(d, staff, now);
 		return;
 	}
 	to_idle(d, staff, now);

@@ -143,6 +143,20 @@ typedef void(dsp_assign_h)(struct dsp_call *call, struct dsp_staff *staff, rb_us
  * dsp_set_reach_h. arg is dsp_init's. */
 typedef bool(dsp_reach_h)(const struct dsp_staff *staff, void *arg);
 
+/*
+ * Time integrals of the counts that make up the center's state: for each,
+ * the sum over all its changes of the change times when it happened (µs,
+ * modulo 2^64, kept by the dispatcher as it changes the count). The owner
+ * gets a count's time integral over [t0, t1] from two looks, at t0 (before
+ * any change at t0) and at t1 (after every change up to t1), as
+ *   count(t1) x t1 - tw(t1) - (count(t0) x t0 - tw(t0))
+ * in unsigned 64-bit arithmetic: exact, and without looking at the state
+ * after every event (sim/model/model.c, spans).
+ */
+struct dsp_tw {
+	uint64_t waiting, ops_busy, ops_staffed, backup_busy, backup_staffed;
+};
+
 /* The center's state now, for time-weighted measures (queue length, occupancy). */
 struct dsp_counts {
 	int waiting;          /* calls waiting, all floors */
@@ -157,6 +171,7 @@ struct dsp_counts {
 	uint64_t rung;        /* since dsp_init: phones rung (assignments) */
 	uint64_t no_answer;   /* of which not answered (dsp_no_answer) */
 	uint64_t ring_cancelled; /* of which the caller hung up while it rang */
+	struct dsp_tw tw;     /* waiting, ops_busy, ops_staffed, backup_busy, backup_staffed */
 };
 
 /* Private to dispatch*.c; in the header so that struct dsp can be embedded. */
@@ -207,6 +222,15 @@ void dsp_call_init(struct dsp_call *call, int floor);
 void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now);
 
 /*
+ * As dsp_arrive, but an operator who takes the call at once (the common
+ * case) is returned instead of being reported through assign_h: the owner
+ * then does what its assign_h would, inline (the model: one indirect call
+ * and a few tests fewer per call). NULL when no operator took it (the call
+ * waits, or a backup member took it, through assign_h as usual).
+ */
+static inline struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, rb_us now);
+
+/*
  * The call reached join age (the owner's timer at t_invite + join_age). If it
  * is still waiting, a free backup member takes the oldest waiting call that
  * has reached join age (this one, unless an older one waits). No-op otherwise.
@@ -217,7 +241,7 @@ void dsp_join_due(struct dsp *d, struct dsp_call *call, rb_us now);
  * The pick-up ended and the call is answered (200 OK). The call leaves the
  * dispatcher; its staff member stays BUSY until dsp_staff_free.
  */
-void dsp_answered(struct dsp *d, struct dsp_call *call, rb_us now);
+static inline void dsp_answered(struct dsp *d, struct dsp_call *call, rb_us now);
 
 /*
  * The caller hung up (CANCEL) at now. A waiting call leaves its queue; a call
@@ -234,7 +258,7 @@ enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now);
  * oldest waiting call of any floor that has reached join age; if none, it
  * joins the idle FIFO. A member whose shift is over leaves instead.
  */
-void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now);
+static inline void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now);
 
 /*
  * A shift change at now: floor_ops[f] operators per floor (NULL: unchanged),
@@ -297,5 +321,114 @@ void dsp_set_reach_h(struct dsp *d, dsp_reach_h *h);
 
 /* "op3" or "backup1" into buf (n bytes). Returns snprintf's result. */
 int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n);
+
+/*
+ * --- Inline: the per-call path of the model ------------------------------
+ *
+ * An arrival taken at once by an idle operator, the answer, and a member
+ * freed with nobody waiting on its floor, here so that the model's loop
+ * does them without a call (each was a call into dispatch.c with its
+ * prologue; about 20 instructions per call on bench/model's case). The
+ * rest of each (a call that waits, a backup member, one leaving or
+ * unreachable, a waiting call to take) stays in dispatch.c. Private to
+ * dispatch*.c but for the three public functions.
+ */
+
+/* count k of d->counts changes by delta at now, its time integral with it
+ * (struct dsp_tw) */
+#define DSP_COUNT(d, k, delta, now)                                               \
+	do {                                                                      \
+		(d)->counts.k += (delta);                                         \
+		(d)->counts.tw.k += (uint64_t)(int64_t)(delta) * (uint64_t)(now); \
+	} while (0)
+
+/* dispatch.c: the call waits (no operator free on its floor) */
+void dsp__arrive_wait(struct dsp *d, struct dsp_floor *fl, struct dsp_call *call, rb_us now);
+/* dispatch.c: staff freed in any other case than dsp__free_plain's */
+void dsp__release_other(struct dsp *d, struct dsp_staff *s, rb_us now);
+/* dispatch.c: idle operators of floor f take its waiting calls */
+void dsp__floor_drain(struct dsp *d, int f, rb_us now);
+
+/* Staff s (the head of its idle FIFO fl: every caller takes the one idle
+ * longest) takes call, which is not queued. */
+static inline void dsp__take_unqueued(struct dsp *d, struct dsp_call *call, struct dsp_floor *fl,
+				      struct dsp_staff *s, rb_us now)
+{
+	fl->idle_head = s->next;
+	if (s->next)
+		s->next->prev = NULL;
+	else
+		fl->idle_tail = NULL;
+	s->next = NULL;
+	call->state = DSP_CALL_PICKUP;
+	call->staff = s;
+	call->rings++;
+	d->counts.rung++;
+	s->state = DSP_STAFF_PICKUP;
+	s->call = call;
+	if (s->kind == DSP_BACKUP)
+		DSP_COUNT(d, backup_busy, 1, now);
+	else
+		DSP_COUNT(d, ops_busy, 1, now);
+}
+
+static inline struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	struct dsp_floor *fl = &d->floors[call->floor];
+	struct dsp_staff *s = fl->idle_head;
+	/* the call is NEW, not queued (dsp_call_init): dsp__arrive_wait links it */
+	call->t_invite = now;
+	call->seq = ++d->next_seq;
+	if (!s) {
+		dsp__arrive_wait(d, fl, call, now);
+		return NULL;
+	}
+	dsp__take_unqueued(d, call, fl, s, now);
+	return s;
+}
+
+static inline void dsp_answered(struct dsp *d, struct dsp_call *call, rb_us now)
+{
+	(void)d;
+	(void)now;
+	call->state = DSP_CALL_ANSWERED;
+	call->staff->state = DSP_STAFF_BUSY;
+	call->staff->call = NULL;
+}
+
+/* Whether s, busy, is freed by dsp__free_plain: an operator staying on,
+ * reachable. */
+static inline bool dsp__plain(const struct dsp_staff *s)
+{
+	return s->kind == DSP_OPERATOR && !s->leaving && !s->unreachable;
+}
+
+/* s (dsp__plain) is free at now: idle at its floor's tail, then it takes
+ * the oldest waiting call of its floor, if any. */
+static inline void dsp__free_plain(struct dsp *d, struct dsp_staff *s, rb_us now)
+{
+	struct dsp_floor *fl = &d->floors[s->floor];
+	DSP_COUNT(d, ops_busy, -1, now);
+	s->call = NULL;
+	s->idle_since = now;
+	s->state = DSP_STAFF_IDLE;
+	s->next = NULL;
+	s->prev = fl->idle_tail;
+	if (fl->idle_tail)
+		fl->idle_tail->next = s;
+	else
+		fl->idle_head = s;
+	fl->idle_tail = s;
+	if (fl->wait_head)
+		dsp__floor_drain(d, s->floor, now);
+}
+
+static inline void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now)
+{
+	if (dsp__plain(staff))
+		dsp__free_plain(d, staff, now);
+	else
+		dsp__release_other(d, staff, now);
+}
 
 #endif

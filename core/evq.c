@@ -42,43 +42,9 @@ static inline uint64_t ev_u(const struct evq_ev *e)
 }
 
 /* a before b: by time, then priority and sequence (evq.h) */
-static inline int ev_less(const struct evq_ev *a, const struct evq_ev *b)
+static inline bool ev_less(const struct evq_ev *a, const struct evq_ev *b)
 {
-	uint64_t ua = ev_u(a), ub = ev_u(b);
-	return ua < ub || (ua == ub && a->seq < b->seq);
-}
-
-/* Links e into its bucket, in key order (from the head: the bucket's
- * events are few, and a new one is usually among the latest). */
-static void link_ev(struct evq *q, struct evq_ev *e)
-{
-	uint64_t abs = ev_u(e) >> q->shift;
-	uint32_t b = (uint32_t)(abs & q->mask);
-	if (abs < q->cur)
-		q->cur = abs;
-	struct evq_ev **pp = &q->bucket[b], *prev = NULL;
-	while (*pp && ev_less(*pp, e)) {
-		prev = *pp;
-		pp = &prev->next;
-		q->walk++;
-	}
-	e->next = *pp;
-	e->prev = prev;
-	if (e->next)
-		e->next->prev = e;
-	*pp = e;
-	e->idx = b;
-}
-
-static void unlink_ev(struct evq *q, struct evq_ev *e)
-{
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		q->bucket[e->idx] = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	e->idx = EVQ_NONE;
+	return evq_ev_before(a->t, a->seq, b);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -98,7 +64,7 @@ static int cmp_u64(const void *a, const void *b)
 static unsigned choose_shift(const struct evq *q, uint64_t *u, uint32_t n)
 {
 	uint32_t k = 0;
-	for (uint32_t b = 0; b < q->nb; b++)
+	for (uint32_t b = 0; b <= q->mask; b++)
 		for (struct evq_ev *e = q->bucket[b]; e; e = e->next)
 			u[k++] = ev_u(e);
 	if (n < 2)
@@ -120,6 +86,21 @@ static unsigned choose_shift(const struct evq *q, uint64_t *u, uint32_t n)
 	return s;
 }
 
+/* Starts counting the inserts' walk afresh (see evq_tune). */
+static void tune_reset(struct evq *q)
+{
+	q->walk = 0;
+	q->ins_left = q->ins_span = 64 + q->n;
+}
+
+/* The thresholds that send the inline paths here, for nb buckets. */
+static void set_limits(struct evq *q, uint32_t nb)
+{
+	q->mask = nb - 1;
+	q->grow_at = nb <= UINT32_MAX / 2 ? nb : UINT32_MAX;
+	q->shrink_at = nb > NB_MIN ? nb / 4 : 0;
+}
+
 /* New buckets: nb of them (a power of two), the width chosen afresh. */
 static int rebuild(struct evq *q, uint32_t nb)
 {
@@ -133,7 +114,7 @@ static int rebuild(struct evq *q, uint32_t nb)
 	unsigned shift = u ? choose_shift(q, u, q->n) : q->shift;
 	free(u);
 	struct evq_ev *all = NULL;
-	for (uint32_t b = 0; b < q->nb; b++) {
+	for (uint32_t b = 0; b <= q->mask; b++) {
 		struct evq_ev *e = q->bucket[b];
 		while (e) {
 			struct evq_ev *next = e->next;
@@ -144,19 +125,18 @@ static int rebuild(struct evq *q, uint32_t nb)
 	}
 	free(q->bucket);
 	q->bucket = nbk;
-	q->nb = nb;
-	q->mask = nb - 1;
+	set_limits(q, nb);
 	q->shift = shift;
 	q->cur = UINT64_MAX;
 	q->scans = 0;
-	q->walk = q->inserts = 0;
 	while (all) {
 		struct evq_ev *next = all->next;
-		link_ev(q, all);
+		evq_link(q, all);
 		all = next;
 	}
 	if (q->cur == UINT64_MAX)
 		q->cur = 0;
+	tune_reset(q);
 	return 0;
 }
 
@@ -164,9 +144,9 @@ int evq_init(struct evq *q, uint32_t cap_hint)
 {
 	(void)cap_hint; /* buckets follow the events queued, not a guess */
 	memset(q, 0, sizeof(*q));
-	q->nb = NB_MIN;
-	q->mask = NB_MIN - 1;
+	set_limits(q, NB_MIN);
 	q->shift = 20; /* about a second, until events say otherwise */
+	tune_reset(q);
 	q->bucket = calloc(NB_MIN, sizeof(*q->bucket));
 	return q->bucket ? 0 : ENOMEM;
 }
@@ -175,59 +155,51 @@ void evq_destroy(struct evq *q)
 {
 	free(q->bucket);
 	q->bucket = NULL;
-	q->n = q->nb = 0;
+	q->n = 0;
+	q->mask = 0;
+	q->grow_at = q->shrink_at = 0;
 	q->top = NULL;
 }
 
-/* After a removal: fewer buckets when they are mostly empty (a failed
- * shrink only leaves them as they are). */
-static void maybe_shrink(struct evq *q)
+/* After a removal, the buckets mostly empty: half as many (a failed shrink
+ * only leaves them as they are). */
+void evq_shrink(struct evq *q)
 {
-	if (q->nb > NB_MIN && q->n < q->nb / 4)
-		rebuild(q, q->nb / 2);
+	if (q->mask + 1 > NB_MIN && q->n < (q->mask + 1) / 4)
+		rebuild(q, (q->mask + 1) / 2);
 }
 
-void evq_remove(struct evq *q, struct evq_ev *ev)
+/* The width gone stale (inserts passing many events each: the events now
+ * closer together than when it was chosen): choose it again. */
+void evq_tune(struct evq *q)
 {
-	if (q->top == ev)
-		q->top = NULL;
-	unlink_ev(q, ev);
-	q->n--;
-	maybe_shrink(q);
+	if (q->walk > 8 * (uint64_t)q->ins_span && !rebuild(q, q->mask + 1))
+		return;
+	tune_reset(q);
 }
 
-int evq_schedule(struct evq *q, struct evq_ev *ev, rb_us t)
+/* evq_schedule_prio's other cases: ev already scheduled (moved), or the
+ * buckets full (twice as many first). */
+int evq_schedule_slow(struct evq *q, struct evq_ev *ev, rb_us t, unsigned prio)
 {
-	return evq_schedule_prio(q, ev, t, 0);
-}
-
-int evq_schedule_prio(struct evq *q, struct evq_ev *ev, rb_us t, unsigned prio)
-{
-	if (ev->idx != EVQ_NONE) {
+	if (ev->pprev) {
 		if (q->top == ev)
 			q->top = NULL;
-		unlink_ev(q, ev);
+		evq_unlink(ev);
 		q->n--;
-	} else if (q->n >= q->nb && q->nb <= UINT32_MAX / 2) {
-		int err = rebuild(q, q->nb * 2);
+	} else if (q->n >= q->grow_at) {
+		int err = rebuild(q, (q->mask + 1) * 2);
 		if (err)
 			return err;
 	}
 	ev->t = t;
-	/* 2^62 schedules would take centuries at today's rates. */
-	ev->seq = ((uint64_t)(prio & 3) << EVQ_SEQ_BITS) |
-		  (q->seq++ & ((UINT64_C(1) << EVQ_SEQ_BITS) - 1));
-	link_ev(q, ev);
+	ev->seq = evq_seq_next(q, prio);
+	evq_link(q, ev);
 	q->n++;
 	if (q->top && ev_less(ev, q->top))
 		q->top = ev;
-	/* The width gone stale (inserts passing many events each: the events
-	 * now closer together than when it was chosen): choose it again. */
-	if (++q->inserts >= 64 + q->n) {
-		if (q->walk > 8 * q->inserts)
-			rebuild(q, q->nb);
-		q->walk = q->inserts = 0;
-	}
+	if (--q->ins_left == 0)
+		evq_tune(q);
 	return 0;
 }
 
@@ -235,7 +207,7 @@ int evq_schedule_prio(struct evq *q, struct evq_ev *ev, rb_us t, unsigned prio)
 static struct evq_ev *direct_search(struct evq *q)
 {
 	struct evq_ev *best = NULL;
-	for (uint32_t b = 0; b < q->nb; b++) {
+	for (uint32_t b = 0; b <= q->mask; b++) {
 		struct evq_ev *h = q->bucket[b];
 		if (h && (!best || ev_less(h, best)))
 			best = h;
@@ -243,38 +215,14 @@ static struct evq_ev *direct_search(struct evq *q)
 	return best;
 }
 
-struct evq_ev *evq_find_top(struct evq *q)
+struct evq_ev *evq_find_far(struct evq *q)
 {
-	if (!q->n)
-		return NULL;
-	uint64_t cur = q->cur;
-	for (uint32_t k = 0; k < q->nb; k++, cur++) {
-		struct evq_ev *h = q->bucket[cur & q->mask];
-		if (h && ev_u(h) >> q->shift == cur) {
-			q->cur = cur;
-			q->top = h;
-			return h;
-		}
-	}
 	/* Events sparse for the width: find it, and after a few such turns
 	 * choose the width again (a failed rebuild keeps the old one). */
 	struct evq_ev *h = direct_search(q);
 	q->cur = ev_u(h) >> q->shift;
-	if (++q->scans > 4 && !rebuild(q, q->nb)) {
+	if (++q->scans > 4 && !rebuild(q, q->mask + 1))
 		q->cur = ev_u(h) >> q->shift;
-	}
 	q->top = h;
 	return h;
-}
-
-struct evq_ev *evq_pop(struct evq *q)
-{
-	struct evq_ev *ev = q->top ? q->top : evq_find_top(q);
-	if (!ev)
-		return NULL;
-	q->top = NULL;
-	unlink_ev(q, ev);
-	q->n--;
-	maybe_shrink(q);
-	return ev;
 }

@@ -96,7 +96,7 @@ static uint64_t stream_key(uint64_t seed, unsigned replication, enum rv_process 
  * and is closed at 0 exactly.
  */
 #define ZIG_R 7.69711747013104972
-double rv_zig_x[RV_ZIG_LAYERS + 1], rv_zig_f[RV_ZIG_LAYERS + 1];
+double rv_zig_x[RV_ZIG_LAYERS + 1], rv_zig_f[RV_ZIG_LAYERS + 1], rv_zig_xs[RV_ZIG_LAYERS];
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
 
 static void zig_build(void)
@@ -113,6 +113,8 @@ static void zig_build(void)
 	}
 	rv_zig_x[RV_ZIG_LAYERS] = 0;
 	rv_zig_f[RV_ZIG_LAYERS] = 1;
+	for (int i = 0; i < RV_ZIG_LAYERS; i++)
+		rv_zig_xs[i] = rv_zig_x[i] * 0x1.0p-53; /* exact: a power of two */
 }
 
 static inline double u53(struct xo_state *st)
@@ -135,7 +137,7 @@ double rv_exp1_slow(struct xo_state *st, unsigned i, double x)
 			return x;
 		uint64_t b = xo_next(st);
 		i = (unsigned)(b & (RV_ZIG_LAYERS - 1));
-		x = (double)(b >> 11) * 0x1.0p-53 * rv_zig_x[i];
+		x = (double)(b >> 11) * rv_zig_xs[i];
 		if (x < rv_zig_x[i + 1])
 			return x;
 	}
@@ -167,6 +169,7 @@ int rv_stream_init(struct rv_stream *s, uint64_t seed, unsigned replication, enu
 	}
 	xo_seed(r->state, stream_key(seed, replication, p));
 	s->rng = r;
+	s->xo = r->state;
 	s->saturated = 0;
 	return 0;
 }
@@ -186,6 +189,7 @@ void rv_stream_free(struct rv_stream *s)
 		return;
 	gsl_rng_free(s->rng);
 	s->rng = NULL;
+	s->xo = NULL;
 }
 
 double rv_uniform01(struct rv_stream *s)

@@ -91,6 +91,7 @@ enum rv_process {
 
 struct rv_stream {
 	gsl_rng *rng;
+	void *xo;           /* rng's state, for rv_int.h's inline draws: one load fewer */
 	uint64_t saturated; /* draws cut to RV_MAX_S (rv_draw, rv_draw_us) */
 };
 

@@ -49,6 +49,10 @@ static inline uint64_t xo_next(struct xo_state *st)
  */
 #define RV_ZIG_LAYERS 256
 extern double rv_zig_x[RV_ZIG_LAYERS + 1], rv_zig_f[RV_ZIG_LAYERS + 1];
+/* rv_zig_x[i] x 2^-53 (exact): the value in one multiply, the same double
+ * as (b >> 11) x 2^-53 x rv_zig_x[i] (both are the one rounding of the same
+ * real product) */
+extern double rv_zig_xs[RV_ZIG_LAYERS];
 /* The rare draws (1.2 %): a wedge or the tail; rv.c. */
 double rv_exp1_slow(struct xo_state *st, unsigned layer, double x);
 
@@ -64,7 +68,7 @@ static inline double rv_exp1_st(struct xo_state *st)
 {
 	uint64_t b = xo_next(st);
 	unsigned i = (unsigned)(b & (RV_ZIG_LAYERS - 1));
-	double x = (double)(b >> 11) * 0x1.0p-53 * rv_zig_x[i];
+	double x = (double)(b >> 11) * rv_zig_xs[i];
 
 	if (x < rv_zig_x[i + 1])
 		return x;
@@ -74,13 +78,13 @@ static inline double rv_exp1_st(struct xo_state *st)
 /* A unit-mean exponential from stream s (rv_std_exponential, inline). */
 static inline double rv_exp1(struct rv_stream *s)
 {
-	return rv_exp1_st((struct xo_state *)s->rng->state);
+	return rv_exp1_st(s->xo);
 }
 
 /* A uniform in [0, 1) with 53 bits, as gsl_rng_uniform() on stream s. */
 static inline double rv_u01(struct rv_stream *s)
 {
-	return (double)(xo_next((struct xo_state *)s->rng->state) >> 11) * 0x1.0p-53;
+	return (double)(xo_next(s->xo) >> 11) * 0x1.0p-53;
 }
 
 #endif

@@ -4,7 +4,8 @@
  * preferred over backup, hang-up during pick-up, floors, shifts, and a backup
  * member who frees up taking an aged call; and phones: a ring with no answer
  * keeps the call's place, not-ready timing, wrap-up never rung, the backup
- * clock while a phone rings, the caller gone while rung, shifts.
+ * clock while a phone rings, the caller gone while rung, shifts. And the
+ * model's fast arrival (dsp_arrive_take) and the counts' time integrals.
  */
 #include <check.h>
 #include <errno.h>
@@ -641,6 +642,172 @@ START_TEST(test_dispatch_reach_hook_new_staff)
 }
 END_TEST
 
+/*
+ * dsp_arrive_take: an idle operator of the call's floor takes it and is
+ * returned, without the handler; no operator free: NULL, the call waits; a
+ * backup member taking it at once (join age 0) still goes through the
+ * handler.
+ */
+START_TEST(test_dispatch_arrive_take)
+{
+	int ops[] = {1, 0};
+	setup_center(2, ops, 1, 0);
+	dsp_call_init(&c[0], 0);
+	struct dsp_staff *s = dsp_arrive_take(&d, &c[0], 1 * S);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(name(s), "op1");
+	ck_assert_int_eq(n_took, 0);
+	ck_assert_int_eq(c[0].state, DSP_CALL_PICKUP);
+	ck_assert_ptr_eq(c[0].staff, s);
+	ck_assert_int_eq(c[0].rings, 1);
+	ck_assert_int_eq(d.counts.ops_busy, 1);
+	dsp_call_init(&c[1], 0); /* op1 busy: backup (join age 0), via the handler */
+	ck_assert_ptr_null(dsp_arrive_take(&d, &c[1], 2 * S));
+	ck_assert_int_eq(n_took, 1);
+	ck_assert_str_eq(name(took[0].staff), "backup1");
+	dsp_call_init(&c[2], 1); /* nobody free: it waits */
+	ck_assert_ptr_null(dsp_arrive_take(&d, &c[2], 3 * S));
+	ck_assert_int_eq(c[2].state, DSP_CALL_WAITING);
+	ck_assert_int_eq(d.counts.waiting, 1);
+	dsp_answered(&d, &c[0], 4 * S); /* op1 frees up: floor 0 only */
+	dsp_staff_free(&d, s, 5 * S);
+	ck_assert_int_eq(n_took, 1);
+	ck_assert_int_eq(s->state, DSP_STAFF_IDLE);
+	dsp_destroy(&d);
+}
+END_TEST
+
+static uint64_t tw_rng = 0x2545f4914f6cdd1dULL;
+static unsigned tw_next(unsigned n)
+{
+	tw_rng ^= tw_rng << 13;
+	tw_rng ^= tw_rng >> 7;
+	tw_rng ^= tw_rng << 17;
+	return (unsigned)(tw_rng % n);
+}
+
+static void on_assign_any(struct dsp_call *call, struct dsp_staff *staff, rb_us now, void *arg)
+{
+	(void)call;
+	(void)staff;
+	(void)now;
+	++*(int *)arg;
+}
+
+/* A random call in state st (NULL if none). */
+static struct dsp_call *call_in(struct dsp_call *cs, int n, enum dsp_call_state st)
+{
+	int k = (int)tw_next((unsigned)n);
+	for (int i = 0; i < n; i++)
+		if (cs[(k + i) % n].state == st)
+			return &cs[(k + i) % n];
+	return NULL;
+}
+
+/* A random member in state st (NULL if none). */
+static struct dsp_staff *staff_in(enum dsp_staff_state st)
+{
+	if (!d.n_staff)
+		return NULL;
+	size_t k = tw_next((unsigned)d.n_staff);
+	for (size_t i = 0; i < d.n_staff; i++)
+		if (d.staff[(k + i) % d.n_staff]->state == st)
+			return d.staff[(k + i) % d.n_staff];
+	return NULL;
+}
+
+/* One random step of a center's life at now (all entry points). */
+static void tw_step(struct dsp_call *cs, int n, rb_us now)
+{
+	struct dsp_call *call;
+	struct dsp_staff *s;
+	switch (tw_next(9)) {
+	case 0:
+	case 1: /* an arrival, both ways */
+		if ((call = call_in(cs, n, DSP_CALL_NEW))) {
+			if (tw_next(2))
+				dsp_arrive(&d, call, now);
+			else
+				dsp_arrive_take(&d, call, now);
+		}
+		break;
+	case 2:
+		if ((call = call_in(cs, n, DSP_CALL_PICKUP)))
+			dsp_answered(&d, call, now);
+		break;
+	case 3:
+		if ((s = staff_in(DSP_STAFF_BUSY)))
+			dsp_staff_free(&d, s, now);
+		break;
+	case 4:
+		if ((call = call_in(cs, n, tw_next(2) ? DSP_CALL_WAITING : DSP_CALL_PICKUP)))
+			dsp_cancel(&d, call, now);
+		break;
+	case 5:
+		if ((call = call_in(cs, n, DSP_CALL_PICKUP)))
+			dsp_no_answer(&d, call, now);
+		if ((s = staff_in(DSP_STAFF_NOT_READY)) && s->ready_at <= now)
+			dsp_staff_ready(&d, s, now);
+		break;
+	case 6: {
+		int ops[2] = {(int)tw_next(4), (int)tw_next(4)};
+		ck_assert_int_eq(dsp_set_staffing(&d, ops, (int)tw_next(3), now), 0);
+		break;
+	}
+	case 7:
+		if ((call = call_in(cs, n, DSP_CALL_WAITING)) && now >= call->t_invite + JOIN)
+			dsp_join_due(&d, call, now);
+		break;
+	default:
+		if (d.n_staff)
+			dsp_staff_reachable(&d, d.staff[tw_next((unsigned)d.n_staff)], tw_next(3) != 0, now);
+		break;
+	}
+	/* finished calls come back as new ones */
+	for (int i = 0; i < n; i++)
+		if (cs[i].state == DSP_CALL_ANSWERED || cs[i].state == DSP_CALL_CANCELLED)
+			dsp_call_init(&cs[i], (int)tw_next(2));
+}
+
+/*
+ * The counts' time integrals (struct dsp_tw) against the areas added up
+ * step by step, through every entry point in random order with ties in
+ * time: count x t - tw must be the area under the count from 0 to t.
+ */
+START_TEST(test_dispatch_time_integrals)
+{
+	int ops[] = {2, 1}, assigned = 0;
+	enum { NC = 24 };
+	static struct dsp_call cs[NC];
+	ck_assert_int_eq(dsp_init(&d, 2, ops, 1, JOIN, on_assign_any, &assigned, 0), 0);
+	dsp_set_not_ready(&d, 4 * S, 2 * S);
+	for (int i = 0; i < NC; i++)
+		dsp_call_init(&cs[i], i % 2);
+	uint64_t area[5] = {0};
+	rb_us t = 0, prev = 0;
+	for (int step = 0; step < 20000; step++) {
+		t += tw_next(3) ? (rb_us)tw_next(2 * S) : 0;
+		const struct dsp_counts *k = &d.counts;
+		int64_t cnt[5] = {k->waiting, k->ops_busy, k->ops_staffed, k->backup_busy, k->backup_staffed};
+		for (int i = 0; i < 5; i++)
+			area[i] += (uint64_t)(cnt[i] * (t - prev));
+		prev = t;
+		tw_step(cs, NC, t);
+		int64_t now_cnt[5] = {k->waiting, k->ops_busy, k->ops_staffed, k->backup_busy, k->backup_staffed};
+		uint64_t tw[5] = {k->tw.waiting, k->tw.ops_busy, k->tw.ops_staffed, k->tw.backup_busy,
+				  k->tw.backup_staffed};
+		for (int i = 0; i < 5; i++)
+			ck_assert_uint_eq((uint64_t)now_cnt[i] * (uint64_t)t - tw[i], area[i]);
+	}
+	/* the walk went through the states it means to test */
+	ck_assert_int_gt(assigned, 100);
+	ck_assert_uint_gt(d.counts.no_answer, 100);
+	ck_assert_uint_gt(area[0], 0);
+	ck_assert_uint_gt(area[3], 0);
+	dsp_destroy(&d);
+}
+END_TEST
+
 static Suite *dispatch_suite(void)
 {
 	Suite *s = suite_create("dispatch");
@@ -666,6 +833,8 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, test_dispatch_not_ready_and_shifts);
 	tcase_add_test(tc, test_dispatch_unreachable_never_rung);
 	tcase_add_test(tc, test_dispatch_reach_hook_new_staff);
+	tcase_add_test(tc, test_dispatch_arrive_take);
+	tcase_add_test(tc, test_dispatch_time_integrals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,7 +5,8 @@
  * own hazards too: times at very different scales in one queue (bucket
  * widths chosen from a mix, events a "year" or more ahead, the far end of
  * the time range), times before the last pop, thousands of ties across the
- * resizes, and the queue growing and shrinking.
+ * resizes, and the queue growing and shrinking. And a stream kept outside
+ * the queue merged with it by sequence numbers (the model's arrivals).
  */
 #include <check.h>
 #include <stdint.h>
@@ -307,6 +308,69 @@ START_TEST(test_evq_top_key_orders_like_the_queue)
 }
 END_TEST
 
+/*
+ * An owner's own stream merged with the queue by evq_seq_next and
+ * evq_ev_before (the model's arrivals) comes out in the order the queue
+ * would give had every event been scheduled in it: one queue holds all,
+ * the other every third event, the rest kept outside with the sequence
+ * number taken when it would have been scheduled; popped with evq_peek
+ * and evq_take.
+ */
+START_TEST(test_evq_seq_merge_orders_like_the_queue)
+{
+	enum { NM = 3000 };
+	static struct evq_ev all[NM], some[NM];
+	static rb_us own_t[NM];
+	static uint64_t own_seq[NM];
+	static int own_id[NM];
+	struct evq qa, qs;
+	ck_assert_int_eq(evq_init(&qa, 0), 0);
+	ck_assert_int_eq(evq_init(&qs, 0), 0);
+	int n_own = 0;
+	for (int i = 0; i < NM; i++) {
+		rb_us t = (rb_us)(xs() % 5000); /* ties across the two */
+		unsigned prio = (unsigned)(xs() % 4);
+		evq_ev_init(&all[i], i);
+		ck_assert_int_eq(evq_schedule_prio(&qa, &all[i], t, prio), 0);
+		if (i % 3) {
+			evq_ev_init(&some[i], i);
+			ck_assert_int_eq(evq_schedule_prio(&qs, &some[i], t, prio), 0);
+		} else { /* sorted insertion: the owner's stream is in key order */
+			uint64_t seq = evq_seq_next(&qs, prio);
+			int j = n_own++;
+			while (j > 0 && (own_t[j - 1] > t || (own_t[j - 1] == t && own_seq[j - 1] > seq))) {
+				own_t[j] = own_t[j - 1];
+				own_seq[j] = own_seq[j - 1];
+				own_id[j] = own_id[j - 1];
+				j--;
+			}
+			own_t[j] = t;
+			own_seq[j] = seq;
+			own_id[j] = i;
+		}
+	}
+	int k = 0;
+	for (int i = 0; i < NM; i++) {
+		struct evq_ev *want = evq_pop(&qa), *e = evq_peek(&qs);
+		ck_assert_ptr_nonnull(want);
+		int got;
+		if (k < n_own && (!e || evq_ev_before(own_t[k], own_seq[k], e))) {
+			got = own_id[k++];
+		} else {
+			evq_take(&qs, e);
+			got = e->type;
+			ck_assert(!evq_pending(e));
+		}
+		ck_assert_int_eq(got, want->type);
+	}
+	ck_assert_ptr_null(evq_pop(&qa));
+	ck_assert_ptr_null(evq_peek(&qs));
+	ck_assert_int_eq(k, n_own);
+	evq_destroy(&qa);
+	evq_destroy(&qs);
+}
+END_TEST
+
 static Suite *evq_suite(void)
 {
 	Suite *s = suite_create("evq");
@@ -319,6 +383,7 @@ static Suite *evq_suite(void)
 	tcase_add_test(tc, test_evq_matches_sorted_array_at_mixed_scales);
 	tcase_add_test(tc, test_evq_ties_through_resizes);
 	tcase_add_test(tc, test_evq_top_key_orders_like_the_queue);
+	tcase_add_test(tc, test_evq_seq_merge_orders_like_the_queue);
 	suite_add_tcase(s, tc);
 	return s;
 }
