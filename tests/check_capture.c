@@ -251,6 +251,17 @@ START_TEST(test_mapped_file_cut_to_nothing_under_a_packet)
 }
 END_TEST
 
+#if defined(__SANITIZE_ADDRESS__)
+#define RB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RB_ASAN 1
+#endif
+#endif
+#ifndef RB_ASAN
+#define RB_ASAN 0
+#endif
+
 /* A SIGBUS that is not a mapped capture's still kills the process: a page
  * of a file mapped by someone else, cut off. */
 START_TEST(test_other_sigbus_still_fatal)
@@ -279,7 +290,13 @@ static Suite *capture_suite(void)
 	tcase_add_test(tc, test_file_cut_in_a_header_or_in_the_data);
 	tcase_add_test(tc, test_mapped_file_cut_short_while_read);
 	tcase_add_test(tc, test_mapped_file_cut_to_nothing_under_a_packet);
+#if RB_ASAN
+	/* AddressSanitizer's own SIGBUS handler was there before capmap's, so
+	 * the fault passed on ends in its report and exit status 1: still fatal */
+	tcase_add_exit_test(tc, test_other_sigbus_still_fatal, 1);
+#else
 	tcase_add_test_raise_signal(tc, test_other_sigbus_still_fatal, SIGBUS);
+#endif
 	suite_add_tcase(s, tc);
 	return s;
 }

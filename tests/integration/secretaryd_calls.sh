@@ -13,8 +13,12 @@ check "answered calls: SIPp succeeded" 0 $?
 rtts=$(tail -n +2 uac_caller_bye_*_rtt.csv | cut -d';' -f2 | tr '\n' ' ')
 for r in $rtts; do
 	# SIPp's INVITE-to-200 time: the pick-up (1000 ms) plus timer and loop
-	# lateness; 1000..1100 ms allowed.
-	if [ "$r" -ge 1000 ] && [ "$r" -le 1100 ]; then pass "200 OK after ${r} ms"; else fail "200 OK after ${r} ms, expected 1000..1100"; fi
+	# lateness. The center never answers early (its timers fire on the
+	# monotonic clock, the pick-up starting after the INVITE arrived), but
+	# SIPp stamps a message with the clock it read before waiting in its
+	# poll, so under load (the sanitizer build) it reads a few ms short:
+	# 996 ms was seen. 990..1100 ms allowed.
+	if [ "$r" -ge 990 ] && [ "$r" -le 1100 ]; then pass "200 OK after ${r} ms"; else fail "200 OK after ${r} ms, expected 990..1100"; fi
 done
 check "two rtts" 2 "$(echo $rtts | wc -w)"
 
