@@ -670,10 +670,28 @@ static void pcall_make(const struct summary *s, const struct callrec *r, struct 
 }
 
 /*
- * pcall_make for a struct summary_call: rings and rings heard from the
- * wait as callrec_derive_wait gives them (ring_count(wait) is q + 1 for q
- * whole periods, so its bin, capped, is min(q, cap)).
+ * The ring bins of a call with a wait (c->wait not RB_T_NONE): *ri of the
+ * rings at the center, *hi of the rings heard (with the client's no-answer
+ * delay), as callrec_derive_wait gives them (ring_count(wait) is q + 1 for
+ * q whole periods, so its bin, capped, is min(q, cap)); *hi is left as it
+ * is for a no-answer call whose delay is not known. near: rq_near, with no
+ * call (the short path, where the multiplier is there), else rq_of.
  */
+static inline __attribute__((always_inline)) void
+ring_bins(const struct sum_rq *rq, const struct summary_call *c, bool near, int *ri, int *hi)
+{
+	rb_us w0 = c->wait > 0 ? c->wait : 0;
+	int q = near ? rq_near(rq, w0) : rq_of(rq, w0);
+	*ri = q < SUM_RBINS - 1 ? q : SUM_RBINS - 1;
+	if (c->forwarding != FWD_NO_ANSWER) {
+		*hi = q;
+	} else if (c->no_answer != RB_T_NONE) {
+		rb_us heard = (c->no_answer > 0 ? c->no_answer : 0) + w0;
+		*hi = near ? rq_near(rq, heard) : rq_of(rq, heard);
+	}
+}
+
+/* pcall_make for a struct summary_call: the ring bins by ring_bins. */
 static inline void pcall_lean(const struct summary *s, const struct summary_call *c,
 			      struct pcall *p)
 {
@@ -684,15 +702,8 @@ static inline void pcall_lean(const struct summary *s, const struct summary_call
 	p->kind = oc == OUTCOME_ABANDONED;
 	p->ri = SUM_SPARE_R;
 	p->hi = SUM_SPARE_H;
-	if (wait != RB_T_NONE && oc <= OUTCOME_ABANDONED) {
-		rb_us w0 = wait > 0 ? wait : 0;
-		int q = rq_of(&s->rq, w0);
-		p->ri = q < SUM_RBINS - 1 ? q : SUM_RBINS - 1;
-		if (c->forwarding != FWD_NO_ANSWER)
-			p->hi = q;
-		else if (c->no_answer != RB_T_NONE)
-			p->hi = rq_of(&s->rq, (c->no_answer > 0 ? c->no_answer : 0) + w0);
-	}
+	if (wait != RB_T_NONE && oc <= OUTCOME_ABANDONED)
+		ring_bins(&s->rq, c, false, &p->ri, &p->hi);
 	p->wn = ans && wait != RB_T_NONE;
 	p->wait = p->wn ? wait : 0;
 	p->su = ans && c->screened < 0;
@@ -977,17 +988,6 @@ static __attribute__((noinline)) void rep_add_slow(struct summary_rep *h,
 }
 
 /*
- * The model's entry. A counted call in the hot set (the same groups as
- * the calls before it, their run pending) is added here to the pending
- * cell and histogram, as pcall_lean and pend_add would; any other goes
- * the general way. No record is filled and derived, and the ring bins
- * come from rq_near. bench/model's case cut to 1,000,237 calls
- * (callgrind): summary_rep_call 170 instructions a call (inclusive), with
- * callrec_derive_wait 32 more, before; summary_rep_add 55 after (all but
- * 4,024 calls on the short path, 774,780 of them answered with no wait:
- * one addition).
- */
-/*
  * A call of a hot set to its pending run, as pcall_lean and pend_add would
  * add it (summary_rep_add; apart, so that the answered calls with no wait
  * take a short function that saves no registers).
@@ -1006,15 +1006,8 @@ static __attribute__((noinline)) void hot_add(struct sum_pend *pd, const struct 
 		return;
 	}
 	int ri = SUM_SPARE_R, hi = SUM_SPARE_H;
-	if (wait != RB_T_NONE) {
-		rb_us w0 = wait > 0 ? wait : 0;
-		int q = rq_near(rq, w0);
-		ri = q < SUM_RBINS - 1 ? q : SUM_RBINS - 1;
-		if (c->forwarding != FWD_NO_ANSWER)
-			hi = q;
-		else if (c->no_answer != RB_T_NONE)
-			hi = rq_near(rq, (c->no_answer > 0 ? c->no_answer : 0) + w0);
-	}
+	if (wait != RB_T_NONE)
+		ring_bins(rq, c, true, &ri, &hi);
 	cl->rr[oc][ri]++; /* kind: 0 answered, 1 abandoned */
 	cl->hh[oc][hi]++;
 	if (oc != OUTCOME_ANSWERED)
@@ -1064,6 +1057,17 @@ static __attribute__((noinline)) void rep_add_other(struct summary_rep *h,
 	hot_call(h->s, g, c);
 }
 
+/*
+ * The model's entry. A counted call in the hot set (the same groups as
+ * the calls before it, their run pending) is added here to the pending
+ * cell and histogram, as pcall_lean and pend_add would; any other goes
+ * the general way. No record is filled and derived, and the ring bins
+ * come from rq_near. bench/model's case cut to 1,000,237 calls
+ * (callgrind): summary_rep_call 170 instructions a call (inclusive), with
+ * callrec_derive_wait 32 more, before; summary_rep_add 55 after (all but
+ * 4,024 calls on the short path, 774,780 of them answered with no wait:
+ * one addition).
+ */
 void summary_rep_add(struct summary_rep *h, const struct summary_call *c)
 {
 	uint64_t key = sum_gkey(c->phase, c->tenant_idx, c->forwarding);
