@@ -589,8 +589,11 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 	if (m->is_request && m->method_id == SIP_INVITE && !m->to_tag.len)
 		return initial_invite(d, m, t, pkt);
 	struct call *c = find(d, m->call_id, m->from_tag);
-	if (!c && m->to_tag.len)
-		c = find(d, m->call_id, m->to_tag);
+	if (!c) { /* (the To tag read only now: sipmsg_scan_call leaves it) */
+		struct sip_span tt = sipmsg_to_tag(m);
+		if (tt.len)
+			c = find(d, m->call_id, tt);
+	}
 	if (!c)
 		return 0;
 	struct call *r = c;
