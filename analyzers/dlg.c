@@ -186,11 +186,19 @@ static uint64_t key_hash(struct sip_span cid, struct sip_span tag)
 static inline bool same_bytes(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
-	if (n < 8) {
-		for (size_t i = 0; i < n; i++)
-			if (a[i] != b[i])
-				return false;
-		return true;
+	if (n < 8) { /* 4 to 7 bytes by two 4-byte loads (overlapping), fewer a byte a step */
+		uint32_t p, q, r, s;
+		if (n < 4) {
+			for (size_t i = 0; i < n; i++)
+				if (a[i] != b[i])
+					return false;
+			return true;
+		}
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&r, a + n - 4, 4);
+		memcpy(&s, b + n - 4, 4);
+		return ((p ^ q) | (r ^ s)) == 0;
 	}
 	for (size_t i = 0; i + 8 <= n; i += 8) {
 		memcpy(&x, a + i, 8);
@@ -589,8 +597,11 @@ int dlg_track(struct dlg *d, const struct sipmsg *m, rb_us t, const struct pkt_l
 	if (m->is_request && m->method_id == SIP_INVITE && !m->to_tag.len)
 		return initial_invite(d, m, t, pkt);
 	struct call *c = find(d, m->call_id, m->from_tag);
-	if (!c && m->to_tag.len)
-		c = find(d, m->call_id, m->to_tag);
+	if (!c) { /* (the To tag read only now: sipmsg_scan_call leaves it) */
+		struct sip_span tt = sipmsg_to_tag(m);
+		if (tt.len)
+			c = find(d, m->call_id, tt);
+	}
 	if (!c)
 		return 0;
 	struct call *r = c;

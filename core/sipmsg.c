@@ -443,6 +443,7 @@ void sipmsg_reset_(struct sipmsg *m, const char *buf, size_t len, enum sipmsg_mo
 	m->err = SIPMSG_E_NONE;
 	m->err_status = 0;
 	memset(m->first_, 0, sizeof(m->first_));
+	m->to_tag_unread_ = false;
 }
 
 /* Walks the header lines from p; returns where the body starts. */

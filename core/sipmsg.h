@@ -331,6 +331,7 @@ struct sipmsg {
 
 	/* private */
 	uint8_t first_[SIP_HDR_COUNT]; /* 1 + index of first line per id */
+	bool to_tag_unread_;           /* sipmsg_scan_call: see sipmsg_to_tag */
 
 	/* The header lines (last: the fields above, which every message
 	 * fills, then share the struct's first cache lines). */
@@ -398,14 +399,20 @@ int sipmsg_scan(struct sipmsg *msg, const char *buf, size_t len);
  * (buf, skipped, is_request, method, method_id, ruri, version, status,
  * reason, call_id, from, to, from_tag, to_tag, cseq, cseq_method,
  * cseq_method_id) are what the lenient parse gives, whatever those lines
- * hold; hdrs / nhdrs index only the From, To, Call-ID and CSeq lines up to
- * the stop (so Via, Diversion, History-Info and X-RB-Call answers are for
- * INVITEs alone).
+ * hold, but for to_tag, which such a message leaves unread (a reader of
+ * calls finds the call by its From tag, and needs the To tag only when
+ * that fails): sipmsg_to_tag() gives it; hdrs / nhdrs index nothing then (the values go straight to those
+ * fields), so sipmsg_hdr, Via, Diversion, History-Info and X-RB-Call
+ * answers are for INVITEs alone.
  * It may return 0 where sipmsg_scan says EAGAIN for something past the
  * stop (a bare LF, a fold, more than SIPMSG_MAX_HDRS lines, no blank
  * line): the lenient parse reads those fields the same there.
  */
 int sipmsg_scan_call(struct sipmsg *msg, const char *buf, size_t len);
+
+/* The To tag as the lenient parse reads it (msg->to_tag): after any parse
+ * or scan, including a message sipmsg_scan_call left it unread in. */
+struct sip_span sipmsg_to_tag(const struct sipmsg *msg);
 
 /* ------------------------------------------------------------- framing */
 

@@ -431,27 +431,45 @@ static inline const struct sip_hdr *first(const struct sipmsg *m, enum sip_hdr_i
 }
 
 /* sipmsg_check_mandatory_() in lenient mode, with the inline forms above:
- * the values the analyzer needs, from the first line of each header. */
-static void mandatory(struct sipmsg *m)
+ * the values the analyzer needs, from the first line of each header (NULL:
+ * none). */
+static inline void mandatory_v(struct sipmsg *m, const struct sip_span *cid,
+			       const struct sip_span *cs, const struct sip_span *from,
+			       const struct sip_span *to, bool to_tag)
 {
-	const struct sip_hdr *h;
-	if ((h = first(m, SIP_HDR_CALL_ID)) && h->value.len)
-		m->call_id = h->value;
-	h = first(m, SIP_HDR_CSEQ);
-	if (h && cseq(h->value, &m->cseq, &m->cseq_method) == 0) {
+	if (cid && cid->len)
+		m->call_id = *cid;
+	if (cs && cseq(*cs, &m->cseq, &m->cseq_method) == 0) {
 		m->cseq_method_id = method_fast(m->cseq_method, m->buf + m->len);
 	} else {
 		m->cseq = 0;
 		m->cseq_method = span_from(m->buf, m->buf);
 	}
-	if ((h = first(m, SIP_HDR_FROM)) && h->value.len) {
-		m->from = h->value;
-		m->from_tag = tag(m->buf, h->value);
+	if (from && from->len) {
+		m->from = *from;
+		m->from_tag = tag(m->buf, *from);
 	}
-	if ((h = first(m, SIP_HDR_TO)) && h->value.len) {
-		m->to = h->value;
-		m->to_tag = tag(m->buf, h->value);
+	if (to && to->len) {
+		m->to = *to;
+		if (to_tag)
+			m->to_tag = tag(m->buf, *to);
+		else
+			m->to_tag_unread_ = true; /* sipmsg_to_tag reads it */
 	}
+}
+
+/* The value of the first line of a kept header, or NULL. */
+static inline const struct sip_span *first_value(const struct sipmsg *m, enum sip_hdr_id id)
+{
+	const struct sip_hdr *h = first(m, id);
+	return h ? &h->value : NULL;
+}
+
+/* mandatory_v from the header index (the whole scan). */
+static void mandatory(struct sipmsg *m)
+{
+	mandatory_v(m, first_value(m, SIP_HDR_CALL_ID), first_value(m, SIP_HDR_CSEQ),
+		    first_value(m, SIP_HDR_FROM), first_value(m, SIP_HDR_TO), true);
 }
 
 /* -------------------------------------------------------------- the walk */
@@ -485,19 +503,24 @@ static const char *first_line(const char *buf, const char *end, const char **sta
 	return nl;
 }
 
+/* The value of a header line whose colon is at colon, up to le, trimmed as
+ * parse_header trims it: the usual ": value" (one SP, no LWS at the end)
+ * at once, else span_trim. le[-1] is readable (the colon at least). */
+static inline struct sip_span value_at(const char *colon, const char *le)
+{
+	const char *vs = colon + 1;
+	if (vs + 1 < le && *vs == ' ' && !sc_is(vs[1], SC_LWS) && !sc_is(le[-1], SC_LWS))
+		return span_from(vs + 1, le);
+	return span_trim(span_from(vs, le));
+}
+
 /* Adds header line [ls, le) with id to m's index (as parse_header keeps it). */
 static inline void keep(struct sipmsg *m, enum sip_hdr_id id, const char *ls, size_t nlen,
 			const char *colon, const char *le)
 {
 	struct sip_hdr *h = &m->hdrs[m->nhdrs];
 	h->name = span_from(ls, ls + nlen);
-	/* span_trim, with the usual ": value" (one SP, no LWS at the end) at
-	 * once; le[-1] is readable (the colon at least) */
-	const char *vs = colon + 1;
-	if (vs + 1 < le && *vs == ' ' && !sc_is(vs[1], SC_LWS) && !sc_is(le[-1], SC_LWS))
-		h->value = span_from(vs + 1, le);
-	else
-		h->value = span_trim(span_from(vs, le));
+	h->value = value_at(colon, le);
 	h->id = id;
 	if (!m->first_[id])
 		m->first_[id] = (uint8_t)(m->nhdrs + 1);
@@ -569,41 +592,41 @@ static inline enum sip_hdr_id line_id(const char *p, const char *le, const char 
 }
 
 /* The call's lines (sipmsg_scan_call), and their ids as bits. */
-static inline bool call_line(enum sip_hdr_id id)
-{
-	return id == SIP_HDR_FROM || id == SIP_HDR_TO || id == SIP_HDR_CALL_ID || id == SIP_HDR_CSEQ;
-}
 #define CALL_LINES                                                                     \
 	(1u << SIP_HDR_FROM | 1u << SIP_HDR_TO | 1u << SIP_HDR_CALL_ID | 1u << SIP_HDR_CSEQ)
-_Static_assert(SIP_HDR_FROM < 32 && SIP_HDR_TO < 32 && SIP_HDR_CALL_ID < 32 && SIP_HDR_CSEQ < 32,
-	       "the call's lines as bits of an unsigned");
+_Static_assert(SIP_HDR_FROM < 32 && SIP_HDR_TO < 32 && SIP_HDR_CALL_ID < 32 && SIP_HDR_CSEQ < 32 &&
+		       SIP_HDR_VIA < 32 && SIP_HDR_DIVERSION < 32 && SIP_HDR_HISTORY_INFO < 32,
+	       "every id line_id gives as a bit of an unsigned");
+
+/* A line's first byte: 0 to go on, else the walk's status (0 at the blank
+ * line, EAGAIN for a bare LF or a continuation) with *stop set. */
+static inline int odd_line(const char *p, const char *end, bool *stop)
+{
+	*stop = true;
+	if (*p == '\r' && end - p >= 2 && p[1] == '\n')
+		return 0; /* the blank line */
+	if (*p != '\r')
+		return EAGAIN; /* bare LF, or a continuation (folding) */
+	*stop = false;
+	return 0;
+}
 
 /*
- * The header lines from p: 0 at the blank line or the buffer's end, or
- * EAGAIN for what the lenient parse must tolerate. lazy (sipmsg_scan_call
- * on a message other than an INVITE request): only the call's lines are
- * kept (From, To, Call-ID, CSeq), and 0 once each has been, the next line
- * not folding into the last of them. Why that
- * is exact: every line up to there was walked as the whole scan walks it
- * (CRLF-ended, none a fold, fewer than SIPMSG_MAX_HDRS), so the lenient
- * parse splits and names them the same and takes their first From, To,
- * Call-ID and CSeq as the values (later lines only add lines, flags or
- * duplicates, which it keeps apart); whatever follows cannot change them.
+ * The header lines from p (sipmsg_scan): 0 at the blank line or the
+ * buffer's end, or EAGAIN for what the lenient parse must tolerate; the
+ * kept lines indexed in m.
  */
-static inline __attribute__((always_inline)) int header_lines(struct sipmsg *m, const char *p,
-							      const char *end, bool lazy)
+static int header_lines(struct sipmsg *m, const char *p, const char *end)
 {
 	struct lfs lf;
 	lfs_init(&lf, p, m->buf, end);
-	unsigned lines = 0, got = 0;
+	unsigned lines = 0;
 	while (p < end) {
-		unsigned cls = (lazy ? line_first_call : line_first)[(unsigned char)*p];
-		if (cls == LF_ODD) {
-			if (*p == '\r' && end - p >= 2 && p[1] == '\n')
-				return 0; /* the blank line */
-			if (*p != '\r')
-				return EAGAIN; /* bare LF, or a continuation (folding) */
-		}
+		unsigned cls = line_first[(unsigned char)*p];
+		bool stop;
+		int rc;
+		if (cls == LF_ODD && (rc = odd_line(p, end, &stop), stop))
+			return rc;
 		const char *nl = lfs_next(&lf);
 		if (!nl || nl[-1] != '\r' || ++lines > SIPMSG_MAX_HDRS)
 			return EAGAIN; /* no line end, a bare LF, or the parse's limit */
@@ -611,16 +634,9 @@ static inline __attribute__((always_inline)) int header_lines(struct sipmsg *m, 
 			const char *colon;
 			size_t nlen;
 			enum sip_hdr_id id = line_id(p, nl - 1, end, &colon, &nlen);
-			if (lazy && call_line(id)) {
+			if (id != SIP_HDR_OTHER)
 				keep(m, id, p, nlen, colon, nl - 1);
-				if ((got |= 1u << id) == CALL_LINES) {
-					const char *q = nl + 1;
-					return q < end && (*q == ' ' || *q == '\t') ? EAGAIN : 0;
-				}
-			} else if (!lazy && id != SIP_HDR_OTHER) {
-				keep(m, id, p, nlen, colon, nl - 1);
-			}
-		} else if (cls == LF_X && !lazy) {
+		} else if (cls == LF_X) {
 			const char *colon = rb_call_colon(p, nl - 1);
 			if (colon)
 				keep(m, SIP_HDR_OTHER, p, 9, colon, nl - 1);
@@ -628,6 +644,59 @@ static inline __attribute__((always_inline)) int header_lines(struct sipmsg *m, 
 		p = nl + 1;
 	}
 	return 0; /* no blank line: the header section ends with the buffer */
+}
+
+/*
+ * sipmsg_scan_call's walk of a message other than an INVITE request: the
+ * lines from p walked as header_lines walks them, the first value of each
+ * of the call's lines (From, To, Call-ID, CSeq) into val[id] (its bit in
+ * *got), nothing indexed, and 0 once each has been seen, the next line not
+ * folding into the last of them; else as header_lines. Why that is exact:
+ * every line up to there was walked as the whole scan walks it
+ * (CRLF-ended, none a fold, fewer than SIPMSG_MAX_HDRS), so the lenient
+ * parse splits and names them the same and takes their first From, To,
+ * Call-ID and CSeq as the values (later lines only add lines, flags or
+ * duplicates, which it keeps apart); whatever follows cannot change them.
+ */
+static inline __attribute__((always_inline)) int call_lines(const struct sipmsg *m,
+							    const char *p, const char *end,
+							    struct sip_span *val, unsigned *got)
+{
+	struct lfs lf;
+	lfs_init(&lf, p, m->buf, end);
+	unsigned lines = 0;
+	while (p < end) {
+		unsigned cls = line_first_call[(unsigned char)*p];
+		bool stop;
+		int rc;
+		if (cls == LF_ODD && (rc = odd_line(p, end, &stop), stop))
+			return rc;
+		const char *nl = lfs_next(&lf);
+		if (!nl || nl[-1] != '\r' || ++lines > SIPMSG_MAX_HDRS)
+			return EAGAIN;
+		if (cls == LF_KEEP) {
+			const char *colon;
+			size_t nlen;
+			enum sip_hdr_id id = line_id(p, nl - 1, end, &colon, &nlen);
+			unsigned bit = 1u << id;
+			if ((CALL_LINES & bit) && !(*got & bit)) {
+				val[id] = value_at(colon, nl - 1);
+				if ((*got |= bit) == CALL_LINES) {
+					const char *q = nl + 1;
+					return q < end && (*q == ' ' || *q == '\t') ? EAGAIN : 0;
+				}
+			}
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* The value of id when *got says it was seen, else NULL. */
+static inline const struct sip_span *seen(const struct sip_span *val, unsigned got,
+					  enum sip_hdr_id id)
+{
+	return got & (1u << id) ? &val[id] : NULL;
 }
 
 static inline __attribute__((always_inline)) int scan(struct sipmsg *m, const char *buf,
@@ -650,10 +719,18 @@ static inline __attribute__((always_inline)) int scan(struct sipmsg *m, const ch
 	}
 	if (lazy && m->is_request && m->method_id == SIP_INVITE)
 		lazy = false; /* its Via, Diversion, History-Info, X-RB-Call too */
-	rc = lazy ? header_lines(m, nl + 1, end, true) : header_lines(m, nl + 1, end, false);
-	if (rc != 0)
-		return rc;
-	mandatory(m);
+	if (lazy) {
+		struct sip_span val[SIP_HDR_COUNT];
+		unsigned got = 0;
+		if ((rc = call_lines(m, nl + 1, end, val, &got)) != 0)
+			return rc;
+		mandatory_v(m, seen(val, got, SIP_HDR_CALL_ID), seen(val, got, SIP_HDR_CSEQ),
+			    seen(val, got, SIP_HDR_FROM), seen(val, got, SIP_HDR_TO), false);
+	} else {
+		if ((rc = header_lines(m, nl + 1, end)) != 0)
+			return rc;
+		mandatory(m);
+	}
 	m->err = SIPMSG_E_NONE;
 	return 0;
 }
@@ -666,4 +743,9 @@ int sipmsg_scan(struct sipmsg *m, const char *buf, size_t len)
 int sipmsg_scan_call(struct sipmsg *m, const char *buf, size_t len)
 {
 	return scan(m, buf, len, true);
+}
+
+struct sip_span sipmsg_to_tag(const struct sipmsg *m)
+{
+	return m->to_tag_unread_ ? tag(m->buf, m->to) : m->to_tag;
 }

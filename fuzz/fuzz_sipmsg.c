@@ -224,7 +224,7 @@ static void scan_call_agrees(const char *buf, size_t size, int e)
 		abort();
 	if (c.buf != l.buf || c.is_request != l.is_request || c.method_id != l.method_id ||
 	    !at(c.ruri, l.ruri) || c.status != l.status || !at(c.call_id, l.call_id) ||
-	    !at(c.from_tag, l.from_tag) || !at(c.to_tag, l.to_tag) || c.cseq != l.cseq ||
+	    !at(c.from_tag, l.from_tag) || !at(sipmsg_to_tag(&c), l.to_tag) || c.cseq != l.cseq ||
 	    c.cseq_method_id != l.cseq_method_id)
 		abort();
 	if (c.is_request && c.method_id == SIP_INVITE) {
