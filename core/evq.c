@@ -65,7 +65,7 @@ static unsigned choose_shift(const struct evq *q, uint64_t *u, uint32_t n)
 {
 	uint32_t k = 0;
 	for (uint32_t b = 0; b <= q->mask; b++)
-		for (struct evq_ev *e = q->bucket[b]; e; e = e->next)
+		for (struct evq_ev *e = q->bucket[b]; e != &q->end; e = e->next)
 			u[k++] = ev_u(e);
 	if (n < 2)
 		return q->shift;
@@ -101,11 +101,18 @@ static void set_limits(struct evq *q, uint32_t nb)
 	q->shrink_at = nb > NB_MIN ? nb / 4 : 0;
 }
 
+/* nb empty buckets: each head the queue's end (evq.h). */
+static void bk_clear(struct evq *q, uint32_t nb)
+{
+	for (uint32_t b = 0; b < nb; b++)
+		q->bucket[b] = &q->end;
+}
+
 /* New buckets: nb of them (a power of two), the width chosen afresh. */
 static int rebuild(struct evq *q, uint32_t nb)
 {
 	uint64_t *u = q->n ? malloc((size_t)q->n * sizeof(*u)) : NULL;
-	struct evq_ev **nbk = calloc(nb, sizeof(*nbk));
+	struct evq_ev **nbk = malloc((size_t)nb * sizeof(*nbk));
 	if (!nbk || (q->n && !u)) {
 		free(u);
 		free(nbk);
@@ -116,7 +123,7 @@ static int rebuild(struct evq *q, uint32_t nb)
 	struct evq_ev *all = NULL;
 	for (uint32_t b = 0; b <= q->mask; b++) {
 		struct evq_ev *e = q->bucket[b];
-		while (e) {
+		while (e != &q->end) {
 			struct evq_ev *next = e->next;
 			e->next = all;
 			all = e;
@@ -125,6 +132,7 @@ static int rebuild(struct evq *q, uint32_t nb)
 	}
 	free(q->bucket);
 	q->bucket = nbk;
+	bk_clear(q, nb);
 	set_limits(q, nb);
 	q->shift = shift;
 	q->cur = UINT64_MAX;
@@ -147,8 +155,14 @@ int evq_init(struct evq *q, uint32_t cap_hint)
 	set_limits(q, NB_MIN);
 	q->shift = 20; /* about a second, until events say otherwise */
 	tune_reset(q);
-	q->bucket = calloc(NB_MIN, sizeof(*q->bucket));
-	return q->bucket ? 0 : ENOMEM;
+	evq_ev_init(&q->end, 0);
+	q->end.t = INT64_MAX;
+	q->end.seq = UINT64_MAX; /* after any event's: see evq_seq_next */
+	q->bucket = malloc(NB_MIN * sizeof(*q->bucket));
+	if (!q->bucket)
+		return ENOMEM;
+	bk_clear(q, NB_MIN);
+	return 0;
 }
 
 void evq_destroy(struct evq *q)
@@ -209,7 +223,7 @@ static struct evq_ev *direct_search(struct evq *q)
 	struct evq_ev *best = NULL;
 	for (uint32_t b = 0; b <= q->mask; b++) {
 		struct evq_ev *h = q->bucket[b];
-		if (h && (!best || ev_less(h, best)))
+		if (h != &q->end && (!best || ev_less(h, best)))
 			best = h;
 	}
 	return best;

@@ -66,6 +66,16 @@ __extension__ typedef unsigned __int128 evq_key;
 
 struct evq {
 	struct evq_ev **bucket; /* mask + 1 list heads */
+	/*
+	 * Every bucket's list ends at this event, never popped: due at the end
+	 * of time with the largest sequence number, so every event goes before
+	 * it. The inline paths then test no NULL: an insert's walk stops at it
+	 * with one compare per step, and an unlink writes its pprev instead of
+	 * testing for a next event (a branch that was mispredicted about every
+	 * other pop). An empty bucket's head is &end. So a queue must not be
+	 * moved or copied once evq_init made it.
+	 */
+	struct evq_ev end;
 	uint32_t mask;          /* buckets - 1, buckets a power of two */
 	unsigned shift;         /* bucket width: 2^shift µs */
 	uint32_t n;             /* events queued */
@@ -128,7 +138,11 @@ void evq_shrink(struct evq *q);
 struct evq_ev *evq_find_far(struct evq *q);
 
 /* The next event, found (the buckets scanned from cur, the first whose
- * head lies in that very absolute bucket); NULL when empty. */
+ * head lies in that very absolute bucket); NULL when empty. An empty
+ * bucket's head (&q->end) lies in the last absolute bucket of all; the scan
+ * cannot reach that bucket empty while events remain (none lies below cur,
+ * none beyond the last), but the test costs a predicted branch per pop and
+ * keeps the end event from ever being popped. */
 EVQ_INLINE struct evq_ev *evq_find_top(struct evq *q)
 {
 	if (!q->n)
@@ -139,7 +153,7 @@ EVQ_INLINE struct evq_ev *evq_find_top(struct evq *q)
 	unsigned shift = q->shift;
 	for (uint32_t k = 0; k <= mask; k++, cur++) {
 		struct evq_ev *h = bk[cur & mask];
-		if (h && ((uint64_t)h->t ^ (UINT64_C(1) << 63)) >> shift == cur) {
+		if (((uint64_t)h->t ^ (UINT64_C(1) << 63)) >> shift == cur && h != &q->end) {
 			q->cur = cur;
 			q->top = h;
 			return h;
@@ -149,7 +163,7 @@ EVQ_INLINE struct evq_ev *evq_find_top(struct evq *q)
 }
 
 /* Links ev (t and seq set) into its bucket, in key order (from the head:
- * a bucket's events are few). */
+ * a bucket's events are few; the walk ends at q->end at the latest). */
 EVQ_INLINE void evq_link(struct evq *q, struct evq_ev *ev)
 {
 	rb_us t = ev->t;
@@ -159,15 +173,14 @@ EVQ_INLINE void evq_link(struct evq *q, struct evq_ev *ev)
 		q->cur = abs;
 	struct evq_ev **pp = &q->bucket[abs & q->mask], *e;
 	uint64_t walk = 0;
-	while ((e = *pp) && !evq_ev_before(t, seq, e)) {
+	while (!evq_ev_before(t, seq, e = *pp)) {
 		pp = &e->next;
 		walk++;
 	}
 	q->walk += walk;
 	ev->next = e;
 	ev->pprev = pp;
-	if (e)
-		e->pprev = &ev->next;
+	e->pprev = &ev->next; /* q->end's too: written, never read */
 	*pp = ev;
 }
 
@@ -175,8 +188,7 @@ EVQ_INLINE void evq_unlink(struct evq_ev *ev)
 {
 	struct evq_ev *n = ev->next;
 	*ev->pprev = n;
-	if (n)
-		n->pprev = ev->pprev;
+	n->pprev = ev->pprev; /* n may be the queue's end: no test */
 	ev->pprev = NULL;
 }
 
