@@ -44,15 +44,22 @@
  * out-of-line copy of evq_schedule_prio for the model's ten call sites). */
 #define EVQ_INLINE static inline __attribute__((always_inline))
 
-/* An event, embedded in its owner. t and type are readable by the owner. */
+/*
+ * An event, embedded in its owner. t and type are readable by the owner.
+ * pprev first: evq_pending and evq_cancel of an event not scheduled read
+ * only it, so an owner can keep two events side by side with both pprevs
+ * in one cache line (sim/model/model_int.h: a call's patience and join-age
+ * events, cancelled at every answer of a call that waited, the second
+ * scheduled only with backup staff).
+ */
 struct evq_ev {
-	rb_us t;       /* when it is due (valid while scheduled and once popped) */
-	int type;      /* the owner's: what kind of event this is */
-	uint64_t seq;  /* private: priority << 62 | sequence number */
 	/* private: its bucket's list, in key order; pprev points at the link
 	 * that points at it (the bucket's head or the previous event's next),
 	 * NULL when not scheduled */
-	struct evq_ev *next, **pprev;
+	struct evq_ev **pprev, *next;
+	rb_us t;       /* when it is due (valid while scheduled and once popped) */
+	int type;      /* the owner's: what kind of event this is */
+	uint64_t seq;  /* private: priority << 62 | sequence number */
 };
 
 /*
