@@ -27,7 +27,10 @@
  * (callgrind, 1,000,237 calls, whole process): 1,197 to 1,130 instructions
  * per call with the arrivals merged by sequence number (evq_seq_next)
  * instead of 128-bit keys, 985 to 919 with the scan and sched() inline
- * too (other changes in that step: sim/model/model.c).
+ * too (other changes in that step: sim/model/model.c); 919 to 722 in all
+ * since (other modules), where lists ending at the queue's own end event
+ * (struct evq's end) cut the mispredicted branches per call from 4.76 to
+ * 3.36 and the CPU time about 9 % (evq.c).
  *
  * Not thread-safe: one queue per thread (each replication has its own).
  */
