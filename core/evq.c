@@ -27,6 +27,28 @@
  * first 32) let a day's shift changes widen the buckets; choosing it again
  * whenever inserts passed over 2 events each cost more in rebuilds than it
  * saved (plan: 31,000 rebuilds), over 8 each it fires rarely.
+ *
+ * Lists ending at the queue's own end event instead of NULL (evq.h) took
+ * the model's mispredicted branches from 4.76 to 3.36 per call and its CPU
+ * time down about 9 % (callgrind with branch and cache simulation, 1,000,237
+ * calls; 9 interleaved runs of 5 M calls: median 0.452 to 0.409 s), at 3.6
+ * more instructions per call. Measured on the same case and left out, for
+ * the same CPU time or worse: each bucket's head time kept beside its head
+ * pointer, so that the scan reads no record (the scan four buckets a step
+ * without a branch; 48 more instructions per call, D1 misses 5.2 to 5.6 per
+ * call, 6 % slower: the keys' lines missed where the records' had been
+ * read anyway); four buckets a step tested for a head at all, then the
+ * first one's year (19 more instructions, 0.2 fewer mispredictions, the
+ * same time); four or two heads' years a step without a branch (40 or 12
+ * more instructions, 0.86 or 0.33 fewer mispredictions, the same time
+ * within 1 %); the two lines of a freed record that the next call writes
+ * prefetched when it is freed (the same time). Not tried: a heap of
+ * compact {time, sequence, event} entries: a cancel must find its entry, so
+ * either every move writes the entry's place into the event's record (the
+ * record touched at each of a pop's levels, as the heap with keys inline
+ * did) or cancelled entries stay in the heap until due, which reads the
+ * record of a cancelled event later, after its owner may have freed it
+ * (secretaryd's timers live in transactions freed once done: server/sip/stimer.h).
  */
 #include "evq.h"
 
@@ -65,7 +87,7 @@ static unsigned choose_shift(const struct evq *q, uint64_t *u, uint32_t n)
 {
 	uint32_t k = 0;
 	for (uint32_t b = 0; b <= q->mask; b++)
-		for (struct evq_ev *e = q->bucket[b]; e; e = e->next)
+		for (struct evq_ev *e = q->bucket[b]; e != &q->end; e = e->next)
 			u[k++] = ev_u(e);
 	if (n < 2)
 		return q->shift;
@@ -101,11 +123,18 @@ static void set_limits(struct evq *q, uint32_t nb)
 	q->shrink_at = nb > NB_MIN ? nb / 4 : 0;
 }
 
+/* nb empty buckets: each head the queue's end (evq.h). */
+static void bk_clear(struct evq *q, uint32_t nb)
+{
+	for (uint32_t b = 0; b < nb; b++)
+		q->bucket[b] = &q->end;
+}
+
 /* New buckets: nb of them (a power of two), the width chosen afresh. */
 static int rebuild(struct evq *q, uint32_t nb)
 {
 	uint64_t *u = q->n ? malloc((size_t)q->n * sizeof(*u)) : NULL;
-	struct evq_ev **nbk = calloc(nb, sizeof(*nbk));
+	struct evq_ev **nbk = malloc((size_t)nb * sizeof(*nbk));
 	if (!nbk || (q->n && !u)) {
 		free(u);
 		free(nbk);
@@ -116,7 +145,7 @@ static int rebuild(struct evq *q, uint32_t nb)
 	struct evq_ev *all = NULL;
 	for (uint32_t b = 0; b <= q->mask; b++) {
 		struct evq_ev *e = q->bucket[b];
-		while (e) {
+		while (e != &q->end) {
 			struct evq_ev *next = e->next;
 			e->next = all;
 			all = e;
@@ -125,6 +154,7 @@ static int rebuild(struct evq *q, uint32_t nb)
 	}
 	free(q->bucket);
 	q->bucket = nbk;
+	bk_clear(q, nb);
 	set_limits(q, nb);
 	q->shift = shift;
 	q->cur = UINT64_MAX;
@@ -147,8 +177,14 @@ int evq_init(struct evq *q, uint32_t cap_hint)
 	set_limits(q, NB_MIN);
 	q->shift = 20; /* about a second, until events say otherwise */
 	tune_reset(q);
-	q->bucket = calloc(NB_MIN, sizeof(*q->bucket));
-	return q->bucket ? 0 : ENOMEM;
+	evq_ev_init(&q->end, 0);
+	q->end.t = INT64_MAX;
+	q->end.seq = UINT64_MAX; /* after any event's: see evq_seq_next */
+	q->bucket = malloc(NB_MIN * sizeof(*q->bucket));
+	if (!q->bucket)
+		return ENOMEM;
+	bk_clear(q, NB_MIN);
+	return 0;
 }
 
 void evq_destroy(struct evq *q)
@@ -209,7 +245,7 @@ static struct evq_ev *direct_search(struct evq *q)
 	struct evq_ev *best = NULL;
 	for (uint32_t b = 0; b <= q->mask; b++) {
 		struct evq_ev *h = q->bucket[b];
-		if (h && (!best || ev_less(h, best)))
+		if (h != &q->end && (!best || ev_less(h, best)))
 			best = h;
 	}
 	return best;

@@ -1,4 +1,4 @@
-# evq: the event queue (4-ary min-heap of embedded events); see evq.h.
+# evq: the event queue (a calendar queue of embedded events); see evq.h.
 rb_module(evq SOURCES evq.c DEPS base)
 # The model's hot path: -O3 measured about 8 % faster than -O2 on
 # bench/model (with dispatch and model), so optimised builds use it.

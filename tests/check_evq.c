@@ -9,6 +9,7 @@
  * the queue merged with it by sequence numbers (the model's arrivals).
  */
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -36,6 +37,15 @@ static void twin_remove(int id)
 			twin_n--;
 			return;
 		}
+}
+
+/* Whether the twin holds event id. */
+static bool twin_has(int id)
+{
+	for (int i = 0; i < twin_n; i++)
+		if (twin[i].id == id)
+			return true;
+	return false;
 }
 
 /* Pops the queue empty: each event the twin's first, then nothing; destroys it. */
@@ -371,6 +381,122 @@ START_TEST(test_evq_seq_merge_orders_like_the_queue)
 }
 END_TEST
 
+/*
+ * The end of time: every bucket's list ends at the queue's own end event
+ * (due at INT64_MAX, after every sequence number), which lies in the last
+ * absolute bucket of all. Events due there and just before it, one µs
+ * apart with gaps (the width then a µs or two, so the scan passes empty
+ * buckets whose head is that end event, up to the last bucket itself), in
+ * all four priorities, with events near 0 between them: the queue gives
+ * them in (time, priority, scheduling) order against a sorted reference,
+ * never the end event, and nothing once empty, over several fills.
+ */
+struct ref_ent {
+	rb_us t;
+	unsigned prio;
+	int id;
+};
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct ref_ent *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id); /* ids in scheduling order */
+}
+
+START_TEST(test_evq_end_of_time)
+{
+	enum { N = 300 };
+	static struct evq_ev ev[N];
+	static struct ref_ent ref[N];
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 0), 0);
+	for (int round = 0; round < 5; round++) {
+		for (int i = 0; i < N; i++) {
+			uint64_t r = xs();
+			rb_us t = r % 5 == 0 ? (rb_us)(r % 1000) : INT64_MAX - (rb_us)(3 * (r % 40) / 2);
+			unsigned prio = (unsigned)(xs() % 4);
+			evq_ev_init(&ev[i], i);
+			ck_assert_int_eq(evq_schedule_prio(&q, &ev[i], t, prio), 0);
+			ref[i] = (struct ref_ent){t, prio, i};
+		}
+		qsort(ref, N, sizeof(ref[0]), ref_cmp);
+		for (int i = 0; i < N; i++) {
+			struct evq_ev *e = evq_pop(&q);
+			ck_assert_ptr_nonnull(e);
+			ck_assert_int_eq(e->type, ref[i].id);
+			ck_assert_int_eq(e->t, ref[i].t);
+			ck_assert(!evq_pending(e));
+		}
+		ck_assert_ptr_null(evq_peek(&q));
+		ck_assert_ptr_null(evq_pop(&q));
+		ck_assert_uint_eq(evq_len(&q), 0);
+	}
+	evq_destroy(&q);
+}
+END_TEST
+
+/*
+ * 100,000 random operations (schedule, reschedule, cancel, pop, peek) on
+ * 1,000 events with times spread like a call centre's (most a few minutes
+ * ahead, exponential-like, some ties and some due at once), against the
+ * sorted reference: the order, the lengths and evq_pending after each.
+ */
+START_TEST(test_evq_random_ops_against_reference)
+{
+	enum { N = 1000 };
+	static struct evq_ev ev[N];
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 0), 0);
+	for (int i = 0; i < N; i++)
+		evq_ev_init(&ev[i], i);
+	twin_n = 0;
+	rb_us now = 0;
+	long pops = 0;
+	for (int step = 0; step < 100000; step++) {
+		int op = (int)(xs() % 16);
+		int id = (int)(xs() % N);
+		if (op < 6) {
+			/* a minimum of up to three uniforms of ten minutes: short waits
+			 * likelier, as exponential talks and patiences give */
+			rb_us d = (rb_us)(xs() % 600000000);
+			for (int k = (int)(xs() % 3); k > 0; k--) {
+				rb_us d2 = (rb_us)(xs() % 600000000);
+				d = d2 < d ? d2 : d;
+			}
+			if (xs() % 10 == 0)
+				d = 0;
+			ck_assert_int_eq(evq_schedule(&q, &ev[id], now + d), 0);
+			twin_add(id, now + d);
+		} else if (op < 8) {
+			evq_cancel(&q, &ev[id]);
+			twin_remove(id);
+		} else if (op < 15) {
+			struct evq_ev *e = evq_pop(&q);
+			if (!twin_n) {
+				ck_assert_ptr_null(e);
+				continue;
+			}
+			ck_assert_ptr_nonnull(e);
+			ck_assert_int_eq(e->type, twin[0].id);
+			ck_assert_int_eq(e->t, twin[0].t);
+			now = e->t;
+			twin_remove(twin[0].id);
+			pops++;
+		} else if (twin_n) {
+			ck_assert_int_eq(evq_peek(&q)->type, twin[0].id);
+		}
+		ck_assert_uint_eq(evq_len(&q), (unsigned)twin_n);
+		ck_assert(evq_pending(&ev[id]) == twin_has(id));
+	}
+	ck_assert(pops > 30000);
+	drain_in_twin_order(&q);
+}
+END_TEST
+
 static Suite *evq_suite(void)
 {
 	Suite *s = suite_create("evq");
@@ -384,6 +510,8 @@ static Suite *evq_suite(void)
 	tcase_add_test(tc, test_evq_ties_through_resizes);
 	tcase_add_test(tc, test_evq_top_key_orders_like_the_queue);
 	tcase_add_test(tc, test_evq_seq_merge_orders_like_the_queue);
+	tcase_add_test(tc, test_evq_end_of_time);
+	tcase_add_test(tc, test_evq_random_ops_against_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -76,6 +76,14 @@ struct mcall {
 	 */
 	rb_us talk, pickup, bpickup, redial_after;
 	struct dsp_call dc;
+	/*
+	 * A call that waited cancels both at its answer (evq_cancel reads
+	 * only pprev, an evq_ev's first field): pat whole and join's pprev
+	 * share the record's fifth line, so that answer misses one line, not
+	 * two (join's other fields, in the sixth, only with backup staff).
+	 * bench/model's case (callgrind, 1,000,237 calls): D1 misses 5.22 M
+	 * to 4.95 M; CPU time the same within the noise.
+	 */
 	struct evq_ev pat;  /* scheduled only while the caller may hang up */
 	struct evq_ev join; /* scheduled only while waiting, with backup about */
 };
