@@ -14,20 +14,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "sha256.h"
 
-struct hctx {
-	EVP_MD_CTX *md;
-	int ok;
-};
-
-static void put_bytes(struct hctx *h, const void *p, size_t n)
+static void put_bytes(struct rb_sha256 *h, const void *p, size_t n)
 {
-	if (h->ok && n && !EVP_DigestUpdate(h->md, p, n))
-		h->ok = 0;
+	rb_sha256_put(h, p, n);
 }
 
-static void put_u64(struct hctx *h, uint64_t v)
+static void put_u64(struct rb_sha256 *h, uint64_t v)
 {
 	unsigned char b[8];
 	for (int i = 0; i < 8; i++)
@@ -35,13 +29,13 @@ static void put_u64(struct hctx *h, uint64_t v)
 	put_bytes(h, b, sizeof(b));
 }
 
-static void put_i64(struct hctx *h, int64_t v)
+static void put_i64(struct rb_sha256 *h, int64_t v)
 {
 	put_u64(h, (uint64_t)v);
 }
 
 /* The IEEE-754 bits; -0 as 0, so that a computed zero hashes as a typed one. */
-static void put_f64(struct hctx *h, double v)
+static void put_f64(struct rb_sha256 *h, double v)
 {
 	uint64_t bits;
 	if (v == 0)
@@ -50,7 +44,7 @@ static void put_f64(struct hctx *h, double v)
 	put_u64(h, bits);
 }
 
-static void put_str(struct hctx *h, const char *s)
+static void put_str(struct rb_sha256 *h, const char *s)
 {
 	if (!s) {
 		put_u64(h, UINT64_MAX);
@@ -62,7 +56,7 @@ static void put_str(struct hctx *h, const char *s)
 }
 
 /* kind, a, b and the empirical values (the rest is derived from them). */
-static void put_dist(struct hctx *h, const struct rv_dist *d)
+static void put_dist(struct rb_sha256 *h, const struct rv_dist *d)
 {
 	put_i64(h, d->kind);
 	put_f64(h, d->a);
@@ -72,7 +66,7 @@ static void put_dist(struct hctx *h, const struct rv_dist *d)
 		put_f64(h, d->values[i]);
 }
 
-static void put_tenants(struct hctx *h, const struct scenario *s)
+static void put_tenants(struct rb_sha256 *h, const struct scenario *s)
 {
 	put_u64(h, s->n_tenants);
 	for (size_t i = 0; i < s->n_tenants; i++) {
@@ -84,7 +78,7 @@ static void put_tenants(struct hctx *h, const struct scenario *s)
 	}
 }
 
-static void put_callers(struct hctx *h, const struct scn_callers *cl)
+static void put_callers(struct rb_sha256 *h, const struct scn_callers *cl)
 {
 	put_dist(h, &cl->patience);
 	/* The model draws redials only when they can happen (prob > 0). */
@@ -107,7 +101,7 @@ static void put_callers(struct hctx *h, const struct scn_callers *cl)
 	}
 }
 
-static void put_load(struct hctx *h, const struct scenario *s)
+static void put_load(struct rb_sha256 *h, const struct scenario *s)
 {
 	put_u64(h, s->n_phases);
 	for (size_t p = 0; p < s->n_phases; p++) {
@@ -125,7 +119,7 @@ static void put_load(struct hctx *h, const struct scenario *s)
 }
 
 /* A trace's calls as read (trace.h): what decides who calls when. */
-static void put_trace(struct hctx *h, const struct trace *t)
+static void put_trace(struct rb_sha256 *h, const struct trace *t)
 {
 	put_u64(h, t ? t->n : 0);
 	for (size_t i = 0; t && i < t->n; i++) {
@@ -157,14 +151,9 @@ int scn_load_hash(const struct scenario *s, char hex[65])
 {
 	if (!s || !hex)
 		return EINVAL;
-	struct hctx h = {EVP_MD_CTX_new(), 1};
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	int err = 0;
-	if (!h.md || !EVP_DigestInit_ex(h.md, EVP_sha256(), NULL)) {
-		err = ENOMEM;
-		goto out;
-	}
+	struct rb_sha256 h;
+	unsigned char md[RB_SHA256_LEN];
+	rb_sha256_open(&h);
 	put_str(&h, "ringbench-load-v1");
 	put_i64(&h, s->ring_period);
 	put_i64(&h, s->run.warmup);
@@ -173,14 +162,10 @@ int scn_load_hash(const struct scenario *s, char hex[65])
 	put_load(&h, s);
 	if (s->trace)
 		put_trace(&h, s->trace);
-	if (!h.ok || !EVP_DigestFinal_ex(h.md, md, &mdlen) || mdlen != 32) {
-		err = ENOMEM;
-		goto out;
-	}
+	if (rb_sha256_close(&h, md))
+		return ENOMEM;
 	to_hex(md, hex);
-out:
-	EVP_MD_CTX_free(h.md);
-	return err;
+	return 0;
 }
 
 int scn_pairing_key(const char *load_hex, uint64_t seed, int layout, char hex[65])
@@ -191,9 +176,8 @@ int scn_pairing_key(const char *load_hex, uint64_t seed, int layout, char hex[65
 	int n = snprintf(text, sizeof(text), "%s:%" PRIu64 ":%d", load_hex, seed, layout);
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return EINVAL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	if (!EVP_Digest(text, (size_t)n, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+	unsigned char md[RB_SHA256_LEN];
+	if (rb_sha256(text, (size_t)n, md))
 		return ENOMEM;
 	to_hex(md, hex);
 	return 0;

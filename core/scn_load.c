@@ -6,6 +6,7 @@
  */
 #include "rbfile.h"
 #include "scn_int.h"
+#include "sha256.h"
 #include "tzone.h"
 
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #define SCN_MAX_FLOORS 64
 
@@ -479,8 +479,7 @@ static int load(const char *text, size_t len, const char *name, const char *dir,
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct scenario *s;
-	unsigned int mdlen = 0;
-	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned char md[RB_SHA256_LEN];
 	int rc;
 
 	if ((rc = scn_check_bounds(text, len, name, err, errlen)))
@@ -513,7 +512,7 @@ static int load(const char *text, size_t len, const char *name, const char *dir,
 		rc = ENOMEM;
 	if (!rc && !s->server.timezone && !(s->server.timezone = strdup(SCN_DEFAULT_TIMEZONE)))
 		rc = ENOMEM;
-	if (!rc && !EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL))
+	if (!rc && rb_sha256(text, len, md))
 		rc = ENOMEM;
 	if (c.failed) {
 		rc = rc == ENOMEM ? ENOMEM : EINVAL;
@@ -528,8 +527,12 @@ static int load(const char *text, size_t len, const char *name, const char *dir,
 		scn_free(s);
 		return rc;
 	}
-	for (unsigned i = 0; i < mdlen && i < 32; i++)
-		snprintf(s->sha256 + 2 * i, 3, "%02x", md[i]);
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < RB_SHA256_LEN; i++) {
+		s->sha256[2 * i] = digits[md[i] >> 4];
+		s->sha256[2 * i + 1] = digits[md[i] & 15];
+	}
+	s->sha256[2 * RB_SHA256_LEN] = '\0';
 	*out = s;
 	return 0;
 }

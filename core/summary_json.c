@@ -4,11 +4,14 @@
  * file's shape.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "jarena.h"
 #include "rbjson.h"
 #include "rv.h"
 #include "scn_hash.h"
@@ -16,7 +19,7 @@
 #include "summary_int.h"
 
 /* 16 significant digits: t0_epoch keeps its microseconds, 0.7 stays 0.7. */
-#define SUM_JSON_FLAGS (JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16))
+#define SUM_JSON_FLAGS (JSON_INDENT(1) | JSON_REAL_PRECISION(16)) /* keys: see dump_flags */
 
 static const char *const measure_names[] = {"sla", "answered_within", "sl", "sl2"};
 
@@ -79,14 +82,17 @@ struct mdst {
 	const struct sum_view *v;
 };
 
+/* (Our own keys are ASCII: they are set without jansson's UTF-8 check.) */
 static void put_values(struct mdst *d, const char *key, const struct est *c, json_t *series)
 {
-	json_object_set_new(d->m, key, rbjson_real(c->point));
-	json_object_set_new(d->ci, key, jci(c));
-	json_object_set_new(d->se, key, jse(c));
-	json_object_set_new(d->df, key, jdf(c));
+	json_object_set_new_nocheck(d->m, key, rbjson_real(c->point));
+	if (d->ci) {
+		json_object_set_new_nocheck(d->ci, key, jci(c));
+		json_object_set_new_nocheck(d->se, key, jse(c));
+		json_object_set_new_nocheck(d->df, key, jdf(c));
+	}
 	if (d->vals)
-		json_object_set_new(d->vals, key, series ? series : json_null());
+		json_object_set_new_nocheck(d->vals, key, series ? series : json_null());
 	else
 		json_decref(series);
 }
@@ -96,7 +102,13 @@ static void put_x(struct mdst *d, const char *key, sum_partfn f, int a, int b, e
 {
 	struct est c = {.point = NAN, .se = NAN};
 	json_t *series = NULL;
-	if (known) {
+	if (known && !d->ci && !d->vals) {
+		/* only the point is written: the total's own ratio, as
+		 * sum_view_est_from gives it, without the estimate */
+		double num, den;
+		f(&d->v->total, a, b, &num, &den);
+		c.point = den > 0 ? num / den : NAN;
+	} else if (known) {
 		c = sum_view_est(d->v, f, a, b, r, calls);
 		if (d->vals) {
 			series = json_array();
@@ -110,12 +122,20 @@ static void put_x(struct mdst *d, const char *key, sum_partfn f, int a, int b, e
 	put_values(d, key, &c, series);
 }
 
+/* A member known only as a whole (a count, a maximum): null in ci, se, df. */
+static void put_plain(struct mdst *d, const char *key, json_t *v)
+{
+	json_object_set_new_nocheck(d->m, key, v);
+	if (d->ci) {
+		json_object_set_new_nocheck(d->ci, key, json_null());
+		json_object_set_new_nocheck(d->se, key, json_null());
+		json_object_set_new_nocheck(d->df, key, json_null());
+	}
+}
+
 static void put_count(struct mdst *d, const char *key, uint64_t n, bool known)
 {
-	json_object_set_new(d->m, key, known ? json_integer((json_int_t)n) : json_null());
-	json_object_set_new(d->ci, key, json_null());
-	json_object_set_new(d->se, key, json_null());
-	json_object_set_new(d->df, key, json_null());
+	put_plain(d, key, known ? json_integer((json_int_t)n) : json_null());
 }
 
 /* A sub-object of the same shape in m, ci, se, df and vals. */
@@ -128,7 +148,7 @@ static struct mdst sub(struct mdst *d, const char *key)
 		if (!*from[i])
 			continue;
 		*to[i] = json_object();
-		json_object_set_new(*from[i], key, *to[i]);
+		json_object_set_new_nocheck(*from[i], key, *to[i]);
 	}
 	return s;
 }
@@ -139,7 +159,7 @@ static void put_quantile(struct mdst *d, const char *key, int j)
 	double point = stats_whist_quantile(&v->hist, sum_q[j]);
 	struct est c = {.point = point, .se = NAN};
 	json_t *series = NULL;
-	if (v->sq) { /* replications: each one's own quantile */
+	if (v->sq && (d->ci || d->vals)) { /* replications: each one's own quantile */
 		double *q = calloc((size_t)(v->n_samples ? v->n_samples : 1), sizeof(*q));
 		series = json_array();
 		for (int i = 0; q && i < v->n_samples; i++) {
@@ -153,11 +173,105 @@ static void put_quantile(struct mdst *d, const char *key, int j)
 	put_values(d, key, &c, series);
 }
 
-static json_t *group_json(const struct sum_view *v, bool with_ci, bool with_values)
+/*
+ * summary.json is dumped in the order its members were added (see
+ * dump_flags), which for the groups is the order of their keys as text:
+ * "1", "10", "2"... for the rings (RB_MAX_RINGS is 10) and the rings heard.
+ */
+static const char *const ring_keys[RB_MAX_RINGS] = {"1", "10", "2", "3", "4",
+						      "5", "6", "7", "8", "9"};
+static const signed char ring_k[RB_MAX_RINGS] = {1, 10, 2, 3, 4, 5, 6, 7, 8, 9};
+_Static_assert(RB_MAX_RINGS == 10, "ring_keys lists the rings 1..10 in key order");
+
+static const char *const heard_keys[RB_RINGS_HEARD_BINS] = {
+    "1",  "10", "11", "12", "13", "14", "15", "16", "17",  "18", "19",
+    "2",  "20", "21", "22", "23", "24", "25", "26", "27",  "28", "29",
+    "3",  "30", "31+", "4", "5", "6", "7", "8", "9"};
+/* heard_keys[i]'s bin: its number less one */
+static const signed char heard_bin[RB_RINGS_HEARD_BINS] = {
+    0, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 1, 19, 20, 21, 22,
+    23, 24, 25, 26, 27, 28, 2, 29, 30, 3, 4, 5, 6, 7, 8};
+_Static_assert(RB_RINGS_HEARD_BINS == 31, "heard_keys lists the bins 1..30, 31+ in key order");
+
+/* One measure (summary_int.h's enum scn_measure order) for k = 1..10. */
+static void put_levels(struct mdst *d, int measure)
 {
-	json_t *m = json_object(), *ci = json_object(), *se = json_object(), *df = json_object();
-	json_t *vals = with_values ? json_object() : NULL;
-	if (!m || !ci || !se || !df || (with_values && !vals)) {
+	struct mdst s = sub(d, measure_names[measure]);
+	for (int i = 0; i < RB_MAX_RINGS; i++)
+		put_x(&s, ring_keys[i], x_level, measure, ring_k[i], EST_PROPORTION, true, true);
+}
+
+static void put_heard(struct mdst *d, const struct sum_cell *c)
+{
+	json_t *rh = json_object();
+	for (int i = 0; i < RB_RINGS_HEARD_BINS; i++)
+		json_object_set_new_nocheck(rh, heard_keys[i],
+					    json_integer((json_int_t)c->hh[0][heard_bin[i]]));
+	put_plain(d, "rings_heard", rh);
+}
+
+/* The members of a group from "abandon..." to "dialled"; ci95 and df, when
+ * written, come in their places. */
+static void group_head(struct mdst *d, json_t *ci, json_t *df)
+{
+	const struct sum_view *v = d->v;
+	const struct sum_cell *c = &v->total;
+	put_x(d, "abandon_before_forward_fraction", x_abf, 0, 0, EST_PROPORTION, true, true);
+	put_x(d, "abandon_fraction", x_abandon, 0, 0, EST_PROPORTION, true, true);
+	put_count(d, "abandoned", C_ABD(c), true);
+	put_count(d, "abandoned_before_forward", C_ABF(c), true);
+	put_count(d, "answered", C_ANS(c), true);
+	put_levels(d, 1); /* answered_within */
+	put_x(d, "backup_occupancy", x_occ, 1, 0, EST_PROPORTION, false, v->tw);
+	if (ci) {
+		json_object_set_new_nocheck(d->m, "ci95", ci);
+		json_object_set_new_nocheck(d->m, "df", df);
+	}
+	put_count(d, "dialled", sum_dialled(c), true);
+}
+
+/* The rest, from "incomplete" to "wait_s". */
+static void group_tail(struct mdst *d, json_t *se, double t_start)
+{
+	const struct sum_view *v = d->v;
+	const struct sum_cell *c = &v->total;
+	put_count(d, "incomplete", C_INC(c), true);
+	put_x(d, "occupancy", x_occ, 0, 0, EST_PROPORTION, false, v->tw);
+	put_count(d, "offered", sum_offered(c), true);
+	struct mdst q = sub(d, "queue_len");
+	bool qmax = v->tw && c->tw.dur > 0;
+	put_plain(&q, "max", qmax ? json_integer(c->tw.ring_max) : json_null());
+	put_x(&q, "mean", x_queue, 0, 0, EST_NONNEG, false, v->tw);
+	put_count(d, "rejected", C_REJ(c), true);
+	put_heard(d, c);
+	put_count(d, "screened", c->screened, c->screened_unknown < C_ANS(c) || C_ANS(c) == 0);
+	if (se)
+		json_object_set_new_nocheck(d->m, "se", se);
+	put_levels(d, 2); /* sl */
+	put_levels(d, 3); /* sl2 */
+	put_levels(d, 0); /* sla */
+	if (!isnan(t_start))
+		json_object_set_new_nocheck(d->m, "t_start_s", json_real(t_start));
+	if (d->vals)
+		json_object_set_new_nocheck(d->m, "values", d->vals);
+	struct mdst w = sub(d, "wait_s");
+	put_x(&w, "mean", x_wait_mean, 0, 0, EST_NONNEG, false, true);
+	put_quantile(&w, "p50", 0);
+	put_quantile(&w, "p90", 1);
+	put_quantile(&w, "p99", 2);
+}
+
+/*
+ * A group's object: its measures, with ci95, se and df when with_ci,
+ * values (each sample's) when with_values, t_start_s unless NaN (a
+ * 15-minute row's start).
+ */
+static json_t *group_json(const struct sum_view *v, bool with_ci, bool with_values, double t_start)
+{
+	json_t *m = json_object();
+	json_t *ci = with_ci ? json_object() : NULL, *se = with_ci ? json_object() : NULL;
+	json_t *df = with_ci ? json_object() : NULL, *vals = with_values ? json_object() : NULL;
+	if (!m || (with_ci && (!ci || !se || !df)) || (with_values && !vals)) {
 		json_decref(m);
 		json_decref(ci);
 		json_decref(se);
@@ -166,64 +280,85 @@ static json_t *group_json(const struct sum_view *v, bool with_ci, bool with_valu
 		return NULL;
 	}
 	struct mdst d = {m, ci, se, df, vals, v};
-	const struct sum_cell *c = &v->total;
-	char key[8];
-
-	put_count(&d, "dialled", sum_dialled(c), true);
-	put_count(&d, "offered", sum_offered(c), true);
-	put_count(&d, "answered", C_ANS(c), true);
-	put_count(&d, "screened", c->screened, c->screened_unknown < C_ANS(c) || C_ANS(c) == 0);
-	put_count(&d, "abandoned", C_ABD(c), true);
-	put_count(&d, "abandoned_before_forward", C_ABF(c), true);
-	put_count(&d, "rejected", C_REJ(c), true);
-	put_count(&d, "incomplete", C_INC(c), true);
-	for (int m_i = 0; m_i < 4; m_i++) {
-		struct mdst s = sub(&d, measure_names[m_i]);
-		for (int k = 1; k <= RB_MAX_RINGS; k++) {
-			snprintf(key, sizeof(key), "%d", k);
-			put_x(&s, key, x_level, m_i, k, EST_PROPORTION, true, true);
-		}
-	}
-	put_x(&d, "abandon_fraction", x_abandon, 0, 0, EST_PROPORTION, true, true);
-	put_x(&d, "abandon_before_forward_fraction", x_abf, 0, 0, EST_PROPORTION, true, true);
-	struct mdst w = sub(&d, "wait_s");
-	put_x(&w, "mean", x_wait_mean, 0, 0, EST_NONNEG, false, true);
-	put_quantile(&w, "p50", 0);
-	put_quantile(&w, "p90", 1);
-	put_quantile(&w, "p99", 2);
-	json_t *rh = json_object();
-	for (int i = 0; i < RB_RINGS_HEARD_BINS; i++) {
-		if (i == RB_RINGS_HEARD_BINS - 1)
-			snprintf(key, sizeof(key), "%d+", i + 1);
-		else
-			snprintf(key, sizeof(key), "%d", i + 1);
-		json_object_set_new(rh, key, json_integer((json_int_t)c->hh[0][i]));
-	}
-	json_object_set_new(m, "rings_heard", rh);
-	json_object_set_new(ci, "rings_heard", json_null());
-	json_object_set_new(se, "rings_heard", json_null());
-	json_object_set_new(df, "rings_heard", json_null());
-	put_x(&d, "occupancy", x_occ, 0, 0, EST_PROPORTION, false, v->tw);
-	put_x(&d, "backup_occupancy", x_occ, 1, 0, EST_PROPORTION, false, v->tw);
-	struct mdst q = sub(&d, "queue_len");
-	put_x(&q, "mean", x_queue, 0, 0, EST_NONNEG, false, v->tw);
-	bool qmax = v->tw && c->tw.dur > 0;
-	json_object_set_new(q.m, "max", qmax ? json_integer(c->tw.ring_max) : json_null());
-	json_object_set_new(q.ci, "max", json_null());
-	json_object_set_new(q.se, "max", json_null());
-	json_object_set_new(q.df, "max", json_null());
-	if (with_ci) {
-		json_object_set_new(m, "ci95", ci);
-		json_object_set_new(m, "se", se);
-		json_object_set_new(m, "df", df);
-	} else {
-		json_decref(ci);
-		json_decref(se);
-		json_decref(df);
-	}
-	if (vals)
-		json_object_set_new(m, "values", vals);
+	group_head(&d, ci, df);
+	group_tail(&d, se, t_start);
 	return m;
+}
+
+/* ---- key order -------------------------------------------------------- */
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * o's members again in the order of their keys as text, as a new object
+ * (o's reference is taken): for the few objects whose keys are names or
+ * come in no fixed order. On failure o as it was (dump_flags then sorts).
+ */
+static json_t *in_key_order(json_t *o)
+{
+	size_t n = json_object_size(o);
+	const char **keys = malloc(sizeof(*keys) * (n ? n : 1));
+	json_t *r = keys ? json_object() : NULL;
+	if (!r) {
+		free(keys);
+		return o;
+	}
+	size_t i = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+		keys[i++] = k;
+	qsort(keys, n, sizeof(*keys), key_cmp);
+	for (i = 0; i < n; i++)
+		if (json_object_set_nocheck(r, keys[i], json_object_get(o, keys[i])))
+			break;
+	free(keys);
+	if (i < n) {
+		json_decref(r);
+		return o;
+	}
+	json_decref(o);
+	return r;
+}
+
+/* Whether every object in j lists its members in the order of their keys. */
+static bool in_order(json_t *j)
+{
+	if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v)
+			if (!in_order(v))
+				return false;
+		return true;
+	}
+	if (!json_is_object(j))
+		return true;
+	const char *prev = NULL, *k;
+	json_t *v;
+	json_object_foreach(j, k, v) {
+		if ((prev && strcmp(prev, k) >= 0) || !in_order(v))
+			return false;
+		prev = k;
+	}
+	return true;
+}
+
+/*
+ * summary.json lists every object's members sorted by key. jansson keeps
+ * them in the order they were added, and summary_to_json adds them in key
+ * order, so they are dumped as they are rather than sorted once more per
+ * object (JSON_SORT_KEYS: a key array, qsort and a hash lookup per member,
+ * for the ~1,000 objects of a long run). An object found out of order
+ * (an extra member from elsewhere, say) falls back to JSON_SORT_KEYS: the
+ * same bytes either way.
+ */
+static size_t dump_flags(json_t *root)
+{
+	return in_order(root) ? SUM_JSON_FLAGS : SUM_JSON_FLAGS | JSON_SORT_KEYS;
 }
 
 static const char *const engine_names[] = {"model", "live", "capture"};
@@ -261,7 +396,7 @@ static json_t *target_json(const struct sum_target *tr)
 	json_object_set_new(o, "result", json_string(judgement_names[tr->judged]));
 	if (tr->note)
 		json_object_set_new(o, "note", json_string(tr->note));
-	return o;
+	return in_key_order(o);
 }
 
 static json_t *jstr_or_null(const char *s)
@@ -353,20 +488,20 @@ json_t *summary_to_json(const struct summary *s)
 	json_object_set_new(root, "ci_method", json_string(ci_method(s)));
 	json_object_set_new(root, "ci_note", json_string(ci_note(s)));
 	json_object_set_new(root, "batch_edges_s", batch_edges(s));
-	json_object_set_new(root, "overall", group_json(&s->views[0], true, true));
+	json_object_set_new(root, "overall", group_json(&s->views[0], true, true, NAN));
 
 	json_t *ph = json_object(), *ten = json_object(), *fwd = json_object();
 	for (int i = 0; i < L->n_win; i++)
-		json_object_set_new(ph, s->views[L->g_win + i].name, group_json(&s->views[L->g_win + i], true, true));
+		json_object_set_new(ph, s->views[L->g_win + i].name, group_json(&s->views[L->g_win + i], true, true, NAN));
 	for (int i = 0; i < L->n_ten; i++)
-		json_object_set_new(ten, s->views[L->g_ten + i].name, group_json(&s->views[L->g_ten + i], true, false));
+		json_object_set_new(ten, s->views[L->g_ten + i].name, group_json(&s->views[L->g_ten + i], true, false, NAN));
 	for (int i = L->n_groups; i < s->n_views; i++)
-		json_object_set_new(ten, s->views[i].name, group_json(&s->views[i], true, false));
+		json_object_set_new(ten, s->views[i].name, group_json(&s->views[i], true, false, NAN));
 	for (int i = 0; i < 2; i++)
-		json_object_set_new(fwd, s->views[L->g_fwd + i].name, group_json(&s->views[L->g_fwd + i], true, false));
-	json_object_set_new(root, "phases", ph);
-	json_object_set_new(root, "by_tenant", ten);
-	json_object_set_new(root, "by_forwarding", fwd);
+		json_object_set_new(fwd, s->views[L->g_fwd + i].name, group_json(&s->views[L->g_fwd + i], true, false, NAN));
+	json_object_set_new(root, "phases", in_key_order(ph));
+	json_object_set_new(root, "by_tenant", in_key_order(ten));
+	json_object_set_new(root, "by_forwarding", in_key_order(fwd));
 	if (o->scn) {
 		/* the tenants' answering names and numbers, so that a folder
 		 * copied away from its scenario file still reports them */
@@ -376,16 +511,15 @@ json_t *summary_to_json(const struct summary *s)
 			json_object_set_new(tn, t->id,
 					    json_pack("{s:s?, s:s?}", "name", t->name, "number", t->number));
 		}
-		json_object_set_new(root, "tenants", tn);
+		json_object_set_new(root, "tenants", in_key_order(tn));
 	}
 
 	json_t *ints = json_array();
 	for (int i = 0; i < s->n_ints_used; i++) {
 		/* With one replication a 15-minute row has no interval of its own:
 		 * its ci95 and se are left out rather than written as nulls. */
-		json_t *m = group_json(&s->views[L->g_int + i], !s->batch_mode, false);
-		json_object_set_new(m, "t_start_s", json_real(rb_us_to_s((rb_us)i * RB_INTERVAL_US)));
-		json_array_append_new(ints, m);
+		json_array_append_new(ints, group_json(&s->views[L->g_int + i], !s->batch_mode, false,
+						       rb_us_to_s((rb_us)i * RB_INTERVAL_US)));
 	}
 	json_object_set_new(root, "intervals", ints);
 
@@ -403,12 +537,101 @@ json_t *summary_to_json(const struct summary *s)
 	json_t *val;
 	json_object_foreach(s->extra, key, val)
 		json_object_set(root, key, val);
-	return root;
+	return in_key_order(root);
 }
 
 int summary_write_json(const struct summary *s, const char *path)
 {
 	return summary_write_json_keep(s, path, NULL);
+}
+
+/*
+ * The dump goes to the file through a buffer of our own (json_dump_callback):
+ * json_dumps builds the whole text and copies it once more, and stdio
+ * copied it again; 2.2 M instructions more for a 290 KB summary (callgrind).
+ */
+struct dump_out {
+	int fd;
+	int err;
+	size_t n;
+	char buf[1 << 16];
+};
+
+static int out_flush(struct dump_out *o)
+{
+	size_t off = 0;
+	while (off < o->n) {
+		ssize_t w = write(o->fd, o->buf + off, o->n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			o->err = w < 0 ? errno : EIO;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	o->n = 0;
+	return 0;
+}
+
+static int out_put(const char *b, size_t len, void *data)
+{
+	struct dump_out *o = data;
+	if (len < 16 && len <= sizeof(o->buf) - o->n) {
+		/* jansson's pieces: 2.7 bytes on average (a quote, an indent,
+		 * a key): byte by byte, no call */
+		char *d = o->buf + o->n;
+		o->n += len;
+		while (len--)
+			*d++ = *b++;
+		return 0;
+	}
+	while (len) {
+		if (o->n == sizeof(o->buf) && out_flush(o))
+			return -1;
+		size_t k = sizeof(o->buf) - o->n < len ? sizeof(o->buf) - o->n : len;
+		memcpy(o->buf + o->n, b, k);
+		o->n += k;
+		b += k;
+		len -= k;
+	}
+	return 0;
+}
+
+/* root's text and a newline to tmp (created); 0 or an errno. */
+static int dump_to(json_t *root, const char *tmp)
+{
+	struct dump_out *o = malloc(sizeof(*o));
+	if (!o)
+		return ENOMEM;
+	o->n = 0;
+	o->err = 0;
+	o->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int err = o->fd < 0 ? errno : 0;
+	if (!err && (json_dump_callback(root, out_put, o, dump_flags(root)) || out_put("\n", 1, o) ||
+		     out_flush(o)))
+		err = o->err ? o->err : ENOMEM; /* not the file's: jansson's memory */
+	if (o->fd >= 0 && close(o->fd) && !err)
+		err = errno ? errno : EIO;
+	free(o);
+	return err;
+}
+
+/* root's text to path, whole or not at all (a temporary file renamed). */
+static int write_tree(json_t *root, const char *path)
+{
+	size_t tn = strlen(path) + 8;
+	char *tmp = malloc(tn);
+	if (!tmp)
+		return ENOMEM;
+	snprintf(tmp, tn, "%s.tmp", path);
+	int err = dump_to(root, tmp);
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err)
+		remove(tmp);
+	free(tmp);
+	return err;
 }
 
 int summary_write_json_keep(const struct summary *s, const char *path, struct json_t **keep)
@@ -417,46 +640,20 @@ int summary_write_json_keep(const struct summary *s, const char *path, struct js
 		*keep = NULL;
 	if (!s->finished)
 		return EINVAL;
+	/* a tree not kept is made and dropped here: in an arena (jarena.h) */
+	struct jarena arena;
+	if (!keep)
+		jarena_begin(&arena);
 	json_t *root = summary_to_json(s);
-	if (!root)
-		return ENOMEM;
-	char *text = json_dumps(root, SUM_JSON_FLAGS);
-	if (keep && text)
+	int err = root ? 0 : ENOMEM;
+	if (root)
+		err = write_tree(root, path);
+	if (keep && !err)
 		*keep = root;
 	else
 		json_decref(root);
-	if (!text)
-		return ENOMEM;
-	int err = 0;
-	size_t len = strlen(text);
-	char *tmp = NULL;
-	size_t tn = strlen(path) + 8;
-	tmp = malloc(tn);
-	if (!tmp) {
-		free(text);
-		return ENOMEM;
-	}
-	snprintf(tmp, tn, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		err = errno;
-		goto out;
-	}
-	if (fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF)
-		err = errno ? errno : EIO;
-	if (fclose(f) && !err)
-		err = errno ? errno : EIO;
-	if (!err && rename(tmp, path))
-		err = errno;
-	if (err)
-		remove(tmp);
-out:
-	if (err && keep) {
-		json_decref(*keep);
-		*keep = NULL;
-	}
-	free(tmp);
-	free(text);
+	if (!keep)
+		jarena_end(&arena);
 	return err;
 }
 

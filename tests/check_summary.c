@@ -165,6 +165,26 @@ static bool is_null(json_t *o, const char *path)
 	return json_is_null(v);
 }
 
+/*
+ * summary.json is dumped in the order its members were added, which
+ * summary_json.c keeps as the order of the keys: the text with
+ * JSON_SORT_KEYS must be the same (or the file would change, or fall back
+ * to sorting every object again).
+ */
+static void assert_key_order(const struct summary *s)
+{
+	json_t *j = summary_to_json(s);
+	ck_assert_ptr_nonnull(j);
+	size_t f = JSON_INDENT(1) | JSON_REAL_PRECISION(16);
+	char *sorted = json_dumps(j, f | JSON_SORT_KEYS), *as_is = json_dumps(j, f);
+	ck_assert_ptr_nonnull(sorted);
+	ck_assert_ptr_nonnull(as_is);
+	ck_assert_str_eq(as_is, sorted);
+	free(sorted);
+	free(as_is);
+	json_decref(j);
+}
+
 static struct summary *hand_summary(bool tw, const struct scn_target *t, size_t nt)
 {
 	struct summary_opts o = {.engine = ENGINE_MODEL, .command = "check", .scn = &scn,
@@ -270,6 +290,7 @@ START_TEST(test_summary_batch_intervals)
 	ck_assert_double_eq_tol(v, (30.0 + 225.0) / 540.0, 1e-12);
 	ck_assert(hi > lo);
 	json_decref(j);
+	assert_key_order(s);
 	summary_free(s);
 }
 END_TEST
@@ -621,6 +642,40 @@ START_TEST(test_summary_json_same_bytes_whatever_the_order)
 }
 END_TEST
 
+/* An extra member out of key order: the file is still sorted throughout. */
+START_TEST(test_summary_json_sorted_with_unsorted_extra)
+{
+	scn_setup(2);
+	struct summary_opts o = {.engine = ENGINE_MODEL, .scn = &scn, .replications = 4,
+				 .t0_epoch = RB_T_NONE, .time_weighted = true};
+	struct summary *s = summary_new(&o);
+	for (int r = 0; r < 4; r++) {
+		add_rep_calls(summary_rep(s, r), 3 + r, 0, 10);
+		add_hand_calls(summary_rep(s, r));
+		add_hand_spans(summary_rep(s, r));
+	}
+	ck_assert_int_eq(summary_finish(s), 0);
+	assert_key_order(s);
+	summary_set_extra(s, "aaa_extra", json_pack("{s:i, s:{s:i, s:i}}", "zeta", 1, "alpha", "y", 2,
+						    "x", 3));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/check_summary_unsorted_extra.json", RB_BINARY_DIR);
+	ck_assert_int_eq(summary_write_json(s, path), 0);
+	json_t *j = summary_to_json(s);
+	char *want = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(16));
+	char *got;
+	long len;
+	read_file(path, &got, &len);
+	ck_assert_int_eq(len, (long)strlen(want) + 1);
+	ck_assert(memcmp(got, want, strlen(want)) == 0 && got[len - 1] == '\n');
+	ck_assert_ptr_nonnull(strstr(got, "\"alpha\": {\n   \"x\": 3,\n   \"y\": 2\n  },\n  \"zeta\""));
+	free(got);
+	free(want);
+	json_decref(j);
+	summary_free(s);
+}
+END_TEST
+
 START_TEST(test_summary_json_matches_schema)
 {
 	scn_setup(2);
@@ -630,6 +685,7 @@ START_TEST(test_summary_json_matches_schema)
 	};
 	struct summary *s = hand_summary(true, t, 2);
 	summary_set_extra(s, "skipped", json_pack("{si}", "truncated", 1));
+	assert_key_order(s);
 	char path[256], cmd[1024];
 	snprintf(path, sizeof(path), "%s/check_summary_schema.json", RB_BINARY_DIR);
 	ck_assert_int_eq(summary_write_json(s, path), 0);
@@ -854,6 +910,7 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_summary_verdict_on_the_interval);
 	tcase_add_test(tc, test_summary_batch_intervals);
 	tcase_add_test(tc, test_summary_json_same_bytes_whatever_the_order);
+	tcase_add_test(tc, test_summary_json_sorted_with_unsorted_extra);
 	tcase_add_test(tc, test_summary_json_matches_schema);
 	tcase_add_test(tc, test_summary_print_shows_targets_and_verdict);
 	tcase_add_test(tc, test_summary_capture_without_scenario);
