@@ -3,13 +3,11 @@
 # restates the contract they keep.
 # rbjson: the jansson helpers the result files' readers and writers share.
 rb_module(rbjson SOURCES rbjson.c DEPS PkgConfig::JANSSON)
-rb_module(results SOURCES stats.c estimate.c summary.c summary_finish.c summary_json.c summary_query.c timeline.c jarena.c
+rb_module(results SOURCES stats.c estimate.c summary.c summary_finish.c summary_json.c summary_query.c timeline.c
   resdir.c
   compare.c
   DEPS rbjson scn base PkgConfig::JANSSON PkgConfig::GSL Threads::Threads)
 rb_tool_lib(results)
-# jarena: summary.json's tree in an arena (core/jarena.h).
-rb_check(jarena SOURCES tests/check_jarena.c DEPS results LABELS unit TIMEOUT 60)
 rb_check(summary SOURCES tests/check_summary.c DEPS results LABELS unit TIMEOUT 60)
 rb_check(summary_add SOURCES tests/check_summary_add.c DEPS results LABELS unit TIMEOUT 120)
 rb_check(callrec SOURCES tests/check_callrec.c DEPS results LABELS unit TIMEOUT 60)

@@ -11,7 +11,6 @@
 
 #include <jansson.h>
 
-#include "jarena.h"
 #include "rbjson.h"
 #include "rv.h"
 #include "scn_hash.h"
@@ -617,43 +616,31 @@ static int dump_to(json_t *root, const char *tmp)
 	return err;
 }
 
-/* root's text to path, whole or not at all (a temporary file renamed). */
-static int write_tree(json_t *root, const char *path)
-{
-	size_t tn = strlen(path) + 8;
-	char *tmp = malloc(tn);
-	if (!tmp)
-		return ENOMEM;
-	snprintf(tmp, tn, "%s.tmp", path);
-	int err = dump_to(root, tmp);
-	if (!err && rename(tmp, path))
-		err = errno;
-	if (err)
-		remove(tmp);
-	free(tmp);
-	return err;
-}
-
 int summary_write_json_keep(const struct summary *s, const char *path, struct json_t **keep)
 {
 	if (keep)
 		*keep = NULL;
 	if (!s->finished)
 		return EINVAL;
-	/* a tree not kept is made and dropped here: in an arena (jarena.h) */
-	struct jarena arena;
-	if (!keep)
-		jarena_begin(&arena);
 	json_t *root = summary_to_json(s);
-	int err = root ? 0 : ENOMEM;
-	if (root)
-		err = write_tree(root, path);
+	if (!root)
+		return ENOMEM;
+	size_t tn = strlen(path) + 8;
+	char *tmp = malloc(tn);
+	int err = tmp ? 0 : ENOMEM;
+	if (tmp) {
+		snprintf(tmp, tn, "%s.tmp", path);
+		err = dump_to(root, tmp);
+		if (!err && rename(tmp, path))
+			err = errno;
+		if (err)
+			remove(tmp);
+	}
 	if (keep && !err)
 		*keep = root;
 	else
 		json_decref(root);
-	if (!keep)
-		jarena_end(&arena);
+	free(tmp);
 	return err;
 }
 
