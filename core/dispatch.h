@@ -261,6 +261,19 @@ enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now);
 static inline void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us now);
 
 /*
+ * As dsp_staff_free, but the call an operator takes as it frees up (calls
+ * waiting on its floor, nobody else idle there: the common case under load)
+ * is handed over to it directly and returned instead of being reported
+ * through assign_h: the owner then does what its assign_h would, inline (as
+ * with dsp_arrive_take). The counts and their time integrals are those of
+ * dsp_staff_free (the member busy throughout). NULL when the member took no
+ * call this way: it went idle or off, or the general path ran (assign_h as
+ * usual).
+ */
+static inline struct dsp_call *dsp_staff_free_take(struct dsp *d, struct dsp_staff *staff,
+						   rb_us now);
+
+/*
  * A shift change at now: floor_ops[f] operators per floor (NULL: unchanged),
  * backup staff (-1: unchanged). Fewer: idle members leave at once (the most
  * recently idle first), then not-ready and then busy ones are marked leaving
@@ -331,7 +344,7 @@ int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n);
  * prologue; about 20 instructions per call on bench/model's case). The
  * rest of each (a call that waits, a backup member, one leaving or
  * unreachable, a waiting call to take) stays in dispatch.c. Private to
- * dispatch*.c but for the three public functions.
+ * dispatch*.c but for the four public functions.
  */
 
 /* count k of d->counts changes by delta at now, its time integral with it
@@ -429,6 +442,50 @@ static inline void dsp_staff_free(struct dsp *d, struct dsp_staff *staff, rb_us 
 		dsp__free_plain(d, staff, now);
 	else
 		dsp__release_other(d, staff, now);
+}
+
+/*
+ * The plain member s hands over straight to the oldest waiting call of its
+ * floor fl, whose idle FIFO is empty: what dsp__free_plain then
+ * floor_drain's one assignment do (s idle at the FIFO's head, then taking
+ * the queue's head), without the FIFO, the busy count's -1 and +1 at the
+ * same instant (its time integral unchanged) or assign_h.
+ */
+static inline struct dsp_call *dsp__hand_over(struct dsp *d, struct dsp_floor *fl,
+					      struct dsp_staff *s, rb_us now)
+{
+	struct dsp_call *call = fl->wait_head;
+	fl->wait_head = call->next;
+	if (call->next)
+		call->next->prev = NULL;
+	else
+		fl->wait_tail = NULL;
+	call->next = NULL;
+	fl->waiting--;
+	DSP_COUNT(d, waiting, -1, now);
+	s->idle_since = now;
+	s->prev = s->next = NULL;
+	s->state = DSP_STAFF_PICKUP;
+	s->call = call;
+	call->state = DSP_CALL_PICKUP;
+	call->staff = s;
+	call->rings++;
+	d->counts.rung++;
+	return call;
+}
+
+static inline struct dsp_call *dsp_staff_free_take(struct dsp *d, struct dsp_staff *staff,
+						   rb_us now)
+{
+	if (!dsp__plain(staff)) {
+		dsp__release_other(d, staff, now);
+		return NULL;
+	}
+	struct dsp_floor *fl = &d->floors[staff->floor];
+	if (fl->wait_head && !fl->idle_head)
+		return dsp__hand_over(d, fl, staff, now);
+	dsp__free_plain(d, staff, now);
+	return NULL;
 }
 
 #endif

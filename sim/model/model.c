@@ -539,6 +539,20 @@ static void on_assign(struct dsp_call *dc, struct dsp_staff *staff, rb_us now, v
 	took(arg, (struct mcall *)((char *)dc - offsetof(struct mcall, dc)), staff, now, false);
 }
 
+/*
+ * Staff done with a call (talk and wrap-up over) at now: an operator who
+ * takes the oldest waiting call of its floor at once gets it here, as
+ * on_assign would give it (dsp_staff_free_take: no indirect call, no idle
+ * FIFO in between); any other case through the dispatcher's rules and
+ * on_assign.
+ */
+HOT void staff_free(struct mrep *m, struct dsp_staff *st, rb_us now)
+{
+	struct dsp_call *dc = dsp_staff_free_take(&m->d, st, now);
+	if (dc)
+		took(m, OF(dc, dc), st, now, false);
+}
+
 /* The INVITE reaches the center at now: an idle operator takes it at once
  * (dsp_arrive_take: no handler in between), or it waits. */
 HOT void at_center(struct mrep *m, struct mcall *c, rb_us now)
@@ -621,7 +635,7 @@ HOT void on_talk_end(struct mrep *m, struct mcall *c, rb_us now)
 	}
 	struct dsp_staff *st = c->staff;
 	call_free(m, c);
-	dsp_staff_free(&m->d, st, now);
+	staff_free(m, st, now);
 }
 
 /* --- arrivals and shifts ------------------------------------------------------- */
@@ -912,7 +926,7 @@ HOT void dispatch_event(struct mrep *m, struct evq_ev *ev)
 		c = OF(ev, ev);
 		struct dsp_staff *st = c->staff;
 		call_free(m, c);
-		dsp_staff_free(&m->d, st, now);
+		staff_free(m, st, now);
 		break;
 	}
 	case MEV_REDIAL: {
