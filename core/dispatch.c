@@ -85,6 +85,12 @@ static void idle_unlink(struct dsp_floor *f, struct dsp_staff *s)
 	s->prev = s->next = NULL;
 }
 
+/* s->plain again, after its kind, leaving or unreachable changed. */
+static void plain_sync(struct dsp_staff *s)
+{
+	s->plain = s->kind == DSP_OPERATOR && !s->leaving && !s->unreachable;
+}
+
 static struct dsp_floor *staff_floor(struct dsp *d, const struct dsp_staff *s)
 {
 	return s->kind == DSP_BACKUP ? &d->backup : &d->floors[s->floor];
@@ -173,6 +179,7 @@ static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	struct dsp_floor *fl = staff_floor(d, s);
 	s->leaving = false;
+	plain_sync(s);
 	s->call = NULL;
 	to_idle(d, s, now);
 	fl->on_shift++;
@@ -188,6 +195,7 @@ static void go_off(struct dsp *d, struct dsp_staff *s, rb_us now)
 		away_add(d, s, -1);
 	s->state = DSP_STAFF_OFF;
 	s->leaving = false;
+	plain_sync(s);
 	s->call = NULL;
 	if (s->kind == DSP_BACKUP)
 		COUNT(d, backup_staffed, -1, now);
@@ -259,6 +267,7 @@ static int new_staff(struct dsp *d, enum dsp_staff_kind kind, int floor, struct 
 	s->id = kind == DSP_BACKUP ? ++d->next_backup_id : ++d->next_op_id;
 	s->state = DSP_STAFF_OFF;
 	s->unreachable = d->reach_h && !d->reach_h(s, d->arg);
+	plain_sync(s);
 	d->staff[d->n_staff++] = s;
 	*out = s;
 	return 0;
@@ -295,6 +304,7 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 			if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && !s->leaving &&
 			    (pass == 0 ? nr : busy)) {
 				s->leaving = true;
+				plain_sync(s);
 				fl->on_shift--;
 			}
 		}
@@ -303,6 +313,7 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 		struct dsp_staff *s = d->staff[i];
 		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && s->leaving) {
 			s->leaving = false;
+			plain_sync(s);
 			fl->on_shift++;
 		}
 	}
@@ -509,6 +520,7 @@ void dsp_staff_reachable(struct dsp *d, struct dsp_staff *staff, bool reachable,
 	if (staff->unreachable == !reachable)
 		return;
 	staff->unreachable = !reachable;
+	plain_sync(staff);
 	if (!reachable && staff->state == DSP_STAFF_IDLE) {
 		idle_unlink(staff_floor(d, staff), staff);
 		staff->state = DSP_STAFF_AWAY;

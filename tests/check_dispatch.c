@@ -843,6 +843,8 @@ static struct dsp_staff *staff_in(enum dsp_staff_state st)
 }
 
 /* One random step of a center's life at now (all entry points). */
+static int tw_handed; /* calls dsp_staff_free_take handed over */
+
 static void tw_step(struct dsp_call *cs, int n, rb_us now)
 {
 	struct dsp_call *call;
@@ -861,9 +863,11 @@ static void tw_step(struct dsp_call *cs, int n, rb_us now)
 		if ((call = call_in(cs, n, DSP_CALL_PICKUP)))
 			dsp_answered(&d, call, now);
 		break;
-	case 3:
-		if ((s = staff_in(DSP_STAFF_BUSY)))
+	case 3: /* both ways: the hand-over keeps the integrals too */
+		if ((s = staff_in(DSP_STAFF_BUSY)) && tw_next(2))
 			dsp_staff_free(&d, s, now);
+		else if (s && dsp_staff_free_take(&d, s, now))
+			tw_handed++;
 		break;
 	case 4:
 		if ((call = call_in(cs, n, tw_next(2) ? DSP_CALL_WAITING : DSP_CALL_PICKUP)))
@@ -924,7 +928,12 @@ START_TEST(test_dispatch_time_integrals)
 				  k->tw.backup_staffed};
 		for (int i = 0; i < 5; i++)
 			ck_assert_uint_eq((uint64_t)now_cnt[i] * (uint64_t)t - tw[i], area[i]);
+		for (size_t i = 0; i < d.n_staff; i++) { /* the private mirror kept */
+			const struct dsp_staff *x = d.staff[i];
+			ck_assert(x->plain == (x->kind == DSP_OPERATOR && !x->leaving && !x->unreachable));
+		}
 	}
+	ck_assert_int_gt(tw_handed, 10);
 	/* the walk went through the states it means to test */
 	ck_assert_int_gt(assigned, 100);
 	ck_assert_uint_gt(d.counts.no_answer, 100);
