@@ -224,13 +224,15 @@ void dsp_call_init(struct dsp_call *call, int floor);
 void dsp_arrive(struct dsp *d, struct dsp_call *call, rb_us now);
 
 /*
- * As dsp_arrive, but an operator who takes the call at once (the common
- * case) is returned instead of being reported through assign_h: the owner
- * then does what its assign_h would, inline (the model: one indirect call
- * and a few tests fewer per call). NULL when no operator took it (the call
- * waits, or a backup member took it, through assign_h as usual).
+ * As dsp_call_init(call, floor) then dsp_arrive, but an operator who takes
+ * the call at once (the common case) is returned instead of being reported
+ * through assign_h: the owner then does what its assign_h would, inline
+ * (the model: one indirect call and a few tests fewer per call). NULL when
+ * no operator took it (the call waits, or a backup member took it, through
+ * assign_h as usual). The call needs no dsp_call_init first.
  */
-static inline struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, rb_us now);
+static inline struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, int floor,
+						rb_us now);
 
 /*
  * The call reached join age (the owner's timer at t_invite + join_age). If it
@@ -387,14 +389,19 @@ static inline void dsp__take_unqueued(struct dsp *d, struct dsp_call *call, stru
 		DSP_COUNT(d, ops_busy, 1, now);
 }
 
-static inline struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, rb_us now)
+static inline struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *call, int floor,
+						rb_us now)
 {
-	struct dsp_floor *fl = &d->floors[call->floor];
+	struct dsp_floor *fl = &d->floors[floor];
 	struct dsp_staff *s = fl->idle_head;
-	/* the call is NEW, not queued (dsp_call_init): dsp__arrive_wait links it */
+	/* dsp_call_init's, but the state (set by either way below) and the
+	 * rings counted from 0 (taken: 1) without reading them back */
+	call->floor = floor;
+	call->rings = 0;
 	call->t_invite = now;
 	call->seq = ++d->next_seq;
 	if (!s) {
+		call->staff = NULL; /* not queued: dsp__arrive_wait links it */
 		dsp__arrive_wait(d, fl, call, now);
 		return NULL;
 	}

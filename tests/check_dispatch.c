@@ -653,22 +653,27 @@ START_TEST(test_dispatch_arrive_take)
 {
 	int ops[] = {1, 0};
 	setup_center(2, ops, 1, 0);
-	dsp_call_init(&c[0], 0);
-	struct dsp_staff *s = dsp_arrive_take(&d, &c[0], 1 * S);
+	memset(&c[0], 0x5a, sizeof(c[0])); /* no dsp_call_init needed */
+	struct dsp_staff *s = dsp_arrive_take(&d, &c[0], 0, 1 * S);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(name(s), "op1");
 	ck_assert_int_eq(n_took, 0);
 	ck_assert_int_eq(c[0].state, DSP_CALL_PICKUP);
 	ck_assert_ptr_eq(c[0].staff, s);
 	ck_assert_int_eq(c[0].rings, 1);
+	ck_assert_int_eq(c[0].floor, 0);
 	ck_assert_int_eq(d.counts.ops_busy, 1);
-	dsp_call_init(&c[1], 0); /* op1 busy: backup (join age 0), via the handler */
-	ck_assert_ptr_null(dsp_arrive_take(&d, &c[1], 2 * S));
+	/* op1 busy: backup (join age 0), via the handler */
+	ck_assert_ptr_null(dsp_arrive_take(&d, &c[1], 0, 2 * S));
+	ck_assert_int_eq(c[1].rings, 1);
 	ck_assert_int_eq(n_took, 1);
 	ck_assert_str_eq(name(took[0].staff), "backup1");
-	dsp_call_init(&c[2], 1); /* nobody free: it waits */
-	ck_assert_ptr_null(dsp_arrive_take(&d, &c[2], 3 * S));
+	memset(&c[2], 0x5a, sizeof(c[2])); /* nobody free: it waits */
+	ck_assert_ptr_null(dsp_arrive_take(&d, &c[2], 1, 3 * S));
 	ck_assert_int_eq(c[2].state, DSP_CALL_WAITING);
+	ck_assert_int_eq(c[2].floor, 1);
+	ck_assert_int_eq(c[2].rings, 0);
+	ck_assert_ptr_null(c[2].staff);
 	ck_assert_int_eq(d.counts.waiting, 1);
 	dsp_answered(&d, &c[0], 4 * S); /* op1 frees up: floor 0 only */
 	dsp_staff_free(&d, s, 5 * S);
@@ -856,7 +861,7 @@ static void tw_step(struct dsp_call *cs, int n, rb_us now)
 			if (tw_next(2))
 				dsp_arrive(&d, call, now);
 			else
-				dsp_arrive_take(&d, call, now);
+				dsp_arrive_take(&d, call, call->floor, now);
 		}
 		break;
 	case 2:

@@ -462,7 +462,43 @@ static void pick_who(struct mrep *m, struct mcall *c)
 	c->no_answer = t->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
 }
 
-/* A new caller (not a redial) at now, in phase: its draws, then dial. */
+/* Who calls with one tenant and one caller type: rep_consts'. */
+HOT void who_one(struct mrep *m, struct mcall *c)
+{
+	c->tenant = c->type = 0;
+	c->fwd = m->fwd0;
+	c->no_answer = m->na0;
+}
+
+/* A first call's features that are asked about per call (new_call). */
+#define MF_NEW_RARE (MF_TRACE | MF_PICK | MF_SCREEN | MF_REDIAL | MF_SVC)
+
+/* Who a first call is and its draws, with some of MF_NEW_RARE in f: each
+ * feature's branch asked for. */
+static __attribute__((noinline)) void new_call_draws(struct mrep *m, struct mcall *c, unsigned f)
+{
+	const struct scn_ctype *ty = m->scn->callers.types;
+	if (f & MF_TRACE) {
+		trace_call_draws(m, c);
+		return;
+	}
+	if (f & MF_PICK) {
+		pick_who(m, c);
+		ty += c->type;
+	} else {
+		who_one(m, c);
+	}
+	struct rv_stream *rs = m->rs;
+	draw_call(m, c, f, ty, &rs[RVP_PATIENCE], &rs[RVP_SCREENING], &rs[RVP_TALK], &rs[RVP_REDIAL]);
+	draw_service_first(m, c, f);
+}
+
+/*
+ * A new caller (not a redial) at now, in phase: its draws, then dial. The
+ * features a first call asks about are asked once: with none of them, the
+ * same draws (draw_call, draw_service_first) with every feature's branch
+ * known not taken.
+ */
 HOT void new_call(struct mrep *m, rb_us now, int phase)
 {
 	struct mcall *c = call_get(m);
@@ -474,24 +510,15 @@ HOT void new_call(struct mrep *m, rb_us now, int phase)
 	c->caller = ++m->next_caller;
 	c->attempt = 0;
 	unsigned f = m->feat;
-	const struct scn_ctype *ty = m->scn->callers.types;
-	if (UNLIKELY(f & (MF_TRACE | MF_PICK))) {
-		if (f & MF_TRACE) {
-			trace_call_draws(m, c);
-			dial(m, c, now, phase);
-			return;
-		}
-		pick_who(m, c);
-		ty += c->type;
+	if (UNLIKELY(f & MF_NEW_RARE)) {
+		new_call_draws(m, c, f);
 	} else {
-		/* one tenant and one type: rep_consts' */
-		c->tenant = c->type = 0;
-		c->fwd = m->fwd0;
-		c->no_answer = m->na0;
+		struct rv_stream *rs = m->rs;
+		who_one(m, c);
+		draw_call(m, c, 0, m->scn->callers.types, &rs[RVP_PATIENCE], &rs[RVP_SCREENING],
+			  &rs[RVP_TALK], &rs[RVP_REDIAL]);
+		draw_service_first(m, c, 0);
 	}
-	struct rv_stream *rs = m->rs;
-	draw_call(m, c, f, ty, &rs[RVP_PATIENCE], &rs[RVP_SCREENING], &rs[RVP_TALK], &rs[RVP_REDIAL]);
-	draw_service_first(m, c, f);
 	dial(m, c, now, phase);
 }
 
@@ -530,7 +557,7 @@ HOT void answer(struct mrep *m, struct mcall *c, rb_us now, bool fresh)
 		evq_cancel(&m->q, &c->pat);
 		evq_cancel(&m->q, &c->join);
 	}
-	if (m->tl && now < m->tl_end)
+	if (now < m->tl_calls_end)
 		timeline_answered(m->tl, now);
 	sched(m, &c->ev, MEV_TALK, now + c->talk);
 }
@@ -631,8 +658,7 @@ HOT void staff_free(struct mrep *m, struct dsp_staff *st, rb_us now)
 HOT void at_center(struct mrep *m, struct mcall *c, rb_us now)
 {
 	c->t_invite = now;
-	dsp_call_init(&c->dc, m->tenant_floor[c->tenant]);
-	struct dsp_staff *st = dsp_arrive_take(&m->d, &c->dc, now);
+	struct dsp_staff *st = dsp_arrive_take(&m->d, &c->dc, m->tenant_floor[c->tenant], now);
 	if (st) {
 		took(m, c, st, now, true);
 		return;
@@ -691,7 +717,7 @@ static void on_patience(struct mrep *m, struct mcall *c, rb_us now)
 		return;
 	}
 	c->t_cancel = c->t_end = now;
-	if (m->tl && now < m->tl_end)
+	if (now < m->tl_calls_end)
 		timeline_abandoned(m->tl, now);
 	emit(m, c, OUTCOME_ABANDONED, now - c->t_invite);
 	redial_or_put(m, c);
@@ -1215,6 +1241,7 @@ static int rep_setup(struct mrep *m)
 	state_now(m, &m->st);
 	m->st_from = 0;
 	m->tl_on = m->tl != NULL;
+	m->tl_calls_end = m->tl ? m->tl_end : INT64_MIN;
 	m->slow = m->tl_on || m->err;
 	/* No stretch yet: an empty one at 0, left at the first event after 0
 	 * (without a summary, never). */

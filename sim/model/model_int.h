@@ -169,6 +169,7 @@ struct mrep {
 	rb_us na0;
 	rb_us warmup;
 	rb_us fx_bpick_first;
+	rb_us tl_calls_end;        /* tl_end with a timeline, else INT64_MIN */
 };
 
 /* Runs replication idx (model.c). Returns 0, ENOMEM, or a write errno. */
