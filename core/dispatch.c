@@ -109,7 +109,7 @@ static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *
 		wait_unlink(&d->floors[call->floor], call);
 		COUNT(d, waiting, -1, now);
 	}
-	dsp__take_unqueued(d, call, fl, staff, now);
+	dsp__take_unqueued(d, call, fl, staff, staff->kind == DSP_BACKUP, now);
 }
 
 /* staff (idle) takes call, and the owner hears of it. */

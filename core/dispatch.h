@@ -367,9 +367,10 @@ void dsp__release_other(struct dsp *d, struct dsp_staff *s, rb_us now);
 void dsp__floor_drain(struct dsp *d, int f, rb_us now);
 
 /* Staff s (the head of its idle FIFO fl: every caller takes the one idle
- * longest) takes call, which is not queued. */
+ * longest) takes call, which is not queued. backup: s's kind is DSP_BACKUP
+ * (the caller knows it: a floor's FIFO holds operators only). */
 static inline void dsp__take_unqueued(struct dsp *d, struct dsp_call *call, struct dsp_floor *fl,
-				      struct dsp_staff *s, rb_us now)
+				      struct dsp_staff *s, bool backup, rb_us now)
 {
 	fl->idle_head = s->next;
 	if (s->next)
@@ -383,7 +384,7 @@ static inline void dsp__take_unqueued(struct dsp *d, struct dsp_call *call, stru
 	d->counts.rung++;
 	s->state = DSP_STAFF_PICKUP;
 	s->call = call;
-	if (s->kind == DSP_BACKUP)
+	if (backup)
 		DSP_COUNT(d, backup_busy, 1, now);
 	else
 		DSP_COUNT(d, ops_busy, 1, now);
@@ -405,7 +406,7 @@ static inline struct dsp_staff *dsp_arrive_take(struct dsp *d, struct dsp_call *
 		dsp__arrive_wait(d, fl, call, now);
 		return NULL;
 	}
-	dsp__take_unqueued(d, call, fl, s, now);
+	dsp__take_unqueued(d, call, fl, s, false, now);
 	return s;
 }
 

@@ -170,6 +170,7 @@ struct mrep {
 	rb_us warmup;
 	rb_us fx_bpick_first;
 	rb_us tl_calls_end;        /* tl_end with a timeline, else INT64_MIN */
+	bool arr_fast;             /* arr_gap > 0 (next_arrival's fast path) */
 };
 
 /* Runs replication idx (model.c). Returns 0, ENOMEM, or a write errno. */
