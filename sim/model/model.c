@@ -61,6 +61,8 @@ enum {
 	MF_PHONE = 1u << 5,   /* phone settings: rings may go unanswered */
 	MF_RECORD = 1u << 6,  /* calls.csv rows or a call handler */
 	MF_SUM = 1u << 7,     /* a summary is fed */
+	/* who calls (tenant, forwarding, no-answer delay, screening) varies */
+	MF_WHO = MF_TRACE | MF_PICK | MF_SCREEN,
 };
 
 /* The replication's first error stays; the loop stops after the event. */
@@ -372,18 +374,20 @@ HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome, rb_us 
 {
 	unsigned f = m->feat;
 	if (f & MF_SUM) {
-		struct summary_call sc = {
-			.t_dial = c->t_dial,
-			.wait = wait,
-			.no_answer = c->no_answer,
-			.outcome = outcome,
-			.forwarding = c->fwd,
-			.screened = c->screened,
-			.phase = c->phase,
-			.tenant_idx = c->tenant,
-			.counted = c->counted,
-		};
-		summary_rep_add(m->sum, &sc);
+		/* m->sc keeps what no call changes without MF_WHO (rep_consts) */
+		struct summary_call *sc = &m->sc;
+		if (UNLIKELY(f & MF_WHO)) {
+			sc->no_answer = c->no_answer;
+			sc->forwarding = c->fwd;
+			sc->screened = c->screened;
+			sc->tenant_idx = c->tenant;
+		}
+		sc->t_dial = c->t_dial;
+		sc->wait = wait;
+		sc->outcome = outcome;
+		sc->phase = c->phase;
+		sc->counted = c->counted;
+		summary_rep_add(m->sum, sc);
 	}
 	if (UNLIKELY(f & MF_RECORD))
 		emit_record(m, c, outcome);
@@ -1171,6 +1175,8 @@ static void rep_consts(struct mrep *m)
 		m->na0 = t->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
 	}
 	m->feat = rep_features(m);
+	/* emit's record for the summary: what MF_WHO leaves the same */
+	m->sc = (struct summary_call){.no_answer = m->na0, .forwarding = m->fwd0};
 }
 
 static int rep_setup(struct mrep *m)
