@@ -23,16 +23,19 @@ static void wait_push(struct dsp_floor *f, struct dsp_call *c)
 	f->waiting++;
 }
 
+/* The lists' heads have no prev kept (struct dsp_call, struct dsp_staff):
+ * whether c is the head is asked of the list. */
 static void wait_unlink(struct dsp_floor *f, struct dsp_call *c)
 {
-	if (c->prev)
-		c->prev->next = c->next;
+	struct dsp_call *prev = f->wait_head != c ? c->prev : NULL;
+	if (prev)
+		prev->next = c->next;
 	else
 		f->wait_head = c->next;
 	if (c->next)
-		c->next->prev = c->prev;
+		c->next->prev = prev;
 	else
-		f->wait_tail = c->prev;
+		f->wait_tail = prev;
 	c->prev = c->next = NULL;
 	f->waiting--;
 }
@@ -53,7 +56,7 @@ static void wait_insert(struct dsp_floor *f, struct dsp_call *c)
 	}
 	c->next = at;
 	c->prev = at->prev;
-	if (at->prev)
+	if (f->wait_head != at)
 		at->prev->next = c;
 	else
 		f->wait_head = c;
@@ -74,14 +77,15 @@ static void idle_push(struct dsp_floor *f, struct dsp_staff *s)
 
 static void idle_unlink(struct dsp_floor *f, struct dsp_staff *s)
 {
-	if (s->prev)
-		s->prev->next = s->next;
+	struct dsp_staff *prev = f->idle_head != s ? s->prev : NULL;
+	if (prev)
+		prev->next = s->next;
 	else
 		f->idle_head = s->next;
 	if (s->next)
-		s->next->prev = s->prev;
+		s->next->prev = prev;
 	else
-		f->idle_tail = s->prev;
+		f->idle_tail = prev;
 	s->prev = s->next = NULL;
 }
 
@@ -104,7 +108,7 @@ static struct dsp_floor *staff_floor(struct dsp *d, const struct dsp_staff *s)
 static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *fl,
 			struct dsp_staff *staff, rb_us now)
 {
-	assert(fl->idle_head == staff && !staff->prev);
+	assert(fl->idle_head == staff);
 	if (call->state == DSP_CALL_WAITING) {
 		wait_unlink(&d->floors[call->floor], call);
 		COUNT(d, waiting, -1, now);

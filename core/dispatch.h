@@ -119,7 +119,9 @@ struct dsp_call {
 				      while waiting */
 	uint64_t seq;              /* arrival order (ties of t_invite) */
 	int rings;                 /* phones rung for it so far (assignments) */
-	struct dsp_call *prev, *next; /* private: the floor's waiting queue */
+	struct dsp_call *prev, *next; /* private: the floor's waiting queue
+					 (the head's prev not kept: taking the
+					 head touches no other call) */
 };
 
 /* A staff member, allocated by the dispatcher. Read-only but for udata. */
@@ -136,7 +138,8 @@ struct dsp_staff {
 	rb_us ready_at;            /* NOT_READY: when it is ready again */
 	struct dsp_call *call;     /* PICKUP: the call it took; else NULL */
 	void *udata;               /* the owner's, untouched by the dispatcher */
-	struct dsp_staff *prev, *next; /* private: idle FIFO */
+	struct dsp_staff *prev, *next; /* private: idle FIFO (the head's prev
+					  not kept, as dsp_call's) */
 };
 
 /* Fired once for each assignment: staff took call at now (both in PICKUP). */
@@ -377,9 +380,7 @@ static inline void dsp__take_unqueued(struct dsp *d, struct dsp_call *call, stru
 				      struct dsp_staff *s, bool backup, rb_us now)
 {
 	fl->idle_head = s->next;
-	if (s->next)
-		s->next->prev = NULL;
-	else
+	if (!s->next)
 		fl->idle_tail = NULL;
 	s->next = NULL;
 	call->state = DSP_CALL_PICKUP;
@@ -470,9 +471,7 @@ static inline struct dsp_call *dsp__hand_over(struct dsp *d, struct dsp_floor *f
 {
 	struct dsp_call *call = fl->wait_head;
 	fl->wait_head = call->next;
-	if (call->next)
-		call->next->prev = NULL;
-	else
+	if (!call->next)
 		fl->wait_tail = NULL;
 	call->next = NULL;
 	fl->waiting--;
