@@ -23,16 +23,19 @@ static void wait_push(struct dsp_floor *f, struct dsp_call *c)
 	f->waiting++;
 }
 
+/* The lists' heads have no prev kept (struct dsp_call, struct dsp_staff):
+ * whether c is the head is asked of the list. */
 static void wait_unlink(struct dsp_floor *f, struct dsp_call *c)
 {
-	if (c->prev)
-		c->prev->next = c->next;
+	struct dsp_call *prev = f->wait_head != c ? c->prev : NULL;
+	if (prev)
+		prev->next = c->next;
 	else
 		f->wait_head = c->next;
 	if (c->next)
-		c->next->prev = c->prev;
+		c->next->prev = prev;
 	else
-		f->wait_tail = c->prev;
+		f->wait_tail = prev;
 	c->prev = c->next = NULL;
 	f->waiting--;
 }
@@ -53,7 +56,7 @@ static void wait_insert(struct dsp_floor *f, struct dsp_call *c)
 	}
 	c->next = at;
 	c->prev = at->prev;
-	if (at->prev)
+	if (f->wait_head != at)
 		at->prev->next = c;
 	else
 		f->wait_head = c;
@@ -74,15 +77,22 @@ static void idle_push(struct dsp_floor *f, struct dsp_staff *s)
 
 static void idle_unlink(struct dsp_floor *f, struct dsp_staff *s)
 {
-	if (s->prev)
-		s->prev->next = s->next;
+	struct dsp_staff *prev = f->idle_head != s ? s->prev : NULL;
+	if (prev)
+		prev->next = s->next;
 	else
 		f->idle_head = s->next;
 	if (s->next)
-		s->next->prev = s->prev;
+		s->next->prev = prev;
 	else
-		f->idle_tail = s->prev;
+		f->idle_tail = prev;
 	s->prev = s->next = NULL;
+}
+
+/* s->plain again, after its kind, leaving or unreachable changed. */
+static void plain_sync(struct dsp_staff *s)
+{
+	s->plain = s->kind == DSP_OPERATOR && !s->leaving && !s->unreachable;
 }
 
 static struct dsp_floor *staff_floor(struct dsp *d, const struct dsp_staff *s)
@@ -98,12 +108,12 @@ static struct dsp_floor *staff_floor(struct dsp *d, const struct dsp_staff *s)
 static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *fl,
 			struct dsp_staff *staff, rb_us now)
 {
-	assert(fl->idle_head == staff && !staff->prev);
+	assert(fl->idle_head == staff);
 	if (call->state == DSP_CALL_WAITING) {
 		wait_unlink(&d->floors[call->floor], call);
 		COUNT(d, waiting, -1, now);
 	}
-	dsp__take_unqueued(d, call, fl, staff, now);
+	dsp__take_unqueued(d, call, fl, staff, staff->kind == DSP_BACKUP, now);
 }
 
 /* staff (idle) takes call, and the owner hears of it. */
@@ -173,6 +183,7 @@ static void come_on(struct dsp *d, struct dsp_staff *s, rb_us now)
 {
 	struct dsp_floor *fl = staff_floor(d, s);
 	s->leaving = false;
+	plain_sync(s);
 	s->call = NULL;
 	to_idle(d, s, now);
 	fl->on_shift++;
@@ -188,6 +199,7 @@ static void go_off(struct dsp *d, struct dsp_staff *s, rb_us now)
 		away_add(d, s, -1);
 	s->state = DSP_STAFF_OFF;
 	s->leaving = false;
+	plain_sync(s);
 	s->call = NULL;
 	if (s->kind == DSP_BACKUP)
 		COUNT(d, backup_staffed, -1, now);
@@ -259,6 +271,7 @@ static int new_staff(struct dsp *d, enum dsp_staff_kind kind, int floor, struct 
 	s->id = kind == DSP_BACKUP ? ++d->next_backup_id : ++d->next_op_id;
 	s->state = DSP_STAFF_OFF;
 	s->unreachable = d->reach_h && !d->reach_h(s, d->arg);
+	plain_sync(s);
 	d->staff[d->n_staff++] = s;
 	*out = s;
 	return 0;
@@ -295,6 +308,7 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 			if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && !s->leaving &&
 			    (pass == 0 ? nr : busy)) {
 				s->leaving = true;
+				plain_sync(s);
 				fl->on_shift--;
 			}
 		}
@@ -303,6 +317,7 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 		struct dsp_staff *s = d->staff[i];
 		if (s->kind == kind && s->floor == (f < 0 ? -1 : f) && s->leaving) {
 			s->leaving = false;
+			plain_sync(s);
 			fl->on_shift++;
 		}
 	}
@@ -509,6 +524,7 @@ void dsp_staff_reachable(struct dsp *d, struct dsp_staff *staff, bool reachable,
 	if (staff->unreachable == !reachable)
 		return;
 	staff->unreachable = !reachable;
+	plain_sync(staff);
 	if (!reachable && staff->state == DSP_STAFF_IDLE) {
 		idle_unlink(staff_floor(d, staff), staff);
 		staff->state = DSP_STAFF_AWAY;

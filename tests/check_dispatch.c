@@ -5,7 +5,8 @@
  * member who frees up taking an aged call; and phones: a ring with no answer
  * keeps the call's place, not-ready timing, wrap-up never rung, the backup
  * clock while a phone rings, the caller gone while rung, shifts. And the
- * model's fast arrival (dsp_arrive_take) and the counts' time integrals.
+ * model's fast arrival (dsp_arrive_take) and hand-over (dsp_staff_free_take,
+ * paired with dsp_staff_free), and the counts' time integrals.
  */
 #include <check.h>
 #include <errno.h>
@@ -652,28 +653,158 @@ START_TEST(test_dispatch_arrive_take)
 {
 	int ops[] = {1, 0};
 	setup_center(2, ops, 1, 0);
-	dsp_call_init(&c[0], 0);
-	struct dsp_staff *s = dsp_arrive_take(&d, &c[0], 1 * S);
+	memset(&c[0], 0x5a, sizeof(c[0])); /* no dsp_call_init needed */
+	struct dsp_staff *s = dsp_arrive_take(&d, &c[0], 0, 1 * S);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(name(s), "op1");
 	ck_assert_int_eq(n_took, 0);
 	ck_assert_int_eq(c[0].state, DSP_CALL_PICKUP);
 	ck_assert_ptr_eq(c[0].staff, s);
 	ck_assert_int_eq(c[0].rings, 1);
+	ck_assert_int_eq(c[0].floor, 0);
 	ck_assert_int_eq(d.counts.ops_busy, 1);
-	dsp_call_init(&c[1], 0); /* op1 busy: backup (join age 0), via the handler */
-	ck_assert_ptr_null(dsp_arrive_take(&d, &c[1], 2 * S));
+	/* op1 busy: backup (join age 0), via the handler */
+	ck_assert_ptr_null(dsp_arrive_take(&d, &c[1], 0, 2 * S));
+	ck_assert_int_eq(c[1].rings, 1);
 	ck_assert_int_eq(n_took, 1);
 	ck_assert_str_eq(name(took[0].staff), "backup1");
-	dsp_call_init(&c[2], 1); /* nobody free: it waits */
-	ck_assert_ptr_null(dsp_arrive_take(&d, &c[2], 3 * S));
+	memset(&c[2], 0x5a, sizeof(c[2])); /* nobody free: it waits */
+	ck_assert_ptr_null(dsp_arrive_take(&d, &c[2], 1, 3 * S));
 	ck_assert_int_eq(c[2].state, DSP_CALL_WAITING);
+	ck_assert_int_eq(c[2].floor, 1);
+	ck_assert_int_eq(c[2].rings, 0);
+	ck_assert_ptr_null(c[2].staff);
 	ck_assert_int_eq(d.counts.waiting, 1);
 	dsp_answered(&d, &c[0], 4 * S); /* op1 frees up: floor 0 only */
 	dsp_staff_free(&d, s, 5 * S);
 	ck_assert_int_eq(n_took, 1);
 	ck_assert_int_eq(s->state, DSP_STAFF_IDLE);
 	dsp_destroy(&d);
+}
+END_TEST
+
+/* One center of a paired run: its calls and the assignments it made, as
+ * (call index, staff id and kind) in order. */
+struct pair_side {
+	struct dsp d;
+	struct dsp_call c[48];
+	int n_calls;
+	int log[256];
+	int n_log;
+};
+
+static void pair_log(struct pair_side *p, const struct dsp_call *call, const struct dsp_staff *s)
+{
+	ck_assert_int_lt(p->n_log, 256);
+	p->log[p->n_log++] = (int)(call - p->c) * 1000 + s->id * 2 + (int)s->kind;
+}
+
+static void on_assign_pair(struct dsp_call *call, struct dsp_staff *staff, rb_us now, void *arg)
+{
+	(void)now;
+	pair_log(arg, call, staff);
+}
+
+/* Both centers in the same state: counts (time integrals too), staff, calls. */
+static void pair_same(struct pair_side *a, struct pair_side *b)
+{
+	ck_assert_mem_eq(&a->d.counts, &b->d.counts, sizeof(a->d.counts));
+	ck_assert_uint_eq(a->d.n_staff, b->d.n_staff);
+	for (size_t i = 0; i < a->d.n_staff; i++) {
+		const struct dsp_staff *x = a->d.staff[i], *y = b->d.staff[i];
+		ck_assert_int_eq(x->state, y->state);
+		ck_assert_int_eq(x->idle_since, y->idle_since);
+		ck_assert_int_eq(x->call ? (int)(x->call - a->c) : -1, y->call ? (int)(y->call - b->c) : -1);
+	}
+	for (int i = 0; i < a->n_calls; i++) {
+		ck_assert_int_eq(a->c[i].state, b->c[i].state);
+		ck_assert_int_eq(a->c[i].rings, b->c[i].rings);
+		ck_assert_int_eq(a->c[i].staff ? a->c[i].staff->id * 2 + (int)a->c[i].staff->kind : -1,
+				 b->c[i].staff ? b->c[i].staff->id * 2 + (int)b->c[i].staff->kind : -1);
+	}
+	for (int f = 0; f < a->d.n_floors; f++) {
+		const struct dsp_call *x = a->d.floors[f].wait_head, *y = b->d.floors[f].wait_head;
+		for (; x && y; x = x->next, y = y->next)
+			ck_assert_int_eq((int)(x - a->c), (int)(y - b->c));
+		ck_assert(!x && !y);
+	}
+	ck_assert_int_eq(a->n_log, b->n_log);
+	ck_assert_mem_eq(a->log, b->log, (size_t)a->n_log * sizeof(int));
+}
+
+/*
+ * dsp_staff_free_take against dsp_staff_free, paired: two centers (two
+ * floors, backup after 2 rings, a shift change) get the same random steps,
+ * one freeing staff with dsp_staff_free (assignments through the handler),
+ * the other with dsp_staff_free_take (the call it returns logged as its
+ * handler would have); after every step both must be in the same state, with
+ * the same assignments in the same order. The hand-over itself must happen
+ * (calls were waiting when an operator freed up).
+ */
+START_TEST(test_dispatch_free_take_paired)
+{
+	static struct pair_side a, b;
+	struct pair_side *side[2] = {&a, &b};
+	int ops[] = {2, 1}, ops2[] = {1, 2};
+	int handed = 0;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(dsp_init(&side[k]->d, 2, ops, 1, JOIN, on_assign_pair, side[k], 0), 0);
+	for (int step = 0; step < 400; step++) {
+		rb_us now = (rb_us)(step + 1) * S;
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		unsigned what = (unsigned)(rng % 5), pick = (unsigned)(rng >> 8);
+		if (step == 200)
+			for (int k = 0; k < 2; k++)
+				ck_assert_int_eq(dsp_set_staffing(&side[k]->d, ops2, 1, now), 0);
+		if (what <= 1 && a.n_calls < 48) { /* a new call */
+			for (int k = 0; k < 2; k++) {
+				struct pair_side *p = side[k];
+				dsp_call_init(&p->c[p->n_calls], (int)(pick % 2));
+				dsp_arrive(&p->d, &p->c[p->n_calls], now);
+				p->n_calls++;
+			}
+		} else if (what == 2) { /* a ringing phone answered */
+			for (int i = 0; i < a.n_calls; i++) {
+				int j = (int)((pick + (unsigned)i) % (unsigned)a.n_calls);
+				if (a.c[j].state != DSP_CALL_PICKUP)
+					continue;
+				dsp_answered(&a.d, &a.c[j], now);
+				dsp_answered(&b.d, &b.c[j], now);
+				break;
+			}
+		} else if (what == 3) { /* a member done with its call */
+			for (size_t i = 0; i < a.d.n_staff; i++) {
+				size_t j = (pick + i) % a.d.n_staff;
+				if (a.d.staff[j]->state != DSP_STAFF_BUSY)
+					continue;
+				bool waiting = a.d.staff[j]->kind == DSP_OPERATOR &&
+					       a.d.floors[a.d.staff[j]->floor].wait_head;
+				dsp_staff_free(&a.d, a.d.staff[j], now);
+				struct dsp_call *dc = dsp_staff_free_take(&b.d, b.d.staff[j], now);
+				if (dc) {
+					ck_assert(waiting);
+					pair_log(&b, dc, b.d.staff[j]);
+					handed++;
+				}
+				break;
+			}
+		} else if (a.n_calls) { /* a caller hangs up, whatever its state */
+			int j = (int)(pick % (unsigned)a.n_calls);
+			ck_assert_int_eq(dsp_cancel(&a.d, &a.c[j], now), dsp_cancel(&b.d, &b.c[j], now));
+		}
+		for (int i = 0; i < a.n_calls; i++) /* the join-age timers */
+			if (a.c[i].state == DSP_CALL_WAITING && now - a.c[i].t_invite >= JOIN) {
+				dsp_join_due(&a.d, &a.c[i], now);
+				dsp_join_due(&b.d, &b.c[i], now);
+			}
+		pair_same(&a, &b);
+	}
+	ck_assert_int_gt(handed, 5);
+	dsp_destroy(&a.d);
+	dsp_destroy(&b.d);
 }
 END_TEST
 
@@ -717,6 +848,8 @@ static struct dsp_staff *staff_in(enum dsp_staff_state st)
 }
 
 /* One random step of a center's life at now (all entry points). */
+static int tw_handed; /* calls dsp_staff_free_take handed over */
+
 static void tw_step(struct dsp_call *cs, int n, rb_us now)
 {
 	struct dsp_call *call;
@@ -728,16 +861,18 @@ static void tw_step(struct dsp_call *cs, int n, rb_us now)
 			if (tw_next(2))
 				dsp_arrive(&d, call, now);
 			else
-				dsp_arrive_take(&d, call, now);
+				dsp_arrive_take(&d, call, call->floor, now);
 		}
 		break;
 	case 2:
 		if ((call = call_in(cs, n, DSP_CALL_PICKUP)))
 			dsp_answered(&d, call, now);
 		break;
-	case 3:
-		if ((s = staff_in(DSP_STAFF_BUSY)))
+	case 3: /* both ways: the hand-over keeps the integrals too */
+		if ((s = staff_in(DSP_STAFF_BUSY)) && tw_next(2))
 			dsp_staff_free(&d, s, now);
+		else if (s && dsp_staff_free_take(&d, s, now))
+			tw_handed++;
 		break;
 	case 4:
 		if ((call = call_in(cs, n, tw_next(2) ? DSP_CALL_WAITING : DSP_CALL_PICKUP)))
@@ -798,7 +933,12 @@ START_TEST(test_dispatch_time_integrals)
 				  k->tw.backup_staffed};
 		for (int i = 0; i < 5; i++)
 			ck_assert_uint_eq((uint64_t)now_cnt[i] * (uint64_t)t - tw[i], area[i]);
+		for (size_t i = 0; i < d.n_staff; i++) { /* the private mirror kept */
+			const struct dsp_staff *x = d.staff[i];
+			ck_assert(x->plain == (x->kind == DSP_OPERATOR && !x->leaving && !x->unreachable));
+		}
 	}
+	ck_assert_int_gt(tw_handed, 10);
 	/* the walk went through the states it means to test */
 	ck_assert_int_gt(assigned, 100);
 	ck_assert_uint_gt(d.counts.no_answer, 100);
@@ -834,6 +974,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, test_dispatch_unreachable_never_rung);
 	tcase_add_test(tc, test_dispatch_reach_hook_new_staff);
 	tcase_add_test(tc, test_dispatch_arrive_take);
+	tcase_add_test(tc, test_dispatch_free_take_paired);
 	tcase_add_test(tc, test_dispatch_time_integrals);
 	suite_add_tcase(s, tc);
 	return s;

@@ -42,6 +42,45 @@
 #define HOT static inline __attribute__((always_inline))
 #define COLD static __attribute__((noinline, cold))
 #define OF(ptr, member) ((struct mcall *)((char *)(ptr) - offsetof(struct mcall, member)))
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/*
+ * The scenario's and the run's features that the per-call path asks about,
+ * one bit each of m->feat (rep_consts), so that a call asks one word what
+ * it used to look up in several places (a tenant's forwarding, each caller
+ * type's screening, each service time's kind, the phones, the outputs).
+ * Every scenario runs the same code: a feature's bit only says whether its
+ * branch is taken, and the rare branches stay out of the common path.
+ *
+ * With it, in the same round: no stores the path never reads (dial's
+ * RB_T_NONE times, the staff), the wait from the outcome's own times, the
+ * summary's record kept (m->sc), and a freed operator handed the oldest
+ * waiting call inline (staff_free). bench/model's case, 1,000,237 calls
+ * (callgrind, whole process, link-time optimized): 724 M instructions
+ * before, 611 M after; this file's own lines 245 to 164 per call, the
+ * dispatcher's (dispatch.h, dispatch.c) 80 to 56; CPU time 7 to 9 % less
+ * (perf task-clock, 5 M calls, interleaved runs on a busy machine).
+ */
+enum {
+	MF_TRACE = 1u << 0,   /* the trace's callers (trace_call_draws) */
+	MF_PICK = 1u << 1,    /* several tenants or caller types: drawn */
+	MF_SCREEN = 1u << 2,  /* some caller type is screened */
+	MF_REDIAL = 1u << 3,  /* callers may redial (redial_on) */
+	MF_SVC = 1u << 4,     /* some pick-up or wrap-up is drawn, not fixed */
+	MF_PHONE = 1u << 5,   /* phone settings: rings may go unanswered */
+	MF_RECORD = 1u << 6,  /* calls.csv rows or a call handler */
+	MF_SUM = 1u << 7,     /* a summary is fed */
+	/* who calls (tenant, forwarding, no-answer delay, screening) varies */
+	MF_WHO = MF_TRACE | MF_PICK | MF_SCREEN,
+};
+
+/* The replication's first error stays; the loop stops after the event. */
+static void set_err(struct mrep *m, int err)
+{
+	if (!m->err)
+		m->err = err;
+	m->slow = true;
+}
 
 /* --- call records ---------------------------------------------------------- */
 
@@ -115,8 +154,8 @@ HOT int sched(struct mrep *m, struct evq_ev *ev, int type, rb_us t)
 {
 	ev->type = type;
 	int err = evq_schedule_prio(&m->q, ev, t, (unsigned)prio_of(type));
-	if (err && !m->err)
-		m->err = err;
+	if (UNLIKELY(err))
+		set_err(m, err);
 	return err;
 }
 
@@ -194,8 +233,10 @@ static inline rb_us patience_end(struct mrep *m, struct mcall *c)
  * when no phase has backup staff (nothing else draws from it).
  *
  * Inline, with constant streams in new_call, the draws cost what they did
- * when made at service time; the bench case (fixed 0 s pick-up and wrap-up,
- * no screening, redial or backup) adds two switch branches per call.
+ * when made at service time. A first call asks m->feat once whether any
+ * draw but patience and talk is to be made (MF_NEW_RARE); with none (fixed
+ * pick-up and wrap-up, no screening or redial: bench/model's case) the
+ * fixed times are copied from rep_consts.
  */
 /* What the call's answerer will take: pick-up (operator, backup), wrap-up. */
 HOT void draw_service(struct mrep *m, struct mcall *c, struct rv_stream *pick,
@@ -207,23 +248,38 @@ HOT void draw_service(struct mrep *m, struct mcall *c, struct rv_stream *pick,
 	c->wrapup = draw_fx(m->fx_wrapup, &ce->wrapup, wrap);
 }
 
-HOT void draw_call(struct mrep *m, struct mcall *c, struct rv_stream *pat,
-		   struct rv_stream *scr, struct rv_stream *talk, struct rv_stream *red,
-		   struct rv_stream *pick, struct rv_stream *bpick, struct rv_stream *wrap,
-		   bool want_backup)
+/* A first call's (draw_service's, from the processes' streams): with every
+ * time fixed (no MF_SVC) nothing is drawn, the values are rep_consts'. */
+HOT void draw_service_first(struct mrep *m, struct mcall *c, unsigned f)
 {
-	const struct scenario *s = m->scn;
-	const struct scn_callers *cl = &s->callers;
+	if (UNLIKELY(f & MF_SVC)) {
+		struct rv_stream *rs = m->rs;
+		draw_service(m, c, &rs[RVP_PICKUP], &rs[RVP_BACKUP], &rs[RVP_WRAPUP],
+			     m->backup_possible);
+		return;
+	}
+	c->pickup = m->fx_pickup;
+	c->bpickup = m->fx_bpick_first;
+	c->wrapup = m->fx_wrapup;
+}
+
+/* What the caller does (draw_service follows: that order in one stream);
+ * f: m->feat (no MF_SCREEN: no type screens, nothing drawn for it); ty:
+ * the call's type. */
+HOT void draw_call(struct mrep *m, struct mcall *c, unsigned f, const struct scn_ctype *ty,
+		   struct rv_stream *pat, struct rv_stream *scr, struct rv_stream *talk,
+		   struct rv_stream *red)
+{
+	const struct scn_callers *cl = &m->scn->callers;
 	c->patience = draw_rs(&cl->patience, pat);
-	const struct scn_ctype *ty = &cl->types[c->type];
-	c->screened = ty->screen_prob > 0 && rv_u01(scr) < ty->screen_prob;
+	c->screened = UNLIKELY(f & MF_SCREEN) && ty->screen_prob > 0 &&
+		      rv_u01(scr) < ty->screen_prob;
 	c->talk = draw_rs(c->screened ? &ty->screened_talk : &ty->talk, talk);
 	c->redials = false;
-	if (m->redial_on) {
+	if (UNLIKELY(f & MF_REDIAL)) {
 		c->redials = rv_u01(red) < cl->redial_prob;
 		c->redial_after = draw_rs(&cl->redial_after, red);
 	}
-	draw_service(m, c, pick, bpick, wrap, want_backup);
 }
 
 /* --- the record of a finished call ------------------------------------------ */
@@ -256,15 +312,14 @@ COLD void fill_full(struct mrep *m, const struct mcall *c, struct callrec *r,
 		    enum call_outcome outcome)
 {
 	r->redial = c->redial;
-	r->t_ringing = c->t_invite;
-	r->t_end = c->t_end;
+	r->t_ringing = r->t_invite;
 	switch (outcome) {
 	case OUTCOME_ANSWERED:
-		r->t_final = c->t_answer;
+		r->t_final = r->t_answer;
 		r->final_status = 200;
 		break;
 	case OUTCOME_ABANDONED:
-		r->t_final = c->t_cancel;
+		r->t_final = r->t_cancel;
 		r->final_status = 487;
 		break;
 	default:
@@ -278,15 +333,22 @@ COLD void fill_full(struct mrep *m, const struct mcall *c, struct callrec *r,
 }
 
 /* The call's whole record, to the call handler and calls.csv (csv). */
-COLD void emit_record(struct mrep *m, struct mcall *c, enum call_outcome outcome, bool csv)
+COLD void emit_record(struct mrep *m, struct mcall *c, enum call_outcome outcome)
 {
+	bool csv = m->csv && resdir_wants_calls(m->csv);
+	if (!csv && !m->o->call_h)
+		return; /* calls.csv full (its row limit) */
 	struct callrec *r = &m->rec;
 	r->forwarding = c->fwd;
 	r->no_answer = c->no_answer;
 	r->t_dial = c->t_dial;
-	r->t_invite = c->t_invite;
-	r->t_answer = c->t_answer;
-	r->t_cancel = c->t_cancel;
+	/* the times this outcome set (dial leaves the others as they were) */
+	r->t_invite = outcome != OUTCOME_ABANDONED_BEFORE_FORWARD ? c->t_invite : RB_T_NONE;
+	r->t_answer = outcome == OUTCOME_ANSWERED ? c->t_answer : RB_T_NONE;
+	r->t_cancel = outcome == OUTCOME_ABANDONED || outcome == OUTCOME_ABANDONED_BEFORE_FORWARD
+			      ? c->t_cancel
+			      : RB_T_NONE;
+	r->t_end = outcome != OUTCOME_INCOMPLETE ? c->t_end : RB_T_NONE;
 	r->outcome = outcome;
 	r->screened = c->screened;
 	r->phase = c->phase;
@@ -299,15 +361,17 @@ COLD void emit_record(struct mrep *m, struct mcall *c, enum call_outcome outcome
 		m->o->call_h(r, m->idx, m->o->call_arg);
 	if (csv) {
 		int err = resdir_call(m->csv, r);
-		if (err && !m->err)
-			m->err = err;
+		if (err)
+			set_err(m, err);
 	}
 }
 
 /*
  * The call, to the summary, calls.csv and the call handler. The summary
- * takes the few numbers it reads (summary_rep_add: the wait, worked out
- * here as callrec_derive_wait would, and the groups' keys), so a record is
+ * takes the few numbers it reads (summary_rep_add: the wait, which the
+ * caller knows from the outcome, as callrec_wait_of would give it: answer
+ * or CANCEL minus INVITE, RB_T_NONE for a call that never waited at the
+ * center or never ended, and the groups' keys), so a record is
  * filled only for calls.csv or a call handler; with neither (--calls none,
  * no handler: every run of plan, sweep and bench/model) nothing else is
  * done per call. bench/model's case cut to 1,000,237 calls (callgrind,
@@ -317,26 +381,27 @@ COLD void emit_record(struct mrep *m, struct mcall *c, enum call_outcome outcome
  * the whole run 1,198 M instructions before, 991 M after (with the
  * cheaper summary.json).
  */
-HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
+HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome, rb_us wait)
 {
-	if (m->sum) {
-		struct summary_call sc = {
-			.t_dial = c->t_dial,
-			.wait = callrec_wait_of(outcome, c->t_invite, c->t_answer, c->t_cancel,
-						RB_T_NONE),
-			.no_answer = c->no_answer,
-			.outcome = outcome,
-			.forwarding = c->fwd,
-			.screened = c->screened,
-			.phase = c->phase,
-			.tenant_idx = c->tenant,
-			.counted = c->counted,
-		};
-		summary_rep_add(m->sum, &sc);
+	unsigned f = m->feat;
+	if (f & MF_SUM) {
+		/* m->sc keeps what no call changes without MF_WHO (rep_consts) */
+		struct summary_call *sc = &m->sc;
+		if (UNLIKELY(f & MF_WHO)) {
+			sc->no_answer = c->no_answer;
+			sc->forwarding = c->fwd;
+			sc->screened = c->screened;
+			sc->tenant_idx = c->tenant;
+		}
+		sc->t_dial = c->t_dial;
+		sc->wait = wait;
+		sc->outcome = outcome;
+		sc->phase = c->phase;
+		sc->counted = c->counted;
+		summary_rep_add(m->sum, sc);
 	}
-	bool csv = m->csv && resdir_wants_calls(m->csv);
-	if (csv || m->o->call_h)
-		emit_record(m, c, outcome, csv);
+	if (UNLIKELY(f & MF_RECORD))
+		emit_record(m, c, outcome);
 }
 
 /* --- a call's path ------------------------------------------------------------ */
@@ -344,25 +409,25 @@ HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome)
 HOT void at_center(struct mrep *m, struct mcall *c, rb_us now);
 static void redial_or_put(struct mrep *m, struct mcall *c);
 
-/* The caller dials at now (its draws are made): forwarding. */
+/*
+ * The caller dials at now (its draws are made): forwarding. The call's
+ * other times are set as it gets them (emit_record leaves out those its
+ * outcome did not set), its staff when taken.
+ */
 HOT void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
 {
-	const struct scenario *s = m->scn;
-	m->stats.calls++;
-	c->id = ++m->next_id;
+	c->id = ++m->next_id; /* m->stats.calls at the end */
 	c->phase = phase;
-	c->counted = now >= s->run.warmup;
+	c->counted = now >= m->warmup;
 	c->t_dial = now;
-	c->t_invite = c->t_answer = c->t_cancel = c->t_end = RB_T_NONE;
-	c->staff = NULL;
 	c->used_pick = c->used_bpick = false;
 
-	if (c->no_answer > 0) {
+	if (UNLIKELY(c->no_answer > 0)) {
 		rb_us pat = patience_us(m, c);
 		if (pat < c->no_answer) {
 			/* Hung up while the client's phone rang: the center never knew. */
 			c->t_cancel = c->t_end = now + pat;
-			emit(m, c, OUTCOME_ABANDONED_BEFORE_FORWARD);
+			emit(m, c, OUTCOME_ABANDONED_BEFORE_FORWARD, RB_T_NONE);
 			redial_or_put(m, c);
 			return;
 		}
@@ -398,24 +463,11 @@ static void trace_call_draws(struct mrep *m, struct mcall *c)
 	draw_service(m, c, &rs[RVP_PICKUP], &rs[RVP_BACKUP], &rs[RVP_WRAPUP], m->backup_possible);
 }
 
-/* A new caller (not a redial) at now, in phase: its draws, then dial. */
-HOT void new_call(struct mrep *m, rb_us now, int phase)
+/* Who calls, with several tenants or caller types (MF_PICK): drawn, and
+ * the tenant's forwarding. */
+static void pick_who(struct mrep *m, struct mcall *c)
 {
 	const struct scenario *s = m->scn;
-	struct mcall *c = call_get(m);
-	if (!c) {
-		if (!m->err)
-			m->err = ENOMEM;
-		return;
-	}
-	c->redial = false;
-	c->caller = ++m->next_caller;
-	c->attempt = 0;
-	if (m->trace) {
-		trace_call_draws(m, c);
-		dial(m, c, now, phase);
-		return;
-	}
 	c->tenant = s->n_tenants > 1 ? (int)rv_pick(s->tenant_cum, s->n_tenants, &m->rs[RVP_TENANT]) : 0;
 	c->type = s->callers.n_types > 1
 			  ? (int)rv_pick(s->callers.type_cum, s->callers.n_types, &m->rs[RVP_TYPE])
@@ -423,9 +475,70 @@ HOT void new_call(struct mrep *m, rb_us now, int phase)
 	const struct scn_tenant *t = &s->tenants[c->tenant];
 	c->fwd = t->forwarding;
 	c->no_answer = t->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
+}
+
+/* Who calls with one tenant and one caller type: rep_consts'. */
+HOT void who_one(struct mrep *m, struct mcall *c)
+{
+	c->tenant = c->type = 0;
+	c->fwd = m->fwd0;
+	c->no_answer = m->na0;
+}
+
+/*
+ * A first call's features that are asked about per call (new_call). With
+ * phones too: the caller's number and attempt (c->caller, c->attempt) key
+ * only the sub-streams of later rings and of redials (ring_pickup,
+ * redial_or_put), so without phones or redials they are not kept.
+ */
+#define MF_NEW_RARE (MF_TRACE | MF_PICK | MF_SCREEN | MF_REDIAL | MF_SVC | MF_PHONE)
+
+/* Who a first call is and its draws, with some of MF_NEW_RARE in f: each
+ * feature's branch asked for. */
+static __attribute__((noinline)) void new_call_draws(struct mrep *m, struct mcall *c, unsigned f)
+{
+	const struct scn_ctype *ty = m->scn->callers.types;
+	c->caller = ++m->next_caller;
+	c->attempt = 0;
+	if (f & MF_TRACE) {
+		trace_call_draws(m, c);
+		return;
+	}
+	if (f & MF_PICK) {
+		pick_who(m, c);
+		ty += c->type;
+	} else {
+		who_one(m, c);
+	}
 	struct rv_stream *rs = m->rs;
-	draw_call(m, c, &rs[RVP_PATIENCE], &rs[RVP_SCREENING], &rs[RVP_TALK], &rs[RVP_REDIAL],
-		  &rs[RVP_PICKUP], &rs[RVP_BACKUP], &rs[RVP_WRAPUP], m->backup_possible);
+	draw_call(m, c, f, ty, &rs[RVP_PATIENCE], &rs[RVP_SCREENING], &rs[RVP_TALK], &rs[RVP_REDIAL]);
+	draw_service_first(m, c, f);
+}
+
+/*
+ * A new caller (not a redial) at now, in phase: its draws, then dial. The
+ * features a first call asks about are asked once: with none of them, the
+ * same draws (draw_call, draw_service_first) with every feature's branch
+ * known not taken.
+ */
+HOT void new_call(struct mrep *m, rb_us now, int phase)
+{
+	struct mcall *c = call_get(m);
+	if (UNLIKELY(!c)) {
+		set_err(m, ENOMEM);
+		return;
+	}
+	c->redial = false;
+	unsigned f = m->feat;
+	if (UNLIKELY(f & MF_NEW_RARE)) {
+		new_call_draws(m, c, f);
+	} else {
+		struct rv_stream *rs = m->rs;
+		who_one(m, c);
+		draw_call(m, c, 0, m->scn->callers.types, &rs[RVP_PATIENCE], &rs[RVP_SCREENING],
+			  &rs[RVP_TALK], &rs[RVP_REDIAL]);
+		draw_service_first(m, c, 0);
+	}
 	dial(m, c, now, phase);
 }
 
@@ -446,7 +559,8 @@ static void redial_or_put(struct mrep *m, struct mcall *c)
 		sched(m, &c->ev, MEV_REDIAL, c->t_cancel + c->redial_after);
 		rv_stream_rekey(r, m->o->seed, (unsigned)m->idx, RVP_RETRY,
 				RV_RETRY_SUB(c->caller, c->attempt));
-		draw_call(m, c, r, r, r, r, r, r, r, true);
+		draw_call(m, c, m->feat, &m->scn->callers.types[c->type], r, r, r, r);
+		draw_service(m, c, r, r, r, true);
 		return;
 	}
 	call_put(m, c);
@@ -463,7 +577,7 @@ HOT void answer(struct mrep *m, struct mcall *c, rb_us now, bool fresh)
 		evq_cancel(&m->q, &c->pat);
 		evq_cancel(&m->q, &c->join);
 	}
-	if (m->tl && now < m->tl_end)
+	if (now < m->tl_calls_end)
 		timeline_answered(m->tl, now);
 	sched(m, &c->ev, MEV_TALK, now + c->talk);
 }
@@ -480,6 +594,12 @@ HOT void answer(struct mrep *m, struct mcall *c, rb_us now, bool fresh)
  */
 HOT rb_us ring_pickup(struct mrep *m, struct mcall *c, bool backup, bool *na)
 {
+	if (!(m->feat & MF_PHONE)) {
+		/* No phone settings: no ring goes unanswered, so a call is rung
+		 * once, and its first ring takes the dial's draw. */
+		*na = false;
+		return backup ? c->bpickup : c->pickup;
+	}
 	const struct scn_center *ce = &m->scn->center;
 	const struct scn_phone *ph = backup ? &ce->backup_phone : &ce->phone;
 	struct rv_stream *rs = &m->rs[RVP_RING];
@@ -539,13 +659,26 @@ static void on_assign(struct dsp_call *dc, struct dsp_staff *staff, rb_us now, v
 	took(arg, (struct mcall *)((char *)dc - offsetof(struct mcall, dc)), staff, now, false);
 }
 
+/*
+ * Staff done with a call (talk and wrap-up over) at now: an operator who
+ * takes the oldest waiting call of its floor at once gets it here, as
+ * on_assign would give it (dsp_staff_free_take: no indirect call, no idle
+ * FIFO in between); any other case through the dispatcher's rules and
+ * on_assign.
+ */
+HOT void staff_free(struct mrep *m, struct dsp_staff *st, rb_us now)
+{
+	struct dsp_call *dc = dsp_staff_free_take(&m->d, st, now);
+	if (dc)
+		took(m, OF(dc, dc), st, now, false);
+}
+
 /* The INVITE reaches the center at now: an idle operator takes it at once
  * (dsp_arrive_take: no handler in between), or it waits. */
 HOT void at_center(struct mrep *m, struct mcall *c, rb_us now)
 {
 	c->t_invite = now;
-	dsp_call_init(&c->dc, m->tenant_floor[c->tenant]);
-	struct dsp_staff *st = dsp_arrive_take(&m->d, &c->dc, now);
+	struct dsp_staff *st = dsp_arrive_take(&m->d, &c->dc, m->tenant_floor[c->tenant], now);
 	if (st) {
 		took(m, c, st, now, true);
 		return;
@@ -575,7 +708,7 @@ static void on_no_answer(struct mrep *m, struct mcall *c, rb_us now)
 		struct mstaff *ms = st->udata;
 		if (!ms) {
 			if (!(ms = calloc(1, sizeof(*ms)))) {
-				m->err = m->err ? m->err : ENOMEM;
+				set_err(m, ENOMEM);
 				return;
 			}
 			evq_ev_init(&ms->ready, MEV_READY);
@@ -604,16 +737,16 @@ static void on_patience(struct mrep *m, struct mcall *c, rb_us now)
 		return;
 	}
 	c->t_cancel = c->t_end = now;
-	if (m->tl && now < m->tl_end)
+	if (now < m->tl_calls_end)
 		timeline_abandoned(m->tl, now);
-	emit(m, c, OUTCOME_ABANDONED);
+	emit(m, c, OUTCOME_ABANDONED, now - c->t_invite);
 	redial_or_put(m, c);
 }
 
 HOT void on_talk_end(struct mrep *m, struct mcall *c, rb_us now)
 {
 	c->t_end = now;
-	emit(m, c, OUTCOME_ANSWERED);
+	emit(m, c, OUTCOME_ANSWERED, c->t_answer - c->t_invite);
 	rb_us w = c->wrapup;
 	if (w > 0) {
 		sched(m, &c->ev, MEV_WRAP, now + w);
@@ -621,7 +754,7 @@ HOT void on_talk_end(struct mrep *m, struct mcall *c, rb_us now)
 	}
 	struct dsp_staff *st = c->staff;
 	call_free(m, c);
-	dsp_staff_free(&m->d, st, now);
+	staff_free(m, st, now);
 }
 
 /* --- arrivals and shifts ------------------------------------------------------- */
@@ -639,6 +772,7 @@ static void next_arrival_slow(struct mrep *m, rb_us from)
 {
 	const struct scenario *s = m->scn;
 	m->arr_gap = 0;
+	m->arr_fast = false;
 	if (m->trace) {
 		if (m->trace_next >= m->trace->n) {
 			arr_none(m);
@@ -661,6 +795,7 @@ static void next_arrival_slow(struct mrep *m, rb_us from)
 				m->arr_t = from + (rb_us)(x + 0.5);
 				m->arr_seq = evq_seq_next(&m->q, 0);
 				m->arr_gap = m->arr_gap_us[m->arr_phase];
+				m->arr_fast = true;
 				m->arr_start = ph->start;
 				m->arr_end = end;
 				return;
@@ -677,12 +812,15 @@ static void next_arrival_slow(struct mrep *m, rb_us from)
  * Draws the next Poisson arrival after `from` (phase by phase) into arr_*
  * (its sequence number taken as if it were scheduled now); with a trace,
  * its next call. The common case, the next arrival in the phase of the
- * last one, inline from the phase's figures kept in arr_gap, arr_start and
- * arr_end (the same arithmetic as next_arrival_slow's).
+ * last one, inline from the phase's figures kept in arr_gap and arr_end
+ * (the same arithmetic as next_arrival_slow's). from is then the last
+ * arrival's time, in [arr_start, arr_end): the loop's only call with
+ * arr_gap > 0 (rep_setup's first is with arr_gap 0). arr_fast: arr_gap > 0,
+ * a byte's test where the double's took a few instructions more per call.
  */
 HOT void next_arrival(struct mrep *m, rb_us from)
 {
-	if (m->arr_gap > 0 && from >= m->arr_start) {
+	if (m->arr_fast) {
 		double x = rv_exp1(&m->rs[RVP_ARRIVALS]) * m->arr_gap;
 		if (x < (double)(m->arr_end - from)) {
 			m->arr_t = from + (rb_us)(x + 0.5);
@@ -741,8 +879,8 @@ static void on_phase(struct mrep *m, int p, rb_us now)
 {
 	const struct scn_phase *ph = &m->scn->phases[p];
 	int err = dsp_set_staffing(&m->d, phase_ops(m, ph), ph->backup, now);
-	if (err && !m->err)
-		m->err = err;
+	if (err)
+		set_err(m, err);
 }
 
 /* --- spans ------------------------------------------------------------------------ */
@@ -874,8 +1012,10 @@ static void tl_check(struct mrep *m, rb_us now)
 	tl_close(m, now);
 	m->st = ns;
 	m->st_from = now;
-	if (m->st_from >= m->tl_end)
+	if (m->st_from >= m->tl_end) {
 		m->tl_on = false; /* no span from here on reaches the timeline */
+		m->slow = m->err != 0;
+	}
 }
 
 /* --- the loop ------------------------------------------------------------------- */
@@ -884,6 +1024,11 @@ HOT void dispatch_event(struct mrep *m, struct evq_ev *ev)
 {
 	rb_us now = ev->t;
 	struct mcall *c;
+	/* the end of a talk, once per answered call, before the jump table */
+	if (ev->type == MEV_TALK) {
+		on_talk_end(m, OF(ev, ev), now);
+		return;
+	}
 	switch ((enum mev_type)ev->type) {
 	case MEV_BURST: {
 		struct mburst *b = (struct mburst *)((char *)ev - offsetof(struct mburst, ev));
@@ -912,7 +1057,7 @@ HOT void dispatch_event(struct mrep *m, struct evq_ev *ev)
 		c = OF(ev, ev);
 		struct dsp_staff *st = c->staff;
 		call_free(m, c);
-		dsp_staff_free(&m->d, st, now);
+		staff_free(m, st, now);
 		break;
 	}
 	case MEV_REDIAL: {
@@ -938,6 +1083,43 @@ HOT void dispatch_event(struct mrep *m, struct evq_ev *ev)
 }
 
 /*
+ * The events in order, the next Poisson arrival merged in, until none is
+ * left or an error; returns the last one's time. After an event, the rare
+ * work (the timeline's check, an error's stop) behind one flag, m->slow.
+ */
+static rb_us rep_loop(struct mrep *m)
+{
+	rb_us now = 0;
+	uint64_t events = 0;
+	for (;;) {
+		struct evq_ev *ev = evq_peek(&m->q);
+		if (ev ? evq_ev_before(m->arr_t, m->arr_seq, ev) : m->arr_seq != UINT64_MAX) {
+			now = m->arr_t;
+			tw_at(m, now);
+			new_call(m, now, m->arr_phase);
+			next_arrival(m, now);
+		} else {
+			if (!ev)
+				break;
+			evq_take(&m->q, ev);
+			now = ev->t;
+			tw_at(m, now);
+			dispatch_event(m, ev);
+		}
+		events++;
+		if (UNLIKELY(m->slow)) {
+			if (m->tl_on)
+				tl_check(m, now);
+			if (m->err)
+				break;
+		}
+	}
+	m->stats.events += events;
+	m->stats.calls = m->next_id;
+	return now;
+}
+
+/*
  * After the last event: calls still waiting can only be ones nobody will
  * ever take (no operator left on their floor, patience never ends). They are
  * reported as incomplete (no final answer), not lost.
@@ -953,10 +1135,36 @@ static void rep_leftovers(struct mrep *m, rb_us now)
 				rb_log(LOG_WARNING, "calls still waiting at %.0f s with nobody to take them: "
 						    "reported as incomplete", rb_us_to_s(now));
 			m->stats.leftover++;
-			emit(m, c, OUTCOME_INCOMPLETE);
+			emit(m, c, OUTCOME_INCOMPLETE, RB_T_NONE);
 			call_put(m, c);
 		}
 	}
+}
+
+/* m->feat (MF_*), after the rest of rep_consts. */
+static unsigned rep_features(const struct mrep *m)
+{
+	const struct scenario *s = m->scn;
+	const struct scn_center *ce = &s->center;
+	unsigned f = 0;
+	if (s->trace)
+		f |= MF_TRACE;
+	if (s->n_tenants > 1 || s->callers.n_types > 1)
+		f |= MF_PICK;
+	for (size_t t = 0; t < s->callers.n_types; t++)
+		if (s->callers.types[t].screen_prob > 0)
+			f |= MF_SCREEN;
+	if (m->redial_on)
+		f |= MF_REDIAL;
+	if (m->fx_pickup < 0 || m->fx_bpickup < 0 || m->fx_wrapup < 0)
+		f |= MF_SVC;
+	if (scn_phone_on(&ce->phone) || scn_phone_on(&ce->backup_phone))
+		f |= MF_PHONE;
+	if ((m->csv && resdir_wants_calls(m->csv)) || m->o->call_h)
+		f |= MF_RECORD;
+	if (m->sum)
+		f |= MF_SUM;
+	return f;
 }
 
 /* What the loop looks up per call, from the scenario, once. */
@@ -975,6 +1183,16 @@ static void rep_consts(struct mrep *m)
 	for (size_t p = 0; p < s->n_phases; p++)
 		if (s->phases[p].backup > 0)
 			m->backup_possible = true;
+	m->fx_bpick_first = m->backup_possible ? m->fx_bpickup : RB_T_NONE;
+	m->warmup = s->run.warmup;
+	if (s->n_tenants) {
+		const struct scn_tenant *t = &s->tenants[0];
+		m->fwd0 = t->forwarding;
+		m->na0 = t->forwarding == FWD_NO_ANSWER ? t->no_answer : 0;
+	}
+	m->feat = rep_features(m);
+	/* emit's record for the summary: what MF_WHO leaves the same */
+	m->sc = (struct summary_call){.no_answer = m->na0, .forwarding = m->fwd0};
 }
 
 static int rep_setup(struct mrep *m)
@@ -1048,6 +1266,8 @@ static int rep_setup(struct mrep *m)
 	state_now(m, &m->st);
 	m->st_from = 0;
 	m->tl_on = m->tl != NULL;
+	m->tl_calls_end = m->tl ? m->tl_end : INT64_MIN;
+	m->slow = m->tl_on || m->err;
 	/* No stretch yet: an empty one at 0, left at the first event after 0
 	 * (without a summary, never). */
 	m->tw_t = m->sp_t0 = m->sp_lo = 0;
@@ -1106,26 +1326,7 @@ int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats
 	}
 	int err = rep_setup(m);
 	if (!err) {
-		rb_us now = 0;
-		while (!m->err) {
-			struct evq_ev *ev = evq_peek(&m->q);
-			if (ev ? evq_ev_before(m->arr_t, m->arr_seq, ev) : m->arr_seq != UINT64_MAX) {
-				now = m->arr_t;
-				tw_at(m, now);
-				new_call(m, now, m->arr_phase);
-				next_arrival(m, now);
-			} else {
-				if (!ev)
-					break;
-				evq_take(&m->q, ev);
-				now = ev->t;
-				tw_at(m, now);
-				dispatch_event(m, ev);
-			}
-			m->stats.events++;
-			if (m->tl_on)
-				tl_check(m, now);
-		}
+		rb_us now = rep_loop(m);
 		if (m->tl_on)
 			tl_close(m, now);
 		if (m->sum)

@@ -162,6 +162,24 @@ struct mrep {
 	uint64_t next_caller;      /* first-time callers so far */
 	struct callrec rec;        /* scratch record, reused per call */
 	struct model_stats stats;
+
+	/*
+	 * What the per-call path looks up, made once (rep_consts in model.c):
+	 * feat, the scenario's and the run's features (MF_* in model.c), tested
+	 * as one word; slow: the loop's rare work after an event (an error, the
+	 * timeline on); the single tenant's forwarding and no-answer delay; the
+	 * warm-up's end; a first call's backup pick-up when fixed (RB_T_NONE
+	 * without backup staff).
+	 */
+	unsigned feat;
+	bool slow;
+	enum call_fwd fwd0;
+	rb_us na0;
+	rb_us warmup;
+	rb_us fx_bpick_first;
+	rb_us tl_calls_end;        /* tl_end with a timeline, else INT64_MIN */
+	bool arr_fast;             /* arr_gap > 0 (next_arrival's fast path) */
+	struct summary_call sc;    /* emit's, for summary_rep_add */
 };
 
 /* Runs replication idx (model.c). Returns 0, ENOMEM, or a write errno. */
