@@ -393,6 +393,10 @@ HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome, rb_us 
 			sc->forwarding = c->fwd;
 			sc->screened = c->screened;
 			sc->tenant_idx = c->tenant;
+			sc->gkey = summary_gkey(c->phase, c->tenant, c->fwd);
+		} else {
+			/* tenant 0 and fwd0 for every call: their part made once */
+			sc->gkey = m->gkey0 | summary_gkey(c->phase, 0, 0);
 		}
 		sc->t_dial = c->t_dial;
 		sc->wait = wait;
@@ -1189,6 +1193,7 @@ static void rep_consts(struct mrep *m)
 	m->feat = rep_features(m);
 	/* emit's record for the summary: what MF_WHO leaves the same */
 	m->sc = (struct summary_call){.no_answer = m->na0, .forwarding = m->fwd0};
+	m->gkey0 = summary_gkey(0, 0, m->fwd0);
 }
 
 static int rep_setup(struct mrep *m)

@@ -139,6 +139,7 @@ struct mrep {
 	bool redial_on;            /* callers may redial (prob > 0; never with a trace) */
 	const struct trace *trace; /* the scenario's trace; NULL: Poisson and bursts */
 	size_t trace_next;         /* its next call */
+	uint64_t gkey0;            /* summary_gkey(0, 0, fwd0): emit's key without MF_WHO */
 	uint64_t pick_tw;          /* d.peak.extra's time integral (struct dsp_tw, pick_add) */
 
 	/*
