@@ -111,6 +111,7 @@ static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *
 	assert(fl->idle_head == staff);
 	if (call->state == DSP_CALL_WAITING) {
 		wait_unlink(&d->floors[call->floor], call);
+		dsp_peak_note(d, now);
 		COUNT(d, waiting, -1, now);
 	}
 	dsp__take_unqueued(d, call, fl, staff, staff->kind == DSP_BACKUP, now);
@@ -387,6 +388,7 @@ void dsp__arrive_wait(struct dsp *d, struct dsp_floor *fl, struct dsp_call *call
 {
 	call->state = DSP_CALL_WAITING;
 	wait_push(fl, call);
+	dsp_peak_note(d, now);
 	COUNT(d, waiting, 1, now);
 	if (d->join_age == 0 && d->backup.idle_head)
 		backup_drain(d, now);
@@ -431,6 +433,7 @@ enum dsp_call_state dsp_cancel(struct dsp *d, struct dsp_call *call, rb_us now)
 	enum dsp_call_state was = call->state;
 	if (was == DSP_CALL_WAITING) {
 		wait_unlink(&d->floors[call->floor], call);
+		dsp_peak_note(d, now);
 		COUNT(d, waiting, -1, now);
 		call->state = DSP_CALL_CANCELLED;
 	} else if (was == DSP_CALL_PICKUP) {
@@ -484,6 +487,7 @@ void dsp_no_answer(struct dsp *d, struct dsp_call *call, rb_us now)
 	call->staff = NULL;
 	call->state = DSP_CALL_WAITING;
 	wait_insert(fl, call);
+	dsp_peak_note(d, now);
 	COUNT(d, waiting, 1, now);
 	/* Its phone's owner: off (shift over), not ready, or idle at once. */
 	busy_dec(d, s, now);

@@ -179,6 +179,20 @@ struct dsp_counts {
 	struct dsp_tw tw;     /* waiting, ops_busy, ops_staffed, backup_busy, backup_staffed */
 };
 
+/*
+ * The most calls ringing (waiting, plus `extra` the owner rings itself, e.g.
+ * calls in pick-up) held for a positive time since `t`: the value held since
+ * the last change is noted at the next change at a later time (dsp_peak_note),
+ * so the peak costs a compare per change, not per event. The owner sets t,
+ * max and extra (and notes before changing extra); the dispatcher notes
+ * before each change of counts.waiting.
+ */
+struct dsp_peak {
+	rb_us t;     /* the last change's time (or when the owner reset it) */
+	int extra;   /* the owner's ringing calls besides the waiting ones */
+	int max;     /* the most ringing in a span of positive length since t */
+};
+
 /* Private to dispatch*.c; in the header so that struct dsp can be embedded. */
 struct dsp_floor {
 	struct dsp_call *wait_head, *wait_tail;  /* oldest first */
@@ -202,7 +216,20 @@ struct dsp {
 	size_t n_staff, cap_staff;
 	int next_op_id, next_backup_id;
 	struct dsp_counts counts;  /* read-only to the owner */
+	struct dsp_peak peak;      /* the owner's to reset and read */
 };
+
+/* The count of ringing calls may change at now: the value it had since
+ * d->peak.t counts towards the peak if it was held for a while. */
+static inline void dsp_peak_note(struct dsp *d, rb_us now)
+{
+	if (now > d->peak.t) {
+		int r = d->counts.waiting + d->peak.extra;
+		if (r > d->peak.max)
+			d->peak.max = r;
+		d->peak.t = now;
+	}
+}
 
 /*
  * Sets up d for n_floors (>= 1) floors with floor_ops[f] operators each and
@@ -475,6 +502,7 @@ static inline struct dsp_call *dsp__hand_over(struct dsp *d, struct dsp_floor *f
 		fl->wait_tail = NULL;
 	call->next = NULL;
 	fl->waiting--;
+	dsp_peak_note(d, now);
 	DSP_COUNT(d, waiting, -1, now);
 	s->idle_since = now;
 	s->prev = s->next = NULL;

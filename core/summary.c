@@ -1070,7 +1070,8 @@ static __attribute__((noinline)) void rep_add_other(struct summary_rep *h,
  */
 void summary_rep_add(struct summary_rep *h, const struct summary_call *c)
 {
-	uint64_t key = sum_gkey(c->phase, c->tenant_idx, c->forwarding);
+	uint64_t key = c->gkey; /* the engine's, ready (struct summary_call) */
+	assert(key == sum_gkey(c->phase, c->tenant_idx, c->forwarding));
 	struct sum_gslot *g = h->gcur;
 	/* (a hot set's key is of counted tenants: skipped() passed it) */
 	if (!c->counted || (unsigned)c->outcome >= OUTCOME_COUNT) {

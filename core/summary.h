@@ -138,7 +138,22 @@ struct summary_call {
 	int phase;             /* index into the scenario's phases, or -1 */
 	int tenant_idx;        /* index into the scenario's tenants, or -1: none */
 	bool counted;          /* false for warm-up calls */
+	uint64_t gkey;         /* summary_gkey(phase, tenant_idx, forwarding), handed
+				* ready: an engine whose calls share tenant and
+				* forwarding makes it from a constant and the phase */
 };
+
+/*
+ * The key of a call's groups as the call gives them: its phase, tenant index
+ * and forwarding in one word, the summary's sets compared at once. The
+ * fields' bits do not overlap: summary_gkey(p, t, f) ==
+ * (summary_gkey(0, t, f) | summary_gkey(p, 0, 0)).
+ */
+static inline uint64_t summary_gkey(int phase, int tenant_idx, int forwarding)
+{
+	return (uint64_t)(uint32_t)phase << 32 | (uint64_t)((uint32_t)tenant_idx << 2) |
+	       (uint64_t)((uint32_t)forwarding & 3u);
+}
 
 /*
  * Adds one call: the same as summary_rep_call() with a record holding

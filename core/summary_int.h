@@ -120,8 +120,7 @@ struct sum_pend {
  */
 static inline uint64_t sum_gkey(int phase, int tenant_idx, int forwarding)
 {
-	return (uint64_t)(uint32_t)phase << 32 | (uint64_t)((uint32_t)tenant_idx << 2) |
-	       (uint64_t)((uint32_t)forwarding & 3u);
+	return summary_gkey(phase, tenant_idx, forwarding);
 }
 
 struct sum_gslot {

@@ -133,6 +133,7 @@ static void add_both(struct summary_rep *ha, struct summary_rep *hc, const struc
 		.phase = c->phase,
 		.tenant_idx = c->tenant,
 		.counted = c->counted,
+		.gkey = summary_gkey(c->phase, c->tenant, c->fwd),
 	};
 	summary_rep_add(ha, &sc);
 	struct callrec r;

@@ -131,10 +131,11 @@ static void call_put(struct mrep *m, struct mcall *c)
 	call_free(m, c);
 }
 
-/* Calls in pick-up: n_pickup and its time integral (struct dsp_tw). */
+/* Calls in pick-up: d.peak.extra and its time integral (struct dsp_tw). */
 HOT void pick_add(struct mrep *m, int k, rb_us now)
 {
-	m->n_pickup += k;
+	dsp_peak_note(&m->d, now);
+	m->d.peak.extra += k;
 	m->pick_tw += (uint64_t)(int64_t)k * (uint64_t)now;
 }
 
@@ -392,6 +393,10 @@ HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome, rb_us 
 			sc->forwarding = c->fwd;
 			sc->screened = c->screened;
 			sc->tenant_idx = c->tenant;
+			sc->gkey = summary_gkey(c->phase, c->tenant, c->fwd);
+		} else {
+			/* tenant 0 and fwd0 for every call: their part made once */
+			sc->gkey = m->gkey0 | summary_gkey(c->phase, 0, 0);
 		}
 		sc->t_dial = c->t_dial;
 		sc->wait = wait;
@@ -909,7 +914,7 @@ enum { TW_RING, TW_BUSY, TW_STAFFED, TW_BBUSY, TW_BSTAFFED, TW_N };
 
 static inline void state_now(struct mrep *m, struct summary_state *st)
 {
-	st->ringing = m->d.counts.waiting + m->n_pickup;
+	st->ringing = m->d.counts.waiting + m->d.peak.extra;
 	st->ops_busy = m->d.counts.ops_busy;
 	st->ops_staffed = m->d.counts.ops_staffed;
 	st->backup_busy = m->d.counts.backup_busy;
@@ -946,14 +951,14 @@ static void tw_flush(struct mrep *m, rb_us t)
 		.staffed_area = (int64_t)(mk[TW_STAFFED] - m->sp_mark[TW_STAFFED]),
 		.bbusy_area = (int64_t)(mk[TW_BBUSY] - m->sp_mark[TW_BBUSY]),
 		.bstaffed_area = (int64_t)(mk[TW_BSTAFFED] - m->sp_mark[TW_BSTAFFED]),
-		.ring_max = m->sp_ring_max,
+		.ring_max = m->d.peak.max,
 	};
 	summary_rep_span_sums(m->sum, m->sp_t0, &a);
 }
 
 /*
  * Time reaches now, past the stretch's end, and nothing has happened at
- * now yet: the state since the last event (tw_t, no later than sp_hi)
+ * now yet: the state since its last change (d.peak.t, no later than sp_hi)
  * held over the stretch's end. The stretch is closed at its end, the rest
  * of the span goes to summary_rep_span (warm-up left out), and the stretch
  * around now starts.
@@ -962,32 +967,27 @@ static __attribute__((noinline)) void tw_leave(struct mrep *m, rb_us now)
 {
 	struct summary_state st;
 	state_now(m, &st);
-	if (m->tw_t < m->sp_hi && st.ringing > m->sp_ring_max)
-		m->sp_ring_max = st.ringing;
+	if (m->d.peak.t < m->sp_hi && st.ringing > m->d.peak.max)
+		m->d.peak.max = st.ringing;
 	tw_flush(m, m->sp_hi);
 	rb_us w = m->scn->run.warmup, from = m->sp_hi;
 	if (now > w)
 		summary_rep_span(m->sum, from > w ? from : w, now, &st);
 	summary_rep_span_stretch(m->sum, now, &m->sp_lo, &m->sp_hi);
 	m->sp_t0 = now;
-	m->sp_ring_max = 0;
+	m->d.peak.t = now;
+	m->d.peak.max = 0;
 	tw_marks(m, now, m->sp_mark);
 }
 
-/* Before the first event at now (never earlier than the last one's). */
+/*
+ * Before the first event at now (never earlier than the last one's). The
+ * most calls ringing is noted where their count changes (struct dsp_peak).
+ */
 HOT void tw_at(struct mrep *m, rb_us now)
 {
-	if (now > m->tw_t) {
-		if (now > m->sp_hi) {
-			tw_leave(m, now);
-		} else {
-			/* the calls ringing since tw_t held for a while */
-			int r = m->d.counts.waiting + m->n_pickup;
-			if (r > m->sp_ring_max)
-				m->sp_ring_max = r;
-		}
-		m->tw_t = now;
-	}
+	if (now > m->sp_hi)
+		tw_leave(m, now);
 }
 
 /*
@@ -1193,6 +1193,7 @@ static void rep_consts(struct mrep *m)
 	m->feat = rep_features(m);
 	/* emit's record for the summary: what MF_WHO leaves the same */
 	m->sc = (struct summary_call){.no_answer = m->na0, .forwarding = m->fwd0};
+	m->gkey0 = summary_gkey(0, 0, m->fwd0);
 }
 
 static int rep_setup(struct mrep *m)
@@ -1270,7 +1271,7 @@ static int rep_setup(struct mrep *m)
 	m->slow = m->tl_on || m->err;
 	/* No stretch yet: an empty one at 0, left at the first event after 0
 	 * (without a summary, never). */
-	m->tw_t = m->sp_t0 = m->sp_lo = 0;
+	m->sp_t0 = m->sp_lo = 0;
 	m->sp_hi = m->sum ? 0 : INT64_MAX;
 	return m->err;
 }
@@ -1329,8 +1330,11 @@ int model_rep_run(const struct model_opts *o, int idx, struct model_stats *stats
 		rb_us now = rep_loop(m);
 		if (m->tl_on)
 			tl_close(m, now);
-		if (m->sum)
-			tw_flush(m, m->tw_t);
+		if (m->sum) {
+			/* the calls ringing since their last change, up to the last event */
+			dsp_peak_note(&m->d, now);
+			tw_flush(m, now);
+		}
 		rep_leftovers(m, now);
 		if (m->sum) {
 			summary_rep_saturated(m->sum, saturated_draws(m));

@@ -139,18 +139,18 @@ struct mrep {
 	bool redial_on;            /* callers may redial (prob > 0; never with a trace) */
 	const struct trace *trace; /* the scenario's trace; NULL: Poisson and bursts */
 	size_t trace_next;         /* its next call */
-	int n_pickup;              /* calls in pick-up (still ringing) */
-	uint64_t pick_tw;          /* its time integral (struct dsp_tw, pick_add) */
+	uint64_t gkey0;            /* summary_gkey(0, 0, fwd0): emit's key without MF_WHO */
+	uint64_t pick_tw;          /* d.peak.extra's time integral (struct dsp_tw, pick_add) */
 
 	/*
 	 * Time-weighted measures, per stretch of the summary's groups [sp_lo,
 	 * sp_hi) (summary_rep_span_stretch): see "spans" in model.c. sp_t0: when
 	 * the stretch's sums start; sp_mark: the counts' marks then (tw_marks);
-	 * sp_ring_max: the most calls ringing in it; tw_t: the last event's time.
+	 * the most calls ringing in it is d.peak.max (d.peak.extra: the calls in
+	 * pick-up, still ringing).
 	 */
-	rb_us tw_t, sp_lo, sp_hi, sp_t0;
+	rb_us sp_lo, sp_hi, sp_t0;
 	uint64_t sp_mark[5];
-	int64_t sp_ring_max;
 	/* the timeline's spans: the state and since when (tl_check in model.c) */
 	bool tl_on;
 	struct summary_state st;
