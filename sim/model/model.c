@@ -294,7 +294,8 @@ COLD void fill_strings(struct mrep *m, const struct mcall *c, struct callrec *r)
 	snprintf(r->caller_type, sizeof(r->caller_type), "%s", s->callers.types[c->type].name);
 	snprintf(r->ruri_user, sizeof(r->ruri_user), "%s", t->number ? t->number : "");
 	r->answered_by[0] = '\0';
-	if (c->staff && r->outcome == OUTCOME_ANSWERED)
+	/* the outcome first: dial no longer clears staff, set only at answer */
+	if (r->outcome == OUTCOME_ANSWERED && c->staff)
 		dsp_staff_name(c->staff, r->answered_by, sizeof(r->answered_by));
 }
 
