@@ -154,14 +154,18 @@ static struct stats_whist *hists_get(int ng, int *cap)
 	return h;
 }
 
-/* Cleans h (cap histograms) and keeps it; a full pool keeps the larger. */
-static void hists_put(struct stats_whist *h, int cap)
+/*
+ * Cleans h (cap histograms, of which only those with used[g] may hold
+ * waits: the others are not even read) and keeps it; a full pool keeps
+ * the larger.
+ */
+static void hists_put(struct stats_whist *h, int cap, const uint8_t *used, int n_used)
 {
 	if (!h)
 		return;
 	for (int g = 0; g < cap; g++) {
 		struct stats_whist *w = &h[g];
-		if (!w->n)
+		if ((used && (g >= n_used || !used[g])) || !w->n)
 			continue;
 		int lo = stats_whist_index(w->min), hi = stats_whist_index(w->max);
 		memset(&w->bin[lo], 0, (size_t)(hi - lo + 1) * sizeof(w->bin[0]));
@@ -191,7 +195,8 @@ static void hists_put(struct stats_whist *h, int cap)
 
 void sum_hists_free(struct summary_rep *h)
 {
-	hists_put(h->hists, h->hists_cap);
+	if (h->hists_cap) /* else the views' own: nothing to hand back */
+		hists_put(h->hists, h->hists_cap, h->hused, h->s->L.n_groups);
 	h->hists = NULL;
 	h->hists_cap = 0;
 }
@@ -202,7 +207,9 @@ static void rep_free(struct summary_rep *h)
 {
 	free(h->pend);
 	free(h->cells);
-	sum_hists_free(h);
+	if (h->s)
+		sum_hists_free(h);
+	free(h->hused);
 	free(h->quant);
 	free(h->batch);
 	for (int i = 0; i < h->n_xten; i++)
@@ -217,7 +224,6 @@ void summary_free(struct summary *s)
 	for (int r = 0; r < s->n_reps; r++)
 		rep_free(&s->reps[r]);
 	free(s->reps);
-	free(s->hist_tot);
 	pthread_mutex_destroy(&s->mu);
 	free(s->win);
 	if (s->extra)
@@ -226,7 +232,7 @@ void summary_free(struct summary *s)
 	if (s->incon)
 		json_decref(s->incon);
 	if (s->views) {
-		for (int i = 0; i < s->n_views; i++) {
+		for (int i = 0; i < s->views_cap; i++) {
 			free(s->views[i].name);
 			free(s->views[i].samples);
 			free(s->views[i].sq);
@@ -298,9 +304,18 @@ static int rep_alloc(struct summary *s, struct summary_rep *h, int idx)
 	h->s = s;
 	h->idx = idx;
 	h->cells = calloc((size_t)L->n_groups, sizeof(*h->cells));
-	h->hists = hists_get(L->n_groups, &h->hists_cap);
+	if (s->n_reps == 1) {
+		/* the only replication counts its waits in the totals themselves */
+		h->hists = &s->views[0].hist;
+		h->hstride = sizeof(*s->views);
+		h->hists_cap = 0;
+	} else {
+		h->hists = hists_get(L->n_groups, &h->hists_cap);
+		h->hstride = sizeof(*h->hists);
+	}
+	h->hused = calloc((size_t)L->n_groups, sizeof(*h->hused));
 	h->quant = calloc((size_t)L->n_groups * SUM_NQ, sizeof(*h->quant));
-	if (!h->cells || !h->hists || !h->quant)
+	if (!h->cells || !h->hists || !h->hused || !h->quant)
 		return ENOMEM;
 	if (s->batch_mode) {
 		h->batch = calloc((size_t)L->n_bgroups * (size_t)s->n_bins, sizeof(*h->batch));
@@ -346,9 +361,10 @@ struct summary *summary_new(const struct summary_opts *opts)
 	setup_layout(s);
 	s->extra = json_object();
 	s->reps = calloc((size_t)s->n_reps, sizeof(*s->reps));
-	s->hist_tot = calloc((size_t)s->L.n_groups, sizeof(*s->hist_tot));
+	s->views = calloc((size_t)s->L.n_groups, sizeof(*s->views));
+	s->views_cap = s->views ? s->L.n_groups : 0;
 	pthread_mutex_init(&s->mu, NULL);
-	if (!s->extra || !s->reps || !s->hist_tot)
+	if (!s->extra || !s->reps || !s->views)
 		goto fail;
 	/* The first replication now (most runs have one); the others when asked. */
 	if (rep_alloc(s, &s->reps[0], 0))
@@ -469,8 +485,12 @@ void summary_rep_done(struct summary_rep *h)
 	pend_flush(h);
 	sum_rep_flush(h);
 	/* overall's calls: the three forwarding groups (its time-weighted sums are its own) */
-	for (int i = 0; i < 3; i++)
-		stats_whist_merge(&h->hists[0], &h->hists[L->g_fwd + i]);
+	for (int i = 0; i < 3; i++) {
+		if (!h->hused[L->g_fwd + i])
+			continue;
+		stats_whist_merge(sum_rep_hist(h, 0), sum_rep_hist(h, L->g_fwd + i));
+		h->hused[0] = 1;
+	}
 	int nb = s->batch_mode ? s->n_bins : 1;
 	for (int b = 0; b < nb; b++) {
 		struct sum_cell *c = s->batch_mode ? h->batch + (size_t)b * L->n_bgroups : h->cells;
@@ -480,13 +500,21 @@ void summary_rep_done(struct summary_rep *h)
 			sum_cell_add(&c[0], &c[L->g_fwd + i]);
 		c[0].tw = tw;
 	}
-	for (int g = 0; g < s->L.n_groups; g++)
-		stats_whist_quantiles(&h->hists[g], sum_q, SUM_NQ, h->quant + g * SUM_NQ);
+	for (int g = 0; g < s->L.n_groups; g++) {
+		if (h->hused[g])
+			stats_whist_quantiles(sum_rep_hist(h, g), sum_q, SUM_NQ, h->quant + g * SUM_NQ);
+		else
+			for (int k = 0; k < SUM_NQ; k++)
+				h->quant[g * SUM_NQ + k] = NAN;
+	}
 	/* Integer sums: the totals are the same in whatever order replications end. */
-	pthread_mutex_lock(&s->mu);
-	for (int g = 0; g < s->L.n_groups; g++)
-		stats_whist_merge(&s->hist_tot[g], &h->hists[g]); /* returns at once when empty */
-	pthread_mutex_unlock(&s->mu);
+	if (h->hists_cap) { /* else they are the totals already */
+		pthread_mutex_lock(&s->mu);
+		for (int g = 0; g < s->L.n_groups; g++)
+			if (h->hused[g])
+				stats_whist_merge(&s->views[g].hist, sum_rep_hist(h, g));
+		pthread_mutex_unlock(&s->mu);
+	}
 	sum_hists_free(h);
 	pend_drop(h);
 	h->done = true;
@@ -763,7 +791,8 @@ static int call_groups(struct summary_rep *h, rb_us t_dial, int w, bool w_by_t, 
 	}
 	for (int i = 0; i < ng; i++, n++) {
 		cells[n] = &bc[g[i]];
-		hists[n] = &h->hists[g[i]];
+		hists[n] = sum_rep_hist(h, g[i]);
+		h->hused[g[i]] = 1;
 	}
 	if (xt)
 		n++;
@@ -774,7 +803,8 @@ static int call_groups(struct summary_rep *h, rb_us t_dial, int w, bool w_by_t, 
 		l = ilo > l ? ilo : l;
 		hi = ilo + RB_INTERVAL_US < hi ? ilo + RB_INTERVAL_US : hi;
 		cells[n] = &h->cells[gi];
-		hists[n] = &h->hists[gi];
+		hists[n] = sum_rep_hist(h, gi);
+		h->hused[gi] = 1;
 		n++;
 	} else if (t_dial >= 0) {
 		rb_us ilo = (rb_us)SUM_INTERVALS * RB_INTERVAL_US;

@@ -137,7 +137,6 @@ static int view_group(struct summary *s, struct sum_view *v, int g, struct sum_c
 	v->name = group_name(s, g);
 	if (!v->name)
 		return ENOMEM;
-	v->hist = s->hist_tot[g];
 	v->tw = s->o.time_weighted && (g < L->g_ten || g >= L->g_int);
 	if (!s->batch_mode || g >= L->n_bgroups) {
 		for (int r = 0; r < s->n_reps; r++)
@@ -403,6 +402,19 @@ static void batch_edges(struct summary *s)
 	s->n_edges = n + 1;
 }
 
+/* Room for nv views (extra tenants after the groups), the new ones empty;
+ * the groups' histograms stay as they are. */
+static int views_grow(struct summary *s, int nv)
+{
+	struct sum_view *v = realloc(s->views, (size_t)nv * sizeof(*v));
+	if (!v)
+		return ENOMEM;
+	memset(v + s->views_cap, 0, (size_t)(nv - s->views_cap) * sizeof(*v));
+	s->views = v;
+	s->views_cap = nv;
+	return 0;
+}
+
 int summary_finish(struct summary *s)
 {
 	if (s->finished)
@@ -423,9 +435,12 @@ int summary_finish(struct summary *s)
 		return ENOMEM;
 	int nv = s->L.n_groups + n_x;
 	int nb = s->batch_mode && !s->fixed_bins ? s->L.n_bgroups + n_x : 0;
-	s->views = calloc((size_t)nv, sizeof(*s->views));
+	if (nv > s->views_cap && views_grow(s, nv)) {
+		free(xn);
+		return ENOMEM;
+	}
 	s->bsum = calloc((size_t)(nb ? nb : 1) * SUM_BATCHES, sizeof(*s->bsum));
-	if (!s->views || !s->bsum) {
+	if (!s->bsum) {
 		free(xn);
 		return ENOMEM;
 	}

@@ -144,8 +144,22 @@ struct summary_rep {
 	 * batch[b * n_bgroups + g], and the totals are added up at the end.
 	 */
 	struct sum_cell *cells;     /* n_groups */
-	struct stats_whist *hists;  /* n_groups; freed by summary_rep_done */
-	int hists_cap;              /* histograms in hists (a pooled array may hold more) */
+	/*
+	 * The groups' wait histograms, hstride bytes apart (sum_rep_hist).
+	 * With one replication they are the views' own (struct summary's
+	 * views: the totals need no merge and no copy; hists_cap 0); with
+	 * several, an array of the pool (hists_cap of them), merged into the
+	 * views' and handed back by summary_rep_done.
+	 */
+	struct stats_whist *hists;
+	size_t hstride;
+	int hists_cap;              /* histograms in a pooled hists; 0: the views' */
+	/*
+	 * hused[g]: group g has been given calls (call_groups), so its
+	 * histogram may hold waits; the others are never read: a histogram
+	 * not touched is a page not touched.
+	 */
+	uint8_t *hused;
 	double *quant;              /* n_groups × 3: p50, p90, p99 of this replication */
 	bool ready, done, alloc_failed;
 	struct sum_cell *batch;     /* n_bins × n_bgroups, or NULL */
@@ -180,7 +194,7 @@ struct summary_rep {
 struct sum_view {
 	char *name;
 	struct sum_cell total;
-	struct stats_whist hist;
+	struct stats_whist hist;           /* every replication's waits, added as each ends */
 	const struct sum_cell **samples; /* per replication, or per batch */
 	double *sq;                        /* n_samples × 3 quantiles; NULL for batches */
 	int n_samples;
@@ -239,14 +253,20 @@ struct summary {
 	int n_edges;                /* batches + 1, or 0 (replications) */
 	struct summary_rep *reps;
 	int n_reps;
-	struct stats_whist *hist_tot; /* n_groups: finished replications' waits */
-	pthread_mutex_t mu;           /* guards hist_tot */
+	pthread_mutex_t mu;           /* guards the views' histograms while
+					 replications end (several of them) */
 	struct json_t *extra;       /* object of extra members */
 	char *error;
 	struct json_t *incon;       /* array of why the run is at best inconclusive, or NULL */
 	bool finished;
-	/* after summary_finish */
+	/*
+	 * The groups' views, allocated with the summary (views_cap: n_groups,
+	 * more for extra tenants at summary_finish): their histograms are
+	 * the replications' waits added up as replications end. The rest is
+	 * filled by summary_finish (n_views: 0 before).
+	 */
 	struct sum_view *views;     /* n_views: groups, then extra tenants */
+	int views_cap;
 	int n_views, n_ints_used;
 	struct sum_cell *bsum;      /* merged batch cells (unknown end) */
 	struct sum_target *tres;
@@ -277,6 +297,12 @@ void sum_level_parts(const struct sum_cell *c, enum scn_measure m, enum scn_coun
 		     double *num, double *den);
 void sum_target_parts(const struct scn_target *t, const struct sum_cell *c, double *num,
 		      double *den);
+
+/* Group g's wait histogram in replication h. */
+static inline struct stats_whist *sum_rep_hist(const struct summary_rep *h, int g)
+{
+	return (struct stats_whist *)((char *)h->hists + (size_t)g * h->hstride);
+}
 
 /* Adds src's counters into dst. */
 void sum_cell_add(struct sum_cell *dst, const struct sum_cell *src);
