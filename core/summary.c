@@ -233,6 +233,8 @@ void summary_free(struct summary *s)
 		json_decref(s->incon);
 	if (s->views) {
 		for (int i = 0; i < s->views_cap; i++) {
+			if (i >= s->L.g_int + s->ints_built && i < s->L.n_groups)
+				continue; /* never filled: not even read */
 			free(s->views[i].name);
 			free(s->views[i].samples);
 			free(s->views[i].sq);
@@ -805,6 +807,8 @@ static int call_groups(struct summary_rep *h, rb_us t_dial, int w, bool w_by_t, 
 		cells[n] = &h->cells[gi];
 		hists[n] = sum_rep_hist(h, gi);
 		h->hused[gi] = 1;
+		if (gi - L->g_int >= h->ints_hi)
+			h->ints_hi = gi - L->g_int + 1;
 		n++;
 	} else if (t_dial >= 0) {
 		rb_us ilo = (rb_us)SUM_INTERVALS * RB_INTERVAL_US;
@@ -1131,8 +1135,11 @@ void sum_rep_flush(struct summary_rep *h)
 	sum_tw_add(&c[0].tw, &h->acc);
 	if (h->seg_win >= 0)
 		sum_tw_add(&c[L->g_win + h->seg_win].tw, &h->acc);
-	if (h->seg_int >= 0)
+	if (h->seg_int >= 0) {
 		sum_tw_add(&h->cells[L->g_int + h->seg_int].tw, &h->acc);
+		if (h->seg_int >= h->ints_hi)
+			h->ints_hi = h->seg_int + 1;
+	}
 	memset(&h->acc, 0, sizeof(h->acc));
 }
 

@@ -373,8 +373,10 @@ static void run_merging(struct summary *s)
 		if (l > level)
 			level = l;
 	}
+	/* the views the file shows (not the empty rows: n_ints_used) */
 	for (int i = 0; i < s->n_views; i++)
-		s->views[i].merge0 = level;
+		if (i < s->L.g_int + s->n_ints_used || i >= s->L.n_groups)
+			s->views[i].merge0 = level;
 }
 
 /* The edges of the batches the views use, in scenario seconds. */
@@ -445,8 +447,19 @@ int summary_finish(struct summary *s)
 		return ENOMEM;
 	}
 	s->n_views = nv;
+	/*
+	 * The 15-minute rows past the last one any replication counted in are
+	 * empty: the file stops before them (n_ints_used), and their views
+	 * (6 KB each, mostly histogram) are left untouched, not a page each
+	 * filled with an empty row: a run of a few minutes uses one or two
+	 * of the 96.
+	 */
+	int ints = 0;
+	for (int r = 0; r < s->n_reps; r++)
+		ints = s->reps[r].ints_hi > ints ? s->reps[r].ints_hi : ints;
+	s->ints_built = ints;
 	int err = 0;
-	for (int g = 0; g < s->L.n_groups && !err; g++)
+	for (int g = 0; g < s->L.g_int + ints && !err; g++)
 		err = view_group(s, &s->views[g], g,
 				 nb && g < s->L.n_bgroups ? s->bsum + (size_t)g * SUM_BATCHES : NULL);
 	for (int i = 0; i < n_x && !err; i++)
@@ -456,13 +469,13 @@ int summary_finish(struct summary *s)
 	if (err)
 		return err;
 	batch_edges(s);
-	run_merging(s);
 	s->n_ints_used = 0;
-	for (int i = 0; i < SUM_INTERVALS; i++) {
+	for (int i = 0; i < ints; i++) {
 		const struct sum_cell *c = &s->views[s->L.g_int + i].total;
 		if (sum_dialled(c) || c->tw.dur)
 			s->n_ints_used = i + 1;
 	}
+	run_merging(s);
 	err = judge(s);
 	if (err)
 		return err;

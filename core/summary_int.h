@@ -160,6 +160,7 @@ struct summary_rep {
 	 * not touched is a page not touched.
 	 */
 	uint8_t *hused;
+	int ints_hi;                /* 15-minute rows [0, ints_hi) may hold counts */
 	double *quant;              /* n_groups × 3: p50, p90, p99 of this replication */
 	bool ready, done, alloc_failed;
 	struct sum_cell *batch;     /* n_bins × n_bgroups, or NULL */
@@ -268,6 +269,7 @@ struct summary {
 	struct sum_view *views;     /* n_views: groups, then extra tenants */
 	int views_cap;
 	int n_views, n_ints_used;
+	int ints_built;             /* 15-minute rows whose views summary_finish filled */
 	struct sum_cell *bsum;      /* merged batch cells (unknown end) */
 	struct sum_target *tres;
 	size_t n_tres;

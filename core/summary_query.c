@@ -58,6 +58,7 @@ int summary_rep_import(struct summary *dst, int r, const struct summary *src, in
 	size_t ng = (size_t)dst->L.n_groups;
 	memcpy(h->cells, sh->cells, ng * sizeof(*h->cells));
 	memcpy(h->quant, sh->quant, ng * SUM_NQ * sizeof(*h->quant));
+	h->ints_hi = sh->ints_hi;
 	/* done as it stands: summary_finish must not fold (empty) histograms into it */
 	sum_hists_free(h);
 	free(h->pend); /* done: no call adds to it any more */
