@@ -883,6 +883,88 @@ START_TEST(test_stats_whist_quantiles_within_one_percent)
 }
 END_TEST
 
+/*
+ * The groups' wait histograms: one replication counts into the totals
+ * themselves, several count into histograms of their own (kept in a pool
+ * for later summaries) merged as each ends. The same calls must give the
+ * same quantiles either way, in every group and 15-minute row, and a
+ * pooled histogram handed to a later summary must be clean: summary C's
+ * three replications see only their own 2 s waits.
+ */
+static void add_waits(struct summary_rep *h, int r, int n_reps)
+{
+	for (int i = 0; i < 120; i++) {
+		if (i % n_reps != r)
+			continue;
+		rb_us t = i < 60 ? S(100 + i) : S(1000 + i); /* rows 0 and 1 */
+		struct callrec c = mk(i % 2 ? 1 : 0, t, OUTCOME_ANSWERED, S(1 + (i * 37) % 90));
+		c.phase = t < S(600) ? 0 : 1;
+		summary_rep_call(h, &c);
+	}
+}
+
+static json_t *waits_json(int n_reps, const char *name)
+{
+	struct summary_opts o = {.engine = ENGINE_MODEL, .scn = &scn, .replications = n_reps,
+				 .t0_epoch = RB_T_NONE};
+	struct summary *s = summary_new(&o);
+	ck_assert_ptr_nonnull(s);
+	for (int r = 0; r < n_reps; r++)
+		add_waits(summary_rep(s, r), r, n_reps);
+	ck_assert_int_eq(summary_finish(s), 0);
+	json_t *j = write_and_load(s, name);
+	summary_free(s);
+	return j;
+}
+
+START_TEST(test_summary_waits_same_whatever_the_replications)
+{
+	scn_setup(2);
+	json_t *one = waits_json(1, "waits1"), *three = waits_json(3, "waits3");
+	const char *groups[] = {"overall", "phases.a", "phases.b", "by_tenant.t0", "by_tenant.t1",
+				"by_forwarding.unconditional", "by_forwarding.no-answer"};
+	const char *q[] = {"p50", "p90", "p99", "mean"};
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (int k = 0; k < 4; k++) {
+			char path[96];
+			snprintf(path, sizeof(path), "%s.wait_s.%s", groups[g], q[k]);
+			ck_assert_msg(num(one, path) == num(three, path), "%s: %g vs %g", path,
+				      num(one, path), num(three, path));
+		}
+	}
+	ck_assert_double_eq_tol(num(one, "overall.wait_s.p99"), 89.0, 0.9); /* within a bin (1.6 %) */
+	json_t *i1 = json_object_get(one, "intervals"), *i3 = json_object_get(three, "intervals");
+	ck_assert_int_eq((int)json_array_size(i1), 2);
+	ck_assert_int_eq((int)json_array_size(i3), 2);
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < 3; k++) {
+			char path[32];
+			snprintf(path, sizeof(path), "wait_s.%s", q[k]);
+			ck_assert(num(json_array_get(i1, i), path) == num(json_array_get(i3, i), path));
+		}
+	json_decref(one);
+	json_decref(three);
+
+	/* a later summary's replications take the pooled histograms: clean */
+	struct summary_opts o = {.engine = ENGINE_MODEL, .scn = &scn, .replications = 3,
+				 .t0_epoch = RB_T_NONE};
+	struct summary *c = summary_new(&o);
+	for (int r = 0; r < 3; r++) {
+		struct callrec k = mk(0, S(200), OUTCOME_ANSWERED, S(2));
+		k.phase = 0;
+		summary_rep_call(summary_rep(c, r), &k);
+	}
+	ck_assert_int_eq(summary_finish(c), 0);
+	json_t *j = write_and_load(c, "waits_clean");
+	ck_assert_double_eq_tol(num(j, "overall.wait_s.p99"), 2.0, 0.02);
+	ck_assert_double_eq_tol(num(j, "by_tenant.t0.wait_s.p99"), 2.0, 0.02);
+	ck_assert(is_null(j, "by_tenant.t1.wait_s.p99"));
+	ck_assert_int_eq((int)json_array_size(json_object_get(j, "intervals")), 1);
+	json_decref(j);
+	summary_free(c);
+}
+END_TEST
+
 START_TEST(test_stats_ci_by_hand)
 {
 	/* 1, 2, 3, NaN: mean 2, sd 1, se 1/sqrt(3), t(0.975, 2) = 4.302653 */
@@ -916,6 +998,7 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_summary_capture_without_scenario);
 	tcase_add_test(tc, test_summary_capture_phase_windows);
 	tcase_add_test(tc, test_summary_intervals_stop_after_one_day);
+	tcase_add_test(tc, test_summary_waits_same_whatever_the_replications);
 	tcase_add_test(tc, test_stats_whist_quantiles_within_one_percent);
 	tcase_add_test(tc, test_stats_ci_by_hand);
 	suite_add_tcase(s, tc);
