@@ -110,7 +110,8 @@ static void pend_hist_clear(struct sum_pend *pd)
 /*
  * Histogram arrays kept for the next replication (of this summary or a
  * later one: a plan's evaluations, a sweep's points), cleaned when handed
- * back. A replication's n_groups histograms are about 5 KB each (half a MB
+ * back. Only summaries of several replications take them: the one
+ * replication of a run counts into its views' histograms (rep_alloc). A replication's n_groups histograms are about 5 KB each (half a MB
  * for a day's 96 quarter-hours), so calloc gives fresh pages from mmap and
  * free returns them: `ringbench plan` of a 24-hour day spent about 15 % of
  * its time in page faults, zeroing and the kernel's page bookkeeping
