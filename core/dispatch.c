@@ -114,6 +114,7 @@ static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *
 		dsp_peak_note(d, now);
 		COUNT(d, waiting, -1, now);
 	}
+	call->rings++;
 	dsp__take_unqueued(d, call, fl, staff, staff->kind == DSP_BACKUP, now);
 }
 

@@ -70,6 +70,7 @@ enum {
 	MF_PHONE = 1u << 5,   /* phone settings: rings may go unanswered */
 	MF_RECORD = 1u << 6,  /* calls.csv rows or a call handler */
 	MF_SUM = 1u << 7,     /* a summary is fed */
+	MF_NA = 1u << 8,      /* the one tenant's callers hear rings first (na0 > 0) */
 	/* who calls (tenant, forwarding, no-answer delay, screening) varies */
 	MF_WHO = MF_TRACE | MF_PICK | MF_SCREEN,
 };
@@ -273,10 +274,14 @@ HOT void draw_call(struct mrep *m, struct mcall *c, unsigned f, const struct scn
 {
 	const struct scn_callers *cl = &m->scn->callers;
 	c->patience = draw_rs(&cl->patience, pat);
-	c->screened = UNLIKELY(f & MF_SCREEN) && ty->screen_prob > 0 &&
-		      rv_u01(scr) < ty->screen_prob;
-	c->talk = draw_rs(c->screened ? &ty->screened_talk : &ty->talk, talk);
-	c->redials = false;
+	bool screened = UNLIKELY(f & MF_SCREEN) && ty->screen_prob > 0 &&
+			rv_u01(scr) < ty->screen_prob;
+	/* read only by emit with MF_WHO and by the record: a first call's
+	 * fast path (f 0) stores neither this nor redials (read only with
+	 * MF_REDIAL, redial_or_put) */
+	if (f & (MF_WHO | MF_RECORD))
+		c->screened = screened;
+	c->talk = draw_rs(screened ? &ty->screened_talk : &ty->talk, talk);
 	if (UNLIKELY(f & MF_REDIAL)) {
 		c->redials = rv_u01(red) < cl->redial_prob;
 		c->redial_after = draw_rs(&cl->redial_after, red);
@@ -355,7 +360,7 @@ COLD void emit_record(struct mrep *m, struct mcall *c, enum call_outcome outcome
 	r->screened = c->screened;
 	r->phase = c->phase;
 	r->tenant_idx = c->tenant;
-	r->counted = c->counted;
+	r->counted = c->t_dial >= m->warmup;
 	fill_full(m, c, r, outcome);
 	fill_strings(m, c, r);
 	fill_draws(m, c, r);
@@ -403,7 +408,7 @@ HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome, rb_us 
 		sc->wait = wait;
 		sc->outcome = outcome;
 		sc->phase = c->phase;
-		sc->counted = c->counted;
+		sc->counted = c->t_dial >= m->warmup;
 		summary_rep_add(m->sum, sc);
 	}
 	if (UNLIKELY(f & MF_RECORD))
@@ -412,35 +417,55 @@ HOT void emit(struct mrep *m, struct mcall *c, enum call_outcome outcome, rb_us 
 
 /* --- a call's path ------------------------------------------------------------ */
 
-HOT void at_center(struct mrep *m, struct mcall *c, rb_us now);
+HOT void at_center(struct mrep *m, struct mcall *c, rb_us now, int floor);
 static void redial_or_put(struct mrep *m, struct mcall *c);
+
+/* The floor of the call's tenant (who_one, pick_who or the trace set it). */
+static inline int floor_of(const struct mrep *m, const struct mcall *c)
+{
+	return m->tenant_floor[c->tenant];
+}
 
 /*
  * The caller dials at now (its draws are made): forwarding. The call's
  * other times are set as it gets them (emit_record leaves out those its
- * outcome did not set), its staff when taken.
+ * outcome did not set), its staff when taken; whether it counts comes
+ * from t_dial (emit). na: its no-answer delay, floor: its tenant's floor,
+ * full: the fields that only calls.csv and phones read (id, the pick-up
+ * draws' use) are set. A first call's fast path (new_call) gives them as
+ * constants: 0, m->floor0 and false (no MF_NA, MF_RECORD or MF_PHONE).
  */
-HOT void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
+HOT void dial_at(struct mrep *m, struct mcall *c, rb_us now, int phase, rb_us na, int floor,
+		 bool full)
 {
-	c->id = ++m->next_id; /* m->stats.calls at the end */
+	uint64_t id = ++m->next_id; /* m->stats.calls at the end */
 	c->phase = phase;
-	c->counted = now >= m->warmup;
 	c->t_dial = now;
-	c->used_pick = c->used_bpick = false;
+	if (full) {
+		c->id = id;
+		c->used_pick = c->used_bpick = false;
+	}
 
-	if (UNLIKELY(c->no_answer > 0)) {
+	if (UNLIKELY(na > 0)) {
 		rb_us pat = patience_us(m, c);
-		if (pat < c->no_answer) {
+		if (pat < na) {
 			/* Hung up while the client's phone rang: the center never knew. */
 			c->t_cancel = c->t_end = now + pat;
 			emit(m, c, OUTCOME_ABANDONED_BEFORE_FORWARD, RB_T_NONE);
 			redial_or_put(m, c);
 			return;
 		}
-		sched(m, &c->ev, MEV_FORWARD, now + c->no_answer);
+		sched(m, &c->ev, MEV_FORWARD, now + na);
 		return;
 	}
-	at_center(m, c, now);
+	at_center(m, c, now, floor);
+}
+
+/* dial_at for a call whose record holds who it is (a redial, a first call
+ * with some of MF_NEW_RARE). */
+static inline void dial(struct mrep *m, struct mcall *c, rb_us now, int phase)
+{
+	dial_at(m, c, now, phase, c->no_answer, floor_of(m, c), true);
 }
 
 /*
@@ -495,15 +520,21 @@ HOT void who_one(struct mrep *m, struct mcall *c)
  * A first call's features that are asked about per call (new_call). With
  * phones too: the caller's number and attempt (c->caller, c->attempt) key
  * only the sub-streams of later rings and of redials (ring_pickup,
- * redial_or_put), so without phones or redials they are not kept.
+ * redial_or_put), so without phones or redials they are not kept. With
+ * calls.csv or a handler and with a no-answer delay too: without any of
+ * these, the record's who-fields (tenant, type, forwarding, no-answer
+ * delay), redial, screened, redials, id and the pick-up draws' use are
+ * read by nobody, so the fast path does not set them (who_one, dial_at).
  */
-#define MF_NEW_RARE (MF_TRACE | MF_PICK | MF_SCREEN | MF_REDIAL | MF_SVC | MF_PHONE)
+#define MF_NEW_RARE \
+	(MF_TRACE | MF_PICK | MF_SCREEN | MF_REDIAL | MF_SVC | MF_PHONE | MF_RECORD | MF_NA)
 
 /* Who a first call is and its draws, with some of MF_NEW_RARE in f: each
  * feature's branch asked for. */
 static __attribute__((noinline)) void new_call_draws(struct mrep *m, struct mcall *c, unsigned f)
 {
 	const struct scn_ctype *ty = m->scn->callers.types;
+	c->redial = false;
 	c->caller = ++m->next_caller;
 	c->attempt = 0;
 	if (f & MF_TRACE) {
@@ -521,6 +552,14 @@ static __attribute__((noinline)) void new_call_draws(struct mrep *m, struct mcal
 	draw_service_first(m, c, f);
 }
 
+/* A first call's draws and dial, with some of MF_NEW_RARE in f. */
+static __attribute__((noinline)) void new_call_rare(struct mrep *m, struct mcall *c, rb_us now,
+						    int phase, unsigned f)
+{
+	new_call_draws(m, c, f);
+	dial(m, c, now, phase);
+}
+
 /*
  * A new caller (not a redial) at now, in phase: its draws, then dial. The
  * features a first call asks about are asked once: with none of them, the
@@ -534,18 +573,16 @@ HOT void new_call(struct mrep *m, rb_us now, int phase)
 		set_err(m, ENOMEM);
 		return;
 	}
-	c->redial = false;
 	unsigned f = m->feat;
 	if (UNLIKELY(f & MF_NEW_RARE)) {
-		new_call_draws(m, c, f);
-	} else {
-		struct rv_stream *rs = m->rs;
-		who_one(m, c);
-		draw_call(m, c, 0, m->scn->callers.types, &rs[RVP_PATIENCE], &rs[RVP_SCREENING],
-			  &rs[RVP_TALK], &rs[RVP_REDIAL]);
-		draw_service_first(m, c, 0);
+		new_call_rare(m, c, now, phase, f);
+		return;
 	}
-	dial(m, c, now, phase);
+	struct rv_stream *rs = m->rs;
+	draw_call(m, c, 0, m->scn->callers.types, &rs[RVP_PATIENCE], &rs[RVP_SCREENING],
+		  &rs[RVP_TALK], &rs[RVP_REDIAL]);
+	draw_service_first(m, c, 0);
+	dial_at(m, c, now, phase, 0, m->floor0, false);
 }
 
 /*
@@ -556,7 +593,7 @@ HOT void new_call(struct mrep *m, rb_us now, int phase)
 static void redial_or_put(struct mrep *m, struct mcall *c)
 {
 	/* After the last phase no new calls come, redials included. */
-	if (c->redials && c->redial_after < m->scn->end - c->t_cancel) {
+	if ((m->feat & MF_REDIAL) && c->redials && c->redial_after < m->scn->end - c->t_cancel) {
 		struct rv_stream *r = &m->rs[RVP_RETRY];
 		c->redial = true;
 		c->attempt++;
@@ -572,20 +609,26 @@ static void redial_or_put(struct mrep *m, struct mcall *c)
 	call_put(m, c);
 }
 
+/* The call is answered at now (the dispatcher told): the talk. */
+HOT void talk_from(struct mrep *m, struct mcall *c, rb_us now)
+{
+	c->t_answer = now;
+	if (now < m->tl_calls_end)
+		timeline_answered(m->tl, now);
+	sched(m, &c->ev, MEV_TALK, now + c->talk);
+}
+
 /* The pick-up is over at now: 200 OK, then talk. fresh: taken as it
  * arrived, so its patience and join-age events were never scheduled (not
  * even looked at: they are the record's last cache lines). */
 HOT void answer(struct mrep *m, struct mcall *c, rb_us now, bool fresh)
 {
 	dsp_answered(&m->d, &c->dc, now);
-	c->t_answer = now;
 	if (!fresh) {
 		evq_cancel(&m->q, &c->pat);
 		evq_cancel(&m->q, &c->join);
 	}
-	if (now < m->tl_calls_end)
-		timeline_answered(m->tl, now);
-	sched(m, &c->ev, MEV_TALK, now + c->talk);
+	talk_from(m, c, now);
 }
 
 /*
@@ -679,13 +722,25 @@ HOT void staff_free(struct mrep *m, struct dsp_staff *st, rb_us now)
 		took(m, OF(dc, dc), st, now, false);
 }
 
-/* The INVITE reaches the center at now: an idle operator takes it at once
- * (dsp_arrive_take: no handler in between), or it waits. */
-HOT void at_center(struct mrep *m, struct mcall *c, rb_us now)
+/*
+ * The INVITE reaches the center at now: an idle operator takes it at once
+ * (dsp_arrive_take: no handler in between), or it waits. With no phone
+ * settings, an operator's pick-up of 0 (the dial's draw: ring_pickup) is
+ * known before: the operator takes and answers it in one
+ * (dsp_arrive_answer, as took and answer would).
+ */
+HOT void at_center(struct mrep *m, struct mcall *c, rb_us now, int floor)
 {
 	c->t_invite = now;
-	struct dsp_staff *st = dsp_arrive_take(&m->d, &c->dc, m->tenant_floor[c->tenant], now);
-	if (st) {
+	struct dsp_staff *st;
+	if (!(m->feat & MF_PHONE) && c->pickup == 0) {
+		st = dsp_arrive_answer(&m->d, &c->dc, floor, now);
+		if (st) {
+			c->staff = st;
+			talk_from(m, c, now);
+			return;
+		}
+	} else if ((st = dsp_arrive_take(&m->d, &c->dc, floor, now))) {
 		took(m, c, st, now, true);
 		return;
 	}
@@ -1044,7 +1099,8 @@ HOT void dispatch_event(struct mrep *m, struct evq_ev *ev)
 	case MEV_END:
 		break;
 	case MEV_FORWARD:
-		at_center(m, OF(ev, ev), now);
+		c = OF(ev, ev);
+		at_center(m, c, now, floor_of(m, c));
 		break;
 	case MEV_PICKUP:
 		c = OF(ev, ev);
@@ -1165,6 +1221,8 @@ static unsigned rep_features(const struct mrep *m)
 		f |= MF_RECORD;
 	if (m->sum)
 		f |= MF_SUM;
+	if (m->na0 > 0)
+		f |= MF_NA;
 	return f;
 }
 
@@ -1195,6 +1253,22 @@ static void rep_consts(struct mrep *m)
 	/* emit's record for the summary: what MF_WHO leaves the same */
 	m->sc = (struct summary_call){.no_answer = m->na0, .forwarding = m->fwd0};
 	m->gkey0 = summary_gkey(0, 0, m->fwd0);
+}
+
+/* Each tenant's floor of nf, and tenant 0's for a first call's fast path
+ * (new_call). */
+static int tenant_floors(struct mrep *m, int nf)
+{
+	const struct scenario *s = m->scn;
+	m->tenant_floor = calloc(s->n_tenants, sizeof(int));
+	if (!m->tenant_floor)
+		return ENOMEM;
+	for (size_t t = 0; t < s->n_tenants; t++) {
+		int f = s->tenants[t].floor % nf;
+		m->tenant_floor[t] = f < 0 ? f + nf : f;
+	}
+	m->floor0 = s->n_tenants ? m->tenant_floor[0] : 0;
+	return 0;
 }
 
 static int rep_setup(struct mrep *m)
@@ -1230,13 +1304,8 @@ static int rep_setup(struct mrep *m)
 	if (err)
 		return err;
 	dsp_set_not_ready(&m->d, ce->phone.not_ready, ce->backup_phone.not_ready);
-	m->tenant_floor = calloc(s->n_tenants, sizeof(int));
-	if (!m->tenant_floor)
-		return ENOMEM;
-	for (size_t t = 0; t < s->n_tenants; t++) {
-		int f = s->tenants[t].floor % nf;
-		m->tenant_floor[t] = f < 0 ? f + nf : f;
-	}
+	if ((err = tenant_floors(m, nf)))
+		return err;
 
 	/* Phase starts first, so a shift at t comes before arrivals at t. */
 	for (size_t p = 0; p < s->n_phases; p++) {

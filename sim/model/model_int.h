@@ -58,7 +58,7 @@ struct mcall {
 	enum call_fwd fwd;  /* the tenant's, or the trace's record */
 	int phase;
 	int tenant;
-	bool screened, counted;
+	bool screened;
 	bool redial, redials;
 	bool used_pick, used_bpick; /* the dial's pick-up draws used by a ring */
 	int attempt;        /* 0 first call, k the k-th redial */
@@ -175,6 +175,7 @@ struct mrep {
 	bool slow;
 	enum call_fwd fwd0;
 	rb_us na0;
+	int floor0;                /* tenant 0's floor */
 	rb_us warmup;
 	rb_us fx_bpick_first;
 	rb_us tl_calls_end;        /* tl_end with a timeline, else INT64_MIN */
