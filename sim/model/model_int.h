@@ -150,6 +150,7 @@ struct mrep {
 	 * pick-up, still ringing).
 	 */
 	rb_us sp_lo, sp_hi, sp_t0;
+	rb_us gate;                /* sp_hi, or INT64_MIN while slow (gate_set in model.c) */
 	uint64_t sp_mark[5];
 	/* the timeline's spans: the state and since when (tl_check in model.c) */
 	bool tl_on;
