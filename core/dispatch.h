@@ -398,7 +398,7 @@ int dsp_staff_name(const struct dsp_staff *staff, char *buf, size_t n);
  * unreachable) stays in dispatch.c. Private to dispatch*.c but for the
  * five public functions. Later: a pick-up of 0 taken and answered in one
  * (dsp_arrive_answer), and an operator's floor one load away (home):
- * dispatch.h's lines on that case 57.0 M to 48.9 M instructions.
+ * dispatch.h's lines on bench/model's case 57.0 M to 49.9 M instructions.
  */
 
 /* count k of d->counts changes by delta at now, its time integral with it

@@ -63,7 +63,7 @@
  * (bench/model/README.md, "Sixth round"): a first call's fast path writes
  * only the fields read without MF_NEW_RARE's features, draws exponentials
  * without asking their kind and reads fixed service times where used;
- * this file's own lines 149 to 129 per call, 558 to 515 in all.
+ * this file's own lines 149 to 128 per call, 558 to 515 in all.
  */
 enum {
 	MF_TRACE = 1u << 0,   /* the trace's callers (trace_call_draws) */
