@@ -114,6 +114,7 @@ static inline void take(struct dsp *d, struct dsp_call *call, struct dsp_floor *
 		dsp_peak_note(d, now);
 		COUNT(d, waiting, -1, now);
 	}
+	call->rings++;
 	dsp__take_unqueued(d, call, fl, staff, staff->kind == DSP_BACKUP, now);
 }
 
@@ -269,6 +270,7 @@ static int new_staff(struct dsp *d, enum dsp_staff_kind kind, int floor, struct 
 		return ENOMEM;
 	s->kind = kind;
 	s->floor = kind == DSP_BACKUP ? -1 : floor;
+	s->home = kind == DSP_BACKUP ? NULL : &d->floors[floor];
 	s->id = kind == DSP_BACKUP ? ++d->next_backup_id : ++d->next_op_id;
 	s->state = DSP_STAFF_OFF;
 	s->unreachable = d->reach_h && !d->reach_h(s, d->arg);
@@ -326,6 +328,7 @@ static int staff_to(struct dsp *d, int f, int target, rb_us now)
 		struct dsp_staff *s = d->staff[i];
 		if (s->kind == kind && s->state == DSP_STAFF_OFF) {
 			s->floor = f < 0 ? -1 : f;
+			s->home = f < 0 ? NULL : &d->floors[f]; /* an operator moved */
 			come_on(d, s, now);
 		}
 	}

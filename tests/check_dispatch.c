@@ -5,7 +5,8 @@
  * member who frees up taking an aged call; and phones: a ring with no answer
  * keeps the call's place, not-ready timing, wrap-up never rung, the backup
  * clock while a phone rings, the caller gone while rung, shifts. And the
- * model's fast arrival (dsp_arrive_take) and hand-over (dsp_staff_free_take,
+ * model's fast arrival (dsp_arrive_take, dsp_arrive_answer paired with it and
+ * dsp_answered) and hand-over (dsp_staff_free_take,
  * paired with dsp_staff_free), and the counts' time integrals.
  */
 #include <check.h>
@@ -683,6 +684,61 @@ START_TEST(test_dispatch_arrive_take)
 }
 END_TEST
 
+/*
+ * dsp_arrive_answer: as dsp_arrive_take then dsp_answered at the same
+ * instant, on two centers side by side: the same operator (idle longest),
+ * BUSY with no call held, the call ANSWERED after one ring, the same counts
+ * and time integrals; no operator free: NULL, the call waits (or a backup
+ * member takes it through the handler) as with dsp_arrive_take.
+ */
+START_TEST(test_dispatch_arrive_answer)
+{
+	static struct dsp a, b;
+	static struct dsp_call ca[4], cb[4];
+	int ops[] = {2, 0};
+	n_took = 0;
+	ck_assert_int_eq(dsp_init(&a, 2, ops, 0, JOIN, on_assign, NULL, 0), 0);
+	ck_assert_int_eq(dsp_init(&b, 2, ops, 0, JOIN, on_assign, NULL, 0), 0);
+	for (int i = 0; i < 3; i++) {
+		rb_us now = (rb_us)(i + 1) * S;
+		memset(&cb[i], 0x5a, sizeof(cb[i])); /* no dsp_call_init needed */
+		struct dsp_staff *sa = dsp_arrive_take(&a, &ca[i], 0, now);
+		struct dsp_staff *sb = dsp_arrive_answer(&b, &cb[i], 0, now);
+		if (i < 2) {
+			ck_assert_ptr_nonnull(sa);
+			ck_assert_ptr_nonnull(sb);
+			dsp_answered(&a, &ca[i], now);
+			ck_assert_int_eq(sa->id, sb->id);
+			ck_assert_int_eq(sb->id, i + 1);
+			ck_assert_int_eq(sb->state, DSP_STAFF_BUSY);
+			ck_assert_ptr_null(sb->call);
+			ck_assert_int_eq(cb[i].state, DSP_CALL_ANSWERED);
+			ck_assert_ptr_eq(cb[i].staff, sb);
+		} else { /* both operators busy: it waits */
+			ck_assert_ptr_null(sa);
+			ck_assert_ptr_null(sb);
+			ck_assert_int_eq(cb[i].state, DSP_CALL_WAITING);
+			ck_assert_ptr_null(cb[i].staff);
+		}
+		ck_assert_int_eq(ca[i].rings, cb[i].rings);
+		ck_assert_int_eq(ca[i].state, cb[i].state);
+		ck_assert_int_eq(ca[i].t_invite, cb[i].t_invite);
+		ck_assert_uint_eq(ca[i].seq, cb[i].seq);
+		ck_assert_mem_eq(&a.counts, &b.counts, sizeof(a.counts));
+	}
+	ck_assert_int_eq(b.counts.ops_busy, 2);
+	ck_assert_int_eq(b.counts.waiting, 1);
+	/* the first frees up: the waiting call goes to it, as on a */
+	dsp_staff_free(&a, a.staff[0], 5 * S);
+	dsp_staff_free(&b, b.staff[0], 5 * S);
+	ck_assert_int_eq(cb[2].state, DSP_CALL_PICKUP);
+	ck_assert_ptr_eq(cb[2].staff, b.staff[0]);
+	ck_assert_mem_eq(&a.counts, &b.counts, sizeof(a.counts));
+	dsp_destroy(&a);
+	dsp_destroy(&b);
+}
+END_TEST
+
 /* One center of a paired run: its calls and the assignments it made, as
  * (call index, staff id and kind) in order. */
 struct pair_side {
@@ -732,6 +788,25 @@ static void pair_same(struct pair_side *a, struct pair_side *b)
 	ck_assert_mem_eq(a->log, b->log, (size_t)a->n_log * sizeof(int));
 }
 
+/* A new call of floor f whose phone is answered as it rings: taken then
+ * answered on a, both at once on b. Returns 1 when an operator took it. */
+static int pair_answered_call(struct pair_side *a, struct pair_side *b, int f, rb_us now)
+{
+	int j = a->n_calls++;
+	b->n_calls++;
+	struct dsp_staff *sa = dsp_arrive_take(&a->d, &a->c[j], f, now);
+	struct dsp_staff *sb = dsp_arrive_answer(&b->d, &b->c[j], f, now);
+	ck_assert_int_eq(sa ? sa->id : -1, sb ? sb->id : -1);
+	if (!sa)
+		return 0;
+	dsp_answered(&a->d, &a->c[j], now);
+	pair_log(a, &a->c[j], sa);
+	pair_log(b, &b->c[j], sb);
+	ck_assert_int_eq(sb->state, DSP_STAFF_BUSY);
+	ck_assert_ptr_null(sb->call);
+	return 1;
+}
+
 /*
  * dsp_staff_free_take against dsp_staff_free, paired: two centers (two
  * floors, backup after 2 rings, a shift change) get the same random steps,
@@ -739,14 +814,17 @@ static void pair_same(struct pair_side *a, struct pair_side *b)
  * the other with dsp_staff_free_take (the call it returns logged as its
  * handler would have); after every step both must be in the same state, with
  * the same assignments in the same order. The hand-over itself must happen
- * (calls were waiting when an operator freed up).
+ * (calls were waiting when an operator freed up). Some new calls are
+ * answered as they ring: one center takes them with dsp_arrive_take and
+ * answers them with dsp_answered, the other with dsp_arrive_answer, which
+ * must leave both the same (and must take some).
  */
 START_TEST(test_dispatch_free_take_paired)
 {
 	static struct pair_side a, b;
 	struct pair_side *side[2] = {&a, &b};
 	int ops[] = {2, 1}, ops2[] = {1, 2};
-	int handed = 0;
+	int handed = 0, answered_at_once = 0;
 	uint64_t rng = 0x9e3779b97f4a7c15ULL;
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
@@ -759,7 +837,9 @@ START_TEST(test_dispatch_free_take_paired)
 		if (step == 200)
 			for (int k = 0; k < 2; k++)
 				ck_assert_int_eq(dsp_set_staffing(&side[k]->d, ops2, 1, now), 0);
-		if (what <= 1 && a.n_calls < 48) { /* a new call */
+		if (what <= 1 && (pick & 4) && a.n_calls < 48) {
+			answered_at_once += pair_answered_call(&a, &b, (int)(pick % 2), now);
+		} else if (what <= 1 && a.n_calls < 48) { /* a new call */
 			for (int k = 0; k < 2; k++) {
 				struct pair_side *p = side[k];
 				dsp_call_init(&p->c[p->n_calls], (int)(pick % 2));
@@ -803,6 +883,7 @@ START_TEST(test_dispatch_free_take_paired)
 		pair_same(&a, &b);
 	}
 	ck_assert_int_gt(handed, 5);
+	ck_assert_int_gt(answered_at_once, 0);
 	dsp_destroy(&a.d);
 	dsp_destroy(&b.d);
 }
@@ -974,6 +1055,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, test_dispatch_unreachable_never_rung);
 	tcase_add_test(tc, test_dispatch_reach_hook_new_staff);
 	tcase_add_test(tc, test_dispatch_arrive_take);
+	tcase_add_test(tc, test_dispatch_arrive_answer);
 	tcase_add_test(tc, test_dispatch_free_take_paired);
 	tcase_add_test(tc, test_dispatch_time_integrals);
 	suite_add_tcase(s, tc);

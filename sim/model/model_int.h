@@ -58,7 +58,7 @@ struct mcall {
 	enum call_fwd fwd;  /* the tenant's, or the trace's record */
 	int phase;
 	int tenant;
-	bool screened, counted;
+	bool screened;
 	bool redial, redials;
 	bool used_pick, used_bpick; /* the dial's pick-up draws used by a ring */
 	int attempt;        /* 0 first call, k the k-th redial */
@@ -150,6 +150,7 @@ struct mrep {
 	 * pick-up, still ringing).
 	 */
 	rb_us sp_lo, sp_hi, sp_t0;
+	rb_us gate;                /* sp_hi, or INT64_MIN while slow (gate_set in model.c) */
 	uint64_t sp_mark[5];
 	/* the timeline's spans: the state and since when (tl_check in model.c) */
 	bool tl_on;
@@ -175,6 +176,7 @@ struct mrep {
 	bool slow;
 	enum call_fwd fwd0;
 	rb_us na0;
+	int floor0;                /* tenant 0's floor */
 	rb_us warmup;
 	rb_us fx_bpick_first;
 	rb_us tl_calls_end;        /* tl_end with a timeline, else INT64_MIN */
