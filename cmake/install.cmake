@@ -11,7 +11,9 @@
 find_package(Python3 COMPONENTS Interpreter)
 set(rb_helpdoc ${CMAKE_SOURCE_DIR}/cmake/rb_helpdoc.py)
 
-install(TARGETS ringbench secretaryd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# ringbench runs ringbench-full from its own folder (cmake/ringbench_exe.cmake):
+# both in BINDIR.
+install(TARGETS ringbench ringbench-full secretaryd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # DATADIR/ringbench/scenarios mirrors scenarios/ (suites name their scenarios
 # relative to themselves, and `ringbench report` looks for scenarios/NAME.yaml).
@@ -38,7 +40,7 @@ if(Python3_FOUND)
       COMMAND ${Python3_EXECUTABLE} ${rb_helpdoc} man ${rb_man_dir}/${page}.in ${rb_man_dir}/${page}
               --prog ringbench=$<TARGET_FILE:ringbench> secretaryd=$<TARGET_FILE:secretaryd>
       COMMAND gzip -9nf -k ${rb_man_dir}/${page}
-      DEPENDS ${rb_man_dir}/${page}.in ${rb_helpdoc} ringbench secretaryd
+      DEPENDS ${rb_man_dir}/${page}.in ${rb_helpdoc} ringbench ringbench-full secretaryd
               ${CMAKE_SOURCE_DIR}/scenarios/README.md
       COMMENT "man page ${page} from --help")
     install(FILES ${rb_man_dir}/${page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man${sect})
@@ -48,9 +50,18 @@ if(Python3_FOUND)
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/completion
     COMMAND ${Python3_EXECUTABLE} ${rb_helpdoc} completion ${CMAKE_BINARY_DIR}/completion/ringbench
             --prog ringbench=$<TARGET_FILE:ringbench>
-    DEPENDS ${rb_helpdoc} ringbench
+    DEPENDS ${rb_helpdoc} ringbench ringbench-full
     COMMENT "bash completion from ringbench's --help")
   list(APPEND rb_gen_outputs ${CMAKE_BINARY_DIR}/completion/ringbench)
+  # ringbench-full is ringbench with every command in one program: its page
+  # is ringbench's (a roff .so link)
+  file(WRITE ${rb_man_dir}/ringbench-full.1 ".so man1/ringbench.1\n")
+  add_custom_command(OUTPUT ${rb_man_dir}/ringbench-full.1.gz
+    COMMAND gzip -9nf -k ${rb_man_dir}/ringbench-full.1
+    DEPENDS ${rb_man_dir}/ringbench-full.1
+    COMMENT "man page ringbench-full.1")
+  install(FILES ${rb_man_dir}/ringbench-full.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+  list(APPEND rb_gen_outputs ${rb_man_dir}/ringbench-full.1.gz)
   add_custom_target(rb_helpdoc ALL DEPENDS ${rb_gen_outputs})
   install(FILES ${CMAKE_BINARY_DIR}/completion/ringbench
     DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)

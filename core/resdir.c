@@ -341,7 +341,8 @@ static int write_atomic(struct resdir *d, const char *name)
 	if (!strcmp(name, "timeline.csv"))
 		err = timeline_write(d->tl, tmp, d->tl_empty ? 0 : d->tl_end);
 	else
-		err = summary_write_json_keep(d->sum, tmp, d->keep_json && !d->json ? &d->json : NULL);
+		/* under tmp already: no second temporary name and rename */
+		err = summary_dump_json(d->sum, tmp, d->keep_json && !d->json ? &d->json : NULL);
 	if (!err && rename(tmp, p))
 		err = errno;
 	if (err)

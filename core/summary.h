@@ -256,6 +256,12 @@ int summary_write_json(const struct summary *s, const char *path);
  * its keys sorted), or NULL when nothing was written.
  */
 int summary_write_json_keep(const struct summary *s, const char *path, struct json_t **keep);
+/*
+ * summary_write_json_keep without its temporary file: path itself is
+ * written (and removed on failure), for a caller that writes under a
+ * temporary name of its own and renames it (core/resdir).
+ */
+int summary_dump_json(const struct summary *s, const char *path, struct json_t **keep);
 /* A short human summary and the verdict, for the terminal. */
 void summary_print(const struct summary *s, FILE *out);
 

@@ -7,7 +7,7 @@
 # Without SCENARIO it plays scenarios/live-demo.yaml live (SIPp against
 # secretaryd, --speedup 15, about 90 s with setup; at 15 the 5 %-of-a-ring lateness
 # limit on the wire is 10 ms, above this machine's p99 of about 8 ms) when it
-# can capture on loopback (root, or build/ringbench with cap_net_raw), and otherwise runs
+# can capture on loopback (root, or build/ringbench-full with cap_net_raw), and otherwise runs
 # scenarios/morning-burst.yaml in the model. A SCENARIO given is run in the
 # model. RB_DEMO_ENGINE=model|live forces the engine.
 #
@@ -22,7 +22,7 @@ build=${RB_BUILD_DIR:-build}
 can_capture() {
 	command -v sipp >/dev/null 2>&1 || return 1
 	[ "$(id -u)" -eq 0 ] && return 0
-	command -v getcap >/dev/null 2>&1 && getcap "$build/ringbench" 2>/dev/null | grep -q cap_net_raw
+	command -v getcap >/dev/null 2>&1 && getcap "$build/ringbench-full" 2>/dev/null | grep -q cap_net_raw
 }
 
 engine=${RB_DEMO_ENGINE:-}

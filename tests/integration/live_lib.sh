@@ -27,8 +27,9 @@ json() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); p
 
 # Capturing needs root or CAP_NET_RAW: skip (77) otherwise.
 need_capture() {
-	if [ "$(id -u)" != 0 ] && ! getcap "$RB" 2>/dev/null | grep -q cap_net_raw; then
-		echo "skipped: capturing needs root or CAP_NET_RAW on $RB"; exit 77
+	# the capture runs in ringbench-full, next to ringbench (sim/cmd/main.c)
+	if [ "$(id -u)" != 0 ] && ! getcap "$RB-full" 2>/dev/null | grep -q cap_net_raw; then
+		echo "skipped: capturing needs root or CAP_NET_RAW on $RB-full"; exit 77
 	fi
 	command -v sipp >/dev/null || { echo "skipped: no sipp"; exit 77; }
 }
