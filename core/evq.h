@@ -30,7 +30,12 @@
  * too (other changes in that step: sim/model/model.c); 919 to 722 in all
  * since (other modules), where lists ending at the queue's own end event
  * (struct evq's end) cut the mispredicted branches per call from 4.76 to
- * 3.36 and the CPU time about 9 % (evq.c).
+ * 3.36 and the CPU time about 9 % (evq.c). At bcf5f4f the whole run is 558
+ * instructions a call, of which this file's inline lines 120, with 2.20 of
+ * the run's 3.09 mispredicted branches a call (the choice between the next
+ * arrival and the next event with an insert's walk 1.33, the scan 0.87)
+ * and 0.90 of its 1.97 D1 read misses a call (the records of the events
+ * compared).
  *
  * Not thread-safe: one queue per thread (each replication has its own).
  */
