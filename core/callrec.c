@@ -347,7 +347,7 @@ int callrec_csv_write(FILE *f, const struct callrec *r)
 	put_int(&l, r->redial ? 1 : 0, true);
 	/* (names: their own length, as plain_run reads max bytes) */
 	const char *fw = call_fwd_name(r->forwarding);
-	put_str(&l, fw, strnlen(fw, 16), true);
+	put_str(&l, fw, strlen(fw), true);
 	put_time(&l, r->no_answer);
 	put_time(&l, r->t_dial);
 	put_time(&l, r->t_invite);
@@ -359,7 +359,7 @@ int callrec_csv_write(FILE *f, const struct callrec *r)
 	put_int(&l, r->final_status, r->final_status > 0);
 	const char *oc = call_outcome_name(r->outcome);
 	oc = oc ? oc : "";
-	put_str(&l, oc, strnlen(oc, 32), true);
+	put_str(&l, oc, strlen(oc), true);
 	put_int(&l, r->screened, r->screened >= 0);
 	put_time(&l, r->wait);
 	put_int(&l, r->rings, r->rings > 0);

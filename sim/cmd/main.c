@@ -60,9 +60,10 @@ static int run_full(char **argv)
 	static const char name[] = "ringbench-full";
 	char path[PATH_MAX];
 	/* room left for the name in place of this program's */
-	ssize_t k = readlink("/proc/self/exe", path, sizeof(path) - sizeof(name));
+	ssize_t room = (ssize_t)(sizeof(path) - sizeof(name));
+	ssize_t k = readlink("/proc/self/exe", path, (size_t)room);
 	char *slash = NULL;
-	if (k > 0) {
+	if (k > 0 && k < room) { /* k == room: the path may be cut short */
 		path[k] = '\0';
 		slash = strrchr(path, '/');
 	}
