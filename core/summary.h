@@ -156,12 +156,46 @@ static inline uint64_t summary_gkey(int phase, int tenant_idx, int forwarding)
 }
 
 /*
+ * What summary_rep_add's short path reads and writes, so that it can be
+ * inlined in the engine's loop (the model's calls, about a million a
+ * second): the set of groups the last call counted in (summary_int.h:
+ * struct sum_gslot begins with it), whose first member struct summary_rep
+ * points to. key: the set's key while its run is pending ("hot",
+ * summary.c: pend_add), else SUMMARY_GKEY_NONE.
+ */
+#define SUMMARY_GKEY_NONE UINT64_MAX
+struct summary_hot {
+	uint64_t key;
+	rb_us lo;              /* the set's calls are dialled in [lo, lo + span) */
+	uint64_t span;
+	uint64_t zeros[2];     /* its pending answered calls with no wait and a
+				* forwarding other than no-answer, not screened
+				* (0) and screened (1): one addition each */
+};
+
+/* summary_rep_add's way for every call its short path does not take. */
+void summary_rep_add_call(struct summary_rep *h, const struct summary_call *c);
+
+/*
  * Adds one call: the same as summary_rep_call() with a record holding
  * these fields (no tenant string), its rings and rings heard derived from
  * the wait as callrec_derive_wait() does with the summary's ring period
- * (the scenario's, unless the options give another).
+ * (the scenario's, unless the options give another). Inline for its short
+ * path: a counted call answered with no wait in the hot set is one
+ * addition (nearly every call of a center with an operator free).
  */
-void summary_rep_add(struct summary_rep *h, const struct summary_call *c);
+static inline void summary_rep_add(struct summary_rep *h, const struct summary_call *c)
+{
+	/* struct summary_rep's first member (summary_int.h) */
+	struct summary_hot *g = *(struct summary_hot *const *)(const void *)h;
+	if (c->gkey == g->key && (uint64_t)c->t_dial - (uint64_t)g->lo < g->span &&
+	    ((uint64_t)c->outcome | (uint64_t)c->wait) == 0 && (unsigned)c->screened <= 1 &&
+	    c->forwarding != FWD_NO_ANSWER && c->counted) {
+		g->zeros[c->screened]++;
+		return;
+	}
+	summary_rep_add_call(h, c);
+}
 
 /*
  * n of replication h's draws were cut at the longest draw, RV_MAX_S (rv.h).
