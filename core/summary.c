@@ -1115,7 +1115,7 @@ static __attribute__((noinline)) void rep_add_other(struct summary_rep *h,
  * 4,024 calls on the short path, 774,780 of them answered with no wait:
  * one addition); 47 with the group key handed ready (struct summary_call).
  */
-void summary_rep_add_call(struct summary_rep *h, const struct summary_call *c)
+void summary_rep_add(struct summary_rep *h, const struct summary_call *c)
 {
 	uint64_t key = c->gkey; /* the engine's, ready (struct summary_call) */
 	assert(key == sum_gkey(c->phase, c->tenant_idx, c->forwarding));

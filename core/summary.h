@@ -173,28 +173,35 @@ struct summary_hot {
 				* (0) and screened (1): one addition each */
 };
 
-/* summary_rep_add's way for every call its short path does not take. */
-void summary_rep_add_call(struct summary_rep *h, const struct summary_call *c);
-
 /*
  * Adds one call: the same as summary_rep_call() with a record holding
  * these fields (no tenant string), its rings and rings heard derived from
  * the wait as callrec_derive_wait() does with the summary's ring period
- * (the scenario's, unless the options give another). Inline for its short
- * path: a counted call answered with no wait in the hot set is one
- * addition (nearly every call of a center with an operator free).
+ * (the scenario's, unless the options give another).
  */
-static inline void summary_rep_add(struct summary_rep *h, const struct summary_call *c)
+void summary_rep_add(struct summary_rep *h, const struct summary_call *c);
+
+/*
+ * summary_rep_add's short path, inline for an engine's loop (the model's
+ * calls, about a million a second), given the fields it reads as values so
+ * that no struct summary_call is filled for it: a counted call answered
+ * with no wait, screened 0 or 1, of a forwarding other than no-answer, in
+ * the hot set is one addition (nearly every call of a center with an
+ * operator free). Returns false, having added nothing, for any other call:
+ * the caller then hands it to summary_rep_add.
+ */
+static inline bool summary_rep_zero(struct summary_rep *h, uint64_t gkey, rb_us t_dial,
+				    enum call_outcome outcome, rb_us wait, int screened,
+				    enum call_fwd forwarding, bool counted)
 {
 	/* struct summary_rep's first member (summary_int.h) */
 	struct summary_hot *g = *(struct summary_hot *const *)(const void *)h;
-	if (c->gkey == g->key && (uint64_t)c->t_dial - (uint64_t)g->lo < g->span &&
-	    ((uint64_t)c->outcome | (uint64_t)c->wait) == 0 && (unsigned)c->screened <= 1 &&
-	    c->forwarding != FWD_NO_ANSWER && c->counted) {
-		g->zeros[c->screened]++;
-		return;
-	}
-	summary_rep_add_call(h, c);
+	if (((uint64_t)outcome | (uint64_t)wait) != 0 || gkey != g->key ||
+	    (uint64_t)t_dial - (uint64_t)g->lo >= g->span || (unsigned)screened > 1 ||
+	    forwarding == FWD_NO_ANSWER || !counted)
+		return false;
+	g->zeros[screened]++;
+	return true;
 }
 
 /*
