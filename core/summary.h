@@ -156,12 +156,53 @@ static inline uint64_t summary_gkey(int phase, int tenant_idx, int forwarding)
 }
 
 /*
+ * What summary_rep_add's short path reads and writes, so that it can be
+ * inlined in the engine's loop (the model's calls, about a million a
+ * second): the set of groups the last call counted in (summary_int.h:
+ * struct sum_gslot begins with it), whose first member struct summary_rep
+ * points to. key: the set's key while its run is pending ("hot",
+ * summary.c: pend_add), else SUMMARY_GKEY_NONE.
+ */
+#define SUMMARY_GKEY_NONE UINT64_MAX
+struct summary_hot {
+	uint64_t key;
+	rb_us lo;              /* the set's calls are dialled in [lo, lo + span) */
+	uint64_t span;
+	uint64_t zeros[2];     /* its pending answered calls with no wait and a
+				* forwarding other than no-answer, not screened
+				* (0) and screened (1): one addition each */
+};
+
+/*
  * Adds one call: the same as summary_rep_call() with a record holding
  * these fields (no tenant string), its rings and rings heard derived from
  * the wait as callrec_derive_wait() does with the summary's ring period
  * (the scenario's, unless the options give another).
  */
 void summary_rep_add(struct summary_rep *h, const struct summary_call *c);
+
+/*
+ * summary_rep_add's short path, inline for an engine's loop (the model's
+ * calls, about a million a second), given the fields it reads as values so
+ * that no struct summary_call is filled for it: a counted call answered
+ * with no wait, screened 0 or 1, of a forwarding other than no-answer, in
+ * the hot set is one addition (nearly every call of a center with an
+ * operator free). Returns false, having added nothing, for any other call:
+ * the caller then hands it to summary_rep_add.
+ */
+static inline bool summary_rep_zero(struct summary_rep *h, uint64_t gkey, rb_us t_dial,
+				    enum call_outcome outcome, rb_us wait, int screened,
+				    enum call_fwd forwarding, bool counted)
+{
+	/* struct summary_rep's first member (summary_int.h) */
+	struct summary_hot *g = *(struct summary_hot *const *)(const void *)h;
+	if (((uint64_t)outcome | (uint64_t)wait) != 0 || gkey != g->key ||
+	    (uint64_t)t_dial - (uint64_t)g->lo >= g->span || (unsigned)screened > 1 ||
+	    forwarding == FWD_NO_ANSWER || !counted)
+		return false;
+	g->zeros[screened]++;
+	return true;
+}
 
 /*
  * n of replication h's draws were cut at the longest draw, RV_MAX_S (rv.h).

@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -90,13 +91,6 @@ struct sum_xten {
  */
 struct sum_pend {
 	bool any;
-	/*
-	 * Answered calls with no wait, not screened (0) and screened (1), of
-	 * a forwarding other than no-answer: nearly every call of a center
-	 * with an operator free, counted with one addition (summary_rep_add)
-	 * and added to cell and hist when the run is handed over.
-	 */
-	uint64_t zeros[2];
 	struct sum_cell cell;
 	struct stats_whist hist;
 	int n_touched;
@@ -110,7 +104,7 @@ struct sum_pend {
  * batch), counts in the same cells.
  */
 #define SUM_GSLOTS 2
-#define SUM_GKEY_NONE UINT64_MAX
+#define SUM_GKEY_NONE SUMMARY_GKEY_NONE
 
 /*
  * The key of a call's groups as the call gives them: its phase, tenant
@@ -124,10 +118,14 @@ static inline uint64_t sum_gkey(int phase, int tenant_idx, int forwarding)
 }
 
 struct sum_gslot {
+	/*
+	 * First (summary.h): hot.key is key once its run is pending
+	 * (pend_add), else NONE; hot.lo, hot.span its t_dial range; hot.zeros
+	 * the run's answered calls with no wait (summary_rep_add), added to
+	 * the pending cell and histogram when the run is handed over.
+	 */
+	struct summary_hot hot;
 	uint64_t key;               /* sum_gkey() of its calls; SUM_GKEY_NONE: empty */
-	uint64_t hot;               /* key once its run is pending (pend_add), else NONE */
-	rb_us lo;                   /* t_dial in [lo, lo + span) */
-	uint64_t span;
 	int n;
 	struct sum_cell *cell[4];
 	struct stats_whist *hist[4];
@@ -136,6 +134,11 @@ struct sum_gslot {
 };
 
 struct summary_rep {
+	/*
+	 * First: summary_rep_add's inline short path reads it (summary.h).
+	 * The set the last call counted in (in gs): &gs[i].hot; sum_gcur.
+	 */
+	struct summary_hot *cur;
 	struct summary *s;
 	int idx;
 	/*
@@ -181,7 +184,6 @@ struct summary_rep {
 	 * would be worked out again at nearly every call there.
 	 */
 	struct sum_gslot gs[SUM_GSLOTS];
-	struct sum_gslot *gcur;     /* the set the last call counted in (in gs) */
 	struct sum_pend *pend;      /* SUM_GSLOTS of them; NULL: calls add to
 				       the groups directly */
 	/* the current stretch of time spans fall in, and its running sums */
@@ -190,6 +192,15 @@ struct summary_rep {
 	int seg_win, seg_int, seg_bin;
 	struct sum_tw acc;
 };
+
+_Static_assert(offsetof(struct summary_rep, cur) == 0, "summary_rep_add reads it first");
+_Static_assert(offsetof(struct sum_gslot, hot) == 0, "cur points to a set's hot");
+
+/* The set the last call counted in. */
+static inline struct sum_gslot *sum_gcur(const struct summary_rep *h)
+{
+	return (struct sum_gslot *)(void *)h->cur;
+}
 
 /* A group as the file shows it: totals plus the samples for its ci95. */
 struct sum_view {

@@ -181,7 +181,6 @@ struct mrep {
 	rb_us fx_bpick_first;
 	rb_us tl_calls_end;        /* tl_end with a timeline, else INT64_MIN */
 	bool arr_fast;             /* arr_gap > 0 (next_arrival's fast path) */
-	struct summary_call sc;    /* emit's, for summary_rep_add */
 };
 
 /* Runs replication idx (model.c). Returns 0, ENOMEM, or a write errno. */
