@@ -56,12 +56,12 @@
  * to the next set bit (2.49 or 2.63 mispredictions a call, but 36 or 31
  * more instructions to keep the bits: 3 to 4 % slower); buckets twice as
  * wide (3.5 fewer instructions, 0.09 more mispredictions: 3 % slower) or
- * half as wide (11 more instructions); four buckets per event, so that
- * fewer events lie a year ahead (the model 1.5 % faster, but `plan` of a
- * 24-hour day twice the rebuilds and 2.4 % slower); the next event of the
- * popped one's bucket prefetched at a pop (the same time); the model's
- * arrival as an event of the queue (58 more instructions and 0.9 more
- * mispredictions a call, 20 % slower).
+ * half as wide (11 more instructions); four buckets per event from 16
+ * buckets (the model 1.5 % faster, but `plan` of a 24-hour day twice the
+ * rebuilds and 2.4 % slower; kept since, from 64 buckets: BK_PER_EV); the
+ * next event of the popped one's bucket prefetched at a pop (the same
+ * time); the model's arrival as an event of the queue (58 more
+ * instructions and 0.9 more mispredictions a call, 20 % slower).
  */
 #include "evq.h"
 
