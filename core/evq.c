@@ -7,13 +7,13 @@
  * bucket is below q->cur, so the next event is the head of the first
  * bucket, from cur on, whose head lies in that very absolute bucket; after
  * a whole turn without one (the queue's events are all a "year" or more
- * ahead), the least head of all. nb is doubled when the events outnumber
- * the buckets and halved below a quarter; the width is chosen from the
- * events' spacing each time (and again when pops keep finding whole turns
- * empty, or inserts passing many events): with about one event per
- * bucket-width, a pop looks at a few
- * buckets and an insert passes about one event, whatever the number of
- * events, where a heap pays log n levels each way.
+ * ahead), the least head of all. nb is doubled when the events reach a
+ * quarter of the buckets and halved below a sixteenth (BK_PER_EV); the
+ * width is chosen from the events' spacing each time (and again when pops
+ * keep finding whole turns empty, or inserts passing many events): with
+ * about one event per bucket-width, a pop looks at a few buckets and an
+ * insert passes about one event, whatever the number of events, where a
+ * heap pays log n levels each way.
  *
  * Measured on bench/model's case (1 M calls, about 250 events queued, 15
  * interleaved runs each): CPU time min 0.124 s against the 4-ary heap's
@@ -56,12 +56,12 @@
  * to the next set bit (2.49 or 2.63 mispredictions a call, but 36 or 31
  * more instructions to keep the bits: 3 to 4 % slower); buckets twice as
  * wide (3.5 fewer instructions, 0.09 more mispredictions: 3 % slower) or
- * half as wide (11 more instructions); four buckets per event, so that
- * fewer events lie a year ahead (the model 1.5 % faster, but `plan` of a
- * 24-hour day twice the rebuilds and 2.4 % slower); the next event of the
- * popped one's bucket prefetched at a pop (the same time); the model's
- * arrival as an event of the queue (58 more instructions and 0.9 more
- * mispredictions a call, 20 % slower).
+ * half as wide (11 more instructions); four buckets per event from 16
+ * buckets (the model 1.5 % faster, but `plan` of a 24-hour day twice the
+ * rebuilds and 2.4 % slower; kept since, from 64 buckets: BK_PER_EV); the
+ * next event of the popped one's bucket prefetched at a pop (the same
+ * time); the model's arrival as an event of the queue (58 more
+ * instructions and 0.9 more mispredictions a call, 20 % slower).
  */
 #include "evq.h"
 
@@ -69,7 +69,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NB_MIN 16
+/*
+ * Buckets per event queued: the buckets are doubled when the events reach
+ * nb / BK_PER_EV and halved below nb / (4 * BK_PER_EV). The width follows
+ * the events' spacing (choose_shift), so more buckets make a longer "year"
+ * (buckets x width), not emptier buckets near the next event: fewer events
+ * lie a year or more ahead, which an insert's walk passes and the scan
+ * skips (bench/model/README.md, sixth round: the model's inserts' steps
+ * 407 k to 343 k at 4 per event against 1). The first size is BK_PER_EV
+ * times the old 16, so that the thresholds in events, hence the rebuilds,
+ * are the ones of 1 per event: grown at 16, 32, 64... events, shrunk below
+ * 8, 16, 32... (4 per event from 16 buckets doubled the rebuilds of
+ * `plan`'s many short replications, each queue growing from empty).
+ */
+#define BK_PER_EV 4
+#define NB_MIN (16 * BK_PER_EV)
 
 static inline uint64_t ev_u(const struct evq_ev *e)
 {
@@ -94,18 +108,15 @@ static int cmp_u64(const void *a, const void *b)
  * far-off timers, say a day's shift changes, must not widen the buckets of
  * the next seconds): the mean gap between the first 32, again over the gaps
  * under twice that (a clump at one instant, a lull), rounded up to a power
- * of two µs. Returns the shift; the old one when the events tell nothing.
+ * of two µs. u: the n events' keys (sorted here). Returns the shift; old
+ * when the events tell nothing.
  */
-static unsigned choose_shift(const struct evq *q, uint64_t *u, uint32_t n)
+static unsigned choose_shift(uint64_t *u, uint32_t n, unsigned old)
 {
-	uint32_t k = 0;
-	for (uint32_t b = 0; b <= q->mask; b++)
-		for (struct evq_ev *e = q->bucket[b]; e != &q->end; e = e->next)
-			u[k++] = ev_u(e);
 	if (n < 2)
-		return q->shift;
+		return old;
 	qsort(u, n, sizeof(*u), cmp_u64);
-	k = n < 32 ? n : 32;
+	uint32_t k = n < 32 ? n : 32;
 	uint64_t avg = (u[k - 1] - u[0]) / (k - 1), sum = 0, m = 0;
 	for (uint32_t i = 1; i < k; i++)
 		if (u[i] - u[i - 1] <= 2 * avg) {
@@ -114,7 +125,7 @@ static unsigned choose_shift(const struct evq *q, uint64_t *u, uint32_t n)
 		}
 	uint64_t w = m && sum ? sum / m : avg;
 	if (!w)
-		return q->shift;
+		return old;
 	unsigned s = 0;
 	while (s < 62 && (UINT64_C(1) << s) < w)
 		s++;
@@ -132,8 +143,8 @@ static void tune_reset(struct evq *q)
 static void set_limits(struct evq *q, uint32_t nb)
 {
 	q->mask = nb - 1;
-	q->grow_at = nb <= UINT32_MAX / 2 ? nb : UINT32_MAX;
-	q->shrink_at = nb > NB_MIN ? nb / 4 : 0;
+	q->grow_at = nb <= UINT32_MAX / 2 ? nb / BK_PER_EV : UINT32_MAX;
+	q->shrink_at = nb > NB_MIN ? nb / (4 * BK_PER_EV) : 0;
 }
 
 /* nb empty buckets: each head the queue's end (evq.h). */
@@ -143,30 +154,46 @@ static void bk_clear(struct evq *q, uint32_t nb)
 		q->bucket[b] = &q->end;
 }
 
-/* New buckets: nb of them (a power of two), the width chosen afresh. */
-static int rebuild(struct evq *q, uint32_t nb)
+/* Every event unlinked into one list (through next), its key into u (when
+ * given): one pass over the buckets, which outnumber the events. */
+static struct evq_ev *gather(struct evq *q, uint64_t *u)
 {
-	uint64_t *u = q->n ? malloc((size_t)q->n * sizeof(*u)) : NULL;
-	struct evq_ev **nbk = malloc((size_t)nb * sizeof(*nbk));
-	if (!nbk || (q->n && !u)) {
-		free(u);
-		free(nbk);
-		return ENOMEM;
-	}
-	unsigned shift = u ? choose_shift(q, u, q->n) : q->shift;
-	free(u);
 	struct evq_ev *all = NULL;
+	uint32_t k = 0;
 	for (uint32_t b = 0; b <= q->mask; b++) {
 		struct evq_ev *e = q->bucket[b];
 		while (e != &q->end) {
 			struct evq_ev *next = e->next;
+			if (u)
+				u[k++] = ev_u(e);
 			e->next = all;
 			all = e;
 			e = next;
 		}
 	}
-	free(q->bucket);
-	q->bucket = nbk;
+	return all;
+}
+
+/* New buckets: nb of them (a power of two), the width chosen afresh. The
+ * same count (a new width only) keeps the array. */
+static int rebuild(struct evq *q, uint32_t nb)
+{
+	uint64_t *u = q->n ? malloc((size_t)q->n * sizeof(*u)) : NULL;
+	bool keep = nb == q->mask + 1;
+	struct evq_ev **nbk = keep ? q->bucket : malloc((size_t)nb * sizeof(*nbk));
+	if (!nbk || (q->n && !u)) {
+		free(u);
+		if (!keep)
+			free(nbk);
+		return ENOMEM;
+	}
+	struct evq_ev *all = gather(q, u);
+	unsigned shift = u ? choose_shift(u, q->n, q->shift) : q->shift;
+	free(u);
+	if (!keep) {
+		free(q->bucket);
+		q->bucket = nbk;
+	}
 	bk_clear(q, nb);
 	set_limits(q, nb);
 	q->shift = shift;
@@ -214,7 +241,7 @@ void evq_destroy(struct evq *q)
  * only leaves them as they are). */
 void evq_shrink(struct evq *q)
 {
-	if (q->mask + 1 > NB_MIN && q->n < (q->mask + 1) / 4)
+	if (q->mask + 1 > NB_MIN && q->n < q->shrink_at)
 		rebuild(q, (q->mask + 1) / 2);
 }
 

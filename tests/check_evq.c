@@ -497,6 +497,71 @@ START_TEST(test_evq_random_ops_against_reference)
 }
 END_TEST
 
+/* The bucket count against the resize rule (core/evq.c, BK_PER_EV 4): at
+ * most a quarter of the buckets hold an event each after an insert; below
+ * a sixteenth the buckets were halved, unless at the least, 64. */
+static void check_sizing(const struct evq *q)
+{
+	uint32_t nb = q->mask + 1, n = evq_len(q);
+	ck_assert_uint_ge(nb, 64);
+	ck_assert_uint_le(n, nb / 4);
+	ck_assert(nb == 64 || n >= nb / 16);
+}
+
+/*
+ * A sawtooth of sizes: the queue filled from 0 to a peak and drained to a
+ * trough, again and again, peaks and troughs around the resize thresholds
+ * (16, 32, 64, 128 events) and beyond them, times spread over a few
+ * seconds with ties; every pop against the sorted reference, and the
+ * bucket count within the rule after every operation.
+ */
+START_TEST(test_evq_sawtooth_of_sizes_against_reference)
+{
+	enum { N = 600 };
+	static const int peak[] = {15, 16, 17, 33, 31, 65, 129, 300, 520, 70, 17};
+	static const int trough[] = {0, 7, 8, 15, 16, 9, 31, 60, 100, 3, 0};
+	static struct evq_ev ev[N];
+	struct evq q;
+	ck_assert_int_eq(evq_init(&q, 0), 0);
+	for (int i = 0; i < N; i++)
+		evq_ev_init(&ev[i], i);
+	twin_n = 0;
+	rb_us now = 0;
+	int next_id = 0;
+	long pops = 0;
+	for (int round = 0; round < 3; round++)
+		for (size_t k = 0; k < sizeof(peak) / sizeof(peak[0]); k++) {
+			while (twin_n < peak[k]) {
+				while (twin_has(next_id))
+					next_id = (next_id + 1) % N;
+				rb_us t = now + (rb_us)(xs() % 4000000) / 1000 * 1000;
+				ck_assert_int_eq(evq_schedule(&q, &ev[next_id], t), 0);
+				twin_add(next_id, t);
+				check_sizing(&q);
+			}
+			while (twin_n > trough[k]) {
+				if (xs() % 4 == 0) { /* a cancel of any event held */
+					int id = twin[xs() % (uint64_t)twin_n].id;
+					evq_cancel(&q, &ev[id]);
+					twin_remove(id);
+				} else {
+					struct evq_ev *e = evq_pop(&q);
+					ck_assert_ptr_nonnull(e);
+					ck_assert_int_eq(e->type, twin[0].id);
+					ck_assert_int_eq(e->t, twin[0].t);
+					now = e->t;
+					twin_remove(twin[0].id);
+					pops++;
+				}
+				ck_assert_uint_eq(evq_len(&q), (unsigned)twin_n);
+				check_sizing(&q);
+			}
+		}
+	ck_assert(pops > 2000);
+	drain_in_twin_order(&q);
+}
+END_TEST
+
 static Suite *evq_suite(void)
 {
 	Suite *s = suite_create("evq");
@@ -512,6 +577,7 @@ static Suite *evq_suite(void)
 	tcase_add_test(tc, test_evq_seq_merge_orders_like_the_queue);
 	tcase_add_test(tc, test_evq_end_of_time);
 	tcase_add_test(tc, test_evq_random_ops_against_reference);
+	tcase_add_test(tc, test_evq_sawtooth_of_sizes_against_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }
