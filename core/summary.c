@@ -762,6 +762,18 @@ static void win_stretch(const struct summary *s, rb_us t, rb_us *lo, rb_us *hi)
 }
 
 /*
+ * The cell of 15-minute row gi. With one replication the row counts in its
+ * view's total itself, as its waits count in the view's histogram: the
+ * total shares a page with the histogram's head, which the row touches
+ * anyway, and summary_finish has nothing to add up. A separate cell was
+ * 96 × 832 bytes more pages touched (20 page faults at 1 M calls).
+ */
+static inline struct sum_cell *row_cell(struct summary_rep *h, int gi)
+{
+	return h->s->batch_mode ? &h->s->views[gi].total : &h->cells[gi];
+}
+
+/*
  * The groups of a call other than overall (see rep_count) into cells and
  * hists, and the t_dial range in which they stay the same into *lo, *span
  * (empty when the call counts in an extra tenant group, *xt).
@@ -807,7 +819,7 @@ static int call_groups(struct summary_rep *h, rb_us t_dial, int w, bool w_by_t, 
 		rb_us ilo = (rb_us)(gi - L->g_int) * RB_INTERVAL_US;
 		l = ilo > l ? ilo : l;
 		hi = ilo + RB_INTERVAL_US < hi ? ilo + RB_INTERVAL_US : hi;
-		cells[n] = &h->cells[gi];
+		cells[n] = row_cell(h, gi);
 		hists[n] = sum_rep_hist(h, gi);
 		h->hused[gi] = 1;
 		if (gi - L->g_int >= h->ints_hi)
@@ -1148,7 +1160,7 @@ void sum_rep_flush(struct summary_rep *h)
 	if (h->seg_win >= 0)
 		sum_tw_add(&c[L->g_win + h->seg_win].tw, &h->acc);
 	if (h->seg_int >= 0) {
-		sum_tw_add(&h->cells[L->g_int + h->seg_int].tw, &h->acc);
+		sum_tw_add(&row_cell(h, L->g_int + h->seg_int)->tw, &h->acc);
 		if (h->seg_int >= h->ints_hi)
 			h->ints_hi = h->seg_int + 1;
 	}

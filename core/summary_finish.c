@@ -139,10 +139,12 @@ static int view_group(struct summary *s, struct sum_view *v, int g, struct sum_c
 		return ENOMEM;
 	v->tw = s->o.time_weighted && (g < L->g_ten || g >= L->g_int);
 	if (!s->batch_mode || g >= L->n_bgroups) {
+		/* a 15-minute row with one replication counted in v->total
+		 * itself (summary.c: row_cell), and has no interval */
+		if (s->batch_mode)
+			return view_samples(s, v, 0);
 		for (int r = 0; r < s->n_reps; r++)
 			sum_cell_add(&v->total, &s->reps[r].cells[g]);
-		if (s->batch_mode) /* a 15-minute row with one replication: no interval */
-			return view_samples(s, v, 0);
 		if (view_samples(s, v, s->n_reps))
 			return ENOMEM;
 		for (int r = 0; r < s->n_reps; r++) {
