@@ -144,7 +144,9 @@ struct summary_rep {
 	/*
 	 * With several replications every group counts in cells[g]. With one,
 	 * the groups but intervals count only in their batch's cell,
-	 * batch[b * n_bgroups + g], and the totals are added up at the end.
+	 * batch[b * n_bgroups + g], and the totals are added up at the end;
+	 * the 15-minute rows count in their views' totals (summary.c:
+	 * row_cell), their cells[g] unused.
 	 */
 	struct sum_cell *cells;     /* n_groups */
 	/*
