@@ -33,6 +33,14 @@ struct jshared {
 	json_t *zero, *r0, *r1; /* any may be NULL: a new value each time */
 };
 
+/* The tree holds its own references: the maker lets go of its ones. */
+static void jshared_drop(struct jshared *sh)
+{
+	json_decref(sh->zero);
+	json_decref(sh->r0);
+	json_decref(sh->r1);
+}
+
 /* v as summary.json writes a real (rbjson_real: null when not finite). */
 static json_t *jreal(const struct jshared *sh, double v)
 {
@@ -614,9 +622,7 @@ json_t *summary_to_json(const struct summary *s)
 	json_t *val;
 	json_object_foreach(s->extra, key, val)
 		json_object_set(root, key, val);
-	json_decref(sh.zero);
-	json_decref(sh.r0);
-	json_decref(sh.r1);
+	jshared_drop(&sh);
 	return in_key_order(root);
 }
 
