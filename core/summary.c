@@ -1089,8 +1089,7 @@ static inline __attribute__((always_inline)) void hot_call(struct summary_rep *h
 {
 	struct sum_pend *pd = g->pend; /* hot: not NULL */
 	/* answered (0) with no wait (0) */
-	if (((uint64_t)c->outcome | (uint64_t)c->wait) == 0 && (unsigned)c->screened <= 1 &&
-	    c->forwarding != FWD_NO_ANSWER && c->counted) {
+	if (summary_call_is_zero(c->outcome, c->wait, c->screened, c->forwarding, c->counted)) {
 		g->hot.zeros[c->screened]++;
 		return;
 	}

@@ -190,15 +190,23 @@ void summary_rep_add(struct summary_rep *h, const struct summary_call *c);
  * operator free). Returns false, having added nothing, for any other call:
  * the caller then hands it to summary_rep_add.
  */
+/* A call summary_rep_zero counts by one addition (when its set is hot):
+ * counted, answered with no wait, screened 0 or 1, not forwarded on no-answer. */
+static inline bool summary_call_is_zero(enum call_outcome outcome, rb_us wait, int screened,
+					enum call_fwd forwarding, bool counted)
+{
+	return ((uint64_t)outcome | (uint64_t)wait) == 0 && (unsigned)screened <= 1 &&
+	       forwarding != FWD_NO_ANSWER && counted;
+}
+
 static inline bool summary_rep_zero(struct summary_rep *h, uint64_t gkey, rb_us t_dial,
 				    enum call_outcome outcome, rb_us wait, int screened,
 				    enum call_fwd forwarding, bool counted)
 {
 	/* struct summary_rep's first member (summary_int.h) */
 	struct summary_hot *g = *(struct summary_hot *const *)(const void *)h;
-	if (((uint64_t)outcome | (uint64_t)wait) != 0 || gkey != g->key ||
-	    (uint64_t)t_dial - (uint64_t)g->lo >= g->span || (unsigned)screened > 1 ||
-	    forwarding == FWD_NO_ANSWER || !counted)
+	if (!summary_call_is_zero(outcome, wait, screened, forwarding, counted) || gkey != g->key ||
+	    (uint64_t)t_dial - (uint64_t)g->lo >= g->span)
 		return false;
 	g->zeros[screened]++;
 	return true;
